@@ -1,0 +1,132 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything a journey command can be told. Flags win over
+// JOURNEY_* environment variables, which win over the defaults.
+type Config struct {
+	Listen      string
+	Data        string
+	Database    string
+	BaseURL     string
+	Demo        bool
+	RateLimit   int
+	SMTPURL     string
+	MailFrom    string
+	MinFormTime time.Duration
+	LogLevel    slog.Level
+	From        string // consults list
+	TrustProxy  bool
+}
+
+// setting documents one flag and its environment variable.
+type setting struct {
+	flag, env, def, help string
+}
+
+var settings = []setting{
+	{"listen", "JOURNEY_LISTEN", "127.0.0.1:8080", "address to serve HTTP on"},
+	{"data", "JOURNEY_DATA", "./data", "folder for the embedded SQLite database (created on first start)"},
+	{"database", "JOURNEY_DATABASE", "", "postgres://… URL to use PostgreSQL instead of the embedded SQLite"},
+	{"base-url", "JOURNEY_BASE_URL", "", "public URL of the site for links in email and the API (default http://LISTEN)"},
+	{"demo", "JOURNEY_DEMO", "false", "fill an empty database with a demo practice"},
+	{"rate-limit", "JOURNEY_RATE_LIMIT", "30", "booking and slot requests per minute per client address; 0 turns the limit off"},
+	{"smtp-url", "JOURNEY_SMTP_URL", "", "smtp://user:pass@host:port (or smtps://) for outgoing mail; empty keeps mail in the outbox"},
+	{"mail-from", "JOURNEY_MAIL_FROM", "", "From address of outgoing mail (default the practice's email)"},
+	{"min-form-time", "JOURNEY_MIN_FORM_TIME", "3s", "a booking form sent sooner than this after it was shown is refused as a bot"},
+	{"trust-proxy", "JOURNEY_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind a proxy you run)"},
+	{"log-level", "JOURNEY_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"from", "", "", "consults list: first day to list (YYYY-MM-DD, default today)"},
+}
+
+func usage(w io.Writer) error {
+	fmt.Fprint(w, `journey runs a Ketamine-Assisted Psychotherapy practice: public site, FAQ and consult booking.
+
+Usage:
+  journey serve [flags]            run the web server
+  journey consults list [flags]    print upcoming consults
+  journey help                     show this help
+
+Flags and environment variables (a flag wins over its variable):
+`)
+	for _, s := range settings {
+		env := s.env
+		if env == "" {
+			env = "-"
+		}
+		def := s.def
+		if def == "" {
+			def = `""`
+		}
+		fmt.Fprintf(w, "  --%-15s %-24s %s (default %s)\n", s.flag, env, s.help, def)
+	}
+	return nil
+}
+
+func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	vals := map[string]*string{}
+	for _, s := range settings {
+		def := s.def
+		if s.env != "" && getenv(s.env) != "" {
+			def = getenv(s.env)
+		}
+		vals[s.flag] = fs.String(s.flag, def, s.help)
+	}
+	// Booleans may be given bare: --demo.
+	for i, a := range args {
+		for _, b := range []string{"demo", "trust-proxy"} {
+			if a == "--"+b || a == "-"+b {
+				args[i] = "--" + b + "=true"
+			}
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	get := func(k string) string { return strings.TrimSpace(*vals[k]) }
+	c := &Config{Listen: get("listen"), Data: get("data"), Database: get("database"), BaseURL: strings.TrimRight(get("base-url"), "/"),
+		SMTPURL: get("smtp-url"), MailFrom: get("mail-from"), From: get("from")}
+	var err error
+	if c.Demo, err = strconv.ParseBool(get("demo")); err != nil {
+		return nil, fmt.Errorf("--demo: want true or false")
+	}
+	if c.TrustProxy, err = strconv.ParseBool(get("trust-proxy")); err != nil {
+		return nil, fmt.Errorf("--trust-proxy: want true or false")
+	}
+	if c.RateLimit, err = strconv.Atoi(get("rate-limit")); err != nil || c.RateLimit < 0 {
+		return nil, fmt.Errorf("--rate-limit: want a whole number of requests per minute, 0 for no limit")
+	}
+	if c.MinFormTime, err = time.ParseDuration(get("min-form-time")); err != nil || c.MinFormTime < 0 {
+		return nil, fmt.Errorf("--min-form-time: want a duration such as 3s")
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
+		return nil, fmt.Errorf("--log-level: want debug, info, warn or error")
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return nil, fmt.Errorf("--listen: want host:port, such as 127.0.0.1:8080")
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Listen
+	}
+	return c, nil
+}
+
+// dsn returns what sqldb.Open takes: the PostgreSQL URL, or the SQLite file.
+func (c *Config) dsn() string {
+	if c.Database != "" {
+		return c.Database
+	}
+	return filepath.Join(c.Data, "journey.db")
+}

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/journey-kap/journey/internal/jobs"
+	"github.com/journey-kap/journey/internal/mail"
+	"github.com/journey-kap/journey/internal/sqldb"
+	"github.com/journey-kap/journey/internal/web"
+)
+
+// app is everything a command opened, to be closed in reverse.
+type app struct {
+	db    *sqldb.DB
+	queue *jobs.Queue
+	log   *slog.Logger
+}
+
+// open opens the database, applies migrations (Journey's and the queue's)
+// and wires mail composition and queueing into the store. With workers the
+// queue also delivers mail.
+func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, error) {
+	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	db, err := sqldb.Open(ctx, cfg.dsn(), log)
+	if err != nil {
+		return nil, err
+	}
+	jc := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Log: log, Workers: workers}
+	if err := jobs.Migrate(ctx, jc); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if workers {
+		from := cfg.MailFrom
+		name := "Journey"
+		if p, err := db.FindPractice(ctx); err == nil {
+			name = p.Name
+			if from == "" {
+				from = p.Email
+			}
+		}
+		if jc.Sender, err = mail.NewSender(cfg.SMTPURL, from, name); err != nil {
+			db.Close()
+			return nil, err
+		}
+		if !jc.Sender.Configured() {
+			log.Warn("no SMTP server configured (JOURNEY_SMTP_URL): outgoing mail is kept in the outbox table")
+		}
+	}
+	q, err := jobs.New(jc)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	db.Enqueue = q.EnqueueMail
+	db.Mail = &mail.Composer{BaseURL: cfg.BaseURL}
+	return &app{db: db, queue: q, log: log}, nil
+}
+
+func serve(ctx context.Context, cfg *Config, out io.Writer) error {
+	// The demo is seeded before the mail sender is built, so the sender
+	// takes the demo practice's name and address.
+	if cfg.Demo {
+		if err := seedIfEmpty(ctx, cfg, out); err != nil {
+			return err
+		}
+	}
+	a, err := open(ctx, cfg, out, true)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	secret, err := a.db.Secret(ctx, "form-token")
+	if err != nil {
+		return err
+	}
+	srv, err := web.NewServer(a.db, web.Config{BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, MinFormTime: cfg.MinFormTime,
+		FormSecret: secret, TrustProxy: cfg.TrustProxy, Log: a.log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10}
+	if err := a.queue.Start(ctx); err != nil {
+		return err
+	}
+	a.log.Info("journey is serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", a.db.Dialect)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	err = hs.Shutdown(sctx)
+	if qerr := a.queue.Stop(sctx); qerr != nil {
+		err = errors.Join(err, qerr)
+	}
+	return err
+}
+
+// seedIfEmpty fills an empty database with the demo practice.
+func seedIfEmpty(ctx context.Context, cfg *Config, out io.Writer) error {
+	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	db, err := sqldb.Open(ctx, cfg.dsn(), log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	empty, err := db.IsEmpty(ctx)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		log.Info("demo: the database already holds a practice; leaving it as it is")
+		return nil
+	}
+	if err := seedDemo(ctx, db, time.Now()); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	log.Info("demo: practice, therapists and FAQ created")
+	return nil
+}
+
+func listConsults(ctx context.Context, cfg *Config, out io.Writer) error {
+	a, err := open(ctx, cfg, io.Discard, false)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	return printConsults(ctx, a.db, cfg.From, out)
+}

@@ -1,0 +1,182 @@
+// Package jobs runs Journey's background work on River, a durable job
+// queue kept in the same database as everything else (River's SQLite driver
+// for the embedded default, its database/sql driver on PostgreSQL), so a job
+// is enqueued in the same transaction as the change that caused it.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/journey-kap/journey"
+)
+
+// MailMaxAttempts is how often delivery of one message is tried before it
+// is marked failed. River's default backoff (attempt⁴ seconds, jittered)
+// spreads 12 attempts over about nine hours.
+const MailMaxAttempts = 12
+
+// Config wires the queue to the database and to the outside world.
+type Config struct {
+	Dialect string  // "sqlite" or "postgres"
+	Pool    *sql.DB // the pool River uses for its own bookkeeping
+	Outbox  journey.OutboxService
+	Sender  journey.MailSender
+	Log     *slog.Logger
+	// Workers false makes an insert-only client (for CLI commands).
+	Workers      bool
+	PollInterval time.Duration // default 500 ms
+}
+
+// Queue is the running job queue.
+type Queue struct {
+	client *river.Client[*sql.Tx]
+	log    *slog.Logger
+}
+
+func driver(cfg Config) (riverdriver.Driver[*sql.Tx], error) {
+	switch cfg.Dialect {
+	case "sqlite":
+		return riversqlite.New(cfg.Pool), nil
+	case "postgres":
+		return riverdatabasesql.New(cfg.Pool), nil
+	}
+	return nil, fmt.Errorf("jobs: unknown dialect %q", cfg.Dialect)
+}
+
+// Migrate brings River's own tables up to date. On PostgreSQL River takes
+// its own lock, so several processes may start at once.
+func Migrate(ctx context.Context, cfg Config) error {
+	d, err := driver(cfg)
+	if err != nil {
+		return err
+	}
+	m, err := rivermigrate.New(d, &rivermigrate.Config{Logger: quiet(cfg.Log)})
+	if err != nil {
+		return fmt.Errorf("jobs: migrator: %w", err)
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("jobs: migrate: %w", err)
+	}
+	return nil
+}
+
+// quiet keeps River's own info chatter out of the log; warnings stay.
+func quiet(log *slog.Logger) *slog.Logger {
+	if log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(levelFilter{log.Handler(), slog.LevelWarn})
+}
+
+type levelFilter struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (f levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= f.min && f.Handler.Enabled(ctx, l)
+}
+
+// New returns a queue; call Start to begin working jobs.
+func New(cfg Config) (*Queue, error) {
+	d, err := driver(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	rc := &river.Config{Logger: quiet(cfg.Log), MaxAttempts: MailMaxAttempts}
+	if cfg.Workers {
+		poll := cfg.PollInterval
+		if poll == 0 {
+			poll = 500 * time.Millisecond
+		}
+		workers := river.NewWorkers()
+		river.AddWorker(workers, &MailWorker{Outbox: cfg.Outbox, Sender: cfg.Sender, Log: cfg.Log})
+		rc.Workers = workers
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}
+		rc.FetchPollInterval = poll
+		rc.FetchCooldown = min(poll, 100*time.Millisecond)
+		rc.PollOnly = true
+	}
+	client, err := river.NewClient(d, rc)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: client: %w", err)
+	}
+	return &Queue{client: client, log: cfg.Log}, nil
+}
+
+// Start begins working jobs until ctx ends or Stop is called.
+func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
+
+// Stop lets running jobs finish, then stops.
+func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
+
+// EnqueueMail schedules delivery of outbox message id inside tx.
+func (q *Queue) EnqueueMail(ctx context.Context, tx *sql.Tx, id int64) error {
+	_, err := q.client.InsertTx(ctx, tx, MailArgs{MessageID: id}, nil)
+	if err != nil {
+		return fmt.Errorf("jobs: enqueue mail: %w", err)
+	}
+	return nil
+}
+
+// MailArgs is the job that delivers one outbox message.
+type MailArgs struct {
+	MessageID int64 `json:"message_id"`
+}
+
+// Kind names the job in River's table.
+func (MailArgs) Kind() string { return "mail" }
+
+// MailWorker delivers outbox messages. It logs ids only: a message's
+// address, subject and body are PHI.
+type MailWorker struct {
+	river.WorkerDefaults[MailArgs]
+	Outbox journey.OutboxService
+	Sender journey.MailSender
+	Log    *slog.Logger
+}
+
+// Work sends one message, or holds it in the outbox when no SMTP server is
+// configured. An error makes River retry with backoff; the last failure
+// marks the message failed.
+func (w *MailWorker) Work(ctx context.Context, job *river.Job[MailArgs]) error {
+	id := job.Args.MessageID
+	m, err := w.Outbox.FindMessageByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if m.Status == journey.MailSent {
+		return nil // already delivered by an earlier attempt whose completion was lost
+	}
+	if !w.Sender.Configured() {
+		w.Log.Info("mail held in outbox: no SMTP server configured", "message_id", id)
+		return w.Outbox.MarkMessage(ctx, id, journey.MailHeld, job.Attempt, "")
+	}
+	if err := w.Sender.Send(ctx, m); err != nil {
+		status := journey.MailQueued
+		if job.Attempt >= job.MaxAttempts {
+			status = journey.MailFailed
+		}
+		// The SMTP error may quote the address, so it goes to the outbox row, not the log.
+		w.Log.Warn("mail delivery failed; will retry", "message_id", id, "attempt", job.Attempt, "final", status == journey.MailFailed)
+		if merr := w.Outbox.MarkMessage(ctx, id, status, job.Attempt, err.Error()); merr != nil {
+			return merr
+		}
+		return err
+	}
+	w.Log.Info("mail sent", "message_id", id, "attempt", job.Attempt)
+	return w.Outbox.MarkMessage(ctx, id, journey.MailSent, job.Attempt, "")
+}

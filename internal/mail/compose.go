@@ -1,0 +1,160 @@
+// Package mail writes and delivers Journey's email: the messages a visitor
+// gets about their consult, with an iCalendar invite, and an SMTP sender.
+package mail
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"strings"
+	"text/template"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/journey-kap/journey"
+)
+
+// Composer writes consult emails. BaseURL (no trailing slash) builds the
+// manage links; Host names the iCalendar UIDs.
+type Composer struct {
+	BaseURL string
+}
+
+var _ journey.ConsultMailComposer = (*Composer)(nil)
+
+// ManageURL returns the absolute URL of a consult's manage page.
+func (c *Composer) ManageURL(token string) string {
+	return strings.TrimRight(c.BaseURL, "/") + "/c/" + url.PathEscape(token)
+}
+
+var bodies = template.Must(template.New("").Parse(`
+{{define "consult_booked"}}Hello {{.Name}},
+
+Your free consult with {{.Therapist}} at {{.Practice}} is booked.
+
+When: {{.When}} ({{.Zone}})
+Length: {{.Minutes}} minutes
+
+{{.Therapist}} will contact you by {{.Method}} at that time. The attached
+invitation adds it to your calendar.
+
+To view, move or cancel your consult, use this private link (keep it to
+yourself; anyone with it can change your booking):
+{{.Link}}
+{{template "footer" .}}{{end}}
+{{define "consult_rescheduled"}}Hello {{.Name}},
+
+Your free consult at {{.Practice}} has moved.
+
+New time: {{.When}} ({{.Zone}})
+With: {{.Therapist}}
+
+The attached invitation updates your calendar.
+{{template "footer" .}}{{end}}
+{{define "consult_cancelled"}}Hello {{.Name}},
+
+Your free consult with {{.Therapist}} on {{.When}} ({{.Zone}}) is cancelled.
+
+Whenever you are ready, you can book a new time on our website.
+{{template "footer" .}}{{end}}
+{{define "consult_manage_link"}}Hello {{.Name}},
+
+You asked for the link to your upcoming consult with {{.Therapist}} on
+{{.When}} ({{.Zone}}). Use it to view, move or cancel the consult:
+{{.Link}}
+
+Earlier links to this consult no longer work.
+{{template "footer" .}}{{end}}
+{{define "footer"}}
+{{.Practice}}{{if .Phone}} · {{.Phone}}{{end}}{{if .Email}} · {{.Email}}{{end}}
+If you are in crisis, call or text 988 (Suicide & Crisis Lifeline) or 911.
+{{end}}`))
+
+var subjects = map[string]string{
+	journey.MailConsultBooked:      "Your free consult is booked: %s",
+	journey.MailConsultRescheduled: "Your free consult has moved: %s",
+	journey.MailConsultCancelled:   "Your free consult is cancelled: %s",
+	journey.MailConsultManageLink:  "The link to your consult on %s",
+}
+
+// ComposeConsultMail returns the email of the given kind about c. Times are
+// shown in the visitor's zone. It fails only on an unknown kind or zone.
+func (c *Composer) ComposeConsultMail(kind string, cons *journey.Consult, t *journey.Therapist, p *journey.Practice, token string) (*journey.Message, error) {
+	subject, ok := subjects[kind]
+	if !ok {
+		return nil, fmt.Errorf("mail: unknown kind %q", kind)
+	}
+	loc, err := journey.LoadZone(cons.TimeZone)
+	if err != nil {
+		return nil, err
+	}
+	start := cons.Start.In(loc)
+	when := start.Format("Monday, January 2, 2006 at 3:04 PM")
+	method := map[string]string{"email": "email", "phone": "phone", "text": "text message"}[cons.ContactMethod]
+	therapist := t.Name
+	if t.Credentials != "" {
+		therapist += ", " + t.Credentials
+	}
+	data := map[string]any{
+		"Name": cons.Name, "Therapist": therapist, "Practice": p.Name, "Phone": p.Phone, "Email": p.Email,
+		"When": when, "Zone": zoneLabel(start), "Minutes": int(cons.End.Sub(cons.Start) / time.Minute),
+		"Method": method, "Link": "",
+	}
+	if token != "" {
+		data["Link"] = c.ManageURL(token)
+	}
+	var body bytes.Buffer
+	if err := bodies.ExecuteTemplate(&body, kind, data); err != nil {
+		return nil, err
+	}
+	m := &journey.Message{To: cons.Email, Subject: fmt.Sprintf(subject, start.Format("Mon Jan 2, 3:04 PM MST")), Text: strings.TrimLeft(body.String(), "\n")}
+	switch kind {
+	case journey.MailConsultBooked, journey.MailConsultRescheduled:
+		m.ICSMethod, m.ICS = "REQUEST", c.invite(ics.MethodRequest, cons, therapist, p, data["Link"].(string))
+	case journey.MailConsultCancelled:
+		m.ICSMethod, m.ICS = "CANCEL", c.invite(ics.MethodCancel, cons, therapist, p, "")
+	}
+	return m, nil
+}
+
+func zoneLabel(t time.Time) string {
+	name, _ := t.Zone()
+	return t.Location().String() + ", " + name
+}
+
+// invite returns an RFC 5545 calendar with one event. The UID is stable per
+// consult and SEQUENCE grows with each change, so calendar programs update
+// or remove the event they already hold.
+func (c *Composer) invite(method ics.Method, cons *journey.Consult, therapist string, p *journey.Practice, link string) string {
+	cal := ics.NewCalendarFor(p.Name)
+	cal.SetMethod(method)
+	host := "journey.invalid"
+	if u, err := url.Parse(c.BaseURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	ev := cal.AddEvent(fmt.Sprintf("consult-%d@%s", cons.ID, host))
+	ev.SetDtStampTime(cons.UpdatedAt)
+	ev.SetCreatedTime(cons.CreatedAt)
+	ev.SetModifiedAt(cons.UpdatedAt)
+	ev.SetSequence(cons.Sequence)
+	ev.SetStartAt(cons.Start)
+	ev.SetEndAt(cons.End)
+	ev.SetSummary("Free consult with " + therapist + " (" + p.Name + ")")
+	desc := "Your free consult with " + therapist + "."
+	if link != "" {
+		desc += " View, move or cancel: " + link
+		ev.SetURL(link)
+	}
+	ev.SetDescription(desc)
+	if p.Email != "" {
+		ev.SetOrganizer("mailto:"+p.Email, ics.WithCN(p.Name))
+	}
+	ev.AddAttendee("mailto:"+cons.Email, ics.WithCN(cons.Name), ics.ParticipationRoleReqParticipant, ics.ParticipationStatusAccepted)
+	if method == ics.MethodCancel {
+		ev.SetStatus(ics.ObjectStatusCancelled)
+	} else {
+		ev.SetStatus(ics.ObjectStatusConfirmed)
+	}
+	return cal.Serialize()
+}

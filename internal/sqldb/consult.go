@@ -1,0 +1,432 @@
+package sqldb
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/schedule"
+)
+
+var _ journey.ConsultService = (*DB)(nil)
+
+const consultColumns = `id, therapist_id, start_at, end_at, status, name, email, phone, contact_method,
+	time_zone, reason, sequence, created_at, updated_at`
+
+func scanConsult(row scanner) (*journey.Consult, error) {
+	var c journey.Consult
+	var start, end, created, updated int64
+	err := row.Scan(&c.ID, &c.TherapistID, &start, &end, &c.Status, &c.Name, &c.Email, &c.Phone, &c.ContactMethod,
+		&c.TimeZone, &c.Reason, &c.Sequence, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	c.Start, c.End, c.CreatedAt, c.UpdatedAt = fromUnix(start), fromUnix(end), fromUnix(created), fromUnix(updated)
+	return &c, nil
+}
+
+// newToken returns a random manage token and the hash the database keeps.
+func newToken() (token, hash string) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token)
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// FindSlots returns open consult slots in [q.From, q.From + q.Days days).
+func (db *DB) FindSlots(ctx context.Context, q journey.SlotQuery) ([]journey.Slot, error) {
+	if q.Days < 1 || q.Days > journey.MaxSlotDays {
+		return nil, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: []journey.FieldError{{Field: "days", Detail: fmt.Sprintf("Days must be between 1 and %d.", journey.MaxSlotDays)}}}
+	}
+	ts, err := db.candidates(ctx, q.TherapistID)
+	if err != nil {
+		return nil, err
+	}
+	to := q.From.AddDate(0, 0, q.Days)
+	busy, err := db.busy(ctx, q.From, to)
+	if err != nil {
+		return nil, err
+	}
+	locs := make([]*time.Location, len(ts))
+	for i, t := range ts {
+		if locs[i], err = t.Location(); err != nil {
+			return nil, err
+		}
+	}
+	return schedule.OpenAll(ts, locs, busy, q.From, to, db.Now()), nil
+}
+
+// candidates returns the one therapist asked for, or every active one.
+func (db *DB) candidates(ctx context.Context, therapistID int64) ([]*journey.Therapist, error) {
+	if therapistID == 0 {
+		return db.FindTherapists(ctx, true)
+	}
+	t, err := db.FindTherapistByID(ctx, therapistID)
+	if err != nil || !t.Active {
+		return nil, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: []journey.FieldError{{Field: "therapist_id", Detail: "Choose one of our therapists, or any therapist."}}, Err: err}
+	}
+	return []*journey.Therapist{t}, nil
+}
+
+// busy returns the booked intervals that reach into [from, to), by therapist.
+func (db *DB) busy(ctx context.Context, from, to time.Time) (map[int64][]schedule.Interval, error) {
+	rows, err := db.query(ctx, `SELECT therapist_id, start_at, block_end FROM consults
+		WHERE status = 'booked' AND start_at < ? AND start_at > ? ORDER BY therapist_id, start_at`,
+		unix(to), unix(from)-86400)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][]schedule.Interval{}
+	for rows.Next() {
+		var id, s, e int64
+		if err := rows.Scan(&id, &s, &e); err != nil {
+			return nil, err
+		}
+		out[id] = append(out[id], schedule.Interval{Start: fromUnix(s), End: fromUnix(e)})
+	}
+	return out, rows.Err()
+}
+
+var errNotOffered = &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
+	Fields: []journey.FieldError{{Field: "start", Detail: "That time is not one we offer. Please choose one of the times shown."}}}
+
+var errTaken = &journey.Error{Code: journey.ECONFLICT, Message: "Sorry, that time was just taken. Please choose another."}
+
+// ErrEmailHasConsult is the conflict returned when the email address already
+// has an upcoming consult; the web layer offers to resend its manage link.
+var ErrEmailHasConsult = &journey.Error{Code: journey.ECONFLICT,
+	Message: "An upcoming consult is already booked with this email address.",
+	Fields:  []journey.FieldError{{Field: "email", Detail: "This email address already has an upcoming consult. We can email you the link to view, move or cancel it."}}}
+
+// offeredBy returns the candidates whose calendar offers start.
+func offeredBy(ts []*journey.Therapist, start, now time.Time) []*journey.Therapist {
+	var out []*journey.Therapist
+	for _, t := range ts {
+		loc, err := t.Location()
+		if err == nil && schedule.IsOffered(t, loc, start, now) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// CreateConsult books a consult with the chosen therapist, or with the first
+// free one that offers the time. The database refuses an overlapping booking
+// (consults_no_overlap), so a lost race is a conflict, never a double booking.
+func (db *DB) CreateConsult(ctx context.Context, r *journey.BookingRequest) (*journey.Consult, error) {
+	r.Normalize()
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	ts, err := db.candidates(ctx, r.TherapistID)
+	if err != nil {
+		return nil, err
+	}
+	now := db.Now()
+	if !r.Start.After(now) {
+		return nil, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: []journey.FieldError{{Field: "start", Detail: "That time has passed. Please choose a later one."}}}
+	}
+	offering := offeredBy(ts, r.Start, now)
+	if len(offering) == 0 {
+		return nil, errNotOffered
+	}
+	for _, t := range offering {
+		c, err := db.book(ctx, r, t)
+		if journey.ErrorCode(err) == journey.ECONFLICT && err != ErrEmailHasConsult {
+			continue // taken meanwhile: try the next therapist who offers it
+		}
+		return c, err
+	}
+	return nil, errTaken
+}
+
+func (db *DB) book(ctx context.Context, r *journey.BookingRequest, t *journey.Therapist) (*journey.Consult, error) {
+	token, hash := newToken()
+	c := &journey.Consult{TherapistID: t.ID, Start: r.Start.UTC(), End: r.Start.Add(t.ConsultLength).UTC(),
+		Status: journey.ConsultBooked, Name: r.Name, Email: r.Email, Phone: r.Phone, ContactMethod: r.ContactMethod,
+		TimeZone: r.TimeZone, Reason: r.Reason, ManageToken: token}
+	key := journey.NormalizeEmail(r.Email)
+	err := db.write(ctx, func(tx *Tx) error {
+		if err := tx.lockKey(ctx, "email:"+key); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM consults WHERE email_key = ? AND status = 'booked' AND start_at > ?`,
+			key, unix(tx.now)).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrEmailHasConsult
+		}
+		c.CreatedAt, c.UpdatedAt = tx.now, tx.now
+		var err error
+		c.ID, err = tx.insert(ctx, `INSERT INTO consults (therapist_id, start_at, end_at, block_end, status, name, email, email_key,
+			phone, contact_method, time_zone, reason, privacy_consent_at, manage_token_hash, sequence, created_at, updated_at)
+			VALUES (?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+			c.TherapistID, unix(c.Start), unix(c.End), unix(c.End.Add(t.Buffer)), c.Name, c.Email, key,
+			c.Phone, c.ContactMethod, c.TimeZone, c.Reason, unix(tx.now), hash, unix(tx.now), unix(tx.now))
+		if err != nil {
+			return err
+		}
+		if err := tx.bumpCalendar(ctx); err != nil {
+			return err
+		}
+		return tx.queueConsultMail(ctx, journey.MailConsultBooked, c, t, token)
+	})
+	if err != nil {
+		if journey.ErrorCode(err) == journey.ECONFLICT && err != ErrEmailHasConsult {
+			return nil, errTaken
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+// lockKey serialises transactions on one key. SQLite already runs one
+// writer at a time; PostgreSQL takes a transaction-scoped advisory lock.
+func (tx *Tx) lockKey(ctx context.Context, key string) error {
+	if tx.db.Dialect != Postgres {
+		return nil
+	}
+	_, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, key)
+	return err
+}
+
+// queueConsultMail composes the visitor's email and queues it with the job
+// that delivers it, inside tx.
+func (tx *Tx) queueConsultMail(ctx context.Context, kind string, c *journey.Consult, t *journey.Therapist, token string) error {
+	if tx.db.Mail == nil {
+		return fmt.Errorf("sqldb: no mail composer configured")
+	}
+	p, err := tx.db.practice(ctx, tx)
+	if err != nil {
+		return err
+	}
+	m, err := tx.db.Mail.ComposeConsultMail(kind, c, t, p, token)
+	if err != nil {
+		return err
+	}
+	return tx.queueMessage(ctx, m, c.ID)
+}
+
+func (db *DB) practice(ctx context.Context, tx *Tx) (*journey.Practice, error) {
+	var p journey.Practice
+	err := tx.queryRow(ctx, `SELECT name, tagline, phone, email, address, time_zone, privacy_notice FROM practice WHERE id = 1`).
+		Scan(&p.Name, &p.Tagline, &p.Phone, &p.Email, &p.Address, &p.TimeZone, &p.PrivacyNotice)
+	return &p, notFound(err, "Practice")
+}
+
+// FindConsultByToken returns the consult a manage link points to.
+func (db *DB) FindConsultByToken(ctx context.Context, token string) (*journey.Consult, error) {
+	if len(token) < 20 || len(token) > 100 {
+		return nil, journey.Errorf(journey.ENOTFOUND, "This link is not valid. It may have been replaced by a newer one.")
+	}
+	c, err := scanConsult(db.queryRow(ctx, `SELECT `+consultColumns+` FROM consults WHERE manage_token_hash = ?`, hashToken(token)))
+	if err != nil {
+		return nil, notFound(err, "Consult")
+	}
+	return c, nil
+}
+
+// FindConsultByID returns ENOTFOUND when there is no such consult.
+func (db *DB) FindConsultByID(ctx context.Context, id int64) (*journey.Consult, error) {
+	c, err := scanConsult(db.queryRow(ctx, `SELECT `+consultColumns+` FROM consults WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "Consult")
+	}
+	return c, nil
+}
+
+// FindConsults returns matching consults by start time and their count.
+func (db *DB) FindConsults(ctx context.Context, f journey.ConsultFilter) ([]*journey.Consult, int, error) {
+	var where []string
+	var args []any
+	if f.ID != nil {
+		where, args = append(where, "id = ?"), append(args, *f.ID)
+	}
+	if f.TherapistID != nil {
+		where, args = append(where, "therapist_id = ?"), append(args, *f.TherapistID)
+	}
+	if f.Status != nil {
+		where, args = append(where, "status = ?"), append(args, *f.Status)
+	}
+	if f.From != nil {
+		where, args = append(where, "start_at >= ?"), append(args, unix(*f.From))
+	}
+	if f.To != nil {
+		where, args = append(where, "start_at < ?"), append(args, unix(*f.To))
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM consults`+cond, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	rows, err := db.query(ctx, `SELECT `+consultColumns+` FROM consults`+cond+` ORDER BY start_at, id LIMIT ? OFFSET ?`,
+		append(args, limit, max(f.Offset, 0))...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*journey.Consult
+	for rows.Next() {
+		c, err := scanConsult(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, c)
+	}
+	return out, total, rows.Err()
+}
+
+var errNotChangeable = journey.Errorf(journey.ECONFLICT, "This consult can no longer be changed: it was cancelled or has already taken place.")
+
+// RescheduleConsult moves an upcoming consult to start, with therapistID or,
+// when 0, preferably the same therapist. The old time is freed in the same
+// transaction; the database refuses an overlap.
+func (db *DB) RescheduleConsult(ctx context.Context, token string, start time.Time, therapistID int64) (*journey.Consult, error) {
+	c, err := db.FindConsultByToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	now := db.Now()
+	if !c.Upcoming(now) {
+		return nil, errNotChangeable
+	}
+	if start.IsZero() {
+		return nil, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: []journey.FieldError{{Field: "start", Detail: "Choose a new time for your consult."}}}
+	}
+	ts, err := db.candidates(ctx, therapistID)
+	if err != nil {
+		return nil, err
+	}
+	offering := offeredBy(ts, start, now)
+	if len(offering) == 0 {
+		return nil, errNotOffered
+	}
+	// Prefer the visitor's current therapist when they did not pick one.
+	for i, t := range offering {
+		if t.ID == c.TherapistID {
+			offering[0], offering[i] = offering[i], offering[0]
+		}
+	}
+	for _, t := range offering {
+		moved, err := db.move(ctx, c, t, start)
+		if journey.ErrorCode(err) == journey.ECONFLICT && err != errNotChangeable {
+			continue
+		}
+		return moved, err
+	}
+	return nil, errTaken
+}
+
+func (db *DB) move(ctx context.Context, old *journey.Consult, t *journey.Therapist, start time.Time) (*journey.Consult, error) {
+	c := *old
+	c.TherapistID, c.Start, c.End, c.Sequence = t.ID, start.UTC(), start.Add(t.ConsultLength).UTC(), old.Sequence+1
+	err := db.write(ctx, func(tx *Tx) error {
+		c.UpdatedAt = tx.now
+		res, err := tx.exec(ctx, `UPDATE consults SET therapist_id = ?, start_at = ?, end_at = ?, block_end = ?, sequence = ?, updated_at = ?
+			WHERE id = ? AND status = 'booked' AND start_at > ?`,
+			c.TherapistID, unix(c.Start), unix(c.End), unix(c.End.Add(t.Buffer)), c.Sequence, unix(tx.now), c.ID, unix(tx.now))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errNotChangeable
+		}
+		if err := tx.bumpCalendar(ctx); err != nil {
+			return err
+		}
+		return tx.queueConsultMail(ctx, journey.MailConsultRescheduled, &c, t, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// CancelConsult cancels a booked, upcoming consult and emails the visitor.
+func (db *DB) CancelConsult(ctx context.Context, token string) (*journey.Consult, error) {
+	c, err := db.FindConsultByToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if !c.Upcoming(db.Now()) {
+		return nil, errNotChangeable
+	}
+	t, err := db.FindTherapistByID(ctx, c.TherapistID)
+	if err != nil {
+		return nil, err
+	}
+	err = db.write(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE consults SET status = 'cancelled', sequence = sequence + 1, updated_at = ? WHERE id = ? AND status = 'booked'`,
+			unix(tx.now), c.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errNotChangeable
+		}
+		c.Status, c.Sequence, c.UpdatedAt = journey.ConsultCancelled, c.Sequence+1, tx.now
+		if err := tx.bumpCalendar(ctx); err != nil {
+			return err
+		}
+		return tx.queueConsultMail(ctx, journey.MailConsultCancelled, c, t, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ResendManageLink gives the upcoming consult booked under email a fresh
+// manage link and emails it; the old link stops working. It returns nil
+// whether or not there is such a consult, so it reveals nothing.
+func (db *DB) ResendManageLink(ctx context.Context, email string) error {
+	if !journey.ValidEmail(strings.TrimSpace(email)) {
+		return &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: []journey.FieldError{{Field: "email", Detail: "Enter an email address like name@example.com."}}}
+	}
+	key := journey.NormalizeEmail(email)
+	c, err := scanConsult(db.queryRow(ctx, `SELECT `+consultColumns+` FROM consults
+		WHERE email_key = ? AND status = 'booked' AND start_at > ? ORDER BY start_at LIMIT 1`, key, unix(db.Now())))
+	if err != nil {
+		if journey.ErrorCode(notFound(err, "")) == journey.ENOTFOUND {
+			return nil
+		}
+		return err
+	}
+	t, err := db.FindTherapistByID(ctx, c.TherapistID)
+	if err != nil {
+		return err
+	}
+	token, hash := newToken()
+	return db.write(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `UPDATE consults SET manage_token_hash = ?, updated_at = ? WHERE id = ?`, hash, unix(tx.now), c.ID); err != nil {
+			return err
+		}
+		return tx.queueConsultMail(ctx, journey.MailConsultManageLink, c, t, token)
+	})
+}

@@ -1,0 +1,282 @@
+// Package sqldb is the only package that speaks SQL. It implements the
+// journey service interfaces on SQLite (the embedded default, through the
+// pure-Go modernc driver) and on PostgreSQL (through pgx), with one set of
+// queries and a numbered migration folder per dialect.
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	_ "modernc.org/sqlite"             // registers "sqlite"
+
+	"github.com/journey-kap/journey"
+)
+
+// Dialects.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// DB is an open database: a write pool and a read pool (the same pool on
+// PostgreSQL; on SQLite one writer connection beside several readers, as
+// SQLite allows one writer at a time).
+type DB struct {
+	Dialect string
+	Write   *sql.DB
+	Read    *sql.DB
+	// Jobs is the pool the job queue uses for its own bookkeeping. On SQLite
+	// it is a separate single connection with synchronous=NORMAL: the queue's
+	// state changes need no fsync each, while bookings and PHI (on Write) do.
+	Jobs *sql.DB
+	Path string // the SQLite file, "" on PostgreSQL
+
+	// Now is the clock; every transaction reads it once.
+	Now journey.Clock
+	// Enqueue, when set, schedules delivery of an outbox message inside the
+	// transaction that queued it, so a committed booking always has its mail.
+	Enqueue func(ctx context.Context, tx *sql.Tx, messageID int64) error
+	// Mail composes consult emails; required for bookings.
+	Mail journey.ConsultMailComposer
+
+	Log *slog.Logger
+
+	rebound sync.Map // query -> query with $n placeholders (PostgreSQL)
+}
+
+// Open opens the database named by dsn: a postgres:// URL, or a path to a
+// SQLite file (created with its folder when missing). It applies pending
+// migrations before returning.
+func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	db := &DB{Now: time.Now, Log: log}
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		err = db.openPostgres(dsn)
+	} else {
+		err = db.openSQLite(dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqldb: reach database: %w", err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func (db *DB) openPostgres(dsn string) error {
+	db.Dialect = Postgres
+	pool, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return fmt.Errorf("sqldb: open postgres: %w", err)
+	}
+	pool.SetMaxOpenConns(32)
+	pool.SetMaxIdleConns(32)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	db.Write, db.Read, db.Jobs = pool, pool, pool
+	return nil
+}
+
+// sqliteDSN builds a modernc DSN with the pragmas every connection needs.
+// busy_timeout makes a writer wait for the lock instead of failing at once;
+// _txlock=immediate takes the write lock at BEGIN, so two writers never
+// deadlock upgrading a read lock.
+func sqliteDSN(path, synchronous string, readOnly bool) string {
+	v := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(" + synchronous + ")"} {
+		v.Add("_pragma", p)
+	}
+	if readOnly {
+		v.Add("_pragma", "query_only(1)")
+	} else {
+		v.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + v.Encode()
+}
+
+func (db *DB) openSQLite(path string) error {
+	db.Dialect = SQLite
+	db.Path = path
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("sqldb: create data folder: %w", err)
+		}
+	}
+	var err error
+	// FULL: an acknowledged booking or PHI write survives power loss.
+	if db.Write, err = sql.Open("sqlite", sqliteDSN(path, "FULL", false)); err != nil {
+		return fmt.Errorf("sqldb: open sqlite: %w", err)
+	}
+	db.Write.SetMaxOpenConns(1)
+	db.Write.SetMaxIdleConns(1)
+	db.Write.SetConnMaxIdleTime(0)
+	db.Write.SetConnMaxLifetime(0)
+	if db.Read, err = sql.Open("sqlite", sqliteDSN(path, "NORMAL", true)); err != nil {
+		return fmt.Errorf("sqldb: open sqlite: %w", err)
+	}
+	n := max(4, runtime.NumCPU())
+	db.Read.SetMaxOpenConns(n)
+	db.Read.SetMaxIdleConns(n)
+	if db.Jobs, err = sql.Open("sqlite", sqliteDSN(path, "NORMAL", false)); err != nil {
+		return fmt.Errorf("sqldb: open sqlite: %w", err)
+	}
+	db.Jobs.SetMaxOpenConns(1)
+	db.Jobs.SetMaxIdleConns(1)
+	return nil
+}
+
+// Close closes every pool.
+func (db *DB) Close() error {
+	var errs []error
+	seen := map[*sql.DB]bool{}
+	for _, p := range []*sql.DB{db.Write, db.Read, db.Jobs} {
+		if p != nil && !seen[p] {
+			seen[p] = true
+			errs = append(errs, p.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Ping reports whether the database answers; /healthz calls it.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.Read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// q returns query with its ? placeholders rewritten for the dialect. Queries
+// are written once with ?; PostgreSQL wants $1, $2, ….
+func (db *DB) q(query string) string {
+	if db.Dialect != Postgres {
+		return query
+	}
+	if v, ok := db.rebound.Load(query); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	inStr := false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		if c == '\'' {
+			inStr = !inStr
+		}
+		if c == '?' && !inStr {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	out := b.String()
+	db.rebound.Store(query, out)
+	return out
+}
+
+// Tx is a write transaction with the time fixed at its start.
+type Tx struct {
+	*sql.Tx
+	db  *DB
+	now time.Time
+}
+
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.ExecContext(ctx, tx.db.q(query), args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.QueryRowContext(ctx, tx.db.q(query), args...)
+}
+
+func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.QueryContext(ctx, tx.db.q(query), args...)
+}
+
+// insert runs an INSERT … RETURNING id and returns the id.
+func (tx *Tx) insert(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := tx.queryRow(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
+
+// write runs fn in a write transaction, committing when it returns nil. The
+// error returned is fn's, or the commit's, mapped to a journey.Error code
+// where the driver's code says conflict.
+func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return db.mapErr(fmt.Errorf("sqldb: begin: %w", err))
+	}
+	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Second)}
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return db.mapErr(err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return db.mapErr(fmt.Errorf("sqldb: commit: %w", err))
+	}
+	return nil
+}
+
+func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.Read.QueryRowContext(ctx, db.q(query), args...)
+}
+
+func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return db.Read.QueryContext(ctx, db.q(query), args...)
+}
+
+// mapErr turns driver errors that mean "clashes with what is stored" into
+// ECONFLICT, by the driver's code (errors_*.go), never by message.
+func (db *DB) mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var je *journey.Error
+	if errors.As(err, &je) {
+		return err
+	}
+	if isConflict(err) {
+		return &journey.Error{Code: journey.ECONFLICT, Message: "That clashes with something already saved.", Err: err}
+	}
+	return err
+}
+
+func unix(t time.Time) int64 { return t.Unix() }
+
+func fromUnix(s int64) time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(s, 0).UTC()
+}
+
+// notFound wraps sql.ErrNoRows as ENOTFOUND with a message naming what.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return &journey.Error{Code: journey.ENOTFOUND, Message: what + " not found.", Err: err}
+	}
+	return err
+}

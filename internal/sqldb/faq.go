@@ -1,0 +1,53 @@
+package sqldb
+
+import (
+	"context"
+
+	"github.com/journey-kap/journey"
+)
+
+var _ journey.FAQService = (*DB)(nil)
+
+// FindFAQ returns the FAQ entries by position.
+func (db *DB) FindFAQ(ctx context.Context, onlyPublished bool) ([]*journey.FAQEntry, error) {
+	rows, err := db.query(ctx, `SELECT id, position, question, answer, published FROM faq_entries
+		WHERE published OR ? = 0 ORDER BY position, id LIMIT 500`, boolInt(onlyPublished))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*journey.FAQEntry
+	for rows.Next() {
+		var e journey.FAQEntry
+		if err := rows.Scan(&e.ID, &e.Position, &e.Question, &e.Answer, &e.Published); err != nil {
+			return nil, err
+		}
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}
+
+// CreateFAQEntry adds an entry at the end when its Position is 0.
+func (db *DB) CreateFAQEntry(ctx context.Context, e *journey.FAQEntry) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	return db.write(ctx, func(tx *Tx) error {
+		if e.Position == 0 {
+			if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM faq_entries`).Scan(&e.Position); err != nil {
+				return err
+			}
+		}
+		var err error
+		e.ID, err = tx.insert(ctx, `INSERT INTO faq_entries (position, question, answer, published) VALUES (?, ?, ?, ?)`,
+			e.Position, e.Question, e.Answer, e.Published)
+		return err
+	})
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

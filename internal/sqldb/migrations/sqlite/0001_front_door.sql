@@ -1,0 +1,144 @@
+-- The front door: the practice, its staff's consult calendars, the FAQ,
+-- booked consults and the mail outbox. Times are Unix seconds (UTC).
+
+CREATE TABLE practice (
+    id             INTEGER PRIMARY KEY CHECK (id = 1),
+    name           TEXT NOT NULL,
+    tagline        TEXT NOT NULL DEFAULT '',
+    phone          TEXT NOT NULL DEFAULT '',
+    email          TEXT NOT NULL DEFAULT '',
+    address        TEXT NOT NULL DEFAULT '',
+    time_zone      TEXT NOT NULL,
+    privacy_notice TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE staff (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    credentials TEXT NOT NULL DEFAULT '',
+    pronouns    TEXT NOT NULL DEFAULT '',
+    bio         TEXT NOT NULL DEFAULT '',
+    email       TEXT NOT NULL DEFAULT '',
+    active      INTEGER NOT NULL DEFAULT 1,
+    created_at  INTEGER NOT NULL
+);
+
+-- One consult calendar per therapist who offers free consults.
+CREATE TABLE consult_calendars (
+    staff_id        INTEGER PRIMARY KEY REFERENCES staff (id) ON DELETE CASCADE,
+    time_zone       TEXT NOT NULL,
+    consult_minutes INTEGER NOT NULL DEFAULT 30 CHECK (consult_minutes BETWEEN 10 AND 240),
+    buffer_minutes  INTEGER NOT NULL DEFAULT 0 CHECK (buffer_minutes BETWEEN 0 AND 120),
+    notice_minutes  INTEGER NOT NULL DEFAULT 1440 CHECK (notice_minutes >= 0),
+    horizon_days    INTEGER NOT NULL DEFAULT 60 CHECK (horizon_days BETWEEN 1 AND 365)
+);
+
+CREATE TABLE weekly_hours (
+    id           INTEGER PRIMARY KEY,
+    staff_id     INTEGER NOT NULL REFERENCES consult_calendars (staff_id) ON DELETE CASCADE,
+    weekday      INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+    start_minute INTEGER NOT NULL CHECK (start_minute BETWEEN 0 AND 1439),
+    end_minute   INTEGER NOT NULL CHECK (end_minute BETWEEN 1 AND 1440),
+    CHECK (start_minute < end_minute)
+);
+CREATE INDEX weekly_hours_staff ON weekly_hours (staff_id);
+
+CREATE TABLE schedule_exceptions (
+    id           INTEGER PRIMARY KEY,
+    staff_id     INTEGER NOT NULL REFERENCES consult_calendars (staff_id) ON DELETE CASCADE,
+    day          TEXT NOT NULL,
+    kind         TEXT NOT NULL CHECK (kind IN ('off', 'extra')),
+    start_minute INTEGER NOT NULL DEFAULT 0,
+    end_minute   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX schedule_exceptions_staff ON schedule_exceptions (staff_id, day);
+
+CREATE TABLE faq_entries (
+    id        INTEGER PRIMARY KEY,
+    position  INTEGER NOT NULL,
+    question  TEXT NOT NULL,
+    answer    TEXT NOT NULL,
+    published INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX faq_entries_position ON faq_entries (position);
+
+CREATE TABLE consults (
+    id                 INTEGER PRIMARY KEY,
+    therapist_id       INTEGER NOT NULL REFERENCES staff (id),
+    start_at           INTEGER NOT NULL,
+    end_at             INTEGER NOT NULL,
+    block_end          INTEGER NOT NULL, -- end_at plus the therapist's buffer
+    status             TEXT NOT NULL CHECK (status IN ('booked', 'cancelled', 'held', 'no_show')),
+    name               TEXT NOT NULL,
+    email              TEXT NOT NULL,
+    email_key          TEXT NOT NULL,
+    phone              TEXT NOT NULL DEFAULT '',
+    contact_method     TEXT NOT NULL,
+    time_zone          TEXT NOT NULL,
+    reason             TEXT NOT NULL DEFAULT '',
+    privacy_consent_at INTEGER NOT NULL,
+    manage_token_hash  TEXT NOT NULL UNIQUE,
+    sequence           INTEGER NOT NULL DEFAULT 0,
+    created_at         INTEGER NOT NULL,
+    updated_at         INTEGER NOT NULL,
+    CHECK (end_at > start_at AND block_end >= end_at AND block_end - start_at <= 86400)
+);
+CREATE INDEX consults_booked ON consults (therapist_id, start_at) WHERE status = 'booked';
+CREATE INDEX consults_start ON consults (start_at);
+CREATE INDEX consults_email_key ON consults (email_key, start_at);
+
+-- No therapist is ever booked twice at once. SQLite has one writer at a
+-- time, so this check and the write it guards are atomic: the database, not
+-- the application, keeps the rule. The lower bound on start_at (a block is
+-- never longer than a day, see the CHECK above) keeps the lookup an index range.
+CREATE TRIGGER consults_no_overlap_insert BEFORE INSERT ON consults
+WHEN NEW.status = 'booked' AND EXISTS (
+    SELECT 1 FROM consults c
+    WHERE c.therapist_id = NEW.therapist_id AND c.status = 'booked'
+      AND c.start_at > NEW.start_at - 86400 AND c.start_at < NEW.block_end
+      AND NEW.start_at < c.block_end)
+BEGIN
+    SELECT RAISE(ABORT, 'consult_overlap');
+END;
+
+CREATE TRIGGER consults_no_overlap_update BEFORE UPDATE OF therapist_id, start_at, block_end, status ON consults
+WHEN NEW.status = 'booked' AND EXISTS (
+    SELECT 1 FROM consults c
+    WHERE c.id <> NEW.id AND c.therapist_id = NEW.therapist_id AND c.status = 'booked'
+      AND c.start_at > NEW.start_at - 86400 AND c.start_at < NEW.block_end
+      AND NEW.start_at < c.block_end)
+BEGIN
+    SELECT RAISE(ABORT, 'consult_overlap');
+END;
+
+-- Bumped with every change that alters open slots, so cached slot grids in
+-- any process can tell they are stale.
+CREATE TABLE calendar_version (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    version INTEGER NOT NULL
+);
+INSERT INTO calendar_version (id, version) VALUES (1, 1);
+
+-- Secrets the application generates once and every process shares (the
+-- booking form's signing key).
+CREATE TABLE app_secrets (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE outbox (
+    id         INTEGER PRIMARY KEY,
+    consult_id INTEGER REFERENCES consults (id),
+    to_addr    TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    text_body  TEXT NOT NULL,
+    html_body  TEXT NOT NULL DEFAULT '',
+    ics        TEXT NOT NULL DEFAULT '',
+    ics_method TEXT NOT NULL DEFAULT '',
+    status     TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'held', 'failed')),
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    sent_at    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX outbox_status ON outbox (status, created_at);

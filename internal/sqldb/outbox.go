@@ -1,0 +1,86 @@
+package sqldb
+
+import (
+	"context"
+
+	"github.com/journey-kap/journey"
+)
+
+var _ journey.OutboxService = (*DB)(nil)
+
+// queueMessage stores m in the outbox and, when a queue is wired in,
+// schedules its delivery in the same transaction.
+func (tx *Tx) queueMessage(ctx context.Context, m *journey.Message, consultID int64) error {
+	var cid any
+	if consultID != 0 {
+		cid = consultID
+	}
+	var err error
+	m.Status, m.CreatedAt = journey.MailQueued, tx.now
+	m.ID, err = tx.insert(ctx, `INSERT INTO outbox (consult_id, to_addr, subject, text_body, html_body, ics, ics_method, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)`, cid, m.To, m.Subject, m.Text, m.HTML, m.ICS, m.ICSMethod, unix(tx.now))
+	if err != nil {
+		return err
+	}
+	if tx.db.Enqueue != nil {
+		return tx.db.Enqueue(ctx, tx.Tx, m.ID)
+	}
+	return nil
+}
+
+// FindMessageByID returns ENOTFOUND when there is no such message.
+func (db *DB) FindMessageByID(ctx context.Context, id int64) (*journey.Message, error) {
+	var m journey.Message
+	var created, sent int64
+	err := db.queryRow(ctx, `SELECT id, to_addr, subject, text_body, html_body, ics, ics_method, status, attempts, last_error, created_at, sent_at
+		FROM outbox WHERE id = ?`, id).Scan(&m.ID, &m.To, &m.Subject, &m.Text, &m.HTML, &m.ICS, &m.ICSMethod, &m.Status,
+		&m.Attempts, &m.LastError, &created, &sent)
+	if err != nil {
+		return nil, notFound(err, "Message")
+	}
+	m.CreatedAt, m.SentAt = fromUnix(created), fromUnix(sent)
+	return &m, nil
+}
+
+// FindMessages returns outbox messages, newest first, at most limit (≤ 1000).
+func (db *DB) FindMessages(ctx context.Context, status string, limit int) ([]*journey.Message, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	rows, err := db.query(ctx, `SELECT id, to_addr, subject, status, attempts, created_at FROM outbox
+		WHERE status = ? OR ? = '' ORDER BY id DESC LIMIT ?`, status, status, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*journey.Message
+	for rows.Next() {
+		var m journey.Message
+		var created int64
+		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Status, &m.Attempts, &created); err != nil {
+			return nil, err
+		}
+		m.CreatedAt = fromUnix(created)
+		out = append(out, &m)
+	}
+	return out, rows.Err()
+}
+
+// MarkMessage records a delivery attempt's outcome.
+func (db *DB) MarkMessage(ctx context.Context, id int64, status string, attempts int, lastErr string) error {
+	return db.write(ctx, func(tx *Tx) error {
+		sent := int64(0)
+		if status == journey.MailSent {
+			sent = unix(tx.now)
+		}
+		res, err := tx.exec(ctx, `UPDATE outbox SET status = ?, attempts = ?, last_error = ?, sent_at = ? WHERE id = ?`,
+			status, attempts, lastErr, sent, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return journey.Errorf(journey.ENOTFOUND, "Message not found.")
+		}
+		return nil
+	})
+}

@@ -1,0 +1,312 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/journey-kap/journey"
+)
+
+// API response types are separate from domain types, so adding a field to
+// a domain type never publishes it by accident.
+type apiSlot struct {
+	Start       string `json:"start"`
+	End         string `json:"end"`
+	TherapistID int64  `json:"therapist_id"`
+}
+
+type apiSlots struct {
+	TimeZone string    `json:"time_zone"`
+	Slots    []apiSlot `json:"slots"`
+}
+
+type apiConsult struct {
+	ID          int64  `json:"id"`
+	Start       string `json:"start"`
+	End         string `json:"end"`
+	TimeZone    string `json:"time_zone"`
+	TherapistID int64  `json:"therapist_id"`
+	Status      string `json:"status"`
+	ManageURL   string `json:"manage_url,omitempty"`
+}
+
+type apiTherapist struct {
+	ID          int64  `json:"id"`
+	Name        string `json:"name"`
+	Credentials string `json:"credentials"`
+	Pronouns    string `json:"pronouns"`
+	Bio         string `json:"bio"`
+	TimeZone    string `json:"time_zone"`
+	Minutes     int    `json:"consult_minutes"`
+}
+
+type apiFAQ struct {
+	ID       int64  `json:"id"`
+	Question string `json:"question"`
+	Answer   string `json:"answer_markdown"`
+}
+
+type apiBooking struct {
+	Start          string `json:"start"`
+	TherapistID    int64  `json:"therapist_id"`
+	Name           string `json:"name"`
+	Email          string `json:"email"`
+	Phone          string `json:"phone"`
+	ContactMethod  string `json:"contact_method"`
+	TimeZone       string `json:"time_zone"`
+	Reason         string `json:"reason"`
+	PrivacyConsent bool   `json:"privacy_consent"`
+}
+
+type apiReschedule struct {
+	Start       string `json:"start"`
+	TherapistID int64  `json:"therapist_id"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// decodeJSON reads one JSON object of at most maxJSONBody bytes into v;
+// malformed JSON is a 400, a larger body a 413.
+func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.Decode(&struct{}{}) != io.EOF {
+		err = errors.New("more than one JSON value")
+	}
+	if err == nil {
+		return true
+	}
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		s.apiError(w, r, err)
+		return false
+	}
+	s.writeProblem(w, r, http.StatusBadRequest, "The body is not a valid JSON object: "+jsonErrorText(err), nil)
+	return false
+}
+
+// jsonErrorText says what is wrong with a body without echoing its content.
+func jsonErrorText(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("syntax error at byte %d.", se.Offset)
+	case errors.As(err, &te):
+		return fmt.Sprintf("field %q must be a %s.", te.Field, te.Type)
+	case errors.Is(err, io.EOF):
+		return "the body is empty."
+	case strings.HasPrefix(err.Error(), "json: unknown field"):
+		return strings.TrimPrefix(err.Error(), "json: ") + "."
+	}
+	return "it could not be read."
+}
+
+func invalid(field, detail string) error {
+	return &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
+		Fields: []journey.FieldError{{Field: field, Detail: detail}}}
+}
+
+func (s *Server) handleAPISlots(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var v journey.Validation
+	tz := q.Get("tz")
+	if tz == "" {
+		p, err := s.store.FindPractice(r.Context())
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		tz = p.TimeZone
+	}
+	loc, err := journey.LoadZone(tz)
+	if err != nil {
+		v.Add("tz", "Unknown time zone: use an IANA name such as America/Chicago.")
+		loc = time.UTC
+	}
+	now := s.cfg.Now().In(loc)
+	from := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	if f := q.Get("from"); f != "" {
+		if from, err = time.ParseInLocation(time.DateOnly, f, loc); err != nil {
+			v.Add("from", "Use a date as YYYY-MM-DD.")
+		}
+	}
+	days := 7
+	if d := q.Get("days"); d != "" {
+		if days, err = strconv.Atoi(d); err != nil || days < 1 || days > journey.MaxSlotDays {
+			v.Add("days", fmt.Sprintf("Days must be a whole number from 1 to %d.", journey.MaxSlotDays))
+		}
+	}
+	var tid int64
+	if t := q.Get("therapist_id"); t != "" {
+		if tid, err = strconv.ParseInt(t, 10, 64); err != nil || tid <= 0 {
+			v.Add("therapist_id", "Use a therapist's id from /api/v1/therapists.")
+		}
+	}
+	if err := v.Err(); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	slots, err := s.store.FindSlots(r.Context(), journey.SlotQuery{From: from, Days: days, TherapistID: tid})
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := apiSlots{TimeZone: tz, Slots: make([]apiSlot, len(slots))}
+	for i, sl := range slots {
+		out.Slots[i] = apiSlot{Start: sl.Start.In(loc).Format(time.RFC3339), End: sl.End.In(loc).Format(time.RFC3339), TherapistID: sl.TherapistID}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiConsult(c *journey.Consult, token string) apiConsult {
+	loc, err := journey.LoadZone(c.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	out := apiConsult{ID: c.ID, Start: c.Start.In(loc).Format(time.RFC3339), End: c.End.In(loc).Format(time.RFC3339),
+		TimeZone: c.TimeZone, TherapistID: c.TherapistID, Status: c.Status}
+	if token != "" {
+		out.ManageURL = s.cfg.BaseURL + "/c/" + url.PathEscape(token)
+	}
+	return out
+}
+
+// parseStart reads an RFC 3339 time from the API.
+func parseStart(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, invalid("start", "Choose a time: an RFC 3339 timestamp from /api/v1/consult-slots.")
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, invalid("start", "Use an RFC 3339 timestamp such as 2026-12-07T10:00:00-05:00.")
+	}
+	return t, nil
+}
+
+func (s *Server) handleAPIConsultCreate(w http.ResponseWriter, r *http.Request) {
+	var in apiBooking
+	if !s.decodeJSON(w, r, &in) {
+		return
+	}
+	req := &journey.BookingRequest{TherapistID: in.TherapistID, Name: in.Name, Email: in.Email, ContactMethod: in.ContactMethod,
+		TimeZone: in.TimeZone, Reason: in.Reason, PrivacyConsent: in.PrivacyConsent}
+	var v journey.Validation
+	start, err := parseStart(in.Start)
+	if err != nil {
+		v.Fields = append(v.Fields, journey.ErrorFields(err)...)
+	}
+	req.Start = start
+	phone, ok := normalizePhone(in.Phone)
+	if !ok {
+		v.Add("phone", phoneHelp)
+	}
+	req.Phone = phone
+	if len(v.Fields) > 0 {
+		req.Normalize()
+		for _, fe := range journey.ErrorFields(req.Validate()) {
+			if !v.Has(fe.Field) {
+				v.Add(fe.Field, fe.Detail)
+			}
+		}
+		s.apiError(w, r, v.Err())
+		return
+	}
+	c, err := s.store.CreateConsult(r.Context(), req)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/manage/"+url.PathEscape(c.ManageToken))
+	writeJSON(w, http.StatusCreated, s.apiConsult(c, c.ManageToken))
+}
+
+func (s *Server) handleAPIResendLink(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Email string `json:"email"`
+	}
+	if !s.decodeJSON(w, r, &in) {
+		return
+	}
+	if err := s.store.ResendManageLink(r.Context(), in.Email); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]string{"status": "If an upcoming consult is booked under that address, its link is on its way."})
+}
+
+func (s *Server) handleAPIManageView(w http.ResponseWriter, r *http.Request) {
+	c, err := s.store.FindConsultByToken(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.apiConsult(c, r.PathValue("token")))
+}
+
+func (s *Server) handleAPIManageReschedule(w http.ResponseWriter, r *http.Request) {
+	var in apiReschedule
+	if !s.decodeJSON(w, r, &in) {
+		return
+	}
+	start, err := parseStart(in.Start)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	c, err := s.store.RescheduleConsult(r.Context(), r.PathValue("token"), start, in.TherapistID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.apiConsult(c, r.PathValue("token")))
+}
+
+func (s *Server) handleAPIManageCancel(w http.ResponseWriter, r *http.Request) {
+	c, err := s.store.CancelConsult(r.Context(), r.PathValue("token"))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.apiConsult(c, r.PathValue("token")))
+}
+
+func (s *Server) handleAPITherapists(w http.ResponseWriter, r *http.Request) {
+	ts, err := s.store.FindTherapists(r.Context(), true)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]apiTherapist, len(ts))
+	for i, t := range ts {
+		out[i] = apiTherapist{ID: t.ID, Name: t.Name, Credentials: t.Credentials, Pronouns: t.Pronouns, Bio: t.Bio,
+			TimeZone: t.TimeZone, Minutes: int(t.ConsultLength / time.Minute)}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"therapists": out})
+}
+
+func (s *Server) handleAPIFAQ(w http.ResponseWriter, r *http.Request) {
+	es, err := s.store.FindFAQ(r.Context(), true)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]apiFAQ, len(es))
+	for i, e := range es {
+		out[i] = apiFAQ{ID: e.ID, Question: e.Question, Answer: e.Answer}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entries": out})
+}

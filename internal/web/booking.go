@@ -1,0 +1,245 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/journey-kap/journey"
+)
+
+// bookForm is what the visitor typed, kept to fill the form again.
+type bookForm struct {
+	Slot          string
+	Name          string
+	Email         string
+	Phone         string
+	ContactMethod string
+	Reason        string
+	Consent       bool
+}
+
+// weekView is the part of a page that shows a week of slots.
+type weekView struct {
+	TZ          string
+	Zones       []zoneOption
+	Therapists  []*journey.Therapist
+	TherapistID int64
+	From        string
+	WeekLabel   string
+	PrevURL     string
+	NextURL     string
+	Grid        template.HTML
+}
+
+type bookPage struct {
+	weekView
+	Form      bookForm
+	Errors    map[string]string
+	ErrorList []journey.FieldError
+	Message   string // a message for the whole form
+	FormToken string
+	Resend    bool // offer to email the manage link of the existing consult
+	Methods   []string
+}
+
+func (*bookPage) PageTitle() string { return "Book a free consult" }
+
+// visitorZone returns the zone named by the request's tz, or the
+// practice's zone when it names none. A zone that is named but unknown
+// is an error for the caller to show.
+func (s *Server) visitorZone(r *http.Request, tz string) (*time.Location, string, error) {
+	if tz == "" {
+		p, err := s.store.FindPractice(r.Context())
+		if err != nil {
+			return nil, "", err
+		}
+		tz = p.TimeZone
+	}
+	loc, err := journey.LoadZone(tz)
+	return loc, tz, err
+}
+
+// week resolves the visitor's week: from (YYYY-MM-DD) clamped between
+// today and the furthest horizon, in loc.
+func (s *Server) week(from string, loc *time.Location) time.Time {
+	now := s.cfg.Now().In(loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	d, err := time.ParseInLocation(time.DateOnly, from, loc)
+	if err != nil || d.Before(today) || d.After(today.AddDate(0, 0, journey.MaxSlotDays)) {
+		return today
+	}
+	return d
+}
+
+// loadWeek fills a weekView for the page at path, keeping query params.
+func (s *Server) loadWeek(r *http.Request, path string, tz string, therapistID int64, from string, selected string) (weekView, error) {
+	loc, tz, err := s.visitorZone(r, tz)
+	if err != nil {
+		loc, tz, _ = s.visitorZone(r, "")
+	}
+	ts, err := s.store.FindTherapists(r.Context(), true)
+	if err != nil {
+		return weekView{}, err
+	}
+	known := therapistID == 0
+	for _, t := range ts {
+		known = known || t.ID == therapistID
+	}
+	if !known {
+		therapistID = 0
+	}
+	start := s.week(from, loc)
+	grid, err := s.slotGrid(r.Context(), start, loc, therapistID, selected)
+	if err != nil {
+		return weekView{}, err
+	}
+	v := weekView{TZ: tz, Zones: zoneOptions(tz, s.cfg.Now()), Therapists: ts, TherapistID: therapistID,
+		From: start.Format(time.DateOnly), Grid: grid,
+		WeekLabel: start.Format("January 2") + " – " + start.AddDate(0, 0, 6).Format("January 2, 2006")}
+	link := func(d time.Time) string {
+		q := url.Values{"tz": {tz}, "from": {d.Format(time.DateOnly)}}
+		if therapistID != 0 {
+			q.Set("therapist", strconv.FormatInt(therapistID, 10))
+		}
+		return path + "?" + q.Encode() + "#slots"
+	}
+	if today := s.week("", loc); start.After(today) {
+		v.PrevURL = link(start.AddDate(0, 0, -7))
+	}
+	if next := start.AddDate(0, 0, 7); next.Before(s.week("", loc).AddDate(0, 0, journey.MaxSlotDays)) {
+		v.NextURL = link(next)
+	}
+	return v, nil
+}
+
+func (s *Server) handleBookView(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	tid, _ := strconv.ParseInt(q.Get("therapist"), 10, 64)
+	page := &bookPage{Form: bookForm{ContactMethod: "email"}, FormToken: s.formToken(), Methods: journey.ContactMethods}
+	if _, err := journey.LoadZone(q.Get("tz")); q.Get("tz") != "" && err != nil {
+		page.Errors = map[string]string{"tz": "We do not know that time zone; showing times in the practice's zone."}
+	}
+	var err error
+	if page.weekView, err = s.loadWeek(r, "/book", q.Get("tz"), tid, q.Get("from"), ""); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "book", page)
+}
+
+// readBookForm reads the booking form's fields as typed.
+func readBookForm(r *http.Request) bookForm {
+	return bookForm{
+		Slot:          r.PostFormValue("slot"),
+		Name:          r.PostFormValue("name"),
+		Email:         r.PostFormValue("email"),
+		Phone:         r.PostFormValue("phone"),
+		ContactMethod: r.PostFormValue("contact_method"),
+		Reason:        r.PostFormValue("reason"),
+		Consent:       r.PostFormValue("privacy_consent") == "yes",
+	}
+}
+
+func (s *Server) handleBookCreate(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.pageError(w, r, journey.Errorf(journey.EINVALID, "We could not read the form. Please try again."))
+		return
+	}
+	form := readBookForm(r)
+	tz := r.PostFormValue("tz")
+	tid, _ := strconv.ParseInt(r.PostFormValue("therapist"), 10, 64)
+	fail := func(status int, err error) {
+		page := &bookPage{Form: form, FormToken: s.formToken(), Methods: journey.ContactMethods, Errors: map[string]string{}}
+		page.Message = journey.ErrorMessage(err)
+		for _, f := range journey.ErrorFields(err) {
+			field := f.Field
+			if field == "start" || field == "therapist_id" {
+				field = "slot"
+			}
+			if page.Errors[field] == "" {
+				page.Errors[field] = f.Detail
+				page.ErrorList = append(page.ErrorList, journey.FieldError{Field: field, Detail: f.Detail})
+			}
+		}
+		page.Resend = journey.ErrorCode(err) == journey.ECONFLICT && page.Errors["email"] != ""
+		selected := form.Slot
+		if journey.ErrorCode(err) == journey.ECONFLICT && page.Errors["email"] == "" {
+			selected = "" // the slot is gone: show the fresh grid
+			form.Slot = ""
+		}
+		var werr error
+		if page.weekView, werr = s.loadWeek(r, "/book", tz, tid, r.PostFormValue("from"), selected); werr != nil {
+			s.pageError(w, r, werr)
+			return
+		}
+		s.render(w, r, status, "book", page)
+	}
+	if r.PostFormValue("website") != "" || !s.checkFormToken(r.PostFormValue("ft")) {
+		fail(http.StatusUnprocessableEntity, journey.Errorf(journey.EINVALID,
+			"We could not accept the form this time. Please check your details and send it again."))
+		return
+	}
+	req, err := bookingFromForm(form, tz)
+	if err != nil {
+		fail(errorStatus(err), err)
+		return
+	}
+	c, err := s.store.CreateConsult(r.Context(), req)
+	if err != nil {
+		if code := journey.ErrorCode(err); code != journey.EINVALID && code != journey.ECONFLICT {
+			s.pageError(w, r, err)
+			return
+		}
+		fail(errorStatus(err), err)
+		return
+	}
+	http.Redirect(w, r, "/c/"+url.PathEscape(c.ManageToken)+"?booked=1", http.StatusSeeOther)
+}
+
+// bookingFromForm turns the form into a request, with the field errors the
+// form itself can tell (slot, phone) gathered with the service's.
+func bookingFromForm(f bookForm, tz string) (*journey.BookingRequest, error) {
+	var v journey.Validation
+	req := &journey.BookingRequest{Name: f.Name, Email: f.Email, ContactMethod: f.ContactMethod, TimeZone: tz,
+		Reason: f.Reason, PrivacyConsent: f.Consent}
+	tid, start, ok := parseSlotValue(f.Slot)
+	if !ok {
+		v.Add("slot", "Choose a time for your consult.")
+	}
+	req.TherapistID, req.Start = tid, start
+	phone, ok := normalizePhone(f.Phone)
+	if !ok {
+		v.Add("phone", phoneHelp)
+	}
+	req.Phone = phone
+	if err := v.Err(); err != nil {
+		// Report the service's own checks too, so every field is flagged at once.
+		req.Normalize()
+		if verr := req.Validate(); verr != nil {
+			for _, fe := range journey.ErrorFields(verr) {
+				if fe.Field != "start" && !v.Has(fe.Field) {
+					v.Add(fe.Field, fe.Detail)
+				}
+			}
+		}
+		return nil, v.Err()
+	}
+	return req, nil
+}
+
+type resendPage struct{ Email string }
+
+func (*resendPage) PageTitle() string { return "Check your email" }
+
+func (s *Server) handleResendLink(w http.ResponseWriter, r *http.Request) {
+	email := strings.TrimSpace(r.PostFormValue("email"))
+	if err := s.store.ResendManageLink(r.Context(), email); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "resent", &resendPage{Email: email})
+}

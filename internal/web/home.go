@@ -1,0 +1,82 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+
+	"github.com/journey-kap/journey"
+)
+
+type homePage struct {
+	Therapists []*journey.Therapist
+}
+
+func (*homePage) PageTitle() string { return "" }
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	ts, err := s.store.FindTherapists(r.Context(), true)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "home", &homePage{Therapists: ts})
+}
+
+type faqPage struct {
+	Entries []faqItem
+}
+
+type faqItem struct {
+	ID       int64
+	Question string
+	Answer   template.HTML
+}
+
+func (*faqPage) PageTitle() string { return "Frequently asked questions" }
+
+func (s *Server) handleFAQ(w http.ResponseWriter, r *http.Request) {
+	entries, err := s.store.FindFAQ(r.Context(), true)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	page := &faqPage{}
+	for _, e := range entries {
+		page.Entries = append(page.Entries, faqItem{ID: e.ID, Question: e.Question, Answer: md.render(e.Answer)})
+	}
+	s.render(w, r, http.StatusOK, "faq", page)
+}
+
+type privacyPage struct {
+	Notice template.HTML
+}
+
+func (*privacyPage) PageTitle() string { return "Privacy notice" }
+
+func (s *Server) handlePrivacy(w http.ResponseWriter, r *http.Request) {
+	p, err := s.store.FindPractice(r.Context())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "privacy", &privacyPage{Notice: md.render(p.PrivacyNotice)})
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.store.Ping(r.Context()); err != nil {
+		s.cfg.Log.Error("health check: database unreachable", "error", err)
+		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ok\n"))
+}
+
+func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	err := journey.Errorf(journey.ENOTFOUND, "We could not find that page.")
+	if len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/" {
+		s.apiError(w, r, err)
+		return
+	}
+	s.pageError(w, r, err)
+}

@@ -1,0 +1,179 @@
+package web
+
+import (
+	"math"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/journey-kap/journey"
+)
+
+// maxBody bounds every request body; the API's JSON bodies are smaller still.
+const (
+	maxFormBody = 64 << 10
+	maxJSONBody = 64 << 10
+)
+
+const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+// secure sets the headers every response carries. Referrer-Policy is
+// no-referrer everywhere: manage links hold a secret token in their path.
+func secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverer turns a panic into a plain 500 and logs the stack, never the request body.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.cfg.Log.Error("panic", "route", r.Pattern, "value", v, "stack", string(debug.Stack()))
+				http.Error(w, "Internal error.", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody caps the size of every request body.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// clientAddr returns the address a request came from: the last hop of
+// X-Forwarded-For when a trusted proxy sets it, else the socket's peer.
+func (s *Server) clientAddr(r *http.Request) string {
+	if s.cfg.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			return strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// limiter is a token bucket per client address: perMinute requests a minute
+// with a burst of the same size. Buckets idle for ten minutes are dropped.
+type limiter struct {
+	mu        sync.Mutex
+	perMinute int
+	buckets   map[string]*bucket
+	now       journey.Clock
+	swept     time.Time
+}
+
+type bucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+// maxBuckets bounds the limiter's memory under a flood of addresses.
+const maxBuckets = 100_000
+
+func newLimiter(perMinute int, now journey.Clock) *limiter {
+	return &limiter{perMinute: perMinute, buckets: map[string]*bucket{}, now: now}
+}
+
+// allow reports whether addr may make a request now, and if not, how long
+// until it may.
+func (l *limiter) allow(addr string) (bool, time.Duration) {
+	if l.perMinute <= 0 {
+		return true, 0
+	}
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.swept) > time.Minute || len(l.buckets) >= maxBuckets {
+		for k, b := range l.buckets {
+			if now.Sub(b.seen) > 10*time.Minute || len(l.buckets) >= maxBuckets {
+				delete(l.buckets, k)
+			}
+		}
+		l.swept = now
+	}
+	b := l.buckets[addr]
+	if b == nil {
+		b = &bucket{lim: rate.NewLimiter(rate.Limit(float64(l.perMinute)/60), l.perMinute)}
+		l.buckets[addr] = b
+	}
+	b.seen = now
+	res := b.lim.ReserveN(now, 1)
+	if d := res.DelayFrom(now); d > 0 {
+		res.CancelAt(now)
+		return false, d
+	}
+	return true, 0
+}
+
+// rateLimited refuses a request over the caller's budget with 429 and
+// Retry-After, as problem+json on the API and as a page elsewhere.
+func (s *Server) rateLimited(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ok, wait := s.limiter.allow(s.clientAddr(r))
+		if ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		secs := int(math.Ceil(wait.Seconds()))
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		err := journey.Errorf(journey.ETOOMANY, "Too many requests from your address. Please wait %d seconds and try again.", secs)
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			s.apiError(w, r, err)
+			return
+		}
+		s.pageError(w, r, err)
+	})
+}
+
+// logRequests logs method, route pattern, status and duration: never the
+// URL itself, which may hold a manage token, nor any body.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: 200}
+		next.ServeHTTP(sw, r)
+		if r.Pattern == "GET /healthz" || strings.HasPrefix(r.Pattern, "GET /static/") {
+			return
+		}
+		s.cfg.Log.Debug("request", "method", r.Method, "route", r.Pattern, "status", sw.status, "ms", time.Since(start).Milliseconds())
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

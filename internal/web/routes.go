@@ -1,0 +1,67 @@
+package web
+
+import "net/http"
+
+// Permissions a route may require. Every route names one; the accounts
+// work adds the signed-in roles.
+const (
+	permPublic = "public" // anyone, signed in or not
+)
+
+// route is one entry of the URL surface.
+type route struct {
+	pattern string // Go 1.22 ServeMux pattern: "METHOD /path/{var}"
+	perm    string
+	limited bool // counts against the per-address rate limit
+	handler http.HandlerFunc
+}
+
+// routeTable is the whole URL surface of Journey, in one place.
+func (s *Server) routeTable() []route {
+	return []route{
+		// Public site.
+		{"GET /{$}", permPublic, false, s.handleHome},
+		{"GET /faq", permPublic, false, s.handleFAQ},
+		{"GET /privacy", permPublic, false, s.handlePrivacy},
+		{"GET /book", permPublic, true, s.handleBookView},
+		{"POST /book", permPublic, true, s.handleBookCreate},
+		{"POST /book/resend", permPublic, true, s.handleResendLink},
+		{"GET /c/{token}", permPublic, false, s.handleManageView},
+		{"POST /c/{token}/reschedule", permPublic, true, s.handleManageReschedule},
+		{"POST /c/{token}/cancel", permPublic, true, s.handleManageCancel},
+		{"GET /static/{hash}/{name}", permPublic, false, s.handleStatic},
+		{"GET /healthz", permPublic, false, s.handleHealth},
+
+		// JSON API.
+		{"GET /api/v1/openapi.json", permPublic, false, s.handleOpenAPI},
+		{"GET /api/v1/therapists", permPublic, false, s.handleAPITherapists},
+		{"GET /api/v1/faq", permPublic, false, s.handleAPIFAQ},
+		{"GET /api/v1/consult-slots", permPublic, true, s.handleAPISlots},
+		{"POST /api/v1/consults", permPublic, true, s.handleAPIConsultCreate},
+		{"POST /api/v1/consults/resend-link", permPublic, true, s.handleAPIResendLink},
+		{"GET /api/v1/manage/{token}", permPublic, false, s.handleAPIManageView},
+		{"POST /api/v1/manage/{token}/reschedule", permPublic, true, s.handleAPIManageReschedule},
+		{"POST /api/v1/manage/{token}/cancel", permPublic, true, s.handleAPIManageCancel},
+	}
+}
+
+// routes builds the handler: the route table on a ServeMux, wrapped in the
+// middleware every request passes through.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routeTable() {
+		var h http.Handler = rt.handler
+		if rt.limited {
+			h = s.rateLimited(h)
+		}
+		mux.Handle(rt.pattern, h)
+	}
+	mux.HandleFunc("/", s.handleNotFound)
+	// Cross-origin protection refuses state-changing browser requests from
+	// other origins (Sec-Fetch-Site / Origin); API clients send neither.
+	var h http.Handler = http.NewCrossOriginProtection().Handler(mux)
+	h = limitBody(h)
+	h = secure(h)
+	h = s.recoverer(h)
+	return s.logRequests(h)
+}

@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# scripts/test.sh: the project's single test command (`make test`, .ci/run).
+#
+#   bash scripts/test.sh [go test args...]
+#
+# 1. Installs what is missing (idempotent, quick when all is there):
+#    Debian's chromium, the PostgreSQL server, mailpit (go install) and
+#    axe-core (npm, into .cache/npm).
+# 2. Runs go vet.
+# 3. Starts a throwaway PostgreSQL cluster and a mailpit on free loopback
+#    ports, exports the JOURNEY_TEST_* variables read by internal/testenv, and
+#    removes all of it again on exit.
+# 4. Runs the whole suite twice: with JOURNEY_TEST_DB=sqlite, then with
+#    JOURNEY_TEST_DB=postgres; fails if either run fails.
+#
+# Extra arguments go to `go test`. If any of them names packages (./x/...,
+# ., github.com/journey-kap/journey/...), those replace the default ./...
+# (for both go vet and go test); e.g.
+#   bash scripts/test.sh ./internal/testenv/... -run Mail -v
+# JOURNEY_TEST_DBS="sqlite" (or "postgres") limits the runs to that database.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export DEBIAN_FRONTEND=noninteractive
+
+# shellcheck source=scripts/pgtemp.sh
+source "$ROOT/scripts/pgtemp.sh"
+
+MAILPIT_VERSION=v1.33.1
+AXE_JS="$ROOT/.cache/npm/node_modules/axe-core/axe.min.js"
+CHROMIUM=/usr/bin/chromium
+
+say() { printf '==> %s\n' "$*"; }
+die() {
+	printf 'test.sh: %s\n' "$*" >&2
+	exit 1
+}
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
+
+# ---------------------------------------------------------------- installs
+
+_APT_UPDATED=0
+apt_install() {
+	local sudo=
+	if [ "$(id -u)" != 0 ]; then
+		command -v sudo >/dev/null 2>&1 || die "need root (or sudo) to apt-get install $*"
+		sudo="sudo -E"
+	fi
+	if [ "$_APT_UPDATED" = 0 ]; then
+		say "apt-get update"
+		$sudo apt-get update -qq
+		_APT_UPDATED=1
+	fi
+	say "apt-get install $*"
+	$sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+install_prereqs() {
+	local t0 gobin mp
+	t0=$(now)
+	command -v go >/dev/null 2>&1 || die "go is not installed"
+
+	if [ ! -x "$CHROMIUM" ]; then
+		apt_install chromium
+	fi
+
+	if ! pg_find_bin; then
+		apt_install postgresql
+		pg_find_bin || die "PostgreSQL installed but initdb/pg_ctl not found"
+	fi
+
+	gobin=$(go env GOBIN)
+	[ -n "$gobin" ] || gobin="$(go env GOPATH)/bin"
+	if [ -x "$gobin/mailpit" ]; then
+		MAILPIT="$gobin/mailpit"
+	elif mp=$(command -v mailpit); then
+		MAILPIT=$mp
+	else
+		say "go install github.com/axllent/mailpit@$MAILPIT_VERSION"
+		(cd / && GOFLAGS='' go install "github.com/axllent/mailpit@$MAILPIT_VERSION")
+		MAILPIT="$gobin/mailpit"
+		[ -x "$MAILPIT" ] || die "mailpit not found in $gobin after go install"
+	fi
+
+	if [ ! -f "$AXE_JS" ]; then
+		if ! command -v npm >/dev/null 2>&1; then
+			if command -v node >/dev/null 2>&1; then apt_install npm; else apt_install nodejs npm; fi
+		fi
+		say "npm install axe-core@4"
+		mkdir -p "$ROOT/.cache/npm"
+		npm install --no-audit --no-fund --loglevel=error --prefix "$ROOT/.cache/npm" axe-core@4 >/dev/null
+		[ -f "$AXE_JS" ] || die "axe-core installed but $AXE_JS is missing"
+	fi
+	say "prerequisites ready ($(since "$t0"))"
+}
+
+# ---------------------------------------------------------------- services
+
+WORK=
+MAILPIT_PID=
+
+# http_ok HOST PORT PATH: true if GET PATH answers 200 (bash only, no curl).
+http_ok() {
+	(
+		exec 3<>"/dev/tcp/$1/$2" || exit 1
+		printf 'GET %s HTTP/1.0\r\nHost: %s:%s\r\n\r\n' "$3" "$1" "$2" >&3
+		IFS= read -r -t 2 line <&3 || exit 1
+		[[ $line == HTTP/1.?" 200"* ]]
+	) 2>/dev/null
+}
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+stop_mailpit() {
+	[ -n "$MAILPIT_PID" ] || return 0
+	kill "$MAILPIT_PID" 2>/dev/null || true
+	for _ in $(seq 1 50); do
+		kill -0 "$MAILPIT_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$MAILPIT_PID" 2>/dev/null || true
+	wait "$MAILPIT_PID" 2>/dev/null || true
+	MAILPIT_PID=
+}
+
+start_mailpit() {
+	local attempt
+	for attempt in 1 2 3 4 5; do
+		free_port MAILPIT_SMTP_PORT
+		free_port MAILPIT_HTTP_PORT
+		rm -f "$WORK/mailpit.db"*
+		"$MAILPIT" --smtp "127.0.0.1:$MAILPIT_SMTP_PORT" --listen "127.0.0.1:$MAILPIT_HTTP_PORT" \
+			--smtp-auth-accept-any --smtp-auth-allow-insecure \
+			--database "$WORK/mailpit.db" --max 0 --disable-version-check \
+			</dev/null >"$WORK/mailpit.log" 2>&1 &
+		MAILPIT_PID=$!
+		for _ in $(seq 1 150); do
+			if http_ok 127.0.0.1 "$MAILPIT_HTTP_PORT" /readyz && port_open 127.0.0.1 "$MAILPIT_SMTP_PORT"; then
+				return 0
+			fi
+			kill -0 "$MAILPIT_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		echo "mailpit did not come up (attempt $attempt); log:" >&2
+		tail -n 20 "$WORK/mailpit.log" >&2 || true
+		stop_mailpit
+	done
+	die "could not start mailpit"
+}
+
+cleanup() {
+	local rc=$?
+	set +e
+	stop_mailpit
+	pg_temp_stop
+	[ -z "$WORK" ] || rm -rf "$WORK"
+	exit "$rc"
+}
+
+start_services() {
+	local t0
+	t0=$(now)
+	WORK=$(mktemp -d)
+	pg_temp_start || die "could not start PostgreSQL"
+	start_mailpit
+	export JOURNEY_TEST_POSTGRES_URL="$PGTEMP_URL"
+	export JOURNEY_TEST_SMTP_URL="smtp://127.0.0.1:$MAILPIT_SMTP_PORT"
+	export JOURNEY_TEST_MAILPIT_URL="http://127.0.0.1:$MAILPIT_HTTP_PORT"
+	export JOURNEY_TEST_CHROMIUM="$CHROMIUM"
+	export JOURNEY_TEST_AXE="$AXE_JS"
+	say "services up ($(since "$t0")): PostgreSQL $JOURNEY_TEST_POSTGRES_URL, mailpit SMTP $JOURNEY_TEST_SMTP_URL, API $JOURNEY_TEST_MAILPIT_URL"
+}
+
+# ---------------------------------------------------------------- main
+
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Package patterns among the arguments replace the default ./...
+pkgs=()
+for a in "$@"; do
+	[ "$a" != "-args" ] || break
+	case "$a" in
+	. | .. | ./* | ../* | github.com/journey-kap/journey*) pkgs+=("$a") ;;
+	esac
+done
+default_pkgs=()
+if [ ${#pkgs[@]} -eq 0 ]; then
+	pkgs=(./...)
+	default_pkgs=(./...)
+fi
+
+T0=$(now)
+install_prereqs
+
+say "go vet ${pkgs[*]}"
+go vet "${pkgs[@]}"
+
+start_services
+say "setup done in $(since "$T0")"
+
+failed=()
+for db in ${JOURNEY_TEST_DBS:-sqlite postgres}; do
+	case "$db" in sqlite | postgres) ;; *) die "unknown database in JOURNEY_TEST_DBS: $db" ;; esac
+	say "go test with JOURNEY_TEST_DB=$db (database: $db)"
+	if ! JOURNEY_TEST_DB=$db go test -count=1 -timeout 12m "${default_pkgs[@]}" "$@"; then
+		failed+=("$db")
+	fi
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "test.sh: go test failed with JOURNEY_TEST_DB=${failed[*]}" >&2
+	exit 1
+fi
