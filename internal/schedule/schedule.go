@@ -10,7 +10,15 @@
 // into absolute instants date by date, so the hours follow the therapist's
 // clock through daylight-saving changes while the slots themselves are laid
 // out in real (absolute) time: a window that spans a clock change is as long
-// as it really is, not as long as its wall-clock labels suggest.
+// as it really is, not as long as its wall-clock labels suggest. A window
+// edge that falls in an hour skipped by a spring-forward is placed at the
+// change; one in an hour repeated by a fall-back, at its first occurrence.
+//
+// A date's hours are its weekly windows plus its "extra" exceptions, with
+// overlapping windows merged, minus its "off" exceptions; "off" wins over
+// "extra" whatever their order, and a whole-day "off" clears the date. Each
+// window keeps its own grid: slots start at the window's start and follow
+// one another every ConsultLength+Buffer while they fit inside it.
 package schedule
 
 import (
@@ -66,7 +74,7 @@ func Open(t *journey.Therapist, loc *time.Location, busy []Interval, from, to, n
 	if !ok {
 		return nil
 	}
-	cs := appendStarts(nil, 0, t, loc, r)
+	cs := appendStarts(make([]cand, 0, r.estimate(t.Weekly)), 0, t, loc, r)
 	cs = removeBusy(cs, sortedView(busy), r)
 	if len(cs) == 0 {
 		return nil
@@ -82,7 +90,7 @@ func Open(t *journey.Therapist, loc *time.Location, busy []Interval, from, to, n
 // list sorted by start, then therapist ID. locs[i] is the zone of ts[i] (a
 // missing or nil entry is loaded as Offered does) and busy holds each
 // therapist's busy intervals keyed by therapist ID, in any order. Nil
-// therapists are skipped.
+// therapists are skipped; each slot's times are in its therapist's zone.
 func OpenAll(ts []*journey.Therapist, locs []*time.Location, busy map[int64][]Interval, from, to, now time.Time) []journey.Slot {
 	type member struct {
 		t   *journey.Therapist
@@ -120,12 +128,19 @@ func OpenAll(ts []*journey.Therapist, locs []*time.Location, busy map[int64][]In
 			runs = append(runs, len(cs))
 		}
 	}
-	cs = mergeRuns(cs, runs)
 	if len(cs) == 0 {
 		return nil
 	}
+	// The last merge writes the Slots themselves, which saves a pass.
+	a, b := mergeRuns(cs, runs)
 	out := make([]journey.Slot, len(cs))
-	for i, c := range cs {
+	for i := range out {
+		var c cand
+		if len(b) > 0 && (len(a) == 0 || candLess(b[0], a[0])) {
+			c, b = b[0], b[1:]
+		} else {
+			c, a = a[0], a[1:]
+		}
 		m := &members[c.who]
 		out[i] = m.r.slot(m.t.ID, m.loc, c.at)
 	}
@@ -168,6 +183,8 @@ type cand struct {
 // filled in and every instant an offset in nanoseconds from base.
 type rules struct {
 	base   time.Time // the call's now, without its monotonic reading
+	sec    int64     // base as Unix seconds
+	nsec   int64     // and nanoseconds
 	length int64     // consult length
 	buffer int64     // kept free after each consult
 	step   int64     // length plus buffer: the slot grid
@@ -202,6 +219,7 @@ func prepare(t *journey.Therapist, loc *time.Location, from, to, now time.Time) 
 		hi:     min(offset(to, base), int64(time.Duration(horizon)*24*time.Hour)),
 	}
 	r.step = r.length + r.buffer
+	r.sec, r.nsec = base.Unix(), int64(base.Nanosecond())
 	if r.lo >= r.hi {
 		return nil, rules{}, false
 	}
@@ -218,8 +236,13 @@ func offset(t, base time.Time) int64 { return int64(t.Sub(base)) }
 
 // slot builds the Slot of therapist id starting at offset at, in loc.
 func (r *rules) slot(id int64, loc *time.Location, at int64) journey.Slot {
-	start := r.base.Add(time.Duration(at)).In(loc)
-	return journey.Slot{TherapistID: id, Start: start, End: start.Add(time.Duration(r.length))}
+	// time.Unix is cheaper than Time.Add, and it normalises the nanoseconds.
+	end := at + r.length
+	return journey.Slot{
+		TherapistID: id,
+		Start:       time.Unix(r.sec+at/1e9, r.nsec+at%1e9).In(loc),
+		End:         time.Unix(r.sec+end/1e9, r.nsec+end%1e9).In(loc),
+	}
 }
 
 // estimate guesses how many slots the weekly hours give in [lo, hi), so
@@ -287,6 +310,12 @@ func appendStarts(dst []cand, who int32, t *journey.Therapist, loc *time.Locatio
 
 	var winBuf, tmpBuf [8]span
 	next := 0
+	// While days stay clear of clock changes, each local midnight is the
+	// previous one plus 24 hours; the zone period of the last looked-up
+	// midnight says how long that holds.
+	var steadyDay time.Time
+	var steadyMid, periodEnd int64
+	haveSteady := false
 	for ; !day.After(last); day = day.Add(24 * time.Hour) {
 		y, m, d := day.Date()
 		key := y*10000 + int(m)*100 + d
@@ -302,7 +331,21 @@ func appendStarts(dst []cand, who int32, t *journey.Therapist, loc *time.Locatio
 		if len(wins) == 0 {
 			continue
 		}
-		dst = appendDay(dst, who, loc, y, m, d, wins, &r)
+		var mid int64
+		steady := false
+		if haveSteady {
+			mid = steadyMid + int64(day.Sub(steadyDay))
+			steady = mid+int64(24*time.Hour) < periodEnd
+		}
+		if !steady {
+			midnight, ok, end := steadyMidnight(y, m, d, loc)
+			mid, steady = offset(midnight, r.base), ok
+			haveSteady, steadyDay, steadyMid, periodEnd = ok, day, mid, math.MaxInt64
+			if !end.IsZero() {
+				periodEnd = offset(end, r.base)
+			}
+		}
+		dst = appendDay(dst, who, loc, y, m, d, mid, steady, wins, &r)
 	}
 	return dst
 }
@@ -389,9 +432,9 @@ func subtractSpan(dst, wins []span, off span) []span {
 }
 
 // appendDay appends the slots of one local date's windows.
-func appendDay(dst []cand, who int32, loc *time.Location, y int, m time.Month, d int, wins []span, r *rules) []cand {
-	midnight, steady := steadyMidnight(y, m, d, loc)
-	mid := offset(midnight, r.base)
+// mid is the date's local midnight when steady reports that no clock change
+// is near; otherwise each window edge is placed by wallInstant.
+func appendDay(dst []cand, who int32, loc *time.Location, y int, m time.Month, d int, mid int64, steady bool, wins []span, r *rules) []cand {
 	for _, w := range wins {
 		var ws, we int64
 		if steady {
@@ -407,16 +450,17 @@ func appendDay(dst []cand, who int32, loc *time.Location, y int, m time.Month, d
 }
 
 // steadyMidnight returns the date's midnight in loc and reports whether no
-// clock change falls within 24 hours of it. Most days have none: then every
-// wall-clock minute of the day is midnight plus that many real minutes, which
-// is much cheaper than a time.Date per window edge. Days near a change take
-// the careful path through wallInstant instead.
-func steadyMidnight(y int, m time.Month, d int, loc *time.Location) (time.Time, bool) {
-	midnight := time.Date(y, m, d, 0, 0, 0, 0, loc)
+// clock change falls within 24 hours of it, with the end of the zone period
+// it lies in (zero if there is no later change). Most days have no change
+// near: then every wall-clock minute of the day is midnight plus that many
+// real minutes, which is much cheaper than a time.Date per window edge. Days
+// near a change take the careful path through wallInstant instead.
+func steadyMidnight(y int, m time.Month, d int, loc *time.Location) (midnight time.Time, steady bool, periodEnd time.Time) {
+	midnight = time.Date(y, m, d, 0, 0, 0, 0, loc)
 	zs, ze := midnight.ZoneBounds()
-	steady := (zs.IsZero() || !zs.After(midnight.Add(-24*time.Hour))) &&
+	steady = (zs.IsZero() || !zs.After(midnight.Add(-24*time.Hour))) &&
 		(ze.IsZero() || ze.After(midnight.Add(24*time.Hour)))
-	return midnight, steady
+	return midnight, steady, ze
 }
 
 // appendWindow appends the slots of the window [ws, we): starts step by
@@ -547,11 +591,17 @@ func removeBusy(slots []cand, busy []Interval, r rules) []cand {
 		return slots
 	}
 	maxEnd := int64(math.MinInt64)
+	nextStart := offset(busy[0].Start, r.base) // of busy[j], converted once
 	j, n := 0, 0
 	for _, s := range slots {
 		blockEnd := s.at + r.length + r.buffer
-		for ; j < len(busy) && offset(busy[j].Start, r.base) < blockEnd; j++ {
+		for nextStart < blockEnd {
 			maxEnd = max(maxEnd, offset(busy[j].End, r.base))
+			if j++; j == len(busy) {
+				nextStart = math.MaxInt64
+				break
+			}
+			nextStart = offset(busy[j].Start, r.base)
 		}
 		if maxEnd > s.at {
 			continue
@@ -567,16 +617,21 @@ func candLess(a, b cand) bool {
 	return a.at < b.at || a.at == b.at && a.who < b.who
 }
 
-// mergeRuns merges the sorted runs cs[runs[i]:runs[i+1]] into one sorted
-// slice, merging neighbouring runs pairwise between cs and one scratch slice
-// until one run is left.
-func mergeRuns(cs []cand, runs []int) []cand {
-	if len(runs) <= 2 {
-		return cs
+// mergeRuns merges the sorted runs cs[runs[i]:runs[i+1]] down to two sorted
+// runs, which it returns (the second may be empty), merging neighbouring
+// runs pairwise between cs and one scratch slice.
+func mergeRuns(cs []cand, runs []int) (a, b []cand) {
+	switch len(runs) {
+	case 1:
+		return nil, nil
+	case 2:
+		return cs, nil
+	case 3:
+		return cs[:runs[1]], cs[runs[1]:]
 	}
 	src, dst := cs, make([]cand, len(cs))
 	next := make([]int, 0, len(runs))
-	for len(runs) > 2 {
+	for len(runs) > 3 {
 		next = append(next[:0], 0)
 		for i := 0; i+1 < len(runs); i += 2 {
 			lo, mid := runs[i], runs[i+1]
@@ -590,22 +645,20 @@ func mergeRuns(cs []cand, runs []int) []cand {
 		runs, next = next, runs
 		src, dst = dst, src
 	}
-	return src
+	return src[:runs[1]], src[runs[1]:]
 }
 
 // mergeTwo merges the sorted a and b into dst, which holds exactly both.
 func mergeTwo(dst, a, b []cand) {
-	i, j, k := 0, 0, 0
-	for i < len(a) && j < len(b) {
-		if candLess(b[j], a[i]) {
-			dst[k] = b[j]
-			j++
+	k := 0
+	for len(a) > 0 && len(b) > 0 && k < len(dst) {
+		if candLess(b[0], a[0]) {
+			dst[k], b = b[0], b[1:]
 		} else {
-			dst[k] = a[i]
-			i++
+			dst[k], a = a[0], a[1:]
 		}
 		k++
 	}
-	k += copy(dst[k:], a[i:])
-	copy(dst[k:], b[j:])
+	k += copy(dst[k:], a)
+	copy(dst[k:], b)
 }

@@ -105,17 +105,17 @@ func checkSlots(t *testing.T, got, want []journey.Slot) {
 // nor horizon matters for a therapist with horizon 365.
 var longAgo = utc("2026-01-01 00:00")
 
-// open returns a therapist with no notice and a long horizon, so a test
-// sees the hours alone.
-func open(id int64, length, buffer time.Duration, weekly ...[]journey.WeeklyHours) *journey.Therapist {
+// newTherapist returns a therapist with no notice and a long horizon, so a
+// test sees the hours alone.
+func newTherapist(id int64, length, buffer time.Duration, weekly ...[]journey.WeeklyHours) *journey.Therapist {
 	return &journey.Therapist{ID: id, ConsultLength: length, Buffer: buffer, HorizonDays: 365, Weekly: slices.Concat(weekly...)}
 }
 
 func TestOfferedWeeklyHours(t *testing.T) {
 	ny := func(s string) time.Time { return at(newYork, s) }
-	morning := open(7, 30*time.Minute, 0, hours("09:00", "12:00", weekdays...))
-	split := open(7, 60*time.Minute, 0, hours("09:00", "12:00", weekdays...), hours("13:00", "17:00", weekdays...))
-	ragged := open(7, 30*time.Minute, 0, hours("09:00", "10:45", time.Monday))
+	morning := newTherapist(7, 30*time.Minute, 0, hours("09:00", "12:00", weekdays...))
+	split := newTherapist(7, 60*time.Minute, 0, hours("09:00", "12:00", weekdays...), hours("13:00", "17:00", weekdays...))
+	ragged := newTherapist(7, 30*time.Minute, 0, hours("09:00", "10:45", time.Monday))
 	tests := []struct {
 		name     string
 		th       *journey.Therapist
@@ -168,7 +168,7 @@ func TestOfferedBuffer(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			th := open(1, tt.length, tt.buffer, hours("09:00", "12:00", weekdays...))
+			th := newTherapist(1, tt.length, tt.buffer, hours("09:00", "12:00", weekdays...))
 			checkSlots(t, Offered(th, newYork, ny("2026-06-15"), ny("2026-06-16"), longAgo), tt.want)
 		})
 	}
@@ -278,7 +278,7 @@ func TestOfferedExceptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			th := open(3, tt.length, 0, hours("09:00", "12:00", weekdays...))
+			th := newTherapist(3, tt.length, 0, hours("09:00", "12:00", weekdays...))
 			th.Exceptions = tt.excs
 			from := ny(tt.from)
 			checkSlots(t, Offered(th, newYork, from, from.AddDate(0, 0, 1), longAgo), tt.want)
@@ -290,7 +290,7 @@ func TestOfferedManyExceptions(t *testing.T) {
 	// More exceptions than fit the stack buffer, stored newest first, most of
 	// them outside the range: only the ones on the range's dates count.
 	ny := func(s string) time.Time { return at(newYork, s) }
-	th := open(4, time.Hour, 0, hours("09:00", "12:00", weekdays...))
+	th := newTherapist(4, time.Hour, 0, hours("09:00", "12:00", weekdays...))
 	day := ny("2026-07-31")
 	for i := range 40 {
 		th.Exceptions = append(th.Exceptions, journey.ScheduleException{Date: day.AddDate(0, 0, -i).Format(time.DateOnly), Kind: journey.ExceptionOff, Start: clock("10:00"), End: clock("11:00")})
@@ -315,7 +315,7 @@ func TestOfferedDSTWallClock(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.zone.String()+" "+tt.days[1], func(t *testing.T) {
-			th := open(5, time.Hour, 0, hours("09:00", "12:00", everyDay...))
+			th := newTherapist(5, time.Hour, 0, hours("09:00", "12:00", everyDay...))
 			var want []journey.Slot
 			for i, d := range tt.days {
 				for h := range 3 {
@@ -375,7 +375,7 @@ func TestOfferedDSTWindowAcrossChange(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			th := open(6, tt.length, tt.buffer, hours(tt.start, tt.end, time.Sunday))
+			th := newTherapist(6, tt.length, tt.buffer, hours(tt.start, tt.end, time.Sunday))
 			var starts []time.Time
 			for _, s := range tt.want {
 				starts = append(starts, utc(s))
@@ -445,7 +445,7 @@ func TestSteadyMidnight(t *testing.T) {
 		steadyDays := 0
 		for day := utc("2025-01-01"); day.Year() < 2028; day = day.AddDate(0, 0, 1) {
 			y, m, d := day.Date()
-			midnight, steady := steadyMidnight(y, m, d, loc)
+			midnight, steady, _ := steadyMidnight(y, m, d, loc)
 			if !steady {
 				continue
 			}
@@ -465,7 +465,7 @@ func TestSteadyMidnight(t *testing.T) {
 func TestOfferedVisitorZone(t *testing.T) {
 	t.Run("LA therapist, one London day", func(t *testing.T) {
 		la := func(s string) time.Time { return at(losAngeles, s) }
-		th := open(8, time.Hour, 0, hours("09:00", "17:00", everyDay...))
+		th := newTherapist(8, time.Hour, 0, hours("09:00", "17:00", everyDay...))
 		from := at(london, "2026-06-10") // 2026-06-09 23:00Z
 		got := Offered(th, losAngeles, from, from.AddDate(0, 0, 1), longAgo)
 		want := slots(8, time.Hour, la("2026-06-09 16:00"),
@@ -493,7 +493,7 @@ func TestOfferedVisitorZone(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run("NY therapist, London "+tt.londonDay, func(t *testing.T) {
-			th := open(9, time.Hour, 0, hours("09:00", "10:00", weekdays...))
+			th := newTherapist(9, time.Hour, 0, hours("09:00", "10:00", weekdays...))
 			from := at(london, tt.londonDay)
 			got := Offered(th, newYork, from, from.AddDate(0, 0, 1), longAgo)
 			checkSlots(t, got, slots(9, time.Hour, utc(tt.utcStart)))
@@ -547,7 +547,7 @@ func TestOpen(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			th := open(10, 30*time.Minute, tt.buffer, hours("09:00", "12:00", weekdays...))
+			th := newTherapist(10, 30*time.Minute, tt.buffer, hours("09:00", "12:00", weekdays...))
 			busy := slices.Clone(tt.busy)
 			got := Open(th, newYork, busy, ny("2026-06-15"), ny("2026-06-16"), longAgo)
 			checkSlots(t, got, tt.want)
@@ -572,9 +572,9 @@ func TestOpenAll(t *testing.T) {
 	// New York 10:00 and Chicago 09:00 are the same instant, so therapists 1
 	// and 3 offer coinciding slots, which sort by therapist ID.
 	ny := func(s string) time.Time { return at(newYork, s) }
-	nyT := open(3, time.Hour, 0, hours("10:00", "12:00", time.Monday))
-	chiT := open(1, time.Hour, 0, hours("09:00", "11:00", time.Monday))
-	laT := open(2, 90*time.Minute, 0, hours("06:00", "09:00", time.Monday)) // 09:00–12:00 in New York
+	nyT := newTherapist(3, time.Hour, 0, hours("10:00", "12:00", time.Monday))
+	chiT := newTherapist(1, time.Hour, 0, hours("09:00", "11:00", time.Monday))
+	laT := newTherapist(2, 90*time.Minute, 0, hours("06:00", "09:00", time.Monday)) // 09:00–12:00 in New York
 	ts := []*journey.Therapist{nyT, chiT, nil, laT}
 	locs := []*time.Location{newYork, chicago, nil, losAngeles}
 	from, to := ny("2026-06-15"), ny("2026-06-16")

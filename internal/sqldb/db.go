@@ -280,3 +280,7 @@ func notFound(err error, what string) error {
 	}
 	return err
 }
+
+// Rebind returns query with its ? placeholders in the dialect's form, for
+// tests and tools that run SQL of their own against the database.
+func (db *DB) Rebind(query string) string { return db.q(query) }

@@ -22,8 +22,8 @@ type bookForm struct {
 	Consent       bool
 }
 
-// weekView is the part of a page that shows a week of slots.
-type weekView struct {
+// WeekView is the part of a page that shows a week of slots.
+type WeekView struct {
 	TZ          string
 	Zones       []zoneOption
 	Therapists  []*journey.Therapist
@@ -36,7 +36,7 @@ type weekView struct {
 }
 
 type bookPage struct {
-	weekView
+	WeekView
 	Form      bookForm
 	Errors    map[string]string
 	ErrorList []journey.FieldError
@@ -75,15 +75,15 @@ func (s *Server) week(from string, loc *time.Location) time.Time {
 	return d
 }
 
-// loadWeek fills a weekView for the page at path, keeping query params.
-func (s *Server) loadWeek(r *http.Request, path string, tz string, therapistID int64, from string, selected string) (weekView, error) {
+// loadWeek fills a WeekView for the page at path, keeping query params.
+func (s *Server) loadWeek(r *http.Request, path string, tz string, therapistID int64, from string, selected string) (WeekView, error) {
 	loc, tz, err := s.visitorZone(r, tz)
 	if err != nil {
 		loc, tz, _ = s.visitorZone(r, "")
 	}
 	ts, err := s.store.FindTherapists(r.Context(), true)
 	if err != nil {
-		return weekView{}, err
+		return WeekView{}, err
 	}
 	known := therapistID == 0
 	for _, t := range ts {
@@ -95,9 +95,9 @@ func (s *Server) loadWeek(r *http.Request, path string, tz string, therapistID i
 	start := s.week(from, loc)
 	grid, err := s.slotGrid(r.Context(), start, loc, therapistID, selected)
 	if err != nil {
-		return weekView{}, err
+		return WeekView{}, err
 	}
-	v := weekView{TZ: tz, Zones: zoneOptions(tz, s.cfg.Now()), Therapists: ts, TherapistID: therapistID,
+	v := WeekView{TZ: tz, Zones: zoneOptions(tz, s.cfg.Now()), Therapists: ts, TherapistID: therapistID,
 		From: start.Format(time.DateOnly), Grid: grid,
 		WeekLabel: start.Format("January 2") + " – " + start.AddDate(0, 0, 6).Format("January 2, 2006")}
 	link := func(d time.Time) string {
@@ -124,7 +124,7 @@ func (s *Server) handleBookView(w http.ResponseWriter, r *http.Request) {
 		page.Errors = map[string]string{"tz": "We do not know that time zone; showing times in the practice's zone."}
 	}
 	var err error
-	if page.weekView, err = s.loadWeek(r, "/book", q.Get("tz"), tid, q.Get("from"), ""); err != nil {
+	if page.WeekView, err = s.loadWeek(r, "/book", q.Get("tz"), tid, q.Get("from"), ""); err != nil {
 		s.pageError(w, r, err)
 		return
 	}
@@ -172,7 +172,7 @@ func (s *Server) handleBookCreate(w http.ResponseWriter, r *http.Request) {
 			form.Slot = ""
 		}
 		var werr error
-		if page.weekView, werr = s.loadWeek(r, "/book", tz, tid, r.PostFormValue("from"), selected); werr != nil {
+		if page.WeekView, werr = s.loadWeek(r, "/book", tz, tid, r.PostFormValue("from"), selected); werr != nil {
 			s.pageError(w, r, werr)
 			return
 		}

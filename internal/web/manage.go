@@ -10,7 +10,7 @@ import (
 )
 
 type managePage struct {
-	weekView
+	WeekView
 	Token     string
 	Consult   *journey.Consult
 	Therapist *journey.Therapist
@@ -56,7 +56,7 @@ func (s *Server) loadManage(r *http.Request, token string, selected string) (*ma
 		if v := r.FormValue("therapist"); v != "" {
 			tid, _ = strconv.ParseInt(v, 10, 64)
 		}
-		if p.weekView, err = s.loadWeek(r, "/c/"+url.PathEscape(token), tz, tid, r.FormValue("from"), selected); err != nil {
+		if p.WeekView, err = s.loadWeek(r, "/c/"+url.PathEscape(token), tz, tid, r.FormValue("from"), selected); err != nil {
 			return nil, err
 		}
 	}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+	"github.com/journey-kap/journey/internal/testenv"
+)
+
+// syncBuffer is a log sink that tests can read while the server writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// freeAddr returns a loopback address with a port that was free a moment ago.
+func freeAddr(tb testing.TB) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// testServer is `journey serve` running in-process on a fresh database.
+type testServer struct {
+	URL  string
+	DSN  string
+	Log  *syncBuffer
+	stop func()
+}
+
+// startServer runs `journey serve` with the given extra flags on a fresh
+// database (SQLite or PostgreSQL per JOURNEY_TEST_DB) and a free port, and
+// waits for /healthz. The server stops when the test ends. env adds
+// environment variables (JOURNEY_SMTP_URL …).
+func startServer(tb testing.TB, env map[string]string, args ...string) *testServer {
+	tb.Helper()
+	addr := freeAddr(tb)
+	dsn := sqldbtest.DSN(tb)
+	ts := &testServer{URL: "http://" + addr, DSN: dsn, Log: &syncBuffer{}}
+	full := []string{"serve", "--listen", addr, "--log-level", "debug"}
+	if strings.HasPrefix(dsn, "postgres") {
+		full = append(full, "--database", dsn)
+	} else {
+		full = append(full, "--data", strings.TrimSuffix(dsn, "/journey.db"))
+	}
+	full = append(full, args...)
+	getenv := func(k string) string { return env[k] }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, full, getenv, strings.NewReader(""), ts.Log, ts.Log) }()
+	var once sync.Once
+	ts.stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil && err != http.ErrServerClosed {
+					tb.Errorf("serve: %v\n%s", err, ts.Log.String())
+				}
+			case <-time.After(20 * time.Second):
+				tb.Errorf("serve did not stop within 20s")
+			}
+		})
+	}
+	tb.Cleanup(func() { ts.stop() })
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-done:
+			tb.Fatalf("serve exited early: %v\n%s", err, ts.Log.String())
+		default:
+		}
+		resp, err := http.Get(ts.URL + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return ts
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tb.Fatalf("server never became healthy\n%s", ts.Log.String())
+	return nil
+}
+
+func TestHelpDocumentsEveryVariable(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"help"}, func(string) string { return "" }, nil, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range settings {
+		if !strings.Contains(out.String(), "--"+s.flag) || (s.env != "" && !strings.Contains(out.String(), s.env)) {
+			t.Errorf("help does not document --%s / %s", s.flag, s.env)
+		}
+	}
+}
+
+func TestConfigPrecedence(t *testing.T) {
+	env := map[string]string{"JOURNEY_LISTEN": "127.0.0.1:9999", "JOURNEY_RATE_LIMIT": "7"}
+	cfg, err := parseConfig("serve", []string{"--rate-limit", "0", "--demo"}, func(k string) string { return env[k] }, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Listen != "127.0.0.1:9999" || cfg.RateLimit != 0 || !cfg.Demo || cfg.BaseURL != "http://127.0.0.1:9999" {
+		t.Fatalf("config = %+v", cfg)
+	}
+	for _, bad := range [][]string{{"--rate-limit", "-1"}, {"--listen", "nope"}, {"--min-form-time", "soon"}, {"--log-level", "loud"}} {
+		if _, err := parseConfig("serve", bad, func(string) string { return "" }, &bytes.Buffer{}); err == nil {
+			t.Errorf("%v: want an error", bad)
+		}
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	err := run(context.Background(), []string{"fly"}, func(string) string { return "" }, nil, &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "unknown command") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// The demo fills an empty database once; a second start leaves it alone,
+// and `journey consults list` prints what was booked.
+func TestDemoServeAndConsultsList(t *testing.T) {
+	srv := startServer(t, nil, "--demo", "--rate-limit", "0")
+	for _, path := range []string{"/", "/faq", "/book", "/privacy", "/api/v1/therapists"} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %v %v", path, err, resp)
+		}
+		resp.Body.Close()
+	}
+	srv.stop()
+
+	args := []string{"consults", "list"}
+	if strings.HasPrefix(srv.DSN, "postgres") {
+		args = append(args, "--database", srv.DSN)
+	} else {
+		args = append(args, "--data", strings.TrimSuffix(srv.DSN, "/journey.db"))
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), args, func(string) string { return "" }, nil, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "0 upcoming consult(s).") || !strings.Contains(out.String(), "THERAPIST") {
+		t.Fatalf("consults list:\n%s", out.String())
+	}
+	_ = testenv.Dialect
+}
