@@ -102,7 +102,7 @@ func (r *BookingRequest) Validate() error {
 		v.Add("email", "Enter an email address like name@example.com.")
 	}
 	if r.Phone != "" && !e164.MatchString(r.Phone) {
-		v.Add("phone", "Enter a phone number with its area code, like (555) 201-0142 or +44 20 7946 0000.")
+		v.Add("phone", "Enter a phone number with its area code, like (212) 555-0142 or +44 20 7946 0000.")
 	}
 	switch r.ContactMethod {
 	case "email":

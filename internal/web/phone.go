@@ -24,4 +24,4 @@ func normalizePhone(raw string) (e164 string, ok bool) {
 	return phonenumbers.Format(n, phonenumbers.E164), true
 }
 
-const phoneHelp = "Enter a phone number with its area code, like (555) 201-0142, or with a country code, like +44 20 7946 0000."
+const phoneHelp = "Enter a phone number with its area code, like (212) 555-0142, or with a country code, like +44 20 7946 0000."
