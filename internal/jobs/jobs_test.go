@@ -1,0 +1,123 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/jobs"
+	"github.com/journey-kap/journey/internal/mail"
+	"github.com/journey-kap/journey/internal/sqldb"
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+	"github.com/journey-kap/journey/internal/testenv"
+)
+
+// flaky fails its first n sends, then delivers through the real sender:
+// an SMTP outage as the queue sees it.
+type flaky struct {
+	journey.MailSender
+	fail  int32
+	calls atomic.Int32
+}
+
+func (f *flaky) Send(ctx context.Context, m *journey.Message) error {
+	if f.calls.Add(1) <= f.fail {
+		return errors.New("421 service not available")
+	}
+	return f.MailSender.Send(ctx, m)
+}
+
+// startQueue runs a worker queue on db with the given sender.
+func startQueue(t *testing.T, db *sqldb.DB, sender journey.MailSender) {
+	t.Helper()
+	ctx := context.Background()
+	cfg := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Sender: sender, Workers: true, PollInterval: 50 * time.Millisecond}
+	if err := jobs.Migrate(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	q, err := jobs.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Enqueue = q.EnqueueMail
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		q.Stop(sctx)
+	})
+}
+
+func book(t *testing.T, db *sqldb.DB, email string) {
+	t.Helper()
+	ny, _ := sqldbtest.MustSeed(t, db)
+	start := time.Date(2030, 1, 7, 14, 0, 0, 0, time.UTC)
+	now := start.AddDate(0, 0, -5)
+	db.Now = sqldbtest.FixedClock(&now)
+	if _, err := db.CreateConsult(context.Background(), &journey.BookingRequest{Start: start, TherapistID: ny.ID, Name: "Ada",
+		Email: email, ContactMethod: "email", TimeZone: "UTC", PrivacyConsent: true}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitStatus polls the only outbox message until it has the status.
+func waitStatus(t *testing.T, db *sqldb.DB, status string, timeout time.Duration) *journey.Message {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		ms, err := db.FindMessages(context.Background(), status, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) == 1 {
+			return ms[0]
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	all, _ := db.FindMessages(context.Background(), "", 10)
+	for _, m := range all {
+		t.Logf("message %d: %s after %d attempts", m.ID, m.Status, m.Attempts)
+	}
+	t.Fatalf("no message reached %q within %s", status, timeout)
+	return nil
+}
+
+// A booking's mail is delivered through real SMTP, and an outage is
+// retried with backoff until it goes through.
+func TestMailDeliveredWithRetry(t *testing.T) {
+	sender, err := mail.NewSender(testenv.SMTPURL(t), "desk@practice.test", "Test Practice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sqldbtest.Open(t)
+	f := &flaky{MailSender: sender, fail: 1}
+	startQueue(t, db, f)
+	to := testenv.UniqueAddress(t)
+	book(t, db, to)
+	got := testenv.WaitForMail(t, testenv.MailpitURL(t), to, 30*time.Second)
+	if len(got) != 1 {
+		t.Fatalf("delivered %d times", len(got))
+	}
+	m := waitStatus(t, db, journey.MailSent, 10*time.Second)
+	if m.Attempts != 2 || f.calls.Load() != 2 {
+		t.Fatalf("attempts = %d, sends = %d; want 2 (one failure, one retry)", m.Attempts, f.calls.Load())
+	}
+}
+
+// With no SMTP server configured, mail stays in the outbox, marked held.
+func TestMailHeldWithoutSMTP(t *testing.T) {
+	sender, _ := mail.NewSender("", "", "")
+	db := sqldbtest.Open(t)
+	startQueue(t, db, sender)
+	book(t, db, "ada@example.com")
+	m := waitStatus(t, db, journey.MailHeld, 15*time.Second)
+	full, _ := db.FindMessageByID(context.Background(), m.ID)
+	if full.Text == "" || full.To != "ada@example.com" {
+		t.Fatalf("held message lost its content: %+v", full)
+	}
+}

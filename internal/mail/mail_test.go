@@ -1,0 +1,141 @@
+package mail_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/mail"
+	"github.com/journey-kap/journey/internal/testenv"
+)
+
+var (
+	start     = time.Date(2030, 3, 11, 14, 0, 0, 0, time.UTC)
+	practice  = &journey.Practice{Name: "Test Practice", Email: "desk@practice.test", Phone: "+15035550100"}
+	therapist = &journey.Therapist{ID: 3, Name: "Nora York", Credentials: "LCSW"}
+)
+
+func consult(email string) *journey.Consult {
+	return &journey.Consult{ID: 42, TherapistID: 3, Start: start, End: start.Add(30 * time.Minute), Status: journey.ConsultBooked,
+		Name: "Ada Visitor", Email: email, ContactMethod: "phone", Phone: "+15035550142", TimeZone: "Europe/London",
+		CreatedAt: start.Add(-72 * time.Hour), UpdatedAt: start.Add(-72 * time.Hour)}
+}
+
+func parseEvent(t *testing.T, raw string) (*ics.Calendar, *ics.VEvent) {
+	t.Helper()
+	cal, err := ics.ParseCalendar(strings.NewReader(raw))
+	if err != nil {
+		t.Fatalf("invalid iCalendar: %v\n%s", err, raw)
+	}
+	if evs := cal.Events(); len(evs) == 1 {
+		return cal, evs[0]
+	}
+	t.Fatalf("want one VEVENT:\n%s", raw)
+	return nil, nil
+}
+
+func prop(cb *ics.ComponentBase, p ics.ComponentProperty) string {
+	if v := cb.GetProperty(p); v != nil {
+		return v.Value
+	}
+	return ""
+}
+
+func TestComposeConsultMail(t *testing.T) {
+	comp := &mail.Composer{BaseURL: "https://book.practice.test"}
+	c := consult("ada@example.com")
+	m, err := comp.ComposeConsultMail(journey.MailConsultBooked, c, therapist, practice, "tok123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 14:00 UTC in March 2030 is 14:00 GMT in London (summer time starts 31 March).
+	for _, want := range []string{"Ada Visitor", "Nora York, LCSW", "Monday, March 11, 2030 at 2:00 PM", "Europe/London", "phone",
+		"https://book.practice.test/c/tok123", "988"} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("body lacks %q:\n%s", want, m.Text)
+		}
+	}
+	if m.To != "ada@example.com" || !strings.Contains(m.Subject, "booked") || m.ICSMethod != "REQUEST" {
+		t.Fatalf("message = %+v", m)
+	}
+	_, ev := parseEvent(t, m.ICS)
+	if !strings.Contains(m.ICS, "METHOD:REQUEST") || ev.Id() != "consult-42@book.practice.test" {
+		t.Fatalf("ics:\n%s", m.ICS)
+	}
+	got, err := ev.GetStartAt()
+	if err != nil || !got.Equal(start) {
+		t.Fatalf("DTSTART %v %v", got, err)
+	}
+	end, _ := ev.GetEndAt()
+	if !end.Equal(start.Add(30 * time.Minute)) {
+		t.Fatalf("DTEND %v", end)
+	}
+	if !strings.Contains(m.ICS, "ORGANIZER;CN=Test Practice:mailto:desk@practice.test") || !strings.Contains(m.ICS, "mailto:ada@example.com") {
+		t.Fatalf("organizer/attendee:\n%s", m.ICS)
+	}
+
+	c.Status, c.Sequence = journey.ConsultCancelled, 2
+	m, err = comp.ComposeConsultMail(journey.MailConsultCancelled, c, therapist, practice, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ev = parseEvent(t, m.ICS)
+	if m.ICSMethod != "CANCEL" || !strings.Contains(m.ICS, "METHOD:CANCEL") || prop(&ev.ComponentBase, ics.ComponentPropertyStatus) != "CANCELLED" ||
+		prop(&ev.ComponentBase, ics.ComponentPropertySequence) != "2" || ev.Id() != "consult-42@book.practice.test" {
+		t.Fatalf("cancel ics:\n%s", m.ICS)
+	}
+	if strings.Contains(m.Text, "/c/") {
+		t.Error("a cancellation carries no manage link")
+	}
+	if _, err := comp.ComposeConsultMail("nonsense", c, therapist, practice, ""); err == nil {
+		t.Error("unknown kind accepted")
+	}
+}
+
+func TestNewSender(t *testing.T) {
+	s, err := mail.NewSender("", "", "")
+	if err != nil || s.Configured() {
+		t.Fatalf("empty URL: %v", err)
+	}
+	if err := s.Send(context.Background(), &journey.Message{}); err == nil {
+		t.Fatal("an unconfigured sender must refuse to send")
+	}
+	for _, bad := range [][2]string{{"http://mail.test", "a@b.test"}, {"smtp://", "a@b.test"}, {"smtp://mail.test:x", "a@b.test"}, {"smtp://mail.test", "nobody"}} {
+		if _, err := mail.NewSender(bad[0], bad[1], "P"); journey.ErrorCode(err) != journey.EINVALID {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}
+
+// Delivery through a real SMTP server (mailpit), attachment included.
+func TestSendThroughSMTP(t *testing.T) {
+	api := testenv.MailpitURL(t)
+	s, err := mail.NewSender(testenv.SMTPURL(t), "desk@practice.test", "Test Practice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := testenv.UniqueAddress(t)
+	m, err := (&mail.Composer{BaseURL: "http://journey.test"}).ComposeConsultMail(journey.MailConsultBooked, consult(to), therapist, practice, "tok")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	got := testenv.WaitForMail(t, api, to, 10*time.Second)
+	atts := testenv.MailAttachments(t, api, got[0].ID)
+	if len(atts) != 1 || !strings.HasPrefix(atts[0].ContentType, "text/calendar") || !strings.HasSuffix(atts[0].FileName, ".ics") {
+		t.Fatalf("attachments = %+v", atts)
+	}
+	body := testenv.MailPart(t, api, got[0].ID, atts[0].PartID)
+	if _, ev := parseEvent(t, string(body)); ev.Id() != "consult-42@journey.test" {
+		t.Fatalf("attached event: %s", body)
+	}
+	if !strings.Contains(testenv.MailText(t, api, got[0].ID), "http://journey.test/c/tok") {
+		t.Fatal("text body lacks the manage link")
+	}
+}
