@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -54,7 +55,10 @@ type DB struct {
 
 	Log *slog.Logger
 
-	rebound sync.Map // query -> query with $n placeholders (PostgreSQL)
+	committer *committer // SQLite only
+	rebound   sync.Map   // query -> query with $n placeholders (PostgreSQL)
+	stmts     sync.Map   // query -> *sql.Stmt on Read
+	nstmts    atomic.Int64
 }
 
 // Open opens the database named by dsn: a postgres:// URL, or a path to a
@@ -143,11 +147,15 @@ func (db *DB) openSQLite(path string) error {
 	}
 	db.Jobs.SetMaxOpenConns(1)
 	db.Jobs.SetMaxIdleConns(1)
+	db.committer = newCommitter(db)
 	return nil
 }
 
 // Close closes every pool.
 func (db *DB) Close() error {
+	if db.committer != nil {
+		db.committer.stop()
+	}
 	var errs []error
 	seen := map[*sql.DB]bool{}
 	for _, p := range []*sql.DB{db.Write, db.Read, db.Jobs} {
@@ -223,8 +231,18 @@ func (tx *Tx) insert(ctx context.Context, query string, args ...any) (int64, err
 
 // write runs fn in a write transaction, committing when it returns nil. The
 // error returned is fn's, or the commit's, mapped to a journey.Error code
-// where the driver's code says conflict.
+// where the driver's code says conflict. On SQLite the work goes through
+// the group committer (groupcommit.go); on PostgreSQL each call has its
+// own transaction.
 func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.committer != nil {
+		return db.committer.do(ctx, fn)
+	}
+	return db.writeOne(ctx, guard(fn))
+}
+
+// writeOne runs fn in a transaction of its own.
+func (db *DB) writeOne(ctx context.Context, fn func(tx *Tx) error) error {
 	sqlTx, err := db.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return db.mapErr(fmt.Errorf("sqldb: begin: %w", err))
@@ -240,12 +258,44 @@ func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
+// Reads go through prepared statements kept per query text: parsing SQL
+// again on every request costs more than running the small queries here.
 func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return db.Read.QueryRowContext(ctx, db.q(query), args...)
+	st, err := db.stmt(ctx, query)
+	if err != nil {
+		return db.Read.QueryRowContext(ctx, db.q(query), args...)
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return db.Read.QueryContext(ctx, db.q(query), args...)
+	st, err := db.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// maxStmts bounds the statement cache; queries are fixed strings in this
+// package, except FindConsults' filter combinations, so it stays small.
+const maxStmts = 256
+
+func (db *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if v, ok := db.stmts.Load(query); ok {
+		return v.(*sql.Stmt), nil
+	}
+	st, err := db.Read.PrepareContext(ctx, db.q(query))
+	if err != nil {
+		return nil, err
+	}
+	if db.nstmts.Add(1) > maxStmts {
+		return st, nil // not cached; database/sql closes it with the pool
+	}
+	if prev, loaded := db.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // mapErr turns driver errors that mean "clashes with what is stored" into

@@ -41,7 +41,10 @@ func (db *DB) CreateFAQEntry(ctx context.Context, e *journey.FAQEntry) error {
 		var err error
 		e.ID, err = tx.insert(ctx, `INSERT INTO faq_entries (position, question, answer, published) VALUES (?, ?, ?, ?)`,
 			e.Position, e.Question, e.Answer, e.Published)
-		return err
+		if err != nil {
+			return err
+		}
+		return tx.bumpContent(ctx)
 	})
 }
 

@@ -33,7 +33,10 @@ func (db *DB) UpdatePractice(ctx context.Context, p *journey.Practice) error {
 				email = excluded.email, address = excluded.address, time_zone = excluded.time_zone,
 				privacy_notice = excluded.privacy_notice`,
 			p.Name, p.Tagline, p.Phone, p.Email, p.Address, p.TimeZone, p.PrivacyNotice)
-		return err
+		if err != nil {
+			return err
+		}
+		return tx.bumpContent(ctx)
 	})
 }
 

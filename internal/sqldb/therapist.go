@@ -71,7 +71,16 @@ func (db *DB) loadHours(ctx context.Context, byID map[int64]*journey.Therapist) 
 	if len(byID) == 0 {
 		return nil
 	}
-	rows, err := db.query(ctx, `SELECT staff_id, weekday, start_minute, end_minute FROM weekly_hours ORDER BY staff_id, weekday, start_minute`)
+	// One therapist: read only their rows. Many: read them all at once
+	// rather than one query each.
+	var only int64
+	if len(byID) == 1 {
+		for id := range byID {
+			only = id
+		}
+	}
+	rows, err := db.query(ctx, `SELECT staff_id, weekday, start_minute, end_minute FROM weekly_hours
+		WHERE staff_id = ? OR ? = 0 ORDER BY staff_id, weekday, start_minute`, only, only)
 	if err != nil {
 		return err
 	}
@@ -90,7 +99,8 @@ func (db *DB) loadHours(ctx context.Context, byID map[int64]*journey.Therapist) 
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = db.query(ctx, `SELECT staff_id, day, kind, start_minute, end_minute FROM schedule_exceptions ORDER BY staff_id, day, start_minute`)
+	rows, err = db.query(ctx, `SELECT staff_id, day, kind, start_minute, end_minute FROM schedule_exceptions
+		WHERE staff_id = ? OR ? = 0 ORDER BY staff_id, day, start_minute`, only, only)
 	if err != nil {
 		return err
 	}
@@ -128,6 +138,9 @@ func (db *DB) CreateTherapist(ctx context.Context, t *journey.Therapist) error {
 		t.ID, err = tx.insert(ctx, `INSERT INTO staff (name, credentials, pronouns, bio, email, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			t.Name, t.Credentials, t.Pronouns, t.Bio, t.Email, t.Active, unix(tx.now))
 		if err != nil {
+			return err
+		}
+		if err := tx.bumpContent(ctx); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `INSERT INTO consult_calendars (staff_id, time_zone, consult_minutes, buffer_minutes, notice_minutes, horizon_days) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -174,15 +187,37 @@ func (tx *Tx) replaceHours(ctx context.Context, id int64, weekly []journey.Weekl
 }
 
 // bumpCalendar marks every cached slot grid stale.
-func (tx *Tx) bumpCalendar(ctx context.Context) error {
-	_, err := tx.exec(ctx, `UPDATE calendar_version SET version = version + 1 WHERE id = 1`)
+func (tx *Tx) bumpCalendar(ctx context.Context) error { return tx.bump(ctx, "calendar") }
+
+// bumpContent marks every cached public page stale.
+func (tx *Tx) bumpContent(ctx context.Context) error { return tx.bump(ctx, "content") }
+
+func (tx *Tx) bump(ctx context.Context, name string) error {
+	_, err := tx.exec(ctx, `UPDATE versions SET version = version + 1 WHERE name = ?`, name)
 	return err
 }
 
-// CalendarVersion returns a number that changes whenever open slots may
-// have changed: a booking, a cancellation, a schedule edit.
-func (db *DB) CalendarVersion(ctx context.Context) (int64, error) {
-	var v int64
-	err := db.queryRow(ctx, `SELECT version FROM calendar_version WHERE id = 1`).Scan(&v)
-	return v, err
+// Versions returns the change counters: calendar moves whenever open slots
+// may have changed (a booking, a cancellation, a schedule edit), content
+// whenever the practice, its FAQ or a therapist's profile changed.
+func (db *DB) Versions(ctx context.Context) (calendar, content int64, err error) {
+	rows, err := db.query(ctx, `SELECT name, version FROM versions`)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		var v int64
+		if err := rows.Scan(&name, &v); err != nil {
+			return 0, 0, err
+		}
+		switch name {
+		case "calendar":
+			calendar = v
+		case "content":
+			content = v
+		}
+	}
+	return calendar, content, rows.Err()
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -119,16 +120,17 @@ func (s *Server) loadWeek(r *http.Request, path string, tz string, therapistID i
 func (s *Server) handleBookView(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	tid, _ := strconv.ParseInt(q.Get("therapist"), 10, 64)
-	page := &bookPage{Form: bookForm{ContactMethod: "email"}, FormToken: s.formToken(), Methods: journey.ContactMethods}
-	if _, err := journey.LoadZone(q.Get("tz")); q.Get("tz") != "" && err != nil {
-		page.Errors = map[string]string{"tz": "We do not know that time zone; showing times in the practice's zone."}
-	}
-	var err error
-	if page.WeekView, err = s.loadWeek(r, "/book", q.Get("tz"), tid, q.Get("from"), ""); err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "book", page)
+	// The grid depends on the minute (minimum notice moves on), so the key holds it.
+	key := fmt.Sprintf("book|%s|%d|%s|%d", q.Get("tz"), tid, q.Get("from"), s.cfg.Now().Unix()/60)
+	s.servePage(w, r, key, true, func() (string, any, error) {
+		page := &bookPage{Form: bookForm{ContactMethod: "email"}, FormToken: tokenPlaceholder, Methods: journey.ContactMethods}
+		if _, err := journey.LoadZone(q.Get("tz")); q.Get("tz") != "" && err != nil {
+			page.Errors = map[string]string{"tz": "We do not know that time zone; showing times in the practice's zone."}
+		}
+		var err error
+		page.WeekView, err = s.loadWeek(r, "/book", q.Get("tz"), tid, q.Get("from"), "")
+		return "book", page, err
+	})
 }
 
 // readBookForm reads the booking form's fields as typed.

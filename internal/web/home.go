@@ -14,12 +14,10 @@ type homePage struct {
 func (*homePage) PageTitle() string { return "" }
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
-	ts, err := s.store.FindTherapists(r.Context(), true)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "home", &homePage{Therapists: ts})
+	s.servePage(w, r, "home", false, func() (string, any, error) {
+		ts, err := s.store.FindTherapists(r.Context(), true)
+		return "home", &homePage{Therapists: ts}, err
+	})
 }
 
 type faqPage struct {
@@ -35,16 +33,14 @@ type faqItem struct {
 func (*faqPage) PageTitle() string { return "Frequently asked questions" }
 
 func (s *Server) handleFAQ(w http.ResponseWriter, r *http.Request) {
-	entries, err := s.store.FindFAQ(r.Context(), true)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	page := &faqPage{}
-	for _, e := range entries {
-		page.Entries = append(page.Entries, faqItem{ID: e.ID, Question: e.Question, Answer: md.render(e.Answer)})
-	}
-	s.render(w, r, http.StatusOK, "faq", page)
+	s.servePage(w, r, "faq", false, func() (string, any, error) {
+		entries, err := s.store.FindFAQ(r.Context(), true)
+		page := &faqPage{}
+		for _, e := range entries {
+			page.Entries = append(page.Entries, faqItem{ID: e.ID, Question: e.Question, Answer: md.render(e.Answer)})
+		}
+		return "faq", page, err
+	})
 }
 
 type privacyPage struct {
@@ -54,12 +50,13 @@ type privacyPage struct {
 func (*privacyPage) PageTitle() string { return "Privacy notice" }
 
 func (s *Server) handlePrivacy(w http.ResponseWriter, r *http.Request) {
-	p, err := s.store.FindPractice(r.Context())
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "privacy", &privacyPage{Notice: md.render(p.PrivacyNotice)})
+	s.servePage(w, r, "privacy", false, func() (string, any, error) {
+		p, err := s.store.FindPractice(r.Context())
+		if err != nil {
+			return "", nil, err
+		}
+		return "privacy", &privacyPage{Notice: md.render(p.PrivacyNotice)}, nil
+	})
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {

@@ -119,26 +119,33 @@ type pageData struct {
 // render executes a page into a buffer first, so a failing template yields
 // a clean error page instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, page any) {
-	p, err := s.store.FindPractice(r.Context())
+	body, err := s.renderBytes(r, name, page)
 	if err != nil {
-		p = &journey.Practice{Name: "Journey", TimeZone: "America/New_York"}
-	}
-	data := pageData{Title: titleOf(page), Path: r.URL.Path, Practice: p, Year: s.cfg.Now().Year(), Page: page}
-	var buf bytes.Buffer
-	t := s.tmpl.pages[name]
-	if t == nil {
-		s.cfg.Log.Error("no such template", "name", name)
-		http.Error(w, "Internal error.", http.StatusInternalServerError)
-		return
-	}
-	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		s.cfg.Log.Error("render", "template", name, "error", err)
 		http.Error(w, "Internal error.", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(body)
+}
+
+// renderBytes returns the page rendered in the layout.
+func (s *Server) renderBytes(r *http.Request, name string, page any) ([]byte, error) {
+	p, err := s.store.FindPractice(r.Context())
+	if err != nil {
+		p = &journey.Practice{Name: "Journey", TimeZone: "America/New_York"}
+	}
+	data := pageData{Title: titleOf(page), Path: r.URL.Path, Practice: p, Year: s.cfg.Now().Year(), Page: page}
+	t := s.tmpl.pages[name]
+	if t == nil {
+		return nil, fmt.Errorf("web: no template %s", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 type titled interface{ PageTitle() string }

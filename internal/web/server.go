@@ -17,8 +17,9 @@ type Store interface {
 	journey.FAQService
 	journey.TherapistService
 	journey.ConsultService
-	// CalendarVersion changes whenever open slots may have changed.
-	CalendarVersion(ctx context.Context) (int64, error)
+	// Versions returns change counters: calendar moves when open slots may
+	// have changed, content when the practice, FAQ or therapists did.
+	Versions(ctx context.Context) (calendar, content int64, err error)
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 }
@@ -41,6 +42,7 @@ type Server struct {
 	tmpl    *templates
 	limiter *limiter
 	slots   *slotCache
+	pages   *pageCache
 	handler http.Handler
 }
 
@@ -57,7 +59,7 @@ func NewServer(store Store, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, store: store, tmpl: t, limiter: newLimiter(cfg.RateLimit, cfg.Now), slots: newSlotCache()}
+	s := &Server{cfg: cfg, store: store, tmpl: t, limiter: newLimiter(cfg.RateLimit, cfg.Now), slots: newSlotCache(), pages: newPageCache()}
 	s.handler = s.routes()
 	return s, nil
 }

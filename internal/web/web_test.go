@@ -436,6 +436,26 @@ func TestSlotGridCacheInvalidation(t *testing.T) {
 	if _, _, body := e.do("GET", path, "", ""); !strings.Contains(body, "No open times this week") {
 		t.Fatal("cached grid survived a schedule change")
 	}
+	// A cached booking page still carries a fresh, valid form token.
+	_, _, body := e.do("GET", path, "", "")
+	m := regexp.MustCompile(`name="ft" value="([^"]+)"`).FindStringSubmatch(body)
+	if m == nil || strings.Contains(body, tokenPlaceholder) {
+		t.Fatal("no form token in the cached page")
+	}
+	*e.now = e.now.Add(time.Minute)
+	if !e.srv.checkFormToken(m[1]) {
+		t.Fatal("the cached page's form token does not verify")
+	}
+	// An FAQ edit shows at once.
+	if _, _, body := e.do("GET", "/faq", "", ""); strings.Contains(body, "Brand new?") {
+		t.Fatal("unexpected entry")
+	}
+	if err := e.db.CreateFAQEntry(context.Background(), &journey.FAQEntry{Question: "Brand new?", Answer: "Yes.", Published: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, body := e.do("GET", "/faq", "", ""); !strings.Contains(body, "Brand new?") {
+		t.Fatal("cached FAQ survived an edit")
+	}
 }
 
 func TestRateLimit(t *testing.T) {

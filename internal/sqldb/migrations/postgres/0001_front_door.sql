@@ -96,13 +96,14 @@ ALTER TABLE consults ADD CONSTRAINT consults_no_overlap
     EXCLUDE USING gist (therapist_id WITH =, int8range(start_at, block_end) WITH &&)
     WHERE (status = 'booked');
 
--- Bumped with every change that alters open slots, so cached slot grids in
--- any process can tell they are stale.
-CREATE TABLE calendar_version (
-    id      SMALLINT PRIMARY KEY CHECK (id = 1),
+-- Change counters that let every process tell when its cached pages are
+-- stale: 'calendar' moves with bookings and schedules (open slots),
+-- 'content' with the practice, its FAQ and its therapists' profiles.
+CREATE TABLE versions (
+    name    TEXT PRIMARY KEY,
     version BIGINT NOT NULL
 );
-INSERT INTO calendar_version (id, version) VALUES (1, 1);
+INSERT INTO versions (name, version) VALUES ('calendar', 1), ('content', 1);
 
 -- Secrets the application generates once and every process shares (the
 -- booking form's signing key).

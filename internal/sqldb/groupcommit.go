@@ -1,0 +1,170 @@
+package sqldb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// SQLite writes with synchronous=FULL cost one fsync per commit, and SQLite
+// has one writer at a time, so committing each booking on its own caps
+// throughput at the disk's fsync rate. The committer is a group commit:
+// one goroutine owns the write connection, takes every write request that
+// is waiting, runs each under its own SAVEPOINT inside one transaction, and
+// commits once. A request that fails rolls back to its savepoint alone; no
+// caller hears "done" before the commit that holds its work is on disk.
+
+// maxBatch bounds one transaction, so one commit never waits on too much.
+const maxBatch = 64
+
+type writeRequest struct {
+	ctx  context.Context
+	fn   func(tx *Tx) error
+	done chan error
+}
+
+type committer struct {
+	db    *DB
+	queue chan *writeRequest
+	quit  chan struct{}
+	idle  chan struct{}
+}
+
+var errClosed = errors.New("sqldb: database is closed")
+
+func newCommitter(db *DB) *committer {
+	c := &committer{db: db, queue: make(chan *writeRequest, maxBatch), quit: make(chan struct{}), idle: make(chan struct{})}
+	go c.loop()
+	return c
+}
+
+// do hands fn to the committer and waits for the commit that holds it.
+func (c *committer) do(ctx context.Context, fn func(tx *Tx) error) error {
+	req := &writeRequest{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case c.queue <- req:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-c.quit:
+		return errClosed
+	}
+	// Once queued the request is always answered, so wait unconditionally:
+	// returning early on ctx could report failure for work that commits.
+	return <-req.done
+}
+
+func (c *committer) stop() {
+	select {
+	case <-c.quit:
+		return
+	default:
+	}
+	close(c.quit)
+	<-c.idle
+}
+
+func (c *committer) loop() {
+	defer close(c.idle)
+	batch := make([]*writeRequest, 0, maxBatch)
+	for {
+		select {
+		case <-c.quit:
+			c.drain()
+			return
+		case req := <-c.queue:
+			batch = append(batch[:0], req)
+		}
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case req := <-c.queue:
+				batch = append(batch, req)
+			default:
+				break more
+			}
+		}
+		c.run(batch)
+	}
+}
+
+// drain answers requests still queued at close.
+func (c *committer) drain() {
+	for {
+		select {
+		case req := <-c.queue:
+			req.done <- errClosed
+		default:
+			return
+		}
+	}
+}
+
+// run executes one batch. A batch of one needs no savepoint.
+func (c *committer) run(batch []*writeRequest) {
+	if len(batch) == 1 {
+		req := batch[0]
+		req.done <- c.db.writeOne(req.ctx, guard(req.fn))
+		return
+	}
+	db := c.db
+	// The transaction outlives any one caller's context.
+	sqlTx, err := db.Write.BeginTx(context.Background(), nil)
+	if err != nil {
+		for _, req := range batch {
+			req.done <- db.mapErr(fmt.Errorf("sqldb: begin: %w", err))
+		}
+		return
+	}
+	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Second)}
+	errs := make([]error, len(batch))
+	for i, req := range batch {
+		if err := req.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		errs[i] = c.step(tx, req)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		err = db.mapErr(fmt.Errorf("sqldb: commit: %w", err))
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = err
+			}
+		}
+	}
+	for i, req := range batch {
+		req.done <- errs[i]
+	}
+}
+
+// step runs one request under a savepoint, undoing just its work on error.
+func (c *committer) step(tx *Tx, req *writeRequest) error {
+	bg := context.Background()
+	if _, err := tx.ExecContext(bg, "SAVEPOINT w"); err != nil {
+		return fmt.Errorf("sqldb: savepoint: %w", err)
+	}
+	err := guard(req.fn)(tx)
+	if err != nil {
+		if _, rerr := tx.ExecContext(bg, "ROLLBACK TO w"); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+	}
+	if _, rerr := tx.ExecContext(bg, "RELEASE w"); rerr != nil && err == nil {
+		return fmt.Errorf("sqldb: release savepoint: %w", rerr)
+	}
+	return c.db.mapErr(err)
+}
+
+// guard turns a panic in fn into an error, so one bad request cannot take
+// the committer, and every other writer, down with it.
+func guard(fn func(tx *Tx) error) func(tx *Tx) error {
+	return func(tx *Tx) (err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				err = fmt.Errorf("sqldb: panic in write: %v", v)
+			}
+		}()
+		return fn(tx)
+	}
+}

@@ -1,0 +1,79 @@
+package sqldb_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/journey-kap/journey"
+)
+
+// Many writers at once: each booking commits or fails on its own, however
+// the group committer batches them, and nothing half-done is left behind.
+func TestConcurrentWritesCommitIndependently(t *testing.T) {
+	db, ny, _, _ := fixture(t)
+	ctx := context.Background()
+	// Six NY slots on Monday; 12 writers each for two of them (24 in all)
+	// plus one writer per slot for the other four.
+	var reqs []*journey.BookingRequest
+	for i := range 6 {
+		start := monday9.Add(time.Duration(i) * 30 * time.Minute)
+		n := 1
+		if i < 2 {
+			n = 12
+		}
+		for j := range n {
+			reqs = append(reqs, booking(start, ny.ID, fmt.Sprintf("v%d-%d@example.com", i, j)))
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(reqs))
+	start := make(chan struct{})
+	for i, r := range reqs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, errs[i] = db.CreateConsult(ctx, r)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	ok, conflicts := 0, 0
+	for _, err := range errs {
+		switch journey.ErrorCode(err) {
+		case "":
+			ok++
+		case journey.ECONFLICT:
+			conflicts++
+		default:
+			t.Errorf("unexpected error: %v", err)
+		}
+	}
+	_, total, _ := db.FindConsults(ctx, journey.ConsultFilter{})
+	msgs, _ := db.FindMessages(ctx, "", 1000)
+	if ok != 6 || conflicts != len(reqs)-6 || total != 6 || len(msgs) != 6 {
+		t.Fatalf("%d booked, %d conflicts, %d stored, %d messages; want 6, %d, 6, 6", ok, conflicts, total, len(msgs), len(reqs)-6)
+	}
+}
+
+// A write that panics fails alone; the database keeps working.
+func TestWritePanicIsContained(t *testing.T) {
+	db, ny, _, _ := fixture(t)
+	db.Mail = panicky{}
+	if _, err := db.CreateConsult(context.Background(), booking(monday9, ny.ID, "a@example.com")); err == nil {
+		t.Fatal("want an error from a panicking write")
+	}
+	db.Mail = nil
+	if err := db.UpdatePractice(context.Background(), &journey.Practice{Name: "Still here", TimeZone: "UTC"}); err != nil {
+		t.Fatalf("database unusable after a panic: %v", err)
+	}
+}
+
+type panicky struct{}
+
+func (panicky) ComposeConsultMail(string, *journey.Consult, *journey.Therapist, *journey.Practice, string) (*journey.Message, error) {
+	panic("boom")
+}

@@ -1,0 +1,253 @@
+package web
+
+// Benchmarks for `make bench`. Each subject is measured beside a ceiling
+// taken in the same run on the same harness, and scripts/bench.sh turns
+// the pairs into the ratios of docs/benchmarks.md. Nothing here asserts a
+// timing: the figures are reported, not tested.
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/jobs"
+	"github.com/journey-kap/journey/internal/mail"
+	"github.com/journey-kap/journey/internal/sqldb"
+)
+
+// benchClient keeps enough idle connections for every parallel goroutine.
+var benchClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxIdleConns: 256}}
+
+func benchGet(b *testing.B, url string) {
+	resp, err := benchClient.Get(url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		b.Fatalf("GET %s: %d", url, resp.StatusCode)
+	}
+}
+
+// bareServer serves the exact bytes and headers that the real server
+// answered for path: the ceiling of what any Go handler could do over
+// this harness.
+func bareServer(b *testing.B, real string, path string) *httptest.Server {
+	resp, err := benchClient.Get(real + path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	header := resp.Header.Clone()
+	header.Del("Content-Length")
+	header.Del("Date")
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range header {
+			w.Header()[k] = v
+		}
+		w.Write(body)
+	}))
+	b.Cleanup(ts.Close)
+	return ts
+}
+
+// benchPractice builds a practice on SQLite with n therapists and the
+// demo-sized FAQ. With allDay they work every day around the clock in
+// 30-minute consults, so there are slots enough for any b.N; otherwise
+// they keep the demo's hours (weekdays 09:00–12:00 and 13:00–17:00).
+func benchPractice(b *testing.B, n int, allDay bool) *sqldb.DB {
+	b.Helper()
+	db, err := sqldb.Open(context.Background(), filepath.Join(b.TempDir(), "journey.db"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	db.Mail = &mail.Composer{BaseURL: "http://journey.test"}
+	ctx := context.Background()
+	if err := db.UpdatePractice(ctx, &journey.Practice{Name: "Bench Practice", Email: "desk@bench.test", TimeZone: "America/New_York",
+		PrivacyNotice: "Private."}); err != nil {
+		b.Fatal(err)
+	}
+	zones := []string{"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"}
+	for i := range n {
+		t := &journey.Therapist{Name: fmt.Sprintf("Therapist %02d", i), TimeZone: zones[i%len(zones)], Active: true,
+			MinNotice: time.Hour, Bio: "Bio."}
+		for d := time.Sunday; d <= time.Saturday; d++ {
+			switch {
+			case allDay:
+				t.Weekly = append(t.Weekly, journey.WeeklyHours{Weekday: d, Start: 0, End: 1440})
+			case d != time.Sunday && d != time.Saturday:
+				t.Weekly = append(t.Weekly, journey.WeeklyHours{Weekday: d, Start: 9 * 60, End: 12 * 60},
+					journey.WeeklyHours{Weekday: d, Start: 13 * 60, End: 17 * 60})
+			}
+		}
+		if err := db.CreateTherapist(ctx, t); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := range 11 {
+		e := &journey.FAQEntry{Question: fmt.Sprintf("Question %d about KAP?", i),
+			Answer: strings.Repeat("An answer with **emphasis** and a [link](https://example.org). ", 8), Published: true}
+		if err := db.CreateFAQEntry(ctx, e); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return db
+}
+
+func benchServer(b *testing.B, db *sqldb.DB) (*Server, *httptest.Server) {
+	srv, err := NewServer(db, Config{BaseURL: "http://journey.test", FormSecret: []byte("x"), MinFormTime: time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	b.Cleanup(ts.Close)
+	return srv, ts
+}
+
+// BenchmarkPages: requests per second of the public pages through the real
+// router, templates and store, beside a bare handler writing the same bytes.
+func BenchmarkPages(b *testing.B) {
+	db := benchPractice(b, 4, false)
+	srv, ts := benchServer(b, db)
+	for _, p := range []struct{ name, path string }{
+		{"landing", "/"}, {"faq", "/faq"}, {"booking", "/book?tz=America/Chicago"},
+	} {
+		bare := bareServer(b, ts.URL, p.path)
+		b.Run(p.name+"/ceiling", func(b *testing.B) {
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					benchGet(b, bare.URL+p.path)
+				}
+			})
+		})
+		b.Run(p.name+"/journey", func(b *testing.B) {
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					benchGet(b, ts.URL+p.path)
+				}
+			})
+		})
+		if p.name == "booking" {
+			b.Run("booking-uncached/journey", func(b *testing.B) {
+				srv.slots.off, srv.pages.off = true, true
+				defer func() { srv.slots.off, srv.pages.off = false, false }()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						benchGet(b, ts.URL+p.path)
+					}
+				})
+			})
+		}
+	}
+}
+
+// BenchmarkBookings: consults booked per second through POST
+// /api/v1/consults on SQLite with synchronous=FULL, each in one
+// transaction with its outbox message and its River job, beside bare
+// one-row insert transactions on a file with the same settings.
+func BenchmarkBookings(b *testing.B) {
+	b.Run("ceiling", func(b *testing.B) {
+		path := filepath.Join(b.TempDir(), "bare.db")
+		pool, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer pool.Close()
+		pool.SetMaxOpenConns(1)
+		if _, err := pool.Exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, therapist_id INTEGER, start_at INTEGER, name TEXT, email TEXT)`); err != nil {
+			b.Fatal(err)
+		}
+		b.ResetTimer()
+		for i := range b.N {
+			tx, err := pool.Begin()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := tx.Exec(`INSERT INTO t (therapist_id, start_at, name, email) VALUES (?, ?, ?, ?)`, i%50, i, "Ada Visitor", "ada@example.com"); err != nil {
+				b.Fatal(err)
+			}
+			if err := tx.Commit(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
+	})
+	b.Run("journey", func(b *testing.B) {
+		db := benchPractice(b, 50, true)
+		q, err := jobs.New(jobs.Config{Dialect: db.Dialect, Pool: db.Jobs})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := jobs.Migrate(context.Background(), jobs.Config{Dialect: db.Dialect, Pool: db.Jobs}); err != nil {
+			b.Fatal(err)
+		}
+		db.Enqueue = q.EnqueueMail
+		_, ts := benchServer(b, db)
+		now := time.Now()
+		slots, err := db.FindSlots(context.Background(), journey.SlotQuery{From: now.Add(2 * time.Hour), Days: 20})
+		if err != nil || len(slots) < b.N {
+			b.Fatalf("%d slots for %d bookings: %v", len(slots), b.N, err)
+		}
+		var next, fails atomic.Int64
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				i := next.Add(1) - 1
+				s := slots[i]
+				body := fmt.Sprintf(`{"start": %q, "therapist_id": %d, "name": "Ada Visitor", "email": "v%d@example.com",
+					"contact_method": "email", "time_zone": "America/Chicago", "privacy_consent": true}`, s.Start.Format(time.RFC3339), s.TherapistID, i)
+				resp, err := benchClient.Post(ts.URL+"/api/v1/consults", "application/json", bytes.NewBufferString(body))
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 201 {
+					fails.Add(1)
+				}
+			}
+		})
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
+		if fails.Load() > 0 {
+			b.Fatalf("%d bookings failed", fails.Load())
+		}
+	})
+}
+
+// BenchmarkFindSlots: the open slots of 50 therapists over 60 days with
+// 2,000 existing bookings, including the database reads.
+func BenchmarkFindSlots(b *testing.B) {
+	db := benchPractice(b, 50, false)
+	ctx := context.Background()
+	from := time.Now().Add(2 * time.Hour)
+	slots, err := db.FindSlots(ctx, journey.SlotQuery{From: from, Days: 60})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < 2000; i++ {
+		s := slots[(i*len(slots))/2000]
+		if _, err := db.CreateConsult(ctx, &journey.BookingRequest{Start: s.Start, TherapistID: s.TherapistID, Name: "A",
+			Email: fmt.Sprintf("b%d@example.com", i), ContactMethod: "email", TimeZone: "UTC", PrivacyConsent: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := db.FindSlots(ctx, journey.SlotQuery{From: from, Days: 60}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
