@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journey-kap/journey/internal/sqldb"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 	"github.com/journey-kap/journey/internal/testenv"
 )
@@ -168,4 +170,52 @@ func TestDemoServeAndConsultsList(t *testing.T) {
 		t.Fatalf("consults list:\n%s", out.String())
 	}
 	_ = testenv.Dialect
+}
+
+// --demo fills an empty database once and leaves a filled one alone.
+func TestDemoOnlyFillsAnEmptyDatabase(t *testing.T) {
+	dsn := sqldbtest.DSN(t)
+	cfg := &Config{Database: dsn}
+	if !strings.HasPrefix(dsn, "postgres") {
+		cfg = &Config{Data: strings.TrimSuffix(dsn, "/journey.db")}
+	}
+	ctx := context.Background()
+	for range 2 {
+		if err := seedIfEmpty(ctx, cfg, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := sqldb.Open(ctx, dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ts, _ := db.FindTherapists(ctx, true)
+	faq, _ := db.FindFAQ(ctx, true)
+	zones := map[string]bool{}
+	for _, th := range ts {
+		zones[th.TimeZone] = true
+		if len(th.Weekly) == 0 {
+			t.Errorf("%s has no consult hours", th.Name)
+		}
+	}
+	if len(ts) != len(demoTherapists()) || len(ts) < 3 || len(zones) < 2 || len(faq) != len(demoFAQ) {
+		t.Fatalf("%d therapists in %d zones, %d FAQ entries", len(ts), len(zones), len(faq))
+	}
+}
+
+// The demo FAQ covers every fact of the practice's own FAQ.
+func TestDemoFAQCoversThePractice(t *testing.T) {
+	var all strings.Builder
+	for _, e := range demoFAQ {
+		all.WriteString(strings.ToLower(e.Question + " " + e.Answer + " "))
+	}
+	for _, fact := range []string{"glutamate", "neuroplasticity", "preparation", "lozenge", "intramuscular", "integration",
+		"medical provider", "screens", "depression", "anxiety", "ptsd", "stuck", "grief", "not recommended", "intake",
+		"two medicine sessions", "six to eight", "as important as the medicine", "private-pay", "billed separately",
+		"may be covered", "chaperone", "remote", "present and available the whole time", "not a quick fix", "decades"} {
+		if !strings.Contains(all.String(), fact) {
+			t.Errorf("the demo FAQ never says %q", fact)
+		}
+	}
 }

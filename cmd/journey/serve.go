@@ -33,7 +33,7 @@ func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, 
 		return nil, err
 	}
 	jc := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Log: log, Workers: workers}
-	if err := jobs.Migrate(ctx, jc); err != nil {
+	if err := db.WithMigrationLock(ctx, func() error { return jobs.Migrate(ctx, jc) }); err != nil {
 		db.Close()
 		return nil, err
 	}

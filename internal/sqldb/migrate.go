@@ -112,3 +112,23 @@ func (db *DB) apply(ctx context.Context, conn *sql.Conn, m Migration) error {
 	}
 	return tx.Commit()
 }
+
+// WithMigrationLock runs fn while holding the lock that migrations take, so
+// schema work outside this package (the job queue's own migrations) is not
+// run by two starting processes at once. SQLite needs no lock: one process
+// owns the file's writes at start.
+func (db *DB) WithMigrationLock(ctx context.Context, fn func() error) error {
+	if db.Dialect != Postgres {
+		return fn()
+	}
+	conn, err := db.Write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockID); err != nil {
+		return fmt.Errorf("sqldb: migration lock: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockID)
+	return fn()
+}
