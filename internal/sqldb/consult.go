@@ -162,7 +162,14 @@ func (db *DB) book(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 		TimeZone: r.TimeZone, Reason: r.Reason, ManageToken: token}
 	key := journey.NormalizeEmail(r.Email)
 	err := db.write(ctx, func(tx *Tx) error {
+		// Email first, then therapist: every transaction takes the locks in
+		// this order. The therapist lock serialises PostgreSQL bookings of one
+		// calendar, since concurrent inserts under an exclusion constraint can
+		// otherwise deadlock (40P01) instead of failing with 23P01.
 		if err := tx.lockKey(ctx, "email:"+key); err != nil {
+			return err
+		}
+		if err := tx.lockKey(ctx, fmt.Sprintf("therapist:%d", t.ID)); err != nil {
 			return err
 		}
 		var n int
@@ -346,6 +353,9 @@ func (db *DB) move(ctx context.Context, old *journey.Consult, t *journey.Therapi
 	c := *old
 	c.TherapistID, c.Start, c.End, c.Sequence = t.ID, start.UTC(), start.Add(t.ConsultLength).UTC(), old.Sequence+1
 	err := db.write(ctx, func(tx *Tx) error {
+		if err := tx.lockKey(ctx, fmt.Sprintf("therapist:%d", t.ID)); err != nil {
+			return err
+		}
 		c.UpdatedAt = tx.now
 		res, err := tx.exec(ctx, `UPDATE consults SET therapist_id = ?, start_at = ?, end_at = ?, block_end = ?, sequence = ?, updated_at = ?
 			WHERE id = ? AND status = 'booked' AND start_at > ?`,

@@ -59,6 +59,8 @@ type DB struct {
 	rebound   sync.Map   // query -> query with $n placeholders (PostgreSQL)
 	stmts     sync.Map   // query -> *sql.Stmt on Read
 	nstmts    atomic.Int64
+	wstmts    sync.Map // query -> *sql.Stmt on Write (SQLite)
+	nwstmts   atomic.Int64
 }
 
 // Open opens the database named by dsn: a postgres:// URL, or a path to a
@@ -206,20 +208,68 @@ func (db *DB) q(query string) string {
 // Tx is a write transaction with the time fixed at its start.
 type Tx struct {
 	*sql.Tx
-	db  *DB
-	now time.Time
+	db     *DB
+	now    time.Time
+	wanted []string // queries to prepare once the writer is free
 }
 
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := tx.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return tx.ExecContext(ctx, tx.db.q(query), args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := tx.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return tx.QueryRowContext(ctx, tx.db.q(query), args...)
 }
 
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := tx.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return tx.QueryContext(ctx, tx.db.q(query), args...)
+}
+
+// stmt returns the SQLite writer's prepared statement for query, bound to
+// tx, or nil to run the text. The writer is one connection, and tx holds it,
+// so a statement cannot be prepared on the pool now: a query seen for the
+// first time runs as text and is prepared once the transaction has ended
+// (prepareWanted). PostgreSQL needs none of this: pgx caches prepared
+// statements per connection by itself.
+func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
+	db := tx.db
+	if db.Dialect != SQLite {
+		return nil
+	}
+	v, ok := db.wstmts.Load(query)
+	if !ok {
+		tx.wanted = append(tx.wanted, query)
+		return nil
+	}
+	return tx.StmtContext(ctx, v.(*sql.Stmt))
+}
+
+// prepareWanted prepares, on the idle writer, the queries that tx ran as
+// text, so later transactions use prepared statements.
+func (db *DB) prepareWanted(wanted []string) {
+	for _, q := range wanted {
+		if _, ok := db.wstmts.Load(q); ok || db.nwstmts.Load() >= maxStmts {
+			continue
+		}
+		st, err := db.Write.Prepare(q)
+		if err != nil {
+			continue
+		}
+		if _, loaded := db.wstmts.LoadOrStore(q, st); loaded {
+			st.Close()
+		} else {
+			db.nwstmts.Add(1)
+		}
+	}
 }
 
 // insert runs an INSERT … RETURNING id and returns the id.
@@ -255,6 +305,7 @@ func (db *DB) writeOne(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return db.mapErr(fmt.Errorf("sqldb: commit: %w", err))
 	}
+	db.prepareWanted(tx.wanted)
 	return nil
 }
 

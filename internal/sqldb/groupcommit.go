@@ -136,6 +136,7 @@ func (c *committer) run(batch []*writeRequest) {
 	for i, req := range batch {
 		req.done <- errs[i]
 	}
+	db.prepareWanted(tx.wanted)
 }
 
 // step runs one request under a savepoint, undoing just its work on error.
