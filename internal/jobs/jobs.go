@@ -123,10 +123,14 @@ func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
 // Stop lets running jobs finish, then stops.
 func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
 
-// EnqueueMail schedules delivery of outbox message id inside tx.
-func (q *Queue) EnqueueMail(ctx context.Context, tx *sql.Tx, id int64) error {
-	_, err := q.client.InsertTx(ctx, tx, MailArgs{MessageID: id}, nil)
-	if err != nil {
+// EnqueueMail schedules delivery of the outbox messages ids inside tx, in
+// one insert.
+func (q *Queue) EnqueueMail(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	params := make([]river.InsertManyParams, len(ids))
+	for i, id := range ids {
+		params[i] = river.InsertManyParams{Args: MailArgs{MessageID: id}}
+	}
+	if _, err := q.client.InsertManyTx(ctx, tx, params); err != nil {
 		return fmt.Errorf("jobs: enqueue mail: %w", err)
 	}
 	return nil

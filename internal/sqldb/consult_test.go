@@ -93,11 +93,11 @@ func TestCreateConsult(t *testing.T) {
 	db, ny, la, now := fixture(t)
 	ctx := context.Background()
 	var enqueued []int64
-	db.Enqueue = func(ctx context.Context, tx *sql.Tx, id int64) error {
+	db.Enqueue = func(ctx context.Context, tx *sql.Tx, ids []int64) error {
 		if tx == nil {
 			t.Error("enqueue outside a transaction")
 		}
-		enqueued = append(enqueued, id)
+		enqueued = append(enqueued, ids...)
 		return nil
 	}
 	c, err := db.CreateConsult(ctx, booking(monday9, ny.ID, "Ada@Example.com"))
@@ -178,7 +178,7 @@ func TestCreateConsult(t *testing.T) {
 // booking always has its mail.
 func TestCreateConsultIsAtomicWithItsMail(t *testing.T) {
 	db, ny, _, _ := fixture(t)
-	db.Enqueue = func(context.Context, *sql.Tx, int64) error { return errors.New("queue down") }
+	db.Enqueue = func(context.Context, *sql.Tx, []int64) error { return errors.New("queue down") }
 	if _, err := db.CreateConsult(context.Background(), booking(monday9, ny.ID, "a@example.com")); err == nil {
 		t.Fatal("want an error")
 	}

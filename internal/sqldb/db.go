@@ -47,17 +47,21 @@ type DB struct {
 
 	// Now is the clock; every transaction reads it once.
 	Now journey.Clock
-	// Enqueue, when set, schedules delivery of an outbox message inside the
-	// transaction that queued it, so a committed booking always has its mail.
-	Enqueue func(ctx context.Context, tx *sql.Tx, messageID int64) error
+	// Enqueue, when set, schedules delivery of outbox messages inside the
+	// transaction that queued them, so a committed booking always has its
+	// mail. It is called once per transaction with every message queued in
+	// it (a group commit holds many), since one batched insert into the job
+	// queue costs little more than a single one.
+	Enqueue func(ctx context.Context, tx *sql.Tx, messageIDs []int64) error
 	// Mail composes consult emails; required for bookings.
 	Mail journey.ConsultMailComposer
 
 	Log *slog.Logger
 
 	committer *committer // SQLite only
-	rebound   sync.Map   // query -> query with $n placeholders (PostgreSQL)
-	stmts     sync.Map   // query -> *sql.Stmt on Read
+	tcache    therapistCache
+	rebound   sync.Map // query -> query with $n placeholders (PostgreSQL)
+	stmts     sync.Map // query -> *sql.Stmt on Read
 	nstmts    atomic.Int64
 	wstmts    sync.Map // query -> *sql.Stmt on Write (SQLite)
 	nwstmts   atomic.Int64
@@ -210,7 +214,26 @@ type Tx struct {
 	*sql.Tx
 	db     *DB
 	now    time.Time
-	wanted []string // queries to prepare once the writer is free
+	wanted []string        // queries to prepare once the writer is free
+	mail   []int64         // outbox messages to hand to the job queue before commit
+	bumps  map[string]bool // change counters to move before commit
+}
+
+// finish runs what a transaction defers to its end: one move of each
+// change counter, and one insert of every delivery job.
+func (tx *Tx) finish(ctx context.Context) error {
+	for name := range tx.bumps {
+		if _, err := tx.exec(ctx, `UPDATE versions SET version = version + 1 WHERE name = ?`, name); err != nil {
+			return err
+		}
+	}
+	tx.bumps = nil
+	if tx.db.Enqueue == nil || len(tx.mail) == 0 {
+		return nil
+	}
+	ids := tx.mail
+	tx.mail = nil
+	return tx.db.Enqueue(ctx, tx.Tx, ids)
 }
 
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -299,6 +322,10 @@ func (db *DB) writeOne(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Second)}
 	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return db.mapErr(err)
+	}
+	if err := tx.finish(ctx); err != nil {
 		_ = sqlTx.Rollback()
 		return db.mapErr(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 )
 
@@ -123,7 +124,24 @@ func (c *committer) run(batch []*writeRequest) {
 			errs[i] = err
 			continue
 		}
-		errs[i] = c.step(tx, req)
+		queued, bumps := len(tx.mail), maps.Clone(tx.bumps)
+		if errs[i] = c.step(tx, req); errs[i] != nil {
+			// Its work was rolled back, and with it what it deferred.
+			tx.mail, tx.bumps = tx.mail[:queued], bumps
+		}
+	}
+	// One insert of every delivery job in the batch; if it fails, nothing
+	// in the batch may commit, or a booking could lose its mail.
+	if err := tx.finish(context.Background()); err != nil {
+		_ = sqlTx.Rollback()
+		err = db.mapErr(err)
+		for i, req := range batch {
+			if errs[i] == nil {
+				errs[i] = err
+			}
+			req.done <- errs[i]
+		}
+		return
 	}
 	if err := sqlTx.Commit(); err != nil {
 		err = db.mapErr(fmt.Errorf("sqldb: commit: %w", err))

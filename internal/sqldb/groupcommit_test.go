@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sync"
 	"testing"
@@ -15,6 +16,16 @@ import (
 func TestConcurrentWritesCommitIndependently(t *testing.T) {
 	db, ny, _, _ := fixture(t)
 	ctx := context.Background()
+	var mu sync.Mutex
+	enqueued := map[int64]int{}
+	db.Enqueue = func(_ context.Context, tx *sql.Tx, ids []int64) error {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, id := range ids {
+			enqueued[id]++
+		}
+		return nil
+	}
 	// Six NY slots on Monday; 12 writers each for two of them (24 in all)
 	// plus one writer per slot for the other four.
 	var reqs []*journey.BookingRequest
@@ -56,6 +67,15 @@ func TestConcurrentWritesCommitIndependently(t *testing.T) {
 	msgs, _ := db.FindMessages(ctx, "", 1000)
 	if ok != 6 || conflicts != len(reqs)-6 || total != 6 || len(msgs) != 6 {
 		t.Fatalf("%d booked, %d conflicts, %d stored, %d messages; want 6, %d, 6, 6", ok, conflicts, total, len(msgs), len(reqs)-6)
+	}
+	// Every stored message, and only those, got exactly one delivery job.
+	if len(enqueued) != len(msgs) {
+		t.Fatalf("%d jobs for %d messages: %v", len(enqueued), len(msgs), enqueued)
+	}
+	for _, m := range msgs {
+		if enqueued[m.ID] != 1 {
+			t.Errorf("message %d enqueued %d times", m.ID, enqueued[m.ID])
+		}
 	}
 }
 

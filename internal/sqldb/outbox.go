@@ -22,9 +22,7 @@ func (tx *Tx) queueMessage(ctx context.Context, m *journey.Message, consultID in
 	if err != nil {
 		return err
 	}
-	if tx.db.Enqueue != nil {
-		return tx.db.Enqueue(ctx, tx.Tx, m.ID)
-	}
+	tx.mail = append(tx.mail, m.ID)
 	return nil
 }
 

@@ -181,3 +181,36 @@ func TestOverlapRefusedByDatabase(t *testing.T) {
 		t.Fatalf("after cancel: %v", err)
 	}
 }
+
+// Another process's edit is seen at once: the cached therapists follow the
+// database's change counters, not this process's memory.
+func TestTherapistCacheSeesOtherProcesses(t *testing.T) {
+	dsn := sqldbtest.DSN(t)
+	ctx := context.Background()
+	a, err := sqldb.Open(ctx, dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := sqldb.Open(ctx, dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ny, _ := sqldbtest.MustSeed(t, a)
+	if got, _ := b.FindTherapistByID(ctx, ny.ID); len(got.Weekly) != 5 {
+		t.Fatalf("b sees %d windows", len(got.Weekly))
+	}
+	if err := a.SetTherapistSchedule(ctx, ny.ID, ny.Weekly[:1], nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := b.FindTherapistByID(ctx, ny.ID); len(got.Weekly) != 1 {
+		t.Fatalf("b still sees %d windows after a's edit", len(got.Weekly))
+	}
+	// Callers get copies: changing one does not change the cache.
+	got, _ := b.FindTherapistByID(ctx, ny.ID)
+	got.Name, got.Weekly = "Changed", nil
+	if again, _ := b.FindTherapistByID(ctx, ny.ID); again.Name != "Nora York" || len(again.Weekly) != 1 {
+		t.Fatalf("cache changed through a returned value: %+v", again)
+	}
+}

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/journey-kap/journey"
@@ -28,24 +29,73 @@ func scanTherapist(row scanner) (*journey.Therapist, error) {
 	return &t, nil
 }
 
-// FindTherapistByID returns the therapist with their hours, or ENOTFOUND.
-func (db *DB) FindTherapistByID(ctx context.Context, id int64) (*journey.Therapist, error) {
-	t, err := scanTherapist(db.queryRow(ctx, `SELECT `+therapistColumns+`
-		FROM staff s JOIN consult_calendars c ON c.staff_id = s.id WHERE s.id = ?`, id))
-	if err != nil {
-		return nil, notFound(err, "Therapist")
-	}
-	if err := db.loadHours(ctx, map[int64]*journey.Therapist{t.ID: t}); err != nil {
-		return nil, err
-	}
-	return t, nil
+// Every booking and every slot query needs the therapists with their
+// hours: three queries. They are kept in memory and reloaded when the
+// content counter moves, which any process's edit of a therapist or their
+// hours does, so the check costs one small query. Bookings leave it alone.
+type therapistCache struct {
+	mu      sync.Mutex
+	content int64
+	all     []*journey.Therapist
 }
 
-// FindTherapists returns the therapists who hold consults, by name.
+// therapists returns every therapist, from the cache while it is current.
+// The slice and the structs are shared: callers copy before changing.
+func (db *DB) therapists(ctx context.Context) ([]*journey.Therapist, error) {
+	_, content, err := db.Versions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &db.tcache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.all != nil && c.content == content {
+		return c.all, nil
+	}
+	all, err := db.loadTherapists(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.all, c.content = all, content
+	return all, nil
+}
+
+// FindTherapistByID returns a copy of the therapist with their hours, or ENOTFOUND.
+func (db *DB) FindTherapistByID(ctx context.Context, id int64) (*journey.Therapist, error) {
+	all, err := db.therapists(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range all {
+		if t.ID == id {
+			cp := *t
+			return &cp, nil
+		}
+	}
+	return nil, journey.Errorf(journey.ENOTFOUND, "Therapist not found.")
+}
+
+// FindTherapists returns copies of the therapists who hold consults, by name.
 func (db *DB) FindTherapists(ctx context.Context, onlyActive bool) ([]*journey.Therapist, error) {
+	all, err := db.therapists(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*journey.Therapist, 0, len(all))
+	for _, t := range all {
+		if t.Active || !onlyActive {
+			cp := *t
+			out = append(out, &cp)
+		}
+	}
+	return out, nil
+}
+
+// loadTherapists reads every therapist with their hours, by name.
+func (db *DB) loadTherapists(ctx context.Context) ([]*journey.Therapist, error) {
 	rows, err := db.query(ctx, `SELECT `+therapistColumns+`
 		FROM staff s JOIN consult_calendars c ON c.staff_id = s.id
-		WHERE s.active OR ? = 0 ORDER BY s.name, s.id LIMIT 1000`, boolInt(onlyActive))
+		ORDER BY s.name, s.id LIMIT 1000`)
 	if err != nil {
 		return nil, err
 	}
@@ -71,16 +121,8 @@ func (db *DB) loadHours(ctx context.Context, byID map[int64]*journey.Therapist) 
 	if len(byID) == 0 {
 		return nil
 	}
-	// One therapist: read only their rows. Many: read them all at once
-	// rather than one query each.
-	var only int64
-	if len(byID) == 1 {
-		for id := range byID {
-			only = id
-		}
-	}
 	rows, err := db.query(ctx, `SELECT staff_id, weekday, start_minute, end_minute FROM weekly_hours
-		WHERE staff_id = ? OR ? = 0 ORDER BY staff_id, weekday, start_minute`, only, only)
+		ORDER BY staff_id, weekday, start_minute`)
 	if err != nil {
 		return err
 	}
@@ -100,7 +142,7 @@ func (db *DB) loadHours(ctx context.Context, byID map[int64]*journey.Therapist) 
 		return err
 	}
 	rows, err = db.query(ctx, `SELECT staff_id, day, kind, start_minute, end_minute FROM schedule_exceptions
-		WHERE staff_id = ? OR ? = 0 ORDER BY staff_id, day, start_minute`, only, only)
+		ORDER BY staff_id, day, start_minute`)
 	if err != nil {
 		return err
 	}
@@ -183,6 +225,10 @@ func (tx *Tx) replaceHours(ctx context.Context, id int64, weekly []journey.Weekl
 			return err
 		}
 	}
+	// Hours are part of a therapist (content) and change open slots (calendar).
+	if err := tx.bumpContent(ctx); err != nil {
+		return err
+	}
 	return tx.bumpCalendar(ctx)
 }
 
@@ -192,9 +238,14 @@ func (tx *Tx) bumpCalendar(ctx context.Context) error { return tx.bump(ctx, "cal
 // bumpContent marks every cached public page stale.
 func (tx *Tx) bumpContent(ctx context.Context) error { return tx.bump(ctx, "content") }
 
-func (tx *Tx) bump(ctx context.Context, name string) error {
-	_, err := tx.exec(ctx, `UPDATE versions SET version = version + 1 WHERE name = ?`, name)
-	return err
+// bump marks a change counter to move when tx commits. However many
+// changes a transaction (or a group commit) holds, each counter moves once.
+func (tx *Tx) bump(_ context.Context, name string) error {
+	if tx.bumps == nil {
+		tx.bumps = map[string]bool{}
+	}
+	tx.bumps[name] = true
+	return nil
 }
 
 // Versions returns the change counters: calendar moves whenever open slots
