@@ -2,9 +2,9 @@ package web
 
 import (
 	"bytes"
-	"html"
 	"context"
 	"fmt"
+	"html"
 	"html/template"
 	"strconv"
 	"strings"
