@@ -144,14 +144,20 @@ _pg_temp_halt() {
 			true
 	fi
 	if [ -n "${PGTEMP_PID:-}" ]; then
-		for _ in $(seq 1 100); do
-			kill -0 "$PGTEMP_PID" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -9 "$PGTEMP_PID" 2>/dev/null || true
-		wait "$PGTEMP_PID" 2>/dev/null || true
+		reap_pid "$PGTEMP_PID" 100
 		PGTEMP_PID=
 	fi
+}
+
+# reap_pid PID TRIES: waits up to TRIES tenths of a second for PID to exit,
+# then kills it outright, and reaps it.
+reap_pid() {
+	for _ in $(seq 1 "$2"); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
 }
 
 pg_temp_stop() {

@@ -116,12 +116,7 @@ port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 stop_mailpit() {
 	[ -n "$MAILPIT_PID" ] || return 0
 	kill "$MAILPIT_PID" 2>/dev/null || true
-	for _ in $(seq 1 50); do
-		kill -0 "$MAILPIT_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -9 "$MAILPIT_PID" 2>/dev/null || true
-	wait "$MAILPIT_PID" 2>/dev/null || true
+	reap_pid "$MAILPIT_PID" 50
 	MAILPIT_PID=
 }
 

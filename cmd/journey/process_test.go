@@ -227,6 +227,18 @@ func procBookedAt(tb testing.TB, db *sqldb.DB, start time.Time) []*journey.Consu
 	return cs
 }
 
+// procBookedFor returns the booked consults of one therapist at start.
+func procBookedFor(tb testing.TB, db *sqldb.DB, start time.Time, therapistID int64) []*journey.Consult {
+	tb.Helper()
+	var mine []*journey.Consult
+	for _, cs := range procBookedAt(tb, db, start) {
+		if cs.TherapistID == therapistID {
+			mine = append(mine, cs)
+		}
+	}
+	return mine
+}
+
 func procOpenDB(tb testing.TB, dsn string) *sqldb.DB {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -266,12 +278,7 @@ func TestRaceOneSlotInProcess(t *testing.T) {
 		}
 
 		db := procOpenDB(t, srv.DSN)
-		var mine []*journey.Consult
-		for _, cs := range procBookedAt(t, db, start) {
-			if cs.TherapistID == slot.TherapistID {
-				mine = append(mine, cs)
-			}
-		}
+		mine := procBookedFor(t, db, start, slot.TherapistID)
 		if len(mine) != 1 || mine[0].ID != created[0].ID {
 			t.Fatalf("database holds %d booked consult(s) for therapist %d at %s (want exactly consult %d): %+v",
 				len(mine), slot.TherapistID, slot.Start, created[0].ID, mine)
@@ -524,12 +531,7 @@ func TestRaceTwoProcessesPostgres(t *testing.T) {
 		t.Logf("round %d: %d bookings of %s (therapist %d) over 2 processes answered in %v: 1 × 201, %d × 409",
 			round, procRacers, slot.Start, slot.TherapistID, time.Since(t0).Round(time.Millisecond), procRacers-1)
 		start := procParseTime(t, slot.Start)
-		var mine []*journey.Consult
-		for _, cs := range procBookedAt(t, db, start) {
-			if cs.TherapistID == slot.TherapistID {
-				mine = append(mine, cs)
-			}
-		}
+		mine := procBookedFor(t, db, start, slot.TherapistID)
 		if len(mine) != 1 || mine[0].ID != created[0].ID {
 			t.Fatalf("round %d: database holds %d booked consult(s) for therapist %d at %s, want exactly consult %d",
 				round, len(mine), slot.TherapistID, slot.Start, created[0].ID)

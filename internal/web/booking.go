@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -148,7 +149,7 @@ func readBookForm(r *http.Request) bookForm {
 
 func (s *Server) handleBookCreate(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		s.pageError(w, r, journey.Errorf(journey.EINVALID, "We could not read the form. Please try again."))
+		s.formReadError(w, r, err)
 		return
 	}
 	form := readBookForm(r)
@@ -244,4 +245,15 @@ func (s *Server) handleResendLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "resent", &resendPage{Email: email})
+}
+
+// formReadError answers a form that could not be parsed: 413 when it was
+// over the size limit, 400 otherwise.
+func (s *Server) formReadError(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := http.StatusBadRequest, "We could not read the form. Please try again."
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		status, msg = http.StatusRequestEntityTooLarge, "The form was larger than we accept. Please shorten what you wrote and try again."
+	}
+	s.render(w, r, status, "error", &errorPage{Status: status, Title: http.StatusText(status), Message: msg})
 }

@@ -326,6 +326,17 @@ func TestBookingForm(t *testing.T) {
 		t.Error("unescaped markup")
 	}
 
+	huge := validForm(e)
+	huge.Set("reason", strings.Repeat("x", 70<<10))
+	if st, _, body := e.do("POST", "/book", ctype, e.form(huge)); st != 413 || !strings.Contains(body, "larger than we accept") {
+		t.Fatalf("oversized form: %d", st)
+	}
+	long := validForm(e)
+	long.Set("reason", strings.Repeat("é", journey.MaxReasonLen+1))
+	if st, _, body := e.do("POST", "/book", ctype, e.form(long)); st != 422 || !strings.Contains(body, "under 2000 characters") || !strings.Contains(body, "ééé") {
+		t.Fatalf("reason too long: %d", st)
+	}
+
 	trap := validForm(e)
 	trap.Set("website", "http://spam.example")
 	if st, _, body := e.do("POST", "/book", ctype, e.form(trap)); st != 422 || !strings.Contains(body, "could not accept") || !strings.Contains(body, `value="Ada Visitor"`) {
