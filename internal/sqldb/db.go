@@ -133,7 +133,13 @@ func (db *DB) openSQLite(path string) error {
 			return fmt.Errorf("sqldb: create data folder: %w", err)
 		}
 	}
-	var err error
+	// The file holds PHI: only its owner may read it. SQLite gives the -wal
+	// and -shm files the main file's permissions.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("sqldb: create database file: %w", err)
+	}
+	f.Close()
 	// FULL: an acknowledged booking or PHI write survives power loss.
 	if db.Write, err = sql.Open("sqlite", sqliteDSN(path, "FULL", false)); err != nil {
 		return fmt.Errorf("sqldb: open sqlite: %w", err)

@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -212,5 +213,20 @@ func TestTherapistCacheSeesOtherProcesses(t *testing.T) {
 	got.Name, got.Weekly = "Changed", nil
 	if again, _ := b.FindTherapistByID(ctx, ny.ID); again.Name != "Nora York" || len(again.Weekly) != 1 {
 		t.Fatalf("cache changed through a returned value: %+v", again)
+	}
+}
+
+// The SQLite file holds PHI: it is readable by its owner only.
+func TestSQLiteFileIsPrivate(t *testing.T) {
+	db := sqldbtest.Open(t)
+	if db.Dialect != sqldb.SQLite {
+		return // the file test is SQLite's; PostgreSQL keeps its own files
+	}
+	fi, err := os.Stat(db.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("database file mode %v, want 0600", fi.Mode().Perm())
 	}
 }

@@ -32,6 +32,7 @@ type WeekView struct {
 	TherapistID int64
 	From        string
 	WeekLabel   string
+	Minutes     string // how long consults last, e.g. "30" or "20–45"
 	PrevURL     string
 	NextURL     string
 	Grid        template.HTML
@@ -95,13 +96,27 @@ func (s *Server) loadWeek(r *http.Request, path string, tz string, therapistID i
 		therapistID = 0
 	}
 	start := s.week(from, loc)
+	lo, hi := 0, 0
+	for _, t := range ts {
+		if therapistID != 0 && t.ID != therapistID {
+			continue
+		}
+		m := int(t.ConsultLength / time.Minute)
+		if lo == 0 || m < lo {
+			lo = m
+		}
+		hi = max(hi, m)
+	}
 	grid, err := s.slotGrid(r.Context(), start, loc, therapistID, selected)
 	if err != nil {
 		return WeekView{}, err
 	}
 	v := WeekView{TZ: tz, Zones: zoneOptions(tz, s.cfg.Now()), Therapists: ts, TherapistID: therapistID,
-		From: start.Format(time.DateOnly), Grid: grid,
+		From: start.Format(time.DateOnly), Grid: grid, Minutes: strconv.Itoa(lo),
 		WeekLabel: start.Format("January 2") + " – " + start.AddDate(0, 0, 6).Format("January 2, 2006")}
+	if hi != lo {
+		v.Minutes += "–" + strconv.Itoa(hi)
+	}
 	link := func(d time.Time) string {
 		q := url.Values{"tz": {tz}, "from": {d.Format(time.DateOnly)}}
 		if therapistID != 0 {
