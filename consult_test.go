@@ -96,16 +96,16 @@ func TestClockTimeAndZones(t *testing.T) {
 }
 
 func TestTherapistValidate(t *testing.T) {
-	ok := journey.Therapist{Name: "N", TimeZone: "UTC", ConsultLength: 30 * time.Minute, MinNotice: time.Hour, HorizonDays: 60,
+	ok := journey.Therapist{Name: "N", Email: "n@practice.test", TimeZone: "UTC", ConsultLength: 30 * time.Minute, MinNotice: time.Hour, HorizonDays: 60,
 		Weekly: []journey.WeeklyHours{{Weekday: time.Monday, Start: 540, End: 720}}}
 	if err := ok.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	bad := ok
-	bad.ConsultLength, bad.HorizonDays, bad.Buffer = 5*time.Minute, 0, -time.Minute
+	bad.ConsultLength, bad.HorizonDays, bad.Buffer, bad.Email = 5*time.Minute, 0, -time.Minute, "n@"
 	bad.Weekly = []journey.WeeklyHours{{Weekday: 9, Start: 700, End: 600}}
 	bad.Exceptions = []journey.ScheduleException{{Date: "2030-02-30", Kind: "maybe", Start: 10, End: 5}}
-	if n := len(journey.ErrorFields(bad.Validate())); n != 7 {
-		t.Fatalf("want 7 field errors, got %d: %v", n, journey.ErrorFields(bad.Validate()))
+	if n := len(journey.ErrorFields(bad.Validate())); n != 8 {
+		t.Fatalf("want 8 field errors, got %d: %v", n, journey.ErrorFields(bad.Validate()))
 	}
 }

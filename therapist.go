@@ -102,6 +102,9 @@ func (t *Therapist) Location() (*time.Location, error) {
 func (t *Therapist) Validate() error {
 	var v Validation
 	checkText(&v, "name", t.Name, 1, 200)
+	if !ValidEmail(t.Email) {
+		v.Add("email", "Enter the therapist's email address: it is how they sign in.")
+	}
 	if _, err := LoadZone(t.TimeZone); err != nil {
 		v.Add("time_zone", "Choose a known time zone.")
 	}

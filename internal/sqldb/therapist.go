@@ -10,7 +10,7 @@ import (
 
 var _ journey.TherapistService = (*DB)(nil)
 
-const therapistColumns = `s.id, s.name, s.credentials, s.pronouns, s.bio, s.email, s.active,
+const therapistColumns = `s.id, u.name, s.credentials, s.pronouns, s.bio, u.email, u.active,
 	c.time_zone, c.consult_minutes, c.buffer_minutes, c.notice_minutes, c.horizon_days`
 
 type scanner interface{ Scan(dest ...any) error }
@@ -94,8 +94,8 @@ func (db *DB) FindTherapists(ctx context.Context, onlyActive bool) ([]*journey.T
 // loadTherapists reads every therapist with their hours, by name.
 func (db *DB) loadTherapists(ctx context.Context) ([]*journey.Therapist, error) {
 	rows, err := db.query(ctx, `SELECT `+therapistColumns+`
-		FROM staff s JOIN consult_calendars c ON c.staff_id = s.id
-		ORDER BY s.name, s.id LIMIT 1000`)
+		FROM staff s JOIN users u ON u.id = s.id JOIN consult_calendars c ON c.staff_id = s.id
+		ORDER BY u.name, s.id LIMIT 1000`)
 	if err != nil {
 		return nil, err
 	}
@@ -177,9 +177,13 @@ func (db *DB) CreateTherapist(ctx context.Context, t *journey.Therapist) error {
 	}
 	return db.write(ctx, func(tx *Tx) error {
 		var err error
-		t.ID, err = tx.insert(ctx, `INSERT INTO staff (name, credentials, pronouns, bio, email, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			t.Name, t.Credentials, t.Pronouns, t.Bio, t.Email, t.Active, unix(tx.now))
+		t.ID, err = tx.insert(ctx, `INSERT INTO users (kind, name, email, email_key, active, created_at) VALUES ('staff', ?, ?, ?, ?, ?)`,
+			t.Name, t.Email, journey.NormalizeEmail(t.Email), t.Active, unix(tx.now))
 		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO staff (id, credentials, pronouns, bio) VALUES (?, ?, ?, ?)`,
+			t.ID, t.Credentials, t.Pronouns, t.Bio); err != nil {
 			return err
 		}
 		if err := tx.bumpContent(ctx); err != nil {

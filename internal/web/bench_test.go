@@ -82,7 +82,7 @@ func benchPractice(b *testing.B, n int, allDay bool) *sqldb.DB {
 	}
 	zones := []string{"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"}
 	for i := range n {
-		t := &journey.Therapist{Name: fmt.Sprintf("Therapist %02d", i), TimeZone: zones[i%len(zones)], Active: true,
+		t := &journey.Therapist{Name: fmt.Sprintf("Therapist %02d", i), Email: fmt.Sprintf("t%02d@bench.test", i), TimeZone: zones[i%len(zones)], Active: true,
 			MinNotice: time.Hour, Bio: "Bio."}
 		for d := time.Sunday; d <= time.Saturday; d++ {
 			switch {

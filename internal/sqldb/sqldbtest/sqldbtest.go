@@ -76,8 +76,8 @@ func MustSeed(tb testing.TB, db *sqldb.DB) (ny, la *journey.Therapist) {
 		}
 		return out
 	}
-	ny = &journey.Therapist{Name: "Nora York", Credentials: "LCSW", TimeZone: "America/New_York", Active: true, Weekly: week(9*60, 12*60)}
-	la = &journey.Therapist{Name: "Luis Angel", Credentials: "LMFT", TimeZone: "America/Los_Angeles", Active: true,
+	ny = &journey.Therapist{Name: "Nora York", Credentials: "LCSW", Email: "nora@practice.test", TimeZone: "America/New_York", Active: true, Weekly: week(9*60, 12*60)}
+	la = &journey.Therapist{Name: "Luis Angel", Credentials: "LMFT", Email: "luis@practice.test", TimeZone: "America/Los_Angeles", Active: true,
 		Buffer: 10 * time.Minute, Weekly: week(9*60, 17*60)}
 	for _, t := range []*journey.Therapist{ny, la} {
 		if err := db.CreateTherapist(ctx, t); err != nil {

@@ -14,15 +14,23 @@ CREATE TABLE practice (
     privacy_notice TEXT NOT NULL DEFAULT ''
 );
 
-CREATE TABLE staff (
+-- Everyone who signs in: staff now, clients later. A staff member's id is
+-- their user id (the consult API's therapist_id).
+CREATE TABLE users (
     id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('staff', 'client')),
     name        TEXT NOT NULL,
-    credentials TEXT NOT NULL DEFAULT '',
-    pronouns    TEXT NOT NULL DEFAULT '',
-    bio         TEXT NOT NULL DEFAULT '',
-    email       TEXT NOT NULL DEFAULT '',
+    email       TEXT NOT NULL,
+    email_key   TEXT NOT NULL UNIQUE, -- the address as compared: lower-cased
     active      BOOLEAN NOT NULL DEFAULT TRUE,
     created_at  BIGINT NOT NULL
+);
+
+CREATE TABLE staff (
+    id          BIGINT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    credentials TEXT NOT NULL DEFAULT '',
+    pronouns    TEXT NOT NULL DEFAULT '',
+    bio         TEXT NOT NULL DEFAULT ''
 );
 
 -- One consult calendar per therapist who offers free consults.
