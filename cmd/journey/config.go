@@ -55,6 +55,8 @@ func usage(w io.Writer) error {
 Usage:
   journey serve [flags]            run the web server
   journey consults list [flags]    print upcoming consults
+  journey users add --email E --name N --role R[,R] --password-stdin [flags]
+                                   add a user (the first admin, say)
   journey help                     show this help
 
 Flags and environment variables (a flag wins over its variable):

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/auth"
 	"github.com/journey-kap/journey/internal/sqldb"
 )
 
@@ -66,6 +67,50 @@ var demoFAQ = []journey.FAQEntry{
 	{Question: "How do I start?", Answer: "**Schedule a free consult** with one of our therapists. It is a short conversation about what brings you here and whether KAP may be a fit, and it commits you to nothing. If you decide to go ahead, the next steps are an intake, medical screening and informed consent, then preparation."},
 }
 
+// demoAccount is one demo sign-in. The passwords are public (README): the
+// demo is for trying Journey, never for real data.
+type demoAccount struct {
+	Name, Email, Role, Password string
+}
+
+var demoAccounts = []demoAccount{
+	{"Alex Rivera", "admin@cedarandtide.example", journey.RoleAdmin, "demo-admin-lantern-harbor"},
+	{"Dr. Maya Okafor", "maya.okafor@cedarandtide.example", journey.RoleTherapist, "demo-therapist-willow-creek"},
+	{"Dr. Jordan Lee", "jordan.lee@cedarandtide.example", journey.RoleMedicalProvider, "demo-prescriber-maple-ridge"},
+	{"Casey Morgan", "casey.morgan@cedarandtide.example", journey.RoleChaperone, "demo-chaperone-quiet-meadow"},
+	{"Robin Patel", "frontdesk@cedarandtide.example", journey.RoleFrontDesk, "demo-frontdesk-river-stone"},
+	{"Taylor Brooks", "taylor.brooks@example.org", journey.RoleClient, "demo-client-morning-trail"},
+}
+
+// seedAccounts gives every demo role a sign-in. The demo therapist is the
+// one who already holds consults; the others are new users.
+func seedAccounts(ctx context.Context, db *sqldb.DB) error {
+	for _, a := range demoAccounts {
+		if a.Role == journey.RoleTherapist {
+			u, err := db.FindUserByEmail(ctx, a.Email)
+			if err != nil {
+				return err
+			}
+			hash, err := auth.NewHasher(0, nil).Hash(ctx, a.Password)
+			if err != nil {
+				return err
+			}
+			if err := db.SetPassword(ctx, u.ID, hash, 0); err != nil {
+				return err
+			}
+			continue
+		}
+		u := &journey.User{Kind: journey.UserStaff, Name: a.Name, Email: a.Email, Roles: []string{a.Role}, Active: true}
+		if a.Role == journey.RoleClient {
+			u.Kind = journey.UserClient
+		}
+		if err := addUser(ctx, db, u, a.Password); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // seedDemo writes the demo practice into db; now anchors the dated
 // schedule exceptions so the demo always shows some.
 func seedDemo(ctx context.Context, db *sqldb.DB, now time.Time) error {
@@ -93,6 +138,9 @@ func seedDemo(ctx context.Context, db *sqldb.DB, now time.Time) error {
 		if err := db.CreateTherapist(ctx, &t); err != nil {
 			return err
 		}
+	}
+	if err := seedAccounts(ctx, db); err != nil {
+		return err
 	}
 	for i := range demoFAQ {
 		e := demoFAQ[i]

@@ -45,6 +45,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return err
 		}
 		return listConsults(ctx, cfg, stdout)
+	case "users":
+		return usersCommand(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		return usage(stdout)
 	}

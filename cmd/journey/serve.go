@@ -133,6 +133,10 @@ func seedIfEmpty(ctx context.Context, cfg *Config, out io.Writer) error {
 		return fmt.Errorf("demo: %w", err)
 	}
 	log.Info("demo: practice, therapists and FAQ created")
+	for _, a := range demoAccounts {
+		// Demo passwords are public on purpose; no real account is ever logged.
+		log.Info("demo account", "role", a.Role, "email", a.Email, "password", a.Password)
+	}
 	return nil
 }
 

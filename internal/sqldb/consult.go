@@ -440,3 +440,27 @@ func (db *DB) ResendManageLink(ctx context.Context, email string) error {
 		return tx.queueConsultMail(ctx, journey.MailConsultManageLink, c, t, token)
 	})
 }
+
+// SetConsultStatus records that a consult was held or missed. Only a booked
+// consult that has started can be marked; ECONFLICT otherwise.
+func (db *DB) SetConsultStatus(ctx context.Context, id int64, status string) (*journey.Consult, error) {
+	if status != journey.ConsultHeld && status != journey.ConsultNoShow {
+		return nil, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: []journey.FieldError{{Field: "status", Detail: "Mark the consult held or missed."}}}
+	}
+	err := db.write(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE consults SET status = ?, updated_at = ? WHERE id = ? AND status IN ('booked', 'held', 'no_show') AND start_at <= ?`,
+			status, unix(tx.now), id, unix(tx.now))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return journey.Errorf(journey.ECONFLICT, "Only a consult that has started and was not cancelled can be marked held or missed.")
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindConsultByID(ctx, id)
+}

@@ -186,6 +186,9 @@ func (db *DB) CreateTherapist(ctx context.Context, t *journey.Therapist) error {
 			t.ID, t.Credentials, t.Pronouns, t.Bio); err != nil {
 			return err
 		}
+		if err := tx.setRoles(ctx, t.ID, []string{journey.RoleTherapist}, ""); err != nil {
+			return err
+		}
 		if err := tx.bumpContent(ctx); err != nil {
 			return err
 		}

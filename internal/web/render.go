@@ -63,6 +63,11 @@ var funcs = template.FuncMap{
 	"fieldError": func(errs map[string]string, field string) string { return errs[field] },
 	"timeIn":     func(t time.Time, loc *time.Location) time.Time { return t.In(loc) },
 	"add":        func(a, b int) int { return a + b },
+	"roleLabel":  journey.RoleLabel,
+	"statusLabel": func(s string) string {
+		return map[string]string{journey.ConsultBooked: "Booked", journey.ConsultCancelled: "Cancelled",
+			journey.ConsultHeld: "Held", journey.ConsultNoShow: "Missed"}[s]
+	},
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -99,7 +104,8 @@ func parseTemplates() (*templates, error) {
 		}
 		t.pages[strings.TrimSuffix(base, ".html")] = clone
 	}
-	for _, required := range []string{"home", "faq", "book", "manage", "privacy", "resent", "error"} {
+	for _, required := range []string{"home", "faq", "book", "manage", "privacy", "resent", "error",
+		"login", "twofactor", "enrol", "staff_home", "staff_consults", "staff_consult"} {
 		if t.pages[required] == nil {
 			return nil, fmt.Errorf("web: template %s.html is missing", required)
 		}

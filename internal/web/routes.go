@@ -1,17 +1,26 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
 
-// Permissions a route may require. Every route names one; the accounts
-// work adds the signed-in roles.
+	"github.com/journey-kap/journey"
+)
+
+// Shorter names for the permissions the table uses; journey/policy.go says
+// which roles hold each.
 const (
-	permPublic = "public" // anyone, signed in or not
+	permPublic        = journey.PermPublic
+	permSignedIn      = journey.PermSignedIn
+	permSecondFactor  = journey.PermSecondFactor
+	permStaff         = journey.PermStaff
+	permConsultsRead  = journey.PermConsultsRead
+	permConsultsWrite = journey.PermConsultsWrite
 )
 
 // route is one entry of the URL surface.
 type route struct {
 	pattern string // Go 1.22 ServeMux pattern: "METHOD /path/{var}"
-	perm    string
+	perm    journey.Permission
 	limited bool // counts against the per-address rate limit
 	handler http.HandlerFunc
 }
@@ -32,6 +41,21 @@ func (s *Server) routeTable() []route {
 		{"GET /static/{hash}/{name}", permPublic, false, s.handleStatic},
 		{"GET /healthz", permPublic, false, s.handleHealth},
 
+		// Sign-in and the second factor.
+		{"GET /login", permPublic, false, s.handleLoginView},
+		{"POST /login", permPublic, true, s.handleLogin},
+		{"GET /login/2fa", permSecondFactor, false, s.handleTwoFactorView},
+		{"POST /login/2fa", permSecondFactor, true, s.handleTwoFactor},
+		{"GET /account/2fa", permSecondFactor, false, s.handleEnrolView},
+		{"POST /account/2fa", permSecondFactor, true, s.handleEnrol},
+		{"POST /logout", permPublic, false, s.handleLogout},
+
+		// Staff screens.
+		{"GET /staff", permStaff, false, s.handleStaffHome},
+		{"GET /staff/consults", permConsultsRead, false, s.handleStaffConsults},
+		{"GET /staff/consults/{id}", permConsultsRead, false, s.handleStaffConsultView},
+		{"POST /staff/consults/{id}/status", permConsultsWrite, false, s.handleStaffConsultStatus},
+
 		// JSON API.
 		{"GET /api/v1/openapi.json", permPublic, false, s.handleOpenAPI},
 		{"GET /api/v1/therapists", permPublic, false, s.handleAPITherapists},
@@ -50,7 +74,7 @@ func (s *Server) routeTable() []route {
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routeTable() {
-		var h http.Handler = rt.handler
+		var h http.Handler = s.authorize(rt.perm, rt.handler)
 		if rt.limited {
 			h = s.rateLimited(h)
 		}
@@ -60,6 +84,7 @@ func (s *Server) routes() http.Handler {
 	// Cross-origin protection refuses state-changing browser requests from
 	// other origins (Sec-Fetch-Site / Origin); API clients send neither.
 	var h http.Handler = http.NewCrossOriginProtection().Handler(mux)
+	h = s.authenticate(h)
 	h = limitBody(h)
 	h = secure(h)
 	h = s.recoverer(h)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/auth"
 )
 
 // Store is everything the web layer reads and changes.
@@ -22,6 +23,18 @@ type Store interface {
 	Versions(ctx context.Context) (calendar, content int64, err error)
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
+
+	journey.AccountService
+	TOTPState(ctx context.Context, userID int64) (secret string, enrolled bool, lastStep int64, err error)
+	SetPendingTOTP(ctx context.Context, userID int64, secret string) error
+	ConfirmTOTP(ctx context.Context, userID, step int64, recoveryHashes []string) error
+	UseTOTPStep(ctx context.Context, userID, step int64) (bool, error)
+	UnusedRecoveryCodes(ctx context.Context, userID int64) ([]string, error)
+	UseRecoveryCode(ctx context.Context, userID int64, hash string) (bool, error)
+	SigninFailures(ctx context.Context, key string) (int, time.Time, error)
+	RecordSigninFailure(ctx context.Context, keys ...string) error
+	ClearSigninFailures(ctx context.Context, key string) error
+	SetConsultStatus(ctx context.Context, id int64, status string) (*journey.Consult, error)
 }
 
 // Config is the web layer's configuration, passed in by cmd/journey.
@@ -31,8 +44,14 @@ type Config struct {
 	MinFormTime time.Duration // a booking form sent sooner after it was served is a bot
 	FormSecret  []byte        // signs the booking form's timestamp
 	TrustProxy  bool          // take the client address from X-Forwarded-For
-	Now         journey.Clock
-	Log         *slog.Logger
+	// SecureCookies marks session cookies Secure and __Host- prefixed: set
+	// when the site is served over TLS.
+	SecureCookies bool
+	StaffIdle     time.Duration // staff sessions end after this long idle (default 15 min)
+	ClientIdle    time.Duration // client sessions: default 30 min
+	Hasher        *auth.Hasher  // password hashing under a concurrency cap
+	Now           journey.Clock
+	Log           *slog.Logger
 }
 
 // Server is the HTTP handler of Journey.
@@ -54,6 +73,15 @@ func NewServer(store Store, cfg Config) (*Server, error) {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.StaffIdle == 0 {
+		cfg.StaffIdle = journey.DefaultStaffIdle
+	}
+	if cfg.ClientIdle == 0 {
+		cfg.ClientIdle = journey.DefaultClientIdle
+	}
+	if cfg.Hasher == nil {
+		cfg.Hasher = auth.NewHasher(0, nil)
 	}
 	t, err := parseTemplates()
 	if err != nil {

@@ -1,0 +1,110 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/journey-kap/journey"
+)
+
+type actorKey struct{}
+
+// actorFrom returns the request's actor, nil for an anonymous visitor.
+func actorFrom(r *http.Request) *journey.Actor {
+	a, _ := r.Context().Value(actorKey{}).(*journey.Actor)
+	return a
+}
+
+// cookieName is __Host- prefixed over TLS: the browser then refuses the
+// cookie unless it is Secure, host-only and for the whole site.
+func (s *Server) cookieName() string {
+	if s.cfg.SecureCookies {
+		return "__Host-journey"
+	}
+	return "journey_session"
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, token string, expires time.Time) {
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: token, Path: "/", Expires: expires,
+		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+// authenticate finds the session behind the request's cookie and puts its
+// actor in the context. No cookie costs nothing; a bad or ended one is
+// cleared and the request goes on anonymous.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(s.cookieName())
+		if err != nil || c.Value == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		a, err := s.sessionActor(r.Context(), c.Value, s.clientAddr(r))
+		if err != nil {
+			if code := journey.ErrorCode(err); code != journey.ENOTFOUND && code != journey.EUNAUTHORIZED {
+				s.cfg.Log.Error("session lookup", "error", err)
+			}
+			s.clearSessionCookie(w)
+			next.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, a)))
+	})
+}
+
+func (s *Server) sessionActor(ctx context.Context, token, addr string) (*journey.Actor, error) {
+	sess, err := s.store.FindSession(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.store.FindUserByID(ctx, sess.UserID)
+	if err != nil {
+		return nil, err
+	}
+	return &journey.Actor{User: u, SessionID: sess.ID, ClientAddr: addr,
+		Verified: !u.IsStaff() || !sess.SecondFactorAt.IsZero()}, nil
+}
+
+// authorize lets the request through when the actor holds perm. Otherwise
+// an anonymous visitor is sent to sign in (401 on the API) and a signed-in
+// one is refused with 403.
+func (s *Server) authorize(perm journey.Permission, next http.Handler) http.Handler {
+	if perm == journey.PermPublic {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a := actorFrom(r)
+		if a.Can(perm) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		api := len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/"
+		switch {
+		case a == nil && api:
+			s.apiError(w, r, journey.Errorf(journey.EUNAUTHORIZED, "Sign in first: send a valid token as Authorization: Bearer …"))
+		case a == nil:
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(safeNext(r.URL.RequestURI())), http.StatusSeeOther)
+		case a.User.IsStaff() && !a.Verified && perm != journey.PermSecondFactor && !api:
+			http.Redirect(w, r, "/login/2fa", http.StatusSeeOther)
+		case api:
+			s.apiError(w, r, journey.Errorf(journey.EFORBIDDEN, "You do not have access to this."))
+		default:
+			s.pageError(w, r, journey.Errorf(journey.EFORBIDDEN, "You do not have access to this page."))
+		}
+	})
+}
+
+// safeNext keeps a post-sign-in redirect on this site: a path, never a URL.
+func safeNext(p string) string {
+	if len(p) == 0 || p[0] != '/' || (len(p) > 1 && (p[1] == '/' || p[1] == '\\')) || len(p) > 500 {
+		return "/staff"
+	}
+	return p
+}

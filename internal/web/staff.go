@@ -1,0 +1,164 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/journey-kap/journey"
+)
+
+type staffConsult struct {
+	*journey.Consult
+	Therapist string
+	Local     time.Time
+	ShowPHI   bool // the reason is shown only to the therapist it was written for
+	Started   bool
+}
+
+type staffConsultsPage struct {
+	Actor    *journey.Actor
+	Zone     string
+	Consults []staffConsult
+	Past     bool
+}
+
+func (*staffConsultsPage) PageTitle() string { return "Consult requests" }
+
+type staffConsultPage struct {
+	Actor   *journey.Actor
+	Zone    string
+	Consult staffConsult
+	Message string
+}
+
+func (*staffConsultPage) PageTitle() string { return "Consult" }
+
+// staffView dresses a consult for staff pages, in the practice's zone.
+func (s *Server) staffView(r *http.Request, a *journey.Actor, c *journey.Consult, names map[int64]string, loc *time.Location) staffConsult {
+	return staffConsult{Consult: c, Therapist: names[c.TherapistID], Local: c.Start.In(loc),
+		ShowPHI: a.ID() == c.TherapistID, Started: !c.Start.After(s.cfg.Now())}
+}
+
+func (s *Server) therapistNames(r *http.Request) (map[int64]string, error) {
+	ts, err := s.store.FindTherapists(r.Context(), false)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for _, t := range ts {
+		names[t.ID] = t.Name
+	}
+	return names, nil
+}
+
+func (s *Server) practiceZone(r *http.Request) (*time.Location, string) {
+	if p, err := s.store.FindPractice(r.Context()); err == nil {
+		if loc, err := journey.LoadZone(p.TimeZone); err == nil {
+			return loc, p.TimeZone
+		}
+	}
+	return time.UTC, "UTC"
+}
+
+// handleStaffConsults lists consult requests the actor may see: a
+// therapist their own, front desk and admins all. Upcoming by default;
+// ?past=1 shows the last 30 days.
+func (s *Server) handleStaffConsults(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	f := journey.ConsultFilter{Limit: 500}
+	if scope := a.ConsultScope(); scope > 0 {
+		f.TherapistID = &scope
+	}
+	now := s.cfg.Now()
+	past := r.URL.Query().Get("past") == "1"
+	if past {
+		from := now.AddDate(0, 0, -30)
+		f.From, f.To = &from, &now
+	} else {
+		from := now.Add(-2 * time.Hour) // a consult under way still shows
+		f.From = &from
+	}
+	cs, _, err := s.store.FindConsults(r.Context(), f)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	names, err := s.therapistNames(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	loc, zone := s.practiceZone(r)
+	page := &staffConsultsPage{Actor: a, Zone: zone, Past: past}
+	for _, c := range cs {
+		page.Consults = append(page.Consults, s.staffView(r, a, c, names, loc))
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "staff_consults", page)
+}
+
+// consultFor returns the consult named by the path if the actor may see
+// it; one they may not see is "not found", so ids cannot be probed.
+func (s *Server) consultFor(r *http.Request) (*journey.Consult, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return nil, journey.Errorf(journey.ENOTFOUND, "Consult not found.")
+	}
+	c, err := s.store.FindConsultByID(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !actorFrom(r).CanSeeConsult(c) {
+		return nil, journey.Errorf(journey.ENOTFOUND, "Consult not found.")
+	}
+	return c, nil
+}
+
+func (s *Server) handleStaffConsultView(w http.ResponseWriter, r *http.Request) {
+	c, err := s.consultFor(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.renderStaffConsult(w, r, http.StatusOK, c, "")
+}
+
+func (s *Server) renderStaffConsult(w http.ResponseWriter, r *http.Request, status int, c *journey.Consult, msg string) {
+	names, err := s.therapistNames(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	loc, zone := s.practiceZone(r)
+	a := actorFrom(r)
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, "staff_consult", &staffConsultPage{Actor: a, Zone: zone, Consult: s.staffView(r, a, c, names, loc), Message: msg})
+}
+
+func (s *Server) handleStaffConsultStatus(w http.ResponseWriter, r *http.Request) {
+	c, err := s.consultFor(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	updated, err := s.store.SetConsultStatus(r.Context(), c.ID, r.PostFormValue("status"))
+	if err != nil {
+		if code := journey.ErrorCode(err); code == journey.EINVALID || code == journey.ECONFLICT {
+			s.renderStaffConsult(w, r, errorStatus(err), c, journey.ErrorMessage(err))
+			return
+		}
+		s.pageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/staff/consults/%d", updated.ID), http.StatusSeeOther)
+}
+
+func (s *Server) handleStaffHome(w http.ResponseWriter, r *http.Request) {
+	if actorFrom(r).Can(journey.PermConsultsRead) {
+		http.Redirect(w, r, "/staff/consults", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "staff_home", &staffConsultsPage{Actor: actorFrom(r)})
+}
