@@ -27,6 +27,13 @@ type Config struct {
 	LogLevel    slog.Level
 	From        string // consults list
 	TrustProxy  bool
+	// Key and checkpoint files: outside the database, so a copy of the
+	// database alone neither reads PHI nor forges the audit trail.
+	MasterKeyFile string
+	AuditKeyFile  string
+	AuditHeadFile string
+	TLSCert       string
+	TLSKey        string
 }
 
 // setting documents one flag and its environment variable.
@@ -46,6 +53,11 @@ var settings = []setting{
 	{"min-form-time", "JOURNEY_MIN_FORM_TIME", "3s", "a booking form sent sooner than this after it was shown is refused as a bot"},
 	{"trust-proxy", "JOURNEY_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind a proxy you run)"},
 	{"log-level", "JOURNEY_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"master-key-file", "JOURNEY_MASTER_KEY_FILE", "", "file of master keys that wrap the data keys encrypting PHI (default DATA/master.key, created on first start)"},
+	{"audit-key-file", "JOURNEY_AUDIT_KEY_FILE", "", "file with the key that seals the audit trail (default DATA/audit.key, created on first start)"},
+	{"audit-head-file", "JOURNEY_AUDIT_HEAD_FILE", "", "file where the audit trail's head is checkpointed (default DATA/audit.head)"},
+	{"tls-cert", "JOURNEY_TLS_CERT", "", "certificate file: serve HTTPS (with HSTS and __Host- cookies)"},
+	{"tls-key", "JOURNEY_TLS_KEY", "", "private key file for --tls-cert"},
 	{"from", "", "", "consults list: first day to list (YYYY-MM-DD, default today)"},
 }
 
@@ -99,7 +111,16 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	get := func(k string) string { return strings.TrimSpace(*vals[k]) }
 	c := &Config{Listen: get("listen"), Data: get("data"), Database: get("database"), BaseURL: strings.TrimRight(get("base-url"), "/"),
-		SMTPURL: get("smtp-url"), MailFrom: get("mail-from"), From: get("from")}
+		SMTPURL: get("smtp-url"), MailFrom: get("mail-from"), From: get("from"), MasterKeyFile: get("master-key-file"),
+		AuditKeyFile: get("audit-key-file"), AuditHeadFile: get("audit-head-file"), TLSCert: get("tls-cert"), TLSKey: get("tls-key")}
+	for p, def := range map[*string]string{&c.MasterKeyFile: "master.key", &c.AuditKeyFile: "audit.key", &c.AuditHeadFile: "audit.head"} {
+		if *p == "" {
+			*p = filepath.Join(c.Data, def)
+		}
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return nil, fmt.Errorf("--tls-cert and --tls-key go together")
+	}
 	var err error
 	if c.Demo, err = strconv.ParseBool(get("demo")); err != nil {
 		return nil, fmt.Errorf("--demo: want true or false")
@@ -121,6 +142,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Listen
+		if c.TLSCert != "" {
+			c.BaseURL = "https://" + c.Listen
+		}
 	}
 	return c, nil
 }
