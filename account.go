@@ -168,3 +168,14 @@ type AccountService interface {
 	// EndSession revokes one session.
 	EndSession(ctx context.Context, sessionID int64) error
 }
+
+// APIToken describes a personal access token, never the token itself:
+// the store keeps only its hash.
+type APIToken struct {
+	ID        int64
+	Name      string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	LastUsed  time.Time
+	Revoked   bool
+}

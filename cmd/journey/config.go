@@ -53,7 +53,7 @@ var settings = []setting{
 	{"min-form-time", "JOURNEY_MIN_FORM_TIME", "3s", "a booking form sent sooner than this after it was shown is refused as a bot"},
 	{"trust-proxy", "JOURNEY_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind a proxy you run)"},
 	{"log-level", "JOURNEY_LOG_LEVEL", "info", "debug, info, warn or error"},
-	{"master-key-file", "JOURNEY_MASTER_KEY_FILE", "", "file of master keys that wrap the data keys encrypting PHI (default DATA/master.key, created on first start)"},
+	{"master-key-file", "JOURNEY_MASTER_KEY_FILE", "", "file of master keys that wrap the data keys encrypting PHI (default DATA/master.key, created on the embedded database's first start; PostgreSQL: see keys init)"},
 	{"audit-key-file", "JOURNEY_AUDIT_KEY_FILE", "", "file with the key that seals the audit trail (default DATA/audit.key, created on first start)"},
 	{"audit-head-file", "JOURNEY_AUDIT_HEAD_FILE", "", "file where the audit trail's head is checkpointed (default DATA/audit.head)"},
 	{"tls-cert", "JOURNEY_TLS_CERT", "", "certificate file: serve HTTPS (with HSTS and __Host- cookies)"},
@@ -67,8 +67,16 @@ func usage(w io.Writer) error {
 Usage:
   journey serve [flags]            run the web server
   journey consults list [flags]    print upcoming consults
+  journey audit verify [flags]     check the audit trail's chain and head; non-zero exit if tampered
+  journey audit export --format jsonl [flags]
+                                   print the audit trail, one JSON object a line
+  journey tokens create --user EMAIL [--expires 24h] [flags]
+                                   print a personal access token for the API
   journey users add --email E --name N --role R[,R] --password-stdin [flags]
                                    add a user (the first admin, say)
+  journey keys init [flags]        create the master key file (--master-key-file) that encrypts PHI
+  journey keys rotate [flags]      add a new master key to that file and rewrap the data keys under it,
+                                   without stopping running processes
   journey help                     show this help
 
 Flags and environment variables (a flag wins over its variable):

@@ -45,6 +45,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return err
 		}
 		return listConsults(ctx, cfg, stdout)
+	case "audit":
+		return auditCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "keys":
+		return keysCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "tokens":
+		return tokensCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "users":
 		return usersCommand(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "help", "-h", "--help":

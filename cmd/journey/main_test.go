@@ -6,12 +6,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/journey-kap/journey/internal/sqldb"
+	"github.com/journey-kap/journey/internal/crypt"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 	"github.com/journey-kap/journey/internal/testenv"
 )
@@ -47,10 +48,11 @@ func freeAddr(tb testing.TB) string {
 
 // testServer is `journey serve` running in-process on a fresh database.
 type testServer struct {
-	URL  string
-	DSN  string
-	Log  *syncBuffer
-	stop func()
+	URL     string
+	DSN     string
+	KeyFile string // the master key file, to open the database again
+	Log     *syncBuffer
+	stop    func()
 }
 
 // startServer runs `journey serve` with the given extra flags on a fresh
@@ -64,9 +66,15 @@ func startServer(tb testing.TB, env map[string]string, args ...string) *testServ
 	ts := &testServer{URL: "http://" + addr, DSN: dsn, Log: &syncBuffer{}}
 	full := []string{"serve", "--listen", addr, "--log-level", "debug"}
 	if strings.HasPrefix(dsn, "postgres") {
-		full = append(full, "--database", dsn)
+		// PostgreSQL never gets a generated key: the operator makes one.
+		ts.KeyFile = sqldbtest.KeyFile(tb)
+		// --data still names where the audit key and head go.
+		full = append(full, "--database", dsn, "--master-key-file", ts.KeyFile, "--data", tb.TempDir())
 	} else {
-		full = append(full, "--data", strings.TrimSuffix(dsn, "/journey.db"))
+		// SQLite generates DATA/master.key on first start.
+		data := strings.TrimSuffix(dsn, "/journey.db")
+		ts.KeyFile = filepath.Join(data, "master.key")
+		full = append(full, "--data", data)
 	}
 	full = append(full, args...)
 	getenv := func(k string) string { return env[k] }
@@ -106,6 +114,16 @@ func startServer(tb testing.TB, env map[string]string, args ...string) *testServ
 	}
 	tb.Fatalf("server never became healthy\n%s", ts.Log.String())
 	return nil
+}
+
+// mustLoadKeys loads a master key file.
+func mustLoadKeys(tb testing.TB, path string) *crypt.MasterKeys {
+	tb.Helper()
+	mk, err := crypt.LoadMasterKeys(path)
+	if err != nil {
+		tb.Fatalf("master keys: %v", err)
+	}
+	return mk
 }
 
 func TestHelpDocumentsEveryVariable(t *testing.T) {
@@ -158,7 +176,7 @@ func TestDemoServeAndConsultsList(t *testing.T) {
 
 	args := []string{"consults", "list"}
 	if strings.HasPrefix(srv.DSN, "postgres") {
-		args = append(args, "--database", srv.DSN)
+		args = append(args, "--database", srv.DSN, "--master-key-file", srv.KeyFile, "--data", t.TempDir())
 	} else {
 		args = append(args, "--data", strings.TrimSuffix(srv.DSN, "/journey.db"))
 	}
@@ -175,9 +193,10 @@ func TestDemoServeAndConsultsList(t *testing.T) {
 // --demo fills an empty database once and leaves a filled one alone.
 func TestDemoOnlyFillsAnEmptyDatabase(t *testing.T) {
 	dsn := sqldbtest.DSN(t)
-	cfg := &Config{Database: dsn}
+	cfg := &Config{Database: dsn, MasterKeyFile: sqldbtest.KeyFile(t)}
 	if !strings.HasPrefix(dsn, "postgres") {
-		cfg = &Config{Data: strings.TrimSuffix(dsn, "/journey.db")}
+		data := strings.TrimSuffix(dsn, "/journey.db")
+		cfg = &Config{Data: data, MasterKeyFile: filepath.Join(data, "master.key")}
 	}
 	ctx := context.Background()
 	for range 2 {
@@ -185,11 +204,7 @@ func TestDemoOnlyFillsAnEmptyDatabase(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	db, err := sqldb.Open(ctx, dsn, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := sqldbtest.OpenDSN(t, dsn, mustLoadKeys(t, cfg.MasterKeyFile))
 	ts, _ := db.FindTherapists(ctx, true)
 	faq, _ := db.FindFAQ(ctx, true)
 	zones := map[string]bool{}

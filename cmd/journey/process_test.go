@@ -239,11 +239,12 @@ func procBookedFor(tb testing.TB, db *sqldb.DB, start time.Time, therapistID int
 	return mine
 }
 
-func procOpenDB(tb testing.TB, dsn string) *sqldb.DB {
+// procOpenDB opens the database a server uses, with its master key file.
+func procOpenDB(tb testing.TB, dsn, keyFile string) *sqldb.DB {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	db, err := sqldb.Open(ctx, dsn, nil)
+	db, err := sqldb.Open(ctx, dsn, nil, sqldb.WithMasterKeys(mustLoadKeys(tb, keyFile)))
 	if err != nil {
 		tb.Fatalf("open database: %v", err)
 	}
@@ -277,7 +278,7 @@ func TestRaceOneSlotInProcess(t *testing.T) {
 			t.Errorf("slot %s of therapist %d is still offered after it was booked", slot.Start, slot.TherapistID)
 		}
 
-		db := procOpenDB(t, srv.DSN)
+		db := procOpenDB(t, srv.DSN, srv.KeyFile)
 		mine := procBookedFor(t, db, start, slot.TherapistID)
 		if len(mine) != 1 || mine[0].ID != created[0].ID {
 			t.Fatalf("database holds %d booked consult(s) for therapist %d at %s (want exactly consult %d): %+v",
@@ -332,7 +333,7 @@ func TestRaceOneSlotInProcess(t *testing.T) {
 			t.Errorf("%s is still offered after every therapist offering it was booked", text[best])
 		}
 
-		db := procOpenDB(t, srv.DSN)
+		db := procOpenDB(t, srv.DSN, srv.KeyFile)
 		booked := procBookedAt(t, db, start)
 		per := map[int64]int{}
 		for _, cs := range booked {
@@ -509,9 +510,13 @@ func TestRaceTwoProcessesPostgres(t *testing.T) {
 	}
 	bin := procBuild(t)
 	c := procClient(t)
+	keyFile := sqldbtest.KeyFile(t) // one key file, shared as an operator would
 
-	a := procStart(t, bin, "--database", dsn, "--rate-limit", "0", "--demo", "--log-level", "debug")
-	b := procStart(t, bin, "--database", dsn, "--rate-limit", "0", "--demo", "--log-level", "debug")
+	// Both processes share the key files, as a real deployment must: one
+	// master key set, one audit key sealing one chain.
+	shared := t.TempDir()
+	a := procStart(t, bin, "--database", dsn, "--master-key-file", keyFile, "--data", shared, "--rate-limit", "0", "--demo", "--log-level", "debug")
+	b := procStart(t, bin, "--database", dsn, "--master-key-file", keyFile, "--data", shared, "--rate-limit", "0", "--demo", "--log-level", "debug")
 	idsA, idsB := procTherapistIDs(t, c, a.URL), procTherapistIDs(t, c, b.URL)
 	if len(idsA) == 0 || fmt.Sprint(idsA) != fmt.Sprint(idsB) || len(idsA) != len(demoTherapists()) {
 		t.Fatalf("therapists: first process %v, second %v, want the %d demo therapists seeded once\nsecond log:\n%s",
@@ -524,7 +529,7 @@ func TestRaceTwoProcessesPostgres(t *testing.T) {
 	}
 	picks := []procSlot{slots[0], slots[len(slots)/2], slots[len(slots)-1]}
 	bases := []string{a.URL, b.URL}
-	db := procOpenDB(t, dsn)
+	db := procOpenDB(t, dsn, keyFile)
 	for round, slot := range picks {
 		t0 := time.Now()
 		created := procCheckRace(t, procRace(t, c, bases, slot.Start, slot.TherapistID, fmt.Sprintf("pg%d", round)), 1)
@@ -720,7 +725,7 @@ func TestDurabilitySIGKILL(t *testing.T) {
 	p2.stop(t)
 
 	ctx := context.Background()
-	db := procOpenDB(t, filepath.Join(dir, "journey.db"))
+	db := procOpenDB(t, filepath.Join(dir, "journey.db"), filepath.Join(dir, "master.key"))
 	status := journey.ConsultBooked
 	consults, total, err := db.FindConsults(ctx, journey.ConsultFilter{Status: &status, Limit: 1000})
 	if err != nil {
@@ -738,22 +743,32 @@ func TestDurabilitySIGKILL(t *testing.T) {
 	for _, m := range msgs {
 		to[m.To]++
 	}
-	// The outbox row belongs to its consult, not only to its address.
-	rows, err := db.Read.QueryContext(ctx, `SELECT consult_id, to_addr FROM outbox WHERE consult_id IS NOT NULL`)
+	// The outbox row belongs to its consult, not only to its address (which
+	// is encrypted: the row names the message, the store decrypts it).
+	rows, err := db.Read.QueryContext(ctx, `SELECT consult_id, id FROM outbox WHERE consult_id IS NOT NULL`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mailOf := map[int64][]string{}
+	msgOf := map[int64][]int64{}
 	for rows.Next() {
-		var id int64
-		var addr string
-		if err := rows.Scan(&id, &addr); err != nil {
+		var id, msg int64
+		if err := rows.Scan(&id, &msg); err != nil {
 			t.Fatal(err)
 		}
-		mailOf[id] = append(mailOf[id], addr)
+		msgOf[id] = append(msgOf[id], msg)
 	}
 	if err := rows.Close(); err != nil {
 		t.Fatal(err)
+	}
+	mailOf := map[int64][]string{}
+	for id, ms := range msgOf {
+		for _, msg := range ms {
+			m, err := db.FindMessageByID(ctx, msg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mailOf[id] = append(mailOf[id], m.To)
+		}
 	}
 	for _, a := range acks {
 		cs := byID[a.consult.ID]

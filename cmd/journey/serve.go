@@ -23,12 +23,12 @@ type app struct {
 	log   *slog.Logger
 }
 
-// open opens the database, applies migrations (Journey's and the queue's)
-// and wires mail composition and queueing into the store. With workers the
+// open opens the database with the master keys (keys.go), applies
+// migrations (Journey's and the queue's) and wires mail composition and queueing into the store. With workers the
 // queue also delivers mail.
 func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, error) {
 	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	db, err := sqldb.Open(ctx, cfg.dsn(), log)
+	db, err := openDB(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -77,12 +77,15 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 		return err
 	}
 	defer a.db.Close()
+	if err := startAudit(cfg, a.db, a.log); err != nil {
+		return err
+	}
 	secret, err := a.db.Secret(ctx, "form-token")
 	if err != nil {
 		return err
 	}
 	srv, err := web.NewServer(a.db, web.Config{BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, MinFormTime: cfg.MinFormTime,
-		FormSecret: secret, TrustProxy: cfg.TrustProxy, Log: a.log})
+		FormSecret: secret, TrustProxy: cfg.TrustProxy, Log: a.log, SecureCookies: cfg.TLSCert != ""})
 	if err != nil {
 		return err
 	}
@@ -97,7 +100,13 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 	}
 	a.log.Info("journey is serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", a.db.Dialect)
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() {
+		if cfg.TLSCert != "" {
+			errc <- hs.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
+			return
+		}
+		errc <- hs.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err
@@ -116,7 +125,7 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 // seedIfEmpty fills an empty database with the demo practice.
 func seedIfEmpty(ctx context.Context, cfg *Config, out io.Writer) error {
 	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	db, err := sqldb.Open(ctx, cfg.dsn(), log)
+	db, err := openDB(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

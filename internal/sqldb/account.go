@@ -1,11 +1,14 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +25,12 @@ func (db *DB) scanUser(ctx context.Context, row scanner) (*journey.User, error) 
 	var created int64
 	if err := row.Scan(&u.ID, &u.Kind, &u.Name, &u.Email, &u.Active, &created, &u.HasPassword, &u.TOTPEnrolled); err != nil {
 		return nil, err
+	}
+	p := db.phi()
+	p.open(aadUserName, &u.Name)
+	p.open(aadUserEmail, &u.Email)
+	if p.err != nil {
+		return nil, fmt.Errorf("user %d: %w", u.ID, p.err)
 	}
 	u.CreatedAt = fromUnix(created)
 	rows, err := db.query(ctx, `SELECT role FROM user_roles WHERE user_id = ? ORDER BY role`, u.ID)
@@ -46,11 +55,13 @@ func (db *DB) CreateUser(ctx context.Context, u *journey.User, passwordHash stri
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	err := db.write(ctx, func(tx *Tx) error {
+	row, err := db.sealUser(u.Name, u.Email)
+	if err != nil {
+		return err
+	}
+	err = db.write(ctx, func(tx *Tx) error {
 		var err error
-		u.ID, err = tx.insert(ctx, `INSERT INTO users (kind, name, email, email_key, active, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			u.Kind, u.Name, u.Email, journey.NormalizeEmail(u.Email), u.Active, unix(tx.now))
-		if err != nil {
+		if u.ID, err = tx.insertUser(ctx, u.Kind, row, u.Active); err != nil {
 			return err
 		}
 		u.CreatedAt = tx.now
@@ -67,6 +78,31 @@ func (db *DB) CreateUser(ctx context.Context, u *journey.User, passwordHash stri
 	}
 	u.HasPassword = passwordHash != ""
 	return err
+}
+
+// sealedUser is a user's name and email as stored: encrypted, with the
+// blind indexes that find them.
+type sealedUser struct {
+	name, email, emailKey string
+	nameTokens            []string
+}
+
+// sealUser encrypts a user's name and email before the write transaction.
+func (db *DB) sealUser(name, email string) (sealedUser, error) {
+	p := db.phi()
+	su := sealedUser{name: p.seal(aadUserName, name), email: p.seal(aadUserEmail, email),
+		emailKey: db.emailKey(email), nameTokens: db.Keys.NameIndex(name)}
+	return su, p.err
+}
+
+// insertUser adds the users row and its name index, returning the id.
+func (tx *Tx) insertUser(ctx context.Context, kind string, su sealedUser, active bool) (int64, error) {
+	id, err := tx.insert(ctx, `INSERT INTO users (kind, name, email, email_key, active, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		kind, su.name, su.email, su.emailKey, active, unix(tx.now))
+	if err != nil {
+		return 0, err
+	}
+	return id, tx.indexName(ctx, ownerUser, id, su.nameTokens)
 }
 
 func (tx *Tx) setRoles(ctx context.Context, userID int64, roles []string, passwordHash string) error {
@@ -88,14 +124,37 @@ func (db *DB) FindUserByID(ctx context.Context, id int64) (*journey.User, error)
 // FindUserByEmail returns ENOTFOUND when no user has that email.
 func (db *DB) FindUserByEmail(ctx context.Context, email string) (*journey.User, error) {
 	u, err := db.scanUser(ctx, db.queryRow(ctx, `SELECT `+userColumns+` FROM users u LEFT JOIN credentials c ON c.user_id = u.id WHERE u.email_key = ?`,
-		journey.NormalizeEmail(email)))
+		db.emailKey(email)))
 	return u, notFound(err, "User")
 }
 
-// FindUsers returns users of a kind ("" for all), by name, at most 1000.
+// FindUsers returns users of a kind ("" for all), by name, at most 1000
+// (the first 1000 by id: names are encrypted, so they are sorted here, not
+// by the database).
 func (db *DB) FindUsers(ctx context.Context, kind string) ([]*journey.User, error) {
-	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users u LEFT JOIN credentials c ON c.user_id = u.id
-		WHERE u.kind = ? OR ? = '' ORDER BY u.name, u.id LIMIT 1000`, kind, kind)
+	return db.findUsers(ctx, `SELECT `+userColumns+` FROM users u LEFT JOIN credentials c ON c.user_id = u.id
+		WHERE u.kind = ? OR ? = '' ORDER BY u.id LIMIT 1000`, kind, kind)
+}
+
+// FindUsersByName returns the users, by name, at most 100, whose name has
+// every word of query as a word or the start of one ("ada lov" finds "Ada
+// Lovelace"; words under crypt.MinPrefix letters must match whole words).
+// The search goes through name_index's blind indexes: names are never
+// decrypted to be compared. A query with no letters finds no one.
+func (db *DB) FindUsersByName(ctx context.Context, query string) ([]*journey.User, error) {
+	tokens := db.Keys.NameQuery(query)
+	if len(tokens) == 0 {
+		return nil, nil
+	}
+	return db.findUsers(ctx, `SELECT `+userColumns+` FROM users u LEFT JOIN credentials c ON c.user_id = u.id
+		WHERE u.id IN (SELECT owner_id FROM name_index WHERE owner_type = ? AND token IN (SELECT value FROM `+db.jsonValues()+`)
+			GROUP BY owner_id HAVING COUNT(DISTINCT token) = ?)
+		ORDER BY u.id LIMIT 100`, ownerUser, jsonList(tokens), len(tokens))
+}
+
+// findUsers runs a query of userColumns and returns its users, by name.
+func (db *DB) findUsers(ctx context.Context, query string, args ...any) ([]*journey.User, error) {
+	rows, err := db.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -109,6 +168,9 @@ func (db *DB) FindUsers(ctx context.Context, kind string) ([]*journey.User, erro
 		raw = append(raw, r)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
 	out := make([]*journey.User, 0, len(raw))
 	for _, r := range raw {
 		u, err := db.scanUser(ctx, r)
@@ -117,7 +179,24 @@ func (db *DB) FindUsers(ctx context.Context, kind string) ([]*journey.User, erro
 		}
 		out = append(out, u)
 	}
-	return out, rows.Err()
+	sortByName(out, func(u *journey.User) (string, int64) { return u.Name, u.ID })
+	return out, nil
+}
+
+// sortByName sorts people by name, ignoring case, then by id: what ORDER BY
+// name did before names were encrypted.
+func sortByName[T any](s []T, key func(T) (string, int64)) {
+	slices.SortStableFunc(s, func(a, b T) int {
+		an, ai := key(a)
+		bn, bi := key(b)
+		if c := strings.Compare(strings.ToLower(an), strings.ToLower(bn)); c != 0 {
+			return c
+		}
+		if c := strings.Compare(an, bn); c != 0 {
+			return c
+		}
+		return cmp.Compare(ai, bi)
+	})
 }
 
 // scannedRow replays a scanned user row, so roles are read after the rows close.
@@ -378,7 +457,7 @@ const failureWindow = time.Hour
 func (db *DB) SigninFailures(ctx context.Context, key string) (int, time.Time, error) {
 	var n int
 	var last int64
-	err := db.queryRow(ctx, `SELECT failures, last_failure_at FROM signin_failures WHERE key = ?`, key).Scan(&n, &last)
+	err := db.queryRow(ctx, `SELECT failures, last_failure_at FROM signin_failures WHERE key = ?`, db.signinKey(key)).Scan(&n, &last)
 	if journey.ErrorCode(notFound(err, "")) == journey.ENOTFOUND || (err == nil && db.Now().Sub(fromUnix(last)) > failureWindow) {
 		return 0, time.Time{}, nil
 	}
@@ -392,7 +471,7 @@ func (db *DB) RecordSigninFailure(ctx context.Context, keys ...string) error {
 			if _, err := tx.exec(ctx, `INSERT INTO signin_failures (key, failures, last_failure_at) VALUES (?, 1, ?)
 				ON CONFLICT (key) DO UPDATE SET last_failure_at = excluded.last_failure_at,
 					failures = CASE WHEN signin_failures.last_failure_at < ? THEN 1 ELSE signin_failures.failures + 1 END`,
-				k, unix(tx.now), unix(tx.now.Add(-failureWindow))); err != nil {
+				db.signinKey(k), unix(tx.now), unix(tx.now.Add(-failureWindow))); err != nil {
 				return err
 			}
 		}
@@ -400,10 +479,15 @@ func (db *DB) RecordSigninFailure(ctx context.Context, keys ...string) error {
 	})
 }
 
+// signinKey is the blind index stored for a throttling key: the callers'
+// keys name accounts by email ("account:<email>"), which must not be
+// stored readable.
+func (db *DB) signinKey(key string) string { return db.Keys.Index(signinPurpose, key) }
+
 // ClearSigninFailures forgets the failures of a key after a success.
 func (db *DB) ClearSigninFailures(ctx context.Context, key string) error {
 	return db.write(ctx, func(tx *Tx) error {
-		_, err := tx.exec(ctx, `DELETE FROM signin_failures WHERE key = ?`, key)
+		_, err := tx.exec(ctx, `DELETE FROM signin_failures WHERE key = ?`, db.signinKey(key))
 		return err
 	})
 }

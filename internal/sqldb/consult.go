@@ -19,13 +19,22 @@ var _ journey.ConsultService = (*DB)(nil)
 const consultColumns = `id, therapist_id, start_at, end_at, status, name, email, phone, contact_method,
 	time_zone, reason, sequence, created_at, updated_at`
 
-func scanConsult(row scanner) (*journey.Consult, error) {
+// scanConsult reads a row of consultColumns and decrypts its PHI.
+func (db *DB) scanConsult(row scanner) (*journey.Consult, error) {
 	var c journey.Consult
 	var start, end, created, updated int64
 	err := row.Scan(&c.ID, &c.TherapistID, &start, &end, &c.Status, &c.Name, &c.Email, &c.Phone, &c.ContactMethod,
 		&c.TimeZone, &c.Reason, &c.Sequence, &created, &updated)
 	if err != nil {
 		return nil, err
+	}
+	p := db.phi()
+	p.open(aadConsultName, &c.Name)
+	p.open(aadConsultEmail, &c.Email)
+	p.open(aadConsultPhone, &c.Phone)
+	p.open(aadConsultReason, &c.Reason)
+	if p.err != nil {
+		return nil, fmt.Errorf("consult %d: %w", c.ID, p.err)
 	}
 	c.Start, c.End, c.CreatedAt, c.UpdatedAt = fromUnix(start), fromUnix(end), fromUnix(created), fromUnix(updated)
 	return &c, nil
@@ -160,7 +169,14 @@ func (db *DB) book(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 	c := &journey.Consult{TherapistID: t.ID, Start: r.Start.UTC(), End: r.Start.Add(t.ConsultLength).UTC(),
 		Status: journey.ConsultBooked, Name: r.Name, Email: r.Email, Phone: r.Phone, ContactMethod: r.ContactMethod,
 		TimeZone: r.TimeZone, Reason: r.Reason, ManageToken: token}
-	key := journey.NormalizeEmail(r.Email)
+	// Sealed before the transaction: encryption needs no lock.
+	p := db.phi()
+	name, email, phone, reason := p.seal(aadConsultName, c.Name), p.seal(aadConsultEmail, c.Email),
+		p.seal(aadConsultPhone, c.Phone), p.seal(aadConsultReason, c.Reason)
+	if p.err != nil {
+		return nil, p.err
+	}
+	key, nameTokens := db.emailKey(r.Email), db.Keys.NameIndex(c.Name)
 	err := db.write(ctx, func(tx *Tx) error {
 		// Email first, then therapist: every transaction takes the locks in
 		// this order. The therapist lock serialises PostgreSQL bookings of one
@@ -185,9 +201,12 @@ func (db *DB) book(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 		c.ID, err = tx.insert(ctx, `INSERT INTO consults (therapist_id, start_at, end_at, block_end, status, name, email, email_key,
 			phone, contact_method, time_zone, reason, privacy_consent_at, manage_token_hash, sequence, created_at, updated_at)
 			VALUES (?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-			c.TherapistID, unix(c.Start), unix(c.End), unix(c.End.Add(t.Buffer)), c.Name, c.Email, key,
-			c.Phone, c.ContactMethod, c.TimeZone, c.Reason, unix(tx.now), hash, unix(tx.now), unix(tx.now))
+			c.TherapistID, unix(c.Start), unix(c.End), unix(c.End.Add(t.Buffer)), name, email, key,
+			phone, c.ContactMethod, c.TimeZone, reason, unix(tx.now), hash, unix(tx.now), unix(tx.now))
 		if err != nil {
+			return err
+		}
+		if err := tx.indexName(ctx, ownerConsult, c.ID, nameTokens); err != nil {
 			return err
 		}
 		if err := tx.bumpCalendar(ctx); err != nil {
@@ -243,7 +262,7 @@ func (db *DB) FindConsultByToken(ctx context.Context, token string) (*journey.Co
 	if len(token) < 20 || len(token) > 100 {
 		return nil, journey.Errorf(journey.ENOTFOUND, "This link is not valid. It may have been replaced by a newer one.")
 	}
-	c, err := scanConsult(db.queryRow(ctx, `SELECT `+consultColumns+` FROM consults WHERE manage_token_hash = ?`, hashToken(token)))
+	c, err := db.scanConsult(db.queryRow(ctx, `SELECT `+consultColumns+` FROM consults WHERE manage_token_hash = ?`, hashToken(token)))
 	if err != nil {
 		return nil, notFound(err, "Consult")
 	}
@@ -252,7 +271,7 @@ func (db *DB) FindConsultByToken(ctx context.Context, token string) (*journey.Co
 
 // FindConsultByID returns ENOTFOUND when there is no such consult.
 func (db *DB) FindConsultByID(ctx context.Context, id int64) (*journey.Consult, error) {
-	c, err := scanConsult(db.queryRow(ctx, `SELECT `+consultColumns+` FROM consults WHERE id = ?`, id))
+	c, err := db.scanConsult(db.queryRow(ctx, `SELECT `+consultColumns+` FROM consults WHERE id = ?`, id))
 	if err != nil {
 		return nil, notFound(err, "Consult")
 	}
@@ -298,7 +317,7 @@ func (db *DB) FindConsults(ctx context.Context, f journey.ConsultFilter) ([]*jou
 	defer rows.Close()
 	var out []*journey.Consult
 	for rows.Next() {
-		c, err := scanConsult(rows)
+		c, err := db.scanConsult(rows)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -419,9 +438,8 @@ func (db *DB) ResendManageLink(ctx context.Context, email string) error {
 		return &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
 			Fields: []journey.FieldError{{Field: "email", Detail: "Enter an email address like name@example.com."}}}
 	}
-	key := journey.NormalizeEmail(email)
-	c, err := scanConsult(db.queryRow(ctx, `SELECT `+consultColumns+` FROM consults
-		WHERE email_key = ? AND status = 'booked' AND start_at > ? ORDER BY start_at LIMIT 1`, key, unix(db.Now())))
+	c, err := db.scanConsult(db.queryRow(ctx, `SELECT `+consultColumns+` FROM consults
+		WHERE email_key = ? AND status = 'booked' AND start_at > ? ORDER BY start_at LIMIT 1`, db.emailKey(email), unix(db.Now())))
 	if err != nil {
 		if journey.ErrorCode(notFound(err, "")) == journey.ENOTFOUND {
 			return nil

@@ -1,7 +1,8 @@
 // Package sqldb is the only package that speaks SQL. It implements the
 // journey service interfaces on SQLite (the embedded default, through the
 // pure-Go modernc driver) and on PostgreSQL (through pgx), with one set of
-// queries and a numbered migration folder per dialect.
+// queries and a numbered migration folder per dialect. PHI is stored
+// encrypted, and found by blind indexes (keys.go).
 package sqldb
 
 import (
@@ -24,6 +25,7 @@ import (
 	_ "modernc.org/sqlite"             // registers "sqlite"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/crypt"
 )
 
 // Dialects.
@@ -58,7 +60,13 @@ type DB struct {
 
 	Log *slog.Logger
 
+	// Keys holds the unwrapped data keys that encrypt PHI (keys.go); Open
+	// loads them. They stay in memory for the life of the DB, which is
+	// what lets a master key rotation run without a restart.
+	Keys *crypt.Keyring
+
 	committer *committer // SQLite only
+	auditw    *auditWriter
 	tcache    therapistCache
 	rebound   sync.Map // query -> query with $n placeholders (PostgreSQL)
 	stmts     sync.Map // query -> *sql.Stmt on Read
@@ -69,8 +77,19 @@ type DB struct {
 
 // Open opens the database named by dsn: a postgres:// URL, or a path to a
 // SQLite file (created with its folder when missing). It applies pending
-// migrations before returning.
-func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
+// migrations, then unwraps the data keys with the master keys given by
+// WithMasterKeys, creating the first data key in a new database. It fails
+// with ErrNoMasterKeys without them, and with an error wrapping
+// crypt.ErrNoKey, naming the master key, when a data key is wrapped under
+// a master key they lack.
+func Open(ctx context.Context, dsn string, log *slog.Logger, opts ...Option) (*DB, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.masterKeys == nil {
+		return nil, ErrNoMasterKeys
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -89,6 +108,10 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 		return nil, fmt.Errorf("sqldb: reach database: %w", err)
 	}
 	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.loadKeys(ctx, o.masterKeys); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -165,6 +188,9 @@ func (db *DB) openSQLite(path string) error {
 
 // Close closes every pool.
 func (db *DB) Close() error {
+	if db.auditw != nil {
+		db.auditw.stop()
+	}
 	if db.committer != nil {
 		db.committer.stop()
 	}

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/journey-kap/journey"
 )
@@ -15,10 +16,16 @@ func (tx *Tx) queueMessage(ctx context.Context, m *journey.Message, consultID in
 	if consultID != 0 {
 		cid = consultID
 	}
+	p := tx.db.phi()
+	to, subject, text, html, ics := p.seal(aadOutboxTo, m.To), p.seal(aadOutboxSubj, m.Subject), p.seal(aadOutboxText, m.Text),
+		p.seal(aadOutboxHTML, m.HTML), p.seal(aadOutboxICS, m.ICS)
+	if p.err != nil {
+		return p.err
+	}
 	var err error
 	m.Status, m.CreatedAt = journey.MailQueued, tx.now
 	m.ID, err = tx.insert(ctx, `INSERT INTO outbox (consult_id, to_addr, subject, text_body, html_body, ics, ics_method, status, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)`, cid, m.To, m.Subject, m.Text, m.HTML, m.ICS, m.ICSMethod, unix(tx.now))
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)`, cid, to, subject, text, html, ics, m.ICSMethod, unix(tx.now))
 	if err != nil {
 		return err
 	}
@@ -35,6 +42,16 @@ func (db *DB) FindMessageByID(ctx context.Context, id int64) (*journey.Message, 
 		&m.Attempts, &m.LastError, &created, &sent)
 	if err != nil {
 		return nil, notFound(err, "Message")
+	}
+	p := db.phi()
+	p.open(aadOutboxTo, &m.To)
+	p.open(aadOutboxSubj, &m.Subject)
+	p.open(aadOutboxText, &m.Text)
+	p.open(aadOutboxHTML, &m.HTML)
+	p.open(aadOutboxICS, &m.ICS)
+	p.open(aadOutboxError, &m.LastError)
+	if p.err != nil {
+		return nil, fmt.Errorf("message %d: %w", m.ID, p.err)
 	}
 	m.CreatedAt, m.SentAt = fromUnix(created), fromUnix(sent)
 	return &m, nil
@@ -58,14 +75,25 @@ func (db *DB) FindMessages(ctx context.Context, status string, limit int) ([]*jo
 		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Status, &m.Attempts, &created); err != nil {
 			return nil, err
 		}
+		p := db.phi()
+		p.open(aadOutboxTo, &m.To)
+		p.open(aadOutboxSubj, &m.Subject)
+		if p.err != nil {
+			return nil, fmt.Errorf("message %d: %w", m.ID, p.err)
+		}
 		m.CreatedAt = fromUnix(created)
 		out = append(out, &m)
 	}
 	return out, rows.Err()
 }
 
-// MarkMessage records a delivery attempt's outcome.
+// MarkMessage records a delivery attempt's outcome. The error is stored
+// encrypted: SMTP servers quote the recipient in theirs.
 func (db *DB) MarkMessage(ctx context.Context, id int64, status string, attempts int, lastErr string) error {
+	p := db.phi()
+	if lastErr = p.seal(aadOutboxError, lastErr); p.err != nil {
+		return p.err
+	}
 	return db.write(ctx, func(tx *Tx) error {
 		sent := int64(0)
 		if status == journey.MailSent {

@@ -36,9 +36,9 @@ func TestMigrationsMatchAcrossDialects(t *testing.T) {
 
 // Reopening applies nothing twice.
 func TestMigrateIsIdempotent(t *testing.T) {
-	dsn := sqldbtest.DSN(t)
+	dsn, mk := sqldbtest.DSN(t), sqldbtest.MasterKeys(t)
 	for range 2 {
-		db, err := sqldb.Open(context.Background(), dsn, nil)
+		db, err := sqldb.Open(context.Background(), dsn, nil, sqldb.WithMasterKeys(mk))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -186,18 +186,9 @@ func TestOverlapRefusedByDatabase(t *testing.T) {
 // Another process's edit is seen at once: the cached therapists follow the
 // database's change counters, not this process's memory.
 func TestTherapistCacheSeesOtherProcesses(t *testing.T) {
-	dsn := sqldbtest.DSN(t)
+	dsn, mk := sqldbtest.DSN(t), sqldbtest.MasterKeys(t)
 	ctx := context.Background()
-	a, err := sqldb.Open(ctx, dsn, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := sqldb.Open(ctx, dsn, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := sqldbtest.OpenDSN(t, dsn, mk), sqldbtest.OpenDSN(t, dsn, mk)
 	ny, _ := sqldbtest.MustSeed(t, a)
 	if got, _ := b.FindTherapistByID(ctx, ny.ID); len(got.Weekly) != 5 {
 		t.Fatalf("b sees %d windows", len(got.Weekly))

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -15,13 +16,21 @@ const therapistColumns = `s.id, u.name, s.credentials, s.pronouns, s.bio, u.emai
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanTherapist(row scanner) (*journey.Therapist, error) {
+// scanTherapist reads a row of therapistColumns and decrypts the name and
+// email (users' PHI columns, though a therapist's are public).
+func (db *DB) scanTherapist(row scanner) (*journey.Therapist, error) {
 	var t journey.Therapist
 	var length, buffer, notice int
 	err := row.Scan(&t.ID, &t.Name, &t.Credentials, &t.Pronouns, &t.Bio, &t.Email, &t.Active,
 		&t.TimeZone, &length, &buffer, &notice, &t.HorizonDays)
 	if err != nil {
 		return nil, err
+	}
+	p := db.phi()
+	p.open(aadUserName, &t.Name)
+	p.open(aadUserEmail, &t.Email)
+	if p.err != nil {
+		return nil, fmt.Errorf("therapist %d: %w", t.ID, p.err)
 	}
 	t.ConsultLength = time.Duration(length) * time.Minute
 	t.Buffer = time.Duration(buffer) * time.Minute
@@ -91,11 +100,12 @@ func (db *DB) FindTherapists(ctx context.Context, onlyActive bool) ([]*journey.T
 	return out, nil
 }
 
-// loadTherapists reads every therapist with their hours, by name.
+// loadTherapists reads every therapist with their hours, by name (sorted
+// here: names are encrypted), at most 1000.
 func (db *DB) loadTherapists(ctx context.Context) ([]*journey.Therapist, error) {
 	rows, err := db.query(ctx, `SELECT `+therapistColumns+`
 		FROM staff s JOIN users u ON u.id = s.id JOIN consult_calendars c ON c.staff_id = s.id
-		ORDER BY u.name, s.id LIMIT 1000`)
+		ORDER BY s.id LIMIT 1000`)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +113,7 @@ func (db *DB) loadTherapists(ctx context.Context) ([]*journey.Therapist, error) 
 	var out []*journey.Therapist
 	byID := map[int64]*journey.Therapist{}
 	for rows.Next() {
-		t, err := scanTherapist(rows)
+		t, err := db.scanTherapist(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -113,6 +123,7 @@ func (db *DB) loadTherapists(ctx context.Context) ([]*journey.Therapist, error) 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	sortByName(out, func(t *journey.Therapist) (string, int64) { return t.Name, t.ID })
 	return out, db.loadHours(ctx, byID)
 }
 
@@ -175,11 +186,13 @@ func (db *DB) CreateTherapist(ctx context.Context, t *journey.Therapist) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
+	row, err := db.sealUser(t.Name, t.Email)
+	if err != nil {
+		return err
+	}
 	return db.write(ctx, func(tx *Tx) error {
 		var err error
-		t.ID, err = tx.insert(ctx, `INSERT INTO users (kind, name, email, email_key, active, created_at) VALUES ('staff', ?, ?, ?, ?, ?)`,
-			t.Name, t.Email, journey.NormalizeEmail(t.Email), t.Active, unix(tx.now))
-		if err != nil {
+		if t.ID, err = tx.insertUser(ctx, journey.UserStaff, row, t.Active); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `INSERT INTO staff (id, credentials, pronouns, bio) VALUES (?, ?, ?, ?)`,

@@ -230,6 +230,7 @@ func (s *Server) handleAPIConsultCreate(w http.ResponseWriter, r *http.Request) 
 		s.apiError(w, r, err)
 		return
 	}
+	s.audit(r, "consult.create", "consult", c.ID, journey.AuditSuccess, "api")
 	w.Header().Set("Location", "/api/v1/manage/"+url.PathEscape(c.ManageToken))
 	writeJSON(w, http.StatusCreated, s.apiConsult(c, c.ManageToken))
 }
@@ -254,6 +255,7 @@ func (s *Server) handleAPIManageView(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
+	s.audit(r, "consult.read", "consult", c.ID, journey.AuditSuccess, "api manage link")
 	writeJSON(w, http.StatusOK, s.apiConsult(c, r.PathValue("token")))
 }
 
@@ -272,6 +274,7 @@ func (s *Server) handleAPIManageReschedule(w http.ResponseWriter, r *http.Reques
 		s.apiError(w, r, err)
 		return
 	}
+	s.audit(r, "consult.update", "consult", c.ID, journey.AuditSuccess, "api reschedule")
 	writeJSON(w, http.StatusOK, s.apiConsult(c, r.PathValue("token")))
 }
 
@@ -281,6 +284,7 @@ func (s *Server) handleAPIManageCancel(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
+	s.audit(r, "consult.cancel", "consult", c.ID, journey.AuditSuccess, "api")
 	writeJSON(w, http.StatusOK, s.apiConsult(c, r.PathValue("token")))
 }
 

@@ -215,6 +215,7 @@ func (s *Server) handleBookCreate(w http.ResponseWriter, r *http.Request) {
 		fail(errorStatus(err), err)
 		return
 	}
+	s.audit(r, "consult.create", "consult", c.ID, journey.AuditSuccess, "public booking page")
 	http.Redirect(w, r, "/c/"+url.PathEscape(c.ManageToken)+"?booked=1", http.StatusSeeOther)
 }
 

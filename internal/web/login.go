@@ -62,6 +62,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		secs := int(math.Ceil(wait.Seconds()))
 		w.Header().Set("Retry-After", fmt.Sprint(secs))
 		page.Message = fmt.Sprintf("Too many attempts. Please wait %d seconds and try again.", secs)
+		s.audit(r, "signin.throttled", "", nil, journey.AuditDenied, "")
 		s.render(w, r, http.StatusTooManyRequests, "login", page)
 		return
 	}
@@ -71,6 +72,11 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, err)
 			return
 		}
+		var subject any
+		if u != nil {
+			subject = u.ID // a known account; the email itself is never logged
+		}
+		s.audit(r, "signin.failure", "user", subject, journey.AuditFailure, "")
 		if rerr := s.store.RecordSigninFailure(r.Context(), acctKey, addrKey); rerr != nil {
 			s.pageError(w, r, rerr)
 			return
@@ -97,6 +103,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	s.auditAs(r, u, "signin.password", "user", u.ID, journey.AuditSuccess, "")
 	s.setSessionCookie(w, sess.Token, sess.ExpiresAt)
 	switch {
 	case !u.IsStaff():
@@ -136,7 +143,7 @@ func (s *Server) checkPassword(r *http.Request, email, password string) (*journe
 		return nil, err
 	}
 	if !ok {
-		return nil, errBadLogin
+		return u, errBadLogin
 	}
 	return u, nil
 }
@@ -176,12 +183,14 @@ func (s *Server) handleTwoFactor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
+		s.audit(r, "signin.second_factor", "user", a.ID(), journey.AuditFailure, "")
 		_ = s.store.RecordSigninFailure(r.Context(), key)
 		page.Message = "That code is not right, or it was used already. Enter the 6-digit code your authenticator app shows now, or one of your recovery codes."
 		s.render(w, r, http.StatusUnauthorized, "twofactor", page)
 		return
 	}
 	_ = s.store.ClearSigninFailures(r.Context(), key)
+	s.audit(r, "signin.second_factor", "user", a.ID(), journey.AuditSuccess, "")
 	token, err := s.store.CompleteSession(r.Context(), a.SessionID)
 	if err != nil {
 		s.pageError(w, r, err)
@@ -269,6 +278,7 @@ func (s *Server) handleEnrol(w http.ResponseWriter, r *http.Request) {
 	}
 	step, ok := auth.VerifyTOTP(secret, r.PostFormValue("code"), s.cfg.Now(), 0)
 	if secret == "" || !ok {
+		s.audit(r, "mfa.enrol", "user", a.ID(), journey.AuditFailure, "")
 		page := &enrolPage{Secret: secret, Message: "That code is not right. Check the time on your phone and enter the code the app shows now, or start again with a new QR code."}
 		s.render(w, r, http.StatusUnprocessableEntity, "enrol", page)
 		return
@@ -282,6 +292,7 @@ func (s *Server) handleEnrol(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	s.audit(r, "mfa.enrol", "user", a.ID(), journey.AuditSuccess, "")
 	token, err := s.store.CompleteSession(ctx, a.SessionID)
 	if err != nil {
 		s.pageError(w, r, err)
@@ -298,6 +309,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, err)
 			return
 		}
+		s.audit(r, "signout", "user", a.ID(), journey.AuditSuccess, "")
 	}
 	s.clearSessionCookie(w)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)

@@ -69,6 +69,7 @@ func (s *Server) handleManageView(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	s.audit(r, "consult.read", "consult", p.Consult.ID, journey.AuditSuccess, "manage link")
 	for _, n := range []string{"booked", "moved", "cancelled"} {
 		if r.URL.Query().Get(n) == "1" {
 			p.Notice = n
@@ -90,6 +91,7 @@ func (s *Server) handleManageReschedule(w http.ResponseWriter, r *http.Request) 
 		_, err = s.store.RescheduleConsult(r.Context(), token, start, tid)
 	}
 	if err == nil {
+		s.audit(r, "consult.update", "consult", "", journey.AuditSuccess, "rescheduled by manage link")
 		http.Redirect(w, r, "/c/"+url.PathEscape(token)+"?moved=1", http.StatusSeeOther)
 		return
 	}
@@ -115,9 +117,11 @@ func (s *Server) handleManageReschedule(w http.ResponseWriter, r *http.Request) 
 
 func (s *Server) handleManageCancel(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	if _, err := s.store.CancelConsult(r.Context(), token); err != nil {
+	c, err := s.store.CancelConsult(r.Context(), token)
+	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
+	s.audit(r, "consult.cancel", "consult", c.ID, journey.AuditSuccess, "manage link")
 	http.Redirect(w, r, "/c/"+url.PathEscape(token)+"?cancelled=1", http.StatusSeeOther)
 }

@@ -26,9 +26,13 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 
 // secure sets the headers every response carries. Referrer-Policy is
 // no-referrer everywhere: manage links hold a secret token in their path.
-func secure(next http.Handler) http.Handler {
+func secure(next http.Handler, tls bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if tls {
+			// Served over TLS: browsers must never fall back to plain HTTP.
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
 		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")

@@ -56,6 +56,25 @@ func (s *Server) routeTable() []route {
 		{"GET /staff/consults/{id}", permConsultsRead, false, s.handleStaffConsultView},
 		{"POST /staff/consults/{id}/status", permConsultsWrite, false, s.handleStaffConsultStatus},
 
+		// Account.
+		{"GET /account/sessions", permSignedIn, false, s.handleSessionsView},
+		{"POST /account/sessions/{id}/end", permSignedIn, false, s.handleSessionEnd},
+		{"GET /account/tokens", permStaff, false, s.handleTokensView},
+		{"POST /account/tokens", permStaff, false, s.handleTokenCreate},
+		{"POST /account/tokens/{id}/revoke", permStaff, false, s.handleTokenRevoke},
+
+		// Staff API (Bearer tokens).
+		{"GET /api/v1/me", permSignedIn, false, s.handleAPIMe},
+		{"GET /api/v1/staff", journey.PermStaffRead, false, s.handleAPIStaff},
+		{"GET /api/v1/consults", permConsultsRead, false, s.handleAPIConsults},
+		{"GET /api/v1/consults/{id}", permConsultsRead, false, s.handleAPIConsult},
+
+		// Administration.
+		{"GET /admin/staff", journey.PermStaffRead, false, s.handleStaffList},
+		{"POST /admin/staff/{id}/deactivate", journey.PermStaffManage, false, s.handleStaffDeactivate},
+		{"GET /admin/audit", journey.PermAuditRead, false, s.handleAuditView},
+		{"GET /admin/audit.csv", journey.PermAuditRead, false, s.handleAuditCSV},
+
 		// JSON API.
 		{"GET /api/v1/openapi.json", permPublic, false, s.handleOpenAPI},
 		{"GET /api/v1/therapists", permPublic, false, s.handleAPITherapists},
@@ -86,7 +105,7 @@ func (s *Server) routes() http.Handler {
 	var h http.Handler = http.NewCrossOriginProtection().Handler(mux)
 	h = s.authenticate(h)
 	h = limitBody(h)
-	h = secure(h)
+	h = secure(h, s.cfg.SecureCookies)
 	h = s.recoverer(h)
 	return s.logRequests(h)
 }

@@ -25,6 +25,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 
 	journey.AccountService
+	journey.AuditService
 	TOTPState(ctx context.Context, userID int64) (secret string, enrolled bool, lastStep int64, err error)
 	SetPendingTOTP(ctx context.Context, userID int64, secret string) error
 	ConfirmTOTP(ctx context.Context, userID, step int64, recoveryHashes []string) error
@@ -35,6 +36,13 @@ type Store interface {
 	RecordSigninFailure(ctx context.Context, keys ...string) error
 	ClearSigninFailures(ctx context.Context, key string) error
 	SetConsultStatus(ctx context.Context, id int64, status string) (*journey.Consult, error)
+	CreateAPIToken(ctx context.Context, userID int64, name, hash string, expires time.Time) (int64, error)
+	FindAPIToken(ctx context.Context, hash string) (tokenID, userID int64, err error)
+	FindAPITokens(ctx context.Context, userID int64) ([]journey.APIToken, error)
+	RevokeAPIToken(ctx context.Context, userID, tokenID int64) error
+	FindUserSessions(ctx context.Context, userID int64) ([]*journey.Session, error)
+	EndUserSession(ctx context.Context, userID, sessionID int64) error
+	DeactivateUser(ctx context.Context, userID int64) error
 }
 
 // Config is the web layer's configuration, passed in by cmd/journey.

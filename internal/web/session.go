@@ -41,6 +41,21 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 // cleared and the request goes on anonymous.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if token := bearer(r); token != "" {
+			a, err := s.tokenActor(r.Context(), token, s.clientAddr(r))
+			if err != nil {
+				if code := journey.ErrorCode(err); code != journey.ENOTFOUND {
+					s.cfg.Log.Error("token lookup", "error", err)
+				}
+				s.audit(r, "token.use", "token", "", journey.AuditDenied, "unknown, expired or revoked token")
+				s.apiError(w, r, journey.Errorf(journey.EUNAUTHORIZED, "That token is not valid: it may have expired or been revoked."))
+				return
+			}
+			r = r.WithContext(context.WithValue(r.Context(), actorKey{}, a))
+			s.audit(r, "token.use", "token", a.TokenID, journey.AuditSuccess, r.Pattern)
+			next.ServeHTTP(w, r)
+			return
+		}
 		c, err := r.Cookie(s.cookieName())
 		if err != nil || c.Value == "" {
 			next.ServeHTTP(w, r)
@@ -86,6 +101,9 @@ func (s *Server) authorize(perm journey.Permission, next http.Handler) http.Hand
 			return
 		}
 		api := len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/"
+		if a != nil && a.Verified {
+			s.audit(r, "access.denied", "route", "", journey.AuditDenied, r.Pattern)
+		}
 		switch {
 		case a == nil && api:
 			s.apiError(w, r, journey.Errorf(journey.EUNAUTHORIZED, "Sign in first: send a valid token as Authorization: Bearer …"))

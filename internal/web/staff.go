@@ -90,6 +90,7 @@ func (s *Server) handleStaffConsults(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	s.audit(r, "consult.list", "consult", "", journey.AuditSuccess, fmt.Sprintf("%d consults", len(cs)))
 	loc, zone := s.practiceZone(r)
 	page := &staffConsultsPage{Actor: a, Zone: zone, Past: past}
 	for _, c := range cs {
@@ -111,6 +112,7 @@ func (s *Server) consultFor(r *http.Request) (*journey.Consult, error) {
 		return nil, err
 	}
 	if !actorFrom(r).CanSeeConsult(c) {
+		s.audit(r, "consult.read", "consult", c.ID, journey.AuditDenied, "not on their list")
 		return nil, journey.Errorf(journey.ENOTFOUND, "Consult not found.")
 	}
 	return c, nil
@@ -122,6 +124,7 @@ func (s *Server) handleStaffConsultView(w http.ResponseWriter, r *http.Request) 
 		s.pageError(w, r, err)
 		return
 	}
+	s.audit(r, "consult.read", "consult", c.ID, journey.AuditSuccess, "")
 	s.renderStaffConsult(w, r, http.StatusOK, c, "")
 }
 
@@ -144,6 +147,11 @@ func (s *Server) handleStaffConsultStatus(w http.ResponseWriter, r *http.Request
 		return
 	}
 	updated, err := s.store.SetConsultStatus(r.Context(), c.ID, r.PostFormValue("status"))
+	outcome := journey.AuditSuccess
+	if err != nil {
+		outcome = journey.AuditFailure
+	}
+	s.audit(r, "consult.update", "consult", c.ID, outcome, "status")
 	if err != nil {
 		if code := journey.ErrorCode(err); code == journey.EINVALID || code == journey.ECONFLICT {
 			s.renderStaffConsult(w, r, errorStatus(err), c, journey.ErrorMessage(err))

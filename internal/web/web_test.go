@@ -8,12 +8,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/audit"
 	"github.com/journey-kap/journey/internal/sqldb"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
@@ -40,6 +42,11 @@ func newEnv(t *testing.T, mutate ...func(*Config)) *env {
 	e.now = &now
 	e.db.Now = sqldbtest.FixedClock(e.now)
 	e.ny, e.la = sqldbtest.MustSeed(t, e.db)
+	key, _, err := audit.LoadOrCreateKey(filepath.Join(t.TempDir(), "audit.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.db.StartAudit(key, filepath.Join(t.TempDir(), "audit.head"))
 	cfg := Config{BaseURL: "http://journey.test", RateLimit: 0, MinFormTime: 2 * time.Second,
 		FormSecret: []byte("test-secret"), Now: sqldbtest.FixedClock(e.now)}
 	for _, m := range mutate {

@@ -6,12 +6,15 @@ package sqldbtest
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/crypt"
 	"github.com/journey-kap/journey/internal/mail"
 	"github.com/journey-kap/journey/internal/sqldb"
 	"github.com/journey-kap/journey/internal/testenv"
@@ -38,11 +41,71 @@ func DSN(tb testing.TB) string {
 	return testenv.NewPostgresDatabase(tb, admin, base)
 }
 
-// Open opens a new database with migrations applied, mail composed for
-// http://journey.test and no job queue (messages stay queued in the outbox).
+// KeyFile creates a master key file holding one new key, in a folder of its
+// own (never the SQLite database's, so a scan of that folder sees only the
+// database), and returns its path.
+func KeyFile(tb testing.TB) string {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "master.key")
+	if _, err := crypt.CreateMasterKeyFile(path); err != nil {
+		tb.Fatalf("master key file: %v", err)
+	}
+	return path
+}
+
+// MasterKeys returns the keys of a new master key file (KeyFile).
+func MasterKeys(tb testing.TB) *crypt.MasterKeys {
+	tb.Helper()
+	mk, err := crypt.LoadMasterKeys(KeyFile(tb))
+	if err != nil {
+		tb.Fatalf("master keys: %v", err)
+	}
+	return mk
+}
+
+// KeyLines returns the key lines ("<id> <base64 key>") of a master key
+// file, oldest first: to build key files that lack some of them.
+func KeyLines(tb testing.TB, path string) []string {
+	tb.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// WriteKeyFile writes a master key file (mode 0600) of the given key lines
+// in a new folder and returns its path.
+func WriteKeyFile(tb testing.TB, lines ...string) string {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "master.key")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+// Open opens a new database with migrations applied, its own master key
+// (each new database, SQLite file or PostgreSQL database, gets its own data
+// key), mail composed for http://journey.test and no job queue (messages
+// stay queued in the outbox).
 func Open(tb testing.TB) *sqldb.DB {
 	tb.Helper()
-	db, err := sqldb.Open(context.Background(), DSN(tb), nil)
+	return OpenDSN(tb, DSN(tb), MasterKeys(tb))
+}
+
+// OpenDSN opens the database at dsn with mk, as Open does: to open one
+// database twice, or again after a change of keys. It is closed when the
+// test ends.
+func OpenDSN(tb testing.TB, dsn string, mk *crypt.MasterKeys) *sqldb.DB {
+	tb.Helper()
+	db, err := sqldb.Open(context.Background(), dsn, nil, sqldb.WithMasterKeys(mk))
 	if err != nil {
 		tb.Fatalf("open database: %v", err)
 	}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/auth"
+)
+
+// tokensCommand runs `journey tokens create --user EMAIL [--expires 24h]`
+// and prints a personal access token for the API.
+func tokensCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return fmt.Errorf("usage: journey tokens create --user EMAIL [--expires 24h] [--name NAME]")
+	}
+	fs := flag.NewFlagSet("tokens create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	email := fs.String("user", "", "email of the staff member the token acts as")
+	expires := fs.Duration("expires", 24*time.Hour, "how long the token lasts (at most 90 days)")
+	name := fs.String("name", "command line", "a name to recognise the token by")
+	rest, err := splitFlags(args[1:], fs)
+	if err != nil {
+		return err
+	}
+	if *expires <= 0 || *expires > 90*24*time.Hour {
+		return fmt.Errorf("--expires: between 1s and 2160h (90 days)")
+	}
+	cfg, err := parseConfig("tokens create", rest, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	a, err := open(ctx, cfg, io.Discard, false)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	if err := startAudit(cfg, a.db, a.log); err != nil {
+		return err
+	}
+	u, err := a.db.FindUserByEmail(ctx, *email)
+	if err != nil || !u.Active {
+		return fmt.Errorf("no active user with the email %q", *email)
+	}
+	token, hash, err := auth.NewToken(auth.PrefixPersonalAccessToken)
+	if err != nil {
+		return err
+	}
+	id, err := a.db.CreateAPIToken(ctx, u.ID, *name, hash, a.db.Now().Add(*expires))
+	if err != nil {
+		return err
+	}
+	a.db.Audit(ctx, &journey.AuditEntry{ActorID: u.ID, ActorRole: "cli", Action: "token.create", SubjectType: "token",
+		SubjectID: fmt.Sprint(id), ClientAddr: "local", Outcome: journey.AuditSuccess, Detail: "journey tokens create"})
+	if err := a.db.FlushAudit(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, token)
+	return nil
+}

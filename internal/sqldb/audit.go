@@ -1,0 +1,373 @@
+package sqldb
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/audit"
+)
+
+var _ journey.AuditService = (*DB)(nil)
+
+// Audit entries are written by one goroutine per process, in batches: a
+// request hands its entry over and goes on, so recording a read costs the
+// request microseconds, not an fsync. Entries wait at most auditLinger
+// before their batch is written; a process that is killed can lose what
+// waits, which Close and Flush prevent on any orderly stop.
+const (
+	auditQueue  = 4096
+	auditBatch  = 256
+	auditLinger = 20 * time.Millisecond
+	// The head checkpoint is rewritten after this many entries or this
+	// long, whichever comes first.
+	headEvery    = 100
+	headInterval = 5 * time.Second
+)
+
+type auditWriter struct {
+	db       *DB
+	key      audit.Key
+	chain    *audit.Chain
+	headPath string
+	queue    chan auditItem
+	quit     chan struct{} // closed by stop
+	done     chan struct{} // closed when the writer has finished
+	sinceHd  int
+	lastHd   time.Time
+}
+
+// auditItem is an entry to write, or (flush != nil) a request to report
+// once everything queued before it is written and checkpointed.
+type auditItem struct {
+	e     *journey.AuditEntry
+	flush chan error
+}
+
+// StartAudit begins writing audit entries sealed under key, checkpointing
+// the chain's head in headPath. Until it is called, Audit drops entries
+// with an error in the log, which only tools that never audit do.
+func (db *DB) StartAudit(key audit.Key, headPath string) {
+	w := &auditWriter{db: db, key: key, chain: audit.NewChain(key), headPath: headPath,
+		queue: make(chan auditItem, auditQueue), quit: make(chan struct{}), done: make(chan struct{})}
+	db.auditw = w
+	go w.loop()
+}
+
+// Audit queues e for the audit trail. It blocks only when the queue is
+// full, so entries are never dropped for load.
+func (db *DB) Audit(ctx context.Context, e *journey.AuditEntry) {
+	if db.auditw == nil {
+		db.Log.Error("audit entry dropped: audit trail not started", "action", e.Action)
+		return
+	}
+	if e.Time.IsZero() {
+		e.Time = db.Now()
+	}
+	select {
+	case db.auditw.queue <- auditItem{e: e}:
+	case <-db.auditw.done:
+		db.Log.Error("audit entry dropped: database closed", "action", e.Action)
+	}
+}
+
+// FlushAudit waits until every entry queued so far is written and the head
+// checkpoint is up to date.
+func (db *DB) FlushAudit(ctx context.Context) error {
+	if db.auditw == nil {
+		return nil
+	}
+	done := make(chan error, 1)
+	select {
+	case db.auditw.queue <- auditItem{flush: done}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (w *auditWriter) stop() {
+	close(w.quit)
+	<-w.done
+}
+
+func (w *auditWriter) loop() {
+	defer close(w.done)
+	var batch []*journey.AuditEntry
+	var flushes []chan error
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	write := func() {
+		err := w.write(batch)
+		if err != nil {
+			w.db.Log.Error("audit write failed", "entries", len(batch), "error", err)
+		}
+		if len(flushes) > 0 && err == nil {
+			err = w.checkpoint()
+		}
+		for _, f := range flushes {
+			f <- err
+		}
+		batch, flushes = batch[:0], flushes[:0]
+	}
+	for {
+		select {
+		case <-w.quit:
+			// Take what is queued, write it and checkpoint, then stop.
+			for {
+				select {
+				case it := <-w.queue:
+					if it.e != nil {
+						batch = append(batch, it.e)
+					} else {
+						flushes = append(flushes, it.flush)
+					}
+					continue
+				default:
+				}
+				break
+			}
+			write()
+			_ = w.checkpoint()
+			return
+		case it := <-w.queue:
+			if it.flush != nil {
+				flushes = append(flushes, it.flush)
+				write()
+				continue
+			}
+			if len(batch) == 0 {
+				timer.Reset(auditLinger)
+			}
+			batch = append(batch, it.e)
+			if len(batch) >= auditBatch {
+				timer.Stop()
+				write()
+			}
+		case <-timer.C:
+			write()
+		}
+	}
+}
+
+// write appends a batch in one transaction, each entry sealed onto the
+// chain as it stands in the database: another process may have added
+// entries since this one last wrote.
+func (w *auditWriter) write(batch []*journey.AuditEntry) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	var lastSeq int64
+	var lastHash []byte
+	err := w.db.write(context.Background(), func(tx *Tx) error {
+		ctx := context.Background()
+		if err := tx.lockKey(ctx, "audit_log"); err != nil {
+			return err
+		}
+		seq, hash, err := tx.auditHead(ctx)
+		if err != nil {
+			return err
+		}
+		w.chain.Reset(seq, hash)
+		for _, je := range batch {
+			e := toAuditEntry(je)
+			w.chain.Next(e)
+			je.Seq = e.Seq
+			if _, err := tx.exec(ctx, `INSERT INTO audit_log (seq, at_us, actor_id, actor_role, action, subject_type, subject_id,
+				client_addr, outcome, reason, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				e.Seq, e.Time.UnixMicro(), e.ActorID, e.ActorRole, e.Action, e.SubjectType, e.SubjectID, e.ClientAddr,
+				e.Outcome, e.Reason, e.Detail, hex.EncodeToString(e.PrevHash), hex.EncodeToString(e.Hash)); err != nil {
+				return err
+			}
+		}
+		lastSeq, lastHash = w.chain.Last()
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	w.sinceHd += len(batch)
+	if w.sinceHd >= headEvery || time.Since(w.lastHd) >= headInterval {
+		return w.writeHead(lastSeq, lastHash)
+	}
+	return nil
+}
+
+// checkpoint writes the head for the newest committed entry.
+func (w *auditWriter) checkpoint() error {
+	var seq int64
+	var hash []byte
+	err := w.db.write(context.Background(), func(tx *Tx) error {
+		var err error
+		seq, hash, err = tx.auditHead(context.Background())
+		return err
+	})
+	if err != nil || seq == 0 {
+		return err
+	}
+	return w.writeHead(seq, hash)
+}
+
+func (w *auditWriter) writeHead(seq int64, hash []byte) error {
+	w.sinceHd, w.lastHd = 0, time.Now()
+	if err := audit.WriteHead(w.headPath, w.key, audit.Head{Seq: seq, Hash: hash, Time: w.db.Now()}); err != nil {
+		return fmt.Errorf("sqldb: audit head: %w", err)
+	}
+	return nil
+}
+
+// auditHead returns the newest entry's seq and hash (0 and 32 zero bytes
+// for an empty trail).
+func (tx *Tx) auditHead(ctx context.Context) (int64, []byte, error) {
+	var seq int64
+	var h string
+	err := tx.queryRow(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&seq, &h)
+	if journey.ErrorCode(notFound(err, "")) == journey.ENOTFOUND {
+		return 0, make([]byte, audit.HashSize), nil
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	hash, err := hex.DecodeString(h)
+	return seq, hash, err
+}
+
+func toAuditEntry(e *journey.AuditEntry) *audit.Entry {
+	return &audit.Entry{Time: e.Time, ActorID: e.ActorID, ActorRole: e.ActorRole, Action: e.Action, SubjectType: e.SubjectType,
+		SubjectID: e.SubjectID, ClientAddr: e.ClientAddr, Outcome: e.Outcome, Reason: e.Reason, Detail: e.Detail}
+}
+
+const auditColumns = `seq, at_us, actor_id, actor_role, action, subject_type, subject_id, client_addr, outcome, reason, detail, prev_hash, hash`
+
+func scanAudit(row scanner) (*audit.Entry, error) {
+	var e audit.Entry
+	var at int64
+	var prev, hash string
+	if err := row.Scan(&e.Seq, &at, &e.ActorID, &e.ActorRole, &e.Action, &e.SubjectType, &e.SubjectID, &e.ClientAddr,
+		&e.Outcome, &e.Reason, &e.Detail, &prev, &hash); err != nil {
+		return nil, err
+	}
+	e.Time = time.UnixMicro(at).UTC()
+	var err1, err2 error
+	e.PrevHash, err1 = hex.DecodeString(prev)
+	e.Hash, err2 = hex.DecodeString(hash)
+	// A hash that is not hex is tampering too: leave it empty so the
+	// verifier reports the entry as changed.
+	_ = errors.Join(err1, err2)
+	return &e, nil
+}
+
+// FindAudit returns matching entries oldest first, at most 1000.
+func (db *DB) FindAudit(ctx context.Context, f journey.AuditFilter) ([]*journey.AuditEntry, error) {
+	where := []string{"seq > ?"}
+	args := []any{f.AfterSeq}
+	if f.ActorID != 0 {
+		where, args = append(where, "actor_id = ?"), append(args, f.ActorID)
+	}
+	if f.SubjectType != "" {
+		where, args = append(where, "subject_type = ?"), append(args, f.SubjectType)
+	}
+	if f.SubjectID != "" {
+		where, args = append(where, "subject_id = ?"), append(args, f.SubjectID)
+	}
+	if f.Action != "" {
+		where, args = append(where, "(action = ? OR action LIKE ?)"), append(args, f.Action, f.Action+".%")
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "at_us >= ?"), append(args, f.From.UnixMicro())
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "at_us < ?"), append(args, f.To.UnixMicro())
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 1000
+	}
+	rows, err := db.query(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE `+strings.Join(where, " AND ")+` ORDER BY seq LIMIT ?`,
+		append(args, limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*journey.AuditEntry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &journey.AuditEntry{Seq: e.Seq, Time: e.Time, ActorID: e.ActorID, ActorRole: e.ActorRole, Action: e.Action,
+			SubjectType: e.SubjectType, SubjectID: e.SubjectID, ClientAddr: e.ClientAddr, Outcome: e.Outcome, Reason: e.Reason, Detail: e.Detail})
+	}
+	return out, rows.Err()
+}
+
+// VerifyAudit walks the whole trail in order against key and the head
+// checkpoint in headPath. It returns how many entries it read and the
+// first problem, nil when the trail is intact.
+func (db *DB) VerifyAudit(ctx context.Context, key audit.Key, headPath string) (int64, *audit.Problem, error) {
+	head, err := audit.ReadHead(headPath, key)
+	var hp *audit.Head
+	switch {
+	case err == nil:
+		hp = &head
+	case errors.Is(err, audit.ErrNoHead):
+	default:
+		return 0, &audit.Problem{Kind: "head-mismatch", Detail: err.Error()}, nil
+	}
+	v := audit.NewVerifier(key)
+	if hp != nil {
+		v.ExpectHead(*hp)
+	}
+	var after int64 = -1 << 62
+	for {
+		rows, err := db.query(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE seq > ? ORDER BY seq LIMIT 1000`, after)
+		if err != nil {
+			return v.Count(), nil, err
+		}
+		n := 0
+		for rows.Next() {
+			e, err := scanAudit(rows)
+			if err != nil {
+				rows.Close()
+				return v.Count(), nil, err
+			}
+			v.Add(e)
+			after = e.Seq
+			n++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return v.Count(), nil, err
+		}
+		if n < 1000 {
+			break
+		}
+	}
+	return v.Count(), v.Finish(hp), nil
+}
+
+// AuditKey returns the key the running audit writer seals with, nil if
+// the trail was not started.
+func (db *DB) AuditKey() audit.Key {
+	if db.auditw == nil {
+		return nil
+	}
+	return db.auditw.key
+}
+
+// AuditHeadPath returns where the running writer checkpoints the head.
+func (db *DB) AuditHeadPath() string {
+	if db.auditw == nil {
+		return ""
+	}
+	return db.auditw.headPath
+}

@@ -1,0 +1,137 @@
+package sqldb_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/audit"
+	"github.com/journey-kap/journey/internal/sqldb"
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+)
+
+// auditTrail opens a database with a running audit trail of n entries.
+func auditTrail(t *testing.T, n int) (*sqldb.DB, audit.Key, string) {
+	t.Helper()
+	db := sqldbtest.Open(t)
+	dir := t.TempDir()
+	key, _, err := audit.LoadOrCreateKey(filepath.Join(dir, "audit.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := filepath.Join(dir, "audit.head")
+	db.StartAudit(key, head)
+	for i := range n {
+		db.Audit(context.Background(), &journey.AuditEntry{ActorID: int64(i%3 + 1), ActorRole: "therapist", Action: "consult.read",
+			SubjectType: "consult", SubjectID: fmt.Sprint(i), ClientAddr: "127.0.0.1", Outcome: journey.AuditSuccess})
+	}
+	if err := db.FlushAudit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db, key, head
+}
+
+// tamper runs SQL against the trail the way an intruder with database
+// access would: the append-only triggers are no obstacle to them.
+func tamper(t *testing.T, db *sqldb.DB, stmts ...string) {
+	t.Helper()
+	pre := []string{"DROP TRIGGER audit_log_no_update", "DROP TRIGGER audit_log_no_delete"}
+	if db.Dialect == sqldb.Postgres {
+		pre = []string{"ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change"}
+	}
+	for _, s := range append(pre, stmts...) {
+		if _, err := db.Write.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+}
+
+func TestAuditTrailIntact(t *testing.T) {
+	db, key, head := auditTrail(t, 120)
+	n, problem, err := db.VerifyAudit(context.Background(), key, head)
+	if err != nil || problem != nil || n != 120 {
+		t.Fatalf("verify: %d entries, %v, %v", n, problem, err)
+	}
+	got, err := db.FindAudit(context.Background(), journey.AuditFilter{ActorID: 2, Action: "consult"})
+	if err != nil || len(got) != 40 || got[0].Seq != 2 || got[0].SubjectID != "1" {
+		t.Fatalf("filter: %d entries, %v", len(got), err)
+	}
+	// Journey itself cannot change or remove an entry.
+	if _, err := db.Write.Exec(db.Rebind(`UPDATE audit_log SET action = 'x' WHERE seq = 1`)); err == nil {
+		t.Fatal("an audit entry was updated")
+	}
+	if _, err := db.Write.Exec(db.Rebind(`DELETE FROM audit_log WHERE seq = 1`)); err == nil {
+		t.Fatal("an audit entry was deleted")
+	}
+}
+
+func TestAuditTamperDetected(t *testing.T) {
+	cases := []struct {
+		name string
+		sql  []string
+		seq  int64
+		kind string
+	}{
+		{"changed entry", []string{"UPDATE audit_log SET subject_id = '999' WHERE seq = 40"}, 40, audit.KindChanged},
+		{"changed time", []string{"UPDATE audit_log SET at_us = at_us + 1 WHERE seq = 7"}, 7, audit.KindChanged},
+		{"deleted entry", []string{"DELETE FROM audit_log WHERE seq = 40"}, 40, audit.KindGap},
+		{"inserted entry", []string{"INSERT INTO audit_log SELECT seq + 1000, at_us, 1, 'admin', 'consult.read', 'consult', '1', '10.0.0.1', 'success', '', '', hash, hash FROM audit_log WHERE seq = 120"}, 1120, ""},
+		{"truncated table", []string{"DELETE FROM audit_log WHERE seq > 110"}, 111, audit.KindTruncated},
+		{"emptied table", []string{"DELETE FROM audit_log"}, 1, audit.KindTruncated},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			db, key, head := auditTrail(t, 120)
+			tamper(t, db, c.sql...)
+			_, problem, err := db.VerifyAudit(context.Background(), key, head)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if problem == nil {
+				t.Fatal("tampering not detected")
+			}
+			if problem.Seq != c.seq && c.kind != "" || (c.kind != "" && problem.Kind != c.kind) {
+				t.Fatalf("problem = %+v, want %s at %d", problem, c.kind, c.seq)
+			}
+		})
+	}
+	// A forged head file is refused as well.
+	db, key, head := auditTrail(t, 10)
+	other, _, _ := audit.LoadOrCreateKey(filepath.Join(t.TempDir(), "other.key"))
+	if err := audit.WriteHead(head, other, audit.Head{Seq: 10, Hash: make([]byte, 32), Time: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, problem, _ := db.VerifyAudit(context.Background(), key, head); problem == nil {
+		t.Fatal("forged head accepted")
+	}
+}
+
+// Several writers (two handles on one database, as two processes) extend
+// one chain.
+func TestAuditTwoWriters(t *testing.T) {
+	dsn := sqldbtest.DSN(t)
+	dir := t.TempDir()
+	key, _, _ := audit.LoadOrCreateKey(filepath.Join(dir, "audit.key"))
+	mk := sqldbtest.MasterKeys(t)
+	var dbs []*sqldb.DB
+	for i := range 2 {
+		db := sqldbtest.OpenDSN(t, dsn, mk)
+		db.StartAudit(key, filepath.Join(dir, fmt.Sprintf("head%d", i)))
+		dbs = append(dbs, db)
+	}
+	for i := range 200 {
+		dbs[i%2].Audit(context.Background(), &journey.AuditEntry{Action: "x", Outcome: "success", SubjectID: fmt.Sprint(i)})
+	}
+	for _, db := range dbs {
+		if err := db.FlushAudit(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, problem, err := dbs[0].VerifyAudit(context.Background(), key, filepath.Join(dir, "head0"))
+	if err != nil || problem != nil || n != 200 {
+		t.Fatalf("two writers: %d entries, %v, %v", n, problem, err)
+	}
+}

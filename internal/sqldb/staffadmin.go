@@ -1,0 +1,43 @@
+package sqldb
+
+import (
+	"context"
+
+	"github.com/journey-kap/journey"
+)
+
+// DeactivateUser turns an account off and, in the same transaction, ends
+// every session and revokes every API token it has: a person who leaves
+// the practice loses access at once, not at their next time-out.
+func (db *DB) DeactivateUser(ctx context.Context, userID int64) error {
+	return db.write(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE users SET active = ? WHERE id = ?`, false, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return journey.Errorf(journey.ENOTFOUND, "User not found.")
+		}
+		if _, err := tx.exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0`, unix(tx.now), userID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0`, unix(tx.now), userID); err != nil {
+			return err
+		}
+		return tx.bumpContent(ctx) // a deactivated therapist leaves the public site
+	})
+}
+
+// EndUserSession ends one of userID's sessions; ENOTFOUND if it is not theirs.
+func (db *DB) EndUserSession(ctx context.Context, userID, sessionID int64) error {
+	return db.write(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at = 0`, unix(tx.now), sessionID, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return journey.Errorf(journey.ENOTFOUND, "Session not found.")
+		}
+		return nil
+	})
+}

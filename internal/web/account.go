@@ -1,0 +1,85 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/journey-kap/journey"
+)
+
+type sessionsPage struct {
+	Actor    *journey.Actor
+	Sessions []*journey.Session
+	Current  int64
+}
+
+func (*sessionsPage) PageTitle() string { return "Your sessions" }
+
+// handleSessionsView lists where the person is signed in (ONC d(5)), so
+// they can end a session they do not recognise.
+func (s *Server) handleSessionsView(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	ss, err := s.store.FindUserSessions(r.Context(), a.ID())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "sessions", &sessionsPage{Actor: a, Sessions: ss, Current: a.SessionID})
+}
+
+func (s *Server) handleSessionEnd(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err := s.store.EndUserSession(r.Context(), a.ID(), id); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.audit(r, "session.end", "session", id, journey.AuditSuccess, "")
+	if id == a.SessionID {
+		s.clearSessionCookie(w)
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/account/sessions", http.StatusSeeOther)
+}
+
+type staffListPage struct {
+	Actor *journey.Actor
+	Users []*journey.User
+}
+
+func (*staffListPage) PageTitle() string { return "Staff" }
+
+func (s *Server) handleStaffList(w http.ResponseWriter, r *http.Request) {
+	users, err := s.store.FindUsers(r.Context(), journey.UserStaff)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.audit(r, "staff.list", "user", "", journey.AuditSuccess, "")
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "staff_list", &staffListPage{Actor: actorFrom(r), Users: users})
+}
+
+// handleStaffDeactivate turns an account off: its sessions and tokens end
+// in the same transaction.
+func (s *Server) handleStaffDeactivate(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if id == a.ID() {
+		s.pageError(w, r, journey.Errorf(journey.ECONFLICT, "You cannot deactivate your own account."))
+		return
+	}
+	u, err := s.store.FindUserByID(r.Context(), id)
+	if err != nil || !u.IsStaff() {
+		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Staff member not found."))
+		return
+	}
+	if err := s.store.DeactivateUser(r.Context(), id); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.audit(r, "user.deactivate", "user", id, journey.AuditSuccess, "")
+	http.Redirect(w, r, "/admin/staff", http.StatusSeeOther)
+}

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/journey-kap/journey"
+)
+
+type apiUser struct {
+	ID    int64    `json:"id"`
+	Email string   `json:"email"`
+	Name  string   `json:"name"`
+	Roles []string `json:"roles"`
+}
+
+func toAPIUser(u *journey.User) apiUser {
+	roles := u.Roles
+	if roles == nil {
+		roles = []string{}
+	}
+	return apiUser{ID: u.ID, Email: u.Email, Name: u.Name, Roles: roles}
+}
+
+// apiStaffConsult is a consult as staff see it: contact details, no reason
+// unless the caller is its therapist.
+type apiStaffConsult struct {
+	apiConsult
+	Name          string `json:"name"`
+	Email         string `json:"email"`
+	Phone         string `json:"phone"`
+	ContactMethod string `json:"contact_method"`
+	Reason        string `json:"reason,omitempty"`
+}
+
+func (s *Server) staffConsultJSON(a *journey.Actor, c *journey.Consult) apiStaffConsult {
+	out := apiStaffConsult{apiConsult: s.apiConsult(c, ""), Name: c.Name, Email: c.Email, Phone: c.Phone, ContactMethod: c.ContactMethod}
+	if a.ID() == c.TherapistID {
+		out.Reason = c.Reason
+	}
+	return out
+}
+
+func (s *Server) handleAPIMe(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, toAPIUser(actorFrom(r).User))
+}
+
+func (s *Server) handleAPIStaff(w http.ResponseWriter, r *http.Request) {
+	users, err := s.store.FindUsers(r.Context(), journey.UserStaff)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]apiUser, len(users))
+	for i, u := range users {
+		out[i] = toAPIUser(u)
+	}
+	s.audit(r, "staff.list", "user", "", journey.AuditSuccess, strconv.Itoa(len(out))+" staff")
+	writeJSON(w, http.StatusOK, map[string]any{"staff": out})
+}
+
+// handleAPIConsults lists the consults the caller may see, from ?from=
+// (RFC 3339 or YYYY-MM-DD, default now) on, at most ?limit= (≤ 500).
+func (s *Server) handleAPIConsults(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	q := r.URL.Query()
+	var v journey.Validation
+	from := s.cfg.Now()
+	if f := q.Get("from"); f != "" {
+		t, err := time.Parse(time.RFC3339, f)
+		if err != nil {
+			t, err = time.Parse(time.DateOnly, f)
+		}
+		if err != nil {
+			v.Add("from", "Use an RFC 3339 time or a date as YYYY-MM-DD.")
+		}
+		from = t
+	}
+	limit := 100
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 500 {
+			v.Add("limit", "Limit must be a whole number from 1 to 500.")
+		}
+		limit = n
+	}
+	if err := v.Err(); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	f := journey.ConsultFilter{From: &from, Limit: limit}
+	if scope := a.ConsultScope(); scope > 0 {
+		f.TherapistID = &scope
+	}
+	cs, total, err := s.store.FindConsults(r.Context(), f)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]apiStaffConsult, len(cs))
+	for i, c := range cs {
+		out[i] = s.staffConsultJSON(a, c)
+	}
+	s.audit(r, "consult.list", "consult", "", journey.AuditSuccess, strconv.Itoa(len(out))+" consults via api")
+	writeJSON(w, http.StatusOK, map[string]any{"consults": out, "total": total})
+}
+
+func (s *Server) handleAPIConsult(w http.ResponseWriter, r *http.Request) {
+	c, err := s.consultFor(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.audit(r, "consult.read", "consult", c.ID, journey.AuditSuccess, "api")
+	writeJSON(w, http.StatusOK, s.staffConsultJSON(actorFrom(r), c))
+}
