@@ -179,3 +179,35 @@ type APIToken struct {
 	LastUsed  time.Time
 	Revoked   bool
 }
+
+// Invitation asks a new member of staff to set up their account. The link
+// it carries works once, for InvitationTTL.
+type Invitation struct {
+	ID        int64
+	Email     string
+	Name      string
+	Roles     []string
+	InvitedBy int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Link lifetimes.
+const (
+	InvitationTTL    = 72 * time.Hour
+	PasswordResetTTL = time.Hour
+)
+
+// Validate returns EINVALID naming every field that is wrong.
+func (inv *Invitation) Validate() error {
+	u := User{Kind: UserStaff, Name: inv.Name, Email: inv.Email, Roles: inv.Roles}
+	return u.Validate()
+}
+
+// AccountMailComposer writes the emails about accounts.
+type AccountMailComposer interface {
+	// ComposeInvitation returns the invitation email carrying token.
+	ComposeInvitation(inv *Invitation, p *Practice, token string) (*Message, error)
+	// ComposePasswordReset returns the reset email carrying token.
+	ComposePasswordReset(u *User, p *Practice, token string) (*Message, error)
+}

@@ -487,3 +487,100 @@ func sessionMatches(e *env, cookie string, id int64) bool {
 	s, err := e.db.FindSession(context.Background(), cookie)
 	return err == nil && s.ID == id
 }
+
+// latestMail returns the text of the newest outbox message to addr.
+func (e *env) latestMail(addr string) string {
+	e.t.Helper()
+	ms, err := e.db.FindMessages(context.Background(), "", 50)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, m := range ms {
+		full, _ := e.db.FindMessageByID(context.Background(), m.ID)
+		if full.To == addr {
+			return full.Text
+		}
+	}
+	e.t.Fatalf("no mail to %s", addr)
+	return ""
+}
+
+// An admin invites a therapist; the link works once; the new therapist
+// sets a password and is sent to set up the second factor. A forgotten
+// password is reset by an emailed link that ends every session.
+func TestInvitationAndPasswordReset(t *testing.T) {
+	e := newEnv(t)
+	admin := e.addUser(journey.UserStaff, "admin@practice.test", journey.RoleAdmin)
+	cookie := e.session(admin, true)
+	bad := url.Values{"name": {""}, "email": {"nora@practice.test"}, "roles": {"wizard"}}
+	st, _, body := e.as(cookie, "POST", "/admin/staff/invite", bad)
+	if st != 422 || !strings.Contains(body, "name-error") || !strings.Contains(body, "Unknown role") {
+		t.Fatalf("bad invitation: %d", st)
+	}
+	taken := url.Values{"name": {"Nora Again"}, "email": {"NORA@practice.test"}, "roles": {"therapist"}}
+	if st, _, body := e.as(cookie, "POST", "/admin/staff/invite", taken); st != 409 || !strings.Contains(body, "already has an account") {
+		t.Fatalf("invitation to an existing account: %d", st)
+	}
+	inv := url.Values{"name": {"Theo Rapist"}, "email": {"theo@practice.test"}, "roles": {"therapist", "chaperone"}}
+	if st, _, body := e.as(cookie, "POST", "/admin/staff/invite", inv); st != 200 || !strings.Contains(body, "Invitation sent to theo@practice.test") {
+		t.Fatalf("invite: %d", st)
+	}
+	mail := e.latestMail("theo@practice.test")
+	m := regexp.MustCompile(`http://journey\.test(/invite/jy_inv_[A-Za-z0-9_-]+)`).FindStringSubmatch(mail)
+	if m == nil || !strings.Contains(mail, "Therapist, Chaperone") {
+		t.Fatalf("invitation mail:\n%s", mail)
+	}
+	link := m[1]
+	if st, _, body := e.as("", "GET", "/invite/jy_inv_forged", nil); st != 404 || !strings.Contains(body, "not valid") {
+		t.Fatalf("unknown link: %d", st)
+	}
+	if st, _, body := e.as("", "GET", link, nil); st != 200 || !strings.Contains(body, "theo@practice.test") {
+		t.Fatalf("accept page: %d", st)
+	}
+	if st, _, body := e.as("", "POST", link, url.Values{"password": {"theo-rapist-1234"}, "password_again": {"theo-rapist-1234"}}); st != 422 || !strings.Contains(body, "too common or too easy") {
+		t.Fatalf("weak password: %d", st)
+	}
+	if st, _, body := e.as("", "POST", link, url.Values{"password": {testPassword}, "password_again": {"something-else-entirely"}}); st != 422 || !strings.Contains(body, "not the same") {
+		t.Fatalf("mismatch: %d", st)
+	}
+	st, h, _ := e.as("", "POST", link, url.Values{"password": {testPassword}, "password_again": {testPassword}})
+	if st != 303 || h.Get("Location") != "/account/2fa" || sessionCookie(h) == "" {
+		t.Fatalf("accept: %d %q", st, h.Get("Location"))
+	}
+	theo, err := e.db.FindUserByEmail(context.Background(), "theo@practice.test")
+	if err != nil || !theo.HasRole(journey.RoleTherapist) || !theo.HasRole(journey.RoleChaperone) || !theo.HasPassword {
+		t.Fatalf("theo: %+v %v", theo, err)
+	}
+	if st, _, body := e.as("", "GET", link, nil); st != 409 || !strings.Contains(body, "already used") {
+		t.Fatalf("link reused: %d", st)
+	}
+	// An expired invitation.
+	e.as(cookie, "POST", "/admin/staff/invite", url.Values{"name": {"Late Comer"}, "email": {"late@practice.test"}, "roles": {"front_desk"}})
+	late := regexp.MustCompile(`/invite/jy_inv_[A-Za-z0-9_-]+`).FindString(e.latestMail("late@practice.test"))
+	*e.now = e.now.Add(73 * time.Hour)
+	if st, _, body := e.as("", "GET", late, nil); st != 409 || !strings.Contains(body, "expired") {
+		t.Fatalf("expired link: %d", st)
+	}
+
+	// Password reset: same answer for unknown addresses; the link ends every session.
+	theoSession := e.session(theo, true)
+	for _, addr := range []string{"theo@practice.test", "nobody@practice.test"} {
+		if st, _, body := e.as("", "POST", "/reset", url.Values{"email": {addr}}); st != 200 || !strings.Contains(body, "If <strong>"+addr) {
+			t.Fatalf("reset request %s: %d", addr, st)
+		}
+	}
+	reset := regexp.MustCompile(`/reset/jy_rst_[A-Za-z0-9_-]+`).FindString(e.latestMail("theo@practice.test"))
+	const newPassword = "copper-kettle-morning-fog"
+	if st, h, _ := e.as("", "POST", reset, url.Values{"password": {newPassword}, "password_again": {newPassword}}); st != 303 || h.Get("Location") != "/login" {
+		t.Fatalf("reset: %d", st)
+	}
+	if st, _, _ := e.as(theoSession, "GET", "/account/sessions", nil); st != 303 {
+		t.Fatalf("a session survived the reset: %d", st)
+	}
+	if st, _, _ := e.as("", "POST", "/login", url.Values{"email": {"theo@practice.test"}, "password": {newPassword}}); st != 303 {
+		t.Fatalf("sign in with the new password: %d", st)
+	}
+	if st, _, _ := e.as("", "POST", reset, url.Values{"password": {newPassword}, "password_again": {newPassword}}); st != 409 {
+		t.Fatalf("reset link reused: %d", st)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,6 +65,7 @@ var funcs = template.FuncMap{
 	"timeIn":     func(t time.Time, loc *time.Location) time.Time { return t.In(loc) },
 	"add":        func(a, b int) int { return a + b },
 	"roleLabel":  journey.RoleLabel,
+	"hasString":  func(list []string, s string) bool { return slices.Contains(list, s) },
 	"statusLabel": func(s string) string {
 		return map[string]string{journey.ConsultBooked: "Booked", journey.ConsultCancelled: "Cancelled",
 			journey.ConsultHeld: "Held", journey.ConsultNoShow: "Missed"}[s]
@@ -105,7 +107,7 @@ func parseTemplates() (*templates, error) {
 		t.pages[strings.TrimSuffix(base, ".html")] = clone
 	}
 	for _, required := range []string{"home", "faq", "book", "manage", "privacy", "resent", "error",
-		"login", "twofactor", "enrol", "staff_home", "staff_consults", "staff_consult", "audit", "tokens", "sessions", "staff_list"} {
+		"login", "twofactor", "enrol", "staff_home", "staff_consults", "staff_consult", "audit", "tokens", "sessions", "staff_list", "invite", "accept", "reset_request"} {
 		if t.pages[required] == nil {
 			return nil, fmt.Errorf("web: template %s.html is missing", required)
 		}

@@ -49,6 +49,12 @@ func (s *Server) routeTable() []route {
 		{"GET /account/2fa", permSecondFactor, false, s.handleEnrolView},
 		{"POST /account/2fa", permSecondFactor, true, s.handleEnrol},
 		{"POST /logout", permPublic, false, s.handleLogout},
+		{"GET /invite/{token}", permPublic, false, s.handleAcceptView},
+		{"POST /invite/{token}", permPublic, true, s.handleAccept},
+		{"GET /reset", permPublic, false, s.handleResetRequestView},
+		{"POST /reset", permPublic, true, s.handleResetRequest},
+		{"GET /reset/{token}", permPublic, false, s.handleResetView},
+		{"POST /reset/{token}", permPublic, true, s.handleReset},
 
 		// Staff screens.
 		{"GET /staff", permStaff, false, s.handleStaffHome},
@@ -72,6 +78,8 @@ func (s *Server) routeTable() []route {
 		// Administration.
 		{"GET /admin/staff", journey.PermStaffRead, false, s.handleStaffList},
 		{"POST /admin/staff/{id}/deactivate", journey.PermStaffManage, false, s.handleStaffDeactivate},
+		{"GET /admin/staff/invite", journey.PermStaffManage, false, s.handleInviteView},
+		{"POST /admin/staff/invite", journey.PermStaffManage, false, s.handleInvite},
 		{"GET /admin/audit", journey.PermAuditRead, false, s.handleAuditView},
 		{"GET /admin/audit.csv", journey.PermAuditRead, false, s.handleAuditCSV},
 

@@ -43,6 +43,12 @@ type Store interface {
 	FindUserSessions(ctx context.Context, userID int64) ([]*journey.Session, error)
 	EndUserSession(ctx context.Context, userID, sessionID int64) error
 	DeactivateUser(ctx context.Context, userID int64) error
+	CreateInvitation(ctx context.Context, inv *journey.Invitation, token string) error
+	FindInvitationByToken(ctx context.Context, token string) (*journey.Invitation, error)
+	AcceptInvitation(ctx context.Context, token, passwordHash string) (*journey.User, error)
+	RequestPasswordReset(ctx context.Context, email, token string) error
+	PasswordResetUser(ctx context.Context, token string) (*journey.User, error)
+	ResetPassword(ctx context.Context, token, passwordHash string) (*journey.User, error)
 }
 
 // Config is the web layer's configuration, passed in by cmd/journey.
