@@ -23,6 +23,7 @@ import (
 	"github.com/journey-kap/journey/internal/jobs"
 	"github.com/journey-kap/journey/internal/mail"
 	"github.com/journey-kap/journey/internal/sqldb"
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
 // benchClient keeps enough idle connections for every parallel goroutine.
@@ -69,7 +70,7 @@ func bareServer(b *testing.B, real string, path string) *httptest.Server {
 // they keep the demo's hours (weekdays 09:00–12:00 and 13:00–17:00).
 func benchPractice(b *testing.B, n int, allDay bool) *sqldb.DB {
 	b.Helper()
-	db, err := sqldb.Open(context.Background(), filepath.Join(b.TempDir(), "journey.db"), nil)
+	db, err := sqldb.Open(context.Background(), filepath.Join(b.TempDir(), "journey.db"), nil, sqldb.WithMasterKeys(sqldbtest.MasterKeys(b)))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 type result struct {
 	nsPerOp float64
 	opsPerS float64
+	p99     float64 // ns, when the benchmark reports p99-ns
 }
 
 var line = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(.*)$`)
@@ -42,6 +43,9 @@ func parse(r io.Reader) (map[string]result, []string, error) {
 		res := result{nsPerOp: ns}
 		if f := regexp.MustCompile(`([\d.]+) ops/s`).FindStringSubmatch(m[3]); f != nil {
 			res.opsPerS, _ = strconv.ParseFloat(f[1], 64)
+		}
+		if f := regexp.MustCompile(`([\d.]+) p99-ns`).FindStringSubmatch(m[3]); f != nil {
+			res.p99, _ = strconv.ParseFloat(f[1], 64)
 		}
 		out[m[1]] = res
 	}
@@ -79,6 +83,10 @@ var checks = []check{
 		}, func(v float64) bool { return v >= 0.5 }},
 	{"Bookings/s through the API", "Bookings/journey", "", "≥ 500/s",
 		func(s, _ result) (float64, string) { return s.opsPerS, fmt.Sprintf("%.0f/s", s.opsPerS) }, func(v float64) bool { return v >= 500 }},
+	{"Signed-in page (session lookup, policy, audit entry) vs the same handler without them", "SignedInPage/journey", "SignedInPage/ceiling", "reported",
+		ratio, func(v float64) bool { return true }},
+	{"What recording an audit entry adds to a request, 99th percentile", "AuditRecord", "", "≤ 1 ms",
+		func(s, _ result) (float64, string) { return s.p99, dur(s.p99) }, func(v float64) bool { return v <= 1e6 }},
 }
 
 func machine() []string {
