@@ -81,3 +81,10 @@ func (a *Actor) ConsultScope() int64 {
 		return a.ID()
 	}
 }
+
+// CanBreakGlass reports whether the actor may open a record outside their
+// care team after giving a reason (ONC 170.315(d)(6)): clinicians only.
+// Every such access is audited with the reason and flagged for review.
+func (a *Actor) CanBreakGlass() bool {
+	return a.Can(PermStaff) && (a.Has(RoleTherapist) || a.Has(RoleMedicalProvider))
+}

@@ -206,7 +206,7 @@ func TestSignInWithSecondFactor(t *testing.T) {
 	if st, _, body := e.as(verified, "GET", fmt.Sprintf("/staff/consults/%d", mine.ID), nil); st != 200 || !strings.Contains(body, "grief") {
 		t.Fatalf("own consult: %d", st)
 	}
-	if st, _, _ := e.as(verified, "GET", fmt.Sprintf("/staff/consults/%d", theirs.ID), nil); st != 404 {
+	if st, _, body := e.as(verified, "GET", fmt.Sprintf("/staff/consults/%d", theirs.ID), nil); st != 200 || !strings.Contains(body, "not on your list") || strings.Contains(body, "Their Visitor") {
 		t.Fatalf("another therapist's consult: %d", st)
 	}
 
@@ -582,5 +582,38 @@ func TestInvitationAndPasswordReset(t *testing.T) {
 	}
 	if st, _, _ := e.as("", "POST", reset, url.Values{"password": {newPassword}, "password_again": {newPassword}}); st != 409 {
 		t.Fatalf("reset link reused: %d", st)
+	}
+}
+
+// A therapist may open another therapist's consult only by breaking the
+// glass with a reason, which the audit trail keeps for review.
+func TestBreakGlass(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	theirs, _ := e.db.CreateConsult(ctx, &journey.BookingRequest{Start: mondayNY.Add(4*time.Hour + 20*time.Minute), TherapistID: e.la.ID,
+		Name: "Their Visitor", Email: "theirs@example.com", ContactMethod: "email", TimeZone: "UTC", PrivacyConsent: true})
+	nora := &journey.User{ID: e.ny.ID, Kind: journey.UserStaff, Roles: []string{journey.RoleTherapist}, Active: true}
+	cookie := e.session(nora, true)
+	path := fmt.Sprintf("/staff/consults/%d", theirs.ID)
+	st, _, body := e.as(cookie, "GET", path, nil)
+	if st != 200 || !strings.Contains(body, "not on your list") || strings.Contains(body, "Their Visitor") {
+		t.Fatalf("offer: %d", st)
+	}
+	if st, _, body := e.as(cookie, "POST", path+"/break-glass", url.Values{"reason": {"short"}}); st != 422 || !strings.Contains(body, `>short</textarea>`) {
+		t.Fatalf("short reason: %d", st)
+	}
+	st, _, body = e.as(cookie, "POST", path+"/break-glass", url.Values{"reason": {"Covering for Luis today, client called in distress"}})
+	if st != 200 || !strings.Contains(body, "Their Visitor") || !strings.Contains(body, "outside your care team") {
+		t.Fatalf("break glass: %d", st)
+	}
+	// Front desk cannot break the glass (they see consults anyway), nor a chaperone.
+	chap := e.addUser(journey.UserStaff, "chap@practice.test", journey.RoleChaperone)
+	if st, _, _ := e.as(e.session(chap, true), "POST", path+"/break-glass", url.Values{"reason": {"I would like to see it please"}}); st != 404 {
+		t.Fatalf("chaperone breaks the glass: %d", st)
+	}
+	e.db.FlushAudit(ctx)
+	es, _ := e.db.FindAudit(ctx, journey.AuditFilter{Action: "breakglass"})
+	if len(es) != 1 || es[0].ActorID != nora.ID || es[0].Reason != "Covering for Luis today, client called in distress" || es[0].SubjectID != fmt.Sprint(theirs.ID) {
+		t.Fatalf("break-glass audit: %+v", es)
 	}
 }

@@ -61,6 +61,7 @@ func (s *Server) routeTable() []route {
 		{"GET /staff/consults", permConsultsRead, false, s.handleStaffConsults},
 		{"GET /staff/consults/{id}", permConsultsRead, false, s.handleStaffConsultView},
 		{"POST /staff/consults/{id}/status", permConsultsWrite, false, s.handleStaffConsultStatus},
+		{"POST /staff/consults/{id}/break-glass", permStaff, false, s.handleBreakGlass},
 
 		// Account.
 		{"GET /account/sessions", permSignedIn, false, s.handleSessionsView},

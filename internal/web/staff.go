@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/journey-kap/journey"
@@ -121,6 +122,11 @@ func (s *Server) consultFor(r *http.Request) (*journey.Consult, error) {
 func (s *Server) handleStaffConsultView(w http.ResponseWriter, r *http.Request) {
 	c, err := s.consultFor(r)
 	if err != nil {
+		if a := actorFrom(r); journey.ErrorCode(err) == journey.ENOTFOUND && a.CanBreakGlass() && s.consultExists(r) {
+			// An interstitial, not an error: the record stays closed until a reason is given.
+			s.render(w, r, http.StatusOK, "breakglass", &breakGlassPage{Actor: a, ID: r.PathValue("id")})
+			return
+		}
 		s.pageError(w, r, err)
 		return
 	}
@@ -169,4 +175,51 @@ func (s *Server) handleStaffHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "staff_home", &staffConsultsPage{Actor: actorFrom(r)})
+}
+
+// consultExists reports whether the path's consult exists at all, so
+// break-glass is offered for real records only.
+func (s *Server) consultExists(r *http.Request) bool {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return false
+	}
+	_, err = s.store.FindConsultByID(r.Context(), id)
+	return err == nil
+}
+
+type breakGlassPage struct {
+	Actor   *journey.Actor
+	ID      string
+	Reason  string
+	Message string
+}
+
+func (*breakGlassPage) PageTitle() string { return "Not on your list" }
+
+// handleBreakGlass opens a consult outside the clinician's care team once
+// they give a reason. The access is audited with the reason, and the admin
+// screen lists it under the breakglass action for review.
+func (s *Server) handleBreakGlass(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || !a.CanBreakGlass() {
+		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Consult not found."))
+		return
+	}
+	if n := len([]rune(reason)); n < 10 || n > 500 {
+		s.render(w, r, http.StatusUnprocessableEntity, "breakglass", &breakGlassPage{Actor: a, ID: r.PathValue("id"), Reason: reason,
+			Message: "Say why you need this record, in 10 to 500 characters. An admin will review it."})
+		return
+	}
+	c, err := s.store.FindConsultByID(r.Context(), id)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.store.Audit(r.Context(), &journey.AuditEntry{ActorID: a.ID(), ActorRole: strings.Join(a.User.Roles, ","), Action: "breakglass.consult",
+		SubjectType: "consult", SubjectID: strconv.FormatInt(c.ID, 10), ClientAddr: s.clientAddr(r), Outcome: journey.AuditSuccess,
+		Reason: reason, Detail: "outside care team; for admin review"})
+	s.renderStaffConsult(w, r, http.StatusOK, c, "You opened this record outside your care team. The access and your reason are recorded for review.")
 }
