@@ -218,6 +218,28 @@ func TestEncryptedLookups(t *testing.T) {
 	if ts, _ := db.FindTherapists(ctx, true); len(ts) != 2 || ts[0].Name != "Luis Angel" || ts[1].Email != ny.Email {
 		t.Fatalf("therapists decrypted and by name: %+v", ts)
 	}
+	// A name without letters has no index rows and is found by no search.
+	digits := &journey.User{Kind: journey.UserClient, Name: "4711", Email: "digits@example.test", Roles: []string{journey.RoleClient}}
+	if err := db.CreateUser(ctx, digits, ""); err != nil {
+		t.Fatal(err)
+	}
+	// Deleting a person deletes their index rows (a trigger: no foreign key).
+	countRows := func(id int64) (n int) {
+		if err := db.Read.QueryRow(db.Rebind(`SELECT COUNT(*) FROM name_index WHERE owner_type = 'user' AND owner_id = ?`), id).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	adam := users["adam smith"]
+	if n := countRows(adam.ID); n != 5 { // adam, ada, smith, smi, smit
+		t.Fatalf("adam smith has %d index rows, want 5", n)
+	}
+	if _, err := db.Write.Exec(db.Rebind(`DELETE FROM users WHERE id = ?`), adam.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := countRows(adam.ID); n != 0 {
+		t.Fatalf("%d index rows left after the user was deleted", n)
+	}
 
 	// One upcoming consult per email, whatever its case; the manage link
 	// is resent to the address as it was booked.

@@ -19,18 +19,31 @@ CREATE TABLE data_keys (
 
 -- Blind indexes of the words of people's names, and of their prefixes, so
 -- staff can find someone by name without the names being stored readable.
--- No foreign key: owner_type says which table owner_id is in.
+-- The key starts with (owner_type, token), which a search looks up; the
+-- second index finds an owner's rows. No foreign key, as owner_type says
+-- which table owner_id is in: triggers remove the rows of a deleted owner.
 CREATE TABLE name_index (
     owner_type TEXT NOT NULL CHECK (owner_type IN ('user', 'consult')),
     owner_id   BIGINT NOT NULL,
     token      TEXT NOT NULL,
-    PRIMARY KEY (owner_type, owner_id, token)
+    PRIMARY KEY (owner_type, token, owner_id)
 );
-CREATE INDEX name_index_token ON name_index (owner_type, token);
+CREATE INDEX name_index_owner ON name_index (owner_type, owner_id);
 
--- Invitations are not written yet. Whatever writes them must seal email and
--- name (aad "invitations.email", "invitations.name") and store the blind
--- index in email_key, as users do; the CHECK refuses a plain address.
+CREATE FUNCTION name_index_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM name_index WHERE owner_type = TG_ARGV[0] AND owner_id = OLD.id;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER users_name_index_delete AFTER DELETE ON users
+    FOR EACH ROW EXECUTE FUNCTION name_index_delete('user');
+CREATE TRIGGER consults_name_index_delete AFTER DELETE ON consults
+    FOR EACH ROW EXECUTE FUNCTION name_index_delete('consult');
+
+-- Invitations hold PHI as users do: email and name sealed (aad
+-- "invitations.email", "invitations.name"), the blind index in email_key.
+-- The CHECK refuses a plain address from any code path.
 ALTER TABLE invitations ADD CONSTRAINT invitations_email_sealed CHECK (email NOT LIKE '%@%');
 COMMENT ON COLUMN invitations.email IS 'ciphertext (aad invitations.email), never the address';
 COMMENT ON COLUMN invitations.name IS 'ciphertext (aad invitations.name)';

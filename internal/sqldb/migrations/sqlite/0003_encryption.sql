@@ -19,18 +19,30 @@ CREATE TABLE data_keys (
 
 -- Blind indexes of the words of people's names, and of their prefixes, so
 -- staff can find someone by name without the names being stored readable.
--- No foreign key: owner_type says which table owner_id is in.
+-- The key starts with (owner_type, token), which a search looks up; the
+-- second index finds an owner's rows. No foreign key, as owner_type says
+-- which table owner_id is in: triggers remove the rows of a deleted owner.
 CREATE TABLE name_index (
     owner_type TEXT NOT NULL CHECK (owner_type IN ('user', 'consult')),
     owner_id   INTEGER NOT NULL,
     token      TEXT NOT NULL,
-    PRIMARY KEY (owner_type, owner_id, token)
-);
-CREATE INDEX name_index_token ON name_index (owner_type, token);
+    PRIMARY KEY (owner_type, token, owner_id)
+) WITHOUT ROWID;
+CREATE INDEX name_index_owner ON name_index (owner_type, owner_id);
 
--- Invitations are not written yet. Whatever writes them must seal email and
--- name (aad "invitations.email", "invitations.name") and store the blind
--- index in email_key, as users do; the CHECK refuses a plain address. The
+CREATE TRIGGER users_name_index_delete AFTER DELETE ON users
+BEGIN
+    DELETE FROM name_index WHERE owner_type = 'user' AND owner_id = OLD.id;
+END;
+
+CREATE TRIGGER consults_name_index_delete AFTER DELETE ON consults
+BEGIN
+    DELETE FROM name_index WHERE owner_type = 'consult' AND owner_id = OLD.id;
+END;
+
+-- Invitations hold PHI as users do: email and name sealed (aad
+-- "invitations.email", "invitations.name"), the blind index in email_key.
+-- The CHECK refuses a plain address from any code path. The
 -- table is empty, so SQLite's way of adding a CHECK, a rebuild, is free.
 DROP TABLE invitations;
 CREATE TABLE invitations (
