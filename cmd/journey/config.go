@@ -34,6 +34,8 @@ type Config struct {
 	AuditHeadFile string
 	TLSCert       string
 	TLSKey        string
+	StaffIdle     time.Duration
+	ClientIdle    time.Duration
 }
 
 // setting documents one flag and its environment variable.
@@ -56,6 +58,8 @@ var settings = []setting{
 	{"master-key-file", "JOURNEY_MASTER_KEY_FILE", "", "file of master keys that wrap the data keys encrypting PHI (default DATA/master.key, created on the embedded database's first start; PostgreSQL: see keys init)"},
 	{"audit-key-file", "JOURNEY_AUDIT_KEY_FILE", "", "file with the key that seals the audit trail (default DATA/audit.key, created on first start)"},
 	{"audit-head-file", "JOURNEY_AUDIT_HEAD_FILE", "", "file where the audit trail's head is checkpointed (default DATA/audit.head)"},
+	{"staff-idle", "JOURNEY_STAFF_IDLE", "15m", "a staff session ends after this long without a request"},
+	{"client-idle", "JOURNEY_CLIENT_IDLE", "30m", "a client session ends after this long without a request"},
 	{"tls-cert", "JOURNEY_TLS_CERT", "", "certificate file: serve HTTPS (with HSTS and __Host- cookies)"},
 	{"tls-key", "JOURNEY_TLS_KEY", "", "private key file for --tls-cert"},
 	{"from", "", "", "consults list: first day to list (YYYY-MM-DD, default today)"},
@@ -141,6 +145,14 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if c.MinFormTime, err = time.ParseDuration(get("min-form-time")); err != nil || c.MinFormTime < 0 {
 		return nil, fmt.Errorf("--min-form-time: want a duration such as 3s")
+	}
+	for _, d := range []struct {
+		flag string
+		out  *time.Duration
+	}{{"staff-idle", &c.StaffIdle}, {"client-idle", &c.ClientIdle}} {
+		if *d.out, err = time.ParseDuration(get(d.flag)); err != nil || *d.out < time.Minute || *d.out > 12*time.Hour {
+			return nil, fmt.Errorf("--%s: want a duration from 1m to 12h, such as 15m", d.flag)
+		}
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
 		return nil, fmt.Errorf("--log-level: want debug, info, warn or error")

@@ -147,7 +147,8 @@ func TestConfigPrecedence(t *testing.T) {
 	if cfg.Listen != "127.0.0.1:9999" || cfg.RateLimit != 0 || !cfg.Demo || cfg.BaseURL != "http://127.0.0.1:9999" {
 		t.Fatalf("config = %+v", cfg)
 	}
-	for _, bad := range [][]string{{"--rate-limit", "-1"}, {"--listen", "nope"}, {"--min-form-time", "soon"}, {"--log-level", "loud"}} {
+	for _, bad := range [][]string{{"--rate-limit", "-1"}, {"--listen", "nope"}, {"--min-form-time", "soon"}, {"--log-level", "loud"},
+		{"--staff-idle", "10s"}, {"--client-idle", "forever"}, {"--tls-cert", "only-one.pem"}} {
 		if _, err := parseConfig("serve", bad, func(string) string { return "" }, &bytes.Buffer{}); err == nil {
 			t.Errorf("%v: want an error", bad)
 		}

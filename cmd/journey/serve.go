@@ -85,7 +85,8 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 		return err
 	}
 	srv, err := web.NewServer(a.db, web.Config{BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, MinFormTime: cfg.MinFormTime,
-		FormSecret: secret, TrustProxy: cfg.TrustProxy, Log: a.log, SecureCookies: cfg.TLSCert != ""})
+		FormSecret: secret, TrustProxy: cfg.TrustProxy, Log: a.log, SecureCookies: cfg.TLSCert != "",
+		StaffIdle: cfg.StaffIdle, ClientIdle: cfg.ClientIdle})
 	if err != nil {
 		return err
 	}

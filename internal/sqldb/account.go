@@ -402,9 +402,16 @@ func (db *DB) ConfirmTOTP(ctx context.Context, userID, step int64, recoveryHashe
 // UseTOTPStep records step as used if it is newer than the last one; false
 // when another request used it (or a later one) first.
 func (db *DB) UseTOTPStep(ctx context.Context, userID, step int64) (bool, error) {
+	return db.claim(ctx, `UPDATE credentials SET totp_last_step = ? WHERE user_id = ? AND totp_last_step < ?`, step, userID, step)
+}
+
+// claim runs an UPDATE whose WHERE clause makes it succeed once, and
+// reports whether this call was the one: a TOTP step or a recovery code
+// used by two requests at once counts for only one of them.
+func (db *DB) claim(ctx context.Context, query string, args ...any) (bool, error) {
 	var ok bool
 	err := db.write(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, `UPDATE credentials SET totp_last_step = ? WHERE user_id = ? AND totp_last_step < ?`, step, userID, step)
+		res, err := tx.exec(ctx, query, args...)
 		if err != nil {
 			return err
 		}
@@ -435,17 +442,7 @@ func (db *DB) UnusedRecoveryCodes(ctx context.Context, userID int64) ([]string, 
 
 // UseRecoveryCode marks a code used; false if it was used already.
 func (db *DB) UseRecoveryCode(ctx context.Context, userID int64, hash string) (bool, error) {
-	var ok bool
-	err := db.write(ctx, func(tx *Tx) error {
-		res, err := tx.exec(ctx, `UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at = 0`, unix(tx.now), userID, hash)
-		if err != nil {
-			return err
-		}
-		n, _ := res.RowsAffected()
-		ok = n == 1
-		return nil
-	})
-	return ok, err
+	return db.claim(ctx, `UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at = 0`, unix(db.Now()), userID, hash)
 }
 
 // failureWindow is how long a failed sign-in counts: an hour after the

@@ -41,3 +41,28 @@ func (db *DB) EndUserSession(ctx context.Context, userID, sessionID int64) error
 		return nil
 	})
 }
+
+// SetRoles replaces a staff member's roles and ends their sessions, so
+// their next session starts, under a new id, with the new privileges.
+func (db *DB) SetRoles(ctx context.Context, userID int64, roles []string) error {
+	u, err := db.FindUserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	u.Roles = roles
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return db.write(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `DELETE FROM user_roles WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
+		for _, r := range roles {
+			if _, err := tx.exec(ctx, `INSERT INTO user_roles (user_id, role) VALUES (?, ?)`, userID, r); err != nil {
+				return err
+			}
+		}
+		_, err := tx.exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0`, unix(tx.now), userID)
+		return err
+	})
+}

@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/journey-kap/journey"
 )
@@ -45,8 +47,9 @@ func (s *Server) handleSessionEnd(w http.ResponseWriter, r *http.Request) {
 }
 
 type staffListPage struct {
-	Actor *journey.Actor
-	Users []*journey.User
+	Actor    *journey.Actor
+	Users    []*journey.User
+	AllRoles []string
 }
 
 func (*staffListPage) PageTitle() string { return "Staff" }
@@ -59,7 +62,7 @@ func (s *Server) handleStaffList(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(r, "staff.list", "user", "", journey.AuditSuccess, "")
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "staff_list", &staffListPage{Actor: actorFrom(r), Users: users})
+	s.render(w, r, http.StatusOK, "staff_list", &staffListPage{Actor: actorFrom(r), Users: users, AllRoles: journey.StaffRoles})
 }
 
 // handleStaffDeactivate turns an account off: its sessions and tokens end
@@ -81,5 +84,32 @@ func (s *Server) handleStaffDeactivate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r, "user.deactivate", "user", id, journey.AuditSuccess, "")
+	http.Redirect(w, r, "/admin/staff", http.StatusSeeOther)
+}
+
+// handleStaffRoles replaces a staff member's roles. Their sessions end, so
+// the new privileges start with a new session id; the change is audited.
+func (s *Server) handleStaffRoles(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.formReadError(w, r, err)
+		return
+	}
+	a := actorFrom(r)
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	u, err := s.store.FindUserByID(r.Context(), id)
+	if err != nil || !u.IsStaff() {
+		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Staff member not found."))
+		return
+	}
+	roles := r.PostForm["roles"]
+	if id == a.ID() && !slices.Contains(roles, journey.RoleAdmin) {
+		s.pageError(w, r, journey.Errorf(journey.ECONFLICT, "You cannot remove your own admin role: ask another admin."))
+		return
+	}
+	if err := s.store.SetRoles(r.Context(), id, roles); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.audit(r, "user.roles", "user", id, journey.AuditSuccess, strings.Join(roles, ","))
 	http.Redirect(w, r, "/admin/staff", http.StatusSeeOther)
 }

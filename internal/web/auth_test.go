@@ -480,6 +480,27 @@ func TestDeactivateAndSessions(t *testing.T) {
 	if st, _, _ := e.as(adminCookie, "POST", fmt.Sprintf("/admin/staff/%d/deactivate", admin.ID), url.Values{}); st != 409 {
 		t.Fatalf("self-deactivation: %d", st)
 	}
+	// A change of roles ends the person's sessions: new privileges, new session id.
+	chap := e.addUser(journey.UserStaff, "chap@practice.test", journey.RoleChaperone)
+	chapCookie := e.session(chap, true)
+	if st, _, _ := e.as(chapCookie, "GET", "/staff/consults", nil); st != 403 {
+		t.Fatalf("chaperone reads consults: %d", st)
+	}
+	if st, _, _ := e.as(adminCookie, "POST", fmt.Sprintf("/admin/staff/%d/roles", chap.ID), url.Values{"roles": {"chaperone", "front_desk"}}); st != 303 {
+		t.Fatalf("set roles: %d", st)
+	}
+	if st, _, _ := e.as(chapCookie, "GET", "/staff/consults", nil); st != 303 {
+		t.Fatalf("old session survived a role change: %d", st)
+	}
+	if st, _, _ := e.as(e.session(chap, true), "GET", "/staff/consults", nil); st != 200 {
+		t.Fatalf("new session with the new role: %d", st)
+	}
+	if st, _, _ := e.as(adminCookie, "POST", fmt.Sprintf("/admin/staff/%d/roles", chap.ID), url.Values{"roles": {"wizard"}}); st != 422 {
+		t.Fatalf("unknown role: %d", st)
+	}
+	if st, _, _ := e.as(adminCookie, "POST", fmt.Sprintf("/admin/staff/%d/roles", admin.ID), url.Values{"roles": {"therapist"}}); st != 409 {
+		t.Fatalf("an admin demotes themself: %d", st)
+	}
 }
 
 // sessionMatches reports whether cookie belongs to session id.

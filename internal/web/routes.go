@@ -79,6 +79,7 @@ func (s *Server) routeTable() []route {
 		// Administration.
 		{"GET /admin/staff", journey.PermStaffRead, false, s.handleStaffList},
 		{"POST /admin/staff/{id}/deactivate", journey.PermStaffManage, false, s.handleStaffDeactivate},
+		{"POST /admin/staff/{id}/roles", journey.PermStaffManage, false, s.handleStaffRoles},
 		{"GET /admin/staff/invite", journey.PermStaffManage, false, s.handleInviteView},
 		{"POST /admin/staff/invite", journey.PermStaffManage, false, s.handleInvite},
 		{"GET /admin/audit", journey.PermAuditRead, false, s.handleAuditView},

@@ -43,6 +43,7 @@ type Store interface {
 	FindUserSessions(ctx context.Context, userID int64) ([]*journey.Session, error)
 	EndUserSession(ctx context.Context, userID, sessionID int64) error
 	DeactivateUser(ctx context.Context, userID int64) error
+	SetRoles(ctx context.Context, userID int64, roles []string) error
 	CreateInvitation(ctx context.Context, inv *journey.Invitation, token string) error
 	FindInvitationByToken(ctx context.Context, token string) (*journey.Invitation, error)
 	AcceptInvitation(ctx context.Context, token, passwordHash string) (*journey.User, error)
