@@ -134,10 +134,14 @@ func (db *DB) openPostgres(dsn string) error {
 // sqliteDSN builds a modernc DSN with the pragmas every connection needs.
 // busy_timeout makes a writer wait for the lock instead of failing at once;
 // _txlock=immediate takes the write lock at BEGIN, so two writers never
-// deadlock upgrading a read lock.
+// deadlock upgrading a read lock. temp_store(MEMORY) keeps the statement
+// journal in memory: the group committer's savepoints copy every page a
+// request first touches there, and the name index's hashed tokens touch
+// pages all over their index, which in a temp file cost a write() each.
 func sqliteDSN(path, synchronous string, readOnly bool) string {
 	v := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(" + synchronous + ")"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(" + synchronous + ")",
+		"temp_store(MEMORY)"} {
 		v.Add("_pragma", p)
 	}
 	if readOnly {

@@ -34,6 +34,7 @@ func (s *Server) handleSessionEnd(w http.ResponseWriter, r *http.Request) {
 	a := actorFrom(r)
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err := s.store.EndUserSession(r.Context(), a.ID(), id); err != nil {
+		s.audit(r, "session.end", "session", id, journey.AuditDenied, "not theirs, or gone")
 		s.pageError(w, r, err)
 		return
 	}

@@ -638,3 +638,61 @@ func TestBreakGlass(t *testing.T) {
 		t.Fatalf("break-glass audit: %+v", es)
 	}
 }
+
+// Every route that takes an id refuses another person's record, with an
+// audit entry, and never shows it.
+func TestIDRoutesRefuseOthersRecords(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	theirs, _ := e.db.CreateConsult(ctx, &journey.BookingRequest{Start: mondayNY.Add(4*time.Hour + 20*time.Minute), TherapistID: e.la.ID,
+		Name: "Their Visitor", Email: "theirs@example.com", ContactMethod: "email", TimeZone: "UTC", PrivacyConsent: true})
+	luis := &journey.User{ID: e.la.ID, Kind: journey.UserStaff, Roles: []string{journey.RoleTherapist}, Active: true}
+	luisCookie := e.session(luis, true)
+	_, hash, _ := auth.NewToken(auth.PrefixPersonalAccessToken)
+	luisToken, _ := e.db.CreateAPIToken(ctx, luis.ID, "t", hash, e.now.Add(time.Hour))
+	luisSessions, _ := e.db.FindUserSessions(ctx, luis.ID)
+	nora := &journey.User{ID: e.ny.ID, Kind: journey.UserStaff, Roles: []string{journey.RoleTherapist}, Active: true}
+	cookie := e.session(nora, true)
+	noraToken, _, _ := auth.NewToken(auth.PrefixPersonalAccessToken)
+	e.db.CreateAPIToken(ctx, nora.ID, "n", auth.HashToken(noraToken), e.now.Add(time.Hour))
+
+	cases := []struct {
+		method, path string
+		action       string
+	}{
+		{"POST", fmt.Sprintf("/staff/consults/%d/status", theirs.ID), "consult.read"},
+		{"POST", fmt.Sprintf("/account/tokens/%d/revoke", luisToken), "token.revoke"},
+		{"POST", fmt.Sprintf("/account/sessions/%d/end", luisSessions[0].ID), "session.end"},
+	}
+	for _, c := range cases {
+		st, _, body := e.as(cookie, c.method, c.path, url.Values{"status": {"held"}})
+		if (st != 404 && st != 403) || strings.Contains(body, "Their Visitor") {
+			t.Errorf("%s %s: %d", c.method, c.path, st)
+		}
+	}
+	req, _ := http.NewRequest("GET", e.ts.URL+fmt.Sprintf("/api/v1/consults/%d", theirs.ID), nil)
+	req.Header.Set("Authorization", "Bearer "+noraToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 404 {
+		t.Fatalf("api consult: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	e.db.FlushAudit(ctx)
+	denied, _ := e.db.FindAudit(ctx, journey.AuditFilter{ActorID: nora.ID})
+	seen := map[string]int{}
+	for _, en := range denied {
+		if en.Outcome == journey.AuditDenied {
+			seen[en.Action]++
+		}
+	}
+	if seen["consult.read"] != 2 || seen["token.revoke"] != 1 || seen["session.end"] != 1 {
+		t.Fatalf("denied entries: %v", seen)
+	}
+	// Luis's session and token still work: nothing was ended on his behalf.
+	if st, _, _ := e.as(luisCookie, "GET", "/staff/consults", nil); st != 200 {
+		t.Fatalf("luis's session: %d", st)
+	}
+	if _, _, err := e.db.FindAPIToken(ctx, hash); err != nil {
+		t.Fatalf("luis's token: %v", err)
+	}
+}

@@ -105,6 +105,7 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleTokenRevoke(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err := s.store.RevokeAPIToken(r.Context(), actorFrom(r).ID(), id); err != nil {
+		s.audit(r, "token.revoke", "token", id, journey.AuditDenied, "not theirs, or gone")
 		s.pageError(w, r, err)
 		return
 	}
