@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 out=bench.txt
 {
 	echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-	go test -run '^$' -bench . -benchtime "${BENCHTIME:-2s}" -count 1 ./internal/schedule/ ./internal/web/
+	go test -run '^$' -bench . -benchtime "${BENCHTIME:-2s}" -count 1 -timeout 20m ./internal/schedule/ ./internal/web/ ./internal/sqldb/
 	echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out"
 go run ./internal/tools/benchreport <"$out" >docs/benchmarks.md

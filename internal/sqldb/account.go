@@ -146,10 +146,14 @@ func (db *DB) FindUsersByName(ctx context.Context, query string) ([]*journey.Use
 	if len(tokens) == 0 {
 		return nil, nil
 	}
-	return db.findUsers(ctx, `SELECT `+userColumns+` FROM users u LEFT JOIN credentials c ON c.user_id = u.id
-		WHERE u.id IN (SELECT owner_id FROM name_index WHERE owner_type = ? AND token IN (SELECT value FROM `+db.jsonValues()+`)
-			GROUP BY owner_id HAVING COUNT(DISTINCT token) = ?)
-		ORDER BY u.id LIMIT 100`, ownerUser, jsonList(tokens), len(tokens))
+	// The query's tokens drive the join, one primary-key lookup each. CROSS
+	// JOIN tells SQLite not to reorder it: left to itself, the planner
+	// walked every user's tokens and probed the query's list for each.
+	return db.findUsers(ctx, `WITH m AS (
+			SELECT n.owner_id FROM `+db.jsonValues()+` CROSS JOIN name_index n WHERE n.owner_type = ? AND n.token = value
+			GROUP BY n.owner_id HAVING COUNT(DISTINCT n.token) = ?)
+		SELECT `+userColumns+` FROM m JOIN users u ON u.id = m.owner_id LEFT JOIN credentials c ON c.user_id = u.id
+		ORDER BY u.id LIMIT 100`, jsonList(tokens), ownerUser, len(tokens))
 }
 
 // findUsers runs a query of userColumns and returns its users, by name.

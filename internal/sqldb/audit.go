@@ -14,6 +14,8 @@ import (
 
 var _ journey.AuditService = (*DB)(nil)
 
+const aadAuditReason = "audit_log.reason"
+
 // Audit entries are written by one goroutine per process, in batches: a
 // request hands its entry over and goes on, so recording a read costs the
 // request microseconds, not an fsync. Entries wait at most auditLinger
@@ -180,6 +182,13 @@ func (w *auditWriter) write(batch []*journey.AuditEntry) error {
 		w.chain.Reset(seq, hash)
 		for _, je := range batch {
 			e := toAuditEntry(je)
+			// A break-glass reason is typed freely and may name a client:
+			// it is stored, and sealed into the chain, as ciphertext.
+			ph := w.db.phi()
+			e.Reason = ph.seal(aadAuditReason, e.Reason)
+			if ph.err != nil {
+				return ph.err
+			}
 			w.chain.Next(e)
 			je.Seq = e.Seq
 			if _, err := tx.exec(ctx, `INSERT INTO audit_log (seq, at_us, actor_id, actor_role, action, subject_type, subject_id,
@@ -303,6 +312,11 @@ func (db *DB) FindAudit(ctx context.Context, f journey.AuditFilter) ([]*journey.
 		e, err := scanAudit(rows)
 		if err != nil {
 			return nil, err
+		}
+		ph := db.phi()
+		ph.open(aadAuditReason, &e.Reason)
+		if ph.err != nil {
+			return nil, ph.err
 		}
 		out = append(out, &journey.AuditEntry{Seq: e.Seq, Time: e.Time, ActorID: e.ActorID, ActorRole: e.ActorRole, Action: e.Action,
 			SubjectType: e.SubjectType, SubjectID: e.SubjectID, ClientAddr: e.ClientAddr, Outcome: e.Outcome, Reason: e.Reason, Detail: e.Detail})

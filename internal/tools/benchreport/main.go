@@ -85,6 +85,10 @@ var checks = []check{
 		func(s, _ result) (float64, string) { return s.opsPerS, fmt.Sprintf("%.0f/s", s.opsPerS) }, func(v float64) bool { return v >= 500 }},
 	{"Signed-in page (session lookup, policy, audit entry) vs the same handler without them", "SignedInPage/journey", "SignedInPage/ceiling", "reported",
 		ratio, func(v float64) bool { return true }},
+	{"Find a client by name among 50,000 (encrypted names, blind index; prefix \"gar\", 5,000 hits, first 100)", "FindUsersByName50k/prefix", "", "reported",
+		func(s, _ result) (float64, string) { return s.nsPerOp, dur(s.nsPerOp) }, func(v float64) bool { return true }},
+	{"Find a client by full name among 50,000", "FindUsersByName50k/full-name", "", "reported",
+		func(s, _ result) (float64, string) { return s.nsPerOp, dur(s.nsPerOp) }, func(v float64) bool { return true }},
 	{"What recording an audit entry adds to a request, 99th percentile", "AuditRecord", "", "≤ 1 ms",
 		func(s, _ result) (float64, string) { return s.p99, dur(s.p99) }, func(v float64) bool { return v <= 1e6 }},
 }
