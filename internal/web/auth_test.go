@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -69,21 +70,25 @@ func (e *env) as(cookie, method, path string, form url.Values) (int, http.Header
 		e.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	b := new(strings.Builder)
-	_, _ = fmt.Fprint(b, readAll(resp))
-	return resp.StatusCode, resp.Header, b.String()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(b)
 }
 
-func readAll(resp *http.Response) string {
-	buf := new(strings.Builder)
-	p := make([]byte, 32<<10)
-	for {
-		n, err := resp.Body.Read(p)
-		buf.Write(p[:n])
-		if err != nil {
-			return buf.String()
-		}
+// book creates a consult with therapist t at start for a visitor called name.
+func (e *env) book(t *journey.Therapist, start time.Time, name, reason string) *journey.Consult {
+	e.t.Helper()
+	c, err := e.db.CreateConsult(context.Background(), &journey.BookingRequest{Start: start, TherapistID: t.ID, Name: name,
+		Email: strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.com", ContactMethod: "email", TimeZone: "UTC",
+		Reason: reason, PrivacyConsent: true})
+	if err != nil {
+		e.t.Fatal(err)
 	}
+	return c
+}
+
+// staffUser returns the user behind a seeded therapist.
+func staffUser(t *journey.Therapist) *journey.User {
+	return &journey.User{ID: t.ID, Kind: journey.UserStaff, Roles: []string{journey.RoleTherapist}, Active: true}
 }
 
 // sessionCookie returns the session cookie a response set, "" if none.
@@ -158,13 +163,8 @@ func TestSignInWithSecondFactor(t *testing.T) {
 	if err := e.db.SetPassword(ctx, e.ny.ID, hash, 0); err != nil {
 		t.Fatal(err)
 	}
-	mine, _ := e.db.CreateConsult(ctx, &journey.BookingRequest{Start: mondayNY, TherapistID: e.ny.ID, Name: "Mine Visitor",
-		Email: "mine@example.com", ContactMethod: "email", TimeZone: "UTC", Reason: "grief", PrivacyConsent: true})
-	theirs, _ := e.db.CreateConsult(ctx, &journey.BookingRequest{Start: mondayNY.Add(4*time.Hour + 20*time.Minute), TherapistID: e.la.ID,
-		Name: "Their Visitor", Email: "theirs@example.com", ContactMethod: "email", TimeZone: "UTC", PrivacyConsent: true})
-	if mine == nil || theirs == nil {
-		t.Fatal("fixture consults")
-	}
+	mine := e.book(e.ny, mondayNY, "Mine Visitor", "grief")
+	theirs := e.book(e.la, mondayNY.Add(4*time.Hour+20*time.Minute), "Their Visitor", "")
 
 	st, _, body := e.as("", "POST", "/login", url.Values{"email": {"nora@practice.test"}, "password": {"wrong-password-here"}})
 	if st != 401 || !strings.Contains(body, "do not match") || !strings.Contains(body, `value="nora@practice.test"`) {
@@ -295,7 +295,7 @@ func TestAuditTrailRecordsAccess(t *testing.T) {
 	}
 	e.as("", "POST", "/login", url.Values{"email": {"desk@practice.test"}, "password": {"wrong-wrong-wrong"}})
 	e.as(deskCookie, "GET", fmt.Sprintf("/staff/consults/%d", theirs.ID), nil)
-	nora := &journey.User{ID: e.ny.ID, Kind: journey.UserStaff, Roles: []string{journey.RoleTherapist}, Active: true}
+	nora := staffUser(e.ny)
 	if st, _, _ := e.as(e.session(nora, true), "GET", fmt.Sprintf("/staff/consults/%d", theirs.ID+1000), nil); st != 404 {
 		t.Fatalf("missing consult: %d", st)
 	}
@@ -343,11 +343,9 @@ func TestAuditTrailRecordsAccess(t *testing.T) {
 func TestStaffAPIWithTokens(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	mine, _ := e.db.CreateConsult(ctx, &journey.BookingRequest{Start: mondayNY, TherapistID: e.ny.ID, Name: "Mine",
-		Email: "mine@example.com", ContactMethod: "email", TimeZone: "UTC", Reason: "grief", PrivacyConsent: true})
-	theirs, _ := e.db.CreateConsult(ctx, &journey.BookingRequest{Start: mondayNY.Add(4*time.Hour + 20*time.Minute), TherapistID: e.la.ID,
-		Name: "Theirs", Email: "theirs@example.com", ContactMethod: "email", TimeZone: "UTC", PrivacyConsent: true})
-	nora := &journey.User{ID: e.ny.ID, Kind: journey.UserStaff, Roles: []string{journey.RoleTherapist}, Active: true}
+	mine := e.book(e.ny, mondayNY, "Mine", "grief")
+	theirs := e.book(e.la, mondayNY.Add(4*time.Hour+20*time.Minute), "Theirs", "")
+	nora := staffUser(e.ny)
 	cookie := e.session(nora, true)
 	// Create a token through the page; it is shown once.
 	st, _, body := e.as(cookie, "POST", "/account/tokens", url.Values{"name": {"scripts"}, "expires": {"24h"}})
@@ -369,7 +367,8 @@ func TestStaffAPIWithTokens(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer resp.Body.Close()
-		return resp.StatusCode, readAll(resp)
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
 	}
 	if st, body := call("", "/api/v1/me"); st != 401 || !strings.Contains(body, `"status":401`) {
 		t.Fatalf("no token: %d %s", st, body)
@@ -611,9 +610,8 @@ func TestInvitationAndPasswordReset(t *testing.T) {
 func TestBreakGlass(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	theirs, _ := e.db.CreateConsult(ctx, &journey.BookingRequest{Start: mondayNY.Add(4*time.Hour + 20*time.Minute), TherapistID: e.la.ID,
-		Name: "Their Visitor", Email: "theirs@example.com", ContactMethod: "email", TimeZone: "UTC", PrivacyConsent: true})
-	nora := &journey.User{ID: e.ny.ID, Kind: journey.UserStaff, Roles: []string{journey.RoleTherapist}, Active: true}
+	theirs := e.book(e.la, mondayNY.Add(4*time.Hour+20*time.Minute), "Their Visitor", "")
+	nora := staffUser(e.ny)
 	cookie := e.session(nora, true)
 	path := fmt.Sprintf("/staff/consults/%d", theirs.ID)
 	st, _, body := e.as(cookie, "GET", path, nil)
@@ -644,14 +642,13 @@ func TestBreakGlass(t *testing.T) {
 func TestIDRoutesRefuseOthersRecords(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	theirs, _ := e.db.CreateConsult(ctx, &journey.BookingRequest{Start: mondayNY.Add(4*time.Hour + 20*time.Minute), TherapistID: e.la.ID,
-		Name: "Their Visitor", Email: "theirs@example.com", ContactMethod: "email", TimeZone: "UTC", PrivacyConsent: true})
-	luis := &journey.User{ID: e.la.ID, Kind: journey.UserStaff, Roles: []string{journey.RoleTherapist}, Active: true}
+	theirs := e.book(e.la, mondayNY.Add(4*time.Hour+20*time.Minute), "Their Visitor", "")
+	luis := staffUser(e.la)
 	luisCookie := e.session(luis, true)
 	_, hash, _ := auth.NewToken(auth.PrefixPersonalAccessToken)
 	luisToken, _ := e.db.CreateAPIToken(ctx, luis.ID, "t", hash, e.now.Add(time.Hour))
 	luisSessions, _ := e.db.FindUserSessions(ctx, luis.ID)
-	nora := &journey.User{ID: e.ny.ID, Kind: journey.UserStaff, Roles: []string{journey.RoleTherapist}, Active: true}
+	nora := staffUser(e.ny)
 	cookie := e.session(nora, true)
 	noraToken, _, _ := auth.NewToken(auth.PrefixPersonalAccessToken)
 	e.db.CreateAPIToken(ctx, nora.ID, "n", auth.HashToken(noraToken), e.now.Add(time.Hour))
