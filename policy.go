@@ -18,23 +18,33 @@ const (
 	PermStaffRead     Permission = "staff.read"     // the staff list
 	PermStaffManage   Permission = "staff.manage"   // invite, change roles, deactivate
 	PermAuditRead     Permission = "audit.read"     // the audit trail
+	PermClientsRead   Permission = "clients.read"   // client list and contact details (record rules apply)
+	PermClientsWrite  Permission = "clients.write"  // add clients, invite them to the portal
+	PermClinicalRead  Permission = "clinical.read"  // intake answers, measures, findings (record rules apply)
+	PermClearance     Permission = "clearance"      // the review queue and clearance decisions
+	PermAlerts        Permission = "alerts"         // safety alerts of one's clients
+	PermSettings      Permission = "settings"       // consent documents and screening rules
+	PermPortal        Permission = "portal"         // the client portal
 )
 
 // rolePermissions is the table of which role holds which permission.
 // Consult requests are scheduling and contact details: the therapist they
 // are booked with, the front desk and admins see them.
 var rolePermissions = map[string][]Permission{
-	RoleAdmin:           {PermStaff, PermConsultsRead, PermConsultsWrite, PermStaffRead, PermStaffManage, PermAuditRead},
-	RoleTherapist:       {PermStaff, PermConsultsRead, PermConsultsWrite},
-	RoleMedicalProvider: {PermStaff},
+	RoleAdmin: {PermStaff, PermConsultsRead, PermConsultsWrite, PermStaffRead, PermStaffManage, PermAuditRead,
+		PermClientsRead, PermClientsWrite, PermSettings},
+	RoleTherapist: {PermStaff, PermConsultsRead, PermConsultsWrite, PermClientsRead, PermClientsWrite, PermClinicalRead,
+		PermAlerts},
+	RoleMedicalProvider: {PermStaff, PermClientsRead, PermClinicalRead, PermClearance, PermAlerts},
 	RoleChaperone:       {PermStaff},
-	RoleFrontDesk:       {PermStaff, PermConsultsRead, PermConsultsWrite, PermStaffRead},
-	RoleClient:          {},
+	RoleFrontDesk:       {PermStaff, PermConsultsRead, PermConsultsWrite, PermStaffRead, PermClientsRead, PermClientsWrite},
+	RoleClient:          {PermPortal},
 }
 
 // Permissions lists every permission, for tests that walk the table.
 var Permissions = []Permission{PermPublic, PermSignedIn, PermSecondFactor, PermStaff, PermConsultsRead,
-	PermConsultsWrite, PermStaffRead, PermStaffManage, PermAuditRead}
+	PermConsultsWrite, PermStaffRead, PermStaffManage, PermAuditRead, PermClientsRead, PermClientsWrite,
+	PermClinicalRead, PermClearance, PermAlerts, PermSettings, PermPortal}
 
 // Can reports whether the actor holds permission p. A staff member whose
 // second factor is pending holds PermSecondFactor and nothing else.
@@ -87,4 +97,58 @@ func (a *Actor) ConsultScope() int64 {
 // Every such access is audited with the reason and flagged for review.
 func (a *Actor) CanBreakGlass() bool {
 	return a.Can(PermStaff) && (a.Has(RoleTherapist) || a.Has(RoleMedicalProvider))
+}
+
+// IsClient reports whether the actor is the client c themselves.
+func (a *Actor) IsClient(c *Client) bool {
+	return a.Can(PermPortal) && c.UserID != 0 && c.UserID == a.ID()
+}
+
+// CanSeeClient reports whether the actor may open client c's record at
+// all: contact details and where they are on their path. Front desk and
+// admins see every client; clinicians the clients on their care team;
+// medical providers every client, as the practice's prescribers review
+// them all; a client only themselves.
+func (a *Actor) CanSeeClient(c *Client) bool {
+	switch {
+	case a.IsClient(c):
+		return true
+	case !a.Can(PermClientsRead):
+		return false
+	case a.Has(RoleAdmin) || a.Has(RoleFrontDesk) || a.Has(RoleMedicalProvider):
+		return true
+	}
+	return c.OnCareTeam(a.ID())
+}
+
+// CanSeeClinical reports whether the actor may read client c's clinical
+// record (intake answers, measures, findings, clearance): the client's own
+// care-team clinicians and the practice's medical providers. Front desk
+// and admins never do. A client reads their own answers through the
+// portal, which never shows the prescriber's internal notes.
+func (a *Actor) CanSeeClinical(c *Client) bool {
+	if !a.Can(PermClinicalRead) {
+		return false
+	}
+	return a.Has(RoleMedicalProvider) || c.OnCareTeam(a.ID())
+}
+
+// CanAdminister reports whether the actor may submit a questionnaire for
+// client c: the client themselves, or a clinician of theirs in session.
+func (a *Actor) CanAdminister(c *Client) bool {
+	return a.IsClient(c) || a.CanSeeClinical(c)
+}
+
+// ClientScope returns the care-team member whose clients the actor may
+// list: 0 for all (front desk, admin, medical providers), their own id
+// for a therapist, -1 for none.
+func (a *Actor) ClientScope() int64 {
+	switch {
+	case !a.Can(PermClientsRead):
+		return -1
+	case a.Has(RoleAdmin) || a.Has(RoleFrontDesk) || a.Has(RoleMedicalProvider):
+		return 0
+	default:
+		return a.ID()
+	}
 }

@@ -102,3 +102,26 @@ func (s *Screening) HasHardStop() bool { return s.Worst() == 0 }
 
 // RequiredQuestionnaires must be completed before intake counts as done.
 var RequiredQuestionnaires = []string{QuestionnairePHQ9, QuestionnaireGAD7, QuestionnairePCL5, QuestionnaireCSSRS}
+
+// ScreeningStatus derives a client's screening status from what they have
+// still to do and the prescriber's latest decision (nil when none).
+func ScreeningStatus(missing []string, last *Clearance, now time.Time) string {
+	if last != nil {
+		switch last.Decision {
+		case DecisionDeclined:
+			return ScreeningDeclined
+		case DecisionCleared:
+			if last.ClearedUntil.After(now) {
+				return ScreeningCleared
+			}
+		case DecisionNeedsInfo:
+			if last.RepliedAt.IsZero() {
+				return ScreeningNeedsInfo
+			}
+		}
+	}
+	if len(missing) > 0 {
+		return ScreeningIncomplete
+	}
+	return ScreeningAwaitingReview
+}

@@ -17,6 +17,7 @@ type loginPage struct {
 	Email   string
 	Next    string
 	Message string
+	Carry   []carried // a signed-out client's answers, carried over the sign-in
 }
 
 func (*loginPage) PageTitle() string { return "Sign in" }
@@ -35,7 +36,7 @@ func homeFor(a *journey.Actor) string {
 	if a.User.IsStaff() {
 		return "/staff"
 	}
-	return "/"
+	return "/portal"
 }
 
 // throttled returns how long the account or the address must still wait
@@ -56,7 +57,7 @@ func (s *Server) throttled(r *http.Request, keys ...string) time.Duration {
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	password := r.PostFormValue("password")
-	page := &loginPage{Email: email, Next: safeNext(r.PostFormValue("next"))}
+	page := &loginPage{Email: email, Next: safeNext(r.PostFormValue("next")), Carry: carriedFields(r)}
 	acctKey, addrKey := "account:"+journey.NormalizeEmail(email), "addr:"+s.clientAddr(r)
 	if wait := s.throttled(r, acctKey, addrKey); wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
@@ -107,7 +108,12 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	s.setSessionCookie(w, sess.Token, sess.ExpiresAt)
 	switch {
 	case !u.IsStaff():
-		http.Redirect(w, r, page.Next, http.StatusSeeOther)
+		if !strings.HasPrefix(page.Next, "/portal") {
+			page.Next = "/portal"
+		}
+		if !s.replayCarried(w, r, u, page.Next) {
+			http.Redirect(w, r, page.Next, http.StatusSeeOther)
+		}
 	case u.TOTPEnrolled:
 		http.Redirect(w, r, "/login/2fa?next="+urlQuery(page.Next), http.StatusSeeOther)
 	default:

@@ -63,6 +63,30 @@ func (s *Server) routeTable() []route {
 		{"POST /staff/consults/{id}/status", permConsultsWrite, false, s.handleStaffConsultStatus},
 		{"POST /staff/consults/{id}/break-glass", permStaff, false, s.handleBreakGlass},
 
+		// Client portal (portal.go).
+		{"GET /portal/join/{token}", permPublic, false, s.handleJoinView},
+		{"POST /portal/join/{token}", permPublic, true, s.handleJoin},
+		{"GET /portal", journey.PermPortal, false, s.handlePortal},
+		{"GET /portal/intake/{step}", journey.PermPortal, false, s.handleIntakeView},
+		{"POST /portal/intake/{step}", journey.PermPortal, false, s.handleIntakeSave},
+		{"GET /portal/measures/{code}", journey.PermPortal, false, s.handleMeasureView},
+		{"POST /portal/measures/{code}", journey.PermPortal, false, s.handleMeasureSubmit},
+		{"GET /portal/support", journey.PermPortal, false, s.handleCrisis},
+		{"GET /portal/consents/{code}", journey.PermPortal, false, s.handleConsentView},
+		{"POST /portal/consents/{code}", journey.PermPortal, false, s.handleConsentSign},
+		{"GET /portal/signatures/{id}", journey.PermPortal, false, s.handlePortalSignaturePDF},
+		{"POST /portal/question", journey.PermPortal, false, s.handleQuestionReply},
+
+		// Client records (staff).
+		{"GET /staff/clients", journey.PermClientsRead, false, s.handleStaffClients},
+		{"GET /staff/clients/new", journey.PermClientsWrite, false, s.handleStaffClientNewView},
+		{"POST /staff/clients/new", journey.PermClientsWrite, false, s.handleStaffClientCreate},
+		{"GET /staff/clients/{id}", journey.PermClientsRead, false, s.handleStaffClientView},
+		{"POST /staff/clients/{id}/reinvite", journey.PermClientsWrite, false, s.handleStaffClientReinvite},
+		{"POST /staff/consults/{id}/client", journey.PermClientsWrite, false, s.handleStaffConsultClient},
+		{"GET /staff/alerts", journey.PermAlerts, false, s.handleStaffAlerts},
+		{"POST /staff/alerts/{id}/acknowledge", journey.PermAlerts, false, s.handleStaffAlertAck},
+
 		// Account.
 		{"GET /account/sessions", permSignedIn, false, s.handleSessionsView},
 		{"POST /account/sessions/{id}/end", permSignedIn, false, s.handleSessionEnd},
@@ -75,6 +99,23 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/staff", journey.PermStaffRead, false, s.handleAPIStaff},
 		{"GET /api/v1/consults", permConsultsRead, false, s.handleAPIConsults},
 		{"GET /api/v1/consults/{id}", permConsultsRead, false, s.handleAPIConsult},
+		// Clients: a client uses these for themselves; record rules apply (policy.go).
+		{"GET /api/v1/questionnaires", permSignedIn, false, s.handleAPIQuestionnaires},
+		{"POST /api/v1/clients/{id}/responses", permSignedIn, false, s.handleAPIResponseCreate},
+		{"GET /api/v1/clients/{id}/responses", permSignedIn, false, s.handleAPIResponses},
+		{"GET /api/v1/clients/{id}/intake", permSignedIn, false, s.handleAPIIntake},
+		{"PUT /api/v1/clients/{id}/intake/{step}", permSignedIn, false, s.handleAPIIntakeSave},
+		{"POST /api/v1/clients/{id}/consents", permSignedIn, false, s.handleAPIConsentSign},
+		{"GET /api/v1/clients/{id}/consents", permSignedIn, false, s.handleAPIConsents},
+		{"GET /api/v1/consent-documents", permSignedIn, false, s.handleAPIConsentDocuments},
+		// Client records (staff API).
+		{"GET /api/v1/clients", journey.PermClientsRead, false, s.handleAPIClients},
+		{"POST /api/v1/clients", journey.PermClientsWrite, false, s.handleAPIClientCreate},
+		{"GET /api/v1/clients/{id}", journey.PermClientsRead, false, s.handleAPIClient},
+		{"GET /api/v1/clients/{id}/screening", permSignedIn, false, s.handleAPIClientScreening},
+		{"POST /api/v1/consults/{id}/client", journey.PermClientsWrite, false, s.handleAPIConsultClient},
+		{"GET /api/v1/alerts", journey.PermAlerts, false, s.handleAPIAlerts},
+		{"POST /api/v1/alerts/{id}/acknowledge", journey.PermAlerts, false, s.handleAPIAlertAck},
 
 		// Administration.
 		{"GET /admin/staff", journey.PermStaffRead, false, s.handleStaffList},
@@ -110,6 +151,7 @@ func (s *Server) routes() http.Handler {
 		mux.Handle(rt.pattern, h)
 	}
 	mux.HandleFunc("/", s.handleNotFound)
+	s.mux = mux
 	// Cross-origin protection refuses state-changing browser requests from
 	// other origins (Sec-Fetch-Site / Origin); API clients send neither.
 	var h http.Handler = http.NewCrossOriginProtection().Handler(mux)

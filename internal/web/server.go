@@ -50,6 +50,36 @@ type Store interface {
 	RequestPasswordReset(ctx context.Context, email, token string) error
 	PasswordResetUser(ctx context.Context, token string) (*journey.User, error)
 	ResetPassword(ctx context.Context, token, passwordHash string) (*journey.User, error)
+
+	// Clients, intake, measures, screening, consent and clearance.
+	CreateClient(ctx context.Context, n *journey.NewClient, token string) (*journey.Client, error)
+	ReinviteClient(ctx context.Context, clientID, by int64, token string) error
+	FindClientInvitation(ctx context.Context, token string) (*journey.Client, error)
+	AcceptClientInvitation(ctx context.Context, token, passwordHash string) (*journey.User, error)
+	FindClientByID(ctx context.Context, id int64) (*journey.Client, error)
+	FindClientByUserID(ctx context.Context, userID int64) (*journey.Client, error)
+	FindClients(ctx context.Context, f journey.ClientFilter) ([]*journey.Client, int, error)
+	AddCareMember(ctx context.Context, clientID, userID int64) error
+	FindIntake(ctx context.Context, clientID int64) (*journey.Intake, error)
+	SaveIntakeStep(ctx context.Context, clientID int64, step string, from *journey.Intake) (*journey.Intake, error)
+	CreateResponse(ctx context.Context, clientID int64, code string, answers []int, by int64) (*journey.Response, []*journey.Alert, error)
+	FindResponses(ctx context.Context, clientID int64, code string, limit int) ([]*journey.Response, error)
+	CurrentRuleSet(ctx context.Context) (*journey.RuleSet, error)
+	FindRuleSets(ctx context.Context) ([]*journey.RuleSet, error)
+	UpdateRuleSet(ctx context.Context, changes []journey.Rule, note string, by int64) (*journey.RuleSet, error)
+	FindScreening(ctx context.Context, clientID int64) (*journey.Screening, error)
+	FindClearances(ctx context.Context, clientID int64) ([]*journey.Clearance, error)
+	DecideClearance(ctx context.Context, c *journey.Clearance) (*journey.Clearance, error)
+	ReplyToClearance(ctx context.Context, clientID int64, reply string) error
+	ReviewQueue(ctx context.Context, offset, limit int) ([]*journey.ClientSummary, int, error)
+	CreateConsentDocument(ctx context.Context, d *journey.ConsentDocument) error
+	FindConsentDocuments(ctx context.Context) ([]*journey.ConsentDocument, error)
+	FindConsentDocument(ctx context.Context, id int64) (*journey.ConsentDocument, error)
+	SignConsent(ctx context.Context, clientID int64, code, typedName, clientAddr string) (*journey.ConsentSignature, error)
+	FindConsentSignatures(ctx context.Context, clientID int64) ([]*journey.ConsentSignature, error)
+	FindAlerts(ctx context.Context, forUser, clientID int64, openOnly bool, limit int) ([]*journey.Alert, error)
+	FindAlert(ctx context.Context, id int64) (*journey.Alert, error)
+	AcknowledgeAlert(ctx context.Context, id, by int64, note string) error
 }
 
 // Config is the web layer's configuration, passed in by cmd/journey.
@@ -78,6 +108,7 @@ type Server struct {
 	slots   *slotCache
 	pages   *pageCache
 	handler http.Handler
+	mux     *http.ServeMux // the route table, for replaying a carried form after sign-in
 }
 
 // NewServer returns a server over store; it fails when a template is

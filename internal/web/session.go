@@ -105,6 +105,8 @@ func (s *Server) authorize(perm journey.Permission, next http.Handler) http.Hand
 			s.audit(r, "access.denied", "route", "", journey.AuditDenied, r.Pattern)
 		}
 		switch {
+		case a == nil && carryable(r):
+			s.renderCarrySignIn(w, r)
 		case a == nil && api:
 			s.apiError(w, r, journey.Errorf(journey.EUNAUTHORIZED, "Sign in first: send a valid token as Authorization: Bearer …"))
 		case a == nil:

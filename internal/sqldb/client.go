@@ -1,0 +1,391 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/journey-kap/journey"
+)
+
+// Associated data of the clients' sealed columns.
+const (
+	aadClientName  = "clients.name"
+	aadClientEmail = "clients.email"
+	aadClientPhone = "clients.phone"
+)
+
+func (db *DB) clientMail() (journey.ClientMailComposer, error) {
+	m, ok := db.Mail.(journey.ClientMailComposer)
+	if !ok {
+		return nil, journey.Errorf(journey.EINTERNAL, "No mail composer for client emails.")
+	}
+	return m, nil
+}
+
+// CreateClient adds a client with their therapist on the care team and
+// queues the portal invitation carrying token, in one transaction. From a
+// consult, the consult must have been held and not already made a client.
+func (db *DB) CreateClient(ctx context.Context, n *journey.NewClient, token string) (*journey.Client, error) {
+	if err := n.Validate(); err != nil {
+		return nil, err
+	}
+	t, err := db.FindUserByID(ctx, n.TherapistID)
+	if err != nil || !t.Active || !t.HasRole(journey.RoleTherapist) {
+		return nil, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: []journey.FieldError{{Field: "therapist_id", Detail: "Choose an active therapist."}}}
+	}
+	composer, err := db.clientMail()
+	if err != nil {
+		return nil, err
+	}
+	p := db.phi()
+	name, email, phone := p.seal(aadClientName, n.Name), p.seal(aadClientEmail, n.Email), p.seal(aadClientPhone, n.Phone)
+	if p.err != nil {
+		return nil, p.err
+	}
+	c := &journey.Client{ConsultID: n.ConsultID, Name: n.Name, Email: n.Email, Phone: n.Phone, CreatedBy: n.CreatedBy,
+		Screening: journey.ScreeningIncomplete, Priority: len(journey.FindingKinds),
+		CareTeam: []journey.CareMember{{UserID: t.ID, Role: journey.RoleTherapist, Name: t.Name}}}
+	err = db.write(ctx, func(tx *Tx) error {
+		var consultID any
+		if n.ConsultID != 0 {
+			var status string
+			if err := tx.queryRow(ctx, `SELECT status FROM consults WHERE id = ?`, n.ConsultID).Scan(&status); err != nil {
+				return notFound(err, "Consult")
+			}
+			if status != journey.ConsultHeld {
+				return journey.Errorf(journey.ECONFLICT, "Mark the consult held before inviting the person to begin.")
+			}
+			consultID = n.ConsultID
+		}
+		var dup int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM clients WHERE email_key = ? OR (consult_id IS NOT NULL AND consult_id = ?)`,
+			db.emailKey(n.Email), n.ConsultID).Scan(&dup); err != nil {
+			return err
+		}
+		if dup > 0 {
+			return &journey.Error{Code: journey.ECONFLICT, Message: "This person is already a client.",
+				Fields: []journey.FieldError{{Field: "email", Detail: "A client with this email address already exists."}}}
+		}
+		c.CreatedAt, c.InvitedAt = tx.now, tx.now
+		var err error
+		c.ID, err = tx.insert(ctx, `INSERT INTO clients (consult_id, name, email, email_key, phone, priority, created_by, created_at, invited_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, consultID, name, email, db.emailKey(n.Email), phone, c.Priority, n.CreatedBy, unix(tx.now), unix(tx.now))
+		if err != nil {
+			return err
+		}
+		if err := tx.addCareMember(ctx, c.ID, t.ID, journey.RoleTherapist); err != nil {
+			return err
+		}
+		return tx.inviteClient(ctx, composer, c, n.CreatedBy, token)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (tx *Tx) addCareMember(ctx context.Context, clientID, userID int64, role string) error {
+	var n int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM care_team WHERE client_id = ? AND user_id = ?`, clientID, userID).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	_, err := tx.exec(ctx, `INSERT INTO care_team (client_id, user_id, role, added_at) VALUES (?, ?, ?, ?)`, clientID, userID, role, unix(tx.now))
+	return err
+}
+
+func (tx *Tx) inviteClient(ctx context.Context, composer journey.ClientMailComposer, c *journey.Client, by int64, token string) error {
+	expires := tx.now.Add(journey.InvitationTTL)
+	if _, err := tx.exec(ctx, `INSERT INTO client_invitations (client_id, token_hash, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		c.ID, hashLinkToken(token), by, unix(tx.now), unix(expires)); err != nil {
+		return err
+	}
+	pr, err := tx.db.practice(ctx, tx)
+	if err != nil {
+		return err
+	}
+	m, err := composer.ComposeClientInvitation(c, pr, token, expires)
+	if err != nil {
+		return err
+	}
+	return tx.queueMessage(ctx, m, 0)
+}
+
+// ReinviteClient sends a client who has not yet joined a new portal link;
+// earlier links stop working.
+func (db *DB) ReinviteClient(ctx context.Context, clientID, by int64, token string) error {
+	c, err := db.FindClientByID(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	if c.UserID != 0 {
+		return journey.Errorf(journey.ECONFLICT, "This client has already set up their portal.")
+	}
+	composer, err := db.clientMail()
+	if err != nil {
+		return err
+	}
+	return db.write(ctx, func(tx *Tx) error {
+		if _, err := tx.exec(ctx, `UPDATE client_invitations SET used_at = ? WHERE client_id = ? AND used_at = 0`, unix(tx.now), c.ID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE clients SET invited_at = ? WHERE id = ?`, unix(tx.now), c.ID); err != nil {
+			return err
+		}
+		return tx.inviteClient(ctx, composer, c, by, token)
+	})
+}
+
+// FindClientInvitation returns the client an open portal invitation is for.
+func (db *DB) FindClientInvitation(ctx context.Context, token string) (*journey.Client, error) {
+	var clientID, expires, used int64
+	err := db.queryRow(ctx, `SELECT client_id, expires_at, used_at FROM client_invitations WHERE token_hash = ?`, hashLinkToken(token)).
+		Scan(&clientID, &expires, &used)
+	switch {
+	case err == sql.ErrNoRows:
+		return nil, errLinkUnknown
+	case err != nil:
+		return nil, err
+	case used != 0:
+		return nil, errLinkUsed
+	case !db.Now().Before(fromUnix(expires)):
+		return nil, errLinkExpired
+	}
+	return db.FindClientByID(ctx, clientID)
+}
+
+// AcceptClientInvitation spends the invitation and creates the client's
+// portal account with passwordHash, in one transaction.
+func (db *DB) AcceptClientInvitation(ctx context.Context, token, passwordHash string) (*journey.User, error) {
+	c, err := db.FindClientInvitation(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if c.UserID != 0 {
+		return nil, errLinkUsed
+	}
+	u := &journey.User{Kind: journey.UserClient, Name: c.Name, Email: c.Email, Roles: []string{journey.RoleClient}, Active: true}
+	su, err := db.sealUser(u.Name, u.Email)
+	if err != nil {
+		return nil, err
+	}
+	err = db.write(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE client_invitations SET used_at = ? WHERE token_hash = ? AND used_at = 0 AND expires_at > ?`,
+			unix(tx.now), hashLinkToken(token), unix(tx.now))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errLinkUsed
+		}
+		var taken int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE email_key = ?`, su.emailKey).Scan(&taken); err != nil {
+			return err
+		}
+		if taken > 0 {
+			return journey.Errorf(journey.ECONFLICT, "An account with this email address already exists. Ask the practice for help.")
+		}
+		if u.ID, err = tx.insertUser(ctx, u.Kind, su, true); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE clients SET user_id = ? WHERE id = ?`, u.ID, c.ID); err != nil {
+			return err
+		}
+		u.CreatedAt, u.HasPassword = tx.now, true
+		return tx.setRoles(ctx, u.ID, u.Roles, passwordHash)
+	})
+	return u, err
+}
+
+const clientColumns = `id, COALESCE(user_id, 0), COALESCE(consult_id, 0), name, email, phone, screening, priority, intake_done_at,
+	cleared_until, created_by, created_at, invited_at`
+
+func (db *DB) scanClient(row scanner) (*journey.Client, error) {
+	var c journey.Client
+	var done, cleared, created, invited int64
+	if err := row.Scan(&c.ID, &c.UserID, &c.ConsultID, &c.Name, &c.Email, &c.Phone, &c.Screening, &c.Priority, &done, &cleared,
+		&c.CreatedBy, &created, &invited); err != nil {
+		return nil, err
+	}
+	p := db.phi()
+	p.open(aadClientName, &c.Name)
+	p.open(aadClientEmail, &c.Email)
+	p.open(aadClientPhone, &c.Phone)
+	c.IntakeDone, c.ClearedTill, c.CreatedAt, c.InvitedAt = fromUnix(done), fromUnix(cleared), fromUnix(created), fromUnix(invited)
+	return &c, p.err
+}
+
+// FindClientByID returns the client with their care team, or ENOTFOUND.
+func (db *DB) FindClientByID(ctx context.Context, id int64) (*journey.Client, error) {
+	c, err := db.scanClient(db.queryRow(ctx, `SELECT `+clientColumns+` FROM clients WHERE id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "Client")
+	}
+	return c, db.loadCareTeams(ctx, []*journey.Client{c})
+}
+
+// FindClientByUserID returns the client whose portal account is userID.
+func (db *DB) FindClientByUserID(ctx context.Context, userID int64) (*journey.Client, error) {
+	c, err := db.scanClient(db.queryRow(ctx, `SELECT `+clientColumns+` FROM clients WHERE user_id = ?`, userID))
+	if err != nil {
+		return nil, notFound(err, "Client")
+	}
+	return c, db.loadCareTeams(ctx, []*journey.Client{c})
+}
+
+func (db *DB) loadCareTeams(ctx context.Context, cs []*journey.Client) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	ids := make([]string, len(cs))
+	byID := make(map[int64]*journey.Client, len(cs))
+	for i, c := range cs {
+		ids[i] = fmt.Sprint(c.ID)
+		byID[c.ID] = c
+		c.CareTeam = nil
+	}
+	rows, err := db.query(ctx, `SELECT t.client_id, t.user_id, t.role, u.name FROM care_team t JOIN users u ON u.id = t.user_id
+		WHERE t.client_id IN (SELECT CAST(value AS BIGINT) FROM `+db.jsonValues()+`) ORDER BY t.client_id, t.added_at, t.user_id`, jsonList(ids))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	p := db.phi()
+	for rows.Next() {
+		var cid int64
+		var m journey.CareMember
+		if err := rows.Scan(&cid, &m.UserID, &m.Role, &m.Name); err != nil {
+			return err
+		}
+		p.open(aadUserName, &m.Name)
+		byID[cid].CareTeam = append(byID[cid].CareTeam, m)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return p.err
+}
+
+// FindClients returns a page of clients matching f, newest first, and the
+// number matching in all.
+func (db *DB) FindClients(ctx context.Context, f journey.ClientFilter) ([]*journey.Client, int, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	if f.CareTeamMember != 0 {
+		where = append(where, "id IN (SELECT client_id FROM care_team WHERE user_id = ?)")
+		args = append(args, f.CareTeamMember)
+	}
+	if f.Screening != "" {
+		where = append(where, "screening = ?")
+		args = append(args, f.Screening)
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	rows, err := db.query(ctx, `SELECT `+clientColumns+` FROM clients WHERE `+cond+` ORDER BY id DESC LIMIT ? OFFSET ?`,
+		append(args, limit, max(f.Offset, 0))...)
+	if err != nil {
+		return nil, 0, err
+	}
+	cs, err := db.scanClients(rows)
+	if err != nil {
+		return nil, 0, err
+	}
+	return cs, total, db.loadCareTeams(ctx, cs)
+}
+
+func (db *DB) scanClients(rows *sql.Rows) ([]*journey.Client, error) {
+	defer rows.Close()
+	var cs []*journey.Client
+	for rows.Next() {
+		c, err := db.scanClient(rows)
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	return cs, rows.Err()
+}
+
+// AddCareMember puts a member of staff on a client's care team.
+func (db *DB) AddCareMember(ctx context.Context, clientID, userID int64) error {
+	u, err := db.FindUserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	role := ""
+	for _, r := range []string{journey.RoleTherapist, journey.RoleMedicalProvider, journey.RoleChaperone} {
+		if u.HasRole(r) {
+			role = r
+			break
+		}
+	}
+	if role == "" || !u.Active {
+		return &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: []journey.FieldError{{Field: "user_id", Detail: "Choose an active therapist, medical provider or chaperone."}}}
+	}
+	return db.write(ctx, func(tx *Tx) error {
+		if err := tx.queryRow(ctx, `SELECT id FROM clients WHERE id = ?`, clientID).Scan(&clientID); err != nil {
+			return notFound(err, "Client")
+		}
+		return tx.addCareMember(ctx, clientID, userID, role)
+	})
+}
+
+// onCareTeam returns the ids of the client's care team members with role.
+func (db *DB) onCareTeam(ctx context.Context, tx *Tx, clientID int64, role string) ([]int64, error) {
+	rows, err := tx.query(ctx, `SELECT user_id FROM care_team WHERE client_id = ? AND role = ?`, clientID, role)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// sealJSON marshals v and seals it for column aad.
+func (p *phi) sealJSON(aad string, v any) string {
+	if p.err != nil {
+		return ""
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		p.err = err
+		return ""
+	}
+	return p.seal(aad, string(b))
+}
+
+// openJSON opens column aad's ciphertext s into v.
+func (p *phi) openJSON(aad, s string, v any) {
+	p.open(aad, &s)
+	if p.err != nil {
+		return
+	}
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		p.err = fmt.Errorf("sqldb: %s: %w", aad, err)
+	}
+}
+
+func since(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}

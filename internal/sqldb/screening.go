@@ -1,0 +1,506 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/measure"
+	"github.com/journey-kap/journey/internal/screening"
+)
+
+// Associated data of the clinical columns.
+const (
+	aadIntake           = "intakes.data"
+	aadResponseAnswers  = "responses.answers"
+	aadResponseResult   = "responses.result"
+	aadScreeningFinding = "screenings.findings"
+	aadClearanceReason  = "clearances.reason"
+	aadClearanceMessage = "clearances.message"
+	aadClearanceOver    = "clearances.override_reason"
+	aadClearanceFinding = "clearances.findings"
+	aadClearanceReply   = "clearances.reply"
+	aadSignatureName    = "consent_signatures.typed_name"
+	aadSignatureAddr    = "consent_signatures.client_addr"
+	aadAlertNote        = "alerts.note"
+)
+
+// FindIntake returns the client's intake; an empty one before they start.
+func (db *DB) FindIntake(ctx context.Context, clientID int64) (*journey.Intake, error) {
+	return db.readIntake(ctx, db.queryRow(ctx, `SELECT data FROM intakes WHERE client_id = ?`, clientID), clientID)
+}
+
+func (db *DB) readIntake(_ context.Context, row *sql.Row, clientID int64) (*journey.Intake, error) {
+	in := &journey.Intake{ClientID: clientID}
+	var data string
+	switch err := row.Scan(&data); {
+	case err == sql.ErrNoRows:
+		return in, nil
+	case err != nil:
+		return nil, err
+	}
+	p := db.phi()
+	p.openJSON(aadIntake, data, in)
+	in.ClientID = clientID
+	return in, p.err
+}
+
+// SaveIntakeStep validates step of from and saves it into the client's
+// intake, marking it done, then screens the client again: one transaction.
+// Other steps are untouched, so two devices saving different steps do not
+// undo each other.
+func (db *DB) SaveIntakeStep(ctx context.Context, clientID int64, step string, from *journey.Intake) (*journey.Intake, error) {
+	from.Normalize()
+	rs, err := db.CurrentRuleSet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := from.ValidateStep(step, screening.MinAge(rs), db.Now()); err != nil {
+		return nil, err
+	}
+	var in *journey.Intake
+	err = db.write(ctx, func(tx *Tx) error {
+		var err error
+		if in, err = db.readIntake(ctx, tx.queryRow(ctx, `SELECT data FROM intakes WHERE client_id = ?`, clientID), clientID); err != nil {
+			return err
+		}
+		copyStep(in, from, step)
+		in.MarkDone(step)
+		in.UpdatedAt = tx.now
+		p := db.phi()
+		data := p.sealJSON(aadIntake, in)
+		if p.err != nil {
+			return p.err
+		}
+		steps := strings.Join(in.Done, ",")
+		res, err := tx.exec(ctx, `UPDATE intakes SET data = ?, steps = ?, updated_at = ? WHERE client_id = ?`, data, steps, unix(tx.now), clientID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			if _, err := tx.exec(ctx, `INSERT INTO intakes (client_id, data, steps, updated_at) VALUES (?, ?, ?, ?)`, clientID, data, steps, unix(tx.now)); err != nil {
+				return notFound(err, "Client")
+			}
+		}
+		return tx.rescreen(ctx, clientID)
+	})
+	return in, err
+}
+
+func copyStep(to, from *journey.Intake, step string) {
+	switch step {
+	case journey.StepAbout:
+		to.About = from.About
+	case journey.StepEmergency:
+		to.Emergency = from.Emergency
+	case journey.StepGoals:
+		to.Goals = from.Goals
+	case journey.StepMentalHealth:
+		to.MentalHealth = from.MentalHealth
+	case journey.StepMedical:
+		to.Medical = from.Medical
+	case journey.StepMedications:
+		to.Medications = from.Medications
+	case journey.StepSubstances:
+		to.Substances = from.Substances
+	case journey.StepPregnancy:
+		to.Pregnancy = from.Pregnancy
+	case journey.StepExperience:
+		to.Experience = from.Experience
+	}
+}
+
+// CreateResponse scores answers to questionnaire code for a client and
+// stores the response; a safety flag raises an alert for the care team and
+// emails each therapist on it. The client is screened again. All in one
+// transaction.
+func (db *DB) CreateResponse(ctx context.Context, clientID int64, code string, answers []int, by int64) (*journey.Response, []*journey.Alert, error) {
+	q, ok := measure.Find(code)
+	if !ok {
+		return nil, nil, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: []journey.FieldError{{Field: "questionnaire", Detail: "No questionnaire has that code."}}}
+	}
+	score, err := measure.Score(q, answers)
+	if err != nil {
+		return nil, nil, err
+	}
+	composer, err := db.clientMail()
+	if err != nil {
+		return nil, nil, err
+	}
+	r := &journey.Response{ClientID: clientID, Questionnaire: q.Code, Version: q.Version, Answers: answers, Score: score, AdministeredBy: by}
+	var alerts []*journey.Alert
+	err = db.write(ctx, func(tx *Tx) error {
+		p := db.phi()
+		a, res := p.sealJSON(aadResponseAnswers, answers), p.sealJSON(aadResponseResult, score)
+		if p.err != nil {
+			return p.err
+		}
+		r.CreatedAt = tx.now
+		var err error
+		r.ID, err = tx.insert(ctx, `INSERT INTO responses (client_id, questionnaire, version, answers, result, administered_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, clientID, r.Questionnaire, r.Version, a, res, by, unix(tx.now))
+		if err != nil {
+			return notFound(err, "Client")
+		}
+		for _, f := range score.Flags {
+			if !isSafetyFlag(f) {
+				continue
+			}
+			al := &journey.Alert{ClientID: clientID, Kind: journey.AlertSuicidality, Flag: f, ResponseID: r.ID, CreatedAt: tx.now}
+			note := p.seal(aadAlertNote, "")
+			if al.ID, err = tx.insert(ctx, `INSERT INTO alerts (client_id, kind, flag, response_id, created_at, note) VALUES (?, ?, ?, ?, ?, ?)`,
+				clientID, al.Kind, al.Flag, r.ID, unix(tx.now), note); err != nil {
+				return err
+			}
+			alerts = append(alerts, al)
+		}
+		if len(alerts) > 0 {
+			if err := tx.mailAlert(ctx, composer, clientID, alerts[0].ID); err != nil {
+				return err
+			}
+		}
+		return tx.rescreen(ctx, clientID)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, alerts, nil
+}
+
+func isSafetyFlag(f string) bool {
+	for _, s := range journey.SafetyFlags {
+		if f == s {
+			return true
+		}
+	}
+	return false
+}
+
+// mailAlert emails every therapist on the client's care team.
+func (tx *Tx) mailAlert(ctx context.Context, composer journey.ClientMailComposer, clientID, alertID int64) error {
+	ids, err := tx.db.onCareTeam(ctx, tx, clientID, journey.RoleTherapist)
+	if err != nil {
+		return err
+	}
+	pr, err := tx.db.practice(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		u, err := tx.db.scanUser(ctx, tx.queryRow(ctx, `SELECT `+userColumns+` FROM users u LEFT JOIN credentials c ON c.user_id = u.id WHERE u.id = ?`, id))
+		if err != nil {
+			return err
+		}
+		m, err := composer.ComposeSafetyAlert(u, pr, alertID)
+		if err != nil {
+			return err
+		}
+		if err := tx.queueMessage(ctx, m, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FindResponses returns a client's responses, newest first; code "" for all.
+func (db *DB) FindResponses(ctx context.Context, clientID int64, code string, limit int) ([]*journey.Response, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	rows, err := db.query(ctx, `SELECT id, questionnaire, version, answers, result, administered_by, created_at FROM responses
+		WHERE client_id = ? AND (? = '' OR questionnaire = ?) ORDER BY id DESC LIMIT ?`, clientID, code, code, limit)
+	if err != nil {
+		return nil, err
+	}
+	return db.scanResponses(rows, clientID)
+}
+
+func (db *DB) scanResponses(rows *sql.Rows, clientID int64) ([]*journey.Response, error) {
+	defer rows.Close()
+	var out []*journey.Response
+	p := db.phi()
+	for rows.Next() {
+		r := &journey.Response{ClientID: clientID}
+		var a, res string
+		var created int64
+		if err := rows.Scan(&r.ID, &r.Questionnaire, &r.Version, &a, &res, &r.AdministeredBy, &created); err != nil {
+			return nil, err
+		}
+		p.openJSON(aadResponseAnswers, a, &r.Answers)
+		p.openJSON(aadResponseResult, res, &r.Score)
+		r.CreatedAt = fromUnix(created)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, p.err
+}
+
+// latestResponses returns the newest response to each questionnaire.
+func (tx *Tx) latestResponses(ctx context.Context, clientID int64) ([]*journey.Response, error) {
+	rows, err := tx.query(ctx, `SELECT id, questionnaire, version, answers, result, administered_by, created_at FROM responses
+		WHERE id IN (SELECT MAX(id) FROM responses WHERE client_id = ? GROUP BY questionnaire)`, clientID)
+	if err != nil {
+		return nil, err
+	}
+	return tx.db.scanResponses(rows, clientID)
+}
+
+// CurrentRuleSet returns the screening rules in force: the defaults
+// (version 1) until an admin changes them.
+func (db *DB) CurrentRuleSet(ctx context.Context) (*journey.RuleSet, error) {
+	return readRuleSet(db.queryRow(ctx, `SELECT version, rules, note, created_by, created_at FROM screening_rule_sets ORDER BY version DESC LIMIT 1`))
+}
+
+func readRuleSet(row *sql.Row) (*journey.RuleSet, error) {
+	var rs journey.RuleSet
+	var rules string
+	var created int64
+	switch err := row.Scan(&rs.Version, &rules, &rs.Note, &rs.CreatedBy, &created); {
+	case err == sql.ErrNoRows:
+		return screening.Defaults(), nil
+	case err != nil:
+		return nil, err
+	}
+	rs.CreatedAt = fromUnix(created)
+	return &rs, json.Unmarshal([]byte(rules), &rs.Rules)
+}
+
+// ruleSet returns the rules in force inside tx, storing the defaults as
+// version 1 the first time.
+func (tx *Tx) ruleSet(ctx context.Context) (*journey.RuleSet, error) {
+	rs, err := readRuleSet(tx.queryRow(ctx, `SELECT version, rules, note, created_by, created_at FROM screening_rule_sets ORDER BY version DESC LIMIT 1`))
+	if err != nil || !rs.CreatedAt.IsZero() {
+		return rs, err
+	}
+	return rs, tx.insertRuleSet(ctx, rs)
+}
+
+func (tx *Tx) insertRuleSet(ctx context.Context, rs *journey.RuleSet) error {
+	rules, err := json.Marshal(rs.Rules)
+	if err != nil {
+		return err
+	}
+	rs.CreatedAt = tx.now
+	_, err = tx.exec(ctx, `INSERT INTO screening_rule_sets (version, rules, note, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
+		rs.Version, string(rules), rs.Note, rs.CreatedBy, unix(tx.now))
+	return err
+}
+
+// FindRuleSets returns every version of the rules, newest first.
+func (db *DB) FindRuleSets(ctx context.Context) ([]*journey.RuleSet, error) {
+	rows, err := db.query(ctx, `SELECT version, rules, note, created_by, created_at FROM screening_rule_sets ORDER BY version DESC LIMIT 100`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*journey.RuleSet
+	for rows.Next() {
+		var rs journey.RuleSet
+		var rules string
+		var created int64
+		if err := rows.Scan(&rs.Version, &rules, &rs.Note, &rs.CreatedBy, &created); err != nil {
+			return nil, err
+		}
+		rs.CreatedAt = fromUnix(created)
+		if err := json.Unmarshal([]byte(rules), &rs.Rules); err != nil {
+			return nil, err
+		}
+		out = append(out, &rs)
+	}
+	return out, rows.Err()
+}
+
+// UpdateRuleSet stores a new version of the rules with changes applied and
+// screens every client again under it.
+func (db *DB) UpdateRuleSet(ctx context.Context, changes []journey.Rule, note string, by int64) (*journey.RuleSet, error) {
+	var next *journey.RuleSet
+	err := db.write(ctx, func(tx *Tx) error {
+		cur, err := tx.ruleSet(ctx)
+		if err != nil {
+			return err
+		}
+		if next, err = screening.Merge(cur, changes); err != nil {
+			return err
+		}
+		next.Note, next.CreatedBy = strings.TrimSpace(note), by
+		if err := tx.insertRuleSet(ctx, next); err != nil {
+			return err
+		}
+		rows, err := tx.query(ctx, `SELECT id FROM clients`)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		for _, id := range ids {
+			if err := tx.rescreen(ctx, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return next, err
+}
+
+// rescreen evaluates a client's intake and latest responses against the
+// rules in force, records the evaluation with the rules' version, and
+// updates the client's status and review priority.
+func (tx *Tx) rescreen(ctx context.Context, clientID int64) error {
+	rs, err := tx.ruleSet(ctx)
+	if err != nil {
+		return err
+	}
+	in, err := tx.db.readIntake(ctx, tx.queryRow(ctx, `SELECT data FROM intakes WHERE client_id = ?`, clientID), clientID)
+	if err != nil {
+		return err
+	}
+	resps, err := tx.latestResponses(ctx, clientID)
+	if err != nil {
+		return err
+	}
+	findings := screening.Evaluate(rs, in, resps, tx.now)
+	if findings == nil {
+		findings = []journey.Finding{}
+	}
+	missing := Missing(in, resps)
+	last, err := tx.db.lastClearance(ctx, tx.queryRow(ctx, `SELECT `+clearanceColumns+` FROM clearances WHERE client_id = ? ORDER BY id DESC LIMIT 1`, clientID))
+	if err != nil {
+		return err
+	}
+	status := journey.ScreeningStatus(missing, last, tx.now)
+	s := journey.Screening{Findings: findings}
+	priority := s.Worst()
+	var open int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM alerts WHERE client_id = ? AND acknowledged_at = 0`, clientID).Scan(&open); err != nil {
+		return err
+	}
+	if open > 0 {
+		priority = 0
+	}
+	var doneAt, cleared int64
+	if err := tx.queryRow(ctx, `SELECT intake_done_at FROM clients WHERE id = ?`, clientID).Scan(&doneAt); err != nil {
+		return notFound(err, "Client")
+	}
+	if len(missing) == 0 && doneAt == 0 {
+		doneAt = unix(tx.now)
+	}
+	if status == journey.ScreeningCleared {
+		cleared = unix(last.ClearedUntil)
+	}
+	p := tx.db.phi()
+	sealed := p.sealJSON(aadScreeningFinding, findings)
+	if p.err != nil {
+		return p.err
+	}
+	miss, _ := json.Marshal(missing)
+	if _, err := tx.exec(ctx, `INSERT INTO screenings (client_id, rule_set_version, findings, missing, created_at) VALUES (?, ?, ?, ?, ?)`,
+		clientID, rs.Version, sealed, string(miss), unix(tx.now)); err != nil {
+		return err
+	}
+	_, err = tx.exec(ctx, `UPDATE clients SET screening = ?, priority = ?, intake_done_at = ?, cleared_until = ? WHERE id = ?`,
+		status, priority, doneAt, cleared, clientID)
+	return err
+}
+
+// Missing lists, in words, what a client has still to do before review.
+func Missing(in *journey.Intake, latest []*journey.Response) []string {
+	missing := []string{}
+	for _, st := range journey.IntakeSteps {
+		if !in.HasDone(st.Code) {
+			missing = append(missing, "Intake: "+st.Title)
+		}
+	}
+	for _, code := range journey.RequiredQuestionnaires {
+		found := false
+		for _, r := range latest {
+			found = found || r.Questionnaire == code
+		}
+		if !found {
+			title := code
+			if q, ok := measure.Find(code); ok {
+				title = q.Title
+			}
+			missing = append(missing, "Questionnaire: "+title)
+		}
+	}
+	return missing
+}
+
+// FindScreening returns the client's current screening.
+func (db *DB) FindScreening(ctx context.Context, clientID int64) (*journey.Screening, error) {
+	s := &journey.Screening{ClientID: clientID, Findings: []journey.Finding{}, Missing: []string{}}
+	var findings, missing string
+	var at, cleared int64
+	err := db.queryRow(ctx, `SELECT c.screening, c.cleared_until, s.rule_set_version, s.findings, s.missing, s.created_at
+		FROM clients c LEFT JOIN screenings s ON s.id = (SELECT MAX(id) FROM screenings WHERE client_id = c.id) WHERE c.id = ?`, clientID).
+		Scan(&s.Status, &cleared, nullInt(&s.RuleSetVersion), nullString(&findings), nullString(&missing), nullInt64(&at))
+	if err != nil {
+		return nil, notFound(err, "Client")
+	}
+	if findings == "" {
+		// Never evaluated: nothing has been saved yet.
+		rs, err := db.CurrentRuleSet(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.RuleSetVersion = rs.Version
+		s.Missing = Missing(&journey.Intake{}, nil)
+		return s, nil
+	}
+	p := db.phi()
+	p.openJSON(aadScreeningFinding, findings, &s.Findings)
+	if err := json.Unmarshal([]byte(missing), &s.Missing); err != nil {
+		return nil, err
+	}
+	s.EvaluatedAt = fromUnix(at)
+	if cleared != 0 {
+		t := fromUnix(cleared)
+		s.ClearedUntil = &t
+	}
+	return s, p.err
+}
+
+// nullable scan targets for LEFT JOINs.
+type nullScan struct{ set func(any) }
+
+func (n nullScan) Scan(v any) error { n.set(v); return nil }
+
+func nullString(s *string) sql.Scanner {
+	return nullScan{func(v any) {
+		switch x := v.(type) {
+		case string:
+			*s = x
+		case []byte:
+			*s = string(x)
+		}
+	}}
+}
+
+func nullInt64(i *int64) sql.Scanner {
+	return nullScan{func(v any) {
+		if x, ok := v.(int64); ok {
+			*i = x
+		}
+	}}
+}
+
+func nullInt(i *int) sql.Scanner {
+	return nullScan{func(v any) {
+		if x, ok := v.(int64); ok {
+			*i = int(x)
+		}
+	}}
+}

@@ -1,0 +1,323 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/journey-kap/journey"
+)
+
+// apiClient is a client as the staff API lists them: contact details and
+// where they are on their path, nothing clinical.
+type apiClient struct {
+	ID           int64                `json:"id"`
+	ConsultID    int64                `json:"consult_id,omitempty"`
+	Name         string               `json:"name"`
+	Email        string               `json:"email"`
+	Phone        string               `json:"phone"`
+	TherapistID  int64                `json:"therapist_id"`
+	CareTeam     []journey.CareMember `json:"care_team"`
+	Screening    string               `json:"screening"`
+	Stage        string               `json:"stage"`
+	Joined       bool                 `json:"joined"`
+	ClearedUntil *string              `json:"cleared_until"`
+	CreatedAt    string               `json:"created_at"`
+	InvitedAt    string               `json:"invited_at"`
+}
+
+// apiClientRecord is one client's record: clinical is omitted for callers
+// who may not see it (front desk, admins).
+type apiClientRecord struct {
+	apiClient
+	Consents []apiSignature    `json:"consents"`
+	Clinical *apiClientClinical `json:"clinical,omitempty"`
+}
+
+type apiSignature struct {
+	Code     string `json:"code"`
+	Title    string `json:"title"`
+	Version  int    `json:"version"`
+	SignedAt string `json:"signed_at"`
+}
+
+type apiClientClinical struct {
+	Screening  apiClientScreening `json:"screening"`
+	Scores     []apiClientScore   `json:"scores"`
+	Clearances []apiClearance     `json:"clearances"`
+	Alerts     []apiAlert         `json:"alerts"`
+}
+
+type apiClientFinding struct {
+	Code   string `json:"code"`
+	Kind   string `json:"kind"`
+	Detail string `json:"detail"`
+	Source string `json:"source"`
+}
+
+type apiClientScreening struct {
+	Status         string             `json:"status"`
+	Findings       []apiClientFinding `json:"findings"`
+	ClearedUntil   *string            `json:"cleared_until"`
+	Missing        []string           `json:"missing"`
+	RuleSetVersion int                `json:"rule_set_version"`
+}
+
+// apiClientScore is the latest score of one questionnaire.
+type apiClientScore struct {
+	ResponseID    int64    `json:"response_id"`
+	Questionnaire string   `json:"questionnaire"`
+	Version       int      `json:"version"`
+	Score         int      `json:"score"`
+	Band          string   `json:"band,omitempty"`
+	Flags         []string `json:"flags"`
+	CreatedAt     string   `json:"created_at"`
+}
+
+// apiClearance is a medical provider's decision, with the internal reason:
+// only clinicians of the client read it.
+type apiClearance struct {
+	ID             int64   `json:"id"`
+	Decision       string  `json:"decision"`
+	ProviderID     int64   `json:"provider_id"`
+	ClearedUntil   *string `json:"cleared_until"`
+	Reason         string  `json:"reason"`
+	Message        string  `json:"message"`
+	Override       bool    `json:"override"`
+	OverrideReason string  `json:"override_reason,omitempty"`
+	RuleSetVersion int     `json:"rule_set_version"`
+	CreatedAt      string  `json:"created_at"`
+}
+
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// rfc3339OrNil is t in RFC 3339, nil when t is zero.
+func rfc3339OrNil(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	v := rfc3339(t)
+	return &v
+}
+
+func toAPIClient(c *journey.Client) apiClient {
+	team := c.CareTeam
+	if team == nil {
+		team = []journey.CareMember{}
+	}
+	out := apiClient{ID: c.ID, ConsultID: c.ConsultID, Name: c.Name, Email: c.Email, Phone: c.Phone, TherapistID: c.TherapistID(),
+		CareTeam: team, Screening: c.Screening, Stage: clientStage(c, time.UTC), Joined: c.UserID != 0,
+		CreatedAt: rfc3339(c.CreatedAt), InvitedAt: rfc3339(c.InvitedAt)}
+	if c.Screening == journey.ScreeningCleared {
+		out.ClearedUntil = rfc3339OrNil(c.ClearedTill)
+	}
+	return out
+}
+
+// toAPIScreening returns a screening for the API; withFindings false
+// leaves the findings out (a client reading their own status).
+func toAPIScreening(sc *journey.Screening, withFindings bool) apiClientScreening {
+	out := apiClientScreening{Status: sc.Status, Findings: []apiClientFinding{}, Missing: sc.Missing, RuleSetVersion: sc.RuleSetVersion}
+	if out.Missing == nil {
+		out.Missing = []string{}
+	}
+	if sc.ClearedUntil != nil {
+		out.ClearedUntil = rfc3339OrNil(*sc.ClearedUntil)
+	}
+	if withFindings {
+		for _, f := range sc.Findings {
+			out.Findings = append(out.Findings, apiClientFinding{Code: f.Code, Kind: f.Kind, Detail: f.Detail, Source: f.Source})
+		}
+	}
+	return out
+}
+
+// handleAPIClients lists the clients the caller may see, newest first:
+// ?limit= (1–200, default 50), ?offset=, ?screening= (a status).
+func (s *Server) handleAPIClients(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var v journey.Validation
+	f, ok := clientFilter(actorFrom(r))
+	f.Limit = 50
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 200 {
+			v.Add("limit", "Limit must be a whole number from 1 to 200.")
+		}
+		f.Limit = n
+	}
+	if o := q.Get("offset"); o != "" {
+		n, err := strconv.Atoi(o)
+		if err != nil || n < 0 {
+			v.Add("offset", "Offset must be a whole number, 0 or more.")
+		}
+		f.Offset = n
+	}
+	switch f.Screening = q.Get("screening"); f.Screening {
+	case "", journey.ScreeningIncomplete, journey.ScreeningAwaitingReview, journey.ScreeningCleared, journey.ScreeningDeclined, journey.ScreeningNeedsInfo:
+	default:
+		v.Add("screening", "Use incomplete, awaiting_review, needs_info, cleared or declined.")
+	}
+	if err := v.Err(); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out, total := []apiClient{}, 0
+	if ok {
+		cs, n, err := s.store.FindClients(r.Context(), f)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		for _, c := range cs {
+			out = append(out, toAPIClient(c))
+		}
+		total = n
+	}
+	s.audit(r, "client.list", "client", "", journey.AuditSuccess, fmt.Sprintf("%d clients via api", len(out)))
+	writeJSON(w, http.StatusOK, map[string]any{"clients": out, "total": total})
+}
+
+// handleAPIClient returns one client's record; the clinical part only to
+// those who may see it.
+func (s *Server) handleAPIClient(w http.ResponseWriter, r *http.Request) {
+	c, err := s.clientFor(r, "client.read", seeClient)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	out := apiClientRecord{apiClient: toAPIClient(c), Consents: []apiSignature{}}
+	sigs, err := s.store.FindConsentSignatures(ctx, c.ID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	for _, sg := range sigs {
+		out.Consents = append(out.Consents, apiSignature{Code: sg.Code, Title: sg.Title, Version: sg.Version, SignedAt: rfc3339(sg.SignedAt)})
+	}
+	s.audit(r, "client.read", "client", c.ID, journey.AuditSuccess, "api")
+	if actorFrom(r).CanSeeClinical(c) {
+		if out.Clinical, err = s.apiClinical(r, c); err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		s.audit(r, "client.clinical.read", "client", c.ID, journey.AuditSuccess, "api")
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// apiClinical gathers the clinical part of a client's record.
+func (s *Server) apiClinical(r *http.Request, c *journey.Client) (*apiClientClinical, error) {
+	ctx := r.Context()
+	sc, err := s.store.FindScreening(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	resps, err := s.store.FindResponses(ctx, c.ID, "", 200)
+	if err != nil {
+		return nil, err
+	}
+	cls, err := s.store.FindClearances(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	als, err := s.store.FindAlerts(ctx, 0, c.ID, false, 20)
+	if err != nil {
+		return nil, err
+	}
+	out := &apiClientClinical{Screening: toAPIScreening(sc, true), Scores: []apiClientScore{}, Clearances: []apiClearance{}, Alerts: []apiAlert{}}
+	seen := map[string]bool{}
+	for _, rs := range resps { // newest first
+		if seen[rs.Questionnaire] {
+			continue
+		}
+		seen[rs.Questionnaire] = true
+		flags := rs.Score.Flags
+		if flags == nil {
+			flags = []string{}
+		}
+		out.Scores = append(out.Scores, apiClientScore{ResponseID: rs.ID, Questionnaire: rs.Questionnaire, Version: rs.Version,
+			Score: rs.Score.Total, Band: rs.Score.Band, Flags: flags, CreatedAt: rfc3339(rs.CreatedAt)})
+	}
+	for _, cl := range cls {
+		out.Clearances = append(out.Clearances, apiClearance{ID: cl.ID, Decision: cl.Decision, ProviderID: cl.ProviderID,
+			ClearedUntil: rfc3339OrNil(cl.ClearedUntil), Reason: cl.Reason, Message: cl.Message, Override: cl.Override,
+			OverrideReason: cl.OverrideReason, RuleSetVersion: cl.RuleSetVersion, CreatedAt: rfc3339(cl.CreatedAt)})
+	}
+	for _, al := range als {
+		out.Alerts = append(out.Alerts, toAPIAlert(al))
+	}
+	return out, nil
+}
+
+// seeScreening lets a client read their own screening status and the
+// clinicians who may see their clinical record read all of it.
+func seeScreening(a *journey.Actor, c *journey.Client) bool { return a.IsClient(c) || a.CanSeeClinical(c) }
+
+// handleAPIClientScreening returns a client's screening. A client reading
+// their own gets their status, what is missing and how long a clearance
+// holds, with no findings: those are for the prescriber.
+func (s *Server) handleAPIClientScreening(w http.ResponseWriter, r *http.Request) {
+	c, err := s.clientFor(r, "client.clinical.read", seeScreening)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	sc, err := s.store.FindScreening(r.Context(), c.ID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	a := actorFrom(r)
+	clinical := a.CanSeeClinical(c)
+	action := "client.read"
+	if clinical {
+		action = "client.clinical.read"
+	}
+	s.audit(r, action, "client", c.ID, journey.AuditSuccess, "screening via api")
+	writeJSON(w, http.StatusOK, toAPIScreening(sc, clinical))
+}
+
+type apiCreated struct {
+	ClientID int64 `json:"client_id"`
+}
+
+// handleAPIConsultClient makes the person of a held consult a client and
+// emails their portal invitation.
+func (s *Server) handleAPIConsultClient(w http.ResponseWriter, r *http.Request) {
+	c, err := s.consultFor(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	cl, err := s.createFromConsult(r, c)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/clients/%d", cl.ID))
+	writeJSON(w, http.StatusCreated, apiCreated{ClientID: cl.ID})
+}
+
+// handleAPIClientCreate adds a client directly:
+// {"name", "email", "phone", "therapist_id"}.
+func (s *Server) handleAPIClientCreate(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name        string `json:"name"`
+		Email       string `json:"email"`
+		Phone       string `json:"phone"`
+		TherapistID int64  `json:"therapist_id"`
+	}
+	if !s.decodeJSON(w, r, &in) {
+		return
+	}
+	c, err := s.createClient(r, clientForm{Name: in.Name, Email: in.Email, Phone: in.Phone, TherapistID: in.TherapistID})
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", fmt.Sprintf("/api/v1/clients/%d", c.ID))
+	writeJSON(w, http.StatusCreated, apiCreated{ClientID: c.ID})
+}

@@ -1,0 +1,277 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/measure"
+)
+
+// The API a client uses for themselves (and a care-team clinician for
+// them): questionnaires, responses, intake, consents.
+
+func (s *Server) handleAPIQuestionnaires(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"questionnaires": measure.All()})
+}
+
+type apiResponse struct {
+	ID            int64          `json:"id"`
+	Questionnaire string         `json:"questionnaire"`
+	Version       int            `json:"version"`
+	Score         int            `json:"score"`
+	Band          string         `json:"band,omitempty"`
+	Flags         []string       `json:"flags"`
+	Clusters      map[string]int `json:"clusters,omitempty"`
+	Answers       []*int         `json:"answers"`
+	CreatedAt     time.Time      `json:"created_at"`
+	Support       *apiSupport    `json:"support,omitempty"`
+}
+
+// apiSupport is what a client is shown at once after a safety answer.
+type apiSupport struct {
+	Message   string               `json:"message"`
+	Resources []apiSupportResource `json:"resources"`
+}
+
+type apiSupportResource struct {
+	Name    string `json:"name"`
+	Contact string `json:"contact"`
+}
+
+// crisisSupport lists the resources the portal shows after a safety answer.
+var crisisSupport = &apiSupport{
+	Message: "Thank you for answering honestly. Your care team has been alerted and will contact you. If you might act on thoughts of harming yourself, get help now:",
+	Resources: []apiSupportResource{
+		{"988 Suicide & Crisis Lifeline (call or text, 24/7)", "988"},
+		{"Emergency services", "911"},
+		{"Crisis Text Line", "Text HOME to 741741"},
+	},
+}
+
+func toAPIResponse(rp *journey.Response) apiResponse {
+	out := apiResponse{ID: rp.ID, Questionnaire: rp.Questionnaire, Version: rp.Version, Score: rp.Score.Total, Band: rp.Score.Band,
+		Flags: rp.Score.Flags, Clusters: rp.Score.Clusters, CreatedAt: rp.CreatedAt}
+	if out.Flags == nil {
+		out.Flags = []string{}
+	}
+	for _, a := range rp.Answers {
+		if a == journey.Skipped {
+			out.Answers = append(out.Answers, nil)
+			continue
+		}
+		v := a
+		out.Answers = append(out.Answers, &v)
+	}
+	if rp.HasSafetyFlag() {
+		out.Support = crisisSupport
+	}
+	return out
+}
+
+// handleAPIResponseCreate scores and stores a questionnaire: the client
+// for themselves, or a care-team clinician in session. null answers are
+// items the skip logic leaves out.
+func (s *Server) handleAPIResponseCreate(w http.ResponseWriter, r *http.Request) {
+	c, err := s.clientFor(r, "response.create", administerTo)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var body struct {
+		Questionnaire string `json:"questionnaire"`
+		Answers       []*int `json:"answers"`
+	}
+	if !s.decodeJSON(w, r, &body) {
+		return
+	}
+	if len(body.Answers) > 100 {
+		s.apiError(w, r, invalid("answers", "Send at most 100 answers."))
+		return
+	}
+	answers := make([]int, len(body.Answers))
+	for i, a := range body.Answers {
+		answers[i] = journey.Skipped
+		if a != nil {
+			answers[i] = *a
+		}
+	}
+	rp, _, err := s.store.CreateResponse(r.Context(), c.ID, body.Questionnaire, answers, actorFrom(r).ID())
+	s.audit(r, "response.create", "client", c.ID, outcomeOf(err), body.Questionnaire)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, toAPIResponse(rp))
+}
+
+// seeResponses: the client themselves or their clinicians.
+func seeResponses(a *journey.Actor, c *journey.Client) bool {
+	return a.IsClient(c) || a.CanSeeClinical(c)
+}
+
+func (s *Server) handleAPIResponses(w http.ResponseWriter, r *http.Request) {
+	c, err := s.clientFor(r, "response.read", seeResponses)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	rs, err := s.store.FindResponses(r.Context(), c.ID, r.URL.Query().Get("questionnaire"), 200)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := []apiResponse{}
+	for _, rp := range rs {
+		out = append(out, toAPIResponse(rp))
+	}
+	s.audit(r, "response.read", "client", c.ID, journey.AuditSuccess, "")
+	writeJSON(w, http.StatusOK, map[string]any{"responses": out})
+}
+
+func (s *Server) handleAPIIntake(w http.ResponseWriter, r *http.Request) {
+	c, err := s.clientFor(r, "intake.read", seeResponses)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	in, err := s.store.FindIntake(r.Context(), c.ID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if in.Done == nil {
+		in.Done = []string{}
+	}
+	s.audit(r, "intake.read", "client", c.ID, journey.AuditSuccess, "")
+	writeJSON(w, http.StatusOK, map[string]any{"intake": in, "next_step": in.NextStep(), "complete": in.Complete()})
+}
+
+// handleAPIIntakeSave saves one step: the body is that step's section, as
+// GET /intake shows it.
+func (s *Server) handleAPIIntakeSave(w http.ResponseWriter, r *http.Request) {
+	c, err := s.clientFor(r, "intake.update", administerTo)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	step := r.PathValue("step")
+	in := &journey.Intake{}
+	target := intakeSection(in, step)
+	if target == nil {
+		s.apiError(w, r, journey.Errorf(journey.ENOTFOUND, "There is no intake step %q.", step))
+		return
+	}
+	if !s.decodeJSON(w, r, target) {
+		return
+	}
+	saved, err := s.store.SaveIntakeStep(r.Context(), c.ID, step, in)
+	s.audit(r, "intake.update", "client", c.ID, outcomeOf(err), step)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"intake": saved, "next_step": saved.NextStep(), "complete": saved.Complete()})
+}
+
+// intakeSection returns a pointer to step's section of in, nil for an
+// unknown step.
+func intakeSection(in *journey.Intake, step string) any {
+	return map[string]any{journey.StepAbout: &in.About, journey.StepEmergency: &in.Emergency, journey.StepGoals: &in.Goals,
+		journey.StepMentalHealth: &in.MentalHealth, journey.StepMedical: &in.Medical, journey.StepMedications: &in.Medications,
+		journey.StepSubstances: &in.Substances, journey.StepPregnancy: &in.Pregnancy, journey.StepExperience: &in.Experience}[step]
+}
+
+type apiConsentSignature struct {
+	ID        int64     `json:"id"`
+	Code      string    `json:"code"`
+	Version   int       `json:"version"`
+	Title     string    `json:"title"`
+	Hash      string    `json:"hash"`
+	TypedName string    `json:"typed_name"`
+	SignedAt  time.Time `json:"signed_at"`
+}
+
+// handleAPIConsentSign records a signature. Only the client signs for
+// themselves: staff who can see the client get 403, others 404.
+func (s *Server) handleAPIConsentSign(w http.ResponseWriter, r *http.Request) {
+	c, err := s.clientFor(r, "consent.sign", seeClient)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if !actorFrom(r).IsClient(c) {
+		s.audit(r, "consent.sign", "client", c.ID, journey.AuditDenied, "not the client")
+		s.apiError(w, r, journey.Errorf(journey.EFORBIDDEN, "Only the client can sign their consent documents."))
+		return
+	}
+	var body struct {
+		Code      string `json:"code"`
+		TypedName string `json:"typed_name"`
+		Version   int    `json:"version"`
+	}
+	if !s.decodeJSON(w, r, &body) {
+		return
+	}
+	d, err := s.currentDocument(r, body.Code)
+	switch {
+	case err != nil && journey.ErrorCode(err) == journey.ENOTFOUND:
+		err = invalid("code", "No consent document has that code.")
+	case err == nil && body.Version != 0 && body.Version != d.Version:
+		err = journey.Errorf(journey.ECONFLICT, "Version %d is not current; read version %d before signing.", body.Version, d.Version)
+	}
+	var sig *journey.ConsentSignature
+	if err == nil {
+		sig, err = s.store.SignConsent(r.Context(), c.ID, body.Code, body.TypedName, s.clientAddr(r))
+	}
+	s.audit(r, "consent.sign", "client", c.ID, outcomeOf(err), body.Code)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, apiConsentSignature{ID: sig.ID, Code: sig.Code, Version: sig.Version, Title: sig.Title, Hash: sig.Hash,
+		TypedName: sig.TypedName, SignedAt: sig.SignedAt})
+}
+
+func (s *Server) handleAPIConsents(w http.ResponseWriter, r *http.Request) {
+	c, err := s.clientFor(r, "consent.read", seeClient)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	sigs, err := s.store.FindConsentSignatures(r.Context(), c.ID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := []apiConsentSignature{}
+	for _, sg := range sigs {
+		out = append(out, apiConsentSignature{ID: sg.ID, Code: sg.Code, Version: sg.Version, Title: sg.Title, Hash: sg.Hash,
+			TypedName: sg.TypedName, SignedAt: sg.SignedAt})
+	}
+	s.audit(r, "consent.read", "client", c.ID, journey.AuditSuccess, "")
+	writeJSON(w, http.StatusOK, map[string]any{"signatures": out})
+}
+
+type apiConsentDocument struct {
+	ID       int64  `json:"id"`
+	Code     string `json:"code"`
+	Version  int    `json:"version"`
+	Title    string `json:"title"`
+	Hash     string `json:"hash"`
+	Required bool   `json:"required"`
+	Body     string `json:"body"`
+}
+
+func (s *Server) handleAPIConsentDocuments(w http.ResponseWriter, r *http.Request) {
+	docs, err := s.store.FindConsentDocuments(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := []apiConsentDocument{}
+	for _, d := range docs {
+		out = append(out, apiConsentDocument{ID: d.ID, Code: d.Code, Version: d.Version, Title: d.Title, Hash: d.Hash, Required: d.Required, Body: d.Body})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"documents": out})
+}

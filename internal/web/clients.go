@@ -1,0 +1,556 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/auth"
+	"github.com/journey-kap/journey/internal/measure"
+)
+
+// clientsPerPage is the length of a page of the staff client list.
+const clientsPerPage = 50
+
+// clientRow is a client as staff lists show them.
+type clientRow struct {
+	*journey.Client
+	Therapist string // the care team's therapist
+	Screening string // the screening status in words
+	Stage     string // where they are on their path, in words
+	Joined    bool   // has set up their portal
+}
+
+// screeningLabel says a screening status in words; a clearance carries its
+// end date, in loc.
+func screeningLabel(c *journey.Client, loc *time.Location) string {
+	switch c.Screening {
+	case journey.ScreeningIncomplete:
+		return "Intake in progress"
+	case journey.ScreeningAwaitingReview:
+		return "Awaiting medical review"
+	case journey.ScreeningNeedsInfo:
+		return "Needs information"
+	case journey.ScreeningCleared:
+		if c.ClearedTill.IsZero() {
+			return "Cleared"
+		}
+		return "Cleared until " + c.ClearedTill.In(loc).Format("January 2, 2006")
+	case journey.ScreeningDeclined:
+		return "Declined"
+	}
+	return c.Screening
+}
+
+// clientStage says where the client is: invited until they join the
+// portal, then their screening status.
+func clientStage(c *journey.Client, loc *time.Location) string {
+	if c.UserID == 0 {
+		return "Invited"
+	}
+	return screeningLabel(c, loc)
+}
+
+func therapistOf(c *journey.Client) string {
+	for _, m := range c.CareTeam {
+		if m.Role == journey.RoleTherapist {
+			return m.Name
+		}
+	}
+	return ""
+}
+
+func toClientRow(c *journey.Client, loc *time.Location) clientRow {
+	return clientRow{Client: c, Therapist: therapistOf(c), Screening: screeningLabel(c, loc), Stage: clientStage(c, loc), Joined: c.UserID != 0}
+}
+
+// clientFilter returns the list filter for the actor's scope (policy.go:
+// ClientScope); ok is false when they may list no one.
+func clientFilter(a *journey.Actor) (f journey.ClientFilter, ok bool) {
+	switch scope := a.ClientScope(); {
+	case scope < 0:
+		return f, false
+	case scope > 0:
+		f.CareTeamMember = scope
+	}
+	return f, true
+}
+
+type staffClientsPage struct {
+	Actor      *journey.Actor
+	Clients    []clientRow
+	Total      int
+	Page       int
+	PrevURL    string
+	NextURL    string
+	First      int // position of the first row shown, from 1
+	Last       int
+	CanAdd     bool
+	CareTeamOf bool // the list is of the actor's own clients
+}
+
+func (*staffClientsPage) PageTitle() string { return "Clients" }
+
+// handleStaffClients lists the clients the actor may see, newest first,
+// clientsPerPage at a time (?page=, from 1).
+func (s *Server) handleStaffClients(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	page := &staffClientsPage{Actor: a, Page: 1, CanAdd: a.Can(journey.PermClientsWrite), CareTeamOf: a.ClientScope() > 0}
+	if p, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && p > 1 && p <= 100_000 {
+		page.Page = p
+	}
+	f, ok := clientFilter(a)
+	if ok {
+		f.Offset, f.Limit = (page.Page-1)*clientsPerPage, clientsPerPage
+		cs, total, err := s.store.FindClients(r.Context(), f)
+		if err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		loc, _ := s.practiceZone(r)
+		for _, c := range cs {
+			page.Clients = append(page.Clients, toClientRow(c, loc))
+		}
+		page.Total = total
+	}
+	page.First, page.Last = (page.Page-1)*clientsPerPage+1, (page.Page-1)*clientsPerPage+len(page.Clients)
+	if page.Page > 1 {
+		page.PrevURL = fmt.Sprintf("/staff/clients?page=%d", page.Page-1)
+	}
+	if page.Last < page.Total {
+		page.NextURL = fmt.Sprintf("/staff/clients?page=%d", page.Page+1)
+	}
+	s.audit(r, "client.list", "client", "", journey.AuditSuccess, fmt.Sprintf("%d clients, page %d", len(page.Clients), page.Page))
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "staff_clients", page)
+}
+
+// Staff chart.
+
+type findingView struct {
+	journey.Finding
+	KindLabel string
+}
+
+// findingKindLabel says a finding's kind in words.
+func findingKindLabel(kind string) string {
+	switch kind {
+	case journey.FindingHardStop:
+		return "Hard stop"
+	case journey.FindingReview:
+		return "Prescriber review"
+	case journey.FindingWarn:
+		return "Warning"
+	}
+	return kind
+}
+
+// flagLabel says a questionnaire flag in words.
+func flagLabel(flag string) string {
+	switch flag {
+	case journey.FlagPHQ9Item9:
+		return "PHQ-9 item 9 answered above 0"
+	case journey.FlagCSSRSHighRisk:
+		return "C-SSRS screener: high risk"
+	case journey.FlagPCL5ProbablePTSD:
+		return "PCL-5 at or above the probable-PTSD cut-off"
+	case measure.FlagPCL5ProvisionalPTSD:
+		return "PCL-5 meets the provisional PTSD rule"
+	}
+	return flag
+}
+
+type scoreView struct {
+	Title    string
+	Score    int
+	MaxScore int
+	Band     string
+	Flags    []string // in words
+	At       time.Time
+}
+
+// latestScores returns the newest response to each questionnaire, in the
+// order of journey.RequiredQuestionnaires and then any others.
+func latestScores(rs []*journey.Response, loc *time.Location) []scoreView {
+	latest := map[string]*journey.Response{}
+	var order []string
+	for _, r := range rs { // newest first
+		if latest[r.Questionnaire] == nil {
+			latest[r.Questionnaire] = r
+			order = append(order, r.Questionnaire)
+		}
+	}
+	var codes []string
+	for _, code := range journey.RequiredQuestionnaires {
+		if latest[code] != nil {
+			codes = append(codes, code)
+		}
+	}
+	for _, code := range order {
+		if !slices.Contains(codes, code) {
+			codes = append(codes, code)
+		}
+	}
+	out := make([]scoreView, 0, len(codes))
+	for _, code := range codes {
+		r := latest[code]
+		v := scoreView{Title: code, Score: r.Score.Total, Band: bandLabel(r.Questionnaire, r.Version, r.Score.Band), At: r.CreatedAt.In(loc)}
+		if q, ok := measure.FindVersion(r.Questionnaire, r.Version); ok {
+			v.Title, v.MaxScore = q.Title, q.MaxScore
+		}
+		for _, f := range r.Score.Flags {
+			v.Flags = append(v.Flags, flagLabel(f))
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// bandLabel returns the label of a band code of a questionnaire version;
+// bands that are not in the definition (the C-SSRS risk levels) are
+// spelled out from their code.
+func bandLabel(code string, version int, band string) string {
+	if band == "" {
+		return ""
+	}
+	if q, ok := measure.FindVersion(code, version); ok {
+		for _, b := range q.Bands {
+			if b.Code == band {
+				return b.Label
+			}
+		}
+	}
+	words := strings.ReplaceAll(band, "-", " ")
+	return strings.ToUpper(words[:1]) + words[1:]
+}
+
+type clearanceView struct {
+	*journey.Clearance
+	DecisionLabel string
+	Provider      string
+	Until         time.Time
+	At            time.Time
+}
+
+func decisionLabel(d string) string {
+	switch d {
+	case journey.DecisionCleared:
+		return "Cleared"
+	case journey.DecisionDeclined:
+		return "Declined"
+	case journey.DecisionNeedsInfo:
+		return "Needs more information"
+	}
+	return d
+}
+
+type signatureView struct {
+	Title    string
+	Version  int
+	SignedAt time.Time
+}
+
+type staffClientPage struct {
+	Actor       *journey.Actor
+	Zone        string
+	Client      clientRow
+	Signatures  []signatureView
+	CanReinvite bool
+	Notice      string // a change went through
+	Message     string // a change was refused
+
+	// The clinical record, only for the actor's CanSeeClinical.
+	Clinical   bool
+	Screening  *journey.Screening
+	Findings   []findingView
+	Scores     []scoreView
+	Clearances []clearanceView
+	Alerts     []alertView
+}
+
+func (p *staffClientPage) PageTitle() string { return p.Client.Name }
+
+// handleStaffClientView shows a client's chart: contact details, where they
+// are on their path and the consents they signed to everyone who may see
+// the client; findings, scores, clearance decisions and alerts only to
+// those who may see the clinical record.
+func (s *Server) handleStaffClientView(w http.ResponseWriter, r *http.Request) {
+	c, err := s.clientFor(r, "client.read", seeClient)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	page := &staffClientPage{}
+	if r.URL.Query().Get("invited") == "1" {
+		page.Notice = "A new invitation is on its way to the client. Earlier links no longer work."
+	}
+	s.renderStaffClient(w, r, http.StatusOK, c, page)
+}
+
+// renderStaffClient loads and renders the chart of c into page, auditing
+// the read.
+func (s *Server) renderStaffClient(w http.ResponseWriter, r *http.Request, status int, c *journey.Client, page *staffClientPage) {
+	ctx := r.Context()
+	a := actorFrom(r)
+	loc, zone := s.practiceZone(r)
+	page.Actor, page.Zone, page.Client = a, zone, toClientRow(c, loc)
+	page.CanReinvite = c.UserID == 0 && a.Can(journey.PermClientsWrite)
+	sigs, err := s.store.FindConsentSignatures(ctx, c.ID)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	for _, sg := range sigs {
+		page.Signatures = append(page.Signatures, signatureView{Title: sg.Title, Version: sg.Version, SignedAt: sg.SignedAt.In(loc)})
+	}
+	s.audit(r, "client.read", "client", c.ID, journey.AuditSuccess, "chart")
+	if a.CanSeeClinical(c) {
+		if err := s.loadClinical(r, c, page, loc); err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		s.audit(r, "client.clinical.read", "client", c.ID, journey.AuditSuccess, "chart")
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, "staff_client", page)
+}
+
+// loadClinical fills the clinical part of the chart.
+func (s *Server) loadClinical(r *http.Request, c *journey.Client, page *staffClientPage, loc *time.Location) error {
+	ctx := r.Context()
+	sc, err := s.store.FindScreening(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	resps, err := s.store.FindResponses(ctx, c.ID, "", 200)
+	if err != nil {
+		return err
+	}
+	cls, err := s.store.FindClearances(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	alerts, err := s.store.FindAlerts(ctx, 0, c.ID, false, 20)
+	if err != nil {
+		return err
+	}
+	names, err := s.staffNames(r)
+	if err != nil {
+		return err
+	}
+	page.Clinical, page.Screening = true, sc
+	for _, f := range sc.Findings {
+		page.Findings = append(page.Findings, findingView{Finding: f, KindLabel: findingKindLabel(f.Kind)})
+	}
+	page.Scores = latestScores(resps, loc)
+	for _, cl := range cls {
+		page.Clearances = append(page.Clearances, clearanceView{Clearance: cl, DecisionLabel: decisionLabel(cl.Decision),
+			Provider: names[cl.ProviderID], Until: cl.ClearedUntil.In(loc), At: cl.CreatedAt.In(loc)})
+	}
+	for _, al := range alerts {
+		page.Alerts = append(page.Alerts, toAlertView(al, names, loc))
+	}
+	return nil
+}
+
+// staffNames maps staff user ids to names.
+func (s *Server) staffNames(r *http.Request) (map[int64]string, error) {
+	us, err := s.store.FindUsers(r.Context(), journey.UserStaff)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[int64]string, len(us))
+	for _, u := range us {
+		names[u.ID] = u.Name
+	}
+	return names, nil
+}
+
+// handleStaffClientReinvite sends a client who has not joined the portal a
+// fresh invitation; earlier links stop working.
+func (s *Server) handleStaffClientReinvite(w http.ResponseWriter, r *http.Request) {
+	c, err := s.clientFor(r, "client.invite", seeClient)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	token, err := newClientToken()
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	err = s.store.ReinviteClient(r.Context(), c.ID, actorFrom(r).ID(), token)
+	if err != nil {
+		s.audit(r, "client.invite", "client", c.ID, journey.AuditFailure, "reinvite")
+		if journey.ErrorCode(err) == journey.ECONFLICT {
+			s.renderStaffClient(w, r, http.StatusConflict, c, &staffClientPage{Message: journey.ErrorMessage(err)})
+			return
+		}
+		s.pageError(w, r, err)
+		return
+	}
+	s.audit(r, "client.invite", "client", c.ID, journey.AuditSuccess, "reinvite")
+	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d?invited=1", c.ID), http.StatusSeeOther)
+}
+
+// From a consult, or added directly.
+
+// newClientToken returns a fresh portal invitation token.
+func newClientToken() (string, error) {
+	token, _, err := auth.NewToken(auth.PrefixInvitation)
+	return token, err
+}
+
+// createFromConsult makes the person of held consult c a client with c's
+// therapist and queues their portal invitation.
+func (s *Server) createFromConsult(r *http.Request, c *journey.Consult) (*journey.Client, error) {
+	token, err := newClientToken()
+	if err != nil {
+		return nil, err
+	}
+	n := &journey.NewClient{ConsultID: c.ID, Name: c.Name, Email: c.Email, Phone: c.Phone, TherapistID: c.TherapistID,
+		CreatedBy: actorFrom(r).ID()}
+	cl, err := s.store.CreateClient(r.Context(), n, token)
+	if err != nil {
+		s.audit(r, "client.create", "consult", c.ID, journey.AuditFailure, journey.ErrorCode(err))
+		return nil, err
+	}
+	s.audit(r, "client.create", "client", cl.ID, journey.AuditSuccess, fmt.Sprintf("from consult %d", c.ID))
+	return cl, nil
+}
+
+// handleStaffConsultClient invites the person of a held consult to begin:
+// they become a client and are emailed a link to set up their portal.
+func (s *Server) handleStaffConsultClient(w http.ResponseWriter, r *http.Request) {
+	c, err := s.consultFor(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	cl, err := s.createFromConsult(r, c)
+	if err != nil {
+		if code := journey.ErrorCode(err); code == journey.ECONFLICT || code == journey.EINVALID {
+			msg := journey.ErrorMessage(err)
+			if code == journey.EINVALID {
+				msg = "This consult's details cannot make a client: " + fieldDetails(err) + " Add them as a new client instead."
+			}
+			s.renderStaffConsult(w, r, errorStatus(err), c, msg)
+			return
+		}
+		s.pageError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d", cl.ID), http.StatusSeeOther)
+}
+
+// fieldDetails joins the details of err's field errors.
+func fieldDetails(err error) string {
+	var parts []string
+	for _, f := range journey.ErrorFields(err) {
+		parts = append(parts, f.Detail)
+	}
+	return strings.Join(parts, " ")
+}
+
+// clientForm is the new-client form as typed.
+type clientForm struct {
+	Name, Email, Phone string
+	TherapistID        int64
+}
+
+type newClientPage struct {
+	Actor      *journey.Actor
+	Form       clientForm
+	Therapists []*journey.Therapist
+	Errors     map[string]string
+	ErrorList  []journey.FieldError
+	Message    string
+}
+
+func (*newClientPage) PageTitle() string { return "Add a client" }
+
+func (s *Server) renderNewClient(w http.ResponseWriter, r *http.Request, status int, page *newClientPage) {
+	ts, err := s.store.FindTherapists(r.Context(), true)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	page.Actor, page.Therapists = actorFrom(r), ts
+	if page.Errors == nil {
+		page.Errors = map[string]string{}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, "staff_client_new", page)
+}
+
+func (s *Server) handleStaffClientNewView(w http.ResponseWriter, r *http.Request) {
+	s.renderNewClient(w, r, http.StatusOK, &newClientPage{})
+}
+
+// newClient builds what staff submitted into a NewClient, normalising the
+// phone number; a number that is not one is reported with every other
+// field that is wrong.
+func newClient(a *journey.Actor, f clientForm) (*journey.NewClient, error) {
+	n := &journey.NewClient{Name: f.Name, Email: f.Email, TherapistID: f.TherapistID, CreatedBy: a.ID()}
+	phone, ok := normalizePhone(f.Phone)
+	if ok {
+		n.Phone = phone
+		return n, nil
+	}
+	var v journey.Validation
+	v.Add("phone", phoneHelp)
+	for _, fe := range journey.ErrorFields(n.Validate()) {
+		if !v.Has(fe.Field) {
+			v.Add(fe.Field, fe.Detail)
+		}
+	}
+	return nil, v.Err()
+}
+
+// createClient adds a client directly and queues their invitation.
+func (s *Server) createClient(r *http.Request, f clientForm) (*journey.Client, error) {
+	n, err := newClient(actorFrom(r), f)
+	if err != nil {
+		return nil, err
+	}
+	token, err := newClientToken()
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.store.CreateClient(r.Context(), n, token)
+	if err != nil {
+		return nil, err
+	}
+	s.audit(r, "client.create", "client", c.ID, journey.AuditSuccess, "added directly")
+	return c, nil
+}
+
+// handleStaffClientCreate adds a client from the form; errors are shown
+// beside their fields with what was typed kept.
+func (s *Server) handleStaffClientCreate(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.formReadError(w, r, err)
+		return
+	}
+	f := clientForm{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Phone: r.PostFormValue("phone")}
+	f.TherapistID, _ = strconv.ParseInt(r.PostFormValue("therapist_id"), 10, 64)
+	c, err := s.createClient(r, f)
+	if err != nil {
+		code := journey.ErrorCode(err)
+		if code != journey.EINVALID && code != journey.ECONFLICT {
+			s.pageError(w, r, err)
+			return
+		}
+		page := &newClientPage{Form: f, Errors: map[string]string{}, ErrorList: journey.ErrorFields(err), Message: journey.ErrorMessage(err)}
+		for _, fe := range page.ErrorList {
+			page.Errors[fe.Field] = fe.Detail
+		}
+		s.renderNewClient(w, r, errorStatus(err), page)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d", c.ID), http.StatusSeeOther)
+}

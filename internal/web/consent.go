@@ -1,0 +1,180 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/pdf"
+)
+
+type consentPage struct {
+	Doc       *journey.ConsentDocument
+	Body      template.HTML
+	Signed    *journey.ConsentSignature // this version, when signed
+	Earlier   *journey.ConsentSignature // an earlier version, when only that is signed
+	TypedName string
+	Agree     bool
+	Errors    map[string]string
+	Message   string
+}
+
+func (p *consentPage) PageTitle() string { return p.Doc.Title }
+
+// currentDocument returns the current version of the document with code.
+func (s *Server) currentDocument(r *http.Request, code string) (*journey.ConsentDocument, error) {
+	docs, err := s.store.FindConsentDocuments(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		if d.Code == code {
+			return d, nil
+		}
+	}
+	return nil, journey.Errorf(journey.ENOTFOUND, "There is no such document.")
+}
+
+func (s *Server) newConsentPage(r *http.Request, c *journey.Client, d *journey.ConsentDocument) (*consentPage, error) {
+	sigs, err := s.store.FindConsentSignatures(r.Context(), c.ID)
+	if err != nil {
+		return nil, err
+	}
+	p := &consentPage{Doc: d, Body: md.render(d.Body), Errors: map[string]string{}}
+	for _, sg := range sigs {
+		switch {
+		case sg.DocumentID == d.ID:
+			p.Signed = sg
+		case sg.Code == d.Code && p.Earlier == nil:
+			p.Earlier = sg
+		}
+	}
+	return p, nil
+}
+
+func (s *Server) handleConsentView(w http.ResponseWriter, r *http.Request) {
+	c, err := s.portalClient(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	d, err := s.currentDocument(r, r.PathValue("code"))
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	p, err := s.newConsentPage(r, c, d)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.audit(r, "consent.read", "client", c.ID, journey.AuditSuccess, fmt.Sprintf("%s v%d", d.Code, d.Version))
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "portal_consent", p)
+}
+
+func (s *Server) handleConsentSign(w http.ResponseWriter, r *http.Request) {
+	c, err := s.portalClient(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	d, err := s.currentDocument(r, r.PathValue("code"))
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	typed, agree := r.PostFormValue("typed_name"), r.PostFormValue("agree") != ""
+	// The version read is the version signed: a document changed while the
+	// client read it must be read again.
+	if v := r.PostFormValue("version"); v != strconv.Itoa(d.Version) {
+		err = journey.Errorf(journey.ECONFLICT, "This document changed while you were reading it. Please read the new version before signing.")
+	} else if !agree {
+		err = &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: []journey.FieldError{{Field: "agree", Detail: "Tick the box to confirm you have read and agree to this document."}}}
+	} else {
+		_, err = s.store.SignConsent(r.Context(), c.ID, d.Code, typed, s.clientAddr(r))
+	}
+	s.audit(r, "consent.sign", "client", c.ID, outcomeOf(err), fmt.Sprintf("%s v%d", d.Code, d.Version))
+	if err != nil {
+		code := journey.ErrorCode(err)
+		if code != journey.EINVALID && code != journey.ECONFLICT {
+			s.pageError(w, r, err)
+			return
+		}
+		p, perr := s.newConsentPage(r, c, d)
+		if perr != nil {
+			s.pageError(w, r, perr)
+			return
+		}
+		p.TypedName, p.Agree, p.Message = typed, agree, journey.ErrorMessage(err)
+		for _, f := range journey.ErrorFields(err) {
+			p.Errors[f.Field] = f.Detail
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		s.render(w, r, errorStatus(err), "portal_consent", p)
+		return
+	}
+	http.Redirect(w, r, "/portal/consents/"+d.Code, http.StatusSeeOther)
+}
+
+// handlePortalSignaturePDF sends the client their signed copy.
+func (s *Server) handlePortalSignaturePDF(w http.ResponseWriter, r *http.Request) {
+	c, err := s.portalClient(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.signaturePDF(w, r, c)
+}
+
+// signaturePDF renders the signature {sig} of client c as a PDF.
+func (s *Server) signaturePDF(w http.ResponseWriter, r *http.Request, c *journey.Client) {
+	id, _ := strconv.ParseInt(r.PathValue("sig"), 10, 64)
+	if id == 0 {
+		id, _ = strconv.ParseInt(r.PathValue("id"), 10, 64)
+	}
+	sigs, err := s.store.FindConsentSignatures(r.Context(), c.ID)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	var sig *journey.ConsentSignature
+	for _, sg := range sigs {
+		if sg.ID == id {
+			sig = sg
+		}
+	}
+	if sig == nil {
+		s.audit(r, "consent.download", "client", c.ID, journey.AuditDenied, "no such signature")
+		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "No such signed document."))
+		return
+	}
+	d, err := s.store.FindConsentDocument(r.Context(), sig.DocumentID)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	pr, err := s.store.FindPractice(r.Context())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	loc, _ := s.practiceZone(r)
+	var buf bytes.Buffer
+	err = pdf.Consent(&buf, pdf.Document{Practice: pr.Name, Title: d.Title, Version: d.Version, Hash: d.Hash, Markdown: d.Body,
+		Signature: &pdf.Signature{TypedName: sig.TypedName, SignedAt: sig.SignedAt, Zone: loc, ClientAddr: sig.ClientAddr,
+			ClientRef: fmt.Sprintf("client %d", c.ID)}})
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.audit(r, "consent.download", "client", c.ID, journey.AuditSuccess, fmt.Sprintf("%s v%d", d.Code, d.Version))
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-v%d-signed.pdf"`, d.Code, d.Version))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+}

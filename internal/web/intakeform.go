@@ -1,0 +1,223 @@
+package web
+
+import (
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/journey-kap/journey"
+)
+
+// The intake forms travel as url.Values in both directions: a step's
+// saved answers become form values for the page, and a submitted form
+// becomes the step's answers. Pages render from the values, never from
+// the typed struct, so whatever the client typed (even "abc" for a
+// weight) comes back to them as typed.
+
+// intakeValues returns the saved answers of step as form values.
+func intakeValues(in *journey.Intake, step string) url.Values {
+	v := url.Values{}
+	set := func(k, s string) {
+		if s != "" {
+			v.Set(k, s)
+		}
+	}
+	num := func(k string, f float64) {
+		if f != 0 {
+			v.Set(k, strconv.FormatFloat(f, 'f', -1, 64))
+		}
+	}
+	switch step {
+	case journey.StepAbout:
+		a := in.About
+		set("legal_name", a.LegalName)
+		set("preferred_name", a.PreferredName)
+		set("pronouns", a.Pronouns)
+		set("date_of_birth", a.DateOfBirth)
+		set("phone", a.Phone)
+		set("address", a.Address)
+		set("city", a.City)
+		set("state", a.State)
+		set("postal_code", a.PostalCode)
+	case journey.StepEmergency:
+		set("emergency_name", in.Emergency.Name)
+		set("emergency_relationship", in.Emergency.Relationship)
+		set("emergency_phone", in.Emergency.Phone)
+	case journey.StepGoals:
+		v["reasons"] = append([]string(nil), in.Goals.Reasons...)
+		set("reason_other", in.Goals.Other)
+		set("story", in.Goals.Story)
+		set("hopes", in.Goals.Hopes)
+	case journey.StepMentalHealth:
+		m := in.MentalHealth
+		for code, ans := range m.Conditions {
+			set("cond_"+code, ans)
+		}
+		set("diagnoses", m.Diagnoses)
+		set("current_care", m.CurrentCare)
+		set("hospitalisation", m.Hospitalisation)
+	case journey.StepMedical:
+		m := in.Medical
+		for code, ans := range m.Conditions {
+			set("cond_"+code, ans)
+		}
+		set("liver", m.Liver)
+		set("other_conditions", m.Other)
+		set("allergies", m.Allergies)
+		num("height", m.HeightCM)
+		num("weight", m.WeightKG)
+		if m.HeightCM != 0 {
+			v.Set("height_unit", "cm")
+		}
+		if m.WeightKG != 0 {
+			v.Set("weight_unit", "kg")
+		}
+		if m.BPSystolic != 0 {
+			v.Set("bp_systolic", strconv.Itoa(m.BPSystolic))
+			v.Set("bp_diastolic", strconv.Itoa(m.BPDiastolic))
+		}
+		set("bp_date", m.BPDate)
+	case journey.StepMedications:
+		if in.Medications.None {
+			v.Set("none", "1")
+		}
+		for i, md := range in.Medications.List {
+			p := "med_" + strconv.Itoa(i) + "_"
+			set(p+"name", md.Name)
+			num(p+"dose", md.DoseMG)
+			num(p+"per_day", md.PerDay)
+			set(p+"notes", md.Notes)
+		}
+	case journey.StepSubstances:
+		s := in.Substances
+		if in.HasDone(step) {
+			v.Set("drinks_per_week", strconv.Itoa(s.DrinksPerWeek))
+		}
+		set("cannabis", s.Cannabis)
+		set("sud_history", s.SUDHistory)
+		if s.SUDHistory == journey.Yes {
+			v.Set("abstinent_months", strconv.Itoa(s.AbstinentMonths))
+		}
+		set("nonmedical_ketamine", s.NonMedicalKetamine)
+		set("other_substances", s.Other)
+	case journey.StepPregnancy:
+		set("pregnant", in.Pregnancy.Pregnant)
+		set("breastfeeding", in.Pregnancy.Breastfeeding)
+		set("planning", in.Pregnancy.Planning)
+	case journey.StepExperience:
+		x := in.Experience
+		set("prior_ketamine", x.PriorKetamine)
+		set("bad_reaction", x.BadReaction)
+		set("reactions", x.Reactions)
+		set("psychedelics", x.Psychedelics)
+	}
+	return v
+}
+
+// parseIntakeForm reads step's answers from form values. Numbers that do
+// not parse are reported in errs, keyed by field; the caller shows them
+// beside the field with the value as typed.
+func parseIntakeForm(step string, f url.Values, phone func(string) string) (*journey.Intake, map[string]string) {
+	in := &journey.Intake{}
+	errs := map[string]string{}
+	g := func(k string) string { return strings.TrimSpace(f.Get(k)) }
+	number := func(k, msg string) float64 {
+		s := strings.ReplaceAll(g(k), ",", "")
+		if s == "" {
+			return 0
+		}
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+			errs[k] = msg
+			return 0
+		}
+		return x
+	}
+	integer := func(k, msg string) int {
+		x := number(k, msg)
+		if x != math.Trunc(x) {
+			errs[k] = msg
+		}
+		return int(x)
+	}
+	conditions := func(list []journey.Condition) map[string]string {
+		m := map[string]string{}
+		for _, c := range list {
+			if a := g("cond_" + c.Code); a != "" {
+				m[c.Code] = a
+			}
+		}
+		return m
+	}
+	switch step {
+	case journey.StepAbout:
+		in.About = journey.About{LegalName: g("legal_name"), PreferredName: g("preferred_name"), Pronouns: g("pronouns"),
+			DateOfBirth: g("date_of_birth"), Phone: phone(g("phone")), Address: g("address"), City: g("city"), State: g("state"),
+			PostalCode: g("postal_code")}
+	case journey.StepEmergency:
+		in.Emergency = journey.Emergency{Name: g("emergency_name"), Relationship: g("emergency_relationship"), Phone: phone(g("emergency_phone"))}
+	case journey.StepGoals:
+		in.Goals = journey.Goals{Reasons: f["reasons"], Other: g("reason_other"), Story: g("story"), Hopes: g("hopes")}
+	case journey.StepMentalHealth:
+		in.MentalHealth = journey.MentalHealth{Conditions: conditions(journey.PsychiatricConditions), Diagnoses: g("diagnoses"),
+			CurrentCare: g("current_care"), Hospitalisation: g("hospitalisation")}
+	case journey.StepMedical:
+		m := journey.Medical{Conditions: conditions(journey.MedicalConditions), Liver: g("liver"), Other: g("other_conditions"),
+			Allergies: g("allergies"), BPDate: g("bp_date")}
+		m.HeightCM = number("height", "Enter your height as a number.")
+		if g("height_unit") == "in" {
+			m.HeightCM = math.Round(m.HeightCM*2.54*10) / 10
+		}
+		m.WeightKG = number("weight", "Enter your weight as a number.")
+		if g("weight_unit") == "lb" {
+			m.WeightKG = math.Round(m.WeightKG*0.45359237*10) / 10
+		}
+		m.BPSystolic = integer("bp_systolic", "Enter the top number as a whole number, like 120.")
+		m.BPDiastolic = integer("bp_diastolic", "Enter the bottom number as a whole number, like 80.")
+		in.Medical = m
+	case journey.StepMedications:
+		in.Medications.None = g("none") != ""
+		for i := 0; i < journey.MaxMedications+5; i++ {
+			p := "med_" + strconv.Itoa(i) + "_"
+			if g(p+"name") == "" && g(p+"dose") == "" && g(p+"per_day") == "" && g(p+"notes") == "" {
+				continue
+			}
+			in.Medications.List = append(in.Medications.List, journey.Medication{Name: g(p + "name"),
+				DoseMG: number(p+"dose", "Enter the dose in mg as a number."), PerDay: number(p+"per_day", "Enter a number, like 1 or 2."),
+				Notes: g(p + "notes")})
+		}
+	case journey.StepSubstances:
+		in.Substances = journey.Substances{DrinksPerWeek: integer("drinks_per_week", "Enter a whole number of drinks, like 0 or 4."),
+			Cannabis: g("cannabis"), SUDHistory: g("sud_history"), NonMedicalKetamine: g("nonmedical_ketamine"), Other: g("other_substances")}
+		if in.Substances.SUDHistory == journey.Yes {
+			in.Substances.AbstinentMonths = integer("abstinent_months", "Enter a whole number of months.")
+		}
+		if g("drinks_per_week") == "" {
+			errs["drinks_per_week"] = "Enter a number of drinks; 0 if none."
+		}
+	case journey.StepPregnancy:
+		in.Pregnancy = journey.Pregnancy{Pregnant: g("pregnant"), Breastfeeding: g("breastfeeding"), Planning: g("planning")}
+	case journey.StepExperience:
+		in.Experience = journey.Experience{PriorKetamine: g("prior_ketamine"), BadReaction: g("bad_reaction"), Reactions: g("reactions"),
+			Psychedelics: g("psychedelics")}
+	}
+	return in, errs
+}
+
+// medRows is how many medication rows the form shows: the saved or typed
+// ones and three blank ones, up to the limit.
+func medRows(v url.Values) []int {
+	n := 0
+	for i := 0; i < journey.MaxMedications+5; i++ {
+		p := "med_" + strconv.Itoa(i) + "_"
+		if v.Get(p+"name") != "" || v.Get(p+"dose") != "" || v.Get(p+"per_day") != "" || v.Get(p+"notes") != "" {
+			n = i + 1
+		}
+	}
+	rows := make([]int, min(n+3, journey.MaxMedications))
+	for i := range rows {
+		rows[i] = i
+	}
+	return rows
+}

@@ -1,0 +1,723 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/measure"
+	"github.com/journey-kap/journey/internal/screening"
+)
+
+// The client portal: the client's path as a timeline, their tasks, the
+// intake in steps, questionnaires, consents. Every page is the signed-in
+// client's own; nothing here takes a client id from the URL.
+
+// portalClient returns the signed-in client's record.
+func (s *Server) portalClient(r *http.Request) (*journey.Client, error) {
+	return s.store.FindClientByUserID(r.Context(), actorFrom(r).ID())
+}
+
+// stage is one step of the client's path on the timeline.
+type stage struct {
+	Title  string
+	State  string // done, current, waiting, upcoming
+	Detail string
+	WaitOn string // who the step waits on, in words
+}
+
+// task is one thing the client can do now.
+type task struct {
+	Title, Href, Detail string
+}
+
+type portalPage struct {
+	Client    *journey.Client
+	Name      string
+	Stages    []stage
+	Tasks     []task
+	Question  *journey.Clearance // an open question from the prescriber
+	Declined  *journey.Clearance
+	Signed    []*journey.ConsentSignature
+	Saved     string
+	Reply     string
+	Errors    map[string]string
+	Support   bool
+	Therapist string
+}
+
+func (*portalPage) PageTitle() string { return "Your journey" }
+
+// portalState gathers what the home page shows.
+func (s *Server) portalState(ctx context.Context, c *journey.Client) (*portalPage, error) {
+	in, err := s.store.FindIntake(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := s.store.FindScreening(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := s.store.FindConsentDocuments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sigs, err := s.store.FindConsentSignatures(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	decisions, err := s.store.FindClearances(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	resps, err := s.store.FindResponses(ctx, c.ID, "", 50)
+	if err != nil {
+		return nil, err
+	}
+	p := &portalPage{Client: c, Name: c.Name, Signed: sigs, Errors: map[string]string{}}
+	if in.About.PreferredName != "" {
+		p.Name = in.About.PreferredName
+	}
+	for _, m := range c.CareTeam {
+		if m.Role == journey.RoleTherapist {
+			p.Therapist = m.Name
+			break
+		}
+	}
+	// Tasks: intake steps, questionnaires, consents, a question.
+	for _, st := range journey.IntakeSteps {
+		if !in.HasDone(st.Code) {
+			p.Tasks = append(p.Tasks, task{Title: "Intake: " + st.Title, Href: "/portal/intake/" + st.Code})
+		}
+	}
+	for _, code := range journey.RequiredQuestionnaires {
+		if !slices.ContainsFunc(resps, func(r *journey.Response) bool { return r.Questionnaire == code }) {
+			q, _ := measure.Find(code)
+			p.Tasks = append(p.Tasks, task{Title: "Questionnaire: " + q.Title, Href: "/portal/measures/" + code, Detail: q.Recall})
+		}
+	}
+	unsigned := 0
+	for _, d := range docs {
+		if !d.Required || signedVersion(sigs, d) {
+			continue
+		}
+		unsigned++
+		p.Tasks = append(p.Tasks, task{Title: "Read and sign: " + d.Title, Href: "/portal/consents/" + d.Code})
+	}
+	if len(decisions) > 0 {
+		last := decisions[0]
+		switch {
+		case last.Decision == journey.DecisionNeedsInfo && last.RepliedAt.IsZero():
+			p.Question = last
+		case last.Decision == journey.DecisionDeclined:
+			p.Declined = last
+		}
+	}
+	intakeLeft := len(sc.Missing)
+	p.Stages = []stage{
+		{Title: "Free consult", State: "done", Detail: "You met your therapist" + ifNotEmpty(" "+p.Therapist) + "."},
+		intakeStage(intakeLeft),
+		reviewStage(sc, intakeLeft, p.Question != nil),
+		{Title: "Consent forms", State: stateOf(unsigned == 0 && len(docs) > 0, true), Detail: consentDetail(unsigned, len(docs)),
+			WaitOn: waitOn(unsigned > 0, "you")},
+		{Title: "Preparation", State: "upcoming", Detail: "Sessions with your therapist to clarify your goals, learn what to expect and practise grounding.",
+			WaitOn: "your therapist, once you are cleared"},
+		{Title: "Medicine session", State: "upcoming", Detail: "Ketamine from the medical provider, by lozenge or injection, with your therapist present throughout and a chaperone."},
+		{Title: "Integration", State: "upcoming", Detail: "After each medicine session: making meaning of what arose and bringing it into daily life."},
+	}
+	return p, nil
+}
+
+func ifNotEmpty(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	return s
+}
+
+func signedVersion(sigs []*journey.ConsentSignature, d *journey.ConsentDocument) bool {
+	return slices.ContainsFunc(sigs, func(s *journey.ConsentSignature) bool { return s.DocumentID == d.ID })
+}
+
+func stateOf(done, current bool) string {
+	switch {
+	case done:
+		return "done"
+	case current:
+		return "current"
+	}
+	return "upcoming"
+}
+
+func waitOn(cond bool, who string) string {
+	if cond {
+		return who
+	}
+	return ""
+}
+
+func intakeStage(left int) stage {
+	if left == 0 {
+		return stage{Title: "Intake and questionnaires", State: "done", Detail: "Thank you: everything is in."}
+	}
+	return stage{Title: "Intake and questionnaires", State: "current", WaitOn: "you",
+		Detail: fmt.Sprintf("%d of %d parts still to do. You can stop at any time: what you save is kept.", left,
+			len(journey.IntakeSteps)+len(journey.RequiredQuestionnaires))}
+}
+
+func reviewStage(sc *journey.Screening, left int, question bool) stage {
+	st := stage{Title: "Medical review"}
+	switch sc.Status {
+	case journey.ScreeningCleared:
+		st.State, st.Detail = "done", "The medical provider has cleared you to continue"
+		if sc.ClearedUntil != nil {
+			st.Detail += " until " + sc.ClearedUntil.Format("January 2, 2006")
+		}
+		st.Detail += "."
+	case journey.ScreeningDeclined:
+		st.State, st.Detail = "done", "The medical provider has reviewed your information; see their message below."
+	case journey.ScreeningNeedsInfo:
+		st.State, st.WaitOn, st.Detail = "current", "you", "The medical provider has a question for you."
+	case journey.ScreeningAwaitingReview:
+		st.State, st.WaitOn, st.Detail = "waiting", "the medical provider", "The medical provider is reviewing your health information and medications."
+	default:
+		st.State, st.Detail = "upcoming", "Once your intake is complete, the medical provider reviews it."
+	}
+	_ = left
+	_ = question
+	return st
+}
+
+func consentDetail(unsigned, total int) string {
+	switch {
+	case total == 0:
+		return "The practice will add its consent forms here."
+	case unsigned == 0:
+		return "All signed. You can download a copy of each."
+	}
+	return fmt.Sprintf("%d of %d still to read and sign.", unsigned, total)
+}
+
+func (s *Server) handlePortal(w http.ResponseWriter, r *http.Request) {
+	c, err := s.portalClient(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	p, err := s.portalState(r.Context(), c)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	p.Saved = r.URL.Query().Get("saved")
+	s.audit(r, "portal.read", "client", c.ID, journey.AuditSuccess, "")
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "portal", p)
+}
+
+// handleQuestionReply records the client's answer to the prescriber's
+// question.
+func (s *Server) handleQuestionReply(w http.ResponseWriter, r *http.Request) {
+	c, err := s.portalClient(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	reply := r.PostFormValue("reply")
+	err = s.store.ReplyToClearance(r.Context(), c.ID, reply)
+	s.audit(r, "clearance.reply", "client", c.ID, outcomeOf(err), "")
+	if err != nil {
+		if journey.ErrorCode(err) != journey.EINVALID {
+			s.pageError(w, r, err)
+			return
+		}
+		p, perr := s.portalState(r.Context(), c)
+		if perr != nil {
+			s.pageError(w, r, perr)
+			return
+		}
+		p.Reply = reply
+		for _, f := range journey.ErrorFields(err) {
+			p.Errors[f.Field] = f.Detail
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		s.render(w, r, http.StatusUnprocessableEntity, "portal", p)
+		return
+	}
+	http.Redirect(w, r, "/portal?saved=reply", http.StatusSeeOther)
+}
+
+func outcomeOf(err error) string {
+	if err != nil {
+		return journey.AuditFailure
+	}
+	return journey.AuditSuccess
+}
+
+// Intake steps.
+
+type intakePage struct {
+	Step     string
+	Title    string
+	Index    int // 1-based
+	Count    int
+	Prev     string
+	Values   url.Values
+	Errors   map[string]string
+	List     []journey.FieldError
+	Restored bool // answers carried over a sign-in, not yet saved
+	Medical  []journey.Condition
+	Psych    []journey.Condition
+	Goals    []struct{ Code, Label string }
+	Liver    []struct{ Code, Label string }
+	Cannabis []struct{ Code, Label string }
+	MedNames []string
+	MedRows  []int
+	Done     []string
+}
+
+func (p *intakePage) PageTitle() string { return "Intake: " + p.Title }
+
+func (p *intakePage) Val(k string) string { return p.Values.Get(k) }
+
+// Has reports whether field k holds value v (checkboxes, radios, selects).
+func (p *intakePage) Has(k, v string) bool { return slices.Contains(p.Values[k], v) }
+
+// Err returns the message for field k.
+func (p *intakePage) Err(k string) string { return p.Errors[k] }
+
+func (s *Server) newIntakePage(step string, in *journey.Intake, values url.Values) *intakePage {
+	p := &intakePage{Step: step, Count: len(journey.IntakeSteps), Values: values, Errors: map[string]string{}, Done: in.Done,
+		Medical: journey.MedicalConditions, Psych: journey.PsychiatricConditions, Goals: journey.IntakeGoals,
+		Liver: journey.LiverSeverities, Cannabis: journey.CannabisUse, MedNames: medicationNames()}
+	for i, st := range journey.IntakeSteps {
+		if st.Code == step {
+			p.Title, p.Index = st.Title, i+1
+			if i > 0 {
+				p.Prev = journey.IntakeSteps[i-1].Code
+			}
+		}
+	}
+	p.MedRows = medRows(values)
+	return p
+}
+
+func medicationNames() []string {
+	var names []string
+	for _, m := range screening.Medications() {
+		names = append(names, m.Name)
+		names = append(names, m.Brands...)
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+func (s *Server) handleIntakeView(w http.ResponseWriter, r *http.Request) {
+	step := r.PathValue("step")
+	if !journey.IsIntakeStep(step) {
+		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "There is no such part of the intake."))
+		return
+	}
+	c, err := s.portalClient(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	in, err := s.store.FindIntake(r.Context(), c.ID)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	values, restored := carriedForm(r)
+	if !restored {
+		values = intakeValues(in, step)
+	}
+	p := s.newIntakePage(step, in, values)
+	p.Restored = restored
+	s.audit(r, "intake.read", "client", c.ID, journey.AuditSuccess, step)
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "portal_intake", p)
+}
+
+func (s *Server) handleIntakeSave(w http.ResponseWriter, r *http.Request) {
+	step := r.PathValue("step")
+	if !journey.IsIntakeStep(step) {
+		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "There is no such part of the intake."))
+		return
+	}
+	c, err := s.portalClient(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.pageError(w, r, journey.Errorf(journey.EINVALID, "The form could not be read."))
+		return
+	}
+	in, errs := parseIntakeForm(step, r.PostForm, phoneOrRaw)
+	var saved *journey.Intake
+	if len(errs) == 0 {
+		saved, err = s.store.SaveIntakeStep(r.Context(), c.ID, step, in)
+		s.audit(r, "intake.update", "client", c.ID, outcomeOf(err), step)
+	} else {
+		err = fieldErrors(errs)
+	}
+	if err != nil {
+		if journey.ErrorCode(err) != journey.EINVALID {
+			s.pageError(w, r, err)
+			return
+		}
+		current, ferr := s.store.FindIntake(r.Context(), c.ID)
+		if ferr != nil {
+			s.pageError(w, r, ferr)
+			return
+		}
+		p := s.newIntakePage(step, current, r.PostForm)
+		for _, f := range journey.ErrorFields(err) {
+			f.Field = remapMedField(f.Field, r.PostForm)
+			if p.Errors[f.Field] == "" {
+				p.Errors[f.Field] = f.Detail
+				p.List = append(p.List, f)
+			}
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		s.render(w, r, http.StatusUnprocessableEntity, "portal_intake", p)
+		return
+	}
+	if r.PostFormValue("then") == "back" {
+		for i, st := range journey.IntakeSteps {
+			if st.Code == step && i > 0 {
+				http.Redirect(w, r, "/portal/intake/"+journey.IntakeSteps[i-1].Code, http.StatusSeeOther)
+				return
+			}
+		}
+	}
+	if next := saved.NextStep(); next != "" {
+		http.Redirect(w, r, "/portal/intake/"+next, http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/portal?saved=intake", http.StatusSeeOther)
+}
+
+// fieldErrors turns parse errors into an EINVALID error.
+func fieldErrors(errs map[string]string) error {
+	var v journey.Validation
+	for f, d := range errs {
+		v.Add(f, d)
+	}
+	slices.SortFunc(v.Fields, func(a, b journey.FieldError) int { return strings.Compare(a.Field, b.Field) })
+	return v.Err()
+}
+
+// remapMedField turns "med_2_dose", where 2 counts only the filled rows,
+// into the form row it came from: blank rows in between are skipped when
+// parsing.
+func remapMedField(field string, form url.Values) string {
+	rest, ok := strings.CutPrefix(field, "med_")
+	if !ok {
+		return field
+	}
+	num, suffix, ok := strings.Cut(rest, "_")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil {
+		return field
+	}
+	seen := -1
+	for i := 0; i < journey.MaxMedications+5; i++ {
+		p := "med_" + strconv.Itoa(i) + "_"
+		if form.Get(p+"name") == "" && form.Get(p+"dose") == "" && form.Get(p+"per_day") == "" && form.Get(p+"notes") == "" {
+			continue
+		}
+		if seen++; seen == n {
+			return p + suffix
+		}
+	}
+	return field
+}
+
+// phoneOrRaw normalises a phone number to E.164, or keeps what was typed
+// so validation can refuse it beside the field.
+func phoneOrRaw(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	if p, ok := normalizePhone(raw); ok {
+		return p
+	}
+	return raw
+}
+
+// Questionnaires.
+
+type measurePage struct {
+	Q        *journey.Questionnaire
+	Answers  map[int]int // item index → chosen value
+	Errors   map[int]string
+	Message  string
+	Restored bool
+	Last     *journey.Response
+}
+
+func (p *measurePage) PageTitle() string { return p.Q.Title }
+
+// Chosen reports whether item i was answered with v.
+func (p *measurePage) Chosen(i, v int) bool {
+	a, ok := p.Answers[i]
+	return ok && a == v
+}
+
+// Conditional reports whether item i is asked only after certain answers.
+func (p *measurePage) Conditional(i int) bool { return len(p.Q.Items[i].AskIf) > 0 }
+
+func (s *Server) measureFor(w http.ResponseWriter, r *http.Request) (*journey.Client, *journey.Questionnaire, bool) {
+	q, ok := measure.Find(r.PathValue("code"))
+	if !ok {
+		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "There is no such questionnaire."))
+		return nil, nil, false
+	}
+	c, err := s.portalClient(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return nil, nil, false
+	}
+	return c, q, true
+}
+
+func (s *Server) handleMeasureView(w http.ResponseWriter, r *http.Request) {
+	c, q, ok := s.measureFor(w, r)
+	if !ok {
+		return
+	}
+	p := &measurePage{Q: q, Answers: map[int]int{}, Errors: map[int]string{}}
+	if values, restored := carriedForm(r); restored {
+		p.Answers, p.Restored = formAnswers(q, values), true
+	}
+	if last, err := s.store.FindResponses(r.Context(), c.ID, q.Code, 1); err == nil && len(last) > 0 {
+		p.Last = last[0]
+	}
+	s.audit(r, "response.read", "client", c.ID, journey.AuditSuccess, q.Code)
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "portal_measure", p)
+}
+
+// formAnswers reads item_0 … item_n; unanswered items are left out.
+func formAnswers(q *journey.Questionnaire, f url.Values) map[int]int {
+	out := map[int]int{}
+	for i := range q.Items {
+		if v, err := strconv.Atoi(f.Get("item_" + strconv.Itoa(i))); err == nil {
+			out[i] = v
+		}
+	}
+	return out
+}
+
+func (s *Server) handleMeasureSubmit(w http.ResponseWriter, r *http.Request) {
+	c, q, ok := s.measureFor(w, r)
+	if !ok {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.pageError(w, r, journey.Errorf(journey.EINVALID, "The form could not be read."))
+		return
+	}
+	chosen := formAnswers(q, r.PostForm)
+	answers := make([]int, len(q.Items))
+	for i := range answers {
+		answers[i] = journey.Skipped
+		if v, ok := chosen[i]; ok {
+			answers[i] = v
+		}
+	}
+	// With JavaScript off every item is on the page; answers to items the
+	// skip logic leaves out are dropped rather than refused.
+	answers = measure.Normalize(q, answers)
+	resp, _, err := s.store.CreateResponse(r.Context(), c.ID, q.Code, answers, actorFrom(r).ID())
+	s.audit(r, "response.create", "client", c.ID, outcomeOf(err), q.Code)
+	if err != nil {
+		if journey.ErrorCode(err) != journey.EINVALID {
+			s.pageError(w, r, err)
+			return
+		}
+		p := &measurePage{Q: q, Answers: chosen, Errors: map[int]string{}, Message: "Please answer every question."}
+		for _, f := range journey.ErrorFields(err) {
+			if i, ok := itemIndex(f.Field); ok {
+				p.Errors[i] = f.Detail
+			} else {
+				p.Message = f.Detail
+			}
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		s.render(w, r, http.StatusUnprocessableEntity, "portal_measure", p)
+		return
+	}
+	if resp.HasSafetyFlag() {
+		// Crisis resources at once; the care team has been alerted.
+		http.Redirect(w, r, "/portal/support?alerted=1", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/portal?saved="+url.QueryEscape(q.Code), http.StatusSeeOther)
+}
+
+// itemIndex reads the index out of "answers[8]".
+func itemIndex(field string) (int, bool) {
+	rest, ok := strings.CutPrefix(field, "answers[")
+	if !ok {
+		return 0, false
+	}
+	i, err := strconv.Atoi(strings.TrimSuffix(rest, "]"))
+	return i, err == nil
+}
+
+type supportPage struct {
+	Alerted bool
+}
+
+func (*supportPage) PageTitle() string { return "Support right now" }
+
+// handleCrisis shows crisis resources: after a safety answer, at once.
+func (s *Server) handleCrisis(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "portal_support", &supportPage{Alerted: r.URL.Query().Get("alerted") == "1"})
+}
+
+// Joining the portal.
+
+func (s *Server) handleJoinView(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	c, err := s.store.FindClientInvitation(r.Context(), token)
+	if err != nil {
+		s.joinError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "portal_join", &acceptPage{Token: token, Name: c.Name, Email: c.Email})
+}
+
+func (s *Server) joinError(w http.ResponseWriter, r *http.Request, err error) {
+	code := journey.ErrorCode(err)
+	if code != journey.ENOTFOUND && code != journey.ECONFLICT {
+		s.pageError(w, r, err)
+		return
+	}
+	s.audit(r, "portal.join", "link", "", journey.AuditDenied, journey.ErrorMessage(err))
+	s.render(w, r, errorStatus(err), "portal_join", &acceptPage{Message: journey.ErrorMessage(err), Invalid: true})
+}
+
+func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	c, err := s.store.FindClientInvitation(r.Context(), token)
+	if err != nil {
+		s.joinError(w, r, err)
+		return
+	}
+	pw := r.PostFormValue("password")
+	if msg := checkNewPassword(pw, r.PostFormValue("password_again"), c.Email, c.Name); msg != "" {
+		s.render(w, r, http.StatusUnprocessableEntity, "portal_join", &acceptPage{Token: token, Name: c.Name, Email: c.Email, Message: msg})
+		return
+	}
+	hash, err := s.cfg.Hasher.Hash(r.Context(), pw)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	u, err := s.store.AcceptClientInvitation(r.Context(), token, hash)
+	if err != nil {
+		s.joinError(w, r, err)
+		return
+	}
+	s.auditAs(r, u, "portal.join", "client", c.ID, journey.AuditSuccess, "")
+	sess := &journey.Session{UserID: u.ID, Idle: s.cfg.ClientIdle, ClientAddr: s.clientAddr(r), UserAgent: r.UserAgent(),
+		SecondFactorAt: s.cfg.Now()}
+	if err := s.store.CreateSession(r.Context(), sess); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.setSessionCookie(w, sess.Token, sess.ExpiresAt)
+	http.Redirect(w, r, "/portal", http.StatusSeeOther)
+}
+
+// Carrying a form over a sign-in. A client whose session ended while they
+// filled in a step would lose their answers on submit; instead the sign-in
+// page carries them in hidden fields (in their own browser, never stored),
+// and after signing in they land on the same step with the answers back,
+// still unsaved, to check and save.
+
+type carriedKey struct{}
+
+// carriedForm returns the answers carried over a sign-in, if any.
+func carriedForm(r *http.Request) (url.Values, bool) {
+	v, ok := r.Context().Value(carriedKey{}).(url.Values)
+	return v, ok
+}
+
+// carryPrefix marks the login form's hidden fields that hold carried answers.
+const carryPrefix = "carry."
+
+// carryable reports whether a signed-out POST to path may carry its form
+// over a sign-in: the portal's intake steps and questionnaires.
+func carryable(r *http.Request) bool {
+	return r.Method == http.MethodPost && (strings.HasPrefix(r.URL.Path, "/portal/intake/") || strings.HasPrefix(r.URL.Path, "/portal/measures/"))
+}
+
+// renderCarrySignIn answers a signed-out POST with the sign-in page, the
+// form's answers in hidden fields.
+func (s *Server) renderCarrySignIn(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.Path), http.StatusSeeOther)
+		return
+	}
+	var carry []carried
+	for k, vs := range r.PostForm {
+		for _, v := range vs {
+			carry = append(carry, carried{Name: carryPrefix + k, Value: v})
+		}
+	}
+	slices.SortFunc(carry, func(a, b carried) int { return strings.Compare(a.Name, b.Name) })
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusUnauthorized, "login", &loginPage{Next: r.URL.Path, Carry: carry,
+		Message: "You were signed out after a while without activity. Sign in again: your answers come back with you."})
+}
+
+type carried struct{ Name, Value string }
+
+// carriedFields returns the carried answers a sign-in form sent back, so a
+// mistyped password does not drop them.
+func carriedFields(r *http.Request) []carried {
+	var out []carried
+	for k, vs := range r.PostForm {
+		if strings.HasPrefix(k, carryPrefix) {
+			for _, v := range vs {
+				out = append(out, carried{Name: k, Value: v})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b carried) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// replayCarried serves the page next with the carried answers, as the
+// newly signed-in client, instead of redirecting there.
+func (s *Server) replayCarried(w http.ResponseWriter, r *http.Request, u *journey.User, next string) bool {
+	values := url.Values{}
+	for k, vs := range r.PostForm {
+		if name, ok := strings.CutPrefix(k, carryPrefix); ok {
+			values[name] = vs
+		}
+	}
+	if len(values) == 0 || !(strings.HasPrefix(next, "/portal/intake/") || strings.HasPrefix(next, "/portal/measures/")) {
+		return false
+	}
+	ctx := context.WithValue(r.Context(), actorKey{}, &journey.Actor{User: u, Verified: true, ClientAddr: s.clientAddr(r)})
+	ctx = context.WithValue(ctx, carriedKey{}, values)
+	r2 := r.Clone(ctx)
+	r2.Method = http.MethodGet
+	r2.URL = &url.URL{Path: next}
+	r2.Form, r2.PostForm = nil, nil
+	s.mux.ServeHTTP(w, r2)
+	return true
+}
