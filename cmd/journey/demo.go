@@ -79,7 +79,6 @@ var demoAccounts = []demoAccount{
 	{"Dr. Jordan Lee", "jordan.lee@cedarandtide.example", journey.RoleMedicalProvider, "demo-prescriber-maple-ridge"},
 	{"Casey Morgan", "casey.morgan@cedarandtide.example", journey.RoleChaperone, "demo-chaperone-quiet-meadow"},
 	{"Robin Patel", "frontdesk@cedarandtide.example", journey.RoleFrontDesk, "demo-frontdesk-river-stone"},
-	{"Taylor Brooks", "taylor.brooks@example.org", journey.RoleClient, "demo-client-morning-trail"},
 }
 
 // seedAccounts gives every demo role a sign-in. The demo therapist is the
@@ -101,9 +100,6 @@ func seedAccounts(ctx context.Context, db *sqldb.DB) error {
 			continue
 		}
 		u := &journey.User{Kind: journey.UserStaff, Name: a.Name, Email: a.Email, Roles: []string{a.Role}, Active: true}
-		if a.Role == journey.RoleClient {
-			u.Kind = journey.UserClient
-		}
 		if err := addUser(ctx, db, u, a.Password); err != nil {
 			return err
 		}
@@ -140,6 +136,9 @@ func seedDemo(ctx context.Context, db *sqldb.DB, now time.Time) error {
 		}
 	}
 	if err := seedAccounts(ctx, db); err != nil {
+		return err
+	}
+	if err := seedClients(ctx, db, now); err != nil {
 		return err
 	}
 	for i := range demoFAQ {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/jobs"
 	"github.com/journey-kap/journey/internal/mail"
 	"github.com/journey-kap/journey/internal/sqldb"
@@ -146,6 +147,9 @@ func seedIfEmpty(ctx context.Context, cfg *Config, out io.Writer) error {
 	for _, a := range demoAccounts {
 		// Demo passwords are public on purpose; no real account is ever logged.
 		log.Info("demo account", "role", a.Role, "email", a.Email, "password", a.Password)
+	}
+	for _, c := range demoClients {
+		log.Info("demo account", "role", journey.RoleClient, "email", c.Email, "password", c.Password)
 	}
 	return nil
 }

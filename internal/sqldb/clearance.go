@@ -185,7 +185,8 @@ func (db *DB) ReviewQueue(ctx context.Context, offset, limit int) ([]*journey.Cl
 	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients WHERE screening = 'awaiting_review'`).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := db.query(ctx, `SELECT `+prefixed("c.", clientColumns)+`, s.findings FROM clients c
+	rows, err := db.query(ctx, `SELECT c.id, COALESCE(c.user_id, 0), COALESCE(c.consult_id, 0), c.name, c.email, c.phone, c.screening, c.priority,
+		c.intake_done_at, c.cleared_until, c.created_by, c.created_at, c.invited_at, s.findings FROM clients c
 		LEFT JOIN screenings s ON s.id = (SELECT MAX(id) FROM screenings WHERE client_id = c.id)
 		WHERE c.screening = 'awaiting_review' ORDER BY c.priority, c.intake_done_at, c.id LIMIT ? OFFSET ?`, limit, max(offset, 0))
 	if err != nil {
@@ -223,19 +224,6 @@ func (db *DB) ReviewQueue(ctx context.Context, offset, limit int) ([]*journey.Cl
 	return out, total, db.loadCareTeams(ctx, cs)
 }
 
-func prefixed(p, cols string) string {
-	fs := strings.Split(cols, ",")
-	for i, f := range fs {
-		f = strings.TrimSpace(f)
-		if strings.HasPrefix(f, "COALESCE(") {
-			f = "COALESCE(" + p + strings.TrimPrefix(f, "COALESCE(")
-		} else {
-			f = p + f
-		}
-		fs[i] = f
-	}
-	return strings.Join(fs, ", ")
-}
 
 // Consent documents.
 
