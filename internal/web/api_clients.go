@@ -31,7 +31,7 @@ type apiClient struct {
 // who may not see it (front desk, admins).
 type apiClientRecord struct {
 	apiClient
-	Consents []apiSignature    `json:"consents"`
+	Consents []apiSignature     `json:"consents"`
 	Clinical *apiClientClinical `json:"clinical,omitempty"`
 }
 
@@ -43,10 +43,10 @@ type apiSignature struct {
 }
 
 type apiClientClinical struct {
-	Screening  apiClientScreening `json:"screening"`
-	Scores     []apiClientScore   `json:"scores"`
-	Clearances []apiClearance     `json:"clearances"`
-	Alerts     []apiAlert         `json:"alerts"`
+	Screening  apiClientScreening   `json:"screening"`
+	Scores     []apiClientScore     `json:"scores"`
+	Clearances []apiClientClearance `json:"clearances"`
+	Alerts     []apiAlert           `json:"alerts"`
 }
 
 type apiClientFinding struct {
@@ -75,9 +75,9 @@ type apiClientScore struct {
 	CreatedAt     string   `json:"created_at"`
 }
 
-// apiClearance is a medical provider's decision, with the internal reason:
+// apiClientClearance is a medical provider's decision, with the internal reason:
 // only clinicians of the client read it.
-type apiClearance struct {
+type apiClientClearance struct {
 	ID             int64   `json:"id"`
 	Decision       string  `json:"decision"`
 	ProviderID     int64   `json:"provider_id"`
@@ -227,7 +227,7 @@ func (s *Server) apiClinical(r *http.Request, c *journey.Client) (*apiClientClin
 	if err != nil {
 		return nil, err
 	}
-	out := &apiClientClinical{Screening: toAPIScreening(sc, true), Scores: []apiClientScore{}, Clearances: []apiClearance{}, Alerts: []apiAlert{}}
+	out := &apiClientClinical{Screening: toAPIScreening(sc, true), Scores: []apiClientScore{}, Clearances: []apiClientClearance{}, Alerts: []apiAlert{}}
 	seen := map[string]bool{}
 	for _, rs := range resps { // newest first
 		if seen[rs.Questionnaire] {
@@ -242,7 +242,7 @@ func (s *Server) apiClinical(r *http.Request, c *journey.Client) (*apiClientClin
 			Score: rs.Score.Total, Band: rs.Score.Band, Flags: flags, CreatedAt: rfc3339(rs.CreatedAt)})
 	}
 	for _, cl := range cls {
-		out.Clearances = append(out.Clearances, apiClearance{ID: cl.ID, Decision: cl.Decision, ProviderID: cl.ProviderID,
+		out.Clearances = append(out.Clearances, apiClientClearance{ID: cl.ID, Decision: cl.Decision, ProviderID: cl.ProviderID,
 			ClearedUntil: rfc3339OrNil(cl.ClearedUntil), Reason: cl.Reason, Message: cl.Message, Override: cl.Override,
 			OverrideReason: cl.OverrideReason, RuleSetVersion: cl.RuleSetVersion, CreatedAt: rfc3339(cl.CreatedAt)})
 	}
@@ -254,7 +254,9 @@ func (s *Server) apiClinical(r *http.Request, c *journey.Client) (*apiClientClin
 
 // seeScreening lets a client read their own screening status and the
 // clinicians who may see their clinical record read all of it.
-func seeScreening(a *journey.Actor, c *journey.Client) bool { return a.IsClient(c) || a.CanSeeClinical(c) }
+func seeScreening(a *journey.Actor, c *journey.Client) bool {
+	return a.IsClient(c) || a.CanSeeClinical(c)
+}
 
 // handleAPIClientScreening returns a client's screening. A client reading
 // their own gets their status, what is missing and how long a clearance

@@ -138,8 +138,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 			}
 			st, h, _ := e.as(cookies[name], method, path, form)
 			loc := h.Get("Location")
-			api := strings.HasPrefix(path, "/api/")
-			denied := st == 403 || (api && st == 401) || strings.HasPrefix(loc, "/login?next=") || (loc == "/login/2fa" && rt.perm != permSecondFactor)
+			denied := st == 403 || (st == 401 && (strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/portal/"))) || strings.HasPrefix(loc, "/login?next=") || (loc == "/login/2fa" && rt.perm != permSecondFactor)
 			if allowed == denied {
 				t.Errorf("%s as %s: status %d (Location %q); allowed by policy: %v", rt.pattern, name, st, loc, allowed)
 			}

@@ -258,18 +258,20 @@ type staffClientPage struct {
 	Actor       *journey.Actor
 	Zone        string
 	Client      clientRow
+	InvitedOn   time.Time // in the practice's zone
 	Signatures  []signatureView
 	CanReinvite bool
 	Notice      string // a change went through
 	Message     string // a change was refused
 
 	// The clinical record, only for the actor's CanSeeClinical.
-	Clinical   bool
-	Screening  *journey.Screening
-	Findings   []findingView
-	Scores     []scoreView
-	Clearances []clearanceView
-	Alerts     []alertView
+	Clinical    bool
+	Screening   *journey.Screening
+	EvaluatedAt time.Time
+	Findings    []findingView
+	Scores      []scoreView
+	Clearances  []clearanceView
+	Alerts      []alertView
 }
 
 func (p *staffClientPage) PageTitle() string { return p.Client.Name }
@@ -297,7 +299,7 @@ func (s *Server) renderStaffClient(w http.ResponseWriter, r *http.Request, statu
 	ctx := r.Context()
 	a := actorFrom(r)
 	loc, zone := s.practiceZone(r)
-	page.Actor, page.Zone, page.Client = a, zone, toClientRow(c, loc)
+	page.Actor, page.Zone, page.Client, page.InvitedOn = a, zone, toClientRow(c, loc), c.InvitedAt.In(loc)
 	page.CanReinvite = c.UserID == 0 && a.Can(journey.PermClientsWrite)
 	sigs, err := s.store.FindConsentSignatures(ctx, c.ID)
 	if err != nil {
@@ -342,7 +344,7 @@ func (s *Server) loadClinical(r *http.Request, c *journey.Client, page *staffCli
 	if err != nil {
 		return err
 	}
-	page.Clinical, page.Screening = true, sc
+	page.Clinical, page.Screening, page.EvaluatedAt = true, sc, sc.EvaluatedAt.In(loc)
 	for _, f := range sc.Findings {
 		page.Findings = append(page.Findings, findingView{Finding: f, KindLabel: findingKindLabel(f.Kind)})
 	}

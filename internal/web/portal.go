@@ -365,6 +365,17 @@ func (s *Server) handleIntakeSave(w http.ResponseWriter, r *http.Request) {
 		saved, err = s.store.SaveIntakeStep(r.Context(), c.ID, step, in)
 		s.audit(r, "intake.update", "client", c.ID, outcomeOf(err), step)
 	} else {
+		// Report the other fields' problems too, so one pass fixes all.
+		minAge := 18
+		if rs, rerr := s.store.CurrentRuleSet(r.Context()); rerr == nil {
+			minAge = screening.MinAge(rs)
+		}
+		in.Normalize()
+		for _, f := range journey.ErrorFields(in.ValidateStep(step, minAge, s.cfg.Now())) {
+			if _, ok := errs[f.Field]; !ok {
+				errs[f.Field] = f.Detail
+			}
+		}
 		err = fieldErrors(errs)
 	}
 	if err != nil {

@@ -109,7 +109,8 @@ func parseTemplates() (*templates, error) {
 	for _, required := range []string{"home", "faq", "book", "manage", "privacy", "resent", "error",
 		"login", "twofactor", "enrol", "staff_home", "staff_consults", "staff_consult", "audit", "tokens", "sessions", "staff_list", "invite", "accept", "reset_request", "breakglass",
 		"portal", "portal_join", "portal_intake", "portal_measure", "portal_support", "portal_consent",
-		"staff_clients", "staff_client", "staff_client_new", "staff_alerts"} {
+		"staff_clients", "staff_client", "staff_client_new", "staff_alerts",
+		"staff_review", "staff_review_client", "admin_consents", "admin_consent_edit", "admin_rules"} {
 		if t.pages[required] == nil {
 			return nil, fmt.Errorf("web: template %s.html is missing", required)
 		}

@@ -87,6 +87,16 @@ func (s *Server) routeTable() []route {
 		{"GET /staff/alerts", journey.PermAlerts, false, s.handleStaffAlerts},
 		{"POST /staff/alerts/{id}/acknowledge", journey.PermAlerts, false, s.handleStaffAlertAck},
 
+		// Medical review and practice settings.
+		{"GET /staff/review", journey.PermClearance, false, s.handleReviewQueue},
+		{"GET /staff/clients/{id}/review", journey.PermClearance, false, s.handleReviewView},
+		{"POST /staff/clients/{id}/clearance", journey.PermClearance, false, s.handleClearanceDecide},
+		{"GET /admin/consents", journey.PermSettings, false, s.handleConsentDocs},
+		{"GET /admin/consents/new", journey.PermSettings, false, s.handleConsentDocNew},
+		{"POST /admin/consents", journey.PermSettings, false, s.handleConsentDocCreate},
+		{"GET /admin/screening-rules", journey.PermSettings, false, s.handleRulesView},
+		{"POST /admin/screening-rules", journey.PermSettings, false, s.handleRulesUpdate},
+
 		// Account.
 		{"GET /account/sessions", permSignedIn, false, s.handleSessionsView},
 		{"POST /account/sessions/{id}/end", permSignedIn, false, s.handleSessionEnd},
@@ -116,6 +126,13 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/consults/{id}/client", journey.PermClientsWrite, false, s.handleAPIConsultClient},
 		{"GET /api/v1/alerts", journey.PermAlerts, false, s.handleAPIAlerts},
 		{"POST /api/v1/alerts/{id}/acknowledge", journey.PermAlerts, false, s.handleAPIAlertAck},
+		// Medical review and practice settings (API).
+		{"GET /api/v1/review-queue", journey.PermClearance, false, s.handleAPIReviewQueue},
+		{"POST /api/v1/clients/{id}/clearance", journey.PermClearance, false, s.handleAPIClearanceCreate},
+		{"GET /api/v1/clients/{id}/clearances", journey.PermClinicalRead, false, s.handleAPIClearances},
+		{"GET /api/v1/screening-rules", permStaff, false, s.handleAPIRules},
+		{"PUT /api/v1/screening-rules", journey.PermSettings, false, s.handleAPIRulesUpdate},
+		{"POST /api/v1/consent-documents", journey.PermSettings, false, s.handleAPIConsentDocCreate},
 
 		// Administration.
 		{"GET /admin/staff", journey.PermStaffRead, false, s.handleStaffList},

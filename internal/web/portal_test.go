@@ -1,0 +1,375 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+)
+
+// asJSON sends a JSON request with the session cookie.
+func (e *env) asJSON(cookie, method, path, body string) (int, string) {
+	e.t.Helper()
+	req, _ := http.NewRequest(method, e.ts.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if cookie != "" {
+		req.AddCookie(&http.Cookie{Name: "journey_session", Value: cookie})
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// portalClient makes a client of the NY therapist, signed in.
+func (e *env) portalClient(name, email string, in *journey.Intake) (*journey.Client, string) {
+	e.t.Helper()
+	c, u := sqldbtest.Client(e.t, e.db, e.ny.ID, name, email, in)
+	s := &journey.Session{UserID: u.ID, Idle: journey.DefaultClientIdle, SecondFactorAt: *e.now}
+	if err := e.db.CreateSession(context.Background(), s); err != nil {
+		e.t.Fatal(err)
+	}
+	return c, s.Token
+}
+
+func TestPortalJoin(t *testing.T) {
+	e := newEnv(t)
+	e.srv.cfg.Hasher = fastHasher
+	c, err := e.db.CreateClient(context.Background(), &journey.NewClient{Name: "Jo Client", Email: "jo@example.test", TherapistID: e.ny.ID,
+		CreatedBy: e.ny.ID}, "jy_inv_join")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _, body := e.do("GET", "/portal/join/jy_inv_join", "", "")
+	if st != 200 || !strings.Contains(body, "Jo Client") {
+		t.Fatalf("join page: %d", st)
+	}
+	form := url.Values{"password": {testPassword}, "password_again": {testPassword}}
+	st, h, _ := e.as("", "POST", "/portal/join/jy_inv_join", form)
+	if st != 303 || h.Get("Location") != "/portal" {
+		t.Fatalf("join: %d %s", st, h.Get("Location"))
+	}
+	cookie := sessionCookie(h)
+	st, _, body = e.as(cookie, "GET", "/portal", nil)
+	if st != 200 || !strings.Contains(body, "Intake: About you") || !strings.Contains(body, "Questionnaire: PHQ-9") {
+		t.Fatalf("portal: %d\n%s", st, trim(body))
+	}
+	if st, _, _ := e.as("", "POST", "/portal/join/jy_inv_join", form); st != 409 {
+		t.Fatalf("second use: %d", st)
+	}
+	got, _ := e.db.FindClientByID(context.Background(), c.ID)
+	if got.UserID == 0 {
+		t.Fatal("client not linked to the account")
+	}
+	// Staff pages stay closed to a client.
+	if st, _, _ := e.as(cookie, "GET", "/staff/consults", nil); st != 403 {
+		t.Fatalf("client on a staff page: %d", st)
+	}
+}
+
+// The intake refuses bad input beside the field, keeps what was typed
+// (escaped), and saves step by step.
+func TestPortalIntakeSteps(t *testing.T) {
+	e := newEnv(t)
+	_, cookie := e.portalClient("Kim Client", "kim@example.test", nil)
+	form := url.Values{"legal_name": {"<b>Kim</b> Client"}, "date_of_birth": {"2015-01-01"}, "phone": {"not a phone"},
+		"address": {"1 Road"}, "city": {"Portland"}, "state": {"OR"}, "postal_code": {"97205"}}
+	st, _, body := e.as(cookie, "POST", "/portal/intake/about", form)
+	if st != 422 {
+		t.Fatalf("bad about: %d", st)
+	}
+	for _, want := range []string{"adults aged 18 or over", "with its area code", `value="&lt;b&gt;Kim&lt;/b&gt; Client"`, `value="not a phone"`, `aria-invalid="true"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "<b>Kim</b>") {
+		t.Error("typed HTML not escaped")
+	}
+	form.Set("legal_name", "Kim Client")
+	form.Set("date_of_birth", "1990-05-06")
+	form.Set("phone", "(503) 555-0199")
+	st, h, _ := e.as(cookie, "POST", "/portal/intake/about", form)
+	if st != 303 || h.Get("Location") != "/portal/intake/emergency" {
+		t.Fatalf("saved about: %d %s", st, h.Get("Location"))
+	}
+	// The saved answers come back on another visit (another device).
+	st, _, body = e.as(cookie, "GET", "/portal/intake/about", nil)
+	if st != 200 || !strings.Contains(body, `value="&#43;15035550199"`) && !strings.Contains(body, `value="+15035550199"`) {
+		t.Fatalf("about again: %d", st)
+	}
+	// Impossible measurements name the range; a word where a number goes is kept.
+	med := url.Values{"liver": {"none"}, "height": {"abc"}, "height_unit": {"cm"}, "weight": {"11"}, "weight_unit": {"lb"},
+		"bp_systolic": {"400"}, "bp_diastolic": {"20"}}
+	for _, c := range journey.MedicalConditions {
+		med.Set("cond_"+c.Code, "no")
+	}
+	st, _, body = e.as(cookie, "POST", "/portal/intake/medical", med)
+	for _, want := range []string{"Enter your height as a number", `value="abc"`, "between 30 and 350 kg", "between 70 and 250"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("medical page lacks %q (status %d)", want, st)
+		}
+	}
+	med.Set("height", "68")
+	med.Set("height_unit", "in")
+	med.Set("weight", "160")
+	med.Set("bp_systolic", "150")
+	med.Set("bp_diastolic", "95")
+	med.Set("bp_date", e.now.AddDate(0, 0, -3).Format("2006-01-02"))
+	if st, h, body := e.as(cookie, "POST", "/portal/intake/medical", med); st != 303 || h.Get("Location") != "/portal/intake/emergency" {
+		t.Fatalf("medical saved: %d %s\n%s", st, h.Get("Location"), trim(body))
+	}
+	c, _ := e.db.FindClientByUserID(context.Background(), mustUserID(t, e, cookie))
+	in, _ := e.db.FindIntake(context.Background(), c.ID)
+	if in.Medical.HeightCM != 172.7 || in.Medical.WeightKG != 72.6 {
+		t.Fatalf("units converted: %v cm %v kg", in.Medical.HeightCM, in.Medical.WeightKG)
+	}
+	// Medications: a blank row between two filled ones; an error on the
+	// second filled row is shown beside that row.
+	meds := url.Values{"med_0_name": {"sertraline"}, "med_0_dose": {"50"}, "med_0_per_day": {"1"},
+		"med_2_name": {"Xanax"}, "med_2_dose": {"lots"}, "med_2_per_day": {"2"}}
+	st, _, body = e.as(cookie, "POST", "/portal/intake/medications", meds)
+	if st != 422 || !strings.Contains(body, `id="med_2_dose-error"`) || !strings.Contains(body, `value="lots"`) {
+		t.Fatalf("medication row error: %d", st)
+	}
+}
+
+func mustUserID(t *testing.T, e *env, cookie string) int64 {
+	t.Helper()
+	s, err := e.db.FindSession(context.Background(), cookie)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.UserID
+}
+
+// A client whose session ended mid-form signs in again and finds their
+// answers on the same step.
+func TestPortalAnswersSurviveSignIn(t *testing.T) {
+	e := newEnv(t)
+	e.srv.cfg.Hasher = fastHasher
+	c, _ := e.portalClient("Lee Client", "lee@example.test", nil)
+	hash, _ := fastHasher.Hash(context.Background(), testPassword)
+	if err := e.db.SetPassword(context.Background(), mustClientUser(t, e, c), hash, 0); err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"emergency_name": {"Pat <Partner>"}, "emergency_relationship": {"partner"}, "emergency_phone": {"503 555 0100"}}
+	st, _, body := e.as("", "POST", "/portal/intake/emergency", form)
+	if st != 401 || !strings.Contains(body, `name="carry.emergency_name" value="Pat &lt;Partner&gt;"`) {
+		t.Fatalf("signed-out post: %d\n%s", st, trim(body))
+	}
+	login := url.Values{"email": {"lee@example.test"}, "password": {"wrong password here"}, "next": {"/portal/intake/emergency"},
+		"carry.emergency_name": {"Pat <Partner>"}, "carry.emergency_relationship": {"partner"}}
+	st, _, body = e.as("", "POST", "/login", login)
+	if st != 401 || !strings.Contains(body, `name="carry.emergency_name"`) {
+		t.Fatalf("wrong password drops the answers: %d", st)
+	}
+	login.Set("password", testPassword)
+	st, h, body := e.as("", "POST", "/login", login)
+	if st != 200 || sessionCookie(h) == "" || !strings.Contains(body, `value="Pat &lt;Partner&gt;"`) || !strings.Contains(body, "signed out before") {
+		t.Fatalf("after sign-in: %d\n%s", st, trim(body))
+	}
+}
+
+func mustClientUser(t *testing.T, e *env, c *journey.Client) int64 {
+	t.Helper()
+	got, err := e.db.FindClientByID(context.Background(), c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got.UserID
+}
+
+// A positive PHQ-9 item 9 shows crisis resources at once and alerts the
+// therapist; a half-answered form is refused with the answers kept.
+func TestPortalQuestionnaireSafety(t *testing.T) {
+	e := newEnv(t)
+	c, cookie := e.portalClient("Max Client", "max@example.test", nil)
+	half := url.Values{"item_0": {"1"}, "item_1": {"2"}}
+	st, _, body := e.as(cookie, "POST", "/portal/measures/phq-9", half)
+	if st != 422 || !strings.Contains(body, `id="item_1_2" value="2" checked`) || !strings.Contains(body, "Item 3") {
+		t.Fatalf("half answered: %d\n%s", st, trim(body))
+	}
+	full := url.Values{}
+	for i := 0; i < 9; i++ {
+		full.Set(fmt.Sprintf("item_%d", i), "0")
+	}
+	full.Set("item_8", "1")
+	st, h, _ := e.as(cookie, "POST", "/portal/measures/phq-9", full)
+	if st != 303 || h.Get("Location") != "/portal/support?alerted=1" {
+		t.Fatalf("item 9: %d %s", st, h.Get("Location"))
+	}
+	_, _, body = e.as(cookie, "GET", "/portal/support?alerted=1", nil)
+	if !strings.Contains(body, "988") || !strings.Contains(body, "911") || !strings.Contains(body, "care team has been alerted") {
+		t.Fatal("crisis resources missing")
+	}
+	alerts, err := e.db.FindAlerts(context.Background(), e.ny.ID, c.ID, true, 10)
+	if err != nil || len(alerts) != 1 || alerts[0].Flag != journey.FlagPHQ9Item9 {
+		t.Fatalf("alert: %+v %v", alerts, err)
+	}
+	// C-SSRS with JavaScript off: answers to items the skip logic leaves
+	// out are dropped, not refused.
+	cssrs := url.Values{"item_0": {"0"}, "item_1": {"0"}, "item_2": {"1"}, "item_5": {"0"}}
+	if st, h, body := e.as(cookie, "POST", "/portal/measures/c-ssrs-screener", cssrs); st != 303 || h.Get("Location") != "/portal?saved=c-ssrs-screener" {
+		t.Fatalf("c-ssrs: %d %s\n%s", st, h.Get("Location"), trim(body))
+	}
+}
+
+// The responses API: the client for themselves, a clinician on the care
+// team in session; others cannot; bad answers name the item.
+func TestResponsesAPI(t *testing.T) {
+	e := newEnv(t)
+	c, cookie := e.portalClient("Nat Client", "nat@example.test", nil)
+	_, other := e.portalClient("Oth Client", "oth@example.test", nil)
+	therapist := e.session(staffUser(e.ny), true)
+	laTherapist := e.session(staffUser(e.la), true)
+	front := e.session(e.addUser(journey.UserStaff, "fd@practice.test", journey.RoleFrontDesk), true)
+	path := fmt.Sprintf("/api/v1/clients/%d/responses", c.ID)
+
+	st, body := e.asJSON(cookie, "POST", path, `{"questionnaire": "phq-9", "answers": [3,3,3,3,3,2,2,2,0]}`)
+	var got struct {
+		ID    int64    `json:"id"`
+		Score int      `json:"score"`
+		Band  string   `json:"band"`
+		Flags []string `json:"flags"`
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil || st != 201 || got.Score != 21 || got.Band != "severe" || len(got.Flags) != 0 {
+		t.Fatalf("client submits: %d %s", st, body)
+	}
+	if st, body := e.asJSON(cookie, "POST", path, `{"questionnaire": "phq-9", "answers": [0,0,0,0,0,0,0,0]}`); st != 422 || !strings.Contains(body, `"field":"answers"`) {
+		t.Fatalf("8 answers: %d %s", st, body)
+	}
+	if st, body := e.asJSON(cookie, "POST", path, `{"questionnaire": "phq-9", "answers": [0,0,0,0,0,0,0,0,4]}`); st != 422 || !strings.Contains(body, `"field":"answers[8]"`) || !strings.Contains(body, "Item 9") {
+		t.Fatalf("out of range: %d %s", st, body)
+	}
+	if st, body := e.asJSON(cookie, "POST", path, `{"questionnaire": "gad-7", "answers": [1,1,1,1,1,1,1]}`); st != 201 || !strings.Contains(body, `"band":"mild"`) {
+		t.Fatalf("gad-7: %d %s", st, body)
+	}
+	if st, body := e.asJSON(therapist, "POST", path, `{"questionnaire": "c-ssrs-screener", "answers": [1,1,0,1,0,0]}`); st != 201 || !strings.Contains(body, journey.FlagCSSRSHighRisk) || !strings.Contains(body, "988") {
+		t.Fatalf("therapist administers: %d %s", st, body)
+	}
+	for name, ck := range map[string]string{"another client": other, "another therapist": laTherapist, "front desk": front} {
+		if st, _ := e.asJSON(ck, "POST", path, `{"questionnaire": "gad-7", "answers": [0,0,0,0,0,0,0]}`); st != 404 {
+			t.Errorf("%s submits: %d, want 404", name, st)
+		}
+		if st, _ := e.asJSON(ck, "GET", path, ""); st != 404 {
+			t.Errorf("%s reads: %d, want 404", name, st)
+		}
+	}
+	if st, _ := e.asJSON("", "GET", path, ""); st != 401 {
+		t.Errorf("anonymous: %d", st)
+	}
+	st, body = e.asJSON(cookie, "GET", path, "")
+	if st != 200 || strings.Count(body, `"questionnaire"`) != 3 {
+		t.Fatalf("list: %d %s", st, body)
+	}
+	if st, body := e.asJSON(cookie, "GET", "/api/v1/questionnaires", ""); st != 200 || !strings.Contains(body, `"code":"pcl-5"`) {
+		t.Fatalf("questionnaires: %d", st)
+	}
+}
+
+// Intake and consent through the API.
+func TestIntakeAndConsentAPI(t *testing.T) {
+	e := newEnv(t)
+	c, cookie := e.portalClient("Ola Client", "ola@example.test", nil)
+	therapist := e.session(staffUser(e.ny), true)
+	path := fmt.Sprintf("/api/v1/clients/%d", c.ID)
+	if st, body := e.asJSON(cookie, "PUT", path+"/intake/medical", `{"conditions": {}, "liver": "none", "height_cm": 170, "weight_kg": 5}`); st != 422 || !strings.Contains(body, `"field":"weight"`) || !strings.Contains(body, "cond_stroke") {
+		t.Fatalf("bad medical: %d %s", st, body)
+	}
+	if st, body := e.asJSON(cookie, "PUT", path+"/intake/goals", `{"reasons": ["grief"], "story": "My father died."}`); st != 200 || !strings.Contains(body, `"next_step":"about"`) {
+		t.Fatalf("goals: %d %s", st, body)
+	}
+	if st, body := e.asJSON(therapist, "GET", path+"/intake", ""); st != 200 || !strings.Contains(body, "My father died.") {
+		t.Fatalf("therapist reads intake: %d %s", st, body)
+	}
+	if st, _ := e.asJSON(cookie, "PUT", path+"/intake/nope", `{}`); st != 404 {
+		t.Fatalf("unknown step: %d", st)
+	}
+	ctx := context.Background()
+	if err := e.db.CreateConsentDocument(ctx, &journey.ConsentDocument{Code: "financial-policy", Title: "Financial policy",
+		Body: "Dosing sessions are private-pay.", Required: true}); err != nil {
+		t.Fatal(err)
+	}
+	if st, body := e.asJSON(therapist, "POST", path+"/consents", `{"code": "financial-policy", "typed_name": "Ola Client"}`); st != 403 {
+		t.Fatalf("therapist signs for the client: %d %s", st, body)
+	}
+	if st, body := e.asJSON(cookie, "POST", path+"/consents", `{"code": "financial-policy", "typed_name": "Someone"}`); st != 422 || !strings.Contains(body, "typed_name") {
+		t.Fatalf("wrong name: %d %s", st, body)
+	}
+	st, body := e.asJSON(cookie, "POST", path+"/consents", `{"code": "financial-policy", "typed_name": "ola client", "version": 1}`)
+	if st != 201 || !strings.Contains(body, `"version":1`) || !strings.Contains(body, `"hash"`) {
+		t.Fatalf("sign: %d %s", st, body)
+	}
+	if st, body := e.asJSON(therapist, "GET", path+"/consents", ""); st != 200 || !strings.Contains(body, "financial-policy") {
+		t.Fatalf("list signatures: %d %s", st, body)
+	}
+	// The signed copy downloads as a PDF, for this client only.
+	sigs, _ := e.db.FindConsentSignatures(ctx, c.ID)
+	req, _ := http.NewRequest("GET", fmt.Sprintf("%s/portal/signatures/%d", e.ts.URL, sigs[0].ID), nil)
+	req.AddCookie(&http.Cookie{Name: "journey_session", Value: cookie})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdfBytes, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(pdfBytes), "%PDF-") {
+		t.Fatalf("pdf: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	_, other := e.portalClient("Pia Client", "pia@example.test", nil)
+	if st, _, _ := e.as(other, "GET", fmt.Sprintf("/portal/signatures/%d", sigs[0].ID), nil); st != 404 {
+		t.Fatalf("another client's signature: %d", st)
+	}
+}
+
+// Consent in the portal: the page asks to tick and type the name; a new
+// version asks again.
+func TestPortalConsent(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, cookie := e.portalClient("Quin Client", "quin@example.test", nil)
+	d := &journey.ConsentDocument{Code: "kap-informed-consent", Title: "KAP informed consent", Body: "# KAP\n\nYou may **withdraw** until the dose.", Required: true}
+	if err := e.db.CreateConsentDocument(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	_, _, body := e.as(cookie, "GET", "/portal", nil)
+	if !strings.Contains(body, "Read and sign: KAP informed consent") {
+		t.Fatal("consent task missing")
+	}
+	_, _, body = e.as(cookie, "GET", "/portal/consents/kap-informed-consent", nil)
+	if !strings.Contains(body, "<strong>withdraw</strong>") || !strings.Contains(body, d.Hash) {
+		t.Fatal("document not shown")
+	}
+	st, _, body := e.as(cookie, "POST", "/portal/consents/kap-informed-consent", url.Values{"version": {"1"}, "typed_name": {"Quin <Client>"}})
+	if st != 422 || !strings.Contains(body, "Tick the box") || !strings.Contains(body, `value="Quin &lt;Client&gt;"`) {
+		t.Fatalf("unticked: %d", st)
+	}
+	if st, _, _ := e.as(cookie, "POST", "/portal/consents/kap-informed-consent", url.Values{"version": {"1"}, "agree": {"yes"}, "typed_name": {"Quin Client"}}); st != 303 {
+		t.Fatalf("sign: %d", st)
+	}
+	if _, _, body := e.as(cookie, "GET", "/portal", nil); strings.Contains(body, "Read and sign") || !strings.Contains(body, "download PDF") {
+		t.Fatal("signed consent still a task")
+	}
+	d2 := &journey.ConsentDocument{Code: "kap-informed-consent", Title: "KAP informed consent", Body: "# KAP\n\nRevised.", Required: true}
+	if err := e.db.CreateConsentDocument(ctx, d2); err != nil {
+		t.Fatal(err)
+	}
+	_, _, body = e.as(cookie, "GET", "/portal/consents/kap-informed-consent", nil)
+	if !strings.Contains(body, "You signed version 1") {
+		t.Fatal("new version does not ask again")
+	}
+	if st, _, _ := e.as(cookie, "POST", "/portal/consents/kap-informed-consent", url.Values{"version": {"1"}, "agree": {"yes"}, "typed_name": {"Quin Client"}}); st != 409 {
+		t.Fatalf("signing a stale version: %d", st)
+	}
+}

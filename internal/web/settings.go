@@ -1,0 +1,546 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/journey-kap/journey"
+)
+
+// Practice settings (PermSettings, admins): the consent documents clients
+// sign and the screening rules. Both are versioned: a change makes a new
+// version and never rewrites an old one.
+
+// Consent documents.
+
+type consentDocRow struct {
+	ID       int64
+	Code     string
+	Title    string
+	Version  int
+	Hash     string // the first 12 hex digits
+	Date     string
+	Required bool
+}
+
+func (s *Server) consentDocRow(d *journey.ConsentDocument, loc *time.Location) consentDocRow {
+	h := d.Hash
+	if len(h) > 12 {
+		h = h[:12]
+	}
+	return consentDocRow{ID: d.ID, Code: d.Code, Title: d.Title, Version: d.Version, Hash: h,
+		Date: d.CreatedAt.In(loc).Format("Jan 2, 2006"), Required: d.Required}
+}
+
+type consentDocsPage struct {
+	Actor *journey.Actor
+	Docs  []consentDocRow
+	Saved *consentDocRow // the version just created
+}
+
+func (*consentDocsPage) PageTitle() string { return "Consent documents" }
+
+// handleConsentDocs lists the current version of each consent document.
+func (s *Server) handleConsentDocs(w http.ResponseWriter, r *http.Request) {
+	docs, err := s.store.FindConsentDocuments(r.Context())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	loc, _ := s.practiceZone(r)
+	page := &consentDocsPage{Actor: actorFrom(r)}
+	saved, _ := strconv.ParseInt(r.URL.Query().Get("saved"), 10, 64)
+	for _, d := range docs {
+		row := s.consentDocRow(d, loc)
+		page.Docs = append(page.Docs, row)
+		if saved != 0 && d.ID == saved {
+			page.Saved = &row
+		}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "admin_consents", page)
+}
+
+type consentEditPage struct {
+	Actor     *journey.Actor
+	Code      string
+	Title     string
+	Body      string
+	Required  bool
+	Current   *consentDocRow // the version in force; nil for a new document
+	Preview   template.HTML
+	Previewed bool
+	Errors    map[string]string
+	ErrorList []journey.FieldError
+	Message   string
+}
+
+func (p *consentEditPage) PageTitle() string {
+	if p.Current != nil {
+		return "New version of " + p.Current.Title
+	}
+	return "New consent document"
+}
+
+// currentConsentDoc returns the version in force of the document with
+// code, nil when there is none.
+func (s *Server) currentConsentDoc(r *http.Request, code string) (*journey.ConsentDocument, error) {
+	if code == "" {
+		return nil, nil
+	}
+	docs, err := s.store.FindConsentDocuments(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range docs {
+		if d.Code == code {
+			return d, nil
+		}
+	}
+	return nil, nil
+}
+
+// handleConsentDocNew shows the form for a new version, prefilled from the
+// version in force (?code=), or empty for a new document.
+func (s *Server) handleConsentDocNew(w http.ResponseWriter, r *http.Request) {
+	code := strings.TrimSpace(r.URL.Query().Get("code"))
+	cur, err := s.currentConsentDoc(r, code)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	page := &consentEditPage{Actor: actorFrom(r), Code: code, Required: true, Errors: map[string]string{}}
+	if cur != nil {
+		loc, _ := s.practiceZone(r)
+		row := s.consentDocRow(cur, loc)
+		page.Current, page.Title, page.Body, page.Required = &row, cur.Title, cur.Body, cur.Required
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "admin_consent_edit", page)
+}
+
+// normalizeBody makes line endings \n, so a body typed in a browser and
+// the same body sent to the API hash alike.
+func normalizeBody(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+}
+
+// handleConsentDocCreate previews (action=preview) or stores a new version.
+func (s *Server) handleConsentDocCreate(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.formReadError(w, r, err)
+		return
+	}
+	a := actorFrom(r)
+	d := &journey.ConsentDocument{Code: strings.TrimSpace(r.PostFormValue("code")), Title: r.PostFormValue("title"),
+		Body: normalizeBody(r.PostFormValue("body")), Required: r.PostFormValue("required") != "", CreatedBy: a.ID()}
+	page := &consentEditPage{Actor: a, Code: d.Code, Title: d.Title, Body: d.Body, Required: d.Required, Errors: map[string]string{}}
+	cur, err := s.currentConsentDoc(r, d.Code)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	if cur != nil {
+		loc, _ := s.practiceZone(r)
+		row := s.consentDocRow(cur, loc)
+		page.Current = &row
+	}
+	if r.PostFormValue("action") == "preview" {
+		page.Preview, page.Previewed = md.render(d.Body), true
+		w.Header().Set("Cache-Control", "no-store")
+		s.render(w, r, http.StatusOK, "admin_consent_edit", page)
+		return
+	}
+	if err := s.store.CreateConsentDocument(r.Context(), d); err != nil {
+		s.audit(r, "consent.document.create", "consent_document", "", journey.AuditFailure, "invalid")
+		if journey.ErrorCode(err) != journey.EINVALID {
+			s.pageError(w, r, err)
+			return
+		}
+		page.Message = journey.ErrorMessage(err)
+		for _, fe := range journey.ErrorFields(err) {
+			page.Errors[fe.Field] = fe.Detail
+			page.ErrorList = append(page.ErrorList, fe)
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		s.render(w, r, http.StatusUnprocessableEntity, "admin_consent_edit", page)
+		return
+	}
+	s.audit(r, "consent.document.create", "consent_document", d.ID, journey.AuditSuccess, fmt.Sprintf("%s v%d", d.Code, d.Version))
+	http.Redirect(w, r, fmt.Sprintf("/admin/consents?saved=%d", d.ID), http.StatusSeeOther)
+}
+
+// apiConsentDocCreate is a new version sent to the API.
+type apiConsentDocCreate struct {
+	Code     string `json:"code"`
+	Title    string `json:"title"`
+	Body     string `json:"body"` // Markdown
+	Required bool   `json:"required"`
+}
+
+// apiConsentDocCreated answers it.
+type apiConsentDocCreated struct {
+	ID      int64  `json:"id"`
+	Code    string `json:"code"`
+	Version int    `json:"version"`
+	Hash    string `json:"hash"`
+}
+
+// handleAPIConsentDocCreate stores a new version of a consent document.
+func (s *Server) handleAPIConsentDocCreate(w http.ResponseWriter, r *http.Request) {
+	var in apiConsentDocCreate
+	if !s.decodeJSON(w, r, &in) {
+		return
+	}
+	d := &journey.ConsentDocument{Code: in.Code, Title: in.Title, Body: normalizeBody(in.Body), Required: in.Required, CreatedBy: actorFrom(r).ID()}
+	if err := s.store.CreateConsentDocument(r.Context(), d); err != nil {
+		s.audit(r, "consent.document.create", "consent_document", "", journey.AuditFailure, "invalid via api")
+		s.apiError(w, r, err)
+		return
+	}
+	s.audit(r, "consent.document.create", "consent_document", d.ID, journey.AuditSuccess, fmt.Sprintf("%s v%d via api", d.Code, d.Version))
+	writeJSON(w, http.StatusCreated, apiConsentDocCreated{ID: d.ID, Code: d.Code, Version: d.Version, Hash: d.Hash})
+}
+
+// Screening rules.
+
+// settingsKindOptions are the kinds an admin can choose, as the form shows them.
+var settingsKindOptions = []struct{ Code, Label string }{
+	{journey.FindingHardStop, "Hard stop"},
+	{journey.FindingReview, "Prescriber review"},
+	{journey.FindingWarn, "Warn"},
+}
+
+type ruleRow struct {
+	Code, Title, Detail, Source, Unit string
+	Kind                              string
+	Enabled                           bool
+	HasThreshold, HasThreshold2       bool
+	Threshold, Threshold2             string // as typed
+	KindError, ThresholdError         string
+	Threshold2Error, CodeError        string
+}
+
+type ruleSetVersion struct {
+	Version int
+	When    string
+	By      string
+	Note    string
+	Changes []string
+}
+
+type rulesPage struct {
+	Actor     *journey.Actor
+	Version   int
+	When      string
+	By        string
+	Note      string // the current version's note
+	Rows      []ruleRow
+	Kinds     []struct{ Code, Label string }
+	Why       string // the note typed for the change
+	History   []ruleSetVersion
+	Saved     bool
+	Errors    map[string]string
+	ErrorList []journey.FieldError
+	Message   string
+}
+
+func (*rulesPage) PageTitle() string { return "Screening rules" }
+
+func fmtThreshold(t *float64) string {
+	if t == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*t, 'f', -1, 64)
+}
+
+// rulesPageFor lays out the rule set in force and the history of versions.
+func (s *Server) rulesPageFor(r *http.Request) (*rulesPage, error) {
+	ctx := r.Context()
+	cur, err := s.store.CurrentRuleSet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sets, err := s.store.FindRuleSets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	users, err := s.store.FindUsers(ctx, journey.UserStaff)
+	if err != nil {
+		return nil, err
+	}
+	names := map[int64]string{}
+	for _, u := range users {
+		names[u.ID] = u.Name
+	}
+	by := func(id int64) string {
+		if id == 0 {
+			return "Journey (shipped defaults)"
+		}
+		if n := names[id]; n != "" {
+			return n
+		}
+		return "user " + strconv.FormatInt(id, 10)
+	}
+	loc, _ := s.practiceZone(r)
+	when := func(t time.Time) string {
+		if t.IsZero() {
+			return "not yet stored"
+		}
+		return t.In(loc).Format("Jan 2, 2006, 3:04 PM")
+	}
+	p := &rulesPage{Actor: actorFrom(r), Version: cur.Version, When: when(cur.CreatedAt), By: by(cur.CreatedBy), Note: cur.Note,
+		Kinds: settingsKindOptions, Errors: map[string]string{}}
+	for _, ru := range cur.Rules {
+		p.Rows = append(p.Rows, ruleRow{Code: ru.Code, Title: ru.Title, Detail: ru.Detail, Source: ru.Source, Unit: ru.Unit,
+			Kind: ru.Kind, Enabled: ru.Enabled, HasThreshold: ru.Threshold != nil, HasThreshold2: ru.Threshold2 != nil,
+			Threshold: fmtThreshold(ru.Threshold), Threshold2: fmtThreshold(ru.Threshold2)})
+	}
+	for i, rs := range sets {
+		v := ruleSetVersion{Version: rs.Version, When: when(rs.CreatedAt), By: by(rs.CreatedBy), Note: rs.Note}
+		if i+1 < len(sets) {
+			v.Changes = ruleChanges(sets[i+1], rs)
+		}
+		p.History = append(p.History, v)
+	}
+	return p, nil
+}
+
+// ruleChanges says in words what changed from prev to next.
+func ruleChanges(prev, next *journey.RuleSet) []string {
+	label := func(kind string) string {
+		for _, k := range settingsKindOptions {
+			if k.Code == kind {
+				return strings.ToLower(k.Label)
+			}
+		}
+		return kind
+	}
+	var out []string
+	for _, ru := range next.Rules {
+		p := prev.Rule(ru.Code)
+		if p == nil {
+			out = append(out, ru.Code+": added")
+			continue
+		}
+		if p.Kind != ru.Kind {
+			out = append(out, ru.Code+": "+label(p.Kind)+" → "+label(ru.Kind))
+		}
+		if p.Enabled != ru.Enabled {
+			out = append(out, ru.Code+map[bool]string{true: ": turned on", false: ": turned off"}[ru.Enabled])
+		}
+		if a, b := fmtThreshold(p.Threshold), fmtThreshold(ru.Threshold); a != b {
+			out = append(out, ru.Code+": "+a+" → "+b+" "+ru.Unit)
+		}
+		if a, b := fmtThreshold(p.Threshold2), fmtThreshold(ru.Threshold2); a != b {
+			out = append(out, ru.Code+" (second number): "+a+" → "+b+" "+ru.Unit)
+		}
+	}
+	return out
+}
+
+// handleRulesView shows the screening rules in force, editable.
+func (s *Server) handleRulesView(w http.ResponseWriter, r *http.Request) {
+	p, err := s.rulesPageFor(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	p.Saved = r.URL.Query().Get("saved") != ""
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "admin_rules", p)
+}
+
+// checkRulesNote returns the note trimmed, adding an error when it is
+// missing or too long: every version says why it was made.
+func checkRulesNote(v *journey.Validation, note string) string {
+	note = strings.TrimSpace(note)
+	switch n := len([]rune(note)); {
+	case n == 0:
+		v.Add("note", "Say why the rules change; the history keeps it.")
+	case n > 1000:
+		v.Add("note", "Keep this under 1000 characters.")
+	}
+	return note
+}
+
+// handleRulesUpdate saves the whole table as a new version of the rules;
+// every client is screened again under it.
+func (s *Server) handleRulesUpdate(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.formReadError(w, r, err)
+		return
+	}
+	p, err := s.rulesPageFor(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	var v journey.Validation
+	p.Why = r.PostFormValue("note")
+	note := checkRulesNote(&v, p.Why)
+	var changes []journey.Rule
+	for i := range p.Rows {
+		row := &p.Rows[i]
+		f := "rules." + row.Code
+		row.Kind, row.Enabled = r.PostFormValue(f+".kind"), r.PostFormValue(f+".enabled") != ""
+		ch := journey.Rule{Code: row.Code, Kind: row.Kind, Enabled: row.Enabled}
+		if row.HasThreshold {
+			row.Threshold = strings.TrimSpace(r.PostFormValue(f + ".threshold"))
+			ch.Threshold = parseThreshold(&v, f+".threshold", row.Threshold)
+		}
+		if row.HasThreshold2 {
+			row.Threshold2 = strings.TrimSpace(r.PostFormValue(f + ".threshold2"))
+			ch.Threshold2 = parseThreshold(&v, f+".threshold2", row.Threshold2)
+		}
+		changes = append(changes, ch)
+	}
+	if posted := r.PostFormValue("version"); posted != "" && posted != strconv.Itoa(p.Version) {
+		err = journey.Errorf(journey.ECONFLICT, "Someone saved version %d of the rules while you were editing. The table now shows it: make your change again.", p.Version)
+		s.audit(r, "rules.update", "rule_set", p.Version, journey.AuditFailure, "stale version "+posted)
+		fresh, ferr := s.rulesPageFor(r)
+		if ferr != nil {
+			s.pageError(w, r, ferr)
+			return
+		}
+		fresh.Why, fresh.Message = p.Why, journey.ErrorMessage(err)
+		w.Header().Set("Cache-Control", "no-store")
+		s.render(w, r, http.StatusConflict, "admin_rules", fresh)
+		return
+	}
+	err = v.Err()
+	if err == nil {
+		var rs *journey.RuleSet
+		if rs, err = s.store.UpdateRuleSet(r.Context(), changes, note, actorFrom(r).ID()); err == nil {
+			s.audit(r, "rules.update", "rule_set", rs.Version, journey.AuditSuccess, fmt.Sprintf("version %d", rs.Version))
+			http.Redirect(w, r, "/admin/screening-rules?saved=1", http.StatusSeeOther)
+			return
+		}
+	}
+	s.audit(r, "rules.update", "rule_set", "", journey.AuditFailure, "invalid")
+	if journey.ErrorCode(err) != journey.EINVALID {
+		s.pageError(w, r, err)
+		return
+	}
+	p.setErrors(err)
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusUnprocessableEntity, "admin_rules", p)
+}
+
+// parseThreshold reads a typed number; empty is nil (validation names it).
+func parseThreshold(v *journey.Validation, field, s string) *float64 {
+	if s == "" {
+		return nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		v.Add(field, "Enter a number, like 8 or 7.5.")
+		return nil
+	}
+	return &f
+}
+
+// setErrors puts each error beside its row's field.
+func (p *rulesPage) setErrors(err error) {
+	p.Message = journey.ErrorMessage(err)
+	for _, fe := range journey.ErrorFields(err) {
+		if _, dup := p.Errors[fe.Field]; dup {
+			continue
+		}
+		p.Errors[fe.Field] = fe.Detail
+		p.ErrorList = append(p.ErrorList, fe)
+		for i := range p.Rows {
+			row := &p.Rows[i]
+			switch fe.Field {
+			case "rules." + row.Code + ".kind":
+				row.KindError = fe.Detail
+			case "rules." + row.Code + ".threshold":
+				row.ThresholdError = fe.Detail
+			case "rules." + row.Code + ".threshold2":
+				row.Threshold2Error = fe.Detail
+			case "rules." + row.Code + ".code":
+				row.CodeError = fe.Detail
+			}
+		}
+	}
+}
+
+// handleAPIRules returns the rules in force, to any member of staff.
+func (s *Server) handleAPIRules(w http.ResponseWriter, r *http.Request) {
+	rs, err := s.store.CurrentRuleSet(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rs)
+}
+
+// apiRuleChange is one rule's new settings; a field left out keeps its
+// current value.
+type apiRuleChange struct {
+	Code       string   `json:"code"`
+	Kind       string   `json:"kind"`
+	Enabled    *bool    `json:"enabled"`
+	Threshold  *float64 `json:"threshold"`
+	Threshold2 *float64 `json:"threshold2"`
+}
+
+type apiRulesUpdate struct {
+	Note  string          `json:"note"`
+	Rules []apiRuleChange `json:"rules"`
+}
+
+// handleAPIRulesUpdate makes a new version of the rules from the changes
+// sent; rules not listed keep their settings.
+func (s *Server) handleAPIRulesUpdate(w http.ResponseWriter, r *http.Request) {
+	var in apiRulesUpdate
+	if !s.decodeJSON(w, r, &in) {
+		return
+	}
+	cur, err := s.store.CurrentRuleSet(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var v journey.Validation
+	note := checkRulesNote(&v, in.Note)
+	if len(in.Rules) == 0 {
+		v.Add("rules", "List at least one rule to change.")
+	}
+	changes := make([]journey.Rule, 0, len(in.Rules))
+	for _, c := range in.Rules {
+		ch := journey.Rule{Code: c.Code, Kind: c.Kind, Threshold: c.Threshold, Threshold2: c.Threshold2}
+		if ru := cur.Rule(c.Code); ru != nil {
+			if ch.Kind == "" {
+				ch.Kind = ru.Kind
+			}
+			ch.Enabled = ru.Enabled
+			if ch.Threshold == nil {
+				ch.Threshold = ru.Threshold
+			}
+			if ch.Threshold2 == nil {
+				ch.Threshold2 = ru.Threshold2
+			}
+		}
+		if c.Enabled != nil {
+			ch.Enabled = *c.Enabled
+		}
+		changes = append(changes, ch)
+	}
+	if err := v.Err(); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	rs, err := s.store.UpdateRuleSet(r.Context(), changes, note, actorFrom(r).ID())
+	if err != nil {
+		s.audit(r, "rules.update", "rule_set", "", journey.AuditFailure, "invalid via api")
+		s.apiError(w, r, err)
+		return
+	}
+	s.audit(r, "rules.update", "rule_set", rs.Version, journey.AuditSuccess, fmt.Sprintf("version %d via api", rs.Version))
+	writeJSON(w, http.StatusOK, rs)
+}
