@@ -224,7 +224,6 @@ func (db *DB) ReviewQueue(ctx context.Context, offset, limit int) ([]*journey.Cl
 	return out, total, db.loadCareTeams(ctx, cs)
 }
 
-
 // Consent documents.
 
 // CreateConsentDocument stores a new version of the document with d.Code

@@ -52,13 +52,29 @@ func (db *DB) readIntake(_ context.Context, row *sql.Row, clientID int64) (*jour
 // Other steps are untouched, so two devices saving different steps do not
 // undo each other.
 func (db *DB) SaveIntakeStep(ctx context.Context, clientID int64, step string, from *journey.Intake) (*journey.Intake, error) {
+	return db.saveIntake(ctx, clientID, from, step)
+}
+
+// SaveIntake validates and saves every step of a complete intake at once
+// (an import, or a paper intake typed in by staff), then screens the client.
+func (db *DB) SaveIntake(ctx context.Context, clientID int64, from *journey.Intake) (*journey.Intake, error) {
+	steps := make([]string, len(journey.IntakeSteps))
+	for i, st := range journey.IntakeSteps {
+		steps[i] = st.Code
+	}
+	return db.saveIntake(ctx, clientID, from, steps...)
+}
+
+func (db *DB) saveIntake(ctx context.Context, clientID int64, from *journey.Intake, steps ...string) (*journey.Intake, error) {
 	from.Normalize()
 	rs, err := db.CurrentRuleSet(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := from.ValidateStep(step, screening.MinAge(rs), db.Now()); err != nil {
-		return nil, err
+	for _, step := range steps {
+		if err := from.ValidateStep(step, screening.MinAge(rs), db.Now()); err != nil {
+			return nil, err
+		}
 	}
 	var in *journey.Intake
 	err = db.write(ctx, func(tx *Tx) error {
@@ -66,21 +82,23 @@ func (db *DB) SaveIntakeStep(ctx context.Context, clientID int64, step string, f
 		if in, err = db.readIntake(ctx, tx.queryRow(ctx, `SELECT data FROM intakes WHERE client_id = ?`, clientID), clientID); err != nil {
 			return err
 		}
-		copyStep(in, from, step)
-		in.MarkDone(step)
+		for _, step := range steps {
+			copyStep(in, from, step)
+			in.MarkDone(step)
+		}
 		in.UpdatedAt = tx.now
 		p := db.phi()
 		data := p.sealJSON(aadIntake, in)
 		if p.err != nil {
 			return p.err
 		}
-		steps := strings.Join(in.Done, ",")
-		res, err := tx.exec(ctx, `UPDATE intakes SET data = ?, steps = ?, updated_at = ? WHERE client_id = ?`, data, steps, unix(tx.now), clientID)
+		done := strings.Join(in.Done, ",")
+		res, err := tx.exec(ctx, `UPDATE intakes SET data = ?, steps = ?, updated_at = ? WHERE client_id = ?`, data, done, unix(tx.now), clientID)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			if _, err := tx.exec(ctx, `INSERT INTO intakes (client_id, data, steps, updated_at) VALUES (?, ?, ?, ?)`, clientID, data, steps, unix(tx.now)); err != nil {
+			if _, err := tx.exec(ctx, `INSERT INTO intakes (client_id, data, steps, updated_at) VALUES (?, ?, ?, ?)`, clientID, data, done, unix(tx.now)); err != nil {
 				return notFound(err, "Client")
 			}
 		}

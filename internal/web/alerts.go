@@ -135,6 +135,10 @@ func (s *Server) handleStaffAlertAck(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	if err := r.ParseForm(); err != nil {
+		s.formReadError(w, r, err)
+		return
+	}
 	note := r.PostFormValue("note")
 	if err := s.acknowledge(r, al, note); err != nil {
 		code := journey.ErrorCode(err)

@@ -44,8 +44,12 @@ func benchGet(b *testing.B, url string) {
 // bareServer serves the exact bytes and headers that the real server
 // answered for path: the ceiling of what any Go handler could do over
 // this harness.
-func bareServer(b *testing.B, real string, path string) *httptest.Server {
-	resp, err := benchClient.Get(real + path)
+func bareServer(b *testing.B, real string, path string, cookies ...*http.Cookie) *httptest.Server {
+	req, _ := http.NewRequest("GET", real+path, nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	resp, err := benchClient.Do(req)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -60,10 +60,8 @@ func Client(tb testing.TB, db *sqldb.DB, therapistID int64, name, email string, 
 	if in == nil {
 		return c, u
 	}
-	for _, st := range journey.IntakeSteps {
-		if _, err := db.SaveIntakeStep(ctx, c.ID, st.Code, in); err != nil {
-			tb.Fatalf("intake %s: %v %v", st.Code, err, journey.ErrorFields(err))
-		}
+	if _, err := db.SaveIntake(ctx, c.ID, in); err != nil {
+		tb.Fatalf("intake: %v %v", err, journey.ErrorFields(err))
 	}
 	for _, code := range journey.RequiredQuestionnaires {
 		if _, _, err := db.CreateResponse(ctx, c.ID, code, CleanAnswers[code], u.ID); err != nil {
