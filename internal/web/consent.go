@@ -131,10 +131,20 @@ func (s *Server) handlePortalSignaturePDF(w http.ResponseWriter, r *http.Request
 	s.signaturePDF(w, r, c)
 }
 
+// handleStaffSignaturePDF sends staff a client's signed copy.
+func (s *Server) handleStaffSignaturePDF(w http.ResponseWriter, r *http.Request) {
+	c, err := s.clientFor(r, "consent.download", seeClient)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.signaturePDF(w, r, c)
+}
+
 // signaturePDF renders the signature {sig} of client c as a PDF.
 func (s *Server) signaturePDF(w http.ResponseWriter, r *http.Request, c *journey.Client) {
 	id, _ := strconv.ParseInt(r.PathValue("sig"), 10, 64)
-	if id == 0 {
+	if r.PathValue("sig") == "" {
 		id, _ = strconv.ParseInt(r.PathValue("id"), 10, 64)
 	}
 	sigs, err := s.store.FindConsentSignatures(r.Context(), c.ID)

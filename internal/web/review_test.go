@@ -354,7 +354,7 @@ func TestScreeningRulesSettings(t *testing.T) {
 
 	// The page: banner, table, history; errors beside the row, typed values kept.
 	st, _, body = e.as(adminCookie, "GET", "/admin/screening-rules", nil)
-	for _, want := range []string{"not medical advice; the practice&#39;s medical director decides", `name="rules.bp_severe.threshold2"`,
+	for _, want := range []string{"not medical advice; the practice's medical director decides", `name="rules.bp_severe.threshold2"`,
 		"benzodiazepine_high_dose: 8 → 12 mg/day diazepam-equivalent", "Medical director: review benzodiazepines above 12 mg/day."} {
 		if st != 200 || !strings.Contains(body, want) {
 			t.Errorf("rules page lacks %q", want)
