@@ -322,6 +322,8 @@ func (in *Intake) ValidateStep(step string, minAge int, now time.Time) error {
 		switch age := a.Age(now); {
 		case a.DateOfBirth == "":
 			v.Add("date_of_birth", "Enter your date of birth.")
+		case age < 0 && validDate(a.DateOfBirth):
+			v.Add("date_of_birth", "Enter a date in the past.")
 		case age < 0:
 			v.Add("date_of_birth", "Enter a date like 1985-04-23.")
 		case age > MaxAge:
@@ -451,6 +453,11 @@ func (in *Intake) ValidateStep(step string, minAge int, now time.Time) error {
 		v.Add("step", "No such step.")
 	}
 	return v.Err()
+}
+
+func validDate(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
 }
 
 func checkConditions(v *Validation, got map[string]string, asked []Condition) {

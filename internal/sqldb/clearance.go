@@ -182,13 +182,16 @@ func (db *DB) ReviewQueue(ctx context.Context, offset, limit int) ([]*journey.Cl
 		limit = 50
 	}
 	var total int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients WHERE screening = 'awaiting_review'`).Scan(&total); err != nil {
+	// A lapsed clearance puts the client back in the queue.
+	const waiting = `(c.screening = 'awaiting_review' OR (c.screening = 'cleared' AND c.cleared_until <= ?))`
+	now := unix(db.Now())
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients c WHERE `+waiting, now).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	rows, err := db.query(ctx, `SELECT c.id, COALESCE(c.user_id, 0), COALESCE(c.consult_id, 0), c.name, c.email, c.phone, c.screening, c.priority,
 		c.intake_done_at, c.cleared_until, c.created_by, c.created_at, c.invited_at, s.findings FROM clients c
 		LEFT JOIN screenings s ON s.id = (SELECT MAX(id) FROM screenings WHERE client_id = c.id)
-		WHERE c.screening = 'awaiting_review' ORDER BY c.priority, c.intake_done_at, c.id LIMIT ? OFFSET ?`, limit, max(offset, 0))
+		WHERE `+waiting+` ORDER BY c.priority, c.intake_done_at, c.id LIMIT ? OFFSET ?`, now, limit, max(offset, 0))
 	if err != nil {
 		return nil, 0, err
 	}

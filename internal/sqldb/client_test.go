@@ -246,9 +246,15 @@ func TestClearance(t *testing.T) {
 		t.Fatal("the deciding provider is not on the care team")
 	}
 	// The clearance lapses: the client is back in the queue.
+	if _, total, _ := db.ReviewQueue(ctx, 0, 10); total != 0 {
+		t.Fatalf("a cleared client in the queue: %d", total)
+	}
 	*now = until.Add(time.Hour)
-	if err := db.ReplyToClearance(ctx, cl.ID, "x"); journey.ErrorCode(err) != journey.ECONFLICT {
-		t.Fatal(err)
+	if s, _ := db.FindScreening(ctx, cl.ID); s.Status != journey.ScreeningAwaitingReview || s.ClearedUntil != nil {
+		t.Fatalf("lapsed: %+v", s)
+	}
+	if q, total, err := db.ReviewQueue(ctx, 0, 10); err != nil || total != 1 || q[0].Client.ID != cl.ID {
+		t.Fatalf("lapsed clearance not in the queue: %d %v", total, err)
 	}
 }
 

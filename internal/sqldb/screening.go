@@ -484,6 +484,10 @@ func (db *DB) FindScreening(ctx context.Context, clientID int64) (*journey.Scree
 		return nil, err
 	}
 	s.EvaluatedAt = fromUnix(at)
+	if s.Status == journey.ScreeningCleared && !fromUnix(cleared).After(db.Now()) {
+		// The clearance lapsed since the last evaluation.
+		s.Status, cleared = journey.ScreeningAwaitingReview, 0
+	}
 	if cleared != 0 {
 		t := fromUnix(cleared)
 		s.ClearedUntil = &t
