@@ -94,6 +94,9 @@ func TestE2ETherapistSignsInWithTOTP(t *testing.T) {
 	e2eSubmit(t, ctx, "form.auth button[type=submit]")
 	e2eWaitJS(t, ctx, `document.querySelectorAll("ul.codes code").length === 10`)
 	e2eSubmit(t, ctx, "a.button")
+	e2eWaitJS(t, ctx, `location.pathname === "/staff"`)
+	e2eAxe(t, ctx, string(axe), "/staff")
+	e2eDo(t, ctx, "open the consult list", chromedp.Navigate(srv.URL+"/staff/consults"))
 	e2eWaitJS(t, ctx, `location.pathname === "/staff/consults"`)
 	text := e2eEval[string](t, ctx, `document.querySelector("main").innerText`)
 	if !strings.Contains(text, "Visitor For Maya") || strings.Contains(text, "Visitor For Daniel") || !strings.Contains(text, "Signed in as") {

@@ -116,7 +116,7 @@ func (*reviewQueuePage) PageTitle() string { return "Review queue" }
 // urgent first, 50 a page (?page=).
 func (s *Server) handleReviewQueue(w http.ResponseWriter, r *http.Request) {
 	pageNo, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	pageNo = max(pageNo, 1)
+	pageNo = min(max(pageNo, 1), 100_000)
 	sums, total, err := s.store.ReviewQueue(r.Context(), (pageNo-1)*reviewPageSize, reviewPageSize)
 	if err != nil {
 		s.pageError(w, r, err)
@@ -622,7 +622,7 @@ func reviewMeasures(resps []*journey.Response, loc *time.Location) []reviewMeasu
 			}
 		}
 		if q.Code == journey.QuestionnaireCSSRS {
-			m.Band = strings.ReplaceAll(r.Score.Band, "-", " ")
+			m.Band = "Risk level: " + strings.ReplaceAll(r.Score.Band, "-", " ")
 		}
 		for _, f := range r.Score.Flags {
 			m.Flags = append(m.Flags, reviewFlagLabel(f))

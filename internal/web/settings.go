@@ -156,7 +156,7 @@ func (s *Server) handleConsentDocCreate(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	if err := s.store.CreateConsentDocument(r.Context(), d); err != nil {
-		s.audit(r, "consent.document.create", "consent_document", "", journey.AuditFailure, "invalid")
+		s.audit(r, "consent.document.create", "consent_document", "", journey.AuditFailure, journey.ErrorCode(err))
 		if journey.ErrorCode(err) != journey.EINVALID {
 			s.pageError(w, r, err)
 			return
@@ -198,7 +198,7 @@ func (s *Server) handleAPIConsentDocCreate(w http.ResponseWriter, r *http.Reques
 	}
 	d := &journey.ConsentDocument{Code: in.Code, Title: in.Title, Body: normalizeBody(in.Body), Required: in.Required, CreatedBy: actorFrom(r).ID()}
 	if err := s.store.CreateConsentDocument(r.Context(), d); err != nil {
-		s.audit(r, "consent.document.create", "consent_document", "", journey.AuditFailure, "invalid via api")
+		s.audit(r, "consent.document.create", "consent_document", "", journey.AuditFailure, journey.ErrorCode(err)+" via api")
 		s.apiError(w, r, err)
 		return
 	}
@@ -421,7 +421,7 @@ func (s *Server) handleRulesUpdate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.audit(r, "rules.update", "rule_set", "", journey.AuditFailure, "invalid")
+	s.audit(r, "rules.update", "rule_set", "", journey.AuditFailure, journey.ErrorCode(err))
 	if journey.ErrorCode(err) != journey.EINVALID {
 		s.pageError(w, r, err)
 		return
@@ -537,7 +537,7 @@ func (s *Server) handleAPIRulesUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	rs, err := s.store.UpdateRuleSet(r.Context(), changes, note, actorFrom(r).ID())
 	if err != nil {
-		s.audit(r, "rules.update", "rule_set", "", journey.AuditFailure, "invalid via api")
+		s.audit(r, "rules.update", "rule_set", "", journey.AuditFailure, journey.ErrorCode(err)+" via api")
 		s.apiError(w, r, err)
 		return
 	}
