@@ -508,7 +508,7 @@ func (s *Server) reviewScreen(r *http.Request, c *journey.Client) (*reviewScreen
 	now := s.cfg.Now()
 	p := &reviewScreenPage{Actor: actorFrom(r), Zone: zone, Client: c, Status: reviewStatusLabels[sc.Status], RuleSet: sc.RuleSetVersion,
 		Missing: sc.Missing, HardStop: sc.HasHardStop(), Errors: map[string]string{}, Today: now.In(loc).Format(time.DateOnly),
-		Form: reviewForm{Decision: "", ClearedUntil: reviewDefaultUntil(now, loc).Format(time.DateOnly), DeclineMessage: reviewDeclineSuggestion}}
+		Form: reviewForm{ClearedUntil: reviewDefaultUntil(now, loc).Format(time.DateOnly), DeclineMessage: reviewDeclineSuggestion}}
 	if !sc.EvaluatedAt.IsZero() {
 		p.Evaluated = sc.EvaluatedAt.In(loc).Format("Jan 2, 2006, 3:04 PM")
 	}

@@ -132,7 +132,7 @@ func TestReviewQueueAndDecisionScreen(t *testing.T) {
 	warnOnly := completeClient(e, e.ny, bladder)
 	*e.now = e.now.Add(time.Hour)
 	hardStop := completeClient(e, e.ny, pregnant)
-	mp, mpCookie := e.staffCookie(journey.RoleMedicalProvider)
+	_, mpCookie := e.staffCookie(journey.RoleMedicalProvider)
 
 	// The hard stop finished later, yet comes first.
 	st, h, body := e.as(mpCookie, "GET", "/staff/review", nil)
@@ -185,7 +185,6 @@ func TestReviewQueueAndDecisionScreen(t *testing.T) {
 	if st, _, _ := e.as(nora, "GET", fmt.Sprintf("/staff/clients/%d/review", hardStop.ID), nil); st != 403 {
 		t.Fatalf("therapist opens the review screen: %d", st)
 	}
-	_ = mp
 }
 
 func TestClearanceDecisions(t *testing.T) {
