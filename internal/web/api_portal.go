@@ -105,13 +105,8 @@ func (s *Server) handleAPIResponseCreate(w http.ResponseWriter, r *http.Request)
 	writeJSON(w, http.StatusCreated, toAPIResponse(rp))
 }
 
-// seeResponses: the client themselves or their clinicians.
-func seeResponses(a *journey.Actor, c *journey.Client) bool {
-	return a.IsClient(c) || a.CanSeeClinical(c)
-}
-
 func (s *Server) handleAPIResponses(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "response.read", seeResponses)
+	c, err := s.clientFor(r, "response.read", seeScreening)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -130,7 +125,7 @@ func (s *Server) handleAPIResponses(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAPIIntake(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "intake.read", seeResponses)
+	c, err := s.clientFor(r, "intake.read", seeScreening)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

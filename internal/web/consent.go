@@ -26,16 +26,11 @@ func (p *consentPage) PageTitle() string { return p.Doc.Title }
 
 // currentDocument returns the current version of the document with code.
 func (s *Server) currentDocument(r *http.Request, code string) (*journey.ConsentDocument, error) {
-	docs, err := s.store.FindConsentDocuments(r.Context())
-	if err != nil {
-		return nil, err
+	d, err := s.currentConsentDoc(r, code)
+	if err == nil && d == nil {
+		err = journey.Errorf(journey.ENOTFOUND, "There is no such document.")
 	}
-	for _, d := range docs {
-		if d.Code == code {
-			return d, nil
-		}
-	}
-	return nil, journey.Errorf(journey.ENOTFOUND, "There is no such document.")
+	return d, err
 }
 
 func (s *Server) newConsentPage(r *http.Request, c *journey.Client, d *journey.ConsentDocument) (*consentPage, error) {

@@ -17,18 +17,8 @@ import (
 // asJSON sends a JSON request with the session cookie.
 func (e *env) asJSON(cookie, method, path, body string) (int, string) {
 	e.t.Helper()
-	req, _ := http.NewRequest(method, e.ts.URL+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if cookie != "" {
-		req.AddCookie(&http.Cookie{Name: "journey_session", Value: cookie})
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	st, _, b := e.api(cookie, method, path, body)
+	return st, b
 }
 
 // portalClient makes a client of the NY therapist, signed in.

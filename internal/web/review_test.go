@@ -12,87 +12,25 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
-	"github.com/journey-kap/journey/internal/auth"
-	"github.com/journey-kap/journey/internal/measure"
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
 // completeClientSeq numbers the synthetic clients completeClient makes.
 var completeClientSeq atomic.Int64
 
-// completeIntake returns a synthetic intake that passes every step's
-// validation and raises no screening finding: an adult with no health
-// conditions, taking sertraline, with a normal blood pressure reading.
-func completeIntake() *journey.Intake {
-	no := func(cs []journey.Condition) map[string]string {
-		m := map[string]string{}
-		for _, c := range cs {
-			m[c.Code] = journey.No
-		}
-		return m
-	}
-	return &journey.Intake{
-		About: journey.About{LegalName: "Sample Person", DateOfBirth: "1985-04-23", Phone: "+12125550142",
-			Address: "1 Test Street", City: "Testville", State: "NY", PostalCode: "10001"},
-		Emergency:    journey.Emergency{Name: "Sample Contact", Relationship: "friend", Phone: "+12125550199"},
-		Goals:        journey.Goals{Reasons: []string{"depression"}, Story: "Synthetic story for tests."},
-		MentalHealth: journey.MentalHealth{Conditions: no(journey.PsychiatricConditions)},
-		Medical: journey.Medical{Conditions: no(journey.MedicalConditions), Liver: "none", HeightCM: 170, WeightKG: 70,
-			BPSystolic: 120, BPDiastolic: 80, BPDate: "2029-12-15"},
-		Medications: journey.Medications{List: []journey.Medication{{Name: "sertraline", DoseMG: 50, PerDay: 1}}},
-		Substances:  journey.Substances{DrinksPerWeek: 2, Cannabis: "none", SUDHistory: journey.No, NonMedicalKetamine: journey.No},
-		Pregnancy:   journey.Pregnancy{Pregnant: journey.No, Breastfeeding: journey.No, Planning: journey.No},
-		Experience:  journey.Experience{PriorKetamine: journey.No},
-	}
-}
-
-// completeClient adds a client of therapist with every intake step saved
-// (completeIntake, changed by mutate when it is not nil) and the lowest
-// answers to every required questionnaire, all through the store at the
-// env's current time: the client is waiting for medical review.
+// completeClient adds a client of therapist, joined, with every intake
+// step saved (sqldbtest.Intake, changed by mutate when it is not nil) and
+// every required questionnaire answered without a flag: the client is
+// waiting for medical review.
 func completeClient(e *env, therapist *journey.Therapist, mutate func(*journey.Intake)) *journey.Client {
 	e.t.Helper()
-	ctx := context.Background()
 	n := completeClientSeq.Add(1)
-	token, _, err := auth.NewToken(auth.PrefixInvitation)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	c, err := e.db.CreateClient(ctx, &journey.NewClient{Name: fmt.Sprintf("Sample Client %d", n),
-		Email: fmt.Sprintf("sample.client%d@example.com", n), TherapistID: therapist.ID, CreatedBy: therapist.ID}, token)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	in := completeIntake()
+	name := fmt.Sprintf("Sample Client %d", n)
+	in := sqldbtest.Intake(name, *e.now)
 	if mutate != nil {
 		mutate(in)
 	}
-	for _, st := range journey.IntakeSteps {
-		if _, err := e.db.SaveIntakeStep(ctx, c.ID, st.Code, in); err != nil {
-			e.t.Fatalf("intake step %s: %v %v", st.Code, err, journey.ErrorFields(err))
-		}
-	}
-	for _, code := range journey.RequiredQuestionnaires {
-		q, ok := measure.Find(code)
-		if !ok {
-			e.t.Fatalf("no questionnaire %s", code)
-		}
-		answers := make([]int, len(q.Items))
-		for i := range answers {
-			if !measure.Asked(q, answers, i) {
-				answers[i] = journey.Skipped
-			}
-		}
-		if _, _, err := e.db.CreateResponse(ctx, c.ID, code, answers, therapist.ID); err != nil {
-			e.t.Fatalf("%s: %v %v", code, err, journey.ErrorFields(err))
-		}
-	}
-	c, err = e.db.FindClientByID(ctx, c.ID)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if c.Screening != journey.ScreeningAwaitingReview {
-		e.t.Fatalf("complete client's screening is %s", c.Screening)
-	}
+	c, _ := sqldbtest.Client(e.t, e.db, therapist.ID, name, fmt.Sprintf("sample.client%d@example.com", n), in)
 	return c
 }
 

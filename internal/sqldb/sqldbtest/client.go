@@ -26,11 +26,12 @@ func Intake(name string, now time.Time) *journey.Intake {
 		Emergency:    journey.Emergency{Name: "Emergency Person", Relationship: "sibling", Phone: "+15550100124"},
 		Goals:        journey.Goals{Reasons: []string{"depression"}, Story: "Low mood for a long time."},
 		MentalHealth: journey.MentalHealth{Conditions: no(journey.PsychiatricConditions)},
-		Medical:      journey.Medical{Conditions: no(journey.MedicalConditions), Liver: "none", HeightCM: 170, WeightKG: 70},
-		Medications:  journey.Medications{List: []journey.Medication{{Name: "sertraline", DoseMG: 50, PerDay: 1}}},
-		Substances:   journey.Substances{Cannabis: "none", SUDHistory: journey.No, NonMedicalKetamine: journey.No},
-		Pregnancy:    journey.Pregnancy{Pregnant: journey.No, Breastfeeding: journey.No, Planning: journey.No},
-		Experience:   journey.Experience{PriorKetamine: journey.No},
+		Medical: journey.Medical{Conditions: no(journey.MedicalConditions), Liver: "none", HeightCM: 170, WeightKG: 70,
+			BPSystolic: 120, BPDiastolic: 80, BPDate: now.AddDate(0, 0, -14).Format(time.DateOnly)},
+		Medications: journey.Medications{List: []journey.Medication{{Name: "sertraline", DoseMG: 50, PerDay: 1}}},
+		Substances:  journey.Substances{Cannabis: "none", SUDHistory: journey.No, NonMedicalKetamine: journey.No},
+		Pregnancy:   journey.Pregnancy{Pregnant: journey.No, Breastfeeding: journey.No, Planning: journey.No},
+		Experience:  journey.Experience{PriorKetamine: journey.No},
 	}
 }
 
