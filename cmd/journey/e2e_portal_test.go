@@ -316,6 +316,7 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 	if !strings.Contains(e2ePortalMain(client), "Welcome, "+visitor+".") {
 		t.Fatalf("the join page does not greet %s:\n%s", visitor, e2ePortalMain(client))
 	}
+	e2eEval[bool](t, client, `(() => { const s = document.createElement("style"); s.textContent = "body { overflow-wrap: anywhere; }"; document.head.appendChild(s); return true; })()`)
 	e2ePortalPhone(t, client, "join")
 	const password = "copper-kettle-marsh-violin-7"
 	e2ePortalText(t, client, [2]string{"password", password}, [2]string{"password_again", password})
@@ -419,7 +420,7 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 	}
 	e2ePortalPhone(t, client, "intake: medical with an error")
 	e2eAxe(t, client, axe, "/portal/intake/medical with an error (phone)")
-	e2eDo(t, client, "correct the weight", chromedp.SetValue(chromedp.ID("weight"), ""), chromedp.SendKeys(chromedp.ID("weight"), "72"))
+	e2eDo(t, client, "correct the weight", chromedp.Clear(chromedp.ID("weight")), chromedp.SendKeys(chromedp.ID("weight"), "72"))
 	e2ePortalSubmit(t, client, base, `form.intake button[value=next]`, 200, "/portal/intake/medications")
 
 	e2ePortalText(t, client,

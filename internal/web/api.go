@@ -77,10 +77,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// decodeJSON reads one JSON object of at most maxJSONBody bytes into v;
+// decodeJSON reads one JSON object of at most maxJSONBody bytes (or the
+// route's larger limit) into v;
 // malformed JSON is a 400, a larger body a 413.
 func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	limit := int64(maxJSONBody)
+	if l := bodyLimit(r); l > maxFormBody {
+		limit = l // a route that takes larger bodies
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
 	if err == nil && dec.Decode(&struct{}{}) != io.EOF {

@@ -263,6 +263,7 @@ type staffClientPage struct {
 	CanReinvite bool
 	Notice      string // a change went through
 	Message     string // a change was refused
+	BreakGlass  bool   // opened outside the care team, with a reason on record
 
 	// The clinical record, only for the actor's CanSeeClinical.
 	Clinical    bool
@@ -283,6 +284,11 @@ func (p *staffClientPage) PageTitle() string { return p.Client.Name }
 func (s *Server) handleStaffClientView(w http.ResponseWriter, r *http.Request) {
 	c, err := s.clientFor(r, "client.read", seeClient)
 	if err != nil {
+		if a := actorFrom(r); journey.ErrorCode(err) == journey.ENOTFOUND && a.CanBreakGlass() && s.clientExists(r) {
+			// An interstitial: the record stays closed until a reason is given.
+			s.render(w, r, http.StatusOK, "breakglass", &breakGlassPage{Actor: a, ID: r.PathValue("id"), Kind: "client"})
+			return
+		}
 		s.pageError(w, r, err)
 		return
 	}
@@ -310,7 +316,7 @@ func (s *Server) renderStaffClient(w http.ResponseWriter, r *http.Request, statu
 		page.Signatures = append(page.Signatures, signatureView{Title: sg.Title, Version: sg.Version, SignedAt: sg.SignedAt.In(loc)})
 	}
 	s.audit(r, "client.read", "client", c.ID, journey.AuditSuccess, "chart")
-	if a.CanSeeClinical(c) {
+	if a.CanSeeClinical(c) || page.BreakGlass {
 		if err := s.loadClinical(r, c, page, loc); err != nil {
 			s.pageError(w, r, err)
 			return

@@ -320,15 +320,30 @@ func TestClientChart(t *testing.T) {
 			}
 		}
 	}
-	if st, _, body := e.as(luis, "GET", chart, nil); st != 404 || strings.Contains(body, "Cleo") {
+	// Another therapist meets the break-glass interstitial, not the record.
+	if st, _, body := e.as(luis, "GET", chart, nil); st != 200 || strings.Contains(body, "Cleo") || !strings.Contains(body, "not on your care team") {
 		t.Fatalf("another therapist: %d", st)
 	}
 	if n := e.deniedAudits(luisUser.ID, "client.read"); n != 1 {
 		t.Fatalf("denied client.read entries: %d", n)
 	}
+	if st, _, body := e.as(luis, "POST", chart+"/break-glass", url.Values{"reason": {"short"}}); st != 422 || strings.Contains(body, "Cleo") {
+		t.Fatalf("break-glass without a real reason: %d", st)
+	}
+	st, _, body := e.as(luis, "POST", chart+"/break-glass", url.Values{"reason": {"Covering for Nora while she is away"}})
+	if st != 200 || !strings.Contains(body, detail) || !strings.Contains(body, "recorded for review") {
+		t.Fatalf("break-glass: %d", st)
+	}
+	e.db.FlushAudit(ctx)
+	if bg, _ := e.db.FindAudit(ctx, journey.AuditFilter{Action: "breakglass.client", ActorID: luisUser.ID}); len(bg) != 1 || bg[0].Reason != "Covering for Nora while she is away" {
+		t.Fatalf("break-glass audit: %+v", bg)
+	}
+	if st, _, _ := e.as(desk, "POST", chart+"/break-glass", url.Values{"reason": {"Covering for Nora while she is away"}}); st != 404 {
+		t.Fatalf("front desk breaks glass: %d", st)
+	}
 	e.db.FlushAudit(ctx)
 	es, _ := e.db.FindAudit(ctx, journey.AuditFilter{Action: "client.clinical.read", SubjectType: "client", SubjectID: fmt.Sprint(c.ID)})
-	if len(es) != 2 { // the therapist and the medical provider
+	if len(es) != 3 { // the therapist, the medical provider, the break-glass
 		t.Fatalf("clinical reads audited: %d", len(es))
 	}
 	for _, en := range es {
@@ -366,7 +381,7 @@ func TestClientChart(t *testing.T) {
 	if st, _, _ := e.api(cleo, "GET", fmt.Sprintf("/api/v1/clients/%d/screening", other.ID), ""); st != 404 {
 		t.Fatalf("client reads another's screening: %d", st)
 	}
-	st, _, body := e.api(cleo, "GET", api+"/screening", "")
+	st, _, body = e.api(cleo, "GET", api+"/screening", "")
 	var sc struct {
 		Status       string
 		Findings     []any

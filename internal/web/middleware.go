@@ -15,11 +15,22 @@ import (
 	"github.com/journey-kap/journey"
 )
 
-// maxBody bounds every request body; the API's JSON bodies are smaller still.
+// Limits on request bodies: every form and JSON body, except the consent
+// documents an admin writes (up to journey.MaxConsentBody characters,
+// which form encoding can triple).
 const (
-	maxFormBody = 64 << 10
-	maxJSONBody = 64 << 10
+	maxFormBody     = 64 << 10
+	maxJSONBody     = 64 << 10
+	maxDocumentBody = 1 << 20
 )
+
+// bodyLimit returns the largest body the request's route accepts.
+func bodyLimit(r *http.Request) int64 {
+	if r.Method == http.MethodPost && (r.URL.Path == "/admin/consents" || r.URL.Path == "/api/v1/consent-documents") {
+		return maxDocumentBody
+	}
+	return maxFormBody
+}
 
 const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
@@ -62,7 +73,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 // limitBody caps the size of every request body.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+		r.Body = http.MaxBytesReader(w, r.Body, bodyLimit(r))
 		next.ServeHTTP(w, r)
 	})
 }

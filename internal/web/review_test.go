@@ -405,3 +405,21 @@ func TestConsentDocumentSettings(t *testing.T) {
 		t.Fatalf("consent.document.create audited %d times", len(es))
 	}
 }
+
+// A long consent document fits: its routes take bodies beyond the usual
+// 64 KiB; anything else still gets 413.
+func TestLongConsentDocument(t *testing.T) {
+	e := newEnv(t)
+	_, admin := e.staffCookie(journey.RoleAdmin)
+	long := strings.Repeat("A paragraph of the practice's consent, in plain words.\n\n", 2500) // about 140,000 characters
+	body, _ := json.Marshal(map[string]any{"code": "kap-informed-consent", "title": "KAP consent", "body": long, "required": true})
+	if st, _, resp := e.api(admin, "POST", "/api/v1/consent-documents", string(body)); st != 201 {
+		t.Fatalf("long document: %d %s", st, trim(resp))
+	}
+	if st, _, _ := e.as(admin, "POST", "/admin/consents", url.Values{"code": {"telehealth-consent"}, "title": {"Telehealth"}, "body": {long}}); st >= 400 {
+		t.Fatalf("long document through the form: %d", st)
+	}
+	if st, _, _ := e.api(admin, "PUT", "/api/v1/screening-rules", `{"note": "`+strings.Repeat("x", 70<<10)+`"}`); st != 413 {
+		t.Fatalf("a large body elsewhere: %d", st)
+	}
+}

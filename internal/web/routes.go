@@ -78,6 +78,7 @@ func (s *Server) routeTable() []route {
 		{"POST /portal/question", journey.PermPortal, false, s.handleQuestionReply},
 
 		// Client records (staff).
+		{"POST /staff/clients/{id}/break-glass", permStaff, false, s.handleClientBreakGlass},
 		{"GET /staff/clients/{id}/signatures/{sig}", journey.PermClientsRead, false, s.handleStaffSignaturePDF},
 		{"GET /staff/clients", journey.PermClientsRead, false, s.handleStaffClients},
 		{"GET /staff/clients/new", journey.PermClientsWrite, false, s.handleStaffClientNewView},

@@ -194,6 +194,7 @@ func (s *Server) consultExists(r *http.Request) bool {
 
 type breakGlassPage struct {
 	Actor   *journey.Actor
+	Kind    string // "client", or "" for a consult
 	ID      string
 	Reason  string
 	Message string
@@ -226,4 +227,42 @@ func (s *Server) handleBreakGlass(w http.ResponseWriter, r *http.Request) {
 		SubjectType: "consult", SubjectID: strconv.FormatInt(c.ID, 10), ClientAddr: s.clientAddr(r), Outcome: journey.AuditSuccess,
 		Reason: reason, Detail: "outside care team; for admin review"})
 	s.renderStaffConsult(w, r, http.StatusOK, c, "You opened this record outside your care team. The access and your reason are recorded for review.")
+}
+
+// clientExists reports whether the path's client exists at all.
+func (s *Server) clientExists(r *http.Request) bool {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return false
+	}
+	_, err = s.store.FindClientByID(r.Context(), id)
+	return err == nil
+}
+
+// handleClientBreakGlass opens a client's chart, clinical record included,
+// to a clinician outside the care team once they give a reason: once, for
+// this request, audited with the reason for an admin's review.
+func (s *Server) handleClientBreakGlass(w http.ResponseWriter, r *http.Request) {
+	a := actorFrom(r)
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || !a.CanBreakGlass() {
+		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Client not found."))
+		return
+	}
+	if n := len([]rune(reason)); n < 10 || n > 500 {
+		s.render(w, r, http.StatusUnprocessableEntity, "breakglass", &breakGlassPage{Actor: a, Kind: "client", ID: r.PathValue("id"), Reason: reason,
+			Message: "Say why you need this record, in 10 to 500 characters. An admin will review it."})
+		return
+	}
+	c, err := s.store.FindClientByID(r.Context(), id)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.store.Audit(r.Context(), &journey.AuditEntry{ActorID: a.ID(), ActorRole: strings.Join(a.User.Roles, ","), Action: "breakglass.client",
+		SubjectType: "client", SubjectID: strconv.FormatInt(c.ID, 10), ClientAddr: s.clientAddr(r), Outcome: journey.AuditSuccess,
+		Reason: reason, Detail: "outside care team; for admin review"})
+	s.renderStaffClient(w, r, http.StatusOK, c, &staffClientPage{BreakGlass: true,
+		Notice: "You opened this record outside the client's care team. The access and your reason are recorded for review."})
 }
