@@ -363,3 +363,45 @@ func TestPortalConsent(t *testing.T) {
 		t.Fatalf("signing a stale version: %d", st)
 	}
 }
+
+// The client reads the prescriber's question and answers it; they never
+// see the internal reason, nor the decisions through the API.
+func TestPortalQuestionAndPrivateNotes(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c, cookie := e.portalClient("Rae Client", "rae@example.test", sqldbtest.Intake("Rae Client", *e.now))
+	doc := e.addUser(journey.UserStaff, "doc@practice.test", journey.RoleMedicalProvider)
+	if _, err := e.db.DecideClearance(ctx, &journey.Clearance{ClientID: c.ID, Decision: journey.DecisionNeedsInfo, ProviderID: doc.ID,
+		Message: "Which dose of sertraline do you take now?", Reason: "INTERNAL-NOTE: check interaction"}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, body := e.as(cookie, "GET", "/portal", nil)
+	if !strings.Contains(body, "Which dose of sertraline") || strings.Contains(body, "INTERNAL-NOTE") || !strings.Contains(body, "Waiting on: you") {
+		t.Fatalf("portal with a question:\n%s", trim(body))
+	}
+	if st, body := e.asJSON(cookie, "GET", fmt.Sprintf("/api/v1/clients/%d/clearances", c.ID), ""); st != 403 || strings.Contains(body, "INTERNAL") {
+		t.Fatalf("client reads decisions: %d", st)
+	}
+	if st, body := e.asJSON(cookie, "GET", fmt.Sprintf("/api/v1/clients/%d/screening", c.ID), ""); st != 200 || !strings.Contains(body, `"findings":[]`) || !strings.Contains(body, "needs_info") {
+		t.Fatalf("client reads screening: %d %s", st, body)
+	}
+	st, _, body := e.as(cookie, "POST", "/portal/question", url.Values{"reply": {""}})
+	if st != 422 || !strings.Contains(body, "Write your answer") {
+		t.Fatalf("empty reply: %d", st)
+	}
+	if st, h, _ := e.as(cookie, "POST", "/portal/question", url.Values{"reply": {"100 mg each morning."}}); st != 303 || h.Get("Location") != "/portal?saved=reply" {
+		t.Fatalf("reply: %d", st)
+	}
+	if s, _ := e.db.FindScreening(ctx, c.ID); s.Status != journey.ScreeningAwaitingReview {
+		t.Fatalf("after the reply: %s", s.Status)
+	}
+	if _, err := e.db.DecideClearance(ctx, &journey.Clearance{ClientID: c.ID, Decision: journey.DecisionDeclined, ProviderID: doc.ID,
+		Message: "After reviewing your information, KAP is not the right fit now. Your therapist will talk with you about other options.",
+		Reason: "INTERNAL-NOTE: declined"}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, body = e.as(cookie, "GET", "/portal", nil)
+	if !strings.Contains(body, "not the right fit now") || strings.Contains(body, "INTERNAL-NOTE") {
+		t.Fatal("declined message")
+	}
+}
