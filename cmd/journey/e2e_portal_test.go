@@ -367,10 +367,6 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 	e2ePortalText(t, client, [2]string{"emergency_name", "Jamie Lindqvist"}, [2]string{"emergency_relationship", "sibling"},
 		[2]string{"emergency_phone", "(415) 201-0142"})
 	e2ePortalPhone(t, client, "intake: emergency")
-	{
-		resp, err := chromedp.RunResponse(client, chromedp.SendKeys(chromedp.ID("emergency_phone"), "\r"))
-		t.Fatalf("SCRATCH Enter in a field: %v %v %v", err, resp.Status, resp.URL)
-	}
 	e2ePortalSubmit(t, client, base, `form.intake button[value=next]`, 200, "/portal/intake/goals")
 
 	e2ePortalChoose(t, client, "reason-depression", "reason-stuck")

@@ -249,6 +249,7 @@ func decisionLabel(d string) string {
 }
 
 type signatureView struct {
+	ID       int64
 	Title    string
 	Version  int
 	SignedAt time.Time
@@ -261,9 +262,10 @@ type staffClientPage struct {
 	InvitedOn   time.Time // in the practice's zone
 	Signatures  []signatureView
 	CanReinvite bool
-	Notice      string // a change went through
-	Message     string // a change was refused
-	BreakGlass  bool   // opened outside the care team, with a reason on record
+	Notice      string                   // a change went through
+	Message     string                   // a change was refused
+	BreakGlass  bool                     // opened outside the care team, with a reason on record
+	Administer  []*journey.Questionnaire // what the actor may give the client in session
 
 	// The clinical record, only for the actor's CanSeeClinical.
 	Clinical    bool
@@ -296,6 +298,9 @@ func (s *Server) handleStaffClientView(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("invited") == "1" {
 		page.Notice = "A new invitation is on its way to the client. Earlier links no longer work."
 	}
+	if q, ok := measure.Find(r.URL.Query().Get("measured")); ok {
+		page.Notice = q.Title + " saved."
+	}
 	s.renderStaffClient(w, r, http.StatusOK, c, page)
 }
 
@@ -313,9 +318,12 @@ func (s *Server) renderStaffClient(w http.ResponseWriter, r *http.Request, statu
 		return
 	}
 	for _, sg := range sigs {
-		page.Signatures = append(page.Signatures, signatureView{Title: sg.Title, Version: sg.Version, SignedAt: sg.SignedAt.In(loc)})
+		page.Signatures = append(page.Signatures, signatureView{ID: sg.ID, Title: sg.Title, Version: sg.Version, SignedAt: sg.SignedAt.In(loc)})
 	}
 	s.audit(r, "client.read", "client", c.ID, journey.AuditSuccess, "chart")
+	if a.CanAdminister(c) {
+		page.Administer = measure.All()
+	}
 	if a.CanSeeClinical(c) || page.BreakGlass {
 		if err := s.loadClinical(r, c, page, loc); err != nil {
 			s.pageError(w, r, err)

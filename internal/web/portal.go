@@ -466,6 +466,10 @@ func phoneOrRaw(raw string) string {
 // Questionnaires.
 
 type measurePage struct {
+	Actor    *journey.Actor
+	Staff    bool   // a clinician administering it in session
+	Action   string // where the form posts
+	Back     string
 	Q        *journey.Questionnaire
 	Answers  map[int]int // item index → chosen value
 	Errors   map[int]string
@@ -504,16 +508,66 @@ func (s *Server) handleMeasureView(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p := &measurePage{Q: q, Answers: map[int]int{}, Errors: map[int]string{}}
+	s.renderMeasure(w, r, c, q, http.StatusOK, s.newMeasurePage(r, c, q, false))
+}
+
+// newMeasurePage is the questionnaire form for client c: in the portal,
+// or for a clinician administering it in session.
+func (s *Server) newMeasurePage(r *http.Request, c *journey.Client, q *journey.Questionnaire, staff bool) *measurePage {
+	p := &measurePage{Actor: actorFrom(r), Staff: staff, Q: q, Answers: map[int]int{}, Errors: map[int]string{},
+		Action: "/portal/measures/" + q.Code, Back: "/portal"}
+	if staff {
+		p.Action, p.Back = fmt.Sprintf("/staff/clients/%d/measures/%s", c.ID, q.Code), fmt.Sprintf("/staff/clients/%d", c.ID)
+	}
 	if values, restored := carriedForm(r); restored {
 		p.Answers, p.Restored = formAnswers(q, values), true
 	}
 	if last, err := s.store.FindResponses(r.Context(), c.ID, q.Code, 1); err == nil && len(last) > 0 {
 		p.Last = last[0]
 	}
-	s.audit(r, "response.read", "client", c.ID, journey.AuditSuccess, q.Code)
+	return p
+}
+
+func (s *Server) renderMeasure(w http.ResponseWriter, r *http.Request, c *journey.Client, q *journey.Questionnaire, status int, p *measurePage) {
+	if status == http.StatusOK {
+		s.audit(r, "response.read", "client", c.ID, journey.AuditSuccess, q.Code)
+	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "portal_measure", p)
+	s.render(w, r, status, "portal_measure", p)
+}
+
+// handleStaffMeasureView: a clinician gives the client a questionnaire in
+// session.
+func (s *Server) handleStaffMeasureView(w http.ResponseWriter, r *http.Request) {
+	c, q, ok := s.staffMeasureFor(w, r)
+	if !ok {
+		return
+	}
+	s.renderMeasure(w, r, c, q, http.StatusOK, s.newMeasurePage(r, c, q, true))
+}
+
+func (s *Server) staffMeasureFor(w http.ResponseWriter, r *http.Request) (*journey.Client, *journey.Questionnaire, bool) {
+	c, err := s.clientFor(r, "response.create", administerTo)
+	if err != nil {
+		s.pageError(w, r, err)
+		return nil, nil, false
+	}
+	q, ok := measure.Find(r.PathValue("code"))
+	if !ok {
+		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "There is no such questionnaire."))
+		return nil, nil, false
+	}
+	return c, q, true
+}
+
+func (s *Server) handleStaffMeasureSubmit(w http.ResponseWriter, r *http.Request) {
+	c, q, ok := s.staffMeasureFor(w, r)
+	if !ok {
+		return
+	}
+	if s.submitMeasure(w, r, c, q, true) {
+		http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d?measured=%s", c.ID, url.QueryEscape(q.Code)), http.StatusSeeOther)
+	}
 }
 
 // formAnswers reads item_0 … item_n; unanswered items are left out.
@@ -529,12 +583,20 @@ func formAnswers(q *journey.Questionnaire, f url.Values) map[int]int {
 
 func (s *Server) handleMeasureSubmit(w http.ResponseWriter, r *http.Request) {
 	c, q, ok := s.measureFor(w, r)
-	if !ok {
+	if !ok || !s.submitMeasure(w, r, c, q, false) {
 		return
 	}
+	http.Redirect(w, r, "/portal?saved="+url.QueryEscape(q.Code), http.StatusSeeOther)
+}
+
+// submitMeasure scores and stores the form's answers for client c. It
+// answers the request itself, and returns false, when the answers are
+// refused (the form again, answers kept) or a safety answer sends the
+// client to crisis resources; true when the caller should go on.
+func (s *Server) submitMeasure(w http.ResponseWriter, r *http.Request, c *journey.Client, q *journey.Questionnaire, staff bool) bool {
 	if err := r.ParseForm(); err != nil {
 		s.pageError(w, r, journey.Errorf(journey.EINVALID, "The form could not be read."))
-		return
+		return false
 	}
 	chosen := formAnswers(q, r.PostForm)
 	answers := make([]int, len(q.Items))
@@ -552,9 +614,10 @@ func (s *Server) handleMeasureSubmit(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		if journey.ErrorCode(err) != journey.EINVALID {
 			s.pageError(w, r, err)
-			return
+			return false
 		}
-		p := &measurePage{Q: q, Answers: chosen, Errors: map[int]string{}, Message: "Please answer every question."}
+		p := s.newMeasurePage(r, c, q, staff)
+		p.Answers, p.Message = chosen, "Please answer every question."
 		for _, f := range journey.ErrorFields(err) {
 			if i, ok := itemIndex(f.Field); ok {
 				p.Errors[i] = f.Detail
@@ -562,16 +625,15 @@ func (s *Server) handleMeasureSubmit(w http.ResponseWriter, r *http.Request) {
 				p.Message = f.Detail
 			}
 		}
-		w.Header().Set("Cache-Control", "no-store")
-		s.render(w, r, http.StatusUnprocessableEntity, "portal_measure", p)
-		return
+		s.renderMeasure(w, r, c, q, http.StatusUnprocessableEntity, p)
+		return false
 	}
-	if resp.HasSafetyFlag() {
+	if resp.HasSafetyFlag() && !staff {
 		// Crisis resources at once; the care team has been alerted.
 		http.Redirect(w, r, "/portal/support?alerted=1", http.StatusSeeOther)
-		return
+		return false
 	}
-	http.Redirect(w, r, "/portal?saved="+url.QueryEscape(q.Code), http.StatusSeeOther)
+	return true
 }
 
 // itemIndex reads the index out of "answers[8]".

@@ -397,11 +397,53 @@ func TestPortalQuestionAndPrivateNotes(t *testing.T) {
 	}
 	if _, err := e.db.DecideClearance(ctx, &journey.Clearance{ClientID: c.ID, Decision: journey.DecisionDeclined, ProviderID: doc.ID,
 		Message: "After reviewing your information, KAP is not the right fit now. Your therapist will talk with you about other options.",
-		Reason: "INTERNAL-NOTE: declined"}); err != nil {
+		Reason:  "INTERNAL-NOTE: declined"}); err != nil {
 		t.Fatal(err)
 	}
 	_, _, body = e.as(cookie, "GET", "/portal", nil)
 	if !strings.Contains(body, "not the right fit now") || strings.Contains(body, "INTERNAL-NOTE") {
 		t.Fatal("declined message")
+	}
+}
+
+// A clinician on the care team gives a questionnaire in session from the
+// chart; the answers are the client's, the alert is raised as usual.
+func TestStaffAdministersInSession(t *testing.T) {
+	e := newEnv(t)
+	c, _ := e.portalClient("Sol Client", "sol@example.test", nil)
+	therapist := e.session(staffUser(e.ny), true)
+	other := e.session(staffUser(e.la), true)
+	front := e.session(e.addUser(journey.UserStaff, "fd2@practice.test", journey.RoleFrontDesk), true)
+	chart := fmt.Sprintf("/staff/clients/%d", c.ID)
+	if _, _, body := e.as(therapist, "GET", chart, nil); !strings.Contains(body, chart+"/measures/phq-9") {
+		t.Fatal("no link to administer in session")
+	}
+	st, _, body := e.as(therapist, "GET", chart+"/measures/gad-7", nil)
+	if st != 200 || !strings.Contains(body, "(in session)") || !strings.Contains(body, `action="`+chart+`/measures/gad-7"`) {
+		t.Fatalf("in-session form: %d", st)
+	}
+	if st, _, _ := e.as(therapist, "POST", chart+"/measures/gad-7", url.Values{"item_0": {"1"}}); st != 422 {
+		t.Fatalf("half answered: %d", st)
+	}
+	answers := url.Values{}
+	for i := 0; i < 9; i++ {
+		answers.Set(fmt.Sprintf("item_%d", i), "1")
+	}
+	st, h, _ := e.as(therapist, "POST", chart+"/measures/phq-9", answers)
+	if st != 303 || h.Get("Location") != chart+"?measured=phq-9" {
+		t.Fatalf("submitted: %d %s", st, h.Get("Location"))
+	}
+	rs, _ := e.db.FindResponses(context.Background(), c.ID, "phq-9", 1)
+	if len(rs) != 1 || rs[0].AdministeredBy != e.ny.ID || rs[0].Score.Total != 9 || !rs[0].HasSafetyFlag() {
+		t.Fatalf("stored: %+v", rs)
+	}
+	if alerts, _ := e.db.FindAlerts(context.Background(), 0, c.ID, true, 5); len(alerts) != 1 {
+		t.Fatalf("alert: %d", len(alerts))
+	}
+	if st, _, _ := e.as(other, "POST", chart+"/measures/phq-9", answers); st != 404 {
+		t.Fatalf("another therapist: %d", st)
+	}
+	if st, _, _ := e.as(front, "GET", chart+"/measures/phq-9", nil); st != 403 {
+		t.Fatalf("front desk: %d", st)
 	}
 }

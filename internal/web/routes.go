@@ -78,6 +78,8 @@ func (s *Server) routeTable() []route {
 		{"POST /portal/question", journey.PermPortal, false, s.handleQuestionReply},
 
 		// Client records (staff).
+		{"GET /staff/clients/{id}/measures/{code}", journey.PermClinicalRead, false, s.handleStaffMeasureView},
+		{"POST /staff/clients/{id}/measures/{code}", journey.PermClinicalRead, false, s.handleStaffMeasureSubmit},
 		{"POST /staff/clients/{id}/break-glass", permStaff, false, s.handleClientBreakGlass},
 		{"GET /staff/clients/{id}/signatures/{sig}", journey.PermClientsRead, false, s.handleStaffSignaturePDF},
 		{"GET /staff/clients", journey.PermClientsRead, false, s.handleStaffClients},
