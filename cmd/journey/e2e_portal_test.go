@@ -237,6 +237,11 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 	srv := startServer(t, map[string]string{"JOURNEY_SMTP_URL": smtpURL, "JOURNEY_MAIL_FROM": "desk@practice.test"},
 		"--demo", "--rate-limit", "0")
 	base := srv.URL
+	t.Cleanup(func() {
+		if t.Failed() {
+			e2ePortalServerErrors(t, srv)
+		}
+	})
 	browser := e2eBrowser(t)
 
 	const (
@@ -275,6 +280,9 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 	// consults can be marked held only once they have started; the
 	// earliest slot is still ahead, so the store marks it held as of an
 	// hour after its start (the page's "Mark held" is not offered yet).
+	if n := e2eEval[int](t, staff, `document.querySelectorAll('form[action$="/status"], form[action$="/client"]').length`); n != 0 {
+		t.Fatalf("a consult not yet started offers %d status or invite form(s)", n)
+	}
 	e2ePortalHold(t, srv, consultID)
 	e2ePortalOpen(t, staff, base, href)
 	if st := e2eEval[map[string]string](t, staff, e2eConsultDetails)["Status"]; st != "Held" {
@@ -298,9 +306,15 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 
 	// The invitation arrives with the link to the portal.
 	var invite string
-	for _, m := range e2eWaitMessages(t, mailpit, addr, 2) {
-		if strings.HasPrefix(m.Subject, "Your next step with ") {
-			invite = testenv.MailText(t, mailpit, m.ID)
+	for deadline := time.Now().Add(30 * time.Second); invite == ""; time.Sleep(100 * time.Millisecond) {
+		msgs := testenv.WaitForMail(t, mailpit, addr, 30*time.Second)
+		for _, m := range msgs {
+			if strings.HasPrefix(m.Subject, "Your next step with ") {
+				invite = testenv.MailText(t, mailpit, m.ID)
+			}
+		}
+		if invite == "" && time.Now().After(deadline) {
+			t.Fatalf("no invitation to %s within 30s among %+v", addr, msgs)
 		}
 	}
 	join := e2ePortalJoinLink.FindStringSubmatch(strings.ReplaceAll(invite, "\r\n", "\n"))
@@ -312,6 +326,11 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 	// password and lands on the portal.
 	client := e2ePortalTab(t, browser, 85*time.Second, "client")
 	e2eViewport(t, client, true)
+	// No one is signed in there: the therapist's session stays in theirs.
+	e2ePortalOpen(t, client, base, "/staff")
+	if p := e2eEval[string](t, client, `location.pathname`); p != "/login" {
+		t.Fatalf("the client's fresh browser opened /staff at %s, want the sign-in page", p)
+	}
 	e2ePortalOpen(t, client, base, strings.TrimPrefix(join[1], base))
 	if !strings.Contains(e2ePortalMain(client), "Welcome, "+visitor+".") {
 		t.Fatalf("the join page does not greet %s:\n%s", visitor, e2ePortalMain(client))
@@ -331,8 +350,8 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 	for _, code := range journey.RequiredQuestionnaires {
 		wantTasks = append(wantTasks, "/portal/measures/"+code)
 	}
-	// The consents come in the order of their codes (see the report on
-	// demoConsentOrder): compared as a set.
+	// The portal lists the consents by code, not in demoConsentOrder (the
+	// order the demo says a client meets them in): compared as a set.
 	consents := slices.Clone(demoConsentOrder)
 	slices.Sort(consents)
 	for _, code := range consents {
@@ -645,6 +664,23 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 	srv.stop()
 	e2ePortalCheckAudit(t, srv, clientID, alertID)
 	step("audit trail checked")
+}
+
+// e2ePortalServerErrors logs the server's errors and failed requests, for
+// a failed test.
+func e2ePortalServerErrors(t *testing.T, srv *testServer) {
+	var lines []string
+	for l := range strings.Lines(srv.Log.String()) {
+		if strings.Contains(l, "level=ERROR") || strings.Contains(l, "status=5") {
+			lines = append(lines, strings.TrimSpace(l))
+		}
+	}
+	if len(lines) > 20 {
+		lines = lines[len(lines)-20:]
+	}
+	if len(lines) > 0 {
+		t.Logf("the server's errors:\n%s", strings.Join(lines, "\n"))
+	}
 }
 
 // e2ePortalHold marks consult id held, as of an hour after its start,

@@ -100,6 +100,7 @@ func startServer(tb testing.TB, env map[string]string, args ...string) *testServ
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-done:
+			once.Do(func() {}) // it has stopped: nothing to wait for at cleanup
 			tb.Fatalf("serve exited early: %v\n%s", err, ts.Log.String())
 		default:
 		}

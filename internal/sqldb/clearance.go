@@ -261,10 +261,12 @@ func scanConsent(row scanner) (*journey.ConsentDocument, error) {
 	return &d, nil
 }
 
-// FindConsentDocuments returns the current version of every document.
+// FindConsentDocuments returns the current version of every document, in
+// the order the documents were first written (the order a client meets them).
 func (db *DB) FindConsentDocuments(ctx context.Context) ([]*journey.ConsentDocument, error) {
 	rows, err := db.query(ctx, `SELECT `+consentColumns+` FROM consent_documents d
-		WHERE version = (SELECT MAX(version) FROM consent_documents WHERE code = d.code) ORDER BY code LIMIT 100`)
+		WHERE version = (SELECT MAX(version) FROM consent_documents WHERE code = d.code)
+		ORDER BY (SELECT MIN(id) FROM consent_documents WHERE code = d.code) LIMIT 100`)
 	if err != nil {
 		return nil, err
 	}

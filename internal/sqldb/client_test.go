@@ -282,8 +282,13 @@ func TestConsentSignatures(t *testing.T) {
 	if err := db.CreateConsentDocument(ctx, d2); err != nil || d2.Version != 2 || d2.Hash == d.Hash {
 		t.Fatalf("version 2: %+v %v", d2, err)
 	}
+	// The documents keep the order they were first written in, whatever
+	// their codes or later versions.
+	if err := db.CreateConsentDocument(ctx, &journey.ConsentDocument{Code: "a-later-document", Title: "Later", Body: "x"}); err != nil {
+		t.Fatal(err)
+	}
 	docs, _ := db.FindConsentDocuments(ctx)
-	if len(docs) != 1 || docs[0].Version != 2 {
+	if len(docs) != 2 || docs[0].Version != 2 || docs[0].Code != journey.ConsentKAP || docs[1].Code != "a-later-document" {
 		t.Fatalf("current documents: %+v", docs)
 	}
 	s2, err := db.SignConsent(ctx, cl.ID, d.Code, "Dee Q. Client", "203.0.113.6")

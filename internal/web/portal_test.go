@@ -93,6 +93,11 @@ func TestPortalIntakeSteps(t *testing.T) {
 	if st != 303 || h.Get("Location") != "/portal/intake/emergency" {
 		t.Fatalf("saved about: %d %s", st, h.Get("Location"))
 	}
+	// Enter in a field submits with the first button: it must go forward.
+	_, _, page := e.as(cookie, "GET", "/portal/intake/emergency", nil)
+	if next, back := strings.Index(page, `value="next"`), strings.Index(page, `value="back"`); next < 0 || back < 0 || next > back {
+		t.Fatalf("the first submit button goes back (next at %d, back at %d)", next, back)
+	}
 	// The saved answers come back on another visit (another device).
 	st, _, body = e.as(cookie, "GET", "/portal/intake/about", nil)
 	if st != 200 || !strings.Contains(body, `value="&#43;15035550199"`) && !strings.Contains(body, `value="+15035550199"`) {
