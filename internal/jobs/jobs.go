@@ -31,7 +31,10 @@ type Config struct {
 	Pool    *sql.DB // the pool River uses for its own bookkeeping
 	Outbox  journey.OutboxService
 	Sender  journey.MailSender
-	Log     *slog.Logger
+	// Clearances, when set, is asked every hour (and at start) to return
+	// clients whose medical clearance lapsed to the review queue.
+	Clearances Lapser
+	Log        *slog.Logger
 	// Workers false makes an insert-only client (for CLI commands).
 	Workers      bool
 	PollInterval time.Duration // default 500 ms
@@ -104,6 +107,11 @@ func New(cfg Config) (*Queue, error) {
 		}
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &MailWorker{Outbox: cfg.Outbox, Sender: cfg.Sender, Log: cfg.Log})
+		if cfg.Clearances != nil {
+			river.AddWorker(workers, &LapseWorker{Clearances: cfg.Clearances, Log: cfg.Log})
+			rc.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(LapseInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return LapseArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
+		}
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}
 		rc.FetchPollInterval = poll
@@ -183,4 +191,35 @@ func (w *MailWorker) Work(ctx context.Context, job *river.Job[MailArgs]) error {
 	}
 	w.Log.Info("mail sent", "message_id", id, "attempt", job.Attempt)
 	return w.Outbox.MarkMessage(ctx, id, journey.MailSent, job.Attempt, "")
+}
+
+// LapseInterval is how often lapsed clearances are looked for.
+const LapseInterval = time.Hour
+
+// Lapser returns clients whose clearance has lapsed to the review queue.
+type Lapser interface {
+	LapseClearances(ctx context.Context) (int, error)
+}
+
+// LapseArgs is the periodic job that looks for lapsed clearances.
+type LapseArgs struct{}
+
+// Kind names the job in River's table.
+func (LapseArgs) Kind() string { return "lapse_clearances" }
+
+// LapseWorker runs LapseArgs jobs.
+type LapseWorker struct {
+	river.WorkerDefaults[LapseArgs]
+	Clearances Lapser
+	Log        *slog.Logger
+}
+
+// Work screens every client whose clearance date has passed again, which
+// puts them back in the review queue.
+func (w *LapseWorker) Work(ctx context.Context, _ *river.Job[LapseArgs]) error {
+	n, err := w.Clearances.LapseClearances(ctx)
+	if n > 0 {
+		w.Log.Info("clearances lapsed; clients back in the review queue", "clients", n)
+	}
+	return err
 }

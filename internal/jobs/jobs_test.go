@@ -121,3 +121,47 @@ func TestMailHeldWithoutSMTP(t *testing.T) {
 		t.Fatalf("held message lost its content: %+v", full)
 	}
 }
+
+// The periodic job returns a client whose clearance lapsed to the review
+// queue, as soon as the queue starts and then every hour.
+func TestLapsedClearanceReturnsToQueue(t *testing.T) {
+	ctx := context.Background()
+	db := sqldbtest.Open(t)
+	ny, _ := sqldbtest.MustSeed(t, db)
+	now := time.Date(2030, 1, 2, 12, 0, 0, 0, time.UTC)
+	db.Now = sqldbtest.FixedClock(&now)
+	c, _ := sqldbtest.Client(t, db, ny.ID, "Lapse Client", "lapse@example.test", sqldbtest.Intake("Lapse Client", now))
+	doc := &journey.User{Kind: journey.UserStaff, Name: "Dr Lapse", Email: "doc@practice.test", Roles: []string{journey.RoleMedicalProvider}, Active: true}
+	if err := db.CreateUser(ctx, doc, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.DecideClearance(ctx, &journey.Clearance{ClientID: c.ID, Decision: journey.DecisionCleared, ProviderID: doc.ID,
+		ClearedUntil: now.AddDate(0, 6, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	now = now.AddDate(0, 7, 0)
+	cfg := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Clearances: db, Sender: &mail.Sender{}, Workers: true,
+		PollInterval: 50 * time.Millisecond}
+	if err := jobs.Migrate(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	q, err := jobs.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer q.Stop(ctx)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		queue, total, err := db.ReviewQueue(ctx, 0, 10)
+		if err == nil && total == 1 && queue[0].Client.ID == c.ID {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the lapsed client never returned to the queue: %d %v", total, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -182,16 +182,13 @@ func (db *DB) ReviewQueue(ctx context.Context, offset, limit int) ([]*journey.Cl
 		limit = 50
 	}
 	var total int
-	// A lapsed clearance puts the client back in the queue.
-	const waiting = `(c.screening = 'awaiting_review' OR (c.screening = 'cleared' AND c.cleared_until <= ?))`
-	now := unix(db.Now())
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients c WHERE `+waiting, now).Scan(&total); err != nil {
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients WHERE screening = 'awaiting_review'`).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	rows, err := db.query(ctx, `SELECT c.id, COALESCE(c.user_id, 0), COALESCE(c.consult_id, 0), c.name, c.email, c.phone, c.screening, c.priority,
 		c.intake_done_at, c.cleared_until, c.created_by, c.created_at, c.invited_at, s.findings FROM clients c
 		LEFT JOIN screenings s ON s.id = (SELECT MAX(id) FROM screenings WHERE client_id = c.id)
-		WHERE `+waiting+` ORDER BY c.priority, c.intake_done_at, c.id LIMIT ? OFFSET ?`, now, limit, max(offset, 0))
+		WHERE c.screening = 'awaiting_review' ORDER BY c.priority, c.intake_done_at, c.id LIMIT ? OFFSET ?`, limit, max(offset, 0))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -466,4 +463,34 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// LapseClearances screens again every client whose clearance date has
+// passed, which puts them back in the review queue; it returns how many.
+// The jobs package runs it every hour. Until then a lapsed client's
+// screening already reads awaiting_review (FindScreening).
+func (db *DB) LapseClearances(ctx context.Context) (int, error) {
+	rows, err := db.query(ctx, `SELECT id FROM clients WHERE screening = 'cleared' AND cleared_until <= ? LIMIT 1000`, unix(db.Now()))
+	if err != nil {
+		return 0, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, id := range ids {
+		if err := db.write(ctx, func(tx *Tx) error { return tx.rescreen(ctx, id) }); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
 }

@@ -68,6 +68,7 @@ type DB struct {
 	committer *committer // SQLite only
 	auditw    *auditWriter
 	tcache    therapistCache
+	rules     sync.Map // screening rule-set version -> *journey.RuleSet (versions never change)
 	rebound   sync.Map // query -> query with $n placeholders (PostgreSQL)
 	stmts     sync.Map // query -> *sql.Stmt on Read
 	nstmts    atomic.Int64

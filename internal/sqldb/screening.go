@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"github.com/journey-kap/journey"
@@ -271,7 +272,33 @@ func (tx *Tx) latestResponses(ctx context.Context, clientID int64) ([]*journey.R
 // CurrentRuleSet returns the screening rules in force: the defaults
 // (version 1) until an admin changes them.
 func (db *DB) CurrentRuleSet(ctx context.Context) (*journey.RuleSet, error) {
-	return readRuleSet(db.queryRow(ctx, `SELECT version, rules, note, created_by, created_at FROM screening_rule_sets ORDER BY version DESC LIMIT 1`))
+	return db.cachedRuleSet(db.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM screening_rule_sets`),
+		func() *sql.Row {
+			return db.queryRow(ctx, `SELECT version, rules, note, created_by, created_at FROM screening_rule_sets ORDER BY version DESC LIMIT 1`)
+		})
+}
+
+// cachedRuleSet reads the current version number from latest and returns
+// that version from the cache, reading it with full only the first time:
+// a version never changes once written, and parsing its rules is most of
+// the cost of screening a client. Callers get their own copy.
+func (db *DB) cachedRuleSet(latest *sql.Row, full func() *sql.Row) (*journey.RuleSet, error) {
+	var v int
+	if err := latest.Scan(&v); err != nil {
+		return nil, err
+	}
+	if c, ok := db.rules.Load(v); ok && v > 0 {
+		rs := *c.(*journey.RuleSet)
+		rs.Rules = slices.Clone(rs.Rules)
+		return &rs, nil
+	}
+	rs, err := readRuleSet(full())
+	if err == nil && !rs.CreatedAt.IsZero() {
+		c := *rs
+		c.Rules = slices.Clone(rs.Rules)
+		db.rules.Store(rs.Version, &c)
+	}
+	return rs, err
 }
 
 func readRuleSet(row *sql.Row) (*journey.RuleSet, error) {
@@ -291,7 +318,10 @@ func readRuleSet(row *sql.Row) (*journey.RuleSet, error) {
 // ruleSet returns the rules in force inside tx, storing the defaults as
 // version 1 the first time.
 func (tx *Tx) ruleSet(ctx context.Context) (*journey.RuleSet, error) {
-	rs, err := readRuleSet(tx.queryRow(ctx, `SELECT version, rules, note, created_by, created_at FROM screening_rule_sets ORDER BY version DESC LIMIT 1`))
+	rs, err := tx.db.cachedRuleSet(tx.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM screening_rule_sets`),
+		func() *sql.Row {
+			return tx.queryRow(ctx, `SELECT version, rules, note, created_by, created_at FROM screening_rule_sets ORDER BY version DESC LIMIT 1`)
+		})
 	if err != nil || !rs.CreatedAt.IsZero() {
 		return rs, err
 	}
