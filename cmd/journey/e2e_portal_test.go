@@ -302,6 +302,7 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 		chart["Stage"] != "Invited" || !strings.HasSuffix(chart["Portal"], "not joined yet") || chart["Email"] != addr {
 		t.Fatalf("the new client's chart: %q %q", h, chart)
 	}
+	e2eAxe(t, staff, axe, "/staff/clients/{id} (invited)")
 	step("client invited")
 
 	// The invitation arrives with the link to the portal.
@@ -593,6 +594,11 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 	if got := e2eEval[string](t, staff, `(document.querySelector("li`+card+`") || {textContent: ""}).textContent`); !strings.Contains(got, "Acknowledged by Dr. Maya Okafor") || !strings.Contains(got, note) {
 		t.Fatalf("acknowledged alert %s reads %q\n%s", alertID, got, e2ePortalMain(staff))
 	}
+	e2ePortalOpen(t, staff, base, fmt.Sprintf("/staff/clients/%d", clientID))
+	if text := e2ePortalMain(staff); !strings.Contains(text, "Screening findings") || !strings.Contains(text, "PHQ-9") {
+		t.Fatalf("the chart after intake lacks the clinical record:\n%s", text)
+	}
+	e2eAxe(t, staff, axe, "/staff/clients/{id} (clinical)")
 	e2ePortalOpen(t, staff, base, "/staff")
 	if n := e2eEval[int](t, staff, `document.querySelectorAll('section.urgent[role="alert"]').length`); n != 0 {
 		// Another client of Maya's may have an alert of their own; ours must be gone.
