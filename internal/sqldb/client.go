@@ -47,6 +47,7 @@ func (db *DB) CreateClient(ctx context.Context, n *journey.NewClient, token stri
 	if p.err != nil {
 		return nil, p.err
 	}
+	nameTokens := db.Keys.NameIndex(n.Name)
 	c := &journey.Client{ConsultID: n.ConsultID, Name: n.Name, Email: n.Email, Phone: n.Phone, CreatedBy: n.CreatedBy,
 		Screening: journey.ScreeningIncomplete, Priority: len(journey.FindingKinds),
 		CareTeam: []journey.CareMember{{UserID: t.ID, Role: journey.RoleTherapist, Name: t.Name}}}
@@ -76,6 +77,9 @@ func (db *DB) CreateClient(ctx context.Context, n *journey.NewClient, token stri
 		c.ID, err = tx.insert(ctx, `INSERT INTO clients (consult_id, name, email, email_key, phone, priority, created_by, created_at, invited_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, consultID, name, email, db.emailKey(n.Email), phone, c.Priority, n.CreatedBy, unix(tx.now), unix(tx.now))
 		if err != nil {
+			return err
+		}
+		if err := tx.indexName(ctx, ownerClient, c.ID, nameTokens); err != nil {
 			return err
 		}
 		if err := tx.addCareMember(ctx, c.ID, t.ID, journey.RoleTherapist); err != nil {
@@ -281,6 +285,17 @@ func (db *DB) FindClients(ctx context.Context, f journey.ClientFilter) ([]*journ
 	if f.Screening != "" {
 		where = append(where, "screening = ?")
 		args = append(args, f.Screening)
+	}
+	if strings.TrimSpace(f.Query) != "" {
+		// Every word of the query must match a word of the name, or its
+		// start, through the blind index (see FindUsersByName).
+		tokens := db.Keys.NameQuery(f.Query)
+		if len(tokens) == 0 {
+			return nil, 0, nil
+		}
+		where = append(where, `id IN (SELECT n.owner_id FROM `+db.jsonValues()+` CROSS JOIN name_index n
+			WHERE n.owner_type = '`+ownerClient+`' AND n.token = value GROUP BY n.owner_id HAVING COUNT(DISTINCT n.token) = ?)`)
+		args = append(args, jsonList(tokens), len(tokens))
 	}
 	cond := strings.Join(where, " AND ")
 	var total int

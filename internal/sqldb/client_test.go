@@ -352,3 +352,40 @@ func lastPart(p string) string {
 	i := strings.LastIndexByte(p, '/')
 	return p[i+1:]
 }
+
+// Staff find clients by the words of their names, or their starts,
+// through the blind index; the filter combines with the care team.
+func TestFindClientsByName(t *testing.T) {
+	db, ny, la, _ := fixture(t)
+	ctx := context.Background()
+	sqldbtest.Client(t, db, ny.ID, "Garcia Lopez", "gl@example.test", nil)
+	sqldbtest.Client(t, db, ny.ID, "Maria Garcia", "mg@example.test", nil)
+	sqldbtest.Client(t, db, la.ID, "Gareth Ng", "gn@example.test", nil)
+	names := func(f journey.ClientFilter) []string {
+		cs, total, err := db.FindClients(ctx, f)
+		if err != nil || total != len(cs) {
+			t.Fatalf("find %+v: %d of %d, %v", f, len(cs), total, err)
+		}
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Name)
+		}
+		slices.Sort(out)
+		return out
+	}
+	for _, tc := range []struct {
+		f    journey.ClientFilter
+		want []string
+	}{
+		{journey.ClientFilter{Query: "garcia"}, []string{"Garcia Lopez", "Maria Garcia"}},
+		{journey.ClientFilter{Query: "GAR"}, []string{"Garcia Lopez", "Gareth Ng", "Maria Garcia"}},
+		{journey.ClientFilter{Query: "maria gar"}, []string{"Maria Garcia"}},
+		{journey.ClientFilter{Query: "gar", CareTeamMember: la.ID}, []string{"Gareth Ng"}},
+		{journey.ClientFilter{Query: "nobody"}, nil},
+		{journey.ClientFilter{Query: "!!"}, nil},
+	} {
+		if got := names(tc.f); !slices.Equal(got, tc.want) {
+			t.Errorf("%+v: %v, want %v", tc.f, got, tc.want)
+		}
+	}
+}

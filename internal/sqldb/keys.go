@@ -51,6 +51,7 @@ const (
 	signinPurpose = "signin"
 	ownerUser     = "user"
 	ownerConsult  = "consult"
+	ownerClient   = "client"
 )
 
 // indexDataKey is the data key blind indexes are derived from: the first

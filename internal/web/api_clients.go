@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/journey-kap/journey"
@@ -153,6 +154,9 @@ func (s *Server) handleAPIClients(w http.ResponseWriter, r *http.Request) {
 			v.Add("offset", "Offset must be a whole number, 0 or more.")
 		}
 		f.Offset = n
+	}
+	if f.Query = strings.TrimSpace(q.Get("q")); len([]rune(f.Query)) > journey.MaxNameLen {
+		v.Add("q", "Search with at most 200 characters.")
 	}
 	switch f.Screening = q.Get("screening"); f.Screening {
 	case "", journey.ScreeningIncomplete, journey.ScreeningAwaitingReview, journey.ScreeningCleared, journey.ScreeningDeclined, journey.ScreeningNeedsInfo:

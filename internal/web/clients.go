@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -90,7 +91,8 @@ type staffClientsPage struct {
 	First      int // position of the first row shown, from 1
 	Last       int
 	CanAdd     bool
-	CareTeamOf bool // the list is of the actor's own clients
+	CareTeamOf bool   // the list is of the actor's own clients
+	Query      string // the name searched for, as typed
 }
 
 func (*staffClientsPage) PageTitle() string { return "Clients" }
@@ -104,6 +106,11 @@ func (s *Server) handleStaffClients(w http.ResponseWriter, r *http.Request) {
 		page.Page = p
 	}
 	f, ok := clientFilter(a)
+	page.Query = strings.TrimSpace(r.URL.Query().Get("q"))
+	if len([]rune(page.Query)) > journey.MaxNameLen {
+		page.Query = string([]rune(page.Query)[:journey.MaxNameLen])
+	}
+	f.Query = page.Query
 	if ok {
 		f.Offset, f.Limit = (page.Page-1)*clientsPerPage, clientsPerPage
 		cs, total, err := s.store.FindClients(r.Context(), f)
@@ -118,13 +125,18 @@ func (s *Server) handleStaffClients(w http.ResponseWriter, r *http.Request) {
 		page.Total = total
 	}
 	page.First, page.Last = (page.Page-1)*clientsPerPage+1, (page.Page-1)*clientsPerPage+len(page.Clients)
+	search := ""
+	if page.Query != "" {
+		search = "&q=" + url.QueryEscape(page.Query)
+	}
 	if page.Page > 1 {
-		page.PrevURL = fmt.Sprintf("/staff/clients?page=%d", page.Page-1)
+		page.PrevURL = fmt.Sprintf("/staff/clients?page=%d%s", page.Page-1, search)
 	}
 	if page.Last < page.Total {
-		page.NextURL = fmt.Sprintf("/staff/clients?page=%d", page.Page+1)
+		page.NextURL = fmt.Sprintf("/staff/clients?page=%d%s", page.Page+1, search)
 	}
-	s.audit(r, "client.list", "client", "", journey.AuditSuccess, fmt.Sprintf("%d clients, page %d", len(page.Clients), page.Page))
+	s.audit(r, "client.list", "client", "", journey.AuditSuccess, fmt.Sprintf("%d clients, page %d%s", len(page.Clients), page.Page,
+		map[bool]string{true: ", by name"}[page.Query != ""]))
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "staff_clients", page)
 }

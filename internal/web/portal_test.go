@@ -452,3 +452,31 @@ func TestStaffAdministersInSession(t *testing.T) {
 		t.Fatalf("front desk: %d", st)
 	}
 }
+
+// Staff find a client by name on the list and through the API; what was
+// typed comes back escaped.
+func TestClientSearch(t *testing.T) {
+	e := newEnv(t)
+	sqldbtest.Client(t, e.db, e.ny.ID, "Tess Garland", "tess@example.test", nil)
+	sqldbtest.Client(t, e.db, e.la.ID, "Gary Olsen", "gary@example.test", nil)
+	front := e.session(e.addUser(journey.UserStaff, "fd3@practice.test", journey.RoleFrontDesk), true)
+	therapist := e.session(staffUser(e.ny), true)
+	_, _, body := e.as(front, "GET", "/staff/clients?q=gar", nil)
+	if !strings.Contains(body, "Tess Garland") || !strings.Contains(body, "Gary Olsen") {
+		t.Fatal("prefix search")
+	}
+	_, _, body = e.as(therapist, "GET", "/staff/clients?q=gar", nil)
+	if !strings.Contains(body, "Tess Garland") || strings.Contains(body, "Gary Olsen") {
+		t.Fatal("a therapist searches only their clients")
+	}
+	_, _, body = e.as(front, "GET", "/staff/clients?q="+url.QueryEscape("<i>zed</i>"), nil)
+	if !strings.Contains(body, "No client's name matches") || !strings.Contains(body, `value="&lt;i&gt;zed&lt;/i&gt;"`) {
+		t.Fatal("no match, typed text escaped")
+	}
+	if st, body := e.asJSON(front, "GET", "/api/v1/clients?q=olsen", ""); st != 200 || !strings.Contains(body, "Gary Olsen") || strings.Contains(body, "Tess") {
+		t.Fatalf("api search: %d %s", st, body)
+	}
+	if st, _ := e.asJSON(front, "GET", "/api/v1/clients?q="+strings.Repeat("a", 201), ""); st != 422 {
+		t.Fatalf("long query: %d", st)
+	}
+}

@@ -142,3 +142,10 @@ CREATE TABLE alerts (
 );
 CREATE INDEX alerts_open ON alerts (acknowledged_at, client_id);
 CREATE INDEX alerts_client ON alerts (client_id, id);
+
+-- Clients are found by name like users and consults: name_index takes a
+-- third owner type.
+ALTER TABLE name_index DROP CONSTRAINT name_index_owner_type_check;
+ALTER TABLE name_index ADD CONSTRAINT name_index_owner_type_check CHECK (owner_type IN ('user', 'consult', 'client'));
+CREATE TRIGGER clients_name_index_delete AFTER DELETE ON clients
+    FOR EACH ROW EXECUTE FUNCTION name_index_delete('client');

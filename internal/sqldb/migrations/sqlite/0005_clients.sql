@@ -142,3 +142,31 @@ CREATE TABLE alerts (
 );
 CREATE INDEX alerts_open ON alerts (acknowledged_at, client_id);
 CREATE INDEX alerts_client ON alerts (client_id, id);
+
+-- Clients are found by name like users and consults: name_index takes a
+-- third owner type. SQLite changes a CHECK by rebuilding the table; the
+-- delete triggers name it in their bodies, so they go and come back.
+DROP TRIGGER users_name_index_delete;
+DROP TRIGGER consults_name_index_delete;
+CREATE TABLE name_index_new (
+    owner_type TEXT NOT NULL CHECK (owner_type IN ('user', 'consult', 'client')),
+    owner_id   INTEGER NOT NULL,
+    token      TEXT NOT NULL,
+    PRIMARY KEY (owner_type, token, owner_id)
+) WITHOUT ROWID;
+INSERT INTO name_index_new (owner_type, owner_id, token) SELECT owner_type, owner_id, token FROM name_index;
+DROP TABLE name_index;
+ALTER TABLE name_index_new RENAME TO name_index;
+CREATE INDEX name_index_owner ON name_index (owner_type, owner_id);
+CREATE TRIGGER users_name_index_delete AFTER DELETE ON users
+BEGIN
+    DELETE FROM name_index WHERE owner_type = 'user' AND owner_id = OLD.id;
+END;
+CREATE TRIGGER consults_name_index_delete AFTER DELETE ON consults
+BEGIN
+    DELETE FROM name_index WHERE owner_type = 'consult' AND owner_id = OLD.id;
+END;
+CREATE TRIGGER clients_name_index_delete AFTER DELETE ON clients
+BEGIN
+    DELETE FROM name_index WHERE owner_type = 'client' AND owner_id = OLD.id;
+END;
