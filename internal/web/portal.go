@@ -34,6 +34,13 @@ type stage struct {
 // task is one thing the client can do now.
 type task struct {
 	Title, Href, Detail string
+	Steps               []step // the parts of a long task, each reachable
+}
+
+// step is one part of a task.
+type step struct {
+	Title, Href string
+	Done        bool
 }
 
 type portalPage struct {
@@ -89,11 +96,18 @@ func (s *Server) portalState(ctx context.Context, c *journey.Client) (*portalPag
 			break
 		}
 	}
-	// Tasks: intake steps, questionnaires, consents, a question.
-	for _, st := range journey.IntakeSteps {
-		if !in.HasDone(st.Code) {
-			p.Tasks = append(p.Tasks, task{Title: "Intake: " + st.Title, Href: "/portal/intake/" + st.Code})
+	// Tasks: the intake (its next step, with every step to jump to),
+	// questionnaires, consents.
+	if next := in.NextStep(); next != "" {
+		t := task{Title: "Continue your intake", Href: "/portal/intake/" + next,
+			Detail: fmt.Sprintf("%d of %d parts saved", len(in.Done), len(journey.IntakeSteps))}
+		if len(in.Done) == 0 {
+			t.Title = "Start your intake"
 		}
+		for _, st := range journey.IntakeSteps {
+			t.Steps = append(t.Steps, step{Title: st.Title, Href: "/portal/intake/" + st.Code, Done: in.HasDone(st.Code)})
+		}
+		p.Tasks = append(p.Tasks, t)
 	}
 	for _, code := range journey.RequiredQuestionnaires {
 		if !slices.ContainsFunc(resps, func(r *journey.Response) bool { return r.Questionnaire == code }) {
@@ -120,7 +134,7 @@ func (s *Server) portalState(ctx context.Context, c *journey.Client) (*portalPag
 	}
 	intakeLeft := len(sc.Missing)
 	p.Stages = []stage{
-		{Title: "Free consult", State: "done", Detail: "You met your therapist" + ifNotEmpty(" "+p.Therapist) + "."},
+		welcomeStage(c, p.Therapist),
 		intakeStage(intakeLeft),
 		reviewStage(sc, intakeLeft, p.Question != nil),
 		{Title: "Consent forms", State: stateOf(unsigned == 0 && len(docs) > 0, true), Detail: consentDetail(unsigned, len(docs)),
@@ -133,11 +147,17 @@ func (s *Server) portalState(ctx context.Context, c *journey.Client) (*portalPag
 	return p, nil
 }
 
-func ifNotEmpty(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return ""
+// welcomeStage is where the path began: the free consult, or the
+// practice adding the client directly.
+func welcomeStage(c *journey.Client, therapist string) stage {
+	if c.ConsultID != 0 {
+		return stage{Title: "Free consult", State: "done", Detail: strings.TrimSpace("You met your therapist " + therapist + ".")}
 	}
-	return s
+	st := stage{Title: "Welcome", State: "done", Detail: "The practice has opened your journey."}
+	if therapist != "" {
+		st.Detail = "The practice has opened your journey with your therapist, " + therapist + "."
+	}
+	return st
 }
 
 func signedVersion(sigs []*journey.ConsentSignature, d *journey.ConsentDocument) bool {

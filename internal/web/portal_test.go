@@ -51,7 +51,7 @@ func TestPortalJoin(t *testing.T) {
 	}
 	cookie := sessionCookie(h)
 	st, _, body = e.as(cookie, "GET", "/portal", nil)
-	if st != 200 || !strings.Contains(body, "Intake: About you") || !strings.Contains(body, "Questionnaire: PHQ-9") {
+	if st != 200 || !strings.Contains(body, "Start your intake") || !strings.Contains(body, `href="/portal/intake/about"`) || !strings.Contains(body, "Questionnaire: PHQ-9") || !strings.Contains(body, "The practice has opened your journey") {
 		t.Fatalf("portal: %d\n%s", st, trim(body))
 	}
 	if st, _, _ := e.as("", "POST", "/portal/join/jy_inv_join", form); st != 409 {
