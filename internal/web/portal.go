@@ -128,6 +128,7 @@ func (s *Server) portalState(ctx context.Context, c *journey.Client) (*portalPag
 		switch {
 		case last.Decision == journey.DecisionNeedsInfo && last.RepliedAt.IsZero():
 			p.Question = last
+			p.Tasks = append([]task{{Title: "Answer the medical provider's question", Href: "#question-title"}}, p.Tasks...)
 		case last.Decision == journey.DecisionDeclined:
 			p.Declined = last
 		}

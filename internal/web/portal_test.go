@@ -381,7 +381,8 @@ func TestPortalQuestionAndPrivateNotes(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, _, body := e.as(cookie, "GET", "/portal", nil)
-	if !strings.Contains(body, "Which dose of sertraline") || strings.Contains(body, "INTERNAL-NOTE") || !strings.Contains(body, "Waiting on: you") {
+	if !strings.Contains(body, "Which dose of sertraline") || strings.Contains(body, "INTERNAL-NOTE") || !strings.Contains(body, "Waiting on: you") ||
+		!strings.Contains(body, `<a href="#question-title">Answer the medical provider&#39;s question</a>`) {
 		t.Fatalf("portal with a question:\n%s", trim(body))
 	}
 	if st, body := e.asJSON(cookie, "GET", fmt.Sprintf("/api/v1/clients/%d/clearances", c.ID), ""); st != 403 || strings.Contains(body, "INTERNAL") {
