@@ -139,7 +139,7 @@ func TestLapsedClearanceReturnsToQueue(t *testing.T) {
 		ClearedUntil: now.AddDate(0, 6, 0)}); err != nil {
 		t.Fatal(err)
 	}
-	now = now.AddDate(0, 7, 0)
+	sqldbtest.SetTime(&now, now.AddDate(0, 7, 0))
 	cfg := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Clearances: db, Sender: &mail.Sender{}, Workers: true,
 		PollInterval: 50 * time.Millisecond}
 	if err := jobs.Migrate(ctx, cfg); err != nil {

@@ -33,7 +33,7 @@ func TestClientFromConsult(t *testing.T) {
 	if _, err := db.CreateClient(ctx, n, "jy_inv_a"); journey.ErrorCode(err) != journey.ECONFLICT {
 		t.Fatalf("client from a booked consult: %v, want conflict", err)
 	}
-	*now = monday9.Add(time.Hour)
+	sqldbtest.SetTime(now, monday9.Add(time.Hour))
 	if _, err := db.SetConsultStatus(ctx, c.ID, journey.ConsultHeld); err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ func TestClearance(t *testing.T) {
 	if _, total, _ := db.ReviewQueue(ctx, 0, 10); total != 0 {
 		t.Fatalf("a cleared client in the queue: %d", total)
 	}
-	*now = until.Add(time.Hour)
+	sqldbtest.SetTime(now, until.Add(time.Hour))
 	if s, _ := db.FindScreening(ctx, cl.ID); s.Status != journey.ScreeningAwaitingReview || s.ClearedUntil != nil {
 		t.Fatalf("lapsed: %+v", s)
 	}

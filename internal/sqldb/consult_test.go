@@ -247,7 +247,7 @@ func TestRescheduleAndCancel(t *testing.T) {
 		t.Fatalf("mail to a@: %v", methods)
 	}
 	// Once the consult has started it can no longer change.
-	*now = other.Start.Add(time.Minute)
+	sqldbtest.SetTime(now, other.Start.Add(time.Minute))
 	if _, err := db.CancelConsult(ctx, other.ManageToken); journey.ErrorCode(err) != journey.ECONFLICT {
 		t.Fatalf("cancel a past consult: %v", err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/auth"
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
 const testPassword = "violet-harbor-lantern-92"
@@ -222,7 +223,7 @@ func TestSignInWithSecondFactor(t *testing.T) {
 	if st, _, _ := e.as(pending, "POST", "/login/2fa", url.Values{"code": {code}}); st != 401 {
 		t.Fatalf("replayed code: %d", st)
 	}
-	*e.now = e.now.Add(30 * time.Second)
+	sqldbtest.SetTime(e.now, e.now.Add(30*time.Second))
 	next, _ := totp.GenerateCode(secret, *e.now)
 	if st, h, _ := e.as(pending, "POST", "/login/2fa", url.Values{"code": {next}}); st != 303 || h.Get("Location") != "/staff" {
 		t.Fatalf("next code: %d %q", st, h.Get("Location"))
@@ -247,11 +248,11 @@ func TestSessionIdleTimeout(t *testing.T) {
 	if st, _, _ := e.as(cookie, "GET", "/staff/consults", nil); st != 200 {
 		t.Fatalf("fresh session: %d", st)
 	}
-	*e.now = e.now.Add(14 * time.Minute)
+	sqldbtest.SetTime(e.now, e.now.Add(14*time.Minute))
 	if st, _, _ := e.as(cookie, "GET", "/staff/consults", nil); st != 200 {
 		t.Fatalf("14 minutes idle: %d", st)
 	}
-	*e.now = e.now.Add(16 * time.Minute)
+	sqldbtest.SetTime(e.now, e.now.Add(16*time.Minute))
 	if st, h, _ := e.as(cookie, "GET", "/staff/consults", nil); st != 303 || !strings.HasPrefix(h.Get("Location"), "/login") {
 		t.Fatalf("16 minutes idle: %d", st)
 	}
@@ -272,7 +273,7 @@ func TestSignInThrottle(t *testing.T) {
 		if st != 429 || h.Get("Retry-After") == "" || !strings.Contains(body, "Too many attempts") {
 			t.Fatalf("%s after 5 failures: %d", email, st)
 		}
-		*e.now = e.now.Add(61 * time.Minute) // past the failure window
+		sqldbtest.SetTime(e.now, e.now.Add(61*time.Minute)) // past the failure window
 	}
 	if st, _, _ := e.as("", "POST", "/login", url.Values{"email": {"desk@practice.test"}, "password": {testPassword}}); st != 303 {
 		t.Fatalf("after the wait: %d", st)
@@ -576,7 +577,7 @@ func TestInvitationAndPasswordReset(t *testing.T) {
 	// An expired invitation.
 	e.as(cookie, "POST", "/admin/staff/invite", url.Values{"name": {"Late Comer"}, "email": {"late@practice.test"}, "roles": {"front_desk"}})
 	late := regexp.MustCompile(`/invite/jy_inv_[A-Za-z0-9_-]+`).FindString(e.latestMail("late@practice.test"))
-	*e.now = e.now.Add(73 * time.Hour)
+	sqldbtest.SetTime(e.now, e.now.Add(73*time.Hour))
 	if st, _, body := e.as("", "GET", late, nil); st != 409 || !strings.Contains(body, "expired") {
 		t.Fatalf("expired link: %d", st)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/auth"
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
 // api sends a JSON request with the session cookie and returns status,
@@ -47,8 +48,8 @@ func (e *env) heldConsult(t *journey.Therapist, start time.Time, name string) *j
 	e.t.Helper()
 	c := e.book(t, start, name, "feeling stuck")
 	saved := *e.now
-	*e.now = start.Add(time.Hour)
-	defer func() { *e.now = saved }()
+	sqldbtest.SetTime(e.now, start.Add(time.Hour))
+	defer func() { sqldbtest.SetTime(e.now, saved) }()
 	if _, err := e.db.SetConsultStatus(context.Background(), c.ID, journey.ConsultHeld); err != nil {
 		e.t.Fatal(err)
 	}

@@ -68,7 +68,7 @@ func hasCode(codes []string, code string) bool {
 func TestReviewQueueAndDecisionScreen(t *testing.T) {
 	e := newEnv(t)
 	warnOnly := completeClient(e, e.ny, bladder)
-	*e.now = e.now.Add(time.Hour)
+	sqldbtest.SetTime(e.now, e.now.Add(time.Hour))
 	hardStop := completeClient(e, e.ny, pregnant)
 	_, mpCookie := e.staffCookie(journey.RoleMedicalProvider)
 

@@ -296,9 +296,9 @@ func TestConsultAPI(t *testing.T) {
 // issued long enough ago.
 func (e *env) form(v url.Values) string {
 	issued := *e.now
-	*e.now = issued.Add(-time.Minute)
+	sqldbtest.SetTime(e.now, issued.Add(-time.Minute))
 	v.Set("ft", e.srv.formToken())
-	*e.now = issued
+	sqldbtest.SetTime(e.now, issued)
 	return v.Encode()
 }
 
@@ -461,7 +461,7 @@ func TestSlotGridCacheInvalidation(t *testing.T) {
 	if m == nil || strings.Contains(body, tokenPlaceholder) {
 		t.Fatal("no form token in the cached page")
 	}
-	*e.now = e.now.Add(time.Minute)
+	sqldbtest.SetTime(e.now, e.now.Add(time.Minute))
 	if !e.srv.checkFormToken(m[1]) {
 		t.Fatal("the cached page's form token does not verify")
 	}
@@ -495,7 +495,7 @@ func TestRateLimit(t *testing.T) {
 	if st, _, _ := e.do("GET", "/faq", "", ""); st != 200 {
 		t.Fatalf("faq limited: %d", st)
 	}
-	*e.now = e.now.Add(time.Minute)
+	sqldbtest.SetTime(e.now, e.now.Add(time.Minute))
 	if st, _, _ := e.do("GET", "/api/v1/consult-slots", "", ""); st != 200 {
 		t.Fatalf("after a minute: %d", st)
 	}

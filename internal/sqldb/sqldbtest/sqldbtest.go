@@ -114,8 +114,27 @@ func OpenDSN(tb testing.TB, dsn string, mk *crypt.MasterKeys) *sqldb.DB {
 	return db
 }
 
-// FixedClock returns a clock that reads *t, so a test can move time.
-func FixedClock(t *time.Time) journey.Clock { return func() time.Time { return *t } }
+// clockMu guards the times that FixedClock reads: background writers
+// (the group committer, the audit writer) read the clock while a test
+// moves it with SetTime.
+var clockMu sync.RWMutex
+
+// FixedClock returns a clock that reads *t, so a test can move time with
+// SetTime.
+func FixedClock(t *time.Time) journey.Clock {
+	return func() time.Time {
+		clockMu.RLock()
+		defer clockMu.RUnlock()
+		return *t
+	}
+}
+
+// SetTime moves a FixedClock's time to v.
+func SetTime(t *time.Time, v time.Time) {
+	clockMu.Lock()
+	defer clockMu.Unlock()
+	*t = v
+}
 
 // Practice is the practice every fixture uses.
 var Practice = journey.Practice{Name: "Test Practice", Email: "desk@practice.test", Phone: "+15550100100",
