@@ -498,6 +498,17 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 	} {
 		e2ePortalOpen(t, client, base, "/portal")
 		e2ePortalFollow(t, client, base, `ul.tasks a[href="/portal/measures/`+m.code+`"]`, "/portal/measures/"+m.code)
+		if m.code == journey.QuestionnaireCSSRS {
+			// With JavaScript, items 3–5 show only after a yes to item 2.
+			hidden := `[2, 3, 4].map(i => document.getElementById("item_" + i).hidden).join()`
+			if got := e2eEval[string](t, client, hidden); got != "true,true,true" {
+				t.Fatalf("C-SSRS items 3–5 before item 2: hidden %s", got)
+			}
+			e2ePortalChoose(t, client, "item_1_1")
+			if got := e2eEval[string](t, client, hidden); got != "false,false,false" {
+				t.Fatalf("C-SSRS items 3–5 after a yes to item 2: hidden %s", got)
+			}
+		}
 		e2ePortalAnswer(t, client, m.answers)
 		e2ePortalPhone(t, client, m.code)
 		e2ePortalSubmit(t, client, base, "form.measure button[type=submit]", 200, "/portal?saved="+m.code)

@@ -510,6 +510,22 @@ func (p *measurePage) Chosen(i, v int) bool {
 // Conditional reports whether item i is asked only after certain answers.
 func (p *measurePage) Conditional(i int) bool { return len(p.Q.Items[i].AskIf) > 0 }
 
+// AskIfHint says, for a page without JavaScript, when item i is to be
+// answered: "Answer this only if you answered “Yes” to question 2."
+func (p *measurePage) AskIfHint(i int) string {
+	it := p.Q.Items[i]
+	var qs, answers []string
+	for _, j := range it.AskIf {
+		qs = append(qs, p.Q.Items[j].Key)
+		for _, o := range p.Q.Items[j].Options {
+			if slices.Contains(it.AskIfValues, o.Value) && !slices.Contains(answers, "“"+o.Label+"”") {
+				answers = append(answers, "“"+o.Label+"”")
+			}
+		}
+	}
+	return "Answer this only if you answered " + strings.Join(answers, " or ") + " to question " + strings.Join(qs, " or ") + "."
+}
+
 func (s *Server) measureFor(w http.ResponseWriter, r *http.Request) (*journey.Client, *journey.Questionnaire, bool) {
 	q, ok := measure.Find(r.PathValue("code"))
 	if !ok {

@@ -212,8 +212,13 @@ func TestPortalQuestionnaireSafety(t *testing.T) {
 	if err != nil || len(alerts) != 1 || alerts[0].Flag != journey.FlagPHQ9Item9 {
 		t.Fatalf("alert: %+v %v", alerts, err)
 	}
-	// C-SSRS with JavaScript off: answers to items the skip logic leaves
-	// out are dropped, not refused.
+	// C-SSRS with JavaScript off: every item shows, the conditional ones
+	// say when to answer them; answers to items the skip logic leaves out
+	// are dropped, not refused.
+	_, _, page := e.as(cookie, "GET", "/portal/measures/c-ssrs-screener", nil)
+	if strings.Count(page, "Answer this only if you answered “Yes” to question 2.") != 3 || !strings.Contains(page, `data-ask-if="1" data-ask-if-values="1"`) {
+		t.Fatal("C-SSRS skip logic is not on the page")
+	}
 	cssrs := url.Values{"item_0": {"0"}, "item_1": {"0"}, "item_2": {"1"}, "item_5": {"0"}}
 	if st, h, body := e.as(cookie, "POST", "/portal/measures/c-ssrs-screener", cssrs); st != 303 || h.Get("Location") != "/portal?saved=c-ssrs-screener" {
 		t.Fatalf("c-ssrs: %d %s\n%s", st, h.Get("Location"), trim(body))

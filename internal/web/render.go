@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -64,8 +65,15 @@ var funcs = template.FuncMap{
 	"fieldError": func(errs map[string]string, field string) string { return errs[field] },
 	"timeIn":     func(t time.Time, loc *time.Location) time.Time { return t.In(loc) },
 	"add":        func(a, b int) int { return a + b },
-	"roleLabel":  journey.RoleLabel,
-	"hasString":  func(list []string, s string) bool { return slices.Contains(list, s) },
+	"join": func(ns []int) string {
+		parts := make([]string, len(ns))
+		for i, n := range ns {
+			parts[i] = strconv.Itoa(n)
+		}
+		return strings.Join(parts, ",")
+	},
+	"roleLabel": journey.RoleLabel,
+	"hasString": func(list []string, s string) bool { return slices.Contains(list, s) },
 	"statusLabel": func(s string) string {
 		return map[string]string{journey.ConsultBooked: "Booked", journey.ConsultCancelled: "Cancelled",
 			journey.ConsultHeld: "Held", journey.ConsultNoShow: "Missed"}[s]

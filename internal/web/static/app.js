@@ -24,8 +24,39 @@
     if (summary) summary.focus();
   }
 
+  // Questionnaire skip logic: an item asked only after certain answers to
+  // earlier items (data-ask-if="1", data-ask-if-values="1") is hidden until
+  // they are given. Without this file every item shows with a note, and
+  // the server drops answers the skip logic leaves out.
+  function skipLogic() {
+    var form = document.querySelector("form.measure");
+    if (!form) return;
+    var items = form.querySelectorAll("fieldset[data-ask-if]");
+    if (!items.length) return;
+    function answer(i) {
+      var checked = form.querySelector('input[name="item_' + i + '"]:checked');
+      return checked ? checked.value : null;
+    }
+    function update() {
+      items.forEach(function (fs) {
+        var on = fs.getAttribute("data-ask-if").split(",");
+        var values = fs.getAttribute("data-ask-if-values").split(",");
+        var asked = on.some(function (i) {
+          var a = answer(i);
+          var parent = form.querySelector("#item_" + i);
+          return a !== null && values.indexOf(a) >= 0 && !(parent && parent.hidden);
+        });
+        fs.hidden = !asked;
+        fs.querySelectorAll("input").forEach(function (input) { input.disabled = !asked; });
+      });
+    }
+    form.addEventListener("change", update);
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     detectZone();
+    skipLogic();
     focusErrors();
   });
 })();
