@@ -356,6 +356,28 @@ func (db *DB) AddCareMember(ctx context.Context, clientID, userID int64) error {
 	})
 }
 
+// RemoveCareMember takes a member of staff off a client's care team. The
+// last therapist stays: a client always has one.
+func (db *DB) RemoveCareMember(ctx context.Context, clientID, userID int64) error {
+	return db.write(ctx, func(tx *Tx) error {
+		var role string
+		if err := tx.queryRow(ctx, `SELECT role FROM care_team WHERE client_id = ? AND user_id = ?`, clientID, userID).Scan(&role); err != nil {
+			return notFound(err, "Care team member")
+		}
+		if role == journey.RoleTherapist {
+			ids, err := tx.db.onCareTeam(ctx, tx, clientID, journey.RoleTherapist)
+			if err != nil {
+				return err
+			}
+			if len(ids) == 1 {
+				return journey.Errorf(journey.ECONFLICT, "A client always has a therapist: add another before removing this one.")
+			}
+		}
+		_, err := tx.exec(ctx, `DELETE FROM care_team WHERE client_id = ? AND user_id = ?`, clientID, userID)
+		return err
+	})
+}
+
 // onCareTeam returns the ids of the client's care team members with role.
 func (db *DB) onCareTeam(ctx context.Context, tx *Tx, clientID int64, role string) ([]int64, error) {
 	rows, err := tx.query(ctx, `SELECT user_id FROM care_team WHERE client_id = ? AND role = ?`, clientID, role)

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/journey-kap/journey"
@@ -269,4 +271,53 @@ func (s *Server) handleAPIConsentDocuments(w http.ResponseWriter, r *http.Reques
 		out = append(out, apiConsentDocument{ID: d.ID, Code: d.Code, Version: d.Version, Title: d.Title, Hash: d.Hash, Required: d.Required, Body: d.Body})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"documents": out})
+}
+
+// handleAPICareTeamAdd puts a member of staff on the client's care team and
+// returns the team.
+func (s *Server) handleAPICareTeamAdd(w http.ResponseWriter, r *http.Request) {
+	c, err := s.clientFor(r, "client.careteam", seeClient)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var body struct {
+		UserID int64 `json:"user_id"`
+	}
+	if !s.decodeJSON(w, r, &body) {
+		return
+	}
+	err = s.store.AddCareMember(r.Context(), c.ID, body.UserID)
+	if journey.ErrorCode(err) == journey.ENOTFOUND {
+		err = invalid("user_id", "No member of staff has that id.")
+	}
+	s.audit(r, "client.careteam.add", "client", c.ID, outcomeOf(err), fmt.Sprintf("user %d", body.UserID))
+	s.writeCareTeam(w, r, c.ID, err)
+}
+
+// handleAPICareTeamRemove takes a member off the care team (never the last
+// therapist: 409).
+func (s *Server) handleAPICareTeamRemove(w http.ResponseWriter, r *http.Request) {
+	c, err := s.clientFor(r, "client.careteam", seeClient)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	userID, _ := strconv.ParseInt(r.PathValue("user"), 10, 64)
+	err = s.store.RemoveCareMember(r.Context(), c.ID, userID)
+	s.audit(r, "client.careteam.remove", "client", c.ID, outcomeOf(err), fmt.Sprintf("user %d", userID))
+	s.writeCareTeam(w, r, c.ID, err)
+}
+
+func (s *Server) writeCareTeam(w http.ResponseWriter, r *http.Request, clientID int64, err error) {
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	c, err := s.store.FindClientByID(r.Context(), clientID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"care_team": c.CareTeam})
 }

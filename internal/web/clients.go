@@ -278,6 +278,8 @@ type staffClientPage struct {
 	Message     string                   // a change was refused
 	BreakGlass  bool                     // opened outside the care team, with a reason on record
 	Administer  []*journey.Questionnaire // what the actor may give the client in session
+	CanEditTeam bool
+	Candidates  []*journey.User // staff who could join the care team
 
 	// The clinical record, only for the actor's CanSeeClinical.
 	Clinical    bool
@@ -310,6 +312,9 @@ func (s *Server) handleStaffClientView(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("invited") == "1" {
 		page.Notice = "A new invitation is on its way to the client. Earlier links no longer work."
 	}
+	if r.URL.Query().Get("team") == "1" {
+		page.Notice = "Care team updated."
+	}
 	if q, ok := measure.Find(r.URL.Query().Get("measured")); ok {
 		page.Notice = q.Title + " saved."
 	}
@@ -324,6 +329,14 @@ func (s *Server) renderStaffClient(w http.ResponseWriter, r *http.Request, statu
 	loc, zone := s.practiceZone(r)
 	page.Actor, page.Zone, page.Client, page.InvitedOn = a, zone, toClientRow(c, loc), c.InvitedAt.In(loc)
 	page.CanReinvite = c.UserID == 0 && a.Can(journey.PermClientsWrite)
+	if page.CanEditTeam = a.Can(journey.PermClientsWrite); page.CanEditTeam {
+		cands, err := s.careCandidates(r, c)
+		if err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		page.Candidates = cands
+	}
 	sigs, err := s.store.FindConsentSignatures(ctx, c.ID)
 	if err != nil {
 		s.pageError(w, r, err)
@@ -581,4 +594,68 @@ func (s *Server) handleStaffClientCreate(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d", c.ID), http.StatusSeeOther)
+}
+
+// careCandidates lists the active therapists, medical providers and
+// chaperones not yet on c's care team.
+func (s *Server) careCandidates(r *http.Request, c *journey.Client) ([]*journey.User, error) {
+	us, err := s.store.FindUsers(r.Context(), journey.UserStaff)
+	if err != nil {
+		return nil, err
+	}
+	var out []*journey.User
+	for _, u := range us {
+		if u.Active && !c.OnCareTeam(u.ID) && (u.HasRole(journey.RoleTherapist) || u.HasRole(journey.RoleMedicalProvider) || u.HasRole(journey.RoleChaperone)) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+// careTeamChange adds (userID from the form) or removes ({user} in the
+// path) a member of the client's care team, then shows the chart.
+func (s *Server) careTeamChange(w http.ResponseWriter, r *http.Request, remove bool) {
+	c, err := s.clientFor(r, "client.careteam", seeClient)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	userID, action := careTeamTarget(r, remove)
+	if remove {
+		err = s.store.RemoveCareMember(r.Context(), c.ID, userID)
+	} else {
+		err = s.store.AddCareMember(r.Context(), c.ID, userID)
+	}
+	s.audit(r, action, "client", c.ID, outcomeOf(err), fmt.Sprintf("user %d", userID))
+	if err != nil {
+		code := journey.ErrorCode(err)
+		if code != journey.EINVALID && code != journey.ECONFLICT && code != journey.ENOTFOUND {
+			s.pageError(w, r, err)
+			return
+		}
+		msg := journey.ErrorMessage(err)
+		if f := journey.ErrorFields(err); len(f) > 0 {
+			msg = f[0].Detail
+		}
+		s.renderStaffClient(w, r, errorStatus(err), c, &staffClientPage{Message: msg})
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d?team=1", c.ID), http.StatusSeeOther)
+}
+
+// careTeamTarget reads whose membership changes, and names the audit action.
+func careTeamTarget(r *http.Request, remove bool) (int64, string) {
+	if remove {
+		id, _ := strconv.ParseInt(r.PathValue("user"), 10, 64)
+		return id, "client.careteam.remove"
+	}
+	id, _ := strconv.ParseInt(r.PostFormValue("user_id"), 10, 64)
+	return id, "client.careteam.add"
+}
+
+func (s *Server) handleCareTeamAdd(w http.ResponseWriter, r *http.Request) {
+	s.careTeamChange(w, r, false)
+}
+func (s *Server) handleCareTeamRemove(w http.ResponseWriter, r *http.Request) {
+	s.careTeamChange(w, r, true)
 }

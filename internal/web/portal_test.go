@@ -486,3 +486,49 @@ func TestClientSearch(t *testing.T) {
 		t.Fatalf("long query: %d", st)
 	}
 }
+
+// The care team changes from the chart and the API; the last therapist
+// stays; a member added can open the client's clinical record.
+func TestCareTeam(t *testing.T) {
+	e := newEnv(t)
+	c, _ := e.portalClient("Una Client", "una@example.test", nil)
+	front := e.session(e.addUser(journey.UserStaff, "fd4@practice.test", journey.RoleFrontDesk), true)
+	chaperone := e.addUser(journey.UserStaff, "chap@practice.test", journey.RoleChaperone)
+	chart := fmt.Sprintf("/staff/clients/%d", c.ID)
+	la := e.session(staffUser(e.la), true)
+	if st, _, _ := e.as(la, "GET", chart+"/review", nil); st == 200 {
+		t.Fatal("another therapist reads the record")
+	}
+	_, _, body := e.as(front, "GET", chart, nil)
+	if !strings.Contains(body, `<option value="`+fmt.Sprint(chaperone.ID)+`">`) {
+		t.Fatal("the chaperone is not offered")
+	}
+	if st, h, _ := e.as(front, "POST", chart+"/care-team", url.Values{"user_id": {fmt.Sprint(e.la.ID)}}); st != 303 || h.Get("Location") != chart+"?team=1" {
+		t.Fatalf("add: %d", st)
+	}
+	if st, _, body := e.as(la, "GET", chart, nil); st != 200 || !strings.Contains(body, "Screening") {
+		t.Fatalf("the new member opens the chart: %d", st)
+	}
+	path := fmt.Sprintf("/api/v1/clients/%d/care-team", c.ID)
+	if st, body := e.asJSON(front, "POST", path, fmt.Sprintf(`{"user_id": %d}`, chaperone.ID)); st != 200 || !strings.Contains(body, `"role":"chaperone"`) {
+		t.Fatalf("api add: %d %s", st, body)
+	}
+	if st, body := e.asJSON(front, "POST", path, `{"user_id": 99999}`); st != 422 || !strings.Contains(body, "user_id") {
+		t.Fatalf("unknown user: %d %s", st, body)
+	}
+	client := e.session(&journey.User{ID: mustClientUser(t, e, c), Kind: journey.UserClient, Roles: []string{journey.RoleClient}, Active: true}, true)
+	if st, _ := e.asJSON(client, "POST", path, fmt.Sprintf(`{"user_id": %d}`, chaperone.ID)); st != 403 {
+		t.Fatalf("a client edits their care team: %d", st)
+	}
+	if st, body := e.asJSON(front, "DELETE", fmt.Sprintf("%s/%d", path, e.la.ID), ""); st != 200 || strings.Contains(body, "Luis") {
+		t.Fatalf("api remove: %d %s", st, body)
+	}
+	st, _, body := e.as(front, "POST", fmt.Sprintf("%s/care-team/%d/remove", chart, e.ny.ID), url.Values{})
+	if st != 409 || !strings.Contains(body, "always has a therapist") {
+		t.Fatalf("removing the last therapist: %d", st)
+	}
+	e.db.FlushAudit(context.Background())
+	if es, _ := e.db.FindAudit(context.Background(), journey.AuditFilter{Action: "client.careteam", SubjectID: fmt.Sprint(c.ID)}); len(es) < 4 {
+		t.Fatalf("care team changes audited: %d", len(es))
+	}
+}

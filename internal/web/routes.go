@@ -80,6 +80,8 @@ func (s *Server) routeTable() []route {
 		// Client records (staff).
 		{"GET /staff/clients/{id}/measures/{code}", journey.PermClinicalRead, false, s.handleStaffMeasureView},
 		{"POST /staff/clients/{id}/measures/{code}", journey.PermClinicalRead, false, s.handleStaffMeasureSubmit},
+		{"POST /staff/clients/{id}/care-team", journey.PermClientsWrite, false, s.handleCareTeamAdd},
+		{"POST /staff/clients/{id}/care-team/{user}/remove", journey.PermClientsWrite, false, s.handleCareTeamRemove},
 		{"POST /staff/clients/{id}/break-glass", permStaff, false, s.handleClientBreakGlass},
 		{"GET /staff/clients/{id}/signatures/{sig}", journey.PermClientsRead, false, s.handleStaffSignaturePDF},
 		{"GET /staff/clients", journey.PermClientsRead, false, s.handleStaffClients},
@@ -120,6 +122,8 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/clients/{id}/intake", permSignedIn, false, s.handleAPIIntake},
 		{"PUT /api/v1/clients/{id}/intake/{step}", permSignedIn, false, s.handleAPIIntakeSave},
 		{"POST /api/v1/clients/{id}/consents", permSignedIn, false, s.handleAPIConsentSign},
+		{"POST /api/v1/clients/{id}/care-team", journey.PermClientsWrite, false, s.handleAPICareTeamAdd},
+		{"DELETE /api/v1/clients/{id}/care-team/{user}", journey.PermClientsWrite, false, s.handleAPICareTeamRemove},
 		{"GET /api/v1/clients/{id}/consents", permSignedIn, false, s.handleAPIConsents},
 		{"GET /api/v1/consent-documents", permSignedIn, false, s.handleAPIConsentDocuments},
 		// Client records (staff API).

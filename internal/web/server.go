@@ -60,6 +60,7 @@ type Store interface {
 	FindClientByUserID(ctx context.Context, userID int64) (*journey.Client, error)
 	FindClients(ctx context.Context, f journey.ClientFilter) ([]*journey.Client, int, error)
 	AddCareMember(ctx context.Context, clientID, userID int64) error
+	RemoveCareMember(ctx context.Context, clientID, userID int64) error
 	FindIntake(ctx context.Context, clientID int64) (*journey.Intake, error)
 	SaveIntakeStep(ctx context.Context, clientID int64, step string, from *journey.Intake) (*journey.Intake, error)
 	CreateResponse(ctx context.Context, clientID int64, code string, answers []int, by int64) (*journey.Response, []*journey.Alert, error)
