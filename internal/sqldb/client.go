@@ -149,15 +149,8 @@ func (db *DB) FindClientInvitation(ctx context.Context, token string) (*journey.
 	var clientID, expires, used int64
 	err := db.queryRow(ctx, `SELECT client_id, expires_at, used_at FROM client_invitations WHERE token_hash = ?`, hashLinkToken(token)).
 		Scan(&clientID, &expires, &used)
-	switch {
-	case err == sql.ErrNoRows:
-		return nil, errLinkUnknown
-	case err != nil:
+	if err := db.checkLink(err, used, expires); err != nil {
 		return nil, err
-	case used != 0:
-		return nil, errLinkUsed
-	case !db.Now().Before(fromUnix(expires)):
-		return nil, errLinkExpired
 	}
 	return db.FindClientByID(ctx, clientID)
 }

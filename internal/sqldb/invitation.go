@@ -3,7 +3,9 @@ package sqldb
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
+	"errors"
 	"strings"
 
 	"github.com/journey-kap/journey"
@@ -74,6 +76,23 @@ var (
 	errLinkUsed    = journey.Errorf(journey.ECONFLICT, "This link was already used. Sign in, or ask for a new link.")
 	errLinkExpired = journey.Errorf(journey.ECONFLICT, "This link has expired. Ask for a new one.")
 )
+
+// checkLink turns the read of a link's row (its error, used and expiry
+// times) into the error for the person holding the link, nil when the
+// link still works.
+func (db *DB) checkLink(err error, used, expires int64) error {
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return errLinkUnknown
+	case err != nil:
+		return err
+	case used != 0:
+		return errLinkUsed
+	case !db.Now().Before(fromUnix(expires)):
+		return errLinkExpired
+	}
+	return nil
+}
 
 // FindInvitationByToken returns the open invitation a link carries.
 func (db *DB) FindInvitationByToken(ctx context.Context, token string) (*journey.Invitation, error) {
@@ -167,15 +186,8 @@ func (db *DB) PasswordResetUser(ctx context.Context, token string) (*journey.Use
 	var userID, expires, used int64
 	err := db.queryRow(ctx, `SELECT user_id, expires_at, used_at FROM password_resets WHERE token_hash = ?`, hashLinkToken(token)).
 		Scan(&userID, &expires, &used)
-	switch {
-	case err != nil && journey.ErrorCode(notFound(err, "")) == journey.ENOTFOUND:
-		return nil, errLinkUnknown
-	case err != nil:
+	if err := db.checkLink(err, used, expires); err != nil {
 		return nil, err
-	case used != 0:
-		return nil, errLinkUsed
-	case !db.Now().Before(fromUnix(expires)):
-		return nil, errLinkExpired
 	}
 	return db.FindUserByID(ctx, userID)
 }

@@ -50,15 +50,23 @@ func (s *Server) newConsentPage(r *http.Request, c *journey.Client, d *journey.C
 	return p, nil
 }
 
-func (s *Server) handleConsentView(w http.ResponseWriter, r *http.Request) {
+// portalDocument returns the signed-in client and the current version of
+// the path's document, or answers the request itself.
+func (s *Server) portalDocument(w http.ResponseWriter, r *http.Request) (*journey.Client, *journey.ConsentDocument, bool) {
 	c, err := s.portalClient(r)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
+	if err == nil {
+		var d *journey.ConsentDocument
+		if d, err = s.currentDocument(r, r.PathValue("code")); err == nil {
+			return c, d, true
+		}
 	}
-	d, err := s.currentDocument(r, r.PathValue("code"))
-	if err != nil {
-		s.pageError(w, r, err)
+	s.pageError(w, r, err)
+	return nil, nil, false
+}
+
+func (s *Server) handleConsentView(w http.ResponseWriter, r *http.Request) {
+	c, d, ok := s.portalDocument(w, r)
+	if !ok {
 		return
 	}
 	p, err := s.newConsentPage(r, c, d)
@@ -72,17 +80,12 @@ func (s *Server) handleConsentView(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleConsentSign(w http.ResponseWriter, r *http.Request) {
-	c, err := s.portalClient(r)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	d, err := s.currentDocument(r, r.PathValue("code"))
-	if err != nil {
-		s.pageError(w, r, err)
+	c, d, ok := s.portalDocument(w, r)
+	if !ok {
 		return
 	}
 	typed, agree := r.PostFormValue("typed_name"), r.PostFormValue("agree") != ""
+	var err error
 	// The version read is the version signed: a document changed while the
 	// client read it must be read again.
 	if v := r.PostFormValue("version"); v != strconv.Itoa(d.Version) {

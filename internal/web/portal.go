@@ -338,15 +338,25 @@ func medicationNames() []string {
 	return slices.Compact(names)
 }
 
-func (s *Server) handleIntakeView(w http.ResponseWriter, r *http.Request) {
+// intakeStep returns the signed-in client and the path's intake step, or
+// answers the request itself.
+func (s *Server) intakeStep(w http.ResponseWriter, r *http.Request) (*journey.Client, string, bool) {
 	step := r.PathValue("step")
 	if !journey.IsIntakeStep(step) {
 		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "There is no such part of the intake."))
-		return
+		return nil, "", false
 	}
 	c, err := s.portalClient(r)
 	if err != nil {
 		s.pageError(w, r, err)
+		return nil, "", false
+	}
+	return c, step, true
+}
+
+func (s *Server) handleIntakeView(w http.ResponseWriter, r *http.Request) {
+	c, step, ok := s.intakeStep(w, r)
+	if !ok {
 		return
 	}
 	in, err := s.store.FindIntake(r.Context(), c.ID)
@@ -366,14 +376,8 @@ func (s *Server) handleIntakeView(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleIntakeSave(w http.ResponseWriter, r *http.Request) {
-	step := r.PathValue("step")
-	if !journey.IsIntakeStep(step) {
-		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "There is no such part of the intake."))
-		return
-	}
-	c, err := s.portalClient(r)
-	if err != nil {
-		s.pageError(w, r, err)
+	c, step, ok := s.intakeStep(w, r)
+	if !ok {
 		return
 	}
 	if err := r.ParseForm(); err != nil {
@@ -382,6 +386,7 @@ func (s *Server) handleIntakeSave(w http.ResponseWriter, r *http.Request) {
 	}
 	in, errs := parseIntakeForm(step, r.PostForm, phoneOrRaw)
 	var saved *journey.Intake
+	var err error
 	if len(errs) == 0 {
 		saved, err = s.store.SaveIntakeStep(r.Context(), c.ID, step, in)
 		s.audit(r, "intake.update", "client", c.ID, outcomeOf(err), step)
