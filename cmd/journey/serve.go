@@ -126,15 +126,14 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 
 // seedIfEmpty fills an empty database with the demo practice.
 func seedIfEmpty(ctx context.Context, cfg *Config, out io.Writer) error {
-	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	db, err := openDB(ctx, cfg, log)
+	// Opened with an insert-only queue: the demo clients' portal
+	// invitations get their delivery jobs, which the server then works.
+	a, err := open(ctx, cfg, out, false)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	// The demo clients' portal invitations are composed, then stay in the
-	// outbox: the demo accepts them itself.
-	db.Mail = &mail.Composer{BaseURL: cfg.BaseURL}
+	defer a.db.Close()
+	db, log := a.db, a.log
 	empty, err := db.IsEmpty(ctx)
 	if err != nil {
 		return err
