@@ -230,8 +230,9 @@ type Alert struct {
 
 // ClientSummary is one row of a client list or the review queue.
 type ClientSummary struct {
-	Client   *Client
-	Findings []Finding
+	Client    *Client
+	Findings  []Finding
+	OpenAlert bool // an unacknowledged safety alert
 }
 
 // ClientMailComposer writes the emails about a client's path. Emails leave

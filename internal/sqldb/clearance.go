@@ -186,7 +186,8 @@ func (db *DB) ReviewQueue(ctx context.Context, offset, limit int) ([]*journey.Cl
 		return nil, 0, err
 	}
 	rows, err := db.query(ctx, `SELECT c.id, COALESCE(c.user_id, 0), COALESCE(c.consult_id, 0), c.name, c.email, c.phone, c.screening, c.priority,
-		c.intake_done_at, c.cleared_until, c.created_by, c.created_at, c.invited_at, s.findings FROM clients c
+		c.intake_done_at, c.cleared_until, c.created_by, c.created_at, c.invited_at, s.findings,
+		EXISTS (SELECT 1 FROM alerts a WHERE a.client_id = c.id AND a.acknowledged_at = 0) FROM clients c
 		LEFT JOIN screenings s ON s.id = (SELECT MAX(id) FROM screenings WHERE client_id = c.id)
 		WHERE c.screening = 'awaiting_review' ORDER BY c.priority, c.intake_done_at, c.id LIMIT ? OFFSET ?`, limit, max(offset, 0))
 	if err != nil {
@@ -199,15 +200,16 @@ func (db *DB) ReviewQueue(ctx context.Context, offset, limit int) ([]*journey.Cl
 		var findings string
 		var c journey.Client
 		var done, cleared, created, invited int64
+		var open bool
 		if err := rows.Scan(&c.ID, &c.UserID, &c.ConsultID, &c.Name, &c.Email, &c.Phone, &c.Screening, &c.Priority, &done, &cleared,
-			&c.CreatedBy, &created, &invited, nullString(&findings)); err != nil {
+			&c.CreatedBy, &created, &invited, nullString(&findings), &open); err != nil {
 			return nil, 0, err
 		}
 		p := db.phi()
 		p.open(aadClientName, &c.Name)
 		p.open(aadClientEmail, &c.Email)
 		p.open(aadClientPhone, &c.Phone)
-		sum := &journey.ClientSummary{Client: &c, Findings: []journey.Finding{}}
+		sum := &journey.ClientSummary{Client: &c, Findings: []journey.Finding{}, OpenAlert: open}
 		if findings != "" {
 			p.openJSON(aadScreeningFinding, findings, &sum.Findings)
 		}

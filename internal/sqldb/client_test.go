@@ -162,7 +162,7 @@ func TestSafetyAlert(t *testing.T) {
 		t.Fatalf("alert mail to %s: %q", m.To, m.Text)
 	}
 	queue, total, err := db.ReviewQueue(ctx, 0, 10)
-	if err != nil || total != 2 || queue[0].Client.ID != cl.ID || queue[1].Client.ID != first.ID {
+	if err != nil || total != 2 || queue[0].Client.ID != cl.ID || queue[1].Client.ID != first.ID || !queue[0].OpenAlert || queue[1].OpenAlert {
 		t.Fatalf("queue: %d %v", total, err)
 	}
 	open, err := db.FindAlerts(ctx, ny.ID, 0, true, 10)
@@ -185,6 +185,9 @@ func TestSafetyAlert(t *testing.T) {
 	// The phq9_item9 finding stays for the prescriber; the alert no longer
 	// lifts the client above the first.
 	queue, _, _ = db.ReviewQueue(ctx, 0, 10)
+	if queue[0].OpenAlert || queue[1].OpenAlert {
+		t.Fatal("an acknowledged alert still marks the queue")
+	}
 	if queue[0].Client.ID != first.ID && queue[0].Client.Priority == 0 {
 		t.Fatalf("after acknowledging, priority %d", queue[0].Client.Priority)
 	}

@@ -80,12 +80,9 @@ func reviewCountText(counts map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
-// reviewOpenAlert reports whether a queue row is urgent because of an open
-// safety alert: priority 0 is a hard stop or an open alert, so with no hard
-// stop it can only be the alert.
-func reviewOpenAlert(sum *journey.ClientSummary) bool {
-	return sum.Client.Priority == 0 && reviewWorst(sum.Findings) != journey.FindingHardStop
-}
+// reviewOpenAlert reports whether a queue row's client has an open safety
+// alert, hard stop or not.
+func reviewOpenAlert(sum *journey.ClientSummary) bool { return sum.OpenAlert }
 
 type reviewQueueRow struct {
 	ID        int64
