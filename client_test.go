@@ -1,6 +1,7 @@
 package journey_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -144,8 +145,27 @@ func TestScreeningStatus(t *testing.T) {
 		{"question answered", nil, &journey.Clearance{Decision: journey.DecisionNeedsInfo, RepliedAt: now}, journey.ScreeningAwaitingReview},
 	}
 	for _, tc := range cases {
-		if got := journey.ScreeningStatus(tc.missing, tc.last, now); got != tc.want {
+		if got := journey.ScreeningStatus(tc.missing, nil, tc.last, now); got != tc.want {
 			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+		}
+	}
+	// A clearance stands for the findings the prescriber saw; a new hard
+	// stop or review finding sends the client back; a new warning does not.
+	seen := []journey.Finding{{Code: "benzodiazepine", Kind: journey.FindingWarn}, {Code: "stroke", Kind: journey.FindingHardStop}}
+	cleared := &journey.Clearance{Decision: journey.DecisionCleared, ClearedUntil: now.AddDate(1, 0, 0), Findings: seen}
+	for _, tc := range []struct {
+		name     string
+		findings []journey.Finding
+		want     string
+	}{
+		{"same findings", seen, journey.ScreeningCleared},
+		{"fewer findings", seen[:1], journey.ScreeningCleared},
+		{"a new warning", append(slices.Clone(seen), journey.Finding{Code: "bladder", Kind: journey.FindingWarn}), journey.ScreeningCleared},
+		{"a new hard stop", append(slices.Clone(seen), journey.Finding{Code: "pregnancy", Kind: journey.FindingHardStop}), journey.ScreeningAwaitingReview},
+		{"a warning became a review", []journey.Finding{{Code: "benzodiazepine", Kind: journey.FindingReview}}, journey.ScreeningAwaitingReview},
+	} {
+		if got := journey.ScreeningStatus(nil, tc.findings, cleared, now); got != tc.want {
+			t.Errorf("cleared, then %s: %s, want %s", tc.name, got, tc.want)
 		}
 	}
 	// Clearing a hard stop needs an override and its reason.

@@ -104,14 +104,17 @@ func (s *Screening) HasHardStop() bool { return s.Worst() == 0 }
 var RequiredQuestionnaires = []string{QuestionnairePHQ9, QuestionnaireGAD7, QuestionnairePCL5, QuestionnaireCSSRS}
 
 // ScreeningStatus derives a client's screening status from what they have
-// still to do and the prescriber's latest decision (nil when none).
-func ScreeningStatus(missing []string, last *Clearance, now time.Time) string {
+// still to do, the current findings and the prescriber's latest decision
+// (nil when none). A clearance stands only while the findings are ones the
+// prescriber saw: a new hard stop or a new finding for prescriber review
+// (a pregnancy, a new medication) sends the client back to review.
+func ScreeningStatus(missing []string, findings []Finding, last *Clearance, now time.Time) string {
 	if last != nil {
 		switch last.Decision {
 		case DecisionDeclined:
 			return ScreeningDeclined
 		case DecisionCleared:
-			if last.ClearedUntil.After(now) {
+			if last.ClearedUntil.After(now) && !NewFindings(findings, last.Findings) {
 				return ScreeningCleared
 			}
 		case DecisionNeedsInfo:
@@ -124,4 +127,22 @@ func ScreeningStatus(missing []string, last *Clearance, now time.Time) string {
 		return ScreeningIncomplete
 	}
 	return ScreeningAwaitingReview
+}
+
+// NewFindings reports whether now holds a hard stop or a finding for
+// prescriber review that seen did not, by code and kind.
+func NewFindings(now, seen []Finding) bool {
+	for _, f := range now {
+		if f.Kind != FindingHardStop && f.Kind != FindingReview {
+			continue
+		}
+		known := false
+		for _, g := range seen {
+			known = known || (g.Code == f.Code && KindRank(g.Kind) <= KindRank(f.Kind))
+		}
+		if !known {
+			return true
+		}
+	}
+	return false
 }

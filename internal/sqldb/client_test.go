@@ -252,6 +252,26 @@ func TestClearance(t *testing.T) {
 	if _, total, _ := db.ReviewQueue(ctx, 0, 10); total != 0 {
 		t.Fatalf("a cleared client in the queue: %d", total)
 	}
+	// A new warning leaves the clearance; a new hard stop the prescriber
+	// never saw sends the client back to review.
+	in.Medical.Conditions["bladder"] = journey.Yes
+	if _, err := db.SaveIntakeStep(ctx, cl.ID, journey.StepMedical, in); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := db.FindScreening(ctx, cl.ID); s.Status != journey.ScreeningCleared {
+		t.Fatalf("after a new warning: %s", s.Status)
+	}
+	in.Pregnancy.Pregnant = journey.Yes
+	if _, err := db.SaveIntakeStep(ctx, cl.ID, journey.StepPregnancy, in); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := db.FindScreening(ctx, cl.ID); s.Status != journey.ScreeningAwaitingReview || s.ClearedUntil != nil {
+		t.Fatalf("after a new hard stop: %+v", s)
+	}
+	in.Pregnancy.Pregnant = journey.No
+	if _, err := db.SaveIntakeStep(ctx, cl.ID, journey.StepPregnancy, in); err != nil {
+		t.Fatal(err)
+	}
 	sqldbtest.SetTime(now, until.Add(time.Hour))
 	if s, _ := db.FindScreening(ctx, cl.ID); s.Status != journey.ScreeningAwaitingReview || s.ClearedUntil != nil {
 		t.Fatalf("lapsed: %+v", s)

@@ -428,7 +428,7 @@ func (tx *Tx) rescreen(ctx context.Context, clientID int64) error {
 	if err != nil {
 		return err
 	}
-	status := journey.ScreeningStatus(missing, last, tx.now)
+	status := journey.ScreeningStatus(missing, findings, last, tx.now)
 	s := journey.Screening{Findings: findings}
 	priority := s.Worst()
 	var open int

@@ -865,7 +865,7 @@ func (s *Server) handleAPIClearanceCreate(w http.ResponseWriter, r *http.Request
 	}
 	loc, _ := s.practiceZone(r)
 	writeJSON(w, http.StatusCreated, apiClearanceResult{ID: saved.ID, Decision: saved.Decision, ClearedUntil: reviewDate(saved.ClearedUntil, loc),
-		Status: journey.ScreeningStatus(nil, saved, s.cfg.Now())})
+		Status: journey.ScreeningStatus(nil, saved.Findings, saved, s.cfg.Now())})
 }
 
 // handleAPIClearances lists a client's decisions, newest first, to their
