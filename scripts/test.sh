@@ -10,8 +10,9 @@
 # 3. Starts a throwaway PostgreSQL cluster and a mailpit on free loopback
 #    ports, exports the JOURNEY_TEST_* variables read by internal/testenv, and
 #    removes all of it again on exit.
-# 4. Runs the whole suite twice: with JOURNEY_TEST_DB=sqlite, then with
-#    JOURNEY_TEST_DB=postgres; fails if either run fails.
+# 4. Runs the whole suite twice, under the race detector: with
+#    JOURNEY_TEST_DB=sqlite, then with JOURNEY_TEST_DB=postgres; fails if
+#    either run fails.
 #
 # Extra arguments go to `go test`. If any of them names packages (./x/...,
 # ., github.com/journey-kap/journey/...), those replace the default ./...
@@ -64,6 +65,12 @@ install_prereqs() {
 
 	if [ ! -x "$CHROMIUM" ]; then
 		apt_install chromium
+	fi
+
+	# The race detector needs cgo, so a C compiler (Journey itself builds
+	# without one).
+	if ! command -v gcc >/dev/null 2>&1; then
+		apt_install gcc libc6-dev
 	fi
 
 	if ! pg_find_bin; then
@@ -201,7 +208,7 @@ failed=()
 for db in ${JOURNEY_TEST_DBS:-sqlite postgres}; do
 	case "$db" in sqlite | postgres) ;; *) die "unknown database in JOURNEY_TEST_DBS: $db" ;; esac
 	say "go test with JOURNEY_TEST_DB=$db (database: $db)"
-	if ! JOURNEY_TEST_DB=$db go test -count=1 -timeout 12m "${default_pkgs[@]}" "$@"; then
+	if ! JOURNEY_TEST_DB=$db CGO_ENABLED=1 go test -race -count=1 -timeout 12m "${default_pkgs[@]}" "$@"; then
 		failed+=("$db")
 	fi
 done
