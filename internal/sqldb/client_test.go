@@ -412,3 +412,28 @@ func TestFindClientsByName(t *testing.T) {
 		}
 	}
 }
+
+// The latest response to each questionnaire is found however many of one
+// kind came since.
+func TestLatestResponses(t *testing.T) {
+	db, ny, _, _ := fixture(t)
+	ctx := context.Background()
+	cl, u := sqldbtest.Client(t, db, ny.ID, "Vic Client", "vic@example.test", nil)
+	if _, _, err := db.CreateResponse(ctx, cl.ID, journey.QuestionnairePCL5, sqldbtest.CleanAnswers[journey.QuestionnairePCL5], u.ID); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 120 {
+		answers := []int{0, 0, 0, 0, 0, 0, 0, 0, 0}
+		answers[i%8] = 1
+		if _, _, err := db.CreateResponse(ctx, cl.ID, journey.QuestionnairePHQ9, answers, u.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rs, err := db.LatestResponses(ctx, cl.ID)
+	if err != nil || len(rs) != 2 || rs[0].Questionnaire != journey.QuestionnairePHQ9 || rs[1].Questionnaire != journey.QuestionnairePCL5 {
+		t.Fatalf("latest: %d %v", len(rs), err)
+	}
+	if s, _ := db.FindScreening(ctx, cl.ID); slices.Contains(s.Missing, "Questionnaire: PCL-5") {
+		t.Fatal("an old PCL-5 counted as missing")
+	}
+}

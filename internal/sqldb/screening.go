@@ -259,14 +259,26 @@ func (db *DB) scanResponses(rows *sql.Rows, clientID int64) ([]*journey.Response
 	return out, p.err
 }
 
+const latestResponsesQuery = `SELECT id, questionnaire, version, answers, result, administered_by, created_at FROM responses
+	WHERE id IN (SELECT MAX(id) FROM responses WHERE client_id = ? GROUP BY questionnaire) ORDER BY id DESC`
+
 // latestResponses returns the newest response to each questionnaire.
 func (tx *Tx) latestResponses(ctx context.Context, clientID int64) ([]*journey.Response, error) {
-	rows, err := tx.query(ctx, `SELECT id, questionnaire, version, answers, result, administered_by, created_at FROM responses
-		WHERE id IN (SELECT MAX(id) FROM responses WHERE client_id = ? GROUP BY questionnaire)`, clientID)
+	rows, err := tx.query(ctx, latestResponsesQuery, clientID)
 	if err != nil {
 		return nil, err
 	}
 	return tx.db.scanResponses(rows, clientID)
+}
+
+// LatestResponses returns the client's newest response to each
+// questionnaire, however many they have answered over time, newest first.
+func (db *DB) LatestResponses(ctx context.Context, clientID int64) ([]*journey.Response, error) {
+	rows, err := db.query(ctx, latestResponsesQuery, clientID)
+	if err != nil {
+		return nil, err
+	}
+	return db.scanResponses(rows, clientID)
 }
 
 // CurrentRuleSet returns the screening rules in force: the defaults

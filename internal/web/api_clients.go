@@ -219,7 +219,7 @@ func (s *Server) apiClinical(r *http.Request, c *journey.Client) (*apiClientClin
 	if err != nil {
 		return nil, err
 	}
-	resps, err := s.store.FindResponses(ctx, c.ID, "", 200)
+	resps, err := s.store.LatestResponses(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}

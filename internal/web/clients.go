@@ -367,7 +367,7 @@ func (s *Server) loadClinical(r *http.Request, c *journey.Client, page *staffCli
 	if err != nil {
 		return err
 	}
-	resps, err := s.store.FindResponses(ctx, c.ID, "", 200)
+	resps, err := s.store.LatestResponses(ctx, c.ID)
 	if err != nil {
 		return err
 	}

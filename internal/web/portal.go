@@ -82,7 +82,7 @@ func (s *Server) portalState(ctx context.Context, c *journey.Client) (*portalPag
 	if err != nil {
 		return nil, err
 	}
-	resps, err := s.store.FindResponses(ctx, c.ID, "", 50)
+	resps, err := s.store.LatestResponses(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -477,7 +477,7 @@ func (s *Server) reviewScreen(r *http.Request, c *journey.Client) (*reviewScreen
 	if err != nil {
 		return nil, err
 	}
-	resps, err := s.store.FindResponses(ctx, c.ID, "", 100)
+	resps, err := s.store.LatestResponses(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -65,6 +65,7 @@ type Store interface {
 	SaveIntakeStep(ctx context.Context, clientID int64, step string, from *journey.Intake) (*journey.Intake, error)
 	CreateResponse(ctx context.Context, clientID int64, code string, answers []int, by int64) (*journey.Response, []*journey.Alert, error)
 	FindResponses(ctx context.Context, clientID int64, code string, limit int) ([]*journey.Response, error)
+	LatestResponses(ctx context.Context, clientID int64) ([]*journey.Response, error)
 	CurrentRuleSet(ctx context.Context) (*journey.RuleSet, error)
 	FindRuleSets(ctx context.Context) ([]*journey.RuleSet, error)
 	UpdateRuleSet(ctx context.Context, changes []journey.Rule, note string, by int64) (*journey.RuleSet, error)
