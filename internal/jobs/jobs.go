@@ -31,10 +31,11 @@ type Config struct {
 	Pool    *sql.DB // the pool River uses for its own bookkeeping
 	Outbox  journey.OutboxService
 	Sender  journey.MailSender
-	// Clearances, when set, is asked every hour (and at start) to return
-	// clients whose medical clearance lapsed to the review queue.
-	Clearances Lapser
-	Log        *slog.Logger
+	// Screening, when set, is asked every hour (and at start) to screen
+	// stale clients again: a lapsed clearance, an evaluation under older
+	// rules.
+	Screening Rescreener
+	Log       *slog.Logger
 	// Workers false makes an insert-only client (for CLI commands).
 	Workers      bool
 	PollInterval time.Duration // default 500 ms
@@ -107,10 +108,10 @@ func New(cfg Config) (*Queue, error) {
 		}
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &MailWorker{Outbox: cfg.Outbox, Sender: cfg.Sender, Log: cfg.Log})
-		if cfg.Clearances != nil {
-			river.AddWorker(workers, &LapseWorker{Clearances: cfg.Clearances, Log: cfg.Log})
-			rc.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(LapseInterval),
-				func() (river.JobArgs, *river.InsertOpts) { return LapseArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
+		if cfg.Screening != nil {
+			river.AddWorker(workers, &RescreenWorker{Screening: cfg.Screening, Log: cfg.Log})
+			rc.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(RescreenInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return RescreenArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
 		}
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}
@@ -193,33 +194,33 @@ func (w *MailWorker) Work(ctx context.Context, job *river.Job[MailArgs]) error {
 	return w.Outbox.MarkMessage(ctx, id, journey.MailSent, job.Attempt, "")
 }
 
-// LapseInterval is how often lapsed clearances are looked for.
-const LapseInterval = time.Hour
+// RescreenInterval is how often stale screenings are looked for.
+const RescreenInterval = time.Hour
 
-// Lapser returns clients whose clearance has lapsed to the review queue.
-type Lapser interface {
-	LapseClearances(ctx context.Context) (int, error)
+// Rescreener screens stale clients again.
+type Rescreener interface {
+	Rescreen(ctx context.Context) (int, error)
 }
 
-// LapseArgs is the periodic job that looks for lapsed clearances.
-type LapseArgs struct{}
+// RescreenArgs is the periodic job that looks for stale screenings.
+type RescreenArgs struct{}
 
 // Kind names the job in River's table.
-func (LapseArgs) Kind() string { return "lapse_clearances" }
+func (RescreenArgs) Kind() string { return "rescreen" }
 
-// LapseWorker runs LapseArgs jobs.
-type LapseWorker struct {
-	river.WorkerDefaults[LapseArgs]
-	Clearances Lapser
-	Log        *slog.Logger
+// RescreenWorker runs RescreenArgs jobs.
+type RescreenWorker struct {
+	river.WorkerDefaults[RescreenArgs]
+	Screening Rescreener
+	Log       *slog.Logger
 }
 
-// Work screens every client whose clearance date has passed again, which
-// puts them back in the review queue.
-func (w *LapseWorker) Work(ctx context.Context, _ *river.Job[LapseArgs]) error {
-	n, err := w.Clearances.LapseClearances(ctx)
+// Work screens again every client whose clearance has lapsed (which puts
+// them back in the review queue) or whose evaluation used older rules.
+func (w *RescreenWorker) Work(ctx context.Context, _ *river.Job[RescreenArgs]) error {
+	n, err := w.Screening.Rescreen(ctx)
 	if n > 0 {
-		w.Log.Info("clearances lapsed; clients back in the review queue", "clients", n)
+		w.Log.Info("clients screened again (lapsed clearance or older rules)", "clients", n)
 	}
 	return err
 }

@@ -140,7 +140,7 @@ func TestLapsedClearanceReturnsToQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 	sqldbtest.SetTime(&now, now.AddDate(0, 7, 0))
-	cfg := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Clearances: db, Sender: &mail.Sender{}, Workers: true,
+	cfg := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Screening: db, Sender: &mail.Sender{}, Workers: true,
 		PollInterval: 50 * time.Millisecond}
 	if err := jobs.Migrate(ctx, cfg); err != nil {
 		t.Fatal(err)

@@ -467,12 +467,24 @@ func b2i(b bool) int {
 	return 0
 }
 
-// LapseClearances screens again every client whose clearance date has
-// passed, which puts them back in the review queue; it returns how many.
-// The jobs package runs it every hour. Until then a lapsed client's
+// rescreenBatch is how many clients one transaction screens again.
+const rescreenBatch = 100
+
+// Rescreen screens again every client whose screening is stale: a
+// clearance whose date has passed (which returns them to the review
+// queue), or an evaluation under an older version of the rules. It
+// returns how many clients it screened. The jobs package runs it every
+// hour; UpdateRuleSet runs it at once. Until it has run, a lapsed client's
 // screening already reads awaiting_review (FindScreening).
-func (db *DB) LapseClearances(ctx context.Context) (int, error) {
-	rows, err := db.query(ctx, `SELECT id FROM clients WHERE screening = 'cleared' AND cleared_until <= ? LIMIT 1000`, unix(db.Now()))
+func (db *DB) Rescreen(ctx context.Context) (int, error) {
+	rs, err := db.CurrentRuleSet(ctx)
+	if err != nil {
+		return 0, err
+	}
+	rows, err := db.query(ctx, `SELECT c.id FROM clients c
+		LEFT JOIN screenings s ON s.id = (SELECT MAX(id) FROM screenings WHERE client_id = c.id)
+		WHERE (c.screening = 'cleared' AND c.cleared_until <= ?) OR (s.id IS NOT NULL AND s.rule_set_version < ?)
+		ORDER BY c.id`, unix(db.Now()), rs.Version)
 	if err != nil {
 		return 0, err
 	}
@@ -489,9 +501,18 @@ func (db *DB) LapseClearances(ctx context.Context) (int, error) {
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
-	for _, id := range ids {
-		if err := db.write(ctx, func(tx *Tx) error { return tx.rescreen(ctx, id) }); err != nil {
-			return 0, err
+	for start := 0; start < len(ids); start += rescreenBatch {
+		batch := ids[start:min(start+rescreenBatch, len(ids))]
+		err := db.write(ctx, func(tx *Tx) error {
+			for _, id := range batch {
+				if err := tx.rescreen(ctx, id); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return start, err
 		}
 	}
 	return len(ids), nil

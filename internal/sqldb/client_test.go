@@ -276,13 +276,13 @@ func TestClearance(t *testing.T) {
 	if s, _ := db.FindScreening(ctx, cl.ID); s.Status != journey.ScreeningAwaitingReview || s.ClearedUntil != nil {
 		t.Fatalf("lapsed: %+v", s)
 	}
-	if n, err := db.LapseClearances(ctx); err != nil || n != 1 {
+	if n, err := db.Rescreen(ctx); err != nil || n != 1 {
 		t.Fatalf("lapse: %d %v", n, err)
 	}
 	if q, total, err := db.ReviewQueue(ctx, 0, 10); err != nil || total != 1 || q[0].Client.ID != cl.ID {
 		t.Fatalf("lapsed clearance not in the queue: %d %v", total, err)
 	}
-	if n, _ := db.LapseClearances(ctx); n != 0 {
+	if n, _ := db.Rescreen(ctx); n != 0 {
 		t.Fatalf("second lapse: %d", n)
 	}
 }

@@ -391,28 +391,19 @@ func (db *DB) UpdateRuleSet(ctx context.Context, changes []journey.Rule, note st
 		if err := tx.insertRuleSet(ctx, next); err != nil {
 			return err
 		}
-		rows, err := tx.query(ctx, `SELECT id FROM clients`)
-		if err != nil {
-			return err
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		for _, id := range ids {
-			if err := tx.rescreen(ctx, id); err != nil {
-				return err
-			}
-		}
 		return nil
 	})
-	return next, err
+	if err != nil {
+		return nil, err
+	}
+	// Every client is screened again under the new version, a batch per
+	// transaction so bookings and saves are not held up behind thousands
+	// of evaluations. Should the process stop half-way, the periodic
+	// Rescreen job finishes the rest.
+	if _, err := db.Rescreen(ctx); err != nil {
+		return nil, err
+	}
+	return next, nil
 }
 
 // rescreen evaluates a client's intake and latest responses against the
