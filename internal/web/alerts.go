@@ -111,7 +111,7 @@ func (s *Server) renderAlerts(w http.ResponseWriter, r *http.Request, status int
 			page.Done = append(page.Done, v)
 		}
 	}
-	s.audit(r, "alert.read", "alert", "", journey.AuditSuccess, fmt.Sprintf("%d alerts", len(als)))
+	s.audit(r, "alert.read", "alert", "", journey.AuditSuccess, idList("alerts", als, func(a *journey.Alert) int64 { return a.ID }))
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "staff_alerts", page)
 }
@@ -191,7 +191,7 @@ func (s *Server) handleAPIAlerts(w http.ResponseWriter, r *http.Request) {
 	for i, al := range als {
 		out[i] = toAPIAlert(al)
 	}
-	s.audit(r, "alert.read", "alert", "", journey.AuditSuccess, fmt.Sprintf("%d open alerts via api", len(out)))
+	s.audit(r, "alert.read", "alert", "", journey.AuditSuccess, idList("open alerts", als, func(a *journey.Alert) int64 { return a.ID })+" via api")
 	writeJSON(w, http.StatusOK, map[string]any{"alerts": out})
 }
 
@@ -249,7 +249,7 @@ func (s *Server) staffHome(r *http.Request) (*staffHomePage, error) {
 		}
 		if len(als) > 0 {
 			page.AlertsTitle = "Urgent: " + plural(len(als), "safety alert") + " to follow up today"
-			s.audit(r, "alert.read", "alert", "", journey.AuditSuccess, fmt.Sprintf("%d open alerts on the dashboard", len(als)))
+			s.audit(r, "alert.read", "alert", "", journey.AuditSuccess, idList("open alerts", als, func(a *journey.Alert) int64 { return a.ID })+" on the dashboard")
 		}
 	}
 	if a.Can(journey.PermClearance) {

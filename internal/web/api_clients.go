@@ -179,7 +179,7 @@ func (s *Server) handleAPIClients(w http.ResponseWriter, r *http.Request) {
 		}
 		total = n
 	}
-	s.audit(r, "client.list", "client", "", journey.AuditSuccess, fmt.Sprintf("%d clients via api", len(out)))
+	s.audit(r, "client.list", "client", "", journey.AuditSuccess, idList("clients", out, func(c apiClient) int64 { return c.ID })+" via api")
 	writeJSON(w, http.StatusOK, map[string]any{"clients": out, "total": total})
 }
 

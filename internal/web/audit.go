@@ -25,6 +25,24 @@ func (s *Server) audit(r *http.Request, action, subjectType string, subjectID an
 	s.store.Audit(r.Context(), e)
 }
 
+// idList names the records a list showed, for the audit trail: "clients
+// 3, 7, 9". A list is read access to each record on it.
+func idList[T any](what string, xs []T, id func(T) int64) string {
+	if len(xs) == 0 {
+		return "no " + what
+	}
+	var b strings.Builder
+	b.WriteString(what)
+	for i, x := range xs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(' ')
+		b.WriteString(strconv.FormatInt(id(x), 10))
+	}
+	return b.String()
+}
+
 type auditPage struct {
 	Actor   *journey.Actor
 	Entries []*journey.AuditEntry

@@ -135,8 +135,8 @@ func (s *Server) handleStaffClients(w http.ResponseWriter, r *http.Request) {
 	if page.Last < page.Total {
 		page.NextURL = fmt.Sprintf("/staff/clients?page=%d%s", page.Page+1, search)
 	}
-	s.audit(r, "client.list", "client", "", journey.AuditSuccess, fmt.Sprintf("%d clients, page %d%s", len(page.Clients), page.Page,
-		map[bool]string{true: ", by name"}[page.Query != ""]))
+	s.audit(r, "client.list", "client", "", journey.AuditSuccess, idList("clients", page.Clients, func(c clientRow) int64 { return c.ID })+
+		map[bool]string{true: " (by name)"}[page.Query != ""])
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "staff_clients", page)
 }

@@ -463,13 +463,19 @@ func TestStaffAdministersInSession(t *testing.T) {
 // typed comes back escaped.
 func TestClientSearch(t *testing.T) {
 	e := newEnv(t)
-	sqldbtest.Client(t, e.db, e.ny.ID, "Tess Garland", "tess@example.test", nil)
-	sqldbtest.Client(t, e.db, e.la.ID, "Gary Olsen", "gary@example.test", nil)
+	tess, _ := sqldbtest.Client(t, e.db, e.ny.ID, "Tess Garland", "tess@example.test", nil)
+	gary, _ := sqldbtest.Client(t, e.db, e.la.ID, "Gary Olsen", "gary@example.test", nil)
 	front := e.session(e.addUser(journey.UserStaff, "fd3@practice.test", journey.RoleFrontDesk), true)
 	therapist := e.session(staffUser(e.ny), true)
 	_, _, body := e.as(front, "GET", "/staff/clients?q=gar", nil)
 	if !strings.Contains(body, "Tess Garland") || !strings.Contains(body, "Gary Olsen") {
 		t.Fatal("prefix search")
+	}
+	// A list is a read of each record on it: the audit trail names them.
+	e.db.FlushAudit(context.Background())
+	es, _ := e.db.FindAudit(context.Background(), journey.AuditFilter{Action: "client.list"})
+	if len(es) == 0 || es[len(es)-1].Detail != fmt.Sprintf("clients %d, %d (by name)", gary.ID, tess.ID) {
+		t.Fatalf("list audit: %+v", es)
 	}
 	_, _, body = e.as(therapist, "GET", "/staff/clients?q=gar", nil)
 	if !strings.Contains(body, "Tess Garland") || strings.Contains(body, "Gary Olsen") {

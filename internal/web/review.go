@@ -119,7 +119,7 @@ func (s *Server) handleReviewQueue(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	s.audit(r, "review.list", "client", "", journey.AuditSuccess, fmt.Sprintf("%d clients", len(sums)))
+	s.audit(r, "review.list", "client", "", journey.AuditSuccess, idList("clients", sums, func(x *journey.ClientSummary) int64 { return x.Client.ID }))
 	loc, zone := s.practiceZone(r)
 	now := s.cfg.Now()
 	page := &reviewQueuePage{Actor: actorFrom(r), Zone: zone, Total: total, Page: pageNo, Pages: (total + reviewPageSize - 1) / reviewPageSize}
@@ -198,7 +198,7 @@ func (s *Server) handleAPIReviewQueue(w http.ResponseWriter, r *http.Request) {
 		out[i] = apiReviewRow{ID: c.ID, Name: c.Name, WaitingSince: apiTime(c.IntakeDone), Priority: c.Priority,
 			Worst: reviewWorst(findings), Counts: reviewCounts(findings), OpenAlert: reviewOpenAlert(sum), Findings: findings}
 	}
-	s.audit(r, "review.list", "client", "", journey.AuditSuccess, fmt.Sprintf("%d clients via api", len(out)))
+	s.audit(r, "review.list", "client", "", journey.AuditSuccess, idList("clients", out, func(x apiReviewRow) int64 { return x.ID })+" via api")
 	writeJSON(w, http.StatusOK, map[string]any{"clients": out, "total": total})
 }
 
