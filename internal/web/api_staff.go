@@ -102,7 +102,7 @@ func (s *Server) handleAPIConsults(w http.ResponseWriter, r *http.Request) {
 	for i, c := range cs {
 		out[i] = s.staffConsultJSON(a, c)
 	}
-	s.audit(r, "consult.list", "consult", "", journey.AuditSuccess, strconv.Itoa(len(out))+" consults via api")
+	s.audit(r, "consult.list", "consult", "", journey.AuditSuccess, idList("consults", cs, func(c *journey.Consult) int64 { return c.ID })+" via api")
 	writeJSON(w, http.StatusOK, map[string]any{"consults": out, "total": total})
 }
 

@@ -91,7 +91,7 @@ func (s *Server) handleStaffConsults(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	s.audit(r, "consult.list", "consult", "", journey.AuditSuccess, fmt.Sprintf("%d consults", len(cs)))
+	s.audit(r, "consult.list", "consult", "", journey.AuditSuccess, idList("consults", cs, func(c *journey.Consult) int64 { return c.ID }))
 	loc, zone := s.practiceZone(r)
 	page := &staffConsultsPage{Actor: a, Zone: zone, Past: past}
 	for _, c := range cs {
