@@ -25,6 +25,10 @@ func (s *Server) audit(r *http.Request, action, subjectType string, subjectID an
 	s.store.Audit(r.Context(), e)
 }
 
+// maxAuditIDs bounds the ids one audit entry names; lists are paged far
+// below it, except the consult list (500).
+const maxAuditIDs = 500
+
 // idList names the records a list showed, for the audit trail: "clients
 // 3, 7, 9". A list is read access to each record on it.
 func idList[T any](what string, xs []T, id func(T) int64) string {
@@ -34,6 +38,10 @@ func idList[T any](what string, xs []T, id func(T) int64) string {
 	var b strings.Builder
 	b.WriteString(what)
 	for i, x := range xs {
+		if i == maxAuditIDs {
+			fmt.Fprintf(&b, " and %d more", len(xs)-i)
+			break
+		}
 		if i > 0 {
 			b.WriteByte(',')
 		}
