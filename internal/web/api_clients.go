@@ -214,23 +214,11 @@ func (s *Server) handleAPIClient(w http.ResponseWriter, r *http.Request) {
 
 // apiClinical gathers the clinical part of a client's record.
 func (s *Server) apiClinical(r *http.Request, c *journey.Client) (*apiClientClinical, error) {
-	ctx := r.Context()
-	sc, err := s.store.FindScreening(ctx, c.ID)
+	rec, err := s.loadClinicalRecord(r.Context(), c, false)
 	if err != nil {
 		return nil, err
 	}
-	resps, err := s.store.LatestResponses(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	cls, err := s.store.FindClearances(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	als, err := s.store.FindAlerts(ctx, 0, c.ID, false, 20)
-	if err != nil {
-		return nil, err
-	}
+	sc, resps, cls, als := rec.Screening, rec.Latest, rec.Clearances, rec.Alerts
 	out := &apiClientClinical{Screening: toAPIScreening(sc, true), Scores: []apiClientScore{}, Clearances: []apiClientClearance{}, Alerts: []apiAlert{}}
 	seen := map[string]bool{}
 	for _, rs := range resps { // newest first

@@ -362,23 +362,11 @@ func (s *Server) renderStaffClient(w http.ResponseWriter, r *http.Request, statu
 
 // loadClinical fills the clinical part of the chart.
 func (s *Server) loadClinical(r *http.Request, c *journey.Client, page *staffClientPage, loc *time.Location) error {
-	ctx := r.Context()
-	sc, err := s.store.FindScreening(ctx, c.ID)
+	rec, err := s.loadClinicalRecord(r.Context(), c, false)
 	if err != nil {
 		return err
 	}
-	resps, err := s.store.LatestResponses(ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	cls, err := s.store.FindClearances(ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	alerts, err := s.store.FindAlerts(ctx, 0, c.ID, false, 20)
-	if err != nil {
-		return err
-	}
+	sc, resps, cls, alerts := rec.Screening, rec.Latest, rec.Clearances, rec.Alerts
 	names, err := s.staffNames(r)
 	if err != nil {
 		return err

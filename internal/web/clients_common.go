@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -33,3 +34,32 @@ var (
 	seeClinical  = (*journey.Actor).CanSeeClinical
 	administerTo = (*journey.Actor).CanAdminister
 )
+
+// clinicalRecord is the clinical part of a client's record, as the chart,
+// the review screen and the API read it.
+type clinicalRecord struct {
+	Screening  *journey.Screening
+	Latest     []*journey.Response  // newest response to each questionnaire, newest first
+	Clearances []*journey.Clearance // newest first
+	Alerts     []*journey.Alert     // open first
+}
+
+// loadClinicalRecord reads c's clinical record; openAlerts keeps only the
+// alerts not yet acknowledged.
+func (s *Server) loadClinicalRecord(ctx context.Context, c *journey.Client, openAlerts bool) (*clinicalRecord, error) {
+	var rec clinicalRecord
+	var err error
+	if rec.Screening, err = s.store.FindScreening(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	if rec.Latest, err = s.store.LatestResponses(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	if rec.Clearances, err = s.store.FindClearances(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	if rec.Alerts, err = s.store.FindAlerts(ctx, 0, c.ID, openAlerts, 50); err != nil {
+		return nil, err
+	}
+	return &rec, nil
+}

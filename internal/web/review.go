@@ -469,23 +469,12 @@ func (p *reviewScreenPage) setErrors(err error) {
 // at its defaults.
 func (s *Server) reviewScreen(r *http.Request, c *journey.Client) (*reviewScreenPage, error) {
 	ctx := r.Context()
-	sc, err := s.store.FindScreening(ctx, c.ID)
+	rec, err := s.loadClinicalRecord(ctx, c, true)
 	if err != nil {
 		return nil, err
 	}
+	sc, resps, alerts, decisions := rec.Screening, rec.Latest, rec.Alerts, rec.Clearances
 	in, err := s.store.FindIntake(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	resps, err := s.store.LatestResponses(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	alerts, err := s.store.FindAlerts(ctx, 0, c.ID, true, 50)
-	if err != nil {
-		return nil, err
-	}
-	decisions, err := s.store.FindClearances(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
