@@ -82,10 +82,7 @@ func TestIntakeValidation(t *testing.T) {
 			t.Errorf("dob %q: %v, want %q", dob, f, want)
 		}
 	}
-	no := map[string]string{}
-	for _, c := range journey.MedicalConditions {
-		no[c.Code] = journey.No
-	}
+	no := journey.AnswerAll(journey.MedicalConditions, journey.No)
 	med := &journey.Intake{Medical: journey.Medical{Conditions: no, Liver: "none", HeightCM: 170, WeightKG: 70}}
 	cases := []struct {
 		mutate func(m *journey.Medical)
@@ -124,6 +121,27 @@ func TestIntakeValidation(t *testing.T) {
 	}
 	if f := fields(&journey.Intake{}, journey.StepMedications); f["none"] == "" {
 		t.Errorf("no answer on medications: %v", f)
+	}
+}
+
+// Every step has its section, and copying a step copies that section only.
+func TestIntakeSections(t *testing.T) {
+	from := &journey.Intake{About: journey.About{LegalName: "From"}, Goals: journey.Goals{Story: "From"}}
+	for _, st := range journey.IntakeSteps {
+		if (&journey.Intake{}).Section(st.Code) == nil {
+			t.Errorf("step %s has no section", st.Code)
+		}
+	}
+	if (&journey.Intake{}).Section("nope") != nil {
+		t.Error("an unknown step has a section")
+	}
+	to := &journey.Intake{About: journey.About{LegalName: "To"}, Goals: journey.Goals{Story: "To"}}
+	to.CopyStep(from, journey.StepAbout)
+	if to.About.LegalName != "From" || to.Goals.Story != "To" {
+		t.Errorf("copy about: %+v %+v", to.About, to.Goals)
+	}
+	if a, ok := to.Section(journey.StepAbout).(*journey.About); !ok || a != &to.About {
+		t.Error("the about section is not in.About")
 	}
 }
 

@@ -235,6 +235,66 @@ var CannabisUse = []struct{ Code, Label string }{
 	{"none", "None"}, {"occasional", "Now and then"}, {"weekly", "Weekly"}, {"daily", "Daily or almost daily"},
 }
 
+// AnswerAll returns the answer given to every question of list, keyed by
+// condition code: a starting point for a form, a demo, a test.
+func AnswerAll(list []Condition, answer string) map[string]string {
+	m := make(map[string]string, len(list))
+	for _, c := range list {
+		m[c.Code] = answer
+	}
+	return m
+}
+
+// Section returns a pointer to the part of the intake that step saves
+// (&in.About for StepAbout …), nil for an unknown step.
+func (in *Intake) Section(step string) any {
+	switch step {
+	case StepAbout:
+		return &in.About
+	case StepEmergency:
+		return &in.Emergency
+	case StepGoals:
+		return &in.Goals
+	case StepMentalHealth:
+		return &in.MentalHealth
+	case StepMedical:
+		return &in.Medical
+	case StepMedications:
+		return &in.Medications
+	case StepSubstances:
+		return &in.Substances
+	case StepPregnancy:
+		return &in.Pregnancy
+	case StepExperience:
+		return &in.Experience
+	}
+	return nil
+}
+
+// CopyStep replaces the part of in that step saves with from's.
+func (in *Intake) CopyStep(from *Intake, step string) {
+	switch step {
+	case StepAbout:
+		in.About = from.About
+	case StepEmergency:
+		in.Emergency = from.Emergency
+	case StepGoals:
+		in.Goals = from.Goals
+	case StepMentalHealth:
+		in.MentalHealth = from.MentalHealth
+	case StepMedical:
+		in.Medical = from.Medical
+	case StepMedications:
+		in.Medications = from.Medications
+	case StepSubstances:
+		in.Substances = from.Substances
+	case StepPregnancy:
+		in.Pregnancy = from.Pregnancy
+	case StepExperience:
+		in.Experience = from.Experience
+	}
+}
+
 // HasDone reports whether step has been saved.
 func (in *Intake) HasDone(step string) bool {
 	for _, d := range in.Done {

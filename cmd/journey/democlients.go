@@ -110,13 +110,6 @@ func seedClients(ctx context.Context, db *sqldb.DB, now time.Time) error {
 // demoIntake is a complete, synthetic intake: a 41-year-old who takes
 // sertraline and lorazepam as needed, so the review has findings to show.
 func demoIntake(dc demoClient, now time.Time) *journey.Intake {
-	no := func(list []journey.Condition) map[string]string {
-		m := map[string]string{}
-		for _, c := range list {
-			m[c.Code] = journey.No
-		}
-		return m
-	}
 	return &journey.Intake{
 		About: journey.About{LegalName: dc.Name, PreferredName: strings.Fields(dc.Name)[0], Pronouns: "he/him",
 			DateOfBirth: now.AddDate(-41, -2, 0).Format(time.DateOnly), Phone: dc.Phone, Address: "1200 Example Avenue, Apt 4",
@@ -124,8 +117,8 @@ func demoIntake(dc demoClient, now time.Time) *journey.Intake {
 		Emergency: journey.Emergency{Name: "Riley Whitfield", Relationship: "partner", Phone: "+15550100199"},
 		Goals: journey.Goals{Reasons: []string{"depression", "stuck"}, Story: "Two years of low mood since a job loss; talk therapy helped a little.",
 			Hopes: "To feel like myself again."},
-		MentalHealth: journey.MentalHealth{Conditions: no(journey.PsychiatricConditions), Diagnoses: "Major depressive disorder (2023)."},
-		Medical: journey.Medical{Conditions: no(journey.MedicalConditions), Liver: "none", HeightCM: 180, WeightKG: 82,
+		MentalHealth: journey.MentalHealth{Conditions: journey.AnswerAll(journey.PsychiatricConditions, journey.No), Diagnoses: "Major depressive disorder (2023)."},
+		Medical: journey.Medical{Conditions: journey.AnswerAll(journey.MedicalConditions, journey.No), Liver: "none", HeightCM: 180, WeightKG: 82,
 			BPSystolic: 128, BPDiastolic: 82, BPDate: now.AddDate(0, 0, -5).Format(time.DateOnly)},
 		Medications: journey.Medications{List: []journey.Medication{
 			{Name: "sertraline", DoseMG: 100, PerDay: 1},

@@ -23,15 +23,9 @@ func cleanIntake() *journey.Intake {
 		Address: "1 Main St", City: "Springfield", State: "IL", PostalCode: "62701"}
 	in.Emergency = journey.Emergency{Name: "Ana Lopez", Relationship: "sister", Phone: "+12125550143"}
 	in.Goals = journey.Goals{Reasons: []string{"depression"}, Story: "Low for a year."}
-	in.MentalHealth.Conditions = map[string]string{}
-	for _, c := range journey.PsychiatricConditions {
-		in.MentalHealth.Conditions[c.Code] = journey.No
-	}
-	in.Medical = journey.Medical{Conditions: map[string]string{}, Liver: "none", HeightCM: 170, WeightKG: 70,
-		BPSystolic: 120, BPDiastolic: 80, BPDate: "2026-11-02"}
-	for _, c := range journey.MedicalConditions {
-		in.Medical.Conditions[c.Code] = journey.No
-	}
+	in.MentalHealth.Conditions = journey.AnswerAll(journey.PsychiatricConditions, journey.No)
+	in.Medical = journey.Medical{Conditions: journey.AnswerAll(journey.MedicalConditions, journey.No), Liver: "none", HeightCM: 170,
+		WeightKG: 70, BPSystolic: 120, BPDiastolic: 80, BPDate: "2026-11-02"}
 	in.Medications = journey.Medications{None: true}
 	in.Substances = journey.Substances{DrinksPerWeek: 2, Cannabis: "none", SUDHistory: journey.No, NonMedicalKetamine: journey.No}
 	in.Pregnancy = journey.Pregnancy{Pregnant: journey.No, Breastfeeding: journey.No, Planning: journey.No}

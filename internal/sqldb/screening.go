@@ -84,7 +84,7 @@ func (db *DB) saveIntake(ctx context.Context, clientID int64, from *journey.Inta
 			return err
 		}
 		for _, step := range steps {
-			copyStep(in, from, step)
+			in.CopyStep(from, step)
 			in.MarkDone(step)
 		}
 		in.UpdatedAt = tx.now
@@ -106,29 +106,6 @@ func (db *DB) saveIntake(ctx context.Context, clientID int64, from *journey.Inta
 		return tx.rescreen(ctx, clientID)
 	})
 	return in, err
-}
-
-func copyStep(to, from *journey.Intake, step string) {
-	switch step {
-	case journey.StepAbout:
-		to.About = from.About
-	case journey.StepEmergency:
-		to.Emergency = from.Emergency
-	case journey.StepGoals:
-		to.Goals = from.Goals
-	case journey.StepMentalHealth:
-		to.MentalHealth = from.MentalHealth
-	case journey.StepMedical:
-		to.Medical = from.Medical
-	case journey.StepMedications:
-		to.Medications = from.Medications
-	case journey.StepSubstances:
-		to.Substances = from.Substances
-	case journey.StepPregnancy:
-		to.Pregnancy = from.Pregnancy
-	case journey.StepExperience:
-		to.Experience = from.Experience
-	}
 }
 
 // CreateResponse scores answers to questionnaire code for a client and

@@ -154,7 +154,7 @@ func (s *Server) handleAPIIntakeSave(w http.ResponseWriter, r *http.Request) {
 	}
 	step := r.PathValue("step")
 	in := &journey.Intake{}
-	target := intakeSection(in, step)
+	target := in.Section(step)
 	if target == nil {
 		s.apiError(w, r, journey.Errorf(journey.ENOTFOUND, "There is no intake step %q.", step))
 		return
@@ -169,14 +169,6 @@ func (s *Server) handleAPIIntakeSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"intake": saved, "next_step": saved.NextStep(), "complete": saved.Complete()})
-}
-
-// intakeSection returns a pointer to step's section of in, nil for an
-// unknown step.
-func intakeSection(in *journey.Intake, step string) any {
-	return map[string]any{journey.StepAbout: &in.About, journey.StepEmergency: &in.Emergency, journey.StepGoals: &in.Goals,
-		journey.StepMentalHealth: &in.MentalHealth, journey.StepMedical: &in.Medical, journey.StepMedications: &in.Medications,
-		journey.StepSubstances: &in.Substances, journey.StepPregnancy: &in.Pregnancy, journey.StepExperience: &in.Experience}[step]
 }
 
 type apiConsentSignature struct {

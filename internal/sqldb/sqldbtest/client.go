@@ -13,20 +13,13 @@ import (
 // 40-year-old client called name, as of now. Tests change one answer to
 // see one rule fire.
 func Intake(name string, now time.Time) *journey.Intake {
-	no := func(list []journey.Condition) map[string]string {
-		m := map[string]string{}
-		for _, c := range list {
-			m[c.Code] = journey.No
-		}
-		return m
-	}
 	return &journey.Intake{
 		About: journey.About{LegalName: name, DateOfBirth: now.AddDate(-40, 0, -3).Format(time.DateOnly), Phone: "+15550100123",
 			Address: "1 Test Street", City: "Portland", State: "OR", PostalCode: "97205"},
 		Emergency:    journey.Emergency{Name: "Emergency Person", Relationship: "sibling", Phone: "+15550100124"},
 		Goals:        journey.Goals{Reasons: []string{"depression"}, Story: "Low mood for a long time."},
-		MentalHealth: journey.MentalHealth{Conditions: no(journey.PsychiatricConditions)},
-		Medical: journey.Medical{Conditions: no(journey.MedicalConditions), Liver: "none", HeightCM: 170, WeightKG: 70,
+		MentalHealth: journey.MentalHealth{Conditions: journey.AnswerAll(journey.PsychiatricConditions, journey.No)},
+		Medical: journey.Medical{Conditions: journey.AnswerAll(journey.MedicalConditions, journey.No), Liver: "none", HeightCM: 170, WeightKG: 70,
 			BPSystolic: 120, BPDiastolic: 80, BPDate: now.AddDate(0, 0, -14).Format(time.DateOnly)},
 		Medications: journey.Medications{List: []journey.Medication{{Name: "sertraline", DoseMG: 50, PerDay: 1}}},
 		Substances:  journey.Substances{Cannabis: "none", SUDHistory: journey.No, NonMedicalKetamine: journey.No},
