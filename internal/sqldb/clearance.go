@@ -70,9 +70,10 @@ func (db *DB) DecideClearance(ctx context.Context, c *journey.Clearance) (*journ
 		return nil, err
 	}
 	err = db.write(ctx, func(tx *Tx) error {
-		if err := tx.rescreen(ctx, c.ClientID); err != nil {
-			return err
-		}
+		// The latest evaluation is current: every write that changes what
+		// screening reads evaluates again. Should the rules have changed
+		// since, the evaluation after the decision holds the new findings,
+		// and any new one the provider did not see undoes a clearance.
 		s, err := tx.screening(ctx, c.ClientID)
 		if err != nil {
 			return err
@@ -115,10 +116,14 @@ func (tx *Tx) screening(ctx context.Context, clientID int64) (*journey.Screening
 	s := &journey.Screening{ClientID: clientID}
 	var findings string
 	err := tx.queryRow(ctx, `SELECT c.screening, s.rule_set_version, s.findings FROM clients c
-		JOIN screenings s ON s.id = (SELECT MAX(id) FROM screenings WHERE client_id = c.id) WHERE c.id = ?`, clientID).
-		Scan(&s.Status, &s.RuleSetVersion, &findings)
+		LEFT JOIN screenings s ON s.id = (SELECT MAX(id) FROM screenings WHERE client_id = c.id) WHERE c.id = ?`, clientID).
+		Scan(&s.Status, nullInt(&s.RuleSetVersion), nullString(&findings))
 	if err != nil {
 		return nil, notFound(err, "Client")
+	}
+	if findings == "" { // nothing saved yet: never evaluated
+		s.Findings = []journey.Finding{}
+		return s, nil
 	}
 	p := tx.db.phi()
 	p.openJSON(aadScreeningFinding, findings, &s.Findings)

@@ -205,8 +205,15 @@ func TestClearance(t *testing.T) {
 	if err := db.CreateUser(ctx, doc, ""); err != nil {
 		t.Fatal(err)
 	}
+	// A client who has saved nothing yet cannot be decided on.
+	fresh, _ := sqldbtest.Client(t, db, ny.ID, "New Client", "new@example.test", nil)
+	_, err := db.DecideClearance(ctx, &journey.Clearance{ClientID: fresh.ID, Decision: journey.DecisionCleared, ProviderID: doc.ID,
+		ClearedUntil: now.AddDate(1, 0, 0)})
+	if !strings.Contains(errText(err), "not finished intake") {
+		t.Fatalf("deciding on a client with no intake: %v", errText(err))
+	}
 	until := now.AddDate(1, 0, 0)
-	_, err := db.DecideClearance(ctx, &journey.Clearance{ClientID: cl.ID, Decision: journey.DecisionCleared, ProviderID: doc.ID, ClearedUntil: until})
+	_, err = db.DecideClearance(ctx, &journey.Clearance{ClientID: cl.ID, Decision: journey.DecisionCleared, ProviderID: doc.ID, ClearedUntil: until})
 	if !slices.ContainsFunc(journey.ErrorFields(err), func(f journey.FieldError) bool { return f.Field == "override" }) {
 		t.Fatalf("clearing a hard stop without override: %v", errText(err))
 	}
