@@ -313,3 +313,51 @@ func (s *Server) writeCareTeam(w http.ResponseWriter, r *http.Request, clientID 
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"care_team": c.CareTeam})
 }
+
+// handleAPIQuestionReply records the client's answer to the medical
+// provider's open question: the client only.
+func (s *Server) handleAPIQuestionReply(w http.ResponseWriter, r *http.Request) {
+	c, err := s.clientFor(r, "clearance.reply", (*journey.Actor).IsClient)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var body struct {
+		Reply string `json:"reply"`
+	}
+	if !s.decodeJSON(w, r, &body) {
+		return
+	}
+	err = s.store.ReplyToClearance(r.Context(), c.ID, body.Reply)
+	s.audit(r, "clearance.reply", "client", c.ID, outcomeOf(err), "api")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	sc, err := s.store.FindScreening(r.Context(), c.ID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": sc.Status})
+}
+
+// handleAPIReinvite sends a client who has not joined a new portal link;
+// 409 once they have.
+func (s *Server) handleAPIReinvite(w http.ResponseWriter, r *http.Request) {
+	c, err := s.clientFor(r, "client.invite", seeClient)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	token, err := newClientToken()
+	if err == nil {
+		err = s.store.ReinviteClient(r.Context(), c.ID, actorFrom(r).ID(), token)
+	}
+	s.audit(r, "client.invite", "client", c.ID, outcomeOf(err), "reinvite via api")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

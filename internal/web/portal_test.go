@@ -396,6 +396,14 @@ func TestPortalQuestionAndPrivateNotes(t *testing.T) {
 	if st, body := e.asJSON(cookie, "GET", fmt.Sprintf("/api/v1/clients/%d/screening", c.ID), ""); st != 200 || !strings.Contains(body, `"findings":[]`) || !strings.Contains(body, "needs_info") {
 		t.Fatalf("client reads screening: %d %s", st, body)
 	}
+	replyAPI := fmt.Sprintf("/api/v1/clients/%d/question-reply", c.ID)
+	if st, body := e.asJSON(cookie, "POST", replyAPI, `{"reply": ""}`); st != 422 || !strings.Contains(body, `"field":"reply"`) {
+		t.Fatalf("empty reply through the api: %d %s", st, body)
+	}
+	therapist := e.session(staffUser(e.ny), true)
+	if st, _ := e.asJSON(therapist, "POST", replyAPI, `{"reply": "for them"}`); st != 403 {
+		t.Fatalf("staff answer for the client: %d", st)
+	}
 	st, _, body := e.as(cookie, "POST", "/portal/question", url.Values{"reply": {""}})
 	if st != 422 || !strings.Contains(body, "Write your answer") {
 		t.Fatalf("empty reply: %d", st)
@@ -405,6 +413,16 @@ func TestPortalQuestionAndPrivateNotes(t *testing.T) {
 	}
 	if s, _ := e.db.FindScreening(ctx, c.ID); s.Status != journey.ScreeningAwaitingReview {
 		t.Fatalf("after the reply: %s", s.Status)
+	}
+	if st, body := e.asJSON(cookie, "POST", replyAPI, `{"reply": "again"}`); st != 409 {
+		t.Fatalf("a reply with no open question: %d %s", st, body)
+	}
+	if _, err := e.db.DecideClearance(ctx, &journey.Clearance{ClientID: c.ID, Decision: journey.DecisionNeedsInfo, ProviderID: doc.ID,
+		Message: "And since when?"}); err != nil {
+		t.Fatal(err)
+	}
+	if st, body := e.asJSON(cookie, "POST", replyAPI, `{"reply": "Since 2024."}`); st != 200 || !strings.Contains(body, "awaiting_review") {
+		t.Fatalf("reply through the api: %d %s", st, body)
 	}
 	if _, err := e.db.DecideClearance(ctx, &journey.Clearance{ClientID: c.ID, Decision: journey.DecisionDeclined, ProviderID: doc.ID,
 		Message: "After reviewing your information, KAP is not the right fit now. Your therapist will talk with you about other options.",
@@ -457,6 +475,45 @@ func TestStaffAdministersInSession(t *testing.T) {
 	if st, _, _ := e.as(front, "GET", chart+"/measures/phq-9", nil); st != 403 {
 		t.Fatalf("front desk: %d", st)
 	}
+}
+
+// A new portal link through the API, while the client has not joined.
+func TestReinviteAPI(t *testing.T) {
+	e := newEnv(t)
+	c, err := e.db.CreateClient(context.Background(), &journey.NewClient{Name: "Wyn Client", Email: "wyn@example.test", TherapistID: e.ny.ID,
+		CreatedBy: e.ny.ID}, "jy_inv_wyn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := e.session(e.addUser(journey.UserStaff, "fd5@practice.test", journey.RoleFrontDesk), true)
+	chaperone := e.session(e.addUser(journey.UserStaff, "chap5@practice.test", journey.RoleChaperone), true)
+	path := fmt.Sprintf("/api/v1/clients/%d/invitation", c.ID)
+	if st, _ := e.asJSON(chaperone, "POST", path, ""); st != 403 {
+		t.Fatalf("chaperone: %d", st)
+	}
+	if st, body := e.asJSON(front, "POST", path, ""); st != 204 {
+		t.Fatalf("reinvite: %d %s", st, body)
+	}
+	if _, err := e.db.FindClientInvitation(context.Background(), "jy_inv_wyn"); journey.ErrorCode(err) != journey.ECONFLICT {
+		t.Fatalf("the old link still works: %v", err)
+	}
+	if _, err := e.db.AcceptClientInvitation(context.Background(), e.latestInviteToken(t, "wyn@example.test"), "hash"); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := e.asJSON(front, "POST", path, ""); st != 409 {
+		t.Fatalf("reinvite after joining: %d", st)
+	}
+}
+
+// latestInviteToken reads the portal link out of the newest email to addr.
+func (e *env) latestInviteToken(t *testing.T, addr string) string {
+	t.Helper()
+	text := e.latestMail(addr)
+	_, after, ok := strings.Cut(text, "/portal/join/")
+	if !ok {
+		t.Fatalf("no portal link in %q", text)
+	}
+	return strings.Fields(after)[0]
 }
 
 // Staff find a client by name on the list and through the API; what was

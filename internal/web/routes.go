@@ -122,6 +122,8 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/clients/{id}/intake", permSignedIn, false, s.handleAPIIntake},
 		{"PUT /api/v1/clients/{id}/intake/{step}", permSignedIn, false, s.handleAPIIntakeSave},
 		{"POST /api/v1/clients/{id}/consents", permSignedIn, false, s.handleAPIConsentSign},
+		{"POST /api/v1/clients/{id}/question-reply", journey.PermPortal, false, s.handleAPIQuestionReply},
+		{"POST /api/v1/clients/{id}/invitation", journey.PermClientsWrite, false, s.handleAPIReinvite},
 		{"POST /api/v1/clients/{id}/care-team", journey.PermClientsWrite, false, s.handleAPICareTeamAdd},
 		{"DELETE /api/v1/clients/{id}/care-team/{user}", journey.PermClientsWrite, false, s.handleAPICareTeamRemove},
 		{"GET /api/v1/clients/{id}/consents", permSignedIn, false, s.handleAPIConsents},
