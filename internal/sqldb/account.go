@@ -59,7 +59,7 @@ func (db *DB) CreateUser(ctx context.Context, u *journey.User, passwordHash stri
 	if err != nil {
 		return err
 	}
-	err = db.write(ctx, func(tx *Tx) error {
+	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		var err error
 		if u.ID, err = tx.insertUser(ctx, u.Kind, row, u.Active); err != nil {
 			return err
@@ -228,7 +228,7 @@ func (db *DB) PasswordHash(ctx context.Context, userID int64) (string, error) {
 
 // SetPassword replaces the hash and ends every session but keepSession.
 func (db *DB) SetPassword(ctx context.Context, userID int64, hash string, keepSession int64) error {
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if _, err := tx.exec(ctx, `UPDATE credentials SET password_hash = ?, updated_at = ? WHERE user_id = ?`, hash, unix(tx.now), userID); err != nil {
 			return err
 		}
@@ -262,7 +262,7 @@ func scanSession(row scanner) (*journey.Session, error) {
 // CreateSession starts a session; s.Idle and s.ExpiresAt must be set.
 func (db *DB) CreateSession(ctx context.Context, s *journey.Session) error {
 	token, hash := sessionToken()
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		s.CreatedAt, s.LastSeenAt = tx.now, tx.now
 		if s.ExpiresAt.IsZero() {
 			s.ExpiresAt = tx.now.Add(journey.SessionLifetime)
@@ -306,7 +306,7 @@ func (db *DB) FindSession(ctx context.Context, token string) (*journey.Session, 
 		return nil, journey.Errorf(journey.EUNAUTHORIZED, "Your session has ended. Please sign in again.")
 	}
 	if now.Sub(s.LastSeenAt) >= touchEvery {
-		err := db.write(ctx, func(tx *Tx) error {
+		err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 			_, err := tx.exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id = ?`, unix(tx.now), s.ID)
 			return err
 		})
@@ -322,7 +322,7 @@ func (db *DB) FindSession(ctx context.Context, token string) (*journey.Session, 
 // token: a privilege change must never keep an id an attacker could know.
 func (db *DB) CompleteSession(ctx context.Context, sessionID int64) (string, error) {
 	token, hash := sessionToken()
-	err := db.write(ctx, func(tx *Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE sessions SET token_hash = ?, second_factor_at = ?, last_seen_at = ? WHERE id = ? AND revoked_at = 0`,
 			hash, unix(tx.now), unix(tx.now), sessionID)
 		if err != nil {
@@ -338,7 +338,7 @@ func (db *DB) CompleteSession(ctx context.Context, sessionID int64) (string, err
 
 // EndSession revokes one session.
 func (db *DB) EndSession(ctx context.Context, sessionID int64) error {
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at = 0`, unix(tx.now), sessionID)
 		return err
 	})
@@ -376,7 +376,7 @@ func (db *DB) TOTPState(ctx context.Context, userID int64) (secret string, enrol
 
 // SetPendingTOTP stores a secret being enrolled; it does not count until confirmed.
 func (db *DB) SetPendingTOTP(ctx context.Context, userID int64, secret string) error {
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.exec(ctx, `UPDATE credentials SET totp_secret = ?, totp_enrolled_at = 0, totp_last_step = 0, updated_at = ? WHERE user_id = ?`,
 			secret, unix(tx.now), userID)
 		return err
@@ -386,7 +386,7 @@ func (db *DB) SetPendingTOTP(ctx context.Context, userID int64, secret string) e
 // ConfirmTOTP marks the pending secret enrolled, records the step used and
 // replaces the recovery codes.
 func (db *DB) ConfirmTOTP(ctx context.Context, userID, step int64, recoveryHashes []string) error {
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if _, err := tx.exec(ctx, `UPDATE credentials SET totp_enrolled_at = ?, totp_last_step = ?, updated_at = ? WHERE user_id = ?`,
 			unix(tx.now), step, unix(tx.now), userID); err != nil {
 			return err
@@ -414,7 +414,7 @@ func (db *DB) UseTOTPStep(ctx context.Context, userID, step int64) (bool, error)
 // used by two requests at once counts for only one of them.
 func (db *DB) claim(ctx context.Context, query string, args ...any) (bool, error) {
 	var ok bool
-	err := db.write(ctx, func(tx *Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.exec(ctx, query, args...)
 		if err != nil {
 			return err
@@ -467,7 +467,7 @@ func (db *DB) SigninFailures(ctx context.Context, key string) (int, time.Time, e
 
 // RecordSigninFailure counts a failure against each key.
 func (db *DB) RecordSigninFailure(ctx context.Context, keys ...string) error {
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		for _, k := range keys {
 			if _, err := tx.exec(ctx, `INSERT INTO signin_failures (key, failures, last_failure_at) VALUES (?, 1, ?)
 				ON CONFLICT (key) DO UPDATE SET last_failure_at = excluded.last_failure_at,
@@ -487,7 +487,7 @@ func (db *DB) signinKey(key string) string { return db.Keys.Index(signinPurpose,
 
 // ClearSigninFailures forgets the failures of a key after a success.
 func (db *DB) ClearSigninFailures(ctx context.Context, key string) error {
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.exec(ctx, `DELETE FROM signin_failures WHERE key = ?`, db.signinKey(key))
 		return err
 	})

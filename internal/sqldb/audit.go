@@ -170,8 +170,7 @@ func (w *auditWriter) write(batch []*journey.AuditEntry) error {
 	}
 	var lastSeq int64
 	var lastHash []byte
-	err := w.db.write(context.Background(), func(tx *Tx) error {
-		ctx := context.Background()
+	err := w.db.write(context.Background(), func(ctx context.Context, tx *Tx) error {
 		if err := tx.lockKey(ctx, "audit_log"); err != nil {
 			return err
 		}
@@ -215,9 +214,9 @@ func (w *auditWriter) write(batch []*journey.AuditEntry) error {
 func (w *auditWriter) checkpoint() error {
 	var seq int64
 	var hash []byte
-	err := w.db.write(context.Background(), func(tx *Tx) error {
+	err := w.db.write(context.Background(), func(ctx context.Context, tx *Tx) error {
 		var err error
-		seq, hash, err = tx.auditHead(context.Background())
+		seq, hash, err = tx.auditHead(ctx)
 		return err
 	})
 	if err != nil || seq == 0 {

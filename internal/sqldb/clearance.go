@@ -69,7 +69,7 @@ func (db *DB) DecideClearance(ctx context.Context, c *journey.Clearance) (*journ
 	if err != nil {
 		return nil, err
 	}
-	err = db.write(ctx, func(tx *Tx) error {
+	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		// The latest evaluation is current: every write that changes what
 		// screening reads evaluates again. Should the rules have changed
 		// since, the evaluation after the decision holds the new findings,
@@ -159,7 +159,7 @@ func (db *DB) ReplyToClearance(ctx context.Context, clientID int64, reply string
 	if err := v.Err(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		last, err := db.lastClearance(ctx, tx.queryRow(ctx, `SELECT `+clearanceColumns+` FROM clearances WHERE client_id = ? ORDER BY id DESC LIMIT 1`, clientID))
 		if err != nil {
 			return err
@@ -241,7 +241,7 @@ func (db *DB) CreateConsentDocument(ctx context.Context, d *journey.ConsentDocum
 	}
 	sum := sha256.Sum256([]byte(d.Body))
 	d.Hash = hex.EncodeToString(sum[:])
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) + 1 FROM consent_documents WHERE code = ?`, d.Code).Scan(&d.Version); err != nil {
 			return err
 		}
@@ -316,7 +316,7 @@ func (db *DB) SignConsent(ctx context.Context, clientID int64, code, typedName, 
 		return nil, err
 	}
 	s := &journey.ConsentSignature{ClientID: clientID, TypedName: typedName, ClientAddr: clientAddr}
-	err = db.write(ctx, func(tx *Tx) error {
+	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		d, err := scanConsent(tx.queryRow(ctx, `SELECT `+consentColumns+` FROM consent_documents WHERE code = ? ORDER BY version DESC LIMIT 1`, code))
 		if err != nil {
 			return notFound(err, "Document")
@@ -448,7 +448,7 @@ func (db *DB) AcknowledgeAlert(ctx context.Context, id, by int64, note string) e
 	if p.err != nil {
 		return p.err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		var clientID int64
 		if err := tx.queryRow(ctx, `SELECT client_id FROM alerts WHERE id = ?`, id).Scan(&clientID); err != nil {
 			return notFound(err, "Alert")
@@ -508,7 +508,7 @@ func (db *DB) Rescreen(ctx context.Context) (int, error) {
 	}
 	for start := 0; start < len(ids); start += rescreenBatch {
 		batch := ids[start:min(start+rescreenBatch, len(ids))]
-		err := db.write(ctx, func(tx *Tx) error {
+		err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 			for _, id := range batch {
 				if err := tx.rescreen(ctx, id); err != nil {
 					return err

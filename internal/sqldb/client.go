@@ -51,7 +51,7 @@ func (db *DB) CreateClient(ctx context.Context, n *journey.NewClient, token stri
 	c := &journey.Client{ConsultID: n.ConsultID, Name: n.Name, Email: n.Email, Phone: n.Phone, CreatedBy: n.CreatedBy,
 		Screening: journey.ScreeningIncomplete, Priority: len(journey.FindingKinds),
 		CareTeam: []journey.CareMember{{UserID: t.ID, Role: journey.RoleTherapist, Name: t.Name}}}
-	err = db.write(ctx, func(tx *Tx) error {
+	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		var consultID any
 		if n.ConsultID != 0 {
 			var status string
@@ -133,7 +133,7 @@ func (db *DB) ReinviteClient(ctx context.Context, clientID, by int64, token stri
 	if err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if _, err := tx.exec(ctx, `UPDATE client_invitations SET used_at = ? WHERE client_id = ? AND used_at = 0`, unix(tx.now), c.ID); err != nil {
 			return err
 		}
@@ -170,7 +170,7 @@ func (db *DB) AcceptClientInvitation(ctx context.Context, token, passwordHash st
 	if err != nil {
 		return nil, err
 	}
-	err = db.write(ctx, func(tx *Tx) error {
+	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE client_invitations SET used_at = ? WHERE token_hash = ? AND used_at = 0 AND expires_at > ?`,
 			unix(tx.now), hashLinkToken(token), unix(tx.now))
 		if err != nil {
@@ -341,7 +341,7 @@ func (db *DB) AddCareMember(ctx context.Context, clientID, userID int64) error {
 		return &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
 			Fields: []journey.FieldError{{Field: "user_id", Detail: "Choose an active therapist, medical provider or chaperone."}}}
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := tx.queryRow(ctx, `SELECT id FROM clients WHERE id = ?`, clientID).Scan(&clientID); err != nil {
 			return notFound(err, "Client")
 		}
@@ -352,7 +352,7 @@ func (db *DB) AddCareMember(ctx context.Context, clientID, userID int64) error {
 // RemoveCareMember takes a member of staff off a client's care team. The
 // last therapist stays: a client always has one.
 func (db *DB) RemoveCareMember(ctx context.Context, clientID, userID int64) error {
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		var role string
 		if err := tx.queryRow(ctx, `SELECT role FROM care_team WHERE client_id = ? AND user_id = ?`, clientID, userID).Scan(&role); err != nil {
 			return notFound(err, "Care team member")

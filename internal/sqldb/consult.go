@@ -177,7 +177,7 @@ func (db *DB) book(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 		return nil, p.err
 	}
 	key, nameTokens := db.emailKey(r.Email), db.Keys.NameIndex(c.Name)
-	err := db.write(ctx, func(tx *Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		// Email first, then therapist: every transaction takes the locks in
 		// this order. The therapist lock serialises PostgreSQL bookings of one
 		// calendar, since concurrent inserts under an exclusion constraint can
@@ -371,7 +371,7 @@ func (db *DB) RescheduleConsult(ctx context.Context, token string, start time.Ti
 func (db *DB) move(ctx context.Context, old *journey.Consult, t *journey.Therapist, start time.Time) (*journey.Consult, error) {
 	c := *old
 	c.TherapistID, c.Start, c.End, c.Sequence = t.ID, start.UTC(), start.Add(t.ConsultLength).UTC(), old.Sequence+1
-	err := db.write(ctx, func(tx *Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := tx.lockKey(ctx, fmt.Sprintf("therapist:%d", t.ID)); err != nil {
 			return err
 		}
@@ -409,7 +409,7 @@ func (db *DB) CancelConsult(ctx context.Context, token string) (*journey.Consult
 	if err != nil {
 		return nil, err
 	}
-	err = db.write(ctx, func(tx *Tx) error {
+	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE consults SET status = 'cancelled', sequence = sequence + 1, updated_at = ? WHERE id = ? AND status = 'booked'`,
 			unix(tx.now), c.ID)
 		if err != nil {
@@ -451,7 +451,7 @@ func (db *DB) ResendManageLink(ctx context.Context, email string) error {
 		return err
 	}
 	token, hash := newToken()
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if _, err := tx.exec(ctx, `UPDATE consults SET manage_token_hash = ?, updated_at = ? WHERE id = ?`, hash, unix(tx.now), c.ID); err != nil {
 			return err
 		}
@@ -466,7 +466,7 @@ func (db *DB) SetConsultStatus(ctx context.Context, id int64, status string) (*j
 		return nil, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
 			Fields: []journey.FieldError{{Field: "status", Detail: "Mark the consult held or missed."}}}
 	}
-	err := db.write(ctx, func(tx *Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE consults SET status = ?, updated_at = ? WHERE id = ? AND status IN ('booked', 'held', 'no_show') AND start_at <= ?`,
 			status, unix(tx.now), id, unix(tx.now))
 		if err != nil {

@@ -343,22 +343,37 @@ func (tx *Tx) insert(ctx context.Context, query string, args ...any) (int64, err
 // error returned is fn's, or the commit's, mapped to a journey.Error code
 // where the driver's code says conflict. On SQLite the work goes through
 // the group committer (groupcommit.go); on PostgreSQL each call has its
-// own transaction.
-func (db *DB) write(ctx context.Context, fn func(tx *Tx) error) error {
+// own transaction. Either way fn runs under a context the caller's
+// cancellation cannot reach: once a write has begun, the caller waits for
+// the truth about it, so it is never told "failed" for work that commits.
+func (db *DB) write(ctx context.Context, fn writeFunc) error {
 	if db.committer != nil {
 		return db.committer.do(ctx, fn)
 	}
-	return db.writeOne(ctx, guard(fn))
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.writeOne(ctx, fn)
 }
 
+// writeTimeout bounds one transaction of its own, so a database that stops
+// answering cannot hold a caller for ever.
+const writeTimeout = time.Minute
+
 // writeOne runs fn in a transaction of its own.
-func (db *DB) writeOne(ctx context.Context, fn func(tx *Tx) error) error {
+func (db *DB) writeOne(ctx context.Context, fn writeFunc) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	defer cancel()
+	if db.Dialect == SQLite {
+		// An interrupt rolls back SQLite's transaction: no timeout there.
+		ctx = context.WithoutCancel(ctx)
+	}
 	sqlTx, err := db.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return db.mapErr(fmt.Errorf("sqldb: begin: %w", err))
 	}
 	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Second)}
-	if err := fn(tx); err != nil {
+	if err := guard(fn)(ctx, tx); err != nil {
 		_ = sqlTx.Rollback()
 		return db.mapErr(err)
 	}

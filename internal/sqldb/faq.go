@@ -32,7 +32,7 @@ func (db *DB) CreateFAQEntry(ctx context.Context, e *journey.FAQEntry) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if e.Position == 0 {
 			if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM faq_entries`).Scan(&e.Position); err != nil {
 				return err

@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"maps"
@@ -19,9 +20,15 @@ import (
 // maxBatch bounds one transaction, so one commit never waits on too much.
 const maxBatch = 64
 
+// writeFunc is one caller's work in a write transaction. It runs under
+// ctx, which the caller's cancellation cannot interrupt: on SQLite an
+// interrupted statement rolls back the whole shared transaction, so one
+// caller going away would undo, or half-commit, everyone else's work.
+type writeFunc func(ctx context.Context, tx *Tx) error
+
 type writeRequest struct {
 	ctx  context.Context
-	fn   func(tx *Tx) error
+	fn   writeFunc
 	done chan error
 }
 
@@ -41,7 +48,7 @@ func newCommitter(db *DB) *committer {
 }
 
 // do hands fn to the committer and waits for the commit that holds it.
-func (c *committer) do(ctx context.Context, fn func(tx *Tx) error) error {
+func (c *committer) do(ctx context.Context, fn writeFunc) error {
 	req := &writeRequest{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
 	case c.queue <- req:
@@ -101,11 +108,15 @@ func (c *committer) drain() {
 	}
 }
 
+// errBatchAborted answers every request of a batch whose transaction could
+// not be kept: nothing in it was committed.
+var errBatchAborted = errors.New("sqldb: the write was not saved; try again")
+
 // run executes one batch. A batch of one needs no savepoint.
 func (c *committer) run(batch []*writeRequest) {
 	if len(batch) == 1 {
 		req := batch[0]
-		req.done <- c.db.writeOne(req.ctx, guard(req.fn))
+		req.done <- c.db.writeOne(req.ctx, req.fn)
 		return
 	}
 	db := c.db
@@ -121,11 +132,19 @@ func (c *committer) run(batch []*writeRequest) {
 	errs := make([]error, len(batch))
 	for i, req := range batch {
 		if err := req.ctx.Err(); err != nil {
-			errs[i] = err
+			errs[i] = err // never ran: "failed" is the truth
 			continue
 		}
 		queued, bumps := len(tx.mail), maps.Clone(tx.bumps)
-		if errs[i] = c.step(tx, req); errs[i] != nil {
+		var broken error
+		errs[i], broken = c.step(tx, req)
+		if broken != nil {
+			// The savepoint is gone, so the transaction's state is unknown:
+			// keep none of it, and tell every caller so.
+			c.abort(sqlTx, batch, errs, i, broken)
+			return
+		}
+		if errs[i] != nil {
 			// Its work was rolled back, and with it what it deferred.
 			tx.mail, tx.bumps = tx.mail[:queued], bumps
 		}
@@ -157,33 +176,56 @@ func (c *committer) run(batch []*writeRequest) {
 	db.prepareWanted(tx.wanted)
 }
 
+// abort rolls the whole batch back after request at broke its savepoint;
+// its own error stays with it, every other caller hears errBatchAborted
+// (or the error it already had).
+func (c *committer) abort(sqlTx *sql.Tx, batch []*writeRequest, errs []error, at int, broken error) {
+	_ = sqlTx.Rollback()
+	c.db.Log.Error("group commit: batch rolled back", "size", len(batch), "err", broken)
+	for i, req := range batch {
+		switch {
+		case i == at:
+			if errs[i] == nil {
+				errs[i] = broken
+			}
+		case errs[i] == nil || i > at:
+			errs[i] = errBatchAborted
+		}
+		req.done <- errs[i]
+	}
+}
+
 // step runs one request under a savepoint, undoing just its work on error.
-func (c *committer) step(tx *Tx, req *writeRequest) error {
+// It returns the request's own error, and broken when the savepoint could
+// not be rolled back or released: then the transaction may have ended (a
+// statement that rolls back everything, an I/O error), and no other work in
+// it can be trusted.
+func (c *committer) step(tx *Tx, req *writeRequest) (err, broken error) {
 	bg := context.Background()
 	if _, err := tx.ExecContext(bg, "SAVEPOINT w"); err != nil {
-		return fmt.Errorf("sqldb: savepoint: %w", err)
+		return nil, fmt.Errorf("sqldb: savepoint: %w", err)
 	}
-	err := guard(req.fn)(tx)
+	err = guard(req.fn)(context.WithoutCancel(req.ctx), tx)
 	if err != nil {
 		if _, rerr := tx.ExecContext(bg, "ROLLBACK TO w"); rerr != nil {
-			return errors.Join(err, rerr)
+			return c.db.mapErr(err), fmt.Errorf("sqldb: roll back to savepoint: %w", rerr)
 		}
 	}
-	if _, rerr := tx.ExecContext(bg, "RELEASE w"); rerr != nil && err == nil {
-		return fmt.Errorf("sqldb: release savepoint: %w", rerr)
+	if _, rerr := tx.ExecContext(bg, "RELEASE w"); rerr != nil {
+		return c.db.mapErr(err), fmt.Errorf("sqldb: release savepoint: %w", rerr)
 	}
-	return c.db.mapErr(err)
+	return c.db.mapErr(err), nil
 }
 
 // guard turns a panic in fn into an error, so one bad request cannot take
 // the committer, and every other writer, down with it.
-func guard(fn func(tx *Tx) error) func(tx *Tx) error {
-	return func(tx *Tx) (err error) {
+func guard(fn writeFunc) writeFunc {
+	return func(ctx context.Context, tx *Tx) (err error) {
 		defer func() {
 			if v := recover(); v != nil {
 				err = fmt.Errorf("sqldb: panic in write: %v", v)
 			}
 		}()
-		return fn(tx)
+		return fn(ctx, tx)
 	}
 }

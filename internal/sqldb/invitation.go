@@ -49,7 +49,7 @@ func (db *DB) CreateInvitation(ctx context.Context, inv *journey.Invitation, tok
 	if p.err != nil {
 		return p.err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		inv.CreatedAt, inv.ExpiresAt = tx.now, tx.now.Add(journey.InvitationTTL)
 		var err error
 		inv.ID, err = tx.insert(ctx, `INSERT INTO invitations (email, email_key, name, roles, token_hash, invited_by, created_at, expires_at)
@@ -132,7 +132,7 @@ func (db *DB) AcceptInvitation(ctx context.Context, token, passwordHash string) 
 	if err != nil {
 		return nil, err
 	}
-	err = db.write(ctx, func(tx *Tx) error {
+	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE invitations SET used_at = ? WHERE id = ? AND used_at = 0 AND expires_at > ?`, unix(tx.now), inv.ID, unix(tx.now))
 		if err != nil {
 			return err
@@ -164,7 +164,7 @@ func (db *DB) RequestPasswordReset(ctx context.Context, email, token string) err
 	if err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if _, err := tx.exec(ctx, `INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 			u.ID, hashLinkToken(token), unix(tx.now), unix(tx.now.Add(journey.PasswordResetTTL))); err != nil {
 			return err
@@ -199,7 +199,7 @@ func (db *DB) ResetPassword(ctx context.Context, token, passwordHash string) (*j
 	if err != nil {
 		return nil, err
 	}
-	err = db.write(ctx, func(tx *Tx) error {
+	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at = 0`, unix(tx.now), hashLinkToken(token))
 		if err != nil {
 			return err

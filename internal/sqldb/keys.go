@@ -195,7 +195,7 @@ func unwrapDataKey(mk *crypt.MasterKeys, r wrappedKey) ([]byte, error) {
 // current key. A row another rotation rewrapped meanwhile is left alone.
 func (db *DB) RotateMasterKey(ctx context.Context, mk *crypt.MasterKeys) (int, error) {
 	var n int
-	err := db.write(ctx, func(tx *Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		n = 0
 		rows, err := scanDataKeys(tx.query(ctx, dataKeysQuery))
 		if err != nil {

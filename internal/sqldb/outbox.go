@@ -94,7 +94,7 @@ func (db *DB) MarkMessage(ctx context.Context, id int64, status string, attempts
 	if lastErr = p.seal(aadOutboxError, lastErr); p.err != nil {
 		return p.err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		sent := int64(0)
 		if status == journey.MailSent {
 			sent = unix(tx.now)

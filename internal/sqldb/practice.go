@@ -26,7 +26,7 @@ func (db *DB) UpdatePractice(ctx context.Context, p *journey.Practice) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.exec(ctx, `INSERT INTO practice (id, name, tagline, phone, email, address, time_zone, privacy_notice)
 			VALUES (1, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, tagline = excluded.tagline, phone = excluded.phone,
@@ -55,7 +55,7 @@ func (db *DB) IsEmpty(ctx context.Context) (bool, error) {
 func (db *DB) Secret(ctx context.Context, name string) ([]byte, error) {
 	fresh := make([]byte, 32)
 	rand.Read(fresh)
-	err := db.write(ctx, func(tx *Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.exec(ctx, `INSERT INTO app_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
 			name, hex.EncodeToString(fresh))
 		return err

@@ -78,7 +78,7 @@ func (db *DB) saveIntake(ctx context.Context, clientID int64, from *journey.Inta
 		}
 	}
 	var in *journey.Intake
-	err = db.write(ctx, func(tx *Tx) error {
+	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		var err error
 		if in, err = db.readIntake(ctx, tx.queryRow(ctx, `SELECT data FROM intakes WHERE client_id = ?`, clientID), clientID); err != nil {
 			return err
@@ -128,7 +128,7 @@ func (db *DB) CreateResponse(ctx context.Context, clientID int64, code string, a
 	}
 	r := &journey.Response{ClientID: clientID, Questionnaire: q.Code, Version: q.Version, Answers: answers, Score: score, AdministeredBy: by}
 	var alerts []*journey.Alert
-	err = db.write(ctx, func(tx *Tx) error {
+	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		p := db.phi()
 		a, res := p.sealJSON(aadResponseAnswers, answers), p.sealJSON(aadResponseResult, score)
 		if p.err != nil {
@@ -356,7 +356,7 @@ func (db *DB) FindRuleSets(ctx context.Context) ([]*journey.RuleSet, error) {
 // screens every client again under it.
 func (db *DB) UpdateRuleSet(ctx context.Context, changes []journey.Rule, note string, by int64) (*journey.RuleSet, error) {
 	var next *journey.RuleSet
-	err := db.write(ctx, func(tx *Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		cur, err := tx.ruleSet(ctx)
 		if err != nil {
 			return err

@@ -10,7 +10,7 @@ import (
 // every session and revokes every API token it has: a person who leaves
 // the practice loses access at once, not at their next time-out.
 func (db *DB) DeactivateUser(ctx context.Context, userID int64) error {
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE users SET active = ? WHERE id = ?`, false, userID)
 		if err != nil {
 			return err
@@ -30,7 +30,7 @@ func (db *DB) DeactivateUser(ctx context.Context, userID int64) error {
 
 // EndUserSession ends one of userID's sessions; ENOTFOUND if it is not theirs.
 func (db *DB) EndUserSession(ctx context.Context, userID, sessionID int64) error {
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at = 0`, unix(tx.now), sessionID, userID)
 		if err != nil {
 			return err
@@ -53,7 +53,7 @@ func (db *DB) SetRoles(ctx context.Context, userID int64, roles []string) error 
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if _, err := tx.exec(ctx, `DELETE FROM user_roles WHERE user_id = ?`, userID); err != nil {
 			return err
 		}

@@ -190,7 +190,7 @@ func (db *DB) CreateTherapist(ctx context.Context, t *journey.Therapist) error {
 	if err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		var err error
 		if t.ID, err = tx.insertUser(ctx, journey.UserStaff, row, t.Active); err != nil {
 			return err
@@ -223,7 +223,7 @@ func (db *DB) SetTherapistSchedule(ctx context.Context, id int64, weekly []journ
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(tx *Tx) error { return tx.replaceHours(ctx, id, weekly, exceptions) })
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error { return tx.replaceHours(ctx, id, weekly, exceptions) })
 }
 
 func (tx *Tx) replaceHours(ctx context.Context, id int64, weekly []journey.WeeklyHours, exceptions []journey.ScheduleException) error {

@@ -11,7 +11,7 @@ import (
 // until expires, and returns its id. The token itself is never stored.
 func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name, hash string, expires time.Time) (int64, error) {
 	var id int64
-	err := db.write(ctx, func(tx *Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		var err error
 		id, err = tx.insert(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
 			userID, name, hash, unix(tx.now), unix(expires))
@@ -30,7 +30,7 @@ func (db *DB) FindAPIToken(ctx context.Context, hash string) (tokenID, userID in
 		return 0, 0, notFound(err, "Token")
 	}
 	if db.Now().Sub(fromUnix(lastUsed)) >= touchEvery {
-		err = db.write(ctx, func(tx *Tx) error {
+		err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 			_, err := tx.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, unix(tx.now), tokenID)
 			return err
 		})
@@ -61,7 +61,7 @@ func (db *DB) FindAPITokens(ctx context.Context, userID int64) ([]journey.APITok
 
 // RevokeAPIToken revokes one of userID's tokens; ENOTFOUND if it is not theirs.
 func (db *DB) RevokeAPIToken(ctx context.Context, userID, tokenID int64) error {
-	return db.write(ctx, func(tx *Tx) error {
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at = 0`, unix(tx.now), tokenID, userID)
 		if err != nil {
 			return err
