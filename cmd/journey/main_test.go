@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/crypt"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 	"github.com/journey-kap/journey/internal/testenv"
@@ -234,5 +235,29 @@ func TestDemoFAQCoversThePractice(t *testing.T) {
 		if !strings.Contains(all.String(), fact) {
 			t.Errorf("the demo FAQ never says %q", fact)
 		}
+	}
+}
+
+// Every person in the demo practice has a name of their own, so no screen
+// shows two different people under one name.
+func TestDemoPeopleHaveDistinctNames(t *testing.T) {
+	seen := map[string]string{}
+	add := func(name, who string) {
+		key := strings.TrimPrefix(name, "Dr. ")
+		if prev, ok := seen[key]; ok {
+			t.Errorf("%s and %s are both called %s", prev, who, name)
+		}
+		seen[key] = who
+	}
+	for _, th := range demoTherapists() {
+		add(th.Name, "therapist "+th.Email)
+	}
+	for _, a := range demoAccounts {
+		if a.Role != journey.RoleTherapist { // the demo therapist's account is one of the therapists
+			add(a.Name, a.Role+" "+a.Email)
+		}
+	}
+	for _, c := range demoClients {
+		add(c.Name, "client "+c.Email)
 	}
 }
