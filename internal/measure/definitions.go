@@ -62,8 +62,8 @@ func phq9() *journey.Questionnaire {
 		// On paper the PHQ-9 ends with a difficulty question that is not
 		// scored; Journey does not ask it, and the client is not told so.
 		Instructions: "Over the last 2 weeks, how often have you been bothered by any of the following problems?",
-		Recall:  "the last 2 weeks",
-		Licence: licencePHQ,
+		Recall:       "the last 2 weeks",
+		Licence:      licencePHQ,
 		Items: scoredItems(frequency,
 			"Little interest or pleasure in doing things",
 			"Feeling down, depressed, or hopeless",
@@ -210,8 +210,8 @@ func cssrsScreener() *journey.Questionnaire {
 		// 2; without it, each says when to answer it. The instructions name
 		// no question, so they are true either way.
 		Instructions: "Answer each question below. Some questions are only for certain answers to the one before, and are left out otherwise.",
-		Recall:  "the past month",
-		Licence: licenceCSSRS,
-		Items:   items,
+		Recall:       "the past month",
+		Licence:      licenceCSSRS,
+		Items:        items,
 	}
 }
