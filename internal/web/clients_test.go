@@ -542,3 +542,19 @@ func TestSafetyAlerts(t *testing.T) {
 		t.Fatalf("api unknown alert: %d", st)
 	}
 }
+
+// Upcoming consults are the ones still to happen: a cancelled consult
+// leaves the list (the last 30 days show it once its time has passed).
+func TestCancelledConsultLeavesUpcoming(t *testing.T) {
+	e := newEnv(t)
+	_, desk := e.staffCookie(journey.RoleFrontDesk)
+	kept := e.book(e.ny, mondayNY, "Kept Visitor", "")
+	gone := e.book(e.ny, mondayNY.Add(time.Hour), "Gone Visitor", "")
+	if _, err := e.db.CancelConsult(context.Background(), gone.ManageToken); err != nil {
+		t.Fatal(err)
+	}
+	st, _, body := e.as(desk, "GET", "/staff/consults", nil)
+	if st != 200 || !strings.Contains(body, fmt.Sprintf("/staff/consults/%d", kept.ID)) || strings.Contains(body, fmt.Sprintf("/staff/consults/%d", gone.ID)) {
+		t.Fatalf("upcoming consults: %d\n%s", st, trim(body))
+	}
+}
