@@ -167,8 +167,23 @@ func (s *Server) rateLimited(next http.Handler) http.Handler {
 	})
 }
 
+// withRoute resolves the route pattern the ServeMux will match, once, before
+// any middleware runs. The mux sets r.Pattern only on the request it is
+// handed, and authenticate hands it a copy (WithContext), so without this
+// the log, the recoverer and the token.use audit entry, which hold the
+// outer request, saw an empty pattern for every signed-in request.
+func (s *Server) withRoute(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, pattern := s.mux.Handler(r)
+		r = r.WithContext(r.Context()) // a shallow copy: never change the caller's request
+		r.Pattern = pattern
+		next.ServeHTTP(w, r)
+	})
+}
+
 // logRequests logs method, route pattern, status and duration: never the
-// URL itself, which may hold a manage token, nor any body.
+// URL itself, which may hold a manage token, nor any body. It runs inside
+// withRoute, so r.Pattern is already known.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()

@@ -186,5 +186,5 @@ func (s *Server) routes() http.Handler {
 	h = limitBody(h)
 	h = secure(h, s.cfg.SecureCookies)
 	h = s.recoverer(h)
-	return s.logRequests(h)
+	return s.withRoute(s.logRequests(h))
 }
