@@ -122,7 +122,7 @@ func (s *Server) consultFor(r *http.Request) (*journey.Consult, error) {
 func (s *Server) handleStaffConsultView(w http.ResponseWriter, r *http.Request) {
 	c, err := s.consultFor(r)
 	if err != nil {
-		if a := actorFrom(r); journey.ErrorCode(err) == journey.ENOTFOUND && a.CanBreakGlass() && s.consultExists(r) {
+		if a := actorFrom(r); journey.ErrorCode(err) == journey.ENOTFOUND && a.CanBreakGlass(journey.BreakGlassConsult) && s.consultExists(r) {
 			// An interstitial, not an error: the record stays closed until a reason is given.
 			s.render(w, r, http.StatusOK, "breakglass", &breakGlassPage{Actor: a, ID: r.PathValue("id")})
 			return
@@ -209,7 +209,7 @@ func (s *Server) handleBreakGlass(w http.ResponseWriter, r *http.Request) {
 	a := actorFrom(r)
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || !a.CanBreakGlass() {
+	if err != nil || !a.CanBreakGlass(journey.BreakGlassConsult) {
 		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Consult not found."))
 		return
 	}
@@ -246,7 +246,7 @@ func (s *Server) handleClientBreakGlass(w http.ResponseWriter, r *http.Request) 
 	a := actorFrom(r)
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || !a.CanBreakGlass() {
+	if err != nil || !a.CanBreakGlass(journey.BreakGlassClient) {
 		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Client not found."))
 		return
 	}
