@@ -37,9 +37,16 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 
 // secure sets the headers every response carries. Referrer-Policy is
 // no-referrer everywhere: manage links hold a secret token in their path.
+// The answer to anything but a plain GET, or to a GET with a query, may
+// echo what a person typed (a booking's reason, an email address), so no
+// browser or proxy may store it; authenticate adds the same for every
+// signed-in request. A handler may still loosen it (static files).
 func secure(next http.Handler, tls bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || r.URL.RawQuery != "" {
+			h.Set("Cache-Control", "no-store")
+		}
 		if tls {
 			// Served over TLS: browsers must never fall back to plain HTTP.
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
