@@ -73,6 +73,7 @@ var funcs = template.FuncMap{
 		return strings.Join(parts, ",")
 	},
 	"roleLabel": journey.RoleLabel,
+	"crisis":    func() journey.CrisisLines { return journey.Crisis },
 	"hasString": func(list []string, s string) bool { return slices.Contains(list, s) },
 	"statusLabel": func(s string) string {
 		return map[string]string{journey.ConsultBooked: "Booked", journey.ConsultCancelled: "Cancelled",

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -223,6 +224,48 @@ func TestBreakGlassRoleMatrix(t *testing.T) {
 		}
 		if role != journey.RoleTherapist && role != journey.RoleAdmin && role != journey.RoleFrontDesk && strings.Contains(bodies[0]+bodies[1], "Their Visitor") {
 			t.Errorf("%s sees the consult", role)
+		}
+	}
+}
+
+// swapCrisisLines replaces the crisis lines for one test with values no
+// page could hold by accident, so a number written anywhere but
+// journey.Crisis shows up as a mismatch.
+func swapCrisisLines(t *testing.T) journey.CrisisLines {
+	t.Helper()
+	old := journey.Crisis
+	journey.Crisis = journey.CrisisLines{
+		Lifeline:  journey.CrisisLine{Name: "Test Lifeline", How: "call or text", Number: "5550199"},
+		Emergency: journey.CrisisLine{Name: "Test Emergency", How: "call", Number: "5550112"},
+		TextLine:  journey.CrisisLine{Name: "Test Text Line", How: "text", Number: "5557417", Word: "HELLO"},
+	}
+	t.Cleanup(func() { journey.Crisis = old })
+	return journey.Crisis
+}
+
+// Every page and API answer that names a crisis line reads it from
+// journey.Crisis: the footer of every page, the portal's support page and
+// the API's answer after a safety flag.
+func TestCrisisLinesFromOneSource(t *testing.T) {
+	cl := swapCrisisLines(t)
+	e := newEnv(t)
+	_, cookie := e.portalClient("Kim Client", "kim@example.test", nil)
+	_, _, home := e.as("", "GET", "/", nil)
+	_, _, support := e.as(cookie, "GET", "/portal/support", nil)
+	api, _ := json.Marshal(toAPIResponse(&journey.Response{Score: journey.Score{Flags: []string{journey.SafetyFlags[0]}}}))
+	for name, body := range map[string]string{"footer": home, "support page": support, "API": string(api)} {
+		for _, old := range []string{"988", "911", "741741"} {
+			if strings.Contains(body, old) {
+				t.Errorf("%s still names %s", name, old)
+			}
+		}
+		if !strings.Contains(body, cl.Lifeline.Number) || !strings.Contains(body, cl.Emergency.Number) {
+			t.Errorf("%s lacks the crisis lines:\n%s", name, trim(body))
+		}
+	}
+	for _, want := range []string{`href="tel:5550199"`, `href="tel:5550112"`, `href="sms:5557417"`, "HELLO", "Test Lifeline"} {
+		if !strings.Contains(support, want) {
+			t.Errorf("support page lacks %s", want)
 		}
 	}
 }
