@@ -130,7 +130,7 @@ func parseTemplates(fsys fs.FS) (*templates, error) {
 // one, and on a sample without a template.
 var pageSamples = map[string]any{
 	"home": &homePage{}, "faq": &faqPage{}, "privacy": &privacyPage{}, "book": &bookPage{}, "manage": &managePage{},
-	"resent": &resendPage{}, "error": &errorPage{}, "login": &loginPage{}, "twofactor": &twoFactorPage{}, "enrol": &enrolPage{},
+	"resent": &resendPage{}, "error": &errorPage{}, "unavailable": &unavailablePage{}, "login": &loginPage{}, "twofactor": &twoFactorPage{}, "enrol": &enrolPage{},
 	"staff_home": &staffHomePage{}, "staff_consults": &staffConsultsPage{}, "staff_consult": &staffConsultPage{},
 	"audit": &auditPage{}, "tokens": &tokensPage{}, "sessions": &sessionsPage{}, "staff_list": &staffListPage{},
 	"invite": &invitePage{}, "accept": &acceptPage{}, "reset_request": &resetRequestPage{}, "breakglass": &breakGlassPage{},

@@ -46,7 +46,7 @@ func TestTemplateCheckExecutesPages(t *testing.T) {
 	for name, c := range map[string]struct{ file, body, want string }{
 		"missing field":               {"login.html", `{{define "content"}}{{.Page.Nope}}{{end}}`, "Nope"},
 		"missing field behind an if":  {"twofactor.html", `{{define "content"}}{{if .Page.Message}}{{.Page.Mesage}}{{end}}{{end}}`, "Mesage"},
-		"missing field in a range":    {"sessions.html", `{{define "content"}}{{range .Page.Sessions}}{{.UserAgnt}}{{end}}{{end}}`, "UserAgnt"},
+		"missing field in a range":    {"sessions.html", `{{define "content"}}{{range .Page.Devices}}{{.Browsr}}{{end}}{{end}}`, "Browsr"},
 		"missing static file":         {"faq.html", `{{define "content"}}<img src="{{asset "nope.png"}}">{{end}}`, "nope.png"},
 		"missing field of the layout": {"layout.html", `{{.Practice.Nmae}}{{template "content" .}}`, "Nmae"},
 		"missing field in a partial":  {"partials.html", strings.Replace(realTemplate(t, "partials.html"), ".User.Name", ".User.Nmae", 1), "Nmae"},
