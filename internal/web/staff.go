@@ -15,7 +15,7 @@ type staffConsult struct {
 	Therapist string
 	Local     time.Time
 	ShowPHI   bool // the reason is shown only to the therapist it was written for
-	Started   bool
+	Markable  bool // may be marked held or missed now
 }
 
 type staffConsultsPage struct {
@@ -39,7 +39,7 @@ func (*staffConsultPage) PageTitle() string { return "Consult" }
 // staffView dresses a consult for staff pages, in the practice's zone.
 func (s *Server) staffView(r *http.Request, a *journey.Actor, c *journey.Consult, names map[int64]string, loc *time.Location) staffConsult {
 	return staffConsult{Consult: c, Therapist: names[c.TherapistID], Local: c.Start.In(loc),
-		ShowPHI: a.ID() == c.TherapistID, Started: !c.Start.After(s.cfg.Now())}
+		ShowPHI: a.ID() == c.TherapistID, Markable: c.Markable(s.cfg.Now())}
 }
 
 func (s *Server) therapistNames(r *http.Request) (map[int64]string, error) {
@@ -127,7 +127,7 @@ func (s *Server) consultFor(r *http.Request) (*journey.Consult, error) {
 func (s *Server) handleStaffConsultView(w http.ResponseWriter, r *http.Request) {
 	c, err := s.consultFor(r)
 	if err != nil {
-		if a := actorFrom(r); journey.ErrorCode(err) == journey.ENOTFOUND && a.CanBreakGlass() {
+		if a := actorFrom(r); journey.ErrorCode(err) == journey.ENOTFOUND && a.CanBreakGlass(journey.BreakGlassConsult) {
 			if ok, xerr := s.consultExists(r); xerr != nil {
 				err = xerr
 			} else if ok {
@@ -228,7 +228,7 @@ func (s *Server) handleBreakGlass(w http.ResponseWriter, r *http.Request) {
 	a := actorFrom(r)
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || !a.CanBreakGlass() {
+	if err != nil || !a.CanBreakGlass(journey.BreakGlassConsult) {
 		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Consult not found."))
 		return
 	}
@@ -265,7 +265,7 @@ func (s *Server) handleClientBreakGlass(w http.ResponseWriter, r *http.Request) 
 	a := actorFrom(r)
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || !a.CanBreakGlass() {
+	if err != nil || !a.CanBreakGlass(journey.BreakGlassClient) {
 		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Client not found."))
 		return
 	}
