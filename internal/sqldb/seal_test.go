@@ -84,6 +84,26 @@ func rawHits(t *testing.T, db *sqldb.DB, needles []string) []string {
 	return hits
 }
 
+// paddedColumns hold sealed facts whose length would tell them (a status,
+// a decision, a questionnaire, an alert's flag, whether a text is blank):
+// every value of each must be as long as every other.
+var paddedColumns = [][2]string{{"clients", "screening"}, {"responses", "questionnaire"}, {"responses", "answers"},
+	{"clearances", "decision"}, {"clearances", "reason"}, {"clearances", "override_reason"}, {"clearances", "reply"}, {"alerts", "kind"}}
+
+func assertSameLengths(t *testing.T, db *sqldb.DB) {
+	t.Helper()
+	for _, tc := range paddedColumns {
+		var n, rows int
+		q := fmt.Sprintf(`SELECT COUNT(DISTINCT LENGTH(%s)), COUNT(*) FROM %s`, tc[1], tc[0])
+		if err := db.Read.QueryRow(q).Scan(&n, &rows); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 || rows == 0 {
+			t.Errorf("%s.%s: %d lengths among %d rows, want 1 among 1 or more", tc[0], tc[1], n, rows)
+		}
+	}
+}
+
 // After a client's whole path (intake, every questionnaire with a PHQ-9
 // item 9 answer, the safety alert and its acknowledgement, a question and
 // its answer, a clearance with an override), beside a declined client and
@@ -158,6 +178,7 @@ func TestClinicalFactsSealed(t *testing.T) {
 	if hits := rawHits(t, db, clinicalFacts); len(hits) > 0 {
 		t.Errorf("plain clinical facts in the raw tables:\n%s", strings.Join(hits, "\n"))
 	}
+	assertSameLengths(t, db)
 }
 
 // The client list filters by screening status, sealed as it is: the

@@ -307,14 +307,31 @@ func (tx *Tx) sealAlertsBatch(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// blankIntakeStepsBatch blanks the intakes' plain list of steps saved: the
-// sealed intake document holds the same list.
+// blankIntakeStepsBatch blanks the intakes' plain list of steps saved
+// (the sealed intake document holds the same list), and seals each
+// document again, padded.
 func (tx *Tx) blankIntakeStepsBatch(ctx context.Context) (int, error) {
-	res, err := tx.exec(ctx, `UPDATE intakes SET steps = '' WHERE client_id IN
-		(SELECT client_id FROM intakes WHERE steps <> '' ORDER BY client_id LIMIT ?)`, upgradeBatch)
+	type row struct {
+		clientID int64
+		data     string
+	}
+	rows, err := plainRows(ctx, tx, `SELECT client_id, data FROM intakes WHERE steps <> '' ORDER BY client_id LIMIT ?`,
+		func(r *sql.Rows, v *row) error { return r.Scan(&v.clientID, &v.data) })
 	if err != nil {
 		return 0, err
 	}
-	n, err := res.RowsAffected()
-	return int(n), err
+	n := 0
+	for _, r := range rows {
+		p := tx.db.phi()
+		p.open(aadIntake, &r.data)
+		data := p.sealPad(aadIntake, r.data, padDoc)
+		if p.err != nil {
+			return n, p.err
+		}
+		if _, err := tx.exec(ctx, `UPDATE intakes SET data = ?, steps = '' WHERE client_id = ? AND steps <> ''`, data, r.clientID); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }

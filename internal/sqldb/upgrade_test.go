@@ -139,6 +139,7 @@ func TestUpgradeSealsPlainFacts(t *testing.T) {
 	if hits := rawHits(t, db, clinicalFacts); len(hits) > 0 {
 		t.Errorf("plain clinical facts after the upgrade:\n%s", strings.Join(hits, "\n"))
 	}
+	assertSameLengths(t, db)
 	if _, err := db.Read.Exec(`SELECT priority FROM clients`); err == nil {
 		t.Error("clients.priority is still there")
 	}
