@@ -595,3 +595,31 @@ func TestCareTeam(t *testing.T) {
 		t.Fatalf("care team changes audited: %d", len(es))
 	}
 }
+
+// A client learns their own id from /api/v1/me and reads their own record
+// with it; every other id, and every client to a chaperone, is one answer:
+// not found.
+func TestClientReadsOwnRecordByAPI(t *testing.T) {
+	e := newEnv(t)
+	c, cookie := e.portalClient("Ola Client", "ola@example.test", nil)
+	other, _ := e.portalClient("Pat Other", "pat@example.test", nil)
+	st, body := e.asJSON(cookie, "GET", "/api/v1/me", "")
+	if st != 200 || !strings.Contains(body, fmt.Sprintf(`"client_id":%d`, c.ID)) {
+		t.Fatalf("me: %d %s", st, body)
+	}
+	if st, body := e.asJSON(cookie, "GET", fmt.Sprintf("/api/v1/clients/%d", c.ID), ""); st != 200 || !strings.Contains(body, "Ola Client") {
+		t.Fatalf("own record: %d %s", st, body)
+	}
+	_, chaperone := e.staffCookie(journey.RoleChaperone)
+	for _, tc := range []struct {
+		who, cookie string
+		id          int64
+	}{{"client", cookie, other.ID}, {"client", cookie, 999999}, {"chaperone", chaperone, c.ID}} {
+		if st, body := e.asJSON(tc.cookie, "GET", fmt.Sprintf("/api/v1/clients/%d", tc.id), ""); st != 404 || strings.Contains(body, "Pat Other") || strings.Contains(body, "Ola Client") {
+			t.Errorf("%s reads client %d: %d %s", tc.who, tc.id, st, body)
+		}
+	}
+	if st, body := e.asJSON(chaperone, "GET", "/api/v1/me", ""); st != 200 || strings.Contains(body, "client_id") {
+		t.Fatalf("staff me: %d %s", st, body)
+	}
+}
