@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math"
 
@@ -131,7 +130,7 @@ func (db *DB) sealClinicalFacts(ctx context.Context) (int, error) {
 
 // plainRows reads up to upgradeBatch rows of query into values of scan,
 // closing the rows before the caller writes.
-func plainRows[T any](ctx context.Context, tx *Tx, query string, scan func(*sql.Rows, *T) error) ([]T, error) {
+func plainRows[T any](ctx context.Context, tx *Tx, query string, scan func(*rowSet, *T) error) ([]T, error) {
 	rows, err := tx.query(ctx, query, upgradeBatch)
 	if err != nil {
 		return nil, err
@@ -154,7 +153,7 @@ func (tx *Tx) sealClientsBatch(ctx context.Context) (int, error) {
 		st screeningState
 	}
 	rows, err := plainRows(ctx, tx, `SELECT id, screening, priority, intake_done_at, cleared_until FROM clients
-		WHERE screening_sealed = '' ORDER BY id LIMIT ?`, func(r *sql.Rows, v *row) error {
+		WHERE screening_sealed = '' ORDER BY id LIMIT ?`, func(r *rowSet, v *row) error {
 		return r.Scan(&v.id, &v.st.Status, &v.st.Priority, &v.st.IntakeDoneAt, &v.st.ClearedUntil)
 	})
 	if err != nil {
@@ -185,7 +184,7 @@ func (tx *Tx) sealResponsesBatch(ctx context.Context) (int, error) {
 		answers, score string
 	}
 	rows, err := plainRows(ctx, tx, `SELECT id, client_id, questionnaire, version, answers, result FROM responses
-		WHERE questionnaire_sealed = '' ORDER BY id LIMIT ?`, func(r *sql.Rows, v *row) error {
+		WHERE questionnaire_sealed = '' ORDER BY id LIMIT ?`, func(r *rowSet, v *row) error {
 		return r.Scan(&v.id, &v.clientID, &v.q.Code, &v.q.Version, &v.answers, &v.score)
 	})
 	if err != nil {
@@ -219,7 +218,7 @@ func (tx *Tx) sealScreeningsBatch(ctx context.Context) (int, error) {
 		missing, findings string
 	}
 	rows, err := plainRows(ctx, tx, `SELECT id, missing, findings FROM screenings WHERE missing_sealed = '' ORDER BY id LIMIT ?`,
-		func(r *sql.Rows, v *row) error { return r.Scan(&v.id, &v.missing, &v.findings) })
+		func(r *rowSet, v *row) error { return r.Scan(&v.id, &v.missing, &v.findings) })
 	if err != nil {
 		return 0, err
 	}
@@ -251,7 +250,7 @@ func (tx *Tx) sealClearancesBatch(ctx context.Context) (int, error) {
 		reason, message, over, reply, findings string
 	}
 	rows, err := plainRows(ctx, tx, `SELECT id, decision, cleared_until, override, replied_at, reason, message, override_reason, reply, findings
-		FROM clearances WHERE decision_sealed = '' ORDER BY id LIMIT ?`, func(r *sql.Rows, v *row) error {
+		FROM clearances WHERE decision_sealed = '' ORDER BY id LIMIT ?`, func(r *rowSet, v *row) error {
 		return r.Scan(&v.id, &v.o.Decision, &v.o.ClearedUntil, &v.o.Override, &v.o.RepliedAt, &v.reason, &v.message, &v.over, &v.reply, &v.findings)
 	})
 	if err != nil {
@@ -288,7 +287,7 @@ func (tx *Tx) sealAlertsBatch(ctx context.Context) (int, error) {
 		k  alertKind
 	}
 	rows, err := plainRows(ctx, tx, `SELECT id, kind, flag FROM alerts WHERE kind_sealed = '' ORDER BY id LIMIT ?`,
-		func(r *sql.Rows, v *row) error { return r.Scan(&v.id, &v.k.Kind, &v.k.Flag) })
+		func(r *rowSet, v *row) error { return r.Scan(&v.id, &v.k.Kind, &v.k.Flag) })
 	if err != nil {
 		return 0, err
 	}
@@ -316,7 +315,7 @@ func (tx *Tx) blankIntakeStepsBatch(ctx context.Context) (int, error) {
 		data     string
 	}
 	rows, err := plainRows(ctx, tx, `SELECT client_id, data FROM intakes WHERE steps <> '' ORDER BY client_id LIMIT ?`,
-		func(r *sql.Rows, v *row) error { return r.Scan(&v.clientID, &v.data) })
+		func(r *rowSet, v *row) error { return r.Scan(&v.clientID, &v.data) })
 	if err != nil {
 		return 0, err
 	}

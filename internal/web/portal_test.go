@@ -623,3 +623,23 @@ func TestClientReadsOwnRecordByAPI(t *testing.T) {
 		t.Fatalf("staff me: %d %s", st, body)
 	}
 }
+
+// Once cleared, the portal no longer says "once you are cleared": the next
+// step waits on the consent forms, then on the therapist.
+func TestPortalAfterClearance(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c, cookie := e.portalClient("Cy Client", "cy@example.test", sqldbtest.Intake("Cy Client", *e.now))
+	doc := e.addUser(journey.UserStaff, "doc@practice.test", journey.RoleMedicalProvider)
+	if _, err := e.db.DecideClearance(ctx, &journey.Clearance{ClientID: c.ID, Decision: journey.DecisionCleared, ProviderID: doc.ID,
+		ClearedUntil: e.now.AddDate(1, 0, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, body := e.as(cookie, "GET", "/portal", nil)
+	if strings.Contains(body, "once you are cleared") || !strings.Contains(body, "cleared you to continue") {
+		t.Fatalf("cleared client's portal:\n%s", trim(body))
+	}
+	if !strings.Contains(body, "You are cleared to begin") && !strings.Contains(body, "once your consent forms are signed") {
+		t.Fatalf("preparation does not say what it waits on:\n%s", trim(body))
+	}
+}

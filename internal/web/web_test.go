@@ -37,7 +37,13 @@ type env struct {
 
 func newEnv(t *testing.T, mutate ...func(*Config)) *env {
 	t.Helper()
-	e := &env{t: t, db: sqldbtest.Open(t)}
+	return newEnvDB(t, sqldbtest.Open(t), mutate...)
+}
+
+// newEnvDB is newEnv over a database the test opened.
+func newEnvDB(t *testing.T, db *sqldb.DB, mutate ...func(*Config)) *env {
+	t.Helper()
+	e := &env{t: t, db: db}
 	now := testNow
 	e.now = &now
 	e.db.Now = sqldbtest.FixedClock(e.now)
@@ -534,7 +540,7 @@ func TestRouteTable(t *testing.T) {
 }
 
 func TestTemplatesCheckedAtStart(t *testing.T) {
-	if _, err := parseTemplates(); err != nil {
+	if _, err := parseTemplates(templateFS); err != nil {
 		t.Fatal(err)
 	}
 	if !regexp.MustCompile(`^/static/[0-9a-f]{12}/app\.js$`).MatchString(assetURL("app.js")) {
