@@ -24,8 +24,12 @@ const (
 	aadHoldReason = "consult_holds.reason"
 )
 
-// linkRequestWindow is the span over which journey.MaxLinkRequests counts.
-const linkRequestWindow = time.Hour
+const (
+	// linkRequestWindow is the span over which journey.MaxLinkRequests counts.
+	linkRequestWindow = time.Hour
+	// holdKeep is how long a lapsed hold keeps the visitor's sealed details.
+	holdKeep = 24 * time.Hour
+)
 
 // ResendManageLink stores a request for the manage link of email's upcoming
 // consult and hands it to the job queue in the same transaction: the same
@@ -231,6 +235,12 @@ func (db *DB) hold(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 		}
 		if n > 0 {
 			return errTaken
+		}
+		// Lapsed holds keep only their time: after a day their sealed
+		// details go too.
+		if _, err := tx.exec(ctx, `UPDATE consult_holds SET name = '', email = '', phone = '', reason = ''
+			WHERE consult_id IS NULL AND hold_until < ? AND name <> ''`, unix(tx.now.Add(-holdKeep))); err != nil {
+			return err
 		}
 		c.CreatedAt, c.HoldUntil = tx.now, tx.now.Add(window)
 		if _, err := tx.insert(ctx, `INSERT INTO consult_holds (therapist_id, start_at, end_at, block_end, hold_until, token_hash,
