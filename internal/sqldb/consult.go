@@ -83,6 +83,9 @@ func (db *DB) candidates(ctx context.Context, therapistID int64) ([]*journey.The
 		return db.FindTherapists(ctx, true)
 	}
 	t, err := db.FindTherapistByID(ctx, therapistID)
+	if err != nil && journey.ErrorCode(err) != journey.ENOTFOUND {
+		return nil, err // an outage is not the visitor's mistake
+	}
 	if err != nil || !t.Active {
 		return nil, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
 			Fields: []journey.FieldError{{Field: "therapist_id", Detail: "Choose one of our therapists, or any therapist."}}, Err: err}

@@ -83,7 +83,11 @@ func (s *Server) week(from string, loc *time.Location) time.Time {
 func (s *Server) loadWeek(r *http.Request, path string, tz string, therapistID int64, from string, selected string) (WeekView, error) {
 	loc, tz, err := s.visitorZone(r, tz)
 	if err != nil {
-		loc, tz, _ = s.visitorZone(r, "")
+		// An unknown zone falls back to the practice's; a store that
+		// cannot say which that is fails the page.
+		if loc, tz, err = s.visitorZone(r, ""); err != nil {
+			return WeekView{}, err
+		}
 	}
 	ts, err := s.store.FindTherapists(r.Context(), true)
 	if err != nil {

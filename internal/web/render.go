@@ -114,7 +114,7 @@ func parseTemplates() (*templates, error) {
 		}
 		t.pages[strings.TrimSuffix(base, ".html")] = clone
 	}
-	for _, required := range []string{"home", "faq", "book", "manage", "privacy", "resent", "error",
+	for _, required := range []string{"home", "faq", "book", "manage", "privacy", "resent", "error", "unavailable",
 		"login", "twofactor", "enrol", "staff_home", "staff_consults", "staff_consult", "audit", "tokens", "sessions", "staff_list", "invite", "accept", "reset_request", "breakglass",
 		"portal", "portal_join", "portal_intake", "portal_measure", "portal_support", "portal_consent",
 		"staff_clients", "staff_client", "staff_client_new", "staff_alerts",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/journey-kap/journey"
@@ -44,8 +45,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if token := bearer(r); token != "" {
 			a, err := s.tokenActor(r.Context(), token, s.clientAddr(r))
 			if err != nil {
-				if code := journey.ErrorCode(err); code != journey.ENOTFOUND {
-					s.cfg.Log.Error("token lookup", "error", err)
+				if code := journey.ErrorCode(err); code != journey.ENOTFOUND && code != journey.EUNAUTHORIZED {
+					// The token may be good: say what went wrong, not "invalid token".
+					s.apiError(w, r, err)
+					return
 				}
 				s.audit(r, "token.use", "token", "", journey.AuditDenied, "unknown, expired or revoked token")
 				s.apiError(w, r, journey.Errorf(journey.EUNAUTHORIZED, "That token is not valid: it may have expired or been revoked."))
@@ -64,7 +67,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		a, err := s.sessionActor(r.Context(), c.Value, s.clientAddr(r))
 		if err != nil {
 			if code := journey.ErrorCode(err); code != journey.ENOTFOUND && code != journey.EUNAUTHORIZED {
-				s.cfg.Log.Error("session lookup", "error", err)
+				// The session may be good: keep the cookie, and say what
+				// went wrong rather than send its holder to sign in.
+				if isAPI(r) {
+					s.apiError(w, r, err)
+				} else {
+					s.pageError(w, r, err)
+				}
+				return
 			}
 			s.clearSessionCookie(w)
 			next.ServeHTTP(w, r)
@@ -100,7 +110,7 @@ func (s *Server) authorize(perm journey.Permission, next http.Handler) http.Hand
 			next.ServeHTTP(w, r)
 			return
 		}
-		api := len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/"
+		api := isAPI(r)
 		if a != nil && a.Verified {
 			s.audit(r, "access.denied", "route", "", journey.AuditDenied, r.Pattern)
 		}
@@ -120,6 +130,9 @@ func (s *Server) authorize(perm journey.Permission, next http.Handler) http.Hand
 		}
 	})
 }
+
+// isAPI reports whether r is for the JSON API, which answers problem+json.
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
 // safeNext keeps a post-sign-in redirect on this site: a path, never a URL.
 func safeNext(p string) string {

@@ -95,6 +95,11 @@ func (s *Server) handleStaffConsults(w http.ResponseWriter, r *http.Request) {
 	loc, zone := s.practiceZone(r)
 	page := &staffConsultsPage{Actor: a, Zone: zone, Past: past}
 	for _, c := range cs {
+		// Upcoming means still to happen: a cancelled consult, or one the
+		// person missed, is history (the last 30 days show it).
+		if !past && (c.Status == journey.ConsultCancelled || c.Status == journey.ConsultNoShow) {
+			continue
+		}
 		page.Consults = append(page.Consults, s.staffView(r, a, c, names, loc))
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -122,10 +127,14 @@ func (s *Server) consultFor(r *http.Request) (*journey.Consult, error) {
 func (s *Server) handleStaffConsultView(w http.ResponseWriter, r *http.Request) {
 	c, err := s.consultFor(r)
 	if err != nil {
-		if a := actorFrom(r); journey.ErrorCode(err) == journey.ENOTFOUND && a.CanBreakGlass() && s.consultExists(r) {
-			// An interstitial, not an error: the record stays closed until a reason is given.
-			s.render(w, r, http.StatusOK, "breakglass", &breakGlassPage{Actor: a, ID: r.PathValue("id")})
-			return
+		if a := actorFrom(r); journey.ErrorCode(err) == journey.ENOTFOUND && a.CanBreakGlass() {
+			if ok, xerr := s.consultExists(r); xerr != nil {
+				err = xerr
+			} else if ok {
+				// An interstitial, not an error: the record stays closed until a reason is given.
+				s.render(w, r, http.StatusOK, "breakglass", &breakGlassPage{Actor: a, ID: r.PathValue("id")})
+				return
+			}
 		}
 		s.pageError(w, r, err)
 		return
@@ -182,14 +191,24 @@ func (s *Server) handleStaffHome(w http.ResponseWriter, r *http.Request) {
 }
 
 // consultExists reports whether the path's consult exists at all, so
-// break-glass is offered for real records only.
-func (s *Server) consultExists(r *http.Request) bool {
+// break-glass is offered for real records only; it fails when the store
+// cannot tell.
+func (s *Server) consultExists(r *http.Request) (bool, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return false
+		return false, nil
 	}
 	_, err = s.store.FindConsultByID(r.Context(), id)
-	return err == nil
+	return existence(err)
+}
+
+// existence turns the error of a lookup into whether the record exists,
+// keeping any error other than "not found".
+func existence(err error) (bool, error) {
+	if journey.ErrorCode(err) == journey.ENOTFOUND {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 type breakGlassPage struct {
@@ -230,13 +249,13 @@ func (s *Server) handleBreakGlass(w http.ResponseWriter, r *http.Request) {
 }
 
 // clientExists reports whether the path's client exists at all.
-func (s *Server) clientExists(r *http.Request) bool {
+func (s *Server) clientExists(r *http.Request) (bool, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return false
+		return false, nil
 	}
 	_, err = s.store.FindClientByID(r.Context(), id)
-	return err == nil
+	return existence(err)
 }
 
 // handleClientBreakGlass opens a client's chart, clinical record included,

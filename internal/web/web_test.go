@@ -38,7 +38,13 @@ type env struct {
 
 func newEnv(t *testing.T, mutate ...func(*Config)) *env {
 	t.Helper()
-	e := &env{t: t, db: sqldbtest.Open(t)}
+	return newEnvDB(t, sqldbtest.Open(t), mutate...)
+}
+
+// newEnvDB is newEnv over a database the test opened.
+func newEnvDB(t *testing.T, db *sqldb.DB, mutate ...func(*Config)) *env {
+	t.Helper()
+	e := &env{t: t, db: db}
 	now := testNow
 	e.now = &now
 	e.db.Now = sqldbtest.FixedClock(e.now)
