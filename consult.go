@@ -45,6 +45,16 @@ type Consult struct {
 	HoldUntil time.Time
 }
 
+// MarkLead is how long before its start a consult may be marked held or
+// missed (and so its person invited): a consult often begins a little early.
+const MarkLead = 15 * time.Minute
+
+// Markable reports whether staff may mark the consult held or missed at
+// now: from MarkLead before its start, unless it was cancelled.
+func (c *Consult) Markable(now time.Time) bool {
+	return c.Status != ConsultCancelled && !c.Start.After(now.Add(MarkLead))
+}
+
 // Upcoming reports whether the consult is booked and has not started by now.
 func (c *Consult) Upcoming(now time.Time) bool {
 	return c.Status == ConsultBooked && c.Start.After(now)

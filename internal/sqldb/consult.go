@@ -441,8 +441,9 @@ func (db *DB) CancelConsult(ctx context.Context, token string) (*journey.Consult
 	return c, nil
 }
 
-// SetConsultStatus records that a consult was held or missed. Only a booked
-// consult that has started can be marked; ECONFLICT otherwise.
+// SetConsultStatus records that a consult was held or missed. Only a
+// consult that was not cancelled, from journey.MarkLead before its start,
+// can be marked; ECONFLICT otherwise.
 func (db *DB) SetConsultStatus(ctx context.Context, id int64, status string) (*journey.Consult, error) {
 	if status != journey.ConsultHeld && status != journey.ConsultNoShow {
 		return nil, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
@@ -450,12 +451,12 @@ func (db *DB) SetConsultStatus(ctx context.Context, id int64, status string) (*j
 	}
 	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE consults SET status = ?, updated_at = ? WHERE id = ? AND status IN ('booked', 'held', 'no_show') AND start_at <= ?`,
-			status, unix(tx.now), id, unix(tx.now))
+			status, unix(tx.now), id, unix(tx.now.Add(journey.MarkLead)))
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return journey.Errorf(journey.ECONFLICT, "Only a consult that has started and was not cancelled can be marked held or missed.")
+			return journey.Errorf(journey.ECONFLICT, "A consult can be marked held or missed from 15 minutes before it starts, unless it was cancelled.")
 		}
 		return nil
 	})

@@ -15,7 +15,7 @@ type staffConsult struct {
 	Therapist string
 	Local     time.Time
 	ShowPHI   bool // the reason is shown only to the therapist it was written for
-	Started   bool
+	Markable  bool // may be marked held or missed now
 }
 
 type staffConsultsPage struct {
@@ -39,7 +39,7 @@ func (*staffConsultPage) PageTitle() string { return "Consult" }
 // staffView dresses a consult for staff pages, in the practice's zone.
 func (s *Server) staffView(r *http.Request, a *journey.Actor, c *journey.Consult, names map[int64]string, loc *time.Location) staffConsult {
 	return staffConsult{Consult: c, Therapist: names[c.TherapistID], Local: c.Start.In(loc),
-		ShowPHI: a.ID() == c.TherapistID, Started: !c.Start.After(s.cfg.Now())}
+		ShowPHI: a.ID() == c.TherapistID, Markable: c.Markable(s.cfg.Now())}
 }
 
 func (s *Server) therapistNames(r *http.Request) (map[int64]string, error) {
