@@ -87,7 +87,7 @@ did not ask for this, you can ignore this message.
 {{template "footer" .}}{{end}}
 {{define "footer"}}
 {{.Practice}}{{if .Phone}} · {{.Phone}}{{end}}{{if .Email}} · {{.Email}}{{end}}
-If you are in crisis, call or text 988 (Suicide & Crisis Lifeline) or 911.
+{{with .Crisis}}If you are in crisis, {{.Lifeline.How}} {{.Lifeline.Number}} ({{.Lifeline.Name}}) or {{.Emergency.Number}}.{{end}}
 {{end}}`))
 
 var subjects = map[string]string{
@@ -119,7 +119,7 @@ func (c *Composer) ComposeConsultMail(kind string, cons *journey.Consult, t *jou
 	data := map[string]any{
 		"Name": cons.Name, "Therapist": therapist, "Practice": p.Name, "Phone": p.Phone, "Email": p.Email,
 		"When": when, "Zone": zoneLabel(start), "Minutes": int(cons.End.Sub(cons.Start) / time.Minute),
-		"Method": method, "Link": "",
+		"Method": method, "Link": "", "Crisis": journey.Crisis,
 	}
 	if token != "" {
 		data["Link"] = c.ManageURL(token)

@@ -63,7 +63,7 @@ func (s *Server) routeTable() []route {
 		{"GET /staff/consults", permConsultsRead, false, s.handleStaffConsults},
 		{"GET /staff/consults/{id}", permConsultsRead, false, s.handleStaffConsultView},
 		{"POST /staff/consults/{id}/status", permConsultsWrite, false, s.handleStaffConsultStatus},
-		{"POST /staff/consults/{id}/break-glass", permStaff, false, s.handleBreakGlass},
+		{"POST /staff/consults/{id}/break-glass", journey.BreakGlassPermission(journey.BreakGlassConsult), false, s.handleBreakGlass},
 
 		// Client portal (portal.go).
 		{"GET /portal/join/{token}", permPublic, false, s.handleJoinView},
@@ -84,7 +84,7 @@ func (s *Server) routeTable() []route {
 		{"POST /staff/clients/{id}/measures/{code}", journey.PermClinicalRead, false, s.handleStaffMeasureSubmit},
 		{"POST /staff/clients/{id}/care-team", journey.PermClientsWrite, false, s.handleCareTeamAdd},
 		{"POST /staff/clients/{id}/care-team/{user}/remove", journey.PermClientsWrite, false, s.handleCareTeamRemove},
-		{"POST /staff/clients/{id}/break-glass", permStaff, false, s.handleClientBreakGlass},
+		{"POST /staff/clients/{id}/break-glass", journey.BreakGlassPermission(journey.BreakGlassClient), false, s.handleClientBreakGlass},
 		{"GET /staff/clients/{id}/signatures/{sig}", journey.PermClientsRead, false, s.handleStaffSignaturePDF},
 		{"GET /staff/clients", journey.PermClientsRead, false, s.handleStaffClients},
 		{"GET /staff/clients/new", journey.PermClientsWrite, false, s.handleStaffClientNewView},
@@ -192,5 +192,5 @@ func (s *Server) routes() http.Handler {
 	h = limitBody(h)
 	h = secure(h, s.cfg.SecureCookies)
 	h = s.recoverer(h)
-	return s.logRequests(h)
+	return s.withRoute(s.logRequests(h))
 }

@@ -541,7 +541,7 @@ func TestRouteTable(t *testing.T) {
 }
 
 func TestTemplatesCheckedAtStart(t *testing.T) {
-	if _, err := parseTemplates(); err != nil {
+	if _, err := parseTemplates(templateFS); err != nil {
 		t.Fatal(err)
 	}
 	if !regexp.MustCompile(`^/static/[0-9a-f]{12}/app\.js$`).MatchString(assetURL("app.js")) {
