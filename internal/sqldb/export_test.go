@@ -36,7 +36,7 @@ func OpenAtVersion(ctx context.Context, dsn string, version int, mk *crypt.Maste
 }
 
 // SealSomeClinicalFacts runs one batch of the clients and one of the
-// alerts of the data step after migration 6, and nothing else: what a
+// alerts of the data step after migration 7, and nothing else: what a
 // process that stopped half-way through the step leaves.
 func (db *DB) SealSomeClinicalFacts(ctx context.Context) error {
 	return db.write(ctx, func(ctx context.Context, tx *Tx) error {

@@ -21,7 +21,7 @@ type dataStep struct {
 }
 
 var dataSteps = []dataStep{
-	{after: 6, name: "seal clinical facts", run: (*DB).sealClinicalFacts},
+	{after: 7, name: "seal clinical facts", run: (*DB).sealClinicalFacts},
 }
 
 // upgrade applies the migrations, loads the data keys, and runs each data
@@ -97,10 +97,10 @@ func (db *DB) runDataStep(ctx context.Context, st dataStep) (int, error) {
 // upgradeBatch is how many rows one transaction of a data step changes.
 const upgradeBatch = 500
 
-// sealClinicalFacts seals, for migration 0006, every row whose clinical
+// sealClinicalFacts seals, for migration 0007, every row whose clinical
 // facts sit in plain columns, and overwrites the plain values with blanks
 // in the same statement, so a row is either plain or sealed, never half;
-// migration 0007 then drops the plain columns. Each batch is one
+// migration 0008 then drops the plain columns. Each batch is one
 // transaction and picks rows whose sealed column is still empty, so a
 // stop loses nothing and a rerun starts where it stopped.
 func (db *DB) sealClinicalFacts(ctx context.Context) (int, error) {
@@ -242,7 +242,7 @@ func (tx *Tx) sealScreeningsBatch(ctx context.Context) (int, error) {
 // sealClearancesBatch seals each decision with its date, override and
 // reply time, and its free text again as padded JSON strings. The plain
 // decision column's CHECK wants one of the three decisions: every row
-// gets the same until 0007 drops it.
+// gets the same until 0008 drops it.
 func (tx *Tx) sealClearancesBatch(ctx context.Context) (int, error) {
 	type row struct {
 		id                                     int64

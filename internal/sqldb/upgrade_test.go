@@ -15,7 +15,7 @@ import (
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
-// oldDB writes rows as release 0005 did: PHI sealed, clinical facts plain.
+// oldDB writes rows as releases before schema 0007 did: PHI sealed, clinical facts plain.
 type oldDB struct {
 	t  *testing.T
 	db *sqldb.DB
@@ -77,13 +77,13 @@ func (o oldDB) clearance(clientID int64, decision string, by, until int64, messa
 		replied, time.Now().Unix())
 }
 
-// A database written by release 0005, its clinical facts in plain columns,
+// A database written before schema 0007, its clinical facts in plain columns,
 // is sealed on upgrade, even when a first upgrade stopped half-way: every
 // fact is gone from the raw tables, and reads back unchanged.
 func TestUpgradeSealsPlainFacts(t *testing.T) {
 	ctx := context.Background()
 	dsn, mk := sqldbtest.DSN(t), sqldbtest.MasterKeys(t)
-	db, err := sqldb.OpenAtVersion(ctx, dsn, 5, mk)
+	db, err := sqldb.OpenAtVersion(ctx, dsn, 6, mk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestUpgradeSealsPlainFacts(t *testing.T) {
 	db.Close()
 
 	// A first upgrade stops half-way through the data step.
-	db, err = sqldb.OpenAtVersion(ctx, dsn, 6, mk)
+	db, err = sqldb.OpenAtVersion(ctx, dsn, 7, mk)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,11 +9,11 @@
 --
 -- SQL cannot encrypt. After this migration Open runs a Go step (upgrade.go)
 -- that seals every existing row, a batch per transaction, and overwrites
--- the plain values as it goes; only then is migration 0007 applied, which
+-- the plain values as it goes; only then is migration 0008 applied, which
 -- drops the plain columns. A sealed column still '' marks a row the step
 -- has not reached, so a stop half-way loses nothing and the next Open
 -- carries on. Stop every process of an older release before upgrading: a
--- row it wrote after the step would lose its plain values in 0007.
+-- row it wrote after the step would lose its plain values in 0008.
 ALTER TABLE clients ADD COLUMN screening_sealed TEXT NOT NULL DEFAULT '';
 -- What the review queue sorts on, set only while the client awaits review.
 ALTER TABLE clients ADD COLUMN review_priority BIGINT;  -- 0 safety alert or hard stop, 1 prescriber review, 2 warning, 3 none

@@ -1,5 +1,5 @@
--- The plain clinical columns go, now that the Go step after 0006 has
--- sealed every row (see 0006), and the sealed columns take their names.
+-- The plain clinical columns go, now that the Go step after 0007 has
+-- sealed every row (see 0007), and the sealed columns take their names.
 -- The intake's steps need no sealed copy: the sealed intake document holds
 -- them. The review queue sorts on review_priority and review_since, set
 -- only while a client awaits review; a response's questionnaire is found
