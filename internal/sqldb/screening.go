@@ -364,7 +364,7 @@ func (db *DB) UpdateRuleSet(ctx context.Context, changes []journey.Rule, note st
 		if next, err = screening.Merge(cur, changes); err != nil {
 			return err
 		}
-		next.Note, next.CreatedBy = strings.TrimSpace(note), by
+		next.Note, next.CreatedBy = journey.Paragraphs(note), by
 		if err := tx.insertRuleSet(ctx, next); err != nil {
 			return err
 		}
