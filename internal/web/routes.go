@@ -35,6 +35,8 @@ func (s *Server) routeTable() []route {
 		{"GET /book", permPublic, true, s.handleBookView},
 		{"POST /book", permPublic, true, s.handleBookCreate},
 		{"POST /book/resend", permPublic, true, s.handleResendLink},
+		{"GET /book/confirm/{token}", permPublic, false, s.handleHoldView},
+		{"POST /book/confirm/{token}", permPublic, true, s.handleHoldConfirm},
 		{"GET /c/{token}", permPublic, false, s.handleManageView},
 		{"POST /c/{token}/reschedule", permPublic, true, s.handleManageReschedule},
 		{"POST /c/{token}/cancel", permPublic, true, s.handleManageCancel},
@@ -102,6 +104,8 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/consents", journey.PermSettings, false, s.handleConsentDocCreate},
 		{"GET /admin/screening-rules", journey.PermSettings, false, s.handleRulesView},
 		{"POST /admin/screening-rules", journey.PermSettings, false, s.handleRulesUpdate},
+		{"GET /admin/booking", journey.PermSettings, false, s.handleBookingSettingsView},
+		{"POST /admin/booking", journey.PermSettings, false, s.handleBookingSettingsUpdate},
 
 		// Account.
 		{"GET /account/sessions", permSignedIn, false, s.handleSessionsView},
@@ -143,6 +147,8 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/screening-rules", permStaff, false, s.handleAPIRules},
 		{"PUT /api/v1/screening-rules", journey.PermSettings, false, s.handleAPIRulesUpdate},
 		{"POST /api/v1/consent-documents", journey.PermSettings, false, s.handleAPIConsentDocCreate},
+		{"GET /api/v1/practice/booking", journey.PermSettings, false, s.handleAPIBookingSettings},
+		{"PUT /api/v1/practice/booking", journey.PermSettings, false, s.handleAPIBookingSettingsUpdate},
 
 		// Administration.
 		{"GET /admin/staff", journey.PermStaffRead, false, s.handleStaffList},
