@@ -1,6 +1,7 @@
 # Project tasks. `make test` is the single test command (also run by CI);
 # extra go test arguments: make test ARGS='./internal/testenv/... -run Mail'.
-.PHONY: run test bench lint build
+# make fuzz FUZZTIME=1m runs every fuzz target that long (default 3s each).
+.PHONY: run test bench lint build fuzz
 
 run:
 	go run ./cmd/journey serve --demo
@@ -10,6 +11,9 @@ test:
 
 bench:
 	bash scripts/bench.sh
+
+fuzz:
+	FUZZTIME=$(or $(FUZZTIME),3s) bash scripts/fuzz.sh $(ARGS)
 
 lint:
 	go vet ./...
