@@ -5,7 +5,9 @@
 #
 #   bash scripts/fuzz.sh [packages...]     (default: every package)
 #
-# FUZZTIME (default 3s) is how long each target runs. The targets are found
+# FUZZTIME (default 3s) is how long each target runs; FUZZMINIMIZETIME
+# (default 100x: a hundred runs) bounds the shrinking of each new input, which
+# at Go's default of 60s would take a short run's whole time. The targets are found
 # by listing the test binary (-test.list '^Fuzz', as `go test -list` does)
 # of each package whose test files declare one. Each package is built once,
 # instrumented for fuzzing, and its binary run once per target, which saves
@@ -52,6 +54,7 @@ for dir in "${dirs[@]}"; do
 		printf '==> fuzz %s %s for %s\n' "${pkg#"$MODULE"/}" "$name" "$FUZZTIME"
 		# Run in the package's folder, as go test does, so testdata/ is found.
 		if ! (cd "$dir" && "$bin" -test.run '^$' -test.fuzz "^${name}\$" -test.fuzztime "$FUZZTIME" \
+			-test.fuzzminimizetime "${FUZZMINIMIZETIME:-100x}" \
 			-test.fuzzcachedir "$CACHE/$pkg" -test.timeout "${FUZZ_TIMEOUT:-30m}"); then
 			failed+=("$pkg.$name")
 		fi
