@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"slices"
-	"strings"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/measure"
