@@ -157,15 +157,16 @@ func FuzzBookForm(f *testing.F) {
 }
 
 // checkStoredConsult fails unless c holds what was sent, normalised as the
-// handlers and the service normalise it.
+// handlers and the domain normalise it: the name one clean line, the reason
+// clean paragraphs, the phone in E.164, the rest trimmed.
 func checkStoredConsult(t *testing.T, c *journey.Consult, name, email, phone, method, tz, reason string, start time.Time) {
 	t.Helper()
 	e164, ok := normalizePhone(phone)
 	if !ok {
 		t.Fatalf("booked with a phone number normalizePhone refuses: %q", phone)
 	}
-	want := journey.Consult{Name: strings.TrimSpace(name), Email: strings.TrimSpace(email), Phone: e164,
-		ContactMethod: strings.TrimSpace(method), TimeZone: strings.TrimSpace(tz), Reason: strings.TrimSpace(reason)}
+	want := journey.Consult{Name: journey.Line(name), Email: strings.TrimSpace(email), Phone: e164,
+		ContactMethod: strings.TrimSpace(method), TimeZone: strings.TrimSpace(tz), Reason: journey.Paragraphs(reason)}
 	got := journey.Consult{Name: c.Name, Email: c.Email, Phone: c.Phone, ContactMethod: c.ContactMethod, TimeZone: c.TimeZone, Reason: c.Reason}
 	if got != want {
 		t.Fatalf("stored\n%+v\nwant\n%+v", got, want)
