@@ -46,7 +46,9 @@ t0=$(date +%s)
 for dir in "${dirs[@]}"; do
 	pkg=$(cd "$dir" && go list .)
 	bin="$BIN/$(basename "$dir").test"
+	b0=$(date +%s)
 	go test -c -fuzz . -o "$bin" "$dir"
+	printf '==> built %s for fuzzing in %ds\n' "${pkg#"$MODULE"/}" "$(($(date +%s) - b0))"
 	mapfile -t names < <(cd "$dir" && "$bin" -test.list '^Fuzz')
 	for name in "${names[@]}"; do
 		[[ $name == Fuzz* ]] || continue
