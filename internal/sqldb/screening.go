@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"slices"
-	"strings"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/measure"
@@ -394,7 +393,7 @@ func (db *DB) UpdateRuleSet(ctx context.Context, changes []journey.Rule, note st
 		if next, err = screening.Merge(cur, changes); err != nil {
 			return err
 		}
-		next.Note, next.CreatedBy = strings.TrimSpace(note), by
+		next.Note, next.CreatedBy = journey.Paragraphs(note), by
 		if err := tx.insertRuleSet(ctx, next); err != nil {
 			return err
 		}
