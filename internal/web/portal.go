@@ -411,7 +411,7 @@ func (s *Server) handleIntakeSave(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, journey.Errorf(journey.EINVALID, "The form could not be read."))
 		return
 	}
-	in, errs := parseIntakeForm(step, r.PostForm, phoneOrRaw)
+	in, errs := parseIntakeForm(step, r.PostForm)
 	var saved *journey.Intake
 	var err error
 	if len(errs) == 0 {
@@ -502,18 +502,6 @@ func remapMedField(field string, form url.Values) string {
 		}
 	}
 	return field
-}
-
-// phoneOrRaw normalises a phone number to E.164, or keeps what was typed
-// so validation can refuse it beside the field.
-func phoneOrRaw(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	if p, ok := normalizePhone(raw); ok {
-		return p
-	}
-	return raw
 }
 
 // Questionnaires.
