@@ -175,7 +175,7 @@ func (tx *Tx) mailClient(ctx context.Context, composer journey.ClientMailCompose
 // ReplyToClearance records the client's answer to the open needs_info
 // question and puts them back in the review queue.
 func (db *DB) ReplyToClearance(ctx context.Context, clientID int64, reply string) error {
-	reply = strings.TrimSpace(reply)
+	reply = journey.Paragraphs(reply)
 	var v journey.Validation
 	if reply == "" {
 		v.Add("reply", "Write your answer.")
@@ -316,7 +316,7 @@ func (db *DB) FindConsentDocument(ctx context.Context, id int64) (*journey.Conse
 // the document with code. The typed name must match the client's legal
 // name (or the name on file before intake), ignoring case and spacing.
 func (db *DB) SignConsent(ctx context.Context, clientID int64, code, typedName, clientAddr string) (*journey.ConsentSignature, error) {
-	typedName = strings.Join(strings.Fields(typedName), " ")
+	typedName = strings.Join(strings.Fields(journey.CleanLine(typedName)), " ")
 	c, err := db.FindClientByID(ctx, clientID)
 	if err != nil {
 		return nil, err
@@ -455,7 +455,7 @@ func (db *DB) FindAlert(ctx context.Context, id int64) (*journey.Alert, error) {
 // AcknowledgeAlert records who acknowledged the alert, when, and what they
 // did; ECONFLICT when it was already acknowledged.
 func (db *DB) AcknowledgeAlert(ctx context.Context, id, by int64, note string) error {
-	note = strings.TrimSpace(note)
+	note = journey.Paragraphs(note)
 	var v journey.Validation
 	if note == "" {
 		v.Add("note", "Say what you did: for example, called the client and made a safety plan.")
