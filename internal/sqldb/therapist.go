@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,34 +40,60 @@ func (db *DB) scanTherapist(row scanner) (*journey.Therapist, error) {
 }
 
 // Every booking and every slot query needs the therapists with their
-// hours: three queries. They are kept in memory and reloaded when the
-// content counter moves, which any process's edit of a therapist or their
-// hours does, so the check costs one small query. Bookings leave it alone.
+// hours (three queries), and every consult email the practice. They are
+// kept in memory and reloaded when the content counter moves, which any
+// process's edit of a therapist, their hours or the practice does, so the
+// check costs one small query. Bookings leave it alone.
 type therapistCache struct {
-	mu      sync.Mutex
-	content int64
-	all     []*journey.Therapist
+	mu       sync.Mutex
+	content  int64
+	all      []*journey.Therapist
+	practice *journey.Practice // nil before the practice is set up
 }
 
-// therapists returns every therapist, from the cache while it is current.
-// The slice and the structs are shared: callers copy before changing.
-func (db *DB) therapists(ctx context.Context) ([]*journey.Therapist, error) {
+// catalog returns every therapist and the practice (nil before one is set
+// up), from the cache while it is current. The slice and the structs are
+// shared: callers copy before changing.
+func (db *DB) catalog(ctx context.Context) ([]*journey.Therapist, *journey.Practice, error) {
 	_, content, err := db.Versions(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c := &db.tcache
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.all != nil && c.content == content {
-		return c.all, nil
+		return c.all, c.practice, nil
 	}
 	all, err := db.loadTherapists(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	c.all, c.content = all, content
-	return all, nil
+	p, err := db.FindPractice(ctx)
+	if journey.ErrorCode(err) == journey.ENOTFOUND {
+		p, err = nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	c.all, c.practice, c.content = all, p, content
+	return all, p, nil
+}
+
+// therapists returns every therapist (see catalog).
+func (db *DB) therapists(ctx context.Context) ([]*journey.Therapist, error) {
+	all, _, err := db.catalog(ctx)
+	return all, err
+}
+
+// cachedPractice returns the practice consult emails come from, or
+// ENOTFOUND before one is set up. It is shared: callers must not change it.
+func (db *DB) cachedPractice(ctx context.Context) (*journey.Practice, error) {
+	_, p, err := db.catalog(ctx)
+	if err == nil && p == nil {
+		err = journey.Errorf(journey.ENOTFOUND, "Practice not found.")
+	}
+	return p, err
 }
 
 // FindTherapistByID returns a copy of the therapist with their hours, or ENOTFOUND.
@@ -270,7 +297,8 @@ func (tx *Tx) bump(_ context.Context, name string) error {
 
 // Versions returns the change counters: calendar moves whenever open slots
 // may have changed (a booking, a cancellation, a schedule edit), content
-// whenever the practice, its FAQ or a therapist's profile changed.
+// whenever the practice, its FAQ or a therapist's profile changed. A
+// counter is the sum of its rows (see counterShards).
 func (db *DB) Versions(ctx context.Context) (calendar, content int64, err error) {
 	rows, err := db.query(ctx, `SELECT name, version FROM versions`)
 	if err != nil {
@@ -283,11 +311,12 @@ func (db *DB) Versions(ctx context.Context) (calendar, content int64, err error)
 		if err := rows.Scan(&name, &v); err != nil {
 			return 0, 0, err
 		}
-		switch name {
+		counter, _, _ := strings.Cut(name, ".")
+		switch counter {
 		case "calendar":
-			calendar = v
+			calendar += v
 		case "content":
-			content = v
+			content += v
 		}
 	}
 	return calendar, content, rows.Err()
