@@ -3,7 +3,6 @@ package sqldb
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -300,24 +299,10 @@ func (tx *Tx) bump(_ context.Context, name string) error {
 // whenever the practice, its FAQ or a therapist's profile changed. A
 // counter is the sum of its rows (see counterShards).
 func (db *DB) Versions(ctx context.Context) (calendar, content int64, err error) {
-	rows, err := db.query(ctx, `SELECT name, version FROM versions`)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var name string
-		var v int64
-		if err := rows.Scan(&name, &v); err != nil {
-			return 0, 0, err
-		}
-		counter, _, _ := strings.Cut(name, ".")
-		switch counter {
-		case "calendar":
-			calendar += v
-		case "content":
-			content += v
-		}
-	}
-	return calendar, content, rows.Err()
+	// Summed here rather than row by row in Go: every booking and every
+	// page asks, and one row costs less to read than seventeen.
+	err = db.queryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN name = 'content' THEN 0 ELSE version END), 0),
+		COALESCE(SUM(CASE WHEN name = 'content' THEN version ELSE 0 END), 0)
+		FROM versions WHERE name = 'content' OR name = 'calendar' OR name LIKE 'calendar.%'`).Scan(&calendar, &content)
+	return calendar, content, err
 }
