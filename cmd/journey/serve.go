@@ -33,7 +33,7 @@ func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, 
 	if err != nil {
 		return nil, err
 	}
-	jc := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Screening: db, Log: log, Workers: workers}
+	jc := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Screening: db, LinkRequests: db, Log: log, Workers: workers}
 	if err := db.WithMigrationLock(ctx, func() error { return jobs.Migrate(ctx, jc) }); err != nil {
 		db.Close()
 		return nil, err
@@ -61,6 +61,7 @@ func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, 
 		return nil, err
 	}
 	db.Enqueue = q.EnqueueMail
+	db.EnqueueLinkRequest = q.EnqueueLinkRequest
 	db.Mail = &mail.Composer{BaseURL: cfg.BaseURL}
 	return &app{db: db, queue: q, log: log}, nil
 }
@@ -156,11 +157,11 @@ func seedIfEmpty(ctx context.Context, cfg *Config, out io.Writer) error {
 	return nil
 }
 
-func listConsults(ctx context.Context, cfg *Config, out io.Writer) error {
+func listConsults(ctx context.Context, cfg *Config, from string, out io.Writer) error {
 	a, err := open(ctx, cfg, io.Discard, false)
 	if err != nil {
 		return err
 	}
 	defer a.db.Close()
-	return printConsults(ctx, a.db, cfg.From, out)
+	return printConsults(ctx, a.db, from, out)
 }

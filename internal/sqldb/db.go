@@ -58,6 +58,10 @@ type DB struct {
 	// it (a group commit holds many), since one batched insert into the job
 	// queue costs little more than a single one.
 	Enqueue func(ctx context.Context, tx *sql.Tx, messageIDs []int64) error
+	// EnqueueLinkRequest, when set, hands a manage-link request to the job
+	// queue inside the transaction that stored it (consult_private.go);
+	// unset, the request is answered before ResendManageLink returns.
+	EnqueueLinkRequest func(ctx context.Context, tx *sql.Tx, requestID int64) error
 	// Mail composes consult emails; required for bookings.
 	Mail journey.ConsultMailComposer
 
@@ -310,18 +314,18 @@ func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 	return tx.ExecContext(ctx, tx.db.q(query), args...)
 }
 
-func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) row {
 	if st := tx.stmt(ctx, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
+		return row{st.QueryRowContext(ctx, args...)}
 	}
-	return tx.QueryRowContext(ctx, tx.db.q(query), args...)
+	return row{tx.QueryRowContext(ctx, tx.db.q(query), args...)}
 }
 
-func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (tx *Tx) query(ctx context.Context, query string, args ...any) (*rowSet, error) {
 	if st := tx.stmt(ctx, query); st != nil {
-		return st.QueryContext(ctx, args...)
+		return wrapRows(st.QueryContext(ctx, args...))
 	}
-	return tx.QueryContext(ctx, tx.db.q(query), args...)
+	return wrapRows(tx.QueryContext(ctx, tx.db.q(query), args...))
 }
 
 // stmt returns the SQLite writer's prepared statement for query, bound to
@@ -420,20 +424,20 @@ func (db *DB) writeOne(ctx context.Context, fn writeFunc) error {
 
 // Reads go through prepared statements kept per query text: parsing SQL
 // again on every request costs more than running the small queries here.
-func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (db *DB) queryRow(ctx context.Context, query string, args ...any) row {
 	st, err := db.stmt(ctx, query)
 	if err != nil {
-		return db.Read.QueryRowContext(ctx, db.q(query), args...)
+		return row{db.Read.QueryRowContext(ctx, db.q(query), args...)}
 	}
-	return st.QueryRowContext(ctx, args...)
+	return row{st.QueryRowContext(ctx, args...)}
 }
 
-func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (db *DB) query(ctx context.Context, query string, args ...any) (*rowSet, error) {
 	st, err := db.stmt(ctx, query)
 	if err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
-	return st.QueryContext(ctx, args...)
+	return wrapRows(st.QueryContext(ctx, args...))
 }
 
 // maxStmts bounds the statement cache; queries are fixed strings in this
@@ -459,7 +463,8 @@ func (db *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 // mapErr turns driver errors that mean "clashes with what is stored" into
-// ECONFLICT, by the driver's code (errors_*.go), never by message.
+// ECONFLICT, and those that mean "the database cannot be reached" into
+// EUNAVAILABLE, by the driver's code (errors*.go), never by message.
 func (db *DB) mapErr(err error) error {
 	if err == nil {
 		return nil
@@ -471,7 +476,7 @@ func (db *DB) mapErr(err error) error {
 	if isConflict(err) {
 		return &journey.Error{Code: journey.ECONFLICT, Message: "That clashes with something already saved.", Err: err}
 	}
-	return err
+	return unavailable(err)
 }
 
 func unix(t time.Time) int64 { return t.Unix() }
@@ -483,12 +488,13 @@ func fromUnix(s int64) time.Time {
 	return time.Unix(s, 0).UTC()
 }
 
-// notFound wraps sql.ErrNoRows as ENOTFOUND with a message naming what.
+// notFound wraps sql.ErrNoRows as ENOTFOUND with a message naming what,
+// and an unreachable database as EUNAVAILABLE: never "not found".
 func notFound(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return &journey.Error{Code: journey.ENOTFOUND, Message: what + " not found.", Err: err}
 	}
-	return err
+	return unavailable(err)
 }
 
 // Rebind returns query with its ? placeholders in the dialect's form, for

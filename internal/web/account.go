@@ -10,12 +10,20 @@ import (
 )
 
 type sessionsPage struct {
-	Actor    *journey.Actor
-	Sessions []*journey.Session
-	Current  int64
+	Actor   *journey.Actor
+	Devices []deviceRow
+	Zone    string
 }
 
-func (*sessionsPage) PageTitle() string { return "Your sessions" }
+// deviceRow is one signed-in session as the person reads it.
+type deviceRow struct {
+	ID                   int64
+	Device, From         string
+	SignedIn, LastActive string // in the practice's zone, zone named
+	Current              bool
+}
+
+func (*sessionsPage) PageTitle() string { return "Signed-in devices" }
 
 // handleSessionsView lists where the person is signed in (ONC d(5)), so
 // they can end a session they do not recognise.
@@ -26,8 +34,15 @@ func (s *Server) handleSessionsView(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	loc, zone := s.practiceZone(r)
+	page := &sessionsPage{Actor: a, Zone: zone}
+	const when = "Mon 2 Jan, 3:04 PM MST"
+	for _, x := range ss {
+		page.Devices = append(page.Devices, deviceRow{ID: x.ID, Device: deviceName(x.UserAgent), From: x.ClientAddr,
+			SignedIn: x.CreatedAt.In(loc).Format(when), LastActive: x.LastSeenAt.In(loc).Format(when), Current: x.ID == a.SessionID})
+	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "sessions", &sessionsPage{Actor: a, Sessions: ss, Current: a.SessionID})
+	s.render(w, r, http.StatusOK, "sessions", page)
 }
 
 func (s *Server) handleSessionEnd(w http.ResponseWriter, r *http.Request) {
@@ -75,9 +90,8 @@ func (s *Server) handleStaffDeactivate(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, journey.Errorf(journey.ECONFLICT, "You cannot deactivate your own account."))
 		return
 	}
-	u, err := s.store.FindUserByID(r.Context(), id)
-	if err != nil || !u.IsStaff() {
-		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Staff member not found."))
+	if _, err := s.staffMember(r, id); err != nil {
+		s.pageError(w, r, err)
 		return
 	}
 	if err := s.store.DeactivateUser(r.Context(), id); err != nil {
@@ -97,9 +111,8 @@ func (s *Server) handleStaffRoles(w http.ResponseWriter, r *http.Request) {
 	}
 	a := actorFrom(r)
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	u, err := s.store.FindUserByID(r.Context(), id)
-	if err != nil || !u.IsStaff() {
-		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Staff member not found."))
+	if _, err := s.staffMember(r, id); err != nil {
+		s.pageError(w, r, err)
 		return
 	}
 	roles := r.PostForm["roles"]
@@ -113,4 +126,14 @@ func (s *Server) handleStaffRoles(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(r, "user.roles", "user", id, journey.AuditSuccess, strings.Join(roles, ","))
 	http.Redirect(w, r, "/admin/staff", http.StatusSeeOther)
+}
+
+// staffMember returns the member of staff with id: ENOTFOUND for no user or
+// one who is not staff, and the store's error when it cannot tell.
+func (s *Server) staffMember(r *http.Request, id int64) (*journey.User, error) {
+	u, err := s.store.FindUserByID(r.Context(), id)
+	if err == nil && !u.IsStaff() || journey.ErrorCode(err) == journey.ENOTFOUND {
+		return nil, journey.Errorf(journey.ENOTFOUND, "Staff member not found.")
+	}
+	return u, err
 }
