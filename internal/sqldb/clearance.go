@@ -52,6 +52,11 @@ func (db *DB) scanClearance(row scanner) (*journey.Clearance, error) {
 	p.openJSON(aadClearanceReply, c.Reply, &c.Reply)
 	p.openJSON(aadClearanceFinding, findings, &c.Findings)
 	c.Decision, c.Override = o.Decision, o.Override
+	for _, f := range c.Findings {
+		if f.Acknowledged {
+			c.Acknowledged = append(c.Acknowledged, f.Code)
+		}
+	}
 	c.ClearedUntil, c.RepliedAt, c.CreatedAt = fromUnix(o.ClearedUntil), fromUnix(o.RepliedAt), fromUnix(created)
 	return &c, p.err
 }
@@ -107,7 +112,7 @@ func (db *DB) DecideClearance(ctx context.Context, c *journey.Clearance) (*journ
 		if c.Decision != journey.DecisionCleared {
 			c.ClearedUntil = time.Time{}
 		}
-		c.RuleSetVersion, c.Findings, c.CreatedAt = s.RuleSetVersion, s.Findings, tx.now
+		c.RuleSetVersion, c.Findings, c.CreatedAt = s.RuleSetVersion, c.MarkAcknowledged(s.Findings), tx.now
 		p := db.phi()
 		decision := p.sealPadded(aadClearanceDecision, outcomeOf(c), padFact)
 		reason, msg := p.sealPadded(aadClearanceReason, c.Reason, padText), p.sealPadded(aadClearanceMessage, c.Message, padText)

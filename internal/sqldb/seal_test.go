@@ -137,7 +137,7 @@ func TestClinicalFactsSealed(t *testing.T) {
 	}
 	until := now.AddDate(0, 6, 0)
 	if _, err := db.DecideClearance(ctx, &journey.Clearance{ClientID: cl.ID, Decision: journey.DecisionCleared, ProviderID: doc.ID,
-		ClearedUntil: until, Override: true, OverrideReason: "Obstetrician's letter on file."}); err != nil {
+		ClearedUntil: until, Override: true, OverrideReason: "Obstetrician's letter on file.", Acknowledged: []string{"phq9_item9"}}); err != nil {
 		t.Fatal(err)
 	}
 	other, _ := sqldbtest.Client(t, db, ny.ID, "Dee Clined", "dee@example.test", sqldbtest.Intake("Dee Clined", *now))
@@ -167,6 +167,7 @@ func TestClinicalFactsSealed(t *testing.T) {
 		t.Fatalf("alerts: %+v %v", as, err)
 	}
 	if cs, err := db.FindClearances(ctx, cl.ID); err != nil || len(cs) != 2 || cs[0].Decision != journey.DecisionCleared || !cs[0].Override ||
+		!slices.Equal(cs[0].Acknowledged, []string{"phq9_item9"}) ||
 		!cs[0].ClearedUntil.Equal(until) || cs[1].Reply != "Twelve weeks." || cs[1].RepliedAt.IsZero() || cs[1].Reason != "" {
 		t.Fatalf("clearances: %+v %v", cs, err)
 	}
