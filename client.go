@@ -253,6 +253,7 @@ type ClientSummary struct {
 	Client    *Client
 	Findings  []Finding
 	OpenAlert bool // an unacknowledged safety alert
+	Replied   bool // answered the provider's question, which put them back in the queue
 }
 
 // ClientMailComposer writes the emails about a client's path. Emails leave

@@ -93,6 +93,7 @@ type reviewQueueRow struct {
 	Worst     string // kind code or "none"
 	Badge     string
 	OpenAlert bool
+	Replied   bool
 }
 
 type reviewQueuePage struct {
@@ -130,7 +131,7 @@ func (s *Server) handleReviewQueue(w http.ResponseWriter, r *http.Request) {
 		c := sum.Client
 		worst := reviewWorst(sum.Findings)
 		row := reviewQueueRow{ID: c.ID, Name: c.Name, Counts: reviewCountText(reviewCounts(sum.Findings)), Worst: worst,
-			Badge: reviewBadge(worst), OpenAlert: reviewOpenAlert(sum)}
+			Badge: reviewBadge(worst), OpenAlert: reviewOpenAlert(sum), Replied: sum.Replied}
 		if !c.IntakeDone.IsZero() {
 			row.Waiting = c.IntakeDone.In(loc).Format("Jan 2, 2006, 3:04 PM")
 			row.Days = int(now.Sub(c.IntakeDone).Hours() / 24)
@@ -156,6 +157,7 @@ type apiReviewRow struct {
 	Worst        string            `json:"worst"`         // hard_stop, prescriber_review, warn or none
 	Counts       map[string]int    `json:"counts"`
 	OpenAlert    bool              `json:"open_alert"`
+	Replied      bool              `json:"replied"` // answered the provider's question
 	Findings     []journey.Finding `json:"findings"`
 }
 
@@ -196,7 +198,7 @@ func (s *Server) handleAPIReviewQueue(w http.ResponseWriter, r *http.Request) {
 			findings = []journey.Finding{}
 		}
 		out[i] = apiReviewRow{ID: c.ID, Name: c.Name, WaitingSince: apiTime(c.IntakeDone), Priority: c.Priority,
-			Worst: reviewWorst(findings), Counts: reviewCounts(findings), OpenAlert: reviewOpenAlert(sum), Findings: findings}
+			Worst: reviewWorst(findings), Counts: reviewCounts(findings), OpenAlert: reviewOpenAlert(sum), Replied: sum.Replied, Findings: findings}
 	}
 	s.audit(r, "review.list", "client", "", journey.AuditSuccess, idList("clients", out, func(x apiReviewRow) int64 { return x.ID })+" via api")
 	writeJSON(w, http.StatusOK, map[string]any{"clients": out, "total": total})

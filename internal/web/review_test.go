@@ -466,3 +466,37 @@ func TestClearanceAcknowledgesReviewFindings(t *testing.T) {
 		t.Fatalf("api clear acknowledged: %d %s", st, body)
 	}
 }
+
+// A client who answered the provider's question is back in the queue, and
+// the queue says they answered.
+func TestReviewQueueShowsReply(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c := completeClient(e, e.ny, nil)
+	waiting := completeClient(e, e.ny, nil)
+	doc := e.addUser(journey.UserStaff, "doc@practice.test", journey.RoleMedicalProvider)
+	cookie := e.session(doc, true)
+	if _, err := e.db.DecideClearance(ctx, &journey.Clearance{ClientID: c.ID, Decision: journey.DecisionNeedsInfo, ProviderID: doc.ID,
+		Message: "Which dose do you take?"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.ReplyToClearance(ctx, c.ID, "50 mg."); err != nil {
+		t.Fatal(err)
+	}
+	_, _, body := e.as(cookie, "GET", "/staff/review", nil)
+	row := func(id int64) string {
+		i := strings.Index(body, fmt.Sprintf(`href="/staff/clients/%d/review"`, id))
+		if i < 0 {
+			t.Fatalf("client %d not in the queue:\n%s", id, trim(body))
+		}
+		end := strings.Index(body[i:], "</tr>")
+		return body[i : i+end]
+	}
+	if !strings.Contains(row(c.ID), "Answered your question") || strings.Contains(row(waiting.ID), "Answered your question") {
+		t.Fatalf("queue rows:\n%s\n---\n%s", row(c.ID), row(waiting.ID))
+	}
+	st, _, api := e.api(cookie, "GET", "/api/v1/review-queue", "")
+	if st != 200 || strings.Count(api, `"replied":true`) != 1 {
+		t.Fatalf("api queue: %d %s", st, api)
+	}
+}
