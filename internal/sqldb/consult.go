@@ -363,6 +363,9 @@ func (db *DB) RescheduleConsult(ctx context.Context, token string, start time.Ti
 	if len(offering) == 0 {
 		return nil, errNotOffered
 	}
+	if offering, err = db.unheld(ctx, offering, start); err != nil {
+		return nil, err
+	}
 	// Prefer the visitor's current therapist when they did not pick one.
 	for i, t := range offering {
 		if t.ID == c.TherapistID {

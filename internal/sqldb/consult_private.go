@@ -270,6 +270,26 @@ func (db *DB) hold(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 	})
 }
 
+// unheld returns the therapists of ts whose time at start no live hold
+// takes: the slot list hides a held time, and a move by manage link must
+// not take it either.
+func (db *DB) unheld(ctx context.Context, ts []*journey.Therapist, start time.Time) ([]*journey.Therapist, error) {
+	var out []*journey.Therapist
+	for _, t := range ts {
+		var n int
+		err := db.queryRow(ctx, `SELECT COUNT(*) FROM consult_holds WHERE therapist_id = ? AND consult_id IS NULL AND hold_until > ?
+			AND start_at > ? AND start_at < ? AND block_end > ?`,
+			t.ID, unix(db.Now()), unix(start)-86400, unix(start.Add(t.ConsultLength+t.Buffer)), unix(start)).Scan(&n)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
 // held is a hold as stored, with its visitor's details opened.
 type held struct {
 	id      int64
