@@ -215,11 +215,9 @@ func (db *DB) hold(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 	}
 	key := db.emailKey(r.Email)
 	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
-		// The same lock order as booking: email, then therapist.
-		if err := tx.lockKey(ctx, "email:"+key); err != nil {
-			return err
-		}
-		if err := tx.lockKey(ctx, fmt.Sprintf("therapist:%d", t.ID)); err != nil {
+		// The locks of a booking (lockBlock): a hold and a booking that
+		// could overlap wait for each other.
+		if err := tx.lockBlock(ctx, key, t.ID, c.Start, c.End.Add(t.Buffer)); err != nil {
 			return err
 		}
 		blockEnd := unix(c.End.Add(t.Buffer))
@@ -373,10 +371,7 @@ func (db *DB) ConfirmHold(ctx context.Context, token string) (*journey.Consult, 
 	already := int64(0)
 	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		already = 0
-		if err := tx.lockKey(ctx, "email:"+h.key); err != nil {
-			return err
-		}
-		if err := tx.lockKey(ctx, fmt.Sprintf("therapist:%d", t.ID)); err != nil {
+		if err := tx.lockBlock(ctx, h.key, t.ID, c.Start, c.End.Add(t.Buffer)); err != nil {
 			return err
 		}
 		// Read again under the locks: a second click may have confirmed it.

@@ -79,12 +79,8 @@ func (p *auditPage) Val(name string) string { return p.Q.field(name) }
 func (s *Server) handleAuditView(w http.ResponseWriter, r *http.Request) {
 	loc, zone := s.practiceZone(r)
 	page := &auditPage{Actor: actorFrom(r), Users: map[int64]string{}, Zone: zone, Loc: loc, Errors: map[string]string{}}
-	aq, err := parseAuditQuery(r.URL.Query())
+	aq, f, err := s.readAuditQuery(r, loc)
 	page.Q = aq
-	var f journey.AuditFilter
-	if err == nil {
-		f, err = s.auditFilter(r, aq, loc)
-	}
 	status := http.StatusOK
 	switch journey.ErrorCode(err) {
 	case "":
@@ -162,6 +158,29 @@ func (s *Server) auditEntries(r *http.Request, page *auditPage, f journey.AuditF
 	return nil
 }
 
+// readAuditQuery reads the request's audit filter: what was typed, the
+// store's filter, and every field error at once (an email is looked up
+// even when another field is wrong). An outage is returned as it is.
+func (s *Server) readAuditQuery(r *http.Request, loc *time.Location) (auditQuery, journey.AuditFilter, error) {
+	aq, err := parseAuditQuery(r.URL.Query())
+	if err == nil {
+		f, err := s.auditFilter(r, aq, loc)
+		return aq, f, err
+	}
+	fields := journey.ErrorFields(err)
+	if aq.Person != "" && !slices.ContainsFunc(fields, func(fe journey.FieldError) bool { return fe.Field == "person" }) {
+		_, perr := s.auditFilter(r, auditQuery{Person: aq.Person}, loc)
+		switch journey.ErrorCode(perr) {
+		case "":
+		case journey.EINVALID:
+			fields = append(journey.ErrorFields(perr), fields...)
+		default:
+			return aq, journey.AuditFilter{}, perr
+		}
+	}
+	return aq, journey.AuditFilter{}, (&journey.Validation{Fields: fields}).Err()
+}
+
 // auditFilter turns a checked query into the store's filter: a person
 // given by email is looked up (unknown is a field error; an outage is the
 // outage), dates are whole days in loc, and the page is keyset by seq.
@@ -206,11 +225,7 @@ func (s *Server) auditFilter(r *http.Request, aq auditQuery, loc *time.Location)
 // hold. Exports are audited too.
 func (s *Server) handleAuditCSV(w http.ResponseWriter, r *http.Request) {
 	loc, _ := s.practiceZone(r)
-	aq, err := parseAuditQuery(r.URL.Query())
-	var f journey.AuditFilter
-	if err == nil {
-		f, err = s.auditFilter(r, aq, loc)
-	}
+	_, f, err := s.readAuditQuery(r, loc)
 	if err != nil {
 		s.pageError(w, r, err)
 		return

@@ -181,6 +181,7 @@ func TestAuditFilterMessages(t *testing.T) {
 	_, admin := e.staffCookie(journey.RoleAdmin)
 	for _, c := range []struct{ query, field, text string }{
 		{"person=nobody%40example.com", "person", "No one has that email"},
+		{"person=nobody%40example.com&action=a%25", "person", "No one has that email"},
 		{"person=-3", "person", "id or email"},
 		{"subject=consult", "subject", "type:id"},
 		{"subject=consult:1%3Cb%3E", "subject", "type:id"},
