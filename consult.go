@@ -190,6 +190,10 @@ type ConsultService interface {
 	RescheduleConsult(ctx context.Context, token string, start time.Time, therapistID int64) (*Consult, error)
 	// CancelConsult cancels a booked consult; ECONFLICT if it is not booked.
 	CancelConsult(ctx context.Context, token string) (*Consult, error)
+	// RescheduleConsultByID and CancelConsultByID are the same for staff,
+	// who name the consult by id (ENOTFOUND when there is none).
+	RescheduleConsultByID(ctx context.Context, id int64, start time.Time, therapistID int64) (*Consult, error)
+	CancelConsultByID(ctx context.Context, id int64) (*Consult, error)
 	// ResendManageLink emails a new manage link (earlier links keep working)
 	// of the upcoming consult booked under email, if there is one; it says
 	// nothing either way, and at most MaxLinkRequests an hour per address

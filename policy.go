@@ -14,7 +14,7 @@ const (
 	PermSecondFactor  Permission = "second_factor"  // a staff member whose second factor is pending
 	PermStaff         Permission = "staff"          // any member of staff
 	PermConsultsRead  Permission = "consults.read"  // consult requests from the front door
-	PermConsultsWrite Permission = "consults.write" // mark a consult held or missed
+	PermConsultsWrite Permission = "consults.write" // book, move or cancel a consult for a caller; mark it held or missed
 	PermStaffRead     Permission = "staff.read"     // the staff list
 	PermStaffManage   Permission = "staff.manage"   // invite, change roles, deactivate
 	PermAuditRead     Permission = "audit.read"     // the audit trail
@@ -76,6 +76,17 @@ func (a *Actor) CanSeeConsult(c *Consult) bool {
 		return false
 	}
 	return a.Has(RoleAdmin) || a.Has(RoleFrontDesk) || (a.Has(RoleTherapist) && c.TherapistID == a.ID())
+}
+
+// ConsultTherapist returns the therapist a consult the actor books or
+// moves may be with, given the one they asked for (0: any free
+// therapist): front desk and admins book with anyone, a therapist only
+// with themselves.
+func (a *Actor) ConsultTherapist(requested int64) int64 {
+	if scope := a.ConsultScope(); scope > 0 {
+		return scope
+	}
+	return requested
 }
 
 // ConsultScope returns the therapist whose consults the actor may list:

@@ -387,6 +387,20 @@ func (db *DB) RescheduleConsult(ctx context.Context, token string, start time.Ti
 	if err != nil {
 		return nil, err
 	}
+	return db.reschedule(ctx, c, start, therapistID)
+}
+
+// RescheduleConsultByID is RescheduleConsult for staff, who name the
+// consult by id: the same checks, the same email to the person.
+func (db *DB) RescheduleConsultByID(ctx context.Context, id int64, start time.Time, therapistID int64) (*journey.Consult, error) {
+	c, err := db.FindConsultByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return db.reschedule(ctx, c, start, therapistID)
+}
+
+func (db *DB) reschedule(ctx context.Context, c *journey.Consult, start time.Time, therapistID int64) (*journey.Consult, error) {
 	now := db.Now()
 	if !c.Upcoming(now) {
 		return nil, errNotChangeable
@@ -456,6 +470,20 @@ func (db *DB) CancelConsult(ctx context.Context, token string) (*journey.Consult
 	if err != nil {
 		return nil, err
 	}
+	return db.cancel(ctx, c)
+}
+
+// CancelConsultByID is CancelConsult for staff, who name the consult by
+// id; the person gets the same email.
+func (db *DB) CancelConsultByID(ctx context.Context, id int64) (*journey.Consult, error) {
+	c, err := db.FindConsultByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return db.cancel(ctx, c)
+}
+
+func (db *DB) cancel(ctx context.Context, c *journey.Consult) (*journey.Consult, error) {
 	if !c.Upcoming(db.Now()) {
 		return nil, errNotChangeable
 	}

@@ -207,6 +207,34 @@ func (s *Server) handleAPIConsultCreate(w http.ResponseWriter, r *http.Request) 
 	if !s.decodeJSON(w, r, &in) {
 		return
 	}
+	req, err := bookingFromAPI(in)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	settings, err := s.store.FindBookingSettings(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if settings.Private {
+		s.apiHold(w, r, req)
+		return
+	}
+	c, err := s.store.CreateConsult(r.Context(), req)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.audit(r, "consult.create", "consult", c.ID, journey.AuditSuccess, "api")
+	w.Header().Set("Location", "/api/v1/manage/"+url.PathEscape(c.ManageToken))
+	writeJSON(w, http.StatusCreated, s.apiConsult(c, c.ManageToken))
+}
+
+// bookingFromAPI turns a JSON booking into a request, with the field
+// errors the API itself can tell (start, phone) gathered with the
+// service's.
+func bookingFromAPI(in apiBooking) (*journey.BookingRequest, error) {
 	req := &journey.BookingRequest{TherapistID: in.TherapistID, Name: in.Name, Email: in.Email, ContactMethod: in.ContactMethod,
 		TimeZone: in.TimeZone, Reason: in.Reason, PrivacyConsent: in.PrivacyConsent}
 	var v journey.Validation
@@ -227,26 +255,9 @@ func (s *Server) handleAPIConsultCreate(w http.ResponseWriter, r *http.Request) 
 				v.Add(fe.Field, fe.Detail)
 			}
 		}
-		s.apiError(w, r, v.Err())
-		return
+		return nil, v.Err()
 	}
-	settings, err := s.store.FindBookingSettings(r.Context())
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	if settings.Private {
-		s.apiHold(w, r, req)
-		return
-	}
-	c, err := s.store.CreateConsult(r.Context(), req)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	s.audit(r, "consult.create", "consult", c.ID, journey.AuditSuccess, "api")
-	w.Header().Set("Location", "/api/v1/manage/"+url.PathEscape(c.ManageToken))
-	writeJSON(w, http.StatusCreated, s.apiConsult(c, c.ManageToken))
+	return req, nil
 }
 
 func (s *Server) handleAPIResendLink(w http.ResponseWriter, r *http.Request) {

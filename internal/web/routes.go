@@ -61,7 +61,11 @@ func (s *Server) routeTable() []route {
 		// Staff screens.
 		{"GET /staff", permStaff, false, s.handleStaffHome},
 		{"GET /staff/consults", permConsultsRead, false, s.handleStaffConsults},
+		{"GET /staff/consults/new", permConsultsWrite, false, s.handleStaffBookView},
+		{"POST /staff/consults", permConsultsWrite, false, s.handleStaffBookCreate},
 		{"GET /staff/consults/{id}", permConsultsRead, false, s.handleStaffConsultView},
+		{"POST /staff/consults/{id}/reschedule", permConsultsWrite, false, s.handleStaffConsultReschedule},
+		{"POST /staff/consults/{id}/cancel", permConsultsWrite, false, s.handleStaffConsultCancel},
 		{"POST /staff/consults/{id}/status", permConsultsWrite, false, s.handleStaffConsultStatus},
 		{"POST /staff/consults/{id}/break-glass", journey.BreakGlassPermission(journey.BreakGlassConsult), false, s.handleBreakGlass},
 
@@ -119,6 +123,9 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/staff", journey.PermStaffRead, false, s.handleAPIStaff},
 		{"GET /api/v1/consults", permConsultsRead, false, s.handleAPIConsults},
 		{"GET /api/v1/consults/{id}", permConsultsRead, false, s.handleAPIConsult},
+		{"POST /api/v1/staff/consults", permConsultsWrite, false, s.handleAPIStaffBook},
+		{"POST /api/v1/consults/{id}/reschedule", permConsultsWrite, false, s.handleAPIConsultReschedule},
+		{"POST /api/v1/consults/{id}/cancel", permConsultsWrite, false, s.handleAPIConsultCancel},
 		// Clients: a client uses these for themselves; record rules apply (policy.go).
 		{"GET /api/v1/questionnaires", permSignedIn, false, s.handleAPIQuestionnaires},
 		{"POST /api/v1/clients/{id}/responses", permSignedIn, false, s.handleAPIResponseCreate},

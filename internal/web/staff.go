@@ -32,6 +32,13 @@ type staffConsultPage struct {
 	Zone    string
 	Consult staffConsult
 	Message string
+	// Moving or cancelling an upcoming consult (staffbook.go).
+	Changeable bool
+	Week       WeekView
+	Notice     string // "booked", "moved", "cancelled"
+	Slot       string
+	Reason     string // the cancellation reason as typed
+	Errors     map[string]string
 }
 
 func (*staffConsultPage) PageTitle() string { return "Consult" }
@@ -140,10 +147,22 @@ func (s *Server) handleStaffConsultView(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	s.audit(r, "consult.read", "consult", c.ID, journey.AuditSuccess, "")
-	s.renderStaffConsult(w, r, http.StatusOK, c, "")
+	page := &staffConsultPage{}
+	for _, n := range []string{"booked", "moved", "cancelled"} {
+		if r.URL.Query().Get(n) == "1" {
+			page.Notice = n
+		}
+	}
+	s.renderStaffConsultPage(w, r, http.StatusOK, c, page)
 }
 
 func (s *Server) renderStaffConsult(w http.ResponseWriter, r *http.Request, status int, c *journey.Consult, msg string) {
+	s.renderStaffConsultPage(w, r, status, c, &staffConsultPage{Message: msg})
+}
+
+// renderStaffConsultPage fills page for consult c and renders it, with the
+// week of times to move it to when the actor may change it.
+func (s *Server) renderStaffConsultPage(w http.ResponseWriter, r *http.Request, status int, c *journey.Consult, page *staffConsultPage) {
 	names, err := s.therapistNames(r)
 	if err != nil {
 		s.pageError(w, r, err)
@@ -151,8 +170,19 @@ func (s *Server) renderStaffConsult(w http.ResponseWriter, r *http.Request, stat
 	}
 	loc, zone := s.practiceZone(r)
 	a := actorFrom(r)
+	page.Actor, page.Zone, page.Consult = a, zone, s.staffView(r, a, c, names, loc)
+	if page.Errors == nil {
+		page.Errors = map[string]string{}
+	}
+	page.Changeable = a.Can(permConsultsWrite) && a.CanSeeConsult(c) && c.Upcoming(s.cfg.Now())
+	if page.Changeable {
+		if page.Week, err = s.changeWeek(r, c, page.Slot); err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, "staff_consult", &staffConsultPage{Actor: a, Zone: zone, Consult: s.staffView(r, a, c, names, loc), Message: msg})
+	s.render(w, r, status, "staff_consult", page)
 }
 
 func (s *Server) handleStaffConsultStatus(w http.ResponseWriter, r *http.Request) {
