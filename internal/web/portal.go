@@ -320,7 +320,7 @@ type intakePage struct {
 	Values   url.Values
 	Errors   map[string]string
 	List     []errorLine // the error summary, in the order of the fields
-	Restored bool // answers carried over a sign-in, not yet saved
+	Restored bool        // answers carried over a sign-in, not yet saved
 	Medical  []journey.Condition
 	Psych    []journey.Condition
 	Goals    []struct{ Code, Label string }
