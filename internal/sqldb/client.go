@@ -1,9 +1,12 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -269,40 +272,36 @@ func (db *DB) loadCareTeams(ctx context.Context, cs []*journey.Client) error {
 	return p.err
 }
 
-// FindClients returns a page of clients matching f, newest first, and the
-// number matching in all.
+// FindClients returns a page of clients matching f in the order f.Sort
+// names (newest first by default), and the number matching in all. It
+// fails with EINVALID on a filter it cannot apply.
 func (db *DB) FindClients(ctx context.Context, f journey.ClientFilter) ([]*journey.Client, int, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	if f.CareTeamMember != 0 {
-		where = append(where, "id IN (SELECT client_id FROM care_team WHERE user_id = ?)")
-		args = append(args, f.CareTeamMember)
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
 	}
-	if f.Screening != "" {
-		where = append(where, "screening = ?")
-		args = append(args, f.Screening)
+	cond, args, ok := db.clientWhere(f)
+	if !ok {
+		return nil, 0, nil
 	}
-	if strings.TrimSpace(f.Query) != "" {
-		// Every word of the query must match a word of the name, or its
-		// start, through the blind index (see FindUsersByName).
-		tokens := db.Keys.NameQuery(f.Query)
-		if len(tokens) == 0 {
-			return nil, 0, nil
-		}
-		where = append(where, `id IN (SELECT n.owner_id FROM `+db.jsonValues()+` CROSS JOIN name_index n
-			WHERE n.owner_type = '`+ownerClient+`' AND n.token = value GROUP BY n.owner_id HAVING COUNT(DISTINCT n.token) = ?)`)
-		args = append(args, jsonList(tokens), len(tokens))
-	}
-	cond := strings.Join(where, " AND ")
 	var total int
 	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	limit := f.Limit
-	if limit <= 0 || limit > 200 {
+	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := db.query(ctx, `SELECT `+clientColumns+` FROM clients WHERE `+cond+` ORDER BY id DESC LIMIT ? OFFSET ?`,
-		append(args, limit, max(f.Offset, 0))...)
+	if f.Sort == journey.ClientSortName {
+		return db.clientsByName(ctx, cond, args, total, f.Offset, limit)
+	}
+	order := "id DESC"
+	if f.Sort == journey.ClientSortStatus {
+		// Where they are on the path, then the review queue's order.
+		order = `CASE screening WHEN 'incomplete' THEN 1 WHEN 'awaiting_review' THEN 2 WHEN 'needs_info' THEN 3
+			WHEN 'cleared' THEN 4 ELSE 5 END, priority, id DESC`
+	}
+	rows, err := db.query(ctx, `SELECT `+clientColumns+` FROM clients WHERE `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -310,6 +309,125 @@ func (db *DB) FindClients(ctx context.Context, f journey.ClientFilter) ([]*journ
 	if err != nil {
 		return nil, 0, err
 	}
+	return cs, total, db.loadCareTeams(ctx, cs)
+}
+
+// clientWhere returns the SQL condition and arguments of f; ok is false
+// when no client can match (a name search with no usable word).
+func (db *DB) clientWhere(f journey.ClientFilter) (cond string, args []any, ok bool) {
+	where := []string{"1 = 1"}
+	if f.CareTeamMember != 0 {
+		where = append(where, "id IN (SELECT client_id FROM care_team WHERE user_id = ?)")
+		args = append(args, f.CareTeamMember)
+	}
+	if f.TherapistID != 0 {
+		where = append(where, "id IN (SELECT client_id FROM care_team WHERE user_id = ? AND role = 'therapist')")
+		args = append(args, f.TherapistID)
+	}
+	if f.Screening != "" {
+		where = append(where, "screening = ?")
+		args = append(args, f.Screening)
+	}
+	switch f.Stage {
+	case journey.StageInvited:
+		where = append(where, "user_id IS NULL")
+	case journey.StageIntake:
+		where = append(where, "user_id IS NOT NULL AND screening = 'incomplete'")
+	case journey.StageReview:
+		where = append(where, "screening IN ('awaiting_review', 'needs_info')")
+	case journey.StagePreparation:
+		where = append(where, "screening = 'cleared'")
+	case journey.StageDeclined:
+		where = append(where, "screening = 'declined'")
+	}
+	if f.Replied {
+		// The latest decision asked a question, and the client answered it.
+		where = append(where, `screening = 'awaiting_review' AND EXISTS (SELECT 1 FROM clearances k WHERE k.client_id = clients.id
+			AND k.id = (SELECT MAX(id) FROM clearances WHERE client_id = clients.id) AND k.decision = 'needs_info' AND k.replied_at > 0)`)
+	}
+	if strings.TrimSpace(f.Query) != "" {
+		// Every word of the query must match a word of the name, or its
+		// start, through the blind index (see FindUsersByName).
+		tokens := db.Keys.NameQuery(f.Query)
+		if len(tokens) == 0 {
+			return "", nil, false
+		}
+		where = append(where, `id IN (SELECT n.owner_id FROM `+db.jsonValues()+` CROSS JOIN name_index n
+			WHERE n.owner_type = '`+ownerClient+`' AND n.token = value GROUP BY n.owner_id HAVING COUNT(DISTINCT n.token) = ?)`)
+		args = append(args, jsonList(tokens), len(tokens))
+	}
+	return strings.Join(where, " AND "), args, true
+}
+
+// maxNameSort is the most clients a list sorts by name. Names are sealed,
+// so the database cannot order them: the matching clients' names are
+// opened and sorted here, one decryption each, and past this many the
+// list asks for a narrower filter instead.
+const maxNameSort = 20_000
+
+// clientsByName returns the page [offset, offset+limit) of the clients
+// matching cond, by name (case and accents folded to the name's own
+// order), reading the full rows of that page only.
+func (db *DB) clientsByName(ctx context.Context, cond string, args []any, total, offset, limit int) ([]*journey.Client, int, error) {
+	if total > maxNameSort {
+		return nil, 0, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: []journey.FieldError{{Field: "sort", Detail: fmt.Sprintf("Sorting by name works on up to %d clients: filter the list first.", maxNameSort)}}}
+	}
+	rows, err := db.query(ctx, `SELECT id, name FROM clients WHERE `+cond, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	type named struct {
+		id   int64
+		name string
+	}
+	var all []named
+	p := db.phi()
+	func() {
+		defer rows.Close()
+		for rows.Next() {
+			var n named
+			if err = rows.Scan(&n.id, &n.name); err != nil {
+				return
+			}
+			p.open(aadClientName, &n.name)
+			n.name = strings.ToLower(n.name)
+			all = append(all, n)
+		}
+		err = rows.Err()
+	}()
+	if err != nil {
+		return nil, 0, err
+	}
+	if p.err != nil {
+		return nil, 0, p.err
+	}
+	slices.SortFunc(all, func(a, b named) int {
+		if c := strings.Compare(a.name, b.name); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	if offset >= len(all) {
+		return nil, total, nil
+	}
+	page := all[offset:min(offset+limit, len(all))]
+	ids := make([]string, len(page))
+	pos := make(map[int64]int, len(page))
+	for i, n := range page {
+		ids[i] = strconv.FormatInt(n.id, 10)
+		pos[n.id] = i
+	}
+	rows, err = db.query(ctx, `SELECT `+clientColumns+` FROM clients WHERE id IN (SELECT CAST(value AS BIGINT) FROM `+db.jsonValues()+`)`,
+		jsonList(ids))
+	if err != nil {
+		return nil, 0, err
+	}
+	cs, err := db.scanClients(rows)
+	if err != nil {
+		return nil, 0, err
+	}
+	slices.SortFunc(cs, func(a, b *journey.Client) int { return cmp.Compare(pos[a.ID], pos[b.ID]) })
 	return cs, total, db.loadCareTeams(ctx, cs)
 }
 

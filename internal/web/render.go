@@ -91,7 +91,8 @@ var funcs = template.FuncMap{
 // executes each against empty data, so a missing template or asset fails
 // here rather than in front of a visitor.
 func parseTemplates() (*templates, error) {
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/layout_staff.html",
+		"templates/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layout: %w", err)
 	}
@@ -102,7 +103,7 @@ func parseTemplates() (*templates, error) {
 	t := &templates{pages: map[string]*template.Template{}}
 	for _, n := range names {
 		base := path.Base(n)
-		if base == "layout.html" || base == "partials.html" {
+		if base == "layout.html" || base == "layout_staff.html" || base == "partials.html" {
 			continue
 		}
 		clone, err := layout.Clone()
@@ -128,11 +129,12 @@ func parseTemplates() (*templates, error) {
 
 // pageData is what every page template receives.
 type pageData struct {
-	Title    string
-	Path     string
-	Practice *journey.Practice
-	Year     int
-	Page     any
+	Title     string
+	Path      string
+	Practice  *journey.Practice
+	Year      int
+	Page      any
+	Workspace *workspace // the staff workspace's frame; nil on the public site and the portal
 }
 
 // render executes a page into a buffer first, so a failing template yields
@@ -155,13 +157,18 @@ func (s *Server) renderBytes(r *http.Request, name string, page any) ([]byte, er
 	if err != nil {
 		p = &journey.Practice{Name: "Journey", TimeZone: "America/New_York"}
 	}
-	data := pageData{Title: titleOf(page), Path: r.URL.Path, Practice: p, Year: s.cfg.Now().Year(), Page: page}
+	data := pageData{Title: titleOf(page), Path: r.URL.Path, Practice: p, Year: s.cfg.Now().Year(), Page: page,
+		Workspace: s.workspaceFor(r)}
 	t := s.tmpl.pages[name]
 	if t == nil {
 		return nil, fmt.Errorf("web: no template %s", name)
 	}
+	layout := "layout.html"
+	if data.Workspace != nil {
+		layout = "layout_staff.html"
+	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
+	if err := t.ExecuteTemplate(&buf, layout, data); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
