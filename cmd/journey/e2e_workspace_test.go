@@ -81,6 +81,10 @@ func e2eCheckLayout(t *testing.T, ctx context.Context, what string) {
 	}
 }
 
+// e2eTaskHref is where each task of the workspace's bar leads.
+var e2eTaskHref = map[string]string{"Today": "/staff", "Clients": "/staff/clients", "Consults": "/staff/consults", "Review": "/staff/review",
+	"Alerts": "/staff/alerts", "Staff": "/admin/staff", "Settings": "/admin/consents", "Audit": "/admin/audit"}
+
 // e2eWorkspaceRole is one member of the demo's staff and the screens they
 // open.
 type e2eWorkspaceRole struct {
@@ -155,9 +159,21 @@ func TestE2EStaffWorkspace(t *testing.T) {
 			// the menu is opened, which needs no script.
 			e2ePortalOpen(t, ctx, base, "/staff")
 			folded := e2eEval[bool](t, ctx, `(() => { const m = document.querySelector("details.workspace-menu");
-				return !!m && !m.open && getComputedStyle(m).display !== "none" && m.querySelector("a").getBoundingClientRect().width === 0; })()`)
+				return !!m && !m.open && m.checkVisibility() && !m.querySelector("a").checkVisibility() &&
+					!document.querySelector("nav.workspace-nav").checkVisibility(); })()`)
 			if !folded {
 				t.Errorf("%s: on a phone the navigation does not fold into a menu", role.name)
+			}
+			// Opened, the menu leads to the role's last task.
+			e2eDo(t, ctx, "open the menu", chromedp.Click(chromedp.CSS("details.workspace-menu summary")))
+			last := role.nav[len(role.nav)-1]
+			shown := e2eEval[[]string](t, ctx, `[...document.querySelectorAll("nav.workspace-menu-nav a")].filter(a => a.checkVisibility()).map(a => a.textContent.trim())`)
+			if !slices.Equal(shown, role.nav) {
+				t.Errorf("%s: the opened menu shows %q, want %q", role.name, shown, role.nav)
+			}
+			if last != "Today" {
+				e2ePortalSubmit(t, ctx, base, fmt.Sprintf(`nav.workspace-menu-nav a[href="%s"]`, e2eTaskHref[last]), 200, e2eTaskHref[last])
+				e2eCheckLayout(t, ctx, role.name+" "+last+" from the menu (390px)")
 			}
 		})
 	}
