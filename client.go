@@ -67,7 +67,7 @@ type NewClient struct {
 
 // Validate returns EINVALID naming every field that is wrong.
 func (n *NewClient) Validate() error {
-	n.Name, n.Email, n.Phone = strings.TrimSpace(n.Name), strings.TrimSpace(n.Email), strings.TrimSpace(n.Phone)
+	n.Name, n.Email, n.Phone = Line(n.Name), strings.TrimSpace(n.Email), strings.TrimSpace(n.Phone)
 	var v Validation
 	checkText(&v, "name", n.Name, 1, MaxNameLen)
 	if !ValidEmail(n.Email) {
@@ -178,7 +178,7 @@ const (
 
 // Validate returns EINVALID naming every field that is wrong.
 func (d *ConsentDocument) Validate() error {
-	d.Code, d.Title = strings.TrimSpace(d.Code), strings.TrimSpace(d.Title)
+	d.Code, d.Title, d.Body = strings.TrimSpace(d.Code), Line(d.Title), CleanText(d.Body)
 	var v Validation
 	if !codeRE.MatchString(d.Code) {
 		v.Add("code", "Use lower-case letters, digits and hyphens, like kap-informed-consent.")
@@ -235,7 +235,7 @@ type Clearance struct {
 // Validate returns EINVALID naming every field that is wrong, given the
 // screening the provider decided on.
 func (c *Clearance) Validate(s *Screening, now time.Time) error {
-	c.Reason, c.Message, c.OverrideReason = strings.TrimSpace(c.Reason), strings.TrimSpace(c.Message), strings.TrimSpace(c.OverrideReason)
+	c.Reason, c.Message, c.OverrideReason = Paragraphs(c.Reason), Paragraphs(c.Message), Paragraphs(c.OverrideReason)
 	var v Validation
 	switch c.Decision {
 	case DecisionCleared:

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -15,10 +16,32 @@ import (
 
 // Associated data of the clients' sealed columns.
 const (
-	aadClientName  = "clients.name"
-	aadClientEmail = "clients.email"
-	aadClientPhone = "clients.phone"
+	aadClientName      = "clients.name"
+	aadClientEmail     = "clients.email"
+	aadClientPhone     = "clients.phone"
+	aadClientScreening = "clients.screening" // a screeningState
 )
+
+// screeningState is what clients.screening seals: the client's screening
+// status and the numbers that would tell it. While the client awaits
+// review, the queue's plain copies sit beside it (reviewColumns).
+type screeningState struct {
+	Status       string `json:"status"`
+	Priority     int    `json:"priority"`
+	IntakeDoneAt int64  `json:"intake_done_at"`
+	ClearedUntil int64  `json:"cleared_until"`
+}
+
+// reviewColumns returns the plain review_priority and review_since of a
+// client in state st: set only while they await review, as the queue
+// sorts on them, and NULL otherwise, so the table shows nothing of anyone
+// else's screening.
+func reviewColumns(st screeningState) (priority, since any) {
+	if st.Status != journey.ScreeningAwaitingReview {
+		return nil, nil
+	}
+	return st.Priority, st.IntakeDoneAt
+}
 
 func (db *DB) clientMail() (journey.ClientMailComposer, error) {
 	m, ok := db.Mail.(journey.ClientMailComposer)
@@ -49,6 +72,7 @@ func (db *DB) CreateClient(ctx context.Context, n *journey.NewClient, token stri
 	}
 	p := db.phi()
 	name, email, phone := p.seal(aadClientName, n.Name), p.seal(aadClientEmail, n.Email), p.seal(aadClientPhone, n.Phone)
+	state := p.sealPadded(aadClientScreening, screeningState{Status: journey.ScreeningIncomplete, Priority: len(journey.FindingKinds)}, padFact)
 	if p.err != nil {
 		return nil, p.err
 	}
@@ -79,8 +103,8 @@ func (db *DB) CreateClient(ctx context.Context, n *journey.NewClient, token stri
 		}
 		c.CreatedAt, c.InvitedAt = tx.now, tx.now
 		var err error
-		c.ID, err = tx.insert(ctx, `INSERT INTO clients (consult_id, name, email, email_key, phone, priority, created_by, created_at, invited_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, consultID, name, email, db.emailKey(n.Email), phone, c.Priority, n.CreatedBy, unix(tx.now), unix(tx.now))
+		c.ID, err = tx.insert(ctx, `INSERT INTO clients (consult_id, name, email, email_key, phone, screening, created_by, created_at, invited_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, consultID, name, email, db.emailKey(n.Email), phone, state, n.CreatedBy, unix(tx.now), unix(tx.now))
 		if err != nil {
 			return err
 		}
@@ -203,22 +227,33 @@ func (db *DB) AcceptClientInvitation(ctx context.Context, token, passwordHash st
 	return u, err
 }
 
-const clientColumns = `id, COALESCE(user_id, 0), COALESCE(consult_id, 0), name, email, phone, screening, priority, intake_done_at,
-	cleared_until, created_by, created_at, invited_at`
+const clientColumns = `id, COALESCE(user_id, 0), COALESCE(consult_id, 0), name, email, phone, screening, created_by, created_at, invited_at`
 
-func (db *DB) scanClient(row scanner) (*journey.Client, error) {
+// scanClient scans a row of clientColumns, then any extra columns into
+// extra, and decrypts the client.
+func (db *DB) scanClient(row scanner, extra ...any) (*journey.Client, error) {
 	var c journey.Client
-	var done, cleared, created, invited int64
-	if err := row.Scan(&c.ID, &c.UserID, &c.ConsultID, &c.Name, &c.Email, &c.Phone, &c.Screening, &c.Priority, &done, &cleared,
-		&c.CreatedBy, &created, &invited); err != nil {
+	var state string
+	var created, invited int64
+	dest := append([]any{&c.ID, &c.UserID, &c.ConsultID, &c.Name, &c.Email, &c.Phone, &state, &c.CreatedBy, &created, &invited}, extra...)
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	p := db.phi()
 	p.open(aadClientName, &c.Name)
 	p.open(aadClientEmail, &c.Email)
 	p.open(aadClientPhone, &c.Phone)
-	c.IntakeDone, c.ClearedTill, c.CreatedAt, c.InvitedAt = fromUnix(done), fromUnix(cleared), fromUnix(created), fromUnix(invited)
+	st := p.openState(state)
+	c.Screening, c.Priority, c.IntakeDone, c.ClearedTill = st.Status, st.Priority, fromUnix(st.IntakeDoneAt), fromUnix(st.ClearedUntil)
+	c.CreatedAt, c.InvitedAt = fromUnix(created), fromUnix(invited)
 	return &c, p.err
+}
+
+// openState opens a sealed clients.screening.
+func (p *phi) openState(sealed string) screeningState {
+	var st screeningState
+	p.openJSON(aadClientScreening, sealed, &st)
+	return st
 }
 
 // FindClientByID returns the client with their care team, or ENOTFOUND.
@@ -283,24 +318,18 @@ func (db *DB) FindClients(ctx context.Context, f journey.ClientFilter) ([]*journ
 	if !ok {
 		return nil, 0, nil
 	}
-	var total int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
 	}
-	if f.Sort == journey.ClientSortName {
-		return db.clientsByName(ctx, cond, args, total, f.Offset, limit)
+	if sealedFilter(f) {
+		return db.findClientsSealed(ctx, f, cond, args, limit)
 	}
-	order := "id DESC"
-	if f.Sort == journey.ClientSortStatus {
-		// Where they are on the path, then the review queue's order.
-		order = `CASE screening WHEN 'incomplete' THEN 1 WHEN 'awaiting_review' THEN 2 WHEN 'needs_info' THEN 3
-			WHEN 'cleared' THEN 4 ELSE 5 END, priority, id DESC`
+	var total int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, err
 	}
-	rows, err := db.query(ctx, `SELECT `+clientColumns+` FROM clients WHERE `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+	rows, err := db.query(ctx, `SELECT `+clientColumns+` FROM clients WHERE `+cond+` ORDER BY id DESC LIMIT ? OFFSET ?`,
 		append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
@@ -312,8 +341,10 @@ func (db *DB) FindClients(ctx context.Context, f journey.ClientFilter) ([]*journ
 	return cs, total, db.loadCareTeams(ctx, cs)
 }
 
-// clientWhere returns the SQL condition and arguments of f; ok is false
-// when no client can match (a name search with no usable word).
+// clientWhere returns the SQL condition and arguments of the parts of f
+// that plain columns can answer, narrowing what findClientsSealed opens;
+// ok is false when no client can match (a name search with no usable
+// word).
 func (db *DB) clientWhere(f journey.ClientFilter) (cond string, args []any, ok bool) {
 	where := []string{"1 = 1"}
 	if f.CareTeamMember != 0 {
@@ -324,26 +355,18 @@ func (db *DB) clientWhere(f journey.ClientFilter) (cond string, args []any, ok b
 		where = append(where, "id IN (SELECT client_id FROM care_team WHERE user_id = ? AND role = 'therapist')")
 		args = append(args, f.TherapistID)
 	}
-	if f.Screening != "" {
-		where = append(where, "screening = ?")
-		args = append(args, f.Screening)
+	// Only a client awaiting review has a review priority.
+	switch {
+	case f.Screening == journey.ScreeningAwaitingReview || f.Replied:
+		where = append(where, "review_priority IS NOT NULL")
+	case f.Screening != "" || f.Stage == journey.StageIntake || f.Stage == journey.StagePreparation || f.Stage == journey.StageDeclined:
+		where = append(where, "review_priority IS NULL")
 	}
 	switch f.Stage {
 	case journey.StageInvited:
 		where = append(where, "user_id IS NULL")
 	case journey.StageIntake:
-		where = append(where, "user_id IS NOT NULL AND screening = 'incomplete'")
-	case journey.StageReview:
-		where = append(where, "screening IN ('awaiting_review', 'needs_info')")
-	case journey.StagePreparation:
-		where = append(where, "screening = 'cleared'")
-	case journey.StageDeclined:
-		where = append(where, "screening = 'declined'")
-	}
-	if f.Replied {
-		// The latest decision asked a question, and the client answered it.
-		where = append(where, `screening = 'awaiting_review' AND EXISTS (SELECT 1 FROM clearances k WHERE k.client_id = clients.id
-			AND k.id = (SELECT MAX(id) FROM clearances WHERE client_id = clients.id) AND k.decision = 'needs_info' AND k.replied_at > 0)`)
+		where = append(where, "user_id IS NOT NULL")
 	}
 	if strings.TrimSpace(f.Query) != "" {
 		// Every word of the query must match a word of the name, or its
@@ -359,64 +382,103 @@ func (db *DB) clientWhere(f journey.ClientFilter) (cond string, args []any, ok b
 	return strings.Join(where, " AND "), args, true
 }
 
-// maxNameSort is the most clients a list sorts by name. Names are sealed,
-// so the database cannot order them: the matching clients' names are
-// opened and sorted here, one decryption each, and past this many the
-// list asks for a narrower filter instead.
-const maxNameSort = 20_000
+// sealedFilter reports whether f filters or sorts on what only sealed
+// columns hold: a screening status other than awaiting review, a stage
+// past the invitation, a reply to the prescriber, the name or the status
+// order.
+func sealedFilter(f journey.ClientFilter) bool {
+	return (f.Screening != "" && f.Screening != journey.ScreeningAwaitingReview) || (f.Stage != "" && f.Stage != journey.StageInvited) ||
+		f.Replied || f.Sort == journey.ClientSortName || f.Sort == journey.ClientSortStatus
+}
 
-// clientsByName returns the page [offset, offset+limit) of the clients
-// matching cond, by name (case and accents folded to the name's own
-// order), reading the full rows of that page only.
-func (db *DB) clientsByName(ctx context.Context, cond string, args []any, total, offset, limit int) ([]*journey.Client, int, error) {
-	if total > maxNameSort {
-		return nil, 0, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
-			Fields: []journey.FieldError{{Field: "sort", Detail: fmt.Sprintf("Sorting by name works on up to %d clients: filter the list first.", maxNameSort)}}}
+// maxSealedList is the most clients a list opens to filter or sort on a
+// sealed fact; past it the list asks for a narrower filter. One state or
+// name opens in about a microsecond, and a practice's clients number in
+// the thousands.
+const maxSealedList = 20_000
+
+// statusRank orders screening statuses along the path.
+var statusRank = map[string]int{journey.ScreeningIncomplete: 1, journey.ScreeningAwaitingReview: 2, journey.ScreeningNeedsInfo: 3,
+	journey.ScreeningCleared: 4, journey.ScreeningDeclined: 5}
+
+// listed is one client as findClientsSealed filters and sorts them.
+type listed struct {
+	id     int64
+	joined bool
+	name   string // lower case; opened only to sort by name
+	state  screeningState
+}
+
+// findClientsSealed returns the page of clients matching cond and f's
+// sealed filters, in f's order, and how many match: it opens the status
+// (and, to sort by name, the name) of every client cond matches, then
+// reads the page's rows only.
+func (db *DB) findClientsSealed(ctx context.Context, f journey.ClientFilter, cond string, args []any, limit int) ([]*journey.Client, int, error) {
+	var n int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients WHERE `+cond, args...).Scan(&n); err != nil {
+		return nil, 0, err
 	}
-	rows, err := db.query(ctx, `SELECT id, name FROM clients WHERE `+cond, args...)
+	if n > maxSealedList {
+		return nil, 0, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.", Fields: []journey.FieldError{
+			{Field: "sort", Detail: fmt.Sprintf("This works on up to %d clients at a time: filter by therapist or name first.", maxSealedList)}}}
+	}
+	byName := f.Sort == journey.ClientSortName
+	rows, err := db.query(ctx, `SELECT id, user_id IS NOT NULL, name, screening FROM clients WHERE `+cond, args...)
 	if err != nil {
 		return nil, 0, err
 	}
-	type named struct {
-		id   int64
-		name string
-	}
-	var all []named
+	var all []listed
 	p := db.phi()
-	func() {
-		defer rows.Close()
-		for rows.Next() {
-			var n named
-			if err = rows.Scan(&n.id, &n.name); err != nil {
-				return
-			}
-			p.open(aadClientName, &n.name)
-			n.name = strings.ToLower(n.name)
-			all = append(all, n)
+	for rows.Next() {
+		var l listed
+		var name, state string
+		if err := rows.Scan(&l.id, &l.joined, &name, &state); err != nil {
+			rows.Close()
+			return nil, 0, err
 		}
-		err = rows.Err()
-	}()
-	if err != nil {
+		l.state = p.openState(state)
+		if byName {
+			p.open(aadClientName, &name)
+			l.name = strings.ToLower(name)
+		}
+		if stageMatches(f, l) {
+			all = append(all, l)
+		}
+	}
+	rows.Close()
+	if err := errors.Join(rows.Err(), p.err); err != nil {
 		return nil, 0, err
 	}
-	if p.err != nil {
-		return nil, 0, p.err
-	}
-	slices.SortFunc(all, func(a, b named) int {
-		if c := strings.Compare(a.name, b.name); c != 0 {
-			return c
+	if f.Replied {
+		if all, err = db.repliedOnly(ctx, all); err != nil {
+			return nil, 0, err
 		}
-		return cmp.Compare(a.id, b.id)
-	})
-	if offset >= len(all) {
-		return nil, total, nil
 	}
-	page := all[offset:min(offset+limit, len(all))]
+	slices.SortFunc(all, func(a, b listed) int {
+		switch f.Sort {
+		case journey.ClientSortName:
+			if c := strings.Compare(a.name, b.name); c != 0 {
+				return c
+			}
+		case journey.ClientSortStatus:
+			if c := cmp.Compare(statusRank[a.state.Status], statusRank[b.state.Status]); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(a.state.Priority, b.state.Priority); c != 0 {
+				return c
+			}
+		}
+		return cmp.Compare(b.id, a.id)
+	})
+	page := all[min(f.Offset, len(all)):min(f.Offset+limit, len(all))]
+	if len(page) == 0 {
+		return nil, len(all), nil
+	}
 	ids := make([]string, len(page))
 	pos := make(map[int64]int, len(page))
-	for i, n := range page {
-		ids[i] = strconv.FormatInt(n.id, 10)
-		pos[n.id] = i
+	for i, l := range page {
+		ids[i] = strconv.FormatInt(l.id, 10)
+		pos[l.id] = i
 	}
 	rows, err = db.query(ctx, `SELECT `+clientColumns+` FROM clients WHERE id IN (SELECT CAST(value AS BIGINT) FROM `+db.jsonValues()+`)`,
 		jsonList(ids))
@@ -428,7 +490,63 @@ func (db *DB) clientsByName(ctx context.Context, cond string, args []any, total,
 		return nil, 0, err
 	}
 	slices.SortFunc(cs, func(a, b *journey.Client) int { return cmp.Compare(pos[a.ID], pos[b.ID]) })
-	return cs, total, db.loadCareTeams(ctx, cs)
+	return cs, len(all), db.loadCareTeams(ctx, cs)
+}
+
+// stageMatches reports whether client l passes f's screening and stage
+// filters, on their opened status.
+func stageMatches(f journey.ClientFilter, l listed) bool {
+	st := l.state.Status
+	if f.Screening != "" && st != f.Screening {
+		return false
+	}
+	switch f.Stage {
+	case journey.StageIntake:
+		return l.joined && st == journey.ScreeningIncomplete
+	case journey.StageReview:
+		return st == journey.ScreeningAwaitingReview || st == journey.ScreeningNeedsInfo
+	case journey.StagePreparation:
+		return st == journey.ScreeningCleared
+	case journey.StageDeclined:
+		return st == journey.ScreeningDeclined
+	}
+	return true
+}
+
+// repliedOnly keeps the clients whose latest clearance decision asked a
+// question they have answered, reading each one's latest decision in one
+// query.
+func (db *DB) repliedOnly(ctx context.Context, ls []listed) ([]listed, error) {
+	if len(ls) == 0 {
+		return ls, nil
+	}
+	ids := make([]string, len(ls))
+	for i, l := range ls {
+		ids[i] = strconv.FormatInt(l.id, 10)
+	}
+	rows, err := db.query(ctx, `SELECT k.client_id, k.decision FROM clearances k WHERE k.id IN (SELECT MAX(id) FROM clearances
+		WHERE client_id IN (SELECT CAST(value AS BIGINT) FROM `+db.jsonValues()+`) GROUP BY client_id)`, jsonList(ids))
+	if err != nil {
+		return nil, err
+	}
+	replied := map[int64]bool{}
+	p := db.phi()
+	for rows.Next() {
+		var id int64
+		var sealed string
+		if err := rows.Scan(&id, &sealed); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		var o clearanceOutcome
+		p.openJSON(aadClearanceDecision, sealed, &o)
+		replied[id] = o.Decision == journey.DecisionNeedsInfo && o.RepliedAt > 0
+	}
+	rows.Close()
+	if err := errors.Join(rows.Err(), p.err); err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(ls, func(l listed) bool { return !replied[l.id] }), nil
 }
 
 func (db *DB) scanClients(rows *rowSet) ([]*journey.Client, error) {
@@ -507,6 +625,41 @@ func (db *DB) onCareTeam(ctx context.Context, tx *Tx, clientID int64, role strin
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+// Sealed facts are padded with spaces after their JSON to a multiple of a
+// width: GCM hides no length, and the length of a short value (a status,
+// a decision, a questionnaire's code, whether a text is blank, how many
+// answers) would tell the value. JSON ignores the trailing spaces.
+const (
+	padFact  = 128  // a status, decision, alert kind or questionnaire, with its numbers; a response's answers
+	padText  = 64   // free text, as a JSON string: its length shows to the next 64 bytes
+	padScore = 256  // a response's score, band, flags and clusters
+	padList  = 512  // what a client has still to do
+	padDoc   = 1024 // findings
+)
+
+// sealPadded marshals v and seals it for column aad, padded to a multiple
+// of width bytes.
+func (p *phi) sealPadded(aad string, v any, width int) string {
+	if p.err != nil {
+		return ""
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		p.err = err
+		return ""
+	}
+	return p.sealPad(aad, string(b), width)
+}
+
+// sealPad seals JSON text s for column aad, padded with spaces to a
+// multiple of width bytes.
+func (p *phi) sealPad(aad, s string, width int) string {
+	if n := len(s) % width; n != 0 || s == "" {
+		s += strings.Repeat(" ", width-n)
+	}
+	return p.seal(aad, s)
 }
 
 // sealJSON marshals v and seals it for column aad.

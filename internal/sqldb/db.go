@@ -55,6 +55,10 @@ type DB struct {
 	// it (a group commit holds many), since one batched insert into the job
 	// queue costs little more than a single one.
 	Enqueue func(ctx context.Context, tx *sql.Tx, messageIDs []int64) error
+	// EnqueueLinkRequest, when set, hands a manage-link request to the job
+	// queue inside the transaction that stored it (consult_private.go);
+	// unset, the request is answered before ResendManageLink returns.
+	EnqueueLinkRequest func(ctx context.Context, tx *sql.Tx, requestID int64) error
 	// Mail composes consult emails; required for bookings.
 	Mail journey.ConsultMailComposer
 
@@ -108,11 +112,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger, opts ...Option) (*D
 		db.Close()
 		return nil, fmt.Errorf("sqldb: reach database: %w", err)
 	}
-	if err := db.migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if err := db.loadKeys(ctx, o.masterKeys); err != nil {
+	if err := db.upgrade(ctx, o.masterKeys); err != nil { // migrations, data keys, data steps (upgrade.go)
 		db.Close()
 		return nil, err
 	}

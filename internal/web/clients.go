@@ -382,7 +382,7 @@ func (p *staffClientPage) PageTitle() string { return p.Client.Name }
 func (s *Server) handleStaffClientView(w http.ResponseWriter, r *http.Request) {
 	c, err := s.clientFor(r, "client.read", seeClient)
 	if err != nil {
-		if a := actorFrom(r); journey.ErrorCode(err) == journey.ENOTFOUND && a.CanBreakGlass() {
+		if a := actorFrom(r); journey.ErrorCode(err) == journey.ENOTFOUND && a.CanBreakGlass(journey.BreakGlassClient) {
 			if ok, xerr := s.clientExists(r); xerr != nil {
 				err = xerr
 			} else if ok {

@@ -114,13 +114,16 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	s.setSessionCookie(w, sess.Token, sess.ExpiresAt)
 	switch {
 	case !u.IsStaff():
-		if !strings.HasPrefix(page.Next, "/portal") {
+		if page.Next != "/portal" && !strings.HasPrefix(page.Next, "/portal/") && !strings.HasPrefix(page.Next, "/portal?") {
 			page.Next = "/portal"
 		}
 		if !s.replayCarried(w, r, u, page.Next) {
 			http.Redirect(w, r, page.Next, http.StatusSeeOther)
 		}
 	case u.TOTPEnrolled:
+		if page.Next == "" {
+			page.Next = homeFor(&journey.Actor{User: u})
+		}
 		http.Redirect(w, r, "/login/2fa?next="+urlQuery(page.Next), http.StatusSeeOther)
 	default:
 		http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)
@@ -217,6 +220,9 @@ func (s *Server) handleTwoFactor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSessionCookie(w, token, s.cfg.Now().Add(journey.SessionLifetime))
+	if page.Next == "" {
+		page.Next = homeFor(a)
+	}
 	http.Redirect(w, r, page.Next, http.StatusSeeOther)
 }
 

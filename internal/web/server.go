@@ -132,7 +132,7 @@ func NewServer(store Store, cfg Config) (*Server, error) {
 	if cfg.Hasher == nil {
 		cfg.Hasher = auth.NewHasher(0, nil)
 	}
-	t, err := parseTemplates()
+	t, err := parseTemplates(templateFS)
 	if err != nil {
 		return nil, err
 	}

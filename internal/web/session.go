@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/journey-kap/journey"
 )
@@ -39,7 +41,8 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 
 // authenticate finds the session behind the request's cookie and puts its
 // actor in the context. No cookie costs nothing; a bad or ended one is
-// cleared and the request goes on anonymous.
+// cleared and the request goes on anonymous. A signed-in person's pages
+// and API answers are never stored by a browser or proxy (Cache-Control).
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if token := bearer(r); token != "" {
@@ -55,6 +58,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 			r = r.WithContext(context.WithValue(r.Context(), actorKey{}, a))
+			w.Header().Set("Cache-Control", "no-store")
 			s.audit(r, "token.use", "token", a.TokenID, journey.AuditSuccess, r.Pattern)
 			next.ServeHTTP(w, r)
 			return
@@ -80,6 +84,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		w.Header().Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, a)))
 	})
 }
@@ -134,10 +139,48 @@ func (s *Server) authorize(perm journey.Permission, next http.Handler) http.Hand
 // isAPI reports whether r is for the JSON API, which answers problem+json.
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
-// safeNext keeps a post-sign-in redirect on this site: a path, never a URL.
+// maxNext bounds a sign-in next path; our own URLs are far shorter.
+const maxNext = 1000
+
+// safeNext returns p when it is a path on this site to go to after sign-in,
+// and "" otherwise: the caller then sends the person to their home. A path
+// is refused when it, or what a browser or a proxy might decode it to
+// (%09, %2F%2F, %5C, nested %25…), holds a control, space, format or
+// backslash character or starts with // or /\, any of which a URL parser
+// may read as another host ("/\t/evil.test" is //evil.test to a browser).
 func safeNext(p string) string {
-	if len(p) == 0 || p[0] != '/' || (len(p) > 1 && (p[1] == '/' || p[1] == '\\')) || len(p) > 500 {
-		return "/staff"
+	if !localPath(p, true) {
+		return ""
 	}
-	return p
+	d := p
+	for range 4 {
+		u, err := url.PathUnescape(d)
+		if err != nil || !localPath(u, false) {
+			return ""
+		}
+		if u == d {
+			return p
+		}
+		d = u
+	}
+	return "" // still decoding after four rounds: nobody writes links like that
+}
+
+// localPath reports whether p, as it stands, is a single-slash path with
+// no scheme, host or suspicious character; a raw one (as sent) may not
+// hold a space either, a decoded one may ("?q=ada%20lov").
+func localPath(p string, raw bool) bool {
+	if len(p) == 0 || len(p) > maxNext || p[0] != '/' || strings.HasPrefix(p, "//") || strings.HasPrefix(p, `/\`) || !utf8.ValidString(p) {
+		return false
+	}
+	if strings.ContainsFunc(p, func(r rune) bool {
+		return r == '\\' || unicode.IsControl(r) || (unicode.IsSpace(r) && (raw || r != ' ')) || unicode.Is(unicode.Cf, r)
+	}) {
+		return false
+	}
+	if !raw {
+		return true // decoded text is checked for characters only: it may hold a literal %
+	}
+	u, err := url.Parse(p)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.Opaque == "" && u.User == nil
 }
