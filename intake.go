@@ -136,6 +136,10 @@ type Intake struct {
 	Pregnancy    Pregnancy    `json:"pregnancy"`
 	Experience   Experience   `json:"experience"`
 	UpdatedAt    time.Time    `json:"updated_at"`
+	// ContactUpdated is set by a save whose phone number replaced the one
+	// on the client's record: one person has one current phone, and the
+	// caller audits the change. Never stored.
+	ContactUpdated bool `json:"-"`
 }
 
 // About is the client's demographics and contact details.

@@ -18,7 +18,13 @@ import (
 // trip to the sign-in page; a page keeps what was typed. Once the database
 // is back, the same requests succeed.
 func TestDatabaseOutage(t *testing.T) {
-	o := sqldbtest.OpenOutage(t)
+	for _, fault := range sqldbtest.Faults() {
+		t.Run(fault, func(t *testing.T) { testDatabaseOutage(t, fault) })
+	}
+}
+
+func testDatabaseOutage(t *testing.T, fault string) {
+	o := sqldbtest.OpenOutage(t, fault)
 	e := newEnvDB(t, o.DB)
 	_, staff := e.staffCookie(journey.RoleAdmin)
 	therapist := e.session(staffUser(e.ny), true)
