@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -162,7 +163,7 @@ func TestTodayByRole(t *testing.T) {
 	}{
 		{"therapist", e.session(staffUser(e.ny), true), map[string][]string{
 			"Urgent: 1 safety alert to follow up today": {alerted.Name, "PHQ-9 item 9"},
-			"Consults today":                   {"9:00 AM: <bdi>Una Unmarked</bdi>", "10:00 AM: <bdi>Hal Held</bdi>"},
+			"Consults today":                   {"9:00 AM EST: <bdi>Una Unmarked</bdi>", "10:00 AM EST: <bdi>Hal Held</bdi>"},
 			"Consults to confirm":              {"Una Unmarked"},
 			"Held consults to invite":          {"Hal Held"},
 			"Cleared, waiting for preparation": {cleared.Name},
@@ -275,5 +276,32 @@ func TestClientsListFilters(t *testing.T) {
 		if st != 422 || h.Get("Content-Type") != "application/problem+json" || !strings.Contains(body, fmt.Sprintf(`"field":%q`, tc.field)) {
 			t.Errorf("%s: %d %s %s", tc.query, st, h.Get("Content-Type"), body)
 		}
+	}
+}
+
+// Late on 2 January in New York it is already 3 January in UTC: every
+// date and time a member of staff reads is the practice's, with the zone
+// named beside a time of day.
+func TestStaffDatesInPracticeZone(t *testing.T) {
+	e := newEnv(t)
+	sqldbtest.SetTime(e.now, time.Date(2030, 1, 3, 3, 30, 0, 0, time.UTC)) // 22:30 EST on the 2nd
+	u, cookie := e.staffCookie(journey.RoleTherapist)
+	if st, _, body := e.as(cookie, "POST", "/account/tokens", url.Values{"name": {"script"}, "expires": {"24h"}}); st != 200 {
+		t.Fatalf("create a token: %d\n%s", st, trim(body))
+	}
+	_, _, body := e.as(cookie, "GET", "/account/tokens", nil)
+	main := body[strings.Index(body, "<main"):]
+	// Made at 22:30 on the 2nd, it expires a day later, at 22:30 on the 3rd.
+	if !strings.Contains(main, "<td>2030-01-02</td><td>2030-01-03 22:30 EST</td>") {
+		t.Errorf("tokens page in UTC, or the zone unnamed:\n%s", trim(main))
+	}
+	c, _ := e.newClient(e.ny, "Zed Zone", "zed@example.com")
+	if err := e.db.AddCareMember(context.Background(), c.ID, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, _, body = e.as(cookie, "GET", fmt.Sprintf("/staff/clients/%d", c.ID), nil)
+	main = body[strings.Index(body, "<main"):]
+	if strings.Contains(main, "January 3") || !strings.Contains(main, "January 2, 2030") {
+		t.Errorf("the chart's dates are not the practice's:\n%s", trim(main))
 	}
 }
