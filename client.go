@@ -226,10 +226,24 @@ type Clearance struct {
 	Override       bool   // a hard stop was overridden
 	OverrideReason string // required when Override
 	RuleSetVersion int
-	Findings       []Finding // the findings the provider saw
-	Reply          string    // the client's answer to a needs_info question
-	RepliedAt      time.Time
-	CreatedAt      time.Time
+	Findings       []Finding // the findings the provider saw, each marked if acknowledged
+	// Acknowledged are the codes of the findings the provider ticked as
+	// considered: clearing needs every prescriber-review finding here.
+	Acknowledged []string
+	Reply        string // the client's answer to a needs_info question
+	RepliedAt    time.Time
+	CreatedAt    time.Time
+}
+
+// MarkAcknowledged copies findings, marking those whose codes the provider
+// acknowledged: the record of what the decision considered.
+func (c *Clearance) MarkAcknowledged(findings []Finding) []Finding {
+	out := make([]Finding, len(findings))
+	for i, f := range findings {
+		f.Acknowledged = slices.Contains(c.Acknowledged, f.Code)
+		out[i] = f
+	}
+	return out
 }
 
 // Validate returns EINVALID naming every field that is wrong, given the
@@ -246,6 +260,11 @@ func (c *Clearance) Validate(s *Screening, now time.Time) error {
 			v.Add("cleared_until", "Enter a date in the future.")
 		case c.ClearedUntil.After(now.AddDate(2, 0, 0)):
 			v.Add("cleared_until", "A clearance can hold for at most 2 years.")
+		}
+		for _, f := range s.Findings {
+			if f.Kind == FindingReview && !slices.Contains(c.Acknowledged, f.Code) {
+				v.Add("ack_"+f.Code, "Acknowledge this finding: you have considered it before clearing.")
+			}
 		}
 		if s.HasHardStop() {
 			if !c.Override {
@@ -297,6 +316,7 @@ type ClientSummary struct {
 	Client    *Client
 	Findings  []Finding
 	OpenAlert bool // an unacknowledged safety alert
+	Replied   bool // answered the provider's question, which put them back in the queue
 }
 
 // ClientMailComposer writes the emails about a client's path. Emails leave

@@ -15,17 +15,21 @@ source scripts/pgtemp.sh
 trap pg_temp_stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+pg="the cluster JOURNEY_TEST_POSTGRES_URL names"
 if [ -z "${JOURNEY_TEST_POSTGRES_URL:-}" ]; then
 	if pg_temp_start; then
 		export JOURNEY_TEST_POSTGRES_URL="$PGTEMP_URL"
+		pg="a throwaway cluster started for the run (scripts/pgtemp.sh: fsync and synchronous_commit off)"
 	else
 		echo "bench.sh: no PostgreSQL (set JOURNEY_TEST_POSTGRES_URL, or install it); its benchmarks are skipped" >&2
+		pg="none: its benchmarks were skipped"
 	fi
 fi
 
 out=bench.txt
 {
 	echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "# PostgreSQL: $pg"
 	go test -run '^$' -bench . -benchtime "${BENCHTIME:-2s}" -count "${BENCHCOUNT:-3}" -timeout 60m ./internal/schedule/ ./internal/web/ ./internal/sqldb/
 	echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out"

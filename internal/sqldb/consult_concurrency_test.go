@@ -267,3 +267,32 @@ func TestBookingIndexesTheName(t *testing.T) {
 		t.Fatalf("%d name_index rows, want %d", n, want)
 	}
 }
+
+// SQLite's overlap trigger looks a day back in the therapist's bookings:
+// it must find their ends in the index, not by reading each booking's row
+// (on the one writer, once per booking). PostgreSQL's exclusion constraint
+// has its own index.
+func TestOverlapCheckReadsOnlyTheIndex(t *testing.T) {
+	db := sqldbtest.Open(t)
+	if db.Dialect != sqldb.SQLite {
+		return
+	}
+	rows, err := db.Read.Query(`EXPLAIN QUERY PLAN SELECT 1 FROM consults c
+		WHERE c.therapist_id = 1 AND c.status = 'booked' AND c.start_at > 0 AND c.start_at < 3600 AND 1800 < c.block_end`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if got := strings.Join(plan, "; "); !strings.Contains(got, "COVERING INDEX consults_booked") {
+		t.Fatalf("overlap check plan: %s", got)
+	}
+}

@@ -47,3 +47,6 @@ func (db *DB) SealSomeClinicalFacts(ctx context.Context) error {
 		return err
 	})
 }
+
+// PadList is the width what is missing is padded to.
+const PadList = padList

@@ -40,6 +40,7 @@ func testDatabaseOutage(t *testing.T, fault string) {
 		contains, excludes                      []string
 	}
 	reqs := []req{
+		{name: "health check", method: "GET", path: "/healthz"},
 		{name: "booking page", method: "GET", path: "/book?tz=America/New_York&from=2030-01-07"},
 		{name: "booking form", method: "POST", path: "/book", ctype: "application/x-www-form-urlencoded", body: bookForm,
 			contains: []string{"reach our records right now", "Ada &lt;Visitor&gt;", `name="slot"`},

@@ -555,7 +555,9 @@ func TestNormalizePhone(t *testing.T) {
 			t.Errorf("%q → %q %v", in, got, ok)
 		}
 	}
-	for _, in := range []string{"12", "call me", "+1 555", strings.Repeat("9", 50)} {
+	// libphonenumber takes +49 4264 4942674000, which has 16 digits: more
+	// than E.164 allows, and more than the domain stores (FuzzNormalizePhone).
+	for _, in := range []string{"12", "call me", "+1 555", strings.Repeat("9", 50), "+4942644942674000"} {
 		if _, ok := normalizePhone(in); ok {
 			t.Errorf("%q accepted", in)
 		}
