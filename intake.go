@@ -65,7 +65,7 @@ var IntakeGoals = []struct{ Code, Label string }{
 }
 
 // Condition is one health question of the intake, asked in plain words.
-// Codes are what screening rules refer to (DOMAIN.md §3).
+// Codes are what screening rules refer to (docs/clinical-defaults.md).
 type Condition struct {
 	Code     string
 	Question string

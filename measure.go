@@ -2,7 +2,7 @@ package journey
 
 import "time"
 
-// Questionnaire codes Journey ships (DOMAIN.md §6).
+// Questionnaire codes Journey ships (docs/clinical-defaults.md).
 const (
 	QuestionnairePHQ9  = "phq-9"
 	QuestionnaireGAD7  = "gad-7"

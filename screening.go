@@ -2,7 +2,7 @@ package journey
 
 import "time"
 
-// Finding kinds (DOMAIN.md §3), most serious first.
+// Finding kinds, most serious first (docs/clinical-defaults.md).
 const (
 	FindingHardStop = "hard_stop"         // no dose unless a prescriber overrides, with a reason
 	FindingReview   = "prescriber_review" // needs the prescriber's sign-off

@@ -4,8 +4,9 @@
 #   bash scripts/test.sh [go test args...]
 #
 # 1. Installs what is missing (idempotent, quick when all is there):
-#    Debian's chromium, the PostgreSQL server, mailpit (go install) and
-#    axe-core (npm, into .cache/npm).
+#    Debian's chromium, the PostgreSQL server, curl and jq (the README's
+#    examples run under test), mailpit (go install) and axe-core (npm, into
+#    .cache/npm).
 # 2. Runs go vet.
 # 3. Starts a throwaway PostgreSQL cluster and a mailpit on free loopback
 #    ports, exports the JOURNEY_TEST_* variables read by internal/testenv, and
@@ -72,6 +73,12 @@ install_prereqs() {
 	if ! command -v gcc >/dev/null 2>&1; then
 		apt_install gcc libc6-dev
 	fi
+
+	# The README's examples run under test with curl and jq.
+	local tools=()
+	command -v curl >/dev/null 2>&1 || tools+=(curl)
+	command -v jq >/dev/null 2>&1 || tools+=(jq)
+	[ ${#tools[@]} -eq 0 ] || apt_install "${tools[@]}"
 
 	if ! pg_find_bin; then
 		apt_install postgresql

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 
@@ -31,10 +30,8 @@ func auditCommand(ctx context.Context, args []string, getenv func(string) string
 	if len(args) == 0 || (args[0] != "verify" && args[0] != "export") {
 		return fmt.Errorf("usage: journey audit verify | journey audit export --format jsonl")
 	}
-	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	format := fs.String("format", "jsonl", "export format: jsonl")
-	rest, err := splitFlags(args[1:], fs)
+	var f auditFlags
+	rest, err := splitFlags(args[1:], ownFlags("audit "+args[0], stderr, f.define))
 	if err != nil {
 		return err
 	}
@@ -62,7 +59,7 @@ func auditCommand(ctx context.Context, args []string, getenv func(string) string
 		fmt.Fprintf(stdout, "audit trail intact: %d entries verified\n", n)
 		return nil
 	}
-	if *format != "jsonl" {
+	if f.format != "jsonl" {
 		return fmt.Errorf("--format: only jsonl is supported")
 	}
 	return exportAudit(ctx, a.db, stdout)

@@ -25,7 +25,6 @@ type Config struct {
 	MailFrom    string
 	MinFormTime time.Duration
 	LogLevel    slog.Level
-	From        string // consults list
 	TrustProxy  bool
 	// Key and checkpoint files: outside the database, so a copy of the
 	// database alone neither reads PHI nor forges the audit trail.
@@ -38,70 +37,38 @@ type Config struct {
 	ClientIdle    time.Duration
 }
 
-// setting documents one flag and its environment variable.
+// setting documents one flag and its environment variable. Every command
+// takes every setting; help shows the server's settings only for serve.
 type setting struct {
 	flag, env, def, help string
+	server               bool // only `journey serve` uses it
 }
 
 var settings = []setting{
-	{"listen", "JOURNEY_LISTEN", "127.0.0.1:8080", "address to serve HTTP on"},
-	{"data", "JOURNEY_DATA", "./data", "folder for the embedded SQLite database (created on first start)"},
-	{"database", "JOURNEY_DATABASE", "", "postgres://… URL to use PostgreSQL instead of the embedded SQLite"},
-	{"base-url", "JOURNEY_BASE_URL", "", "public URL of the site for links in email and the API (default http://LISTEN)"},
-	{"demo", "JOURNEY_DEMO", "false", "fill an empty database with a demo practice"},
-	{"rate-limit", "JOURNEY_RATE_LIMIT", "30", "booking and slot requests per minute per client address; 0 turns the limit off"},
-	{"smtp-url", "JOURNEY_SMTP_URL", "", "smtp://user:pass@host:port (or smtps://) for outgoing mail; empty keeps mail in the outbox"},
-	{"mail-from", "JOURNEY_MAIL_FROM", "", "From address of outgoing mail (default the practice's email)"},
-	{"min-form-time", "JOURNEY_MIN_FORM_TIME", "3s", "a booking form sent sooner than this after it was shown is refused as a bot"},
-	{"trust-proxy", "JOURNEY_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind a proxy you run)"},
-	{"log-level", "JOURNEY_LOG_LEVEL", "info", "debug, info, warn or error"},
-	{"master-key-file", "JOURNEY_MASTER_KEY_FILE", "", "file of master keys that wrap the data keys encrypting PHI (default DATA/master.key, created on the embedded database's first start; PostgreSQL: see keys init)"},
-	{"audit-key-file", "JOURNEY_AUDIT_KEY_FILE", "", "file with the key that seals the audit trail (default DATA/audit.key, created on first start)"},
-	{"audit-head-file", "JOURNEY_AUDIT_HEAD_FILE", "", "file where the audit trail's head is checkpointed (default DATA/audit.head)"},
-	{"staff-idle", "JOURNEY_STAFF_IDLE", "15m", "a staff session ends after this long without a request"},
-	{"client-idle", "JOURNEY_CLIENT_IDLE", "30m", "a client session ends after this long without a request"},
-	{"tls-cert", "JOURNEY_TLS_CERT", "", "certificate file: serve HTTPS (with HSTS and __Host- cookies)"},
-	{"tls-key", "JOURNEY_TLS_KEY", "", "private key file for --tls-cert"},
-	{"from", "", "", "consults list: first day to list (YYYY-MM-DD, default today)"},
-}
-
-func usage(w io.Writer) error {
-	fmt.Fprint(w, `journey runs a Ketamine-Assisted Psychotherapy practice: public site, FAQ and consult booking.
-
-Usage:
-  journey serve [flags]            run the web server
-  journey consults list [flags]    print upcoming consults
-  journey audit verify [flags]     check the audit trail's chain and head; non-zero exit if tampered
-  journey audit export --format jsonl [flags]
-                                   print the audit trail, one JSON object a line
-  journey tokens create --user EMAIL [--expires 24h] [flags]
-                                   print a personal access token for the API
-  journey users add --email E --name N --role R[,R] --password-stdin [flags]
-                                   add a user (the first admin, say)
-  journey keys init [flags]        create the master key file (--master-key-file) that encrypts PHI
-  journey keys rotate [flags]      add a new master key to that file and rewrap the data keys under it,
-                                   without stopping running processes
-  journey help                     show this help
-
-Flags and environment variables (a flag wins over its variable):
-`)
-	for _, s := range settings {
-		env := s.env
-		if env == "" {
-			env = "-"
-		}
-		def := s.def
-		if def == "" {
-			def = `""`
-		}
-		fmt.Fprintf(w, "  --%-15s %-24s %s (default %s)\n", s.flag, env, s.help, def)
-	}
-	return nil
+	{"listen", "JOURNEY_LISTEN", "127.0.0.1:8080", "address to serve HTTP on", true},
+	{"data", "JOURNEY_DATA", "./data", "folder for the embedded SQLite database (created on first start)", false},
+	{"database", "JOURNEY_DATABASE", "", "postgres://… URL to use PostgreSQL instead of the embedded SQLite", false},
+	{"base-url", "JOURNEY_BASE_URL", "", "public URL of the site for links in email and the API (default http://LISTEN)", true},
+	{"demo", "JOURNEY_DEMO", "false", "fill an empty database with a demo practice", true},
+	{"rate-limit", "JOURNEY_RATE_LIMIT", "30", "booking and slot requests per minute per client address; 0 turns the limit off", true},
+	{"smtp-url", "JOURNEY_SMTP_URL", "", "smtp://user:pass@host:port (or smtps://) for outgoing mail; empty keeps mail in the outbox", true},
+	{"mail-from", "JOURNEY_MAIL_FROM", "", "From address of outgoing mail (default the practice's email)", true},
+	{"min-form-time", "JOURNEY_MIN_FORM_TIME", "3s", "a booking form sent sooner than this after it was shown is refused as a bot", true},
+	{"trust-proxy", "JOURNEY_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind a proxy you run)", true},
+	{"log-level", "JOURNEY_LOG_LEVEL", "info", "debug, info, warn or error", false},
+	{"master-key-file", "JOURNEY_MASTER_KEY_FILE", "", "file of master keys that wrap the data keys encrypting PHI (default DATA/master.key, created on the embedded database's first start; PostgreSQL: see keys init)", false},
+	{"audit-key-file", "JOURNEY_AUDIT_KEY_FILE", "", "file with the key that seals the audit trail (default DATA/audit.key, created on first start)", false},
+	{"audit-head-file", "JOURNEY_AUDIT_HEAD_FILE", "", "file where the audit trail's head is checkpointed (default DATA/audit.head)", false},
+	{"staff-idle", "JOURNEY_STAFF_IDLE", "15m", "a staff session ends after this long without a request", true},
+	{"client-idle", "JOURNEY_CLIENT_IDLE", "30m", "a client session ends after this long without a request", true},
+	{"tls-cert", "JOURNEY_TLS_CERT", "", "certificate file: serve HTTPS (with HSTS and __Host- cookies)", true},
+	{"tls-key", "JOURNEY_TLS_KEY", "", "private key file for --tls-cert", true},
 }
 
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { _ = commandHelp(stderr, name) }
 	vals := map[string]*string{}
 	for _, s := range settings {
 		def := s.def
@@ -123,7 +90,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	get := func(k string) string { return strings.TrimSpace(*vals[k]) }
 	c := &Config{Listen: get("listen"), Data: get("data"), Database: get("database"), BaseURL: strings.TrimRight(get("base-url"), "/"),
-		SMTPURL: get("smtp-url"), MailFrom: get("mail-from"), From: get("from"), MasterKeyFile: get("master-key-file"),
+		SMTPURL: get("smtp-url"), MailFrom: get("mail-from"), MasterKeyFile: get("master-key-file"),
 		AuditKeyFile: get("audit-key-file"), AuditHeadFile: get("audit-head-file"), TLSCert: get("tls-cert"), TLSKey: get("tls-key")}
 	for p, def := range map[*string]string{&c.MasterKeyFile: "master.key", &c.AuditKeyFile: "audit.key", &c.AuditHeadFile: "audit.head"} {
 		if *p == "" {

@@ -46,8 +46,8 @@ func demoTherapists() []demoTherapist {
 		{journey.Therapist{Name: "Priya Natarajan", Credentials: "LCSW", Pronouns: "she/her", TimeZone: "America/Los_Angeles",
 			Bio: "Clinical social worker for anxiety, PTSD and personal growth; offers remote sessions across the state.", Email: "priya.natarajan@cedarandtide.example"},
 			weekdays[1:], 8 * 60, 16 * 60},
-		{journey.Therapist{Name: "Sam Whitfield", Credentials: "LPC", Pronouns: "they/them", TimeZone: "America/Denver",
-			Bio: "Professional counsellor with a background in mindfulness-based therapy and integration work.", Email: "sam.whitfield@cedarandtide.example"},
+		{journey.Therapist{Name: "Noor Haddad", Credentials: "LPC", Pronouns: "they/them", TimeZone: "America/Denver",
+			Bio: "Professional counsellor with a background in mindfulness-based therapy and integration work.", Email: "noor.haddad@cedarandtide.example"},
 			[]time.Weekday{time.Monday, time.Wednesday, time.Friday}, 11 * 60, 19 * 60},
 	}
 }

@@ -5,10 +5,13 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	_ "time/tzdata" // zone data inside the binary: slots must not depend on the host's zoneinfo
@@ -17,7 +20,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "journey:", err)
 		os.Exit(1)
 	}
@@ -40,11 +43,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if len(args) < 2 || args[1] != "list" {
 			return fmt.Errorf("usage: journey consults list [--from YYYY-MM-DD]")
 		}
-		cfg, err := parseConfig("consults list", args[2:], getenv, stderr)
+		var f consultsListFlags
+		rest, err := splitFlags(args[2:], ownFlags("consults list", stderr, f.define))
 		if err != nil {
 			return err
 		}
-		return listConsults(ctx, cfg, stdout)
+		cfg, err := parseConfig("consults list", rest, getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return listConsults(ctx, cfg, f.from, stdout)
 	case "audit":
 		return auditCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "keys":
@@ -54,6 +62,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "users":
 		return usersCommand(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "help", "-h", "--help":
+		if len(args) > 1 {
+			return commandHelp(stdout, strings.Join(args[1:], " "))
+		}
 		return usage(stdout)
 	}
 	return fmt.Errorf("unknown command %q; see `journey help`", args[0])

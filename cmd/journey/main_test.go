@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"flag"
 	"io"
 	"net"
 	"net/http"
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/crypt"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 	"github.com/journey-kap/journey/internal/testenv"
@@ -137,6 +140,61 @@ func TestHelpDocumentsEveryVariable(t *testing.T) {
 			t.Errorf("help does not document --%s / %s", s.flag, s.env)
 		}
 	}
+	for _, c := range commands {
+		if !strings.Contains(out.String(), "journey "+c.name) {
+			t.Errorf("help does not list %q", c.name)
+		}
+	}
+	// The first line says what the whole tool does, not just the front door.
+	first, _, _ := strings.Cut(out.String(), "\n")
+	if !strings.Contains(first, "end to end") {
+		t.Errorf("first line: %q", first)
+	}
+	checkDefaultsOnce(t, out.String())
+}
+
+// Each command's help, by `journey help NAME` or `journey NAME --help`,
+// lists every flag the command parses, from the same definitions.
+func TestHelpPerCommand(t *testing.T) {
+	for _, c := range commands {
+		if c.name == "help" {
+			continue
+		}
+		var out bytes.Buffer
+		if err := run(context.Background(), append([]string{"help"}, strings.Fields(c.name)...), func(string) string { return "" }, nil, &out, &out); err != nil {
+			t.Fatalf("help %s: %v", c.name, err)
+		}
+		if c.flags != nil {
+			fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+			c.flags(fs)
+			fs.VisitAll(func(f *flag.Flag) {
+				if !strings.Contains(out.String(), "--"+f.Name) {
+					t.Errorf("help %s does not list --%s", c.name, f.Name)
+				}
+			})
+		}
+		if !strings.Contains(out.String(), "--data") {
+			t.Errorf("help %s does not list the shared settings", c.name)
+		}
+		if strings.Contains(out.String(), "--listen") != c.server {
+			t.Errorf("help %s: server settings shown = %v, want %v", c.name, !c.server, c.server)
+		}
+		checkDefaultsOnce(t, out.String())
+	}
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"users", "add", "--help"}, func(string) string { return "" }, nil, &out, &out)
+	if !errors.Is(err, flag.ErrHelp) || !strings.Contains(out.String(), "--password-stdin") {
+		t.Fatalf("users add --help: %v\n%s", err, out.String())
+	}
+}
+
+func checkDefaultsOnce(t *testing.T, help string) {
+	t.Helper()
+	for _, line := range strings.Split(help, "\n") {
+		if strings.Count(line, "(default") > 1 || strings.Contains(line, `(default "")`) {
+			t.Errorf("default shown twice or empty: %q", line)
+		}
+	}
 }
 
 func TestConfigPrecedence(t *testing.T) {
@@ -234,5 +292,29 @@ func TestDemoFAQCoversThePractice(t *testing.T) {
 		if !strings.Contains(all.String(), fact) {
 			t.Errorf("the demo FAQ never says %q", fact)
 		}
+	}
+}
+
+// Every person in the demo practice has a name of their own, so no screen
+// shows two different people under one name.
+func TestDemoPeopleHaveDistinctNames(t *testing.T) {
+	seen := map[string]string{}
+	add := func(name, who string) {
+		key := strings.TrimPrefix(name, "Dr. ")
+		if prev, ok := seen[key]; ok {
+			t.Errorf("%s and %s are both called %s", prev, who, name)
+		}
+		seen[key] = who
+	}
+	for _, th := range demoTherapists() {
+		add(th.Name, "therapist "+th.Email)
+	}
+	for _, a := range demoAccounts {
+		if a.Role != journey.RoleTherapist { // the demo therapist's account is one of the therapists
+			add(a.Name, a.Role+" "+a.Email)
+		}
+	}
+	for _, c := range demoClients {
+		add(c.Name, "client "+c.Email)
 	}
 }

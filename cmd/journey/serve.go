@@ -156,11 +156,11 @@ func seedIfEmpty(ctx context.Context, cfg *Config, out io.Writer) error {
 	return nil
 }
 
-func listConsults(ctx context.Context, cfg *Config, out io.Writer) error {
+func listConsults(ctx context.Context, cfg *Config, from string, out io.Writer) error {
 	a, err := open(ctx, cfg, io.Discard, false)
 	if err != nil {
 		return err
 	}
 	defer a.db.Close()
-	return printConsults(ctx, a.db, cfg.From, out)
+	return printConsults(ctx, a.db, from, out)
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -17,16 +16,12 @@ func tokensCommand(ctx context.Context, args []string, getenv func(string) strin
 	if len(args) == 0 || args[0] != "create" {
 		return fmt.Errorf("usage: journey tokens create --user EMAIL [--expires 24h] [--name NAME]")
 	}
-	fs := flag.NewFlagSet("tokens create", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	email := fs.String("user", "", "email of the staff member the token acts as")
-	expires := fs.Duration("expires", 24*time.Hour, "how long the token lasts (at most 90 days)")
-	name := fs.String("name", "command line", "a name to recognise the token by")
-	rest, err := splitFlags(args[1:], fs)
+	var f tokensCreateFlags
+	rest, err := splitFlags(args[1:], ownFlags("tokens create", stderr, f.define))
 	if err != nil {
 		return err
 	}
-	if *expires <= 0 || *expires > 90*24*time.Hour {
+	if f.expires <= 0 || f.expires > 90*24*time.Hour {
 		return fmt.Errorf("--expires: between 1s and 2160h (90 days)")
 	}
 	cfg, err := parseConfig("tokens create", rest, getenv, stderr)
@@ -41,15 +36,15 @@ func tokensCommand(ctx context.Context, args []string, getenv func(string) strin
 	if err := startAudit(cfg, a.db, a.log); err != nil {
 		return err
 	}
-	u, err := a.db.FindUserByEmail(ctx, *email)
+	u, err := a.db.FindUserByEmail(ctx, f.user)
 	if err != nil || !u.Active {
-		return fmt.Errorf("no active user with the email %q", *email)
+		return fmt.Errorf("no active user with the email %q", f.user)
 	}
 	token, hash, err := auth.NewToken(auth.PrefixPersonalAccessToken)
 	if err != nil {
 		return err
 	}
-	id, err := a.db.CreateAPIToken(ctx, u.ID, *name, hash, a.db.Now().Add(*expires))
+	id, err := a.db.CreateAPIToken(ctx, u.ID, f.name, hash, a.db.Now().Add(f.expires))
 	if err != nil {
 		return err
 	}

@@ -19,13 +19,8 @@ func usersCommand(ctx context.Context, args []string, getenv func(string) string
 	if len(args) == 0 || args[0] != "add" {
 		return fmt.Errorf("usage: journey users add --email EMAIL --name NAME --role ROLE[,ROLE] --password-stdin")
 	}
-	fs := flag.NewFlagSet("users add", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	email := fs.String("email", "", "the person's email address (they sign in with it)")
-	name := fs.String("name", "", "the person's name")
-	roles := fs.String("role", "", "comma-separated roles: "+strings.Join(journey.StaffRoles, ", ")+", or client")
-	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input")
-	rest, err := splitFlags(args[1:], fs)
+	var f usersAddFlags
+	rest, err := splitFlags(args[1:], ownFlags("users add", stderr, f.define))
 	if err != nil {
 		return err
 	}
@@ -33,7 +28,7 @@ func usersCommand(ctx context.Context, args []string, getenv func(string) string
 	if err != nil {
 		return err
 	}
-	if !*fromStdin {
+	if !f.passwordStdin {
 		return fmt.Errorf("--password-stdin is required: a password on the command line ends up in shell history")
 	}
 	password, err := bufio.NewReader(stdin).ReadString('\n')
@@ -41,11 +36,11 @@ func usersCommand(ctx context.Context, args []string, getenv func(string) string
 		return fmt.Errorf("read password: %w", err)
 	}
 	password = strings.TrimRight(password, "\r\n")
-	u := &journey.User{Kind: journey.UserStaff, Name: *name, Email: *email, Roles: journey.ParseRoles(*roles), Active: true}
+	u := &journey.User{Kind: journey.UserStaff, Name: f.name, Email: f.email, Roles: journey.ParseRoles(f.roles), Active: true}
 	if len(u.Roles) == 1 && u.Roles[0] == journey.RoleClient {
 		u.Kind = journey.UserClient
 	}
-	if err := auth.CheckPassword(password, *email, *name); err != nil {
+	if err := auth.CheckPassword(password, f.email, f.name); err != nil {
 		return err
 	}
 	a, err := open(ctx, cfg, io.Discard, false)

@@ -59,13 +59,11 @@ func phq9() *journey.Questionnaire {
 		Code:    journey.QuestionnairePHQ9,
 		Version: 1,
 		Title:   "PHQ-9",
-		Instructions: "Over the last 2 weeks, how often have you been bothered by any of the following problems? " +
-			"(On paper the PHQ-9 ends with a question that is not scored and not recorded here: " +
-			"\"If you checked off any problems, how difficult have these problems made it for you to do your work, " +
-			"take care of things at home, or get along with other people?\" — Not difficult at all, " +
-			"Somewhat difficult, Very difficult, Extremely difficult.)",
-		Recall:  "the last 2 weeks",
-		Licence: licencePHQ,
+		// On paper the PHQ-9 ends with a difficulty question that is not
+		// scored; Journey does not ask it, and the client is not told so.
+		Instructions: "Over the last 2 weeks, how often have you been bothered by any of the following problems?",
+		Recall:       "the last 2 weeks",
+		Licence:      licencePHQ,
 		Items: scoredItems(frequency,
 			"Little interest or pleasure in doing things",
 			"Feeling down, depressed, or hopeless",
@@ -208,10 +206,12 @@ func cssrsScreener() *journey.Questionnaire {
 		Code:    journey.QuestionnaireCSSRS,
 		Version: 1,
 		Title:   "C-SSRS Screener",
-		Instructions: "Answer questions 1 and 2. If you answered yes to question 2, answer questions 3, 4 and 5; " +
-			"if you answered no, leave them out and go to question 6. Answer question 6.",
-		Recall:  "the past month",
-		Licence: licenceCSSRS,
-		Items:   items,
+		// With JavaScript, questions 3–5 appear only after a yes to question
+		// 2; without it, each says when to answer it. The instructions name
+		// no question, so they are true either way.
+		Instructions: "Answer each question below. Some questions are only for certain answers to the one before, and are left out otherwise.",
+		Recall:       "the past month",
+		Licence:      licenceCSSRS,
+		Items:        items,
 	}
 }

@@ -1,6 +1,6 @@
 // Package measure is Journey's questionnaire engine: the versioned
 // definitions of the measures it ships (PHQ-9, GAD-7, PCL-5 and the C-SSRS
-// screener, DOMAIN.md §6), held as data, and the code that checks and scores
+// screener), held as data, and the code that checks and scores
 // a set of answers against them.
 //
 // Everything here is pure: no SQL, no HTTP, no clock. A response is one

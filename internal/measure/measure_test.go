@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/journey-kap/journey"
@@ -674,5 +675,17 @@ func TestVersions(t *testing.T) {
 			t.Errorf("All lists PHQ-9 versions %v, want only [2]", phq)
 		}
 		restore()
+	}
+}
+
+// Instructions speak to the client only: no note meant for staff, and no
+// question named that the page may hide.
+func TestInstructionsSpeakToTheClient(t *testing.T) {
+	for _, q := range measure.All() {
+		for _, bad := range []string{"On paper", "not recorded here", "question 3", "questions 3"} {
+			if strings.Contains(q.Instructions, bad) {
+				t.Errorf("%s instructions contain %q: %s", q.Code, bad, q.Instructions)
+			}
+		}
 	}
 }

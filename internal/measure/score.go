@@ -17,7 +17,7 @@ const (
 )
 
 // DefaultPCL5Cutoff is the PCL-5 total at or above which PTSD is probable.
-// DOMAIN.md §6 allows a practice to choose 31–33.
+// Published cut-offs range from 31 to 33; a practice may choose.
 const DefaultPCL5Cutoff = 33
 
 // Options are the scoring settings a practice may change.

@@ -1,6 +1,6 @@
 // Package screening turns a client's intake answers and questionnaire
 // responses into screening findings, using a versioned set of rules held as
-// data (DOMAIN.md §3).
+// data (docs/clinical-defaults.md lists the shipped defaults).
 //
 // The package is pure: no SQL, no HTTP, no globals that change. The shipped
 // defaults come from [Defaults]; an admin's changes are applied with
@@ -64,7 +64,7 @@ const (
 	CodeUnsureAnswer               = "unsure_answer"               // answered "not sure" to a health question
 )
 
-// Sources not in DOMAIN.md §3's table (the rules it implies rather than lists).
+// Sources shared by several rules.
 const (
 	sourcePHQ9     = "PHQ-9 instructions (Pfizer)"
 	sourcePractice = "practice default"
@@ -79,7 +79,7 @@ const stopNote = " The prescriber decides whether anything changes; Journey neve
 func num(f float64) *float64 { return &f }
 
 // Defaults returns the shipped screening rules, version 1: one rule per
-// finding of DOMAIN.md §3 (and the PHQ-9 item 9, unknown-medication and
+// contraindication and caution (and the PHQ-9 item 9, unknown-medication and
 // unsure-answer rules), all enabled, each naming its source. The result is
 // a fresh copy the caller may change.
 func Defaults() *journey.RuleSet {
@@ -94,7 +94,7 @@ func Defaults() *journey.RuleSet {
 		}
 		return ru
 	}
-	return &journey.RuleSet{Version: 1, Note: "Shipped defaults (DOMAIN.md §3).", Rules: []journey.Rule{
+	return &journey.RuleSet{Version: 1, Note: "Shipped defaults.", Rules: []journey.Rule{
 		rule(CodeKetamineHypersensitivity, h, "Allergy to ketamine or esketamine",
 			"A past allergic reaction to ketamine or esketamine means another dose could cause a more serious one.",
 			"Spravato and Ketalar labels"),

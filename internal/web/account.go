@@ -10,12 +10,20 @@ import (
 )
 
 type sessionsPage struct {
-	Actor    *journey.Actor
-	Sessions []*journey.Session
-	Current  int64
+	Actor   *journey.Actor
+	Devices []deviceRow
+	Zone    string
 }
 
-func (*sessionsPage) PageTitle() string { return "Your sessions" }
+// deviceRow is one signed-in session as the person reads it.
+type deviceRow struct {
+	ID                   int64
+	Device, From         string
+	SignedIn, LastActive string // in the practice's zone, zone named
+	Current              bool
+}
+
+func (*sessionsPage) PageTitle() string { return "Signed-in devices" }
 
 // handleSessionsView lists where the person is signed in (ONC d(5)), so
 // they can end a session they do not recognise.
@@ -26,8 +34,15 @@ func (s *Server) handleSessionsView(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	loc, zone := s.practiceZone(r)
+	page := &sessionsPage{Actor: a, Zone: zone}
+	const when = "Mon 2 Jan, 3:04 PM MST"
+	for _, x := range ss {
+		page.Devices = append(page.Devices, deviceRow{ID: x.ID, Device: deviceName(x.UserAgent), From: x.ClientAddr,
+			SignedIn: x.CreatedAt.In(loc).Format(when), LastActive: x.LastSeenAt.In(loc).Format(when), Current: x.ID == a.SessionID})
+	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "sessions", &sessionsPage{Actor: a, Sessions: ss, Current: a.SessionID})
+	s.render(w, r, http.StatusOK, "sessions", page)
 }
 
 func (s *Server) handleSessionEnd(w http.ResponseWriter, r *http.Request) {

@@ -13,6 +13,9 @@ type apiUser struct {
 	Email string   `json:"email"`
 	Name  string   `json:"name"`
 	Roles []string `json:"roles"`
+	// ClientID is the caller's own client record, for a client: the id
+	// the /api/v1/clients/{id} routes take.
+	ClientID int64 `json:"client_id,omitempty"`
 }
 
 func toAPIUser(u *journey.User) apiUser {
@@ -42,8 +45,19 @@ func (s *Server) staffConsultJSON(a *journey.Actor, c *journey.Consult) apiStaff
 	return out
 }
 
+// handleAPIMe returns the caller; a client also learns their client id.
 func (s *Server) handleAPIMe(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, toAPIUser(actorFrom(r).User))
+	a := actorFrom(r)
+	out := toAPIUser(a.User)
+	if a.Can(journey.PermPortal) {
+		c, err := s.store.FindClientByUserID(r.Context(), a.ID())
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		out.ClientID = c.ID
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) handleAPIStaff(w http.ResponseWriter, r *http.Request) {

@@ -439,9 +439,16 @@ func TestDeactivateAndSessions(t *testing.T) {
 	if _, err := e.db.CreateAPIToken(ctx, desk.ID, "t", hash, e.now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
+	// A third device, named in words, never by its raw User-Agent.
+	firefox := &journey.Session{UserID: desk.ID, Idle: journey.DefaultStaffIdle, SecondFactorAt: *e.now,
+		UserAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:133.0) Gecko/20100101 Firefox/133.0"}
+	if err := e.db.CreateSession(ctx, firefox); err != nil {
+		t.Fatal(err)
+	}
 	st, _, body := e.as(deskA, "GET", "/account/sessions", nil)
-	if st != 200 || strings.Count(body, "/end\"") != 2 || !strings.Contains(body, "this browser") {
-		t.Fatalf("sessions page: %d", st)
+	if st != 200 || strings.Count(body, "/end\"") != 3 || !strings.Contains(body, "this device") || !strings.Contains(body, "Firefox on a Mac") ||
+		strings.Contains(body, "Gecko/") || strings.Contains(body, ">Sessions<") {
+		t.Fatalf("devices page: %d\n%s", st, body)
 	}
 	ss, _ := e.db.FindUserSessions(ctx, desk.ID)
 	var other int64

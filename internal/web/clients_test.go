@@ -394,8 +394,9 @@ func TestClientChart(t *testing.T) {
 		len(sc.Missing) == 0 || sc.ClearedUntil != nil || sc.RuleSet == 0 || strings.Contains(body, detail) {
 		t.Fatalf("own screening: %d %s", st, body)
 	}
-	if st, _, _ := e.api(cleo, "GET", api, ""); st != 403 {
-		t.Fatalf("client reads the staff record: %d", st)
+	// Their own record, without the clinical part staff see.
+	if st, _, body := e.api(cleo, "GET", api, ""); st != 200 || strings.Contains(body, `"clinical"`) {
+		t.Fatalf("client reads their own record: %d %s", st, body)
 	}
 
 	// Once joined, the stage moves on and a new invitation is refused.
@@ -539,5 +540,21 @@ func TestSafetyAlerts(t *testing.T) {
 	}
 	if st, _, _ := e.api(nora, "POST", "/api/v1/alerts/999999/acknowledge", `{"note": "x"}`); st != 404 {
 		t.Fatalf("api unknown alert: %d", st)
+	}
+}
+
+// Upcoming consults are the ones still to happen: a cancelled consult
+// leaves the list (the last 30 days show it once its time has passed).
+func TestCancelledConsultLeavesUpcoming(t *testing.T) {
+	e := newEnv(t)
+	_, desk := e.staffCookie(journey.RoleFrontDesk)
+	kept := e.book(e.ny, mondayNY, "Kept Visitor", "")
+	gone := e.book(e.ny, mondayNY.Add(time.Hour), "Gone Visitor", "")
+	if _, err := e.db.CancelConsult(context.Background(), gone.ManageToken); err != nil {
+		t.Fatal(err)
+	}
+	st, _, body := e.as(desk, "GET", "/staff/consults", nil)
+	if st != 200 || !strings.Contains(body, fmt.Sprintf("/staff/consults/%d", kept.ID)) || strings.Contains(body, fmt.Sprintf("/staff/consults/%d", gone.ID)) {
+		t.Fatalf("upcoming consults: %d\n%s", st, trim(body))
 	}
 }

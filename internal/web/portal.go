@@ -140,8 +140,7 @@ func (s *Server) portalState(ctx context.Context, c *journey.Client) (*portalPag
 		reviewStage(sc, intakeLeft, p.Question != nil),
 		{Title: "Consent forms", State: stateOf(unsigned == 0 && len(docs) > 0, true), Detail: consentDetail(unsigned, len(docs)),
 			WaitOn: waitOn(unsigned > 0, "you")},
-		{Title: "Preparation", State: "upcoming", Detail: "Sessions with your therapist to clarify your goals, learn what to expect and practise grounding.",
-			WaitOn: "your therapist, once you are cleared"},
+		preparationStage(sc.Status, unsigned == 0 && len(docs) > 0),
 		{Title: "Medicine session", State: "upcoming", Detail: "Ketamine from the medical provider, by lozenge or injection, with your therapist present throughout and a chaperone."},
 		{Title: "Integration", State: "upcoming", Detail: "After each medicine session: making meaning of what arose and bringing it into daily life."},
 	}
@@ -211,6 +210,25 @@ func reviewStage(sc *journey.Screening, left int, question bool) stage {
 	}
 	_ = left
 	_ = question
+	return st
+}
+
+// preparationStage says who preparation waits on: the medical review
+// first, then the consent forms, then the therapist, who arranges it.
+func preparationStage(status string, consented bool) stage {
+	st := stage{Title: "Preparation", State: "upcoming",
+		Detail: "Sessions with your therapist to clarify your goals, learn what to expect and practise grounding."}
+	switch {
+	case status == journey.ScreeningDeclined:
+		st.WaitOn = ""
+	case status != journey.ScreeningCleared:
+		st.WaitOn = "your therapist, once you are cleared"
+	case !consented:
+		st.WaitOn = "your therapist, once your consent forms are signed"
+	default:
+		st.State, st.WaitOn = "waiting", "your therapist"
+		st.Detail = "You are cleared to begin. Your therapist will arrange your first preparation session with you."
+	}
 	return st
 }
 

@@ -595,3 +595,51 @@ func TestCareTeam(t *testing.T) {
 		t.Fatalf("care team changes audited: %d", len(es))
 	}
 }
+
+// A client learns their own id from /api/v1/me and reads their own record
+// with it; every other id, and every client to a chaperone, is one answer:
+// not found.
+func TestClientReadsOwnRecordByAPI(t *testing.T) {
+	e := newEnv(t)
+	c, cookie := e.portalClient("Ola Client", "ola@example.test", nil)
+	other, _ := e.portalClient("Pat Other", "pat@example.test", nil)
+	st, body := e.asJSON(cookie, "GET", "/api/v1/me", "")
+	if st != 200 || !strings.Contains(body, fmt.Sprintf(`"client_id":%d`, c.ID)) {
+		t.Fatalf("me: %d %s", st, body)
+	}
+	if st, body := e.asJSON(cookie, "GET", fmt.Sprintf("/api/v1/clients/%d", c.ID), ""); st != 200 || !strings.Contains(body, "Ola Client") {
+		t.Fatalf("own record: %d %s", st, body)
+	}
+	_, chaperone := e.staffCookie(journey.RoleChaperone)
+	for _, tc := range []struct {
+		who, cookie string
+		id          int64
+	}{{"client", cookie, other.ID}, {"client", cookie, 999999}, {"chaperone", chaperone, c.ID}} {
+		if st, body := e.asJSON(tc.cookie, "GET", fmt.Sprintf("/api/v1/clients/%d", tc.id), ""); st != 404 || strings.Contains(body, "Pat Other") || strings.Contains(body, "Ola Client") {
+			t.Errorf("%s reads client %d: %d %s", tc.who, tc.id, st, body)
+		}
+	}
+	if st, body := e.asJSON(chaperone, "GET", "/api/v1/me", ""); st != 200 || strings.Contains(body, "client_id") {
+		t.Fatalf("staff me: %d %s", st, body)
+	}
+}
+
+// Once cleared, the portal no longer says "once you are cleared": the next
+// step waits on the consent forms, then on the therapist.
+func TestPortalAfterClearance(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c, cookie := e.portalClient("Cy Client", "cy@example.test", sqldbtest.Intake("Cy Client", *e.now))
+	doc := e.addUser(journey.UserStaff, "doc@practice.test", journey.RoleMedicalProvider)
+	if _, err := e.db.DecideClearance(ctx, &journey.Clearance{ClientID: c.ID, Decision: journey.DecisionCleared, ProviderID: doc.ID,
+		ClearedUntil: e.now.AddDate(1, 0, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, body := e.as(cookie, "GET", "/portal", nil)
+	if strings.Contains(body, "once you are cleared") || !strings.Contains(body, "cleared you to continue") {
+		t.Fatalf("cleared client's portal:\n%s", trim(body))
+	}
+	if !strings.Contains(body, "You are cleared to begin") && !strings.Contains(body, "once your consent forms are signed") {
+		t.Fatalf("preparation does not say what it waits on:\n%s", trim(body))
+	}
+}

@@ -12,7 +12,7 @@ import (
 	"github.com/journey-kap/journey/internal/measure"
 )
 
-// Medical review (DOMAIN.md §2, §3): the queue of clients waiting for a
+// Medical review: the queue of clients waiting for a
 // medical provider, the one screen that shows everything a decision rests
 // on, and the decision itself. Only medical providers reach these routes
 // (PermClearance); the client record rule on top is CanSeeClinical.

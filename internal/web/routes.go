@@ -131,7 +131,7 @@ func (s *Server) routeTable() []route {
 		// Client records (staff API).
 		{"GET /api/v1/clients", journey.PermClientsRead, false, s.handleAPIClients},
 		{"POST /api/v1/clients", journey.PermClientsWrite, false, s.handleAPIClientCreate},
-		{"GET /api/v1/clients/{id}", journey.PermClientsRead, false, s.handleAPIClient},
+		{"GET /api/v1/clients/{id}", permSignedIn, false, s.handleAPIClient}, // a client reads their own; the record rule answers 404 for the rest
 		{"GET /api/v1/clients/{id}/screening", permSignedIn, false, s.handleAPIClientScreening},
 		{"POST /api/v1/consults/{id}/client", journey.PermClientsWrite, false, s.handleAPIConsultClient},
 		{"GET /api/v1/alerts", journey.PermAlerts, false, s.handleAPIAlerts},

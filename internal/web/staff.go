@@ -95,6 +95,11 @@ func (s *Server) handleStaffConsults(w http.ResponseWriter, r *http.Request) {
 	loc, zone := s.practiceZone(r)
 	page := &staffConsultsPage{Actor: a, Zone: zone, Past: past}
 	for _, c := range cs {
+		// Upcoming means still to happen: a cancelled consult, or one the
+		// person missed, is history (the last 30 days show it).
+		if !past && (c.Status == journey.ConsultCancelled || c.Status == journey.ConsultNoShow) {
+			continue
+		}
 		page.Consults = append(page.Consults, s.staffView(r, a, c, names, loc))
 	}
 	w.Header().Set("Cache-Control", "no-store")

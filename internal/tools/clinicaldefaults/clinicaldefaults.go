@@ -1,0 +1,138 @@
+// Package clinicaldefaults writes docs/clinical-defaults.md from the
+// defaults the code ships: the screening rules, the questionnaires' bands
+// and flags, the intake's ranges and the calendar and clearance defaults.
+// The document is generated, never edited by hand, so it cannot drift from
+// the code; a test compares the file with Render and fails when they differ
+// (run `go generate ./internal/tools/clinicaldefaults` to write it again).
+package clinicaldefaults
+
+//go:generate go test -run TestDocumentIsCurrent -update .
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/measure"
+	"github.com/journey-kap/journey/internal/screening"
+)
+
+// Render returns the document's Markdown.
+func Render() []byte {
+	var b bytes.Buffer
+	b.WriteString(header)
+	rules(&b)
+	questionnaires(&b)
+	intake(&b)
+	calendar(&b)
+	return b.Bytes()
+}
+
+const header = `# Clinical defaults
+
+Every threshold and rule Journey ships, where it comes from, and where a practice changes it. These are **defaults for a practice's medical director to review, not medical advice**: Journey raises findings for staff to weigh; only the prescriber decides whether a client is cleared, and Journey never tells a client to stop or change a medication.
+
+This file is generated from the code (` + "`go generate ./internal/tools/clinicaldefaults`" + `); a test fails when the two differ.
+
+`
+
+var kindNames = map[string]string{
+	journey.FindingHardStop: "hard stop",
+	journey.FindingReview:   "prescriber review",
+	journey.FindingWarn:     "warning",
+}
+
+func rules(b *bytes.Buffer) {
+	rs := screening.Defaults()
+	fmt.Fprintf(b, "## Screening rules (version %d)\n\n", rs.Version)
+	b.WriteString("Each rule turns an intake answer or a questionnaire result into a finding of one of three kinds: a **hard stop** (no dosing unless the prescriber overrides it with a written reason), a **prescriber review** (the prescriber signs it off on the decision screen) or a **warning** (shown to the care team). ")
+	b.WriteString("An admin changes a rule's kind, threshold or whether it is on at **Settings → Screening rules** (`/admin/rules`); each change makes a new version of the rule set, records who made it and why, and screens every client again under it.\n\n")
+	b.WriteString("| Rule | Kind | Threshold | Source |\n|---|---|---|---|\n")
+	for _, r := range rs.Rules {
+		fmt.Fprintf(b, "| %s (`%s`) | %s | %s | %s |\n", cell(r.Title), r.Code, kindNames[r.Kind], threshold(r), cell(r.Source))
+	}
+	b.WriteString("\n")
+}
+
+func threshold(r journey.Rule) string {
+	if r.Threshold == nil {
+		return ""
+	}
+	s := num(*r.Threshold)
+	if r.Threshold2 != nil {
+		s += "/" + num(*r.Threshold2)
+	}
+	if r.Unit != "" {
+		s += " " + r.Unit
+	}
+	return cell(s)
+}
+
+func questionnaires(b *bytes.Buffer) {
+	b.WriteString("## Questionnaires\n\n")
+	b.WriteString("Scored in code from versioned definitions; a response keeps the version it was given under.\n\n")
+	for _, q := range measure.All() {
+		fmt.Fprintf(b, "### %s (version %d)\n\n", q.Title, q.Version)
+		if q.Recall != "" {
+			fmt.Fprintf(b, "Recall period: %s. %d items", q.Recall, len(q.Items))
+		} else {
+			fmt.Fprintf(b, "%d items", len(q.Items))
+		}
+		if q.MaxScore > 0 {
+			fmt.Fprintf(b, ", total 0–%d", q.MaxScore)
+		}
+		b.WriteString(".\n\n")
+		if len(q.Bands) > 0 {
+			b.WriteString("| Total | Band |\n|---|---|\n")
+			for _, bd := range q.Bands {
+				fmt.Fprintf(b, "| %d–%d | %s |\n", bd.Min, bd.Max, bd.Label)
+			}
+			b.WriteString("\n")
+		}
+		if note := questionnaireNotes[q.Code]; note != "" {
+			b.WriteString(note + "\n\n")
+		}
+	}
+}
+
+// questionnaireNotes says what each instrument flags. The numbers come from
+// the code; a test checks each flag named here is one the scorer raises.
+var questionnaireNotes = map[string]string{
+	journey.QuestionnairePHQ9: "Flag `" + journey.FlagPHQ9Item9 + "`: any answer above 0 on item 9 (thoughts of being better off dead or of self-harm), whatever the total. " +
+		"The client sees crisis resources at once and the care team gets an alert to acknowledge; the finding needs the prescriber's review. Source: the PHQ-9's instructions.",
+	journey.QuestionnairePCL5: "Flag `" + journey.FlagPCL5ProbablePTSD + "`: a total at or above " + strconv.Itoa(measure.DefaultPCL5Cutoff) +
+		" (published cut-offs range from 31 to 33). Flag `" + measure.FlagPCL5ProvisionalPTSD + "`: the DSM-5 provisional rule, counting an item rated 2 (Moderately) or more, at least one B item, one C item, two D items and two E items. " +
+		"Cluster totals B (items 1–5), C (6–7), D (8–14) and E (15–20) are shown. Source: the National Center for PTSD's PCL-5 scoring guidance.",
+	journey.QuestionnaireCSSRS: "Nothing is summed: the result is a risk level. A yes to question 4 or 5, or a suicide attempt or preparation in the past 3 months, is **high risk** (flag `" + journey.FlagCSSRSHighRisk + "`: crisis resources at once, an alert to the care team, and the screening rule `" + screening.CodeSuicidalityHighRisk + "`); " +
+		"a yes to question 3 or a lifetime attempt more than 3 months ago is moderate; a yes to question 1 or 2 alone is low. Questions 3–5 are asked only after a yes to question 2. Source: the Columbia Lighthouse Project's screener triage.",
+}
+
+func intake(b *bytes.Buffer) {
+	b.WriteString("## Intake ranges\n\n")
+	b.WriteString("Answers outside these ranges are refused beside the field, with the range in the message; they guard against typing mistakes, not clinical limits.\n\n")
+	b.WriteString("| Answer | Accepted |\n|---|---|\n")
+	fmt.Fprintf(b, "| Height | %d–%d cm |\n", journey.MinHeightCM, journey.MaxHeightCM)
+	fmt.Fprintf(b, "| Weight | %d–%d kg |\n", journey.MinWeightKG, journey.MaxWeightKG)
+	fmt.Fprintf(b, "| Blood pressure, top number | %d–%d mmHg |\n", journey.MinSystolic, journey.MaxSystolic)
+	fmt.Fprintf(b, "| Blood pressure, bottom number | %d–%d mmHg, below the top number |\n", journey.MinDiastolic, journey.MaxDiastolic)
+	min := screening.Defaults().Rule(screening.CodeAgeMinimum)
+	fmt.Fprintf(b, "| Age | %s to %d years (the lower bound is the screening rule `%s`) |\n", num(*min.Threshold), journey.MaxAge, screening.CodeAgeMinimum)
+	fmt.Fprintf(b, "| Medications | at most %d, each up to %d mg and %d times a day |\n", journey.MaxMedications, journey.MaxDoseMG, journey.MaxDosesPerDay)
+	fmt.Fprintf(b, "| Alcohol | up to %d drinks a week |\n\n", journey.MaxDrinksPerWeek)
+}
+
+func calendar(b *bytes.Buffer) {
+	b.WriteString("## Consults and clearance\n\n")
+	b.WriteString("| Setting | Default | Changed at |\n|---|---|---|\n")
+	fmt.Fprintf(b, "| Consult length | %d minutes | each therapist's consult hours |\n", int(journey.DefaultConsultLength.Minutes()))
+	fmt.Fprintf(b, "| Notice before a consult can be booked | %d hours | each therapist's consult hours |\n", int(journey.DefaultMinNotice.Hours()))
+	fmt.Fprintf(b, "| How far ahead consults can be booked | %d days | each therapist's consult hours |\n", journey.DefaultHorizonDays)
+	fmt.Fprintf(b, "| How long a clearance holds | %d months | the prescriber's decision screen, per client |\n", journey.DefaultClearance)
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// cell keeps a value inside its Markdown table cell.
+func cell(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
