@@ -40,6 +40,19 @@ type Consult struct {
 	// ManageToken is set only on the Consult returned by CreateConsult: the
 	// database keeps its hash, so it cannot be shown again.
 	ManageToken string
+	// HoldUntil is set on a time held under private booking and not yet
+	// confirmed: when the hold lapses and the time is offered again.
+	HoldUntil time.Time
+}
+
+// MarkLead is how long before its start a consult may be marked held or
+// missed (and so its person invited): a consult often begins a little early.
+const MarkLead = 15 * time.Minute
+
+// Markable reports whether staff may mark the consult held or missed at
+// now: from MarkLead before its start, unless it was cancelled.
+func (c *Consult) Markable(now time.Time) bool {
+	return c.Status != ConsultCancelled && !c.Start.After(now.Add(MarkLead))
 }
 
 // Upcoming reports whether the consult is booked and has not started by now.
@@ -176,7 +189,65 @@ type ConsultService interface {
 	RescheduleConsult(ctx context.Context, token string, start time.Time, therapistID int64) (*Consult, error)
 	// CancelConsult cancels a booked consult; ECONFLICT if it is not booked.
 	CancelConsult(ctx context.Context, token string) (*Consult, error)
-	// ResendManageLink emails the manage link of the upcoming consult booked
-	// under email, if there is one; it says nothing either way.
+	// ResendManageLink emails a new manage link (earlier links keep working)
+	// of the upcoming consult booked under email, if there is one; it says
+	// nothing either way, and at most MaxLinkRequests an hour per address
+	// are answered.
 	ResendManageLink(ctx context.Context, email string) error
+
+	// HoldConsult is booking under private booking: it holds the time for
+	// the practice's hold window and emails a link to confirm it, or, when
+	// the address already has an upcoming consult, holds the time all the
+	// same and emails a new manage link. Either way the caller learns
+	// nothing about the address: EINVALID for bad fields or a time never
+	// offered, ECONFLICT when the time is taken, nil otherwise.
+	HoldConsult(ctx context.Context, r *BookingRequest) error
+	// FindHold returns the held time a confirm link points to, with the
+	// visitor's details (HoldUntil set while unconfirmed; ID and Status
+	// "booked" once confirmed), or ENOTFOUND.
+	FindHold(ctx context.Context, token string) (*Consult, error)
+	// ConfirmHold books the held time: ENOTFOUND for an unknown link,
+	// ErrHoldExpired (a conflict) when the hold has lapsed, ECONFLICT when the
+	// time was taken meanwhile or the address has an upcoming consult. A
+	// hold already confirmed returns its consult again.
+	ConfirmHold(ctx context.Context, token string) (*Consult, error)
+
+	// FindBookingSettings returns how the public books (defaults if never set).
+	FindBookingSettings(ctx context.Context) (*BookingSettings, error)
+	// UpdateBookingSettings saves s; EINVALID naming the field if not valid.
+	UpdateBookingSettings(ctx context.Context, s *BookingSettings) error
 }
+
+// MaxLinkRequests is how many manage-link requests per address are answered
+// in an hour; more are accepted and silently dropped.
+const MaxLinkRequests = 3
+
+// BookingSettings is how the public books a consult.
+type BookingSettings struct {
+	// Private: a booking holds the time and a link sent to the address
+	// confirms it, so the booking answers the same whether or not the
+	// address already has a consult. Off: booking is instant, and an
+	// address with an upcoming consult is told so.
+	Private bool
+	// HoldMinutes is how long an unconfirmed hold keeps its time.
+	HoldMinutes int
+}
+
+// Limits and default of the hold window.
+const (
+	MinHoldMinutes     = 5
+	MaxHoldMinutes     = 120
+	DefaultHoldMinutes = 30
+)
+
+// Validate returns EINVALID naming hold_minutes when it is out of range.
+func (s *BookingSettings) Validate() error {
+	var v Validation
+	if s.HoldMinutes < MinHoldMinutes || s.HoldMinutes > MaxHoldMinutes {
+		v.Add("hold_minutes", "Enter a number of minutes between 5 and 120.")
+	}
+	return v.Err()
+}
+
+// ErrHoldExpired is the conflict ConfirmHold returns for a lapsed hold.
+var ErrHoldExpired = &Error{Code: ECONFLICT, Message: "This link has expired: the time was held for you only for a short while, and it is now free for others to book."}

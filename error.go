@@ -9,12 +9,13 @@ import (
 // layer maps each to exactly one HTTP status in one table.
 const (
 	ECONFLICT     = "conflict"     // the request clashes with the current state (slot taken)
-	EINTERNAL     = "internal"     // a bug or an outage; never shown in detail
+	EINTERNAL     = "internal"     // a bug; never shown in detail
 	EINVALID      = "invalid"      // the input is wrong; Fields says where
 	ENOTFOUND     = "not_found"    // no such thing, or not visible to the caller
 	EUNAUTHORIZED = "unauthorized" // not signed in
 	EFORBIDDEN    = "forbidden"    // signed in, not allowed
 	ETOOMANY      = "too_many"     // a rate limit was hit
+	EUNAVAILABLE  = "unavailable"  // the database cannot be reached now; try again soon
 )
 
 // FieldError names one input field and what is wrong with it, in words meant

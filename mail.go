@@ -51,11 +51,15 @@ const (
 	MailConsultRescheduled = "consult_rescheduled"
 	MailConsultCancelled   = "consult_cancelled"
 	MailConsultManageLink  = "consult_manage_link"
+	// MailConsultHold asks the visitor to confirm a time held under private
+	// booking; its token is the confirm token, and c.HoldUntil is set.
+	MailConsultHold = "consult_hold"
 )
 
 // ConsultMailComposer writes the email a visitor gets about their consult.
 type ConsultMailComposer interface {
 	// ComposeConsultMail returns the message of the given kind; token is the
-	// manage token when the message carries the manage link.
+	// manage token when the message carries the manage link (the confirm
+	// token for MailConsultHold).
 	ComposeConsultMail(kind string, c *Consult, t *Therapist, p *Practice, token string) (*Message, error)
 }

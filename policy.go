@@ -92,11 +92,39 @@ func (a *Actor) ConsultScope() int64 {
 	}
 }
 
-// CanBreakGlass reports whether the actor may open a record outside their
-// care team after giving a reason (ONC 170.315(d)(6)): clinicians only.
-// Every such access is audited with the reason and flagged for review.
-func (a *Actor) CanBreakGlass() bool {
-	return a.Can(PermStaff) && (a.Has(RoleTherapist) || a.Has(RoleMedicalProvider))
+// Kinds of record that can be opened by breaking the glass.
+const (
+	BreakGlassConsult = "consult"
+	BreakGlassClient  = "client"
+)
+
+// breakGlassPerms says, for each kind of record, the permission a role must
+// hold to open one outside its own list by giving a reason: break-glass
+// widens a role's record rules (whose consult, whose care team), never the
+// role table. The routes that break the glass require the same permission.
+var breakGlassPerms = map[string]Permission{
+	BreakGlassConsult: PermConsultsRead,
+	BreakGlassClient:  PermClinicalRead,
+}
+
+// BreakGlassPermission returns the permission breaking the glass on a
+// record of kind needs; PermStaffManage, which no clinician holds, for an
+// unknown kind.
+func BreakGlassPermission(kind string) Permission {
+	if p, ok := breakGlassPerms[kind]; ok {
+		return p
+	}
+	return PermStaffManage
+}
+
+// CanBreakGlass reports whether the actor may open a record of kind (a
+// BreakGlass… constant) outside their care team after giving a reason (ONC
+// 170.315(d)(6)): clinicians only, and only on a kind of record their role
+// may read. Every such access is audited with the reason and flagged for
+// review.
+func (a *Actor) CanBreakGlass(kind string) bool {
+	_, known := breakGlassPerms[kind]
+	return known && a.Can(BreakGlassPermission(kind)) && (a.Has(RoleTherapist) || a.Has(RoleMedicalProvider))
 }
 
 // IsClient reports whether the actor is the client c themselves.

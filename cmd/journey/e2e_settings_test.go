@@ -25,7 +25,7 @@ func TestE2EStaffPagesAccessibility(t *testing.T) {
 	admin := e2ePortalTab(t, browser, 60*time.Second, "admin")
 	e2eViewport(t, admin, false)
 	e2ePortalStaffSignIn(t, admin, base, "admin@cedarandtide.example", "demo-admin-lantern-harbor")
-	for _, path := range []string{"/admin/consents", "/admin/consents/new?code=kap-informed-consent", "/admin/screening-rules",
+	for _, path := range []string{"/admin/consents", "/admin/consents/new?code=kap-informed-consent", "/admin/screening-rules", "/admin/booking",
 		"/staff/clients", "/staff/clients?q=sam", "/staff/clients/new"} {
 		e2ePortalOpen(t, admin, base, path)
 		e2eAxe(t, admin, axe, path)

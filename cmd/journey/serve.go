@@ -33,7 +33,7 @@ func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, 
 	if err != nil {
 		return nil, err
 	}
-	jc := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Screening: db, Log: log, Workers: workers}
+	jc := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Screening: db, LinkRequests: db, Log: log, Workers: workers}
 	if err := db.WithMigrationLock(ctx, func() error { return jobs.Migrate(ctx, jc) }); err != nil {
 		db.Close()
 		return nil, err
@@ -61,6 +61,7 @@ func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, 
 		return nil, err
 	}
 	db.Enqueue = q.EnqueueMail
+	db.EnqueueLinkRequest = q.EnqueueLinkRequest
 	db.Mail = &mail.Composer{BaseURL: cfg.BaseURL}
 	return &app{db: db, queue: q, log: log}, nil
 }

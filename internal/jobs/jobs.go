@@ -35,7 +35,10 @@ type Config struct {
 	// stale clients again: a lapsed clearance, an evaluation under older
 	// rules.
 	Screening Rescreener
-	Log       *slog.Logger
+	// LinkRequests, when set, answers requests for a consult's manage link
+	// (links.go).
+	LinkRequests LinkRequests
+	Log          *slog.Logger
 	// Workers false makes an insert-only client (for CLI commands).
 	Workers      bool
 	PollInterval time.Duration // default 500 ms
@@ -108,6 +111,9 @@ func New(cfg Config) (*Queue, error) {
 		}
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &MailWorker{Outbox: cfg.Outbox, Sender: cfg.Sender, Log: cfg.Log})
+		if cfg.LinkRequests != nil {
+			river.AddWorker(workers, &LinkRequestWorker{Links: cfg.LinkRequests})
+		}
 		if cfg.Screening != nil {
 			river.AddWorker(workers, &RescreenWorker{Screening: cfg.Screening, Log: cfg.Log})
 			rc.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(RescreenInterval),
@@ -212,7 +218,10 @@ func (RescreenArgs) Kind() string { return "rescreen" }
 type RescreenWorker struct {
 	river.WorkerDefaults[RescreenArgs]
 	Screening Rescreener
-	Log       *slog.Logger
+	// LinkRequests, when set, answers requests for a consult's manage link
+	// (links.go).
+	LinkRequests LinkRequests
+	Log          *slog.Logger
 }
 
 // Work screens again every client whose clearance has lapsed (which puts

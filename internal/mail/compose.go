@@ -23,6 +23,11 @@ type Composer struct {
 
 var _ journey.ConsultMailComposer = (*Composer)(nil)
 
+// ConfirmURL returns the absolute URL that confirms a held time.
+func (c *Composer) ConfirmURL(token string) string {
+	return strings.TrimRight(c.BaseURL, "/") + "/book/confirm/" + url.PathEscape(token)
+}
+
 // ManageURL returns the absolute URL of a consult's manage page.
 func (c *Composer) ManageURL(token string) string {
 	return strings.TrimRight(c.BaseURL, "/") + "/c/" + url.PathEscape(token)
@@ -64,11 +69,25 @@ You asked for the link to your upcoming consult with {{.Therapist}} on
 {{.When}} ({{.Zone}}). Use it to view, move or cancel the consult:
 {{.Link}}
 
-Earlier links to this consult no longer work.
+Links we sent you before keep working too. If you did not ask for this
+link, you can ignore this message: nobody else was sent it.
+{{template "footer" .}}{{end}}
+{{define "consult_hold"}}Hello {{.Name}},
+
+We are holding a free consult with {{.Therapist}} at {{.Practice}} for you:
+
+When: {{.When}} ({{.Zone}})
+Length: {{.Minutes}} minutes
+
+To book it, open this link within {{.HoldMinutes}} minutes (by {{.HoldUntil}}):
+{{.Link}}
+
+If you do not, the time is freed for others and nothing is booked. If you
+did not ask for this, you can ignore this message.
 {{template "footer" .}}{{end}}
 {{define "footer"}}
 {{.Practice}}{{if .Phone}} · {{.Phone}}{{end}}{{if .Email}} · {{.Email}}{{end}}
-If you are in crisis, call or text 988 (Suicide & Crisis Lifeline) or 911.
+{{with .Crisis}}If you are in crisis, {{.Lifeline.How}} {{.Lifeline.Number}} ({{.Lifeline.Name}}) or {{.Emergency.Number}}.{{end}}
 {{end}}`))
 
 var subjects = map[string]string{
@@ -76,6 +95,7 @@ var subjects = map[string]string{
 	journey.MailConsultRescheduled: "Your free consult has moved: %s",
 	journey.MailConsultCancelled:   "Your free consult is cancelled: %s",
 	journey.MailConsultManageLink:  "The link to your consult on %s",
+	journey.MailConsultHold:        "Confirm your free consult: %s",
 }
 
 // ComposeConsultMail returns the email of the given kind about c. Times are
@@ -99,10 +119,15 @@ func (c *Composer) ComposeConsultMail(kind string, cons *journey.Consult, t *jou
 	data := map[string]any{
 		"Name": cons.Name, "Therapist": therapist, "Practice": p.Name, "Phone": p.Phone, "Email": p.Email,
 		"When": when, "Zone": zoneLabel(start), "Minutes": int(cons.End.Sub(cons.Start) / time.Minute),
-		"Method": method, "Link": "",
+		"Method": method, "Link": "", "Crisis": journey.Crisis,
 	}
 	if token != "" {
 		data["Link"] = c.ManageURL(token)
+	}
+	if kind == journey.MailConsultHold {
+		data["Link"] = c.ConfirmURL(token)
+		data["HoldMinutes"] = int(cons.HoldUntil.Sub(cons.CreatedAt).Round(time.Minute) / time.Minute)
+		data["HoldUntil"] = cons.HoldUntil.In(loc).Format("3:04 PM MST")
 	}
 	var body bytes.Buffer
 	if err := bodies.ExecuteTemplate(&body, kind, data); err != nil {

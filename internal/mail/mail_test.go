@@ -139,3 +139,21 @@ func TestSendThroughSMTP(t *testing.T) {
 		t.Fatal("text body lacks the manage link")
 	}
 }
+
+// The footer of every consult email names the crisis lines of
+// journey.Crisis, never numbers of its own.
+func TestMailCrisisLinesFromOneSource(t *testing.T) {
+	old := journey.Crisis
+	t.Cleanup(func() { journey.Crisis = old })
+	journey.Crisis.Lifeline.Number, journey.Crisis.Emergency.Number = "5550199", "5550112"
+	c := &mail.Composer{BaseURL: "http://journey.test"}
+	for _, kind := range []string{journey.MailConsultBooked, journey.MailConsultRescheduled, journey.MailConsultCancelled, journey.MailConsultManageLink} {
+		m, err := c.ComposeConsultMail(kind, consult("ada@example.com"), therapist, practice, "tok")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(m.Text, "call or text 5550199") || !strings.Contains(m.Text, "5550112") || strings.Contains(m.Text, "988") || strings.Contains(m.Text, " 911") {
+			t.Errorf("%s footer:\n%s", kind, m.Text)
+		}
+	}
+}

@@ -34,7 +34,7 @@ func (db *DB) scanClearance(row scanner) (*journey.Clearance, error) {
 }
 
 // lastClearance scans the latest decision, nil when there is none.
-func (db *DB) lastClearance(_ context.Context, row *sql.Row) (*journey.Clearance, error) {
+func (db *DB) lastClearance(_ context.Context, row scanner) (*journey.Clearance, error) {
 	c, err := db.scanClearance(row)
 	if err == sql.ErrNoRows {
 		return nil, nil

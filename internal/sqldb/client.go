@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -34,6 +33,9 @@ func (db *DB) CreateClient(ctx context.Context, n *journey.NewClient, token stri
 		return nil, err
 	}
 	t, err := db.FindUserByID(ctx, n.TherapistID)
+	if err != nil && journey.ErrorCode(err) != journey.ENOTFOUND {
+		return nil, err
+	}
 	if err != nil || !t.Active || !t.HasRole(journey.RoleTherapist) {
 		return nil, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
 			Fields: []journey.FieldError{{Field: "therapist_id", Detail: "Choose an active therapist."}}}
@@ -311,7 +313,7 @@ func (db *DB) FindClients(ctx context.Context, f journey.ClientFilter) ([]*journ
 	return cs, total, db.loadCareTeams(ctx, cs)
 }
 
-func (db *DB) scanClients(rows *sql.Rows) ([]*journey.Client, error) {
+func (db *DB) scanClients(rows *rowSet) ([]*journey.Client, error) {
 	defer rows.Close()
 	var cs []*journey.Client
 	for rows.Next() {

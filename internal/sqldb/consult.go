@@ -83,6 +83,9 @@ func (db *DB) candidates(ctx context.Context, therapistID int64) ([]*journey.The
 		return db.FindTherapists(ctx, true)
 	}
 	t, err := db.FindTherapistByID(ctx, therapistID)
+	if err != nil && journey.ErrorCode(err) != journey.ENOTFOUND {
+		return nil, err // an outage is not the visitor's mistake
+	}
 	if err != nil || !t.Active {
 		return nil, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
 			Fields: []journey.FieldError{{Field: "therapist_id", Detail: "Choose one of our therapists, or any therapist."}}, Err: err}
@@ -92,9 +95,14 @@ func (db *DB) candidates(ctx context.Context, therapistID int64) ([]*journey.The
 
 // busy returns the booked intervals that reach into [from, to), by therapist.
 func (db *DB) busy(ctx context.Context, from, to time.Time) (map[int64][]schedule.Interval, error) {
+	// A live hold (private booking, consult_private.go) is busy like a
+	// booking; a lapsed one is not, so it frees its time at read time.
 	rows, err := db.query(ctx, `SELECT therapist_id, start_at, block_end FROM consults
-		WHERE status = 'booked' AND start_at < ? AND start_at > ? ORDER BY therapist_id, start_at`,
-		unix(to), unix(from)-86400)
+		WHERE status = 'booked' AND start_at < ? AND start_at > ?
+		UNION ALL SELECT therapist_id, start_at, block_end FROM consult_holds
+		WHERE consult_id IS NULL AND hold_until > ? AND start_at < ? AND start_at > ?
+		ORDER BY therapist_id, start_at`,
+		unix(to), unix(from)-86400, unix(db.Now()), unix(to), unix(from)-86400)
 	if err != nil {
 		return nil, err
 	}
@@ -262,7 +270,10 @@ func (db *DB) FindConsultByToken(ctx context.Context, token string) (*journey.Co
 	if len(token) < 20 || len(token) > 100 {
 		return nil, journey.Errorf(journey.ENOTFOUND, "This link is not valid. It may have been replaced by a newer one.")
 	}
-	c, err := db.scanConsult(db.queryRow(ctx, `SELECT `+consultColumns+` FROM consults WHERE manage_token_hash = ?`, hashToken(token)))
+	// The link made at booking, or one sent later beside it (consult_links).
+	h := hashToken(token)
+	c, err := db.scanConsult(db.queryRow(ctx, `SELECT `+consultColumns+` FROM consults
+		WHERE manage_token_hash = ? OR id = (SELECT consult_id FROM consult_links WHERE token_hash = ?)`, h, h))
 	if err != nil {
 		return nil, notFound(err, "Consult")
 	}
@@ -430,37 +441,9 @@ func (db *DB) CancelConsult(ctx context.Context, token string) (*journey.Consult
 	return c, nil
 }
 
-// ResendManageLink gives the upcoming consult booked under email a fresh
-// manage link and emails it; the old link stops working. It returns nil
-// whether or not there is such a consult, so it reveals nothing.
-func (db *DB) ResendManageLink(ctx context.Context, email string) error {
-	if !journey.ValidEmail(strings.TrimSpace(email)) {
-		return &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
-			Fields: []journey.FieldError{{Field: "email", Detail: "Enter an email address like name@example.com."}}}
-	}
-	c, err := db.scanConsult(db.queryRow(ctx, `SELECT `+consultColumns+` FROM consults
-		WHERE email_key = ? AND status = 'booked' AND start_at > ? ORDER BY start_at LIMIT 1`, db.emailKey(email), unix(db.Now())))
-	if err != nil {
-		if journey.ErrorCode(notFound(err, "")) == journey.ENOTFOUND {
-			return nil
-		}
-		return err
-	}
-	t, err := db.FindTherapistByID(ctx, c.TherapistID)
-	if err != nil {
-		return err
-	}
-	token, hash := newToken()
-	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if _, err := tx.exec(ctx, `UPDATE consults SET manage_token_hash = ?, updated_at = ? WHERE id = ?`, hash, unix(tx.now), c.ID); err != nil {
-			return err
-		}
-		return tx.queueConsultMail(ctx, journey.MailConsultManageLink, c, t, token)
-	})
-}
-
-// SetConsultStatus records that a consult was held or missed. Only a booked
-// consult that has started can be marked; ECONFLICT otherwise.
+// SetConsultStatus records that a consult was held or missed. Only a
+// consult that was not cancelled, from journey.MarkLead before its start,
+// can be marked; ECONFLICT otherwise.
 func (db *DB) SetConsultStatus(ctx context.Context, id int64, status string) (*journey.Consult, error) {
 	if status != journey.ConsultHeld && status != journey.ConsultNoShow {
 		return nil, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
@@ -468,12 +451,12 @@ func (db *DB) SetConsultStatus(ctx context.Context, id int64, status string) (*j
 	}
 	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.exec(ctx, `UPDATE consults SET status = ?, updated_at = ? WHERE id = ? AND status IN ('booked', 'held', 'no_show') AND start_at <= ?`,
-			status, unix(tx.now), id, unix(tx.now))
+			status, unix(tx.now), id, unix(tx.now.Add(journey.MarkLead)))
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return journey.Errorf(journey.ECONFLICT, "Only a consult that has started and was not cancelled can be marked held or missed.")
+			return journey.Errorf(journey.ECONFLICT, "A consult can be marked held or missed from 15 minutes before it starts, unless it was cancelled.")
 		}
 		return nil
 	})

@@ -56,6 +56,10 @@ type DB struct {
 	// it (a group commit holds many), since one batched insert into the job
 	// queue costs little more than a single one.
 	Enqueue func(ctx context.Context, tx *sql.Tx, messageIDs []int64) error
+	// EnqueueLinkRequest, when set, hands a manage-link request to the job
+	// queue inside the transaction that stored it (consult_private.go);
+	// unset, the request is answered before ResendManageLink returns.
+	EnqueueLinkRequest func(ctx context.Context, tx *sql.Tx, requestID int64) error
 	// Mail composes consult emails; required for bookings.
 	Mail journey.ConsultMailComposer
 
@@ -320,18 +324,18 @@ func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 	return tx.ExecContext(ctx, tx.db.q(query), args...)
 }
 
-func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) row {
 	if st := tx.stmt(ctx, query); st != nil {
-		return st.QueryRowContext(ctx, args...)
+		return row{st.QueryRowContext(ctx, args...)}
 	}
-	return tx.QueryRowContext(ctx, tx.db.q(query), args...)
+	return row{tx.QueryRowContext(ctx, tx.db.q(query), args...)}
 }
 
-func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (tx *Tx) query(ctx context.Context, query string, args ...any) (*rowSet, error) {
 	if st := tx.stmt(ctx, query); st != nil {
-		return st.QueryContext(ctx, args...)
+		return wrapRows(st.QueryContext(ctx, args...))
 	}
-	return tx.QueryContext(ctx, tx.db.q(query), args...)
+	return wrapRows(tx.QueryContext(ctx, tx.db.q(query), args...))
 }
 
 // stmt returns the SQLite writer's prepared statement for query, bound to
@@ -464,22 +468,22 @@ func txEnded(conn *sql.Conn) error {
 // Past maxStmts queries, the rest run as text: a statement prepared and
 // not cached would stay open, on every connection that ran it, until the
 // pool closed.
-func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (db *DB) queryRow(ctx context.Context, query string, args ...any) row {
 	if st, err := db.stmt(ctx, query); err == nil && st != nil {
-		return st.QueryRowContext(ctx, args...)
+		return row{st.QueryRowContext(ctx, args...)}
 	}
-	return db.Read.QueryRowContext(ctx, db.q(query), args...)
+	return row{db.Read.QueryRowContext(ctx, db.q(query), args...)}
 }
 
-func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (db *DB) query(ctx context.Context, query string, args ...any) (*rowSet, error) {
 	st, err := db.stmt(ctx, query)
 	if err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	if st == nil {
-		return db.Read.QueryContext(ctx, db.q(query), args...)
+		return wrapRows(db.Read.QueryContext(ctx, db.q(query), args...))
 	}
-	return st.QueryContext(ctx, args...)
+	return wrapRows(st.QueryContext(ctx, args...))
 }
 
 // maxStmts bounds the statement cache; queries are fixed strings in this
@@ -515,7 +519,8 @@ func (db *DB) closeStmt(st *sql.Stmt) {
 }
 
 // mapErr turns driver errors that mean "clashes with what is stored" into
-// ECONFLICT, by the driver's code (errors_*.go), never by message.
+// ECONFLICT, and those that mean "the database cannot be reached" into
+// EUNAVAILABLE, by the driver's code (errors*.go), never by message.
 func (db *DB) mapErr(err error) error {
 	if err == nil {
 		return nil
@@ -527,7 +532,7 @@ func (db *DB) mapErr(err error) error {
 	if isConflict(err) {
 		return &journey.Error{Code: journey.ECONFLICT, Message: "That clashes with something already saved.", Err: err}
 	}
-	return err
+	return unavailable(err)
 }
 
 func unix(t time.Time) int64 { return t.Unix() }
@@ -539,12 +544,13 @@ func fromUnix(s int64) time.Time {
 	return time.Unix(s, 0).UTC()
 }
 
-// notFound wraps sql.ErrNoRows as ENOTFOUND with a message naming what.
+// notFound wraps sql.ErrNoRows as ENOTFOUND with a message naming what,
+// and an unreachable database as EUNAVAILABLE: never "not found".
 func notFound(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return &journey.Error{Code: journey.ENOTFOUND, Message: what + " not found.", Err: err}
 	}
-	return err
+	return unavailable(err)
 }
 
 // Rebind returns query with its ? placeholders in the dialect's form, for

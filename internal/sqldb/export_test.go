@@ -3,6 +3,8 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+
+	"github.com/journey-kap/journey/internal/audit"
 )
 
 // Exec runs one statement of a write closure under test (RawWrite).
@@ -31,7 +33,7 @@ func (db *DB) QueuedWrites() int {
 // ReadQueryRow runs query as the service methods' reads do, through the
 // statement cache.
 func (db *DB) ReadQueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return db.queryRow(ctx, query, args...)
+	return db.queryRow(ctx, query, args...).Row
 }
 
 // OpenReadStatements returns how many statements the read path prepared
@@ -40,3 +42,22 @@ func (db *DB) OpenReadStatements() int64 { return db.openStmts.Load() }
 
 // MaxStmts is the size of the read statement cache.
 const MaxStmts = maxStmts
+
+// AuditEntries returns the whole trail as stored, oldest first, for tests
+// that tamper with a copy of it.
+func (db *DB) AuditEntries(ctx context.Context) ([]*audit.Entry, error) {
+	rows, err := db.Read.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY seq`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*audit.Entry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -157,6 +157,9 @@ func (db *DB) AcceptInvitation(ctx context.Context, token, passwordHash string) 
 // tell who has an account.
 func (db *DB) RequestPasswordReset(ctx context.Context, email, token string) error {
 	u, err := db.FindUserByEmail(ctx, email)
+	if err != nil && journey.ErrorCode(err) != journey.ENOTFOUND {
+		return err // "check your email" would be a lie: nothing was sent
+	}
 	if err != nil || !u.Active {
 		return nil
 	}

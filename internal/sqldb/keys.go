@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -89,7 +88,7 @@ type wrappedKey struct {
 // one PostgreSQL database end up with the same key.
 func (db *DB) loadKeys(ctx context.Context, mk *crypt.MasterKeys) error {
 	return db.WithMigrationLock(ctx, func() error {
-		rows, err := scanDataKeys(db.Write.QueryContext(ctx, dataKeysQuery))
+		rows, err := scanDataKeys(wrapRows(db.Write.QueryContext(ctx, dataKeysQuery)))
 		if err != nil {
 			return err
 		}
@@ -97,7 +96,7 @@ func (db *DB) loadKeys(ctx context.Context, mk *crypt.MasterKeys) error {
 			if err := db.createFirstDataKey(ctx, mk); err != nil {
 				return err
 			}
-			if rows, err = scanDataKeys(db.Write.QueryContext(ctx, dataKeysQuery)); err != nil {
+			if rows, err = scanDataKeys(wrapRows(db.Write.QueryContext(ctx, dataKeysQuery))); err != nil {
 				return err
 			}
 		}
@@ -119,7 +118,7 @@ func (db *DB) loadKeys(ctx context.Context, mk *crypt.MasterKeys) error {
 const dataKeysQuery = `SELECT id, wrapped FROM data_keys ORDER BY id`
 
 // scanDataKeys reads the rows of dataKeysQuery and closes them.
-func scanDataKeys(rows *sql.Rows, err error) ([]wrappedKey, error) {
+func scanDataKeys(rows *rowSet, err error) ([]wrappedKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqldb: read data keys: %w", err)
 	}

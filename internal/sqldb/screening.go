@@ -33,7 +33,7 @@ func (db *DB) FindIntake(ctx context.Context, clientID int64) (*journey.Intake, 
 	return db.readIntake(ctx, db.queryRow(ctx, `SELECT data FROM intakes WHERE client_id = ?`, clientID), clientID)
 }
 
-func (db *DB) readIntake(_ context.Context, row *sql.Row, clientID int64) (*journey.Intake, error) {
+func (db *DB) readIntake(_ context.Context, row scanner, clientID int64) (*journey.Intake, error) {
 	in := &journey.Intake{ClientID: clientID}
 	var data string
 	switch err := row.Scan(&data); {
@@ -214,7 +214,7 @@ func (db *DB) FindResponses(ctx context.Context, clientID int64, code string, li
 	return db.scanResponses(rows, clientID)
 }
 
-func (db *DB) scanResponses(rows *sql.Rows, clientID int64) ([]*journey.Response, error) {
+func (db *DB) scanResponses(rows *rowSet, clientID int64) ([]*journey.Response, error) {
 	defer rows.Close()
 	var out []*journey.Response
 	p := db.phi()
@@ -262,7 +262,7 @@ func (db *DB) LatestResponses(ctx context.Context, clientID int64) ([]*journey.R
 // (version 1) until an admin changes them.
 func (db *DB) CurrentRuleSet(ctx context.Context) (*journey.RuleSet, error) {
 	return db.cachedRuleSet(db.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM screening_rule_sets`),
-		func() *sql.Row {
+		func() scanner {
 			return db.queryRow(ctx, `SELECT version, rules, note, created_by, created_at FROM screening_rule_sets ORDER BY version DESC LIMIT 1`)
 		})
 }
@@ -271,7 +271,7 @@ func (db *DB) CurrentRuleSet(ctx context.Context) (*journey.RuleSet, error) {
 // that version from the cache, reading it with full only the first time:
 // a version never changes once written, and parsing its rules is most of
 // the cost of screening a client. Callers get their own copy.
-func (db *DB) cachedRuleSet(latest *sql.Row, full func() *sql.Row) (*journey.RuleSet, error) {
+func (db *DB) cachedRuleSet(latest scanner, full func() scanner) (*journey.RuleSet, error) {
 	var v int
 	if err := latest.Scan(&v); err != nil {
 		return nil, err
@@ -290,7 +290,7 @@ func (db *DB) cachedRuleSet(latest *sql.Row, full func() *sql.Row) (*journey.Rul
 	return rs, err
 }
 
-func readRuleSet(row *sql.Row) (*journey.RuleSet, error) {
+func readRuleSet(row scanner) (*journey.RuleSet, error) {
 	var rs journey.RuleSet
 	var rules string
 	var created int64
@@ -308,7 +308,7 @@ func readRuleSet(row *sql.Row) (*journey.RuleSet, error) {
 // version 1 the first time.
 func (tx *Tx) ruleSet(ctx context.Context) (*journey.RuleSet, error) {
 	rs, err := tx.db.cachedRuleSet(tx.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM screening_rule_sets`),
-		func() *sql.Row {
+		func() scanner {
 			return tx.queryRow(ctx, `SELECT version, rules, note, created_by, created_at FROM screening_rule_sets ORDER BY version DESC LIMIT 1`)
 		})
 	if err != nil || !rs.CreatedAt.IsZero() {

@@ -385,3 +385,14 @@ func MailText(tb testing.TB, mailpitURL, id string) string {
 	}
 	return m.Text
 }
+
+// MailTo returns the messages mailpit at mailpitURL holds addressed (To)
+// exactly to addr, newest first, without waiting: to check that none came.
+func MailTo(tb testing.TB, mailpitURL, addr string) []MailSummary {
+	tb.Helper()
+	msgs, err := searchMail(mailpitURL, addr)
+	if err != nil {
+		tb.Fatalf("testenv: search mail to %s: %v", addr, err)
+	}
+	return msgs
+}

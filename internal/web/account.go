@@ -90,9 +90,8 @@ func (s *Server) handleStaffDeactivate(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, journey.Errorf(journey.ECONFLICT, "You cannot deactivate your own account."))
 		return
 	}
-	u, err := s.store.FindUserByID(r.Context(), id)
-	if err != nil || !u.IsStaff() {
-		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Staff member not found."))
+	if _, err := s.staffMember(r, id); err != nil {
+		s.pageError(w, r, err)
 		return
 	}
 	if err := s.store.DeactivateUser(r.Context(), id); err != nil {
@@ -112,9 +111,8 @@ func (s *Server) handleStaffRoles(w http.ResponseWriter, r *http.Request) {
 	}
 	a := actorFrom(r)
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	u, err := s.store.FindUserByID(r.Context(), id)
-	if err != nil || !u.IsStaff() {
-		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Staff member not found."))
+	if _, err := s.staffMember(r, id); err != nil {
+		s.pageError(w, r, err)
 		return
 	}
 	roles := r.PostForm["roles"]
@@ -128,4 +126,14 @@ func (s *Server) handleStaffRoles(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(r, "user.roles", "user", id, journey.AuditSuccess, strings.Join(roles, ","))
 	http.Redirect(w, r, "/admin/staff", http.StatusSeeOther)
+}
+
+// staffMember returns the member of staff with id: ENOTFOUND for no user or
+// one who is not staff, and the store's error when it cannot tell.
+func (s *Server) staffMember(r *http.Request, id int64) (*journey.User, error) {
+	u, err := s.store.FindUserByID(r.Context(), id)
+	if err == nil && !u.IsStaff() || journey.ErrorCode(err) == journey.ENOTFOUND {
+		return nil, journey.Errorf(journey.ENOTFOUND, "Staff member not found.")
+	}
+	return u, err
 }

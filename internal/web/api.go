@@ -230,6 +230,15 @@ func (s *Server) handleAPIConsultCreate(w http.ResponseWriter, r *http.Request) 
 		s.apiError(w, r, v.Err())
 		return
 	}
+	settings, err := s.store.FindBookingSettings(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if settings.Private {
+		s.apiHold(w, r, req)
+		return
+	}
 	c, err := s.store.CreateConsult(r.Context(), req)
 	if err != nil {
 		s.apiError(w, r, err)

@@ -41,14 +41,18 @@ type apiSupportResource struct {
 	Contact string `json:"contact"`
 }
 
-// crisisSupport lists the resources the portal shows after a safety answer.
-var crisisSupport = &apiSupport{
-	Message: "Thank you for answering honestly. Your care team has been alerted and will contact you. If you might act on thoughts of harming yourself, get help now:",
-	Resources: []apiSupportResource{
-		{"988 Suicide & Crisis Lifeline (call or text, 24/7)", "988"},
-		{"Emergency services", "911"},
-		{"Crisis Text Line", "Text HOME to 741741"},
-	},
+// crisisSupport returns the resources the portal shows after a safety
+// answer, from journey.Crisis.
+func crisisSupport() *apiSupport {
+	c := journey.Crisis
+	return &apiSupport{
+		Message: "Thank you for answering honestly. Your care team has been alerted and will contact you. If you might act on thoughts of harming yourself, get help now:",
+		Resources: []apiSupportResource{
+			{c.Lifeline.Number + " " + c.Lifeline.Name + " (" + c.Lifeline.How + ", 24/7)", c.Lifeline.Number},
+			{c.Emergency.Name, c.Emergency.Number},
+			{c.TextLine.Name, "Text " + c.TextLine.Word + " to " + c.TextLine.Number},
+		},
+	}
 }
 
 func toAPIResponse(rp *journey.Response) apiResponse {
@@ -66,7 +70,7 @@ func toAPIResponse(rp *journey.Response) apiResponse {
 		out.Answers = append(out.Answers, &v)
 	}
 	if rp.HasSafetyFlag() {
-		out.Support = crisisSupport
+		out.Support = crisisSupport()
 	}
 	return out
 }

@@ -632,9 +632,10 @@ func TestBreakGlass(t *testing.T) {
 	if st != 200 || !strings.Contains(body, "Their Visitor") || !strings.Contains(body, "outside your care team") {
 		t.Fatalf("break glass: %d", st)
 	}
-	// Front desk cannot break the glass (they see consults anyway), nor a chaperone.
+	// Front desk cannot break the glass (they see consults anyway), nor a
+	// chaperone, whose role may not read consults at all (TestBreakGlassRoleMatrix).
 	chap := e.addUser(journey.UserStaff, "chap@practice.test", journey.RoleChaperone)
-	if st, _, _ := e.as(e.session(chap, true), "POST", path+"/break-glass", url.Values{"reason": {"I would like to see it please"}}); st != 404 {
+	if st, _, _ := e.as(e.session(chap, true), "POST", path+"/break-glass", url.Values{"reason": {"I would like to see it please"}}); st != 403 {
 		t.Fatalf("chaperone breaks the glass: %d", st)
 	}
 	e.db.FlushAudit(ctx)

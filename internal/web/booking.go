@@ -47,6 +47,7 @@ type bookPage struct {
 	FormToken string
 	Resend    bool // offer to email the manage link of the existing consult
 	Methods   []string
+	Private   bool // private booking: the time is held until confirmed by email
 }
 
 func (*bookPage) PageTitle() string { return "Book a free consult" }
@@ -82,7 +83,11 @@ func (s *Server) week(from string, loc *time.Location) time.Time {
 func (s *Server) loadWeek(r *http.Request, path string, tz string, therapistID int64, from string, selected string) (WeekView, error) {
 	loc, tz, err := s.visitorZone(r, tz)
 	if err != nil {
-		loc, tz, _ = s.visitorZone(r, "")
+		// An unknown zone falls back to the practice's; a store that
+		// cannot say which that is fails the page.
+		if loc, tz, err = s.visitorZone(r, ""); err != nil {
+			return WeekView{}, err
+		}
 	}
 	ts, err := s.store.FindTherapists(r.Context(), true)
 	if err != nil {
@@ -139,11 +144,15 @@ func (s *Server) handleBookView(w http.ResponseWriter, r *http.Request) {
 	// The grid depends on the minute (minimum notice moves on), so the key holds it.
 	key := fmt.Sprintf("book|%s|%d|%s|%d", q.Get("tz"), tid, q.Get("from"), s.cfg.Now().Unix()/60)
 	s.servePage(w, r, key, true, func() (string, any, error) {
-		page := &bookPage{Form: bookForm{ContactMethod: "email"}, FormToken: tokenPlaceholder, Methods: journey.ContactMethods}
+		settings, err := s.store.FindBookingSettings(r.Context())
+		if err != nil {
+			return "", nil, err
+		}
+		page := &bookPage{Form: bookForm{ContactMethod: "email"}, FormToken: tokenPlaceholder, Methods: journey.ContactMethods,
+			Private: settings.Private}
 		if _, err := journey.LoadZone(q.Get("tz")); q.Get("tz") != "" && err != nil {
 			page.Errors = map[string]string{"tz": "We do not know that time zone; showing times in the practice's zone."}
 		}
-		var err error
 		page.WeekView, err = s.loadWeek(r, "/book", q.Get("tz"), tid, q.Get("from"), "")
 		return "book", page, err
 	})
@@ -172,6 +181,9 @@ func (s *Server) handleBookCreate(w http.ResponseWriter, r *http.Request) {
 	tid, _ := strconv.ParseInt(r.PostFormValue("therapist"), 10, 64)
 	fail := func(status int, err error) {
 		page := &bookPage{Form: form, FormToken: s.formToken(), Methods: journey.ContactMethods, Errors: map[string]string{}}
+		if st, err := s.store.FindBookingSettings(r.Context()); err == nil {
+			page.Private = st.Private
+		}
 		page.Message = journey.ErrorMessage(err)
 		for _, f := range journey.ErrorFields(err) {
 			field := f.Field
@@ -206,13 +218,27 @@ func (s *Server) handleBookCreate(w http.ResponseWriter, r *http.Request) {
 		fail(errorStatus(err), err)
 		return
 	}
-	c, err := s.store.CreateConsult(r.Context(), req)
+	settings, err := s.store.FindBookingSettings(r.Context())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	var c *journey.Consult
+	if settings.Private {
+		err = s.store.HoldConsult(r.Context(), req)
+	} else {
+		c, err = s.store.CreateConsult(r.Context(), req)
+	}
 	if err != nil {
 		if code := journey.ErrorCode(err); code != journey.EINVALID && code != journey.ECONFLICT {
 			s.pageError(w, r, err)
 			return
 		}
 		fail(errorStatus(err), err)
+		return
+	}
+	if settings.Private {
+		s.held(w, r)
 		return
 	}
 	s.audit(r, "consult.create", "consult", c.ID, journey.AuditSuccess, "public booking page")

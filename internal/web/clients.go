@@ -300,10 +300,14 @@ func (p *staffClientPage) PageTitle() string { return p.Client.Name }
 func (s *Server) handleStaffClientView(w http.ResponseWriter, r *http.Request) {
 	c, err := s.clientFor(r, "client.read", seeClient)
 	if err != nil {
-		if a := actorFrom(r); journey.ErrorCode(err) == journey.ENOTFOUND && a.CanBreakGlass() && s.clientExists(r) {
-			// An interstitial: the record stays closed until a reason is given.
-			s.render(w, r, http.StatusOK, "breakglass", &breakGlassPage{Actor: a, ID: r.PathValue("id"), Kind: "client"})
-			return
+		if a := actorFrom(r); journey.ErrorCode(err) == journey.ENOTFOUND && a.CanBreakGlass(journey.BreakGlassClient) {
+			if ok, xerr := s.clientExists(r); xerr != nil {
+				err = xerr
+			} else if ok {
+				// An interstitial: the record stays closed until a reason is given.
+				s.render(w, r, http.StatusOK, "breakglass", &breakGlassPage{Actor: a, ID: r.PathValue("id"), Kind: "client"})
+				return
+			}
 		}
 		s.pageError(w, r, err)
 		return

@@ -339,7 +339,8 @@ func TestClientChart(t *testing.T) {
 	if bg, _ := e.db.FindAudit(ctx, journey.AuditFilter{Action: "breakglass.client", ActorID: luisUser.ID}); len(bg) != 1 || bg[0].Reason != "Covering for Nora while she is away" {
 		t.Fatalf("break-glass audit: %+v", bg)
 	}
-	if st, _, _ := e.as(desk, "POST", chart+"/break-glass", url.Values{"reason": {"Covering for Nora while she is away"}}); st != 404 {
+	// Front desk may not read clinical records at all: the route refuses (policy.go breakGlassPerms).
+	if st, _, _ := e.as(desk, "POST", chart+"/break-glass", url.Values{"reason": {"Covering for Nora while she is away"}}); st != 403 {
 		t.Fatalf("front desk breaks glass: %d", st)
 	}
 	e.db.FlushAudit(ctx)
@@ -556,5 +557,34 @@ func TestCancelledConsultLeavesUpcoming(t *testing.T) {
 	st, _, body := e.as(desk, "GET", "/staff/consults", nil)
 	if st != 200 || !strings.Contains(body, fmt.Sprintf("/staff/consults/%d", kept.ID)) || strings.Contains(body, fmt.Sprintf("/staff/consults/%d", gone.ID)) {
 		t.Fatalf("upcoming consults: %d\n%s", st, trim(body))
+	}
+}
+
+// A consult may be marked held, and its person invited, from 15 minutes
+// before it starts; earlier the page offers no button and the store says no.
+func TestConsultMarkedHeldFromFifteenMinutesBefore(t *testing.T) {
+	e := newEnv(t)
+	c := e.book(e.ny, mondayNY, "Early Visitor", "")
+	path := fmt.Sprintf("/staff/consults/%d", c.ID)
+	saved := *e.now
+	defer sqldbtest.SetTime(e.now, saved)
+
+	sqldbtest.SetTime(e.now, mondayNY.Add(-20*time.Minute))
+	therapist := e.session(staffUser(e.ny), true)
+	if st, _, body := e.as(therapist, "GET", path, nil); st != 200 || strings.Contains(body, "Mark held") {
+		t.Fatal("Mark held offered 20 minutes before the start")
+	}
+	if st, _, _ := e.as(therapist, "POST", path+"/status", url.Values{"status": {"held"}}); st != 409 {
+		t.Fatalf("held 20 minutes early: %d", st)
+	}
+	sqldbtest.SetTime(e.now, mondayNY.Add(-10*time.Minute))
+	if st, _, body := e.as(therapist, "GET", path, nil); st != 200 || !strings.Contains(body, "Mark held") {
+		t.Fatal("Mark held not offered 10 minutes before the start")
+	}
+	if st, _, _ := e.as(therapist, "POST", path+"/status", url.Values{"status": {"held"}}); st != 303 {
+		t.Fatalf("held 10 minutes early: %d", st)
+	}
+	if st, _, body := e.as(therapist, "POST", path+"/client", url.Values{}); st != 303 {
+		t.Fatalf("invite 10 minutes early: %d %s", st, trim(body))
 	}
 }

@@ -40,18 +40,19 @@ func homeFor(a *journey.Actor) string {
 }
 
 // throttled returns how long the account or the address must still wait
-// after repeated failures; the same for known and unknown accounts.
-func (s *Server) throttled(r *http.Request, keys ...string) time.Duration {
+// after repeated failures; the same for known and unknown accounts. It
+// fails when the counts cannot be read: a throttle that cannot be checked
+// must not let guesses through.
+func (s *Server) throttled(r *http.Request, keys ...string) (time.Duration, error) {
 	var wait time.Duration
 	for _, k := range keys {
 		n, last, err := s.store.SigninFailures(r.Context(), k)
 		if err != nil {
-			s.cfg.Log.Error("sign-in throttle", "error", err)
-			continue
+			return 0, err
 		}
 		wait = max(wait, auth.RetryAfter(n, last, s.cfg.Now()))
 	}
-	return wait
+	return wait, nil
 }
 
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
@@ -59,7 +60,12 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	password := r.PostFormValue("password")
 	page := &loginPage{Email: email, Next: safeNext(r.PostFormValue("next")), Carry: carriedFields(r)}
 	acctKey, addrKey := "account:"+journey.NormalizeEmail(email), "addr:"+s.clientAddr(r)
-	if wait := s.throttled(r, acctKey, addrKey); wait > 0 {
+	wait, err := s.throttled(r, acctKey, addrKey)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	if wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		w.Header().Set("Retry-After", fmt.Sprint(secs))
 		page.Message = fmt.Sprintf("Too many attempts. Please wait %d seconds and try again.", secs)
@@ -108,13 +114,16 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	s.setSessionCookie(w, sess.Token, sess.ExpiresAt)
 	switch {
 	case !u.IsStaff():
-		if !strings.HasPrefix(page.Next, "/portal") {
+		if page.Next != "/portal" && !strings.HasPrefix(page.Next, "/portal/") && !strings.HasPrefix(page.Next, "/portal?") {
 			page.Next = "/portal"
 		}
 		if !s.replayCarried(w, r, u, page.Next) {
 			http.Redirect(w, r, page.Next, http.StatusSeeOther)
 		}
 	case u.TOTPEnrolled:
+		if page.Next == "" {
+			page.Next = homeFor(&journey.Actor{User: u})
+		}
 		http.Redirect(w, r, "/login/2fa?next="+urlQuery(page.Next), http.StatusSeeOther)
 	default:
 		http.Redirect(w, r, "/account/2fa", http.StatusSeeOther)
@@ -178,7 +187,12 @@ func (s *Server) handleTwoFactor(w http.ResponseWriter, r *http.Request) {
 	a := actorFrom(r)
 	page := &twoFactorPage{Next: safeNext(r.PostFormValue("next"))}
 	key := fmt.Sprintf("2fa:%d", a.ID())
-	if wait := s.throttled(r, key); wait > 0 {
+	wait, err := s.throttled(r, key)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	if wait > 0 {
 		page.Message = fmt.Sprintf("Too many attempts. Please wait %d seconds and try again.", int(math.Ceil(wait.Seconds())))
 		s.render(w, r, http.StatusTooManyRequests, "twofactor", page)
 		return
@@ -190,7 +204,10 @@ func (s *Server) handleTwoFactor(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ok {
 		s.audit(r, "signin.second_factor", "user", a.ID(), journey.AuditFailure, "")
-		_ = s.store.RecordSigninFailure(r.Context(), key)
+		if err := s.store.RecordSigninFailure(r.Context(), key); err != nil {
+			s.pageError(w, r, err) // an uncounted failure would slip past the throttle
+			return
+		}
 		page.Message = "That code is not right, or it was used already. Enter the 6-digit code your authenticator app shows now, or one of your recovery codes."
 		s.render(w, r, http.StatusUnauthorized, "twofactor", page)
 		return
@@ -203,6 +220,9 @@ func (s *Server) handleTwoFactor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setSessionCookie(w, token, s.cfg.Now().Add(journey.SessionLifetime))
+	if page.Next == "" {
+		page.Next = homeFor(a)
+	}
 	http.Redirect(w, r, page.Next, http.StatusSeeOther)
 }
 

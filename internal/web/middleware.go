@@ -37,9 +37,16 @@ const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 
 // secure sets the headers every response carries. Referrer-Policy is
 // no-referrer everywhere: manage links hold a secret token in their path.
+// The answer to anything but a plain GET, or to a GET with a query, may
+// echo what a person typed (a booking's reason, an email address), so no
+// browser or proxy may store it; authenticate adds the same for every
+// signed-in request. A handler may still loosen it (static files).
 func secure(next http.Handler, tls bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if (r.Method != http.MethodGet && r.Method != http.MethodHead) || r.URL.RawQuery != "" {
+			h.Set("Cache-Control", "no-store")
+		}
 		if tls {
 			// Served over TLS: browsers must never fall back to plain HTTP.
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
@@ -167,8 +174,23 @@ func (s *Server) rateLimited(next http.Handler) http.Handler {
 	})
 }
 
+// withRoute resolves the route pattern the ServeMux will match, once, before
+// any middleware runs. The mux sets r.Pattern only on the request it is
+// handed, and authenticate hands it a copy (WithContext), so without this
+// the log, the recoverer and the token.use audit entry, which hold the
+// outer request, saw an empty pattern for every signed-in request.
+func (s *Server) withRoute(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, pattern := s.mux.Handler(r)
+		r = r.WithContext(r.Context()) // a shallow copy: never change the caller's request
+		r.Pattern = pattern
+		next.ServeHTTP(w, r)
+	})
+}
+
 // logRequests logs method, route pattern, status and duration: never the
-// URL itself, which may hold a manage token, nor any body.
+// URL itself, which may hold a manage token, nor any body. It runs inside
+// withRoute, so r.Pattern is already known.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()

@@ -7,15 +7,18 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/measure"
 )
 
 //go:embed templates/*.html
@@ -73,6 +76,7 @@ var funcs = template.FuncMap{
 		return strings.Join(parts, ",")
 	},
 	"roleLabel": journey.RoleLabel,
+	"crisis":    func() journey.CrisisLines { return journey.Crisis },
 	"hasString": func(list []string, s string) bool { return slices.Contains(list, s) },
 	"statusLabel": func(s string) string {
 		return map[string]string{journey.ConsultBooked: "Booked", journey.ConsultCancelled: "Cancelled",
@@ -87,15 +91,16 @@ var funcs = template.FuncMap{
 	},
 }
 
-// parseTemplates parses layout.html with each page once at start-up and
-// executes each against empty data, so a missing template or asset fails
-// here rather than in front of a visitor.
-func parseTemplates() (*templates, error) {
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
+// parseTemplates parses layout.html and partials.html with each page of
+// fsys once at start-up, then executes every page with data of the type
+// its handler passes (pageSamples), so a missing template, field or static
+// file fails here rather than in front of a visitor.
+func parseTemplates(fsys fs.FS) (*templates, error) {
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layout: %w", err)
 	}
-	names, err := fs.Glob(templateFS, "templates/*.html")
+	names, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -109,21 +114,149 @@ func parseTemplates() (*templates, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := clone.ParseFS(templateFS, n); err != nil {
+		if _, err := clone.ParseFS(fsys, n); err != nil {
 			return nil, fmt.Errorf("web: parse %s: %w", base, err)
 		}
 		t.pages[strings.TrimSuffix(base, ".html")] = clone
 	}
-	for _, required := range []string{"home", "faq", "book", "manage", "privacy", "resent", "error",
-		"login", "twofactor", "enrol", "staff_home", "staff_consults", "staff_consult", "audit", "tokens", "sessions", "staff_list", "invite", "accept", "reset_request", "breakglass",
-		"portal", "portal_join", "portal_intake", "portal_measure", "portal_support", "portal_consent",
-		"staff_clients", "staff_client", "staff_client_new", "staff_alerts",
-		"staff_review", "staff_review_client", "admin_consents", "admin_consent_edit", "admin_rules"} {
-		if t.pages[required] == nil {
-			return nil, fmt.Errorf("web: template %s.html is missing", required)
-		}
+	if err := t.check(); err != nil {
+		return nil, err
 	}
 	return t, nil
+}
+
+// pageSamples names, for each page template, the type of data its
+// handlers render it with. The start-up check fails on a template without
+// one, and on a sample without a template.
+var pageSamples = map[string]any{
+	"home": &homePage{}, "faq": &faqPage{}, "privacy": &privacyPage{}, "book": &bookPage{}, "manage": &managePage{},
+	"resent": &resendPage{}, "error": &errorPage{}, "unavailable": &unavailablePage{}, "login": &loginPage{}, "twofactor": &twoFactorPage{}, "enrol": &enrolPage{},
+	"staff_home": &staffHomePage{}, "staff_consults": &staffConsultsPage{}, "staff_consult": &staffConsultPage{},
+	"audit": &auditPage{}, "tokens": &tokensPage{}, "sessions": &sessionsPage{}, "staff_list": &staffListPage{},
+	"invite": &invitePage{}, "accept": &acceptPage{}, "reset_request": &resetRequestPage{}, "breakglass": &breakGlassPage{},
+	"portal": &portalPage{}, "portal_join": &acceptPage{}, "portal_intake": &intakePage{}, "portal_measure": &measurePage{},
+	"portal_support": &supportPage{}, "portal_consent": &consentPage{},
+	"staff_clients": &staffClientsPage{}, "staff_client": &staffClientPage{}, "staff_client_new": &newClientPage{},
+	"staff_alerts": &staffAlertsPage{}, "staff_review": &reviewQueuePage{}, "staff_review_client": &reviewScreenPage{},
+	"admin_consents": &consentDocsPage{}, "admin_consent_edit": &consentEditPage{}, "admin_rules": &rulesPage{},
+	"admin_booking": &bookingSettingsPage{}, "held": &heldPage{}, "hold": &holdPage{},
+}
+
+// realSamples replaces the parts of a filled sample whose values must
+// agree with each other: a questionnaire's skip logic names other items by
+// index, so the measure page gets a real questionnaire, the one with skip
+// logic.
+var realSamples = map[string]func(page any){
+	"portal_measure": func(page any) {
+		q, _ := measure.Find(journey.QuestionnaireCSSRS)
+		page.(*measurePage).Q = q
+	},
+}
+
+// check executes every page twice with sample data of its real type: once
+// with every pointer set and every other value empty (the "else" side of
+// most conditions), once with every value filled and every list holding
+// one item (the "then" side, and the body of every range). A field that
+// does not exist, or an asset that is not embedded, is an error either way.
+func (t *templates) check() error {
+	for name := range t.pages {
+		if pageSamples[name] == nil {
+			return fmt.Errorf("web: template %s.html has no sample data in pageSamples", name)
+		}
+	}
+	for name, sample := range pageSamples {
+		page := t.pages[name]
+		if page == nil {
+			return fmt.Errorf("web: template %s.html is missing", name)
+		}
+		for _, full := range []bool{false, true} {
+			data := pageData{Title: "Sample", Path: "/", Year: 2030, Practice: &journey.Practice{}, Page: sampleOf(sample, full)}
+			if fix := realSamples[name]; fix != nil {
+				fix(data.Page)
+			}
+			fillValue(reflect.ValueOf(data.Practice).Elem(), full, 0)
+			if err := page.ExecuteTemplate(io.Discard, "layout.html", data); err != nil {
+				return fmt.Errorf("web: template %s.html fails on sample data: %w", name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// sampleOf returns a new value of the sample's type, filled by fillValue.
+func sampleOf(sample any, full bool) any {
+	v := reflect.New(reflect.TypeOf(sample).Elem())
+	fillValue(v.Elem(), full, 0)
+	return v.Interface()
+}
+
+// sampleTime is the moment every sample time holds when full.
+var sampleTime = time.Date(2030, 1, 7, 14, 0, 0, 0, time.UTC)
+
+// fillValue fills v in place: pointers always point at a filled value (a
+// page's handler never leaves one nil that its template follows); with
+// full, strings, numbers and booleans are set and slices and maps hold one
+// element. Interfaces stay nil. Depth bounds recursive types.
+func fillValue(v reflect.Value, full bool, depth int) {
+	if depth > 8 || !v.CanSet() {
+		return
+	}
+	switch v.Type() {
+	case reflect.TypeFor[time.Time]():
+		if full {
+			v.Set(reflect.ValueOf(sampleTime))
+		}
+		return
+	case reflect.TypeFor[*time.Location]():
+		v.Set(reflect.ValueOf(time.UTC))
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		fillValue(v.Elem(), full, depth+1)
+	case reflect.Struct:
+		for i := range v.NumField() {
+			fillValue(v.Field(i), full, depth+1)
+		}
+	case reflect.Slice:
+		if full {
+			v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+			fillValue(v.Index(0), full, depth+1)
+		}
+	case reflect.Array:
+		for i := range v.Len() {
+			fillValue(v.Index(i), full, depth+1)
+		}
+	case reflect.Map:
+		if full {
+			k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+			fillValue(k, full, depth+1)
+			fillValue(e, full, depth+1)
+			v.Set(reflect.MakeMap(v.Type()))
+			v.SetMapIndex(k, e)
+		}
+	case reflect.String:
+		if full {
+			v.SetString("sample")
+		}
+	case reflect.Bool:
+		v.SetBool(full)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if full {
+			v.SetInt(1)
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		if full {
+			v.SetUint(1)
+		}
+	case reflect.Float32, reflect.Float64:
+		if full {
+			v.SetFloat(1)
+		}
+	}
 }
 
 // pageData is what every page template receives.

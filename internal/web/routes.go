@@ -35,6 +35,8 @@ func (s *Server) routeTable() []route {
 		{"GET /book", permPublic, true, s.handleBookView},
 		{"POST /book", permPublic, true, s.handleBookCreate},
 		{"POST /book/resend", permPublic, true, s.handleResendLink},
+		{"GET /book/confirm/{token}", permPublic, false, s.handleHoldView},
+		{"POST /book/confirm/{token}", permPublic, true, s.handleHoldConfirm},
 		{"GET /c/{token}", permPublic, false, s.handleManageView},
 		{"POST /c/{token}/reschedule", permPublic, true, s.handleManageReschedule},
 		{"POST /c/{token}/cancel", permPublic, true, s.handleManageCancel},
@@ -61,7 +63,7 @@ func (s *Server) routeTable() []route {
 		{"GET /staff/consults", permConsultsRead, false, s.handleStaffConsults},
 		{"GET /staff/consults/{id}", permConsultsRead, false, s.handleStaffConsultView},
 		{"POST /staff/consults/{id}/status", permConsultsWrite, false, s.handleStaffConsultStatus},
-		{"POST /staff/consults/{id}/break-glass", permStaff, false, s.handleBreakGlass},
+		{"POST /staff/consults/{id}/break-glass", journey.BreakGlassPermission(journey.BreakGlassConsult), false, s.handleBreakGlass},
 
 		// Client portal (portal.go).
 		{"GET /portal/join/{token}", permPublic, false, s.handleJoinView},
@@ -82,7 +84,7 @@ func (s *Server) routeTable() []route {
 		{"POST /staff/clients/{id}/measures/{code}", journey.PermClinicalRead, false, s.handleStaffMeasureSubmit},
 		{"POST /staff/clients/{id}/care-team", journey.PermClientsWrite, false, s.handleCareTeamAdd},
 		{"POST /staff/clients/{id}/care-team/{user}/remove", journey.PermClientsWrite, false, s.handleCareTeamRemove},
-		{"POST /staff/clients/{id}/break-glass", permStaff, false, s.handleClientBreakGlass},
+		{"POST /staff/clients/{id}/break-glass", journey.BreakGlassPermission(journey.BreakGlassClient), false, s.handleClientBreakGlass},
 		{"GET /staff/clients/{id}/signatures/{sig}", journey.PermClientsRead, false, s.handleStaffSignaturePDF},
 		{"GET /staff/clients", journey.PermClientsRead, false, s.handleStaffClients},
 		{"GET /staff/clients/new", journey.PermClientsWrite, false, s.handleStaffClientNewView},
@@ -102,6 +104,8 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/consents", journey.PermSettings, false, s.handleConsentDocCreate},
 		{"GET /admin/screening-rules", journey.PermSettings, false, s.handleRulesView},
 		{"POST /admin/screening-rules", journey.PermSettings, false, s.handleRulesUpdate},
+		{"GET /admin/booking", journey.PermSettings, false, s.handleBookingSettingsView},
+		{"POST /admin/booking", journey.PermSettings, false, s.handleBookingSettingsUpdate},
 
 		// Account.
 		{"GET /account/sessions", permSignedIn, false, s.handleSessionsView},
@@ -143,6 +147,8 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/screening-rules", permStaff, false, s.handleAPIRules},
 		{"PUT /api/v1/screening-rules", journey.PermSettings, false, s.handleAPIRulesUpdate},
 		{"POST /api/v1/consent-documents", journey.PermSettings, false, s.handleAPIConsentDocCreate},
+		{"GET /api/v1/practice/booking", journey.PermSettings, false, s.handleAPIBookingSettings},
+		{"PUT /api/v1/practice/booking", journey.PermSettings, false, s.handleAPIBookingSettingsUpdate},
 
 		// Administration.
 		{"GET /admin/staff", journey.PermStaffRead, false, s.handleStaffList},
@@ -186,5 +192,5 @@ func (s *Server) routes() http.Handler {
 	h = limitBody(h)
 	h = secure(h, s.cfg.SecureCookies)
 	h = s.recoverer(h)
-	return s.logRequests(h)
+	return s.withRoute(s.logRequests(h))
 }

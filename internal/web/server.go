@@ -131,7 +131,7 @@ func NewServer(store Store, cfg Config) (*Server, error) {
 	if cfg.Hasher == nil {
 		cfg.Hasher = auth.NewHasher(0, nil)
 	}
-	t, err := parseTemplates()
+	t, err := parseTemplates(templateFS)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/journey-kap/journey"
 )
@@ -38,20 +41,24 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 
 // authenticate finds the session behind the request's cookie and puts its
 // actor in the context. No cookie costs nothing; a bad or ended one is
-// cleared and the request goes on anonymous.
+// cleared and the request goes on anonymous. A signed-in person's pages
+// and API answers are never stored by a browser or proxy (Cache-Control).
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if token := bearer(r); token != "" {
 			a, err := s.tokenActor(r.Context(), token, s.clientAddr(r))
 			if err != nil {
-				if code := journey.ErrorCode(err); code != journey.ENOTFOUND {
-					s.cfg.Log.Error("token lookup", "error", err)
+				if code := journey.ErrorCode(err); code != journey.ENOTFOUND && code != journey.EUNAUTHORIZED {
+					// The token may be good: say what went wrong, not "invalid token".
+					s.apiError(w, r, err)
+					return
 				}
 				s.audit(r, "token.use", "token", "", journey.AuditDenied, "unknown, expired or revoked token")
 				s.apiError(w, r, journey.Errorf(journey.EUNAUTHORIZED, "That token is not valid: it may have expired or been revoked."))
 				return
 			}
 			r = r.WithContext(context.WithValue(r.Context(), actorKey{}, a))
+			w.Header().Set("Cache-Control", "no-store")
 			s.audit(r, "token.use", "token", a.TokenID, journey.AuditSuccess, r.Pattern)
 			next.ServeHTTP(w, r)
 			return
@@ -64,12 +71,20 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		a, err := s.sessionActor(r.Context(), c.Value, s.clientAddr(r))
 		if err != nil {
 			if code := journey.ErrorCode(err); code != journey.ENOTFOUND && code != journey.EUNAUTHORIZED {
-				s.cfg.Log.Error("session lookup", "error", err)
+				// The session may be good: keep the cookie, and say what
+				// went wrong rather than send its holder to sign in.
+				if isAPI(r) {
+					s.apiError(w, r, err)
+				} else {
+					s.pageError(w, r, err)
+				}
+				return
 			}
 			s.clearSessionCookie(w)
 			next.ServeHTTP(w, r)
 			return
 		}
+		w.Header().Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, a)))
 	})
 }
@@ -100,7 +115,7 @@ func (s *Server) authorize(perm journey.Permission, next http.Handler) http.Hand
 			next.ServeHTTP(w, r)
 			return
 		}
-		api := len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/"
+		api := isAPI(r)
 		if a != nil && a.Verified {
 			s.audit(r, "access.denied", "route", "", journey.AuditDenied, r.Pattern)
 		}
@@ -121,10 +136,51 @@ func (s *Server) authorize(perm journey.Permission, next http.Handler) http.Hand
 	})
 }
 
-// safeNext keeps a post-sign-in redirect on this site: a path, never a URL.
+// isAPI reports whether r is for the JSON API, which answers problem+json.
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// maxNext bounds a sign-in next path; our own URLs are far shorter.
+const maxNext = 1000
+
+// safeNext returns p when it is a path on this site to go to after sign-in,
+// and "" otherwise: the caller then sends the person to their home. A path
+// is refused when it, or what a browser or a proxy might decode it to
+// (%09, %2F%2F, %5C, nested %25…), holds a control, space, format or
+// backslash character or starts with // or /\, any of which a URL parser
+// may read as another host ("/\t/evil.test" is //evil.test to a browser).
 func safeNext(p string) string {
-	if len(p) == 0 || p[0] != '/' || (len(p) > 1 && (p[1] == '/' || p[1] == '\\')) || len(p) > 500 {
-		return "/staff"
+	if !localPath(p, true) {
+		return ""
 	}
-	return p
+	d := p
+	for range 4 {
+		u, err := url.PathUnescape(d)
+		if err != nil || !localPath(u, false) {
+			return ""
+		}
+		if u == d {
+			return p
+		}
+		d = u
+	}
+	return "" // still decoding after four rounds: nobody writes links like that
+}
+
+// localPath reports whether p, as it stands, is a single-slash path with
+// no scheme, host or suspicious character; a raw one (as sent) may not
+// hold a space either, a decoded one may ("?q=ada%20lov").
+func localPath(p string, raw bool) bool {
+	if len(p) == 0 || len(p) > maxNext || p[0] != '/' || strings.HasPrefix(p, "//") || strings.HasPrefix(p, `/\`) || !utf8.ValidString(p) {
+		return false
+	}
+	if strings.ContainsFunc(p, func(r rune) bool {
+		return r == '\\' || unicode.IsControl(r) || (unicode.IsSpace(r) && (raw || r != ' ')) || unicode.Is(unicode.Cf, r)
+	}) {
+		return false
+	}
+	if !raw {
+		return true // decoded text is checked for characters only: it may hold a literal %
+	}
+	u, err := url.Parse(p)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.Opaque == "" && u.User == nil
 }

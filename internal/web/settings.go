@@ -544,3 +544,95 @@ func (s *Server) handleAPIRulesUpdate(w http.ResponseWriter, r *http.Request) {
 	s.audit(r, "rules.update", "rule_set", rs.Version, journey.AuditSuccess, fmt.Sprintf("version %d via api", rs.Version))
 	writeJSON(w, http.StatusOK, rs)
 }
+
+// Booking settings: instant booking, or private booking (consult_private.go
+// in sqldb, hold.go here).
+
+type bookingSettingsPage struct {
+	Actor       *journey.Actor
+	Private     bool
+	HoldMinutes string // as typed
+	Saved       bool
+	Errors      map[string]string
+	ErrorList   []journey.FieldError
+	Message     string
+}
+
+func (*bookingSettingsPage) PageTitle() string { return "Booking" }
+
+func (s *Server) handleBookingSettingsView(w http.ResponseWriter, r *http.Request) {
+	st, err := s.store.FindBookingSettings(r.Context())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	page := &bookingSettingsPage{Actor: actorFrom(r), Private: st.Private, HoldMinutes: strconv.Itoa(st.HoldMinutes),
+		Saved: r.URL.Query().Get("saved") == "1", Errors: map[string]string{}}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "admin_booking", page)
+}
+
+func (s *Server) handleBookingSettingsUpdate(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.formReadError(w, r, err)
+		return
+	}
+	page := &bookingSettingsPage{Actor: actorFrom(r), Private: r.PostFormValue("private") == "on",
+		HoldMinutes: strings.TrimSpace(r.PostFormValue("hold_minutes")), Errors: map[string]string{}}
+	st := &journey.BookingSettings{Private: page.Private}
+	var err error
+	if st.HoldMinutes, err = strconv.Atoi(page.HoldMinutes); err != nil {
+		err = (&journey.BookingSettings{}).Validate() // the same message as a number out of range
+	} else {
+		err = s.store.UpdateBookingSettings(r.Context(), st)
+	}
+	if err != nil {
+		s.audit(r, "settings.booking.update", "practice", "", journey.AuditFailure, journey.ErrorCode(err))
+		if journey.ErrorCode(err) != journey.EINVALID {
+			s.pageError(w, r, err)
+			return
+		}
+		page.Message = journey.ErrorMessage(err)
+		for _, fe := range journey.ErrorFields(err) {
+			page.Errors[fe.Field] = fe.Detail
+			page.ErrorList = append(page.ErrorList, fe)
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		s.render(w, r, http.StatusUnprocessableEntity, "admin_booking", page)
+		return
+	}
+	s.audit(r, "settings.booking.update", "practice", "", journey.AuditSuccess, fmt.Sprintf("private=%t hold=%d", st.Private, st.HoldMinutes))
+	http.Redirect(w, r, "/admin/booking?saved=1", http.StatusSeeOther)
+}
+
+// apiBookingSettings is the practice's booking settings in the API.
+type apiBookingSettings struct {
+	Private     bool `json:"private"`
+	HoldMinutes int  `json:"hold_minutes"`
+}
+
+func (s *Server) handleAPIBookingSettings(w http.ResponseWriter, r *http.Request) {
+	st, err := s.store.FindBookingSettings(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, apiBookingSettings{Private: st.Private, HoldMinutes: st.HoldMinutes})
+}
+
+func (s *Server) handleAPIBookingSettingsUpdate(w http.ResponseWriter, r *http.Request) {
+	var in apiBookingSettings
+	if !s.decodeJSON(w, r, &in) {
+		return
+	}
+	st := &journey.BookingSettings{Private: in.Private, HoldMinutes: in.HoldMinutes}
+	if err := s.store.UpdateBookingSettings(r.Context(), st); err != nil {
+		s.audit(r, "settings.booking.update", "practice", "", journey.AuditFailure, journey.ErrorCode(err))
+		s.apiError(w, r, err)
+		return
+	}
+	s.audit(r, "settings.booking.update", "practice", "", journey.AuditSuccess, fmt.Sprintf("private=%t hold=%d", st.Private, st.HoldMinutes))
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, in)
+}

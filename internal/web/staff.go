@@ -15,7 +15,7 @@ type staffConsult struct {
 	Therapist string
 	Local     time.Time
 	ShowPHI   bool // the reason is shown only to the therapist it was written for
-	Started   bool
+	Markable  bool // may be marked held or missed now
 }
 
 type staffConsultsPage struct {
@@ -39,7 +39,7 @@ func (*staffConsultPage) PageTitle() string { return "Consult" }
 // staffView dresses a consult for staff pages, in the practice's zone.
 func (s *Server) staffView(r *http.Request, a *journey.Actor, c *journey.Consult, names map[int64]string, loc *time.Location) staffConsult {
 	return staffConsult{Consult: c, Therapist: names[c.TherapistID], Local: c.Start.In(loc),
-		ShowPHI: a.ID() == c.TherapistID, Started: !c.Start.After(s.cfg.Now())}
+		ShowPHI: a.ID() == c.TherapistID, Markable: c.Markable(s.cfg.Now())}
 }
 
 func (s *Server) therapistNames(r *http.Request) (map[int64]string, error) {
@@ -127,10 +127,14 @@ func (s *Server) consultFor(r *http.Request) (*journey.Consult, error) {
 func (s *Server) handleStaffConsultView(w http.ResponseWriter, r *http.Request) {
 	c, err := s.consultFor(r)
 	if err != nil {
-		if a := actorFrom(r); journey.ErrorCode(err) == journey.ENOTFOUND && a.CanBreakGlass() && s.consultExists(r) {
-			// An interstitial, not an error: the record stays closed until a reason is given.
-			s.render(w, r, http.StatusOK, "breakglass", &breakGlassPage{Actor: a, ID: r.PathValue("id")})
-			return
+		if a := actorFrom(r); journey.ErrorCode(err) == journey.ENOTFOUND && a.CanBreakGlass(journey.BreakGlassConsult) {
+			if ok, xerr := s.consultExists(r); xerr != nil {
+				err = xerr
+			} else if ok {
+				// An interstitial, not an error: the record stays closed until a reason is given.
+				s.render(w, r, http.StatusOK, "breakglass", &breakGlassPage{Actor: a, ID: r.PathValue("id")})
+				return
+			}
 		}
 		s.pageError(w, r, err)
 		return
@@ -187,14 +191,24 @@ func (s *Server) handleStaffHome(w http.ResponseWriter, r *http.Request) {
 }
 
 // consultExists reports whether the path's consult exists at all, so
-// break-glass is offered for real records only.
-func (s *Server) consultExists(r *http.Request) bool {
+// break-glass is offered for real records only; it fails when the store
+// cannot tell.
+func (s *Server) consultExists(r *http.Request) (bool, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return false
+		return false, nil
 	}
 	_, err = s.store.FindConsultByID(r.Context(), id)
-	return err == nil
+	return existence(err)
+}
+
+// existence turns the error of a lookup into whether the record exists,
+// keeping any error other than "not found".
+func existence(err error) (bool, error) {
+	if journey.ErrorCode(err) == journey.ENOTFOUND {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 type breakGlassPage struct {
@@ -214,7 +228,7 @@ func (s *Server) handleBreakGlass(w http.ResponseWriter, r *http.Request) {
 	a := actorFrom(r)
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || !a.CanBreakGlass() {
+	if err != nil || !a.CanBreakGlass(journey.BreakGlassConsult) {
 		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Consult not found."))
 		return
 	}
@@ -235,13 +249,13 @@ func (s *Server) handleBreakGlass(w http.ResponseWriter, r *http.Request) {
 }
 
 // clientExists reports whether the path's client exists at all.
-func (s *Server) clientExists(r *http.Request) bool {
+func (s *Server) clientExists(r *http.Request) (bool, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		return false
+		return false, nil
 	}
 	_, err = s.store.FindClientByID(r.Context(), id)
-	return err == nil
+	return existence(err)
 }
 
 // handleClientBreakGlass opens a client's chart, clinical record included,
@@ -251,7 +265,7 @@ func (s *Server) handleClientBreakGlass(w http.ResponseWriter, r *http.Request) 
 	a := actorFrom(r)
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || !a.CanBreakGlass() {
+	if err != nil || !a.CanBreakGlass(journey.BreakGlassClient) {
 		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Client not found."))
 		return
 	}
