@@ -64,28 +64,6 @@ func entry(i int) *journey.AuditEntry {
 		SubjectID: fmt.Sprint(i), Outcome: journey.AuditSuccess}
 }
 
-// blockAuditLog makes every insert into audit_log fail, as a full disk or
-// a revoked grant would, until the returned func lifts it.
-func blockAuditLog(t *testing.T, db *sqldb.DB) (lift func()) {
-	t.Helper()
-	block := []string{`CREATE TRIGGER audit_block BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log blocked by the test'); END`}
-	unblock := []string{`DROP TRIGGER audit_block`}
-	if db.Dialect == sqldb.Postgres {
-		block = []string{`CREATE FUNCTION audit_block() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_log blocked by the test'; END $$`,
-			`CREATE TRIGGER audit_block BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_block()`}
-		unblock = []string{`DROP TRIGGER audit_block ON audit_log`, `DROP FUNCTION audit_block()`}
-	}
-	exec := func(stmts []string) {
-		for _, s := range stmts {
-			if _, err := db.Write.Exec(s); err != nil {
-				t.Fatalf("%s: %v", s, err)
-			}
-		}
-	}
-	exec(block)
-	return func() { exec(unblock) }
-}
-
 // While the audit trail cannot be written, its entries are kept, in order,
 // and retried; the backlog is reported and logged; callers wait once the
 // queue is full. When the table takes writes again, every entry arrives
@@ -117,7 +95,7 @@ func TestAuditWriterKeepsEntriesWhileFailing(t *testing.T) {
 		t.Fatalf("healthy writer reports failing since %v with %d waiting", since, waiting)
 	}
 
-	lift := blockAuditLog(t, db)
+	lift := sqldbtest.BlockAuditLog(t, db)
 	// More than fit in memory: one batch and the queue. The rest wait in
 	// Audit, as a request would.
 	const inMemory = 256 + 4096

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"maps"
 	"time"
+
+	"github.com/journey-kap/journey"
 )
 
 // SQLite writes with synchronous=FULL cost one fsync per commit, and SQLite
@@ -120,9 +122,11 @@ func (c *committer) drain() {
 	}
 }
 
-// errBatchAborted answers every request of a batch whose transaction could
-// not be kept: nothing in it was committed.
-var errBatchAborted = errors.New("sqldb: the write was not saved; try again")
+// errBatchAborted answers every other request of a batch whose
+// transaction one request broke: nothing in it was committed, and the same
+// write sent again goes in (a 503 with Retry-After, the form kept).
+var errBatchAborted = &journey.Error{Code: journey.EUNAVAILABLE, Message: "That was not saved; please try again.",
+	Err: errors.New("sqldb: group commit: another write in the batch ended its transaction")}
 
 // run executes one batch. A batch of one needs no savepoint.
 func (c *committer) run(batch []*writeRequest) {
