@@ -5,6 +5,9 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -12,24 +15,44 @@ import (
 	"github.com/journey-kap/journey"
 )
 
-const clearanceColumns = `id, client_id, decision, provider_id, cleared_until, reason, message, override, override_reason,
-	rule_set_version, findings, reply, replied_at, created_at`
+// aadClearanceDecision seals a clearanceOutcome.
+const aadClearanceDecision = "clearances.decision"
+
+// clearanceOutcome is what clearances.decision seals: the decision and the
+// facts that would tell it (a date only a clearance has, an override, a
+// reply only a question gets). The free text beside it is sealed as padded
+// JSON strings, so a blank field does not show either.
+type clearanceOutcome struct {
+	Decision     string `json:"decision"`
+	ClearedUntil int64  `json:"cleared_until"`
+	Override     bool   `json:"override"`
+	RepliedAt    int64  `json:"replied_at"`
+}
+
+func outcomeOf(c *journey.Clearance) clearanceOutcome {
+	return clearanceOutcome{Decision: c.Decision, ClearedUntil: since(c.ClearedUntil), Override: c.Override, RepliedAt: since(c.RepliedAt)}
+}
+
+const clearanceColumns = `id, client_id, decision, provider_id, reason, message, override_reason, rule_set_version, findings, reply, created_at`
 
 func (db *DB) scanClearance(row scanner) (*journey.Clearance, error) {
 	var c journey.Clearance
-	var until, replied, created int64
-	var findings string
-	if err := row.Scan(&c.ID, &c.ClientID, &c.Decision, &c.ProviderID, &until, &c.Reason, &c.Message, &c.Override, &c.OverrideReason,
-		&c.RuleSetVersion, &findings, &c.Reply, &replied, &created); err != nil {
+	var created int64
+	var decision, findings string
+	if err := row.Scan(&c.ID, &c.ClientID, &decision, &c.ProviderID, &c.Reason, &c.Message, &c.OverrideReason,
+		&c.RuleSetVersion, &findings, &c.Reply, &created); err != nil {
 		return nil, err
 	}
 	p := db.phi()
-	p.open(aadClearanceReason, &c.Reason)
-	p.open(aadClearanceMessage, &c.Message)
-	p.open(aadClearanceOver, &c.OverrideReason)
-	p.open(aadClearanceReply, &c.Reply)
+	var o clearanceOutcome
+	p.openJSON(aadClearanceDecision, decision, &o)
+	p.openJSON(aadClearanceReason, c.Reason, &c.Reason)
+	p.openJSON(aadClearanceMessage, c.Message, &c.Message)
+	p.openJSON(aadClearanceOver, c.OverrideReason, &c.OverrideReason)
+	p.openJSON(aadClearanceReply, c.Reply, &c.Reply)
 	p.openJSON(aadClearanceFinding, findings, &c.Findings)
-	c.ClearedUntil, c.RepliedAt, c.CreatedAt = fromUnix(until), fromUnix(replied), fromUnix(created)
+	c.Decision, c.Override = o.Decision, o.Override
+	c.ClearedUntil, c.RepliedAt, c.CreatedAt = fromUnix(o.ClearedUntil), fromUnix(o.RepliedAt), fromUnix(created)
 	return &c, p.err
 }
 
@@ -86,14 +109,16 @@ func (db *DB) DecideClearance(ctx context.Context, c *journey.Clearance) (*journ
 		}
 		c.RuleSetVersion, c.Findings, c.CreatedAt = s.RuleSetVersion, s.Findings, tx.now
 		p := db.phi()
-		reason, msg, over := p.seal(aadClearanceReason, c.Reason), p.seal(aadClearanceMessage, c.Message), p.seal(aadClearanceOver, c.OverrideReason)
-		findings, reply := p.sealJSON(aadClearanceFinding, c.Findings), p.seal(aadClearanceReply, "")
+		decision := p.sealPadded(aadClearanceDecision, outcomeOf(c), padFact)
+		reason, msg := p.sealPadded(aadClearanceReason, c.Reason, padText), p.sealPadded(aadClearanceMessage, c.Message, padText)
+		over, reply := p.sealPadded(aadClearanceOver, c.OverrideReason, padText), p.sealPadded(aadClearanceReply, "", padText)
+		findings := p.sealPadded(aadClearanceFinding, c.Findings, padDoc)
 		if p.err != nil {
 			return p.err
 		}
-		c.ID, err = tx.insert(ctx, `INSERT INTO clearances (client_id, decision, provider_id, cleared_until, reason, message, override,
-			override_reason, rule_set_version, findings, reply, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ClientID, c.Decision, c.ProviderID, since(c.ClearedUntil), reason, msg, c.Override, over, c.RuleSetVersion, findings, reply, unix(tx.now))
+		c.ID, err = tx.insert(ctx, `INSERT INTO clearances (client_id, decision, provider_id, reason, message, override_reason,
+			rule_set_version, findings, reply, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ClientID, decision, c.ProviderID, reason, msg, over, c.RuleSetVersion, findings, reply, unix(tx.now))
 		if err != nil {
 			return err
 		}
@@ -114,18 +139,19 @@ func (db *DB) DecideClearance(ctx context.Context, c *journey.Clearance) (*journ
 // screening reads the current screening inside tx.
 func (tx *Tx) screening(ctx context.Context, clientID int64) (*journey.Screening, error) {
 	s := &journey.Screening{ClientID: clientID}
-	var findings string
+	var state, findings string
 	err := tx.queryRow(ctx, `SELECT c.screening, s.rule_set_version, s.findings FROM clients c
 		LEFT JOIN screenings s ON s.id = (SELECT MAX(id) FROM screenings WHERE client_id = c.id) WHERE c.id = ?`, clientID).
-		Scan(&s.Status, nullInt(&s.RuleSetVersion), nullString(&findings))
+		Scan(&state, nullInt(&s.RuleSetVersion), nullString(&findings))
 	if err != nil {
 		return nil, notFound(err, "Client")
 	}
+	p := tx.db.phi()
+	s.Status = p.openState(state).Status
 	if findings == "" { // nothing saved yet: never evaluated
 		s.Findings = []journey.Finding{}
-		return s, nil
+		return s, p.err
 	}
-	p := tx.db.phi()
 	p.openJSON(aadScreeningFinding, findings, &s.Findings)
 	return s, p.err
 }
@@ -168,11 +194,12 @@ func (db *DB) ReplyToClearance(ctx context.Context, clientID int64, reply string
 			return journey.Errorf(journey.ECONFLICT, "There is no open question to answer.")
 		}
 		p := db.phi()
-		sealed := p.seal(aadClearanceReply, reply)
+		last.RepliedAt = tx.now
+		sealed, decision := p.sealPadded(aadClearanceReply, reply, padText), p.sealPadded(aadClearanceDecision, outcomeOf(last), padFact)
 		if p.err != nil {
 			return p.err
 		}
-		if _, err := tx.exec(ctx, `UPDATE clearances SET reply = ?, replied_at = ? WHERE id = ?`, sealed, unix(tx.now), last.ID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE clearances SET reply = ?, decision = ? WHERE id = ?`, sealed, decision, last.ID); err != nil {
 			return err
 		}
 		return tx.rescreen(ctx, clientID)
@@ -187,14 +214,14 @@ func (db *DB) ReviewQueue(ctx context.Context, offset, limit int) ([]*journey.Cl
 		limit = 50
 	}
 	var total int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients WHERE screening = 'awaiting_review'`).Scan(&total); err != nil {
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients WHERE review_priority IS NOT NULL`).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := db.query(ctx, `SELECT c.id, COALESCE(c.user_id, 0), COALESCE(c.consult_id, 0), c.name, c.email, c.phone, c.screening, c.priority,
-		c.intake_done_at, c.cleared_until, c.created_by, c.created_at, c.invited_at, s.findings,
+	rows, err := db.query(ctx, `SELECT c.id, COALESCE(c.user_id, 0), COALESCE(c.consult_id, 0), c.name, c.email, c.phone, c.screening,
+		c.created_by, c.created_at, c.invited_at, s.findings,
 		EXISTS (SELECT 1 FROM alerts a WHERE a.client_id = c.id AND a.acknowledged_at = 0) FROM clients c
 		LEFT JOIN screenings s ON s.id = (SELECT MAX(id) FROM screenings WHERE client_id = c.id)
-		WHERE c.screening = 'awaiting_review' ORDER BY c.priority, c.intake_done_at, c.id LIMIT ? OFFSET ?`, limit, max(offset, 0))
+		WHERE c.review_priority IS NOT NULL ORDER BY c.review_priority, c.review_since, c.id LIMIT ? OFFSET ?`, limit, max(offset, 0))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -203,27 +230,20 @@ func (db *DB) ReviewQueue(ctx context.Context, offset, limit int) ([]*journey.Cl
 	var cs []*journey.Client
 	for rows.Next() {
 		var findings string
-		var c journey.Client
-		var done, cleared, created, invited int64
 		var open bool
-		if err := rows.Scan(&c.ID, &c.UserID, &c.ConsultID, &c.Name, &c.Email, &c.Phone, &c.Screening, &c.Priority, &done, &cleared,
-			&c.CreatedBy, &created, &invited, nullString(&findings), &open); err != nil {
+		c, err := db.scanClient(rows, nullString(&findings), &open)
+		if err != nil {
 			return nil, 0, err
 		}
-		p := db.phi()
-		p.open(aadClientName, &c.Name)
-		p.open(aadClientEmail, &c.Email)
-		p.open(aadClientPhone, &c.Phone)
-		sum := &journey.ClientSummary{Client: &c, Findings: []journey.Finding{}, OpenAlert: open}
+		sum := &journey.ClientSummary{Client: c, Findings: []journey.Finding{}, OpenAlert: open}
 		if findings != "" {
-			p.openJSON(aadScreeningFinding, findings, &sum.Findings)
+			p := db.phi()
+			if p.openJSON(aadScreeningFinding, findings, &sum.Findings); p.err != nil {
+				return nil, 0, p.err
+			}
 		}
-		if p.err != nil {
-			return nil, 0, p.err
-		}
-		c.IntakeDone, c.ClearedTill, c.CreatedAt, c.InvitedAt = fromUnix(done), fromUnix(cleared), fromUnix(created), fromUnix(invited)
 		out = append(out, sum)
-		cs = append(cs, &c)
+		cs = append(cs, c)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
@@ -386,7 +406,7 @@ func (db *DB) FindAlerts(ctx context.Context, forUser, clientID int64, openOnly 
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	rows, err := db.query(ctx, `SELECT a.id, a.client_id, c.name, a.kind, a.flag, a.response_id, a.created_at, a.acknowledged_by, a.acknowledged_at, a.note
+	rows, err := db.query(ctx, `SELECT a.id, a.client_id, c.name, a.kind, a.response_id, a.created_at, a.acknowledged_by, a.acknowledged_at, a.note
 		FROM alerts a JOIN clients c ON c.id = a.client_id
 		WHERE (? = 0 OR a.client_id IN (SELECT client_id FROM care_team WHERE user_id = ?)) AND (? = 0 OR a.client_id = ?)
 		AND (? = 0 OR a.acknowledged_at = 0)
@@ -401,11 +421,12 @@ func (db *DB) FindAlerts(ctx context.Context, forUser, clientID int64, openOnly 
 	for rows.Next() {
 		var a journey.Alert
 		var created, acked int64
-		if err := rows.Scan(&a.ID, &a.ClientID, &a.ClientName, &a.Kind, &a.Flag, &a.ResponseID, &created, &a.AcknowledgedBy, &acked, &a.Note); err != nil {
+		var kind string
+		if err := rows.Scan(&a.ID, &a.ClientID, &a.ClientName, &kind, &a.ResponseID, &created, &a.AcknowledgedBy, &acked, &a.Note); err != nil {
 			return nil, err
 		}
 		p.open(aadClientName, &a.ClientName)
-		p.open(aadAlertNote, &a.Note)
+		p.openAlert(&a, kind)
 		a.CreatedAt, a.AcknowledgedAt = fromUnix(created), fromUnix(acked)
 		out = append(out, &a)
 	}
@@ -419,13 +440,14 @@ func (db *DB) FindAlerts(ctx context.Context, forUser, clientID int64, openOnly 
 func (db *DB) FindAlert(ctx context.Context, id int64) (*journey.Alert, error) {
 	var a journey.Alert
 	var created, acked int64
-	err := db.queryRow(ctx, `SELECT id, client_id, kind, flag, response_id, created_at, acknowledged_by, acknowledged_at, note FROM alerts WHERE id = ?`, id).
-		Scan(&a.ID, &a.ClientID, &a.Kind, &a.Flag, &a.ResponseID, &created, &a.AcknowledgedBy, &acked, &a.Note)
+	var kind string
+	err := db.queryRow(ctx, `SELECT id, client_id, kind, response_id, created_at, acknowledged_by, acknowledged_at, note FROM alerts WHERE id = ?`, id).
+		Scan(&a.ID, &a.ClientID, &kind, &a.ResponseID, &created, &a.AcknowledgedBy, &acked, &a.Note)
 	if err != nil {
 		return nil, notFound(err, "Alert")
 	}
 	p := db.phi()
-	p.open(aadAlertNote, &a.Note)
+	p.openAlert(&a, kind)
 	a.CreatedAt, a.AcknowledgedAt = fromUnix(created), fromUnix(acked)
 	return &a, p.err
 }
@@ -465,11 +487,62 @@ func (db *DB) AcknowledgeAlert(ctx context.Context, id, by int64, note string) e
 	})
 }
 
+// openAlert opens an alert's sealed kind and flag, and its note, in place.
+func (p *phi) openAlert(a *journey.Alert, kind string) {
+	var k alertKind
+	p.openJSON(aadAlertKind, kind, &k)
+	a.Kind, a.Flag = k.Kind, k.Flag
+	p.open(aadAlertNote, &a.Note)
+}
+
 func b2i(b bool) int {
 	if b {
 		return 1
 	}
 	return 0
+}
+
+// staleScreenings returns, in order, the ids of the clients whose
+// clearance has lapsed or whose latest evaluation is under a rule set
+// older than version. A clearance's date is sealed, so the states of the
+// clients out of the review queue are opened to find them: a few thousand
+// small decryptions, once an hour.
+func (db *DB) staleScreenings(ctx context.Context, version int) ([]int64, error) {
+	stale := map[int64]bool{}
+	rows, err := db.query(ctx, `SELECT id, screening FROM clients WHERE review_priority IS NULL`)
+	if err != nil {
+		return nil, err
+	}
+	p, now := db.phi(), unix(db.Now())
+	for rows.Next() {
+		var id int64
+		var state string
+		if err := rows.Scan(&id, &state); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if st := p.openState(state); st.Status == journey.ScreeningCleared && st.ClearedUntil <= now {
+			stale[id] = true
+		}
+	}
+	rows.Close()
+	if err := errors.Join(rows.Err(), p.err); err != nil {
+		return nil, err
+	}
+	rows, err = db.query(ctx, `SELECT c.id FROM clients c JOIN screenings s ON s.id = (SELECT MAX(id) FROM screenings WHERE client_id = c.id)
+		WHERE s.rule_set_version < ?`, version)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		stale[id] = true
+	}
+	return slices.Sorted(maps.Keys(stale)), rows.Err()
 }
 
 // rescreenBatch is how many clients one transaction screens again.
@@ -486,24 +559,8 @@ func (db *DB) Rescreen(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	rows, err := db.query(ctx, `SELECT c.id FROM clients c
-		LEFT JOIN screenings s ON s.id = (SELECT MAX(id) FROM screenings WHERE client_id = c.id)
-		WHERE (c.screening = 'cleared' AND c.cleared_until <= ?) OR (s.id IS NOT NULL AND s.rule_set_version < ?)
-		ORDER BY c.id`, unix(db.Now()), rs.Version)
+	ids, err := db.staleScreenings(ctx, rs.Version)
 	if err != nil {
-		return 0, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	for start := 0; start < len(ids); start += rescreenBatch {

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,10 +13,32 @@ import (
 
 // Associated data of the clients' sealed columns.
 const (
-	aadClientName  = "clients.name"
-	aadClientEmail = "clients.email"
-	aadClientPhone = "clients.phone"
+	aadClientName      = "clients.name"
+	aadClientEmail     = "clients.email"
+	aadClientPhone     = "clients.phone"
+	aadClientScreening = "clients.screening" // a screeningState
 )
+
+// screeningState is what clients.screening seals: the client's screening
+// status and the numbers that would tell it. While the client awaits
+// review, the queue's plain copies sit beside it (reviewColumns).
+type screeningState struct {
+	Status       string `json:"status"`
+	Priority     int    `json:"priority"`
+	IntakeDoneAt int64  `json:"intake_done_at"`
+	ClearedUntil int64  `json:"cleared_until"`
+}
+
+// reviewColumns returns the plain review_priority and review_since of a
+// client in state st: set only while they await review, as the queue
+// sorts on them, and NULL otherwise, so the table shows nothing of anyone
+// else's screening.
+func reviewColumns(st screeningState) (priority, since any) {
+	if st.Status != journey.ScreeningAwaitingReview {
+		return nil, nil
+	}
+	return st.Priority, st.IntakeDoneAt
+}
 
 func (db *DB) clientMail() (journey.ClientMailComposer, error) {
 	m, ok := db.Mail.(journey.ClientMailComposer)
@@ -46,6 +69,7 @@ func (db *DB) CreateClient(ctx context.Context, n *journey.NewClient, token stri
 	}
 	p := db.phi()
 	name, email, phone := p.seal(aadClientName, n.Name), p.seal(aadClientEmail, n.Email), p.seal(aadClientPhone, n.Phone)
+	state := p.sealPadded(aadClientScreening, screeningState{Status: journey.ScreeningIncomplete, Priority: len(journey.FindingKinds)}, padFact)
 	if p.err != nil {
 		return nil, p.err
 	}
@@ -76,8 +100,8 @@ func (db *DB) CreateClient(ctx context.Context, n *journey.NewClient, token stri
 		}
 		c.CreatedAt, c.InvitedAt = tx.now, tx.now
 		var err error
-		c.ID, err = tx.insert(ctx, `INSERT INTO clients (consult_id, name, email, email_key, phone, priority, created_by, created_at, invited_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, consultID, name, email, db.emailKey(n.Email), phone, c.Priority, n.CreatedBy, unix(tx.now), unix(tx.now))
+		c.ID, err = tx.insert(ctx, `INSERT INTO clients (consult_id, name, email, email_key, phone, screening, created_by, created_at, invited_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, consultID, name, email, db.emailKey(n.Email), phone, state, n.CreatedBy, unix(tx.now), unix(tx.now))
 		if err != nil {
 			return err
 		}
@@ -200,22 +224,33 @@ func (db *DB) AcceptClientInvitation(ctx context.Context, token, passwordHash st
 	return u, err
 }
 
-const clientColumns = `id, COALESCE(user_id, 0), COALESCE(consult_id, 0), name, email, phone, screening, priority, intake_done_at,
-	cleared_until, created_by, created_at, invited_at`
+const clientColumns = `id, COALESCE(user_id, 0), COALESCE(consult_id, 0), name, email, phone, screening, created_by, created_at, invited_at`
 
-func (db *DB) scanClient(row scanner) (*journey.Client, error) {
+// scanClient scans a row of clientColumns, then any extra columns into
+// extra, and decrypts the client.
+func (db *DB) scanClient(row scanner, extra ...any) (*journey.Client, error) {
 	var c journey.Client
-	var done, cleared, created, invited int64
-	if err := row.Scan(&c.ID, &c.UserID, &c.ConsultID, &c.Name, &c.Email, &c.Phone, &c.Screening, &c.Priority, &done, &cleared,
-		&c.CreatedBy, &created, &invited); err != nil {
+	var state string
+	var created, invited int64
+	dest := append([]any{&c.ID, &c.UserID, &c.ConsultID, &c.Name, &c.Email, &c.Phone, &state, &c.CreatedBy, &created, &invited}, extra...)
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	p := db.phi()
 	p.open(aadClientName, &c.Name)
 	p.open(aadClientEmail, &c.Email)
 	p.open(aadClientPhone, &c.Phone)
-	c.IntakeDone, c.ClearedTill, c.CreatedAt, c.InvitedAt = fromUnix(done), fromUnix(cleared), fromUnix(created), fromUnix(invited)
+	st := p.openState(state)
+	c.Screening, c.Priority, c.IntakeDone, c.ClearedTill = st.Status, st.Priority, fromUnix(st.IntakeDoneAt), fromUnix(st.ClearedUntil)
+	c.CreatedAt, c.InvitedAt = fromUnix(created), fromUnix(invited)
 	return &c, p.err
+}
+
+// openState opens a sealed clients.screening.
+func (p *phi) openState(sealed string) screeningState {
+	var st screeningState
+	p.openJSON(aadClientScreening, sealed, &st)
+	return st
 }
 
 // FindClientByID returns the client with their care team, or ENOTFOUND.
@@ -277,9 +312,14 @@ func (db *DB) FindClients(ctx context.Context, f journey.ClientFilter) ([]*journ
 		where = append(where, "id IN (SELECT client_id FROM care_team WHERE user_id = ?)")
 		args = append(args, f.CareTeamMember)
 	}
-	if f.Screening != "" {
-		where = append(where, "screening = ?")
-		args = append(args, f.Screening)
+	switch f.Screening {
+	case "":
+	case journey.ScreeningAwaitingReview:
+		where = append(where, "review_priority IS NOT NULL")
+	default:
+		// Other statuses are sealed: narrowed here to the clients out of
+		// the review queue, then read after decryption (findClientsIn).
+		where = append(where, "review_priority IS NULL")
 	}
 	if strings.TrimSpace(f.Query) != "" {
 		// Every word of the query must match a word of the name, or its
@@ -293,13 +333,16 @@ func (db *DB) FindClients(ctx context.Context, f journey.ClientFilter) ([]*journ
 		args = append(args, jsonList(tokens), len(tokens))
 	}
 	cond := strings.Join(where, " AND ")
-	var total int
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, err
-	}
 	limit := f.Limit
 	if limit <= 0 || limit > 200 {
 		limit = 50
+	}
+	if f.Screening != "" && f.Screening != journey.ScreeningAwaitingReview {
+		return db.findClientsIn(ctx, f.Screening, cond, args, max(f.Offset, 0), limit)
+	}
+	var total int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, err
 	}
 	rows, err := db.query(ctx, `SELECT `+clientColumns+` FROM clients WHERE `+cond+` ORDER BY id DESC LIMIT ? OFFSET ?`,
 		append(args, limit, max(f.Offset, 0))...)
@@ -311,6 +354,49 @@ func (db *DB) FindClients(ctx context.Context, f journey.ClientFilter) ([]*journ
 		return nil, 0, err
 	}
 	return cs, total, db.loadCareTeams(ctx, cs)
+}
+
+// findClientsIn returns a page of the clients matching cond whose sealed
+// status is status, newest first, and how many there are: it opens the
+// status of every client cond matches, then reads the page's rows. A
+// practice's clients number in the thousands, and one state opens in
+// about a microsecond.
+func (db *DB) findClientsIn(ctx context.Context, status, cond string, args []any, offset, limit int) ([]*journey.Client, int, error) {
+	rows, err := db.query(ctx, `SELECT id, screening FROM clients WHERE `+cond+` ORDER BY id DESC`, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	var ids []string
+	p := db.phi()
+	for rows.Next() {
+		var id int64
+		var state string
+		if err := rows.Scan(&id, &state); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		if p.openState(state).Status == status {
+			ids = append(ids, fmt.Sprint(id))
+		}
+	}
+	rows.Close()
+	if err := errors.Join(rows.Err(), p.err); err != nil {
+		return nil, 0, err
+	}
+	page := ids[min(offset, len(ids)):min(offset+limit, len(ids))]
+	if len(page) == 0 {
+		return nil, len(ids), nil
+	}
+	rows, err = db.query(ctx, `SELECT `+clientColumns+` FROM clients WHERE id IN (SELECT CAST(value AS BIGINT) FROM `+db.jsonValues()+`)
+		ORDER BY id DESC`, jsonList(page))
+	if err != nil {
+		return nil, 0, err
+	}
+	cs, err := db.scanClients(rows)
+	if err != nil {
+		return nil, 0, err
+	}
+	return cs, len(ids), db.loadCareTeams(ctx, cs)
 }
 
 func (db *DB) scanClients(rows *rowSet) ([]*journey.Client, error) {
@@ -389,6 +475,41 @@ func (db *DB) onCareTeam(ctx context.Context, tx *Tx, clientID int64, role strin
 		ids = append(ids, id)
 	}
 	return ids, rows.Err()
+}
+
+// Sealed facts are padded with spaces after their JSON to a multiple of a
+// width: GCM hides no length, and the length of a short value (a status,
+// a decision, a questionnaire's code, whether a text is blank, how many
+// answers) would tell the value. JSON ignores the trailing spaces.
+const (
+	padFact  = 128  // a status, decision, alert kind or questionnaire, with its numbers; a response's answers
+	padText  = 64   // free text, as a JSON string: its length shows to the next 64 bytes
+	padScore = 256  // a response's score, band, flags and clusters
+	padList  = 512  // what a client has still to do
+	padDoc   = 1024 // findings
+)
+
+// sealPadded marshals v and seals it for column aad, padded to a multiple
+// of width bytes.
+func (p *phi) sealPadded(aad string, v any, width int) string {
+	if p.err != nil {
+		return ""
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		p.err = err
+		return ""
+	}
+	return p.sealPad(aad, string(b), width)
+}
+
+// sealPad seals JSON text s for column aad, padded with spaces to a
+// multiple of width bytes.
+func (p *phi) sealPad(aad, s string, width int) string {
+	if n := len(s) % width; n != 0 || s == "" {
+		s += strings.Repeat(" ", width-n)
+	}
+	return p.seal(aad, s)
 }
 
 // sealJSON marshals v and seals it for column aad.

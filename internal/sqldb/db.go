@@ -118,11 +118,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger, opts ...Option) (*D
 		db.Close()
 		return nil, fmt.Errorf("sqldb: reach database: %w", err)
 	}
-	if err := db.migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if err := db.loadKeys(ctx, o.masterKeys); err != nil {
+	if err := db.upgrade(ctx, o.masterKeys); err != nil { // migrations, data keys, data steps (upgrade.go)
 		db.Close()
 		return nil, err
 	}

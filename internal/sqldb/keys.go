@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/journey-kap/journey"
@@ -51,6 +52,9 @@ const (
 	ownerUser     = "user"
 	ownerConsult  = "consult"
 	ownerClient   = "client"
+	// questionnairePurpose indexes (client, questionnaire) pairs:
+	// responses.questionnaire_key.
+	questionnairePurpose = "questionnaire"
 )
 
 // indexDataKey is the data key blind indexes are derived from: the first
@@ -270,6 +274,15 @@ func (p *phi) open(aad string, s *string) {
 // lookups by email compare it, never the address.
 func (db *DB) emailKey(email string) string {
 	return db.Keys.Index(emailPurpose, journey.NormalizeEmail(email))
+}
+
+// questionnaireKey returns the blind index stored beside a response of
+// client to questionnaire code: equal for that client's responses to one
+// questionnaire, so the latest of each is found by grouping, and unlike
+// any other client's, so it does not name the questionnaire across the
+// table.
+func (db *DB) questionnaireKey(clientID int64, code string) string {
+	return db.Keys.Index(questionnairePurpose, strconv.FormatInt(clientID, 10)+" "+code)
 }
 
 // jsonValues is a table with one row per string of a JSON array given as

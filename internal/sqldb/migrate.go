@@ -51,9 +51,9 @@ func Migrations(dialect string) ([]Migration, error) {
 	return out, nil
 }
 
-// migrate applies every migration not yet recorded, each in its own
-// transaction, forward only.
-func (db *DB) migrate(ctx context.Context) error {
+// migrate applies every migration up to version upTo not yet recorded,
+// each in its own transaction, forward only.
+func (db *DB) migrate(ctx context.Context, upTo int) error {
 	ms, err := Migrations(db.Dialect)
 	if err != nil {
 		return err
@@ -87,7 +87,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	rows.Close()
 	for _, m := range ms {
-		if applied[m.Version] {
+		if applied[m.Version] || m.Version > upTo {
 			continue
 		}
 		if err := db.apply(ctx, conn, m); err != nil {

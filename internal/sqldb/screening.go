@@ -18,6 +18,9 @@ const (
 	aadResponseAnswers  = "responses.answers"
 	aadResponseResult   = "responses.result"
 	aadScreeningFinding = "screenings.findings"
+	aadScreeningMissing = "screenings.missing"
+	aadResponseQuest    = "responses.questionnaire" // a questionnaireRef
+	aadAlertKind        = "alerts.kind"             // an alertKind
 	aadClearanceReason  = "clearances.reason"
 	aadClearanceMessage = "clearances.message"
 	aadClearanceOver    = "clearances.override_reason"
@@ -27,6 +30,21 @@ const (
 	aadSignatureAddr    = "consent_signatures.client_addr"
 	aadAlertNote        = "alerts.note"
 )
+
+// questionnaireRef is what responses.questionnaire seals: which
+// questionnaire, and its version. The plain questionnaire_key groups a
+// client's responses by it (DB.questionnaireKey).
+type questionnaireRef struct {
+	Code    string `json:"code"`
+	Version int    `json:"version"`
+}
+
+// alertKind is what alerts.kind seals. That an alert row exists at all is
+// plain: only a safety flag raises one.
+type alertKind struct {
+	Kind string `json:"kind"`
+	Flag string `json:"flag"`
+}
 
 // FindIntake returns the client's intake; an empty one before they start.
 func (db *DB) FindIntake(ctx context.Context, clientID int64) (*journey.Intake, error) {
@@ -89,17 +107,16 @@ func (db *DB) saveIntake(ctx context.Context, clientID int64, from *journey.Inta
 		}
 		in.UpdatedAt = tx.now
 		p := db.phi()
-		data := p.sealJSON(aadIntake, in)
+		data := p.sealPadded(aadIntake, in, padDoc)
 		if p.err != nil {
 			return p.err
 		}
-		done := strings.Join(in.Done, ",")
-		res, err := tx.exec(ctx, `UPDATE intakes SET data = ?, steps = ?, updated_at = ? WHERE client_id = ?`, data, done, unix(tx.now), clientID)
+		res, err := tx.exec(ctx, `UPDATE intakes SET data = ?, updated_at = ? WHERE client_id = ?`, data, unix(tx.now), clientID)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			if _, err := tx.exec(ctx, `INSERT INTO intakes (client_id, data, steps, updated_at) VALUES (?, ?, ?, ?)`, clientID, data, done, unix(tx.now)); err != nil {
+			if _, err := tx.exec(ctx, `INSERT INTO intakes (client_id, data, updated_at) VALUES (?, ?, ?)`, clientID, data, unix(tx.now)); err != nil {
 				return notFound(err, "Client")
 			}
 		}
@@ -130,14 +147,15 @@ func (db *DB) CreateResponse(ctx context.Context, clientID int64, code string, a
 	var alerts []*journey.Alert
 	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		p := db.phi()
-		a, res := p.sealJSON(aadResponseAnswers, answers), p.sealJSON(aadResponseResult, score)
+		a, res := p.sealPadded(aadResponseAnswers, answers, padFact), p.sealPadded(aadResponseResult, score, padScore)
+		quest := p.sealPadded(aadResponseQuest, questionnaireRef{Code: r.Questionnaire, Version: r.Version}, padFact)
 		if p.err != nil {
 			return p.err
 		}
 		r.CreatedAt = tx.now
 		var err error
-		r.ID, err = tx.insert(ctx, `INSERT INTO responses (client_id, questionnaire, version, answers, result, administered_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, clientID, r.Questionnaire, r.Version, a, res, by, unix(tx.now))
+		r.ID, err = tx.insert(ctx, `INSERT INTO responses (client_id, questionnaire, questionnaire_key, answers, result, administered_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, clientID, quest, db.questionnaireKey(clientID, r.Questionnaire), a, res, by, unix(tx.now))
 		if err != nil {
 			return notFound(err, "Client")
 		}
@@ -146,9 +164,12 @@ func (db *DB) CreateResponse(ctx context.Context, clientID int64, code string, a
 				continue
 			}
 			al := &journey.Alert{ClientID: clientID, Kind: journey.AlertSuicidality, Flag: f, ResponseID: r.ID, CreatedAt: tx.now}
-			note := p.seal(aadAlertNote, "")
-			if al.ID, err = tx.insert(ctx, `INSERT INTO alerts (client_id, kind, flag, response_id, created_at, note) VALUES (?, ?, ?, ?, ?, ?)`,
-				clientID, al.Kind, al.Flag, r.ID, unix(tx.now), note); err != nil {
+			kind, note := p.sealPadded(aadAlertKind, alertKind{Kind: al.Kind, Flag: al.Flag}, padFact), p.seal(aadAlertNote, "")
+			if p.err != nil {
+				return p.err
+			}
+			if al.ID, err = tx.insert(ctx, `INSERT INTO alerts (client_id, kind, response_id, created_at, note) VALUES (?, ?, ?, ?, ?)`,
+				clientID, kind, r.ID, unix(tx.now), note); err != nil {
 				return err
 			}
 			alerts = append(alerts, al)
@@ -206,8 +227,12 @@ func (db *DB) FindResponses(ctx context.Context, clientID int64, code string, li
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	rows, err := db.query(ctx, `SELECT id, questionnaire, version, answers, result, administered_by, created_at FROM responses
-		WHERE client_id = ? AND (? = '' OR questionnaire = ?) ORDER BY id DESC LIMIT ?`, clientID, code, code, limit)
+	key := ""
+	if code != "" {
+		key = db.questionnaireKey(clientID, code)
+	}
+	rows, err := db.query(ctx, `SELECT `+responseColumns+` FROM responses
+		WHERE client_id = ? AND (? = '' OR questionnaire_key = ?) ORDER BY id DESC LIMIT ?`, clientID, key, key, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -220,11 +245,14 @@ func (db *DB) scanResponses(rows *rowSet, clientID int64) ([]*journey.Response, 
 	p := db.phi()
 	for rows.Next() {
 		r := &journey.Response{ClientID: clientID}
-		var a, res string
+		var quest, a, res string
 		var created int64
-		if err := rows.Scan(&r.ID, &r.Questionnaire, &r.Version, &a, &res, &r.AdministeredBy, &created); err != nil {
+		if err := rows.Scan(&r.ID, &quest, &a, &res, &r.AdministeredBy, &created); err != nil {
 			return nil, err
 		}
+		var q questionnaireRef
+		p.openJSON(aadResponseQuest, quest, &q)
+		r.Questionnaire, r.Version = q.Code, q.Version
 		p.openJSON(aadResponseAnswers, a, &r.Answers)
 		p.openJSON(aadResponseResult, res, &r.Score)
 		r.CreatedAt = fromUnix(created)
@@ -236,8 +264,10 @@ func (db *DB) scanResponses(rows *rowSet, clientID int64) ([]*journey.Response, 
 	return out, p.err
 }
 
-const latestResponsesQuery = `SELECT id, questionnaire, version, answers, result, administered_by, created_at FROM responses
-	WHERE id IN (SELECT MAX(id) FROM responses WHERE client_id = ? GROUP BY questionnaire) ORDER BY id DESC`
+const responseColumns = `id, questionnaire, answers, result, administered_by, created_at`
+
+const latestResponsesQuery = `SELECT ` + responseColumns + ` FROM responses
+	WHERE id IN (SELECT MAX(id) FROM responses WHERE client_id = ? GROUP BY questionnaire_key) ORDER BY id DESC`
 
 // latestResponses returns the newest response to each questionnaire.
 func (tx *Tx) latestResponses(ctx context.Context, clientID int64) ([]*journey.Response, error) {
@@ -418,28 +448,30 @@ func (tx *Tx) rescreen(ctx context.Context, clientID int64) error {
 	if open > 0 {
 		priority = 0
 	}
-	var doneAt, cleared int64
-	if err := tx.queryRow(ctx, `SELECT intake_done_at FROM clients WHERE id = ?`, clientID).Scan(&doneAt); err != nil {
+	var prev string
+	if err := tx.queryRow(ctx, `SELECT screening FROM clients WHERE id = ?`, clientID).Scan(&prev); err != nil {
 		return notFound(err, "Client")
 	}
-	if len(missing) == 0 && doneAt == 0 {
-		doneAt = unix(tx.now)
+	p := tx.db.phi()
+	st := screeningState{Status: status, Priority: priority, IntakeDoneAt: p.openState(prev).IntakeDoneAt}
+	if len(missing) == 0 && st.IntakeDoneAt == 0 {
+		st.IntakeDoneAt = unix(tx.now)
 	}
 	if status == journey.ScreeningCleared {
-		cleared = unix(last.ClearedUntil)
+		st.ClearedUntil = unix(last.ClearedUntil)
 	}
-	p := tx.db.phi()
-	sealed := p.sealJSON(aadScreeningFinding, findings)
+	sealed, miss := p.sealPadded(aadScreeningFinding, findings, padDoc), p.sealPadded(aadScreeningMissing, missing, padList)
+	state := p.sealPadded(aadClientScreening, st, padFact)
 	if p.err != nil {
 		return p.err
 	}
-	miss, _ := json.Marshal(missing)
 	if _, err := tx.exec(ctx, `INSERT INTO screenings (client_id, rule_set_version, findings, missing, created_at) VALUES (?, ?, ?, ?, ?)`,
-		clientID, rs.Version, sealed, string(miss), unix(tx.now)); err != nil {
+		clientID, rs.Version, sealed, miss, unix(tx.now)); err != nil {
 		return err
 	}
-	_, err = tx.exec(ctx, `UPDATE clients SET screening = ?, priority = ?, intake_done_at = ?, cleared_until = ? WHERE id = ?`,
-		status, priority, doneAt, cleared, clientID)
+	reviewPriority, reviewSince := reviewColumns(st)
+	_, err = tx.exec(ctx, `UPDATE clients SET screening = ?, review_priority = ?, review_since = ? WHERE id = ?`,
+		state, reviewPriority, reviewSince, clientID)
 	return err
 }
 
@@ -470,14 +502,21 @@ func Missing(in *journey.Intake, latest []*journey.Response) []string {
 // FindScreening returns the client's current screening.
 func (db *DB) FindScreening(ctx context.Context, clientID int64) (*journey.Screening, error) {
 	s := &journey.Screening{ClientID: clientID, Findings: []journey.Finding{}, Missing: []string{}}
-	var findings, missing string
-	var at, cleared int64
-	err := db.queryRow(ctx, `SELECT c.screening, c.cleared_until, s.rule_set_version, s.findings, s.missing, s.created_at
+	var state, findings, missing string
+	var at int64
+	err := db.queryRow(ctx, `SELECT c.screening, s.rule_set_version, s.findings, s.missing, s.created_at
 		FROM clients c LEFT JOIN screenings s ON s.id = (SELECT MAX(id) FROM screenings WHERE client_id = c.id) WHERE c.id = ?`, clientID).
-		Scan(&s.Status, &cleared, nullInt(&s.RuleSetVersion), nullString(&findings), nullString(&missing), nullInt64(&at))
+		Scan(&state, nullInt(&s.RuleSetVersion), nullString(&findings), nullString(&missing), nullInt64(&at))
 	if err != nil {
 		return nil, notFound(err, "Client")
 	}
+	p := db.phi()
+	st := p.openState(state)
+	if p.err != nil {
+		return nil, p.err
+	}
+	s.Status = st.Status
+	cleared := st.ClearedUntil
 	if findings == "" {
 		// Never evaluated: nothing has been saved yet.
 		rs, err := db.CurrentRuleSet(ctx)
@@ -488,11 +527,8 @@ func (db *DB) FindScreening(ctx context.Context, clientID int64) (*journey.Scree
 		s.Missing = Missing(&journey.Intake{}, nil)
 		return s, nil
 	}
-	p := db.phi()
 	p.openJSON(aadScreeningFinding, findings, &s.Findings)
-	if err := json.Unmarshal([]byte(missing), &s.Missing); err != nil {
-		return nil, err
-	}
+	p.openJSON(aadScreeningMissing, missing, &s.Missing)
 	s.EvaluatedAt = fromUnix(at)
 	if s.Status == journey.ScreeningCleared && !fromUnix(cleared).After(db.Now()) {
 		// The clearance lapsed since the last evaluation.
