@@ -1,6 +1,7 @@
 # Project tasks. `make test` is the single test command (also run by CI);
 # extra go test arguments: make test ARGS='./internal/testenv/... -run Mail'.
-.PHONY: run test bench lint build
+# make fuzz FUZZTIME=1m runs every fuzz target that long (default 3s each).
+.PHONY: run test bench lint build fuzz
 
 # Build, then exec the binary, so Ctrl-C (or a signal to make) reaches the
 # server itself rather than a `go run` parent that leaves it running.
@@ -12,6 +13,9 @@ test:
 
 bench:
 	bash scripts/bench.sh
+
+fuzz:
+	FUZZTIME=$(or $(FUZZTIME),3s) bash scripts/fuzz.sh $(ARGS)
 
 # staticcheck and govulncheck are installed on first use, pinned, as the
 # test command installs its tools. govulncheck needs vuln.go.dev: offline,

@@ -54,6 +54,7 @@ func (u *User) IsStaff() bool { return u.Kind == UserStaff }
 
 // Validate returns EINVALID naming every field that is wrong.
 func (u *User) Validate() error {
+	u.Name = Line(u.Name)
 	var v Validation
 	checkText(&v, "name", u.Name, 1, MaxNameLen)
 	if !ValidEmail(u.Email) {
@@ -200,6 +201,7 @@ const (
 
 // Validate returns EINVALID naming every field that is wrong.
 func (inv *Invitation) Validate() error {
+	inv.Name = Line(inv.Name)
 	u := User{Kind: UserStaff, Name: inv.Name, Email: inv.Email, Roles: inv.Roles}
 	return u.Validate()
 }

@@ -2,6 +2,7 @@ package journey
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -64,7 +65,7 @@ type NewClient struct {
 
 // Validate returns EINVALID naming every field that is wrong.
 func (n *NewClient) Validate() error {
-	n.Name, n.Email, n.Phone = strings.TrimSpace(n.Name), strings.TrimSpace(n.Email), strings.TrimSpace(n.Phone)
+	n.Name, n.Email, n.Phone = Line(n.Name), strings.TrimSpace(n.Email), strings.TrimSpace(n.Phone)
 	var v Validation
 	checkText(&v, "name", n.Name, 1, MaxNameLen)
 	if !ValidEmail(n.Email) {
@@ -114,7 +115,7 @@ const (
 
 // Validate returns EINVALID naming every field that is wrong.
 func (d *ConsentDocument) Validate() error {
-	d.Code, d.Title = strings.TrimSpace(d.Code), strings.TrimSpace(d.Title)
+	d.Code, d.Title, d.Body = strings.TrimSpace(d.Code), Line(d.Title), CleanText(d.Body)
 	var v Validation
 	if !codeRE.MatchString(d.Code) {
 		v.Add("code", "Use lower-case letters, digits and hyphens, like kap-informed-consent.")
@@ -162,16 +163,30 @@ type Clearance struct {
 	Override       bool   // a hard stop was overridden
 	OverrideReason string // required when Override
 	RuleSetVersion int
-	Findings       []Finding // the findings the provider saw
-	Reply          string    // the client's answer to a needs_info question
-	RepliedAt      time.Time
-	CreatedAt      time.Time
+	Findings       []Finding // the findings the provider saw, each marked if acknowledged
+	// Acknowledged are the codes of the findings the provider ticked as
+	// considered: clearing needs every prescriber-review finding here.
+	Acknowledged []string
+	Reply        string // the client's answer to a needs_info question
+	RepliedAt    time.Time
+	CreatedAt    time.Time
+}
+
+// MarkAcknowledged copies findings, marking those whose codes the provider
+// acknowledged: the record of what the decision considered.
+func (c *Clearance) MarkAcknowledged(findings []Finding) []Finding {
+	out := make([]Finding, len(findings))
+	for i, f := range findings {
+		f.Acknowledged = slices.Contains(c.Acknowledged, f.Code)
+		out[i] = f
+	}
+	return out
 }
 
 // Validate returns EINVALID naming every field that is wrong, given the
 // screening the provider decided on.
 func (c *Clearance) Validate(s *Screening, now time.Time) error {
-	c.Reason, c.Message, c.OverrideReason = strings.TrimSpace(c.Reason), strings.TrimSpace(c.Message), strings.TrimSpace(c.OverrideReason)
+	c.Reason, c.Message, c.OverrideReason = Paragraphs(c.Reason), Paragraphs(c.Message), Paragraphs(c.OverrideReason)
 	var v Validation
 	switch c.Decision {
 	case DecisionCleared:
@@ -182,6 +197,11 @@ func (c *Clearance) Validate(s *Screening, now time.Time) error {
 			v.Add("cleared_until", "Enter a date in the future.")
 		case c.ClearedUntil.After(now.AddDate(2, 0, 0)):
 			v.Add("cleared_until", "A clearance can hold for at most 2 years.")
+		}
+		for _, f := range s.Findings {
+			if f.Kind == FindingReview && !slices.Contains(c.Acknowledged, f.Code) {
+				v.Add("ack_"+f.Code, "Acknowledge this finding: you have considered it before clearing.")
+			}
 		}
 		if s.HasHardStop() {
 			if !c.Override {
@@ -233,6 +253,7 @@ type ClientSummary struct {
 	Client    *Client
 	Findings  []Finding
 	OpenAlert bool // an unacknowledged safety alert
+	Replied   bool // answered the provider's question, which put them back in the queue
 }
 
 // ClientMailComposer writes the emails about a client's path. Emails leave

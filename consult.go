@@ -95,17 +95,18 @@ var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 
 // Normalize trims the free-text fields and lower-cases the email's domain.
 func (r *BookingRequest) Normalize() {
-	r.Name = strings.TrimSpace(r.Name)
+	r.Name = Line(r.Name)
 	r.Email = strings.TrimSpace(r.Email)
 	r.Phone = strings.TrimSpace(r.Phone)
 	r.ContactMethod = strings.TrimSpace(r.ContactMethod)
 	r.TimeZone = strings.TrimSpace(r.TimeZone)
-	r.Reason = strings.TrimSpace(r.Reason)
+	r.Reason = Paragraphs(r.Reason)
 }
 
-// Validate returns EINVALID naming every field that is wrong. It does not
-// check the time against the calendar: the ConsultService does that.
+// Validate returns EINVALID naming every field that is wrong; it cleans the
+// name and reason first (CleanText). It does not check the time against the calendar: the ConsultService does that.
 func (r *BookingRequest) Validate() error {
+	r.Name, r.Reason = Line(r.Name), Paragraphs(r.Reason)
 	var v Validation
 	if r.Start.IsZero() {
 		v.Add("start", "Choose a time for your consult.")
@@ -138,7 +139,7 @@ func (r *BookingRequest) Validate() error {
 
 // ValidEmail reports whether s is a bare address with a dotted domain.
 func ValidEmail(s string) bool {
-	if s == "" || len(s) > MaxEmailLen {
+	if s == "" || len(s) > MaxEmailLen || CleanLine(s) != s { // no bidi, zero-width or control characters
 		return false
 	}
 	a, err := mail.ParseAddress(s)

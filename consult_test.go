@@ -25,7 +25,7 @@ func TestBookingRequestValidate(t *testing.T) {
 		{"no time", func(r *journey.BookingRequest) { r.Start = time.Time{} }, []string{"start"}},
 		{"blank name", func(r *journey.BookingRequest) { r.Name = "   " }, []string{"name"}},
 		{"long name", func(r *journey.BookingRequest) { r.Name = strings.Repeat("a", journey.MaxNameLen+1) }, []string{"name"}},
-		{"control characters", func(r *journey.BookingRequest) { r.Name = "Ada\x00" }, []string{"name"}},
+		{"only control and bidi characters", func(r *journey.BookingRequest) { r.Name = "\x00\u202e\u200b" }, []string{"name"}}, // stripped (CleanText), then blank
 		{"bad email", func(r *journey.BookingRequest) { r.Email = "ada at example" }, []string{"email"}},
 		{"display-name email", func(r *journey.BookingRequest) { r.Email = "Ada <ada@example.com>" }, []string{"email"}},
 		{"phone not E.164", func(r *journey.BookingRequest) { r.Phone = "555-0142" }, []string{"phone"}},

@@ -22,6 +22,7 @@ type FAQService interface {
 
 // Validate returns EINVALID when the question or answer is missing or too long.
 func (e *FAQEntry) Validate() error {
+	e.Question, e.Answer = Line(e.Question), Paragraphs(e.Answer)
 	var v Validation
 	checkText(&v, "question", e.Question, 1, 300)
 	checkText(&v, "answer", e.Answer, 1, 10000)

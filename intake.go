@@ -2,7 +2,6 @@ package journey
 
 import (
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -137,6 +136,10 @@ type Intake struct {
 	Pregnancy    Pregnancy    `json:"pregnancy"`
 	Experience   Experience   `json:"experience"`
 	UpdatedAt    time.Time    `json:"updated_at"`
+	// ContactUpdated is set by a save whose phone number replaced the one
+	// on the client's record: one person has one current phone, and the
+	// caller audits the change. Never stored.
+	ContactUpdated bool `json:"-"`
 }
 
 // About is the client's demographics and contact details.
@@ -346,26 +349,26 @@ func (a *About) Age(now time.Time) int {
 	return y
 }
 
-// Normalize trims every free-text field of the step.
+// Normalize cleans (CleanText) and trims every free-text field.
 func (in *Intake) Normalize() {
-	t := strings.TrimSpace
+	t, p := Line, Paragraphs
 	a := &in.About
 	a.LegalName, a.PreferredName, a.Pronouns, a.DateOfBirth = t(a.LegalName), t(a.PreferredName), t(a.Pronouns), t(a.DateOfBirth)
 	a.Phone, a.Address, a.City, a.State, a.PostalCode = t(a.Phone), t(a.Address), t(a.City), t(a.State), t(a.PostalCode)
 	e := &in.Emergency
 	e.Name, e.Relationship, e.Phone = t(e.Name), t(e.Relationship), t(e.Phone)
 	g := &in.Goals
-	g.Other, g.Story, g.Hopes = t(g.Other), t(g.Story), t(g.Hopes)
+	g.Other, g.Story, g.Hopes = t(g.Other), p(g.Story), p(g.Hopes)
 	m := &in.MentalHealth
-	m.Diagnoses, m.CurrentCare, m.Hospitalisation = t(m.Diagnoses), t(m.CurrentCare), t(m.Hospitalisation)
-	in.Medical.Other, in.Medical.Allergies, in.Medical.BPDate = t(in.Medical.Other), t(in.Medical.Allergies), t(in.Medical.BPDate)
+	m.Diagnoses, m.CurrentCare, m.Hospitalisation = p(m.Diagnoses), p(m.CurrentCare), p(m.Hospitalisation)
+	in.Medical.Other, in.Medical.Allergies, in.Medical.BPDate = p(in.Medical.Other), p(in.Medical.Allergies), t(in.Medical.BPDate)
 	for i := range in.Medications.List {
 		md := &in.Medications.List[i]
-		md.Name, md.Notes = t(md.Name), t(md.Notes)
+		md.Name, md.Notes = t(md.Name), p(md.Notes)
 	}
-	in.Substances.Other = t(in.Substances.Other)
+	in.Substances.Other = p(in.Substances.Other)
 	x := &in.Experience
-	x.Reactions, x.Psychedelics = t(x.Reactions), t(x.Psychedelics)
+	x.Reactions, x.Psychedelics = p(x.Reactions), p(x.Psychedelics)
 }
 
 // ValidateStep returns EINVALID naming every field of step that is wrong.

@@ -33,6 +33,7 @@ type PracticeService interface {
 
 // Validate returns EINVALID naming every field that is wrong.
 func (p *Practice) Validate() error {
+	p.Name = Line(p.Name)
 	var v Validation
 	if p.Name == "" {
 		v.Add("name", "Enter the practice's name.")

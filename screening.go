@@ -29,6 +29,9 @@ type Finding struct {
 	Kind   string `json:"kind"`
 	Detail string `json:"detail"`
 	Source string `json:"source"`
+	// Acknowledged is set on a decision's copy of a finding the provider
+	// ticked as considered on the decision screen.
+	Acknowledged bool `json:"acknowledged,omitempty"`
 }
 
 // Rule is one screening default as data. An admin can change its kind, turn

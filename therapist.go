@@ -100,6 +100,7 @@ func (t *Therapist) Location() (*time.Location, error) {
 
 // Validate returns EINVALID naming every field that is wrong.
 func (t *Therapist) Validate() error {
+	t.Name = Line(t.Name)
 	var v Validation
 	checkText(&v, "name", t.Name, 1, 200)
 	if !ValidEmail(t.Email) {

@@ -14,6 +14,10 @@
 # 4. Runs the whole suite twice, under the race detector: with
 #    JOURNEY_TEST_DB=sqlite, then with JOURNEY_TEST_DB=postgres; fails if
 #    either run fails.
+# 5. Runs every fuzz target (scripts/fuzz.sh) for JOURNEY_TEST_FUZZTIME
+#    (default 3s) each, on SQLite; only when called without arguments, and
+#    not at all with JOURNEY_TEST_FUZZTIME=0. `make fuzz FUZZTIME=1m` runs
+#    them longer.
 #
 # Extra arguments go to `go test`. If any of them names packages (./x/...,
 # ., github.com/journey-kap/journey/...), those replace the default ./...
@@ -220,7 +224,20 @@ for db in ${JOURNEY_TEST_DBS:-sqlite postgres}; do
 	fi
 done
 
+fuzzed=ok
+if [ $# -eq 0 ] && [ "${JOURNEY_TEST_FUZZTIME:-3s}" != 0 ]; then
+	t0=$(now)
+	say "fuzz targets, ${JOURNEY_TEST_FUZZTIME:-3s} each (database: sqlite)"
+	FUZZTIME=${JOURNEY_TEST_FUZZTIME:-3s} bash "$ROOT/scripts/fuzz.sh" || fuzzed=failed
+	say "fuzzing done in $(since "$t0")"
+fi
+
 if [ ${#failed[@]} -gt 0 ]; then
 	echo "test.sh: go test failed with JOURNEY_TEST_DB=${failed[*]}" >&2
+fi
+if [ "$fuzzed" != ok ]; then
+	echo "test.sh: a fuzz target failed (its input is in that package's testdata/fuzz/)" >&2
+fi
+if [ ${#failed[@]} -gt 0 ] || [ "$fuzzed" != ok ]; then
 	exit 1
 fi

@@ -65,25 +65,13 @@ func auditCommand(ctx context.Context, args []string, getenv func(string) string
 	return exportAudit(ctx, a.db, stdout)
 }
 
-// exportAudit prints every entry as one JSON object a line, oldest first.
+// exportAudit prints every entry as one JSON object a line, oldest first
+// (the chain's order), streamed in batches as the CSV export is.
 func exportAudit(ctx context.Context, db *sqldb.DB, out io.Writer) error {
 	enc := json.NewEncoder(out)
-	var after int64
-	for {
-		es, err := db.FindAudit(ctx, journey.AuditFilter{AfterSeq: after, Limit: 1000})
-		if err != nil {
-			return err
-		}
-		for _, e := range es {
-			if err := enc.Encode(map[string]any{"seq": e.Seq, "time": e.Time, "actor_id": e.ActorID, "actor_role": e.ActorRole,
-				"action": e.Action, "subject_type": e.SubjectType, "subject_id": e.SubjectID, "client_addr": e.ClientAddr,
-				"outcome": e.Outcome, "reason": e.Reason, "detail": e.Detail}); err != nil {
-				return err
-			}
-			after = e.Seq
-		}
-		if len(es) < 1000 {
-			return nil
-		}
-	}
+	return db.EachAudit(ctx, journey.AuditFilter{}, func(e *journey.AuditEntry) error {
+		return enc.Encode(map[string]any{"seq": e.Seq, "time": e.Time, "actor_id": e.ActorID, "actor_role": e.ActorRole,
+			"action": e.Action, "subject_type": e.SubjectType, "subject_id": e.SubjectID, "client_addr": e.ClientAddr,
+			"outcome": e.Outcome, "reason": e.Reason, "detail": e.Detail})
+	})
 }

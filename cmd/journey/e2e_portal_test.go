@@ -650,7 +650,19 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 		t.Errorf("the default clearance date is %q, want a year from today", screen["until"])
 	}
 	e2eAxe(t, doc, axe, review)
+	// Clearing needs each prescriber-review finding acknowledged: without,
+	// the screen comes back naming it.
 	e2ePortalChoose(t, doc, "decision-cleared")
+	e2ePortalSubmit(t, doc, base, `form[action$="/clearance"] button[type=submit]`, 422, fmt.Sprintf("/staff/clients/%d/clearance", clientID))
+	if got := e2eEval[string](t, doc, `document.getElementById("error-summary").innerText`); !strings.Contains(got, "Thoughts of self-harm (PHQ-9 item 9): Acknowledge") {
+		t.Errorf("clearing without acknowledging: the summary says %q", got)
+	}
+	e2eAxe(t, doc, axe, review+" with errors")
+	acks := e2eEval[[]string](t, doc, `[...document.querySelectorAll('input[name="ack"]')].map(i => i.id)`)
+	if len(acks) == 0 {
+		t.Fatal("no finding to acknowledge on the decision screen")
+	}
+	e2ePortalChoose(t, doc, acks...)
 	e2ePortalSubmit(t, doc, base, `form[action$="/clearance"] button[type=submit]`, 200, fmt.Sprintf("/staff/review?decided=%d", clientID))
 	if n := e2eEval[int](t, doc, `document.querySelectorAll('table.list a[href="`+review+`"]').length`); n != 0 {
 		t.Errorf("%s is still in the review queue after being cleared", visitor)

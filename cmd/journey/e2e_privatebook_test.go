@@ -6,10 +6,14 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/sqldb"
@@ -133,6 +137,23 @@ func TestE2EPrivateBooking(t *testing.T) {
 		t.Fatalf("confirm page: %v %v", resp, err)
 	}
 	resp.Body.Close()
+	// The confirm page and the booking page under private booking pass axe.
+	src, err := os.ReadFile(testenv.AxePath(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := e2eTab(t, e2eBrowser(t), 45*time.Second)
+	for _, path := range []string{strings.TrimPrefix(confirm, base), "/book"} {
+		e2ePortalOpen(t, tab, base, path)
+		e2eAxe(t, tab, string(src), path)
+		if dir := os.Getenv("PB_SHOTS"); dir != "" {
+			buf, _ := chromedp.Run(tab, chromedp.CaptureScreenshot())
+			os.WriteFile(filepath.Join(dir, strings.ReplaceAll(strings.Trim(path[:min(len(path), 14)], "/"), "/", "_")+".png"), buf, 0o644)
+		}
+	}
+	if note := e2eEval[string](t, tab, `(document.getElementById("confirm-note") || {}).innerText || ""`); !strings.Contains(note, "email you a link") {
+		t.Fatalf("the booking page does not say how private booking works: %q", note)
+	}
 	resp, err = client.Post(confirm, "application/x-www-form-urlencoded", strings.NewReader(""))
 	if err != nil || resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/c/") {
 		t.Fatalf("confirm: %v %v", resp, err)

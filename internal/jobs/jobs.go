@@ -139,13 +139,14 @@ func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
 func (q *Queue) Stop(ctx context.Context) error { return q.client.Stop(ctx) }
 
 // EnqueueMail schedules delivery of the outbox messages ids inside tx, in
-// one insert.
+// one insert. It asks nothing back: River's InsertManyTx would read every
+// job row back (and, on SQLite, decode each one's JSON) for the caller.
 func (q *Queue) EnqueueMail(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	params := make([]river.InsertManyParams, len(ids))
 	for i, id := range ids {
 		params[i] = river.InsertManyParams{Args: MailArgs{MessageID: id}}
 	}
-	if _, err := q.client.InsertManyTx(ctx, tx, params); err != nil {
+	if _, err := q.client.InsertManyFastTx(ctx, tx, params); err != nil {
 		return fmt.Errorf("jobs: enqueue mail: %w", err)
 	}
 	return nil

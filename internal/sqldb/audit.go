@@ -56,10 +56,50 @@ func scanAudit(row scanner) (*audit.Entry, error) {
 	return &e, nil
 }
 
-// FindAudit returns matching entries oldest first, at most 1000.
+// FindAudit returns one page of matching entries, oldest first unless
+// f.Newest, at most journey.MaxAuditPage.
 func (db *DB) FindAudit(ctx context.Context, f journey.AuditFilter) ([]*journey.AuditEntry, error) {
+	return db.auditPage(ctx, f)
+}
+
+// auditReadBatch is how many entries EachAudit holds at a time.
+const auditReadBatch = 500
+
+// EachAudit calls fn with every matching entry in f's order, read in
+// batches of auditReadBatch by keyset on seq. No connection is held while fn
+// runs, so a slow reader (a CSV download) ties up only its batch.
+func (db *DB) EachAudit(ctx context.Context, f journey.AuditFilter, fn func(*journey.AuditEntry) error) error {
+	f.Limit = auditReadBatch
+	for {
+		es, err := db.auditPage(ctx, f)
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		if len(es) < f.Limit {
+			return nil
+		}
+		if last := es[len(es)-1].Seq; f.Newest {
+			f.BeforeSeq = last
+		} else {
+			f.AfterSeq = last
+		}
+	}
+}
+
+// likeEscaper makes text match itself in a LIKE pattern with ESCAPE '\'.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+func (db *DB) auditPage(ctx context.Context, f journey.AuditFilter) ([]*journey.AuditEntry, error) {
 	where := []string{"seq > ?"}
 	args := []any{f.AfterSeq}
+	if f.BeforeSeq > 0 {
+		where, args = append(where, "seq < ?"), append(args, f.BeforeSeq)
+	}
 	if f.ActorID != 0 {
 		where, args = append(where, "actor_id = ?"), append(args, f.ActorID)
 	}
@@ -70,7 +110,8 @@ func (db *DB) FindAudit(ctx context.Context, f journey.AuditFilter) ([]*journey.
 		where, args = append(where, "subject_id = ?"), append(args, f.SubjectID)
 	}
 	if f.Action != "" {
-		where, args = append(where, "(action = ? OR action LIKE ?)"), append(args, f.Action, f.Action+".%")
+		// Whole words only: "consult" finds consult.read, never consultx.
+		where, args = append(where, `(action = ? OR action LIKE ? ESCAPE '\')`), append(args, f.Action, likeEscaper.Replace(f.Action)+".%")
 	}
 	if !f.From.IsZero() {
 		where, args = append(where, "at_us >= ?"), append(args, f.From.UnixMicro())
@@ -79,10 +120,14 @@ func (db *DB) FindAudit(ctx context.Context, f journey.AuditFilter) ([]*journey.
 		where, args = append(where, "at_us < ?"), append(args, f.To.UnixMicro())
 	}
 	limit := f.Limit
-	if limit <= 0 || limit > 1000 {
-		limit = 1000
+	if limit <= 0 || limit > journey.MaxAuditPage {
+		limit = journey.MaxAuditPage
 	}
-	rows, err := db.query(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE `+strings.Join(where, " AND ")+` ORDER BY seq LIMIT ?`,
+	order := "seq"
+	if f.Newest {
+		order = "seq DESC"
+	}
+	rows, err := db.query(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE `+strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ?`,
 		append(args, limit)...)
 	if err != nil {
 		return nil, err

@@ -135,3 +135,75 @@ func TestAuditTwoWriters(t *testing.T) {
 		t.Fatalf("two writers: %d entries, %v, %v", n, problem, err)
 	}
 }
+
+// The trail reads newest first in keyset pages, and EachAudit streams every
+// matching entry past the 1,000 a page may hold, in either order.
+func TestAuditPagesAndStream(t *testing.T) {
+	const n = 1105
+	db, _, _ := auditTrail(t, n)
+	ctx := context.Background()
+	db.Audit(ctx, &journey.AuditEntry{ActorID: 1, ActorRole: "therapist", Action: "breakglass.consult", SubjectType: "consult",
+		SubjectID: "7", Outcome: journey.AuditSuccess, Reason: "covering"})
+	if err := db.FlushAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	first, err := db.FindAudit(ctx, journey.AuditFilter{Newest: true, Limit: 100})
+	if err != nil || len(first) != 100 || first[0].Action != "breakglass.consult" || first[0].Seq != n+1 || first[99].Seq != n+1-99 {
+		t.Fatalf("first page: %d entries, %v", len(first), err)
+	}
+	seen := map[int64]int{}
+	for before := int64(0); ; {
+		page, err := db.FindAudit(ctx, journey.AuditFilter{Newest: true, BeforeSeq: before, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		for i, e := range page {
+			if i > 0 && e.Seq >= page[i-1].Seq {
+				t.Fatalf("not newest first: %d after %d", e.Seq, page[i-1].Seq)
+			}
+			seen[e.Seq]++
+		}
+		before = page[len(page)-1].Seq
+	}
+	if len(seen) != n+1 {
+		t.Fatalf("pages hold %d entries, want %d", len(seen), n+1)
+	}
+	for seq, k := range seen {
+		if k != 1 || seq < 1 || seq > n+1 {
+			t.Fatalf("entry %d seen %d times", seq, k)
+		}
+	}
+	// A previous page: the entries just newer than a seq, oldest first.
+	prev, err := db.FindAudit(ctx, journey.AuditFilter{AfterSeq: 500, Limit: 100})
+	if err != nil || len(prev) != 100 || prev[0].Seq != 501 || prev[99].Seq != 600 {
+		t.Fatalf("previous page: %d entries, %v", len(prev), err)
+	}
+
+	var streamed []int64
+	err = db.EachAudit(ctx, journey.AuditFilter{Newest: true, Action: "consult"}, func(e *journey.AuditEntry) error {
+		streamed = append(streamed, e.Seq)
+		return nil
+	})
+	if err != nil || len(streamed) != n || streamed[0] != n || streamed[n-1] != 1 {
+		t.Fatalf("stream: %d entries, %v", len(streamed), err)
+	}
+	var all int
+	last := int64(0)
+	err = db.EachAudit(ctx, journey.AuditFilter{}, func(e *journey.AuditEntry) error {
+		if e.Seq <= last {
+			t.Fatalf("not oldest first: %d after %d", e.Seq, last)
+		}
+		all, last = all+1, e.Seq
+		return nil
+	})
+	if err != nil || all != n+1 {
+		t.Fatalf("stream oldest first: %d entries, %v", all, err)
+	}
+	// An action is a prefix of whole words, never a LIKE pattern.
+	if es, err := db.FindAudit(ctx, journey.AuditFilter{Action: "c%"}); err != nil || len(es) != 0 {
+		t.Fatalf("wildcard action matched %d entries, %v", len(es), err)
+	}
+}

@@ -52,6 +52,11 @@ func (db *DB) scanClearance(row scanner) (*journey.Clearance, error) {
 	p.openJSON(aadClearanceReply, c.Reply, &c.Reply)
 	p.openJSON(aadClearanceFinding, findings, &c.Findings)
 	c.Decision, c.Override = o.Decision, o.Override
+	for _, f := range c.Findings {
+		if f.Acknowledged {
+			c.Acknowledged = append(c.Acknowledged, f.Code)
+		}
+	}
 	c.ClearedUntil, c.RepliedAt, c.CreatedAt = fromUnix(o.ClearedUntil), fromUnix(o.RepliedAt), fromUnix(created)
 	return &c, p.err
 }
@@ -107,7 +112,7 @@ func (db *DB) DecideClearance(ctx context.Context, c *journey.Clearance) (*journ
 		if c.Decision != journey.DecisionCleared {
 			c.ClearedUntil = time.Time{}
 		}
-		c.RuleSetVersion, c.Findings, c.CreatedAt = s.RuleSetVersion, s.Findings, tx.now
+		c.RuleSetVersion, c.Findings, c.CreatedAt = s.RuleSetVersion, c.MarkAcknowledged(s.Findings), tx.now
 		p := db.phi()
 		decision := p.sealPadded(aadClearanceDecision, outcomeOf(c), padFact)
 		reason, msg := p.sealPadded(aadClearanceReason, c.Reason, padText), p.sealPadded(aadClearanceMessage, c.Message, padText)
@@ -175,7 +180,7 @@ func (tx *Tx) mailClient(ctx context.Context, composer journey.ClientMailCompose
 // ReplyToClearance records the client's answer to the open needs_info
 // question and puts them back in the review queue.
 func (db *DB) ReplyToClearance(ctx context.Context, clientID int64, reply string) error {
-	reply = strings.TrimSpace(reply)
+	reply = journey.Paragraphs(reply)
 	var v journey.Validation
 	if reply == "" {
 		v.Add("reply", "Write your answer.")
@@ -219,8 +224,9 @@ func (db *DB) ReviewQueue(ctx context.Context, offset, limit int) ([]*journey.Cl
 	}
 	rows, err := db.query(ctx, `SELECT c.id, COALESCE(c.user_id, 0), COALESCE(c.consult_id, 0), c.name, c.email, c.phone, c.screening,
 		c.created_by, c.created_at, c.invited_at, s.findings,
-		EXISTS (SELECT 1 FROM alerts a WHERE a.client_id = c.id AND a.acknowledged_at = 0) FROM clients c
+		EXISTS (SELECT 1 FROM alerts a WHERE a.client_id = c.id AND a.acknowledged_at = 0), d.decision FROM clients c
 		LEFT JOIN screenings s ON s.id = (SELECT MAX(id) FROM screenings WHERE client_id = c.id)
+		LEFT JOIN clearances d ON d.id = (SELECT MAX(id) FROM clearances WHERE client_id = c.id)
 		WHERE c.review_priority IS NOT NULL ORDER BY c.review_priority, c.review_since, c.id LIMIT ? OFFSET ?`, limit, max(offset, 0))
 	if err != nil {
 		return nil, 0, err
@@ -229,18 +235,26 @@ func (db *DB) ReviewQueue(ctx context.Context, offset, limit int) ([]*journey.Cl
 	var out []*journey.ClientSummary
 	var cs []*journey.Client
 	for rows.Next() {
-		var findings string
+		var findings, decision string
 		var open bool
-		c, err := db.scanClient(rows, nullString(&findings), &open)
+		c, err := db.scanClient(rows, nullString(&findings), &open, nullString(&decision))
 		if err != nil {
 			return nil, 0, err
 		}
 		sum := &journey.ClientSummary{Client: c, Findings: []journey.Finding{}, OpenAlert: open}
+		p := db.phi()
 		if findings != "" {
-			p := db.phi()
-			if p.openJSON(aadScreeningFinding, findings, &sum.Findings); p.err != nil {
-				return nil, 0, p.err
-			}
+			p.openJSON(aadScreeningFinding, findings, &sum.Findings)
+		}
+		if decision != "" {
+			// The client is back in the queue because they answered the
+			// provider's question: the queue says so.
+			var o clearanceOutcome
+			p.openJSON(aadClearanceDecision, decision, &o)
+			sum.Replied = o.Decision == journey.DecisionNeedsInfo && o.RepliedAt != 0
+		}
+		if p.err != nil {
+			return nil, 0, p.err
 		}
 		out = append(out, sum)
 		cs = append(cs, c)
@@ -316,7 +330,7 @@ func (db *DB) FindConsentDocument(ctx context.Context, id int64) (*journey.Conse
 // the document with code. The typed name must match the client's legal
 // name (or the name on file before intake), ignoring case and spacing.
 func (db *DB) SignConsent(ctx context.Context, clientID int64, code, typedName, clientAddr string) (*journey.ConsentSignature, error) {
-	typedName = strings.Join(strings.Fields(typedName), " ")
+	typedName = strings.Join(strings.Fields(journey.CleanLine(typedName)), " ")
 	c, err := db.FindClientByID(ctx, clientID)
 	if err != nil {
 		return nil, err
@@ -455,7 +469,7 @@ func (db *DB) FindAlert(ctx context.Context, id int64) (*journey.Alert, error) {
 // AcknowledgeAlert records who acknowledged the alert, when, and what they
 // did; ECONFLICT when it was already acknowledged.
 func (db *DB) AcknowledgeAlert(ctx context.Context, id, by int64, note string) error {
-	note = strings.TrimSpace(note)
+	note = journey.Paragraphs(note)
 	var v journey.Validation
 	if note == "" {
 		v.Add("note", "Say what you did: for example, called the client and made a safety plan.")

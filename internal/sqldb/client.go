@@ -512,19 +512,6 @@ func (p *phi) sealPad(aad, s string, width int) string {
 	return p.seal(aad, s)
 }
 
-// sealJSON marshals v and seals it for column aad.
-func (p *phi) sealJSON(aad string, v any) string {
-	if p.err != nil {
-		return ""
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		p.err = err
-		return ""
-	}
-	return p.seal(aad, string(b))
-}
-
 // openJSON opens column aad's ciphertext s into v.
 func (p *phi) openJSON(aad, s string, v any) {
 	p.open(aad, &s)

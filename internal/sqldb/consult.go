@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -177,7 +179,10 @@ func (db *DB) book(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 	c := &journey.Consult{TherapistID: t.ID, Start: r.Start.UTC(), End: r.Start.Add(t.ConsultLength).UTC(),
 		Status: journey.ConsultBooked, Name: r.Name, Email: r.Email, Phone: r.Phone, ContactMethod: r.ContactMethod,
 		TimeZone: r.TimeZone, Reason: r.Reason, ManageToken: token}
-	// Sealed before the transaction: encryption needs no lock.
+	blockEnd := c.End.Add(t.Buffer)
+	// Everything that needs no lock is done before the transaction: on
+	// SQLite the transaction runs on the one writer every booking waits for,
+	// on PostgreSQL it holds the locks other bookings may wait for.
 	p := db.phi()
 	name, email, phone, reason := p.seal(aadConsultName, c.Name), p.seal(aadConsultEmail, c.Email),
 		p.seal(aadConsultPhone, c.Phone), p.seal(aadConsultReason, c.Reason)
@@ -185,42 +190,36 @@ func (db *DB) book(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 		return nil, p.err
 	}
 	key, nameTokens := db.emailKey(r.Email), db.Keys.NameIndex(c.Name)
-	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
-		// Email first, then therapist: every transaction takes the locks in
-		// this order. The therapist lock serialises PostgreSQL bookings of one
-		// calendar, since concurrent inserts under an exclusion constraint can
-		// otherwise deadlock (40P01) instead of failing with 23P01.
-		if err := tx.lockKey(ctx, "email:"+key); err != nil {
+	practice, err := db.cachedPractice(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if err := tx.lockBlock(ctx, key, t.ID, c.Start, blockEnd); err != nil {
 			return err
-		}
-		if err := tx.lockKey(ctx, fmt.Sprintf("therapist:%d", t.ID)); err != nil {
-			return err
-		}
-		var n int
-		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM consults WHERE email_key = ? AND status = 'booked' AND start_at > ?`,
-			key, unix(tx.now)).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			return ErrEmailHasConsult
 		}
 		c.CreatedAt, c.UpdatedAt = tx.now, tx.now
+		// One statement checks that the address has no upcoming consult and
+		// inserts this one (with its name's blind indexes, on PostgreSQL):
+		// no row back means it has.
 		var err error
-		c.ID, err = tx.insert(ctx, `INSERT INTO consults (therapist_id, start_at, end_at, block_end, status, name, email, email_key,
+		c.ID, err = tx.insertNamed(ctx, ownerConsult, nameTokens, `INSERT INTO consults (therapist_id, start_at, end_at, block_end, status, name, email, email_key,
 			phone, contact_method, time_zone, reason, privacy_consent_at, manage_token_hash, sequence, created_at, updated_at)
-			VALUES (?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-			c.TherapistID, unix(c.Start), unix(c.End), unix(c.End.Add(t.Buffer)), name, email, key,
-			phone, c.ContactMethod, c.TimeZone, reason, unix(tx.now), hash, unix(tx.now), unix(tx.now))
-		if err != nil {
-			return err
+			SELECT ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?
+			WHERE NOT EXISTS (SELECT 1 FROM consults WHERE email_key = ? AND status = 'booked' AND start_at > ?)`,
+			c.TherapistID, unix(c.Start), unix(c.End), unix(blockEnd), name, email, key,
+			phone, c.ContactMethod, c.TimeZone, reason, unix(tx.now), hash, unix(tx.now), unix(tx.now),
+			key, unix(tx.now))
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrEmailHasConsult
 		}
-		if err := tx.indexName(ctx, ownerConsult, c.ID, nameTokens); err != nil {
+		if err != nil {
 			return err
 		}
 		if err := tx.bumpCalendar(ctx); err != nil {
 			return err
 		}
-		return tx.queueConsultMail(ctx, journey.MailConsultBooked, c, t, token)
+		return tx.queueConsultMailFrom(ctx, journey.MailConsultBooked, c, t, practice, token)
 	})
 	if err != nil {
 		if journey.ErrorCode(err) == journey.ECONFLICT && err != ErrEmailHasConsult {
@@ -229,6 +228,40 @@ func (db *DB) book(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 		return nil, err
 	}
 	return c, nil
+}
+
+// lockBlock serialises, on PostgreSQL, the transactions that could book
+// overlapping blocks [start, blockEnd) of one therapist's calendar, and,
+// when emailKey is not "", the bookings of one email address (the check
+// that it has no upcoming consult must see every other). SQLite runs one
+// writer at a time and needs no lock.
+//
+// The exclusion constraint consults_no_overlap refuses an overlap whatever
+// the locks; but two transactions inserting overlapping rows at once each
+// wait for the other's row, and one dies of a deadlock (40P01) after
+// deadlock_timeout instead of failing at once with 23P01. A lock per
+// therapist avoided that but queued every booking of a calendar behind the
+// one before. The lock is narrower: one per therapist and clock hour the
+// block touches. Two overlapping blocks share an instant, so they share
+// that hour's lock: the second waits for the first to end, then sees its
+// row and fails with 23P01. Blocks in different hours book in parallel.
+// One statement takes every lock, the address first and the hours in
+// ascending order, the order every transaction takes them in.
+func (tx *Tx) lockBlock(ctx context.Context, emailKey string, therapistID int64, start, blockEnd time.Time) error {
+	if tx.db.Dialect != Postgres {
+		return nil
+	}
+	// The first key is the therapist's id wrapped into the 32 bits that
+	// pg_advisory_xact_lock(int, int) takes: ids that wrap alike only
+	// share locks, taken in the same order.
+	first, last, id := unix(start)/3600, (unix(blockEnd)-1)/3600, int32(therapistID)
+	hours := `pg_advisory_xact_lock(CAST(? AS integer), h) FROM generate_series(CAST(? AS integer), CAST(? AS integer)) AS h`
+	if emailKey == "" {
+		_, err := tx.exec(ctx, `SELECT `+hours, id, first, last)
+		return err
+	}
+	_, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(?)), `+hours, "email:"+emailKey, id, first, last)
+	return err
 }
 
 // lockKey serialises transactions on one key. SQLite already runs one
@@ -244,12 +277,19 @@ func (tx *Tx) lockKey(ctx context.Context, key string) error {
 // queueConsultMail composes the visitor's email and queues it with the job
 // that delivers it, inside tx.
 func (tx *Tx) queueConsultMail(ctx context.Context, kind string, c *journey.Consult, t *journey.Therapist, token string) error {
-	if tx.db.Mail == nil {
-		return fmt.Errorf("sqldb: no mail composer configured")
-	}
 	p, err := tx.db.practice(ctx, tx)
 	if err != nil {
 		return err
+	}
+	return tx.queueConsultMailFrom(ctx, kind, c, t, p, token)
+}
+
+// queueConsultMailFrom is queueConsultMail with the practice p the mail
+// comes from read before tx (DB.cachedPractice), so that a booking's
+// transaction reads nothing it need not.
+func (tx *Tx) queueConsultMailFrom(ctx context.Context, kind string, c *journey.Consult, t *journey.Therapist, p *journey.Practice, token string) error {
+	if tx.db.Mail == nil {
+		return fmt.Errorf("sqldb: no mail composer configured")
 	}
 	m, err := tx.db.Mail.ComposeConsultMail(kind, c, t, p, token)
 	if err != nil {
@@ -363,6 +403,9 @@ func (db *DB) RescheduleConsult(ctx context.Context, token string, start time.Ti
 	if len(offering) == 0 {
 		return nil, errNotOffered
 	}
+	if offering, err = db.unheld(ctx, offering, start); err != nil {
+		return nil, err
+	}
 	// Prefer the visitor's current therapist when they did not pick one.
 	for i, t := range offering {
 		if t.ID == c.TherapistID {
@@ -383,7 +426,7 @@ func (db *DB) move(ctx context.Context, old *journey.Consult, t *journey.Therapi
 	c := *old
 	c.TherapistID, c.Start, c.End, c.Sequence = t.ID, start.UTC(), start.Add(t.ConsultLength).UTC(), old.Sequence+1
 	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := tx.lockKey(ctx, fmt.Sprintf("therapist:%d", t.ID)); err != nil {
+		if err := tx.lockBlock(ctx, "", t.ID, c.Start, c.End.Add(t.Buffer)); err != nil {
 			return err
 		}
 		c.UpdatedAt = tx.now

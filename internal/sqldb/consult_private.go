@@ -215,11 +215,9 @@ func (db *DB) hold(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 	}
 	key := db.emailKey(r.Email)
 	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
-		// The same lock order as booking: email, then therapist.
-		if err := tx.lockKey(ctx, "email:"+key); err != nil {
-			return err
-		}
-		if err := tx.lockKey(ctx, fmt.Sprintf("therapist:%d", t.ID)); err != nil {
+		// The locks of a booking (lockBlock): a hold and a booking that
+		// could overlap wait for each other.
+		if err := tx.lockBlock(ctx, key, t.ID, c.Start, c.End.Add(t.Buffer)); err != nil {
 			return err
 		}
 		blockEnd := unix(c.End.Add(t.Buffer))
@@ -268,6 +266,26 @@ func (db *DB) hold(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 			return err
 		}
 	})
+}
+
+// unheld returns the therapists of ts whose time at start no live hold
+// takes: the slot list hides a held time, and a move by manage link must
+// not take it either.
+func (db *DB) unheld(ctx context.Context, ts []*journey.Therapist, start time.Time) ([]*journey.Therapist, error) {
+	var out []*journey.Therapist
+	for _, t := range ts {
+		var n int
+		err := db.queryRow(ctx, `SELECT COUNT(*) FROM consult_holds WHERE therapist_id = ? AND consult_id IS NULL AND hold_until > ?
+			AND start_at > ? AND start_at < ? AND block_end > ?`,
+			t.ID, unix(db.Now()), unix(start)-86400, unix(start.Add(t.ConsultLength+t.Buffer)), unix(start)).Scan(&n)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
 
 // held is a hold as stored, with its visitor's details opened.
@@ -353,10 +371,7 @@ func (db *DB) ConfirmHold(ctx context.Context, token string) (*journey.Consult, 
 	already := int64(0)
 	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		already = 0
-		if err := tx.lockKey(ctx, "email:"+h.key); err != nil {
-			return err
-		}
-		if err := tx.lockKey(ctx, fmt.Sprintf("therapist:%d", t.ID)); err != nil {
+		if err := tx.lockBlock(ctx, h.key, t.ID, c.Start, c.End.Add(t.Buffer)); err != nil {
 			return err
 		}
 		// Read again under the locks: a second click may have confirmed it.

@@ -174,3 +174,36 @@ func TestConfirmHoldConflicts(t *testing.T) {
 		t.Fatalf("a second consult for one address: %v", err)
 	}
 }
+
+// A manage link cannot move a consult onto a time someone holds, though
+// the slot list hides it only from those who read the list.
+func TestRescheduleSkipsHeldTimes(t *testing.T) {
+	db, ny, _, now := fixture(t)
+	ctx := context.Background()
+	c, err := db.CreateConsult(ctx, booking(monday9, ny.ID, "mover@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.UpdateBookingSettings(ctx, &journey.BookingSettings{Private: true, HoldMinutes: 30}); err != nil {
+		t.Fatal(err)
+	}
+	held := monday9.Add(time.Hour)
+	if err := db.HoldConsult(ctx, booking(held, ny.ID, "holder@example.com")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RescheduleConsult(ctx, c.ManageToken, held, ny.ID); journey.ErrorCode(err) != journey.ECONFLICT {
+		t.Fatalf("moved onto a held time: %v", err)
+	}
+	if _, err := db.ConfirmHold(ctx, confirmToken(t, db, "holder@example.com")); err != nil {
+		t.Fatalf("the holder lost the time: %v", err)
+	}
+	// Once a hold lapses, its time is anyone's again.
+	other := monday9.Add(2 * time.Hour)
+	if err := db.HoldConsult(ctx, booking(other, ny.ID, "gone@example.com")); err != nil {
+		t.Fatal(err)
+	}
+	sqldbtest.SetTime(now, now.Add(31*time.Minute))
+	if _, err := db.RescheduleConsult(ctx, c.ManageToken, other, ny.ID); err != nil {
+		t.Fatalf("move onto a lapsed hold's time: %v", err)
+	}
+}

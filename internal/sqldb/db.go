@@ -12,10 +12,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -296,21 +299,48 @@ type Tx struct {
 	bumps  map[string]bool // change counters to move before commit
 }
 
-// finish runs what a transaction defers to its end: one move of each
-// change counter, and one insert of every delivery job.
+// finish runs what a transaction defers to its end: one insert of every
+// delivery job, then one move of each change counter. The counters come
+// last: their rows are the only ones unrelated transactions share, so on
+// PostgreSQL they are held for the shortest time, until the commit.
 func (tx *Tx) finish(ctx context.Context) error {
-	for name := range tx.bumps {
-		if _, err := tx.exec(ctx, `UPDATE versions SET version = version + 1 WHERE name = ?`, name); err != nil {
+	if tx.db.Enqueue != nil && len(tx.mail) > 0 {
+		ids := tx.mail
+		tx.mail = nil
+		if err := tx.db.Enqueue(ctx, tx.Tx, ids); err != nil {
+			return err
+		}
+	}
+	// In one order, so two transactions never wait for each other's rows.
+	for _, name := range slices.Sorted(maps.Keys(tx.bumps)) {
+		if _, err := tx.exec(ctx, `INSERT INTO versions (name, version) VALUES (?, 1)
+			ON CONFLICT (name) DO UPDATE SET version = versions.version + 1`, tx.db.counterRow(name)); err != nil {
 			return err
 		}
 	}
 	tx.bumps = nil
-	if tx.db.Enqueue == nil || len(tx.mail) == 0 {
-		return nil
+	return nil
+}
+
+// counterShards is how many rows the calendar counter is spread over on
+// PostgreSQL. Every booking moves it; on one row, each booking would wait
+// for the commit of the one before, whatever the therapist. A booking
+// moves one row picked at random, and the counter is the rows' sum
+// (Versions), which still grows with every change and never repeats.
+const counterShards = 16
+
+// counterRow returns the versions row a change to counter name moves: on
+// PostgreSQL, one of the calendar's shards ("calendar", "calendar.1", …,
+// made by the first move of each); on SQLite, whose one writer never
+// waits for a row, always the counter's own.
+func (db *DB) counterRow(name string) string {
+	if db.Dialect != Postgres || name != "calendar" {
+		return name
 	}
-	ids := tx.mail
-	tx.mail = nil
-	return tx.db.Enqueue(ctx, tx.Tx, ids)
+	if i := rand.IntN(counterShards); i > 0 {
+		return name + "." + strconv.Itoa(i)
+	}
+	return name
 }
 
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {

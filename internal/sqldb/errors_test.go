@@ -13,7 +13,13 @@ import (
 // validation error, "not found" or a quiet success. After it comes back,
 // the same calls work.
 func TestOutageIsUnavailable(t *testing.T) {
-	o := sqldbtest.OpenOutage(t)
+	for _, fault := range sqldbtest.Faults() {
+		t.Run(fault, func(t *testing.T) { testOutage(t, fault) })
+	}
+}
+
+func testOutage(t *testing.T, fault string) {
+	o := sqldbtest.OpenOutage(t, fault)
 	db := o.DB
 	ctx := context.Background()
 	now := monday9.AddDate(0, 0, -5)

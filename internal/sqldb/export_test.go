@@ -104,3 +104,6 @@ func (db *DB) AuditEntries(ctx context.Context) ([]*audit.Entry, error) {
 	}
 	return out, rows.Err()
 }
+
+// PadList is the width what is missing is padded to.
+const PadList = padList

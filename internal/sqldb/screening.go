@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"slices"
-	"strings"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/measure"
@@ -111,6 +110,11 @@ func (db *DB) saveIntake(ctx context.Context, clientID int64, from *journey.Inta
 		if p.err != nil {
 			return p.err
 		}
+		if slices.Contains(steps, journey.StepAbout) && in.About.Phone != "" {
+			if in.ContactUpdated, err = tx.updateClientPhone(ctx, clientID, in.About.Phone); err != nil {
+				return err
+			}
+		}
 		res, err := tx.exec(ctx, `UPDATE intakes SET data = ?, updated_at = ? WHERE client_id = ?`, data, unix(tx.now), clientID)
 		if err != nil {
 			return err
@@ -123,6 +127,30 @@ func (db *DB) saveIntake(ctx context.Context, clientID int64, from *journey.Inta
 		return tx.rescreen(ctx, clientID)
 	})
 	return in, err
+}
+
+// updateClientPhone makes phone the client's current number, reporting
+// whether it changed: the intake's answer is the newest the person gave.
+func (tx *Tx) updateClientPhone(ctx context.Context, clientID int64, phone string) (bool, error) {
+	var sealed string
+	if err := tx.queryRow(ctx, `SELECT phone FROM clients WHERE id = ?`, clientID).Scan(&sealed); err != nil {
+		return false, notFound(err, "Client")
+	}
+	p := tx.db.phi()
+	current := sealed
+	p.open(aadClientPhone, &current)
+	if p.err != nil {
+		return false, p.err
+	}
+	if current == phone {
+		return false, nil
+	}
+	next := p.seal(aadClientPhone, phone)
+	if p.err != nil {
+		return false, p.err
+	}
+	_, err := tx.exec(ctx, `UPDATE clients SET phone = ? WHERE id = ?`, next, clientID)
+	return err == nil, err
 }
 
 // CreateResponse scores answers to questionnaire code for a client and
@@ -394,7 +422,7 @@ func (db *DB) UpdateRuleSet(ctx context.Context, changes []journey.Rule, note st
 		if next, err = screening.Merge(cur, changes); err != nil {
 			return err
 		}
-		next.Note, next.CreatedBy = strings.TrimSpace(note), by
+		next.Note, next.CreatedBy = journey.Paragraphs(note), by
 		if err := tx.insertRuleSet(ctx, next); err != nil {
 			return err
 		}

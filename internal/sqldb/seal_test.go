@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -30,20 +31,18 @@ var clinicalFacts = []string{
 // questionnaires without saying anything about a client.
 var practiceTables = []string{"practice", "faq_entries", "staff", "screening_rule_sets", "consent_documents"}
 
-// rawHits searches every column of every table but practiceTables, as
-// text and case-sensitively, for each of needles, and returns
-// "table.column holds needle" for each hit.
+// rawHits reads every column of every table but practiceTables, as text,
+// and searches each value, case-sensitively, for each of needles; it
+// returns "table.column holds needle" for each hit.
 func rawHits(t *testing.T, db *sqldb.DB, needles []string) []string {
 	t.Helper()
 	tablesQ := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
 	columnsQ := `SELECT name FROM pragma_table_info(?)`
-	find := `SELECT COUNT(*) FROM %q WHERE instr(CAST(%q AS TEXT), ?) > 0`
 	if db.Dialect == sqldb.Postgres {
 		tablesQ = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
 		columnsQ = `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`
-		find = `SELECT COUNT(*) FROM %q WHERE strpos(CAST(%q AS text), $1) > 0`
 	}
-	names := func(q string, args ...any) []string {
+	values := func(q string, args ...any) []string {
 		rows, err := db.Read.Query(q, args...)
 		if err != nil {
 			t.Fatal(err)
@@ -51,28 +50,30 @@ func rawHits(t *testing.T, db *sqldb.DB, needles []string) []string {
 		defer rows.Close()
 		var out []string
 		for rows.Next() {
-			var s string
+			var s *string
 			if err := rows.Scan(&s); err != nil {
 				t.Fatal(err)
 			}
-			out = append(out, s)
+			if s != nil {
+				out = append(out, *s)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
 		}
 		return out
 	}
 	var hits []string
 	searched := 0
-	for _, tbl := range names(tablesQ) {
+	for _, tbl := range values(tablesQ) {
 		if slices.Contains(practiceTables, tbl) {
 			continue
 		}
-		for _, col := range names(columnsQ, tbl) {
+		for _, col := range values(columnsQ, tbl) {
 			searched++
+			vals := values(fmt.Sprintf(`SELECT CAST(%q AS TEXT) FROM %q`, col, tbl))
 			for _, n := range needles {
-				var k int
-				if err := db.Read.QueryRow(fmt.Sprintf(find, tbl, col), n).Scan(&k); err != nil {
-					t.Fatalf("%s.%s: %v", tbl, col, err)
-				}
-				if k > 0 {
+				if k := len(slices.DeleteFunc(slices.Clone(vals), func(v string) bool { return !strings.Contains(v, n) })); k > 0 {
 					hits = append(hits, fmt.Sprintf("%s.%s holds %q in %d row(s)", tbl, col, n, k))
 				}
 			}
@@ -101,6 +102,15 @@ func assertSameLengths(t *testing.T, db *sqldb.DB) {
 		if n != 1 || rows == 0 {
 			t.Errorf("%s.%s: %d lengths among %d rows, want 1 among 1 or more", tc[0], tc[1], n, rows)
 		}
+	}
+}
+
+// The longest list of what is missing, everything, fits one padded width,
+// so its length tells nothing of how far a client has got.
+func TestMissingFitsItsPadding(t *testing.T) {
+	b, _ := json.Marshal(sqldb.Missing(&journey.Intake{}, nil))
+	if len(b) >= sqldb.PadList {
+		t.Fatalf("everything missing is %d bytes of JSON, padded to %d", len(b), sqldb.PadList)
 	}
 }
 
@@ -137,7 +147,7 @@ func TestClinicalFactsSealed(t *testing.T) {
 	}
 	until := now.AddDate(0, 6, 0)
 	if _, err := db.DecideClearance(ctx, &journey.Clearance{ClientID: cl.ID, Decision: journey.DecisionCleared, ProviderID: doc.ID,
-		ClearedUntil: until, Override: true, OverrideReason: "Obstetrician's letter on file."}); err != nil {
+		ClearedUntil: until, Override: true, OverrideReason: "Obstetrician's letter on file.", Acknowledged: []string{"phq9_item9"}}); err != nil {
 		t.Fatal(err)
 	}
 	other, _ := sqldbtest.Client(t, db, ny.ID, "Dee Clined", "dee@example.test", sqldbtest.Intake("Dee Clined", *now))
@@ -167,6 +177,7 @@ func TestClinicalFactsSealed(t *testing.T) {
 		t.Fatalf("alerts: %+v %v", as, err)
 	}
 	if cs, err := db.FindClearances(ctx, cl.ID); err != nil || len(cs) != 2 || cs[0].Decision != journey.DecisionCleared || !cs[0].Override ||
+		!slices.Equal(cs[0].Acknowledged, []string{"phq9_item9"}) ||
 		!cs[0].ClearedUntil.Equal(until) || cs[1].Reply != "Twelve weeks." || cs[1].RepliedAt.IsZero() || cs[1].Reason != "" {
 		t.Fatalf("clearances: %+v %v", cs, err)
 	}

@@ -39,34 +39,60 @@ func (db *DB) scanTherapist(row scanner) (*journey.Therapist, error) {
 }
 
 // Every booking and every slot query needs the therapists with their
-// hours: three queries. They are kept in memory and reloaded when the
-// content counter moves, which any process's edit of a therapist or their
-// hours does, so the check costs one small query. Bookings leave it alone.
+// hours (three queries), and every consult email the practice. They are
+// kept in memory and reloaded when the content counter moves, which any
+// process's edit of a therapist, their hours or the practice does, so the
+// check costs one small query. Bookings leave it alone.
 type therapistCache struct {
-	mu      sync.Mutex
-	content int64
-	all     []*journey.Therapist
+	mu       sync.Mutex
+	content  int64
+	all      []*journey.Therapist
+	practice *journey.Practice // nil before the practice is set up
 }
 
-// therapists returns every therapist, from the cache while it is current.
-// The slice and the structs are shared: callers copy before changing.
-func (db *DB) therapists(ctx context.Context) ([]*journey.Therapist, error) {
+// catalog returns every therapist and the practice (nil before one is set
+// up), from the cache while it is current. The slice and the structs are
+// shared: callers copy before changing.
+func (db *DB) catalog(ctx context.Context) ([]*journey.Therapist, *journey.Practice, error) {
 	_, content, err := db.Versions(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c := &db.tcache
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.all != nil && c.content == content {
-		return c.all, nil
+		return c.all, c.practice, nil
 	}
 	all, err := db.loadTherapists(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	c.all, c.content = all, content
-	return all, nil
+	p, err := db.FindPractice(ctx)
+	if journey.ErrorCode(err) == journey.ENOTFOUND {
+		p, err = nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	c.all, c.practice, c.content = all, p, content
+	return all, p, nil
+}
+
+// therapists returns every therapist (see catalog).
+func (db *DB) therapists(ctx context.Context) ([]*journey.Therapist, error) {
+	all, _, err := db.catalog(ctx)
+	return all, err
+}
+
+// cachedPractice returns the practice consult emails come from, or
+// ENOTFOUND before one is set up. It is shared: callers must not change it.
+func (db *DB) cachedPractice(ctx context.Context) (*journey.Practice, error) {
+	_, p, err := db.catalog(ctx)
+	if err == nil && p == nil {
+		err = journey.Errorf(journey.ENOTFOUND, "Practice not found.")
+	}
+	return p, err
 }
 
 // FindTherapistByID returns a copy of the therapist with their hours, or ENOTFOUND.
@@ -270,25 +296,13 @@ func (tx *Tx) bump(_ context.Context, name string) error {
 
 // Versions returns the change counters: calendar moves whenever open slots
 // may have changed (a booking, a cancellation, a schedule edit), content
-// whenever the practice, its FAQ or a therapist's profile changed.
+// whenever the practice, its FAQ or a therapist's profile changed. A
+// counter is the sum of its rows (see counterShards).
 func (db *DB) Versions(ctx context.Context) (calendar, content int64, err error) {
-	rows, err := db.query(ctx, `SELECT name, version FROM versions`)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var name string
-		var v int64
-		if err := rows.Scan(&name, &v); err != nil {
-			return 0, 0, err
-		}
-		switch name {
-		case "calendar":
-			calendar = v
-		case "content":
-			content = v
-		}
-	}
-	return calendar, content, rows.Err()
+	// Summed here rather than row by row in Go: every booking and every
+	// page asks, and one row costs less to read than seventeen.
+	err = db.queryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN name = 'content' THEN 0 ELSE version END), 0),
+		COALESCE(SUM(CASE WHEN name = 'content' THEN version ELSE 0 END), 0)
+		FROM versions WHERE name = 'content' OR name = 'calendar' OR name LIKE 'calendar.%'`).Scan(&calendar, &content)
+	return calendar, content, err
 }

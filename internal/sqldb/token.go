@@ -11,6 +11,7 @@ import (
 // until expires, and returns its id. The token itself is never stored.
 func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name, hash string, expires time.Time) (int64, error) {
 	var id int64
+	name = journey.Line(name)
 	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		var err error
 		id, err = tx.insert(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,

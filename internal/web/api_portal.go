@@ -166,8 +166,12 @@ func (s *Server) handleAPIIntakeSave(w http.ResponseWriter, r *http.Request) {
 	if !s.decodeJSON(w, r, target) {
 		return
 	}
+	if err := realPhone(in, step); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
 	saved, err := s.store.SaveIntakeStep(r.Context(), c.ID, step, in)
-	s.audit(r, "intake.update", "client", c.ID, outcomeOf(err), step)
+	s.auditIntakeSave(r, c.ID, step, saved, err)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

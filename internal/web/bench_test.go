@@ -13,17 +13,22 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/crypt"
 	"github.com/journey-kap/journey/internal/jobs"
 	"github.com/journey-kap/journey/internal/mail"
 	"github.com/journey-kap/journey/internal/sqldb"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+	"github.com/journey-kap/journey/internal/testenv"
 )
 
 // benchClient keeps enough idle connections for every parallel goroutine.
@@ -74,12 +79,13 @@ func bareServer(b *testing.B, real string, path string, cookies ...*http.Cookie)
 // they keep the demo's hours (weekdays 09:00–12:00 and 13:00–17:00).
 func benchPractice(b *testing.B, n int, allDay bool) *sqldb.DB {
 	b.Helper()
-	db, err := sqldb.Open(context.Background(), filepath.Join(b.TempDir(), "journey.db"), nil, sqldb.WithMasterKeys(sqldbtest.MasterKeys(b)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	db.Mail = &mail.Composer{BaseURL: "http://journey.test"}
+	return benchPracticeAt(b, filepath.Join(b.TempDir(), "journey.db"), sqldbtest.MasterKeys(b), n, allDay)
+}
+
+// benchPracticeAt builds benchPractice's practice in the database at dsn.
+func benchPracticeAt(b *testing.B, dsn string, mk *crypt.MasterKeys, n int, allDay bool) *sqldb.DB {
+	b.Helper()
+	db := benchOpen(b, dsn, mk)
 	ctx := context.Background()
 	if err := db.UpdatePractice(ctx, &journey.Practice{Name: "Bench Practice", Email: "desk@bench.test", TimeZone: "America/New_York",
 		PrivacyNotice: "Private."}); err != nil {
@@ -109,6 +115,29 @@ func benchPractice(b *testing.B, n int, allDay bool) *sqldb.DB {
 			b.Fatal(err)
 		}
 	}
+	return db
+}
+
+// benchOpen opens the database at dsn as `journey serve` does, with mail
+// composed and delivery jobs enqueued in the booking's transaction (no
+// workers: the mail stays queued).
+func benchOpen(b *testing.B, dsn string, mk *crypt.MasterKeys) *sqldb.DB {
+	b.Helper()
+	db, err := sqldb.Open(context.Background(), dsn, nil, sqldb.WithMasterKeys(mk))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	db.Mail = &mail.Composer{BaseURL: "http://journey.test"}
+	cfg := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs}
+	if err := jobs.Migrate(context.Background(), cfg); err != nil {
+		b.Fatal(err)
+	}
+	q, err := jobs.New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	db.Enqueue = q.EnqueueMail
 	return db
 }
 
@@ -192,46 +221,143 @@ func BenchmarkBookings(b *testing.B) {
 	})
 	b.Run("journey", func(b *testing.B) {
 		db := benchPractice(b, 50, true)
-		q, err := jobs.New(jobs.Config{Dialect: db.Dialect, Pool: db.Jobs})
+		_, ts := benchServer(b, db)
+		benchBook(b, db, ts)
+	})
+}
+
+// benchClients is how many visitors book at once, as on a busy morning.
+const benchClients = 32
+
+// benchBook books b.N of the open slots through POST /api/v1/consults,
+// benchClients at a time, spreading the clients over servers, and reports
+// bookings per second. Every booking must succeed: each slot is booked once.
+func benchBook(b *testing.B, db *sqldb.DB, servers ...*httptest.Server) {
+	b.Helper()
+	slots, err := db.FindSlots(context.Background(), journey.SlotQuery{From: time.Now().Add(2 * time.Hour), Days: 20})
+	if err != nil || len(slots) < warmup+b.N {
+		b.Fatalf("%d slots for %d bookings: %v", len(slots), warmup+b.N, err)
+	}
+	var next, fails atomic.Int64
+	book := func(server int) {
+		i := next.Add(1) - 1
+		s := slots[i]
+		body := fmt.Sprintf(`{"start": %q, "therapist_id": %d, "name": "Ada Visitor", "email": "v%d@example.com",
+			"contact_method": "email", "time_zone": "America/Chicago", "privacy_consent": true}`, s.Start.Format(time.RFC3339), s.TherapistID, i)
+		resp, err := benchClient.Post(servers[server%len(servers)].URL+"/api/v1/consults", "application/json", bytes.NewBufferString(body))
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := jobs.Migrate(context.Background(), jobs.Config{Dialect: db.Dialect, Pool: db.Jobs}); err != nil {
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 201 {
+			fails.Add(1)
+		}
+	}
+	// A server that has been up a while: its connections open, its
+	// statements prepared, its caches filled.
+	benchParallel(warmup, func(i int) { book(i) })
+	var client atomic.Int64
+	b.SetParallelism(max(1, benchClients/runtime.GOMAXPROCS(0)))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		server := int(client.Add(1))
+		for pb.Next() {
+			book(server)
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
+	if fails.Load() > 0 {
+		b.Fatalf("%d bookings failed", fails.Load())
+	}
+}
+
+// warmup is how many bookings (or ceiling transactions) run before the
+// clock starts, benchClients at a time.
+const warmup = 4 * benchClients
+
+// benchParallel runs fn(0) … fn(n-1), benchClients at a time.
+func benchParallel(n int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range benchClients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// BenchmarkBookingsPostgres: consults booked per second through POST
+// /api/v1/consults on PostgreSQL (JOURNEY_TEST_POSTGRES_URL; make bench
+// starts a throwaway cluster), by one process and by two sharing the
+// database, beside bare transactions of 8 one-row inserts on the same
+// cluster, run by as many clients.
+func BenchmarkBookingsPostgres(b *testing.B) {
+	base := os.Getenv(testenv.EnvPostgresURL)
+	if base == "" {
+		b.Skip("no PostgreSQL: set " + testenv.EnvPostgresURL + " (make bench starts a cluster)")
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { admin.Close() })
+	b.Run("ceiling", func(b *testing.B) {
+		pool, err := sql.Open("pgx", testenv.NewPostgresDatabase(b, admin, base))
+		if err != nil {
 			b.Fatal(err)
 		}
-		db.Enqueue = q.EnqueueMail
-		_, ts := benchServer(b, db)
-		now := time.Now()
-		slots, err := db.FindSlots(context.Background(), journey.SlotQuery{From: now.Add(2 * time.Hour), Days: 20})
-		if err != nil || len(slots) < b.N {
-			b.Fatalf("%d slots for %d bookings: %v", len(slots), b.N, err)
+		defer pool.Close()
+		pool.SetMaxOpenConns(benchClients)
+		pool.SetMaxIdleConns(benchClients)
+		if _, err := pool.Exec(`CREATE TABLE t (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, therapist_id BIGINT, start_at BIGINT, name TEXT, email TEXT)`); err != nil {
+			b.Fatal(err)
 		}
-		var next, fails atomic.Int64
-		// Many visitors book at once, as on a busy morning: 16 clients a core.
-		b.SetParallelism(16)
+		var next atomic.Int64
+		bare := func() {
+			i := next.Add(1)
+			tx, err := pool.Begin()
+			if err != nil {
+				b.Fatal(err)
+			}
+			for j := range int64(8) {
+				if _, err := tx.Exec(`INSERT INTO t (therapist_id, start_at, name, email) VALUES ($1, $2, $3, $4)`,
+					i%50, i*8+j, "Ada Visitor", "ada@example.com"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := tx.Commit(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		benchParallel(warmup, func(int) { bare() })
+		b.SetParallelism(max(1, benchClients/runtime.GOMAXPROCS(0)))
 		b.ResetTimer()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				i := next.Add(1) - 1
-				s := slots[i]
-				body := fmt.Sprintf(`{"start": %q, "therapist_id": %d, "name": "Ada Visitor", "email": "v%d@example.com",
-					"contact_method": "email", "time_zone": "America/Chicago", "privacy_consent": true}`, s.Start.Format(time.RFC3339), s.TherapistID, i)
-				resp, err := benchClient.Post(ts.URL+"/api/v1/consults", "application/json", bytes.NewBufferString(body))
-				if err != nil {
-					b.Fatal(err)
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 201 {
-					fails.Add(1)
-				}
+				bare()
 			}
 		})
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
-		if fails.Load() > 0 {
-			b.Fatalf("%d bookings failed", fails.Load())
-		}
 	})
+	for _, procs := range []int{1, 2} {
+		b.Run(fmt.Sprintf("journey-%dproc", procs), func(b *testing.B) {
+			dsn, mk := testenv.NewPostgresDatabase(b, admin, base), sqldbtest.MasterKeys(b)
+			db := benchPracticeAt(b, dsn, mk, 50, true)
+			servers := make([]*httptest.Server, procs)
+			_, servers[0] = benchServer(b, db)
+			for i := 1; i < procs; i++ {
+				// Another process: its own pool, caches and queue client.
+				_, servers[i] = benchServer(b, benchOpen(b, dsn, mk))
+			}
+			benchBook(b, db, servers...)
+		})
+	}
 }
 
 // BenchmarkFindSlots: the open slots of 50 therapists over 60 days with

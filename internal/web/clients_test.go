@@ -105,7 +105,7 @@ func TestInviteFromConsult(t *testing.T) {
 		t.Fatalf("invite from a booked consult: %d %s", st, body)
 	}
 	if st, _, body := e.as(nora, "POST", fmt.Sprintf("/staff/consults/%d/client", booked.ID), url.Values{}); st != 409 ||
-		!strings.Contains(body, "Mark the consult held") || !strings.Contains(body, "Consult with Bea Booked") {
+		!strings.Contains(body, "Mark the consult held") || !strings.Contains(body, "Consult with <bdi>Bea Booked</bdi>") {
 		t.Fatalf("invite page from a booked consult: %d", st)
 	}
 
@@ -301,7 +301,7 @@ func TestClientChart(t *testing.T) {
 		has, lacks  []string
 	}{
 		{"therapist", nora, []string{"cleo@example.com", "Invited", "Screening findings", detail, "PHQ-9", "9 of 27", "Mild",
-			"PHQ-9 item 9 answered above 0", "Nora York, Therapist", "Questionnaire: GAD-7"}, nil},
+			"PHQ-9 item 9 answered above 0", "<bdi>Nora York</bdi>, Therapist", "Questionnaire: GAD-7"}, nil},
 		{"medical provider", prov, []string{"Screening findings", detail}, nil},
 		{"front desk", desk, []string{"cleo@example.com", "Invited", "Consents signed", "Send a new invitation"},
 			[]string{detail, "Screening findings", "PHQ-9", "Safety alerts</h2>"}},
@@ -449,7 +449,7 @@ func TestSafetyAlerts(t *testing.T) {
 
 	st, h, body := e.as(nora, "GET", "/staff", nil)
 	if st != 200 || h.Get("Cache-Control") != "no-store" || !strings.Contains(body, `role="alert"`) || !strings.Contains(body, "Urgent: 1 safety alert to follow up today") ||
-		!strings.Contains(body, fmt.Sprintf(`<a href="/staff/clients/%d">Cleo Client</a>`, c.ID)) || !strings.Contains(body, `href="/staff/alerts"`) ||
+		!strings.Contains(body, fmt.Sprintf(`<a href="/staff/clients/%d"><bdi>Cleo Client</bdi></a>`, c.ID)) || !strings.Contains(body, `href="/staff/alerts"`) ||
 		!strings.Contains(body, `href="/staff/consults"`) || !strings.Contains(body, "My clients") {
 		t.Fatalf("therapist dashboard: %d\n%s", st, trim(body))
 	}

@@ -91,6 +91,8 @@ func (s *Server) renderHold(w http.ResponseWriter, r *http.Request, status int, 
 }
 
 func (s *Server) handleHoldView(w http.ResponseWriter, r *http.Request) {
+	// Every answer, the 404 and the redirect too, concerns one visitor's link.
+	w.Header().Set("Cache-Control", "no-store")
 	s.renderHold(w, r, http.StatusOK, r.PathValue("token"), "")
 }
 
@@ -98,6 +100,7 @@ func (s *Server) handleHoldView(w http.ResponseWriter, r *http.Request) {
 // page (mail scanners open links); this button books.
 func (s *Server) handleHoldConfirm(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
+	w.Header().Set("Cache-Control", "no-store")
 	c, err := s.store.ConfirmHold(r.Context(), token)
 	switch {
 	case err == nil:

@@ -63,6 +63,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if err := s.store.Ping(r.Context()); err != nil {
 		s.cfg.Log.Error("health check: database unreachable", "error", err)
+		w.Header().Set("Retry-After", retryAfter)
 		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
 		return
 	}

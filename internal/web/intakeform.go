@@ -115,10 +115,12 @@ func intakeValues(in *journey.Intake, step string) url.Values {
 	return v
 }
 
-// parseIntakeForm reads step's answers from form values. Numbers that do
-// not parse are reported in errs, keyed by field; the caller shows them
-// beside the field with the value as typed.
-func parseIntakeForm(step string, f url.Values, phone func(string) string) (*journey.Intake, map[string]string) {
+// parseIntakeForm reads step's answers from form values, phone numbers in
+// E.164. Numbers and phone numbers that do not parse are reported in errs,
+// keyed by field; the caller shows them beside the field with the value as
+// typed. (A phone number is checked here, not by the domain, which can only
+// check its shape: "+15550100123" has E.164's shape but is no one's.)
+func parseIntakeForm(step string, f url.Values) (*journey.Intake, map[string]string) {
 	in := &journey.Intake{}
 	errs := map[string]string{}
 	g := func(k string) string { return strings.TrimSpace(f.Get(k)) }
@@ -133,6 +135,14 @@ func parseIntakeForm(step string, f url.Values, phone func(string) string) (*jou
 			return 0
 		}
 		return x
+	}
+	phone := func(k string) string {
+		p, ok := normalizePhone(g(k))
+		if !ok {
+			errs[k] = phoneHelp
+			return g(k)
+		}
+		return p
 	}
 	integer := func(k, msg string) int {
 		x := number(k, msg)
@@ -153,10 +163,10 @@ func parseIntakeForm(step string, f url.Values, phone func(string) string) (*jou
 	switch step {
 	case journey.StepAbout:
 		in.About = journey.About{LegalName: g("legal_name"), PreferredName: g("preferred_name"), Pronouns: g("pronouns"),
-			DateOfBirth: g("date_of_birth"), Phone: phone(g("phone")), Address: g("address"), City: g("city"), State: g("state"),
+			DateOfBirth: g("date_of_birth"), Phone: phone("phone"), Address: g("address"), City: g("city"), State: g("state"),
 			PostalCode: g("postal_code")}
 	case journey.StepEmergency:
-		in.Emergency = journey.Emergency{Name: g("emergency_name"), Relationship: g("emergency_relationship"), Phone: phone(g("emergency_phone"))}
+		in.Emergency = journey.Emergency{Name: g("emergency_name"), Relationship: g("emergency_relationship"), Phone: phone("emergency_phone")}
 	case journey.StepGoals:
 		in.Goals = journey.Goals{Reasons: f["reasons"], Other: g("reason_other"), Story: g("story"), Hopes: g("hopes")}
 	case journey.StepMentalHealth:
@@ -203,6 +213,24 @@ func parseIntakeForm(step string, f url.Values, phone func(string) string) (*jou
 			Psychedelics: g("psychedelics")}
 	}
 	return in, errs
+}
+
+// realPhone returns EINVALID when the phone number of step (as the API
+// sends it, in E.164) is no one's, which the domain, checking only its
+// shape, would accept.
+func realPhone(in *journey.Intake, step string) error {
+	field, p := "phone", in.About.Phone
+	switch step {
+	case journey.StepAbout:
+	case journey.StepEmergency:
+		field, p = "emergency_phone", in.Emergency.Phone
+	default:
+		return nil
+	}
+	if _, ok := normalizePhone(p); !ok {
+		return invalid(field, phoneHelp)
+	}
+	return nil
 }
 
 // medRows is how many medication rows the form shows: the saved or typed

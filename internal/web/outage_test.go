@@ -18,7 +18,13 @@ import (
 // trip to the sign-in page; a page keeps what was typed. Once the database
 // is back, the same requests succeed.
 func TestDatabaseOutage(t *testing.T) {
-	o := sqldbtest.OpenOutage(t)
+	for _, fault := range sqldbtest.Faults() {
+		t.Run(fault, func(t *testing.T) { testDatabaseOutage(t, fault) })
+	}
+}
+
+func testDatabaseOutage(t *testing.T, fault string) {
+	o := sqldbtest.OpenOutage(t, fault)
 	e := newEnvDB(t, o.DB)
 	_, staff := e.staffCookie(journey.RoleAdmin)
 	therapist := e.session(staffUser(e.ny), true)
@@ -34,6 +40,7 @@ func TestDatabaseOutage(t *testing.T) {
 		contains, excludes                      []string
 	}
 	reqs := []req{
+		{name: "health check", method: "GET", path: "/healthz"},
 		{name: "booking page", method: "GET", path: "/book?tz=America/New_York&from=2030-01-07"},
 		{name: "booking form", method: "POST", path: "/book", ctype: "application/x-www-form-urlencoded", body: bookForm,
 			contains: []string{"reach our records right now", "Ada &lt;Visitor&gt;", `name="slot"`},

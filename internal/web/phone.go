@@ -21,7 +21,14 @@ func normalizePhone(raw string) (e164 string, ok bool) {
 	if err != nil || !phonenumbers.IsValidNumber(n) {
 		return "", false
 	}
-	return phonenumbers.Format(n, phonenumbers.E164), true
+	e164 = phonenumbers.Format(n, phonenumbers.E164)
+	// libphonenumber's metadata takes some numbers longer than E.164's 15
+	// digits (+49 4264 4942674000); no one can dial those from abroad, and
+	// the domain does not store them.
+	if len(e164) > 1+15 {
+		return "", false
+	}
+	return e164, true
 }
 
 const phoneHelp = "Enter a phone number with its area code, like (212) 555-0142, or with a country code, like +44 20 7946 0000."

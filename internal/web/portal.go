@@ -213,6 +213,15 @@ func reviewStage(sc *journey.Screening, left int, question bool) stage {
 	return st
 }
 
+// auditIntakeSave records an intake save and, when its phone number
+// replaced the one on the client's record, that change too.
+func (s *Server) auditIntakeSave(r *http.Request, clientID int64, step string, saved *journey.Intake, err error) {
+	s.audit(r, "intake.update", "client", clientID, outcomeOf(err), step)
+	if err == nil && saved.ContactUpdated {
+		s.audit(r, "client.contact.update", "client", clientID, journey.AuditSuccess, "phone, from the intake")
+	}
+}
+
 // preparationStage says who preparation waits on: the medical review
 // first, then the consent forms, then the therapist, who arranges it.
 func preparationStage(status string, consented bool) stage {
@@ -402,12 +411,12 @@ func (s *Server) handleIntakeSave(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, journey.Errorf(journey.EINVALID, "The form could not be read."))
 		return
 	}
-	in, errs := parseIntakeForm(step, r.PostForm, phoneOrRaw)
+	in, errs := parseIntakeForm(step, r.PostForm)
 	var saved *journey.Intake
 	var err error
 	if len(errs) == 0 {
 		saved, err = s.store.SaveIntakeStep(r.Context(), c.ID, step, in)
-		s.audit(r, "intake.update", "client", c.ID, outcomeOf(err), step)
+		s.auditIntakeSave(r, c.ID, step, saved, err)
 	} else {
 		// Report the other fields' problems too, so one pass fixes all.
 		minAge := 18
@@ -493,18 +502,6 @@ func remapMedField(field string, form url.Values) string {
 		}
 	}
 	return field
-}
-
-// phoneOrRaw normalises a phone number to E.164, or keeps what was typed
-// so validation can refuse it beside the field.
-func phoneOrRaw(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	if p, ok := normalizePhone(raw); ok {
-		return p
-	}
-	return raw
 }
 
 // Questionnaires.

@@ -643,3 +643,41 @@ func TestPortalAfterClearance(t *testing.T) {
 		t.Fatalf("preparation does not say what it waits on:\n%s", trim(body))
 	}
 }
+
+// One person, one current phone: the number the client gives in the intake
+// replaces the one on their record (the chart shows it), and the change is
+// audited; saving the same number again changes nothing.
+func TestIntakePhoneUpdatesTheRecord(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c, cookie := e.portalClient("Ola Client", "ola@example.test", nil)
+	therapist := e.session(staffUser(e.ny), true)
+	about := func(phone string) string {
+		return fmt.Sprintf(`{"legal_name": "Ola Client", "date_of_birth": "1980-04-02", "phone": %q, "address": "1 Test Street",
+			"city": "Portland", "state": "OR", "postal_code": "97205"}`, phone)
+	}
+	contactAudits := func() int {
+		e.db.FlushAudit(ctx)
+		var n int
+		if err := e.db.Read.QueryRow(e.db.Rebind(`SELECT COUNT(*) FROM audit_log WHERE action = ? AND subject_id = ?`),
+			"client.contact.update", fmt.Sprint(c.ID)).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	path := fmt.Sprintf("/api/v1/clients/%d/intake/about", c.ID)
+	for i, phone := range []string{"+15035550142", "+15035550142"} {
+		if st, body := e.asJSON(cookie, "PUT", path, about(phone)); st != 200 {
+			t.Fatalf("save about: %d %s", st, body)
+		}
+		if got, err := e.db.FindClientByID(ctx, c.ID); err != nil || got.Phone != phone {
+			t.Fatalf("client phone = %q, %v; want %s", got.Phone, err, phone)
+		}
+		if n := contactAudits(); n != 1 {
+			t.Fatalf("save %d: %d contact audits, want 1", i, n)
+		}
+	}
+	if _, _, body := e.as(therapist, "GET", fmt.Sprintf("/staff/clients/%d", c.ID), nil); !strings.Contains(body, "&#43;15035550142</a>") {
+		t.Fatalf("chart does not show the intake's phone:\n%s", trim(body))
+	}
+}

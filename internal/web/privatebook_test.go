@@ -211,6 +211,9 @@ func TestPrivateBooking(t *testing.T) {
 	if st, h, _ := e.do("POST", confirm, ctype, ""); st != 303 || !strings.HasPrefix(h.Get("Location"), "/c/") {
 		t.Fatalf("second confirm: %d %v", st, h)
 	}
+	if st, h, _ := e.do("GET", confirm, "", ""); st != 303 || !strings.HasPrefix(h.Get("Location"), "/c/") || h.Get("Cache-Control") != "no-store" {
+		t.Fatalf("the confirm link after confirming: %d %v", st, h)
+	}
 	if n := len(e.mailsTo("bea@example.com")); n != 2 {
 		t.Fatalf("%d mails after a second confirm", n)
 	}
@@ -256,7 +259,7 @@ func TestPrivateBooking(t *testing.T) {
 	if cs, _, _ := e.db.FindConsults(context.Background(), journey.ConsultFilter{}); len(cs) != 2 {
 		t.Fatalf("%d consults, want the first and the confirmed one", len(cs))
 	}
-	if st, _, _ := e.do("GET", "/book/confirm/not-a-real-token-at-all-000000", "", ""); st != 404 {
+	if st, h, _ := e.do("GET", "/book/confirm/not-a-real-token-at-all-000000", "", ""); st != 404 || h.Get("Cache-Control") != "no-store" {
 		t.Fatalf("unknown confirm link: %d", st)
 	}
 }

@@ -93,6 +93,7 @@ type reviewQueueRow struct {
 	Worst     string // kind code or "none"
 	Badge     string
 	OpenAlert bool
+	Replied   bool
 }
 
 type reviewQueuePage struct {
@@ -130,7 +131,7 @@ func (s *Server) handleReviewQueue(w http.ResponseWriter, r *http.Request) {
 		c := sum.Client
 		worst := reviewWorst(sum.Findings)
 		row := reviewQueueRow{ID: c.ID, Name: c.Name, Counts: reviewCountText(reviewCounts(sum.Findings)), Worst: worst,
-			Badge: reviewBadge(worst), OpenAlert: reviewOpenAlert(sum)}
+			Badge: reviewBadge(worst), OpenAlert: reviewOpenAlert(sum), Replied: sum.Replied}
 		if !c.IntakeDone.IsZero() {
 			row.Waiting = c.IntakeDone.In(loc).Format("Jan 2, 2006, 3:04 PM")
 			row.Days = int(now.Sub(c.IntakeDone).Hours() / 24)
@@ -156,6 +157,7 @@ type apiReviewRow struct {
 	Worst        string            `json:"worst"`         // hard_stop, prescriber_review, warn or none
 	Counts       map[string]int    `json:"counts"`
 	OpenAlert    bool              `json:"open_alert"`
+	Replied      bool              `json:"replied"` // answered the provider's question
 	Findings     []journey.Finding `json:"findings"`
 }
 
@@ -196,7 +198,7 @@ func (s *Server) handleAPIReviewQueue(w http.ResponseWriter, r *http.Request) {
 			findings = []journey.Finding{}
 		}
 		out[i] = apiReviewRow{ID: c.ID, Name: c.Name, WaitingSince: apiTime(c.IntakeDone), Priority: c.Priority,
-			Worst: reviewWorst(findings), Counts: reviewCounts(findings), OpenAlert: reviewOpenAlert(sum), Findings: findings}
+			Worst: reviewWorst(findings), Counts: reviewCounts(findings), OpenAlert: reviewOpenAlert(sum), Replied: sum.Replied, Findings: findings}
 	}
 	s.audit(r, "review.list", "client", "", journey.AuditSuccess, idList("clients", out, func(x apiReviewRow) int64 { return x.ID })+" via api")
 	writeJSON(w, http.StatusOK, map[string]any{"clients": out, "total": total})
@@ -272,6 +274,7 @@ type reviewDecision struct {
 	RuleSetVersion int
 	Reply          string
 	RepliedAt      string
+	Acknowledged   []string // titles of the findings the provider acknowledged
 }
 
 // reviewForm is the decision form as typed.
@@ -283,7 +286,11 @@ type reviewForm struct {
 	Question       string
 	Override       bool
 	OverrideReason string
+	Acknowledged   []string // codes of the review findings ticked
 }
+
+// Acked reports whether the form ticked finding code.
+func (f reviewForm) Acked(code string) bool { return slices.Contains(f.Acknowledged, code) }
 
 // reviewDeclineSuggestion is the suggested message to a client who is not
 // cleared: kind, with next steps and no clinical detail.
@@ -301,6 +308,7 @@ type reviewScreenPage struct {
 	Missing    []string
 	HardStop   bool
 	Groups     []reviewFindingGroup
+	ToAck      []reviewFinding // prescriber-review findings, each acknowledged before clearing
 	Meds       []reviewMedication
 	MedsNone   bool
 	MedsDone   bool
@@ -366,9 +374,9 @@ func (s *Server) handleClearanceDecide(w http.ResponseWriter, r *http.Request) {
 	}
 	f := reviewForm{Decision: r.PostFormValue("decision"), ClearedUntil: strings.TrimSpace(r.PostFormValue("cleared_until")),
 		Reason: r.PostFormValue("reason"), DeclineMessage: r.PostFormValue("decline_message"), Question: r.PostFormValue("question"),
-		Override: r.PostFormValue("override") != "", OverrideReason: r.PostFormValue("override_reason")}
+		Override: r.PostFormValue("override") != "", OverrideReason: r.PostFormValue("override_reason"), Acknowledged: r.PostForm["ack"]}
 	cl := &journey.Clearance{ClientID: c.ID, Decision: f.Decision, ProviderID: actorFrom(r).ID(), Reason: f.Reason,
-		Override: f.Override, OverrideReason: f.OverrideReason}
+		Override: f.Override, OverrideReason: f.OverrideReason, Acknowledged: f.Acknowledged}
 	switch f.Decision {
 	case journey.DecisionDeclined:
 		cl.Message = f.DeclineMessage
@@ -460,9 +468,20 @@ func (p *reviewScreenPage) setErrors(err error) {
 		}
 		if _, dup := p.Errors[id]; !dup {
 			p.Errors[id] = fe.Detail
-			p.ErrorList = append(p.ErrorList, journey.FieldError{Field: id, Detail: fe.Detail})
+			p.ErrorList = append(p.ErrorList, journey.FieldError{Field: id, Detail: p.summaryOf(id, fe.Detail)})
 		}
 	}
+}
+
+// summaryOf is the error summary's line for field id: a finding's own
+// message names the finding there, so the summary says which one.
+func (p *reviewScreenPage) summaryOf(id, detail string) string {
+	for _, f := range p.ToAck {
+		if id == "ack_"+f.Code {
+			return f.Title + ": " + detail
+		}
+	}
+	return detail
 }
 
 // reviewScreen gathers everything the decision rests on, with the form
@@ -504,6 +523,11 @@ func (s *Server) reviewScreen(r *http.Request, c *journey.Client) (*reviewScreen
 	}
 	p.Therapists = strings.Join(team, ", ")
 	p.Groups = reviewGroups(sc.Findings, rs)
+	for _, g := range p.Groups {
+		if g.Kind == journey.FindingReview {
+			p.ToAck = g.Findings
+		}
+	}
 	p.MedsDone, p.MedsNone = in.HasDone(journey.StepMedications), in.Medications.None
 	for _, m := range in.Medications.List {
 		p.Meds = append(p.Meds, reviewMedication{Name: m.Name, Dose: reviewNum(m.DoseMG) + " mg", PerDay: reviewNum(m.PerDay),
@@ -527,9 +551,22 @@ func (s *Server) reviewScreen(r *http.Request, c *journey.Client) (*reviewScreen
 		if !d.RepliedAt.IsZero() {
 			rd.RepliedAt = d.RepliedAt.In(loc).Format("Jan 2, 2006, 3:04 PM")
 		}
+		for _, f := range d.Findings {
+			if f.Acknowledged {
+				rd.Acknowledged = append(rd.Acknowledged, ruleTitle(rs, f.Code))
+			}
+		}
 		p.Decisions = append(p.Decisions, rd)
 	}
 	return p, nil
+}
+
+// ruleTitle names a finding by its rule's title, or its code.
+func ruleTitle(rs *journey.RuleSet, code string) string {
+	if ru := rs.Rule(code); ru != nil {
+		return ru.Title
+	}
+	return code
 }
 
 // reviewGroups groups findings by kind, most serious first, titled by the
@@ -542,11 +579,7 @@ func reviewGroups(findings []journey.Finding, rs *journey.RuleSet) []reviewFindi
 			if f.Kind != k {
 				continue
 			}
-			title := f.Code
-			if ru := rs.Rule(f.Code); ru != nil {
-				title = ru.Title
-			}
-			g.Findings = append(g.Findings, reviewFinding{Code: f.Code, Title: title, Detail: f.Detail, Source: f.Source})
+			g.Findings = append(g.Findings, reviewFinding{Code: f.Code, Title: ruleTitle(rs, f.Code), Detail: f.Detail, Source: f.Source})
 		}
 		if len(g.Findings) > 0 {
 			out = append(out, g)
@@ -793,6 +826,9 @@ type apiClearanceRequest struct {
 	Message        string `json:"message"`
 	Override       bool   `json:"override"`
 	OverrideReason string `json:"override_reason"`
+	// Acknowledged are the codes of the prescriber-review findings the
+	// provider considered; clearing needs every one.
+	Acknowledged []string `json:"acknowledged"`
 }
 
 // apiClearanceResult answers a decision.
@@ -841,7 +877,7 @@ func (s *Server) handleAPIClearanceCreate(w http.ResponseWriter, r *http.Request
 		return
 	}
 	cl := &journey.Clearance{ClientID: c.ID, Decision: in.Decision, ProviderID: actorFrom(r).ID(), Reason: in.Reason,
-		Message: in.Message, Override: in.Override, OverrideReason: in.OverrideReason}
+		Message: in.Message, Override: in.Override, OverrideReason: in.OverrideReason, Acknowledged: in.Acknowledged}
 	var saved *journey.Clearance
 	err = s.parseClearedUntil(r, cl, strings.TrimSpace(in.ClearedUntil), true)
 	if err == nil {

@@ -423,3 +423,80 @@ func TestLongConsentDocument(t *testing.T) {
 		t.Fatalf("a large body elsewhere: %d", st)
 	}
 }
+
+// Clearing a client with a prescriber-review finding needs each one
+// acknowledged on the decision screen (or in the API), and the decision
+// records which: without, the screen comes back naming the finding beside
+// its box and in the summary.
+func TestClearanceAcknowledgesReviewFindings(t *testing.T) {
+	e := newEnv(t)
+	raisedBP := func(in *journey.Intake) { in.Medical.BPSystolic, in.Medical.BPDiastolic = 150, 95 }
+	c := completeClient(e, e.ny, raisedBP)
+	other := completeClient(e, e.ny, raisedBP)
+	if !hasCode(findingCodes(e, c.ID), "bp_elevated") {
+		t.Fatalf("findings: %v", findingCodes(e, c.ID))
+	}
+	doc := e.addUser(journey.UserStaff, "doc@practice.test", journey.RoleMedicalProvider)
+	cookie := e.session(doc, true)
+	page := fmt.Sprintf("/staff/clients/%d/clearance", c.ID)
+	if _, _, body := e.as(cookie, "GET", fmt.Sprintf("/staff/clients/%d/review", c.ID), nil); !strings.Contains(body, `name="ack" value="bp_elevated"`) {
+		t.Fatalf("no box to acknowledge the finding:\n%s", trim(body))
+	}
+	form := url.Values{"decision": {"cleared"}, "cleared_until": {e.now.AddDate(1, 0, 0).Format(time.DateOnly)}}
+	st, _, body := e.as(cookie, "POST", page, form)
+	if st != 422 || !strings.Contains(body, `id="ack_bp_elevated-error"`) || !strings.Contains(body, `<a href="#ack_bp_elevated">Raised blood pressure: Acknowledge`) {
+		t.Fatalf("clear without acknowledging: %d\n%s", st, trim(body))
+	}
+	form["ack"] = []string{"bp_elevated"}
+	if st, _, body := e.as(cookie, "POST", page, form); st != 303 {
+		t.Fatalf("clear with the finding acknowledged: %d\n%s", st, trim(body))
+	}
+	cls, err := e.db.FindClearances(context.Background(), c.ID)
+	if err != nil || len(cls) != 1 || len(cls[0].Acknowledged) != 1 || cls[0].Acknowledged[0] != "bp_elevated" {
+		t.Fatalf("decision: %+v %v", cls, err)
+	}
+	if _, _, body := e.as(cookie, "GET", fmt.Sprintf("/staff/clients/%d/review", c.ID), nil); !strings.Contains(body, "Findings acknowledged: Raised blood pressure") {
+		t.Fatalf("history does not say what was acknowledged:\n%s", trim(body))
+	}
+	api := fmt.Sprintf("/api/v1/clients/%d/clearance", other.ID)
+	if st, _, body := e.api(cookie, "POST", api, `{"decision": "cleared"}`); st != 422 || !strings.Contains(body, `"field":"ack_bp_elevated"`) {
+		t.Fatalf("api clear without acknowledging: %d %s", st, body)
+	}
+	if st, _, body := e.api(cookie, "POST", api, `{"decision": "cleared", "acknowledged": ["bp_elevated"]}`); st != 201 {
+		t.Fatalf("api clear acknowledged: %d %s", st, body)
+	}
+}
+
+// A client who answered the provider's question is back in the queue, and
+// the queue says they answered.
+func TestReviewQueueShowsReply(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c := completeClient(e, e.ny, nil)
+	waiting := completeClient(e, e.ny, nil)
+	doc := e.addUser(journey.UserStaff, "doc@practice.test", journey.RoleMedicalProvider)
+	cookie := e.session(doc, true)
+	if _, err := e.db.DecideClearance(ctx, &journey.Clearance{ClientID: c.ID, Decision: journey.DecisionNeedsInfo, ProviderID: doc.ID,
+		Message: "Which dose do you take?"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.ReplyToClearance(ctx, c.ID, "50 mg."); err != nil {
+		t.Fatal(err)
+	}
+	_, _, body := e.as(cookie, "GET", "/staff/review", nil)
+	row := func(id int64) string {
+		i := strings.Index(body, fmt.Sprintf(`href="/staff/clients/%d/review"`, id))
+		if i < 0 {
+			t.Fatalf("client %d not in the queue:\n%s", id, trim(body))
+		}
+		end := strings.Index(body[i:], "</tr>")
+		return body[i : i+end]
+	}
+	if !strings.Contains(row(c.ID), "Answered your question") || strings.Contains(row(waiting.ID), "Answered your question") {
+		t.Fatalf("queue rows:\n%s\n---\n%s", row(c.ID), row(waiting.ID))
+	}
+	st, _, api := e.api(cookie, "GET", "/api/v1/review-queue", "")
+	if st != 200 || strings.Count(api, `"replied":true`) != 1 {
+		t.Fatalf("api queue: %d %s", st, api)
+	}
+}

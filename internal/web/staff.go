@@ -226,7 +226,7 @@ func (*breakGlassPage) PageTitle() string { return "Not on your list" }
 // screen lists it under the breakglass action for review.
 func (s *Server) handleBreakGlass(w http.ResponseWriter, r *http.Request) {
 	a := actorFrom(r)
-	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	reason := journey.Paragraphs(r.PostFormValue("reason"))
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || !a.CanBreakGlass(journey.BreakGlassConsult) {
 		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Consult not found."))
@@ -263,7 +263,7 @@ func (s *Server) clientExists(r *http.Request) (bool, error) {
 // this request, audited with the reason for an admin's review.
 func (s *Server) handleClientBreakGlass(w http.ResponseWriter, r *http.Request) {
 	a := actorFrom(r)
-	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	reason := journey.Paragraphs(r.PostFormValue("reason"))
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || !a.CanBreakGlass(journey.BreakGlassClient) {
 		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Client not found."))

@@ -70,7 +70,7 @@ func (s *Server) handleTokensView(w http.ResponseWriter, r *http.Request) {
 
 // handleTokenCreate makes a token and shows it once.
 func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
-	name := strings.TrimSpace(r.PostFormValue("name"))
+	name := journey.Line(r.PostFormValue("name"))
 	page := &tokensPage{Name: name, Errors: map[string]string{}}
 	if name == "" || len([]rune(name)) > 100 {
 		page.Errors["name"] = "Name the token (up to 100 characters), such as the tool that will use it."

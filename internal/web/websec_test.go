@@ -16,6 +16,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/auth"
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
 // lockedBuffer is a log sink the server's goroutines and the test share.
@@ -266,6 +267,61 @@ func TestCrisisLinesFromOneSource(t *testing.T) {
 	for _, want := range []string{`href="tel:5550199"`, `href="tel:5550112"`, `href="sms:5557417"`, "HELLO", "Test Lifeline"} {
 		if !strings.Contains(support, want) {
 			t.Errorf("support page lacks %s", want)
+		}
+	}
+}
+
+// A name typed with a right-to-left override is stored and shown without
+// it, and every list of people isolates each name (<bdi>), so no name can
+// reorder the text around it.
+func TestNamesWithBidiOverrides(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	const rlo = "\u202e"
+	c, _ := sqldbtest.Client(t, e.db, e.ny.ID, "Eve "+rlo+"ecalevoL", "eve@example.test", sqldbtest.Intake("Eve "+rlo+"ecalevoL", *e.now))
+	if _, _, err := e.db.CreateResponse(ctx, c.ID, journey.QuestionnaireCSSRS, []int{1, 1, 0, 1, 0, 0}, c.UserID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.CreateConsult(ctx, &journey.BookingRequest{Start: mondayNY, TherapistID: e.ny.ID, Name: "Bo " + rlo + "rotisiV",
+		Email: "bo@example.test", ContactMethod: "email", TimeZone: "UTC", Reason: "why\u2066 not", PrivacyConsent: true}); err != nil {
+		t.Fatal(err)
+	}
+	if journey.ValidEmail("bo" + rlo + "@example.test") {
+		t.Error("an email address with an override is valid")
+	}
+	hash, _ := fastHasher.Hash(ctx, testPassword)
+	admin := &journey.User{Kind: journey.UserStaff, Name: "Ann " + rlo + "nimdA", Email: "ann@practice.test", Roles: []string{journey.RoleAdmin}, Active: true}
+	if err := e.db.CreateUser(ctx, admin, hash); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := e.db.FindClientByID(ctx, c.ID)
+	if err != nil || stored.Name != "Eve ecalevoL" {
+		t.Fatalf("stored client name %q %v", stored.Name, err)
+	}
+	if u, _ := e.db.FindUserByID(ctx, admin.ID); u.Name != "Ann nimdA" {
+		t.Fatalf("stored user name %q", u.Name)
+	}
+	cs, _, _ := e.db.FindConsults(ctx, journey.ConsultFilter{})
+	if len(cs) != 1 || cs[0].Name != "Bo rotisiV" || cs[0].Reason != "why not" {
+		t.Fatalf("stored consult %+v", cs)
+	}
+	nora, adminCookie := e.session(staffUser(e.ny), true), e.session(admin, true)
+	_, mpCookie := e.staffCookie(journey.RoleMedicalProvider)
+	e.as(adminCookie, "GET", "/admin/staff", nil) // an audit entry by the admin, for the audit list
+	e.db.FlushAudit(ctx)
+	for _, l := range []struct{ name, cookie, path, want string }{
+		{"client list", nora, "/staff/clients", "<bdi>Eve ecalevoL</bdi>"},
+		{"consult list", nora, "/staff/consults", "<bdi>Bo rotisiV</bdi>"},
+		{"review queue", mpCookie, "/staff/review", "<bdi>Eve ecalevoL</bdi>"},
+		{"alerts", nora, "/staff/alerts", "<bdi>Eve ecalevoL</bdi>"},
+		{"staff home alerts", nora, "/staff", "<bdi>Eve ecalevoL</bdi>"},
+		{"staff list", adminCookie, "/admin/staff", "<bdi>Ann nimdA</bdi>"},
+		{"audit", adminCookie, "/admin/audit", "<bdi>Ann nimdA</bdi>"},
+		{"chart heading", nora, fmt.Sprintf("/staff/clients/%d", c.ID), "<bdi>Eve ecalevoL</bdi>"},
+	} {
+		st, _, body := e.as(l.cookie, "GET", l.path, nil)
+		if st != 200 || !strings.Contains(body, l.want) || strings.Contains(body, rlo) {
+			t.Errorf("%s: %d, isolated name %v, override shown %v", l.name, st, strings.Contains(body, l.want), strings.Contains(body, rlo))
 		}
 	}
 }

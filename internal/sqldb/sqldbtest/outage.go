@@ -4,41 +4,95 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/journey-kap/journey/internal/sqldb"
 	"github.com/journey-kap/journey/internal/testenv"
 )
 
-// Outage opens a database that a test can take away and bring back, to see
-// what a real outage does to the code above it: on PostgreSQL the database
-// is reached through a TCP proxy that Cut closes; on SQLite Cut makes the
-// file's folder unreachable (its path names a plain file, which no one, not
-// even root, can open a file under) and drops every pooled connection, so
-// each query must open the file again and cannot.
+// Faults that take a database away, for OpenOutage.
+const (
+	// FaultFolder (SQLite) makes the file's folder unreachable: its path
+	// names a plain file, under which no one, not even root, can open a
+	// file; every pooled connection is dropped, so each query must open
+	// the file again and cannot (SQLITE_CANTOPEN).
+	FaultFolder = "unreachable folder"
+	// FaultLine (PostgreSQL) cuts a TCP proxy between the pool and the
+	// cluster: open connections break, new ones are hung up on.
+	FaultLine = "line cut"
+	// FaultRestart (PostgreSQL) does what a restart does to a database:
+	// it stops taking connections (ALLOW_CONNECTIONS false) and its
+	// backends are terminated (57P01 to whoever was connected).
+	FaultRestart = "restart"
+)
+
+// Faults returns the faults the test database's dialect can suffer.
+func Faults() []string {
+	if testenv.Dialect() == "postgres" {
+		return []string{FaultLine, FaultRestart}
+	}
+	return []string{FaultFolder}
+}
+
+// Outage is a database that a test can take away and bring back, to see
+// what a real outage does to the code above it.
 type Outage struct {
 	DB      *sqldb.DB
 	cut     func()
 	restore func()
 }
 
-// OpenOutage opens a new database, as Open does, ready to be cut.
-func OpenOutage(tb testing.TB) *Outage {
+// OpenOutage opens a new database, as Open does, ready to suffer fault
+// (one of Faults).
+func OpenOutage(tb testing.TB, fault string) *Outage {
 	tb.Helper()
-	o := &Outage{}
-	if testenv.Dialect() == "postgres" {
-		u, err := url.Parse(DSN(tb))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		p := testenv.NewProxy(tb, u.Host)
-		u.Host = p.Addr()
-		o.DB = OpenDSN(tb, u.String(), MasterKeys(tb))
-		o.cut, o.restore = p.Cut, p.Restore
-		return o
+	switch fault {
+	case FaultLine:
+		return openLineCut(tb)
+	case FaultRestart:
+		return openRestart(tb)
+	case FaultFolder:
+		return openFolder(tb)
 	}
+	tb.Fatalf("unknown fault %q", fault)
+	return nil
+}
+
+func openLineCut(tb testing.TB) *Outage {
+	u, err := url.Parse(DSN(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p := testenv.NewProxy(tb, u.Host)
+	u.Host = p.Addr()
+	return &Outage{DB: OpenDSN(tb, u.String(), MasterKeys(tb)), cut: p.Cut, restore: p.Restore}
+}
+
+func openRestart(tb testing.TB) *Outage {
+	dsn := DSN(tb) // opens the admin pool too
+	u, err := url.Parse(dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	exec := func(q string, args ...any) {
+		if _, err := admin.Exec(q, args...); err != nil {
+			tb.Fatalf("%s: %v", q, err)
+		}
+	}
+	return &Outage{DB: OpenDSN(tb, dsn, MasterKeys(tb)),
+		cut: func() {
+			exec(`ALTER DATABASE "` + name + `" ALLOW_CONNECTIONS false`)
+			exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, name)
+		},
+		restore: func() { exec(`ALTER DATABASE "` + name + `" ALLOW_CONNECTIONS true`) },
+	}
+}
+
+func openFolder(tb testing.TB) *Outage {
 	dir := filepath.Join(tb.TempDir(), "data")
-	o.DB = OpenDSN(tb, filepath.Join(dir, "journey.db"), MasterKeys(tb))
+	o := &Outage{DB: OpenDSN(tb, filepath.Join(dir, "journey.db"), MasterKeys(tb))}
 	pools := func(n int) {
 		o.DB.Read.SetMaxIdleConns(n)
 		o.DB.Write.SetMaxIdleConns(min(n, 1))

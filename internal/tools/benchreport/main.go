@@ -5,6 +5,7 @@ package main
 
 import (
 	"bufio"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,17 +18,26 @@ import (
 	"time"
 )
 
-// result is one benchmark line.
+// result is one benchmark, the median of its runs (go test -count).
 type result struct {
 	nsPerOp float64
 	opsPerS float64
-	p99     float64 // ns, when the benchmark reports p99-ns
+	p99     float64   // ns, when the benchmark reports p99-ns
+	runs    []float64 // ops/s of each run when reported, else ns/op
 }
 
-var line = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(.*)$`)
+var (
+	line    = regexp.MustCompile(`^Benchmark(\S+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns/op(.*)$`)
+	opsRe   = regexp.MustCompile(`([\d.]+) ops/s`)
+	p99Re   = regexp.MustCompile(`([\d.]+) p99-ns`)
+	loadRe  = regexp.MustCompile(`^load average before: ([\d.]+)`)
+	rowRe   = regexp.MustCompile(`^\| \d{4}-\d\d-\d\d `)
+	histHdr = "## Booking throughput, run by run"
+)
 
 func parse(r io.Reader) (map[string]result, []string, error) {
-	out := map[string]result{}
+	type runs struct{ ns, ops, p99 []float64 }
+	all := map[string]*runs{}
 	var notes []string
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
@@ -39,17 +49,55 @@ func parse(r io.Reader) (map[string]result, []string, error) {
 		if m == nil {
 			continue
 		}
+		rs := all[m[1]]
+		if rs == nil {
+			rs = &runs{}
+			all[m[1]] = rs
+		}
 		ns, _ := strconv.ParseFloat(m[2], 64)
-		res := result{nsPerOp: ns}
-		if f := regexp.MustCompile(`([\d.]+) ops/s`).FindStringSubmatch(m[3]); f != nil {
-			res.opsPerS, _ = strconv.ParseFloat(f[1], 64)
+		rs.ns = append(rs.ns, ns)
+		if f := opsRe.FindStringSubmatch(m[3]); f != nil {
+			v, _ := strconv.ParseFloat(f[1], 64)
+			rs.ops = append(rs.ops, v)
 		}
-		if f := regexp.MustCompile(`([\d.]+) p99-ns`).FindStringSubmatch(m[3]); f != nil {
-			res.p99, _ = strconv.ParseFloat(f[1], 64)
+		if f := p99Re.FindStringSubmatch(m[3]); f != nil {
+			v, _ := strconv.ParseFloat(f[1], 64)
+			rs.p99 = append(rs.p99, v)
 		}
-		out[m[1]] = res
+	}
+	out := map[string]result{}
+	for name, rs := range all {
+		res := result{nsPerOp: median(rs.ns), opsPerS: median(rs.ops), p99: median(rs.p99), runs: rs.ns}
+		if len(rs.ops) > 0 {
+			res.runs = rs.ops
+		}
+		out[name] = res
 	}
 	return out, notes, sc.Err()
+}
+
+// median returns the middle value (the mean of the two middle ones), 0 for none.
+func median(vs []float64) float64 {
+	if len(vs) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(vs))
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[len(s)/2]
+}
+
+// spread returns " (runs: a, b, c)" for a result of more than one run.
+func spread(r result, format func(float64) string) string {
+	if len(r.runs) < 2 {
+		return ""
+	}
+	parts := make([]string, len(r.runs))
+	for i, v := range r.runs {
+		parts[i] = format(v)
+	}
+	return "; runs " + strings.Join(parts, ", ")
 }
 
 // check is one figure the front-door issue sets.
@@ -65,6 +113,14 @@ func ratio(s, c result) (float64, string) {
 	return v, fmt.Sprintf("%.0f%% (%s vs %s per request)", v*100, dur(s.nsPerOp), dur(c.nsPerOp))
 }
 
+// throughput compares the operations per second of subject and ceiling.
+func throughput(s, c result) (float64, string) {
+	v := s.opsPerS / c.opsPerS
+	perSec := func(f float64) string { return fmt.Sprintf("%.0f", f) }
+	return v, fmt.Sprintf("%.0f%% (%.0f vs %.0f per second, medians%s%s)", v*100, s.opsPerS, c.opsPerS,
+		spread(s, perSec), strings.Replace(spread(c, perSec), "runs", "against", 1))
+}
+
 func dur(ns float64) string { return time.Duration(ns).Round(time.Microsecond).String() }
 
 var checks = []check{
@@ -77,12 +133,15 @@ var checks = []check{
 	{"Booking page, cached availability", "Pages/booking/journey", "Pages/booking/ceiling", "≥ 50%", ratio, func(v float64) bool { return v >= 0.5 }},
 	{"Booking page, uncached", "Pages/booking-uncached/journey", "Pages/booking/ceiling", "≥ 10%", ratio, func(v float64) bool { return v >= 0.1 }},
 	{"Bookings/s through the API vs bare insert transactions (SQLite, synchronous=FULL)", "Bookings/journey", "Bookings/ceiling", "≥ 50%",
-		func(s, c result) (float64, string) {
-			v := s.opsPerS / c.opsPerS
-			return v, fmt.Sprintf("%.0f%% (%.0f vs %.0f per second)", v*100, s.opsPerS, c.opsPerS)
-		}, func(v float64) bool { return v >= 0.5 }},
+		throughput, func(v float64) bool { return v >= 0.5 }},
 	{"Bookings/s through the API", "Bookings/journey", "", "≥ 500/s",
 		func(s, _ result) (float64, string) { return s.opsPerS, fmt.Sprintf("%.0f/s", s.opsPerS) }, func(v float64) bool { return v >= 500 }},
+	{"Bookings/s through the API vs bare transactions of 8 inserts (PostgreSQL, one process)", "BookingsPostgres/journey-1proc", "BookingsPostgres/ceiling", "≥ 25%",
+		throughput, func(v float64) bool { return v >= 0.25 }},
+	{"The same, two processes sharing the database", "BookingsPostgres/journey-2proc", "BookingsPostgres/ceiling", "≥ 25%",
+		throughput, func(v float64) bool { return v >= 0.25 }},
+	{"PostgreSQL bookings/s, two processes vs one", "BookingsPostgres/journey-2proc", "BookingsPostgres/journey-1proc", "≥ 100%",
+		throughput, func(v float64) bool { return v >= 1 }},
 	{"Signed-in page (session lookup, policy, audit entry) vs the same handler without them", "SignedInPage/journey", "SignedInPage/ceiling", "reported",
 		ratio, func(v float64) bool { return true }},
 	{"Find a client by name among 50,000 (encrypted names, blind index; prefix \"gar\", 5,000 hits, first 100)", "FindUsersByName50k/prefix", "", "reported",
@@ -120,19 +179,86 @@ func machine() []string {
 	return lines
 }
 
+// state says whether the machine was idle before the run: other work on
+// it (engineers compiling and testing) lowers every figure, the ceilings
+// too, so ratios are compared, and each run says which it was.
+func state(notes []string) string {
+	for _, n := range notes {
+		if m := loadRe.FindStringSubmatch(n); m != nil {
+			load, _ := strconv.ParseFloat(m[1], 64)
+			if load < float64(runtime.NumCPU())/2 {
+				return fmt.Sprintf("idle (load average %.2f on %d cores before the run)", load, runtime.NumCPU())
+			}
+			return fmt.Sprintf("loaded (load average %.2f on %d cores before the run: other work shares the machine)", load, runtime.NumCPU())
+		}
+	}
+	return "unknown"
+}
+
+// history returns the rows of the run-by-run table in the report at path,
+// newest first ("" or a missing file: none).
+func history(path string) []string {
+	if path == "" {
+		return nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	_, after, ok := strings.Cut(string(b), histHdr)
+	if !ok {
+		return nil
+	}
+	var rows []string
+	for _, l := range strings.Split(after, "\n") {
+		if strings.HasPrefix(l, "## ") {
+			break
+		}
+		if rowRe.MatchString(l) {
+			rows = append(rows, l)
+		}
+	}
+	return rows
+}
+
+// maxHistory bounds the run-by-run table.
+const maxHistory = 20
+
+// historyRow is this run's row of the run-by-run table.
+func historyRow(when time.Time, st string, results map[string]result) string {
+	ratio := func(subject, ceiling string) string {
+		s, c := results[subject], results[ceiling]
+		if s.opsPerS == 0 || c.opsPerS == 0 {
+			return "not run"
+		}
+		return fmt.Sprintf("%.0f%% (%.0f/%.0f)", 100*s.opsPerS/c.opsPerS, s.opsPerS, c.opsPerS)
+	}
+	short, _, _ := strings.Cut(st, " (")
+	load := strings.TrimSuffix(strings.TrimPrefix(st, short+" ("), ")")
+	load, _, _ = strings.Cut(load, " before")
+	return fmt.Sprintf("| %s | %s, %s | %s | %s | %s | %s |", when.Format("2006-01-02 15:04"), short, load,
+		ratio("Bookings/journey", "Bookings/ceiling"), ratio("BookingsPostgres/journey-1proc", "BookingsPostgres/ceiling"),
+		ratio("BookingsPostgres/journey-2proc", "BookingsPostgres/ceiling"), ratio("BookingsPostgres/journey-2proc", "BookingsPostgres/journey-1proc"))
+}
+
 func main() {
+	previous := flag.String("previous", "", "the report this run replaces: its run-by-run booking table is carried over")
+	flag.Parse()
 	results, notes, err := parse(os.Stdin)
 	if err != nil || len(results) == 0 {
 		fmt.Fprintln(os.Stderr, "benchreport: no benchmark results on stdin")
 		os.Exit(1)
 	}
+	now := time.Now().UTC()
+	st := state(notes)
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()
-	fmt.Fprintf(w, "# Benchmarks\n\nWritten by `make bench` (scripts/bench.sh) on %s. Each figure is measured beside its ceiling in the same run, on the same harness: a bare `net/http` handler writing the same bytes for pages, bare one-row insert transactions on a SQLite file with the same settings for bookings. Ratios are throughput of Journey over throughput of the ceiling.\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
+	fmt.Fprintf(w, "# Benchmarks\n\nWritten by `make bench` (scripts/bench.sh) on %s. Each figure is measured beside its ceiling in the same run, on the same harness: a bare `net/http` handler writing the same bytes for pages, bare one-row insert transactions on a SQLite file with the same settings for SQLite bookings, bare transactions of 8 one-row inserts on the same cluster for PostgreSQL bookings. Ratios are throughput of Journey over throughput of the ceiling; each benchmark ran several times (`-count`) and the figures are medians.\n\n", now.Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(w, "## Machine\n\n")
 	for _, l := range machine() {
 		fmt.Fprintf(w, "- %s\n", l)
 	}
+	fmt.Fprintf(w, "- State: %s\n", st)
 	for _, n := range notes {
 		fmt.Fprintf(w, "- %s\n", strings.ToUpper(n[:1])+n[1:])
 	}
@@ -151,6 +277,12 @@ func main() {
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s |\n", c.what, c.want, text, met)
 	}
+	rows := append([]string{historyRow(now, st, results)}, history(*previous)...)
+	fmt.Fprintf(w, "\n%s\n\nOne row per `make bench`, newest first: the machine is shared, so a figure means little without the state it was measured in. Each cell is Journey's bookings per second over its ceiling's (medians).\n\n", histHdr)
+	fmt.Fprintf(w, "| When (UTC) | Machine | SQLite vs bare inserts | PostgreSQL, one process | PostgreSQL, two processes | Two processes vs one |\n|---|---|---|---|---|---|\n")
+	for _, r := range rows[:min(len(rows), maxHistory)] {
+		fmt.Fprintln(w, r)
+	}
 	fmt.Fprintf(w, "\n## Raw results (ns/op)\n\n| Benchmark | ns/op | ops/s |\n|---|---|---|\n")
 	names := make([]string, 0, len(results))
 	for n := range results {
@@ -167,8 +299,9 @@ func main() {
 	}
 	fmt.Fprintf(w, "\n## How they are measured\n\n"+
 		"- Pages: `BenchmarkPages` in internal/web, real router, templates and SQLite store behind `httptest.Server` over loopback, parallel keep-alive clients; the ceiling replays the exact bytes and headers Journey answered, from a bare handler on the same harness. The demo-sized practice: 4 therapists on weekday hours, 11 FAQ entries. \"Uncached\" turns off both the page cache and the slot-grid cache.\n"+
-		"- Bookings: `BenchmarkBookings`, 32 concurrent clients POST /api/v1/consults on SQLite with synchronous=FULL (each booking with its outbox message and its River job in the same transaction, the group committer batching what waits); the ceiling is sequential one-row insert transactions on a file with the same pragmas.\n"+
+		"- Bookings (SQLite): `BenchmarkBookings`, 32 concurrent clients POST /api/v1/consults on SQLite with synchronous=FULL (each booking with its outbox message and its River job in the same transaction, the group committer batching what waits); the ceiling is sequential one-row insert transactions on a file with the same pragmas.\n"+
+		"- Bookings (PostgreSQL): `BenchmarkBookingsPostgres`, 32 concurrent clients POST /api/v1/consults, each booking a different open slot of 50 therapists (each booking in one transaction with its outbox message and River job; overlaps refused by the exclusion constraint), through one server, or spread over two servers with a database handle each (two processes' pools, caches and queue clients); the ceiling is 32 concurrent clients running transactions of 8 one-row inserts, on the same cluster (`make bench` starts a throwaway one unless JOURNEY_TEST_POSTGRES_URL names one).\n"+
 		"- Review queue: `BenchmarkReviewQueue5k` in internal/web, a medical provider's GET /staff/review (first 50 of 5,000 clients awaiting review, each with a complete intake and four questionnaires, a tenth with a hard stop) through the router, one request at a time; the ceiling replays its bytes.\n"+
 		"- Slots: `BenchmarkOpenAll` in internal/schedule (pure computation) and `BenchmarkFindSlots` in internal/web (with the reads).\n"+
-		"- Two cores run both the server and the clients, so every figure here is a lower bound for a server with a machine to itself; rerun with `make bench`.\n")
+		"- Two cores run both the server and the clients (and, for PostgreSQL, the database), so every figure here is a lower bound for a server with a machine to itself; rerun with `make bench`.\n")
 }
