@@ -33,7 +33,7 @@ func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, 
 	if err != nil {
 		return nil, err
 	}
-	jc := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Screening: db, LinkRequests: db, Log: log, Workers: workers}
+	jc := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Screening: db, LinkRequests: db, ResetRequests: db, Log: log, Workers: workers}
 	if err := db.WithMigrationLock(ctx, func() error { return jobs.Migrate(ctx, jc) }); err != nil {
 		db.Close()
 		return nil, err
@@ -62,6 +62,7 @@ func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, 
 	}
 	db.Enqueue = q.EnqueueMail
 	db.EnqueueLinkRequest = q.EnqueueLinkRequest
+	db.EnqueueResetRequest = q.EnqueueResetRequest
 	db.Mail = &mail.Composer{BaseURL: cfg.BaseURL}
 	return &app{db: db, queue: q, log: log}, nil
 }

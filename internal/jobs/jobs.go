@@ -38,7 +38,10 @@ type Config struct {
 	// LinkRequests, when set, answers requests for a consult's manage link
 	// (links.go).
 	LinkRequests LinkRequests
-	Log          *slog.Logger
+	// ResetRequests, when set, works requests for a password reset link
+	// (resets.go).
+	ResetRequests ResetRequests
+	Log           *slog.Logger
 	// Workers false makes an insert-only client (for CLI commands).
 	Workers      bool
 	PollInterval time.Duration // default 500 ms
@@ -113,6 +116,9 @@ func New(cfg Config) (*Queue, error) {
 		river.AddWorker(workers, &MailWorker{Outbox: cfg.Outbox, Sender: cfg.Sender, Log: cfg.Log})
 		if cfg.LinkRequests != nil {
 			river.AddWorker(workers, &LinkRequestWorker{Links: cfg.LinkRequests})
+		}
+		if cfg.ResetRequests != nil {
+			river.AddWorker(workers, &ResetRequestWorker{Resets: cfg.ResetRequests})
 		}
 		if cfg.Screening != nil {
 			river.AddWorker(workers, &RescreenWorker{Screening: cfg.Screening, Log: cfg.Log})

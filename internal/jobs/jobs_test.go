@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -163,5 +164,67 @@ func TestLapsedClearanceReturnsToQueue(t *testing.T) {
 			t.Fatalf("the lapsed client never returned to the queue: %d %v", total, err)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// A password reset request goes through the queue: the link reaches a real
+// account's address over SMTP, and nothing is sent for an address without
+// an account.
+func TestPasswordResetThroughQueue(t *testing.T) {
+	ctx := context.Background()
+	sender, err := mail.NewSender(testenv.SMTPURL(t), "desk@practice.test", "Test Practice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sqldbtest.Open(t)
+	sqldbtest.MustSeed(t, db)
+	real, unknown := testenv.UniqueAddress(t), testenv.UniqueAddress(t)
+	if err := db.CreateUser(ctx, &journey.User{Kind: journey.UserStaff, Name: "Sam Staff", Email: real, Roles: []string{journey.RoleFrontDesk}, Active: true}, ""); err != nil {
+		t.Fatal(err)
+	}
+	cfg := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, ResetRequests: db, Sender: sender, Workers: true, PollInterval: 50 * time.Millisecond}
+	if err := jobs.Migrate(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	q, err := jobs.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Enqueue, db.EnqueueResetRequest = q.EnqueueMail, q.EnqueueResetRequest
+	for _, addr := range []string{unknown, real} {
+		if err := db.RequestPasswordReset(ctx, addr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ms, _ := db.FindMessages(ctx, "", 10); len(ms) != 0 {
+		t.Fatalf("mail queued before the queue worked the requests: %d", len(ms))
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer q.Stop(ctx)
+	got := testenv.WaitForMail(t, testenv.MailpitURL(t), real, 30*time.Second)
+	if len(got) != 1 || !strings.Contains(testenv.MailText(t, testenv.MailpitURL(t), got[0].ID), "/reset/jy_rst_") {
+		t.Fatalf("reset mail: %+v", got)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var left int
+		if err := db.Read.QueryRow(`SELECT COUNT(*) FROM reset_requests`).Scan(&left); err != nil {
+			t.Fatal(err)
+		}
+		if left == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d reset requests never worked", left)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if ms, _ := db.FindMessages(ctx, "", 10); len(ms) != 1 {
+		t.Fatalf("%d messages in the outbox, want the one reset mail", len(ms))
+	}
+	if sent := testenv.MailTo(t, testenv.MailpitURL(t), unknown); len(sent) != 0 {
+		t.Fatalf("mail sent to an address without an account: %+v", sent)
 	}
 }

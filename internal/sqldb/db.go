@@ -63,6 +63,10 @@ type DB struct {
 	// queue inside the transaction that stored it (consult_private.go);
 	// unset, the request is answered before ResendManageLink returns.
 	EnqueueLinkRequest func(ctx context.Context, tx *sql.Tx, requestID int64) error
+	// EnqueueResetRequest, when set, hands a password reset request to the
+	// job queue inside the transaction that stored it (invitation.go);
+	// unset, the request is worked before RequestPasswordReset returns.
+	EnqueueResetRequest func(ctx context.Context, tx *sql.Tx, requestID int64) error
 	// Mail composes consult emails; required for bookings.
 	Mail journey.ConsultMailComposer
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/auth"
 )
 
 const (
@@ -152,22 +153,73 @@ func (db *DB) AcceptInvitation(ctx context.Context, token, passwordHash string) 
 	return u, err
 }
 
-// RequestPasswordReset emails a reset link to the active user with that
-// email. It returns nil whether or not there is one: the answer must not
-// tell who has an account.
-func (db *DB) RequestPasswordReset(ctx context.Context, email, token string) error {
-	u, err := db.FindUserByEmail(ctx, email)
-	if err != nil && journey.ErrorCode(err) != journey.ENOTFOUND {
-		return err // "check your email" would be a lie: nothing was sent
-	}
-	if err != nil || !u.Active {
+// RequestPasswordReset stores a request for a reset link to email and
+// hands it to the job queue (ProcessResetRequest) in the same transaction:
+// the same synchronous work whether or not the address has an account, so
+// neither the answer nor its timing tells who has one, and no address
+// stored (only its blind index). With no queue wired in, the request is
+// worked before it returns.
+func (db *DB) RequestPasswordReset(ctx context.Context, email string) error {
+	key := db.emailKey(strings.TrimSpace(email))
+	var id int64
+	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		var err error
+		if id, err = tx.insert(ctx, `INSERT INTO reset_requests (email_key, created_at) VALUES (?, ?)`, key, unix(tx.now)); err != nil {
+			return err
+		}
+		if db.EnqueueResetRequest != nil {
+			return db.EnqueueResetRequest(ctx, tx.Tx, id)
+		}
 		return nil
+	})
+	if err != nil || db.EnqueueResetRequest != nil {
+		return err
+	}
+	return db.ProcessResetRequest(ctx, id)
+}
+
+// ProcessResetRequest works one stored reset request (the job queue calls
+// it): when its address belongs to an active account, it voids that
+// account's open links and emails a new one; either way the request is
+// deleted, in the same transaction. A request worked already is nothing
+// to do.
+func (db *DB) ProcessResetRequest(ctx context.Context, id int64) error {
+	var key string
+	err := db.queryRow(ctx, `SELECT email_key FROM reset_requests WHERE id = ?`, id).Scan(&key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	u, err := db.scanUser(ctx, db.queryRow(ctx, `SELECT `+userColumns+` FROM users u LEFT JOIN credentials c ON c.user_id = u.id WHERE u.email_key = ?`, key))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		u = nil
+	case err != nil:
+		return err
+	case !u.Active:
+		u = nil
 	}
 	composer, err := db.accountMail()
 	if err != nil {
 		return err
 	}
+	token, _, err := auth.NewToken(auth.PrefixPasswordReset)
+	if err != nil {
+		return err
+	}
 	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		res, err := tx.exec(ctx, `DELETE FROM reset_requests WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 || u == nil {
+			return nil // worked already, or no account: no mail
+		}
+		if err := tx.voidResetLinks(ctx, u.ID); err != nil {
+			return err
+		}
 		if _, err := tx.exec(ctx, `INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 			u.ID, hashLinkToken(token), unix(tx.now), unix(tx.now.Add(journey.PasswordResetTTL))); err != nil {
 			return err
@@ -184,6 +236,15 @@ func (db *DB) RequestPasswordReset(ctx context.Context, email, token string) err
 	})
 }
 
+// voidResetLinks ends every open reset link of the user: a new link, or a
+// password reset through any one of them, leaves no older link working.
+// The links read as expired.
+func (tx *Tx) voidResetLinks(ctx context.Context, userID int64) error {
+	_, err := tx.exec(ctx, `UPDATE password_resets SET expires_at = ? WHERE user_id = ? AND used_at = 0 AND expires_at > ?`,
+		unix(tx.now), userID, unix(tx.now))
+	return err
+}
+
 // PasswordResetUser returns the user an open reset link is for.
 func (db *DB) PasswordResetUser(ctx context.Context, token string) (*journey.User, error) {
 	var userID, expires, used int64
@@ -195,8 +256,9 @@ func (db *DB) PasswordResetUser(ctx context.Context, token string) (*journey.Use
 	return db.FindUserByID(ctx, userID)
 }
 
-// ResetPassword spends the link, sets the new hash and ends every session
-// of the user, in one transaction.
+// ResetPassword spends the link, voids the user's other open links, sets
+// the new hash and ends every session and API token of the user, in one
+// transaction: whoever knew the old password keeps no way in.
 func (db *DB) ResetPassword(ctx context.Context, token, passwordHash string) (*journey.User, error) {
 	u, err := db.PasswordResetUser(ctx, token)
 	if err != nil {
@@ -210,7 +272,13 @@ func (db *DB) ResetPassword(ctx context.Context, token, passwordHash string) (*j
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errLinkUsed
 		}
+		if err := tx.voidResetLinks(ctx, u.ID); err != nil {
+			return err
+		}
 		if _, err := tx.exec(ctx, `UPDATE credentials SET password_hash = ?, updated_at = ? WHERE user_id = ?`, passwordHash, unix(tx.now), u.ID); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0`, unix(tx.now), u.ID); err != nil {
 			return err
 		}
 		_, err = tx.exec(ctx, `UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0`, unix(tx.now), u.ID)

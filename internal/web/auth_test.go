@@ -598,7 +598,7 @@ func TestInvitationAndPasswordReset(t *testing.T) {
 	}
 	reset := regexp.MustCompile(`/reset/jy_rst_[A-Za-z0-9_-]+`).FindString(e.latestMail("theo@practice.test"))
 	const newPassword = "copper-kettle-morning-fog"
-	if st, h, _ := e.as("", "POST", reset, url.Values{"password": {newPassword}, "password_again": {newPassword}}); st != 303 || h.Get("Location") != "/login" {
+	if st, h, _ := e.as("", "POST", reset, url.Values{"password": {newPassword}, "password_again": {newPassword}}); st != 303 || h.Get("Location") != "/login?reset=done" {
 		t.Fatalf("reset: %d", st)
 	}
 	if st, _, _ := e.as(theoSession, "GET", "/account/sessions", nil); st != 303 {

@@ -282,13 +282,16 @@ type staffClientPage struct {
 	Candidates  []*journey.User // staff who could join the care team
 
 	// The clinical record, only for the actor's CanSeeClinical.
-	Clinical    bool
-	Screening   *journey.Screening
-	EvaluatedAt time.Time
-	Findings    []findingView
-	Scores      []scoreView
-	Clearances  []clearanceView
-	Alerts      []alertView
+	Clinical      bool
+	Screening     *journey.Screening
+	EvaluatedAt   time.Time
+	Findings      []findingView
+	Scores        []scoreView
+	Clearances    []clearanceView
+	Alerts        []alertView
+	Intake        []reviewSection // the intake's answers, step by step
+	Medications   reviewMedications
+	IntakeUpdated string // when the client last saved a step, in the practice's zone
 }
 
 func (p *staffClientPage) PageTitle() string { return p.Client.Name }
@@ -380,6 +383,14 @@ func (s *Server) loadClinical(r *http.Request, c *journey.Client, page *staffCli
 		page.Findings = append(page.Findings, findingView{Finding: f, KindLabel: findingKindLabel(f.Kind)})
 	}
 	page.Scores = latestScores(resps, loc)
+	in, err := s.store.FindIntake(r.Context(), c.ID)
+	if err != nil {
+		return err
+	}
+	page.Intake, page.Medications = reviewSections(in, s.cfg.Now()), medicationsOf(in)
+	if !in.UpdatedAt.IsZero() {
+		page.IntakeUpdated = in.UpdatedAt.In(loc).Format("Jan 2, 2006, 3:04 PM")
+	}
 	for _, cl := range cls {
 		page.Clearances = append(page.Clearances, clearanceView{Clearance: cl, DecisionLabel: decisionLabel(cl.Decision),
 			Provider: names[cl.ProviderID], Until: cl.ClearedUntil.In(loc), At: cl.CreatedAt.In(loc)})

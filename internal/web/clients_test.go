@@ -588,3 +588,21 @@ func TestConsultMarkedHeldFromFifteenMinutesBefore(t *testing.T) {
 		t.Fatalf("invite 10 minutes early: %d %s", st, trim(body))
 	}
 }
+
+// The care team reads the intake's answers on the chart, in a section of
+// their own; front desk, who may not see the clinical record, does not.
+func TestChartShowsIntakeAnswers(t *testing.T) {
+	e := newEnv(t)
+	c, _ := sqldbtest.Client(t, e.db, e.ny.ID, "Ira Intake", "ira@example.test", sqldbtest.Intake("Ira Intake", *e.now))
+	therapist := e.session(staffUser(e.ny), true)
+	_, desk := e.staffCookie(journey.RoleFrontDesk)
+	path := fmt.Sprintf("/staff/clients/%d", c.ID)
+	_, _, body := e.as(therapist, "GET", path, nil)
+	if !strings.Contains(body, `<h2 id="intake-title">Intake answers</h2>`) || !strings.Contains(body, "Low mood for a long time.") ||
+		!strings.Contains(body, "sertraline") {
+		t.Fatalf("chart without the intake: %v %v %v", strings.Contains(body, `<h2 id="intake-title">Intake answers</h2>`), strings.Contains(body, "Low mood for a long time."), strings.Contains(body, "sertraline"))
+	}
+	if _, _, body := e.as(desk, "GET", path, nil); strings.Contains(body, "Intake answers") || strings.Contains(body, "Low mood") {
+		t.Fatal("front desk reads the intake on the chart")
+	}
+}

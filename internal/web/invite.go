@@ -154,17 +154,13 @@ func (s *Server) handleResetRequestView(w http.ResponseWriter, r *http.Request) 
 	s.render(w, r, http.StatusOK, "reset_request", &resetRequestPage{})
 }
 
-// handleResetRequest emails a link if the address has an account, and
-// answers the same either way.
+// handleResetRequest hands the request to the job queue, which emails a
+// link if the address has an account; the answer, and the work done before
+// it, are the same either way.
 func (s *Server) handleResetRequest(w http.ResponseWriter, r *http.Request) {
 	email := strings.TrimSpace(r.PostFormValue("email"))
-	token, _, err := auth.NewToken(auth.PrefixPasswordReset)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
 	if journey.ValidEmail(email) {
-		if err := s.store.RequestPasswordReset(r.Context(), email, token); err != nil {
+		if err := s.store.RequestPasswordReset(r.Context(), email); err != nil {
 			s.pageError(w, r, err)
 			return
 		}
@@ -205,6 +201,6 @@ func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) {
 		s.linkError(w, r, "password.reset", err, true)
 		return
 	}
-	s.auditAs(r, u, "password.reset", "user", u.ID, journey.AuditSuccess, "all sessions ended")
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	s.auditAs(r, u, "password.reset", "user", u.ID, journey.AuditSuccess, "all sessions and API tokens ended")
+	http.Redirect(w, r, "/login?reset=done", http.StatusSeeOther)
 }

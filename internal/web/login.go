@@ -16,6 +16,7 @@ import (
 type loginPage struct {
 	Email   string
 	Next    string
+	Notice  string // after a password reset
 	Message string
 	Carry   []carried // a signed-out client's answers, carried over the sign-in
 }
@@ -28,8 +29,16 @@ func (s *Server) handleLoginView(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "login", &loginPage{Next: safeNext(r.URL.Query().Get("next"))})
+	page := &loginPage{Next: safeNext(r.URL.Query().Get("next"))}
+	if r.URL.Query().Get("reset") == "done" {
+		page.Notice = resetDone
+	}
+	s.render(w, r, http.StatusOK, "login", page)
 }
+
+// resetDone confirms a password reset and what it ended (ResetPassword).
+const resetDone = "Your password is changed. You are signed out everywhere: every session on every device has ended, " +
+	"and your API tokens are revoked (create new ones once signed in). Sign in with your new password."
 
 // homeFor is where a signed-in user lands.
 func homeFor(a *journey.Actor) string {

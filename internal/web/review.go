@@ -299,29 +299,27 @@ const reviewDeclineSuggestion = "Thank you for completing your intake and for sh
 	"Your therapist will talk with you about other options and next steps."
 
 type reviewScreenPage struct {
-	Actor      *journey.Actor
-	Zone       string
-	Client     *journey.Client
-	Status     string
-	Evaluated  string
-	RuleSet    int
-	Missing    []string
-	HardStop   bool
-	Groups     []reviewFindingGroup
-	ToAck      []reviewFinding // prescriber-review findings, each acknowledged before clearing
-	Meds       []reviewMedication
-	MedsNone   bool
-	MedsDone   bool
-	Measures   []reviewMeasure
-	Sections   []reviewSection
-	Alerts     []reviewAlert
-	Decisions  []reviewDecision
-	Therapists string
-	Form       reviewForm
-	Today      string
-	Errors     map[string]string
-	ErrorList  []journey.FieldError // Field is the id of the input to jump to
-	Message    string
+	Actor       *journey.Actor
+	Zone        string
+	Client      *journey.Client
+	Status      string
+	Evaluated   string
+	RuleSet     int
+	Missing     []string
+	HardStop    bool
+	Groups      []reviewFindingGroup
+	ToAck       []reviewFinding // prescriber-review findings, each acknowledged before clearing
+	Medications reviewMedications
+	Measures    []reviewMeasure
+	Sections    []reviewSection
+	Alerts      []reviewAlert
+	Decisions   []reviewDecision
+	Therapists  string
+	Form        reviewForm
+	Today       string
+	Errors      map[string]string
+	ErrorList   []journey.FieldError // Field is the id of the input to jump to
+	Message     string
 }
 
 func (p *reviewScreenPage) PageTitle() string { return "Medical review: " + p.Client.Name }
@@ -528,11 +526,7 @@ func (s *Server) reviewScreen(r *http.Request, c *journey.Client) (*reviewScreen
 			p.ToAck = g.Findings
 		}
 	}
-	p.MedsDone, p.MedsNone = in.HasDone(journey.StepMedications), in.Medications.None
-	for _, m := range in.Medications.List {
-		p.Meds = append(p.Meds, reviewMedication{Name: m.Name, Dose: reviewNum(m.DoseMG) + " mg", PerDay: reviewNum(m.PerDay),
-			Daily: reviewNum(m.DailyMG()) + " mg", Notes: m.Notes})
-	}
+	p.Medications = medicationsOf(in)
 	p.Measures = reviewMeasures(resps, loc)
 	p.Sections = reviewSections(in, now)
 	for _, a := range alerts {
@@ -559,6 +553,22 @@ func (s *Server) reviewScreen(r *http.Request, c *journey.Client) (*reviewScreen
 		p.Decisions = append(p.Decisions, rd)
 	}
 	return p, nil
+}
+
+// reviewMedications is the intake's medication list as staff read it.
+type reviewMedications struct {
+	List []reviewMedication
+	None bool // the client said they take none
+}
+
+// medicationsOf lists what the client takes, with each day's total.
+func medicationsOf(in *journey.Intake) reviewMedications {
+	out := reviewMedications{None: in.Medications.None}
+	for _, m := range in.Medications.List {
+		out.List = append(out.List, reviewMedication{Name: m.Name, Dose: reviewNum(m.DoseMG) + " mg", PerDay: reviewNum(m.PerDay),
+			Daily: reviewNum(m.DailyMG()) + " mg", Notes: m.Notes})
+	}
+	return out
 }
 
 // ruleTitle names a finding by its rule's title, or its code.

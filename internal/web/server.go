@@ -50,7 +50,7 @@ type Store interface {
 	CreateInvitation(ctx context.Context, inv *journey.Invitation, token string) error
 	FindInvitationByToken(ctx context.Context, token string) (*journey.Invitation, error)
 	AcceptInvitation(ctx context.Context, token, passwordHash string) (*journey.User, error)
-	RequestPasswordReset(ctx context.Context, email, token string) error
+	RequestPasswordReset(ctx context.Context, email string) error
 	PasswordResetUser(ctx context.Context, token string) (*journey.User, error)
 	ResetPassword(ctx context.Context, token, passwordHash string) (*journey.User, error)
 

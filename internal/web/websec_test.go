@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -323,5 +324,66 @@ func TestNamesWithBidiOverrides(t *testing.T) {
 		if st != 200 || !strings.Contains(body, l.want) || strings.Contains(body, rlo) {
 			t.Errorf("%s: %d, isolated name %v, override shown %v", l.name, st, strings.Contains(body, l.want), strings.Contains(body, rlo))
 		}
+	}
+}
+
+// requestReset asks for a reset link for addr and returns the link the
+// newest email to addr carries (with no queue wired in, the request is
+// worked at once).
+func (e *env) requestReset(addr string) string {
+	e.t.Helper()
+	if st, _, _ := e.as("", "POST", "/reset", url.Values{"email": {addr}}); st != 200 {
+		e.t.Fatalf("reset request: %d", st)
+	}
+	return regexp.MustCompile(`/reset/jy_rst_[A-Za-z0-9_-]+`).FindString(e.latestMail(addr))
+}
+
+// A password reset ends the person's sessions and API tokens and says so;
+// a new link voids the earlier ones, and using one voids the rest.
+func TestPasswordResetEndsSessionsTokensAndOtherLinks(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	u := e.addUser(journey.UserStaff, "theo@practice.test", journey.RoleTherapist)
+	cookie := e.session(u, true)
+	_, hash, _ := auth.NewToken(auth.PrefixPersonalAccessToken)
+	if _, err := e.db.CreateAPIToken(ctx, u.ID, "scripts", hash, e.now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	first := e.requestReset("theo@practice.test")
+	second := e.requestReset("theo@practice.test")
+	if first == "" || first == second {
+		t.Fatalf("links %q %q", first, second)
+	}
+	if st, _, _ := e.as("", "GET", first, nil); st != 409 {
+		t.Fatalf("the first link after a second was sent: %d", st)
+	}
+	third := e.requestReset("theo@practice.test")
+	const pw = "copper-kettle-morning-fog"
+	// The third link voided the second; the third works.
+	if st, _, _ := e.as("", "POST", second, url.Values{"password": {pw}, "password_again": {pw}}); st != 409 {
+		t.Fatalf("second link: %d", st)
+	}
+	st, h, _ := e.as("", "POST", third, url.Values{"password": {pw}, "password_again": {pw}})
+	if st != 303 {
+		t.Fatalf("reset: %d", st)
+	}
+	st, _, body := e.as("", "GET", h.Get("Location"), nil)
+	if st != 200 || !strings.Contains(body, "signed out everywhere") || !strings.Contains(body, "API tokens") {
+		t.Fatalf("confirmation %q: %d\n%s", h.Get("Location"), st, trim(body))
+	}
+	if st, _, _ := e.as(cookie, "GET", "/account/sessions", nil); st != 303 {
+		t.Fatalf("a session survived the reset: %d", st)
+	}
+	if _, _, err := e.db.FindAPIToken(ctx, hash); err == nil {
+		t.Fatal("an API token survived the reset")
+	}
+	// Using a link voided any other still open.
+	fourth := e.requestReset("theo@practice.test")
+	fifth := e.requestReset("theo@practice.test")
+	if st, _, _ := e.as("", "POST", fifth, url.Values{"password": {pw + "-2"}, "password_again": {pw + "-2"}}); st != 303 {
+		t.Fatalf("fifth: %d", st)
+	}
+	if st, _, _ := e.as("", "GET", fourth, nil); st != 409 {
+		t.Fatalf("an older link after a reset: %d", st)
 	}
 }
