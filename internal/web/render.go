@@ -276,6 +276,8 @@ type pageData struct {
 	Year      int
 	Page      any
 	Workspace *workspace // the staff workspace's frame; nil on the public site and the portal
+	// AuditNotice tells an admin the audit trail cannot be written.
+	AuditNotice string
 }
 
 // render executes a page into a buffer first, so a failing template yields
@@ -299,7 +301,7 @@ func (s *Server) renderBytes(r *http.Request, name string, page any) ([]byte, er
 		p = &journey.Practice{Name: "Journey", TimeZone: "America/New_York"}
 	}
 	data := pageData{Title: titleOf(page), Path: r.URL.Path, Practice: p, Year: s.cfg.Now().Year(), Page: page,
-		Workspace: s.workspaceFor(r)}
+		Workspace: s.workspaceFor(r), AuditNotice: s.auditNotice(r, p)}
 	t := s.tmpl.pages[name]
 	if t == nil {
 		return nil, fmt.Errorf("web: no template %s", name)
