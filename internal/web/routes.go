@@ -43,6 +43,7 @@ func (s *Server) routeTable() []route {
 		{"POST /c/{token}/cancel", permPublic, true, s.handleManageCancel},
 		{"GET /static/{hash}/{name}", permPublic, false, s.handleStatic},
 		{"GET /healthz", permPublic, false, s.handleHealth},
+		{"GET /readyz", permPublic, false, s.handleReady},
 
 		// Sign-in and the second factor.
 		{"GET /login", permPublic, false, s.handleLoginView},
@@ -177,7 +178,9 @@ func (s *Server) routeTable() []route {
 // middleware every request passes through.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
+	s.perms = map[string]journey.Permission{}
 	for _, rt := range s.routeTable() {
+		s.perms[rt.pattern] = rt.perm
 		var h http.Handler = s.authorize(rt.perm, rt.handler)
 		if rt.limited {
 			h = s.rateLimited(h)
