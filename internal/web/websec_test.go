@@ -257,7 +257,9 @@ func TestCrisisLinesFromOneSource(t *testing.T) {
 	api, _ := json.Marshal(toAPIResponse(&journey.Response{Score: journey.Score{Flags: []string{journey.SafetyFlags[0]}}}))
 	for name, body := range map[string]string{"footer": home, "support page": support, "API": string(api)} {
 		for _, old := range []string{"988", "911", "741741"} {
-			if strings.Contains(body, old) {
+			// As a number of its own: a content-hashed asset URL may hold
+			// the same digits inside its hex.
+			if regexp.MustCompile(`\b` + old + `\b`).MatchString(body) {
 				t.Errorf("%s still names %s", name, old)
 			}
 		}
