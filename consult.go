@@ -223,6 +223,10 @@ type ConsultService interface {
 // in an hour; more are accepted and silently dropped.
 const MaxLinkRequests = 3
 
+// MaxHoldsPerAddress is how many bookings per address an hour private
+// booking holds and mails; more are answered the same and do nothing.
+const MaxHoldsPerAddress = 5
+
 // BookingSettings is how the public books a consult.
 type BookingSettings struct {
 	// Private: a booking holds the time and a link sent to the address

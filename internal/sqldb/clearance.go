@@ -222,8 +222,10 @@ func (db *DB) ReviewQueue(ctx context.Context, offset, limit int) ([]*journey.Cl
 	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients WHERE review_priority IS NOT NULL`).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := db.query(ctx, `SELECT c.id, COALESCE(c.user_id, 0), COALESCE(c.consult_id, 0), c.name, c.email, c.phone, c.screening,
-		c.created_by, c.created_at, c.invited_at, s.findings,
+	// A queued client's state is in its plain review columns: the sealed
+	// one need not be opened.
+	rows, err := db.query(ctx, `SELECT c.id, COALESCE(c.user_id, 0), COALESCE(c.consult_id, 0), c.name, c.email, c.phone, '',
+		c.created_by, c.created_at, c.invited_at, c.review_priority, c.review_since, s.findings,
 		EXISTS (SELECT 1 FROM alerts a WHERE a.client_id = c.id AND a.acknowledged_at = 0), d.decision FROM clients c
 		LEFT JOIN screenings s ON s.id = (SELECT MAX(id) FROM screenings WHERE client_id = c.id)
 		LEFT JOIN clearances d ON d.id = (SELECT MAX(id) FROM clearances WHERE client_id = c.id)
@@ -237,10 +239,13 @@ func (db *DB) ReviewQueue(ctx context.Context, offset, limit int) ([]*journey.Cl
 	for rows.Next() {
 		var findings, decision string
 		var open bool
-		c, err := db.scanClient(rows, nullString(&findings), &open, nullString(&decision))
+		var since int64
+		var priority int
+		c, err := db.scanClient(rows, &priority, &since, nullString(&findings), &open, nullString(&decision))
 		if err != nil {
 			return nil, 0, err
 		}
+		c.Screening, c.Priority, c.IntakeDone = journey.ScreeningAwaitingReview, priority, fromUnix(since)
 		sum := &journey.ClientSummary{Client: c, Findings: []journey.Finding{}, OpenAlert: open}
 		p := db.phi()
 		if findings != "" {

@@ -227,7 +227,8 @@ func (db *DB) AcceptClientInvitation(ctx context.Context, token, passwordHash st
 const clientColumns = `id, COALESCE(user_id, 0), COALESCE(consult_id, 0), name, email, phone, screening, created_by, created_at, invited_at`
 
 // scanClient scans a row of clientColumns, then any extra columns into
-// extra, and decrypts the client.
+// extra, and decrypts the client. A screening column selected empty is
+// left for the caller, which has it in plain (ReviewQueue).
 func (db *DB) scanClient(row scanner, extra ...any) (*journey.Client, error) {
 	var c journey.Client
 	var state string
@@ -240,8 +241,10 @@ func (db *DB) scanClient(row scanner, extra ...any) (*journey.Client, error) {
 	p.open(aadClientName, &c.Name)
 	p.open(aadClientEmail, &c.Email)
 	p.open(aadClientPhone, &c.Phone)
-	st := p.openState(state)
-	c.Screening, c.Priority, c.IntakeDone, c.ClearedTill = st.Status, st.Priority, fromUnix(st.IntakeDoneAt), fromUnix(st.ClearedUntil)
+	if state != "" {
+		st := p.openState(state)
+		c.Screening, c.Priority, c.IntakeDone, c.ClearedTill = st.Status, st.Priority, fromUnix(st.IntakeDoneAt), fromUnix(st.ClearedUntil)
+	}
 	c.CreatedAt, c.InvitedAt = fromUnix(created), fromUnix(invited)
 	return &c, p.err
 }

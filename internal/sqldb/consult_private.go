@@ -237,6 +237,15 @@ func (db *DB) hold(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 		if n > 0 {
 			return errTaken
 		}
+		// Booking must not flood an inbox: past the limit, hold and mail
+		// nothing, for an address with a consult or without alike.
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM consult_holds WHERE email_key = ? AND created_at > ?`,
+			key, unix(tx.now.Add(-linkRequestWindow))).Scan(&n); err != nil {
+			return err
+		}
+		if n >= journey.MaxHoldsPerAddress {
+			return nil
+		}
 		// Lapsed holds keep only their time: after a day their sealed
 		// details go too.
 		if _, err := tx.exec(ctx, `UPDATE consult_holds SET name = '', email = '', phone = '', reason = ''

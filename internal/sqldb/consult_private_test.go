@@ -207,3 +207,52 @@ func TestRescheduleSkipsHeldTimes(t *testing.T) {
 		t.Fatalf("move onto a lapsed hold's time: %v", err)
 	}
 }
+
+// Booking cannot be used to flood someone's inbox: past a few holds an hour
+// for one address, a booking is answered the same but holds and mails
+// nothing, whether or not the address has a consult.
+func TestHoldsLimitedPerAddress(t *testing.T) {
+	db, ny, la, now := fixture(t)
+	ctx := context.Background()
+	if err := db.UpdateBookingSettings(ctx, &journey.BookingSettings{Private: true, HoldMinutes: 30}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateConsult(ctx, booking(monday9.Add(3*time.Hour), la.ID, "has@example.com")); err != nil {
+		t.Fatal(err)
+	}
+	mailsTo := func(addr string) int {
+		n := 0
+		for _, m := range outbox(t, db) {
+			if m.To == addr {
+				n++
+			}
+		}
+		return n
+	}
+	for _, addr := range []string{"new@example.com", "has@example.com"} {
+		base := mailsTo(addr)
+		for i := 0; i <= journey.MaxHoldsPerAddress; i++ {
+			start := monday9.Add(time.Duration(i) * 30 * time.Minute)
+			if addr == "has@example.com" {
+				start = start.AddDate(0, 0, 1)
+			}
+			if err := db.HoldConsult(ctx, booking(start, ny.ID, addr)); err != nil {
+				t.Fatalf("%s hold %d: %v", addr, i, err)
+			}
+			if held := !slotFree(t, db, ny.ID, start); held != (i < journey.MaxHoldsPerAddress) {
+				t.Fatalf("%s hold %d: held = %t", addr, i, held)
+			}
+		}
+		if n := mailsTo(addr) - base; n != journey.MaxHoldsPerAddress {
+			t.Fatalf("%s: %d mails for %d bookings in an hour, want %d", addr, n, journey.MaxHoldsPerAddress+1, journey.MaxHoldsPerAddress)
+		}
+	}
+	// An hour on, the address may book again.
+	sqldbtest.SetTime(now, now.Add(61*time.Minute))
+	if err := db.HoldConsult(ctx, booking(monday9.AddDate(0, 0, 2), ny.ID, "new@example.com")); err != nil {
+		t.Fatal(err)
+	}
+	if slotFree(t, db, ny.ID, monday9.AddDate(0, 0, 2)) {
+		t.Fatal("not held an hour later")
+	}
+}

@@ -158,7 +158,9 @@ func TestUpgradeSealsPlainFacts(t *testing.T) {
 		}
 	}
 	q, total, err := db.ReviewQueue(ctx, 0, 10)
-	if err != nil || total != 1 || q[0].Client.ID != ann || !q[0].OpenAlert || len(q[0].Findings) != 1 || q[0].Findings[0].Code != "pregnancy" {
+	if err != nil || total != 1 || q[0].Client.ID != ann || !q[0].OpenAlert || len(q[0].Findings) != 1 || q[0].Findings[0].Code != "pregnancy" ||
+		q[0].Client.Screening != journey.ScreeningAwaitingReview || q[0].Client.Priority != 0 || !q[0].Client.IntakeDone.Equal(done) ||
+		q[0].Client.Name != "Ann Waiting" {
 		t.Fatalf("queue: %d %+v %v", total, q, err)
 	}
 	if s, err := db.FindScreening(ctx, cy); err != nil || s.Status != journey.ScreeningIncomplete || !slices.Equal(s.Missing, missing) {
