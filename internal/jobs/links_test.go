@@ -37,6 +37,12 @@ func rowCounts(t *testing.T, db *sqldb.DB) map[string]int {
 	rows.Close()
 	out := map[string]int{}
 	for _, n := range names {
+		// River's own bookkeeping (leader election, notifications, queue
+		// rows) is written when its timers say, not by the request; the
+		// request's job is in river_job, which is compared.
+		if strings.HasPrefix(n, "river_") && n != "river_job" {
+			continue
+		}
 		var c int
 		if err := db.Read.QueryRowContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM %q`, n)).Scan(&c); err != nil {
 			t.Fatal(err)

@@ -266,6 +266,8 @@ type pageData struct {
 	Practice *journey.Practice
 	Year     int
 	Page     any
+	// AuditNotice tells an admin the audit trail cannot be written.
+	AuditNotice string
 }
 
 // render executes a page into a buffer first, so a failing template yields
@@ -288,7 +290,8 @@ func (s *Server) renderBytes(r *http.Request, name string, page any) ([]byte, er
 	if err != nil {
 		p = unsetPractice()
 	}
-	data := pageData{Title: titleOf(page), Path: r.URL.Path, Practice: p, Year: s.cfg.Now().Year(), Page: page}
+	data := pageData{Title: titleOf(page), Path: r.URL.Path, Practice: p, Year: s.cfg.Now().Year(), Page: page,
+		AuditNotice: s.auditNotice(r, p)}
 	t := s.tmpl.pages[name]
 	if t == nil {
 		return nil, fmt.Errorf("web: no template %s", name)

@@ -42,6 +42,7 @@ func (s *Server) routeTable() []route {
 		{"POST /c/{token}/cancel", permPublic, true, s.handleManageCancel},
 		{"GET /static/{hash}/{name}", permPublic, false, s.handleStatic},
 		{"GET /healthz", permPublic, false, s.handleHealth},
+		{"GET /readyz", permPublic, false, s.handleReady},
 
 		// Sign-in and the second factor.
 		{"GET /login", permPublic, false, s.handleLoginView},
