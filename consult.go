@@ -67,6 +67,7 @@ type ConsultFilter struct {
 	Status      *string
 	From        *time.Time // start at or after
 	To          *time.Time // start before
+	NoClient    bool       // only consults no client was created from (held, not yet invited)
 	Offset      int
 	Limit       int
 }

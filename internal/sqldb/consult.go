@@ -356,6 +356,9 @@ func (db *DB) FindConsults(ctx context.Context, f journey.ConsultFilter) ([]*jou
 	if f.To != nil {
 		where, args = append(where, "start_at < ?"), append(args, unix(*f.To))
 	}
+	if f.NoClient {
+		where = append(where, "NOT EXISTS (SELECT 1 FROM clients WHERE clients.consult_id = consults.id)")
+	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")

@@ -182,7 +182,9 @@ func (s *Server) routeTable() []route {
 // middleware every request passes through.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
+	s.perms = map[string]journey.Permission{}
 	for _, rt := range s.routeTable() {
+		s.perms[rt.pattern] = rt.perm
 		var h http.Handler = s.authorize(rt.perm, rt.handler)
 		if rt.limited {
 			h = s.rateLimited(h)

@@ -109,6 +109,7 @@ type Server struct {
 	cfg     Config
 	store   Store
 	tmpl    *templates
+	perms   map[string]journey.Permission // each route pattern's permission, for the workspace's navigation
 	limiter *limiter
 	slots   *slotCache
 	pages   *pageCache
