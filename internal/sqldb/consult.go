@@ -62,6 +62,11 @@ func (db *DB) FindSlots(ctx context.Context, q journey.SlotQuery) ([]journey.Slo
 		return nil, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
 			Fields: []journey.FieldError{{Field: "days", Detail: fmt.Sprintf("Days must be between 1 and %d.", journey.MaxSlotDays)}}}
 	}
+	if err := db.bookable(ctx); journey.ErrorCode(err) == journey.ECONFLICT {
+		return []journey.Slot{}, nil // nothing is offered before bookings open
+	} else if err != nil {
+		return nil, err
+	}
 	ts, err := db.candidates(ctx, q.TherapistID)
 	if err != nil {
 		return nil, err
@@ -148,6 +153,9 @@ func offeredBy(ts []*journey.Therapist, start, now time.Time) []*journey.Therapi
 // free one that offers the time. The database refuses an overlapping booking
 // (consults_no_overlap), so a lost race is a conflict, never a double booking.
 func (db *DB) CreateConsult(ctx context.Context, r *journey.BookingRequest) (*journey.Consult, error) {
+	if err := db.bookable(ctx); err != nil {
+		return nil, err
+	}
 	r.Normalize()
 	if err := r.Validate(); err != nil {
 		return nil, err
@@ -301,8 +309,8 @@ func (tx *Tx) queueConsultMailFrom(ctx context.Context, kind string, c *journey.
 
 func (db *DB) practice(ctx context.Context, tx *Tx) (*journey.Practice, error) {
 	var p journey.Practice
-	err := tx.queryRow(ctx, `SELECT name, tagline, phone, email, address, time_zone, privacy_notice FROM practice WHERE id = 1`).
-		Scan(&p.Name, &p.Tagline, &p.Phone, &p.Email, &p.Address, &p.TimeZone, &p.PrivacyNotice)
+	err := tx.queryRow(ctx, `SELECT name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending FROM practice WHERE id = 1`).
+		Scan(&p.Name, &p.Tagline, &p.Phone, &p.Email, &p.Address, &p.TimeZone, &p.PrivacyNotice, &p.SetupPending)
 	return &p, notFound(err, "Practice")
 }
 

@@ -141,7 +141,7 @@ var pageSamples = map[string]any{
 	"staff_clients": &staffClientsPage{}, "staff_client": &staffClientPage{}, "staff_client_new": &newClientPage{},
 	"staff_alerts": &staffAlertsPage{}, "staff_review": &reviewQueuePage{}, "staff_review_client": &reviewScreenPage{},
 	"admin_consents": &consentDocsPage{}, "admin_consent_edit": &consentEditPage{}, "admin_rules": &rulesPage{},
-	"admin_booking": &bookingSettingsPage{}, "held": &heldPage{}, "hold": &holdPage{},
+	"admin_booking": &bookingSettingsPage{}, "admin_practice": &practicePage{}, "held": &heldPage{}, "hold": &holdPage{},
 }
 
 // realSamples replaces the parts of a filled sample whose values must
@@ -296,9 +296,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 
 // renderBytes returns the page rendered in the layout.
 func (s *Server) renderBytes(r *http.Request, name string, page any) ([]byte, error) {
-	p, err := s.store.FindPractice(r.Context())
+	p, err := s.practice(r.Context())
 	if err != nil {
-		p = &journey.Practice{Name: "Journey", TimeZone: "America/New_York"}
+		p = unsetPractice()
 	}
 	data := pageData{Title: titleOf(page), Path: r.URL.Path, Practice: p, Year: s.cfg.Now().Year(), Page: page,
 		Workspace: s.workspaceFor(r), AuditNotice: s.auditNotice(r, p)}

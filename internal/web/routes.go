@@ -108,6 +108,9 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/screening-rules", journey.PermSettings, false, s.handleRulesUpdate},
 		{"GET /admin/booking", journey.PermSettings, false, s.handleBookingSettingsView},
 		{"POST /admin/booking", journey.PermSettings, false, s.handleBookingSettingsUpdate},
+		{"GET /admin/practice", journey.PermSettings, false, s.handlePracticeView},
+		{"POST /admin/practice", journey.PermSettings, false, s.handlePracticeUpdate},
+		{"POST /admin/practice/open", journey.PermSettings, false, s.handlePracticeOpen},
 
 		// Account.
 		{"GET /account/sessions", permSignedIn, false, s.handleSessionsView},
@@ -151,6 +154,8 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/consent-documents", journey.PermSettings, false, s.handleAPIConsentDocCreate},
 		{"GET /api/v1/practice/booking", journey.PermSettings, false, s.handleAPIBookingSettings},
 		{"PUT /api/v1/practice/booking", journey.PermSettings, false, s.handleAPIBookingSettingsUpdate},
+		{"GET /api/v1/practice", journey.PermSettings, false, s.handleAPIPractice},
+		{"PUT /api/v1/practice", journey.PermSettings, false, s.handleAPIPracticeUpdate},
 
 		// Administration.
 		{"GET /admin/staff", journey.PermStaffRead, false, s.handleStaffList},

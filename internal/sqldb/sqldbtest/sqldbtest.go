@@ -151,6 +151,15 @@ func MustSeed(tb testing.TB, db *sqldb.DB) (ny, la *journey.Therapist) {
 	if err := db.UpdatePractice(ctx, &p); err != nil {
 		tb.Fatalf("practice: %v", err)
 	}
+	return MustSeedTherapists(tb, db)
+}
+
+// MustSeedTherapists writes MustSeed's two therapists alone: for a database
+// opened at an old schema, whose practice row the caller writes in that
+// schema's columns.
+func MustSeedTherapists(tb testing.TB, db *sqldb.DB) (ny, la *journey.Therapist) {
+	tb.Helper()
+	ctx := context.Background()
 	week := func(start, end journey.ClockTime) []journey.WeeklyHours {
 		var out []journey.WeeklyHours
 		for d := time.Monday; d <= time.Friday; d++ {
