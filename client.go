@@ -1,10 +1,12 @@
 package journey
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Client is a person in the programme: created from a held consult or by
@@ -80,10 +82,71 @@ func (n *NewClient) Validate() error {
 
 // ClientFilter selects clients; zero fields do not filter.
 type ClientFilter struct {
-	CareTeamMember int64  // only clients whose care team includes this user
+	CareTeamMember int64  // only clients whose care team includes this user (the record rule's scope)
+	TherapistID    int64  // only clients with this therapist on their care team (a filter the person chose)
 	Screening      string // only this screening status
+	Stage          string // only clients at this stage of their path (ClientStages)
+	Replied        bool   // only clients who answered the prescriber's question and wait for review
 	Query          string // name search
+	Sort           string // ClientSorts; "" is newest first
 	Offset, Limit  int
+}
+
+// Stages of a client's path, as the clients list filters them.
+const (
+	StageInvited     = "invited"     // has not set up their portal yet
+	StageIntake      = "intake"      // in the portal, intake or questionnaires unfinished
+	StageReview      = "review"      // waiting on the medical review, or on their answer to it
+	StagePreparation = "preparation" // cleared: preparation next
+	StageDeclined    = "declined"    // the prescriber declined
+)
+
+// ClientStages lists the stages in the order of the path.
+var ClientStages = []string{StageInvited, StageIntake, StageReview, StagePreparation, StageDeclined}
+
+// ScreeningStatuses lists every screening status.
+var ScreeningStatuses = []string{ScreeningIncomplete, ScreeningAwaitingReview, ScreeningNeedsInfo, ScreeningCleared, ScreeningDeclined}
+
+// Orders of the clients list.
+const (
+	ClientSortNewest = "newest" // most recently added first (the default)
+	ClientSortName   = "name"   // by name, A to Z
+	ClientSortStatus = "status" // by where they are on the path, then review priority
+)
+
+// ClientSorts lists the orders of the clients list.
+var ClientSorts = []string{ClientSortNewest, ClientSortName, ClientSortStatus}
+
+// MaxClientPage is the most clients one page of a list may hold.
+const MaxClientPage = 200
+
+// Validate returns EINVALID naming each filter a list cannot apply: an
+// unknown stage, screening status or order, a negative offset, a limit
+// past MaxClientPage, an over-long name search.
+func (f *ClientFilter) Validate() error {
+	var v Validation
+	if f.Stage != "" && !slices.Contains(ClientStages, f.Stage) {
+		v.Add("stage", "Choose a stage from the list.")
+	}
+	if f.Screening != "" && !slices.Contains(ScreeningStatuses, f.Screening) {
+		v.Add("screening", "Choose a screening status from the list.")
+	}
+	if f.Sort != "" && !slices.Contains(ClientSorts, f.Sort) {
+		v.Add("sort", "Sort by name, newest or status.")
+	}
+	if f.TherapistID < 0 {
+		v.Add("therapist", "Choose a therapist from the list.")
+	}
+	if f.Offset < 0 {
+		v.Add("offset", "Enter 0 or more.")
+	}
+	if f.Limit < 0 || f.Limit > MaxClientPage {
+		v.Add("limit", fmt.Sprintf("Enter a number from 1 to %d.", MaxClientPage))
+	}
+	if utf8.RuneCountInString(f.Query) > MaxNameLen {
+		v.Add("q", fmt.Sprintf("Enter at most %d characters.", MaxNameLen))
+	}
+	return v.Err()
 }
 
 // ConsentDocument is one version of a document clients sign.

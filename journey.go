@@ -6,6 +6,7 @@ package journey
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -21,25 +22,60 @@ type Practice struct {
 	Address       string
 	TimeZone      string // the zone the site defaults to before the visitor picks one
 	PrivacyNotice string // Markdown
+	// SetupPending is true while the first admin is still setting the
+	// practice up: the public site works but takes no booking. The zero
+	// value is an open practice, so a practice made by code (the demo,
+	// tests) takes bookings at once.
+	SetupPending bool
 }
+
+// NotOpenMessage is the answer to a booking, and the reason given beside an
+// empty list of times, before the practice has opened bookings.
+const NotOpenMessage = "Bookings are not open yet: the practice is still being set up. Please check back soon."
+
+// Open reports whether the practice takes bookings: it has been set up
+// and its admin opened bookings. A nil practice (none yet) is not open.
+func (p *Practice) Open() bool { return p != nil && !p.SetupPending }
 
 // PracticeService reads and changes the practice's description.
 type PracticeService interface {
 	// FindPractice returns the practice, or ENOTFOUND before one is set up.
 	FindPractice(ctx context.Context) (*Practice, error)
-	// UpdatePractice replaces the practice's description.
+	// UpdatePractice replaces the practice's description and whether it
+	// is still being set up.
 	UpdatePractice(ctx context.Context, p *Practice) error
+	// SetupProgress says which steps of setting up a practice are done.
+	SetupProgress(ctx context.Context) (SetupProgress, error)
 }
 
-// Validate returns EINVALID naming every field that is wrong.
+// SetupProgress is what a practice's first admin has done so far: each
+// step of setting up is saved on its own, so the admin can stop and come
+// back. Opening bookings is the last step (Practice.SetupPending).
+type SetupProgress struct {
+	Details    bool // the practice's name, contact details and time zone are saved
+	Therapists int  // active therapists with weekly consult hours
+	Invited    int  // staff invitations sent and not yet accepted
+	FAQ        int  // published FAQ entries
+	Consents   int  // published consent documents
+}
+
+// Validate returns EINVALID naming every field that is wrong. The phone is
+// checked by the caller that normalises it (the web layer's libphonenumber).
 func (p *Practice) Validate() error {
-	p.Name = Line(p.Name)
+	p.Name, p.Tagline, p.Address = Line(p.Name), Line(p.Tagline), Paragraphs(p.Address)
+	p.Email, p.Phone = strings.TrimSpace(p.Email), strings.TrimSpace(p.Phone)
 	var v Validation
 	if p.Name == "" {
 		v.Add("name", "Enter the practice's name.")
+	} else {
+		checkText(&v, "name", p.Name, 1, 120)
 	}
-	if _, err := time.LoadLocation(p.TimeZone); err != nil || p.TimeZone == "" {
-		v.Add("time_zone", "Choose a known time zone.")
+	checkText(&v, "address", p.Address, 0, 300)
+	if p.Email != "" && !ValidEmail(p.Email) {
+		v.Add("email", "Enter an email address like desk@example.com.")
+	}
+	if _, err := time.LoadLocation(p.TimeZone); err != nil || p.TimeZone == "" || p.TimeZone == "Local" {
+		v.Add("time_zone", "Choose a known time zone, such as America/Chicago.")
 	}
 	return v.Err()
 }

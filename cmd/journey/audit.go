@@ -21,7 +21,7 @@ func startAudit(cfg *Config, db *sqldb.DB, log interface{ Warn(string, ...any) }
 	if created {
 		log.Warn("generated the audit key; keep it out of database backups and back it up separately", "path", cfg.AuditKeyFile)
 	}
-	db.StartAudit(key, cfg.AuditHeadFile)
+	db.StartAudit(key, cfg.AuditHeadFile, sqldb.AuditHeadInterval(cfg.AuditHeadInterval))
 	return nil
 }
 

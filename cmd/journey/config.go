@@ -31,10 +31,13 @@ type Config struct {
 	MasterKeyFile string
 	AuditKeyFile  string
 	AuditHeadFile string
-	TLSCert       string
-	TLSKey        string
-	StaffIdle     time.Duration
-	ClientIdle    time.Duration
+	// AuditHeadInterval: the head checkpoint names the newest audit entry
+	// at the latest this long after it was written.
+	AuditHeadInterval time.Duration
+	TLSCert           string
+	TLSKey            string
+	StaffIdle         time.Duration
+	ClientIdle        time.Duration
 }
 
 // setting documents one flag and its environment variable. Every command
@@ -59,6 +62,7 @@ var settings = []setting{
 	{"master-key-file", "JOURNEY_MASTER_KEY_FILE", "", "file of master keys that wrap the data keys encrypting PHI (default DATA/master.key, created on the embedded database's first start; PostgreSQL: see keys init)", false},
 	{"audit-key-file", "JOURNEY_AUDIT_KEY_FILE", "", "file with the key that seals the audit trail (default DATA/audit.key, created on first start)", false},
 	{"audit-head-file", "JOURNEY_AUDIT_HEAD_FILE", "", "file where the audit trail's head is checkpointed (default DATA/audit.head)", false},
+	{"audit-head-interval", "JOURNEY_AUDIT_HEAD_INTERVAL", "5s", "the head checkpoint names the newest audit entry at most this long after it was written", true},
 	{"staff-idle", "JOURNEY_STAFF_IDLE", "15m", "a staff session ends after this long without a request", true},
 	{"client-idle", "JOURNEY_CLIENT_IDLE", "30m", "a client session ends after this long without a request", true},
 	{"tls-cert", "JOURNEY_TLS_CERT", "", "certificate file: serve HTTPS (with HSTS and __Host- cookies)", true},
@@ -112,6 +116,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if c.MinFormTime, err = time.ParseDuration(get("min-form-time")); err != nil || c.MinFormTime < 0 {
 		return nil, fmt.Errorf("--min-form-time: want a duration such as 3s")
+	}
+	if c.AuditHeadInterval, err = time.ParseDuration(get("audit-head-interval")); err != nil || c.AuditHeadInterval < 10*time.Millisecond || c.AuditHeadInterval > time.Hour {
+		return nil, fmt.Errorf("--audit-head-interval: want a duration from 10ms to 1h, such as 5s")
 	}
 	for _, d := range []struct {
 		flag string

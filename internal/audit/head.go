@@ -183,3 +183,32 @@ func ReadHead(path string, key Key) (Head, error) {
 	}
 	return h, nil
 }
+
+// AdvanceHead writes h as the head checkpoint at path unless the head there
+// already names a later entry, and reports whether it wrote. Several
+// processes writing one trail share the head file; each checkpoints the
+// newest entry it saw committed, and without this a process that read the
+// chain a moment earlier could move the head back, leaving the newest
+// entries unprotected. The read and the write happen under an exclusive
+// lock on path+".lock" (on systems with flock). A head that does not verify
+// is left in place as evidence, and its error (wrapping ErrBadHead)
+// returned.
+func AdvanceHead(path string, key Key, h Head) (bool, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return false, fmt.Errorf("audit: create head directory: %w", err)
+	}
+	unlock, err := lockFile(path + ".lock")
+	if err != nil {
+		return false, fmt.Errorf("audit: lock head: %w", err)
+	}
+	defer unlock()
+	cur, err := ReadHead(path, key)
+	switch {
+	case errors.Is(err, ErrNoHead):
+	case err != nil:
+		return false, err
+	case cur.Seq > h.Seq:
+		return false, nil
+	}
+	return true, WriteHead(path, key, h)
+}

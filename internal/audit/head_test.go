@@ -161,3 +161,31 @@ func TestHeadFileCatchesTruncation(t *testing.T) {
 }
 
 func isWindows() bool { return filepath.Separator == '\\' }
+
+// A head only moves forward: a process that checkpoints an older entry
+// leaves a newer head in place.
+func TestAdvanceHeadNeverMovesBack(t *testing.T) {
+	key := testKey
+	path := filepath.Join(t.TempDir(), "audit.head")
+	h := func(seq int64) Head {
+		return Head{Seq: seq, Hash: bytes.Repeat([]byte{byte(seq)}, HashSize), Time: time.Unix(seq, 0)}
+	}
+	for _, step := range []struct {
+		seq   int64
+		wrote bool
+		want  int64
+	}{{5, true, 5}, {3, false, 5}, {5, true, 5}, {9, true, 9}, {0, false, 9}} {
+		wrote, err := AdvanceHead(path, key, h(step.seq))
+		got, rerr := ReadHead(path, key)
+		if err != nil || rerr != nil || wrote != step.wrote || got.Seq != step.want {
+			t.Fatalf("advance to %d: wrote %v, %v; head %d, %v; want wrote %v, head %d", step.seq, wrote, err, got.Seq, rerr, step.wrote, step.want)
+		}
+	}
+	// A head that does not verify is evidence: it stays.
+	if err := os.WriteFile(path, []byte("journey-audit-head v1 forged\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if wrote, err := AdvanceHead(path, key, h(10)); wrote || !errors.Is(err, ErrBadHead) {
+		t.Fatalf("over a bad head: wrote %v, %v", wrote, err)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -14,223 +13,33 @@ import (
 
 var _ journey.AuditService = (*DB)(nil)
 
-const aadAuditReason = "audit_log.reason"
-
-// Audit entries are written by one goroutine per process, in batches: a
-// request hands its entry over and goes on, so recording a read costs the
-// request microseconds, not an fsync. Entries wait at most auditLinger
-// before their batch is written; a process that is killed can lose what
-// waits, which Close and Flush prevent on any orderly stop.
 const (
-	auditQueue  = 4096
-	auditBatch  = 256
-	auditLinger = 20 * time.Millisecond
-	// The head checkpoint is rewritten after this many entries or this
-	// long, whichever comes first.
-	headEvery    = 100
-	headInterval = 5 * time.Second
+	aadAuditReason = "audit_log.reason"
+	aadAuditDetail = "audit_log.detail"
 )
 
-type auditWriter struct {
-	db       *DB
-	key      audit.Key
-	chain    *audit.Chain
-	headPath string
-	queue    chan auditItem
-	quit     chan struct{} // closed by stop
-	done     chan struct{} // closed when the writer has finished
-	sinceHd  int
-	lastHd   time.Time
+// sealedDetail marks a sealed audit detail; entries written before details
+// were sealed hold plain text, which the chain covers as it is and so
+// stays as it was written.
+const sealedDetail = "s1:"
+
+// sealAuditDetail seals an entry's detail (which questionnaire, which
+// intake step, which decision: clinical facts), padded so its length does
+// not tell one from another; "" stays "".
+func (p *phi) sealAuditDetail(d string) string {
+	if d == "" {
+		return ""
+	}
+	return sealedDetail + p.sealPadded(aadAuditDetail, d, padText)
 }
 
-// auditItem is an entry to write, or (flush != nil) a request to report
-// once everything queued before it is written and checkpointed.
-type auditItem struct {
-	e     *journey.AuditEntry
-	flush chan error
-}
-
-// StartAudit begins writing audit entries sealed under key, checkpointing
-// the chain's head in headPath. Until it is called, Audit drops entries
-// with an error in the log, which only tools that never audit do.
-func (db *DB) StartAudit(key audit.Key, headPath string) {
-	w := &auditWriter{db: db, key: key, chain: audit.NewChain(key), headPath: headPath,
-		queue: make(chan auditItem, auditQueue), quit: make(chan struct{}), done: make(chan struct{})}
-	db.auditw = w
-	go w.loop()
-}
-
-// Audit queues e for the audit trail. It blocks only when the queue is
-// full, so entries are never dropped for load.
-func (db *DB) Audit(ctx context.Context, e *journey.AuditEntry) {
-	if db.auditw == nil {
-		db.Log.Error("audit entry dropped: audit trail not started", "action", e.Action)
-		return
+// openAuditDetail opens a detail sealed by sealAuditDetail in place; an
+// older plain one is left as it is.
+func (p *phi) openAuditDetail(d *string) {
+	if sealed, ok := strings.CutPrefix(*d, sealedDetail); ok {
+		*d = ""
+		p.openJSON(aadAuditDetail, sealed, d)
 	}
-	if e.Time.IsZero() {
-		e.Time = db.Now()
-	}
-	select {
-	case db.auditw.queue <- auditItem{e: e}:
-	case <-db.auditw.done:
-		db.Log.Error("audit entry dropped: database closed", "action", e.Action)
-	}
-}
-
-// FlushAudit waits until every entry queued so far is written and the head
-// checkpoint is up to date.
-func (db *DB) FlushAudit(ctx context.Context) error {
-	if db.auditw == nil {
-		return nil
-	}
-	done := make(chan error, 1)
-	select {
-	case db.auditw.queue <- auditItem{flush: done}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func (w *auditWriter) stop() {
-	close(w.quit)
-	<-w.done
-}
-
-func (w *auditWriter) loop() {
-	defer close(w.done)
-	var batch []*journey.AuditEntry
-	var flushes []chan error
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
-	write := func() {
-		err := w.write(batch)
-		if err != nil {
-			w.db.Log.Error("audit write failed", "entries", len(batch), "error", err)
-		}
-		if len(flushes) > 0 && err == nil {
-			err = w.checkpoint()
-		}
-		for _, f := range flushes {
-			f <- err
-		}
-		batch, flushes = batch[:0], flushes[:0]
-	}
-	for {
-		select {
-		case <-w.quit:
-			// Take what is queued, write it and checkpoint, then stop.
-			for {
-				select {
-				case it := <-w.queue:
-					if it.e != nil {
-						batch = append(batch, it.e)
-					} else {
-						flushes = append(flushes, it.flush)
-					}
-					continue
-				default:
-				}
-				break
-			}
-			write()
-			_ = w.checkpoint()
-			return
-		case it := <-w.queue:
-			if it.flush != nil {
-				flushes = append(flushes, it.flush)
-				write()
-				continue
-			}
-			if len(batch) == 0 {
-				timer.Reset(auditLinger)
-			}
-			batch = append(batch, it.e)
-			if len(batch) >= auditBatch {
-				timer.Stop()
-				write()
-			}
-		case <-timer.C:
-			write()
-		}
-	}
-}
-
-// write appends a batch in one transaction, each entry sealed onto the
-// chain as it stands in the database: another process may have added
-// entries since this one last wrote.
-func (w *auditWriter) write(batch []*journey.AuditEntry) error {
-	if len(batch) == 0 {
-		return nil
-	}
-	var lastSeq int64
-	var lastHash []byte
-	err := w.db.write(context.Background(), func(ctx context.Context, tx *Tx) error {
-		if err := tx.lockKey(ctx, "audit_log"); err != nil {
-			return err
-		}
-		seq, hash, err := tx.auditHead(ctx)
-		if err != nil {
-			return err
-		}
-		w.chain.Reset(seq, hash)
-		for _, je := range batch {
-			e := toAuditEntry(je)
-			// A break-glass reason is typed freely and may name a client:
-			// it is stored, and sealed into the chain, as ciphertext.
-			ph := w.db.phi()
-			e.Reason = ph.seal(aadAuditReason, e.Reason)
-			if ph.err != nil {
-				return ph.err
-			}
-			w.chain.Next(e)
-			je.Seq = e.Seq
-			if _, err := tx.exec(ctx, `INSERT INTO audit_log (seq, at_us, actor_id, actor_role, action, subject_type, subject_id,
-				client_addr, outcome, reason, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				e.Seq, e.Time.UnixMicro(), e.ActorID, e.ActorRole, e.Action, e.SubjectType, e.SubjectID, e.ClientAddr,
-				e.Outcome, e.Reason, e.Detail, hex.EncodeToString(e.PrevHash), hex.EncodeToString(e.Hash)); err != nil {
-				return err
-			}
-		}
-		lastSeq, lastHash = w.chain.Last()
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	w.sinceHd += len(batch)
-	if w.sinceHd >= headEvery || time.Since(w.lastHd) >= headInterval {
-		return w.writeHead(lastSeq, lastHash)
-	}
-	return nil
-}
-
-// checkpoint writes the head for the newest committed entry.
-func (w *auditWriter) checkpoint() error {
-	var seq int64
-	var hash []byte
-	err := w.db.write(context.Background(), func(ctx context.Context, tx *Tx) error {
-		var err error
-		seq, hash, err = tx.auditHead(ctx)
-		return err
-	})
-	if err != nil || seq == 0 {
-		return err
-	}
-	return w.writeHead(seq, hash)
-}
-
-func (w *auditWriter) writeHead(seq int64, hash []byte) error {
-	w.sinceHd, w.lastHd = 0, time.Now()
-	if err := audit.WriteHead(w.headPath, w.key, audit.Head{Seq: seq, Hash: hash, Time: w.db.Now()}); err != nil {
-		return fmt.Errorf("sqldb: audit head: %w", err)
-	}
-	return nil
 }
 
 // auditHead returns the newest entry's seq and hash (0 and 32 zero bytes
@@ -359,6 +168,7 @@ func (db *DB) auditPage(ctx context.Context, f journey.AuditFilter) ([]*journey.
 		}
 		ph := db.phi()
 		ph.open(aadAuditReason, &e.Reason)
+		ph.openAuditDetail(&e.Detail)
 		if ph.err != nil {
 			return nil, ph.err
 		}

@@ -1,10 +1,13 @@
 package sqldb
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -307,48 +310,30 @@ func (db *DB) loadCareTeams(ctx context.Context, cs []*journey.Client) error {
 	return p.err
 }
 
-// FindClients returns a page of clients matching f, newest first, and the
-// number matching in all.
+// FindClients returns a page of clients matching f in the order f.Sort
+// names (newest first by default), and the number matching in all. It
+// fails with EINVALID on a filter it cannot apply.
 func (db *DB) FindClients(ctx context.Context, f journey.ClientFilter) ([]*journey.Client, int, error) {
-	where, args := []string{"1 = 1"}, []any{}
-	if f.CareTeamMember != 0 {
-		where = append(where, "id IN (SELECT client_id FROM care_team WHERE user_id = ?)")
-		args = append(args, f.CareTeamMember)
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
 	}
-	switch f.Screening {
-	case "":
-	case journey.ScreeningAwaitingReview:
-		where = append(where, "review_priority IS NOT NULL")
-	default:
-		// Other statuses are sealed: narrowed here to the clients out of
-		// the review queue, then read after decryption (findClientsIn).
-		where = append(where, "review_priority IS NULL")
+	cond, args, ok := db.clientWhere(f)
+	if !ok {
+		return nil, 0, nil
 	}
-	if strings.TrimSpace(f.Query) != "" {
-		// Every word of the query must match a word of the name, or its
-		// start, through the blind index (see FindUsersByName).
-		tokens := db.Keys.NameQuery(f.Query)
-		if len(tokens) == 0 {
-			return nil, 0, nil
-		}
-		where = append(where, `id IN (SELECT n.owner_id FROM `+db.jsonValues()+` CROSS JOIN name_index n
-			WHERE n.owner_type = '`+ownerClient+`' AND n.token = value GROUP BY n.owner_id HAVING COUNT(DISTINCT n.token) = ?)`)
-		args = append(args, jsonList(tokens), len(tokens))
-	}
-	cond := strings.Join(where, " AND ")
 	limit := f.Limit
-	if limit <= 0 || limit > 200 {
+	if limit <= 0 {
 		limit = 50
 	}
-	if f.Screening != "" && f.Screening != journey.ScreeningAwaitingReview {
-		return db.findClientsIn(ctx, f.Screening, cond, args, max(f.Offset, 0), limit)
+	if sealedFilter(f) {
+		return db.findClientsSealed(ctx, f, cond, args, limit)
 	}
 	var total int
 	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	rows, err := db.query(ctx, `SELECT `+clientColumns+` FROM clients WHERE `+cond+` ORDER BY id DESC LIMIT ? OFFSET ?`,
-		append(args, limit, max(f.Offset, 0))...)
+		append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -359,39 +344,147 @@ func (db *DB) FindClients(ctx context.Context, f journey.ClientFilter) ([]*journ
 	return cs, total, db.loadCareTeams(ctx, cs)
 }
 
-// findClientsIn returns a page of the clients matching cond whose sealed
-// status is status, newest first, and how many there are: it opens the
-// status of every client cond matches, then reads the page's rows. A
-// practice's clients number in the thousands, and one state opens in
-// about a microsecond.
-func (db *DB) findClientsIn(ctx context.Context, status, cond string, args []any, offset, limit int) ([]*journey.Client, int, error) {
-	rows, err := db.query(ctx, `SELECT id, screening FROM clients WHERE `+cond+` ORDER BY id DESC`, args...)
+// clientWhere returns the SQL condition and arguments of the parts of f
+// that plain columns can answer, narrowing what findClientsSealed opens;
+// ok is false when no client can match (a name search with no usable
+// word).
+func (db *DB) clientWhere(f journey.ClientFilter) (cond string, args []any, ok bool) {
+	where := []string{"1 = 1"}
+	if f.CareTeamMember != 0 {
+		where = append(where, "id IN (SELECT client_id FROM care_team WHERE user_id = ?)")
+		args = append(args, f.CareTeamMember)
+	}
+	if f.TherapistID != 0 {
+		where = append(where, "id IN (SELECT client_id FROM care_team WHERE user_id = ? AND role = 'therapist')")
+		args = append(args, f.TherapistID)
+	}
+	// Only a client awaiting review has a review priority.
+	switch {
+	case f.Screening == journey.ScreeningAwaitingReview || f.Replied:
+		where = append(where, "review_priority IS NOT NULL")
+	case f.Screening != "" || f.Stage == journey.StageIntake || f.Stage == journey.StagePreparation || f.Stage == journey.StageDeclined:
+		where = append(where, "review_priority IS NULL")
+	}
+	switch f.Stage {
+	case journey.StageInvited:
+		where = append(where, "user_id IS NULL")
+	case journey.StageIntake:
+		where = append(where, "user_id IS NOT NULL")
+	}
+	if strings.TrimSpace(f.Query) != "" {
+		// Every word of the query must match a word of the name, or its
+		// start, through the blind index (see FindUsersByName).
+		tokens := db.Keys.NameQuery(f.Query)
+		if len(tokens) == 0 {
+			return "", nil, false
+		}
+		where = append(where, `id IN (SELECT n.owner_id FROM `+db.jsonValues()+` CROSS JOIN name_index n
+			WHERE n.owner_type = '`+ownerClient+`' AND n.token = value GROUP BY n.owner_id HAVING COUNT(DISTINCT n.token) = ?)`)
+		args = append(args, jsonList(tokens), len(tokens))
+	}
+	return strings.Join(where, " AND "), args, true
+}
+
+// sealedFilter reports whether f filters or sorts on what only sealed
+// columns hold: a screening status other than awaiting review, a stage
+// past the invitation, a reply to the prescriber, the name or the status
+// order.
+func sealedFilter(f journey.ClientFilter) bool {
+	return (f.Screening != "" && f.Screening != journey.ScreeningAwaitingReview) || (f.Stage != "" && f.Stage != journey.StageInvited) ||
+		f.Replied || f.Sort == journey.ClientSortName || f.Sort == journey.ClientSortStatus
+}
+
+// maxSealedList is the most clients a list opens to filter or sort on a
+// sealed fact; past it the list asks for a narrower filter. One state or
+// name opens in about a microsecond, and a practice's clients number in
+// the thousands.
+const maxSealedList = 20_000
+
+// statusRank orders screening statuses along the path.
+var statusRank = map[string]int{journey.ScreeningIncomplete: 1, journey.ScreeningAwaitingReview: 2, journey.ScreeningNeedsInfo: 3,
+	journey.ScreeningCleared: 4, journey.ScreeningDeclined: 5}
+
+// listed is one client as findClientsSealed filters and sorts them.
+type listed struct {
+	id     int64
+	joined bool
+	name   string // lower case; opened only to sort by name
+	state  screeningState
+}
+
+// findClientsSealed returns the page of clients matching cond and f's
+// sealed filters, in f's order, and how many match: it opens the status
+// (and, to sort by name, the name) of every client cond matches, then
+// reads the page's rows only.
+func (db *DB) findClientsSealed(ctx context.Context, f journey.ClientFilter, cond string, args []any, limit int) ([]*journey.Client, int, error) {
+	var n int
+	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients WHERE `+cond, args...).Scan(&n); err != nil {
+		return nil, 0, err
+	}
+	if n > maxSealedList {
+		return nil, 0, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.", Fields: []journey.FieldError{
+			{Field: "sort", Detail: fmt.Sprintf("This works on up to %d clients at a time: filter by therapist or name first.", maxSealedList)}}}
+	}
+	byName := f.Sort == journey.ClientSortName
+	rows, err := db.query(ctx, `SELECT id, user_id IS NOT NULL, name, screening FROM clients WHERE `+cond, args...)
 	if err != nil {
 		return nil, 0, err
 	}
-	var ids []string
+	var all []listed
 	p := db.phi()
 	for rows.Next() {
-		var id int64
-		var state string
-		if err := rows.Scan(&id, &state); err != nil {
+		var l listed
+		var name, state string
+		if err := rows.Scan(&l.id, &l.joined, &name, &state); err != nil {
 			rows.Close()
 			return nil, 0, err
 		}
-		if p.openState(state).Status == status {
-			ids = append(ids, fmt.Sprint(id))
+		l.state = p.openState(state)
+		if byName {
+			p.open(aadClientName, &name)
+			l.name = strings.ToLower(name)
+		}
+		if stageMatches(f, l) {
+			all = append(all, l)
 		}
 	}
 	rows.Close()
 	if err := errors.Join(rows.Err(), p.err); err != nil {
 		return nil, 0, err
 	}
-	page := ids[min(offset, len(ids)):min(offset+limit, len(ids))]
-	if len(page) == 0 {
-		return nil, len(ids), nil
+	if f.Replied {
+		if all, err = db.repliedOnly(ctx, all); err != nil {
+			return nil, 0, err
+		}
 	}
-	rows, err = db.query(ctx, `SELECT `+clientColumns+` FROM clients WHERE id IN (SELECT CAST(value AS BIGINT) FROM `+db.jsonValues()+`)
-		ORDER BY id DESC`, jsonList(page))
+	slices.SortFunc(all, func(a, b listed) int {
+		switch f.Sort {
+		case journey.ClientSortName:
+			if c := strings.Compare(a.name, b.name); c != 0 {
+				return c
+			}
+		case journey.ClientSortStatus:
+			if c := cmp.Compare(statusRank[a.state.Status], statusRank[b.state.Status]); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(a.state.Priority, b.state.Priority); c != 0 {
+				return c
+			}
+		}
+		return cmp.Compare(b.id, a.id)
+	})
+	page := all[min(f.Offset, len(all)):min(f.Offset+limit, len(all))]
+	if len(page) == 0 {
+		return nil, len(all), nil
+	}
+	ids := make([]string, len(page))
+	pos := make(map[int64]int, len(page))
+	for i, l := range page {
+		ids[i] = strconv.FormatInt(l.id, 10)
+		pos[l.id] = i
+	}
+	rows, err = db.query(ctx, `SELECT `+clientColumns+` FROM clients WHERE id IN (SELECT CAST(value AS BIGINT) FROM `+db.jsonValues()+`)`,
+		jsonList(ids))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -399,7 +492,64 @@ func (db *DB) findClientsIn(ctx context.Context, status, cond string, args []any
 	if err != nil {
 		return nil, 0, err
 	}
-	return cs, len(ids), db.loadCareTeams(ctx, cs)
+	slices.SortFunc(cs, func(a, b *journey.Client) int { return cmp.Compare(pos[a.ID], pos[b.ID]) })
+	return cs, len(all), db.loadCareTeams(ctx, cs)
+}
+
+// stageMatches reports whether client l passes f's screening and stage
+// filters, on their opened status.
+func stageMatches(f journey.ClientFilter, l listed) bool {
+	st := l.state.Status
+	if f.Screening != "" && st != f.Screening {
+		return false
+	}
+	switch f.Stage {
+	case journey.StageIntake:
+		return l.joined && st == journey.ScreeningIncomplete
+	case journey.StageReview:
+		return st == journey.ScreeningAwaitingReview || st == journey.ScreeningNeedsInfo
+	case journey.StagePreparation:
+		return st == journey.ScreeningCleared
+	case journey.StageDeclined:
+		return st == journey.ScreeningDeclined
+	}
+	return true
+}
+
+// repliedOnly keeps the clients whose latest clearance decision asked a
+// question they have answered, reading each one's latest decision in one
+// query.
+func (db *DB) repliedOnly(ctx context.Context, ls []listed) ([]listed, error) {
+	if len(ls) == 0 {
+		return ls, nil
+	}
+	ids := make([]string, len(ls))
+	for i, l := range ls {
+		ids[i] = strconv.FormatInt(l.id, 10)
+	}
+	rows, err := db.query(ctx, `SELECT k.client_id, k.decision FROM clearances k WHERE k.id IN (SELECT MAX(id) FROM clearances
+		WHERE client_id IN (SELECT CAST(value AS BIGINT) FROM `+db.jsonValues()+`) GROUP BY client_id)`, jsonList(ids))
+	if err != nil {
+		return nil, err
+	}
+	replied := map[int64]bool{}
+	p := db.phi()
+	for rows.Next() {
+		var id int64
+		var sealed string
+		if err := rows.Scan(&id, &sealed); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		var o clearanceOutcome
+		p.openJSON(aadClearanceDecision, sealed, &o)
+		replied[id] = o.Decision == journey.DecisionNeedsInfo && o.RepliedAt > 0
+	}
+	rows.Close()
+	if err := errors.Join(rows.Err(), p.err); err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(ls, func(l listed) bool { return !replied[l.id] }), nil
 }
 
 func (db *DB) scanClients(rows *rowSet) ([]*journey.Client, error) {

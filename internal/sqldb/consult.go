@@ -19,14 +19,14 @@ import (
 var _ journey.ConsultService = (*DB)(nil)
 
 const consultColumns = `id, therapist_id, start_at, end_at, status, name, email, phone, contact_method,
-	time_zone, reason, sequence, created_at, updated_at`
+	time_zone, reason, cancel_reason, sequence, created_at, updated_at`
 
 // scanConsult reads a row of consultColumns and decrypts its PHI.
 func (db *DB) scanConsult(row scanner) (*journey.Consult, error) {
 	var c journey.Consult
 	var start, end, created, updated int64
 	err := row.Scan(&c.ID, &c.TherapistID, &start, &end, &c.Status, &c.Name, &c.Email, &c.Phone, &c.ContactMethod,
-		&c.TimeZone, &c.Reason, &c.Sequence, &created, &updated)
+		&c.TimeZone, &c.Reason, &c.CancelReason, &c.Sequence, &created, &updated)
 	if err != nil {
 		return nil, err
 	}
@@ -35,6 +35,7 @@ func (db *DB) scanConsult(row scanner) (*journey.Consult, error) {
 	p.open(aadConsultEmail, &c.Email)
 	p.open(aadConsultPhone, &c.Phone)
 	p.open(aadConsultReason, &c.Reason)
+	p.open(aadConsultCancelReason, &c.CancelReason)
 	if p.err != nil {
 		return nil, fmt.Errorf("consult %d: %w", c.ID, p.err)
 	}
@@ -60,6 +61,11 @@ func (db *DB) FindSlots(ctx context.Context, q journey.SlotQuery) ([]journey.Slo
 	if q.Days < 1 || q.Days > journey.MaxSlotDays {
 		return nil, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
 			Fields: []journey.FieldError{{Field: "days", Detail: fmt.Sprintf("Days must be between 1 and %d.", journey.MaxSlotDays)}}}
+	}
+	if err := db.bookable(ctx); journey.ErrorCode(err) == journey.ECONFLICT {
+		return []journey.Slot{}, nil // nothing is offered before bookings open
+	} else if err != nil {
+		return nil, err
 	}
 	ts, err := db.candidates(ctx, q.TherapistID)
 	if err != nil {
@@ -147,6 +153,9 @@ func offeredBy(ts []*journey.Therapist, start, now time.Time) []*journey.Therapi
 // free one that offers the time. The database refuses an overlapping booking
 // (consults_no_overlap), so a lost race is a conflict, never a double booking.
 func (db *DB) CreateConsult(ctx context.Context, r *journey.BookingRequest) (*journey.Consult, error) {
+	if err := db.bookable(ctx); err != nil {
+		return nil, err
+	}
 	r.Normalize()
 	if err := r.Validate(); err != nil {
 		return nil, err
@@ -300,8 +309,8 @@ func (tx *Tx) queueConsultMailFrom(ctx context.Context, kind string, c *journey.
 
 func (db *DB) practice(ctx context.Context, tx *Tx) (*journey.Practice, error) {
 	var p journey.Practice
-	err := tx.queryRow(ctx, `SELECT name, tagline, phone, email, address, time_zone, privacy_notice FROM practice WHERE id = 1`).
-		Scan(&p.Name, &p.Tagline, &p.Phone, &p.Email, &p.Address, &p.TimeZone, &p.PrivacyNotice)
+	err := tx.queryRow(ctx, `SELECT name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending FROM practice WHERE id = 1`).
+		Scan(&p.Name, &p.Tagline, &p.Phone, &p.Email, &p.Address, &p.TimeZone, &p.PrivacyNotice, &p.SetupPending)
 	return &p, notFound(err, "Practice")
 }
 
@@ -347,6 +356,9 @@ func (db *DB) FindConsults(ctx context.Context, f journey.ConsultFilter) ([]*jou
 	}
 	if f.To != nil {
 		where, args = append(where, "start_at < ?"), append(args, unix(*f.To))
+	}
+	if f.NoClient {
+		where = append(where, "NOT EXISTS (SELECT 1 FROM clients WHERE clients.consult_id = consults.id)")
 	}
 	cond := ""
 	if len(where) > 0 {
@@ -464,26 +476,41 @@ func (db *DB) move(ctx context.Context, old *journey.Consult, t *journey.Therapi
 	return &c, nil
 }
 
-// CancelConsult cancels a booked, upcoming consult and emails the visitor.
-func (db *DB) CancelConsult(ctx context.Context, token string) (*journey.Consult, error) {
+// CancelConsult cancels a booked, upcoming consult and emails the visitor,
+// keeping the reason they gave (optional, sealed). EINVALID for a reason
+// journey.CancelReason refuses.
+func (db *DB) CancelConsult(ctx context.Context, token, reason string) (*journey.Consult, error) {
+	reason, err := journey.CancelReason(reason)
+	if err != nil {
+		return nil, err
+	}
 	c, err := db.FindConsultByToken(ctx, token)
 	if err != nil {
 		return nil, err
 	}
-	return db.cancel(ctx, c)
+	return db.cancel(ctx, c, reason)
 }
 
 // CancelConsultByID is CancelConsult for staff, who name the consult by
-// id; the person gets the same email.
-func (db *DB) CancelConsultByID(ctx context.Context, id int64) (*journey.Consult, error) {
+// id and say why; the person gets the same email.
+func (db *DB) CancelConsultByID(ctx context.Context, id int64, reason string) (*journey.Consult, error) {
+	reason, err := journey.CancelReason(reason)
+	if err != nil {
+		return nil, err
+	}
 	c, err := db.FindConsultByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return db.cancel(ctx, c)
+	return db.cancel(ctx, c, reason)
 }
 
-func (db *DB) cancel(ctx context.Context, c *journey.Consult) (*journey.Consult, error) {
+func (db *DB) cancel(ctx context.Context, c *journey.Consult, reason string) (*journey.Consult, error) {
+	p := db.phi()
+	sealed := p.seal(aadConsultCancelReason, reason)
+	if p.err != nil {
+		return nil, p.err
+	}
 	if !c.Upcoming(db.Now()) {
 		return nil, errNotChangeable
 	}
@@ -492,15 +519,15 @@ func (db *DB) cancel(ctx context.Context, c *journey.Consult) (*journey.Consult,
 		return nil, err
 	}
 	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
-		res, err := tx.exec(ctx, `UPDATE consults SET status = 'cancelled', sequence = sequence + 1, updated_at = ? WHERE id = ? AND status = 'booked'`,
-			unix(tx.now), c.ID)
+		res, err := tx.exec(ctx, `UPDATE consults SET status = 'cancelled', cancel_reason = ?, sequence = sequence + 1, updated_at = ?
+			WHERE id = ? AND status = 'booked'`, sealed, unix(tx.now), c.ID)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errNotChangeable
 		}
-		c.Status, c.Sequence, c.UpdatedAt = journey.ConsultCancelled, c.Sequence+1, tx.now
+		c.Status, c.CancelReason, c.Sequence, c.UpdatedAt = journey.ConsultCancelled, reason, c.Sequence+1, tx.now
 		if err := tx.bumpCalendar(ctx); err != nil {
 			return err
 		}

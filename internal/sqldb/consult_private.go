@@ -171,6 +171,9 @@ func (db *DB) UpdateBookingSettings(ctx context.Context, s *journey.BookingSetti
 // transaction, and return the same: nil, or the errors that depend only on
 // the time and the fields (EINVALID, ECONFLICT).
 func (db *DB) HoldConsult(ctx context.Context, r *journey.BookingRequest) error {
+	if err := db.bookable(ctx); err != nil {
+		return err
+	}
 	r.Normalize()
 	if err := r.Validate(); err != nil {
 		return err

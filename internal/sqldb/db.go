@@ -8,6 +8,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -24,8 +25,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
-	_ "modernc.org/sqlite"             // registers "sqlite"
+	"github.com/jackc/pgx/v5/stdlib" // registers "pgx"
+	"modernc.org/sqlite"             // registers "sqlite"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/crypt"
@@ -77,14 +78,19 @@ type DB struct {
 	Keys *crypt.Keyring
 
 	committer *committer // SQLite only
-	auditw    *auditWriter
-	tcache    therapistCache
-	rules     sync.Map // screening rule-set version -> *journey.RuleSet (versions never change)
-	rebound   sync.Map // query -> query with $n placeholders (PostgreSQL)
-	stmts     sync.Map // query -> *sql.Stmt on Read
-	nstmts    atomic.Int64
-	wstmts    sync.Map // query -> *sql.Stmt on Write (SQLite)
-	nwstmts   atomic.Int64
+	// vetoCommits makes the SQLite writer refuse every commit while a write
+	// transaction's closures run (writerConnector); only the committer's own
+	// commit, after it clears this, goes through.
+	vetoCommits atomic.Bool
+	auditw      *auditWriter
+	tcache      therapistCache
+	rules       sync.Map // screening rule-set version -> *journey.RuleSet (versions never change)
+	rebound     sync.Map // query -> query with $n placeholders (PostgreSQL)
+	stmts       sync.Map // query -> *sql.Stmt on Read
+	nstmts      atomic.Int64
+	openStmts   atomic.Int64 // statements prepared on Read and not yet closed
+	wstmts      sync.Map     // query -> *sql.Stmt on Write (SQLite)
+	nwstmts     atomic.Int64
 }
 
 // Open opens the database named by dsn: a postgres:// URL, or a path to a
@@ -176,9 +182,11 @@ func (db *DB) openSQLite(path string) error {
 	}
 	f.Close()
 	// FULL: an acknowledged booking or PHI write survives power loss.
-	if db.Write, err = sql.Open("sqlite", sqliteDSN(path, "FULL", false)); err != nil {
+	base, err := sqlite.NewConnector(sqliteDSN(path, "FULL", false))
+	if err != nil {
 		return fmt.Errorf("sqldb: open sqlite: %w", err)
 	}
+	db.Write = sql.OpenDB(writerConnector{Connector: base, veto: &db.vetoCommits})
 	db.Write.SetMaxOpenConns(1)
 	db.Write.SetMaxIdleConns(1)
 	db.Write.SetConnMaxIdleTime(0)
@@ -196,6 +204,38 @@ func (db *DB) openSQLite(path string) error {
 	db.Jobs.SetMaxIdleConns(1)
 	db.committer = newCommitter(db)
 	return nil
+}
+
+// writerConnector opens the SQLite writer's connection with a commit hook
+// that refuses any commit while veto is set. A write closure runs inside a
+// transaction shared with other callers' work; should the transaction end
+// under it (a COMMIT or ROLLBACK it ran, or one SQLite did on an I/O error
+// or interrupt), its later statements would each commit on their own, and
+// a COMMIT would save work whose callers are then told it failed. With the
+// hook such a statement fails instead, and the batch is known to hold
+// nothing.
+type writerConnector struct {
+	driver.Connector
+	veto *atomic.Bool
+}
+
+func (c writerConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h, ok := conn.(sqlite.HookRegisterer)
+	if !ok {
+		conn.Close()
+		return nil, errors.New("sqldb: the sqlite driver offers no commit hook")
+	}
+	h.RegisterCommitHook(func() int32 {
+		if c.veto.Load() {
+			return 1 // SQLite turns the commit into a rollback
+		}
+		return 0
+	})
+	return conn, nil
 }
 
 // Close closes every pool.
@@ -402,9 +442,18 @@ func (db *DB) writeOne(ctx context.Context, fn writeFunc) error {
 		// An interrupt rolls back SQLite's transaction: no timeout there.
 		ctx = context.WithoutCancel(ctx)
 	}
-	sqlTx, err := db.Write.BeginTx(ctx, nil)
+	conn, err := db.Write.Conn(ctx)
 	if err != nil {
 		return db.mapErr(fmt.Errorf("sqldb: begin: %w", err))
+	}
+	defer conn.Close()
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return db.mapErr(fmt.Errorf("sqldb: begin: %w", err))
+	}
+	if db.Dialect == SQLite {
+		db.vetoCommits.Store(true) // see writerConnector
+		defer db.vetoCommits.Store(false)
 	}
 	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Second)}
 	if err := guard(fn)(ctx, tx); err != nil {
@@ -415,21 +464,45 @@ func (db *DB) writeOne(ctx context.Context, fn writeFunc) error {
 		_ = sqlTx.Rollback()
 		return db.mapErr(err)
 	}
+	if err := txEnded(conn); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	db.vetoCommits.Store(false)
 	if err := sqlTx.Commit(); err != nil {
 		return db.mapErr(fmt.Errorf("sqldb: commit: %w", err))
 	}
+	conn.Close() // the writer is free again: prepareWanted needs it on SQLite
 	db.prepareWanted(tx.wanted)
 	return nil
 }
 
+// errTxEnded answers a write whose transaction ended inside its closure.
+var errTxEnded = errors.New("sqldb: the write's transaction ended before its commit; it was not saved")
+
+// txEnded reports errTxEnded when conn's transaction is no longer open.
+// PostgreSQL answers a COMMIT outside a transaction with a warning only, so
+// a closure that ran ROLLBACK would otherwise be told its work was saved.
+// (SQLite refuses that COMMIT with an error.)
+func txEnded(conn *sql.Conn) error {
+	return conn.Raw(func(dc any) error {
+		if pc, ok := dc.(*stdlib.Conn); ok && pc.Conn().PgConn().TxStatus() == 'I' {
+			return errTxEnded
+		}
+		return nil
+	})
+}
+
 // Reads go through prepared statements kept per query text: parsing SQL
 // again on every request costs more than running the small queries here.
+// Past maxStmts queries, the rest run as text: a statement prepared and
+// not cached would stay open, on every connection that ran it, until the
+// pool closed.
 func (db *DB) queryRow(ctx context.Context, query string, args ...any) row {
-	st, err := db.stmt(ctx, query)
-	if err != nil {
-		return row{db.Read.QueryRowContext(ctx, db.q(query), args...)}
+	if st, err := db.stmt(ctx, query); err == nil && st != nil {
+		return row{st.QueryRowContext(ctx, args...)}
 	}
-	return row{st.QueryRowContext(ctx, args...)}
+	return row{db.Read.QueryRowContext(ctx, db.q(query), args...)}
 }
 
 func (db *DB) query(ctx context.Context, query string, args ...any) (*rowSet, error) {
@@ -437,29 +510,42 @@ func (db *DB) query(ctx context.Context, query string, args ...any) (*rowSet, er
 	if err != nil {
 		return nil, unavailable(err)
 	}
+	if st == nil {
+		return wrapRows(db.Read.QueryContext(ctx, db.q(query), args...))
+	}
 	return wrapRows(st.QueryContext(ctx, args...))
 }
 
 // maxStmts bounds the statement cache; queries are fixed strings in this
-// package, except FindConsults' filter combinations, so it stays small.
+// package, except the filter combinations of the Find* lists, so it stays
+// small.
 const maxStmts = 256
 
+// stmt returns the cached statement for query, preparing it on first use,
+// or nil when the cache is full.
 func (db *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if v, ok := db.stmts.Load(query); ok {
 		return v.(*sql.Stmt), nil
+	}
+	if db.nstmts.Load() >= maxStmts {
+		return nil, nil
 	}
 	st, err := db.Read.PrepareContext(ctx, db.q(query))
 	if err != nil {
 		return nil, err
 	}
-	if db.nstmts.Add(1) > maxStmts {
-		return st, nil // not cached; database/sql closes it with the pool
-	}
+	db.openStmts.Add(1)
 	if prev, loaded := db.stmts.LoadOrStore(query, st); loaded {
-		st.Close()
+		db.closeStmt(st)
 		return prev.(*sql.Stmt), nil
 	}
+	db.nstmts.Add(1)
 	return st, nil
+}
+
+func (db *DB) closeStmt(st *sql.Stmt) {
+	st.Close()
+	db.openStmts.Add(-1)
 }
 
 // mapErr turns driver errors that mean "clashes with what is stored" into

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"maps"
 	"time"
+
+	"github.com/journey-kap/journey"
 )
 
 // SQLite writes with synchronous=FULL cost one fsync per commit, and SQLite
@@ -57,9 +59,21 @@ func (c *committer) do(ctx context.Context, fn writeFunc) error {
 	case <-c.quit:
 		return errClosed
 	}
-	// Once queued the request is always answered, so wait unconditionally:
-	// returning early on ctx could report failure for work that commits.
-	return <-req.done
+	// Once queued the request is always answered, so wait regardless of
+	// ctx: returning early could report failure for work that commits. The
+	// one exception is a committer that stopped before taking it: the queue
+	// is buffered, so a send can succeed after the final drain.
+	select {
+	case err := <-req.done:
+		return err
+	case <-c.idle:
+		select {
+		case err := <-req.done:
+			return err
+		default:
+			return errClosed
+		}
+	}
 }
 
 func (c *committer) stop() {
@@ -108,14 +122,20 @@ func (c *committer) drain() {
 	}
 }
 
-// errBatchAborted answers every request of a batch whose transaction could
-// not be kept: nothing in it was committed.
-var errBatchAborted = errors.New("sqldb: the write was not saved; try again")
+// errBatchAborted answers every other request of a batch whose
+// transaction one request broke: nothing in it was committed, and the same
+// write sent again goes in (a 503 with Retry-After, the form kept).
+var errBatchAborted = &journey.Error{Code: journey.EUNAVAILABLE, Message: "That was not saved; please try again.",
+	Err: errors.New("sqldb: group commit: another write in the batch ended its transaction")}
 
 // run executes one batch. A batch of one needs no savepoint.
 func (c *committer) run(batch []*writeRequest) {
 	if len(batch) == 1 {
 		req := batch[0]
+		if err := req.ctx.Err(); err != nil {
+			req.done <- err // never ran, as in a batch
+			return
+		}
 		req.done <- c.db.writeOne(req.ctx, req.fn)
 		return
 	}
@@ -128,6 +148,11 @@ func (c *committer) run(batch []*writeRequest) {
 		}
 		return
 	}
+	// Until our own commit, no commit may happen on the writer: a closure's
+	// COMMIT, or a statement it runs after the transaction ended, would save
+	// work that callers are then told failed (writerConnector).
+	db.vetoCommits.Store(true)
+	defer db.vetoCommits.Store(false)
 	tx := &Tx{Tx: sqlTx, db: db, now: db.Now().UTC().Truncate(time.Second)}
 	errs := make([]error, len(batch))
 	for i, req := range batch {
@@ -162,6 +187,7 @@ func (c *committer) run(batch []*writeRequest) {
 		}
 		return
 	}
+	db.vetoCommits.Store(false)
 	if err := sqlTx.Commit(); err != nil {
 		err = db.mapErr(fmt.Errorf("sqldb: commit: %w", err))
 		for i := range errs {
@@ -178,7 +204,8 @@ func (c *committer) run(batch []*writeRequest) {
 
 // abort rolls the whole batch back after request at broke its savepoint;
 // its own error stays with it, every other caller hears errBatchAborted
-// (or the error it already had).
+// (or the error it already had). Nothing of the batch was committed: the
+// commit hook refused every commit but the committer's own.
 func (c *committer) abort(sqlTx *sql.Tx, batch []*writeRequest, errs []error, at int, broken error) {
 	_ = sqlTx.Rollback()
 	c.db.Log.Error("group commit: batch rolled back", "size", len(batch), "err", broken)

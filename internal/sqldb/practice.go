@@ -13,8 +13,8 @@ var _ journey.PracticeService = (*DB)(nil)
 // FindPractice returns the practice, or ENOTFOUND before one is set up.
 func (db *DB) FindPractice(ctx context.Context) (*journey.Practice, error) {
 	var p journey.Practice
-	err := db.queryRow(ctx, `SELECT name, tagline, phone, email, address, time_zone, privacy_notice FROM practice WHERE id = 1`).
-		Scan(&p.Name, &p.Tagline, &p.Phone, &p.Email, &p.Address, &p.TimeZone, &p.PrivacyNotice)
+	err := db.queryRow(ctx, `SELECT name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending FROM practice WHERE id = 1`).
+		Scan(&p.Name, &p.Tagline, &p.Phone, &p.Email, &p.Address, &p.TimeZone, &p.PrivacyNotice, &p.SetupPending)
 	if err != nil {
 		return nil, notFound(err, "Practice")
 	}
@@ -27,12 +27,12 @@ func (db *DB) UpdatePractice(ctx context.Context, p *journey.Practice) error {
 		return err
 	}
 	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
-		_, err := tx.exec(ctx, `INSERT INTO practice (id, name, tagline, phone, email, address, time_zone, privacy_notice)
-			VALUES (1, ?, ?, ?, ?, ?, ?, ?)
+		_, err := tx.exec(ctx, `INSERT INTO practice (id, name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending)
+			VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, tagline = excluded.tagline, phone = excluded.phone,
 				email = excluded.email, address = excluded.address, time_zone = excluded.time_zone,
-				privacy_notice = excluded.privacy_notice`,
-			p.Name, p.Tagline, p.Phone, p.Email, p.Address, p.TimeZone, p.PrivacyNotice)
+				privacy_notice = excluded.privacy_notice, setup_pending = excluded.setup_pending`,
+			p.Name, p.Tagline, p.Phone, p.Email, p.Address, p.TimeZone, p.PrivacyNotice, p.SetupPending)
 		if err != nil {
 			return err
 		}
@@ -68,4 +68,32 @@ func (db *DB) Secret(ctx context.Context, name string) ([]byte, error) {
 		return nil, err
 	}
 	return hex.DecodeString(v)
+}
+
+// bookable returns ECONFLICT with journey.NotOpenMessage unless the
+// practice takes bookings: before set-up there is nothing to book.
+func (db *DB) bookable(ctx context.Context) error {
+	_, p, err := db.catalog(ctx)
+	if err != nil {
+		return err
+	}
+	if !p.Open() {
+		return journey.Errorf(journey.ECONFLICT, journey.NotOpenMessage)
+	}
+	return nil
+}
+
+// SetupProgress counts what a practice's first admin has done so far.
+func (db *DB) SetupProgress(ctx context.Context) (journey.SetupProgress, error) {
+	var sp journey.SetupProgress
+	var details int
+	err := db.queryRow(ctx, `SELECT
+		(SELECT COUNT(*) FROM practice),
+		(SELECT COUNT(DISTINCT h.staff_id) FROM weekly_hours h JOIN users u ON u.id = h.staff_id WHERE u.active),
+		(SELECT COUNT(*) FROM invitations WHERE used_at = 0 AND expires_at > ?),
+		(SELECT COUNT(*) FROM faq_entries WHERE published),
+		(SELECT COUNT(DISTINCT code) FROM consent_documents)`, db.Now().Unix()).
+		Scan(&details, &sp.Therapists, &sp.Invited, &sp.FAQ, &sp.Consents)
+	sp.Details = details > 0
+	return sp, err
 }

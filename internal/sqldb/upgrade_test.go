@@ -87,8 +87,9 @@ func TestUpgradeSealsPlainFacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ny, _ := sqldbtest.MustSeed(t, db)
 	o := oldDB{t, db}
+	o.exec(`INSERT INTO practice (id, name, time_zone) VALUES (1, 'Old Practice', 'America/New_York')`)
+	ny, _ := sqldbtest.MustSeedTherapists(t, db)
 	now := time.Now().UTC().Truncate(time.Second)
 	done, until, replied := now.Add(-48*time.Hour), now.AddDate(0, 3, 0), now.Add(-24*time.Hour)
 	rules, _ := json.Marshal(screening.Defaults().Rules)

@@ -221,47 +221,6 @@ func (s *Server) handleAPIAlertAck(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, toAPIAlert(al))
 }
 
-// The staff dashboard.
-
-type staffHomePage struct {
-	Actor       *journey.Actor
-	Alerts      []alertView // open alerts of the actor's clients
-	AlertsTitle string
-	ReviewCount int
-	ShowReview  bool
-}
-
-func (*staffHomePage) PageTitle() string { return "Staff" }
-
-// staffHome gathers the dashboard: open safety alerts for the actor's
-// clients and the size of the review queue, as their permissions allow.
-func (s *Server) staffHome(r *http.Request) (*staffHomePage, error) {
-	a := actorFrom(r)
-	page := &staffHomePage{Actor: a}
-	if a.Can(journey.PermAlerts) {
-		als, err := s.store.FindAlerts(r.Context(), alertScope(a), 0, true, 50)
-		if err != nil {
-			return nil, err
-		}
-		loc, _ := s.practiceZone(r)
-		for _, al := range als {
-			page.Alerts = append(page.Alerts, toAlertView(al, nil, loc))
-		}
-		if len(als) > 0 {
-			page.AlertsTitle = "Urgent: " + plural(len(als), "safety alert") + " to follow up today"
-			s.audit(r, "alert.read", "alert", "", journey.AuditSuccess, idList("open alerts", als, func(a *journey.Alert) int64 { return a.ID })+" on the dashboard")
-		}
-	}
-	if a.Can(journey.PermClearance) {
-		_, total, err := s.store.ReviewQueue(r.Context(), 0, 1)
-		if err != nil {
-			return nil, err
-		}
-		page.ShowReview, page.ReviewCount = true, total
-	}
-	return page, nil
-}
-
 // plural returns n and word, with an s unless n is 1.
 func plural(n int, word string) string {
 	if n == 1 {

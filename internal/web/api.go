@@ -25,6 +25,9 @@ type apiSlot struct {
 type apiSlots struct {
 	TimeZone string    `json:"time_zone"`
 	Slots    []apiSlot `json:"slots"`
+	// Reason says why the list is empty when nothing can be booked at all
+	// (bookings not open yet), so a client need not guess.
+	Reason string `json:"reason,omitempty"`
 }
 
 type apiConsult struct {
@@ -129,12 +132,12 @@ func (s *Server) handleAPISlots(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var v journey.Validation
 	tz := q.Get("tz")
+	p, err := s.practice(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
 	if tz == "" {
-		p, err := s.store.FindPractice(r.Context())
-		if err != nil {
-			s.apiError(w, r, err)
-			return
-		}
 		tz = p.TimeZone
 	}
 	loc, err := journey.LoadZone(tz)
@@ -171,6 +174,9 @@ func (s *Server) handleAPISlots(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := apiSlots{TimeZone: tz, Slots: make([]apiSlot, len(slots))}
+	if !p.Open() {
+		out.Reason = journey.NotOpenMessage
+	}
 	for i, sl := range slots {
 		out.Slots[i] = apiSlot{Start: sl.Start.In(loc).Format(time.RFC3339), End: sl.End.In(loc).Format(time.RFC3339), TherapistID: sl.TherapistID}
 	}
@@ -304,7 +310,14 @@ func (s *Server) handleAPIManageReschedule(w http.ResponseWriter, r *http.Reques
 }
 
 func (s *Server) handleAPIManageCancel(w http.ResponseWriter, r *http.Request) {
-	c, err := s.store.CancelConsult(r.Context(), r.PathValue("token"))
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	// The body is optional: an empty one cancels without a reason.
+	if r.ContentLength != 0 && !s.decodeJSON(w, r, &in) {
+		return
+	}
+	c, err := s.store.CancelConsult(r.Context(), r.PathValue("token"), in.Reason)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/journey-kap/journey"
@@ -138,13 +137,18 @@ func toAPIScreening(sc *journey.Screening, withFindings bool) apiClientScreening
 // ?limit= (1–200, default 50), ?offset=, ?screening= (a status).
 func (s *Server) handleAPIClients(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	var v journey.Validation
-	f, ok := clientFilter(actorFrom(r))
+	ts, err := s.store.FindTherapists(r.Context(), false)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	f, err := clientListQuery(q, ts)
+	v := journey.Validation{Fields: journey.ErrorFields(err)}
 	f.Limit = 50
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 200 {
-			v.Add("limit", "Limit must be a whole number from 1 to 200.")
+		if err != nil || n < 1 || n > journey.MaxClientPage {
+			v.Add("limit", fmt.Sprintf("Limit must be a whole number from 1 to %d.", journey.MaxClientPage))
 		}
 		f.Limit = n
 	}
@@ -155,18 +159,12 @@ func (s *Server) handleAPIClients(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Offset = n
 	}
-	if f.Query = strings.TrimSpace(q.Get("q")); len([]rune(f.Query)) > journey.MaxNameLen {
-		v.Add("q", "Search with at most 200 characters.")
-	}
-	switch f.Screening = q.Get("screening"); f.Screening {
-	case "", journey.ScreeningIncomplete, journey.ScreeningAwaitingReview, journey.ScreeningCleared, journey.ScreeningDeclined, journey.ScreeningNeedsInfo:
-	default:
-		v.Add("screening", "Use incomplete, awaiting_review, needs_info, cleared or declined.")
-	}
 	if err := v.Err(); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
+	scope, ok := clientFilter(actorFrom(r))
+	f.CareTeamMember = scope.CareTeamMember
 	out, total := []apiClient{}, 0
 	if ok {
 		cs, n, err := s.store.FindClients(r.Context(), f)

@@ -57,7 +57,7 @@ func (*bookPage) PageTitle() string { return "Book a free consult" }
 // is an error for the caller to show.
 func (s *Server) visitorZone(r *http.Request, tz string) (*time.Location, string, error) {
 	if tz == "" {
-		p, err := s.store.FindPractice(r.Context())
+		p, err := s.practice(r.Context())
 		if err != nil {
 			return nil, "", err
 		}

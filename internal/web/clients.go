@@ -24,6 +24,7 @@ type clientRow struct {
 	Screening string // the screening status in words
 	Stage     string // where they are on their path, in words
 	Joined    bool   // has set up their portal
+	Added     string // the day they were added, in the practice's zone
 }
 
 // screeningLabel says a screening status in words; a clearance carries its
@@ -66,7 +67,8 @@ func therapistOf(c *journey.Client) string {
 }
 
 func toClientRow(c *journey.Client, loc *time.Location) clientRow {
-	return clientRow{Client: c, Therapist: therapistOf(c), Screening: screeningLabel(c, loc), Stage: clientStage(c, loc), Joined: c.UserID != 0}
+	return clientRow{Client: c, Therapist: therapistOf(c), Screening: screeningLabel(c, loc), Stage: clientStage(c, loc), Joined: c.UserID != 0,
+		Added: c.CreatedAt.In(loc).Format("Jan 2, 2006")}
 }
 
 // clientFilter returns the list filter for the actor's scope (policy.go:
@@ -93,28 +95,96 @@ type staffClientsPage struct {
 	CanAdd     bool
 	CareTeamOf bool   // the list is of the actor's own clients
 	Query      string // the name searched for, as typed
+	// The filters as typed (shown back, escaped, even when refused) and
+	// the choices each offers.
+	Stage, Therapist, Screening, Sort string
+	Stages, Screenings, Sorts         []option
+	Therapists                        []option
+	Filtered                          bool              // some filter narrows the list
+	Errors                            map[string]string // field → message, beside the field
 }
+
+// option is one choice of a select.
+type option struct{ Value, Label string }
 
 func (*staffClientsPage) PageTitle() string { return "Clients" }
 
-// handleStaffClients lists the clients the actor may see, newest first,
-// clientsPerPage at a time (?page=, from 1).
+// Choices of the clients list's filters, in words.
+var (
+	stageOptions = []option{{journey.StageInvited, "Invited, not joined"}, {journey.StageIntake, "Intake"},
+		{journey.StageReview, "Medical review"}, {journey.StagePreparation, "Preparation"}, {journey.StageDeclined, "Declined"}}
+	screeningOptions = []option{{journey.ScreeningIncomplete, "Intake in progress"}, {journey.ScreeningAwaitingReview, "Awaiting medical review"},
+		{journey.ScreeningNeedsInfo, "Needs information"}, {journey.ScreeningCleared, "Cleared"}, {journey.ScreeningDeclined, "Declined"}}
+	sortOptions = []option{{journey.ClientSortNewest, "Newest first"}, {journey.ClientSortName, "Name, A to Z"},
+		{journey.ClientSortStatus, "Where they are on the path"}}
+)
+
+// clientListQuery reads the clients list's filters from a query string,
+// the same names on the page and in the API (stage, therapist, screening,
+// sort, q), and checks each against the choices: therapists must be one
+// of ts. It returns EINVALID naming every filter it refuses.
+func clientListQuery(q url.Values, ts []*journey.Therapist) (journey.ClientFilter, error) {
+	f := journey.ClientFilter{Stage: q.Get("stage"), Screening: q.Get("screening"), Sort: q.Get("sort"), Query: strings.TrimSpace(q.Get("q"))}
+	var v journey.Validation
+	if t := q.Get("therapist"); t != "" {
+		id, err := strconv.ParseInt(t, 10, 64)
+		if err != nil || !slices.ContainsFunc(ts, func(th *journey.Therapist) bool { return th.ID == id }) {
+			v.Add("therapist", "Choose a therapist from the list.")
+		} else {
+			f.TherapistID = id
+		}
+	}
+	if err := f.Validate(); err != nil {
+		v.Fields = append(v.Fields, journey.ErrorFields(err)...)
+	}
+	return f, v.Err()
+}
+
+// handleStaffClients lists the clients the actor may see, filtered by
+// stage, therapist and screening status, sorted, clientsPerPage at a time
+// (?page=, from 1). A refused filter is shown beside its field, as typed,
+// and the list is not narrowed by it.
 func (s *Server) handleStaffClients(w http.ResponseWriter, r *http.Request) {
 	a := actorFrom(r)
-	page := &staffClientsPage{Actor: a, Page: 1, CanAdd: a.Can(journey.PermClientsWrite), CareTeamOf: a.ClientScope() > 0}
-	if p, err := strconv.Atoi(r.URL.Query().Get("page")); err == nil && p > 1 && p <= 100_000 {
-		page.Page = p
+	q := r.URL.Query()
+	page := &staffClientsPage{Actor: a, Page: 1, CanAdd: a.Can(journey.PermClientsWrite), CareTeamOf: a.ClientScope() > 0,
+		Stage: q.Get("stage"), Therapist: q.Get("therapist"), Screening: q.Get("screening"), Sort: q.Get("sort"),
+		Stages: stageOptions, Screenings: screeningOptions, Sorts: sortOptions, Errors: map[string]string{}}
+	ts, err := s.store.FindTherapists(r.Context(), false)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
 	}
-	f, ok := clientFilter(a)
-	page.Query = strings.TrimSpace(r.URL.Query().Get("q"))
-	if len([]rune(page.Query)) > journey.MaxNameLen {
-		page.Query = string([]rune(page.Query)[:journey.MaxNameLen])
+	for _, t := range ts {
+		page.Therapists = append(page.Therapists, option{strconv.FormatInt(t.ID, 10), t.Name})
 	}
-	f.Query = page.Query
+	if p := q.Get("page"); p != "" {
+		if n, err := strconv.Atoi(p); err == nil && n >= 1 && n <= 100_000 {
+			page.Page = n
+		} else {
+			page.Errors["page"] = "There is no such page."
+		}
+	}
+	f, err := clientListQuery(q, ts)
+	page.Query = f.Query
+	for _, fe := range journey.ErrorFields(err) {
+		page.Errors[fe.Field] = fe.Detail
+	}
+	if len(page.Errors) > 0 {
+		f = journey.ClientFilter{} // show the whole list beside the refusal, never a wrongly narrowed one
+		page.Page = 1
+	}
+	page.Filtered = f.Stage != "" || f.TherapistID != 0 || f.Screening != ""
+	scope, ok := clientFilter(a)
 	if ok {
+		f.CareTeamMember = scope.CareTeamMember
 		f.Offset, f.Limit = (page.Page-1)*clientsPerPage, clientsPerPage
 		cs, total, err := s.store.FindClients(r.Context(), f)
-		if err != nil {
+		if journey.ErrorCode(err) == journey.EINVALID {
+			for _, fe := range journey.ErrorFields(err) {
+				page.Errors[fe.Field] = fe.Detail
+			}
+		} else if err != nil {
 			s.pageError(w, r, err)
 			return
 		}
@@ -125,20 +195,32 @@ func (s *Server) handleStaffClients(w http.ResponseWriter, r *http.Request) {
 		page.Total = total
 	}
 	page.First, page.Last = (page.Page-1)*clientsPerPage+1, (page.Page-1)*clientsPerPage+len(page.Clients)
-	search := ""
-	if page.Query != "" {
-		search = "&q=" + url.QueryEscape(page.Query)
-	}
 	if page.Page > 1 {
-		page.PrevURL = fmt.Sprintf("/staff/clients?page=%d%s", page.Page-1, search)
+		page.PrevURL = clientsPageURL(q, page.Page-1)
 	}
 	if page.Last < page.Total {
-		page.NextURL = fmt.Sprintf("/staff/clients?page=%d%s", page.Page+1, search)
+		page.NextURL = clientsPageURL(q, page.Page+1)
 	}
 	s.audit(r, "client.list", "client", "", journey.AuditSuccess, idList("clients", page.Clients, func(c clientRow) int64 { return c.ID })+
 		map[bool]string{true: " (by name)"}[page.Query != ""])
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "staff_clients", page)
+	status := http.StatusOK
+	if len(page.Errors) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(w, r, status, "staff_clients", page)
+}
+
+// clientsPageURL is the list's URL for page n, keeping its filters.
+func clientsPageURL(q url.Values, n int) string {
+	keep := url.Values{}
+	for _, k := range []string{"q", "stage", "therapist", "screening", "sort"} {
+		if v := q.Get(k); v != "" {
+			keep.Set(k, v)
+		}
+	}
+	keep.Set("page", strconv.Itoa(n))
+	return "/staff/clients?" + keep.Encode()
 }
 
 // Staff chart.

@@ -12,14 +12,16 @@ import (
 )
 
 type consentPage struct {
-	Doc       *journey.ConsentDocument
-	Body      template.HTML
-	Signed    *journey.ConsentSignature // this version, when signed
-	Earlier   *journey.ConsentSignature // an earlier version, when only that is signed
-	TypedName string
-	Agree     bool
-	Errors    map[string]string
-	Message   string
+	Doc        *journey.ConsentDocument
+	Body       template.HTML
+	Signed     *journey.ConsentSignature // this version, when signed
+	Earlier    *journey.ConsentSignature // an earlier version, when only that is signed
+	TypedName  string
+	Agree      bool
+	Errors     map[string]string
+	Summary    []errorLine
+	Message    string
+	JustSigned bool // arrived from signing: the banner at the top says so
 }
 
 func (p *consentPage) PageTitle() string { return p.Doc.Title }
@@ -74,6 +76,7 @@ func (s *Server) handleConsentView(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	p.JustSigned = p.Signed != nil && r.URL.Query().Get("signed") == "1"
 	s.audit(r, "consent.read", "client", c.ID, journey.AuditSuccess, fmt.Sprintf("%s v%d", d.Code, d.Version))
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "portal_consent", p)
@@ -111,12 +114,14 @@ func (s *Server) handleConsentSign(w http.ResponseWriter, r *http.Request) {
 		p.TypedName, p.Agree, p.Message = typed, agree, journey.ErrorMessage(err)
 		for _, f := range journey.ErrorFields(err) {
 			p.Errors[f.Field] = f.Detail
+			p.Summary = append(p.Summary, newErrorLine(f.Field, consentLabels[f.Field], f.Detail))
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		s.render(w, r, errorStatus(err), "portal_consent", p)
 		return
 	}
-	http.Redirect(w, r, "/portal/consents/"+d.Code, http.StatusSeeOther)
+	// The signed page opens on its confirmation, not the document's top.
+	http.Redirect(w, r, "/portal/consents/"+d.Code+"?signed=1#signed", http.StatusSeeOther)
 }
 
 // handlePortalSignaturePDF sends the client their signed copy.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 
@@ -51,12 +52,29 @@ func (*privacyPage) PageTitle() string { return "Privacy notice" }
 
 func (s *Server) handlePrivacy(w http.ResponseWriter, r *http.Request) {
 	s.servePage(w, r, "privacy", false, func() (string, any, error) {
-		p, err := s.store.FindPractice(r.Context())
+		p, err := s.practice(r.Context())
 		if err != nil {
 			return "", nil, err
 		}
 		return "privacy", &privacyPage{Notice: md.render(p.PrivacyNotice)}, nil
 	})
+}
+
+// unsetPractice stands in for the practice before its first admin has
+// saved its details: the public site names Journey, shows times in UTC
+// and takes no booking.
+func unsetPractice() *journey.Practice {
+	return &journey.Practice{Name: "Journey", TimeZone: "UTC", SetupPending: true}
+}
+
+// practice returns the practice, or unsetPractice before one is set up;
+// any other error (an outage) is returned.
+func (s *Server) practice(ctx context.Context) (*journey.Practice, error) {
+	p, err := s.store.FindPractice(ctx)
+	if journey.ErrorCode(err) == journey.ENOTFOUND {
+		return unsetPractice(), nil
+	}
+	return p, err
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {

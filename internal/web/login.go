@@ -25,7 +25,7 @@ func (*loginPage) PageTitle() string { return "Sign in" }
 
 func (s *Server) handleLoginView(w http.ResponseWriter, r *http.Request) {
 	if a := actorFrom(r); a != nil && a.Verified {
-		http.Redirect(w, r, homeFor(a), http.StatusSeeOther)
+		http.Redirect(w, r, s.homeFor(r, a), http.StatusSeeOther)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -131,7 +131,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		}
 	case u.TOTPEnrolled:
 		if page.Next == "" {
-			page.Next = homeFor(&journey.Actor{User: u})
+			page.Next = s.homeFor(r, &journey.Actor{User: u, Verified: true})
 		}
 		http.Redirect(w, r, "/login/2fa?next="+urlQuery(page.Next), http.StatusSeeOther)
 	default:
@@ -230,7 +230,7 @@ func (s *Server) handleTwoFactor(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setSessionCookie(w, token, s.cfg.Now().Add(journey.SessionLifetime))
 	if page.Next == "" {
-		page.Next = homeFor(a)
+		page.Next = s.homeFor(r, &journey.Actor{User: a.User, Verified: true})
 	}
 	http.Redirect(w, r, page.Next, http.StatusSeeOther)
 }
@@ -335,7 +335,7 @@ func (s *Server) handleEnrol(w http.ResponseWriter, r *http.Request) {
 	}
 	s.setSessionCookie(w, token, s.cfg.Now().Add(journey.SessionLifetime))
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "enrol", &enrolPage{Codes: codes, Next: "/staff"})
+	s.render(w, r, http.StatusOK, "enrol", &enrolPage{Codes: codes, Next: s.homeFor(r, &journey.Actor{User: a.User, Verified: true})})
 }
 
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {

@@ -196,7 +196,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: 200}
 		next.ServeHTTP(sw, r)
-		if r.Pattern == "GET /healthz" || strings.HasPrefix(r.Pattern, "GET /static/") {
+		if r.Pattern == "GET /healthz" || r.Pattern == "GET /readyz" || strings.HasPrefix(r.Pattern, "GET /static/") {
 			return
 		}
 		s.cfg.Log.Debug("request", "method", r.Method, "route", r.Pattern, "status", sw.status, "ms", time.Since(start).Milliseconds())

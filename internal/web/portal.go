@@ -54,6 +54,7 @@ type portalPage struct {
 	Saved     string
 	Reply     string
 	Errors    map[string]string
+	Summary   []errorLine
 	Support   bool
 	Therapist string
 }
@@ -292,6 +293,7 @@ func (s *Server) handleQuestionReply(w http.ResponseWriter, r *http.Request) {
 		p.Reply = reply
 		for _, f := range journey.ErrorFields(err) {
 			p.Errors[f.Field] = f.Detail
+			p.Summary = append(p.Summary, newErrorLine(f.Field, "Your answer", f.Detail))
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		s.render(w, r, http.StatusUnprocessableEntity, "portal", p)
@@ -317,8 +319,8 @@ type intakePage struct {
 	Prev     string
 	Values   url.Values
 	Errors   map[string]string
-	List     []journey.FieldError
-	Restored bool // answers carried over a sign-in, not yet saved
+	List     []errorLine // the error summary, in the order of the fields
+	Restored bool        // answers carried over a sign-in, not yet saved
 	Medical  []journey.Condition
 	Psych    []journey.Condition
 	Goals    []struct{ Code, Label string }
@@ -412,6 +414,7 @@ func (s *Server) handleIntakeSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, errs := parseIntakeForm(step, r.PostForm)
+	parsed := len(errs) > 0 // then err's fields are already the form's
 	var saved *journey.Intake
 	var err error
 	if len(errs) == 0 {
@@ -424,9 +427,10 @@ func (s *Server) handleIntakeSave(w http.ResponseWriter, r *http.Request) {
 			minAge = screening.MinAge(rs)
 		}
 		in.Normalize()
+		// errs is keyed by the form's fields, the domain's by filled rows.
 		for _, f := range journey.ErrorFields(in.ValidateStep(step, minAge, s.cfg.Now())) {
-			if _, ok := errs[f.Field]; !ok {
-				errs[f.Field] = f.Detail
+			if k := remapMedField(f.Field, r.PostForm); errs[k] == "" {
+				errs[k] = f.Detail
 			}
 		}
 		err = fieldErrors(errs)
@@ -443,10 +447,12 @@ func (s *Server) handleIntakeSave(w http.ResponseWriter, r *http.Request) {
 		}
 		p := s.newIntakePage(step, current, r.PostForm)
 		for _, f := range journey.ErrorFields(err) {
-			f.Field = remapMedField(f.Field, r.PostForm)
+			if !parsed {
+				f.Field = remapMedField(f.Field, r.PostForm)
+			}
 			if p.Errors[f.Field] == "" {
 				p.Errors[f.Field] = f.Detail
-				p.List = append(p.List, f)
+				p.List = append(p.List, newErrorLine(f.Field, intakeLabel(f.Field), f.Detail))
 			}
 		}
 		w.Header().Set("Cache-Control", "no-store")
@@ -514,6 +520,7 @@ type measurePage struct {
 	Q        *journey.Questionnaire
 	Answers  map[int]int // item index → chosen value
 	Errors   map[int]string
+	Summary  []errorLine
 	Message  string
 	Restored bool
 	Last     *journey.Response
@@ -678,6 +685,7 @@ func (s *Server) submitMeasure(w http.ResponseWriter, r *http.Request, c *journe
 		for _, f := range journey.ErrorFields(err) {
 			if i, ok := itemIndex(f.Field); ok {
 				p.Errors[i] = f.Detail
+				p.Summary = append(p.Summary, newErrorLine("item_"+strconv.Itoa(i), "Question "+q.Items[i].Key, f.Detail))
 			} else {
 				p.Message = f.Detail
 			}

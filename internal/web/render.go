@@ -68,6 +68,7 @@ var funcs = template.FuncMap{
 	"fieldError": func(errs map[string]string, field string) string { return errs[field] },
 	"timeIn":     func(t time.Time, loc *time.Location) time.Time { return t.In(loc) },
 	"add":        func(a, b int) int { return a + b },
+	"neg":        func(a int) int { return -a },
 	"join": func(ns []int) string {
 		parts := make([]string, len(ns))
 		for i, n := range ns {
@@ -96,7 +97,8 @@ var funcs = template.FuncMap{
 // its handler passes (pageSamples), so a missing template, field or static
 // file fails here rather than in front of a visitor.
 func parseTemplates(fsys fs.FS) (*templates, error) {
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/partials.html")
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/layout_staff.html",
+		"templates/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layout: %w", err)
 	}
@@ -107,7 +109,7 @@ func parseTemplates(fsys fs.FS) (*templates, error) {
 	t := &templates{pages: map[string]*template.Template{}}
 	for _, n := range names {
 		base := path.Base(n)
-		if base == "layout.html" || base == "partials.html" {
+		if base == "layout.html" || base == "layout_staff.html" || base == "partials.html" {
 			continue
 		}
 		clone, err := layout.Clone()
@@ -129,9 +131,9 @@ func parseTemplates(fsys fs.FS) (*templates, error) {
 // handlers render it with. The start-up check fails on a template without
 // one, and on a sample without a template.
 var pageSamples = map[string]any{
-	"home": &homePage{}, "faq": &faqPage{}, "privacy": &privacyPage{}, "book": &bookPage{}, "manage": &managePage{},
+	"home": &homePage{}, "faq": &faqPage{}, "privacy": &privacyPage{}, "book": &bookPage{}, "manage": &managePage{}, "manage_cancel": &cancelPage{},
 	"resent": &resendPage{}, "error": &errorPage{}, "unavailable": &unavailablePage{}, "login": &loginPage{}, "twofactor": &twoFactorPage{}, "enrol": &enrolPage{},
-	"staff_home": &staffHomePage{}, "staff_consults": &staffConsultsPage{}, "staff_consult": &staffConsultPage{},
+	"staff_home": &todayPage{}, "staff_consults": &staffConsultsPage{}, "staff_consult": &staffConsultPage{},
 	"staff_consult_new": &staffBookPage{},
 	"audit":             &auditPage{}, "tokens": &tokensPage{}, "sessions": &sessionsPage{}, "staff_list": &staffListPage{},
 	"invite": &invitePage{}, "accept": &acceptPage{}, "reset_request": &resetRequestPage{}, "breakglass": &breakGlassPage{},
@@ -140,7 +142,7 @@ var pageSamples = map[string]any{
 	"staff_clients": &staffClientsPage{}, "staff_client": &staffClientPage{}, "staff_client_new": &newClientPage{},
 	"staff_alerts": &staffAlertsPage{}, "staff_review": &reviewQueuePage{}, "staff_review_client": &reviewScreenPage{},
 	"admin_consents": &consentDocsPage{}, "admin_consent_edit": &consentEditPage{}, "admin_rules": &rulesPage{},
-	"admin_booking": &bookingSettingsPage{}, "held": &heldPage{}, "hold": &holdPage{},
+	"admin_booking": &bookingSettingsPage{}, "admin_practice": &practicePage{}, "held": &heldPage{}, "hold": &holdPage{},
 }
 
 // realSamples replaces the parts of a filled sample whose values must
@@ -170,14 +172,21 @@ func (t *templates) check() error {
 		if page == nil {
 			return fmt.Errorf("web: template %s.html is missing", name)
 		}
-		for _, full := range []bool{false, true} {
-			data := pageData{Title: "Sample", Path: "/", Year: 2030, Practice: &journey.Practice{}, Page: sampleOf(sample, full)}
-			if fix := realSamples[name]; fix != nil {
-				fix(data.Page)
-			}
-			fillValue(reflect.ValueOf(data.Practice).Elem(), full, 0)
-			if err := page.ExecuteTemplate(io.Discard, "layout.html", data); err != nil {
-				return fmt.Errorf("web: template %s.html fails on sample data: %w", name, err)
+		// Every page in both layouts: the staff workspace's frame draws a
+		// page that staff and others share (signed-in devices, errors).
+		for _, layout := range []string{"layout.html", "layout_staff.html"} {
+			for _, full := range []bool{false, true} {
+				data := pageData{Title: "Sample", Path: "/", Year: 2030, Practice: &journey.Practice{}, Page: sampleOf(sample, full)}
+				if fix := realSamples[name]; fix != nil {
+					fix(data.Page)
+				}
+				fillValue(reflect.ValueOf(data.Practice).Elem(), full, 0)
+				if layout == "layout_staff.html" {
+					data.Workspace = sampleOf(&workspace{}, full).(*workspace)
+				}
+				if err := page.ExecuteTemplate(io.Discard, layout, data); err != nil {
+					return fmt.Errorf("web: template %s.html fails on sample data in %s: %w", name, layout, err)
+				}
 			}
 		}
 	}
@@ -262,11 +271,14 @@ func fillValue(v reflect.Value, full bool, depth int) {
 
 // pageData is what every page template receives.
 type pageData struct {
-	Title    string
-	Path     string
-	Practice *journey.Practice
-	Year     int
-	Page     any
+	Title     string
+	Path      string
+	Practice  *journey.Practice
+	Year      int
+	Page      any
+	Workspace *workspace // the staff workspace's frame; nil on the public site and the portal
+	// AuditNotice tells an admin the audit trail cannot be written.
+	AuditNotice string
 }
 
 // render executes a page into a buffer first, so a failing template yields
@@ -285,17 +297,22 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 
 // renderBytes returns the page rendered in the layout.
 func (s *Server) renderBytes(r *http.Request, name string, page any) ([]byte, error) {
-	p, err := s.store.FindPractice(r.Context())
+	p, err := s.practice(r.Context())
 	if err != nil {
-		p = &journey.Practice{Name: "Journey", TimeZone: "America/New_York"}
+		p = unsetPractice()
 	}
-	data := pageData{Title: titleOf(page), Path: r.URL.Path, Practice: p, Year: s.cfg.Now().Year(), Page: page}
+	data := pageData{Title: titleOf(page), Path: r.URL.Path, Practice: p, Year: s.cfg.Now().Year(), Page: page,
+		Workspace: s.workspaceFor(r), AuditNotice: s.auditNotice(r, p)}
 	t := s.tmpl.pages[name]
 	if t == nil {
 		return nil, fmt.Errorf("web: no template %s", name)
 	}
+	layout := "layout.html"
+	if data.Workspace != nil {
+		layout = "layout_staff.html"
+	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
+	if err := t.ExecuteTemplate(&buf, layout, data); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

@@ -39,9 +39,11 @@ func (s *Server) routeTable() []route {
 		{"POST /book/confirm/{token}", permPublic, true, s.handleHoldConfirm},
 		{"GET /c/{token}", permPublic, false, s.handleManageView},
 		{"POST /c/{token}/reschedule", permPublic, true, s.handleManageReschedule},
+		{"GET /c/{token}/cancel", permPublic, false, s.handleManageCancelView},
 		{"POST /c/{token}/cancel", permPublic, true, s.handleManageCancel},
 		{"GET /static/{hash}/{name}", permPublic, false, s.handleStatic},
 		{"GET /healthz", permPublic, false, s.handleHealth},
+		{"GET /readyz", permPublic, false, s.handleReady},
 
 		// Sign-in and the second factor.
 		{"GET /login", permPublic, false, s.handleLoginView},
@@ -110,6 +112,9 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/screening-rules", journey.PermSettings, false, s.handleRulesUpdate},
 		{"GET /admin/booking", journey.PermSettings, false, s.handleBookingSettingsView},
 		{"POST /admin/booking", journey.PermSettings, false, s.handleBookingSettingsUpdate},
+		{"GET /admin/practice", journey.PermSettings, false, s.handlePracticeView},
+		{"POST /admin/practice", journey.PermSettings, false, s.handlePracticeUpdate},
+		{"POST /admin/practice/open", journey.PermSettings, false, s.handlePracticeOpen},
 
 		// Account.
 		{"GET /account/sessions", permSignedIn, false, s.handleSessionsView},
@@ -156,6 +161,8 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/consent-documents", journey.PermSettings, false, s.handleAPIConsentDocCreate},
 		{"GET /api/v1/practice/booking", journey.PermSettings, false, s.handleAPIBookingSettings},
 		{"PUT /api/v1/practice/booking", journey.PermSettings, false, s.handleAPIBookingSettingsUpdate},
+		{"GET /api/v1/practice", journey.PermSettings, false, s.handleAPIPractice},
+		{"PUT /api/v1/practice", journey.PermSettings, false, s.handleAPIPracticeUpdate},
 
 		// Administration.
 		{"GET /admin/staff", journey.PermStaffRead, false, s.handleStaffList},
@@ -183,7 +190,9 @@ func (s *Server) routeTable() []route {
 // middleware every request passes through.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
+	s.perms = map[string]journey.Permission{}
 	for _, rt := range s.routeTable() {
+		s.perms[rt.pattern] = rt.perm
 		var h http.Handler = s.authorize(rt.perm, rt.handler)
 		if rt.limited {
 			h = s.rateLimited(h)

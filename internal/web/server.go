@@ -23,6 +23,9 @@ type Store interface {
 	Versions(ctx context.Context) (calendar, content int64, err error)
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
+	// AuditBacklog reports since when the audit trail cannot be written
+	// (zero while it is) and how many entries wait.
+	AuditBacklog() (since time.Time, waiting int)
 
 	journey.AccountService
 	journey.AuditService
@@ -106,6 +109,7 @@ type Server struct {
 	cfg     Config
 	store   Store
 	tmpl    *templates
+	perms   map[string]journey.Permission // each route pattern's permission, for the workspace's navigation
 	limiter *limiter
 	slots   *slotCache
 	pages   *pageCache

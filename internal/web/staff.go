@@ -208,18 +208,6 @@ func (s *Server) handleStaffConsultStatus(w http.ResponseWriter, r *http.Request
 	http.Redirect(w, r, fmt.Sprintf("/staff/consults/%d", updated.ID), http.StatusSeeOther)
 }
 
-// handleStaffHome is the staff dashboard: an urgent banner for open
-// safety alerts of the actor's clients, then links to their work.
-func (s *Server) handleStaffHome(w http.ResponseWriter, r *http.Request) {
-	page, err := s.staffHome(r)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "staff_home", page)
-}
-
 // consultExists reports whether the path's consult exists at all, so
 // break-glass is offered for real records only; it fails when the store
 // cannot tell.

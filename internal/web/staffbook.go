@@ -14,9 +14,6 @@ import (
 // apply as on the public page: only an offered time, never a double
 // booking; the person gets the same emails.
 
-// maxCancelReason bounds the reason staff give for a cancellation.
-const maxCancelReason = 500
-
 type staffBookPage struct {
 	WeekView
 	Actor     *journey.Actor
@@ -165,7 +162,7 @@ func (s *Server) handleStaffConsultCancel(w http.ResponseWriter, r *http.Request
 	}
 	reason, err := cancelReason(r.PostFormValue("reason"))
 	if err == nil {
-		_, err = s.store.CancelConsultByID(r.Context(), c.ID)
+		_, err = s.store.CancelConsultByID(r.Context(), c.ID, reason)
 	}
 	if err == nil {
 		s.auditReason(r, "consult.cancel", "consult", c.ID, reason, "cancelled by staff")
@@ -183,13 +180,14 @@ func (s *Server) handleStaffConsultCancel(w http.ResponseWriter, r *http.Request
 	s.renderStaffConsultPage(w, r, errorStatus(err), c, page)
 }
 
-// cancelReason checks the reason staff give for cancelling.
+// cancelReason checks the reason staff give for cancelling: the
+// visitor's rules (journey.CancelReason), and staff must give one.
 func cancelReason(v string) (string, error) {
-	reason := journey.Paragraphs(v)
-	if n := len([]rune(reason)); n == 0 || n > maxCancelReason {
-		return reason, invalid("reason", fmt.Sprintf("Say why the consult is cancelled (for example \"caller asked\"), in at most %d characters.", maxCancelReason))
+	reason, err := journey.CancelReason(v)
+	if err == nil && reason == "" {
+		err = invalid("reason", fmt.Sprintf("Say why the consult is cancelled (for example \"caller asked\"), in at most %d characters.", journey.MaxCancelReasonLen))
 	}
-	return reason, nil
+	return reason, err
 }
 
 // auditReason records a successful change with the reason the actor gave.
@@ -263,7 +261,7 @@ func (s *Server) handleAPIConsultCancel(w http.ResponseWriter, r *http.Request) 
 	}
 	reason, err := cancelReason(in.Reason)
 	if err == nil {
-		c, err = s.store.CancelConsultByID(r.Context(), c.ID)
+		c, err = s.store.CancelConsultByID(r.Context(), c.ID, reason)
 	}
 	if err != nil {
 		s.apiError(w, r, err)

@@ -100,8 +100,8 @@ func TestFrontDeskBooksMovesCancelsForCaller(t *testing.T) {
 	if st != 303 || !strings.HasSuffix(h.Get("Location"), "?cancelled=1") {
 		t.Fatalf("cancel: %d %q", st, h.Get("Location"))
 	}
-	if gone, _ := e.db.FindConsultByID(context.Background(), c.ID); gone.Status != journey.ConsultCancelled {
-		t.Fatalf("status %s", gone.Status)
+	if gone, _ := e.db.FindConsultByID(context.Background(), c.ID); gone.Status != journey.ConsultCancelled || gone.CancelReason != "caller asked" {
+		t.Fatalf("status %s, reason %q", gone.Status, gone.CancelReason)
 	}
 	if m := e.mailsTo("cal@example.com"); len(m) != 3 || !strings.Contains(m[2], "is cancelled") {
 		t.Fatalf("cancelled mail: %q", m)

@@ -48,6 +48,7 @@ type tokensPage struct {
 	Name      string
 	Lifetimes any
 	Errors    map[string]string
+	Loc       *time.Location // the practice's zone: every time shown is in it, named
 }
 
 func (*tokensPage) PageTitle() string { return "API tokens" }
@@ -60,6 +61,7 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int
 		return
 	}
 	page.Actor, page.Tokens, page.Lifetimes = a, ts, tokenLifetimes
+	page.Loc, _ = s.practiceZone(r)
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "tokens", page)
 }

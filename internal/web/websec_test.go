@@ -230,6 +230,8 @@ func TestBreakGlassRoleMatrix(t *testing.T) {
 	}
 }
 
+var staticURL = regexp.MustCompile(`/static/[0-9a-f]+/`)
+
 // swapCrisisLines replaces the crisis lines for one test with values no
 // page could hold by accident, so a number written anywhere but
 // journey.Crisis shows up as a mismatch.
@@ -256,8 +258,12 @@ func TestCrisisLinesFromOneSource(t *testing.T) {
 	_, _, support := e.as(cookie, "GET", "/portal/support", nil)
 	api, _ := json.Marshal(toAPIResponse(&journey.Response{Score: journey.Score{Flags: []string{journey.SafetyFlags[0]}}}))
 	for name, body := range map[string]string{"footer": home, "support page": support, "API": string(api)} {
+		// A content-hashed asset URL may hold any digits (/static/0e6bb3988132/app.css).
+		body = staticURL.ReplaceAllString(body, "/static/")
 		for _, old := range []string{"988", "911", "741741"} {
-			if strings.Contains(body, old) {
+			// As a number of its own: a content-hashed asset URL may hold
+			// the same digits inside its hex.
+			if regexp.MustCompile(`\b` + old + `\b`).MatchString(body) {
 				t.Errorf("%s still names %s", name, old)
 			}
 		}

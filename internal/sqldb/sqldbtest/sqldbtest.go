@@ -151,6 +151,15 @@ func MustSeed(tb testing.TB, db *sqldb.DB) (ny, la *journey.Therapist) {
 	if err := db.UpdatePractice(ctx, &p); err != nil {
 		tb.Fatalf("practice: %v", err)
 	}
+	return MustSeedTherapists(tb, db)
+}
+
+// MustSeedTherapists writes MustSeed's two therapists alone: for a database
+// opened at an old schema, whose practice row the caller writes in that
+// schema's columns.
+func MustSeedTherapists(tb testing.TB, db *sqldb.DB) (ny, la *journey.Therapist) {
+	tb.Helper()
+	ctx := context.Background()
 	week := func(start, end journey.ClockTime) []journey.WeeklyHours {
 		var out []journey.WeeklyHours
 		for d := time.Monday; d <= time.Friday; d++ {
@@ -167,4 +176,26 @@ func MustSeed(tb testing.TB, db *sqldb.DB) (ny, la *journey.Therapist) {
 		}
 	}
 	return ny, la
+}
+
+// BlockAuditLog makes every insert into audit_log fail, as a full disk or
+// a revoked grant would, until the returned func lifts it.
+func BlockAuditLog(tb testing.TB, db *sqldb.DB) (lift func()) {
+	tb.Helper()
+	block := []string{`CREATE TRIGGER audit_block BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log blocked by the test'); END`}
+	unblock := []string{`DROP TRIGGER audit_block`}
+	if db.Dialect == sqldb.Postgres {
+		block = []string{`CREATE FUNCTION audit_block() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_log blocked by the test'; END $$`,
+			`CREATE TRIGGER audit_block BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_block()`}
+		unblock = []string{`DROP TRIGGER audit_block ON audit_log`, `DROP FUNCTION audit_block()`}
+	}
+	exec := func(stmts []string) {
+		for _, s := range stmts {
+			if _, err := db.Write.Exec(s); err != nil {
+				tb.Fatalf("%s: %v", s, err)
+			}
+		}
+	}
+	exec(block)
+	return func() { exec(unblock) }
 }

@@ -1,0 +1,196 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/audit"
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+)
+
+// newEmptyEnv is a server over a database nothing has set up: a real
+// practice's first start, without --demo.
+func newEmptyEnv(t *testing.T) *env {
+	t.Helper()
+	e := &env{t: t, db: sqldbtest.Open(t)}
+	now := testNow
+	e.now = &now
+	e.db.Now = sqldbtest.FixedClock(e.now)
+	key, _, err := audit.LoadOrCreateKey(filepath.Join(t.TempDir(), "audit.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.db.StartAudit(key, filepath.Join(t.TempDir(), "audit.head"))
+	srv, err := NewServer(e.db, Config{BaseURL: "http://journey.test", MinFormTime: 0,
+		FormSecret: []byte("test-secret"), Now: sqldbtest.FixedClock(e.now)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = srv
+	e.ts = httptest.NewServer(srv)
+	t.Cleanup(e.ts.Close)
+	return e
+}
+
+// TestFirstRunPublicPages: before the practice is set up every public page
+// and public API answers, and says plainly that bookings are not open yet.
+func TestFirstRunPublicPages(t *testing.T) {
+	e := newEmptyEnv(t)
+	const notOpen = "not open yet"
+	for _, path := range []string{"/", "/faq", "/privacy", "/book", "/book?tz=Europe/London", "/login"} {
+		st, _, body := e.do("GET", path, "", "")
+		if st != http.StatusOK {
+			t.Errorf("GET %s: status %d, want 200\n%s", path, st, trim(body))
+			continue
+		}
+		if path != "/login" && !strings.Contains(body, notOpen) {
+			t.Errorf("GET %s does not say bookings are %s\n%s", path, notOpen, trim(body))
+		}
+	}
+	for _, path := range []string{"/api/v1/therapists", "/api/v1/faq", "/api/v1/consult-slots", "/api/v1/consult-slots?tz=Europe/London"} {
+		st, _, body := e.do("GET", path, "", "")
+		if st != http.StatusOK {
+			t.Errorf("GET %s: status %d, want 200\n%s", path, st, trim(body))
+		}
+	}
+	st, _, body := e.do("GET", "/api/v1/consult-slots", "", "")
+	var out struct {
+		Slots  []any  `json:"slots"`
+		Reason string `json:"reason"`
+	}
+	if err := json.Unmarshal([]byte(body), &out); err != nil || st != 200 {
+		t.Fatalf("slots: %d %v\n%s", st, err, body)
+	}
+	if out.Slots == nil || len(out.Slots) != 0 || !strings.Contains(out.Reason, notOpen) {
+		t.Errorf("slots before set-up = %s, want an empty list and a reason saying bookings are %s", body, notOpen)
+	}
+	// A booking before set-up is refused with the same plain reason, never a 500.
+	st, _, body = e.do("POST", "/api/v1/consults", "application/json", bookingJSON(mondayNY, 1, "ada@example.com", ""))
+	if st >= 500 || st == http.StatusNotFound || !strings.Contains(body, notOpen) {
+		t.Errorf("POST /api/v1/consults before set-up: %d\n%s", st, body)
+	}
+}
+
+// TestPracticeSetupPage: the first admin of an empty database lands on
+// setting up the practice, saves its details (each mistake beside its field,
+// what was typed kept), and opens bookings; until then the public site says
+// bookings are not open yet.
+func TestPracticeSetupPage(t *testing.T) {
+	e := newEmptyEnv(t)
+	admin := e.addUser(journey.UserStaff, "first@practice.test", journey.RoleAdmin)
+	cookie := e.session(admin, true)
+	if st, h, _ := e.as(cookie, "GET", "/login", nil); st != 303 || h.Get("Location") != "/admin/practice" {
+		t.Fatalf("admin of a practice not set up lands on %d %q, want /admin/practice", st, h.Get("Location"))
+	}
+	st, _, body := e.as(cookie, "GET", "/admin/practice", nil)
+	if st != 200 || !strings.Contains(body, "Set up the practice") || !strings.Contains(body, "Save the practice's details first") {
+		t.Fatalf("setup page: %d\n%s", st, trim(body))
+	}
+	bad := url.Values{"name": {"Calm <b>Harbor</b>"}, "address": {"1 Main St"}, "phone": {"12"}, "email": {"not-an-address"},
+		"time_zone": {"Mars/Olympus_Mons"}}
+	st, _, body = e.as(cookie, "POST", "/admin/practice", bad)
+	for _, want := range []string{
+		`id="time_zone-error">Choose a known time zone`, `value="Mars/Olympus_Mons"`,
+		`id="email-error">Enter an email address`, `value="not-an-address"`,
+		`id="phone-error">Enter a phone number`, `value="Calm &lt;b&gt;Harbor&lt;/b&gt;"`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("bad details: %d, page lacks %s", st, want)
+		}
+	}
+	if st != 422 {
+		t.Fatalf("bad details: status %d", st)
+	}
+	if _, err := e.db.FindPractice(context.Background()); journey.ErrorCode(err) != journey.ENOTFOUND {
+		t.Fatalf("bad details were saved: %v", err)
+	}
+	good := url.Values{"name": {"Calm Harbor"}, "address": {"1 Main St, Chicago"}, "phone": {"(312) 555-0100"},
+		"email": {"desk@calmharbor.test"}, "time_zone": {"America/Chicago"}}
+	if st, h, body := e.as(cookie, "POST", "/admin/practice", good); st != 303 || h.Get("Location") != "/admin/practice?saved=details" {
+		t.Fatalf("good details: %d %q\n%s", st, h.Get("Location"), trim(body))
+	}
+	p, err := e.db.FindPractice(context.Background())
+	if err != nil || p.Name != "Calm Harbor" || p.Phone != "+13125550100" || p.TimeZone != "America/Chicago" || p.Open() {
+		t.Fatalf("saved practice = %+v, %v; want Calm Harbor pending set-up", p, err)
+	}
+	if _, _, body := e.do("GET", "/", "", ""); !strings.Contains(body, "Calm Harbor") || !strings.Contains(body, "not open yet") {
+		t.Errorf("home after details: want the name and 'not open yet'\n%s", trim(body))
+	}
+	if st, h, _ := e.as(cookie, "POST", "/admin/practice/open", url.Values{}); st != 303 || h.Get("Location") != "/admin/practice?saved=open" {
+		t.Fatalf("open bookings: %d %q", st, h.Get("Location"))
+	}
+	if _, _, body := e.do("GET", "/book", "", ""); strings.Contains(body, "not open yet") || !strings.Contains(body, "Choose a time") {
+		t.Errorf("book after opening still says not open\n%s", trim(body))
+	}
+	if st, h, _ := e.as(cookie, "GET", "/login", nil); st != 303 || h.Get("Location") != "/staff" {
+		t.Errorf("admin of an open practice lands on %d %q, want /staff", st, h.Get("Location"))
+	}
+	if n := e.auditCount("settings.practice.update", journey.AuditSuccess) + e.auditCount("settings.practice.open", journey.AuditSuccess); n != 2 {
+		t.Errorf("audit: %d successful practice changes, want 2", n)
+	}
+}
+
+// TestPracticeAPI: GET/PUT /api/v1/practice for admins only, field errors as
+// problem+json.
+func TestPracticeAPI(t *testing.T) {
+	e := newEmptyEnv(t)
+	admin := e.addUser(journey.UserStaff, "first@practice.test", journey.RoleAdmin)
+	therapist := e.addUser(journey.UserStaff, "t@practice.test", journey.RoleTherapist)
+	ca, ct := e.session(admin, true), e.session(therapist, true)
+	if st, _, body := e.api(ct, "GET", "/api/v1/practice", ""); st != 403 {
+		t.Errorf("therapist GET: %d %s", st, body)
+	}
+	if st, _, body := e.api(ct, "PUT", "/api/v1/practice", `{"name":"X","time_zone":"UTC"}`); st != 403 {
+		t.Errorf("therapist PUT: %d %s", st, body)
+	}
+	st, _, body := e.api(ca, "GET", "/api/v1/practice", "")
+	if st != 200 || !strings.Contains(body, `"bookings_open":false`) {
+		t.Fatalf("admin GET before set-up: %d %s", st, body)
+	}
+	st, h, body := e.api(ca, "PUT", "/api/v1/practice", `{"name":"","time_zone":"Nowhere/Land","email":"x"}`)
+	var prob struct {
+		Errors []struct{ Field, Detail string } `json:"errors"`
+	}
+	json.Unmarshal([]byte(body), &prob)
+	fields := map[string]bool{}
+	for _, f := range prob.Errors {
+		fields[f.Field] = true
+	}
+	if st != 422 || h.Get("Content-Type") != "application/problem+json" || !fields["name"] || !fields["time_zone"] || !fields["email"] {
+		t.Fatalf("bad PUT: %d %s %s", st, h.Get("Content-Type"), body)
+	}
+	st, _, body = e.api(ca, "PUT", "/api/v1/practice", `{"name":"Calm Harbor","time_zone":"America/Chicago","phone":"312 555 0100","bookings_open":true}`)
+	if st != 200 || !strings.Contains(body, `"phone":"+13125550100"`) || !strings.Contains(body, `"bookings_open":true`) {
+		t.Fatalf("good PUT: %d %s", st, body)
+	}
+	if _, _, body := e.do("GET", "/api/v1/consult-slots", "", ""); strings.Contains(body, "reason") || !strings.Contains(body, "America/Chicago") {
+		t.Errorf("slots once open: %s", body)
+	}
+}
+
+// auditCount counts the audit entries of action with outcome.
+func (e *env) auditCount(action, outcome string) int {
+	e.t.Helper()
+	ctx := context.Background()
+	if err := e.db.FlushAudit(ctx); err != nil {
+		e.t.Fatal(err)
+	}
+	es, err := e.db.FindAudit(ctx, journey.AuditFilter{Action: action})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	n := 0
+	for _, a := range es {
+		if a.Action == action && a.Outcome == outcome {
+			n++
+		}
+	}
+	return n
+}

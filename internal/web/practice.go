@@ -1,0 +1,221 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/journey-kap/journey"
+)
+
+// practiceForm is the practice's details as typed, kept to fill the form again.
+type practiceForm struct {
+	Name, Tagline, Address, Phone, Email, TimeZone string
+}
+
+// practicePage is the practice's details: the first step of setting up a
+// practice and, later, its settings.
+type practicePage struct {
+	Actor     *journey.Actor
+	Form      practiceForm
+	Zones     []zoneOption
+	Exists    bool // the details have been saved once
+	Open      bool // bookings are open
+	Setup     journey.SetupProgress
+	Saved     string // "details" or "open" after a redirect
+	Errors    map[string]string
+	ErrorList []journey.FieldError
+	Message   string
+}
+
+func (p *practicePage) PageTitle() string {
+	if p.Open {
+		return "Practice"
+	}
+	return "Set up the practice"
+}
+
+// practiceFromForm applies what was typed to a copy of the stored
+// practice (or a new one, pending set-up), normalising the phone; a phone
+// libphonenumber cannot dial is a field error.
+func practiceFromForm(stored *journey.Practice, f practiceForm) (*journey.Practice, error) {
+	p := *stored
+	p.Name, p.Tagline, p.Address, p.Email, p.TimeZone = f.Name, f.Tagline, f.Address, f.Email, strings.TrimSpace(f.TimeZone)
+	phone, ok := normalizePhone(f.Phone)
+	if !ok {
+		var v journey.Validation
+		v.Add("phone", "Enter a phone number we can dial, such as (312) 555-0100 or +44 20 7946 0000.")
+		if err := p.Validate(); err != nil {
+			for _, fe := range journey.ErrorFields(err) {
+				v.Add(fe.Field, fe.Detail)
+			}
+		}
+		return nil, v.Err()
+	}
+	p.Phone = phone
+	return &p, p.Validate()
+}
+
+// storedPractice returns the practice to edit: the saved one, or a new one
+// pending set-up (a practice made here opens only when its admin says so).
+func (s *Server) storedPractice(ctx context.Context) (*journey.Practice, bool, error) {
+	p, err := s.store.FindPractice(ctx)
+	if journey.ErrorCode(err) == journey.ENOTFOUND {
+		return &journey.Practice{SetupPending: true}, false, nil
+	}
+	return p, err == nil, err
+}
+
+func (s *Server) practicePage(r *http.Request, p *journey.Practice, exists bool) (*practicePage, error) {
+	progress, err := s.store.SetupProgress(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	page := &practicePage{Actor: actorFrom(r), Exists: exists, Open: exists && p.Open(), Setup: progress,
+		Form:   practiceForm{Name: p.Name, Tagline: p.Tagline, Address: p.Address, Phone: p.Phone, Email: p.Email, TimeZone: p.TimeZone},
+		Errors: map[string]string{}}
+	page.Zones = zoneOptions(p.TimeZone, s.cfg.Now())
+	return page, nil
+}
+
+func (s *Server) handlePracticeView(w http.ResponseWriter, r *http.Request) {
+	p, exists, err := s.storedPractice(r.Context())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	page, err := s.practicePage(r, p, exists)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	page.Saved = r.URL.Query().Get("saved")
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "admin_practice", page)
+}
+
+func (s *Server) handlePracticeUpdate(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.formReadError(w, r, err)
+		return
+	}
+	f := practiceForm{Name: r.PostFormValue("name"), Tagline: r.PostFormValue("tagline"), Address: r.PostFormValue("address"),
+		Phone: r.PostFormValue("phone"), Email: r.PostFormValue("email"), TimeZone: r.PostFormValue("time_zone")}
+	stored, exists, err := s.storedPractice(r.Context())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	p, err := practiceFromForm(stored, f)
+	if err == nil {
+		err = s.store.UpdatePractice(r.Context(), p)
+	}
+	if err != nil {
+		s.audit(r, "settings.practice.update", "practice", "", journey.AuditFailure, journey.ErrorCode(err))
+		if journey.ErrorCode(err) != journey.EINVALID {
+			s.pageError(w, r, err)
+			return
+		}
+		page, perr := s.practicePage(r, stored, exists)
+		if perr != nil {
+			s.pageError(w, r, perr)
+			return
+		}
+		page.Form, page.Zones, page.Message = f, zoneOptions(stored.TimeZone, s.cfg.Now()), journey.ErrorMessage(err)
+		for _, fe := range journey.ErrorFields(err) {
+			if page.Errors[fe.Field] == "" {
+				page.Errors[fe.Field] = fe.Detail
+				page.ErrorList = append(page.ErrorList, fe)
+			}
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		s.render(w, r, http.StatusUnprocessableEntity, "admin_practice", page)
+		return
+	}
+	s.audit(r, "settings.practice.update", "practice", "", journey.AuditSuccess, "details")
+	http.Redirect(w, r, "/admin/practice?saved=details", http.StatusSeeOther)
+}
+
+// handlePracticeOpen opens bookings: the last step of setting up.
+func (s *Server) handlePracticeOpen(w http.ResponseWriter, r *http.Request) {
+	p, exists, err := s.storedPractice(r.Context())
+	if err == nil && !exists {
+		err = journey.Errorf(journey.ECONFLICT, "Save the practice's details before opening bookings.")
+	}
+	if err == nil {
+		p.SetupPending = false
+		err = s.store.UpdatePractice(r.Context(), p)
+	}
+	if err != nil {
+		s.audit(r, "settings.practice.open", "practice", "", journey.AuditFailure, journey.ErrorCode(err))
+		s.pageError(w, r, err)
+		return
+	}
+	s.audit(r, "settings.practice.open", "practice", "", journey.AuditSuccess, "")
+	http.Redirect(w, r, "/admin/practice?saved=open", http.StatusSeeOther)
+}
+
+// apiPractice is the practice's details in the API.
+type apiPractice struct {
+	Name         string `json:"name"`
+	Tagline      string `json:"tagline"`
+	Address      string `json:"address"`
+	Phone        string `json:"phone"`
+	Email        string `json:"email"`
+	TimeZone     string `json:"time_zone"`
+	BookingsOpen bool   `json:"bookings_open"`
+}
+
+func toAPIPractice(p *journey.Practice) apiPractice {
+	return apiPractice{Name: p.Name, Tagline: p.Tagline, Address: p.Address, Phone: p.Phone, Email: p.Email,
+		TimeZone: p.TimeZone, BookingsOpen: p.Open()}
+}
+
+func (s *Server) handleAPIPractice(w http.ResponseWriter, r *http.Request) {
+	p, _, err := s.storedPractice(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, toAPIPractice(p))
+}
+
+// handleAPIPracticeUpdate replaces the practice's details; bookings_open
+// opens (or closes) bookings.
+func (s *Server) handleAPIPracticeUpdate(w http.ResponseWriter, r *http.Request) {
+	var in apiPractice
+	if !s.decodeJSON(w, r, &in) {
+		return
+	}
+	stored, _, err := s.storedPractice(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	p, err := practiceFromForm(stored, practiceForm{Name: in.Name, Tagline: in.Tagline, Address: in.Address,
+		Phone: in.Phone, Email: in.Email, TimeZone: in.TimeZone})
+	if err == nil {
+		p.SetupPending = !in.BookingsOpen
+		err = s.store.UpdatePractice(r.Context(), p)
+	}
+	if err != nil {
+		s.audit(r, "settings.practice.update", "practice", "", journey.AuditFailure, journey.ErrorCode(err))
+		s.apiError(w, r, err)
+		return
+	}
+	s.audit(r, "settings.practice.update", "practice", "", journey.AuditSuccess, "api")
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, toAPIPractice(p))
+}
+
+// homeFor is where a signed-in user lands: an admin of a practice not yet
+// open lands on setting it up.
+func (s *Server) homeFor(r *http.Request, a *journey.Actor) string {
+	if a.User.IsStaff() && a.Can(journey.PermSettings) {
+		if p, _ := s.store.FindPractice(r.Context()); !p.Open() {
+			return "/admin/practice"
+		}
+	}
+	return homeFor(a)
+}

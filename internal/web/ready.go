@@ -1,0 +1,57 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/journey-kap/journey"
+)
+
+// readyTimeout bounds the database's answer to a readiness probe: a
+// database that takes longer is as good as down to a load balancer.
+const readyTimeout = 2 * time.Second
+
+// handleReady answers whether this process should be sent traffic: the
+// database answers, and the audit trail is being written (a process that
+// cannot record who read what should not serve PHI). /healthz stays the
+// liveness check: a failing audit writer is not fixed by a restart, which
+// would lose the entries it holds.
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.cfg.Log.Error("readiness: database does not answer", "error", err)
+		http.Error(w, "not ready: the database does not answer", http.StatusServiceUnavailable)
+		return
+	}
+	if since, waiting := s.store.AuditBacklog(); !since.IsZero() {
+		http.Error(w, fmt.Sprintf("not ready: the audit trail cannot be written (%d entries waiting)", waiting), http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+// auditNotice is what an admin is told on every staff page while the audit
+// trail cannot be written, "" otherwise.
+func (s *Server) auditNotice(r *http.Request, p *journey.Practice) string {
+	if !actorFrom(r).Has(journey.RoleAdmin) {
+		return ""
+	}
+	since, waiting := s.store.AuditBacklog()
+	if since.IsZero() {
+		return ""
+	}
+	loc, err := journey.LoadZone(p.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	entries := fmt.Sprintf("%d entries are", waiting)
+	if waiting == 1 {
+		entries = "1 entry is"
+	}
+	return fmt.Sprintf("The audit trail cannot be written since %s (%s): %s waiting and retried.",
+		since.In(loc).Format("15:04"), loc, entries)
+}
