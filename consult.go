@@ -33,6 +33,7 @@ type Consult struct {
 	ContactMethod string
 	TimeZone      string // the visitor's zone, for showing times back to them
 	Reason        string
+	CancelReason  string // why it was cancelled, when the visitor said
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	Sequence      int // bumped on each reschedule, for the iCalendar invite
@@ -190,7 +191,7 @@ type ConsultService interface {
 	// RescheduleConsult moves a booked, upcoming consult; errors as CreateConsult.
 	RescheduleConsult(ctx context.Context, token string, start time.Time, therapistID int64) (*Consult, error)
 	// CancelConsult cancels a booked consult; ECONFLICT if it is not booked.
-	CancelConsult(ctx context.Context, token string) (*Consult, error)
+	CancelConsult(ctx context.Context, token, reason string) (*Consult, error)
 	// ResendManageLink emails a new manage link (earlier links keep working)
 	// of the upcoming consult booked under email, if there is one; it says
 	// nothing either way, and at most MaxLinkRequests an hour per address
@@ -257,3 +258,17 @@ func (s *BookingSettings) Validate() error {
 
 // ErrHoldExpired is the conflict ConfirmHold returns for a lapsed hold.
 var ErrHoldExpired = &Error{Code: ECONFLICT, Message: "This link has expired: the time was held for you only for a short while, and it is now free for others to book."}
+
+// MaxCancelReasonLen is the longest reason a visitor may give for
+// cancelling a consult.
+const MaxCancelReasonLen = 500
+
+// CancelReason returns the reason a visitor gave for cancelling, cleaned
+// (Paragraphs), or an EINVALID error on the field "reason" when it is too
+// long or holds characters we refuse.
+func CancelReason(s string) (string, error) {
+	s = Paragraphs(s)
+	var v Validation
+	checkText(&v, "reason", s, 0, MaxCancelReasonLen)
+	return s, v.Err()
+}

@@ -320,10 +320,12 @@ func TestE2EBookConsult(t *testing.T) {
 			}
 			uid := e2eCheckInvite(t, mailpit, msgs[0].ID, "REQUEST", start, addr)
 
-			// Cancel from the manage page.
-			if got := e2eEval[string](t, ctx, `document.querySelector("form[action$='/cancel'] button").textContent.trim()`); got != "Cancel my consult" {
-				t.Fatalf("cancel button says %q", got)
+			// Cancel from the manage page: a link to a page that asks first.
+			resp = e2eSubmit(t, ctx, "a[href$='/cancel']")
+			if h := e2eEval[string](t, ctx, `document.querySelector("main h1").textContent`); resp.Status != http.StatusOK || !strings.HasPrefix(h, "Cancel your consult on "+local.Format("Monday, January 2")) {
+				t.Fatalf("cancel confirmation: %d %q", resp.Status, h)
 			}
+			e2eDo(t, ctx, "give a reason", chromedp.SendKeys("#reason", "Found a closer practice."))
 			resp = e2eSubmit(t, ctx, "form[action$='/cancel'] button[type=submit]")
 			if resp.Status != http.StatusOK || resp.URL != manageURL+"?cancelled=1" {
 				t.Fatalf("after cancelling: %d %s, want 200 at %s?cancelled=1", resp.Status, resp.URL, manageURL)
@@ -648,6 +650,8 @@ func TestE2EAccessibility(t *testing.T) {
 		t.Fatalf("manage page heading %q", h)
 	}
 	e2eAxe(t, ctx, axe, "/c/{token}?booked=1 (desktop)")
+	open(u.Path + "/cancel")
+	e2eAxe(t, ctx, axe, "/c/{token}/cancel (desktop)")
 
 	e2eViewport(t, ctx, true)
 	for _, path := range []string{"/", "/book"} {
@@ -655,6 +659,11 @@ func TestE2EAccessibility(t *testing.T) {
 		if w := e2eEval[int](t, ctx, `window.innerWidth`); w != 390 {
 			t.Fatalf("phone viewport is %dpx wide, want 390", w)
 		}
+		e2eAxe(t, ctx, axe, path+" (phone)")
+	}
+	for _, path := range []string{u.Path + "?booked=1", u.Path + "/cancel"} {
+		open(path)
+		e2ePortalPhone(t, ctx, path)
 		e2eAxe(t, ctx, axe, path+" (phone)")
 	}
 }

@@ -150,6 +150,15 @@ func TestE2EStaffWorkspace(t *testing.T) {
 					what := fmt.Sprintf("%s %s (%s)", role.name, path, width)
 					e2eCheckLayout(t, ctx, what)
 					e2eAxeAll(t, ctx, axe, what)
+					if path == "/staff/clients" {
+						// The name search is drawn like the filters beside it.
+						same := e2eEval[string](t, ctx, `(() => { const st = id => { const c = getComputedStyle(document.getElementById(id));
+							return [c.borderTopWidth, c.borderTopStyle, c.borderRadius, c.paddingTop, c.fontSize].join(" "); };
+							return st("q") === st("stage") ? "" : st("q") + " vs " + st("stage"); })()`)
+						if same != "" {
+							t.Errorf("%s: the name search is styled unlike the filters: %s", what, same)
+						}
+					}
 					if want := role.contains[path]; want != "" && !strings.Contains(e2ePortalMain(ctx), want) {
 						t.Errorf("%s lacks %q:\n%s", what, want, e2ePortalMain(ctx))
 					}

@@ -13,7 +13,34 @@ import (
 
 var _ journey.AuditService = (*DB)(nil)
 
-const aadAuditReason = "audit_log.reason"
+const (
+	aadAuditReason = "audit_log.reason"
+	aadAuditDetail = "audit_log.detail"
+)
+
+// sealedDetail marks a sealed audit detail; entries written before details
+// were sealed hold plain text, which the chain covers as it is and so
+// stays as it was written.
+const sealedDetail = "s1:"
+
+// sealAuditDetail seals an entry's detail (which questionnaire, which
+// intake step, which decision: clinical facts), padded so its length does
+// not tell one from another; "" stays "".
+func (p *phi) sealAuditDetail(d string) string {
+	if d == "" {
+		return ""
+	}
+	return sealedDetail + p.sealPadded(aadAuditDetail, d, padText)
+}
+
+// openAuditDetail opens a detail sealed by sealAuditDetail in place; an
+// older plain one is left as it is.
+func (p *phi) openAuditDetail(d *string) {
+	if sealed, ok := strings.CutPrefix(*d, sealedDetail); ok {
+		*d = ""
+		p.openJSON(aadAuditDetail, sealed, d)
+	}
+}
 
 // auditHead returns the newest entry's seq and hash (0 and 32 zero bytes
 // for an empty trail).
@@ -141,6 +168,7 @@ func (db *DB) auditPage(ctx context.Context, f journey.AuditFilter) ([]*journey.
 		}
 		ph := db.phi()
 		ph.open(aadAuditReason, &e.Reason)
+		ph.openAuditDetail(&e.Detail)
 		if ph.err != nil {
 			return nil, ph.err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -205,5 +206,48 @@ func TestAuditPagesAndStream(t *testing.T) {
 	// An action is a prefix of whole words, never a LIKE pattern.
 	if es, err := db.FindAudit(ctx, journey.AuditFilter{Action: "c%"}); err != nil || len(es) != 0 {
 		t.Fatalf("wildcard action matched %d entries, %v", len(es), err)
+	}
+}
+
+// An entry's detail names clinical facts (which questionnaire, which
+// decision): it is sealed, padded to one length, read back as written, and
+// the chain still verifies. A detail written plain by an older version
+// reads back as it is.
+func TestAuditDetailSealed(t *testing.T) {
+	db, key, head := auditTrail(t, 0)
+	ctx := context.Background()
+	for _, d := range []string{"phq-9", "cleared override", ""} {
+		db.Audit(ctx, &journey.AuditEntry{ActorID: 1, ActorRole: "medical_provider", Action: "clearance.decide",
+			SubjectType: "client", SubjectID: "7", ClientAddr: "127.0.0.1", Outcome: journey.AuditSuccess, Detail: d})
+	}
+	if err := db.FlushAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.Read.Query(`SELECT detail FROM audit_log ORDER BY seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw []string
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			t.Fatal(err)
+		}
+		raw = append(raw, d)
+	}
+	rows.Close()
+	if len(raw) != 3 || raw[2] != "" || len(raw[0]) != len(raw[1]) || strings.Contains(raw[0]+raw[1], "phq") || strings.Contains(raw[1], "cleared") {
+		t.Fatalf("stored details: %q", raw)
+	}
+	got, err := db.FindAudit(ctx, journey.AuditFilter{Action: "clearance.decide"})
+	if err != nil || len(got) != 3 || got[0].Detail != "phq-9" || got[1].Detail != "cleared override" || got[2].Detail != "" {
+		t.Fatalf("read back: %+v %v", got, err)
+	}
+	if n, problem, err := db.VerifyAudit(ctx, key, head); err != nil || problem != nil || n != 3 {
+		t.Fatalf("verify: %d, %v, %v", n, problem, err)
+	}
+	tamper(t, db, db.Rebind(`UPDATE audit_log SET detail = 'legacy plain' WHERE seq = 3`))
+	if got, err := db.FindAudit(ctx, journey.AuditFilter{Action: "clearance.decide"}); err != nil || got[2].Detail != "legacy plain" {
+		t.Fatalf("plain detail: %+v %v", got, err)
 	}
 }

@@ -336,6 +336,7 @@ func (w *auditWriter) write(batch []*journey.AuditEntry) error {
 			// it is stored, and sealed into the chain, as ciphertext.
 			ph := w.db.phi()
 			e.Reason = ph.seal(aadAuditReason, e.Reason)
+			e.Detail = ph.sealAuditDetail(e.Detail)
 			if ph.err != nil {
 				return ph.err
 			}

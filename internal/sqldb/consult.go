@@ -19,14 +19,14 @@ import (
 var _ journey.ConsultService = (*DB)(nil)
 
 const consultColumns = `id, therapist_id, start_at, end_at, status, name, email, phone, contact_method,
-	time_zone, reason, sequence, created_at, updated_at`
+	time_zone, reason, cancel_reason, sequence, created_at, updated_at`
 
 // scanConsult reads a row of consultColumns and decrypts its PHI.
 func (db *DB) scanConsult(row scanner) (*journey.Consult, error) {
 	var c journey.Consult
 	var start, end, created, updated int64
 	err := row.Scan(&c.ID, &c.TherapistID, &start, &end, &c.Status, &c.Name, &c.Email, &c.Phone, &c.ContactMethod,
-		&c.TimeZone, &c.Reason, &c.Sequence, &created, &updated)
+		&c.TimeZone, &c.Reason, &c.CancelReason, &c.Sequence, &created, &updated)
 	if err != nil {
 		return nil, err
 	}
@@ -35,6 +35,7 @@ func (db *DB) scanConsult(row scanner) (*journey.Consult, error) {
 	p.open(aadConsultEmail, &c.Email)
 	p.open(aadConsultPhone, &c.Phone)
 	p.open(aadConsultReason, &c.Reason)
+	p.open(aadConsultCancelReason, &c.CancelReason)
 	if p.err != nil {
 		return nil, fmt.Errorf("consult %d: %w", c.ID, p.err)
 	}
@@ -461,11 +462,22 @@ func (db *DB) move(ctx context.Context, old *journey.Consult, t *journey.Therapi
 	return &c, nil
 }
 
-// CancelConsult cancels a booked, upcoming consult and emails the visitor.
-func (db *DB) CancelConsult(ctx context.Context, token string) (*journey.Consult, error) {
+// CancelConsult cancels a booked, upcoming consult and emails the visitor,
+// keeping the reason they gave (optional, sealed). EINVALID for a reason
+// journey.CancelReason refuses.
+func (db *DB) CancelConsult(ctx context.Context, token, reason string) (*journey.Consult, error) {
+	reason, err := journey.CancelReason(reason)
+	if err != nil {
+		return nil, err
+	}
 	c, err := db.FindConsultByToken(ctx, token)
 	if err != nil {
 		return nil, err
+	}
+	p := db.phi()
+	sealed := p.seal(aadConsultCancelReason, reason)
+	if p.err != nil {
+		return nil, p.err
 	}
 	if !c.Upcoming(db.Now()) {
 		return nil, errNotChangeable
@@ -475,15 +487,15 @@ func (db *DB) CancelConsult(ctx context.Context, token string) (*journey.Consult
 		return nil, err
 	}
 	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
-		res, err := tx.exec(ctx, `UPDATE consults SET status = 'cancelled', sequence = sequence + 1, updated_at = ? WHERE id = ? AND status = 'booked'`,
-			unix(tx.now), c.ID)
+		res, err := tx.exec(ctx, `UPDATE consults SET status = 'cancelled', cancel_reason = ?, sequence = sequence + 1, updated_at = ?
+			WHERE id = ? AND status = 'booked'`, sealed, unix(tx.now), c.ID)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errNotChangeable
 		}
-		c.Status, c.Sequence, c.UpdatedAt = journey.ConsultCancelled, c.Sequence+1, tx.now
+		c.Status, c.CancelReason, c.Sequence, c.UpdatedAt = journey.ConsultCancelled, reason, c.Sequence+1, tx.now
 		if err := tx.bumpCalendar(ctx); err != nil {
 			return err
 		}

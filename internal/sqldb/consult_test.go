@@ -222,11 +222,11 @@ func TestRescheduleAndCancel(t *testing.T) {
 	if err != nil || moved.TherapistID != la.ID || moved.Sequence != 2 {
 		t.Fatalf("move to LA: %+v %v", moved, err)
 	}
-	cancelled, err := db.CancelConsult(ctx, c.ManageToken)
+	cancelled, err := db.CancelConsult(ctx, c.ManageToken, "")
 	if err != nil || cancelled.Status != journey.ConsultCancelled {
 		t.Fatalf("cancel: %+v %v", cancelled, err)
 	}
-	if _, err := db.CancelConsult(ctx, c.ManageToken); journey.ErrorCode(err) != journey.ECONFLICT {
+	if _, err := db.CancelConsult(ctx, c.ManageToken, ""); journey.ErrorCode(err) != journey.ECONFLICT {
 		t.Fatalf("cancel twice: %v", err)
 	}
 	if _, err := db.RescheduleConsult(ctx, c.ManageToken, monday9.Add(2*time.Hour), 0); journey.ErrorCode(err) != journey.ECONFLICT {
@@ -248,7 +248,7 @@ func TestRescheduleAndCancel(t *testing.T) {
 	}
 	// Once the consult has started it can no longer change.
 	sqldbtest.SetTime(now, other.Start.Add(time.Minute))
-	if _, err := db.CancelConsult(ctx, other.ManageToken); journey.ErrorCode(err) != journey.ECONFLICT {
+	if _, err := db.CancelConsult(ctx, other.ManageToken, ""); journey.ErrorCode(err) != journey.ECONFLICT {
 		t.Fatalf("cancel a past consult: %v", err)
 	}
 }
@@ -330,5 +330,30 @@ func TestOutboxMark(t *testing.T) {
 	held, _ := db.FindMessages(ctx, journey.MailHeld, 10)
 	if len(sent) != 1 || len(held) != 0 {
 		t.Fatalf("by status: %d sent, %d held", len(sent), len(held))
+	}
+}
+
+// The reason a visitor gives for cancelling is sealed in its column,
+// reads back as typed, and is refused past its limit.
+func TestCancelReasonSealed(t *testing.T) {
+	db, ny, _, _ := fixture(t)
+	ctx := context.Background()
+	c, err := db.CreateConsult(ctx, booking(monday9, ny.ID, "a@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CancelConsult(ctx, c.ManageToken, strings.Repeat("x", journey.MaxCancelReasonLen+1)); journey.ErrorCode(err) != journey.EINVALID {
+		t.Fatalf("long reason: %v", err)
+	}
+	if _, err := db.CancelConsult(ctx, c.ManageToken, "Found a closer practice.\u202e"); err != nil {
+		t.Fatal(err)
+	}
+	var raw string
+	if err := db.Read.QueryRow(db.Rebind(`SELECT cancel_reason FROM consults WHERE id = ?`), c.ID).Scan(&raw); err != nil || raw == "" || strings.Contains(raw, "closer") {
+		t.Fatalf("cancel reason not sealed: %q %v", raw, err)
+	}
+	got, err := db.FindConsultByID(ctx, c.ID)
+	if err != nil || got.CancelReason != "Found a closer practice." {
+		t.Fatalf("read back: %q %v", got.CancelReason, err)
 	}
 }

@@ -31,18 +31,19 @@ import (
 // invitation.go has its own (invitations.email and .name; migration 0003
 // refuses a plain address there).
 const (
-	aadConsultName   = "consults.name"
-	aadConsultEmail  = "consults.email"
-	aadConsultPhone  = "consults.phone"
-	aadConsultReason = "consults.reason"
-	aadUserName      = "users.name"
-	aadUserEmail     = "users.email"
-	aadOutboxTo      = "outbox.to_addr"
-	aadOutboxSubj    = "outbox.subject"
-	aadOutboxText    = "outbox.text_body"
-	aadOutboxHTML    = "outbox.html_body"
-	aadOutboxICS     = "outbox.ics"
-	aadOutboxError   = "outbox.last_error" // SMTP errors quote the recipient
+	aadConsultName         = "consults.name"
+	aadConsultEmail        = "consults.email"
+	aadConsultPhone        = "consults.phone"
+	aadConsultReason       = "consults.reason"
+	aadConsultCancelReason = "consults.cancel_reason"
+	aadUserName            = "users.name"
+	aadUserEmail           = "users.email"
+	aadOutboxTo            = "outbox.to_addr"
+	aadOutboxSubj          = "outbox.subject"
+	aadOutboxText          = "outbox.text_body"
+	aadOutboxHTML          = "outbox.html_body"
+	aadOutboxICS           = "outbox.ics"
+	aadOutboxError         = "outbox.last_error" // SMTP errors quote the recipient
 )
 
 // Blind index purposes (crypt.Keyring.Index) and name_index owner types.

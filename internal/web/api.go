@@ -299,7 +299,14 @@ func (s *Server) handleAPIManageReschedule(w http.ResponseWriter, r *http.Reques
 }
 
 func (s *Server) handleAPIManageCancel(w http.ResponseWriter, r *http.Request) {
-	c, err := s.store.CancelConsult(r.Context(), r.PathValue("token"))
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	// The body is optional: an empty one cancels without a reason.
+	if r.ContentLength != 0 && !s.decodeJSON(w, r, &in) {
+		return
+	}
+	c, err := s.store.CancelConsult(r.Context(), r.PathValue("token"), in.Reason)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -35,10 +35,12 @@ type apiStaffConsult struct {
 	Phone         string `json:"phone"`
 	ContactMethod string `json:"contact_method"`
 	Reason        string `json:"reason,omitempty"`
+	CancelReason  string `json:"cancel_reason,omitempty"` // the visitor's, when they gave one
 }
 
 func (s *Server) staffConsultJSON(a *journey.Actor, c *journey.Consult) apiStaffConsult {
-	out := apiStaffConsult{apiConsult: s.apiConsult(c, ""), Name: c.Name, Email: c.Email, Phone: c.Phone, ContactMethod: c.ContactMethod}
+	out := apiStaffConsult{apiConsult: s.apiConsult(c, ""), Name: c.Name, Email: c.Email, Phone: c.Phone, ContactMethod: c.ContactMethod,
+		CancelReason: c.CancelReason}
 	if a.ID() == c.TherapistID {
 		out.Reason = c.Reason
 	}

@@ -150,7 +150,7 @@ func FuzzBookForm(f *testing.F) {
 		checkStoredConsult(t, c, sent.Get("name"), sent.Get("email"), sent.Get("phone"), sent.Get("contact_method"), sent.Get("tz"),
 			sent.Get("reason"), in.start())
 		e.checkConsultPages(t, c, token, nora)
-		if _, err := e.db.CancelConsult(context.Background(), token); err != nil {
+		if _, err := e.db.CancelConsult(context.Background(), token, ""); err != nil {
 			t.Fatalf("cancel: %v", err)
 		}
 	})

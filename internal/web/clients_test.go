@@ -551,7 +551,7 @@ func TestCancelledConsultLeavesUpcoming(t *testing.T) {
 	_, desk := e.staffCookie(journey.RoleFrontDesk)
 	kept := e.book(e.ny, mondayNY, "Kept Visitor", "")
 	gone := e.book(e.ny, mondayNY.Add(time.Hour), "Gone Visitor", "")
-	if _, err := e.db.CancelConsult(context.Background(), gone.ManageToken); err != nil {
+	if _, err := e.db.CancelConsult(context.Background(), gone.ManageToken, ""); err != nil {
 		t.Fatal(err)
 	}
 	st, _, body := e.as(desk, "GET", "/staff/consults", nil)

@@ -23,6 +23,9 @@ type managePage struct {
 	Message   string
 }
 
+// Minutes is the consult's length.
+func (p *managePage) Minutes() int { return int(p.Consult.End.Sub(p.Consult.Start).Minutes()) }
+
 func (p *managePage) PageTitle() string {
 	if p.Notice == "booked" {
 		return "Your consult is booked"
@@ -115,9 +118,52 @@ func (s *Server) handleManageReschedule(w http.ResponseWriter, r *http.Request) 
 	s.render(w, r, errorStatus(err), "manage", p)
 }
 
+// cancelPage asks before cancelling, with room for an optional reason.
+type cancelPage struct {
+	managePage
+	Reason string
+}
+
+func (p *cancelPage) PageTitle() string { return "Cancel your consult?" }
+
+// handleManageCancelView asks "Cancel your consult on …?": one tap on
+// the manage page must not cancel.
+func (s *Server) handleManageCancelView(w http.ResponseWriter, r *http.Request) {
+	s.renderCancel(w, r, http.StatusOK, "", nil)
+}
+
+// renderCancel shows the cancel page with what was typed and err's fields.
+func (s *Server) renderCancel(w http.ResponseWriter, r *http.Request, status int, reason string, err error) {
+	c, ferr := s.store.FindConsultByToken(r.Context(), r.PathValue("token"))
+	if ferr != nil {
+		s.pageError(w, r, ferr)
+		return
+	}
+	p := &cancelPage{managePage: managePage{Token: r.PathValue("token"), Consult: c, Upcoming: c.Upcoming(s.cfg.Now()),
+		Errors: map[string]string{}}, Reason: reason}
+	loc, _ := journey.LoadZone(c.TimeZone)
+	if loc == nil {
+		loc = time.UTC
+	}
+	p.Local, p.LocalEnd = c.Start.In(loc), c.End.In(loc)
+	if err != nil {
+		p.Message = journey.ErrorMessage(err)
+		for _, f := range journey.ErrorFields(err) {
+			p.Errors[f.Field] = f.Detail
+		}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, "manage_cancel", p)
+}
+
 func (s *Server) handleManageCancel(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	c, err := s.store.CancelConsult(r.Context(), token)
+	reason := r.PostFormValue("reason")
+	c, err := s.store.CancelConsult(r.Context(), token, reason)
+	if journey.ErrorCode(err) == journey.EINVALID {
+		s.renderCancel(w, r, http.StatusUnprocessableEntity, reason, err)
+		return
+	}
 	if err != nil {
 		s.pageError(w, r, err)
 		return

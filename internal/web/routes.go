@@ -39,6 +39,7 @@ func (s *Server) routeTable() []route {
 		{"POST /book/confirm/{token}", permPublic, true, s.handleHoldConfirm},
 		{"GET /c/{token}", permPublic, false, s.handleManageView},
 		{"POST /c/{token}/reschedule", permPublic, true, s.handleManageReschedule},
+		{"GET /c/{token}/cancel", permPublic, false, s.handleManageCancelView},
 		{"POST /c/{token}/cancel", permPublic, true, s.handleManageCancel},
 		{"GET /static/{hash}/{name}", permPublic, false, s.handleStatic},
 		{"GET /healthz", permPublic, false, s.handleHealth},

@@ -412,7 +412,7 @@ func TestManagePages(t *testing.T) {
 	const ctype = "application/x-www-form-urlencoded"
 	path := "/c/" + c.ManageToken
 	st, _, body := e.do("GET", path, "", "")
-	if st != 200 || !strings.Contains(body, "8:00 AM") || !strings.Contains(body, "Move your consult") || !strings.Contains(body, "Cancel my consult") {
+	if st != 200 || !strings.Contains(body, "8:00 AM") || !strings.Contains(body, "Move your consult") || !strings.Contains(body, "cancel my consult") {
 		t.Fatalf("manage: %d\n%s", st, trim(body))
 	}
 	if st, _, body := e.do("POST", path+"/reschedule", ctype, "slot=garbage&tz=America/Chicago"); st != 422 || !strings.Contains(body, "Choose a new time") {
