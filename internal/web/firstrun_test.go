@@ -14,6 +14,7 @@ import (
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/audit"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+	"github.com/journey-kap/journey/internal/starter"
 )
 
 // newEmptyEnv is a server over a database nothing has set up: a real
@@ -240,5 +241,31 @@ func TestConsultHoursPage(t *testing.T) {
 	}
 	if n := e.auditCount("staff.hours.update", journey.AuditSuccess); n != 1 {
 		t.Errorf("audit: %d hour changes, want 1", n)
+	}
+}
+
+// TestStarterConsents: a practice with no consent documents is offered
+// Journey's starter texts to review; the form opens with the text filled
+// in, and once published the document leaves the starter list.
+func TestStarterConsents(t *testing.T) {
+	e := newEmptyEnv(t)
+	admin := e.addUser(journey.UserStaff, "first@practice.test", journey.RoleAdmin)
+	cookie := e.session(admin, true)
+	st, _, body := e.as(cookie, "GET", "/admin/consents", nil)
+	if st != 200 || !strings.Contains(body, `href="/admin/consents/new?code=kap-informed-consent">Review Informed Consent for Ketamine-Assisted Psychotherapy`) {
+		t.Fatalf("consents page offers no starter: %d\n%s", st, trim(body))
+	}
+	st, _, body = e.as(cookie, "GET", "/admin/consents/new?code=telehealth-consent", nil)
+	if st != 200 || !strings.Contains(body, "starter text") || !strings.Contains(body, `value="Consent to Telehealth Services"`) || !strings.Contains(body, "## How sessions take place") {
+		t.Fatalf("starter form: %d\n%s", st, trim(body))
+	}
+	d := starter.Consent(journey.ConsentTelehealth)
+	form := url.Values{"code": {d.Code}, "title": {d.Title}, "body": {d.Body}, "required": {"on"}}
+	if st, _, body := e.as(cookie, "POST", "/admin/consents", form); st != 303 {
+		t.Fatalf("publish starter: %d\n%s", st, trim(body))
+	}
+	_, _, body = e.as(cookie, "GET", "/admin/consents", nil)
+	if strings.Contains(body, "new?code=telehealth-consent\">Review") || !strings.Contains(body, "new?code=kap-informed-consent\">Review") {
+		t.Errorf("after publishing telehealth the starter list is wrong\n%s", trim(body))
 	}
 }
