@@ -78,3 +78,33 @@ func TestE2EFrontDeskBooksForCaller(t *testing.T) {
 	e2ePortalPhone(t, desk, "/staff/consults/new")
 	e2eAxe(t, desk, axe, "/staff/consults/new (phone)")
 }
+
+// An admin's own profile and a colleague's pass axe, with the NPI's
+// check-digit error showing beside the field, at desktop and phone widths.
+func TestE2EStaffProfileAccessibility(t *testing.T) {
+	src, err := os.ReadFile(testenv.AxePath(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	axe := string(src)
+	srv := startServer(t, nil, "--demo", "--rate-limit", "0")
+	base := srv.URL
+	browser := e2eBrowser(t)
+	admin := e2ePortalTab(t, browser, 60*time.Second, "admin")
+	e2eViewport(t, admin, false)
+	e2ePortalStaffSignIn(t, admin, base, "admin@cedarandtide.example", "demo-admin-lantern-harbor")
+	e2ePortalOpen(t, admin, base, "/admin/staff")
+	e2ePortalFollow(t, admin, base, `main a[href="/admin/staff/2/profile"]`, "/admin/staff/2/profile")
+	e2eAxe(t, admin, axe, "/admin/staff/2/profile")
+	e2ePortalOpen(t, admin, base, "/account/profile")
+	e2eAxe(t, admin, axe, "/account/profile")
+	e2ePortalSet(t, admin, [2]string{"npi", "1234567890"})
+	e2ePortalSubmit(t, admin, base, `form[action="/account/profile"] button[type=submit]`, 422, "/account/profile")
+	if text := e2ePortalMain(admin); !strings.Contains(text, "This NPI's check digit is wrong") {
+		t.Fatalf("no NPI error:\n%s", text)
+	}
+	e2eAxe(t, admin, axe, "/account/profile with errors")
+	e2eViewport(t, admin, true)
+	e2ePortalPhone(t, admin, "/account/profile with errors")
+	e2eAxe(t, admin, axe, "/account/profile with errors (phone)")
+}

@@ -119,6 +119,8 @@ func (s *Server) routeTable() []route {
 		// Account.
 		{"GET /account/sessions", permSignedIn, false, s.handleSessionsView},
 		{"POST /account/sessions/{id}/end", permSignedIn, false, s.handleSessionEnd},
+		{"GET /account/profile", permStaff, false, s.handleProfileView},
+		{"POST /account/profile", permStaff, false, s.handleProfileUpdate},
 		{"GET /account/tokens", permStaff, false, s.handleTokensView},
 		{"POST /account/tokens", permStaff, false, s.handleTokenCreate},
 		{"POST /account/tokens/{id}/revoke", permStaff, false, s.handleTokenRevoke},
@@ -126,6 +128,10 @@ func (s *Server) routeTable() []route {
 		// Staff API (Bearer tokens).
 		{"GET /api/v1/me", permSignedIn, false, s.handleAPIMe},
 		{"GET /api/v1/staff", journey.PermStaffRead, false, s.handleAPIStaff},
+		{"GET /api/v1/staff/{id}", journey.PermStaffManage, false, s.handleAPIProfile},
+		{"PUT /api/v1/staff/{id}", journey.PermStaffManage, false, s.handleAPIProfileUpdate},
+		{"GET /api/v1/me/profile", permStaff, false, s.handleAPIProfile},
+		{"PUT /api/v1/me/profile", permStaff, false, s.handleAPIProfileUpdate},
 		{"GET /api/v1/consults", permConsultsRead, false, s.handleAPIConsults},
 		{"GET /api/v1/consults/{id}", permConsultsRead, false, s.handleAPIConsult},
 		{"POST /api/v1/staff/consults", permConsultsWrite, false, s.handleAPIStaffBook},
@@ -170,6 +176,8 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/staff/{id}/roles", journey.PermStaffManage, false, s.handleStaffRoles},
 		{"GET /admin/staff/{id}/hours", journey.PermStaffManage, false, s.handleHoursView},
 		{"POST /admin/staff/{id}/hours", journey.PermStaffManage, false, s.handleHoursUpdate},
+		{"GET /admin/staff/{id}/profile", journey.PermStaffManage, false, s.handleProfileView},
+		{"POST /admin/staff/{id}/profile", journey.PermStaffManage, false, s.handleProfileUpdate},
 		{"GET /admin/staff/invite", journey.PermStaffManage, false, s.handleInviteView},
 		{"POST /admin/staff/invite", journey.PermStaffManage, false, s.handleInvite},
 		{"GET /admin/audit", journey.PermAuditRead, false, s.handleAuditView},

@@ -18,6 +18,7 @@ type Store interface {
 	journey.FAQService
 	journey.TherapistService
 	journey.ConsultService
+	journey.StaffProfileService
 	// Versions returns change counters: calendar moves when open slots may
 	// have changed, content when the practice, FAQ or therapists did.
 	Versions(ctx context.Context) (calendar, content int64, err error)

@@ -1,0 +1,93 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/journey-kap/journey"
+)
+
+func profileForm(name, npi, tz string) url.Values {
+	return url.Values{"name": {name}, "credentials": {"LCSW"}, "pronouns": {"she/her"}, "bio": {"Grief and trauma."},
+		"licence_number": {"C1234"}, "licence_state": {"NY"}, "npi": {npi}, "time_zone": {tz}}
+}
+
+// An admin edits a therapist's profile; a wrong NPI check digit or an
+// unknown zone is named beside its field, with what was typed kept and
+// escaped; each person edits their own; others may not edit anyone's.
+func TestStaffProfilePages(t *testing.T) {
+	e := newEnv(t)
+	admin, adminCookie := e.staffCookie(journey.RoleAdmin)
+	path := fmt.Sprintf("/admin/staff/%d/profile", e.ny.ID)
+	st, _, body := e.as(adminCookie, "GET", path, nil)
+	if st != 200 || !strings.Contains(body, `value="Nora York"`) || !strings.Contains(body, fmt.Sprintf(`/admin/staff/%d/hours`, e.ny.ID)) {
+		t.Fatalf("profile page: %d %s", st, trim(body))
+	}
+	st, _, body = e.as(adminCookie, "POST", path, profileForm("<i>Nora</i>", "1234567890", "Mars/Olympus"))
+	if st != 422 || !strings.Contains(body, "This NPI&#39;s check digit is wrong") || !strings.Contains(body, `id="npi-error"`) ||
+		!strings.Contains(body, `id="time_zone-error"`) || !strings.Contains(body, `value="&lt;i&gt;Nora&lt;/i&gt;"`) ||
+		!strings.Contains(body, `value="1234567890"`) || !strings.Contains(body, `value="Mars/Olympus"`) {
+		t.Fatalf("bad profile: %d %s", st, trim(body))
+	}
+	st, h, _ := e.as(adminCookie, "POST", path, profileForm("Nora Yorke", "1234567893", "America/New_York"))
+	if st != 303 || h.Get("Location") != path+"?saved=1" {
+		t.Fatalf("save: %d %q", st, h.Get("Location"))
+	}
+	if _, _, body := e.do("GET", "/api/v1/therapists", "", ""); !strings.Contains(body, "Nora Yorke") {
+		t.Fatalf("the public list keeps the old name: %s", body)
+	}
+	if n := len(e.staffAudits(admin.ID, "staff.profile.update")); n != 2 {
+		t.Fatalf("%d profile audit entries, want 2 (one refused, one saved)", n)
+	}
+
+	// Nora edits her own; front desk may not edit hers through the admin page.
+	nora := e.session(staffUser(e.ny), true)
+	if st, _, body := e.as(nora, "GET", "/account/profile", nil); st != 200 || !strings.Contains(body, `value="1234567893"`) || strings.Contains(body, "/hours") {
+		t.Fatalf("own profile: %d", st)
+	}
+	if st, h, _ := e.as(nora, "POST", "/account/profile", profileForm("Nora York", "1245319599", "America/New_York")); st != 303 || h.Get("Location") != "/account/profile?saved=1" {
+		t.Fatalf("own save: %d", st)
+	}
+	_, desk := e.staffCookie(journey.RoleFrontDesk)
+	if st, _, _ := e.as(desk, "POST", path, profileForm("X", "", "")); st != 403 {
+		t.Fatalf("front desk edits another's profile: %d", st)
+	}
+	if st, _, _ := e.as(adminCookie, "GET", "/admin/staff/99999/profile", nil); st != 404 {
+		t.Fatalf("unknown staff: %d", st)
+	}
+}
+
+// The API: GET/PUT /api/v1/staff/{id} for admins, /api/v1/me/profile for
+// oneself, field errors as problem+json.
+func TestStaffProfileAPI(t *testing.T) {
+	e := newEnv(t)
+	_, admin := e.staffCookie(journey.RoleAdmin)
+	path := fmt.Sprintf("/api/v1/staff/%d", e.la.ID)
+	if st, _, body := e.api(admin, "GET", path, ""); st != 200 || !strings.Contains(body, `"name":"Luis Angel"`) {
+		t.Fatalf("get: %d %s", st, body)
+	}
+	st, h, body := e.api(admin, "PUT", path, `{"name":"Luis Angel","npi":"1234567890","time_zone":"Nowhere/Else"}`)
+	if st != 422 || !strings.HasPrefix(h.Get("Content-Type"), "application/problem+json") ||
+		!strings.Contains(body, `"field":"npi"`) || !strings.Contains(body, `check digit is wrong`) || !strings.Contains(body, `"field":"time_zone"`) {
+		t.Fatalf("bad put: %d %s", st, body)
+	}
+	st, _, body = e.api(admin, "PUT", path, `{"name":"Luis Ángel","credentials":"LMFT","npi":"1245319599","licence_number":"lmft-1","licence_state":"ca","time_zone":"America/Los_Angeles"}`)
+	if st != 200 || !strings.Contains(body, `"licence_state":"CA"`) || !strings.Contains(body, `"npi":"1245319599"`) {
+		t.Fatalf("put: %d %s", st, body)
+	}
+	luis := e.session(staffUser(e.la), true)
+	if st, _, body := e.api(luis, "GET", "/api/v1/me/profile", ""); st != 200 || !strings.Contains(body, "Luis Ángel") {
+		t.Fatalf("own: %d %s", st, body)
+	}
+	if st, _, body := e.api(luis, "PUT", "/api/v1/me/profile", `{"name":"Luis Angel","npi":"12345"}`); st != 422 || !strings.Contains(body, "10 digits") {
+		t.Fatalf("own bad: %d %s", st, body)
+	}
+	if st, _, _ := e.api(luis, "PUT", path, `{"name":"Luis"}`); st != 403 {
+		t.Fatalf("a therapist through the admin route: %d", st)
+	}
+	if st, _, _ := e.api(admin, "GET", "/api/v1/staff/99999", ""); st != 404 {
+		t.Fatalf("unknown: %d", st)
+	}
+}
