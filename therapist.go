@@ -87,6 +87,38 @@ type TherapistService interface {
 	CreateTherapist(ctx context.Context, t *Therapist) error
 	// SetTherapistSchedule replaces a therapist's weekly hours and exceptions.
 	SetTherapistSchedule(ctx context.Context, id int64, weekly []WeeklyHours, exceptions []ScheduleException) error
+	// SetConsultHours gives an active member of staff with the therapist
+	// role a consult calendar (or changes theirs): zone, length and weekly
+	// hours; their dated exceptions stay. ENOTFOUND for anyone else.
+	SetConsultHours(ctx context.Context, staffID int64, h *ConsultHours) error
+}
+
+// ConsultHours is what a therapist offers for free consults: weekly hours
+// in their own zone and how long a consult lasts.
+type ConsultHours struct {
+	TimeZone      string
+	ConsultLength time.Duration
+	Weekly        []WeeklyHours
+}
+
+// Validate returns EINVALID naming each wrong field: time_zone,
+// consult_minutes, and hours_N (N the weekday, 0 for Sunday).
+func (h *ConsultHours) Validate() error {
+	var v Validation
+	if _, err := LoadZone(h.TimeZone); err != nil {
+		v.Add("time_zone", "Choose a known time zone, such as America/Chicago.")
+	}
+	if h.ConsultLength < 10*time.Minute || h.ConsultLength > 4*time.Hour {
+		v.Add("consult_minutes", "A consult lasts between 10 and 240 minutes.")
+	}
+	for _, w := range h.Weekly {
+		if w.Weekday < time.Sunday || w.Weekday > time.Saturday || w.Start < 0 || w.End > 1440 || w.Start >= w.End {
+			v.Add(fmt.Sprintf("hours_%d", w.Weekday), "The start must come before the end.")
+		} else if w.End-w.Start < ClockTime(h.ConsultLength/time.Minute) {
+			v.Add(fmt.Sprintf("hours_%d", w.Weekday), "These hours are shorter than one consult.")
+		}
+	}
+	return v.Err()
 }
 
 // Location returns the therapist's time zone, or EINVALID if it is unknown.

@@ -2,38 +2,23 @@ package main
 
 import (
 	"context"
-	"embed"
 	"fmt"
-	"io/fs"
 	"strings"
 	"time"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/auth"
 	"github.com/journey-kap/journey/internal/sqldb"
+	"github.com/journey-kap/journey/internal/starter"
 )
 
-// The demo's consent documents, in the practice's own words (Markdown; the
-// first line is the title).
-//
-//go:embed consents/*.md
-var demoConsentFS embed.FS
-
-// demoConsentOrder is the order a client meets them in.
-var demoConsentOrder = []string{journey.ConsentKAP, journey.ConsentTelehealth, journey.ConsentFinancial, journey.ConsentPrivacy}
-
-// seedConsents stores version 1 of each demo consent document.
+// seedConsents stores version 1 of each starter consent document, as the
+// demo practice's own.
 func seedConsents(ctx context.Context, db *sqldb.DB, by int64) error {
-	for _, code := range demoConsentOrder {
-		body, err := fs.ReadFile(demoConsentFS, "consents/"+code+".md")
-		if err != nil {
-			return err
-		}
-		title, _, _ := strings.Cut(string(body), "\n")
-		d := &journey.ConsentDocument{Code: code, Title: strings.TrimSpace(strings.TrimPrefix(title, "# ")), Body: string(body),
-			Required: true, CreatedBy: by}
+	for _, d := range starter.Consents() {
+		d.CreatedBy = by
 		if err := db.CreateConsentDocument(ctx, d); err != nil {
-			return fmt.Errorf("consent %s: %s%s", code, journey.ErrorMessage(err), fieldList(err))
+			return fmt.Errorf("consent %s: %s%s", d.Code, journey.ErrorMessage(err), fieldList(err))
 		}
 	}
 	return nil

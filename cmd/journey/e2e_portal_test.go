@@ -26,6 +26,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/starter"
 	"github.com/journey-kap/journey/internal/testenv"
 )
 
@@ -353,7 +354,7 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 	for _, code := range journey.RequiredQuestionnaires {
 		wantTasks = append(wantTasks, "/portal/measures/"+code)
 	}
-	for _, code := range demoConsentOrder {
+	for _, code := range starter.ConsentOrder {
 		wantTasks = append(wantTasks, "/portal/consents/"+code)
 	}
 	if !slices.Equal(tasks, wantTasks) {
@@ -536,7 +537,7 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 
 	// The consents, signed with the legal name from the intake.
 	var sigHref string
-	for i, code := range demoConsentOrder {
+	for i, code := range starter.ConsentOrder {
 		e2ePortalOpen(t, client, base, "/portal")
 		e2ePortalFollow(t, client, base, `ul.tasks a[href="/portal/consents/`+code+`"]`, "/portal/consents/"+code)
 		if n := e2eEval[int](t, client, `document.querySelectorAll("article.document h1, article.document h2, article.document p").length`); n < 2 {
@@ -836,7 +837,7 @@ func e2ePortalCheckAudit(t *testing.T, srv *testServer, clientID int64, alertID 
 	check(slices.Equal(refused, []string{journey.StepMedical}), "intake.update failures %q, want the refused weight's medical step", refused)
 	resps := details(find("response.create", cid, journey.AuditSuccess))
 	check(slices.Equal(resps, journey.RequiredQuestionnaires), "response.create %q, want %q", resps, journey.RequiredQuestionnaires)
-	check(len(find("consent.sign", cid, journey.AuditSuccess)) == len(demoConsentOrder), "consent.sign: %q", details(find("consent.sign", cid, journey.AuditSuccess)))
+	check(len(find("consent.sign", cid, journey.AuditSuccess)) == len(starter.ConsentOrder), "consent.sign: %q", details(find("consent.sign", cid, journey.AuditSuccess)))
 	check(len(find("consent.download", cid, journey.AuditSuccess)) == 1, "consent.download: %+v", find("consent.download", cid, journey.AuditSuccess))
 	ack := find("alert.acknowledge", alertID, journey.AuditSuccess)
 	check(len(ack) == 1 && ack[0].Detail == "client "+cid && strings.Contains(ack[0].ActorRole, journey.RoleTherapist),

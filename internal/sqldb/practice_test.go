@@ -3,6 +3,7 @@ package sqldb_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
@@ -63,5 +64,47 @@ func TestNoPracticeNoBooking(t *testing.T) {
 	}
 	if _, err := empty.CreateConsult(ctx, booking(monday9, 1, "ada@example.com")); journey.ErrorMessage(err) != journey.NotOpenMessage {
 		t.Fatalf("empty database: booking = %v", err)
+	}
+}
+
+// TestSetConsultHours: a member of staff with the therapist role gets a
+// consult calendar (and is offered), a change replaces the weekly hours and
+// keeps dated exceptions; anyone else is "not found".
+func TestSetConsultHours(t *testing.T) {
+	db, ny, _, _ := fixture(t)
+	ctx := context.Background()
+	admin := &journey.User{Kind: journey.UserStaff, Name: "Ann Admin", Email: "ann@practice.test", Roles: []string{journey.RoleAdmin}, Active: true}
+	if err := db.CreateUser(ctx, admin, "x"); err != nil {
+		t.Fatal(err)
+	}
+	h := &journey.ConsultHours{TimeZone: "America/Chicago", ConsultLength: 45 * time.Minute,
+		Weekly: []journey.WeeklyHours{{Weekday: time.Tuesday, Start: 13 * 60, End: 15 * 60}}}
+	if err := db.SetConsultHours(ctx, admin.ID, h); journey.ErrorCode(err) != journey.ENOTFOUND {
+		t.Fatalf("hours for an admin who is not a therapist: %v", err)
+	}
+	if err := db.SetRoles(ctx, admin.ID, []string{journey.RoleAdmin, journey.RoleTherapist}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetConsultHours(ctx, admin.ID, h); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.FindTherapistByID(ctx, admin.ID)
+	if err != nil || got.TimeZone != "America/Chicago" || got.ConsultLength != 45*time.Minute || len(got.Weekly) != 1 || got.MinNotice != journey.DefaultMinNotice {
+		t.Fatalf("therapist after SetConsultHours = %+v, %v", got, err)
+	}
+	bad := &journey.ConsultHours{TimeZone: "Nowhere", ConsultLength: time.Minute, Weekly: []journey.WeeklyHours{{Weekday: time.Monday, Start: 600, End: 540}}}
+	if fs := journey.ErrorFields(db.SetConsultHours(ctx, admin.ID, bad)); len(fs) != 3 {
+		t.Fatalf("bad hours: %v, want time_zone, consult_minutes and hours_1", fs)
+	}
+	// Nora keeps her dated exception when her weekly hours change.
+	exc := []journey.ScheduleException{{Date: "2030-03-04", Kind: journey.ExceptionOff}}
+	if err := db.SetTherapistSchedule(ctx, ny.ID, ny.Weekly, exc); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetConsultHours(ctx, ny.ID, &journey.ConsultHours{TimeZone: ny.TimeZone, ConsultLength: 30 * time.Minute, Weekly: ny.Weekly[:1]}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.FindTherapistByID(ctx, ny.ID); len(got.Weekly) != 1 || len(got.Exceptions) != 1 {
+		t.Fatalf("Nora after SetConsultHours: %d windows, %d exceptions; want 1 and 1", len(got.Weekly), len(got.Exceptions))
 	}
 }

@@ -252,6 +252,44 @@ func (db *DB) SetTherapistSchedule(ctx context.Context, id int64, weekly []journ
 	return db.write(ctx, func(ctx context.Context, tx *Tx) error { return tx.replaceHours(ctx, id, weekly, exceptions) })
 }
 
+// SetConsultHours gives staff member staffID (active, with the therapist
+// role) a consult calendar, or changes its zone, length and weekly hours;
+// buffer, notice, horizon and dated exceptions stay as they are.
+func (db *DB) SetConsultHours(ctx context.Context, staffID int64, h *journey.ConsultHours) error {
+	if err := h.Validate(); err != nil {
+		return err
+	}
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id
+			WHERE u.id = ? AND u.kind = 'staff' AND u.active AND r.role = ?`, staffID, journey.RoleTherapist).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return journey.Errorf(journey.ENOTFOUND, "Therapist not found: only an active member of staff with the therapist role offers consults.")
+		}
+		minutes := int(h.ConsultLength / time.Minute)
+		if _, err := tx.exec(ctx, `INSERT INTO consult_calendars (staff_id, time_zone, consult_minutes, notice_minutes, horizon_days)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (staff_id) DO UPDATE SET time_zone = excluded.time_zone, consult_minutes = excluded.consult_minutes`,
+			staffID, h.TimeZone, minutes, int(journey.DefaultMinNotice/time.Minute), journey.DefaultHorizonDays); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM weekly_hours WHERE staff_id = ?`, staffID); err != nil {
+			return err
+		}
+		for _, w := range h.Weekly {
+			if _, err := tx.exec(ctx, `INSERT INTO weekly_hours (staff_id, weekday, start_minute, end_minute) VALUES (?, ?, ?, ?)`,
+				staffID, int(w.Weekday), int(w.Start), int(w.End)); err != nil {
+				return err
+			}
+		}
+		if err := tx.bumpContent(ctx); err != nil {
+			return err
+		}
+		return tx.bumpCalendar(ctx)
+	})
+}
+
 func (tx *Tx) replaceHours(ctx context.Context, id int64, weekly []journey.WeeklyHours, exceptions []journey.ScheduleException) error {
 	if _, err := tx.exec(ctx, `DELETE FROM weekly_hours WHERE staff_id = ?`, id); err != nil {
 		return err

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/audit"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+	"github.com/journey-kap/journey/internal/starter"
 )
 
 // newEmptyEnv is a server over a database nothing has set up: a real
@@ -193,4 +195,77 @@ func (e *env) auditCount(action, outcome string) int {
 		}
 	}
 	return n
+}
+
+// TestConsultHoursPage: an admin gives a therapist (here themselves, in a
+// practice of one) consult hours; mistakes stay beside their day, typed
+// values kept; the slots then offer those hours.
+func TestConsultHoursPage(t *testing.T) {
+	e := newEmptyEnv(t)
+	admin := e.addUser(journey.UserStaff, "first@practice.test", journey.RoleAdmin)
+	cookie := e.session(admin, true)
+	if st, _, body := e.api(cookie, "PUT", "/api/v1/practice", `{"name":"Calm Harbor","time_zone":"America/Chicago","bookings_open":true}`); st != 200 {
+		t.Fatalf("practice: %d %s", st, body)
+	}
+	path := fmt.Sprintf("/admin/staff/%d/hours", admin.ID)
+	good := url.Values{"time_zone": {"America/Chicago"}, "consult_minutes": {"30"}, "start_1": {"09:00"}, "end_1": {"12:00"}}
+	if st, _, _ := e.as(cookie, "POST", path, good); st != 404 {
+		t.Fatalf("hours for someone without the therapist role: %d, want 404", st)
+	}
+	if st, _, _ := e.as(cookie, "POST", fmt.Sprintf("/admin/staff/%d/roles", admin.ID), url.Values{"roles": {"admin", "therapist"}}); st != 303 {
+		t.Fatalf("roles: %d", st)
+	}
+	admin.Roles = []string{journey.RoleAdmin, journey.RoleTherapist}
+	cookie = e.session(admin, true) // a change of roles ends the person's sessions
+	bad := url.Values{"time_zone": {"Chicago"}, "consult_minutes": {"5"}, "start_1": {"9am"}, "end_1": {"noon"}, "start_3": {"14:00"}, "end_3": {"13:00"}}
+	st, _, body := e.as(cookie, "POST", path, bad)
+	for _, want := range []string{`id="time_zone-error">Choose a known time zone`, `value="Chicago"`, `id="consult_minutes-error">A consult lasts`,
+		`value="5"`, `id="hours_1-error">Enter both times as HH:MM`, `value="9am"`, `value="noon"`, `id="hours_3-error">The start must come before the end`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("bad hours: %d, page lacks %s", st, want)
+		}
+	}
+	if st != 422 {
+		t.Fatalf("bad hours: %d", st)
+	}
+	if st, h, _ := e.as(cookie, "POST", path, good); st != 303 || h.Get("Location") != path+"?saved=1" {
+		t.Fatalf("good hours: %d %q", st, h.Get("Location"))
+	}
+	if _, _, body := e.as(cookie, "GET", path, nil); !strings.Contains(body, `value="09:00"`) || !strings.Contains(body, `value="12:00"`) {
+		t.Errorf("saved hours not shown\n%s", trim(body))
+	}
+	// Monday 7 January 2030, 09:00 in Chicago is 15:00 UTC.
+	_, _, body = e.do("GET", "/api/v1/consult-slots?from=2030-01-07&days=1&tz=UTC", "", "")
+	if !strings.Contains(body, `"start":"2030-01-07T15:00:00Z"`) || !strings.Contains(body, `"start":"2030-01-07T17:30:00Z"`) || strings.Contains(body, `"start":"2030-01-07T18:00:00Z"`) {
+		t.Errorf("slots after setting hours: %s", body)
+	}
+	if n := e.auditCount("staff.hours.update", journey.AuditSuccess); n != 1 {
+		t.Errorf("audit: %d hour changes, want 1", n)
+	}
+}
+
+// TestStarterConsents: a practice with no consent documents is offered
+// Journey's starter texts to review; the form opens with the text filled
+// in, and once published the document leaves the starter list.
+func TestStarterConsents(t *testing.T) {
+	e := newEmptyEnv(t)
+	admin := e.addUser(journey.UserStaff, "first@practice.test", journey.RoleAdmin)
+	cookie := e.session(admin, true)
+	st, _, body := e.as(cookie, "GET", "/admin/consents", nil)
+	if st != 200 || !strings.Contains(body, `href="/admin/consents/new?code=kap-informed-consent">Review Informed Consent for Ketamine-Assisted Psychotherapy`) {
+		t.Fatalf("consents page offers no starter: %d\n%s", st, trim(body))
+	}
+	st, _, body = e.as(cookie, "GET", "/admin/consents/new?code=telehealth-consent", nil)
+	if st != 200 || !strings.Contains(body, "starter text") || !strings.Contains(body, `value="Consent to Telehealth Services"`) || !strings.Contains(body, "## How sessions take place") {
+		t.Fatalf("starter form: %d\n%s", st, trim(body))
+	}
+	d := starter.Consent(journey.ConsentTelehealth)
+	form := url.Values{"code": {d.Code}, "title": {d.Title}, "body": {d.Body}, "required": {"on"}}
+	if st, _, body := e.as(cookie, "POST", "/admin/consents", form); st != 303 {
+		t.Fatalf("publish starter: %d\n%s", st, trim(body))
+	}
+	_, _, body = e.as(cookie, "GET", "/admin/consents", nil)
+	if strings.Contains(body, "new?code=telehealth-consent\">Review") || !strings.Contains(body, "new?code=kap-informed-consent\">Review") {
+		t.Errorf("after publishing telehealth the starter list is wrong\n%s", trim(body))
+	}
 }

@@ -161,6 +161,8 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/staff", journey.PermStaffRead, false, s.handleStaffList},
 		{"POST /admin/staff/{id}/deactivate", journey.PermStaffManage, false, s.handleStaffDeactivate},
 		{"POST /admin/staff/{id}/roles", journey.PermStaffManage, false, s.handleStaffRoles},
+		{"GET /admin/staff/{id}/hours", journey.PermStaffManage, false, s.handleHoursView},
+		{"POST /admin/staff/{id}/hours", journey.PermStaffManage, false, s.handleHoursUpdate},
 		{"GET /admin/staff/invite", journey.PermStaffManage, false, s.handleInviteView},
 		{"POST /admin/staff/invite", journey.PermStaffManage, false, s.handleInvite},
 		{"GET /admin/audit", journey.PermAuditRead, false, s.handleAuditView},

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/starter"
 )
 
 // Practice settings (PermSettings, admins): the consent documents clients
@@ -37,9 +38,10 @@ func (s *Server) consentDocRow(d *journey.ConsentDocument, loc *time.Location) c
 }
 
 type consentDocsPage struct {
-	Actor *journey.Actor
-	Docs  []consentDocRow
-	Saved *consentDocRow // the version just created
+	Actor    *journey.Actor
+	Docs     []consentDocRow
+	Saved    *consentDocRow             // the version just created
+	Starters []*journey.ConsentDocument // starter texts of documents not yet published
 }
 
 func (*consentDocsPage) PageTitle() string { return "Consent documents" }
@@ -54,11 +56,18 @@ func (s *Server) handleConsentDocs(w http.ResponseWriter, r *http.Request) {
 	loc, _ := s.practiceZone(r)
 	page := &consentDocsPage{Actor: actorFrom(r)}
 	saved, _ := strconv.ParseInt(r.URL.Query().Get("saved"), 10, 64)
+	published := map[string]bool{}
 	for _, d := range docs {
 		row := s.consentDocRow(d, loc)
 		page.Docs = append(page.Docs, row)
+		published[d.Code] = true
 		if saved != 0 && d.ID == saved {
 			page.Saved = &row
+		}
+	}
+	for _, d := range starter.Consents() {
+		if !published[d.Code] {
+			page.Starters = append(page.Starters, d)
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -72,6 +81,7 @@ type consentEditPage struct {
 	Body      string
 	Required  bool
 	Current   *consentDocRow // the version in force; nil for a new document
+	Starter   bool           // the form holds Journey's starter text, for the admin to review
 	Preview   template.HTML
 	Previewed bool
 	Errors    map[string]string
@@ -114,6 +124,10 @@ func (s *Server) handleConsentDocNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := &consentEditPage{Actor: actorFrom(r), Code: code, Required: true, Errors: map[string]string{}}
+	if st := starter.Consent(code); cur == nil && st != nil {
+		// A document not yet published starts from Journey's starter text, to review and edit.
+		page.Title, page.Body, page.Starter = st.Title, st.Body, true
+	}
 	if cur != nil {
 		loc, _ := s.practiceZone(r)
 		row := s.consentDocRow(cur, loc)

@@ -1,0 +1,147 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/journey-kap/journey"
+)
+
+// dayHours is one weekday's consult hours as typed ("" for none).
+type dayHours struct {
+	Weekday    int
+	Label      string
+	Start, End string
+}
+
+// hoursPage sets a therapist's consult hours: the free consults the public
+// site offers with them.
+type hoursPage struct {
+	Actor     *journey.Actor
+	Staff     *journey.User
+	TimeZone  string
+	Minutes   string
+	Days      []dayHours
+	Zones     []zoneOption
+	Saved     bool
+	Errors    map[string]string
+	ErrorList []journey.FieldError
+	Message   string
+}
+
+func (*hoursPage) PageTitle() string { return "Consult hours" }
+
+// week in the order a practice reads it: Monday first.
+var hoursWeek = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
+
+func (s *Server) hoursPage(r *http.Request) (*hoursPage, error) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	u, err := s.staffMember(r, id)
+	if err != nil {
+		return nil, err
+	}
+	page := &hoursPage{Actor: actorFrom(r), Staff: u, Minutes: "30", Errors: map[string]string{}}
+	p, err := s.practice(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	page.TimeZone = p.TimeZone
+	byDay := map[time.Weekday]journey.WeeklyHours{}
+	if t, err := s.store.FindTherapistByID(r.Context(), id); err == nil {
+		page.TimeZone, page.Minutes = t.TimeZone, strconv.Itoa(int(t.ConsultLength/time.Minute))
+		for _, w := range t.Weekly {
+			byDay[w.Weekday] = w // one window a day on this page
+		}
+	} else if journey.ErrorCode(err) != journey.ENOTFOUND {
+		return nil, err
+	}
+	for _, d := range hoursWeek {
+		dh := dayHours{Weekday: int(d), Label: d.String()}
+		if w, ok := byDay[d]; ok {
+			dh.Start, dh.End = w.Start.String(), w.End.String()
+		}
+		page.Days = append(page.Days, dh)
+	}
+	page.Zones = zoneOptions(page.TimeZone, s.cfg.Now())
+	return page, nil
+}
+
+func (s *Server) handleHoursView(w http.ResponseWriter, r *http.Request) {
+	page, err := s.hoursPage(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	page.Saved = r.URL.Query().Get("saved") == "1"
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "staff_hours", page)
+}
+
+// readHours reads the form into page (as typed) and ConsultHours; a time
+// that is not HH:MM is a field error of its day.
+func readHours(r *http.Request, page *hoursPage) (*journey.ConsultHours, error) {
+	page.TimeZone, page.Minutes = strings.TrimSpace(r.PostFormValue("time_zone")), strings.TrimSpace(r.PostFormValue("consult_minutes"))
+	h := &journey.ConsultHours{TimeZone: page.TimeZone}
+	var v journey.Validation
+	if m, err := strconv.Atoi(page.Minutes); err == nil {
+		h.ConsultLength = time.Duration(m) * time.Minute
+	}
+	for i := range page.Days {
+		d := &page.Days[i]
+		d.Start, d.End = strings.TrimSpace(r.PostFormValue(fmt.Sprintf("start_%d", d.Weekday))), strings.TrimSpace(r.PostFormValue(fmt.Sprintf("end_%d", d.Weekday)))
+		if d.Start == "" && d.End == "" {
+			continue
+		}
+		start, err1 := journey.ParseClockTime(d.Start)
+		end, err2 := journey.ParseClockTime(d.End)
+		if err1 != nil || err2 != nil {
+			v.Add(fmt.Sprintf("hours_%d", d.Weekday), "Enter both times as HH:MM, such as 09:00 and 12:30, or leave both empty.")
+			continue
+		}
+		h.Weekly = append(h.Weekly, journey.WeeklyHours{Weekday: time.Weekday(d.Weekday), Start: start, End: end})
+	}
+	if err := h.Validate(); err != nil {
+		for _, fe := range journey.ErrorFields(err) {
+			v.Add(fe.Field, fe.Detail)
+		}
+	}
+	return h, v.Err()
+}
+
+func (s *Server) handleHoursUpdate(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.formReadError(w, r, err)
+		return
+	}
+	page, err := s.hoursPage(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	h, err := readHours(r, page)
+	if err == nil {
+		err = s.store.SetConsultHours(r.Context(), page.Staff.ID, h)
+	}
+	if err != nil {
+		s.audit(r, "staff.hours.update", "user", page.Staff.ID, journey.AuditFailure, journey.ErrorCode(err))
+		if journey.ErrorCode(err) != journey.EINVALID {
+			s.pageError(w, r, err)
+			return
+		}
+		page.Message, page.Zones = journey.ErrorMessage(err), zoneOptions(page.TimeZone, s.cfg.Now())
+		for _, fe := range journey.ErrorFields(err) {
+			if page.Errors[fe.Field] == "" {
+				page.Errors[fe.Field] = fe.Detail
+				page.ErrorList = append(page.ErrorList, fe)
+			}
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		s.render(w, r, http.StatusUnprocessableEntity, "staff_hours", page)
+		return
+	}
+	s.audit(r, "staff.hours.update", "user", page.Staff.ID, journey.AuditSuccess, fmt.Sprintf("windows=%d", len(h.Weekly)))
+	http.Redirect(w, r, fmt.Sprintf("/admin/staff/%d/hours?saved=1", page.Staff.ID), http.StatusSeeOther)
+}
