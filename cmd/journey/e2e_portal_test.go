@@ -375,7 +375,7 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 		[2]string{"legal_name", legalName}, [2]string{"preferred_name", preferred}, [2]string{"pronouns", "they/them"},
 		[2]string{"phone", "(212) 555-0142"}, [2]string{"address", "12 Harbor Lane"}, [2]string{"city", "Portland"},
 		[2]string{"state", "OR"}, [2]string{"postal_code", "97209"})
-	e2ePortalSet(t, client, [2]string{"date_of_birth", "1986-05-14"})
+	e2ePortalText(t, client, [2]string{"dob_month", "5"}, [2]string{"dob_day", "14"}, [2]string{"dob_year", "1986"})
 	e2ePortalPhone(t, client, "intake: about")
 	e2eAxe(t, client, axe, "/portal/intake/about (phone)")
 	e2ePortalSubmit(t, client, base, `form.intake button[value=next]`, 200, "/portal/intake/emergency")
@@ -438,13 +438,26 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 	e2eDo(t, client, "correct the weight", chromedp.Clear(chromedp.ID("weight")), chromedp.SendKeys(chromedp.ID("weight"), "72"))
 	e2ePortalSubmit(t, client, base, `form.intake button[value=next]`, 200, "/portal/intake/medications")
 
-	e2ePortalText(t, client,
-		[2]string{"med_0_name", "sertraline"}, [2]string{"med_0_dose", "50"}, [2]string{"med_0_per_day", "1"},
-		[2]string{"med_1_name", "lorazepam"}, [2]string{"med_1_dose", "0.5"}, [2]string{"med_1_per_day", "1"},
+	// One row at a time: "Add another medication" reveals the next in
+	// place (the page does not reload), the first row's entries kept.
+	if n := e2eEval[int](t, client, `document.querySelectorAll("fieldset.med-row").length`); n != 1 {
+		t.Errorf("%d medication rows on a first visit, want 1", n)
+	}
+	e2ePortalText(t, client, [2]string{"med_0_name", "sertraline"}, [2]string{"med_0_dose", "50"}, [2]string{"med_0_per_day", "1"})
+	e2eDo(t, client, "add another medication", chromedp.Click(chromedp.ID("add-med")))
+	added := e2eEval[map[string]any](t, client, `({rows: document.querySelectorAll("fieldset.med-row").length,
+		url: location.pathname + location.search, first: document.getElementById("med_0_name").value,
+		legend: document.querySelector("#med-row-1 legend").textContent, focus: document.activeElement.id,
+		label: document.querySelector('label[for="med_1_dose"]') !== null, count: document.querySelector('input[name="rows"]').value})`)
+	if added["rows"] != float64(2) || added["url"] != "/portal/intake/medications" || added["first"] != "sertraline" ||
+		added["legend"] != "Medication 2" || added["focus"] != "med_1_name" || added["label"] != true || added["count"] != "2" {
+		t.Errorf("after Add another medication: %v", added)
+	}
+	e2ePortalText(t, client, [2]string{"med_1_name", "lorazepam"}, [2]string{"med_1_dose", "0.5"}, [2]string{"med_1_per_day", "1"},
 		[2]string{"med_1_notes", "as needed, about twice a week"})
 	e2ePortalPhone(t, client, "intake: medications")
 	e2eAxe(t, client, axe, "/portal/intake/medications (phone)")
-	e2ePortalSubmit(t, client, base, `form.intake button[value=next]`, 200, "/portal/intake/substances")
+	e2ePortalSubmit(t, client, base, `form.intake p.actions button[value=next]`, 200, "/portal/intake/substances")
 
 	e2ePortalText(t, client, [2]string{"drinks_per_week", "2"})
 	e2ePortalSet(t, client, [2]string{"cannabis", "none"})
@@ -536,13 +549,18 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 		}
 		e2eDo(t, client, "agree", chromedp.Click(chromedp.ID("agree")))
 		e2ePortalText(t, client, [2]string{"typed_name", legalName})
-		e2ePortalSubmit(t, client, base, "form.sign button[type=submit]", 200, "/portal/consents/"+code)
-		signed := e2eEval[string](t, client, `(document.querySelector('main p.notice[role="status"]') || {textContent: ""}).textContent`)
-		if !strings.Contains(signed, "You signed this version") || !strings.Contains(signed, "“"+legalName+"”") {
-			t.Fatalf("%s after signing: %q\n%s", code, signed, e2ePortalMain(client))
+		e2ePortalSubmit(t, client, base, "form.sign button[type=submit]", 200, "/portal/consents/"+code+"?signed=1")
+		// The client lands on the confirmation, not the document's top.
+		banner := e2eEval[map[string]any](t, client, `(() => { const b = document.getElementById("signed");
+			return b ? {text: b.textContent, top: b.getBoundingClientRect().top, inner: window.innerHeight} : {text: ""}; })()`)
+		if text := fmt.Sprint(banner["text"]); !strings.Contains(text, "You signed “") || !strings.Contains(text, "“"+legalName+"”") {
+			t.Fatalf("%s after signing: %q\n%s", code, text, e2ePortalMain(client))
+		}
+		if top, _ := banner["top"].(float64); top < -2 || top >= banner["inner"].(float64) {
+			t.Errorf("%s: the confirmation is at %vpx, off the %vpx screen", code, top, banner["inner"])
 		}
 		if i == 0 {
-			sigHref = e2eEval[string](t, client, `document.querySelector('main p.notice a[href^="/portal/signatures/"]').getAttribute("href")`)
+			sigHref = e2eEval[string](t, client, `document.querySelector('#signed a[href^="/portal/signatures/"]').getAttribute("href")`)
 		}
 	}
 	// The signed copy downloads as a PDF.

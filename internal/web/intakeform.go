@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/journey-kap/journey"
 )
@@ -34,7 +35,11 @@ func intakeValues(in *journey.Intake, step string) url.Values {
 		set("legal_name", a.LegalName)
 		set("preferred_name", a.PreferredName)
 		set("pronouns", a.Pronouns)
-		set("date_of_birth", a.DateOfBirth)
+		if y, m, d, ok := splitDate(a.DateOfBirth); ok {
+			v.Set("dob_year", y)
+			v.Set("dob_month", m)
+			v.Set("dob_day", d)
+		}
 		set("phone", a.Phone)
 		set("address", a.Address)
 		set("city", a.City)
@@ -163,7 +168,7 @@ func parseIntakeForm(step string, f url.Values) (*journey.Intake, map[string]str
 	switch step {
 	case journey.StepAbout:
 		in.About = journey.About{LegalName: g("legal_name"), PreferredName: g("preferred_name"), Pronouns: g("pronouns"),
-			DateOfBirth: g("date_of_birth"), Phone: phone("phone"), Address: g("address"), City: g("city"), State: g("state"),
+			DateOfBirth: dateOfBirth(f, errs), Phone: phone("phone"), Address: g("address"), City: g("city"), State: g("state"),
 			PostalCode: g("postal_code")}
 	case journey.StepEmergency:
 		in.Emergency = journey.Emergency{Name: g("emergency_name"), Relationship: g("emergency_relationship"), Phone: phone("emergency_phone")}
@@ -233,9 +238,10 @@ func realPhone(in *journey.Intake, step string) error {
 	return nil
 }
 
-// medRows is how many medication rows the form shows: the saved or typed
-// ones and three blank ones, up to the limit.
-func medRows(v url.Values) []int {
+// medRows is the medication rows the form shows: the saved or typed ones
+// and one blank one, or want rows when the client asked for more ("Add
+// another medication"), up to the limit.
+func medRows(v url.Values, want int) []int {
 	n := 0
 	for i := 0; i < journey.MaxMedications+5; i++ {
 		p := "med_" + strconv.Itoa(i) + "_"
@@ -243,9 +249,64 @@ func medRows(v url.Values) []int {
 			n = i + 1
 		}
 	}
-	rows := make([]int, min(n+3, journey.MaxMedications))
+	rows := make([]int, min(max(n+1, want), journey.MaxMedications))
 	for i := range rows {
 		rows[i] = i
 	}
 	return rows
+}
+
+// The date of birth is three fields, month, day and year (GOV.UK's date
+// input, in the US order): a native date input shows whatever format the
+// browser's locale picks, so no hint can say what it takes, and a picker
+// is a poor way to reach a year forty years back.
+
+// dateOfBirth returns the date of birth typed in the form as YYYY-MM-DD,
+// or "" when none was typed; a date that is incomplete or does not exist
+// is reported in errs. A form with only "date_of_birth" (the API's shape,
+// older pages) is read as it is.
+func dateOfBirth(f url.Values, errs map[string]string) string {
+	if !f.Has("dob_month") && !f.Has("dob_day") && !f.Has("dob_year") {
+		return strings.TrimSpace(f.Get("date_of_birth"))
+	}
+	parts := []struct{ key, name string }{{"dob_month", "month"}, {"dob_day", "day"}, {"dob_year", "year"}}
+	var n [3]int
+	var missing []string
+	for i, p := range parts {
+		s := strings.TrimSpace(f.Get(p.key))
+		if s == "" {
+			missing = append(missing, p.name)
+			continue
+		}
+		x, err := strconv.Atoi(s)
+		if err != nil {
+			errs["date_of_birth"] = "Enter the month, day and year as numbers, like 4 23 1985."
+			return ""
+		}
+		n[i] = x
+	}
+	switch {
+	case len(missing) == 3:
+		return ""
+	case len(missing) > 0:
+		errs["date_of_birth"] = "Your date of birth must include a " + strings.Join(missing, " and a ") + "."
+		return ""
+	}
+	m, d, y := n[0], n[1], n[2]
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if y < 1000 || y > 9999 || t.Month() != time.Month(m) || t.Day() != d {
+		errs["date_of_birth"] = "Enter a real date of birth, like 4 23 1985 (month, day, year)."
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+// splitDate returns a YYYY-MM-DD date's year, month and day as typed
+// into the form (no leading zeros).
+func splitDate(s string) (y, m, d string, ok bool) {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return "", "", "", false
+	}
+	return strconv.Itoa(t.Year()), strconv.Itoa(int(t.Month())), strconv.Itoa(t.Day()), true
 }

@@ -328,6 +328,7 @@ type intakePage struct {
 	Cannabis []struct{ Code, Label string }
 	MedNames []string
 	MedRows  []int
+	MaxMeds  int
 	Done     []string
 }
 
@@ -341,7 +342,7 @@ func (p *intakePage) Has(k, v string) bool { return slices.Contains(p.Values[k],
 // Err returns the message for field k.
 func (p *intakePage) Err(k string) string { return p.Errors[k] }
 
-func (s *Server) newIntakePage(step string, in *journey.Intake, values url.Values) *intakePage {
+func (s *Server) newIntakePage(step string, in *journey.Intake, values url.Values, rows int) *intakePage {
 	p := &intakePage{Step: step, Count: len(journey.IntakeSteps), Values: values, Errors: map[string]string{}, Done: in.Done,
 		Medical: journey.MedicalConditions, Psych: journey.PsychiatricConditions, Goals: journey.IntakeGoals,
 		Liver: journey.LiverSeverities, Cannabis: journey.CannabisUse, MedNames: medicationNames()}
@@ -353,7 +354,7 @@ func (s *Server) newIntakePage(step string, in *journey.Intake, values url.Value
 			}
 		}
 	}
-	p.MedRows = medRows(values)
+	p.MedRows, p.MaxMeds = medRows(values, rows), journey.MaxMedications
 	return p
 }
 
@@ -397,7 +398,8 @@ func (s *Server) handleIntakeView(w http.ResponseWriter, r *http.Request) {
 	if !restored {
 		values = intakeValues(in, step)
 	}
-	p := s.newIntakePage(step, in, values)
+	rows, _ := strconv.Atoi(r.URL.Query().Get("rows"))
+	p := s.newIntakePage(step, in, values, rows)
 	p.Restored = restored
 	s.audit(r, "intake.read", "client", c.ID, journey.AuditSuccess, step)
 	w.Header().Set("Cache-Control", "no-store")
@@ -414,6 +416,16 @@ func (s *Server) handleIntakeSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, errs := parseIntakeForm(step, r.PostForm)
+	rows, addRow := 0, step == journey.StepMedications && r.PostFormValue("then") == "add-med"
+	if addRow {
+		rows, _ = strconv.Atoi(r.PostFormValue("rows"))
+		rows = min(max(rows, 0), journey.MaxMedications) + 1
+		if len(in.Medications.List) == 0 && !in.Medications.None && len(errs) == 0 {
+			// Nothing typed yet: nothing to save, only a row to add.
+			http.Redirect(w, r, addRowURL(rows, 0), http.StatusSeeOther)
+			return
+		}
+	}
 	parsed := len(errs) > 0 // then err's fields are already the form's
 	var saved *journey.Intake
 	var err error
@@ -445,7 +457,7 @@ func (s *Server) handleIntakeSave(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, ferr)
 			return
 		}
-		p := s.newIntakePage(step, current, r.PostForm)
+		p := s.newIntakePage(step, current, r.PostForm, rows)
 		for _, f := range journey.ErrorFields(err) {
 			if !parsed {
 				f.Field = remapMedField(f.Field, r.PostForm)
@@ -457,6 +469,10 @@ func (s *Server) handleIntakeSave(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Cache-Control", "no-store")
 		s.render(w, r, http.StatusUnprocessableEntity, "portal_intake", p)
+		return
+	}
+	if addRow {
+		http.Redirect(w, r, addRowURL(rows, len(saved.Medications.List)+1), http.StatusSeeOther)
 		return
 	}
 	if r.PostFormValue("then") == "back" {
@@ -472,6 +488,13 @@ func (s *Server) handleIntakeSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/portal?saved=intake", http.StatusSeeOther)
+}
+
+// addRowURL returns the medications page with max(rows, saved) rows,
+// scrolled to the last, the one just added.
+func addRowURL(rows, saved int) string {
+	n := min(max(rows, saved), journey.MaxMedications)
+	return "/portal/intake/medications?rows=" + strconv.Itoa(n) + "#med_" + strconv.Itoa(n-1) + "_name"
 }
 
 // fieldErrors turns parse errors into an EINVALID error.

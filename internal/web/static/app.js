@@ -54,7 +54,49 @@
     update();
   }
 
+  // "Add another medication" reveals one more empty row in place, a copy
+  // of the last with its index moved on. Without this file the button
+  // saves the form and the page comes back with one more row.
+  function medRows() {
+    var button = document.getElementById("add-med");
+    if (!button) return;
+    var rows = button.form.querySelector('input[name="rows"]');
+    button.addEventListener("click", function (ev) {
+      var all = button.form.querySelectorAll("fieldset.med-row");
+      var last = all[all.length - 1];
+      if (!last) return;
+      ev.preventDefault();
+      var from = all.length - 1, to = all.length;
+      var row = last.cloneNode(true);
+      var re = new RegExp("^(med_|med-row-)" + from + "(?=_|$)");
+      row.id = "med-row-" + to;
+      row.classList.remove("has-error");
+      row.querySelectorAll(".field-error").forEach(function (e) { e.remove(); });
+      row.querySelectorAll(".has-error").forEach(function (e) { e.classList.remove("has-error"); });
+      row.querySelectorAll("[id],[name],[for],[aria-describedby]").forEach(function (e) {
+        ["id", "name", "for"].forEach(function (a) {
+          if (e.hasAttribute(a)) e.setAttribute(a, e.getAttribute(a).replace(re, "$1" + to));
+        });
+        if (e.hasAttribute("aria-describedby")) {
+          var ids = e.getAttribute("aria-describedby").split(/\s+/).filter(function (id) { return !/-error$/.test(id); });
+          ids = ids.map(function (id) { return id.replace(re, "$1" + to); });
+          if (ids.length) e.setAttribute("aria-describedby", ids.join(" ")); else e.removeAttribute("aria-describedby");
+        }
+        e.removeAttribute("aria-invalid");
+        if (e.tagName === "INPUT" || e.tagName === "TEXTAREA") e.value = "";
+      });
+      var legend = row.querySelector("legend");
+      if (legend) legend.textContent = "Medication " + (to + 1);
+      last.after(row);
+      if (rows) rows.value = String(to + 1);
+      if (to + 1 >= Number(button.getAttribute("data-max") || 30)) button.disabled = true;
+      var first = row.querySelector("input");
+      if (first) first.focus();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    medRows();
     detectZone();
     skipLogic();
     focusErrors();
