@@ -659,8 +659,24 @@ func TestE2EAccessibility(t *testing.T) {
 		if w := e2eEval[int](t, ctx, `window.innerWidth`); w != 390 {
 			t.Fatalf("phone viewport is %dpx wide, want 390", w)
 		}
+		e2ePortalPhone(t, ctx, path)
 		e2eAxe(t, ctx, axe, path+" (phone)")
 	}
+	// Any therapist's week on a phone: one day open, its times grouped by
+	// part of day, fewer than thirty buttons on the page at once; another
+	// day opens with a tap, no JavaScript needed.
+	grid := e2eEval[map[string]any](t, ctx, `({days: document.querySelectorAll("#slots details.day-pick").length,
+		open: document.querySelectorAll("#slots details.day-pick[open]").length,
+		shown: [...document.querySelectorAll("#slots .slot label")].filter(l => l.checkVisibility()).length,
+		all: document.querySelectorAll("#slots .slot").length})`)
+	if grid["days"].(float64) < 2 || grid["open"] != float64(1) || grid["shown"].(float64) >= grid["all"].(float64) || grid["shown"].(float64) > 30 {
+		t.Errorf("/book on a phone: %v", grid)
+	}
+	e2eDo(t, ctx, "open the second day", chromedp.Click(chromedp.CSS("#slots details.day-pick:nth-of-type(2) summary")))
+	if n := e2eEval[int](t, ctx, `document.querySelectorAll("#slots details.day-pick[open]").length`); n != 2 {
+		t.Errorf("%d days open after opening the second", n)
+	}
+	e2ePortalPhone(t, ctx, "/book with two days open")
 	for _, path := range []string{u.Path + "?booked=1", u.Path + "/cancel"} {
 		open(path)
 		e2ePortalPhone(t, ctx, path)

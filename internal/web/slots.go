@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -84,6 +85,25 @@ type slotDay struct {
 	Date  string // YYYY-MM-DD
 	Label string // "Monday, December 7"
 	Slots []slotOption
+	Open  bool // the day shown open: the first, or the one with the choice
+}
+
+// partsOfDay group a day's times, so that a day of thirty times reads as
+// three short rows; a time belongs to the last part starting at or before
+// its hour.
+var partsOfDay = []struct {
+	From  int
+	Label string
+}{{0, "Morning"}, {12, "Afternoon"}, {17, "Evening"}}
+
+func partOfDay(hour int) int {
+	i := 0
+	for j, p := range partsOfDay {
+		if hour >= p.From {
+			i = j
+		}
+	}
+	return i
 }
 
 type slotOption struct {
@@ -91,6 +111,7 @@ type slotOption struct {
 	Value   string
 	Label   string
 	Checked bool
+	Part    int // index in partsOfDay
 }
 
 type gridData struct {
@@ -122,9 +143,18 @@ func buildGrid(slots []journey.Slot, loc *time.Location, anyTherapist bool, sele
 		v := slotValue(id, sl.Start)
 		d := &g.Days[len(g.Days)-1]
 		d.Slots = append(d.Slots, slotOption{ID: "slot-" + strconv.FormatInt(id, 10) + "-" + strconv.FormatInt(sl.Start.Unix(), 10),
-			Value: v, Label: local.Format("3:04 PM"), Checked: v == selected})
+			Value: v, Label: local.Format("3:04 PM"), Checked: v == selected, Part: partOfDay(local.Hour())})
 	}
 	g.Empty = len(g.Days) == 0
+	open := 0
+	for i, d := range g.Days {
+		if slices.ContainsFunc(d.Slots, func(s slotOption) bool { return s.Checked }) {
+			open = i
+		}
+	}
+	if !g.Empty {
+		g.Days[open].Open = true
+	}
 	return g
 }
 
@@ -202,25 +232,64 @@ func writeGrid(b *bytes.Buffer, g gridData) {
 		return
 	}
 	esc := html.EscapeString
-	for _, d := range g.Days {
-		b.WriteString("<fieldset class=\"day\">\n<legend>")
-		b.WriteString(esc(d.Label))
-		b.WriteString("</legend>\n<div class=\"slots\">")
-		for _, sl := range d.Slots {
-			b.WriteString(`<span class="slot"><input type="radio" name="slot" id="`)
-			b.WriteString(esc(sl.ID))
-			b.WriteString(`" value="`)
-			b.WriteString(esc(sl.Value))
-			b.WriteString(`"`)
-			if sl.Checked {
-				b.WriteString(" checked")
-			}
-			b.WriteString(`><label for="`)
-			b.WriteString(esc(sl.ID))
-			b.WriteString(`">`)
-			b.WriteString(esc(sl.Label))
-			b.WriteString("</label></span>")
+	// One day open at a time, the others a line each: <details> opens
+	// without JavaScript and keeps every radio in the form.
+	for di, d := range g.Days {
+		b.WriteString(`<details class="day-pick"`)
+		if d.Open {
+			b.WriteString(" open")
 		}
-		b.WriteString("</div>\n</fieldset>")
+		b.WriteString("><summary>")
+		b.WriteString(esc(d.Label))
+		b.WriteString(` <span class="count">`)
+		b.WriteString(strconv.Itoa(len(d.Slots)))
+		if len(d.Slots) == 1 {
+			b.WriteString(" time</span></summary>")
+		} else {
+			b.WriteString(" times</span></summary>")
+		}
+		b.WriteString("\n<fieldset class=\"day\">\n<legend class=\"visually-hidden\">")
+		b.WriteString(esc(d.Label))
+		b.WriteString("</legend>")
+		for pi, part := range partsOfDay {
+			writePart(b, d.Slots, pi, part.Label, "part-"+strconv.Itoa(di)+"-"+strconv.Itoa(pi))
+		}
+		b.WriteString("\n</fieldset></details>")
 	}
+}
+
+// writePart writes the times of one part of a day, if it has any, as a
+// group labelled by its visible name.
+func writePart(b *bytes.Buffer, slots []slotOption, part int, label, id string) {
+	esc := html.EscapeString
+	first := slices.IndexFunc(slots, func(s slotOption) bool { return s.Part == part })
+	if first < 0 {
+		return
+	}
+	b.WriteString("\n<div class=\"part\" role=\"group\" aria-labelledby=\"")
+	b.WriteString(id)
+	b.WriteString("\"><p class=\"part-label\" id=\"")
+	b.WriteString(id)
+	b.WriteString("\">")
+	b.WriteString(label)
+	b.WriteString("</p><div class=\"slots\">")
+	for _, sl := range slots[first:] {
+		if sl.Part != part {
+			continue
+		}
+		b.WriteString(`<span class="slot"><input type="radio" name="slot" id="`)
+		b.WriteString(esc(sl.ID))
+		b.WriteString(`" value="`)
+		b.WriteString(esc(sl.Value))
+		b.WriteString(`"`)
+		if sl.Checked {
+			b.WriteString(" checked")
+		}
+		b.WriteString(`><label for="`)
+		b.WriteString(esc(sl.ID))
+		b.WriteString(`">`)
+		b.WriteString(esc(sl.Label))
+		b.WriteString("</label></span>")
+	}
+	b.WriteString("</div></div>")
 }
