@@ -32,6 +32,9 @@ type Practice struct {
 	// as a late cancellation. Zero takes the default (24 hours each).
 	ReminderHours     int
 	CancelNoticeHours int
+	// Landing is the landing page's text (Markdown) under its heading;
+	// empty keeps Journey's general description of KAP.
+	Landing string
 }
 
 // Default and bounds of the practice's windows, in hours.
@@ -83,6 +86,8 @@ func (p *Practice) Validate() error {
 		checkText(&v, "name", p.Name, 1, 120)
 	}
 	checkText(&v, "address", p.Address, 0, 300)
+	p.Landing = Paragraphs(p.Landing)
+	checkText(&v, "landing", p.Landing, 0, 20000)
 	if p.Email != "" && !ValidEmail(p.Email) {
 		v.Add("email", "Enter an email address like desk@example.com.")
 	}

@@ -318,3 +318,32 @@ func TestFAQFromStarter(t *testing.T) {
 		t.Errorf("unknown entry: %d, want 404", st)
 	}
 }
+
+// TestLandingText: the landing page's text is previewed without being
+// saved, then saved and shown; text that is too long is refused beside the
+// field with what was typed kept.
+func TestLandingText(t *testing.T) {
+	e := newEnv(t)
+	admin := e.addUser(journey.UserStaff, "boss@practice.test", journey.RoleAdmin)
+	cookie := e.session(admin, true)
+	text := "## Care in Harbor Town\n\nWe are **three therapists** <b>and</b> a prescriber."
+	st, _, body := e.as(cookie, "POST", "/admin/practice/landing", url.Values{"landing": {text}, "action": {"preview"}})
+	if st != 200 || !strings.Contains(body, "<strong>three therapists</strong>") || !strings.Contains(body, "Preview (not saved)") ||
+		!strings.Contains(body, "&lt;b&gt;and&lt;/b&gt;") {
+		t.Fatalf("preview: %d\n%s", st, trim(body))
+	}
+	if _, _, home := e.do("GET", "/", "", ""); strings.Contains(home, "three therapists") || !strings.Contains(home, "How the program runs") {
+		t.Fatal("a preview changed the landing page")
+	}
+	long := strings.Repeat("word ", 4001)
+	st, _, body = e.as(cookie, "POST", "/admin/practice/landing", url.Values{"landing": {long}, "action": {"save"}})
+	if st != 422 || !strings.Contains(body, `id="landing-error">Keep this under 20000 characters.`) || !strings.Contains(body, strings.Repeat("word ", 50)) {
+		t.Fatalf("too long: %d", st)
+	}
+	if st, _, _ := e.as(cookie, "POST", "/admin/practice/landing", url.Values{"landing": {text}, "action": {"save"}}); st != 303 {
+		t.Fatalf("save: %d", st)
+	}
+	if _, _, home := e.do("GET", "/", "", ""); !strings.Contains(home, "<strong>three therapists</strong>") || strings.Contains(home, "How the program runs") {
+		t.Errorf("the landing page does not show the saved text\n%s", trim(home))
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -184,6 +185,8 @@ type apiPractice struct {
 	// 0 or absent takes the default, 24.
 	ReminderHours     int `json:"reminder_hours"`
 	CancelNoticeHours int `json:"cancel_notice_hours"`
+	// Landing is the landing page's text (Markdown); "" keeps Journey's.
+	Landing string `json:"landing"`
 }
 
 // hoursText shows a window on the form: the default for a practice not yet saved.
@@ -196,7 +199,8 @@ func hoursText(h int) string {
 
 func toAPIPractice(p *journey.Practice) apiPractice {
 	return apiPractice{Name: p.Name, Tagline: p.Tagline, Address: p.Address, Phone: p.Phone, Email: p.Email,
-		TimeZone: p.TimeZone, BookingsOpen: p.Open(), ReminderHours: p.ReminderHours, CancelNoticeHours: p.CancelNoticeHours}
+		TimeZone: p.TimeZone, BookingsOpen: p.Open(), ReminderHours: p.ReminderHours, CancelNoticeHours: p.CancelNoticeHours,
+		Landing: p.Landing}
 }
 
 func (s *Server) handleAPIPractice(w http.ResponseWriter, r *http.Request) {
@@ -221,7 +225,9 @@ func (s *Server) handleAPIPracticeUpdate(w http.ResponseWriter, r *http.Request)
 		s.apiError(w, r, err)
 		return
 	}
-	p, err := practiceFromForm(stored, practiceForm{Name: in.Name, Tagline: in.Tagline, Address: in.Address,
+	withLanding := *stored
+	withLanding.Landing = in.Landing
+	p, err := practiceFromForm(&withLanding, practiceForm{Name: in.Name, Tagline: in.Tagline, Address: in.Address,
 		Phone: in.Phone, Email: in.Email, TimeZone: in.TimeZone, ReminderHours: apiHours(in.ReminderHours), CancelNoticeHours: apiHours(in.CancelNoticeHours)})
 	if err == nil {
 		p.SetupPending = !in.BookingsOpen
@@ -255,4 +261,72 @@ func apiHours(h int) string {
 		return ""
 	}
 	return strconv.Itoa(h)
+}
+
+// landingPage edits the landing page's text, previewed before it is saved.
+type landingPage struct {
+	Actor     *journey.Actor
+	Text      string
+	Preview   template.HTML
+	Previewed bool
+	Saved     bool
+	Errors    map[string]string
+	Message   string
+}
+
+func (*landingPage) PageTitle() string { return "Landing page" }
+
+func (s *Server) handleLandingView(w http.ResponseWriter, r *http.Request) {
+	p, _, err := s.storedPractice(r.Context())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "admin_landing", &landingPage{Actor: actorFrom(r), Text: p.Landing,
+		Saved: r.URL.Query().Get("saved") == "1", Errors: map[string]string{}})
+}
+
+// handleLandingUpdate previews (action=preview) or saves the landing text.
+func (s *Server) handleLandingUpdate(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.formReadError(w, r, err)
+		return
+	}
+	page := &landingPage{Actor: actorFrom(r), Text: normalizeBody(r.PostFormValue("landing")), Errors: map[string]string{}}
+	stored, exists, err := s.storedPractice(r.Context())
+	if err == nil && !exists {
+		err = journey.Errorf(journey.ECONFLICT, "Save the practice's details before its landing page.")
+	}
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	p := *stored
+	p.Landing = page.Text
+	if err := p.Validate(); err == nil && r.PostFormValue("action") != "preview" {
+		err = s.store.UpdatePractice(r.Context(), &p)
+		if err == nil {
+			s.audit(r, "settings.practice.landing", "practice", "", journey.AuditSuccess, "")
+			http.Redirect(w, r, "/admin/practice/landing?saved=1", http.StatusSeeOther)
+			return
+		}
+		if journey.ErrorCode(err) != journey.EINVALID {
+			s.pageError(w, r, err)
+			return
+		}
+	} else if err != nil {
+		page.Message = journey.ErrorMessage(err)
+		for _, fe := range journey.ErrorFields(err) {
+			page.Errors[fe.Field] = fe.Detail
+		}
+	}
+	status := http.StatusOK
+	if page.Message != "" {
+		status = http.StatusUnprocessableEntity
+	} else {
+		page.Preview, page.Previewed = md.render(p.Landing), true
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, "admin_landing", page)
 }
