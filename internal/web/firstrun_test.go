@@ -269,3 +269,47 @@ func TestStarterConsents(t *testing.T) {
 		t.Errorf("after publishing telehealth the starter list is wrong\n%s", trim(body))
 	}
 }
+
+// TestFAQFromStarter: an empty FAQ starts from Journey's starter questions,
+// unpublished; the admin edits one (a mistake beside its field, what was
+// typed kept, the preview rendered) and publishes it.
+func TestFAQFromStarter(t *testing.T) {
+	e := newEmptyEnv(t)
+	admin := e.addUser(journey.UserStaff, "first@practice.test", journey.RoleAdmin)
+	cookie := e.session(admin, true)
+	if _, _, body := e.as(cookie, "GET", "/admin/faq", nil); !strings.Contains(body, "Add the starter questions") {
+		t.Fatalf("empty FAQ offers no starter\n%s", trim(body))
+	}
+	if st, _, _ := e.as(cookie, "POST", "/admin/faq/starter", url.Values{}); st != 303 {
+		t.Fatalf("starter: %d", st)
+	}
+	all, _ := e.db.FindFAQ(context.Background(), false)
+	if len(all) != len(starter.FAQ()) || all[0].Published {
+		t.Fatalf("after the starter: %d entries (first published %v), want %d unpublished", len(all), all[0].Published, len(starter.FAQ()))
+	}
+	if _, _, body := e.do("GET", "/api/v1/faq", "", ""); !strings.Contains(body, `"entries":[]`) {
+		t.Errorf("unpublished starter questions are public: %s", body)
+	}
+	if st, _, _ := e.as(cookie, "POST", "/admin/faq/starter", url.Values{}); st != 409 {
+		t.Errorf("starter again: %d, want 409", st)
+	}
+	path := fmt.Sprintf("/admin/faq/%d", all[0].ID)
+	st, _, body := e.as(cookie, "POST", path, url.Values{"question": {""}, "answer": {"Our **own** words <script>x</script>"}, "published": {"yes"}})
+	for _, want := range []string{fmt.Sprintf(`id="q-%d-error">This field is required.`, all[0].ID), "Our **own** words &lt;script&gt;x&lt;/script&gt;", "<strong>own</strong>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("bad entry: %d, page lacks %s", st, want)
+		}
+	}
+	if st != 422 {
+		t.Fatalf("bad entry: %d", st)
+	}
+	if st, _, _ := e.as(cookie, "POST", path, url.Values{"question": {"What is KAP here?"}, "answer": {"Our **own** words."}, "published": {"yes"}}); st != 303 {
+		t.Fatalf("good entry: %d", st)
+	}
+	if _, _, body := e.do("GET", "/faq", "", ""); !strings.Contains(body, "What is KAP here?") || !strings.Contains(body, "<strong>own</strong>") {
+		t.Errorf("published entry not on /faq\n%s", trim(body))
+	}
+	if st, _, _ := e.as(cookie, "POST", "/admin/faq/99999", url.Values{"question": {"Q?"}, "answer": {"A."}}); st != 404 {
+		t.Errorf("unknown entry: %d, want 404", st)
+	}
+}

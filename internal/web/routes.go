@@ -113,6 +113,9 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/practice", journey.PermSettings, false, s.handlePracticeView},
 		{"POST /admin/practice", journey.PermSettings, false, s.handlePracticeUpdate},
 		{"POST /admin/practice/open", journey.PermSettings, false, s.handlePracticeOpen},
+		{"GET /admin/faq", journey.PermSettings, false, s.handleFAQAdmin},
+		{"POST /admin/faq/starter", journey.PermSettings, false, s.handleFAQStarter},
+		{"POST /admin/faq/{id}", journey.PermSettings, false, s.handleFAQUpdate},
 
 		// Account.
 		{"GET /account/sessions", permSignedIn, false, s.handleSessionsView},
