@@ -129,3 +129,25 @@ func TestUpdateFAQEntry(t *testing.T) {
 		t.Fatalf("unknown entry: %v", err)
 	}
 }
+
+// TestPracticeWindows: the reminder and cancellation windows default to 24
+// hours, keep what is saved, and refuse values outside 1-168.
+func TestPracticeWindows(t *testing.T) {
+	db, _, _, _ := fixture(t)
+	ctx := context.Background()
+	p, err := db.FindPractice(ctx)
+	if err != nil || p.ReminderHours != 24 || p.CancelNoticeHours != 24 {
+		t.Fatalf("defaults: %+v, %v", p, err)
+	}
+	p.ReminderHours, p.CancelNoticeHours = 72, 48
+	if err := db.UpdatePractice(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = db.FindPractice(ctx); err != nil || p.ReminderHours != 72 || p.CancelNoticeHours != 48 {
+		t.Fatalf("saved: %+v, %v", p, err)
+	}
+	p.ReminderHours, p.CancelNoticeHours = 169, -1
+	if fs := journey.ErrorFields(db.UpdatePractice(ctx, p)); len(fs) != 2 {
+		t.Fatalf("out of range: %v", fs)
+	}
+}

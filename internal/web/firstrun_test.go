@@ -96,12 +96,14 @@ func TestPracticeSetupPage(t *testing.T) {
 		t.Fatalf("setup page: %d\n%s", st, trim(body))
 	}
 	bad := url.Values{"name": {"Calm <b>Harbor</b>"}, "address": {"1 Main St"}, "phone": {"12"}, "email": {"not-an-address"},
-		"time_zone": {"Mars/Olympus_Mons"}}
+		"time_zone": {"Mars/Olympus_Mons"}, "reminder_hours": {"a day"}, "cancel_notice_hours": {"500"}}
 	st, _, body = e.as(cookie, "POST", "/admin/practice", bad)
 	for _, want := range []string{
 		`id="time_zone-error">Choose a known time zone`, `value="Mars/Olympus_Mons"`,
 		`id="email-error">Enter an email address`, `value="not-an-address"`,
 		`id="phone-error">Enter a phone number`, `value="Calm &lt;b&gt;Harbor&lt;/b&gt;"`,
+		`id="reminder_hours-error">Enter a whole number of hours`, `value="a day"`,
+		`id="cancel_notice_hours-error">Ask for between 1 and 168 hours`, `value="500"`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("bad details: %d, page lacks %s", st, want)
@@ -114,12 +116,13 @@ func TestPracticeSetupPage(t *testing.T) {
 		t.Fatalf("bad details were saved: %v", err)
 	}
 	good := url.Values{"name": {"Calm Harbor"}, "address": {"1 Main St, Chicago"}, "phone": {"(312) 555-0100"},
-		"email": {"desk@calmharbor.test"}, "time_zone": {"America/Chicago"}}
+		"email": {"desk@calmharbor.test"}, "time_zone": {"America/Chicago"}, "reminder_hours": {"48"}, "cancel_notice_hours": {""}}
 	if st, h, body := e.as(cookie, "POST", "/admin/practice", good); st != 303 || h.Get("Location") != "/admin/practice?saved=details" {
 		t.Fatalf("good details: %d %q\n%s", st, h.Get("Location"), trim(body))
 	}
 	p, err := e.db.FindPractice(context.Background())
-	if err != nil || p.Name != "Calm Harbor" || p.Phone != "+13125550100" || p.TimeZone != "America/Chicago" || p.Open() {
+	if err != nil || p.Name != "Calm Harbor" || p.Phone != "+13125550100" || p.TimeZone != "America/Chicago" || p.Open() ||
+		p.ReminderHours != 48 || p.CancelNoticeHours != 24 {
 		t.Fatalf("saved practice = %+v, %v; want Calm Harbor pending set-up", p, err)
 	}
 	if _, _, body := e.do("GET", "/", "", ""); !strings.Contains(body, "Calm Harbor") || !strings.Contains(body, "not open yet") {
@@ -156,7 +159,7 @@ func TestPracticeAPI(t *testing.T) {
 	if st != 200 || !strings.Contains(body, `"bookings_open":false`) {
 		t.Fatalf("admin GET before set-up: %d %s", st, body)
 	}
-	st, h, body := e.api(ca, "PUT", "/api/v1/practice", `{"name":"","time_zone":"Nowhere/Land","email":"x"}`)
+	st, h, body := e.api(ca, "PUT", "/api/v1/practice", `{"name":"","time_zone":"Nowhere/Land","email":"x","reminder_hours":-1,"cancel_notice_hours":169}`)
 	var prob struct {
 		Errors []struct{ Field, Detail string } `json:"errors"`
 	}
@@ -165,11 +168,13 @@ func TestPracticeAPI(t *testing.T) {
 	for _, f := range prob.Errors {
 		fields[f.Field] = true
 	}
-	if st != 422 || h.Get("Content-Type") != "application/problem+json" || !fields["name"] || !fields["time_zone"] || !fields["email"] {
+	if st != 422 || h.Get("Content-Type") != "application/problem+json" || !fields["name"] || !fields["time_zone"] || !fields["email"] ||
+		!fields["reminder_hours"] || !fields["cancel_notice_hours"] {
 		t.Fatalf("bad PUT: %d %s %s", st, h.Get("Content-Type"), body)
 	}
 	st, _, body = e.api(ca, "PUT", "/api/v1/practice", `{"name":"Calm Harbor","time_zone":"America/Chicago","phone":"312 555 0100","bookings_open":true}`)
-	if st != 200 || !strings.Contains(body, `"phone":"+13125550100"`) || !strings.Contains(body, `"bookings_open":true`) {
+	if st != 200 || !strings.Contains(body, `"phone":"+13125550100"`) || !strings.Contains(body, `"bookings_open":true`) ||
+		!strings.Contains(body, `"reminder_hours":24`) {
 		t.Fatalf("good PUT: %d %s", st, body)
 	}
 	if _, _, body := e.do("GET", "/api/v1/consult-slots", "", ""); strings.Contains(body, "reason") || !strings.Contains(body, "America/Chicago") {
