@@ -131,7 +131,7 @@ func parseTemplates(fsys fs.FS) (*templates, error) {
 // handlers render it with. The start-up check fails on a template without
 // one, and on a sample without a template.
 var pageSamples = map[string]any{
-	"home": &homePage{}, "faq": &faqPage{}, "privacy": &privacyPage{}, "book": &bookPage{}, "manage": &managePage{}, "manage_cancel": &cancelPage{},
+	"home": &homePage{}, "faq": &faqPage{}, "privacy": &privacyPage{}, "book": &bookPage{}, "manage": &managePage{}, "manage_cancel": &cancelPage{}, "portal_answers": &answersPage{},
 	"resent": &resendPage{}, "error": &errorPage{}, "unavailable": &unavailablePage{}, "login": &loginPage{}, "twofactor": &twoFactorPage{}, "enrol": &enrolPage{},
 	"staff_home": &todayPage{}, "staff_consults": &staffConsultsPage{}, "staff_consult": &staffConsultPage{},
 	"audit": &auditPage{}, "tokens": &tokensPage{}, "sessions": &sessionsPage{}, "staff_list": &staffListPage{},

@@ -72,6 +72,8 @@ func (s *Server) routeTable() []route {
 		{"POST /portal/join/{token}", permPublic, true, s.handleJoin},
 		{"GET /portal", journey.PermPortal, false, s.handlePortal},
 		{"GET /portal/intake/{step}", journey.PermPortal, false, s.handleIntakeView},
+		{"GET /portal/answers", journey.PermPortal, false, s.handleAnswersView},
+		{"GET /portal/answers/{step}", journey.PermPortal, false, s.handleAnswersView},
 		{"POST /portal/intake/{step}", journey.PermPortal, false, s.handleIntakeSave},
 		{"GET /portal/measures/{code}", journey.PermPortal, false, s.handleMeasureView},
 		{"POST /portal/measures/{code}", journey.PermPortal, false, s.handleMeasureSubmit},
