@@ -18,6 +18,9 @@ type FAQService interface {
 	FindFAQ(ctx context.Context, onlyPublished bool) ([]*FAQEntry, error)
 	// CreateFAQEntry adds an entry and sets its ID.
 	CreateFAQEntry(ctx context.Context, e *FAQEntry) error
+	// UpdateFAQEntry changes an entry's question, answer and whether it is
+	// published; ENOTFOUND when there is no such entry.
+	UpdateFAQEntry(ctx context.Context, e *FAQEntry) error
 }
 
 // Validate returns EINVALID when the question or answer is missing or too long.

@@ -27,7 +27,22 @@ type Practice struct {
 	// value is an open practice, so a practice made by code (the demo,
 	// tests) takes bookings at once.
 	SetupPending bool
+	// ReminderHours is how long before an appointment its reminder goes
+	// out; CancelNoticeHours how late a client may cancel before it counts
+	// as a late cancellation. Zero takes the default (24 hours each).
+	ReminderHours     int
+	CancelNoticeHours int
+	// Landing is the landing page's text (Markdown) under its heading;
+	// empty keeps Journey's general description of KAP.
+	Landing string
 }
+
+// Default and bounds of the practice's windows, in hours.
+const (
+	DefaultWindowHours = 24
+	MaxReminderHours   = 168 // a week
+	MaxCancelHours     = 168
+)
 
 // NotOpenMessage is the answer to a booking, and the reason given beside an
 // empty list of times, before the practice has opened bookings.
@@ -71,8 +86,22 @@ func (p *Practice) Validate() error {
 		checkText(&v, "name", p.Name, 1, 120)
 	}
 	checkText(&v, "address", p.Address, 0, 300)
+	p.Landing = Paragraphs(p.Landing)
+	checkText(&v, "landing", p.Landing, 0, 20000)
 	if p.Email != "" && !ValidEmail(p.Email) {
 		v.Add("email", "Enter an email address like desk@example.com.")
+	}
+	if p.ReminderHours == 0 {
+		p.ReminderHours = DefaultWindowHours
+	}
+	if p.CancelNoticeHours == 0 {
+		p.CancelNoticeHours = DefaultWindowHours
+	}
+	if p.ReminderHours < 1 || p.ReminderHours > MaxReminderHours {
+		v.Add("reminder_hours", "Send reminders between 1 and 168 hours (a week) ahead.")
+	}
+	if p.CancelNoticeHours < 1 || p.CancelNoticeHours > MaxCancelHours {
+		v.Add("cancel_notice_hours", "Ask for between 1 and 168 hours (a week) of notice.")
 	}
 	if _, err := time.LoadLocation(p.TimeZone); err != nil || p.TimeZone == "" || p.TimeZone == "Local" {
 		v.Add("time_zone", "Choose a known time zone, such as America/Chicago.")

@@ -146,9 +146,20 @@ func TestE2EFirstRunSetup(t *testing.T) {
 	e2eSubmit(t, ctx, `button[value="save"]`)
 	e2eWaitJS(t, ctx, `location.pathname === "/admin/consents" && location.search.startsWith("?saved=")`)
 
+	// The FAQ from the starter questions: the first one edited and published.
+	e2eDo(t, ctx, "open the FAQ", chromedp.Navigate(srv.URL+"/admin/faq"))
+	e2eSubmit(t, ctx, `form[action="/admin/faq/starter"] button[type=submit]`)
+	e2eWaitJS(t, ctx, `document.querySelectorAll("section.faq-edit").length > 3`)
+	e2eSetupPage(t, ctx, axe, "/admin/faq from the starter")
+	e2eDo(t, ctx, "edit the first question",
+		chromedp.SetValue(chromedp.CSS(`section.faq-edit input[name="question"]`), "What is KAP at Calm Harbor?"),
+		chromedp.Click(chromedp.CSS(`section.faq-edit input[name="published"]`)))
+	e2eSubmit(t, ctx, `section.faq-edit button[type=submit]`)
+	e2eWaitJS(t, ctx, `location.search.startsWith("?saved=")`)
+
 	// Open bookings.
 	e2eDo(t, ctx, "back to setting up", chromedp.Navigate(srv.URL+"/admin/practice"))
-	if text := e2eEval[string](t, ctx, `document.querySelector(".setup-steps").innerText`); !strings.Contains(text, "Done: 1 therapist(s) with consult hours") || !strings.Contains(text, "Done: 1 consent document(s) published") {
+	if text := e2eEval[string](t, ctx, `document.querySelector(".setup-steps").innerText`); !strings.Contains(text, "Done: 1 therapist(s) with consult hours") || !strings.Contains(text, "Done: 1 consent document(s) published") || !strings.Contains(text, "Done: 1 question(s) published") {
 		t.Fatalf("steps after set-up:\n%s", text)
 	}
 	e2eSetupPage(t, ctx, axe, "/admin/practice, ready to open")
@@ -175,6 +186,10 @@ func TestE2EFirstRunSetup(t *testing.T) {
 	booked := e2eSubmit(t, ctx, "form.booking button[type=submit]")
 	if m := e2eManageURL.FindStringSubmatch(booked.URL); booked.Status != 200 || m == nil || m[3] != "booked" {
 		t.Fatalf("booking: %d %s\n%s", booked.Status, booked.URL, e2eEval[string](t, ctx, `document.querySelector("main").innerText`))
+	}
+	e2eDo(t, ctx, "open /faq", chromedp.Navigate(srv.URL+"/faq"))
+	if text := e2eEval[string](t, ctx, `document.querySelector("main").innerText`); !strings.Contains(text, "What is KAP at Calm Harbor?") || strings.Contains(text, "not open yet") {
+		t.Errorf("the public FAQ once open:\n%s", text)
 	}
 	mails := e2eWaitMessages(t, mailpit, visitor, 1)
 	if body := testenv.MailText(t, mailpit, mails[0].ID); !strings.Contains(body, "Calm Harbor Therapy") || !strings.Contains(body, "Tess Therapist") {

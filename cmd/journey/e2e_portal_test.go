@@ -483,6 +483,23 @@ func TestE2EPortalConsultToClearance(t *testing.T) {
 	}
 	step("intake done")
 
+	// The client reads their answers back, on the phone and at 1280 px.
+	e2ePortalFollow(t, client, base, `a[href="/portal/answers"]`, "/portal/answers")
+	if got := e2eEval[string](t, client, `document.body.innerText`); !strings.Contains(got, legalName) ||
+		!strings.Contains(got, "You can still change your answers") || !strings.Contains(got, "sertraline") {
+		t.Errorf("the client's answers:\n%s", got)
+	}
+	e2ePortalPhone(t, client, "your answers")
+	e2eAxe(t, client, axe, "/portal/answers (phone)")
+	e2eViewport(t, client, false)
+	e2ePortalOpen(t, client, base, "/portal/answers/medications")
+	e2eAxe(t, client, axe, "/portal/answers/medications (desktop)")
+	if w := e2eEval[int](t, client, `document.documentElement.scrollWidth`); w > 1280 {
+		t.Errorf("/portal/answers/medications is %dpx wide at 1280", w)
+	}
+	e2eViewport(t, client, true)
+	e2ePortalOpen(t, client, base, "/portal")
+
 	// 4. The questionnaires. PHQ-9 item 9 above 0 leads to crisis support.
 	e2ePortalFollow(t, client, base, `ul.tasks a[href="/portal/measures/phq-9"]`, "/portal/measures/phq-9")
 	e2ePortalAnswer(t, client, []int{2, 1, 1, 2, 1, 1, 1, 0, 1})

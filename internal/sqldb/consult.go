@@ -309,8 +309,10 @@ func (tx *Tx) queueConsultMailFrom(ctx context.Context, kind string, c *journey.
 
 func (db *DB) practice(ctx context.Context, tx *Tx) (*journey.Practice, error) {
 	var p journey.Practice
-	err := tx.queryRow(ctx, `SELECT name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending FROM practice WHERE id = 1`).
-		Scan(&p.Name, &p.Tagline, &p.Phone, &p.Email, &p.Address, &p.TimeZone, &p.PrivacyNotice, &p.SetupPending)
+	err := tx.queryRow(ctx, `SELECT name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending,
+		reminder_hours, cancel_notice_hours, landing FROM practice WHERE id = 1`).
+		Scan(&p.Name, &p.Tagline, &p.Phone, &p.Email, &p.Address, &p.TimeZone, &p.PrivacyNotice, &p.SetupPending,
+			&p.ReminderHours, &p.CancelNoticeHours, &p.Landing)
 	return &p, notFound(err, "Practice")
 }
 

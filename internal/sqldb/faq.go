@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/journey-kap/journey"
 )
@@ -43,6 +44,26 @@ func (db *DB) CreateFAQEntry(ctx context.Context, e *journey.FAQEntry) error {
 			e.Position, e.Question, e.Answer, e.Published)
 		if err != nil {
 			return err
+		}
+		return tx.bumpContent(ctx)
+	})
+}
+
+// UpdateFAQEntry changes an entry's question, answer and publication.
+func (db *DB) UpdateFAQEntry(ctx context.Context, e *journey.FAQEntry) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE faq_entries SET question = ?, answer = ?, published = ? WHERE id = ?`,
+			e.Question, e.Answer, e.Published, e.ID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return notFound(sql.ErrNoRows, "FAQ entry")
 		}
 		return tx.bumpContent(ctx)
 	})

@@ -13,8 +13,10 @@ var _ journey.PracticeService = (*DB)(nil)
 // FindPractice returns the practice, or ENOTFOUND before one is set up.
 func (db *DB) FindPractice(ctx context.Context) (*journey.Practice, error) {
 	var p journey.Practice
-	err := db.queryRow(ctx, `SELECT name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending FROM practice WHERE id = 1`).
-		Scan(&p.Name, &p.Tagline, &p.Phone, &p.Email, &p.Address, &p.TimeZone, &p.PrivacyNotice, &p.SetupPending)
+	err := db.queryRow(ctx, `SELECT name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending,
+		reminder_hours, cancel_notice_hours, landing FROM practice WHERE id = 1`).
+		Scan(&p.Name, &p.Tagline, &p.Phone, &p.Email, &p.Address, &p.TimeZone, &p.PrivacyNotice, &p.SetupPending,
+			&p.ReminderHours, &p.CancelNoticeHours, &p.Landing)
 	if err != nil {
 		return nil, notFound(err, "Practice")
 	}
@@ -27,12 +29,15 @@ func (db *DB) UpdatePractice(ctx context.Context, p *journey.Practice) error {
 		return err
 	}
 	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
-		_, err := tx.exec(ctx, `INSERT INTO practice (id, name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending)
-			VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)
+		_, err := tx.exec(ctx, `INSERT INTO practice (id, name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending,
+				reminder_hours, cancel_notice_hours, landing)
+			VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, tagline = excluded.tagline, phone = excluded.phone,
 				email = excluded.email, address = excluded.address, time_zone = excluded.time_zone,
-				privacy_notice = excluded.privacy_notice, setup_pending = excluded.setup_pending`,
-			p.Name, p.Tagline, p.Phone, p.Email, p.Address, p.TimeZone, p.PrivacyNotice, p.SetupPending)
+				privacy_notice = excluded.privacy_notice, setup_pending = excluded.setup_pending,
+				reminder_hours = excluded.reminder_hours, cancel_notice_hours = excluded.cancel_notice_hours, landing = excluded.landing`,
+			p.Name, p.Tagline, p.Phone, p.Email, p.Address, p.TimeZone, p.PrivacyNotice, p.SetupPending,
+			p.ReminderHours, p.CancelNoticeHours, p.Landing)
 		if err != nil {
 			return err
 		}

@@ -108,3 +108,46 @@ func TestSetConsultHours(t *testing.T) {
 		t.Fatalf("Nora after SetConsultHours: %d windows, %d exceptions; want 1 and 1", len(got.Weekly), len(got.Exceptions))
 	}
 }
+
+// TestUpdateFAQEntry: an entry's text and publication change; an unknown
+// id is "not found".
+func TestUpdateFAQEntry(t *testing.T) {
+	db := sqldbtest.Open(t)
+	ctx := context.Background()
+	e := &journey.FAQEntry{Question: "Q?", Answer: "A."}
+	if err := db.CreateFAQEntry(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	e.Question, e.Answer, e.Published = "New Q?", "New A.", true
+	if err := db.UpdateFAQEntry(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.FindFAQ(ctx, true); err != nil || len(got) != 1 || got[0].Question != "New Q?" || got[0].Answer != "New A." {
+		t.Fatalf("after update: %v, %v", got, err)
+	}
+	if err := db.UpdateFAQEntry(ctx, &journey.FAQEntry{ID: e.ID + 100, Question: "Q?", Answer: "A."}); journey.ErrorCode(err) != journey.ENOTFOUND {
+		t.Fatalf("unknown entry: %v", err)
+	}
+}
+
+// TestPracticeWindows: the reminder and cancellation windows default to 24
+// hours, keep what is saved, and refuse values outside 1-168.
+func TestPracticeWindows(t *testing.T) {
+	db, _, _, _ := fixture(t)
+	ctx := context.Background()
+	p, err := db.FindPractice(ctx)
+	if err != nil || p.ReminderHours != 24 || p.CancelNoticeHours != 24 {
+		t.Fatalf("defaults: %+v, %v", p, err)
+	}
+	p.ReminderHours, p.CancelNoticeHours = 72, 48
+	if err := db.UpdatePractice(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = db.FindPractice(ctx); err != nil || p.ReminderHours != 72 || p.CancelNoticeHours != 48 {
+		t.Fatalf("saved: %+v, %v", p, err)
+	}
+	p.ReminderHours, p.CancelNoticeHours = 169, -1
+	if fs := journey.ErrorFields(db.UpdatePractice(ctx, p)); len(fs) != 2 {
+		t.Fatalf("out of range: %v", fs)
+	}
+}

@@ -96,12 +96,14 @@ func TestPracticeSetupPage(t *testing.T) {
 		t.Fatalf("setup page: %d\n%s", st, trim(body))
 	}
 	bad := url.Values{"name": {"Calm <b>Harbor</b>"}, "address": {"1 Main St"}, "phone": {"12"}, "email": {"not-an-address"},
-		"time_zone": {"Mars/Olympus_Mons"}}
+		"time_zone": {"Mars/Olympus_Mons"}, "reminder_hours": {"a day"}, "cancel_notice_hours": {"500"}}
 	st, _, body = e.as(cookie, "POST", "/admin/practice", bad)
 	for _, want := range []string{
 		`id="time_zone-error">Choose a known time zone`, `value="Mars/Olympus_Mons"`,
 		`id="email-error">Enter an email address`, `value="not-an-address"`,
 		`id="phone-error">Enter a phone number`, `value="Calm &lt;b&gt;Harbor&lt;/b&gt;"`,
+		`id="reminder_hours-error">Enter a whole number of hours`, `value="a day"`,
+		`id="cancel_notice_hours-error">Ask for between 1 and 168 hours`, `value="500"`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("bad details: %d, page lacks %s", st, want)
@@ -114,12 +116,13 @@ func TestPracticeSetupPage(t *testing.T) {
 		t.Fatalf("bad details were saved: %v", err)
 	}
 	good := url.Values{"name": {"Calm Harbor"}, "address": {"1 Main St, Chicago"}, "phone": {"(312) 555-0100"},
-		"email": {"desk@calmharbor.test"}, "time_zone": {"America/Chicago"}}
+		"email": {"desk@calmharbor.test"}, "time_zone": {"America/Chicago"}, "reminder_hours": {"48"}, "cancel_notice_hours": {""}}
 	if st, h, body := e.as(cookie, "POST", "/admin/practice", good); st != 303 || h.Get("Location") != "/admin/practice?saved=details" {
 		t.Fatalf("good details: %d %q\n%s", st, h.Get("Location"), trim(body))
 	}
 	p, err := e.db.FindPractice(context.Background())
-	if err != nil || p.Name != "Calm Harbor" || p.Phone != "+13125550100" || p.TimeZone != "America/Chicago" || p.Open() {
+	if err != nil || p.Name != "Calm Harbor" || p.Phone != "+13125550100" || p.TimeZone != "America/Chicago" || p.Open() ||
+		p.ReminderHours != 48 || p.CancelNoticeHours != 24 {
 		t.Fatalf("saved practice = %+v, %v; want Calm Harbor pending set-up", p, err)
 	}
 	if _, _, body := e.do("GET", "/", "", ""); !strings.Contains(body, "Calm Harbor") || !strings.Contains(body, "not open yet") {
@@ -156,7 +159,7 @@ func TestPracticeAPI(t *testing.T) {
 	if st != 200 || !strings.Contains(body, `"bookings_open":false`) {
 		t.Fatalf("admin GET before set-up: %d %s", st, body)
 	}
-	st, h, body := e.api(ca, "PUT", "/api/v1/practice", `{"name":"","time_zone":"Nowhere/Land","email":"x"}`)
+	st, h, body := e.api(ca, "PUT", "/api/v1/practice", `{"name":"","time_zone":"Nowhere/Land","email":"x","reminder_hours":-1,"cancel_notice_hours":169}`)
 	var prob struct {
 		Errors []struct{ Field, Detail string } `json:"errors"`
 	}
@@ -165,11 +168,13 @@ func TestPracticeAPI(t *testing.T) {
 	for _, f := range prob.Errors {
 		fields[f.Field] = true
 	}
-	if st != 422 || h.Get("Content-Type") != "application/problem+json" || !fields["name"] || !fields["time_zone"] || !fields["email"] {
+	if st != 422 || h.Get("Content-Type") != "application/problem+json" || !fields["name"] || !fields["time_zone"] || !fields["email"] ||
+		!fields["reminder_hours"] || !fields["cancel_notice_hours"] {
 		t.Fatalf("bad PUT: %d %s %s", st, h.Get("Content-Type"), body)
 	}
 	st, _, body = e.api(ca, "PUT", "/api/v1/practice", `{"name":"Calm Harbor","time_zone":"America/Chicago","phone":"312 555 0100","bookings_open":true}`)
-	if st != 200 || !strings.Contains(body, `"phone":"+13125550100"`) || !strings.Contains(body, `"bookings_open":true`) {
+	if st != 200 || !strings.Contains(body, `"phone":"+13125550100"`) || !strings.Contains(body, `"bookings_open":true`) ||
+		!strings.Contains(body, `"reminder_hours":24`) {
 		t.Fatalf("good PUT: %d %s", st, body)
 	}
 	if _, _, body := e.do("GET", "/api/v1/consult-slots", "", ""); strings.Contains(body, "reason") || !strings.Contains(body, "America/Chicago") {
@@ -267,5 +272,78 @@ func TestStarterConsents(t *testing.T) {
 	_, _, body = e.as(cookie, "GET", "/admin/consents", nil)
 	if strings.Contains(body, "new?code=telehealth-consent\">Review") || !strings.Contains(body, "new?code=kap-informed-consent\">Review") {
 		t.Errorf("after publishing telehealth the starter list is wrong\n%s", trim(body))
+	}
+}
+
+// TestFAQFromStarter: an empty FAQ starts from Journey's starter questions,
+// unpublished; the admin edits one (a mistake beside its field, what was
+// typed kept, the preview rendered) and publishes it.
+func TestFAQFromStarter(t *testing.T) {
+	e := newEmptyEnv(t)
+	admin := e.addUser(journey.UserStaff, "first@practice.test", journey.RoleAdmin)
+	cookie := e.session(admin, true)
+	if _, _, body := e.as(cookie, "GET", "/admin/faq", nil); !strings.Contains(body, "Add the starter questions") {
+		t.Fatalf("empty FAQ offers no starter\n%s", trim(body))
+	}
+	if st, _, _ := e.as(cookie, "POST", "/admin/faq/starter", url.Values{}); st != 303 {
+		t.Fatalf("starter: %d", st)
+	}
+	all, _ := e.db.FindFAQ(context.Background(), false)
+	if len(all) != len(starter.FAQ()) || all[0].Published {
+		t.Fatalf("after the starter: %d entries (first published %v), want %d unpublished", len(all), all[0].Published, len(starter.FAQ()))
+	}
+	if _, _, body := e.do("GET", "/api/v1/faq", "", ""); !strings.Contains(body, `"entries":[]`) {
+		t.Errorf("unpublished starter questions are public: %s", body)
+	}
+	if st, _, _ := e.as(cookie, "POST", "/admin/faq/starter", url.Values{}); st != 409 {
+		t.Errorf("starter again: %d, want 409", st)
+	}
+	path := fmt.Sprintf("/admin/faq/%d", all[0].ID)
+	st, _, body := e.as(cookie, "POST", path, url.Values{"question": {""}, "answer": {"Our **own** words <script>x</script>"}, "published": {"yes"}})
+	for _, want := range []string{fmt.Sprintf(`id="q-%d-error">This field is required.`, all[0].ID), "Our **own** words &lt;script&gt;x&lt;/script&gt;", "<strong>own</strong>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("bad entry: %d, page lacks %s", st, want)
+		}
+	}
+	if st != 422 {
+		t.Fatalf("bad entry: %d", st)
+	}
+	if st, _, _ := e.as(cookie, "POST", path, url.Values{"question": {"What is KAP here?"}, "answer": {"Our **own** words."}, "published": {"yes"}}); st != 303 {
+		t.Fatalf("good entry: %d", st)
+	}
+	if _, _, body := e.do("GET", "/faq", "", ""); !strings.Contains(body, "What is KAP here?") || !strings.Contains(body, "<strong>own</strong>") {
+		t.Errorf("published entry not on /faq\n%s", trim(body))
+	}
+	if st, _, _ := e.as(cookie, "POST", "/admin/faq/99999", url.Values{"question": {"Q?"}, "answer": {"A."}}); st != 404 {
+		t.Errorf("unknown entry: %d, want 404", st)
+	}
+}
+
+// TestLandingText: the landing page's text is previewed without being
+// saved, then saved and shown; text that is too long is refused beside the
+// field with what was typed kept.
+func TestLandingText(t *testing.T) {
+	e := newEnv(t)
+	admin := e.addUser(journey.UserStaff, "boss@practice.test", journey.RoleAdmin)
+	cookie := e.session(admin, true)
+	text := "## Care in Harbor Town\n\nWe are **three therapists** <b>and</b> a prescriber."
+	st, _, body := e.as(cookie, "POST", "/admin/practice/landing", url.Values{"landing": {text}, "action": {"preview"}})
+	if st != 200 || !strings.Contains(body, "<strong>three therapists</strong>") || !strings.Contains(body, "Preview (not saved)") ||
+		!strings.Contains(body, "&lt;b&gt;and&lt;/b&gt;") {
+		t.Fatalf("preview: %d\n%s", st, trim(body))
+	}
+	if _, _, home := e.do("GET", "/", "", ""); strings.Contains(home, "three therapists") || !strings.Contains(home, "How the program runs") {
+		t.Fatal("a preview changed the landing page")
+	}
+	long := strings.Repeat("word ", 4001)
+	st, _, body = e.as(cookie, "POST", "/admin/practice/landing", url.Values{"landing": {long}, "action": {"save"}})
+	if st != 422 || !strings.Contains(body, `id="landing-error">Keep this under 20000 characters.`) || !strings.Contains(body, strings.Repeat("word ", 50)) {
+		t.Fatalf("too long: %d", st)
+	}
+	if st, _, _ := e.as(cookie, "POST", "/admin/practice/landing", url.Values{"landing": {text}, "action": {"save"}}); st != 303 {
+		t.Fatalf("save: %d", st)
+	}
+	if _, _, home := e.do("GET", "/", "", ""); !strings.Contains(home, "<strong>three therapists</strong>") || strings.Contains(home, "How the program runs") {
+		t.Errorf("the landing page does not show the saved text\n%s", trim(home))
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 type homePage struct {
 	Therapists []*journey.Therapist
+	Landing    template.HTML // the practice's own text, when it has one
 }
 
 func (*homePage) PageTitle() string { return "" }
@@ -17,7 +18,15 @@ func (*homePage) PageTitle() string { return "" }
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	s.servePage(w, r, "home", false, func() (string, any, error) {
 		ts, err := s.store.FindTherapists(r.Context(), true)
-		return "home", &homePage{Therapists: ts}, err
+		if err != nil {
+			return "", nil, err
+		}
+		p, err := s.practice(r.Context())
+		page := &homePage{Therapists: ts}
+		if err == nil && p.Landing != "" {
+			page.Landing = md.render(p.Landing)
+		}
+		return "home", page, err
 	})
 }
 

@@ -57,6 +57,7 @@ type portalPage struct {
 	Summary   []errorLine
 	Support   bool
 	Therapist string
+	Answers   bool // some of the intake is saved, to read back
 }
 
 func (*portalPage) PageTitle() string { return "Your journey" }
@@ -87,7 +88,7 @@ func (s *Server) portalState(ctx context.Context, c *journey.Client) (*portalPag
 	if err != nil {
 		return nil, err
 	}
-	p := &portalPage{Client: c, Name: c.Name, Signed: sigs, Errors: map[string]string{}}
+	p := &portalPage{Client: c, Name: c.Name, Signed: sigs, Errors: map[string]string{}, Answers: len(in.Done) > 0}
 	if in.About.PreferredName != "" {
 		p.Name = in.About.PreferredName
 	}

@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/journey-kap/journey"
@@ -11,6 +13,7 @@ import (
 // practiceForm is the practice's details as typed, kept to fill the form again.
 type practiceForm struct {
 	Name, Tagline, Address, Phone, Email, TimeZone string
+	ReminderHours, CancelNoticeHours               string // as typed; "" takes the default
 }
 
 // practicePage is the practice's details: the first step of setting up a
@@ -41,10 +44,24 @@ func (p *practicePage) PageTitle() string {
 func practiceFromForm(stored *journey.Practice, f practiceForm) (*journey.Practice, error) {
 	p := *stored
 	p.Name, p.Tagline, p.Address, p.Email, p.TimeZone = f.Name, f.Tagline, f.Address, f.Email, strings.TrimSpace(f.TimeZone)
+	var v journey.Validation
+	hours := func(field, typed string, into *int) {
+		if typed = strings.TrimSpace(typed); typed == "" {
+			*into = 0
+		} else if n, err := strconv.Atoi(typed); err == nil && n > 0 {
+			*into = n
+		} else {
+			*into = journey.DefaultWindowHours
+			v.Add(field, "Enter a whole number of hours, from 1 to 168.")
+		}
+	}
+	hours("reminder_hours", f.ReminderHours, &p.ReminderHours)
+	hours("cancel_notice_hours", f.CancelNoticeHours, &p.CancelNoticeHours)
 	phone, ok := normalizePhone(f.Phone)
 	if !ok {
-		var v journey.Validation
 		v.Add("phone", "Enter a phone number we can dial, such as (312) 555-0100 or +44 20 7946 0000.")
+	}
+	if !ok || len(v.Fields) > 0 {
 		if err := p.Validate(); err != nil {
 			for _, fe := range journey.ErrorFields(err) {
 				v.Add(fe.Field, fe.Detail)
@@ -100,7 +117,8 @@ func (s *Server) handlePracticeUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := practiceForm{Name: r.PostFormValue("name"), Tagline: r.PostFormValue("tagline"), Address: r.PostFormValue("address"),
-		Phone: r.PostFormValue("phone"), Email: r.PostFormValue("email"), TimeZone: r.PostFormValue("time_zone")}
+		Phone: r.PostFormValue("phone"), Email: r.PostFormValue("email"), TimeZone: r.PostFormValue("time_zone"),
+		ReminderHours: r.PostFormValue("reminder_hours"), CancelNoticeHours: r.PostFormValue("cancel_notice_hours")}
 	stored, exists, err := s.storedPractice(r.Context())
 	if err != nil {
 		s.pageError(w, r, err)
@@ -164,11 +182,25 @@ type apiPractice struct {
 	Email        string `json:"email"`
 	TimeZone     string `json:"time_zone"`
 	BookingsOpen bool   `json:"bookings_open"`
+	// 0 or absent takes the default, 24.
+	ReminderHours     int `json:"reminder_hours"`
+	CancelNoticeHours int `json:"cancel_notice_hours"`
+	// Landing is the landing page's text (Markdown); "" keeps Journey's.
+	Landing string `json:"landing"`
+}
+
+// hoursText shows a window on the form: the default for a practice not yet saved.
+func hoursText(h int) string {
+	if h == 0 {
+		h = journey.DefaultWindowHours
+	}
+	return strconv.Itoa(h)
 }
 
 func toAPIPractice(p *journey.Practice) apiPractice {
 	return apiPractice{Name: p.Name, Tagline: p.Tagline, Address: p.Address, Phone: p.Phone, Email: p.Email,
-		TimeZone: p.TimeZone, BookingsOpen: p.Open()}
+		TimeZone: p.TimeZone, BookingsOpen: p.Open(), ReminderHours: p.ReminderHours, CancelNoticeHours: p.CancelNoticeHours,
+		Landing: p.Landing}
 }
 
 func (s *Server) handleAPIPractice(w http.ResponseWriter, r *http.Request) {
@@ -193,8 +225,10 @@ func (s *Server) handleAPIPracticeUpdate(w http.ResponseWriter, r *http.Request)
 		s.apiError(w, r, err)
 		return
 	}
-	p, err := practiceFromForm(stored, practiceForm{Name: in.Name, Tagline: in.Tagline, Address: in.Address,
-		Phone: in.Phone, Email: in.Email, TimeZone: in.TimeZone})
+	withLanding := *stored
+	withLanding.Landing = in.Landing
+	p, err := practiceFromForm(&withLanding, practiceForm{Name: in.Name, Tagline: in.Tagline, Address: in.Address,
+		Phone: in.Phone, Email: in.Email, TimeZone: in.TimeZone, ReminderHours: apiHours(in.ReminderHours), CancelNoticeHours: apiHours(in.CancelNoticeHours)})
 	if err == nil {
 		p.SetupPending = !in.BookingsOpen
 		err = s.store.UpdatePractice(r.Context(), p)
@@ -218,4 +252,81 @@ func (s *Server) homeFor(r *http.Request, a *journey.Actor) string {
 		}
 	}
 	return homeFor(a)
+}
+
+// apiHours turns a window from the API into what the form would hold, so
+// one reader checks both: 0 is the default, a negative number an error.
+func apiHours(h int) string {
+	if h == 0 {
+		return ""
+	}
+	return strconv.Itoa(h)
+}
+
+// landingPage edits the landing page's text, previewed before it is saved.
+type landingPage struct {
+	Actor     *journey.Actor
+	Text      string
+	Preview   template.HTML
+	Previewed bool
+	Saved     bool
+	Errors    map[string]string
+	Message   string
+}
+
+func (*landingPage) PageTitle() string { return "Landing page" }
+
+func (s *Server) handleLandingView(w http.ResponseWriter, r *http.Request) {
+	p, _, err := s.storedPractice(r.Context())
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "admin_landing", &landingPage{Actor: actorFrom(r), Text: p.Landing,
+		Saved: r.URL.Query().Get("saved") == "1", Errors: map[string]string{}})
+}
+
+// handleLandingUpdate previews (action=preview) or saves the landing text.
+func (s *Server) handleLandingUpdate(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.formReadError(w, r, err)
+		return
+	}
+	page := &landingPage{Actor: actorFrom(r), Text: normalizeBody(r.PostFormValue("landing")), Errors: map[string]string{}}
+	stored, exists, err := s.storedPractice(r.Context())
+	if err == nil && !exists {
+		err = journey.Errorf(journey.ECONFLICT, "Save the practice's details before its landing page.")
+	}
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	p := *stored
+	p.Landing = page.Text
+	if err := p.Validate(); err == nil && r.PostFormValue("action") != "preview" {
+		err = s.store.UpdatePractice(r.Context(), &p)
+		if err == nil {
+			s.audit(r, "settings.practice.landing", "practice", "", journey.AuditSuccess, "")
+			http.Redirect(w, r, "/admin/practice/landing?saved=1", http.StatusSeeOther)
+			return
+		}
+		if journey.ErrorCode(err) != journey.EINVALID {
+			s.pageError(w, r, err)
+			return
+		}
+	} else if err != nil {
+		page.Message = journey.ErrorMessage(err)
+		for _, fe := range journey.ErrorFields(err) {
+			page.Errors[fe.Field] = fe.Detail
+		}
+	}
+	status := http.StatusOK
+	if page.Message != "" {
+		status = http.StatusUnprocessableEntity
+	} else {
+		page.Preview, page.Previewed = md.render(p.Landing), true
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, "admin_landing", page)
 }

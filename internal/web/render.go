@@ -131,7 +131,7 @@ func parseTemplates(fsys fs.FS) (*templates, error) {
 // handlers render it with. The start-up check fails on a template without
 // one, and on a sample without a template.
 var pageSamples = map[string]any{
-	"home": &homePage{}, "faq": &faqPage{}, "privacy": &privacyPage{}, "book": &bookPage{}, "manage": &managePage{}, "manage_cancel": &cancelPage{},
+	"home": &homePage{}, "faq": &faqPage{}, "privacy": &privacyPage{}, "book": &bookPage{}, "manage": &managePage{}, "manage_cancel": &cancelPage{}, "portal_answers": &answersPage{},
 	"resent": &resendPage{}, "error": &errorPage{}, "unavailable": &unavailablePage{}, "login": &loginPage{}, "twofactor": &twoFactorPage{}, "enrol": &enrolPage{},
 	"staff_home": &todayPage{}, "staff_consults": &staffConsultsPage{}, "staff_consult": &staffConsultPage{},
 	"staff_consult_new": &staffBookPage{}, "staff_profile": &profilePage{},
@@ -142,7 +142,7 @@ var pageSamples = map[string]any{
 	"staff_clients": &staffClientsPage{}, "staff_client": &staffClientPage{}, "staff_client_new": &newClientPage{},
 	"staff_alerts": &staffAlertsPage{}, "staff_review": &reviewQueuePage{}, "staff_review_client": &reviewScreenPage{},
 	"admin_consents": &consentDocsPage{}, "admin_consent_edit": &consentEditPage{}, "admin_rules": &rulesPage{},
-	"admin_booking": &bookingSettingsPage{}, "admin_practice": &practicePage{}, "staff_hours": &hoursPage{}, "held": &heldPage{}, "hold": &holdPage{},
+	"admin_booking": &bookingSettingsPage{}, "admin_practice": &practicePage{}, "admin_faq": &faqAdminPage{}, "admin_landing": &landingPage{}, "staff_hours": &hoursPage{}, "held": &heldPage{}, "hold": &holdPage{},
 }
 
 // realSamples replaces the parts of a filled sample whose values must

@@ -76,6 +76,8 @@ func (s *Server) routeTable() []route {
 		{"POST /portal/join/{token}", permPublic, true, s.handleJoin},
 		{"GET /portal", journey.PermPortal, false, s.handlePortal},
 		{"GET /portal/intake/{step}", journey.PermPortal, false, s.handleIntakeView},
+		{"GET /portal/answers", journey.PermPortal, false, s.handleAnswersView},
+		{"GET /portal/answers/{step}", journey.PermPortal, false, s.handleAnswersView},
 		{"POST /portal/intake/{step}", journey.PermPortal, false, s.handleIntakeSave},
 		{"GET /portal/measures/{code}", journey.PermPortal, false, s.handleMeasureView},
 		{"POST /portal/measures/{code}", journey.PermPortal, false, s.handleMeasureSubmit},
@@ -115,6 +117,11 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/practice", journey.PermSettings, false, s.handlePracticeView},
 		{"POST /admin/practice", journey.PermSettings, false, s.handlePracticeUpdate},
 		{"POST /admin/practice/open", journey.PermSettings, false, s.handlePracticeOpen},
+		{"GET /admin/practice/landing", journey.PermSettings, false, s.handleLandingView},
+		{"POST /admin/practice/landing", journey.PermSettings, false, s.handleLandingUpdate},
+		{"GET /admin/faq", journey.PermSettings, false, s.handleFAQAdmin},
+		{"POST /admin/faq/starter", journey.PermSettings, false, s.handleFAQStarter},
+		{"POST /admin/faq/{id}", journey.PermSettings, false, s.handleFAQUpdate},
 
 		// Account.
 		{"GET /account/sessions", permSignedIn, false, s.handleSessionsView},

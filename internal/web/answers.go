@@ -1,0 +1,98 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/journey-kap/journey"
+)
+
+// answersPage is the client's intake read back, whole or one part.
+type answersPage struct {
+	Step     string // "" for the whole intake
+	Title    string
+	Sections []answersSection
+	Parts    []step // every part, to read one at a time
+	Editable bool   // the medical provider has not decided yet
+}
+
+// answersSection is one part of the intake as the client reads it.
+type answersSection struct {
+	reviewSection
+	Code string
+}
+
+func (p *answersPage) PageTitle() string { return p.Title }
+
+// handleAnswersView shows the signed-in client their own intake answers,
+// all of them (/portal/answers) or one part (/portal/answers/{step}).
+// They may change them until the medical provider decides (cleared or
+// declined); with a question open they may still correct them.
+func (s *Server) handleAnswersView(w http.ResponseWriter, r *http.Request) {
+	code := r.PathValue("step")
+	if code != "" && !journey.IsIntakeStep(code) {
+		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "There is no such part of the intake."))
+		return
+	}
+	c, err := s.portalClient(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	in, err := s.store.FindIntake(r.Context(), c.ID)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	sc, err := s.store.FindScreening(r.Context(), c.ID)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	p := &answersPage{Step: code, Title: "Your answers",
+		Editable: sc.Status != journey.ScreeningCleared && sc.Status != journey.ScreeningDeclined}
+	for i, sec := range reviewSections(in, s.cfg.Now()) {
+		st := journey.IntakeSteps[i]
+		for j := range sec.Rows {
+			sec.Rows[j].Flag = false // staff's emphasis, not the client's
+			if l, ok := clientLabels[sec.Rows[j].Label]; ok {
+				sec.Rows[j].Label = l
+			}
+		}
+		if st.Code == journey.StepMedications && sec.Done {
+			sec.Rows = medicationRows(in)
+		}
+		p.Parts = append(p.Parts, step{Title: st.Title, Href: "/portal/answers/" + st.Code, Done: sec.Done})
+		if code == "" || code == st.Code {
+			p.Sections = append(p.Sections, answersSection{reviewSection: sec, Code: st.Code})
+			if code != "" {
+				p.Title = "Your answers: " + st.Title
+			}
+		}
+	}
+	s.audit(r, "intake.read", "client", c.ID, journey.AuditSuccess, "answers "+code)
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "portal_answers", p)
+}
+
+// clientLabels turns the staff's words about the client into the
+// client's own.
+var clientLabels = map[string]string{"What brings them": "What brings you", "In their words": "In your words",
+	"What they hope for": "What you hope for"}
+
+// medicationRows lists the client's medications for them to read, where
+// staff see a table beside the sections.
+func medicationRows(in *journey.Intake) []reviewAnswer {
+	meds := medicationsOf(in)
+	if meds.None {
+		return []reviewAnswer{{Label: "Medications", Value: "I take no medication"}}
+	}
+	var rows []reviewAnswer
+	for _, m := range meds.List {
+		v := m.Dose + ", " + m.PerDay + " times a day"
+		if m.Notes != "" {
+			v += " (" + m.Notes + ")"
+		}
+		rows = append(rows, reviewAnswer{Label: m.Name, Value: v})
+	}
+	return rows
+}

@@ -1,0 +1,112 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/starter"
+)
+
+// faqEdit is one FAQ entry on the admin's page: as stored or as typed, with
+// its answer rendered as the public FAQ would show it (the preview).
+type faqEdit struct {
+	ID               int64
+	Question, Answer string
+	Published        bool
+	Preview          template.HTML
+	Errors           map[string]string
+	Saved            bool
+}
+
+type faqAdminPage struct {
+	Actor   *journey.Actor
+	Entries []*faqEdit
+	Message string
+}
+
+func (*faqAdminPage) PageTitle() string { return "FAQ" }
+
+func (s *Server) faqAdminPage(r *http.Request) (*faqAdminPage, error) {
+	es, err := s.store.FindFAQ(r.Context(), false)
+	if err != nil {
+		return nil, err
+	}
+	page := &faqAdminPage{Actor: actorFrom(r)}
+	saved, _ := strconv.ParseInt(r.URL.Query().Get("saved"), 10, 64)
+	for _, e := range es {
+		page.Entries = append(page.Entries, &faqEdit{ID: e.ID, Question: e.Question, Answer: e.Answer, Published: e.Published,
+			Preview: md.render(e.Answer), Saved: e.ID == saved, Errors: map[string]string{}})
+	}
+	return page, nil
+}
+
+func (s *Server) handleFAQAdmin(w http.ResponseWriter, r *http.Request) {
+	page, err := s.faqAdminPage(r)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "admin_faq", page)
+}
+
+// handleFAQStarter adds Journey's starter questions, unpublished, to an
+// empty FAQ: the admin edits and publishes each.
+func (s *Server) handleFAQStarter(w http.ResponseWriter, r *http.Request) {
+	es, err := s.store.FindFAQ(r.Context(), false)
+	if err == nil && len(es) > 0 {
+		err = journey.Errorf(journey.ECONFLICT, "The FAQ already has questions: the starter set is only for an empty FAQ.")
+	}
+	for _, e := range starter.FAQ() {
+		if err != nil {
+			break
+		}
+		err = s.store.CreateFAQEntry(r.Context(), e)
+	}
+	if err != nil {
+		s.audit(r, "settings.faq.starter", "practice", "", journey.AuditFailure, journey.ErrorCode(err))
+		s.pageError(w, r, err)
+		return
+	}
+	s.audit(r, "settings.faq.starter", "practice", "", journey.AuditSuccess, "")
+	http.Redirect(w, r, "/admin/faq", http.StatusSeeOther)
+}
+
+// handleFAQUpdate saves one entry; a mistake is shown beside its field in
+// that entry, with what was typed.
+func (s *Server) handleFAQUpdate(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.formReadError(w, r, err)
+		return
+	}
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	e := &journey.FAQEntry{ID: id, Question: r.PostFormValue("question"), Answer: normalizeBody(r.PostFormValue("answer")),
+		Published: r.PostFormValue("published") == "yes"}
+	typed := *e
+	err := s.store.UpdateFAQEntry(r.Context(), e)
+	if err != nil {
+		s.audit(r, "settings.faq.update", "faq", id, journey.AuditFailure, journey.ErrorCode(err))
+		page, perr := s.faqAdminPage(r)
+		if journey.ErrorCode(err) != journey.EINVALID || perr != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		page.Message = journey.ErrorMessage(err)
+		for _, pe := range page.Entries {
+			if pe.ID == id {
+				pe.Question, pe.Answer, pe.Published, pe.Preview = typed.Question, typed.Answer, typed.Published, md.render(typed.Answer)
+				for _, fe := range journey.ErrorFields(err) {
+					pe.Errors[fe.Field] = fe.Detail
+				}
+			}
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		s.render(w, r, http.StatusUnprocessableEntity, "admin_faq", page)
+		return
+	}
+	s.audit(r, "settings.faq.update", "faq", id, journey.AuditSuccess, fmt.Sprintf("published=%t", e.Published))
+	http.Redirect(w, r, fmt.Sprintf("/admin/faq?saved=%d#faq-%d", id, id), http.StatusSeeOther)
+}
