@@ -30,6 +30,8 @@ type hoursPage struct {
 	Errors    map[string]string
 	ErrorList []journey.FieldError
 	Message   string
+	Own       bool   // one's own hours (/account/hours)
+	Action    string // where the form posts
 }
 
 func (*hoursPage) PageTitle() string { return "Consult hours" }
@@ -38,12 +40,19 @@ func (*hoursPage) PageTitle() string { return "Consult hours" }
 var hoursWeek = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
 
 func (s *Server) hoursPage(r *http.Request) (*hoursPage, error) {
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, own, err := s.profileTarget(r) // the path's staff member, or oneself on /account/hours
+	if err != nil {
+		return nil, err
+	}
 	u, err := s.staffMember(r, id)
 	if err != nil {
 		return nil, err
 	}
-	page := &hoursPage{Actor: actorFrom(r), Staff: u, Minutes: "30", Errors: map[string]string{}}
+	page := &hoursPage{Actor: actorFrom(r), Staff: u, Minutes: "30", Errors: map[string]string{}, Own: own,
+		Action: fmt.Sprintf("/admin/staff/%d/hours", id)}
+	if r.PathValue("id") == "" {
+		page.Action = "/account/hours"
+	}
 	p, err := s.practice(r.Context())
 	if err != nil {
 		return nil, err
@@ -143,5 +152,5 @@ func (s *Server) handleHoursUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r, "staff.hours.update", "user", page.Staff.ID, journey.AuditSuccess, fmt.Sprintf("windows=%d", len(h.Weekly)))
-	http.Redirect(w, r, fmt.Sprintf("/admin/staff/%d/hours?saved=1", page.Staff.ID), http.StatusSeeOther)
+	http.Redirect(w, r, page.Action+"?saved=1", http.StatusSeeOther)
 }

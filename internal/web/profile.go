@@ -53,8 +53,10 @@ func (s *Server) newProfilePage(r *http.Request, p *journey.StaffProfile, own bo
 	if r.PathValue("id") != "" {
 		page.Action = fmt.Sprintf("/admin/staff/%d/profile", p.ID)
 	}
-	if a.Can(journey.PermStaffManage) {
+	if a.Can(journey.PermStaffManage) && !own {
 		page.HoursURL = fmt.Sprintf("/admin/staff/%d/hours", p.ID)
+	} else if own && a.Has(journey.RoleTherapist) {
+		page.HoursURL = "/account/hours"
 	}
 	return page
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -44,8 +45,23 @@ func TestStaffProfilePages(t *testing.T) {
 
 	// Nora edits her own; front desk may not edit hers through the admin page.
 	nora := e.session(staffUser(e.ny), true)
-	if st, _, body := e.as(nora, "GET", "/account/profile", nil); st != 200 || !strings.Contains(body, `value="1234567893"`) || strings.Contains(body, "/hours") {
+	if st, _, body := e.as(nora, "GET", "/account/profile", nil); st != 200 || !strings.Contains(body, `value="1234567893"`) || !strings.Contains(body, `href="/account/hours"`) {
 		t.Fatalf("own profile: %d", st)
+	}
+	// Her own consult hours, with the same hours page the admin uses.
+	if st, _, body := e.as(nora, "GET", "/account/hours", nil); st != 200 || !strings.Contains(body, `action="/account/hours"`) {
+		t.Fatalf("own hours: %d", st)
+	}
+	hours := url.Values{"time_zone": {"America/New_York"}, "consult_minutes": {"30"}, "start_1": {"13:00"}, "end_1": {"15:00"}}
+	if st, h, _ := e.as(nora, "POST", "/account/hours", hours); st != 303 || h.Get("Location") != "/account/hours?saved=1" {
+		t.Fatalf("own hours saved: %d %q", st, h.Get("Location"))
+	}
+	if th, _ := e.db.FindTherapistByID(context.Background(), e.ny.ID); len(th.Weekly) != 1 || th.Weekly[0].Start != 13*60 {
+		t.Fatalf("hours: %+v", th.Weekly)
+	}
+	hours.Set("start_1", "1pm")
+	if st, _, body := e.as(nora, "POST", "/account/hours", hours); st != 422 || !strings.Contains(body, `value="1pm"`) {
+		t.Fatalf("bad own hours: %d", st)
 	}
 	if st, h, _ := e.as(nora, "POST", "/account/profile", profileForm("Nora York", "1245319599", "America/New_York")); st != 303 || h.Get("Location") != "/account/profile?saved=1" {
 		t.Fatalf("own save: %d", st)

@@ -128,6 +128,8 @@ func (s *Server) routeTable() []route {
 		{"POST /account/sessions/{id}/end", permSignedIn, false, s.handleSessionEnd},
 		{"GET /account/profile", permStaff, false, s.handleProfileView},
 		{"POST /account/profile", permStaff, false, s.handleProfileUpdate},
+		{"GET /account/hours", permStaff, false, s.handleHoursView},
+		{"POST /account/hours", permStaff, false, s.handleHoursUpdate},
 		{"GET /account/tokens", permStaff, false, s.handleTokensView},
 		{"POST /account/tokens", permStaff, false, s.handleTokenCreate},
 		{"POST /account/tokens/{id}/revoke", permStaff, false, s.handleTokenRevoke},
