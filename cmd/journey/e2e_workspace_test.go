@@ -33,7 +33,7 @@ const e2eLayoutCheck = `(() => {
 		if (r.width === 0 && r.height === 0) continue;
 		if (r.right > inner + 1) over.push(name(el) + " reaches " + Math.round(r.right) + "px");
 	}
-	const codeLike = el => !!el.closest("code, .code, .url, .hash, .secret, .token");
+	const codeLike = el => !!el.closest("code, .code, .url, .hash, .secret, .token, .email, a[href^='mailto:']");
 	for (const el of document.querySelectorAll("main td, main th, main dd, main dt, main li, main p, main a, main h1, main h2, main h3, main label, main legend, main strong, main span")) {
 		if (codeLike(el)) continue;
 		const cs = getComputedStyle(el);
