@@ -175,11 +175,7 @@ func (s *Server) handleConsentDocCreate(w http.ResponseWriter, r *http.Request) 
 			s.pageError(w, r, err)
 			return
 		}
-		page.Message = journey.ErrorMessage(err)
-		for _, fe := range journey.ErrorFields(err) {
-			page.Errors[fe.Field] = fe.Detail
-			page.ErrorList = append(page.ErrorList, fe)
-		}
+		page.Message = showFieldErrors(err, page.Errors, &page.ErrorList)
 		w.Header().Set("Cache-Control", "no-store")
 		s.render(w, r, http.StatusUnprocessableEntity, "admin_consent_edit", page)
 		return
@@ -606,11 +602,7 @@ func (s *Server) handleBookingSettingsUpdate(w http.ResponseWriter, r *http.Requ
 			s.pageError(w, r, err)
 			return
 		}
-		page.Message = journey.ErrorMessage(err)
-		for _, fe := range journey.ErrorFields(err) {
-			page.Errors[fe.Field] = fe.Detail
-			page.ErrorList = append(page.ErrorList, fe)
-		}
+		page.Message = showFieldErrors(err, page.Errors, &page.ErrorList)
 		w.Header().Set("Cache-Control", "no-store")
 		s.render(w, r, http.StatusUnprocessableEntity, "admin_booking", page)
 		return
@@ -649,4 +641,14 @@ func (s *Server) handleAPIBookingSettingsUpdate(w http.ResponseWriter, r *http.R
 	s.audit(r, "settings.booking.update", "practice", "", journey.AuditSuccess, fmt.Sprintf("private=%t hold=%d", st.Private, st.HoldMinutes))
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, in)
+}
+
+// showFieldErrors records err's field errors beside their fields (errs) and in
+// the summary (list), and returns its message, for a form shown again.
+func showFieldErrors(err error, errs map[string]string, list *[]journey.FieldError) string {
+	for _, fe := range journey.ErrorFields(err) {
+		errs[fe.Field] = fe.Detail
+		*list = append(*list, fe)
+	}
+	return journey.ErrorMessage(err)
 }
