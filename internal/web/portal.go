@@ -498,7 +498,9 @@ func addRowURL(rows, saved int) string {
 	return "/portal/intake/medications?rows=" + strconv.Itoa(n) + "#med_" + strconv.Itoa(n-1) + "_name"
 }
 
-// fieldErrors turns parse errors into an EINVALID error.
+// fieldErrors turns parse errors into an EINVALID error, its fields sorted
+// by name so the API answers the same twice (a page's summary is put in
+// the page's order when it is rendered: inPageOrder).
 func fieldErrors(errs map[string]string) error {
 	var v journey.Validation
 	for f, d := range errs {
