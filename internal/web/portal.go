@@ -292,10 +292,7 @@ func (s *Server) handleQuestionReply(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Reply = reply
-		for _, f := range journey.ErrorFields(err) {
-			p.Errors[f.Field] = f.Detail
-			p.Summary = append(p.Summary, newErrorLine(f.Field, "Your answer", f.Detail))
-		}
+		showLabelledErrors(err, p.Errors, &p.Summary, func(string) string { return "Your answer" })
 		w.Header().Set("Cache-Control", "no-store")
 		s.render(w, r, http.StatusUnprocessableEntity, "portal", p)
 		return
@@ -459,15 +456,10 @@ func (s *Server) handleIntakeSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p := s.newIntakePage(step, current, r.PostForm, rows)
-		for _, f := range journey.ErrorFields(err) {
-			if !parsed {
-				f.Field = remapMedField(f.Field, r.PostForm)
-			}
-			if p.Errors[f.Field] == "" {
-				p.Errors[f.Field] = f.Detail
-				p.List = append(p.List, newErrorLine(f.Field, intakeLabel(f.Field), f.Detail))
-			}
+		if !parsed {
+			err = renameFields(err, func(f string) string { return remapMedField(f, r.PostForm) })
 		}
+		showLabelledErrors(err, p.Errors, &p.List, intakeLabel)
 		w.Header().Set("Cache-Control", "no-store")
 		s.render(w, r, http.StatusUnprocessableEntity, "portal_intake", p)
 		return

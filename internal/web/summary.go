@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,6 +30,60 @@ func newErrorLine(id, label, detail string) errorLine {
 		return errorLine{Href: "#" + id, Text: label + " " + detail}
 	}
 	return errorLine{Href: "#" + id, Text: label + ": " + lowerFirst(detail)}
+}
+
+// showFieldErrors records err's field errors for a form shown again: each
+// beside its field (errs) and once in the summary (list; nil for a form
+// without one), a field's first message winning. It returns err's
+// message.
+func showFieldErrors(err error, errs map[string]string, list *[]journey.FieldError) string {
+	for _, fe := range journey.ErrorFields(err) {
+		if _, dup := errs[fe.Field]; dup {
+			continue
+		}
+		errs[fe.Field] = fe.Detail
+		if list != nil {
+			*list = append(*list, fe)
+		}
+	}
+	return journey.ErrorMessage(err)
+}
+
+// showLabelledErrors is showFieldErrors for the portal's forms, whose
+// summary names each field by its label.
+func showLabelledErrors(err error, errs map[string]string, summary *[]errorLine, label func(field string) string) {
+	for _, fe := range journey.ErrorFields(err) {
+		if _, dup := errs[fe.Field]; dup {
+			continue
+		}
+		errs[fe.Field] = fe.Detail
+		*summary = append(*summary, newErrorLine(fe.Field, label(fe.Field), fe.Detail))
+	}
+}
+
+// renameFields returns err with each field named as the page names it
+// (rename returns the page's id for the domain's field), leaving err as
+// it was.
+func renameFields(err error, rename func(field string) string) error {
+	var e *journey.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	c := *e
+	c.Fields = slices.Clone(e.Fields)
+	for i := range c.Fields {
+		c.Fields[i].Field = rename(c.Fields[i].Field)
+	}
+	return &c
+}
+
+// onSlot names a consult's start and therapist "slot": the one chooser on
+// the booking forms that sets both.
+func onSlot(field string) string {
+	if field == "start" || field == "therapist_id" {
+		return "slot"
+	}
+	return field
 }
 
 // inPageOrder puts the lines of a rendered page's error summary in the
