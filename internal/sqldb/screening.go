@@ -68,13 +68,15 @@ func (db *DB) readIntake(_ context.Context, row scanner, clientID int64) (*journ
 // SaveIntakeStep validates step of from and saves it into the client's
 // intake, marking it done, then screens the client again: one transaction.
 // Other steps are untouched, so two devices saving different steps do not
-// undo each other.
+// undo each other. Once the medical provider has cleared or declined the
+// client it fails with ECONFLICT (journey.ErrIntakeClosed).
 func (db *DB) SaveIntakeStep(ctx context.Context, clientID int64, step string, from *journey.Intake) (*journey.Intake, error) {
 	return db.saveIntake(ctx, clientID, from, step)
 }
 
 // SaveIntake validates and saves every step of a complete intake at once
-// (an import, or a paper intake typed in by staff), then screens the client.
+// (an import, or a paper intake typed in by staff), then screens the
+// client; it fails as SaveIntakeStep does once the provider has decided.
 func (db *DB) SaveIntake(ctx context.Context, clientID int64, from *journey.Intake) (*journey.Intake, error) {
 	steps := make([]string, len(journey.IntakeSteps))
 	for i, st := range journey.IntakeSteps {
@@ -96,6 +98,9 @@ func (db *DB) saveIntake(ctx context.Context, clientID int64, from *journey.Inta
 	}
 	var in *journey.Intake
 	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if err := tx.intakeOpen(ctx, clientID); err != nil {
+			return err
+		}
 		var err error
 		if in, err = db.readIntake(ctx, tx.queryRow(ctx, `SELECT data FROM intakes WHERE client_id = ?`, clientID), clientID); err != nil {
 			return err
@@ -127,6 +132,31 @@ func (db *DB) saveIntake(ctx context.Context, clientID int64, from *journey.Inta
 		return tx.rescreen(ctx, clientID)
 	})
 	return in, err
+}
+
+// intakeOpen fails with journey.ErrIntakeClosed once the medical provider
+// has cleared or declined the client (a clearance that has lapsed reopens
+// it, as FindScreening reads it).
+func (tx *Tx) intakeOpen(ctx context.Context, clientID int64) error {
+	var sealed string
+	if err := tx.queryRow(ctx, `SELECT screening FROM clients WHERE id = ?`, clientID).Scan(&sealed); err != nil {
+		return notFound(err, "Client")
+	}
+	if sealed == "" {
+		return nil // never screened
+	}
+	p := tx.db.phi()
+	st := p.openState(sealed)
+	if p.err != nil {
+		return p.err
+	}
+	if st.Status == journey.ScreeningCleared && !fromUnix(st.ClearedUntil).After(tx.now) {
+		return nil // lapsed: back in review
+	}
+	if journey.IntakeClosed(st.Status) {
+		return journey.ErrIntakeClosed()
+	}
+	return nil
 }
 
 // updateClientPhone makes phone the client's current number, reporting

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -152,6 +153,11 @@ func (s *Server) handleAPIIntake(w http.ResponseWriter, r *http.Request) {
 // GET /intake shows it.
 func (s *Server) handleAPIIntakeSave(w http.ResponseWriter, r *http.Request) {
 	c, err := s.clientFor(r, "intake.update", administerTo)
+	if err == nil {
+		if closed, cerr := s.intakeClosed(r.Context(), c); cerr != nil || closed {
+			err = cmp.Or(cerr, journey.ErrIntakeClosed())
+		}
+	}
 	if err != nil {
 		s.apiError(w, r, err)
 		return
