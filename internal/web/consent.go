@@ -21,7 +21,7 @@ type consentPage struct {
 	Errors     map[string]string
 	Summary    []errorLine
 	Message    string
-	JustSigned bool // arrived from signing: the banner at the top says so
+	JustSigned bool   // arrived from signing: the banner at the top says so
 	SignedOn   string // when this version was signed, in the client's zone, named
 }
 
