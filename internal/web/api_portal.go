@@ -325,7 +325,7 @@ func (s *Server) writeCareTeam(w http.ResponseWriter, r *http.Request, clientID 
 // handleAPIQuestionReply records the client's answer to the medical
 // provider's open question: the client only.
 func (s *Server) handleAPIQuestionReply(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "clearance.reply", (*journey.Actor).IsClient)
+	c, err := s.clientFor(r, "clearance.reply", clientSelf)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -486,7 +486,7 @@ func (p *reviewScreenPage) summaryOf(id, detail string) string {
 // at its defaults.
 func (s *Server) reviewScreen(r *http.Request, c *journey.Client) (*reviewScreenPage, error) {
 	ctx := r.Context()
-	rec, err := s.loadClinicalRecord(ctx, c, true)
+	rec, err := s.proc.ClinicalRecord(ctx, s.who(r), c, true)
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,16 @@ func actorFrom(r *http.Request) *journey.Actor {
 	return a
 }
 
+// who returns the request's actor for the processing layer: an anonymous
+// visitor is an actor with only their address, so the audit trail still
+// says where a request came from.
+func (s *Server) who(r *http.Request) *journey.Actor {
+	if a := actorFrom(r); a != nil {
+		return a
+	}
+	return &journey.Actor{ClientAddr: s.clientAddr(r)}
+}
+
 // cookieName is __Host- prefixed over TLS: the browser then refuses the
 // cookie unless it is Secure, host-only and for the whole site.
 func (s *Server) cookieName() string {

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/processing"
 )
 
 // Front desk (and admins, and a therapist for themselves) book, move and
@@ -192,12 +192,8 @@ func cancelReason(v string) (string, error) {
 
 // auditReason records a successful change with the reason the actor gave.
 func (s *Server) auditReason(r *http.Request, action, subjectType string, subjectID int64, reason, detail string) {
-	e := &journey.AuditEntry{Action: action, SubjectType: subjectType, SubjectID: strconv.FormatInt(subjectID, 10),
-		ClientAddr: s.clientAddr(r), Outcome: journey.AuditSuccess, Reason: reason, Detail: detail}
-	if a := actorFrom(r); a != nil && a.User != nil {
-		e.ActorID, e.ActorRole = a.User.ID, strings.Join(a.User.Roles, ",")
-	}
-	s.store.Audit(r.Context(), e)
+	s.proc.Audit(r.Context(), s.who(r), processing.Entry{Action: action, SubjectType: subjectType, SubjectID: subjectID,
+		Outcome: journey.AuditSuccess, Reason: reason, Detail: detail})
 }
 
 // handleAPIStaffBook books a consult for a caller: the public booking's

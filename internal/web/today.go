@@ -67,15 +67,12 @@ func (s *Server) today(r *http.Request) (*todayPage, error) {
 		ShowSessions: a.Has(journey.RoleTherapist) || a.Has(journey.RoleMedicalProvider) || a.Has(journey.RoleChaperone)}
 	if a.Can(journey.PermAlerts) {
 		page.ShowAlerts = true
-		als, err := s.store.FindAlerts(ctx, alertScope(a), 0, true, 50)
+		als, err := s.proc.Alerts(ctx, a, true, 50, " on the dashboard", false)
 		if err != nil {
 			return nil, err
 		}
 		for _, al := range als {
 			page.Alerts = append(page.Alerts, toAlertView(al, nil, loc))
-		}
-		if len(als) > 0 {
-			s.audit(r, "alert.read", "alert", "", journey.AuditSuccess, idList("open alerts", als, func(a *journey.Alert) int64 { return a.ID })+" on the dashboard")
 		}
 	}
 	if a.Can(journey.PermClearance) {
