@@ -11,6 +11,7 @@ package processing
 
 import (
 	"context"
+	"time"
 
 	"github.com/journey-kap/journey"
 )
@@ -20,6 +21,7 @@ type Store interface {
 	Audit(ctx context.Context, e *journey.AuditEntry)
 	FindClientByID(ctx context.Context, id int64) (*journey.Client, error)
 	FindClients(ctx context.Context, f journey.ClientFilter) ([]*journey.Client, int, error)
+	ReviewQueue(ctx context.Context, offset, limit int) ([]*journey.ClientSummary, int, error)
 	FindConsentSignatures(ctx context.Context, clientID int64) ([]*journey.ConsentSignature, error)
 	FindIntake(ctx context.Context, clientID int64) (*journey.Intake, error)
 	FindScreening(ctx context.Context, clientID int64) (*journey.Screening, error)
@@ -30,6 +32,10 @@ type Store interface {
 	AcknowledgeAlert(ctx context.Context, id, by int64, note string) error
 	FindConsultByID(ctx context.Context, id int64) (*journey.Consult, error)
 	FindConsults(ctx context.Context, f journey.ConsultFilter) ([]*journey.Consult, int, error)
+	CreateConsult(ctx context.Context, r *journey.BookingRequest) (*journey.Consult, error)
+	RescheduleConsultByID(ctx context.Context, id int64, start time.Time, therapistID int64) (*journey.Consult, error)
+	CancelConsultByID(ctx context.Context, id int64, reason string) (*journey.Consult, error)
+	SetConsultStatus(ctx context.Context, id int64, status string) (*journey.Consult, error)
 }
 
 // Processor applies Journey's record rules and audit around the store.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/processing"
 )
 
 type staffConsult struct {
@@ -186,7 +187,7 @@ func (s *Server) renderStaffConsultPage(w http.ResponseWriter, r *http.Request, 
 	if page.Errors == nil {
 		page.Errors = map[string]string{}
 	}
-	page.Changeable = a.Can(permConsultsWrite) && a.CanSeeConsult(c) && c.Upcoming(s.cfg.Now())
+	page.Changeable = processing.CanChange(a, c, s.cfg.Now())
 	if page.Changeable {
 		if page.Week, err = s.changeWeek(r, c, page.Slot); err != nil {
 			s.pageError(w, r, err)
@@ -198,17 +199,13 @@ func (s *Server) renderStaffConsultPage(w http.ResponseWriter, r *http.Request, 
 }
 
 func (s *Server) handleStaffConsultStatus(w http.ResponseWriter, r *http.Request) {
-	c, err := s.consultFor(r)
-	if err != nil {
+	id, _ := pathID(r, "id")
+	c, err := s.proc.SetConsultStatus(r.Context(), s.who(r), id, r.PostFormValue("status"))
+	if c == nil {
 		s.pageError(w, r, err)
 		return
 	}
-	updated, err := s.store.SetConsultStatus(r.Context(), c.ID, r.PostFormValue("status"))
-	outcome := journey.AuditSuccess
-	if err != nil {
-		outcome = journey.AuditFailure
-	}
-	s.audit(r, "consult.update", "consult", c.ID, outcome, "status")
+	updated := c
 	if err != nil {
 		if code := journey.ErrorCode(err); code == journey.EINVALID || code == journey.ECONFLICT {
 			s.renderStaffConsult(w, r, errorStatus(err), c, journey.ErrorMessage(err))
