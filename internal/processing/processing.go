@@ -30,6 +30,15 @@ type Store interface {
 	FindAlerts(ctx context.Context, forUser, clientID int64, openOnly bool, limit int) ([]*journey.Alert, error)
 	FindAlert(ctx context.Context, id int64) (*journey.Alert, error)
 	AcknowledgeAlert(ctx context.Context, id, by int64, note string) error
+	AddCareMember(ctx context.Context, clientID, userID int64) error
+	RemoveCareMember(ctx context.Context, clientID, userID int64) error
+	ReinviteClient(ctx context.Context, clientID, by int64, token string) error
+	SignConsent(ctx context.Context, clientID int64, code, typedName, clientAddr string) (*journey.ConsentSignature, error)
+	SaveIntakeStep(ctx context.Context, clientID int64, step string, from *journey.Intake) (*journey.Intake, error)
+	CreateResponse(ctx context.Context, clientID int64, code string, answers []int, by int64) (*journey.Response, []*journey.Alert, error)
+	FindResponses(ctx context.Context, clientID int64, code string, limit int) ([]*journey.Response, error)
+	DecideClearance(ctx context.Context, c *journey.Clearance) (*journey.Clearance, error)
+	ReplyToClearance(ctx context.Context, clientID int64, reply string) error
 	FindConsultByID(ctx context.Context, id int64) (*journey.Consult, error)
 	FindConsults(ctx context.Context, f journey.ConsultFilter) ([]*journey.Consult, int, error)
 	CreateConsult(ctx context.Context, r *journey.BookingRequest) (*journey.Consult, error)

@@ -476,27 +476,20 @@ func (s *Server) staffNames(r *http.Request) (map[int64]string, error) {
 // handleStaffClientReinvite sends a client who has not joined the portal a
 // fresh invitation; earlier links stop working.
 func (s *Server) handleStaffClientReinvite(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "client.invite", seeClient)
+	id, err := clientID(r)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	token, err := newClientToken()
+	c, err := s.proc.ReinviteClient(r.Context(), s.who(r), id, "")
 	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	err = s.store.ReinviteClient(r.Context(), c.ID, actorFrom(r).ID(), token)
-	if err != nil {
-		s.audit(r, "client.invite", "client", c.ID, journey.AuditFailure, "reinvite")
-		if journey.ErrorCode(err) == journey.ECONFLICT {
+		if c != nil && journey.ErrorCode(err) == journey.ECONFLICT {
 			s.renderChart(w, r, http.StatusConflict, c.ID, &staffClientPage{Message: journey.ErrorMessage(err)})
 			return
 		}
 		s.pageError(w, r, err)
 		return
 	}
-	s.audit(r, "client.invite", "client", c.ID, journey.AuditSuccess, "reinvite")
 	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d?invited=1", c.ID), http.StatusSeeOther)
 }
 
@@ -677,18 +670,16 @@ func (s *Server) careCandidates(r *http.Request, c *journey.Client) ([]*journey.
 // careTeamChange adds (userID from the form) or removes ({user} in the
 // path) a member of the client's care team, then shows the chart.
 func (s *Server) careTeamChange(w http.ResponseWriter, r *http.Request, remove bool) {
-	c, err := s.clientFor(r, "client.careteam", seeClient)
+	id, err := clientID(r)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	userID, action := careTeamTarget(r, remove)
-	if remove {
-		err = s.store.RemoveCareMember(r.Context(), c.ID, userID)
-	} else {
-		err = s.store.AddCareMember(r.Context(), c.ID, userID)
+	c, err := s.proc.ChangeCareTeam(r.Context(), s.who(r), id, careTeamTarget(r, remove), remove)
+	if c == nil {
+		s.pageError(w, r, err)
+		return
 	}
-	s.audit(r, action, "client", c.ID, outcomeOf(err), fmt.Sprintf("user %d", userID))
 	if err != nil {
 		code := journey.ErrorCode(err)
 		if code != journey.EINVALID && code != journey.ECONFLICT && code != journey.ENOTFOUND {
@@ -705,14 +696,14 @@ func (s *Server) careTeamChange(w http.ResponseWriter, r *http.Request, remove b
 	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d?team=1", c.ID), http.StatusSeeOther)
 }
 
-// careTeamTarget reads whose membership changes, and names the audit action.
-func careTeamTarget(r *http.Request, remove bool) (int64, string) {
+// careTeamTarget reads whose membership changes.
+func careTeamTarget(r *http.Request, remove bool) int64 {
 	if remove {
 		id, _ := strconv.ParseInt(r.PathValue("user"), 10, 64)
-		return id, "client.careteam.remove"
+		return id
 	}
 	id, _ := strconv.ParseInt(r.PostFormValue("user_id"), 10, 64)
-	return id, "client.careteam.add"
+	return id
 }
 
 func (s *Server) handleCareTeamAdd(w http.ResponseWriter, r *http.Request) {

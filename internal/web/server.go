@@ -113,6 +113,7 @@ type Server struct {
 	proc    *processing.Processor // record rules, audit and orchestration (internal/processing)
 	tmpl    *templates
 	perms   map[string]journey.Permission // each route pattern's permission, for the workspace's navigation
+	routeOf map[string]route              // each route pattern's entry, for the request's audience and options
 	limiter *limiter
 	slots   *slotCache
 	pages   *pageCache
