@@ -105,10 +105,8 @@ func (s *Server) handleStaffAlertAck(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		id, _ := pathID(r, "id")
-		page := &staffAlertsPage{ErrorID: id, Note: note, Errors: map[string]string{}, Message: journey.ErrorMessage(err)}
-		for _, f := range journey.ErrorFields(err) {
-			page.Errors[f.Field] = f.Detail
-		}
+		page := &staffAlertsPage{ErrorID: id, Note: note, Errors: map[string]string{}}
+		page.Message = showFieldErrors(err, page.Errors, nil)
 		s.renderAlerts(w, r, errorStatus(err), page)
 		return
 	}
