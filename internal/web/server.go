@@ -10,6 +10,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/auth"
+	"github.com/journey-kap/journey/internal/processing"
 )
 
 // Store is everything the web layer reads and changes.
@@ -113,8 +114,10 @@ type Config struct {
 type Server struct {
 	cfg     Config
 	store   Store
+	proc    *processing.Processor // record rules, audit and orchestration (internal/processing)
 	tmpl    *templates
 	perms   map[string]journey.Permission // each route pattern's permission, for the workspace's navigation
+	routeOf map[string]route              // each route pattern's entry, for the request's audience and options
 	limiter *limiter
 	slots   *slotCache
 	pages   *pageCache
@@ -144,7 +147,7 @@ func NewServer(store Store, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, store: store, tmpl: t, limiter: newLimiter(cfg.RateLimit, cfg.Now), slots: newSlotCache(), pages: newPageCache()}
+	s := &Server{cfg: cfg, store: store, proc: processing.New(store), tmpl: t, limiter: newLimiter(cfg.RateLimit, cfg.Now), slots: newSlotCache(), pages: newPageCache()}
 	s.handler = s.routes()
 	return s, nil
 }
