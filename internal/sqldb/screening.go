@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"slices"
+	"time"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/measure"
@@ -86,6 +87,11 @@ func (db *DB) SaveIntake(ctx context.Context, clientID int64, from *journey.Inta
 }
 
 func (db *DB) saveIntake(ctx context.Context, clientID int64, from *journey.Intake, steps ...string) (*journey.Intake, error) {
+	// Closed before anything typed is checked: no field errors on answers
+	// that cannot change. The transaction checks again.
+	if err := db.intakeOpen(db.queryRow(ctx, intakeStateQuery, clientID), db.Now()); err != nil {
+		return nil, err
+	}
 	from.Normalize()
 	rs, err := db.CurrentRuleSet(ctx)
 	if err != nil {
@@ -98,7 +104,7 @@ func (db *DB) saveIntake(ctx context.Context, clientID int64, from *journey.Inta
 	}
 	var in *journey.Intake
 	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := tx.intakeOpen(ctx, clientID); err != nil {
+		if err := db.intakeOpen(tx.queryRow(ctx, intakeStateQuery, clientID), tx.now); err != nil {
 			return err
 		}
 		var err error
@@ -134,23 +140,27 @@ func (db *DB) saveIntake(ctx context.Context, clientID int64, from *journey.Inta
 	return in, err
 }
 
-// intakeOpen fails with journey.ErrIntakeClosed once the medical provider
-// has cleared or declined the client (a clearance that has lapsed reopens
-// it, as FindScreening reads it).
-func (tx *Tx) intakeOpen(ctx context.Context, clientID int64) error {
+// intakeStateQuery reads what intakeOpen checks.
+const intakeStateQuery = `SELECT screening FROM clients WHERE id = ?`
+
+// intakeOpen fails with journey.ErrIntakeClosed when row, the client's
+// sealed state (intakeStateQuery), says the medical provider has cleared
+// or declined them (a clearance lapsed by now reopens it, as FindScreening
+// reads it).
+func (db *DB) intakeOpen(row scanner, now time.Time) error {
 	var sealed string
-	if err := tx.queryRow(ctx, `SELECT screening FROM clients WHERE id = ?`, clientID).Scan(&sealed); err != nil {
+	if err := row.Scan(&sealed); err != nil {
 		return notFound(err, "Client")
 	}
 	if sealed == "" {
 		return nil // never screened
 	}
-	p := tx.db.phi()
+	p := db.phi()
 	st := p.openState(sealed)
 	if p.err != nil {
 		return p.err
 	}
-	if st.Status == journey.ScreeningCleared && !fromUnix(st.ClearedUntil).After(tx.now) {
+	if st.Status == journey.ScreeningCleared && !fromUnix(st.ClearedUntil).After(now) {
 		return nil // lapsed: back in review
 	}
 	if journey.IntakeClosed(st.Status) {
