@@ -60,6 +60,10 @@ func LoadOrCreateKey(path string) (key Key, created bool, err error) {
 	return key, err == nil, err
 }
 
+// LoadKey loads the key file at path, which must exist, with the checks
+// LoadOrCreateKey makes (a regular file, mode 0600, a key's length).
+func LoadKey(path string) (Key, error) { return loadKey(path) }
+
 func loadKey(path string) (Key, error) {
 	f, err := os.Open(path)
 	if err != nil {
