@@ -36,10 +36,10 @@ type Config struct {
 	// rules.
 	Screening Rescreener
 	// LinkRequests, when set, answers requests for a consult's manage link
-	// (links.go).
+	// (requests.go).
 	LinkRequests LinkRequests
 	// ResetRequests, when set, works requests for a password reset link
-	// (resets.go).
+	// (requests.go).
 	ResetRequests ResetRequests
 	Log           *slog.Logger
 	// Workers false makes an insert-only client (for CLI commands).
@@ -104,7 +104,7 @@ func PendingMigrations(ctx context.Context, cfg Config) ([]int, error) {
 
 // Kinds are the kinds of job Journey queues, for the metrics to report
 // each even while none waits.
-var Kinds = []string{MailArgs{}.Kind(), RescreenArgs{}.Kind(), LinkRequestArgs{}.Kind(), ResetRequestArgs{}.Kind()}
+var Kinds = []string{MailArgs{}.Kind(), RescreenArgs{}.Kind(), RequestArgs[linkRequest]{}.Kind(), RequestArgs[resetRequest]{}.Kind()}
 
 // quiet keeps River's own info chatter out of the log; warnings stay.
 func quiet(log *slog.Logger) *slog.Logger {
@@ -141,10 +141,10 @@ func New(cfg Config) (*Queue, error) {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &MailWorker{Outbox: cfg.Outbox, Sender: cfg.Sender, Log: cfg.Log})
 		if cfg.LinkRequests != nil {
-			river.AddWorker(workers, &LinkRequestWorker{Links: cfg.LinkRequests})
+			river.AddWorker(workers, &requestWorker[linkRequest]{answer: cfg.LinkRequests.AnswerLinkRequest})
 		}
 		if cfg.ResetRequests != nil {
-			river.AddWorker(workers, &ResetRequestWorker{Resets: cfg.ResetRequests})
+			river.AddWorker(workers, &requestWorker[resetRequest]{answer: cfg.ResetRequests.ProcessResetRequest})
 		}
 		if cfg.Screening != nil {
 			river.AddWorker(workers, &RescreenWorker{Screening: cfg.Screening, Log: cfg.Log})
@@ -252,7 +252,7 @@ type RescreenWorker struct {
 	river.WorkerDefaults[RescreenArgs]
 	Screening Rescreener
 	// LinkRequests, when set, answers requests for a consult's manage link
-	// (links.go).
+	// (requests.go).
 	LinkRequests LinkRequests
 	Log          *slog.Logger
 }

@@ -112,10 +112,7 @@ func (s *Server) handleConsentSign(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.TypedName, p.Agree, p.Message = typed, agree, journey.ErrorMessage(err)
-		for _, f := range journey.ErrorFields(err) {
-			p.Errors[f.Field] = f.Detail
-			p.Summary = append(p.Summary, newErrorLine(f.Field, consentLabels[f.Field], f.Detail))
-		}
+		showLabelledErrors(err, p.Errors, &p.Summary, func(f string) string { return consentLabels[f] })
 		w.Header().Set("Cache-Control", "no-store")
 		s.render(w, r, errorStatus(err), "portal_consent", p)
 		return

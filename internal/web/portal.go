@@ -292,10 +292,7 @@ func (s *Server) handleQuestionReply(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Reply = reply
-		for _, f := range journey.ErrorFields(err) {
-			p.Errors[f.Field] = f.Detail
-			p.Summary = append(p.Summary, newErrorLine(f.Field, "Your answer", f.Detail))
-		}
+		showLabelledErrors(err, p.Errors, &p.Summary, func(string) string { return "Your answer" })
 		w.Header().Set("Cache-Control", "no-store")
 		s.render(w, r, http.StatusUnprocessableEntity, "portal", p)
 		return
@@ -459,15 +456,10 @@ func (s *Server) handleIntakeSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p := s.newIntakePage(step, current, r.PostForm, rows)
-		for _, f := range journey.ErrorFields(err) {
-			if !parsed {
-				f.Field = remapMedField(f.Field, r.PostForm)
-			}
-			if p.Errors[f.Field] == "" {
-				p.Errors[f.Field] = f.Detail
-				p.List = append(p.List, newErrorLine(f.Field, intakeLabel(f.Field), f.Detail))
-			}
+		if !parsed {
+			err = renameFields(err, func(f string) string { return remapMedField(f, r.PostForm) })
 		}
+		showLabelledErrors(err, p.Errors, &p.List, intakeLabel)
 		w.Header().Set("Cache-Control", "no-store")
 		s.render(w, r, http.StatusUnprocessableEntity, "portal_intake", p)
 		return
@@ -498,7 +490,9 @@ func addRowURL(rows, saved int) string {
 	return "/portal/intake/medications?rows=" + strconv.Itoa(n) + "#med_" + strconv.Itoa(n-1) + "_name"
 }
 
-// fieldErrors turns parse errors into an EINVALID error.
+// fieldErrors turns parse errors into an EINVALID error, its fields sorted
+// by name so the API answers the same twice (a page's summary is put in
+// the page's order when it is rendered: inPageOrder).
 func fieldErrors(errs map[string]string) error {
 	var v journey.Validation
 	for f, d := range errs {
