@@ -140,3 +140,29 @@ func actGet(t *testing.T, c *http.Client, base, path string) int {
 func actTag(t *testing.T) string {
 	return fmt.Sprintf("Zq%dx", time.Now().UnixNano()%1_000_000_007)
 }
+
+// actBody fetches base+path with c and returns the body of a 200.
+func actBody(t *testing.T, c *http.Client, base, path string) string {
+	t.Helper()
+	resp, err := c.Get(base + path)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d", path, resp.StatusCode)
+	}
+	return string(b)
+}
+
+// actStatus returns the status of GET url, 0 when it cannot be fetched.
+func actStatus(url string) int {
+	resp, err := (&http.Client{Timeout: 5 * time.Second}).Get(url)
+	if err != nil {
+		return 0
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
