@@ -40,13 +40,13 @@ func TestStaffProfileRoundTrip(t *testing.T) {
 	}
 }
 
-// Upgrading to one zone per member of staff (migration 18): where a
+// Upgrading to one zone per member of staff (migration 19): where a
 // consult calendar had its own zone, it becomes the profile's, as the
 // hours were entered in it; a profile without a calendar keeps its own.
 func TestUpgradeOneStaffZone(t *testing.T) {
 	ctx := context.Background()
 	dsn, mk := sqldbtest.DSN(t), sqldbtest.MasterKeys(t)
-	db, err := sqldb.OpenAtVersion(ctx, dsn, 17, mk)
+	db, err := sqldb.OpenAtVersion(ctx, dsn, 18, mk)
 	if err != nil {
 		t.Fatal(err)
 	}
