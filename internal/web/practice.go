@@ -25,7 +25,8 @@ type practicePage struct {
 	Exists    bool // the details have been saved once
 	Open      bool // bookings are open
 	Setup     journey.SetupProgress
-	Saved     string // "details" or "open" after a redirect
+	Saved     string // "details", "open" or "restored" after a redirect
+	History   *settingsHistory
 	Errors    map[string]string
 	ErrorList []journey.FieldError
 	Message   string
@@ -88,6 +89,9 @@ func (s *Server) practicePage(r *http.Request, p *journey.Practice, exists bool)
 		Form:   practiceForm{Name: p.Name, Tagline: p.Tagline, Address: p.Address, Phone: p.Phone, Email: p.Email, TimeZone: p.TimeZone},
 		Errors: map[string]string{}}
 	page.Zones = zoneOptions(p.TimeZone, s.cfg.Now())
+	if page.History, err = s.history(r, journey.SettingsPractice); err != nil {
+		return nil, err
+	}
 	return page, nil
 }
 
@@ -122,6 +126,7 @@ func (s *Server) handlePracticeUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := practiceFromForm(stored, f)
 	if err == nil {
+		p.ChangedBy = actorFrom(r).ID()
 		err = s.store.UpdatePractice(r.Context(), p)
 	}
 	if err != nil {
@@ -152,7 +157,7 @@ func (s *Server) handlePracticeOpen(w http.ResponseWriter, r *http.Request) {
 		err = journey.Errorf(journey.ECONFLICT, "Save the practice's details before opening bookings.")
 	}
 	if err == nil {
-		p.SetupPending = false
+		p.SetupPending, p.ChangedBy = false, actorFrom(r).ID()
 		err = s.store.UpdatePractice(r.Context(), p)
 	}
 	if err != nil {
@@ -221,7 +226,7 @@ func (s *Server) handleAPIPracticeUpdate(w http.ResponseWriter, r *http.Request)
 	p, err := practiceFromForm(&withLanding, practiceForm{Name: in.Name, Tagline: in.Tagline, Address: in.Address,
 		Phone: in.Phone, Email: in.Email, TimeZone: in.TimeZone, ReminderHours: apiHours(in.ReminderHours), CancelNoticeHours: apiHours(in.CancelNoticeHours)})
 	if err == nil {
-		p.SetupPending = !in.BookingsOpen
+		p.SetupPending, p.ChangedBy = !in.BookingsOpen, actorFrom(r).ID()
 		err = s.store.UpdatePractice(r.Context(), p)
 	}
 	if err != nil {
@@ -261,6 +266,7 @@ type landingPage struct {
 	Preview   template.HTML
 	Previewed bool
 	Saved     bool
+	History   *settingsHistory
 	Errors    map[string]string
 	Message   string
 }
@@ -273,9 +279,14 @@ func (s *Server) handleLandingView(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	h, err := s.history(r, journey.SettingsLanding)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "admin_landing", &landingPage{Actor: actorFrom(r), Text: p.Landing,
-		Saved: r.URL.Query().Get("saved") == "1", Errors: map[string]string{}})
+		Saved: r.URL.Query().Get("saved") != "", Errors: map[string]string{}, History: h})
 }
 
 // handleLandingUpdate previews (action=preview) or saves the landing text.
@@ -294,7 +305,7 @@ func (s *Server) handleLandingUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := *stored
-	p.Landing = page.Text
+	p.Landing, p.ChangedBy = page.Text, actorFrom(r).ID()
 	if err := p.Validate(); err == nil && r.PostFormValue("action") != "preview" {
 		err = s.store.UpdatePractice(r.Context(), &p)
 		if err == nil {
