@@ -93,6 +93,11 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 	if a.metrics, err = newMetrics(a.db, a.log); err != nil {
 		return err
 	}
+	if backupEvery(cfg) > 0 {
+		if err := watchBackups(a.metrics, a.db); err != nil {
+			return err
+		}
+	}
 	secret, err := a.db.Secret(ctx, "form-token")
 	if err != nil {
 		return err
