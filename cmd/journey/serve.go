@@ -66,7 +66,7 @@ func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, 
 		db.Close()
 		return nil, err
 	}
-	db.Enqueue = q.EnqueueMail
+	db.Enqueue, db.MailJobSQL = q.EnqueueMail, jobs.MailJobSQL
 	db.EnqueueLinkRequest = q.EnqueueLinkRequest
 	db.EnqueueResetRequest = q.EnqueueResetRequest
 	db.Mail = &mail.Composer{BaseURL: cfg.BaseURL}
