@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sort"
 	"strings"
 	"time"
 
@@ -84,6 +85,9 @@ func takeBackup(ctx context.Context, db *sqldb.DB, mk *crypt.MasterKeys, key aud
 	if _, err := os.Lstat(to); err == nil {
 		return nil, fmt.Errorf("%s exists: a backup never overwrites a file", to)
 	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o700); err != nil {
+		return nil, fmt.Errorf("backup folder: %w", err)
+	}
 	dir, err := os.MkdirTemp(filepath.Dir(to), ".journey-backup-*")
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
@@ -135,6 +139,87 @@ func checkSnapshot(ctx context.Context, snap *sqldb.Snapshot, mk *crypt.MasterKe
 	return nil
 }
 
+// recordedBackup takes a backup of db into the file to, as journey backup
+// does, and records the attempt (the status Today and the metrics show)
+// and its audit entry, whether it succeeded or not; how says who asked.
+func recordedBackup(ctx context.Context, cfg *Config, db *sqldb.DB, to, how string) (*backup.Manifest, error) {
+	run := &journey.BackupRun{Started: db.Now(), File: filepath.Base(to)}
+	mk, key, err := keyFiles(cfg)
+	var m *backup.Manifest
+	if err == nil {
+		m, err = takeBackup(ctx, db, mk, key, to)
+	}
+	run.Finished = db.Now()
+	outcome := journey.AuditSuccess
+	if err != nil {
+		run.Err, outcome = err.Error(), journey.AuditFailure
+	} else if fi, serr := os.Stat(to); serr == nil {
+		run.Size = fi.Size()
+	}
+	if rerr := db.RecordBackup(context.WithoutCancel(ctx), run); rerr != nil {
+		db.Log.Warn("the backup attempt could not be recorded", "file", run.File, "error", rerr)
+	}
+	db.Audit(ctx, &journey.AuditEntry{ActorRole: "system", Action: "backup.create", SubjectType: "database", SubjectID: run.File,
+		ClientAddr: "local", Outcome: outcome, Detail: how})
+	return m, err
+}
+
+// backupName is a scheduled backup's file name: its time, so names sort
+// in the order they were taken.
+const backupName = "journey-20060102T150405Z.tar"
+
+// scheduledBackup is the backup job's work: when no good backup finished
+// within cfg.BackupEvery, write one into cfg.BackupDir, then delete the
+// oldest beyond cfg.BackupKeep.
+func scheduledBackup(cfg *Config, db *sqldb.DB) func(context.Context) error {
+	return func(ctx context.Context) error {
+		st, err := db.BackupStatus(ctx)
+		if err != nil {
+			return err
+		}
+		now := db.Now()
+		if !st.LastOK.IsZero() && now.Sub(st.LastOK) < cfg.BackupEvery {
+			return nil
+		}
+		to := filepath.Join(cfg.BackupDir, now.UTC().Format(backupName))
+		if _, err := recordedBackup(ctx, cfg, db, to, "scheduled"); err != nil {
+			db.Log.Error("scheduled backup failed", "file", to, "error", err)
+			return err
+		}
+		db.Log.Info("scheduled backup written and verified", "file", to)
+		return pruneBackups(cfg.BackupDir, cfg.BackupKeep)
+	}
+}
+
+// backupEvery is the scheduled backups' interval, 0 when they are off.
+func backupEvery(cfg *Config) time.Duration {
+	if cfg.BackupDir == "" {
+		return 0
+	}
+	return cfg.BackupEvery
+}
+
+// pruneBackups deletes the oldest scheduled backups in dir beyond keep;
+// other files are left alone.
+func pruneBackups(dir string, keep int) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	var ours []string
+	for _, e := range entries {
+		if _, err := time.Parse(backupName, e.Name()); err == nil && e.Type().IsRegular() {
+			ours = append(ours, e.Name())
+		}
+	}
+	sort.Strings(ours)
+	var errs []error
+	for _, name := range ours[:max(0, len(ours)-keep)] {
+		errs = append(errs, os.Remove(filepath.Join(dir, name)))
+	}
+	return errors.Join(errs...)
+}
+
 // auditOps records a backup, restore or verification by a command or the
 // scheduler, and waits until it is written.
 func auditOps(ctx context.Context, db *sqldb.DB, action, subject, outcome, detail string) error {
@@ -171,13 +256,15 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 	defer db.Close()
 	db.StartAudit(key, cfg.AuditHeadFile, sqldb.AuditHeadInterval(cfg.AuditHeadInterval))
 	t0 := time.Now()
-	m, err := takeBackup(ctx, db, mk, key, f.to)
+	m, err := recordedBackup(ctx, cfg, db, f.to, "journey backup")
+	fctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	ferr := db.FlushAudit(fctx)
 	if err != nil {
-		_ = auditOps(ctx, db, "backup.create", filepath.Base(f.to), journey.AuditFailure, "journey backup")
 		return fmt.Errorf("backup failed, nothing written to %s: %w", f.to, err)
 	}
-	if err := auditOps(ctx, db, "backup.create", filepath.Base(f.to), journey.AuditSuccess, "journey backup"); err != nil {
-		fmt.Fprintf(stderr, "journey: the backup is written, but recording it in the audit trail failed: %v\n", err)
+	if ferr != nil {
+		fmt.Fprintf(stderr, "journey: the backup is written, but recording it in the audit trail failed: %v\n", ferr)
 	}
 	fmt.Fprintf(stdout, `Wrote %s in %v: %.1f MB, SHA-256 %s.
 It holds the %s database at schema %d, with audit entries up to %d, read back and checked.

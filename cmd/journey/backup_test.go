@@ -403,3 +403,77 @@ func TestVerifyCatchesTornCopy(t *testing.T) {
 		t.Fatalf("verify of the live database: %v\n%s", err, out)
 	}
 }
+
+// Scheduled backups: with --backup-every and --backup-keep the server
+// writes a backup at start and whenever the last good one is older than
+// the interval, keeps the newest few (and nothing else it did not write
+// is touched), records each for Today and audits it; a backup folder that
+// cannot be written is recorded as a failure.
+func TestScheduledBackups(t *testing.T) {
+	dir := t.TempDir()
+	other := filepath.Join(dir, "keep-me.tar")
+	os.WriteFile(other, []byte("an operator's own file"), 0o600)
+	srv := startServer(t, nil, "--demo", "--backup-dir", dir, "--backup-every", "1s", "--backup-keep", "2")
+	db := procOpenDB(t, srv.DSN, srv.KeyFile)
+	ctx := context.Background()
+	var files []string
+	for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		var n int
+		if err := db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM backups WHERE error = ''`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		files, _ = filepath.Glob(filepath.Join(dir, "journey-*.tar"))
+		if n >= 3 && len(files) == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d good backups recorded, %d files in the folder: %v\n%s", n, len(files), files, srv.Log.String())
+		}
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("pruning removed a file it did not write: %v", err)
+	}
+	key, err := audit.LoadKey(filepath.Join(srv.Data, "audit.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if _, err := backup.Check(f, key); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	st, err := db.BackupStatus(ctx)
+	if err != nil || st.LastOK.IsZero() || st.Overdue(time.Now(), time.Minute) {
+		t.Errorf("status %+v %v", st, err)
+	}
+	var scheduled int
+	db.EachAudit(ctx, journey.AuditFilter{Action: "backup.create"}, func(e *journey.AuditEntry) error {
+		if e.Detail == "scheduled" && e.Outcome == journey.AuditSuccess {
+			scheduled++
+		}
+		return nil
+	})
+	if scheduled < 3 {
+		t.Errorf("%d scheduled backups audited, want 3 or more", scheduled)
+	}
+
+	blocked := filepath.Join(t.TempDir(), "a-file")
+	os.WriteFile(blocked, nil, 0o600)
+	bad := startServer(t, nil, "--demo", "--backup-dir", filepath.Join(blocked, "backups"), "--backup-every", "1h")
+	bdb := procOpenDB(t, bad.DSN, bad.KeyFile)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		st, err := bdb.BackupStatus(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Last != nil {
+			if st.Last.Err == "" || !strings.Contains(st.Last.Err, "not a directory") || st.Failures != 1 || !st.Overdue(time.Now(), time.Hour) {
+				t.Errorf("a folder that cannot be made: %+v %+v", st, st.Last)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no backup attempt recorded\n%s", bad.Log.String())
+		}
+	}
+}

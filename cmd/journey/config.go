@@ -38,6 +38,11 @@ type Config struct {
 	TLSKey            string
 	StaffIdle         time.Duration
 	ClientIdle        time.Duration
+	// Scheduled backups: into BackupDir (off when empty) every
+	// BackupEvery, the newest BackupKeep kept.
+	BackupDir   string
+	BackupEvery time.Duration
+	BackupKeep  int
 }
 
 // setting documents one flag and its environment variable. Every command
@@ -65,6 +70,9 @@ var settings = []setting{
 	{"audit-head-interval", "JOURNEY_AUDIT_HEAD_INTERVAL", "5s", "the head checkpoint names the newest audit entry at most this long after it was written", true},
 	{"staff-idle", "JOURNEY_STAFF_IDLE", "15m", "a staff session ends after this long without a request", true},
 	{"client-idle", "JOURNEY_CLIENT_IDLE", "30m", "a client session ends after this long without a request", true},
+	{"backup-dir", "JOURNEY_BACKUP_DIR", "", "folder for scheduled backups, each verified after it is written (off when empty); keep it off the database's disk, and the key files out of it", true},
+	{"backup-every", "JOURNEY_BACKUP_EVERY", "6h", "how often a scheduled backup is taken; a failed one, or none for twice this long, shows on the admin's Today", true},
+	{"backup-keep", "JOURNEY_BACKUP_KEEP", "28", "how many scheduled backups to keep in --backup-dir; older ones are deleted", true},
 	{"tls-cert", "JOURNEY_TLS_CERT", "", "certificate file: serve HTTPS (with HSTS and __Host- cookies)", true},
 	{"tls-key", "JOURNEY_TLS_KEY", "", "private key file for --tls-cert", true},
 }
@@ -127,6 +135,13 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		if *d.out, err = time.ParseDuration(get(d.flag)); err != nil || *d.out < time.Minute || *d.out > 12*time.Hour {
 			return nil, fmt.Errorf("--%s: want a duration from 1m to 12h, such as 15m", d.flag)
 		}
+	}
+	c.BackupDir = get("backup-dir")
+	if c.BackupEvery, err = time.ParseDuration(get("backup-every")); err != nil || c.BackupEvery < time.Second {
+		return nil, fmt.Errorf("--backup-every: want a duration of a second or more, such as 6h")
+	}
+	if c.BackupKeep, err = strconv.Atoi(get("backup-keep")); err != nil || c.BackupKeep < 1 {
+		return nil, fmt.Errorf("--backup-keep: want a whole number of backups, 1 or more")
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
 		return nil, fmt.Errorf("--log-level: want debug, info, warn or error")

@@ -34,6 +34,9 @@ func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, 
 		return nil, err
 	}
 	jc := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Screening: db, LinkRequests: db, ResetRequests: db, Log: log, Workers: workers}
+	if cfg.BackupDir != "" {
+		jc.Backup, jc.BackupEvery = scheduledBackup(cfg, db), cfg.BackupEvery
+	}
 	if err := db.WithMigrationLock(ctx, func() error { return jobs.Migrate(ctx, jc) }); err != nil {
 		db.Close()
 		return nil, err
@@ -89,7 +92,7 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 	}
 	srv, err := web.NewServer(a.db, web.Config{BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, MinFormTime: cfg.MinFormTime,
 		FormSecret: secret, TrustProxy: cfg.TrustProxy, Log: a.log, SecureCookies: cfg.TLSCert != "",
-		StaffIdle: cfg.StaffIdle, ClientIdle: cfg.ClientIdle})
+		StaffIdle: cfg.StaffIdle, ClientIdle: cfg.ClientIdle, BackupEvery: backupEvery(cfg)})
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,11 @@ type Config struct {
 	// ResetRequests, when set, works requests for a password reset link
 	// (requests.go).
 	ResetRequests ResetRequests
-	Log           *slog.Logger
+	// Backup, when set with BackupEvery, is asked every sixth of
+	// BackupEvery (at most ten minutes) to take a backup if one is due.
+	Backup      func(ctx context.Context) error
+	BackupEvery time.Duration
+	Log         *slog.Logger
 	// Workers false makes an insert-only client (for CLI commands).
 	Workers      bool
 	PollInterval time.Duration // default 500 ms
@@ -124,6 +128,10 @@ func New(cfg Config) (*Queue, error) {
 			river.AddWorker(workers, &RescreenWorker{Screening: cfg.Screening, Log: cfg.Log})
 			rc.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(RescreenInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return RescreenArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
+		}
+		if cfg.Backup != nil && cfg.BackupEvery > 0 {
+			river.AddWorker(workers, &BackupWorker{Backup: cfg.Backup})
+			rc.PeriodicJobs = append(rc.PeriodicJobs, backupJob(cfg.BackupEvery))
 		}
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}

@@ -28,6 +28,7 @@ type Store interface {
 	// AuditBacklog reports since when the audit trail cannot be written
 	// (zero while it is) and how many entries wait.
 	AuditBacklog() (since time.Time, waiting int)
+	journey.BackupService
 
 	journey.AccountService
 	journey.AuditService
@@ -104,6 +105,9 @@ type Config struct {
 	Hasher        *auth.Hasher  // password hashing under a concurrency cap
 	Now           journey.Clock
 	Log           *slog.Logger
+	// BackupEvery is the scheduled backups' interval, 0 when they are off:
+	// admins see on Today when one failed or is overdue.
+	BackupEvery time.Duration
 }
 
 // Server is the HTTP handler of Journey.

@@ -38,6 +38,18 @@ type todayPage struct {
 	ClearedCount    int
 
 	ShowSessions bool // clinicians and chaperones: today's medicine sessions (none exist yet)
+
+	Backup *backupView // admins, when scheduled backups are on
+}
+
+// backupView is the state of the scheduled backups, for an admin.
+type backupView struct {
+	Overdue  bool   // the last one failed, or none good for twice the interval
+	Every    string // "6h0m0s"
+	LastOK   string // when the newest good one finished, in the practice's zone; "" for none
+	Failed   string // when the newest attempt failed; "" when it did not
+	Err      string
+	Failures int
 }
 
 func (*todayPage) PageTitle() string { return "Today" }
@@ -82,7 +94,28 @@ func (s *Server) today(r *http.Request) (*todayPage, error) {
 		}
 		page.Consults, page.Unmarked, page.Uninvited = view(t.Consults), view(t.Unmarked), view(t.Uninvited)
 	}
+	// The backups' state is the practice's, not a record: an admin's
+	// notice, as the audit trail's is (ready.go).
+	if a.Has(journey.RoleAdmin) && s.cfg.BackupEvery > 0 {
+		st, err := s.store.BackupStatus(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		page.Backup = toBackupView(st, now, s.cfg.BackupEvery, loc)
+	}
 	return page, nil
+}
+
+func toBackupView(st journey.BackupStatus, now time.Time, every time.Duration, loc *time.Location) *backupView {
+	v := &backupView{Overdue: st.Overdue(now, every), Every: every.String(), Failures: st.Failures}
+	const when = "Mon Jan 2, 3:04 PM MST"
+	if !st.LastOK.IsZero() {
+		v.LastOK = st.LastOK.In(loc).Format(when)
+	}
+	if st.Last != nil && st.Last.Err != "" {
+		v.Failed, v.Err = st.Last.Finished.In(loc).Format(when), st.Last.Err
+	}
+	return v
 }
 
 // clientRows dresses clients for a list.
