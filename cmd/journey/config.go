@@ -38,6 +38,8 @@ type Config struct {
 	TLSKey            string
 	StaffIdle         time.Duration
 	ClientIdle        time.Duration
+	// MetricsListen is where Prometheus metrics are served; "" is off.
+	MetricsListen string
 	// Scheduled backups: into BackupDir (off when empty) every
 	// BackupEvery, the newest BackupKeep kept.
 	BackupDir   string
@@ -75,6 +77,7 @@ var settings = []setting{
 	{"backup-keep", "JOURNEY_BACKUP_KEEP", "28", "how many scheduled backups to keep in --backup-dir; older ones are deleted", true},
 	{"tls-cert", "JOURNEY_TLS_CERT", "", "certificate file: serve HTTPS (with HSTS and __Host- cookies)", true},
 	{"tls-key", "JOURNEY_TLS_KEY", "", "private key file for --tls-cert", true},
+	{"metrics-listen", "JOURNEY_METRICS_LISTEN", "", "address to serve Prometheus metrics on (GET /metrics), such as 127.0.0.1:9464; empty serves none. Keep it off the public network", true},
 }
 
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
@@ -103,7 +106,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	get := func(k string) string { return strings.TrimSpace(*vals[k]) }
 	c := &Config{Listen: get("listen"), Data: get("data"), Database: get("database"), BaseURL: strings.TrimRight(get("base-url"), "/"),
 		SMTPURL: get("smtp-url"), MailFrom: get("mail-from"), MasterKeyFile: get("master-key-file"),
-		AuditKeyFile: get("audit-key-file"), AuditHeadFile: get("audit-head-file"), TLSCert: get("tls-cert"), TLSKey: get("tls-key")}
+		AuditKeyFile: get("audit-key-file"), AuditHeadFile: get("audit-head-file"), TLSCert: get("tls-cert"), TLSKey: get("tls-key"),
+		MetricsListen: get("metrics-listen")}
 	for p, def := range map[*string]string{&c.MasterKeyFile: "master.key", &c.AuditKeyFile: "audit.key", &c.AuditHeadFile: "audit.head"} {
 		if *p == "" {
 			*p = filepath.Join(c.Data, def)
@@ -148,6 +152,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return nil, fmt.Errorf("--listen: want host:port, such as 127.0.0.1:8080")
+	}
+	if c.MetricsListen != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsListen); err != nil {
+			return nil, fmt.Errorf("--metrics-listen: want host:port, such as 127.0.0.1:9464")
+		}
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Listen

@@ -13,6 +13,7 @@ import (
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/jobs"
 	"github.com/journey-kap/journey/internal/mail"
+	"github.com/journey-kap/journey/internal/metrics"
 	"github.com/journey-kap/journey/internal/sqldb"
 	"github.com/journey-kap/journey/internal/web"
 )
@@ -22,6 +23,8 @@ type app struct {
 	db    *sqldb.DB
 	queue *jobs.Queue
 	log   *slog.Logger
+	// metrics is set by serve; register what else a server reports there.
+	metrics *metrics.Metrics
 }
 
 // open opens the database with the master keys (keys.go), applies
@@ -83,7 +86,11 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 		return err
 	}
 	defer a.db.Close()
-	if err := startAudit(cfg, a.db, a.log); err != nil {
+	auditKey, err := startAudit(cfg, a.db, a.log)
+	if err != nil {
+		return err
+	}
+	if a.metrics, err = newMetrics(a.db, a.log); err != nil {
 		return err
 	}
 	secret, err := a.db.Secret(ctx, "form-token")
@@ -92,9 +99,17 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 	}
 	srv, err := web.NewServer(a.db, web.Config{BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, MinFormTime: cfg.MinFormTime,
 		FormSecret: secret, TrustProxy: cfg.TrustProxy, Log: a.log, SecureCookies: cfg.TLSCert != "",
-		StaffIdle: cfg.StaffIdle, ClientIdle: cfg.ClientIdle, BackupEvery: backupEvery(cfg)})
+		StaffIdle: cfg.StaffIdle, ClientIdle: cfg.ClientIdle, BackupEvery: backupEvery(cfg), Version: journeyVersion(),
+		Observe: a.metrics.ObserveRequest, Ready: readiness(cfg, a.db, auditKey)})
 	if err != nil {
 		return err
+	}
+	if cfg.MetricsListen != "" {
+		addr, err := a.metrics.Serve(ctx, cfg.MetricsListen)
+		if err != nil {
+			return err
+		}
+		a.log.Info("metrics are served", "addr", addr.String(), "path", "/metrics")
 	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -105,7 +120,7 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 	if err := a.queue.Start(ctx); err != nil {
 		return err
 	}
-	a.log.Info("journey is serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", a.db.Dialect)
+	a.log.Info("journey is serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", a.db.Dialect, "version", journeyVersion())
 	errc := make(chan error, 1)
 	go func() {
 		if cfg.TLSCert != "" {

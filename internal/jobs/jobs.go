@@ -84,6 +84,32 @@ func Migrate(ctx context.Context, cfg Config) error {
 	return nil
 }
 
+// PendingMigrations returns the versions of River's own migrations that
+// Migrate would apply, applying none.
+func PendingMigrations(ctx context.Context, cfg Config) ([]int, error) {
+	d, err := driver(cfg)
+	if err != nil {
+		return nil, err
+	}
+	m, err := rivermigrate.New(d, &rivermigrate.Config{Logger: quiet(cfg.Log)})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: migrator: %w", err)
+	}
+	res, err := m.Migrate(ctx, rivermigrate.DirectionUp, &rivermigrate.MigrateOpts{DryRun: true})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: migrations: %w", err)
+	}
+	var out []int
+	for _, v := range res.Versions {
+		out = append(out, v.Version)
+	}
+	return out, nil
+}
+
+// Kinds are the kinds of job Journey queues, for the metrics to report
+// each even while none waits.
+var Kinds = []string{MailArgs{}.Kind(), RescreenArgs{}.Kind(), RequestArgs[linkRequest]{}.Kind(), RequestArgs[resetRequest]{}.Kind()}
+
 // quiet keeps River's own info chatter out of the log; warnings stay.
 func quiet(log *slog.Logger) *slog.Logger {
 	if log == nil {
