@@ -66,7 +66,7 @@ func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, 
 		db.Close()
 		return nil, err
 	}
-	db.Enqueue = q.EnqueueMail
+	db.Enqueue, db.MailJobSQL = q.EnqueueMail, jobs.MailJobSQL
 	db.EnqueueLinkRequest = q.EnqueueLinkRequest
 	db.EnqueueResetRequest = q.EnqueueResetRequest
 	db.Mail = &mail.Composer{BaseURL: cfg.BaseURL}
@@ -92,6 +92,11 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 	}
 	if a.metrics, err = newMetrics(a.db, a.log); err != nil {
 		return err
+	}
+	if backupEvery(cfg) > 0 {
+		if err := watchBackups(a.metrics, a.db); err != nil {
+			return err
+		}
 	}
 	secret, err := a.db.Secret(ctx, "form-token")
 	if err != nil {
