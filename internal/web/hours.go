@@ -142,12 +142,8 @@ func (s *Server) handleHoursUpdate(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	h, err := readHours(r, page)
-	if err == nil {
-		err = s.store.SetConsultHours(r.Context(), page.Staff.ID, h)
-	}
-	if err != nil {
-		s.audit(r, "staff.hours.update", "user", page.Staff.ID, journey.AuditFailure, journey.ErrorCode(err))
+	h, bad := readHours(r, page)
+	if err := s.proc.SetConsultHours(r.Context(), s.who(r), page.Staff.ID, h, bad); err != nil {
 		if journey.ErrorCode(err) != journey.EINVALID {
 			s.pageError(w, r, err)
 			return
@@ -157,6 +153,5 @@ func (s *Server) handleHoursUpdate(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "staff_hours", page)
 		return
 	}
-	s.audit(r, "staff.hours.update", "user", page.Staff.ID, journey.AuditSuccess, fmt.Sprintf("windows=%d", len(h.Weekly)))
 	http.Redirect(w, r, page.Action+"?saved=1", http.StatusSeeOther)
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -34,7 +33,7 @@ const historyLen = 20
 
 // history returns kind's history for a settings page.
 func (s *Server) history(r *http.Request, kind string) (*settingsHistory, error) {
-	vs, err := s.store.FindSettingsVersions(r.Context(), kind, historyLen)
+	vs, err := s.proc.SettingsVersions(r.Context(), s.who(r), kind, historyLen)
 	if err != nil {
 		return nil, err
 	}
@@ -70,16 +69,13 @@ func versionPath(r *http.Request) (string, int, error) {
 	return kind, v, nil
 }
 
-// restoreVersion restores the path's version, audited as
-// settings.<kind>.restore.
+// restoreVersion restores the path's version (audited by processing).
 func (s *Server) restoreVersion(r *http.Request) (*journey.SettingsVersion, error) {
 	kind, n, err := versionPath(r)
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.store.RestoreSettingsVersion(r.Context(), kind, n, actorFrom(r).ID())
-	s.audit(r, "settings."+kind+".restore", "practice", "", outcomeOf(err), fmt.Sprintf("version %d", n))
-	return v, err
+	return s.proc.RestoreSettingsVersion(r.Context(), s.who(r), kind, n)
 }
 
 func (s *Server) handleVersionRestore(w http.ResponseWriter, r *http.Request) {
@@ -131,7 +127,7 @@ func toAPIVersion(v *journey.SettingsVersion) apiVersion {
 
 // handleAPIVersions lists ?kind= (practice, landing or faq), newest first.
 func (s *Server) handleAPIVersions(w http.ResponseWriter, r *http.Request) {
-	vs, err := s.store.FindSettingsVersions(r.Context(), r.URL.Query().Get("kind"), historyLen)
+	vs, err := s.proc.SettingsVersions(r.Context(), s.who(r), r.URL.Query().Get("kind"), historyLen)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
