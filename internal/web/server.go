@@ -18,6 +18,7 @@ type Store interface {
 	journey.PracticeService
 	journey.FAQService
 	journey.SettingsVersionService
+	journey.LogoService
 	journey.TherapistService
 	journey.ConsultService
 	journey.StaffProfileService
