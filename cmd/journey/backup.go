@@ -7,17 +7,19 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/audit"
 	"github.com/journey-kap/journey/internal/backup"
 	"github.com/journey-kap/journey/internal/crypt"
+	"github.com/journey-kap/journey/internal/metrics"
 	"github.com/journey-kap/journey/internal/sqldb"
 )
 
@@ -37,22 +39,6 @@ type restoreFlags struct{ from string }
 
 func (f *restoreFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&f.from, "from", "", "the backup file to restore")
-}
-
-// buildVersion names the build: the module version and VCS revision the
-// Go toolchain recorded.
-func buildVersion() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
-	}
-	v := bi.Main.Version
-	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " " + s.Value[:12]
-		}
-	}
-	return v
 }
 
 // keyFiles loads the master and audit key files a backup, restore or
@@ -107,7 +93,7 @@ func takeBackup(ctx context.Context, db *sqldb.DB, mk *crypt.MasterKeys, key aud
 	if err != nil {
 		return nil, err
 	}
-	m := &backup.Manifest{JourneyVersion: buildVersion(), Dialect: snap.Dialect, SchemaVersion: snap.SchemaVersion,
+	m := &backup.Manifest{JourneyVersion: journeyVersion(), Dialect: snap.Dialect, SchemaVersion: snap.SchemaVersion,
 		CreatedAt: db.Now().UTC(), Tables: snap.Tables, AuditSeq: snap.AuditSeq, AuditHead: line,
 		Snapshot: backup.Snapshot{Name: snap.Name}}
 	for _, k := range snap.DataKeys {
@@ -197,6 +183,44 @@ func backupEvery(cfg *Config) time.Duration {
 		return 0
 	}
 	return cfg.BackupEvery
+}
+
+// watchBackups makes the metrics report the scheduled backups: the age of
+// the newest good one, whether the newest attempt succeeded, and how many
+// failed since the good one. The status is read at most once a second,
+// however many gauges a scrape reads.
+func watchBackups(m *metrics.Metrics, db *sqldb.DB) error {
+	var mu sync.Mutex
+	var st journey.BackupStatus
+	var read time.Time
+	status := func() journey.BackupStatus {
+		mu.Lock()
+		defer mu.Unlock()
+		if time.Since(read) > time.Second {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			if s, err := db.BackupStatus(ctx); err == nil {
+				st, read = s, time.Now()
+			}
+		}
+		return st
+	}
+	m.SetLastBackup(func() (time.Time, bool) { s := status(); return s.LastOK, !s.LastOK.IsZero() })
+	if err := m.GaugeFunc("backup_last_ok", "1 when the newest backup attempt was written and verified, 0 when it failed; NaN before the first.",
+		func() float64 {
+			s := status()
+			switch {
+			case s.Last == nil:
+				return math.NaN()
+			case s.Last.Err != "":
+				return 0
+			}
+			return 1
+		}); err != nil {
+		return err
+	}
+	return m.GaugeFunc("backup_failures", "Backup attempts that failed since the newest good one.",
+		func() float64 { return float64(status().Failures) })
 }
 
 // pruneBackups deletes the oldest scheduled backups in dir beyond keep;

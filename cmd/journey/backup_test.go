@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -413,7 +414,8 @@ func TestScheduledBackups(t *testing.T) {
 	dir := t.TempDir()
 	other := filepath.Join(dir, "keep-me.tar")
 	os.WriteFile(other, []byte("an operator's own file"), 0o600)
-	srv := startServer(t, nil, "--demo", "--backup-dir", dir, "--backup-every", "1s", "--backup-keep", "2")
+	maddr := freeAddr(t)
+	srv := startServer(t, nil, "--demo", "--backup-dir", dir, "--backup-every", "1s", "--backup-keep", "2", "--metrics-listen", maddr)
 	db := procOpenDB(t, srv.DSN, srv.KeyFile)
 	ctx := context.Background()
 	var files []string
@@ -446,20 +448,35 @@ func TestScheduledBackups(t *testing.T) {
 	if err != nil || st.LastOK.IsZero() || st.Overdue(time.Now(), time.Minute) {
 		t.Errorf("status %+v %v", st, err)
 	}
-	var scheduled int
-	db.EachAudit(ctx, journey.AuditFilter{Action: "backup.create"}, func(e *journey.AuditEntry) error {
-		if e.Detail == "scheduled" && e.Outcome == journey.AuditSuccess {
-			scheduled++
+	// The audit writer takes a moment to write what it is handed.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		var scheduled int
+		db.EachAudit(ctx, journey.AuditFilter{Action: "backup.create"}, func(e *journey.AuditEntry) error {
+			if e.Detail == "scheduled" && e.Outcome == journey.AuditSuccess {
+				scheduled++
+			}
+			return nil
+		})
+		if scheduled >= 3 {
+			break
 		}
-		return nil
-	})
-	if scheduled < 3 {
-		t.Errorf("%d scheduled backups audited, want 3 or more", scheduled)
+		if time.Now().After(deadline) {
+			t.Fatalf("%d scheduled backups audited, want 3 or more", scheduled)
+		}
+	}
+
+	_, fams := scrape(t, maddr)
+	age, _ := value(fams, "journey_backup_age_seconds", nil)
+	lastOK, _ := value(fams, "journey_backup_last_ok", nil)
+	fails, okf := value(fams, "journey_backup_failures", nil)
+	if age < 0 || age > 60 || lastOK != 1 || fails != 0 || !okf {
+		t.Errorf("metrics: backup age %v s, last ok %v, failures %v (%v)", age, lastOK, fails, okf)
 	}
 
 	blocked := filepath.Join(t.TempDir(), "a-file")
 	os.WriteFile(blocked, nil, 0o600)
-	bad := startServer(t, nil, "--demo", "--backup-dir", filepath.Join(blocked, "backups"), "--backup-every", "1h")
+	baddr := freeAddr(t)
+	bad := startServer(t, nil, "--demo", "--backup-dir", filepath.Join(blocked, "backups"), "--backup-every", "1h", "--metrics-listen", baddr)
 	bdb := procOpenDB(t, bad.DSN, bad.KeyFile)
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		st, err := bdb.BackupStatus(ctx)
@@ -475,5 +492,13 @@ func TestScheduledBackups(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("no backup attempt recorded\n%s", bad.Log.String())
 		}
+	}
+	time.Sleep(1100 * time.Millisecond) // past the metrics' one-second cache of the status
+	_, fams = scrape(t, baddr)
+	age, _ = value(fams, "journey_backup_age_seconds", nil)
+	lastOK, _ = value(fams, "journey_backup_last_ok", nil)
+	fails, _ = value(fams, "journey_backup_failures", nil)
+	if !math.IsInf(age, 1) || lastOK != 0 || fails != 1 {
+		t.Errorf("metrics after a failed backup: age %v, last ok %v, failures %v", age, lastOK, fails)
 	}
 }

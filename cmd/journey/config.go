@@ -25,6 +25,7 @@ type Config struct {
 	MailFrom    string
 	MinFormTime time.Duration
 	LogLevel    slog.Level
+	LogJSON     bool // --log-format json: one JSON object a line, for log shipping
 	TrustProxy  bool
 	// Key and checkpoint files: outside the database, so a copy of the
 	// database alone neither reads PHI nor forges the audit trail.
@@ -38,6 +39,8 @@ type Config struct {
 	TLSKey            string
 	StaffIdle         time.Duration
 	ClientIdle        time.Duration
+	// MetricsListen is where Prometheus metrics are served; "" is off.
+	MetricsListen string
 	// Scheduled backups: into BackupDir (off when empty) every
 	// BackupEvery, the newest BackupKeep kept.
 	BackupDir   string
@@ -56,7 +59,7 @@ var settings = []setting{
 	{"listen", "JOURNEY_LISTEN", "127.0.0.1:8080", "address to serve HTTP on", true},
 	{"data", "JOURNEY_DATA", "./data", "folder for the embedded SQLite database (created on first start)", false},
 	{"database", "JOURNEY_DATABASE", "", "postgres://… URL to use PostgreSQL instead of the embedded SQLite", false},
-	{"base-url", "JOURNEY_BASE_URL", "", "public URL of the site for links in email and the API (default http://LISTEN)", true},
+	{"base-url", "JOURNEY_BASE_URL", "", "public URL of the site for links in email and the API (default http://LISTEN); https:// (behind a TLS proxy) also makes cookies Secure and sends HSTS", true},
 	{"demo", "JOURNEY_DEMO", "false", "fill an empty database with a demo practice", true},
 	{"rate-limit", "JOURNEY_RATE_LIMIT", "30", "booking and slot requests per minute per client address; 0 turns the limit off", true},
 	{"smtp-url", "JOURNEY_SMTP_URL", "", "smtp://user:pass@host:port (or smtps://) for outgoing mail; empty keeps mail in the outbox", true},
@@ -64,6 +67,7 @@ var settings = []setting{
 	{"min-form-time", "JOURNEY_MIN_FORM_TIME", "3s", "a booking form sent sooner than this after it was shown is refused as a bot", true},
 	{"trust-proxy", "JOURNEY_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind a proxy you run)", true},
 	{"log-level", "JOURNEY_LOG_LEVEL", "info", "debug, info, warn or error", false},
+	{"log-format", "JOURNEY_LOG_FORMAT", "text", "text (key=value) or json (one object a line, for log shipping)", false},
 	{"master-key-file", "JOURNEY_MASTER_KEY_FILE", "", "file of master keys that wrap the data keys encrypting PHI (default DATA/master.key, created on the embedded database's first start; PostgreSQL: see keys init)", false},
 	{"audit-key-file", "JOURNEY_AUDIT_KEY_FILE", "", "file with the key that seals the audit trail (default DATA/audit.key, created on first start)", false},
 	{"audit-head-file", "JOURNEY_AUDIT_HEAD_FILE", "", "file where the audit trail's head is checkpointed (default DATA/audit.head)", false},
@@ -75,6 +79,7 @@ var settings = []setting{
 	{"backup-keep", "JOURNEY_BACKUP_KEEP", "28", "how many scheduled backups to keep in --backup-dir; older ones are deleted", true},
 	{"tls-cert", "JOURNEY_TLS_CERT", "", "certificate file: serve HTTPS (with HSTS and __Host- cookies)", true},
 	{"tls-key", "JOURNEY_TLS_KEY", "", "private key file for --tls-cert", true},
+	{"metrics-listen", "JOURNEY_METRICS_LISTEN", "", "address to serve Prometheus metrics on (GET /metrics), such as 127.0.0.1:9464; empty serves none. Keep it off the public network", true},
 }
 
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
@@ -103,7 +108,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	get := func(k string) string { return strings.TrimSpace(*vals[k]) }
 	c := &Config{Listen: get("listen"), Data: get("data"), Database: get("database"), BaseURL: strings.TrimRight(get("base-url"), "/"),
 		SMTPURL: get("smtp-url"), MailFrom: get("mail-from"), MasterKeyFile: get("master-key-file"),
-		AuditKeyFile: get("audit-key-file"), AuditHeadFile: get("audit-head-file"), TLSCert: get("tls-cert"), TLSKey: get("tls-key")}
+		AuditKeyFile: get("audit-key-file"), AuditHeadFile: get("audit-head-file"), TLSCert: get("tls-cert"), TLSKey: get("tls-key"),
+		MetricsListen: get("metrics-listen")}
 	for p, def := range map[*string]string{&c.MasterKeyFile: "master.key", &c.AuditKeyFile: "audit.key", &c.AuditHeadFile: "audit.head"} {
 		if *p == "" {
 			*p = filepath.Join(c.Data, def)
@@ -146,8 +152,20 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
 		return nil, fmt.Errorf("--log-level: want debug, info, warn or error")
 	}
+	switch get("log-format") {
+	case "text":
+	case "json":
+		c.LogJSON = true
+	default:
+		return nil, fmt.Errorf("--log-format: want text or json")
+	}
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return nil, fmt.Errorf("--listen: want host:port, such as 127.0.0.1:8080")
+	}
+	if c.MetricsListen != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsListen); err != nil {
+			return nil, fmt.Errorf("--metrics-listen: want host:port, such as 127.0.0.1:9464")
+		}
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Listen
@@ -156,6 +174,22 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		}
 	}
 	return c, nil
+}
+
+// secure reports whether browsers reach the site over HTTPS: Journey
+// serves TLS itself, or a proxy does in front of it (an https base URL).
+// Session cookies are then Secure and __Host- prefixed, and HSTS is sent.
+func (c *Config) secure() bool {
+	return c.TLSCert != "" || strings.HasPrefix(c.BaseURL, "https://")
+}
+
+// logger returns the log the configuration asks for, written to out.
+func (c *Config) logger(out io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogJSON {
+		return slog.New(slog.NewJSONHandler(out, opts))
+	}
+	return slog.New(slog.NewTextHandler(out, opts))
 }
 
 // dsn returns what sqldb.Open takes: the PostgreSQL URL, or the SQLite file.

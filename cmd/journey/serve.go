@@ -13,6 +13,7 @@ import (
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/jobs"
 	"github.com/journey-kap/journey/internal/mail"
+	"github.com/journey-kap/journey/internal/metrics"
 	"github.com/journey-kap/journey/internal/sqldb"
 	"github.com/journey-kap/journey/internal/web"
 )
@@ -22,13 +23,15 @@ type app struct {
 	db    *sqldb.DB
 	queue *jobs.Queue
 	log   *slog.Logger
+	// metrics is set by serve; register what else a server reports there.
+	metrics *metrics.Metrics
 }
 
 // open opens the database with the master keys (keys.go), applies
 // migrations (Journey's and the queue's) and wires mail composition and queueing into the store. With workers the
 // queue also delivers mail.
 func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, error) {
-	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	log := cfg.logger(out)
 	db, err := openDB(ctx, cfg, log)
 	if err != nil {
 		return nil, err
@@ -63,7 +66,7 @@ func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, 
 		db.Close()
 		return nil, err
 	}
-	db.Enqueue = q.EnqueueMail
+	db.Enqueue, db.MailJobSQL = q.EnqueueMail, jobs.MailJobSQL
 	db.EnqueueLinkRequest = q.EnqueueLinkRequest
 	db.EnqueueResetRequest = q.EnqueueResetRequest
 	db.Mail = &mail.Composer{BaseURL: cfg.BaseURL}
@@ -83,18 +86,35 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 		return err
 	}
 	defer a.db.Close()
-	if err := startAudit(cfg, a.db, a.log); err != nil {
+	auditKey, err := startAudit(cfg, a.db, a.log)
+	if err != nil {
 		return err
+	}
+	if a.metrics, err = newMetrics(a.db, a.log); err != nil {
+		return err
+	}
+	if backupEvery(cfg) > 0 {
+		if err := watchBackups(a.metrics, a.db); err != nil {
+			return err
+		}
 	}
 	secret, err := a.db.Secret(ctx, "form-token")
 	if err != nil {
 		return err
 	}
 	srv, err := web.NewServer(a.db, web.Config{BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, MinFormTime: cfg.MinFormTime,
-		FormSecret: secret, TrustProxy: cfg.TrustProxy, Log: a.log, SecureCookies: cfg.TLSCert != "",
-		StaffIdle: cfg.StaffIdle, ClientIdle: cfg.ClientIdle, BackupEvery: backupEvery(cfg)})
+		FormSecret: secret, TrustProxy: cfg.TrustProxy, Log: a.log, SecureCookies: cfg.secure(),
+		StaffIdle: cfg.StaffIdle, ClientIdle: cfg.ClientIdle, BackupEvery: backupEvery(cfg), Version: journeyVersion(),
+		Observe: a.metrics.ObserveRequest, Ready: readiness(cfg, a.db, auditKey)})
 	if err != nil {
 		return err
+	}
+	if cfg.MetricsListen != "" {
+		addr, err := a.metrics.Serve(ctx, cfg.MetricsListen)
+		if err != nil {
+			return err
+		}
+		a.log.Info("metrics are served", "addr", addr.String(), "path", "/metrics")
 	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -105,7 +125,7 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 	if err := a.queue.Start(ctx); err != nil {
 		return err
 	}
-	a.log.Info("journey is serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", a.db.Dialect)
+	a.log.Info("journey is serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", a.db.Dialect, "version", journeyVersion())
 	errc := make(chan error, 1)
 	go func() {
 		if cfg.TLSCert != "" {

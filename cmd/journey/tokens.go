@@ -32,7 +32,7 @@ func tokensCommand(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 	defer a.db.Close()
-	if err := startAudit(cfg, a.db, a.log); err != nil {
+	if _, err := startAudit(cfg, a.db, a.log); err != nil {
 		return err
 	}
 	u, err := a.db.FindUserByEmail(ctx, f.user)

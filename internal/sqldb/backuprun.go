@@ -18,24 +18,16 @@ func (db *DB) RecordBackup(ctx context.Context, r *journey.BackupRun) error {
 	})
 }
 
-// BackupStatus sums up the backups stored: the newest good one, the
-// newest attempt, and how many failed since the good one.
+// BackupStatus sums up the backups stored: the newest attempt, the newest
+// good one, and how many failed since. The counts are taken up to the
+// newest attempt read first, so an attempt recorded meanwhile never makes
+// them disagree.
 func (db *DB) BackupStatus(ctx context.Context) (journey.BackupStatus, error) {
 	var s journey.BackupStatus
-	var lastOK, okID int64
-	if err := db.queryRow(ctx, `SELECT COALESCE(MAX(finished_at), 0), COALESCE(MAX(id), 0) FROM backups WHERE error = ''`).Scan(&lastOK, &okID); err != nil {
-		return s, err
-	}
-	if lastOK > 0 {
-		s.LastOK = time.Unix(lastOK, 0)
-	}
-	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM backups WHERE id > ? AND error <> ''`, okID).Scan(&s.Failures); err != nil {
-		return s, err
-	}
 	var r journey.BackupRun
-	var started, finished int64
-	err := db.queryRow(ctx, `SELECT started_at, finished_at, file, size, error FROM backups ORDER BY id DESC LIMIT 1`).
-		Scan(&started, &finished, &r.File, &r.Size, &r.Err)
+	var id, started, finished int64
+	err := db.queryRow(ctx, `SELECT id, started_at, finished_at, file, size, error FROM backups ORDER BY id DESC LIMIT 1`).
+		Scan(&id, &started, &finished, &r.File, &r.Size, &r.Err)
 	if journey.ErrorCode(notFound(err, "")) == journey.ENOTFOUND {
 		return s, nil
 	}
@@ -44,5 +36,14 @@ func (db *DB) BackupStatus(ctx context.Context) (journey.BackupStatus, error) {
 	}
 	r.Started, r.Finished = time.Unix(started, 0), time.Unix(finished, 0)
 	s.Last = &r
-	return s, nil
+	var lastOK, okID int64
+	if err := db.queryRow(ctx, `SELECT COALESCE(MAX(finished_at), 0), COALESCE(MAX(id), 0) FROM backups WHERE error = '' AND id <= ?`, id).
+		Scan(&lastOK, &okID); err != nil {
+		return s, err
+	}
+	if lastOK > 0 {
+		s.LastOK = time.Unix(lastOK, 0)
+	}
+	err = db.queryRow(ctx, `SELECT COUNT(*) FROM backups WHERE id > ? AND id <= ? AND error <> ''`, okID, id).Scan(&s.Failures)
+	return s, err
 }

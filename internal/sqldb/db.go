@@ -60,6 +60,13 @@ type DB struct {
 	// it (a group commit holds many), since one batched insert into the job
 	// queue costs little more than a single one.
 	Enqueue func(ctx context.Context, tx *sql.Tx, messageIDs []int64) error
+	// MailJobSQL, when set, schedules delivery on PostgreSQL inside the
+	// statement that stores the messages (jobs.MailJobSQL): given the name
+	// of a CTE whose column id holds their ids, it returns the INSERT of
+	// their jobs. A message and its job then cost one round trip, and a
+	// booking one statement (insertBooking). Enqueue is not called for
+	// them; SQLite ignores it.
+	MailJobSQL func(from string) string
 	// EnqueueLinkRequest, when set, hands a manage-link request to the job
 	// queue inside the transaction that stored it (consult_private.go);
 	// unset, the request is answered before ResendManageLink returns.
@@ -72,6 +79,10 @@ type DB struct {
 	Mail journey.ConsultMailComposer
 
 	Log *slog.Logger
+	// OnAudit, when set, is shown each audit entry as it is queued (the
+	// metrics count sign-in failures from them). It must be quick and must
+	// not keep or change the entry.
+	OnAudit func(e *journey.AuditEntry)
 
 	// Keys holds the unwrapped data keys that encrypt PHI (keys.go); Open
 	// loads them. They stay in memory for the life of the DB, which is

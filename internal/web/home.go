@@ -94,7 +94,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
 		return
 	}
-	w.Write([]byte("ok\n"))
+	w.Write([]byte("ok " + s.cfg.Version + "\n"))
 }
 
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {

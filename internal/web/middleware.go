@@ -224,6 +224,9 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: 200}
 		next.ServeHTTP(sw, r)
+		if s.cfg.Observe != nil {
+			s.cfg.Observe(r.Pattern, sw.status, time.Since(start))
+		}
 		if r.Pattern == "GET /healthz" || r.Pattern == "GET /readyz" || strings.HasPrefix(r.Pattern, "GET /static/") {
 			return
 		}

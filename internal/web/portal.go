@@ -374,7 +374,8 @@ func medicationNames() []string {
 }
 
 // intakeStep returns the signed-in client and the path's intake step, or
-// answers the request itself.
+// answers the request itself: a step that does not exist, or an intake
+// the medical provider has decided on (the answers, to read).
 func (s *Server) intakeStep(w http.ResponseWriter, r *http.Request) (*journey.Client, string, bool) {
 	step := r.PathValue("step")
 	if !journey.IsIntakeStep(step) {
@@ -384,6 +385,21 @@ func (s *Server) intakeStep(w http.ResponseWriter, r *http.Request) (*journey.Cl
 	c, err := s.portalClient(r)
 	if err != nil {
 		s.pageError(w, r, err)
+		return nil, "", false
+	}
+	closed, err := s.intakeClosed(r.Context(), c)
+	if err != nil {
+		s.pageError(w, r, err)
+		return nil, "", false
+	}
+	if closed {
+		// The provider's decision rests on these answers: the client reads
+		// them, and is told whom to tell of a change.
+		if r.Method == http.MethodGet {
+			http.Redirect(w, r, "/portal/answers/"+step, http.StatusSeeOther)
+		} else {
+			s.renderAnswers(w, r, http.StatusConflict, c, step, journey.ErrorMessage(journey.ErrIntakeClosed()))
+		}
 		return nil, "", false
 	}
 	return c, step, true

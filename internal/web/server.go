@@ -117,6 +117,15 @@ type Config struct {
 	Hasher        *auth.Hasher  // password hashing under a concurrency cap
 	Now           journey.Clock
 	Log           *slog.Logger
+	// Version is the running release, reported by /healthz.
+	Version string
+	// Observe, when set, is told of every answered request: its route
+	// pattern (never the URL), status and time taken (for metrics).
+	Observe func(route string, status int, elapsed time.Duration)
+	// Ready, when set, is asked by /readyz after the database and the audit
+	// writer: the rest of what serving needs (migrations, key files). Only
+	// a ReadyError's Reason is shown; the whole error is logged.
+	Ready func(ctx context.Context) error
 	// BackupEvery is the scheduled backups' interval, 0 when they are off:
 	// admins see on Today when one failed or is overdue.
 	BackupEvery time.Duration
