@@ -43,6 +43,7 @@ type Store interface {
 	CreateConsentDocument(ctx context.Context, d *journey.ConsentDocument) error
 	UpdateBookingSettings(ctx context.Context, s *journey.BookingSettings) error
 	UpdatePractice(ctx context.Context, p *journey.Practice) error
+	journey.SettingsVersionService
 	CreateFAQEntry(ctx context.Context, e *journey.FAQEntry) error
 	UpdateFAQEntry(ctx context.Context, e *journey.FAQEntry) error
 	UpdateStaffProfile(ctx context.Context, p *journey.StaffProfile) error

@@ -94,6 +94,7 @@ func (p *Processor) UpdatePractice(ctx context.Context, a *journey.Actor, pr *jo
 	}
 	err := invalid
 	if err == nil {
+		pr.ChangedBy = a.ID() // kept with the version the change makes
 		err = p.store.UpdatePractice(ctx, pr)
 	}
 	if err != nil {
@@ -114,6 +115,7 @@ func (p *Processor) AddStarterFAQ(ctx context.Context, a *journey.Actor, entries
 		if err != nil {
 			break
 		}
+		e.ChangedBy = a.ID()
 		err = p.store.CreateFAQEntry(ctx, e)
 	}
 	if err != nil {
@@ -128,10 +130,35 @@ func (p *Processor) UpdateFAQEntry(ctx context.Context, a *journey.Actor, e *jou
 	if err := settings(a); err != nil {
 		return err
 	}
+	e.ChangedBy = a.ID()
 	if err := p.store.UpdateFAQEntry(ctx, e); err != nil {
 		return p.failed(ctx, a, "settings.faq.update", "faq", e.ID, err, "")
 	}
 	p.Audit(ctx, a, Entry{Action: "settings.faq.update", SubjectType: "faq", SubjectID: e.ID, Outcome: journey.AuditSuccess,
 		Detail: fmt.Sprintf("published=%t", e.Published)})
 	return nil
+}
+
+// SettingsVersions returns kind's versions (practice, landing or faq),
+// newest first, at most limit, to whoever may change the settings.
+func (p *Processor) SettingsVersions(ctx context.Context, a *journey.Actor, kind string, limit int) ([]*journey.SettingsVersion, error) {
+	if err := settings(a); err != nil {
+		return nil, err
+	}
+	return p.store.FindSettingsVersions(ctx, kind, limit)
+}
+
+// RestoreSettingsVersion saves version of kind again as the newest,
+// audited as settings.<kind>.restore.
+func (p *Processor) RestoreSettingsVersion(ctx context.Context, a *journey.Actor, kind string, version int) (*journey.SettingsVersion, error) {
+	if err := settings(a); err != nil {
+		return nil, err
+	}
+	v, err := p.store.RestoreSettingsVersion(ctx, kind, version, a.ID())
+	action, detail := "settings."+kind+".restore", fmt.Sprintf("version %d", version)
+	if err != nil {
+		return nil, p.failed(ctx, a, action, "practice", "", err, " "+detail)
+	}
+	p.Audit(ctx, a, Entry{Action: action, SubjectType: "practice", Outcome: journey.AuditSuccess, Detail: detail})
+	return v, nil
 }
