@@ -61,6 +61,8 @@ type Store interface {
 	RescheduleConsult(ctx context.Context, token string, start time.Time, therapistID int64) (*journey.Consult, error)
 	CancelConsult(ctx context.Context, token, reason string) (*journey.Consult, error)
 	CreateClient(ctx context.Context, n *journey.NewClient, token string) (*journey.Client, error)
+	FindConsentDocument(ctx context.Context, id int64) (*journey.ConsentDocument, error)
+	FindUsers(ctx context.Context, kind string) ([]*journey.User, error)
 	FindConsultByID(ctx context.Context, id int64) (*journey.Consult, error)
 	FindConsults(ctx context.Context, f journey.ConsultFilter) ([]*journey.Consult, int, error)
 	CreateConsult(ctx context.Context, r *journey.BookingRequest) (*journey.Consult, error)
