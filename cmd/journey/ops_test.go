@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -231,5 +234,83 @@ func TestReadyzFailsWithoutKeyFiles(t *testing.T) {
 	}
 	if !strings.Contains(srv.Log.String(), "readiness") {
 		t.Errorf("the log does not say why readiness failed")
+	}
+}
+
+// Behind a TLS proxy (Caddy, nginx: docs/deploy.md) Journey serves plain
+// HTTP on loopback, but browsers reach it over HTTPS: an https --base-url
+// makes the session cookies Secure and __Host- prefixed and sends HSTS, as
+// --tls-cert does.
+func TestHTTPSBaseURLSecuresCookies(t *testing.T) {
+	srv := startServer(t, nil, "--demo", "--trust-proxy", "--base-url", "https://practice.example")
+	c := &http.Client{Timeout: 20 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	a := demoAccounts[0]
+	resp, err := c.PostForm(srv.URL+"/login", url.Values{"email": {a.Email}, "password": {a.Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cookie := resp.Header.Get("Set-Cookie")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(cookie, "__Host-") || !strings.Contains(cookie, "; Secure") {
+		t.Errorf("sign-in behind a TLS proxy: %d, cookie %q; want a Secure __Host- cookie", resp.StatusCode, cookie)
+	}
+	if hsts := resp.Header.Get("Strict-Transport-Security"); hsts == "" {
+		t.Errorf("no HSTS behind a TLS proxy")
+	}
+}
+
+// --log-format json writes one JSON object a line, for log shipping; any
+// other format is refused by name.
+func TestLogFormatJSON(t *testing.T) {
+	srv := startServer(t, nil, "--log-format", "json")
+	srv.stop()
+	lines := strings.Split(strings.TrimSpace(srv.Log.String()), "\n")
+	for _, l := range lines {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(l), &v); err != nil || v["msg"] == nil || v["level"] == nil {
+			t.Fatalf("not a JSON log line: %q (%v)", l, err)
+		}
+	}
+	if !strings.Contains(srv.Log.String(), `"msg":"journey is serving"`) {
+		t.Errorf("no start line in %d lines", len(lines))
+	}
+	_, err := parseConfig("serve", []string{"--log-format", "yaml"}, func(string) string { return "" }, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "--log-format") {
+		t.Errorf("--log-format yaml: %v", err)
+	}
+}
+
+// journey migrate --dry-run says what a start would do and changes
+// nothing: a missing database is not created, an up-to-date one is said
+// to be; without --dry-run it refuses. journey version prints the
+// version /healthz reports.
+func TestMigrateDryRunAndVersion(t *testing.T) {
+	cli := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(context.Background(), args, func(string) string { return "" }, nil, &out, &out)
+		return out.String(), err
+	}
+	missing := filepath.Join(t.TempDir(), "none")
+	out, err := cli("migrate", "--dry-run", "--data", missing)
+	if err != nil || !strings.Contains(out, "does not exist: a start would create it and apply every migration") {
+		t.Fatalf("missing database: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(missing); !os.IsNotExist(err) {
+		t.Fatalf("--dry-run created %s: %v", missing, err)
+	}
+	if _, err := cli("migrate", "--data", missing); err == nil || !strings.Contains(err.Error(), "--dry-run") {
+		t.Fatalf("migrate without --dry-run: %v", err)
+	}
+	srv := startServer(t, nil)
+	srv.stop()
+	args := []string{"migrate", "--dry-run", "--data", filepath.Dir(srv.DSN)}
+	if strings.HasPrefix(srv.DSN, "postgres") {
+		args = []string{"migrate", "--dry-run", "--database", srv.DSN}
+	}
+	if out, err := cli(args...); err != nil || !strings.Contains(out, "up to date; a start would apply no migration") {
+		t.Fatalf("up-to-date database: %v\n%s", err, out)
+	}
+	if out, err := cli("version"); err != nil || !strings.HasPrefix(out, "journey "+journeyVersion()+" (go") {
+		t.Fatalf("journey version: %v %q", err, out)
 	}
 }

@@ -22,9 +22,11 @@ type faqEdit struct {
 }
 
 type faqAdminPage struct {
-	Actor   *journey.Actor
-	Entries []*faqEdit
-	Message string
+	Actor    *journey.Actor
+	Entries  []*faqEdit
+	Message  string
+	Restored bool
+	History  *settingsHistory
 }
 
 func (*faqAdminPage) PageTitle() string { return "FAQ" }
@@ -34,7 +36,10 @@ func (s *Server) faqAdminPage(r *http.Request) (*faqAdminPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	page := &faqAdminPage{Actor: actorFrom(r)}
+	page := &faqAdminPage{Actor: actorFrom(r), Restored: r.URL.Query().Get("saved") == "restored"}
+	if page.History, err = s.history(r, journey.SettingsFAQ); err != nil {
+		return nil, err
+	}
 	saved, _ := strconv.ParseInt(r.URL.Query().Get("saved"), 10, 64)
 	for _, e := range es {
 		page.Entries = append(page.Entries, &faqEdit{ID: e.ID, Question: e.Question, Answer: e.Answer, Published: e.Published,
@@ -60,18 +65,10 @@ func (s *Server) handleFAQStarter(w http.ResponseWriter, r *http.Request) {
 	if err == nil && len(es) > 0 {
 		err = journey.Errorf(journey.ECONFLICT, "The FAQ already has questions: the starter set is only for an empty FAQ.")
 	}
-	for _, e := range starter.FAQ() {
-		if err != nil {
-			break
-		}
-		err = s.store.CreateFAQEntry(r.Context(), e)
-	}
-	if err != nil {
-		s.audit(r, "settings.faq.starter", "practice", "", journey.AuditFailure, journey.ErrorCode(err))
+	if err := s.proc.AddStarterFAQ(r.Context(), s.who(r), starter.FAQ(), err); err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	s.audit(r, "settings.faq.starter", "practice", "", journey.AuditSuccess, "")
 	http.Redirect(w, r, "/admin/faq", http.StatusSeeOther)
 }
 
@@ -86,9 +83,8 @@ func (s *Server) handleFAQUpdate(w http.ResponseWriter, r *http.Request) {
 	e := &journey.FAQEntry{ID: id, Question: r.PostFormValue("question"), Answer: normalizeBody(r.PostFormValue("answer")),
 		Published: r.PostFormValue("published") == "yes"}
 	typed := *e
-	err := s.store.UpdateFAQEntry(r.Context(), e)
+	err := s.proc.UpdateFAQEntry(r.Context(), s.who(r), e)
 	if err != nil {
-		s.audit(r, "settings.faq.update", "faq", id, journey.AuditFailure, journey.ErrorCode(err))
 		page, perr := s.faqAdminPage(r)
 		if journey.ErrorCode(err) != journey.EINVALID || perr != nil {
 			s.pageError(w, r, err)
@@ -105,6 +101,5 @@ func (s *Server) handleFAQUpdate(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "admin_faq", page)
 		return
 	}
-	s.audit(r, "settings.faq.update", "faq", id, journey.AuditSuccess, fmt.Sprintf("published=%t", e.Published))
 	http.Redirect(w, r, fmt.Sprintf("/admin/faq?saved=%d#faq-%d", id, id), http.StatusSeeOther)
 }

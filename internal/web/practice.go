@@ -25,7 +25,8 @@ type practicePage struct {
 	Exists    bool // the details have been saved once
 	Open      bool // bookings are open
 	Setup     journey.SetupProgress
-	Saved     string // "details" or "open" after a redirect
+	Saved     string // "details", "open" or "restored" after a redirect
+	History   *settingsHistory
 	Errors    map[string]string
 	ErrorList []journey.FieldError
 	Message   string
@@ -88,6 +89,9 @@ func (s *Server) practicePage(r *http.Request, p *journey.Practice, exists bool)
 		Form:   practiceForm{Name: p.Name, Tagline: p.Tagline, Address: p.Address, Phone: p.Phone, Email: p.Email, TimeZone: p.TimeZone},
 		Errors: map[string]string{}}
 	page.Zones = zoneOptions(p.TimeZone, s.cfg.Now())
+	if page.History, err = s.history(r, journey.SettingsPractice); err != nil {
+		return nil, err
+	}
 	return page, nil
 }
 
@@ -120,12 +124,8 @@ func (s *Server) handlePracticeUpdate(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	p, err := practiceFromForm(stored, f)
-	if err == nil {
-		err = s.store.UpdatePractice(r.Context(), p)
-	}
-	if err != nil {
-		s.audit(r, "settings.practice.update", "practice", "", journey.AuditFailure, journey.ErrorCode(err))
+	p, bad := practiceFromForm(stored, f)
+	if err := s.proc.UpdatePractice(r.Context(), s.who(r), p, bad, "settings.practice.update", "details"); err != nil {
 		if journey.ErrorCode(err) != journey.EINVALID {
 			s.pageError(w, r, err)
 			return
@@ -141,26 +141,24 @@ func (s *Server) handlePracticeUpdate(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "admin_practice", page)
 		return
 	}
-	s.audit(r, "settings.practice.update", "practice", "", journey.AuditSuccess, "details")
 	http.Redirect(w, r, "/admin/practice?saved=details", http.StatusSeeOther)
 }
 
 // handlePracticeOpen opens bookings: the last step of setting up.
 func (s *Server) handlePracticeOpen(w http.ResponseWriter, r *http.Request) {
 	p, exists, err := s.storedPractice(r.Context())
-	if err == nil && !exists {
-		err = journey.Errorf(journey.ECONFLICT, "Save the practice's details before opening bookings.")
-	}
-	if err == nil {
-		p.SetupPending = false
-		err = s.store.UpdatePractice(r.Context(), p)
-	}
 	if err != nil {
-		s.audit(r, "settings.practice.open", "practice", "", journey.AuditFailure, journey.ErrorCode(err))
 		s.pageError(w, r, err)
 		return
 	}
-	s.audit(r, "settings.practice.open", "practice", "", journey.AuditSuccess, "")
+	if !exists {
+		err = journey.Errorf(journey.ECONFLICT, "Save the practice's details before opening bookings.")
+	}
+	p.SetupPending = false
+	if err := s.proc.UpdatePractice(r.Context(), s.who(r), p, err, "settings.practice.open", ""); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	http.Redirect(w, r, "/admin/practice?saved=open", http.StatusSeeOther)
 }
 
@@ -218,18 +216,15 @@ func (s *Server) handleAPIPracticeUpdate(w http.ResponseWriter, r *http.Request)
 	}
 	withLanding := *stored
 	withLanding.Landing = in.Landing
-	p, err := practiceFromForm(&withLanding, practiceForm{Name: in.Name, Tagline: in.Tagline, Address: in.Address,
+	p, bad := practiceFromForm(&withLanding, practiceForm{Name: in.Name, Tagline: in.Tagline, Address: in.Address,
 		Phone: in.Phone, Email: in.Email, TimeZone: in.TimeZone, ReminderHours: apiHours(in.ReminderHours), CancelNoticeHours: apiHours(in.CancelNoticeHours)})
-	if err == nil {
+	if bad == nil {
 		p.SetupPending = !in.BookingsOpen
-		err = s.store.UpdatePractice(r.Context(), p)
 	}
-	if err != nil {
-		s.audit(r, "settings.practice.update", "practice", "", journey.AuditFailure, journey.ErrorCode(err))
+	if err := s.proc.UpdatePractice(r.Context(), s.who(r), p, bad, "settings.practice.update", "api"); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	s.audit(r, "settings.practice.update", "practice", "", journey.AuditSuccess, "api")
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, toAPIPractice(p))
 }
@@ -261,6 +256,7 @@ type landingPage struct {
 	Preview   template.HTML
 	Previewed bool
 	Saved     bool
+	History   *settingsHistory
 	Errors    map[string]string
 	Message   string
 }
@@ -273,9 +269,14 @@ func (s *Server) handleLandingView(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	h, err := s.history(r, journey.SettingsLanding)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "admin_landing", &landingPage{Actor: actorFrom(r), Text: p.Landing,
-		Saved: r.URL.Query().Get("saved") == "1", Errors: map[string]string{}})
+		Saved: r.URL.Query().Get("saved") != "", Errors: map[string]string{}, History: h})
 }
 
 // handleLandingUpdate previews (action=preview) or saves the landing text.
@@ -296,9 +297,8 @@ func (s *Server) handleLandingUpdate(w http.ResponseWriter, r *http.Request) {
 	p := *stored
 	p.Landing = page.Text
 	if err := p.Validate(); err == nil && r.PostFormValue("action") != "preview" {
-		err = s.store.UpdatePractice(r.Context(), &p)
+		err = s.proc.UpdatePractice(r.Context(), s.who(r), &p, nil, "settings.practice.landing", "")
 		if err == nil {
-			s.audit(r, "settings.practice.landing", "practice", "", journey.AuditSuccess, "")
 			http.Redirect(w, r, "/admin/practice/landing?saved=1", http.StatusSeeOther)
 			return
 		}

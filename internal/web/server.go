@@ -17,6 +17,7 @@ import (
 type Store interface {
 	journey.PracticeService
 	journey.FAQService
+	journey.SettingsVersionService
 	journey.TherapistService
 	journey.ConsultService
 	journey.StaffProfileService
