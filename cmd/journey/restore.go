@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -24,21 +23,14 @@ import (
 // leaves the target as it found it.
 func restoreCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var f restoreFlags
-	rest, err := splitFlags(args, ownFlags("restore", stderr, f.define))
+	o, err := opsSetup("restore", args, getenv, stderr, f.define)
 	if err != nil {
-		return err
+		return refused(err)
 	}
 	if f.from == "" {
 		return fmt.Errorf("usage: journey restore --from FILE --data NEW_FOLDER | --database URL [settings]")
 	}
-	cfg, err := parseConfig("restore", rest, getenv, stderr)
-	if err != nil {
-		return err
-	}
-	mk, key, err := keyFiles(cfg)
-	if err != nil {
-		return refused(err)
-	}
+	cfg, mk, key := o.cfg, o.mk, o.key
 	m, err := checkRestore(ctx, cfg, f.from, mk, key)
 	if err != nil {
 		return refused(err)
@@ -56,8 +48,7 @@ func restoreCommand(ctx context.Context, args []string, getenv func(string) stri
 		undo()
 		return refused(fmt.Errorf("audit head: %w", err))
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	db, err := openAsItIs(ctx, cfg, mk, log)
+	db, err := openAsItIs(ctx, cfg, mk, o.log)
 	if err != nil {
 		undo()
 		return refused(fmt.Errorf("the restored database does not open: %w", err))

@@ -56,12 +56,11 @@ func (p *Processor) UpdateRuleSet(ctx context.Context, a *journey.Actor, changes
 	if err := settings(a); err != nil {
 		return nil, err
 	}
-	err := invalid
 	var rs *journey.RuleSet
-	if err == nil {
+	if err := attempt(invalid, func() (err error) {
 		rs, err = p.store.UpdateRuleSet(ctx, changes, note, a.ID())
-	}
-	if err != nil {
+		return err
+	}); err != nil {
 		return nil, p.failed(ctx, a, "rules.update", "rule_set", "", err, via)
 	}
 	p.Audit(ctx, a, Entry{Action: "rules.update", SubjectType: "rule_set", SubjectID: rs.Version, Outcome: journey.AuditSuccess,
@@ -74,11 +73,7 @@ func (p *Processor) UpdateBookingSettings(ctx context.Context, a *journey.Actor,
 	if err := settings(a); err != nil {
 		return err
 	}
-	err := invalid
-	if err == nil {
-		err = p.store.UpdateBookingSettings(ctx, st)
-	}
-	if err != nil {
+	if err := attempt(invalid, func() error { return p.store.UpdateBookingSettings(ctx, st) }); err != nil {
 		return p.failed(ctx, a, "settings.booking.update", "practice", "", err, "")
 	}
 	p.Audit(ctx, a, Entry{Action: "settings.booking.update", SubjectType: "practice", Outcome: journey.AuditSuccess,
@@ -92,12 +87,10 @@ func (p *Processor) UpdatePractice(ctx context.Context, a *journey.Actor, pr *jo
 	if err := settings(a); err != nil {
 		return err
 	}
-	err := invalid
-	if err == nil {
+	if err := attempt(invalid, func() error {
 		pr.ChangedBy = a.ID() // kept with the version the change makes
-		err = p.store.UpdatePractice(ctx, pr)
-	}
-	if err != nil {
+		return p.store.UpdatePractice(ctx, pr)
+	}); err != nil {
 		return p.failed(ctx, a, action, "practice", "", err, "")
 	}
 	p.Audit(ctx, a, Entry{Action: action, SubjectType: "practice", Outcome: journey.AuditSuccess, Detail: detail})
@@ -110,15 +103,15 @@ func (p *Processor) AddStarterFAQ(ctx context.Context, a *journey.Actor, entries
 	if err := settings(a); err != nil {
 		return err
 	}
-	err := invalid
-	for _, e := range entries {
-		if err != nil {
-			break
+	if err := attempt(invalid, func() error {
+		for _, e := range entries {
+			e.ChangedBy = a.ID()
+			if err := p.store.CreateFAQEntry(ctx, e); err != nil {
+				return err
+			}
 		}
-		e.ChangedBy = a.ID()
-		err = p.store.CreateFAQEntry(ctx, e)
-	}
-	if err != nil {
+		return nil
+	}); err != nil {
 		return p.failed(ctx, a, "settings.faq.starter", "practice", "", err, "")
 	}
 	p.Audit(ctx, a, Entry{Action: "settings.faq.starter", SubjectType: "practice", Outcome: journey.AuditSuccess})
@@ -161,4 +154,35 @@ func (p *Processor) RestoreSettingsVersion(ctx context.Context, a *journey.Actor
 	}
 	p.Audit(ctx, a, Entry{Action: action, SubjectType: "practice", Outcome: journey.AuditSuccess, Detail: detail})
 	return v, nil
+}
+
+// SetLogo makes data, once journey.NewLogo has checked it, the practice's
+// logo; audited as settings.practice.logo either way.
+func (p *Processor) SetLogo(ctx context.Context, a *journey.Actor, data []byte, via string) (*journey.Logo, error) {
+	if err := settings(a); err != nil {
+		return nil, err
+	}
+	l, err := journey.NewLogo(data)
+	if err == nil {
+		l.UpdatedBy = a.ID()
+		err = p.store.SetLogo(ctx, l)
+	}
+	if err != nil {
+		return nil, p.failed(ctx, a, "settings.practice.logo", "practice", "", err, " "+via)
+	}
+	p.Audit(ctx, a, Entry{Action: "settings.practice.logo", SubjectType: "practice", Outcome: journey.AuditSuccess,
+		Detail: fmt.Sprintf("%s %dx%d %s %s", l.ContentType, l.Width, l.Height, l.SHA256[:16], via)})
+	return l, nil
+}
+
+// RemoveLogo removes the practice's logo, audited as settings.practice.logo.
+func (p *Processor) RemoveLogo(ctx context.Context, a *journey.Actor, via string) error {
+	if err := settings(a); err != nil {
+		return err
+	}
+	if err := p.store.RemoveLogo(ctx); err != nil {
+		return p.failed(ctx, a, "settings.practice.logo", "practice", "", err, " removed "+via)
+	}
+	p.Audit(ctx, a, Entry{Action: "settings.practice.logo", SubjectType: "practice", Outcome: journey.AuditSuccess, Detail: "removed " + via})
+	return nil
 }
