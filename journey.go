@@ -35,6 +35,9 @@ type Practice struct {
 	// Landing is the landing page's text (Markdown) under its heading;
 	// empty keeps Journey's general description of KAP.
 	Landing string
+	// LogoSHA256 and LogoType name the practice's logo (logo.go) when it
+	// has one: read with the practice, stored apart from it.
+	LogoSHA256, LogoType string
 	// ChangedBy is who saves a change (0: Journey itself, the demo); the
 	// store keeps it with the version the change makes (settings.go).
 	ChangedBy int64
