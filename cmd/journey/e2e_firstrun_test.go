@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -38,11 +37,7 @@ var e2eInviteLink = regexp.MustCompile(`https?://[^\s"<>]+/invite/[A-Za-z0-9_-]+
 // starter text, open bookings); then a visitor books the first consult and
 // its email arrives.
 func TestE2EFirstRunSetup(t *testing.T) {
-	axeJS, err := os.ReadFile(testenv.AxePath(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	axe := string(axeJS)
+	axe := e2eAxeScript(t)
 	smtpURL, mailpit := testenv.SMTPURL(t), testenv.MailpitURL(t)
 	srv := startServer(t, map[string]string{"JOURNEY_SMTP_URL": smtpURL, "JOURNEY_MAIL_FROM": "desk@calmharbor.test"},
 		"--rate-limit", "0", "--min-form-time", "1s")

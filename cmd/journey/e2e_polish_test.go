@@ -18,7 +18,6 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/mail"
-	"github.com/journey-kap/journey/internal/testenv"
 )
 
 // e2eImageFile writes a w×h image as format (png or gif) into dir.
@@ -54,11 +53,7 @@ func e2eImageFile(t *testing.T, dir, name string, w, h int) string {
 // with theirs, consult hours showing the profile's zone, and the portal's
 // answers once the provider has decided (the intake form leads there).
 func TestE2EPolishPages(t *testing.T) {
-	src, err := os.ReadFile(testenv.AxePath(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	axe := string(src)
+	axe := e2eAxeScript(t)
 	srv := startServer(t, nil, "--demo", "--rate-limit", "0")
 	base := srv.URL
 	ctx := context.Background()

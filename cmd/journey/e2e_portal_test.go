@@ -229,11 +229,7 @@ var e2ePortalJoinLink = regexp.MustCompile(`(?m)^(http://\S+/portal/join/\S+)\s*
 func TestE2EPortalConsultToClearance(t *testing.T) {
 	began := time.Now()
 	step := func(what string) { t.Logf("%5.1fs %s", time.Since(began).Seconds(), what) }
-	axeSrc, err := os.ReadFile(testenv.AxePath(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	axe := string(axeSrc)
+	axe := e2eAxeScript(t)
 	smtpURL, mailpit := testenv.SMTPURL(t), testenv.MailpitURL(t)
 	srv := startServer(t, map[string]string{"JOURNEY_SMTP_URL": smtpURL, "JOURNEY_MAIL_FROM": "desk@practice.test"},
 		"--demo", "--rate-limit", "0")

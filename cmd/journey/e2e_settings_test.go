@@ -1,23 +1,16 @@
 package main
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/journey-kap/journey/internal/testenv"
 )
 
 // The admin's settings pages and the staff client pages pass axe, with and
 // without errors showing; the demo's waiting client is in the medical
 // provider's queue and decision screen.
 func TestE2EStaffPagesAccessibility(t *testing.T) {
-	src, err := os.ReadFile(testenv.AxePath(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	axe := string(src)
+	axe := e2eAxeScript(t)
 	srv := startServer(t, nil, "--demo", "--rate-limit", "0")
 	base := srv.URL
 	browser := e2eBrowser(t)

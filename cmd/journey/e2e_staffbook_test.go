@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,11 +13,7 @@ import (
 // pages pass axe, with and without errors showing, and the booking page
 // fits a phone.
 func TestE2EFrontDeskBooksForCaller(t *testing.T) {
-	src, err := os.ReadFile(testenv.AxePath(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	axe := string(src)
+	axe := e2eAxeScript(t)
 	smtpURL, mailpit := testenv.SMTPURL(t), testenv.MailpitURL(t)
 	srv := startServer(t, map[string]string{"JOURNEY_SMTP_URL": smtpURL, "JOURNEY_MAIL_FROM": "desk@practice.test"},
 		"--demo", "--rate-limit", "0")
@@ -82,11 +77,7 @@ func TestE2EFrontDeskBooksForCaller(t *testing.T) {
 // An admin's own profile and a colleague's pass axe, with the NPI's
 // check-digit error showing beside the field, at desktop and phone widths.
 func TestE2EStaffProfileAccessibility(t *testing.T) {
-	src, err := os.ReadFile(testenv.AxePath(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	axe := string(src)
+	axe := e2eAxeScript(t)
 	srv := startServer(t, nil, "--demo", "--rate-limit", "0")
 	base := srv.URL
 	browser := e2eBrowser(t)

@@ -541,6 +541,17 @@ func e2eAxe(t *testing.T, ctx context.Context, axe, page string) {
 	}
 }
 
+// e2eAxeScript returns axe-core's script, to run on each page with
+// e2eAxe or e2eAxeAll.
+func e2eAxeScript(t *testing.T) string {
+	t.Helper()
+	src, err := os.ReadFile(testenv.AxePath(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(src)
+}
+
 // e2eViewport sizes the tab as a desktop window or a phone.
 func e2eViewport(t *testing.T, ctx context.Context, phone bool) {
 	t.Helper()

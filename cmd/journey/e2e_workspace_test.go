@@ -8,15 +8,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/journey-kap/journey/internal/testenv"
 )
 
 // e2eLayoutCheck measures the page in the tab's current viewport: what
@@ -98,11 +95,7 @@ type e2eWorkspaceRole struct {
 // exactly the links the role may use, Today first, and every screen it
 // opens fitting a desktop and a phone, axe-clean, words unbroken.
 func TestE2EStaffWorkspace(t *testing.T) {
-	src, err := os.ReadFile(testenv.AxePath(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	axe := string(src)
+	axe := e2eAxeScript(t)
 	srv := startServer(t, nil, "--demo", "--rate-limit", "0")
 	base := srv.URL
 	e2eBookAPI(t, base)

@@ -54,25 +54,10 @@ func (e *env) session(u *journey.User, verified bool) string {
 // as sends a request with the session cookie and returns status, headers, body.
 func (e *env) as(cookie, method, path string, form url.Values) (int, http.Header, string) {
 	e.t.Helper()
-	var body string
-	if form != nil {
-		body = form.Encode()
+	if form == nil {
+		return e.send(cookie, method, path, "", "")
 	}
-	req, _ := http.NewRequest(method, e.ts.URL+path, strings.NewReader(body))
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if cookie != "" {
-		req.AddCookie(&http.Cookie{Name: "journey_session", Value: cookie})
-	}
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, string(b)
+	return e.send(cookie, method, path, "application/x-www-form-urlencoded", form.Encode())
 }
 
 // book creates a consult with therapist t at start for a visitor called name.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -21,20 +20,10 @@ import (
 // headers and body.
 func (e *env) api(cookie, method, path, body string) (int, http.Header, string) {
 	e.t.Helper()
-	req, _ := http.NewRequest(method, e.ts.URL+path, strings.NewReader(body))
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+	if body == "" {
+		return e.send(cookie, method, path, "", "")
 	}
-	if cookie != "" {
-		req.AddCookie(&http.Cookie{Name: "journey_session", Value: cookie})
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, string(b)
+	return e.send(cookie, method, path, "application/json", body)
 }
 
 // staffCookie signs in a new member of staff with role.

@@ -8,7 +8,6 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -50,17 +49,7 @@ func (e *env) uploadLogo(cookie, filename string, data []byte) (int, http.Header
 	fw, _ := mw.CreateFormFile("logo", filename)
 	fw.Write(data)
 	mw.Close()
-	req, _ := http.NewRequest("POST", e.ts.URL+"/admin/practice/logo", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.AddCookie(&http.Cookie{Name: "journey_session", Value: cookie})
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, string(b)
+	return e.send(cookie, "POST", "/admin/practice/logo", mw.FormDataContentType(), body.String())
 }
 
 var logoSrc = regexp.MustCompile(`<img[^>]* src="(/logo/[0-9a-f]{16}\.(png|jpg))"[^>]* alt="Test Practice"|<img[^>]* alt="Test Practice"[^>]* src="(/logo/[0-9a-f]{16}\.(png|jpg))"`)
@@ -118,17 +107,9 @@ func TestPracticeLogo(t *testing.T) {
 
 	// Through the API: a JPEG as the raw body replaces it; then removed.
 	jpg := testImage(t, "jpeg", 120, 120)
-	req, _ := http.NewRequest("PUT", e.ts.URL+"/api/v1/practice/logo", bytes.NewReader(jpg))
-	req.Header.Set("Content-Type", "image/jpeg")
-	req.AddCookie(&http.Cookie{Name: "journey_session", Value: cookie})
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(b), `"content_type":"image/jpeg"`) || !strings.Contains(string(b), ".jpg") {
-		t.Fatalf("API upload: %d %s", resp.StatusCode, b)
+	st, _, b := e.send(cookie, "PUT", "/api/v1/practice/logo", "image/jpeg", string(jpg))
+	if st != 200 || !strings.Contains(b, `"content_type":"image/jpeg"`) || !strings.Contains(b, ".jpg") {
+		t.Fatalf("API upload: %d %s", st, b)
 	}
 	if st, _, body := e.api(cookie, "PUT", "/api/v1/practice/logo", "GIF89a not really"); st != 422 || !strings.Contains(body, `"field":"logo"`) {
 		t.Errorf("API refuses a non-image: %d %s", st, body)

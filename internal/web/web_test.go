@@ -72,12 +72,22 @@ func newEnvDB(t testing.TB, db *sqldb.DB, mutate ...func(*Config)) *env {
 // do sends a request and returns status, headers and body.
 func (e *env) do(method, path, contentType, body string) (int, http.Header, string) {
 	e.t.Helper()
+	return e.send("", method, path, contentType, body)
+}
+
+// send sends a request, with the session cookie unless it is "", and
+// returns status, headers and body; a redirect is returned, not followed.
+func (e *env) send(cookie, method, path, contentType, body string) (int, http.Header, string) {
+	e.t.Helper()
 	req, err := http.NewRequest(method, e.ts.URL+path, strings.NewReader(body))
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	if cookie != "" {
+		req.AddCookie(&http.Cookie{Name: "journey_session", Value: cookie})
 	}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.Do(req)
