@@ -12,15 +12,22 @@ var _ journey.PracticeService = (*DB)(nil)
 
 // FindPractice returns the practice, or ENOTFOUND before one is set up.
 func (db *DB) FindPractice(ctx context.Context) (*journey.Practice, error) {
-	var p journey.Practice
-	err := db.queryRow(ctx, `SELECT name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending,
-		reminder_hours, cancel_notice_hours, landing FROM practice WHERE id = 1`).
-		Scan(&p.Name, &p.Tagline, &p.Phone, &p.Email, &p.Address, &p.TimeZone, &p.PrivacyNotice, &p.SetupPending,
-			&p.ReminderHours, &p.CancelNoticeHours, &p.Landing)
+	p, err := scanPractice(db.queryRow(ctx, `SELECT `+practiceColumns+` FROM practice WHERE id = 1`))
 	if err != nil {
 		return nil, notFound(err, "Practice")
 	}
-	return &p, nil
+	return p, nil
+}
+
+const practiceColumns = `name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending,
+	reminder_hours, cancel_notice_hours, landing, video_link`
+
+// scanPractice reads a row of practiceColumns.
+func scanPractice(row scanner) (*journey.Practice, error) {
+	var p journey.Practice
+	err := row.Scan(&p.Name, &p.Tagline, &p.Phone, &p.Email, &p.Address, &p.TimeZone, &p.PrivacyNotice, &p.SetupPending,
+		&p.ReminderHours, &p.CancelNoticeHours, &p.Landing, &p.VideoLink)
+	return &p, err
 }
 
 // UpdatePractice replaces the practice's description; EINVALID if p is not valid.
@@ -30,14 +37,15 @@ func (db *DB) UpdatePractice(ctx context.Context, p *journey.Practice) error {
 	}
 	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.exec(ctx, `INSERT INTO practice (id, name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending,
-				reminder_hours, cancel_notice_hours, landing)
-			VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				reminder_hours, cancel_notice_hours, landing, video_link)
+			VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, tagline = excluded.tagline, phone = excluded.phone,
 				email = excluded.email, address = excluded.address, time_zone = excluded.time_zone,
 				privacy_notice = excluded.privacy_notice, setup_pending = excluded.setup_pending,
-				reminder_hours = excluded.reminder_hours, cancel_notice_hours = excluded.cancel_notice_hours, landing = excluded.landing`,
+				reminder_hours = excluded.reminder_hours, cancel_notice_hours = excluded.cancel_notice_hours, landing = excluded.landing,
+				video_link = excluded.video_link`,
 			p.Name, p.Tagline, p.Phone, p.Email, p.Address, p.TimeZone, p.PrivacyNotice, p.SetupPending,
-			p.ReminderHours, p.CancelNoticeHours, p.Landing)
+			p.ReminderHours, p.CancelNoticeHours, p.Landing, p.VideoLink)
 		if err != nil {
 			return err
 		}

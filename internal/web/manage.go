@@ -21,6 +21,7 @@ type managePage struct {
 	Slot      string
 	Errors    map[string]string
 	Message   string
+	VideoLink string // the practice's video room, for a video consult
 }
 
 // Minutes is the consult's length.
@@ -50,6 +51,13 @@ func (s *Server) loadManage(r *http.Request, token string, selected string) (*ma
 	}
 	p := &managePage{Token: token, Consult: c, Therapist: t, Local: c.Start.In(loc), LocalEnd: c.End.In(loc),
 		Upcoming: c.Upcoming(s.cfg.Now()), Errors: map[string]string{}, Slot: selected}
+	if c.Mode == journey.ModeVideo {
+		pr, err := s.practice(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		p.VideoLink = pr.VideoLink
+	}
 	if p.Upcoming {
 		tz := r.FormValue("tz")
 		if tz == "" {
