@@ -93,6 +93,16 @@ func (v *Validation) Add(field, detail string) {
 	v.Fields = append(v.Fields, FieldError{Field: field, Detail: detail})
 }
 
+// AddErr records err's field errors for the fields that have none yet, so
+// the domain's checks add to what a form's own parsing found.
+func (v *Validation) AddErr(err error) {
+	for _, f := range ErrorFields(err) {
+		if !v.Has(f.Field) {
+			v.Add(f.Field, f.Detail)
+		}
+	}
+}
+
 // Has reports whether field already has an error.
 func (v *Validation) Has(field string) bool {
 	for _, f := range v.Fields {

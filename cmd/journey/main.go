@@ -55,6 +55,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return listConsults(ctx, cfg, f.from, stdout)
 	case "audit":
 		return auditCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "backup":
+		return backupCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "restore":
+		return restoreCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "verify":
+		return verifyCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "keys":
 		return keysCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "tokens":

@@ -54,6 +54,7 @@ type testServer struct {
 	URL     string
 	DSN     string
 	KeyFile string // the master key file, to open the database again
+	Data    string // the --data folder: the audit key and head (and the SQLite file)
 	Log     *syncBuffer
 	stop    func()
 }
@@ -70,16 +71,24 @@ func startServer(tb testing.TB, env map[string]string, args ...string) *testServ
 	full := []string{"serve", "--listen", addr, "--log-level", "debug"}
 	if strings.HasPrefix(dsn, "postgres") {
 		// PostgreSQL never gets a generated key: the operator makes one.
-		ts.KeyFile = sqldbtest.KeyFile(tb)
+		ts.KeyFile, ts.Data = sqldbtest.KeyFile(tb), tb.TempDir()
 		// --data still names where the audit key and head go.
-		full = append(full, "--database", dsn, "--master-key-file", ts.KeyFile, "--data", tb.TempDir())
+		full = append(full, "--database", dsn, "--master-key-file", ts.KeyFile, "--data", ts.Data)
 	} else {
 		// SQLite generates DATA/master.key on first start.
-		data := strings.TrimSuffix(dsn, "/journey.db")
-		ts.KeyFile = filepath.Join(data, "master.key")
-		full = append(full, "--data", data)
+		ts.Data = strings.TrimSuffix(dsn, "/journey.db")
+		ts.KeyFile = filepath.Join(ts.Data, "master.key")
+		full = append(full, "--data", ts.Data)
 	}
-	full = append(full, args...)
+	serveWith(tb, ts, env, append(full, args...))
+	return ts
+}
+
+// serveWith runs `journey` with the arguments full (serve and its flags,
+// listening at ts.URL) in-process, and waits for /healthz. The server
+// stops when the test ends, or at ts.stop.
+func serveWith(tb testing.TB, ts *testServer, env map[string]string, full []string) {
+	tb.Helper()
 	getenv := func(k string) string { return env[k] }
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -111,13 +120,12 @@ func startServer(tb testing.TB, env map[string]string, args ...string) *testServ
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
-				return ts
+				return
 			}
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	tb.Fatalf("server never became healthy\n%s", ts.Log.String())
-	return nil
 }
 
 // mustLoadKeys loads a master key file.

@@ -54,6 +54,36 @@ func TestREADMEExamplesRun(t *testing.T) {
 			t.Errorf("README examples: output lacks %s:\n%s", want, out.String())
 		}
 	}
+	readmeDrill(t, string(readme), dir)
+}
+
+// readmeDrill runs the operations section's restore drill as written,
+// beside the running demo server: the last step's server is started in
+// the background on a free port, must become healthy, and must hold the
+// consult the API examples booked.
+func readmeDrill(t *testing.T, readme, dir string) {
+	t.Helper()
+	block := readmeBlock(t, readme, "```sh\n# 1. Back up the running practice.\n")
+	addr := freeAddr(t)
+	block = strings.Replace(block, "--listen 127.0.0.1:8081\n", "--listen "+addr+" >serve2.log 2>&1 &\npid=$!; trap 'kill $pid' EXIT\n", 1)
+	if !strings.Contains(block, addr) {
+		t.Fatal("the drill's last step no longer serves on 127.0.0.1:8081")
+	}
+	script := "set -euo pipefail\n" + block + `for i in $(seq 100); do curl -sf http://` + addr + `/healthz >/dev/null && break; sleep 0.2; done
+curl -sS --fail-with-body http://` + addr + `/healthz; echo
+` + "TOKEN=$(./journey tokens create --user admin@cedarandtide.example --data ./restored --master-key-file ./data/master.key --audit-key-file ./data/audit.key)\n" +
+		"curl -sS --fail-with-body -H \"Authorization: Bearer $TOKEN\" http://" + addr + "/api/v1/consults; echo\n"
+	cmd := exec.Command("bash", "-c", script)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("README restore drill failed: %v\n%s", err, out)
+	}
+	for _, want := range []string{"Wrote backup.tar", "Restored backup.tar", "The database verifies.", "Ada Lovelace"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("README restore drill: output lacks %s:\n%s", want, out)
+		}
+	}
 }
 
 // readmeBlock returns the fenced block that starts with start, without its

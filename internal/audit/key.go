@@ -60,6 +60,11 @@ func LoadOrCreateKey(path string) (key Key, created bool, err error) {
 	return key, err == nil, err
 }
 
+// LoadKey loads the key file at path, never creating one: for commands
+// that check or restore an existing trail, where a new key would only make
+// every entry fail to verify.
+func LoadKey(path string) (Key, error) { return loadKey(path) }
+
 func loadKey(path string) (Key, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -36,10 +36,10 @@ type Config struct {
 	// rules.
 	Screening Rescreener
 	// LinkRequests, when set, answers requests for a consult's manage link
-	// (links.go).
+	// (requests.go).
 	LinkRequests LinkRequests
 	// ResetRequests, when set, works requests for a password reset link
-	// (resets.go).
+	// (requests.go).
 	ResetRequests ResetRequests
 	Log           *slog.Logger
 	// Workers false makes an insert-only client (for CLI commands).
@@ -115,10 +115,10 @@ func New(cfg Config) (*Queue, error) {
 		workers := river.NewWorkers()
 		river.AddWorker(workers, &MailWorker{Outbox: cfg.Outbox, Sender: cfg.Sender, Log: cfg.Log})
 		if cfg.LinkRequests != nil {
-			river.AddWorker(workers, &LinkRequestWorker{Links: cfg.LinkRequests})
+			river.AddWorker(workers, &requestWorker[linkRequest]{answer: cfg.LinkRequests.AnswerLinkRequest})
 		}
 		if cfg.ResetRequests != nil {
-			river.AddWorker(workers, &ResetRequestWorker{Resets: cfg.ResetRequests})
+			river.AddWorker(workers, &requestWorker[resetRequest]{answer: cfg.ResetRequests.ProcessResetRequest})
 		}
 		if cfg.Screening != nil {
 			river.AddWorker(workers, &RescreenWorker{Screening: cfg.Screening, Log: cfg.Log})
@@ -226,7 +226,7 @@ type RescreenWorker struct {
 	river.WorkerDefaults[RescreenArgs]
 	Screening Rescreener
 	// LinkRequests, when set, answers requests for a consult's manage link
-	// (links.go).
+	// (requests.go).
 	LinkRequests LinkRequests
 	Log          *slog.Logger
 }

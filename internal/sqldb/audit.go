@@ -191,6 +191,13 @@ func (db *DB) VerifyAudit(ctx context.Context, key audit.Key, headPath string) (
 	default:
 		return 0, &audit.Problem{Kind: "head-mismatch", Detail: err.Error()}, nil
 	}
+	return db.VerifyAuditHead(ctx, key, hp)
+}
+
+// VerifyAuditHead walks the whole trail in order against key and, when hp
+// is not nil, that head (a backup's, say). It returns how many entries it
+// read and the first problem, nil when the trail is intact.
+func (db *DB) VerifyAuditHead(ctx context.Context, key audit.Key, hp *audit.Head) (int64, *audit.Problem, error) {
 	v := audit.NewVerifier(key)
 	if hp != nil {
 		v.ExpectHead(*hp)

@@ -50,6 +50,7 @@ type DB struct {
 	// state changes need no fsync each, while bookings and PHI (on Write) do.
 	Jobs *sql.DB
 	Path string // the SQLite file, "" on PostgreSQL
+	dsn  string // the PostgreSQL URL, for pg_dump
 
 	// Now is the clock; every transaction reads it once.
 	Now journey.Clock
@@ -116,6 +117,11 @@ func Open(ctx context.Context, dsn string, log *slog.Logger, opts ...Option) (*D
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		err = db.openPostgres(dsn)
 	} else {
+		if o.asItIs {
+			if fi, serr := os.Stat(dsn); serr != nil || fi.Size() == 0 {
+				return nil, fmt.Errorf("sqldb: no database at %s", dsn)
+			}
+		}
 		err = db.openSQLite(dsn)
 	}
 	if err != nil {
@@ -125,6 +131,13 @@ func Open(ctx context.Context, dsn string, log *slog.Logger, opts ...Option) (*D
 		db.Close()
 		return nil, fmt.Errorf("sqldb: reach database: %w", err)
 	}
+	if o.asItIs {
+		if err := db.openAsItIs(ctx, o.masterKeys); err != nil {
+			db.Close()
+			return nil, err
+		}
+		return db, nil
+	}
 	if err := db.upgrade(ctx, o.masterKeys); err != nil { // migrations, data keys, data steps (upgrade.go)
 		db.Close()
 		return nil, err
@@ -133,7 +146,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger, opts ...Option) (*D
 }
 
 func (db *DB) openPostgres(dsn string) error {
-	db.Dialect = Postgres
+	db.Dialect, db.dsn = Postgres, dsn
 	pool, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return fmt.Errorf("sqldb: open postgres: %w", err)

@@ -72,6 +72,15 @@ type Option func(*options)
 
 type options struct {
 	masterKeys *crypt.MasterKeys
+	asItIs     bool
+}
+
+// AsItIs makes Open take an existing database as it is, for commands that
+// read it (backup, verify) and must not change it: no migration is
+// applied and no data key is created. Open then fails when there is no
+// database, it is not Journey's, or its schema is newer than this binary's.
+func AsItIs() Option {
+	return func(o *options) { o.asItIs = true }
 }
 
 // WithMasterKeys gives Open the master keys that wrap the database's data
@@ -105,19 +114,27 @@ func (db *DB) loadKeys(ctx context.Context, mk *crypt.MasterKeys) error {
 				return err
 			}
 		}
-		keys := map[uint32][]byte{}
-		var current uint32
-		for _, r := range rows {
-			if keys[uint32(r.id)], err = unwrapDataKey(mk, r); err != nil {
-				return err
-			}
-			current = max(current, uint32(r.id))
-		}
-		if db.Keys, err = crypt.NewKeyring(current, keys, indexDataKey); err != nil {
-			return fmt.Errorf("sqldb: data keys: %w", err)
-		}
-		return nil
+		db.Keys, err = keyring(mk, rows)
+		return err
 	})
+}
+
+// keyring unwraps every data key of rows with mk; the newest is current.
+func keyring(mk *crypt.MasterKeys, rows []wrappedKey) (*crypt.Keyring, error) {
+	keys := map[uint32][]byte{}
+	var current uint32
+	for _, r := range rows {
+		var err error
+		if keys[uint32(r.id)], err = unwrapDataKey(mk, r); err != nil {
+			return nil, err
+		}
+		current = max(current, uint32(r.id))
+	}
+	kr, err := crypt.NewKeyring(current, keys, indexDataKey)
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: data keys: %w", err)
+	}
+	return kr, nil
 }
 
 const dataKeysQuery = `SELECT id, wrapped FROM data_keys ORDER BY id`

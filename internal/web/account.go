@@ -35,6 +35,11 @@ func (s *Server) handleSessionsView(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	loc, zone := s.practiceZone(r)
+	if a.User.Kind == journey.UserClient {
+		if c, err := s.portalClient(r); err == nil {
+			loc, zone = s.clientZone(r.Context(), c)
+		}
+	}
 	page := &sessionsPage{Actor: a, Zone: zone}
 	const when = "Mon 2 Jan, 3:04 PM MST"
 	for _, x := range ss {

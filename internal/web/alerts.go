@@ -146,10 +146,8 @@ func (s *Server) handleStaffAlertAck(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, err)
 			return
 		}
-		page := &staffAlertsPage{ErrorID: al.ID, Note: note, Errors: map[string]string{}, Message: journey.ErrorMessage(err)}
-		for _, f := range journey.ErrorFields(err) {
-			page.Errors[f.Field] = f.Detail
-		}
+		page := &staffAlertsPage{ErrorID: al.ID, Note: note, Errors: map[string]string{}}
+		page.Message = showFieldErrors(err, page.Errors, nil)
 		s.renderAlerts(w, r, errorStatus(err), page)
 		return
 	}

@@ -258,11 +258,7 @@ func bookingFromAPI(in apiBooking) (*journey.BookingRequest, error) {
 	req.Phone = phone
 	if len(v.Fields) > 0 {
 		req.Normalize()
-		for _, fe := range journey.ErrorFields(req.Validate()) {
-			if !v.Has(fe.Field) {
-				v.Add(fe.Field, fe.Detail)
-			}
-		}
+		v.AddErr(req.Validate())
 		return nil, v.Err()
 	}
 	return req, nil

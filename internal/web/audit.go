@@ -90,9 +90,7 @@ func (s *Server) handleAuditView(w http.ResponseWriter, r *http.Request) {
 		}
 	case journey.EINVALID:
 		status = http.StatusUnprocessableEntity
-		for _, fe := range journey.ErrorFields(err) {
-			page.Errors[fe.Field] = fe.Detail
-		}
+		showFieldErrors(err, page.Errors, nil)
 	default:
 		s.pageError(w, r, err)
 		return

@@ -188,17 +188,7 @@ func (s *Server) handleBookCreate(w http.ResponseWriter, r *http.Request) {
 		if st, err := s.store.FindBookingSettings(r.Context()); err == nil {
 			page.Private = st.Private
 		}
-		page.Message = journey.ErrorMessage(err)
-		for _, f := range journey.ErrorFields(err) {
-			field := f.Field
-			if field == "start" || field == "therapist_id" {
-				field = "slot"
-			}
-			if page.Errors[field] == "" {
-				page.Errors[field] = f.Detail
-				page.ErrorList = append(page.ErrorList, journey.FieldError{Field: field, Detail: f.Detail})
-			}
-		}
+		page.Message = showFieldErrors(renameFields(err, onSlot), page.Errors, &page.ErrorList)
 		page.Resend = journey.ErrorCode(err) == journey.ECONFLICT && page.Errors["email"] != ""
 		selected := form.Slot
 		if journey.ErrorCode(err) == journey.ECONFLICT && page.Errors["email"] == "" {

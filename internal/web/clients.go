@@ -167,9 +167,7 @@ func (s *Server) handleStaffClients(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := clientListQuery(q, ts)
 	page.Query = f.Query
-	for _, fe := range journey.ErrorFields(err) {
-		page.Errors[fe.Field] = fe.Detail
-	}
+	showFieldErrors(err, page.Errors, nil)
 	if len(page.Errors) > 0 {
 		f = journey.ClientFilter{} // show the whole list beside the refusal, never a wrongly narrowed one
 		page.Page = 1
@@ -181,9 +179,7 @@ func (s *Server) handleStaffClients(w http.ResponseWriter, r *http.Request) {
 		f.Offset, f.Limit = (page.Page-1)*clientsPerPage, clientsPerPage
 		cs, total, err := s.store.FindClients(r.Context(), f)
 		if journey.ErrorCode(err) == journey.EINVALID {
-			for _, fe := range journey.ErrorFields(err) {
-				page.Errors[fe.Field] = fe.Detail
-			}
+			showFieldErrors(err, page.Errors, nil)
 		} else if err != nil {
 			s.pageError(w, r, err)
 			return
@@ -629,11 +625,7 @@ func newClient(a *journey.Actor, f clientForm) (*journey.NewClient, error) {
 	}
 	var v journey.Validation
 	v.Add("phone", phoneHelp)
-	for _, fe := range journey.ErrorFields(n.Validate()) {
-		if !v.Has(fe.Field) {
-			v.Add(fe.Field, fe.Detail)
-		}
-	}
+	v.AddErr(n.Validate())
 	return nil, v.Err()
 }
 
@@ -671,10 +663,8 @@ func (s *Server) handleStaffClientCreate(w http.ResponseWriter, r *http.Request)
 			s.pageError(w, r, err)
 			return
 		}
-		page := &newClientPage{Form: f, Errors: map[string]string{}, ErrorList: journey.ErrorFields(err), Message: journey.ErrorMessage(err)}
-		for _, fe := range page.ErrorList {
-			page.Errors[fe.Field] = fe.Detail
-		}
+		page := &newClientPage{Form: f, Errors: map[string]string{}}
+		page.Message = showFieldErrors(err, page.Errors, &page.ErrorList)
 		s.renderNewClient(w, r, errorStatus(err), page)
 		return
 	}

@@ -22,6 +22,7 @@ type consentPage struct {
 	Summary    []errorLine
 	Message    string
 	JustSigned bool // arrived from signing: the banner at the top says so
+	SignedOn   string // when this version was signed, in the client's zone, named
 }
 
 func (p *consentPage) PageTitle() string { return p.Doc.Title }
@@ -45,6 +46,8 @@ func (s *Server) newConsentPage(r *http.Request, c *journey.Client, d *journey.C
 		switch {
 		case sg.DocumentID == d.ID:
 			p.Signed = sg
+			loc, zone := s.clientZone(r.Context(), c)
+			p.SignedOn = sg.SignedAt.In(loc).Format("January 2, 2006 at 3:04 PM") + " (" + zone + ")"
 		case sg.Code == d.Code && p.Earlier == nil:
 			p.Earlier = sg
 		}
@@ -112,10 +115,7 @@ func (s *Server) handleConsentSign(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.TypedName, p.Agree, p.Message = typed, agree, journey.ErrorMessage(err)
-		for _, f := range journey.ErrorFields(err) {
-			p.Errors[f.Field] = f.Detail
-			p.Summary = append(p.Summary, newErrorLine(f.Field, consentLabels[f.Field], f.Detail))
-		}
+		showLabelledErrors(err, p.Errors, &p.Summary, func(f string) string { return consentLabels[f] })
 		w.Header().Set("Cache-Control", "no-store")
 		s.render(w, r, errorStatus(err), "portal_consent", p)
 		return

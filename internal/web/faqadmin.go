@@ -98,9 +98,7 @@ func (s *Server) handleFAQUpdate(w http.ResponseWriter, r *http.Request) {
 		for _, pe := range page.Entries {
 			if pe.ID == id {
 				pe.Question, pe.Answer, pe.Published, pe.Preview = typed.Question, typed.Answer, typed.Published, md.render(typed.Answer)
-				for _, fe := range journey.ErrorFields(err) {
-					pe.Errors[fe.Field] = fe.Detail
-				}
+				showFieldErrors(err, pe.Errors, nil)
 			}
 		}
 		w.Header().Set("Cache-Control", "no-store")

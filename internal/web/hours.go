@@ -112,11 +112,7 @@ func readHours(r *http.Request, page *hoursPage) (*journey.ConsultHours, error) 
 		}
 		h.Weekly = append(h.Weekly, journey.WeeklyHours{Weekday: time.Weekday(d.Weekday), Start: start, End: end})
 	}
-	if err := h.Validate(); err != nil {
-		for _, fe := range journey.ErrorFields(err) {
-			v.Add(fe.Field, fe.Detail)
-		}
-	}
+	v.AddErr(h.Validate())
 	return h, v.Err()
 }
 
@@ -140,13 +136,7 @@ func (s *Server) handleHoursUpdate(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, err)
 			return
 		}
-		page.Message, page.Zones = journey.ErrorMessage(err), zoneOptions(page.TimeZone, s.cfg.Now())
-		for _, fe := range journey.ErrorFields(err) {
-			if page.Errors[fe.Field] == "" {
-				page.Errors[fe.Field] = fe.Detail
-				page.ErrorList = append(page.ErrorList, fe)
-			}
-		}
+		page.Message, page.Zones = showFieldErrors(err, page.Errors, &page.ErrorList), zoneOptions(page.TimeZone, s.cfg.Now())
 		w.Header().Set("Cache-Control", "no-store")
 		s.render(w, r, http.StatusUnprocessableEntity, "staff_hours", page)
 		return

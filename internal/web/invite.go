@@ -46,10 +46,7 @@ func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, err)
 			return
 		}
-		for _, f := range journey.ErrorFields(err) {
-			page.Errors[f.Field] = f.Detail
-		}
-		page.Message = journey.ErrorMessage(err)
+		page.Message = showFieldErrors(err, page.Errors, nil)
 		s.render(w, r, errorStatus(err), "invite", page)
 		return
 	}

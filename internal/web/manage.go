@@ -155,10 +155,7 @@ func (s *Server) renderCancel(w http.ResponseWriter, r *http.Request, status int
 	}
 	p.Local, p.LocalEnd = c.Start.In(loc), c.End.In(loc)
 	if err != nil {
-		p.Message = journey.ErrorMessage(err)
-		for _, f := range journey.ErrorFields(err) {
-			p.Errors[f.Field] = f.Detail
-		}
+		p.Message = showFieldErrors(err, p.Errors, nil)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "manage_cancel", p)

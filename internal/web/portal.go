@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/measure"
@@ -21,6 +22,20 @@ import (
 // portalClient returns the signed-in client's record.
 func (s *Server) portalClient(r *http.Request) (*journey.Client, error) {
 	return s.store.FindClientByUserID(r.Context(), actorFrom(r).ID())
+}
+
+// clientZone returns the zone the portal shows c's times in, and its
+// name: the one c chose when booking their consult, or the practice's
+// when staff added them directly.
+func (s *Server) clientZone(ctx context.Context, c *journey.Client) (*time.Location, string) {
+	if c.ConsultID != 0 {
+		if k, err := s.store.FindConsultByID(ctx, c.ConsultID); err == nil {
+			if loc, err := journey.LoadZone(k.TimeZone); err == nil {
+				return loc, k.TimeZone
+			}
+		}
+	}
+	return s.practiceZoneCtx(ctx)
 }
 
 // stage is one step of the client's path on the timeline.
@@ -51,6 +66,7 @@ type portalPage struct {
 	Question  *journey.Clearance // an open question from the prescriber
 	Declined  *journey.Clearance
 	Signed    []*journey.ConsentSignature
+	Loc       *time.Location // the client's zone (clientZone)
 	Saved     string
 	Reply     string
 	Errors    map[string]string
@@ -89,6 +105,7 @@ func (s *Server) portalState(ctx context.Context, c *journey.Client) (*portalPag
 		return nil, err
 	}
 	p := &portalPage{Client: c, Name: c.Name, Signed: sigs, Errors: map[string]string{}, Answers: len(in.Done) > 0}
+	p.Loc, _ = s.clientZone(ctx, c)
 	if in.About.PreferredName != "" {
 		p.Name = in.About.PreferredName
 	}
@@ -292,10 +309,7 @@ func (s *Server) handleQuestionReply(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p.Reply = reply
-		for _, f := range journey.ErrorFields(err) {
-			p.Errors[f.Field] = f.Detail
-			p.Summary = append(p.Summary, newErrorLine(f.Field, "Your answer", f.Detail))
-		}
+		showLabelledErrors(err, p.Errors, &p.Summary, func(string) string { return "Your answer" })
 		w.Header().Set("Cache-Control", "no-store")
 		s.render(w, r, http.StatusUnprocessableEntity, "portal", p)
 		return
@@ -459,15 +473,10 @@ func (s *Server) handleIntakeSave(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		p := s.newIntakePage(step, current, r.PostForm, rows)
-		for _, f := range journey.ErrorFields(err) {
-			if !parsed {
-				f.Field = remapMedField(f.Field, r.PostForm)
-			}
-			if p.Errors[f.Field] == "" {
-				p.Errors[f.Field] = f.Detail
-				p.List = append(p.List, newErrorLine(f.Field, intakeLabel(f.Field), f.Detail))
-			}
+		if !parsed {
+			err = renameFields(err, func(f string) string { return remapMedField(f, r.PostForm) })
 		}
+		showLabelledErrors(err, p.Errors, &p.List, intakeLabel)
 		w.Header().Set("Cache-Control", "no-store")
 		s.render(w, r, http.StatusUnprocessableEntity, "portal_intake", p)
 		return
@@ -498,7 +507,9 @@ func addRowURL(rows, saved int) string {
 	return "/portal/intake/medications?rows=" + strconv.Itoa(n) + "#med_" + strconv.Itoa(n-1) + "_name"
 }
 
-// fieldErrors turns parse errors into an EINVALID error.
+// fieldErrors turns parse errors into an EINVALID error, its fields sorted
+// by name so the API answers the same twice (a page's summary is put in
+// the page's order when it is rendered: inPageOrder).
 func fieldErrors(errs map[string]string) error {
 	var v journey.Validation
 	for f, d := range errs {
@@ -548,6 +559,7 @@ type measurePage struct {
 	Message  string
 	Restored bool
 	Last     *journey.Response
+	Loc      *time.Location // the reader's zone: the client's, or the practice's for staff
 }
 
 func (p *measurePage) PageTitle() string { return p.Q.Title }
@@ -604,8 +616,10 @@ func (s *Server) handleMeasureView(w http.ResponseWriter, r *http.Request) {
 func (s *Server) newMeasurePage(r *http.Request, c *journey.Client, q *journey.Questionnaire, staff bool) *measurePage {
 	p := &measurePage{Actor: actorFrom(r), Staff: staff, Q: q, Answers: map[int]int{}, Errors: map[int]string{},
 		Action: "/portal/measures/" + q.Code, Back: "/portal"}
+	p.Loc, _ = s.clientZone(r.Context(), c)
 	if staff {
 		p.Action, p.Back = fmt.Sprintf("/staff/clients/%d/measures/%s", c.ID, q.Code), fmt.Sprintf("/staff/clients/%d", c.ID)
+		p.Loc, _ = s.practiceZone(r)
 	}
 	if values, restored := carriedForm(r); restored {
 		p.Answers, p.Restored = formAnswers(q, values), true

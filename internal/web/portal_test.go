@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
@@ -679,5 +680,55 @@ func TestIntakePhoneUpdatesTheRecord(t *testing.T) {
 	}
 	if _, _, body := e.as(therapist, "GET", fmt.Sprintf("/staff/clients/%d", c.ID), nil); !strings.Contains(body, "&#43;15035550142</a>") {
 		t.Fatalf("chart does not show the intake's phone:\n%s", trim(body))
+	}
+}
+
+// The portal shows when a client signed in their own zone, named: the
+// zone they booked their consult in, or the practice's when staff added
+// them directly; never UTC.
+func TestPortalConsentSignedInClientZone(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	d := &journey.ConsentDocument{Code: "kap-informed-consent", Title: "KAP informed consent", Body: "# KAP", Required: true}
+	if err := e.db.CreateConsentDocument(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	consult, err := e.db.CreateConsult(ctx, &journey.BookingRequest{Start: mondayNY, TherapistID: e.ny.ID, Name: "Ada Visitor",
+		Email: "ada@example.com", ContactMethod: "email", Mode: journey.ModeVideo, TimeZone: "Europe/London", Reason: "stuck", PrivacyConsent: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqldbtest.SetTime(e.now, mondayNY.Add(time.Hour))
+	if _, err := e.db.SetConsultStatus(ctx, consult.ID, journey.ConsultHeld); err != nil {
+		t.Fatal(err)
+	}
+	sqldbtest.SetTime(e.now, testNow)
+	_, direct := e.portalClient("Lee Client", "lee@example.test", nil)
+	booked, err := e.db.CreateClient(ctx, &journey.NewClient{ConsultID: consult.ID, Name: "Ada Visitor", Email: "ada@example.com",
+		TherapistID: e.ny.ID, CreatedBy: e.ny.ID}, "jy_inv_ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.db.AcceptClientInvitation(ctx, "jy_inv_ada", "$argon2id$v=19$m=16,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA")
+	if err != nil || u.ID == 0 {
+		t.Fatalf("accept %d: %v", booked.ID, err)
+	}
+	s := &journey.Session{UserID: u.ID, Idle: journey.DefaultClientIdle, SecondFactorAt: *e.now}
+	if err := e.db.CreateSession(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	// Signed at 12:00 UTC on 2 January 2030.
+	for _, c := range []struct{ cookie, name, want string }{
+		{direct, "Lee Client", "January 2, 2030 at 7:00 AM (America/New_York)"},
+		{s.Token, "Ada Visitor", "January 2, 2030 at 12:00 PM (Europe/London)"},
+	} {
+		cookie, want := c.cookie, c.want
+		if st, _, _ := e.as(cookie, "POST", "/portal/consents/kap-informed-consent", url.Values{"version": {"1"}, "agree": {"yes"}, "typed_name": {c.name}}); st != 303 {
+			t.Fatalf("%s signs: %d", c.name, st)
+		}
+		_, _, body := e.as(cookie, "GET", "/portal/consents/kap-informed-consent", nil)
+		if !strings.Contains(body, "You signed this version on "+want) || strings.Contains(body, "UTC") {
+			t.Errorf("signed notice not %q:\n%s", want, trim(body))
+		}
 	}
 }

@@ -64,11 +64,7 @@ func practiceFromForm(stored *journey.Practice, f practiceForm) (*journey.Practi
 		v.Add("phone", "Enter a phone number we can dial, such as (312) 555-0100 or +44 20 7946 0000.")
 	}
 	if !ok || len(v.Fields) > 0 {
-		if err := p.Validate(); err != nil {
-			for _, fe := range journey.ErrorFields(err) {
-				v.Add(fe.Field, fe.Detail)
-			}
-		}
+		v.AddErr(p.Validate())
 		return nil, v.Err()
 	}
 	p.Phone = phone
@@ -143,13 +139,8 @@ func (s *Server) handlePracticeUpdate(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, perr)
 			return
 		}
-		page.Form, page.Zones, page.Message = f, zoneOptions(stored.TimeZone, s.cfg.Now()), journey.ErrorMessage(err)
-		for _, fe := range journey.ErrorFields(err) {
-			if page.Errors[fe.Field] == "" {
-				page.Errors[fe.Field] = fe.Detail
-				page.ErrorList = append(page.ErrorList, fe)
-			}
-		}
+		page.Form, page.Zones = f, zoneOptions(stored.TimeZone, s.cfg.Now())
+		page.Message = showFieldErrors(err, page.Errors, &page.ErrorList)
 		w.Header().Set("Cache-Control", "no-store")
 		s.render(w, r, http.StatusUnprocessableEntity, "admin_practice", page)
 		return
@@ -324,10 +315,7 @@ func (s *Server) handleLandingUpdate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	} else if err != nil {
-		page.Message = journey.ErrorMessage(err)
-		for _, fe := range journey.ErrorFields(err) {
-			page.Errors[fe.Field] = fe.Detail
-		}
+		page.Message = showFieldErrors(err, page.Errors, nil)
 	}
 	status := http.StatusOK
 	if page.Message != "" {

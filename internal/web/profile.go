@@ -104,13 +104,7 @@ func (s *Server) handleProfileUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := s.newProfilePage(r, &typed, own) // what was typed, shown back as typed
-	page.Message = journey.ErrorMessage(err)
-	for _, fe := range journey.ErrorFields(err) {
-		if page.Errors[fe.Field] == "" {
-			page.Errors[fe.Field] = fe.Detail
-			page.ErrorList = append(page.ErrorList, fe)
-		}
-	}
+	page.Message = showFieldErrors(err, page.Errors, &page.ErrorList)
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusUnprocessableEntity, "staff_profile", page)
 }

@@ -323,7 +323,7 @@ func (s *Server) renderBytes(r *http.Request, name string, page any) ([]byte, er
 	if err := t.ExecuteTemplate(&buf, layout, data); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	return inPageOrder(buf.Bytes()), nil
 }
 
 type titled interface{ PageTitle() string }

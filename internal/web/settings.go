@@ -642,13 +642,3 @@ func (s *Server) handleAPIBookingSettingsUpdate(w http.ResponseWriter, r *http.R
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, in)
 }
-
-// showFieldErrors records err's field errors beside their fields (errs) and in
-// the summary (list), and returns its message, for a form shown again.
-func showFieldErrors(err error, errs map[string]string, list *[]journey.FieldError) string {
-	for _, fe := range journey.ErrorFields(err) {
-		errs[fe.Field] = fe.Detail
-		*list = append(*list, fe)
-	}
-	return journey.ErrorMessage(err)
-}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -64,8 +65,14 @@ func (s *Server) therapistNames(r *http.Request) (map[int64]string, error) {
 	return names, nil
 }
 
+// practiceZone returns the zone staff read times in, and its name: the
+// practice's, or UTC before it is set.
 func (s *Server) practiceZone(r *http.Request) (*time.Location, string) {
-	if p, err := s.store.FindPractice(r.Context()); err == nil {
+	return s.practiceZoneCtx(r.Context())
+}
+
+func (s *Server) practiceZoneCtx(ctx context.Context) (*time.Location, string) {
+	if p, err := s.store.FindPractice(ctx); err == nil {
 		if loc, err := journey.LoadZone(p.TimeZone); err == nil {
 			return loc, p.TimeZone
 		}

@@ -81,18 +81,8 @@ func (s *Server) handleStaffBookCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := errorStatus(err)
-	page := &staffBookPage{Actor: a, Form: form, Methods: journey.ContactMethods, Modes: journey.ConsultModes, Errors: map[string]string{},
-		Message: journey.ErrorMessage(err)}
-	for _, f := range journey.ErrorFields(err) {
-		field := f.Field
-		if field == "start" || field == "therapist_id" {
-			field = "slot"
-		}
-		if page.Errors[field] == "" {
-			page.Errors[field] = f.Detail
-			page.ErrorList = append(page.ErrorList, journey.FieldError{Field: field, Detail: f.Detail})
-		}
-	}
+	page := &staffBookPage{Actor: a, Form: form, Methods: journey.ContactMethods, Modes: journey.ConsultModes, Errors: map[string]string{}}
+	page.Message = showFieldErrors(renameFields(err, onSlot), page.Errors, &page.ErrorList)
 	selected := form.Slot
 	if journey.ErrorCode(err) == journey.ECONFLICT && page.Errors["email"] == "" {
 		selected, page.Form.Slot = "", "" // the time is gone: show the fresh grid
@@ -174,10 +164,8 @@ func (s *Server) handleStaffConsultCancel(w http.ResponseWriter, r *http.Request
 		s.pageError(w, r, err)
 		return
 	}
-	page := &staffConsultPage{Message: journey.ErrorMessage(err), Reason: r.PostFormValue("reason"), Errors: map[string]string{}}
-	for _, f := range journey.ErrorFields(err) {
-		page.Errors[f.Field] = f.Detail
-	}
+	page := &staffConsultPage{Reason: r.PostFormValue("reason"), Errors: map[string]string{}}
+	page.Message = showFieldErrors(err, page.Errors, nil)
 	s.renderStaffConsultPage(w, r, errorStatus(err), c, page)
 }
 

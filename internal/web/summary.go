@@ -1,6 +1,10 @@
 package web
 
 import (
+	"bytes"
+	"cmp"
+	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -26,6 +30,110 @@ func newErrorLine(id, label, detail string) errorLine {
 		return errorLine{Href: "#" + id, Text: label + " " + detail}
 	}
 	return errorLine{Href: "#" + id, Text: label + ": " + lowerFirst(detail)}
+}
+
+// showFieldErrors records err's field errors for a form shown again: each
+// beside its field (errs) and once in the summary (list; nil for a form
+// without one), a field's first message winning. It returns err's
+// message.
+func showFieldErrors(err error, errs map[string]string, list *[]journey.FieldError) string {
+	for _, fe := range journey.ErrorFields(err) {
+		if _, dup := errs[fe.Field]; dup {
+			continue
+		}
+		errs[fe.Field] = fe.Detail
+		if list != nil {
+			*list = append(*list, fe)
+		}
+	}
+	return journey.ErrorMessage(err)
+}
+
+// showLabelledErrors is showFieldErrors for the portal's forms, whose
+// summary names each field by its label.
+func showLabelledErrors(err error, errs map[string]string, summary *[]errorLine, label func(field string) string) {
+	for _, fe := range journey.ErrorFields(err) {
+		if _, dup := errs[fe.Field]; dup {
+			continue
+		}
+		errs[fe.Field] = fe.Detail
+		*summary = append(*summary, newErrorLine(fe.Field, label(fe.Field), fe.Detail))
+	}
+}
+
+// renameFields returns err with each field named as the page names it
+// (rename returns the page's id for the domain's field), leaving err as
+// it was.
+func renameFields(err error, rename func(field string) string) error {
+	var e *journey.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	c := *e
+	c.Fields = slices.Clone(e.Fields)
+	for i := range c.Fields {
+		c.Fields[i].Field = rename(c.Fields[i].Field)
+	}
+	return &c
+}
+
+// onSlot names a consult's start and therapist "slot": the one chooser on
+// the booking forms that sets both.
+func onSlot(field string) string {
+	if field == "start" || field == "therapist_id" {
+		return "slot"
+	}
+	return field
+}
+
+// inPageOrder puts the lines of a rendered page's error summary in the
+// order the page shows the fields they link to. A form's checks run in
+// their own order (the domain's Validate, then what only the handler can
+// check, or a map's), which is seldom the page's; measuring the page
+// itself keeps the summary in step when a template moves a field. A line
+// whose field is not on the page goes last. A page without a summary is
+// returned as it is.
+func inPageOrder(page []byte) []byte {
+	at := bytes.Index(page, []byte(`class="error-summary"`))
+	if at < 0 {
+		return page
+	}
+	open := bytes.Index(page[at:], []byte("<ul>"))
+	if open < 0 {
+		return page
+	}
+	open += at + len("<ul>")
+	end := bytes.Index(page[open:], []byte("</ul>"))
+	if end < 0 {
+		return page
+	}
+	end += open
+	type line struct {
+		html []byte
+		pos  int
+	}
+	var lines []line
+	for _, item := range bytes.SplitAfter(page[open:end], []byte("</li>")) {
+		if len(bytes.TrimSpace(item)) == 0 {
+			continue
+		}
+		pos := len(page)
+		if _, rest, ok := bytes.Cut(item, []byte(`href="#`)); ok {
+			if id, _, ok := bytes.Cut(rest, []byte(`"`)); ok {
+				if i := bytes.Index(page[end:], []byte(`id="`+string(id)+`"`)); i >= 0 {
+					pos = i
+				}
+			}
+		}
+		lines = append(lines, line{item, pos})
+	}
+	slices.SortStableFunc(lines, func(a, b line) int { return cmp.Compare(a.pos, b.pos) })
+	out := make([]byte, 0, len(page))
+	out = append(out, page[:open]...)
+	for _, l := range lines {
+		out = append(out, l.html...)
+	}
+	return append(out, page[end:]...)
 }
 
 // lowerFirst lowers a sentence's first letter unless it starts a name or

@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -79,4 +81,68 @@ func TestPortalPartsAndSignedBanner(t *testing.T) {
 	if rest := body[banner:doc]; !strings.Contains(rest, "You signed “KAP informed consent”") || !strings.Contains(rest, `href="/portal/signatures/`) {
 		t.Errorf("banner does not name the document or link the PDF:\n%s", rest)
 	}
+}
+
+// summaryOrder returns the targets of the error summary's links and, for
+// each, where the page puts the element it jumps to (-1 when absent).
+func summaryOrder(body string) (ids []string, at []int) {
+	start := strings.Index(body, `class="error-summary"`)
+	if start < 0 {
+		return nil, nil
+	}
+	end := start + strings.Index(body[start:], "</ul>")
+	for _, m := range regexp.MustCompile(`href="#([^"]+)"`).FindAllStringSubmatch(body[start:end], -1) {
+		ids = append(ids, m[1])
+		at = append(at, strings.Index(body[end:], `id="`+m[1]+`"`))
+	}
+	return ids, at
+}
+
+// checkSummaryOrder fails unless body's error summary names at least two
+// fields, each present on the page, in the order the page shows them.
+func checkSummaryOrder(t *testing.T, form, body string) {
+	t.Helper()
+	ids, at := summaryOrder(body)
+	if len(ids) < 2 {
+		t.Errorf("%s: the summary names %d fields, want at least 2", form, len(ids))
+		return
+	}
+	for i := range ids {
+		if at[i] < 0 {
+			t.Errorf("%s: the summary links #%s, which is not on the page", form, ids[i])
+		}
+		if i > 0 && at[i] < at[i-1] {
+			t.Errorf("%s: the summary lists #%s before #%s, the page the other way round (summary %v)", form, ids[i-1], ids[i], ids)
+		}
+	}
+}
+
+// The error summary lists the fields in the order the form shows them,
+// not alphabetically or in the order the checks ran, so a person reads
+// it top to bottom as they will fix it.
+func TestErrorSummaryInPageOrder(t *testing.T) {
+	e := newEnv(t)
+	_, cookie := e.portalClient("Lee Client", "lee@example.test", nil)
+	for step, form := range map[string]url.Values{
+		"about":       {"legal_name": {""}, "phone": {"12"}},
+		"medical":     {"height": {"tall"}, "bp_systolic": {"high"}},
+		"medications": {"med_0_name": {"sertraline"}, "med_0_dose": {"lots"}, "med_0_per_day": {"often"}},
+		"substances":  {"drinks_per_week": {"many"}, "abstinent_months": {"x"}},
+	} {
+		_, _, body := e.as(cookie, "POST", "/portal/intake/"+step, form)
+		checkSummaryOrder(t, "intake "+step, body)
+	}
+	_, adminCookie := e.staffCookie(journey.RoleAdmin)
+	_, _, body := e.as(adminCookie, "POST", "/admin/practice", url.Values{"name": {""}, "phone": {"12"}, "email": {"x"},
+		"time_zone": {"Mars/Olympus_Mons"}, "reminder_hours": {"a day"}})
+	checkSummaryOrder(t, "practice", body)
+	_, _, body = e.as(adminCookie, "POST", fmt.Sprintf("/admin/staff/%d/profile", e.ny.ID), profileForm("", "1234567890", "Mars/Olympus"))
+	checkSummaryOrder(t, "profile", body)
+	bad := validForm(e)
+	bad.Set("name", "")
+	bad.Set("email", "ada@")
+	bad.Set("phone", "12")
+	bad.Del("privacy_consent")
+	_, _, body = e.do("POST", "/book", "application/x-www-form-urlencoded", e.form(bad))
+	checkSummaryOrder(t, "book", body)
 }

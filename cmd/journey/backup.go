@@ -1,0 +1,290 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/audit"
+	"github.com/journey-kap/journey/internal/backup"
+	"github.com/journey-kap/journey/internal/crypt"
+	"github.com/journey-kap/journey/internal/sqldb"
+)
+
+// `journey backup`, `journey restore` and `journey verify`: the backup
+// file's format is internal/backup's, the snapshot and the checks are
+// internal/sqldb's; this file puts them in order and says what happened.
+
+// backupFlags are `backup`'s own flags.
+type backupFlags struct{ to string }
+
+func (f *backupFlags) define(fs *flag.FlagSet) {
+	fs.StringVar(&f.to, "to", "", "the backup file to write (it must not exist)")
+}
+
+// restoreFlags are `restore`'s own flags.
+type restoreFlags struct{ from string }
+
+func (f *restoreFlags) define(fs *flag.FlagSet) {
+	fs.StringVar(&f.from, "from", "", "the backup file to restore")
+}
+
+// buildVersion names the build: the module version and VCS revision the
+// Go toolchain recorded.
+func buildVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := bi.Main.Version
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v
+}
+
+// keyFiles loads the master and audit key files a backup, restore or
+// verify needs, creating neither: a new key would read nothing.
+func keyFiles(cfg *Config) (*crypt.MasterKeys, audit.Key, error) {
+	mk, err := crypt.LoadMasterKeys(cfg.MasterKeyFile)
+	if err != nil {
+		return nil, nil, fmt.Errorf("master key file %s: %w (give --master-key-file the key file of the installation the database came from)", cfg.MasterKeyFile, err)
+	}
+	key, err := audit.LoadKey(cfg.AuditKeyFile)
+	if err != nil {
+		return nil, nil, fmt.Errorf("audit key file %s: %w (give --audit-key-file the audit key of the installation the database came from)", cfg.AuditKeyFile, err)
+	}
+	return mk, key, nil
+}
+
+// openAsItIs opens an existing database without migrating it.
+func openAsItIs(ctx context.Context, cfg *Config, mk *crypt.MasterKeys, log *slog.Logger) (*sqldb.DB, error) {
+	db, err := sqldb.Open(ctx, cfg.dsn(), log, sqldb.WithMasterKeys(mk), sqldb.AsItIs())
+	if errors.Is(err, crypt.ErrNoKey) || errors.Is(err, crypt.ErrDecrypt) {
+		return nil, fmt.Errorf("master key file %s: %w", cfg.MasterKeyFile, err)
+	}
+	return db, err
+}
+
+// takeBackup writes a backup of db to the file to, then reads it back: the
+// snapshot is checked (SQLite: integrity, data keys, the audit chain up to
+// its head) before it is packed, and the packed file's digest after.
+func takeBackup(ctx context.Context, db *sqldb.DB, mk *crypt.MasterKeys, key audit.Key, to string) (*backup.Manifest, error) {
+	if _, err := os.Lstat(to); err == nil {
+		return nil, fmt.Errorf("%s exists: a backup never overwrites a file", to)
+	}
+	dir, err := os.MkdirTemp(filepath.Dir(to), ".journey-backup-*")
+	if err != nil {
+		return nil, fmt.Errorf("backup: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	snap, err := db.Snapshot(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	head := audit.Head{Seq: snap.AuditSeq, Hash: snap.AuditHash, Time: db.Now()}
+	if snap.Dialect == sqldb.SQLite {
+		if err := checkSnapshot(ctx, snap, mk, key, head); err != nil {
+			return nil, err
+		}
+	}
+	line, err := audit.FormatHead(key, head)
+	if err != nil {
+		return nil, err
+	}
+	m := &backup.Manifest{JourneyVersion: buildVersion(), Dialect: snap.Dialect, SchemaVersion: snap.SchemaVersion,
+		CreatedAt: db.Now().UTC(), Tables: snap.Tables, AuditSeq: snap.AuditSeq, AuditHead: line,
+		Snapshot: backup.Snapshot{Name: snap.Name}}
+	for _, k := range snap.DataKeys {
+		m.DataKeys = append(m.DataKeys, backup.DataKey{ID: k.ID, MasterKeyID: k.MasterKeyID, Wrapped: k.Wrapped})
+	}
+	if err := backup.Write(to, m, snap.Path, key); err != nil {
+		return nil, err
+	}
+	if _, err := backup.Check(to, key); err != nil {
+		return nil, fmt.Errorf("the backup did not read back: %w", err)
+	}
+	return m, nil
+}
+
+// checkSnapshot opens a SQLite snapshot and checks it as verify would a
+// database, against the audit head it was taken at.
+func checkSnapshot(ctx context.Context, snap *sqldb.Snapshot, mk *crypt.MasterKeys, key audit.Key, head audit.Head) error {
+	sdb, err := sqldb.Open(ctx, snap.Path, nil, sqldb.WithMasterKeys(mk), sqldb.AsItIs())
+	if err != nil {
+		return fmt.Errorf("the snapshot does not open: %w", err)
+	}
+	defer sdb.Close()
+	if _, problems, err := sdb.CheckIntegrity(ctx); err != nil || len(problems) > 0 {
+		return fmt.Errorf("the snapshot is damaged: %v %v", err, problems)
+	}
+	if _, problem, err := sdb.VerifyAuditHead(ctx, key, &head); err != nil || problem != nil {
+		return fmt.Errorf("the snapshot's audit trail does not verify: %v %v", err, problem)
+	}
+	return nil
+}
+
+// auditOps records a backup, restore or verification by a command or the
+// scheduler, and waits until it is written.
+func auditOps(ctx context.Context, db *sqldb.DB, action, subject, outcome, detail string) error {
+	db.Audit(ctx, &journey.AuditEntry{ActorRole: "system", Action: action, SubjectType: "database", SubjectID: subject,
+		ClientAddr: "local", Outcome: outcome, Detail: detail})
+	fctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	return db.FlushAudit(fctx)
+}
+
+// backupCommand runs `journey backup --to FILE`.
+func backupCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var f backupFlags
+	rest, err := splitFlags(args, ownFlags("backup", stderr, f.define))
+	if err != nil {
+		return err
+	}
+	if f.to == "" {
+		return fmt.Errorf("usage: journey backup --to FILE [settings]")
+	}
+	cfg, err := parseConfig("backup", rest, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	mk, key, err := keyFiles(cfg)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	db, err := openAsItIs(ctx, cfg, mk, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.StartAudit(key, cfg.AuditHeadFile, sqldb.AuditHeadInterval(cfg.AuditHeadInterval))
+	t0 := time.Now()
+	m, err := takeBackup(ctx, db, mk, key, f.to)
+	if err != nil {
+		_ = auditOps(ctx, db, "backup.create", filepath.Base(f.to), journey.AuditFailure, "journey backup")
+		return fmt.Errorf("backup failed, nothing written to %s: %w", f.to, err)
+	}
+	if err := auditOps(ctx, db, "backup.create", filepath.Base(f.to), journey.AuditSuccess, "journey backup"); err != nil {
+		fmt.Fprintf(stderr, "journey: the backup is written, but recording it in the audit trail failed: %v\n", err)
+	}
+	fmt.Fprintf(stdout, `Wrote %s in %v: %.1f MB, SHA-256 %s.
+It holds the %s database at schema %d, with audit entries up to %d, read back and checked.
+
+The backup holds no key. Keep these files apart from it, and from the database:
+without them nothing in the backup can be read or its audit trail verified.
+  master key file: %s
+  audit key file:  %s
+
+To restore:  journey restore --from %s --data NEW_FOLDER (or --database URL) \
+               --master-key-file %s --audit-key-file %s
+`, f.to, time.Since(t0).Round(time.Millisecond), float64(m.Snapshot.Size)/(1<<20), m.Snapshot.SHA256, m.Dialect, m.SchemaVersion,
+		m.AuditSeq, absPath(cfg.MasterKeyFile), absPath(cfg.AuditKeyFile), f.to, absPath(cfg.MasterKeyFile), absPath(cfg.AuditKeyFile))
+	return nil
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}
+
+// verifyCommand runs `journey verify`: the database's storage, its schema
+// version, its data keys and its audit trail. The verification is recorded
+// in the database's audit trail unless the storage check failed, as
+// writing into a damaged file could damage it further.
+func verifyCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseConfig("verify", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	mk, key, err := keyFiles(cfg)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	db, err := openAsItIs(ctx, cfg, mk, log)
+	if err != nil {
+		return fmt.Errorf("verification FAILED: the database does not open as it is: %w", err)
+	}
+	defer db.Close()
+	res := verifyDB(ctx, db, key, cfg.AuditHeadFile)
+	fmt.Fprint(stdout, res.report)
+	if res.storageOK {
+		db.StartAudit(key, cfg.AuditHeadFile, sqldb.AuditHeadInterval(cfg.AuditHeadInterval))
+		outcome := journey.AuditSuccess
+		if res.err != nil {
+			outcome = journey.AuditFailure
+		}
+		if err := auditOps(ctx, db, "database.verify", db.Dialect, outcome, "journey verify"); err != nil {
+			fmt.Fprintf(stderr, "journey: recording the verification in the audit trail failed: %v\n", err)
+		}
+	}
+	return res.err
+}
+
+// verification is what verifyDB found.
+type verification struct {
+	report    string
+	storageOK bool
+	err       error // nil when everything checked out
+}
+
+// verifyDB checks an open database: storage, schema, data keys (unwrapped
+// when it was opened), the audit chain against the head file.
+func verifyDB(ctx context.Context, db *sqldb.DB, key audit.Key, headFile string) verification {
+	var v verification
+	var failed []string
+	line := func(ok bool, what, detail string) {
+		mark := "ok    "
+		if !ok {
+			mark = "FAILED"
+			failed = append(failed, what)
+		}
+		v.report += fmt.Sprintf("%s %-10s %s\n", mark, what, detail)
+	}
+	method, problems, err := db.CheckIntegrity(ctx)
+	switch {
+	case err != nil:
+		line(false, "storage", err.Error())
+	case len(problems) > 0:
+		shown := problems[:min(len(problems), 3)]
+		line(false, "storage", fmt.Sprintf("%s: %d problem(s), the first: %s", method, len(problems), strings.Join(shown, "; ")))
+	default:
+		v.storageOK = true
+		line(true, "storage", method)
+	}
+	if n, err := db.SchemaVersion(ctx); err != nil {
+		line(false, "schema", err.Error())
+	} else {
+		line(true, "schema", fmt.Sprintf("version %d (this journey knows up to %d)", n, sqldb.KnownSchemaVersion(db.Dialect)))
+	}
+	line(true, "keys", "every data key unwraps with the master key file")
+	n, problem, err := db.VerifyAudit(ctx, key, headFile)
+	switch {
+	case err != nil:
+		line(false, "audit", fmt.Sprintf("could not be read after %d entries: %v", n, err))
+	case problem != nil:
+		line(false, "audit", fmt.Sprintf("NOT intact after %d entries: %s", n, problem))
+	default:
+		line(true, "audit", fmt.Sprintf("%d entries verified against the head file %s", n, headFile))
+	}
+	if len(failed) > 0 {
+		v.err = fmt.Errorf("verification FAILED: %v", failed)
+	} else {
+		v.report += "The database verifies.\n"
+	}
+	return v
+}
