@@ -34,8 +34,13 @@ lint:
 	@if [ "$(VULN)" = off ]; then echo "VULN=off: govulncheck NOT run; no vulnerability check was made"; \
 	else $(GOBIN)/govulncheck ./... || { echo "govulncheck failed (offline? it needs https://vuln.go.dev; VULN=off skips it, saying so)"; exit 1; }; fi
 
+# The release the binary reports (journey version, /healthz, metrics):
+# the newest tag, with the commits since and -dirty for uncommitted
+# changes (v0.1.0-4-gabc1234-dirty); "devel" outside a git checkout.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+
 # A static, cgo-free binary, stripped of symbol tables and local paths
 # (about 30 MB instead of 42 MB); the size is printed.
 build:
-	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o journey ./cmd/journey
+	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o journey ./cmd/journey
 	@ls -l journey | awk '{ printf "journey: %.1f MB\n", $$5 / 1048576 }'

@@ -172,6 +172,23 @@ func (a *Actor) CanSeeClinical(c *Client) bool {
 	return a.Has(RoleMedicalProvider) || c.OnCareTeam(a.ID())
 }
 
+// CanSeeScreening reports whether the actor may read client c's screening
+// status and answers: the client themselves (their status, never the
+// prescriber's findings) and those who may see the clinical record.
+func (a *Actor) CanSeeScreening(c *Client) bool {
+	return a.IsClient(c) || a.CanSeeClinical(c)
+}
+
+// AlertScope returns the care-team member whose clients' safety alerts the
+// actor sees: 0 for every client (medical providers review them all),
+// their own id otherwise. It matches CanSeeClinical.
+func (a *Actor) AlertScope() int64 {
+	if a.Has(RoleMedicalProvider) {
+		return 0
+	}
+	return a.ID()
+}
+
 // CanAdminister reports whether the actor may submit a questionnaire for
 // client c: the client themselves, or a clinician of theirs in session.
 func (a *Actor) CanAdminister(c *Client) bool {

@@ -132,6 +132,22 @@ func ScreeningStatus(missing []string, findings []Finding, last *Clearance, now 
 	return ScreeningAwaitingReview
 }
 
+// IntakeClosed reports whether a client whose screening reads status may
+// no longer change their intake: the medical provider has cleared or
+// declined them on it, and the decision rests on those answers. A client
+// asked for more information may change them, and so may one whose
+// clearance lapsed, who is back in review.
+func IntakeClosed(status string) bool {
+	return status == ScreeningCleared || status == ScreeningDeclined
+}
+
+// ErrIntakeClosed returns the refusal of a change to a closed intake
+// (IntakeClosed): a conflict that says what to do instead.
+func ErrIntakeClosed() error {
+	return Errorf(ECONFLICT, "The medical provider has made a decision on your answers, so they can no longer be changed here. "+
+		"If something has changed, contact the practice.")
+}
+
 // NewFindings reports whether now holds a hard stop or a finding for
 // prescriber review that seen did not, by code and kind.
 func NewFindings(now, seen []Finding) bool {

@@ -30,7 +30,7 @@ out=bench.txt
 {
 	echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "# PostgreSQL: $pg"
-	go test -run '^$' -bench . -benchtime "${BENCHTIME:-2s}" -count "${BENCHCOUNT:-3}" -timeout 60m ./internal/schedule/ ./internal/web/ ./internal/sqldb/
+	go test -run '^$' -bench . -benchtime "${BENCHTIME:-2s}" -count "${BENCHCOUNT:-3}" -timeout 60m ./internal/schedule/ ./internal/web/ ./internal/sqldb/ ./cmd/journey/
 	echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out"
 go run ./internal/tools/benchreport -previous docs/benchmarks.md <"$out" >docs/benchmarks.md.new

@@ -12,17 +12,17 @@ import (
 )
 
 // startAudit loads (or, on first start, creates) the audit key and starts
-// the audit writer.
-func startAudit(cfg *Config, db *sqldb.DB, log interface{ Warn(string, ...any) }) error {
+// the audit writer; it returns the key in use.
+func startAudit(cfg *Config, db *sqldb.DB, log interface{ Warn(string, ...any) }) (audit.Key, error) {
 	key, created, err := audit.LoadOrCreateKey(cfg.AuditKeyFile)
 	if err != nil {
-		return fmt.Errorf("audit key: %w", err)
+		return nil, fmt.Errorf("audit key: %w", err)
 	}
 	if created {
 		log.Warn("generated the audit key; keep it out of database backups and back it up separately", "path", cfg.AuditKeyFile)
 	}
 	db.StartAudit(key, cfg.AuditHeadFile, sqldb.AuditHeadInterval(cfg.AuditHeadInterval))
-	return nil
+	return key, nil
 }
 
 // auditCommand runs `journey audit verify` and `journey audit export`.

@@ -7,16 +7,19 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
-	"runtime/debug"
+	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/audit"
 	"github.com/journey-kap/journey/internal/backup"
 	"github.com/journey-kap/journey/internal/crypt"
+	"github.com/journey-kap/journey/internal/metrics"
 	"github.com/journey-kap/journey/internal/sqldb"
 )
 
@@ -36,22 +39,6 @@ type restoreFlags struct{ from string }
 
 func (f *restoreFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&f.from, "from", "", "the backup file to restore")
-}
-
-// buildVersion names the build: the module version and VCS revision the
-// Go toolchain recorded.
-func buildVersion() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
-	}
-	v := bi.Main.Version
-	for _, s := range bi.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			v += " " + s.Value[:12]
-		}
-	}
-	return v
 }
 
 // keyFiles loads the master and audit key files a backup, restore or
@@ -84,6 +71,9 @@ func takeBackup(ctx context.Context, db *sqldb.DB, mk *crypt.MasterKeys, key aud
 	if _, err := os.Lstat(to); err == nil {
 		return nil, fmt.Errorf("%s exists: a backup never overwrites a file", to)
 	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o700); err != nil {
+		return nil, fmt.Errorf("backup folder: %w", err)
+	}
 	dir, err := os.MkdirTemp(filepath.Dir(to), ".journey-backup-*")
 	if err != nil {
 		return nil, fmt.Errorf("backup: %w", err)
@@ -103,7 +93,7 @@ func takeBackup(ctx context.Context, db *sqldb.DB, mk *crypt.MasterKeys, key aud
 	if err != nil {
 		return nil, err
 	}
-	m := &backup.Manifest{JourneyVersion: buildVersion(), Dialect: snap.Dialect, SchemaVersion: snap.SchemaVersion,
+	m := &backup.Manifest{JourneyVersion: journeyVersion(), Dialect: snap.Dialect, SchemaVersion: snap.SchemaVersion,
 		CreatedAt: db.Now().UTC(), Tables: snap.Tables, AuditSeq: snap.AuditSeq, AuditHead: line,
 		Snapshot: backup.Snapshot{Name: snap.Name}}
 	for _, k := range snap.DataKeys {
@@ -133,6 +123,125 @@ func checkSnapshot(ctx context.Context, snap *sqldb.Snapshot, mk *crypt.MasterKe
 		return fmt.Errorf("the snapshot's audit trail does not verify: %v %v", err, problem)
 	}
 	return nil
+}
+
+// recordedBackup takes a backup of db into the file to, as journey backup
+// does, and records the attempt (the status Today and the metrics show)
+// and its audit entry, whether it succeeded or not; how says who asked.
+func recordedBackup(ctx context.Context, cfg *Config, db *sqldb.DB, to, how string) (*backup.Manifest, error) {
+	run := &journey.BackupRun{Started: db.Now(), File: filepath.Base(to)}
+	mk, key, err := keyFiles(cfg)
+	var m *backup.Manifest
+	if err == nil {
+		m, err = takeBackup(ctx, db, mk, key, to)
+	}
+	run.Finished = db.Now()
+	outcome := journey.AuditSuccess
+	if err != nil {
+		run.Err, outcome = err.Error(), journey.AuditFailure
+	} else if fi, serr := os.Stat(to); serr == nil {
+		run.Size = fi.Size()
+	}
+	if rerr := db.RecordBackup(context.WithoutCancel(ctx), run); rerr != nil {
+		db.Log.Warn("the backup attempt could not be recorded", "file", run.File, "error", rerr)
+	}
+	db.Audit(ctx, &journey.AuditEntry{ActorRole: "system", Action: "backup.create", SubjectType: "database", SubjectID: run.File,
+		ClientAddr: "local", Outcome: outcome, Detail: how})
+	return m, err
+}
+
+// backupName is a scheduled backup's file name: its time, so names sort
+// in the order they were taken.
+const backupName = "journey-20060102T150405Z.tar"
+
+// scheduledBackup is the backup job's work: when no good backup finished
+// within cfg.BackupEvery, write one into cfg.BackupDir, then delete the
+// oldest beyond cfg.BackupKeep.
+func scheduledBackup(cfg *Config, db *sqldb.DB) func(context.Context) error {
+	return func(ctx context.Context) error {
+		st, err := db.BackupStatus(ctx)
+		if err != nil {
+			return err
+		}
+		now := db.Now()
+		if !st.LastOK.IsZero() && now.Sub(st.LastOK) < cfg.BackupEvery {
+			return nil
+		}
+		to := filepath.Join(cfg.BackupDir, now.UTC().Format(backupName))
+		if _, err := recordedBackup(ctx, cfg, db, to, "scheduled"); err != nil {
+			db.Log.Error("scheduled backup failed", "file", to, "error", err)
+			return err
+		}
+		db.Log.Info("scheduled backup written and verified", "file", to)
+		return pruneBackups(cfg.BackupDir, cfg.BackupKeep)
+	}
+}
+
+// backupEvery is the scheduled backups' interval, 0 when they are off.
+func backupEvery(cfg *Config) time.Duration {
+	if cfg.BackupDir == "" {
+		return 0
+	}
+	return cfg.BackupEvery
+}
+
+// watchBackups makes the metrics report the scheduled backups: the age of
+// the newest good one, whether the newest attempt succeeded, and how many
+// failed since the good one. The status is read at most once a second,
+// however many gauges a scrape reads.
+func watchBackups(m *metrics.Metrics, db *sqldb.DB) error {
+	var mu sync.Mutex
+	var st journey.BackupStatus
+	var read time.Time
+	status := func() journey.BackupStatus {
+		mu.Lock()
+		defer mu.Unlock()
+		if time.Since(read) > time.Second {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			if s, err := db.BackupStatus(ctx); err == nil {
+				st, read = s, time.Now()
+			}
+		}
+		return st
+	}
+	m.SetLastBackup(func() (time.Time, bool) { s := status(); return s.LastOK, !s.LastOK.IsZero() })
+	if err := m.GaugeFunc("backup_last_ok", "1 when the newest backup attempt was written and verified, 0 when it failed; NaN before the first.",
+		func() float64 {
+			s := status()
+			switch {
+			case s.Last == nil:
+				return math.NaN()
+			case s.Last.Err != "":
+				return 0
+			}
+			return 1
+		}); err != nil {
+		return err
+	}
+	return m.GaugeFunc("backup_failures", "Backup attempts that failed since the newest good one.",
+		func() float64 { return float64(status().Failures) })
+}
+
+// pruneBackups deletes the oldest scheduled backups in dir beyond keep;
+// other files are left alone.
+func pruneBackups(dir string, keep int) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	var ours []string
+	for _, e := range entries {
+		if _, err := time.Parse(backupName, e.Name()); err == nil && e.Type().IsRegular() {
+			ours = append(ours, e.Name())
+		}
+	}
+	sort.Strings(ours)
+	var errs []error
+	for _, name := range ours[:max(0, len(ours)-keep)] {
+		errs = append(errs, os.Remove(filepath.Join(dir, name)))
+	}
+	return errors.Join(errs...)
 }
 
 // auditOps records a backup, restore or verification by a command or the
@@ -171,13 +280,15 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 	defer db.Close()
 	db.StartAudit(key, cfg.AuditHeadFile, sqldb.AuditHeadInterval(cfg.AuditHeadInterval))
 	t0 := time.Now()
-	m, err := takeBackup(ctx, db, mk, key, f.to)
+	m, err := recordedBackup(ctx, cfg, db, f.to, "journey backup")
+	fctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	ferr := db.FlushAudit(fctx)
 	if err != nil {
-		_ = auditOps(ctx, db, "backup.create", filepath.Base(f.to), journey.AuditFailure, "journey backup")
 		return fmt.Errorf("backup failed, nothing written to %s: %w", f.to, err)
 	}
-	if err := auditOps(ctx, db, "backup.create", filepath.Base(f.to), journey.AuditSuccess, "journey backup"); err != nil {
-		fmt.Fprintf(stderr, "journey: the backup is written, but recording it in the audit trail failed: %v\n", err)
+	if ferr != nil {
+		fmt.Fprintf(stderr, "journey: the backup is written, but recording it in the audit trail failed: %v\n", ferr)
 	}
 	fmt.Fprintf(stdout, `Wrote %s in %v: %.1f MB, SHA-256 %s.
 It holds the %s database at schema %d, with audit entries up to %d, read back and checked.

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -402,5 +403,103 @@ func TestVerifyCatchesTornCopy(t *testing.T) {
 	}
 	if out, err := bkRun(t, append([]string{"verify"}, bkArgs(srv)...)...); err != nil {
 		t.Fatalf("verify of the live database: %v\n%s", err, out)
+	}
+}
+
+// Scheduled backups: with --backup-every and --backup-keep the server
+// writes a backup at start and whenever the last good one is older than
+// the interval, keeps the newest few (and nothing else it did not write
+// is touched), records each for Today and audits it; a backup folder that
+// cannot be written is recorded as a failure.
+func TestScheduledBackups(t *testing.T) {
+	dir := t.TempDir()
+	other := filepath.Join(dir, "keep-me.tar")
+	os.WriteFile(other, []byte("an operator's own file"), 0o600)
+	maddr := freeAddr(t)
+	srv := startServer(t, nil, "--demo", "--backup-dir", dir, "--backup-every", "1s", "--backup-keep", "2", "--metrics-listen", maddr)
+	db := procOpenDB(t, srv.DSN, srv.KeyFile)
+	ctx := context.Background()
+	var files []string
+	for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		var n int
+		if err := db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM backups WHERE error = ''`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		files, _ = filepath.Glob(filepath.Join(dir, "journey-*.tar"))
+		if n >= 3 && len(files) == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d good backups recorded, %d files in the folder: %v\n%s", n, len(files), files, srv.Log.String())
+		}
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("pruning removed a file it did not write: %v", err)
+	}
+	key, err := audit.LoadKey(filepath.Join(srv.Data, "audit.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if _, err := backup.Check(f, key); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	st, err := db.BackupStatus(ctx)
+	if err != nil || st.LastOK.IsZero() || st.Overdue(time.Now(), time.Minute) {
+		t.Errorf("status %+v %v", st, err)
+	}
+	// The audit writer takes a moment to write what it is handed.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		var scheduled int
+		db.EachAudit(ctx, journey.AuditFilter{Action: "backup.create"}, func(e *journey.AuditEntry) error {
+			if e.Detail == "scheduled" && e.Outcome == journey.AuditSuccess {
+				scheduled++
+			}
+			return nil
+		})
+		if scheduled >= 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d scheduled backups audited, want 3 or more", scheduled)
+		}
+	}
+
+	_, fams := scrape(t, maddr)
+	age, _ := value(fams, "journey_backup_age_seconds", nil)
+	lastOK, _ := value(fams, "journey_backup_last_ok", nil)
+	fails, okf := value(fams, "journey_backup_failures", nil)
+	if age < 0 || age > 60 || lastOK != 1 || fails != 0 || !okf {
+		t.Errorf("metrics: backup age %v s, last ok %v, failures %v (%v)", age, lastOK, fails, okf)
+	}
+
+	blocked := filepath.Join(t.TempDir(), "a-file")
+	os.WriteFile(blocked, nil, 0o600)
+	baddr := freeAddr(t)
+	bad := startServer(t, nil, "--demo", "--backup-dir", filepath.Join(blocked, "backups"), "--backup-every", "1h", "--metrics-listen", baddr)
+	bdb := procOpenDB(t, bad.DSN, bad.KeyFile)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		st, err := bdb.BackupStatus(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Last != nil {
+			if st.Last.Err == "" || !strings.Contains(st.Last.Err, "not a directory") || st.Failures != 1 || !st.Overdue(time.Now(), time.Hour) {
+				t.Errorf("a folder that cannot be made: %+v %+v", st, st.Last)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no backup attempt recorded\n%s", bad.Log.String())
+		}
+	}
+	time.Sleep(1100 * time.Millisecond) // past the metrics' one-second cache of the status
+	_, fams = scrape(t, baddr)
+	age, _ = value(fams, "journey_backup_age_seconds", nil)
+	lastOK, _ = value(fams, "journey_backup_last_ok", nil)
+	fails, _ = value(fams, "journey_backup_failures", nil)
+	if !math.IsInf(age, 1) || lastOK != 0 || fails != 1 {
+		t.Errorf("metrics after a failed backup: age %v, last ok %v, failures %v", age, lastOK, fails)
 	}
 }

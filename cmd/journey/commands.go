@@ -40,6 +40,9 @@ var commands = []command{
 	{name: "verify", summary: "check the database: storage integrity, schema version, every data key unwraps, the audit trail; non-zero exit if not"},
 	{name: "keys init", summary: "create the master key file (--master-key-file) that encrypts PHI"},
 	{name: "keys rotate", summary: "add a new master key to that file and rewrap the data keys under it, without stopping running processes"},
+	{name: "migrate", synopsis: "--dry-run", summary: "list the migrations a start would apply, applying none (no key file needed)",
+		flags: func(fs *flag.FlagSet) { new(migrateFlags).define(fs) }},
+	{name: "version", summary: "print the release this binary is (also in /healthz and the metrics' journey_build_info)"},
 	{name: "help", synopsis: "[COMMAND]", summary: "show this help, or one command's"},
 }
 

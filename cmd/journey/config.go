@@ -38,6 +38,13 @@ type Config struct {
 	TLSKey            string
 	StaffIdle         time.Duration
 	ClientIdle        time.Duration
+	// MetricsListen is where Prometheus metrics are served; "" is off.
+	MetricsListen string
+	// Scheduled backups: into BackupDir (off when empty) every
+	// BackupEvery, the newest BackupKeep kept.
+	BackupDir   string
+	BackupEvery time.Duration
+	BackupKeep  int
 }
 
 // setting documents one flag and its environment variable. Every command
@@ -65,8 +72,12 @@ var settings = []setting{
 	{"audit-head-interval", "JOURNEY_AUDIT_HEAD_INTERVAL", "5s", "the head checkpoint names the newest audit entry at most this long after it was written", true},
 	{"staff-idle", "JOURNEY_STAFF_IDLE", "15m", "a staff session ends after this long without a request", true},
 	{"client-idle", "JOURNEY_CLIENT_IDLE", "30m", "a client session ends after this long without a request", true},
+	{"backup-dir", "JOURNEY_BACKUP_DIR", "", "folder for scheduled backups, each verified after it is written (off when empty); keep it off the database's disk, and the key files out of it", true},
+	{"backup-every", "JOURNEY_BACKUP_EVERY", "6h", "how often a scheduled backup is taken; a failed one, or none for twice this long, shows on the admin's Today", true},
+	{"backup-keep", "JOURNEY_BACKUP_KEEP", "28", "how many scheduled backups to keep in --backup-dir; older ones are deleted", true},
 	{"tls-cert", "JOURNEY_TLS_CERT", "", "certificate file: serve HTTPS (with HSTS and __Host- cookies)", true},
 	{"tls-key", "JOURNEY_TLS_KEY", "", "private key file for --tls-cert", true},
+	{"metrics-listen", "JOURNEY_METRICS_LISTEN", "", "address to serve Prometheus metrics on (GET /metrics), such as 127.0.0.1:9464; empty serves none. Keep it off the public network", true},
 }
 
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
@@ -95,7 +106,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	get := func(k string) string { return strings.TrimSpace(*vals[k]) }
 	c := &Config{Listen: get("listen"), Data: get("data"), Database: get("database"), BaseURL: strings.TrimRight(get("base-url"), "/"),
 		SMTPURL: get("smtp-url"), MailFrom: get("mail-from"), MasterKeyFile: get("master-key-file"),
-		AuditKeyFile: get("audit-key-file"), AuditHeadFile: get("audit-head-file"), TLSCert: get("tls-cert"), TLSKey: get("tls-key")}
+		AuditKeyFile: get("audit-key-file"), AuditHeadFile: get("audit-head-file"), TLSCert: get("tls-cert"), TLSKey: get("tls-key"),
+		MetricsListen: get("metrics-listen")}
 	for p, def := range map[*string]string{&c.MasterKeyFile: "master.key", &c.AuditKeyFile: "audit.key", &c.AuditHeadFile: "audit.head"} {
 		if *p == "" {
 			*p = filepath.Join(c.Data, def)
@@ -128,11 +140,23 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 			return nil, fmt.Errorf("--%s: want a duration from 1m to 12h, such as 15m", d.flag)
 		}
 	}
+	c.BackupDir = get("backup-dir")
+	if c.BackupEvery, err = time.ParseDuration(get("backup-every")); err != nil || c.BackupEvery < time.Second {
+		return nil, fmt.Errorf("--backup-every: want a duration of a second or more, such as 6h")
+	}
+	if c.BackupKeep, err = strconv.Atoi(get("backup-keep")); err != nil || c.BackupKeep < 1 {
+		return nil, fmt.Errorf("--backup-keep: want a whole number of backups, 1 or more")
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
 		return nil, fmt.Errorf("--log-level: want debug, info, warn or error")
 	}
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return nil, fmt.Errorf("--listen: want host:port, such as 127.0.0.1:8080")
+	}
+	if c.MetricsListen != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsListen); err != nil {
+			return nil, fmt.Errorf("--metrics-listen: want host:port, such as 127.0.0.1:9464")
+		}
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Listen

@@ -67,6 +67,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return tokensCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "users":
 		return usersCommand(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "migrate":
+		return migrateCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "version", "--version":
+		return printVersion(stdout)
 	case "help", "-h", "--help":
 		if len(args) > 1 {
 			return commandHelp(stdout, strings.Join(args[1:], " "))

@@ -13,6 +13,7 @@ import (
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/jobs"
 	"github.com/journey-kap/journey/internal/mail"
+	"github.com/journey-kap/journey/internal/metrics"
 	"github.com/journey-kap/journey/internal/sqldb"
 	"github.com/journey-kap/journey/internal/web"
 )
@@ -22,6 +23,8 @@ type app struct {
 	db    *sqldb.DB
 	queue *jobs.Queue
 	log   *slog.Logger
+	// metrics is set by serve; register what else a server reports there.
+	metrics *metrics.Metrics
 }
 
 // open opens the database with the master keys (keys.go), applies
@@ -34,6 +37,9 @@ func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, 
 		return nil, err
 	}
 	jc := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Screening: db, LinkRequests: db, ResetRequests: db, Log: log, Workers: workers}
+	if cfg.BackupDir != "" {
+		jc.Backup, jc.BackupEvery = scheduledBackup(cfg, db), cfg.BackupEvery
+	}
 	if err := db.WithMigrationLock(ctx, func() error { return jobs.Migrate(ctx, jc) }); err != nil {
 		db.Close()
 		return nil, err
@@ -80,8 +86,17 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 		return err
 	}
 	defer a.db.Close()
-	if err := startAudit(cfg, a.db, a.log); err != nil {
+	auditKey, err := startAudit(cfg, a.db, a.log)
+	if err != nil {
 		return err
+	}
+	if a.metrics, err = newMetrics(a.db, a.log); err != nil {
+		return err
+	}
+	if backupEvery(cfg) > 0 {
+		if err := watchBackups(a.metrics, a.db); err != nil {
+			return err
+		}
 	}
 	secret, err := a.db.Secret(ctx, "form-token")
 	if err != nil {
@@ -89,9 +104,17 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 	}
 	srv, err := web.NewServer(a.db, web.Config{BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, MinFormTime: cfg.MinFormTime,
 		FormSecret: secret, TrustProxy: cfg.TrustProxy, Log: a.log, SecureCookies: cfg.TLSCert != "",
-		StaffIdle: cfg.StaffIdle, ClientIdle: cfg.ClientIdle})
+		StaffIdle: cfg.StaffIdle, ClientIdle: cfg.ClientIdle, BackupEvery: backupEvery(cfg), Version: journeyVersion(),
+		Observe: a.metrics.ObserveRequest, Ready: readiness(cfg, a.db, auditKey)})
 	if err != nil {
 		return err
+	}
+	if cfg.MetricsListen != "" {
+		addr, err := a.metrics.Serve(ctx, cfg.MetricsListen)
+		if err != nil {
+			return err
+		}
+		a.log.Info("metrics are served", "addr", addr.String(), "path", "/metrics")
 	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -102,7 +125,7 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 	if err := a.queue.Start(ctx); err != nil {
 		return err
 	}
-	a.log.Info("journey is serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", a.db.Dialect)
+	a.log.Info("journey is serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "database", a.db.Dialect, "version", journeyVersion())
 	errc := make(chan error, 1)
 	go func() {
 		if cfg.TLSCert != "" {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/auth"
+	"github.com/journey-kap/journey/internal/processing"
 )
 
 // tokensCommand runs `journey tokens create --user EMAIL [--expires 24h]`
@@ -33,7 +34,7 @@ func tokensCommand(ctx context.Context, args []string, getenv func(string) strin
 		return err
 	}
 	defer a.db.Close()
-	if err := startAudit(cfg, a.db, a.log); err != nil {
+	if _, err := startAudit(cfg, a.db, a.log); err != nil {
 		return err
 	}
 	u, err := a.db.FindUserByEmail(ctx, f.user)
@@ -48,8 +49,8 @@ func tokensCommand(ctx context.Context, args []string, getenv func(string) strin
 	if err != nil {
 		return err
 	}
-	a.db.Audit(ctx, &journey.AuditEntry{ActorID: u.ID, ActorRole: "cli", Action: "token.create", SubjectType: "token",
-		SubjectID: fmt.Sprint(id), ClientAddr: "local", Outcome: journey.AuditSuccess, Detail: "journey tokens create"})
+	processing.New(a.db).Audit(ctx, processing.Console(u.ID), processing.Entry{Action: "token.create", SubjectType: "token",
+		SubjectID: id, Outcome: journey.AuditSuccess, Detail: "journey tokens create"})
 	if err := a.db.FlushAudit(ctx); err != nil {
 		return err
 	}

@@ -41,7 +41,11 @@ type Config struct {
 	// ResetRequests, when set, works requests for a password reset link
 	// (requests.go).
 	ResetRequests ResetRequests
-	Log           *slog.Logger
+	// Backup, when set with BackupEvery, is asked every sixth of
+	// BackupEvery (at most ten minutes) to take a backup if one is due.
+	Backup      func(ctx context.Context) error
+	BackupEvery time.Duration
+	Log         *slog.Logger
 	// Workers false makes an insert-only client (for CLI commands).
 	Workers      bool
 	PollInterval time.Duration // default 500 ms
@@ -79,6 +83,32 @@ func Migrate(ctx context.Context, cfg Config) error {
 	}
 	return nil
 }
+
+// PendingMigrations returns the versions of River's own migrations that
+// Migrate would apply, applying none.
+func PendingMigrations(ctx context.Context, cfg Config) ([]int, error) {
+	d, err := driver(cfg)
+	if err != nil {
+		return nil, err
+	}
+	m, err := rivermigrate.New(d, &rivermigrate.Config{Logger: quiet(cfg.Log)})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: migrator: %w", err)
+	}
+	res, err := m.Migrate(ctx, rivermigrate.DirectionUp, &rivermigrate.MigrateOpts{DryRun: true})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: migrations: %w", err)
+	}
+	var out []int
+	for _, v := range res.Versions {
+		out = append(out, v.Version)
+	}
+	return out, nil
+}
+
+// Kinds are the kinds of job Journey queues, for the metrics to report
+// each even while none waits.
+var Kinds = []string{MailArgs{}.Kind(), RescreenArgs{}.Kind(), RequestArgs[linkRequest]{}.Kind(), RequestArgs[resetRequest]{}.Kind()}
 
 // quiet keeps River's own info chatter out of the log; warnings stay.
 func quiet(log *slog.Logger) *slog.Logger {
@@ -124,6 +154,10 @@ func New(cfg Config) (*Queue, error) {
 			river.AddWorker(workers, &RescreenWorker{Screening: cfg.Screening, Log: cfg.Log})
 			rc.PeriodicJobs = []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(RescreenInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return RescreenArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true})}
+		}
+		if cfg.Backup != nil && cfg.BackupEvery > 0 {
+			river.AddWorker(workers, &BackupWorker{Backup: cfg.Backup})
+			rc.PeriodicJobs = append(rc.PeriodicJobs, backupJob(cfg.BackupEvery))
 		}
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}

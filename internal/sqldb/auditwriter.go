@@ -78,6 +78,7 @@ type auditWriter struct {
 	sinceHd      int           // entries written since the last head
 	dirty        bool          // an entry was written that the head may not name
 	inFlight     atomic.Int64  // entries taken from the queue, not yet written
+	oldest       atomic.Int64  // unix ns of the oldest entry in the batch being gathered or written; 0 when none
 
 	mu           sync.Mutex
 	failingSince time.Time // zero while batches go in
@@ -114,6 +115,9 @@ func (db *DB) Audit(ctx context.Context, e *journey.AuditEntry) {
 	}
 	if e.Time.IsZero() {
 		e.Time = db.Now()
+	}
+	if db.OnAudit != nil {
+		db.OnAudit(e)
 	}
 	select {
 	case db.auditw.queue <- auditItem{e: e}:
@@ -197,6 +201,7 @@ func (w *auditWriter) loop() {
 			}
 			if len(batch) == 0 {
 				linger.Reset(auditLinger)
+				w.oldest.Store(it.e.Time.UnixNano())
 			}
 			w.inFlight.Add(1)
 			batch = append(batch, it.e)
@@ -230,6 +235,7 @@ func (w *auditWriter) writeRetrying(batch []*journey.AuditEntry, flushes []chan 
 	for attempt := 1; ; attempt++ {
 		err := w.write(batch)
 		if err == nil {
+			w.oldest.Store(0)
 			w.recovered(len(batch))
 			break
 		}

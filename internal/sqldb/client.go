@@ -360,7 +360,11 @@ func (db *DB) clientWhere(f journey.ClientFilter) (cond string, args []any, ok b
 	}
 	// Only a client awaiting review has a review priority.
 	switch {
-	case f.Screening == journey.ScreeningAwaitingReview || f.Replied:
+	case f.Replied:
+		// Queued, and asked a question once (repliedOnly opens the latest
+		// decision of these few).
+		where = append(where, "review_priority IS NOT NULL AND id IN (SELECT client_id FROM clearances)")
+	case f.Screening == journey.ScreeningAwaitingReview:
 		where = append(where, "review_priority IS NOT NULL")
 	case f.Screening != "" || f.Stage == journey.StageIntake || f.Stage == journey.StagePreparation || f.Stage == journey.StageDeclined:
 		where = append(where, "review_priority IS NULL")
@@ -394,6 +398,15 @@ func sealedFilter(f journey.ClientFilter) bool {
 		f.Replied || f.Sort == journey.ClientSortName || f.Sort == journey.ClientSortStatus
 }
 
+// opensState reports whether f needs each client's sealed status: a
+// status or stage the plain columns cannot answer, or the status order.
+// A reply filter alone does not: the queue's plain column says its
+// clients await review.
+func opensState(f journey.ClientFilter) bool {
+	return (f.Screening != "" && f.Screening != journey.ScreeningAwaitingReview) || (f.Stage != "" && f.Stage != journey.StageInvited) ||
+		f.Sort == journey.ClientSortStatus
+}
+
 // maxSealedList is the most clients a list opens to filter or sort on a
 // sealed fact; past it the list asks for a narrower filter. One state or
 // name opens in about a microsecond, and a practice's clients number in
@@ -413,9 +426,10 @@ type listed struct {
 }
 
 // findClientsSealed returns the page of clients matching cond and f's
-// sealed filters, in f's order, and how many match: it opens the status
-// (and, to sort by name, the name) of every client cond matches, then
-// reads the page's rows only.
+// sealed filters, in f's order, and how many match: it opens what f needs
+// of every client cond matches (the status, the name to sort by it, the
+// latest decision of those queued after a question), then reads the
+// page's rows only.
 func (db *DB) findClientsSealed(ctx context.Context, f journey.ClientFilter, cond string, args []any, limit int) ([]*journey.Client, int, error) {
 	var n int
 	if err := db.queryRow(ctx, `SELECT COUNT(*) FROM clients WHERE `+cond, args...).Scan(&n); err != nil {
@@ -425,8 +439,15 @@ func (db *DB) findClientsSealed(ctx context.Context, f journey.ClientFilter, con
 		return nil, 0, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.", Fields: []journey.FieldError{
 			{Field: "sort", Detail: fmt.Sprintf("This works on up to %d clients at a time: filter by therapist or name first.", maxSealedList)}}}
 	}
-	byName := f.Sort == journey.ClientSortName
-	rows, err := db.query(ctx, `SELECT id, user_id IS NOT NULL, name, screening FROM clients WHERE `+cond, args...)
+	byName, byState := f.Sort == journey.ClientSortName, opensState(f)
+	nameCol, stateCol := "''", "''"
+	if byName {
+		nameCol = "name"
+	}
+	if byState {
+		stateCol = "screening"
+	}
+	rows, err := db.query(ctx, `SELECT id, user_id IS NOT NULL, `+nameCol+`, `+stateCol+` FROM clients WHERE `+cond, args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -439,12 +460,15 @@ func (db *DB) findClientsSealed(ctx context.Context, f journey.ClientFilter, con
 			rows.Close()
 			return nil, 0, err
 		}
-		l.state = p.openState(state)
 		if byName {
 			p.open(aadClientName, &name)
 			l.name = strings.ToLower(name)
 		}
-		if stageMatches(f, l) {
+		if !byState {
+			all = append(all, l)
+			continue
+		}
+		if l.state = p.openState(state); stageMatches(f, l) {
 			all = append(all, l)
 		}
 	}

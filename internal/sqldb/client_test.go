@@ -259,25 +259,12 @@ func TestClearance(t *testing.T) {
 	if _, total, _ := db.ReviewQueue(ctx, 0, 10); total != 0 {
 		t.Fatalf("a cleared client in the queue: %d", total)
 	}
-	// A new warning leaves the clearance; a new hard stop the prescriber
-	// never saw sends the client back to review.
-	in.Medical.Conditions["bladder"] = journey.Yes
-	if _, err := db.SaveIntakeStep(ctx, cl.ID, journey.StepMedical, in); err != nil {
-		t.Fatal(err)
-	}
-	if s, _ := db.FindScreening(ctx, cl.ID); s.Status != journey.ScreeningCleared {
-		t.Fatalf("after a new warning: %s", s.Status)
-	}
+	// The clearance rests on these answers: they are closed to changes
+	// (TestIntakeClosedOnceDecided); a new finding the prescriber never saw
+	// comes from a questionnaire or a rule change (journey.NewFindings).
 	in.Pregnancy.Pregnant = journey.Yes
-	if _, err := db.SaveIntakeStep(ctx, cl.ID, journey.StepPregnancy, in); err != nil {
-		t.Fatal(err)
-	}
-	if s, _ := db.FindScreening(ctx, cl.ID); s.Status != journey.ScreeningAwaitingReview || s.ClearedUntil != nil {
-		t.Fatalf("after a new hard stop: %+v", s)
-	}
-	in.Pregnancy.Pregnant = journey.No
-	if _, err := db.SaveIntakeStep(ctx, cl.ID, journey.StepPregnancy, in); err != nil {
-		t.Fatal(err)
+	if _, err := db.SaveIntakeStep(ctx, cl.ID, journey.StepPregnancy, in); journey.ErrorCode(err) != journey.ECONFLICT {
+		t.Fatalf("a cleared intake changed: %v", err)
 	}
 	sqldbtest.SetTime(now, until.Add(time.Hour))
 	if s, _ := db.FindScreening(ctx, cl.ID); s.Status != journey.ScreeningAwaitingReview || s.ClearedUntil != nil {
@@ -442,5 +429,50 @@ func TestLatestResponses(t *testing.T) {
 	}
 	if s, _ := db.FindScreening(ctx, cl.ID); slices.Contains(s.Missing, "Questionnaire: PCL-5") {
 		t.Fatal("an old PCL-5 counted as missing")
+	}
+}
+
+// The store keeps a decided intake closed whoever asks (the portal, the
+// API, an import): cleared or declined refuses a change with a conflict;
+// a question from the provider, or a clearance that has lapsed, opens it.
+func TestIntakeClosedOnceDecided(t *testing.T) {
+	db, ny, _, now := fixture(t)
+	ctx := context.Background()
+	doc := &journey.User{Kind: journey.UserStaff, Name: "Dr Med", Email: "med@practice.test", Roles: []string{journey.RoleMedicalProvider}, Active: true}
+	if err := db.CreateUser(ctx, doc, ""); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := sqldbtest.Client(t, db, ny.ID, "Kay Client", "kay@example.test", sqldbtest.Intake("Kay Client", *now))
+	change := sqldbtest.Intake("Kay Client", *now)
+	change.Emergency.Name = "Someone Else"
+	save := func() error {
+		_, err := db.SaveIntakeStep(ctx, c.ID, journey.StepEmergency, change)
+		return err
+	}
+	decide := func(k journey.Clearance) {
+		t.Helper()
+		k.ClientID, k.ProviderID = c.ID, doc.ID
+		if _, err := db.DecideClearance(ctx, &k); err != nil {
+			t.Fatalf("%s: %v %v", k.Decision, err, journey.ErrorFields(err))
+		}
+	}
+	decide(journey.Clearance{Decision: journey.DecisionNeedsInfo, Message: "Who else?"})
+	if err := save(); err != nil {
+		t.Fatalf("asked for more: %v", err)
+	}
+	decide(journey.Clearance{Decision: journey.DecisionCleared, ClearedUntil: now.AddDate(0, 1, 0)})
+	if err := save(); journey.ErrorCode(err) != journey.ECONFLICT || !strings.Contains(journey.ErrorMessage(err), "contact the practice") {
+		t.Fatalf("cleared: %v", err)
+	}
+	if _, err := db.SaveIntake(ctx, c.ID, change); journey.ErrorCode(err) != journey.ECONFLICT {
+		t.Fatalf("cleared, whole intake: %v", err)
+	}
+	sqldbtest.SetTime(now, now.AddDate(0, 2, 0)) // the clearance lapses: back in review
+	if err := save(); err != nil {
+		t.Fatalf("lapsed: %v", err)
+	}
+	decide(journey.Clearance{Decision: journey.DecisionDeclined, Reason: "x", Message: "Sorry."})
+	if err := save(); journey.ErrorCode(err) != journey.ECONFLICT {
+		t.Fatalf("declined: %v", err)
 	}
 }

@@ -37,7 +37,7 @@ func TestFindClientsFiltersSortAndPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	sqldbtest.Client(t, db, ny.ID, "Adam Intake", "adam@example.test", nil)
-	complete(la.ID, "Mia Review")
+	mia := complete(la.ID, "Mia Review")
 	bea := complete(ny.ID, "Bea Replied")
 	decide(bea, journey.Clearance{Decision: journey.DecisionNeedsInfo, Message: "Which dose?"})
 	if err := db.ReplyToClearance(ctx, bea.ID, "10 mg."); err != nil {
@@ -133,5 +133,16 @@ func TestFindClientsFiltersSortAndPages(t *testing.T) {
 		if journey.ErrorCode(err) != journey.EINVALID || !slices.ContainsFunc(journey.ErrorFields(err), func(fe journey.FieldError) bool { return fe.Field == tc.field }) {
 			t.Errorf("%+v: %v %v, want a field error on %s", tc.f, err, journey.ErrorFields(err), tc.field)
 		}
+	}
+
+	// Those who replied are found from the queue's plain columns and the
+	// latest decision of each queued client who has one: the list opens no
+	// sealed state of a client it does not show. Mia's, made unreadable
+	// here, is never opened.
+	if _, err := db.Write.Exec(db.Rebind(`UPDATE clients SET screening = 'unreadable' WHERE id = ?`), mia.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, total := find(journey.ClientFilter{Replied: true, Limit: 5}); !slices.Equal(got, []string{"Bea Replied"}) || total != 1 {
+		t.Errorf("replied, with another queued client's state unreadable: %v (%d)", got, total)
 	}
 }

@@ -87,18 +87,29 @@ func (db *DB) FindSlots(ctx context.Context, q journey.SlotQuery) ([]journey.Slo
 
 // candidates returns the one therapist asked for, or every active one.
 func (db *DB) candidates(ctx context.Context, therapistID int64) ([]*journey.Therapist, error) {
-	if therapistID == 0 {
-		return db.FindTherapists(ctx, true)
-	}
-	t, err := db.FindTherapistByID(ctx, therapistID)
-	if err != nil && journey.ErrorCode(err) != journey.ENOTFOUND {
+	all, err := db.therapists(ctx)
+	if err != nil {
 		return nil, err // an outage is not the visitor's mistake
 	}
-	if err != nil || !t.Active {
-		return nil, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
-			Fields: []journey.FieldError{{Field: "therapist_id", Detail: "Choose one of our therapists, or any therapist."}}, Err: err}
+	return candidatesFrom(all, therapistID)
+}
+
+// candidatesFrom returns copies of the one therapist of all asked for, or
+// of every active one; EINVALID naming therapist_id when the one asked for
+// is not an active therapist.
+func candidatesFrom(all []*journey.Therapist, therapistID int64) ([]*journey.Therapist, error) {
+	var out []*journey.Therapist
+	for _, t := range all {
+		if t.Active && (therapistID == 0 || t.ID == therapistID) {
+			cp := *t
+			out = append(out, &cp)
+		}
 	}
-	return []*journey.Therapist{t}, nil
+	if therapistID != 0 && len(out) == 0 {
+		return nil, &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
+			Fields: []journey.FieldError{{Field: "therapist_id", Detail: "Choose one of our therapists, or any therapist."}}}
+	}
+	return out, nil
 }
 
 // busy returns the booked intervals that reach into [from, to), by therapist.
@@ -153,14 +164,20 @@ func offeredBy(ts []*journey.Therapist, start, now time.Time) []*journey.Therapi
 // free one that offers the time. The database refuses an overlapping booking
 // (consults_no_overlap), so a lost race is a conflict, never a double booking.
 func (db *DB) CreateConsult(ctx context.Context, r *journey.BookingRequest) (*journey.Consult, error) {
-	if err := db.bookable(ctx); err != nil {
+	// One read of the change counters answers whether the practice takes
+	// bookings, who offers the time and what the email says.
+	all, practice, err := db.catalog(ctx)
+	if err != nil {
 		return nil, err
+	}
+	if !practice.Open() {
+		return nil, journey.Errorf(journey.ECONFLICT, journey.NotOpenMessage)
 	}
 	r.Normalize()
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	ts, err := db.candidates(ctx, r.TherapistID)
+	ts, err := candidatesFrom(all, r.TherapistID)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +191,7 @@ func (db *DB) CreateConsult(ctx context.Context, r *journey.BookingRequest) (*jo
 		return nil, errNotOffered
 	}
 	for _, t := range offering {
-		c, err := db.book(ctx, r, t)
+		c, err := db.book(ctx, r, t, practice)
 		if journey.ErrorCode(err) == journey.ECONFLICT && err != ErrEmailHasConsult {
 			continue // taken meanwhile: try the next therapist who offers it
 		}
@@ -183,7 +200,7 @@ func (db *DB) CreateConsult(ctx context.Context, r *journey.BookingRequest) (*jo
 	return nil, errTaken
 }
 
-func (db *DB) book(ctx context.Context, r *journey.BookingRequest, t *journey.Therapist) (*journey.Consult, error) {
+func (db *DB) book(ctx context.Context, r *journey.BookingRequest, t *journey.Therapist, practice *journey.Practice) (*journey.Consult, error) {
 	token, hash := newToken()
 	c := &journey.Consult{TherapistID: t.ID, Start: r.Start.UTC(), End: r.Start.Add(t.ConsultLength).UTC(),
 		Status: journey.ConsultBooked, Name: r.Name, Email: r.Email, Phone: r.Phone, ContactMethod: r.ContactMethod,
@@ -199,11 +216,7 @@ func (db *DB) book(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 		return nil, p.err
 	}
 	key, nameTokens := db.emailKey(r.Email), db.Keys.NameIndex(c.Name)
-	practice, err := db.cachedPractice(ctx)
-	if err != nil {
-		return nil, err
-	}
-	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
+	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := tx.lockBlock(ctx, key, t.ID, c.Start, blockEnd); err != nil {
 			return err
 		}
@@ -294,7 +307,7 @@ func (tx *Tx) queueConsultMail(ctx context.Context, kind string, c *journey.Cons
 }
 
 // queueConsultMailFrom is queueConsultMail with the practice p the mail
-// comes from read before tx (DB.cachedPractice), so that a booking's
+// comes from read before tx (DB.catalog), so that a booking's
 // transaction reads nothing it need not.
 func (tx *Tx) queueConsultMailFrom(ctx context.Context, kind string, c *journey.Consult, t *journey.Therapist, p *journey.Practice, token string) error {
 	if tx.db.Mail == nil {

@@ -72,6 +72,10 @@ type DB struct {
 	Mail journey.ConsultMailComposer
 
 	Log *slog.Logger
+	// OnAudit, when set, is shown each audit entry as it is queued (the
+	// metrics count sign-in failures from them). It must be quick and must
+	// not keep or change the entry.
+	OnAudit func(e *journey.AuditEntry)
 
 	// Keys holds the unwrapped data keys that encrypt PHI (keys.go); Open
 	// loads them. They stay in memory for the life of the DB, which is

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"slices"
+	"time"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/measure"
@@ -68,13 +69,15 @@ func (db *DB) readIntake(_ context.Context, row scanner, clientID int64) (*journ
 // SaveIntakeStep validates step of from and saves it into the client's
 // intake, marking it done, then screens the client again: one transaction.
 // Other steps are untouched, so two devices saving different steps do not
-// undo each other.
+// undo each other. Once the medical provider has cleared or declined the
+// client it fails with ECONFLICT (journey.ErrIntakeClosed).
 func (db *DB) SaveIntakeStep(ctx context.Context, clientID int64, step string, from *journey.Intake) (*journey.Intake, error) {
 	return db.saveIntake(ctx, clientID, from, step)
 }
 
 // SaveIntake validates and saves every step of a complete intake at once
-// (an import, or a paper intake typed in by staff), then screens the client.
+// (an import, or a paper intake typed in by staff), then screens the
+// client; it fails as SaveIntakeStep does once the provider has decided.
 func (db *DB) SaveIntake(ctx context.Context, clientID int64, from *journey.Intake) (*journey.Intake, error) {
 	steps := make([]string, len(journey.IntakeSteps))
 	for i, st := range journey.IntakeSteps {
@@ -84,6 +87,11 @@ func (db *DB) SaveIntake(ctx context.Context, clientID int64, from *journey.Inta
 }
 
 func (db *DB) saveIntake(ctx context.Context, clientID int64, from *journey.Intake, steps ...string) (*journey.Intake, error) {
+	// Closed before anything typed is checked: no field errors on answers
+	// that cannot change. The transaction checks again.
+	if err := db.intakeOpen(db.queryRow(ctx, intakeStateQuery, clientID), db.Now()); err != nil {
+		return nil, err
+	}
 	from.Normalize()
 	rs, err := db.CurrentRuleSet(ctx)
 	if err != nil {
@@ -96,6 +104,9 @@ func (db *DB) saveIntake(ctx context.Context, clientID int64, from *journey.Inta
 	}
 	var in *journey.Intake
 	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if err := db.intakeOpen(tx.queryRow(ctx, intakeStateQuery, clientID), tx.now); err != nil {
+			return err
+		}
 		var err error
 		if in, err = db.readIntake(ctx, tx.queryRow(ctx, `SELECT data FROM intakes WHERE client_id = ?`, clientID), clientID); err != nil {
 			return err
@@ -127,6 +138,35 @@ func (db *DB) saveIntake(ctx context.Context, clientID int64, from *journey.Inta
 		return tx.rescreen(ctx, clientID)
 	})
 	return in, err
+}
+
+// intakeStateQuery reads what intakeOpen checks.
+const intakeStateQuery = `SELECT screening FROM clients WHERE id = ?`
+
+// intakeOpen fails with journey.ErrIntakeClosed when row, the client's
+// sealed state (intakeStateQuery), says the medical provider has cleared
+// or declined them (a clearance lapsed by now reopens it, as FindScreening
+// reads it).
+func (db *DB) intakeOpen(row scanner, now time.Time) error {
+	var sealed string
+	if err := row.Scan(&sealed); err != nil {
+		return notFound(err, "Client")
+	}
+	if sealed == "" {
+		return nil // never screened
+	}
+	p := db.phi()
+	st := p.openState(sealed)
+	if p.err != nil {
+		return p.err
+	}
+	if st.Status == journey.ScreeningCleared && !fromUnix(st.ClearedUntil).After(now) {
+		return nil // lapsed: back in review
+	}
+	if journey.IntakeClosed(st.Status) {
+		return journey.ErrIntakeClosed()
+	}
+	return nil
 }
 
 // updateClientPhone makes phone the client's current number, reporting

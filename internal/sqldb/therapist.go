@@ -85,16 +85,6 @@ func (db *DB) therapists(ctx context.Context) ([]*journey.Therapist, error) {
 	return all, err
 }
 
-// cachedPractice returns the practice consult emails come from, or
-// ENOTFOUND before one is set up. It is shared: callers must not change it.
-func (db *DB) cachedPractice(ctx context.Context) (*journey.Practice, error) {
-	_, p, err := db.catalog(ctx)
-	if err == nil && p == nil {
-		err = journey.Errorf(journey.ENOTFOUND, "Practice not found.")
-	}
-	return p, err
-}
-
 // FindTherapistByID returns a copy of the therapist with their hours, or ENOTFOUND.
 func (db *DB) FindTherapistByID(ctx context.Context, id int64) (*journey.Therapist, error) {
 	all, err := db.therapists(ctx)

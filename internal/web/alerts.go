@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -25,40 +24,6 @@ type alertView struct {
 func toAlertView(al *journey.Alert, names map[int64]string, loc *time.Location) alertView {
 	return alertView{ID: al.ID, ClientID: al.ClientID, ClientName: al.ClientName, FlagLabel: flagLabel(al.Flag), At: al.CreatedAt.In(loc),
 		Open: al.AcknowledgedAt.IsZero(), AckedBy: names[al.AcknowledgedBy], AckedAt: al.AcknowledgedAt.In(loc), Note: al.Note}
-}
-
-// alertScope returns the care-team member whose clients' alerts the actor
-// sees: 0 for every client (medical providers review them all), their own
-// id otherwise. It matches CanSeeClinical.
-func alertScope(a *journey.Actor) int64 {
-	if a.Has(journey.RoleMedicalProvider) {
-		return 0
-	}
-	return a.ID()
-}
-
-// alertFor returns the alert named by the path's {id} with its client, if
-// the actor may see the client's clinical record; any other alert is "not
-// found", and the refusal is audited.
-func (s *Server) alertFor(r *http.Request) (*journey.Alert, *journey.Client, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return nil, nil, journey.Errorf(journey.ENOTFOUND, "Alert not found.")
-	}
-	al, err := s.store.FindAlert(r.Context(), id)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := s.store.FindClientByID(r.Context(), al.ClientID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !actorFrom(r).CanSeeClinical(c) {
-		s.audit(r, "alert.read", "alert", al.ID, journey.AuditDenied, "not their client")
-		return nil, nil, journey.Errorf(journey.ENOTFOUND, "Alert not found.")
-	}
-	al.ClientName = c.Name
-	return al, c, nil
 }
 
 type staffAlertsPage struct {
@@ -88,7 +53,7 @@ func (s *Server) handleStaffAlerts(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderAlerts(w http.ResponseWriter, r *http.Request, status int, page *staffAlertsPage) {
 	a := actorFrom(r)
-	als, err := s.store.FindAlerts(r.Context(), alertScope(a), 0, false, 100)
+	als, err := s.proc.Alerts(r.Context(), a, false, 100, "", true)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -111,42 +76,36 @@ func (s *Server) renderAlerts(w http.ResponseWriter, r *http.Request, status int
 			page.Done = append(page.Done, v)
 		}
 	}
-	s.audit(r, "alert.read", "alert", "", journey.AuditSuccess, idList("alerts", als, func(a *journey.Alert) int64 { return a.ID }))
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "staff_alerts", page)
 }
 
-// acknowledge records that the actor followed up alert al with note.
-func (s *Server) acknowledge(r *http.Request, al *journey.Alert, note string) error {
-	err := s.store.AcknowledgeAlert(r.Context(), al.ID, actorFrom(r).ID(), note)
-	outcome := journey.AuditSuccess
-	if err != nil {
-		outcome = journey.AuditFailure
+// acknowledge records that the actor followed up the path's alert with
+// note (processing.AcknowledgeAlert).
+func (s *Server) acknowledge(r *http.Request, note string) (*journey.Alert, error) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		return nil, journey.Errorf(journey.ENOTFOUND, "Alert not found.")
 	}
-	s.audit(r, "alert.acknowledge", "alert", al.ID, outcome, fmt.Sprintf("client %d", al.ClientID))
-	return err
+	return s.proc.AcknowledgeAlert(r.Context(), s.who(r), id, note)
 }
 
 // handleStaffAlertAck acknowledges an alert with a note of what the
 // clinician did; a missing note is shown beside the field.
 func (s *Server) handleStaffAlertAck(w http.ResponseWriter, r *http.Request) {
-	al, _, err := s.alertFor(r)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
 	if err := r.ParseForm(); err != nil {
 		s.formReadError(w, r, err)
 		return
 	}
 	note := r.PostFormValue("note")
-	if err := s.acknowledge(r, al, note); err != nil {
+	if _, err := s.acknowledge(r, note); err != nil {
 		code := journey.ErrorCode(err)
 		if code != journey.EINVALID && code != journey.ECONFLICT {
 			s.pageError(w, r, err)
 			return
 		}
-		page := &staffAlertsPage{ErrorID: al.ID, Note: note, Errors: map[string]string{}}
+		id, _ := pathID(r, "id")
+		page := &staffAlertsPage{ErrorID: id, Note: note, Errors: map[string]string{}}
 		page.Message = showFieldErrors(err, page.Errors, nil)
 		s.renderAlerts(w, r, errorStatus(err), page)
 		return
@@ -180,7 +139,7 @@ func toAPIAlert(al *journey.Alert) apiAlert {
 
 // handleAPIAlerts lists the open alerts of the caller's clients.
 func (s *Server) handleAPIAlerts(w http.ResponseWriter, r *http.Request) {
-	als, err := s.store.FindAlerts(r.Context(), alertScope(actorFrom(r)), 0, true, 200)
+	als, err := s.proc.Alerts(r.Context(), s.who(r), true, 200, " via api", true)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -189,33 +148,22 @@ func (s *Server) handleAPIAlerts(w http.ResponseWriter, r *http.Request) {
 	for i, al := range als {
 		out[i] = toAPIAlert(al)
 	}
-	s.audit(r, "alert.read", "alert", "", journey.AuditSuccess, idList("open alerts", als, func(a *journey.Alert) int64 { return a.ID })+" via api")
 	writeJSON(w, http.StatusOK, map[string]any{"alerts": out})
 }
 
 // handleAPIAlertAck acknowledges an alert: {"note": "what I did"}.
 func (s *Server) handleAPIAlertAck(w http.ResponseWriter, r *http.Request) {
-	al, c, err := s.alertFor(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
 	var in struct {
 		Note string `json:"note"`
 	}
 	if !s.decodeJSON(w, r, &in) {
 		return
 	}
-	if err := s.acknowledge(r, al, in.Note); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	al, err = s.store.FindAlert(r.Context(), al.ID)
+	al, err := s.acknowledge(r, in.Note)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	al.ClientName = c.Name
 	writeJSON(w, http.StatusOK, toAPIAlert(al))
 }
 

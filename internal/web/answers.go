@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/journey-kap/journey"
@@ -13,6 +14,7 @@ type answersPage struct {
 	Sections []answersSection
 	Parts    []step // every part, to read one at a time
 	Editable bool   // the medical provider has not decided yet
+	Refused  string // a change just refused, and why
 }
 
 // answersSection is one part of the intake as the client reads it.
@@ -38,18 +40,23 @@ func (s *Server) handleAnswersView(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	s.renderAnswers(w, r, http.StatusOK, c, code, "")
+}
+
+// renderAnswers shows c their answers (one part, code, or all), with
+// refused, the reason a change was just refused, at the top.
+func (s *Server) renderAnswers(w http.ResponseWriter, r *http.Request, status int, c *journey.Client, code, refused string) {
 	in, err := s.store.FindIntake(r.Context(), c.ID)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	sc, err := s.store.FindScreening(r.Context(), c.ID)
+	closed, err := s.intakeClosed(r.Context(), c)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	p := &answersPage{Step: code, Title: "Your answers",
-		Editable: sc.Status != journey.ScreeningCleared && sc.Status != journey.ScreeningDeclined}
+	p := &answersPage{Step: code, Title: "Your answers", Editable: !closed, Refused: refused}
 	for i, sec := range reviewSections(in, s.cfg.Now()) {
 		st := journey.IntakeSteps[i]
 		for j := range sec.Rows {
@@ -71,7 +78,17 @@ func (s *Server) handleAnswersView(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(r, "intake.read", "client", c.ID, journey.AuditSuccess, "answers "+code)
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "portal_answers", p)
+	s.render(w, r, status, "portal_answers", p)
+}
+
+// intakeClosed reports whether c may no longer change their intake: the
+// medical provider has decided on it (journey.IntakeClosed).
+func (s *Server) intakeClosed(ctx context.Context, c *journey.Client) (bool, error) {
+	sc, err := s.store.FindScreening(ctx, c.ID)
+	if err != nil {
+		return false, err
+	}
+	return journey.IntakeClosed(sc.Status), nil
 }
 
 // clientLabels turns the staff's words about the client into the

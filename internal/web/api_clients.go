@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/processing"
 )
 
 // apiClient is a client as the staff API lists them: contact details and
@@ -163,59 +164,43 @@ func (s *Server) handleAPIClients(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	scope, ok := clientFilter(actorFrom(r))
-	f.CareTeamMember = scope.CareTeamMember
-	out, total := []apiClient{}, 0
-	if ok {
-		cs, n, err := s.store.FindClients(r.Context(), f)
-		if err != nil {
-			s.apiError(w, r, err)
-			return
-		}
-		for _, c := range cs {
-			out = append(out, toAPIClient(c))
-		}
-		total = n
+	cs, total, err := s.proc.Clients(r.Context(), s.who(r), f, " via api")
+	if err != nil {
+		s.apiError(w, r, err)
+		return
 	}
-	s.audit(r, "client.list", "client", "", journey.AuditSuccess, idList("clients", out, func(c apiClient) int64 { return c.ID })+" via api")
+	out := []apiClient{}
+	for _, c := range cs {
+		out = append(out, toAPIClient(c))
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"clients": out, "total": total})
 }
 
 // handleAPIClient returns one client's record; the clinical part only to
 // those who may see it.
 func (s *Server) handleAPIClient(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "client.read", seeClient)
+	id, ok := pathID(r, "id")
+	if !ok {
+		s.apiError(w, r, journey.Errorf(journey.ENOTFOUND, "Client not found."))
+		return
+	}
+	rec, err := s.proc.ClientRecord(r.Context(), s.who(r), id, "api")
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	ctx := r.Context()
-	out := apiClientRecord{apiClient: toAPIClient(c), Consents: []apiSignature{}}
-	sigs, err := s.store.FindConsentSignatures(ctx, c.ID)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	for _, sg := range sigs {
+	out := apiClientRecord{apiClient: toAPIClient(rec.Client), Consents: []apiSignature{}}
+	for _, sg := range rec.Signatures {
 		out.Consents = append(out.Consents, apiSignature{Code: sg.Code, Title: sg.Title, Version: sg.Version, SignedAt: rfc3339(sg.SignedAt)})
 	}
-	s.audit(r, "client.read", "client", c.ID, journey.AuditSuccess, "api")
-	if actorFrom(r).CanSeeClinical(c) {
-		if out.Clinical, err = s.apiClinical(r, c); err != nil {
-			s.apiError(w, r, err)
-			return
-		}
-		s.audit(r, "client.clinical.read", "client", c.ID, journey.AuditSuccess, "api")
+	if rec.Clinical != nil {
+		out.Clinical = apiClinical(rec.Clinical)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
-// apiClinical gathers the clinical part of a client's record.
-func (s *Server) apiClinical(r *http.Request, c *journey.Client) (*apiClientClinical, error) {
-	rec, err := s.loadClinicalRecord(r.Context(), c, false)
-	if err != nil {
-		return nil, err
-	}
+// apiClinical dresses the clinical part of a client's record for the API.
+func apiClinical(rec *processing.ClinicalRecord) *apiClientClinical {
 	sc, resps, cls, als := rec.Screening, rec.Latest, rec.Clearances, rec.Alerts
 	out := &apiClientClinical{Screening: toAPIScreening(sc, true), Scores: []apiClientScore{}, Clearances: []apiClientClearance{}, Alerts: []apiAlert{}}
 	seen := map[string]bool{}
@@ -239,36 +224,23 @@ func (s *Server) apiClinical(r *http.Request, c *journey.Client) (*apiClientClin
 	for _, al := range als {
 		out.Alerts = append(out.Alerts, toAPIAlert(al))
 	}
-	return out, nil
-}
-
-// seeScreening lets a client read their own screening status and the
-// clinicians who may see their clinical record read all of it.
-func seeScreening(a *journey.Actor, c *journey.Client) bool {
-	return a.IsClient(c) || a.CanSeeClinical(c)
+	return out
 }
 
 // handleAPIClientScreening returns a client's screening. A client reading
 // their own gets their status, what is missing and how long a clearance
 // holds, with no findings: those are for the prescriber.
 func (s *Server) handleAPIClientScreening(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "client.clinical.read", seeScreening)
+	id, ok := pathID(r, "id")
+	if !ok {
+		s.apiError(w, r, journey.Errorf(journey.ENOTFOUND, "Client not found."))
+		return
+	}
+	sc, clinical, err := s.proc.Screening(r.Context(), s.who(r), id, "screening via api")
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	sc, err := s.store.FindScreening(r.Context(), c.ID)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	a := actorFrom(r)
-	clinical := a.CanSeeClinical(c)
-	action := "client.read"
-	if clinical {
-		action = "client.clinical.read"
-	}
-	s.audit(r, action, "client", c.ID, journey.AuditSuccess, "screening via api")
 	writeJSON(w, http.StatusOK, toAPIScreening(sc, clinical))
 }
 

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -79,9 +78,8 @@ func toAPIResponse(rp *journey.Response) apiResponse {
 // for themselves, or a care-team clinician in session. null answers are
 // items the skip logic leaves out.
 func (s *Server) handleAPIResponseCreate(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "response.create", administerTo)
-	if err != nil {
-		s.apiError(w, r, err)
+	id, ok := s.apiClientID(w, r)
+	if !ok {
 		return
 	}
 	var body struct {
@@ -102,8 +100,7 @@ func (s *Server) handleAPIResponseCreate(w http.ResponseWriter, r *http.Request)
 			answers[i] = *a
 		}
 	}
-	rp, _, err := s.store.CreateResponse(r.Context(), c.ID, body.Questionnaire, answers, actorFrom(r).ID())
-	s.audit(r, "response.create", "client", c.ID, outcomeOf(err), body.Questionnaire)
+	rp, err := s.proc.CreateResponse(r.Context(), s.who(r), id, body.Questionnaire, answers)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -112,12 +109,11 @@ func (s *Server) handleAPIResponseCreate(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) handleAPIResponses(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "response.read", seeScreening)
-	if err != nil {
-		s.apiError(w, r, err)
+	id, ok := s.apiClientID(w, r)
+	if !ok {
 		return
 	}
-	rs, err := s.store.FindResponses(r.Context(), c.ID, r.URL.Query().Get("questionnaire"), 200)
+	rs, err := s.proc.Responses(r.Context(), s.who(r), id, r.URL.Query().Get("questionnaire"), 200, "")
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -126,17 +122,15 @@ func (s *Server) handleAPIResponses(w http.ResponseWriter, r *http.Request) {
 	for _, rp := range rs {
 		out = append(out, toAPIResponse(rp))
 	}
-	s.audit(r, "response.read", "client", c.ID, journey.AuditSuccess, "")
 	writeJSON(w, http.StatusOK, map[string]any{"responses": out})
 }
 
 func (s *Server) handleAPIIntake(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "intake.read", seeScreening)
-	if err != nil {
-		s.apiError(w, r, err)
+	id, ok := s.apiClientID(w, r)
+	if !ok {
 		return
 	}
-	in, err := s.store.FindIntake(r.Context(), c.ID)
+	in, err := s.proc.Intake(r.Context(), s.who(r), id, "")
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -144,16 +138,14 @@ func (s *Server) handleAPIIntake(w http.ResponseWriter, r *http.Request) {
 	if in.Done == nil {
 		in.Done = []string{}
 	}
-	s.audit(r, "intake.read", "client", c.ID, journey.AuditSuccess, "")
 	writeJSON(w, http.StatusOK, map[string]any{"intake": in, "next_step": in.NextStep(), "complete": in.Complete()})
 }
 
 // handleAPIIntakeSave saves one step: the body is that step's section, as
 // GET /intake shows it.
 func (s *Server) handleAPIIntakeSave(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "intake.update", administerTo)
-	if err != nil {
-		s.apiError(w, r, err)
+	id, ok := s.apiClientID(w, r)
+	if !ok {
 		return
 	}
 	step := r.PathValue("step")
@@ -170,8 +162,7 @@ func (s *Server) handleAPIIntakeSave(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	saved, err := s.store.SaveIntakeStep(r.Context(), c.ID, step, in)
-	s.auditIntakeSave(r, c.ID, step, saved, err)
+	saved, err := s.proc.SaveIntakeStep(r.Context(), s.who(r), id, step, in)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -192,14 +183,8 @@ type apiConsentSignature struct {
 // handleAPIConsentSign records a signature. Only the client signs for
 // themselves: staff who can see the client get 403, others 404.
 func (s *Server) handleAPIConsentSign(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "consent.sign", seeClient)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	if !actorFrom(r).IsClient(c) {
-		s.audit(r, "consent.sign", "client", c.ID, journey.AuditDenied, "not the client")
-		s.apiError(w, r, journey.Errorf(journey.EFORBIDDEN, "Only the client can sign their consent documents."))
+	id, ok := s.apiClientID(w, r)
+	if !ok {
 		return
 	}
 	var body struct {
@@ -217,11 +202,7 @@ func (s *Server) handleAPIConsentSign(w http.ResponseWriter, r *http.Request) {
 	case err == nil && body.Version != 0 && body.Version != d.Version:
 		err = journey.Errorf(journey.ECONFLICT, "Version %d is not current; read version %d before signing.", body.Version, d.Version)
 	}
-	var sig *journey.ConsentSignature
-	if err == nil {
-		sig, err = s.store.SignConsent(r.Context(), c.ID, body.Code, body.TypedName, s.clientAddr(r))
-	}
-	s.audit(r, "consent.sign", "client", c.ID, outcomeOf(err), body.Code)
+	sig, err := s.proc.SignConsent(r.Context(), s.who(r), id, body.Code, body.TypedName, s.clientAddr(r), err, body.Code)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -231,12 +212,11 @@ func (s *Server) handleAPIConsentSign(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAPIConsents(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "consent.read", seeClient)
-	if err != nil {
-		s.apiError(w, r, err)
+	id, ok := s.apiClientID(w, r)
+	if !ok {
 		return
 	}
-	sigs, err := s.store.FindConsentSignatures(r.Context(), c.ID)
+	sigs, err := s.proc.ConsentSignatures(r.Context(), s.who(r), id, "")
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -246,7 +226,6 @@ func (s *Server) handleAPIConsents(w http.ResponseWriter, r *http.Request) {
 		out = append(out, apiConsentSignature{ID: sg.ID, Code: sg.Code, Version: sg.Version, Title: sg.Title, Hash: sg.Hash,
 			TypedName: sg.TypedName, SignedAt: sg.SignedAt})
 	}
-	s.audit(r, "consent.read", "client", c.ID, journey.AuditSuccess, "")
 	writeJSON(w, http.StatusOK, map[string]any{"signatures": out})
 }
 
@@ -276,9 +255,8 @@ func (s *Server) handleAPIConsentDocuments(w http.ResponseWriter, r *http.Reques
 // handleAPICareTeamAdd puts a member of staff on the client's care team and
 // returns the team.
 func (s *Server) handleAPICareTeamAdd(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "client.careteam", seeClient)
-	if err != nil {
-		s.apiError(w, r, err)
+	id, ok := s.apiClientID(w, r)
+	if !ok {
 		return
 	}
 	var body struct {
@@ -287,34 +265,26 @@ func (s *Server) handleAPICareTeamAdd(w http.ResponseWriter, r *http.Request) {
 	if !s.decodeJSON(w, r, &body) {
 		return
 	}
-	err = s.store.AddCareMember(r.Context(), c.ID, body.UserID)
-	if journey.ErrorCode(err) == journey.ENOTFOUND {
+	c, err := s.proc.ChangeCareTeam(r.Context(), s.who(r), id, body.UserID, false)
+	if c != nil && journey.ErrorCode(err) == journey.ENOTFOUND {
 		err = invalid("user_id", "No member of staff has that id.")
 	}
-	s.audit(r, "client.careteam.add", "client", c.ID, outcomeOf(err), fmt.Sprintf("user %d", body.UserID))
-	s.writeCareTeam(w, r, c.ID, err)
+	s.writeCareTeam(w, r, c, err)
 }
 
 // handleAPICareTeamRemove takes a member off the care team (never the last
 // therapist: 409).
 func (s *Server) handleAPICareTeamRemove(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "client.careteam", seeClient)
-	if err != nil {
-		s.apiError(w, r, err)
+	id, ok := s.apiClientID(w, r)
+	if !ok {
 		return
 	}
 	userID, _ := strconv.ParseInt(r.PathValue("user"), 10, 64)
-	err = s.store.RemoveCareMember(r.Context(), c.ID, userID)
-	s.audit(r, "client.careteam.remove", "client", c.ID, outcomeOf(err), fmt.Sprintf("user %d", userID))
-	s.writeCareTeam(w, r, c.ID, err)
+	c, err := s.proc.ChangeCareTeam(r.Context(), s.who(r), id, userID, true)
+	s.writeCareTeam(w, r, c, err)
 }
 
-func (s *Server) writeCareTeam(w http.ResponseWriter, r *http.Request, clientID int64, err error) {
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	c, err := s.store.FindClientByID(r.Context(), clientID)
+func (s *Server) writeCareTeam(w http.ResponseWriter, r *http.Request, c *journey.Client, err error) {
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -325,9 +295,8 @@ func (s *Server) writeCareTeam(w http.ResponseWriter, r *http.Request, clientID 
 // handleAPIQuestionReply records the client's answer to the medical
 // provider's open question: the client only.
 func (s *Server) handleAPIQuestionReply(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "clearance.reply", (*journey.Actor).IsClient)
-	if err != nil {
-		s.apiError(w, r, err)
+	id, ok := s.apiClientID(w, r)
+	if !ok {
 		return
 	}
 	var body struct {
@@ -336,13 +305,11 @@ func (s *Server) handleAPIQuestionReply(w http.ResponseWriter, r *http.Request) 
 	if !s.decodeJSON(w, r, &body) {
 		return
 	}
-	err = s.store.ReplyToClearance(r.Context(), c.ID, body.Reply)
-	s.audit(r, "clearance.reply", "client", c.ID, outcomeOf(err), "api")
-	if err != nil {
+	if err := s.proc.ReplyToClearance(r.Context(), s.who(r), id, body.Reply, "api"); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	sc, err := s.store.FindScreening(r.Context(), c.ID)
+	sc, err := s.store.FindScreening(r.Context(), id)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -353,17 +320,11 @@ func (s *Server) handleAPIQuestionReply(w http.ResponseWriter, r *http.Request) 
 // handleAPIReinvite sends a client who has not joined a new portal link;
 // 409 once they have.
 func (s *Server) handleAPIReinvite(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "client.invite", seeClient)
-	if err != nil {
-		s.apiError(w, r, err)
+	id, ok := s.apiClientID(w, r)
+	if !ok {
 		return
 	}
-	token, err := newClientToken()
-	if err == nil {
-		err = s.store.ReinviteClient(r.Context(), c.ID, actorFrom(r).ID(), token)
-	}
-	s.audit(r, "client.invite", "client", c.ID, outcomeOf(err), "reinvite via api")
-	if err != nil {
+	if _, err := s.proc.ReinviteClient(r.Context(), s.who(r), id, " via api"); err != nil {
 		s.apiError(w, r, err)
 		return
 	}

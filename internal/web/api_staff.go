@@ -105,11 +105,7 @@ func (s *Server) handleAPIConsults(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	f := journey.ConsultFilter{From: &from, Limit: limit}
-	if scope := a.ConsultScope(); scope > 0 {
-		f.TherapistID = &scope
-	}
-	cs, total, err := s.store.FindConsults(r.Context(), f)
+	cs, total, err := s.proc.Consults(r.Context(), a, journey.ConsultFilter{From: &from, Limit: limit}, " via api")
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -118,16 +114,14 @@ func (s *Server) handleAPIConsults(w http.ResponseWriter, r *http.Request) {
 	for i, c := range cs {
 		out[i] = s.staffConsultJSON(a, c)
 	}
-	s.audit(r, "consult.list", "consult", "", journey.AuditSuccess, idList("consults", cs, func(c *journey.Consult) int64 { return c.ID })+" via api")
 	writeJSON(w, http.StatusOK, map[string]any{"consults": out, "total": total})
 }
 
 func (s *Server) handleAPIConsult(w http.ResponseWriter, r *http.Request) {
-	c, err := s.consultFor(r)
+	c, err := s.readConsult(r, "api")
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	s.audit(r, "consult.read", "consult", c.ID, journey.AuditSuccess, "api")
 	writeJSON(w, http.StatusOK, s.staffConsultJSON(actorFrom(r), c))
 }

@@ -10,46 +10,19 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/processing"
 )
 
-// audit records one entry for the request's actor. Entries carry ids and
-// never PHI.
+// audit records one entry for the request's actor through the processing
+// layer's one audit writer. Entries carry ids and never PHI.
 func (s *Server) audit(r *http.Request, action, subjectType string, subjectID any, outcome, detail string) {
-	e := &journey.AuditEntry{Action: action, SubjectType: subjectType, SubjectID: fmt.Sprint(subjectID),
-		ClientAddr: s.clientAddr(r), Outcome: outcome, Detail: detail}
-	if subjectID == nil || subjectID == "" || subjectID == int64(0) {
-		e.SubjectID = ""
-	}
-	if a := actorFrom(r); a != nil && a.User != nil {
-		e.ActorID, e.ActorRole = a.User.ID, strings.Join(a.User.Roles, ",")
-	}
-	s.store.Audit(r.Context(), e)
+	s.proc.Audit(r.Context(), s.who(r), processing.Entry{Action: action, SubjectType: subjectType, SubjectID: subjectID,
+		Outcome: outcome, Detail: detail})
 }
 
-// maxAuditIDs bounds the ids one audit entry names; lists are paged far
-// below it, except the consult list (500).
-const maxAuditIDs = 500
-
-// idList names the records a list showed, for the audit trail: "clients
-// 3, 7, 9". A list is read access to each record on it.
+// idList names the records a list showed, for the audit trail.
 func idList[T any](what string, xs []T, id func(T) int64) string {
-	if len(xs) == 0 {
-		return "no " + what
-	}
-	var b strings.Builder
-	b.WriteString(what)
-	for i, x := range xs {
-		if i == maxAuditIDs {
-			fmt.Fprintf(&b, " and %d more", len(xs)-i)
-			break
-		}
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(' ')
-		b.WriteString(strconv.FormatInt(id(x), 10))
-	}
-	return b.String()
+	return processing.IDList(what, xs, id)
 }
 
 // auditPageSize bounds one page of the audit screen.
@@ -276,6 +249,6 @@ func csvSafe(s string) string {
 // auditAs records an entry for u, who is not yet the request's actor (a
 // sign-in in progress).
 func (s *Server) auditAs(r *http.Request, u *journey.User, action, subjectType string, subjectID any, outcome, detail string) {
-	s.store.Audit(r.Context(), &journey.AuditEntry{ActorID: u.ID, ActorRole: strings.Join(u.Roles, ","), Action: action,
-		SubjectType: subjectType, SubjectID: fmt.Sprint(subjectID), ClientAddr: s.clientAddr(r), Outcome: outcome, Detail: detail})
+	s.proc.Audit(r.Context(), &journey.Actor{User: u, ClientAddr: s.clientAddr(r)}, processing.Entry{Action: action,
+		SubjectType: subjectType, SubjectID: subjectID, Outcome: outcome, Detail: detail})
 }

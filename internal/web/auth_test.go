@@ -239,6 +239,27 @@ func TestSignInWithSecondFactor(t *testing.T) {
 	if st, _, _ := e.as(pending, "POST", "/login/2fa", url.Values{"code": {codes[0][1]}}); st != 401 {
 		t.Fatalf("reused recovery code: %d", st)
 	}
+	// Wrong codes, then the second step waits; the refusal is audited as
+	// the password step's is (the metrics count throttles from it).
+	for range 4 {
+		e.as(pending, "POST", "/login/2fa", url.Values{"code": {"000000"}})
+	}
+	if st, _, body := e.as(pending, "POST", "/login/2fa", url.Values{"code": {"000000"}}); st != 429 || !strings.Contains(body, "Too many attempts") {
+		t.Fatalf("after 5 wrong codes: %d", st)
+	}
+	if err := e.db.FlushAudit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	es, err := e.db.FindAudit(ctx, journey.AuditFilter{Action: "signin.second_factor"})
+	throttled := 0
+	for _, en := range es {
+		if en.Outcome == journey.AuditDenied && en.Detail == "throttled" && en.SubjectID == fmt.Sprint(e.ny.ID) {
+			throttled++
+		}
+	}
+	if err != nil || throttled != 1 {
+		t.Fatalf("second-step throttles audited: %d, %v; want 1", throttled, err)
+	}
 }
 
 func TestSessionIdleTimeout(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/auth"
 	"github.com/journey-kap/journey/internal/measure"
+	"github.com/journey-kap/journey/internal/processing"
 )
 
 // clientsPerPage is the length of a page of the staff client list.
@@ -69,18 +70,6 @@ func therapistOf(c *journey.Client) string {
 func toClientRow(c *journey.Client, loc *time.Location) clientRow {
 	return clientRow{Client: c, Therapist: therapistOf(c), Screening: screeningLabel(c, loc), Stage: clientStage(c, loc), Joined: c.UserID != 0,
 		Added: c.CreatedAt.In(loc).Format("Jan 2, 2006")}
-}
-
-// clientFilter returns the list filter for the actor's scope (policy.go:
-// ClientScope); ok is false when they may list no one.
-func clientFilter(a *journey.Actor) (f journey.ClientFilter, ok bool) {
-	switch scope := a.ClientScope(); {
-	case scope < 0:
-		return f, false
-	case scope > 0:
-		f.CareTeamMember = scope
-	}
-	return f, true
 }
 
 type staffClientsPage struct {
@@ -147,7 +136,7 @@ func clientListQuery(q url.Values, ts []*journey.Therapist) (journey.ClientFilte
 func (s *Server) handleStaffClients(w http.ResponseWriter, r *http.Request) {
 	a := actorFrom(r)
 	q := r.URL.Query()
-	page := &staffClientsPage{Actor: a, Page: 1, CanAdd: a.Can(journey.PermClientsWrite), CareTeamOf: a.ClientScope() > 0,
+	page := &staffClientsPage{Actor: a, Page: 1, CanAdd: a.Can(journey.PermClientsWrite), CareTeamOf: a.ClientScope() > 0, // the heading says "your clients"
 		Stage: q.Get("stage"), Therapist: q.Get("therapist"), Screening: q.Get("screening"), Sort: q.Get("sort"),
 		Stages: stageOptions, Screenings: screeningOptions, Sorts: sortOptions, Errors: map[string]string{}}
 	ts, err := s.store.FindTherapists(r.Context(), false)
@@ -173,23 +162,19 @@ func (s *Server) handleStaffClients(w http.ResponseWriter, r *http.Request) {
 		page.Page = 1
 	}
 	page.Filtered = f.Stage != "" || f.TherapistID != 0 || f.Screening != ""
-	scope, ok := clientFilter(a)
-	if ok {
-		f.CareTeamMember = scope.CareTeamMember
-		f.Offset, f.Limit = (page.Page-1)*clientsPerPage, clientsPerPage
-		cs, total, err := s.store.FindClients(r.Context(), f)
-		if journey.ErrorCode(err) == journey.EINVALID {
-			showFieldErrors(err, page.Errors, nil)
-		} else if err != nil {
-			s.pageError(w, r, err)
-			return
-		}
-		loc, _ := s.practiceZone(r)
-		for _, c := range cs {
-			page.Clients = append(page.Clients, toClientRow(c, loc))
-		}
-		page.Total = total
+	f.Offset, f.Limit = (page.Page-1)*clientsPerPage, clientsPerPage
+	cs, total, err := s.proc.Clients(r.Context(), a, f, map[bool]string{true: " (by name)"}[page.Query != ""])
+	if journey.ErrorCode(err) == journey.EINVALID {
+		showFieldErrors(err, page.Errors, nil)
+	} else if err != nil {
+		s.pageError(w, r, err)
+		return
 	}
+	loc, _ := s.practiceZone(r)
+	for _, c := range cs {
+		page.Clients = append(page.Clients, toClientRow(c, loc))
+	}
+	page.Total = total
 	page.First, page.Last = (page.Page-1)*clientsPerPage+1, (page.Page-1)*clientsPerPage+len(page.Clients)
 	if page.Page > 1 {
 		page.PrevURL = clientsPageURL(q, page.Page-1)
@@ -197,8 +182,6 @@ func (s *Server) handleStaffClients(w http.ResponseWriter, r *http.Request) {
 	if page.Last < page.Total {
 		page.NextURL = clientsPageURL(q, page.Page+1)
 	}
-	s.audit(r, "client.list", "client", "", journey.AuditSuccess, idList("clients", page.Clients, func(c clientRow) int64 { return c.ID })+
-		map[bool]string{true: " (by name)"}[page.Query != ""])
 	w.Header().Set("Cache-Control", "no-store")
 	status := http.StatusOK
 	if len(page.Errors) > 0 {
@@ -379,18 +362,16 @@ func (p *staffClientPage) PageTitle() string { return p.Client.Name }
 // the client; findings, scores, clearance decisions and alerts only to
 // those who may see the clinical record.
 func (s *Server) handleStaffClientView(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "client.read", seeClient)
+	id, ok := pathID(r, "id")
+	if !ok {
+		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Client not found."))
+		return
+	}
+	rec, err := s.proc.ClientRecord(r.Context(), s.who(r), id, "chart")
 	if err != nil {
-		if a := actorFrom(r); journey.ErrorCode(err) == journey.ENOTFOUND && a.CanBreakGlass(journey.BreakGlassClient) {
-			if ok, xerr := s.clientExists(r); xerr != nil {
-				err = xerr
-			} else if ok {
-				// An interstitial: the record stays closed until a reason is given.
-				s.render(w, r, http.StatusOK, "breakglass", &breakGlassPage{Actor: a, ID: r.PathValue("id"), Kind: "client"})
-				return
-			}
+		if !s.breakGlassOffer(w, r, journey.BreakGlassClient, err) {
+			s.pageError(w, r, err)
 		}
-		s.pageError(w, r, err)
 		return
 	}
 	page := &staffClientPage{}
@@ -403,13 +384,23 @@ func (s *Server) handleStaffClientView(w http.ResponseWriter, r *http.Request) {
 	if q, ok := measure.Find(r.URL.Query().Get("measured")); ok {
 		page.Notice = q.Title + " saved."
 	}
-	s.renderStaffClient(w, r, http.StatusOK, c, page)
+	s.renderStaffClient(w, r, http.StatusOK, rec, page)
 }
 
-// renderStaffClient loads and renders the chart of c into page, auditing
-// the read.
-func (s *Server) renderStaffClient(w http.ResponseWriter, r *http.Request, status int, c *journey.Client, page *staffClientPage) {
-	ctx := r.Context()
+// renderChart reads client id's chart again (processing.ClientRecord, the
+// read audited) and renders it into page: after a change was refused.
+func (s *Server) renderChart(w http.ResponseWriter, r *http.Request, status int, id int64, page *staffClientPage) {
+	rec, err := s.proc.ClientRecord(r.Context(), s.who(r), id, "chart")
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
+	s.renderStaffClient(w, r, status, rec, page)
+}
+
+// renderStaffClient renders the chart of rec into page.
+func (s *Server) renderStaffClient(w http.ResponseWriter, r *http.Request, status int, rec *processing.ClientRecord, page *staffClientPage) {
+	c := rec.Client
 	a := actorFrom(r)
 	loc, zone := s.practiceZone(r)
 	page.Actor, page.Zone, page.Client, page.InvitedOn = a, zone, toClientRow(c, loc), c.InvitedAt.In(loc)
@@ -422,35 +413,25 @@ func (s *Server) renderStaffClient(w http.ResponseWriter, r *http.Request, statu
 		}
 		page.Candidates = cands
 	}
-	sigs, err := s.store.FindConsentSignatures(ctx, c.ID)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	for _, sg := range sigs {
+	for _, sg := range rec.Signatures {
 		page.Signatures = append(page.Signatures, signatureView{ID: sg.ID, Title: sg.Title, Version: sg.Version, SignedAt: sg.SignedAt.In(loc)})
 	}
-	s.audit(r, "client.read", "client", c.ID, journey.AuditSuccess, "chart")
-	if a.CanAdminister(c) {
+	if rec.CanAdminister {
 		page.Administer = measure.All()
 	}
-	if a.CanSeeClinical(c) || page.BreakGlass {
-		if err := s.loadClinical(r, c, page, loc); err != nil {
+	if rec.Clinical != nil {
+		if err := s.loadClinical(r, rec, page, loc); err != nil {
 			s.pageError(w, r, err)
 			return
 		}
-		s.audit(r, "client.clinical.read", "client", c.ID, journey.AuditSuccess, "chart")
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, "staff_client", page)
 }
 
 // loadClinical fills the clinical part of the chart.
-func (s *Server) loadClinical(r *http.Request, c *journey.Client, page *staffClientPage, loc *time.Location) error {
-	rec, err := s.loadClinicalRecord(r.Context(), c, false)
-	if err != nil {
-		return err
-	}
+func (s *Server) loadClinical(r *http.Request, cr *processing.ClientRecord, page *staffClientPage, loc *time.Location) error {
+	rec, in := cr.Clinical, cr.Intake
 	sc, resps, cls, alerts := rec.Screening, rec.Latest, rec.Clearances, rec.Alerts
 	names, err := s.staffNames(r)
 	if err != nil {
@@ -461,10 +442,6 @@ func (s *Server) loadClinical(r *http.Request, c *journey.Client, page *staffCli
 		page.Findings = append(page.Findings, findingView{Finding: f, KindLabel: findingKindLabel(f.Kind)})
 	}
 	page.Scores = latestScores(resps, loc)
-	in, err := s.store.FindIntake(r.Context(), c.ID)
-	if err != nil {
-		return err
-	}
 	page.Intake, page.Medications = reviewSections(in, s.cfg.Now()), medicationsOf(in)
 	if !in.UpdatedAt.IsZero() {
 		page.IntakeUpdated = in.UpdatedAt.In(loc).Format("Jan 2, 2006, 3:04 PM")
@@ -495,27 +472,20 @@ func (s *Server) staffNames(r *http.Request) (map[int64]string, error) {
 // handleStaffClientReinvite sends a client who has not joined the portal a
 // fresh invitation; earlier links stop working.
 func (s *Server) handleStaffClientReinvite(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "client.invite", seeClient)
+	id, err := clientID(r)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	token, err := newClientToken()
+	c, err := s.proc.ReinviteClient(r.Context(), s.who(r), id, "")
 	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	err = s.store.ReinviteClient(r.Context(), c.ID, actorFrom(r).ID(), token)
-	if err != nil {
-		s.audit(r, "client.invite", "client", c.ID, journey.AuditFailure, "reinvite")
-		if journey.ErrorCode(err) == journey.ECONFLICT {
-			s.renderStaffClient(w, r, http.StatusConflict, c, &staffClientPage{Message: journey.ErrorMessage(err)})
+		if c != nil && journey.ErrorCode(err) == journey.ECONFLICT {
+			s.renderChart(w, r, http.StatusConflict, c.ID, &staffClientPage{Message: journey.ErrorMessage(err)})
 			return
 		}
 		s.pageError(w, r, err)
 		return
 	}
-	s.audit(r, "client.invite", "client", c.ID, journey.AuditSuccess, "reinvite")
 	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d?invited=1", c.ID), http.StatusSeeOther)
 }
 
@@ -690,18 +660,16 @@ func (s *Server) careCandidates(r *http.Request, c *journey.Client) ([]*journey.
 // careTeamChange adds (userID from the form) or removes ({user} in the
 // path) a member of the client's care team, then shows the chart.
 func (s *Server) careTeamChange(w http.ResponseWriter, r *http.Request, remove bool) {
-	c, err := s.clientFor(r, "client.careteam", seeClient)
+	id, err := clientID(r)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	userID, action := careTeamTarget(r, remove)
-	if remove {
-		err = s.store.RemoveCareMember(r.Context(), c.ID, userID)
-	} else {
-		err = s.store.AddCareMember(r.Context(), c.ID, userID)
+	c, err := s.proc.ChangeCareTeam(r.Context(), s.who(r), id, careTeamTarget(r, remove), remove)
+	if c == nil {
+		s.pageError(w, r, err)
+		return
 	}
-	s.audit(r, action, "client", c.ID, outcomeOf(err), fmt.Sprintf("user %d", userID))
 	if err != nil {
 		code := journey.ErrorCode(err)
 		if code != journey.EINVALID && code != journey.ECONFLICT && code != journey.ENOTFOUND {
@@ -712,20 +680,20 @@ func (s *Server) careTeamChange(w http.ResponseWriter, r *http.Request, remove b
 		if f := journey.ErrorFields(err); len(f) > 0 {
 			msg = f[0].Detail
 		}
-		s.renderStaffClient(w, r, errorStatus(err), c, &staffClientPage{Message: msg})
+		s.renderChart(w, r, errorStatus(err), c.ID, &staffClientPage{Message: msg})
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d?team=1", c.ID), http.StatusSeeOther)
 }
 
-// careTeamTarget reads whose membership changes, and names the audit action.
-func careTeamTarget(r *http.Request, remove bool) (int64, string) {
+// careTeamTarget reads whose membership changes.
+func careTeamTarget(r *http.Request, remove bool) int64 {
 	if remove {
 		id, _ := strconv.ParseInt(r.PathValue("user"), 10, 64)
-		return id, "client.careteam.remove"
+		return id
 	}
 	id, _ := strconv.ParseInt(r.PostFormValue("user_id"), 10, 64)
-	return id, "client.careteam.add"
+	return id
 }
 
 func (s *Server) handleCareTeamAdd(w http.ResponseWriter, r *http.Request) {

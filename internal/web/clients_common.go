@@ -1,65 +1,56 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/processing"
 )
+
+// pathID returns the path's {name} as an id; ok is false when it is not one.
+func pathID(r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	return id, err == nil
+}
+
+// clientID returns the path's client {id}; ok is false when it is not an
+// id, and then err is the "not found" to answer.
+func clientID(r *http.Request) (id int64, err error) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		return 0, journey.Errorf(journey.ENOTFOUND, "Client not found.")
+	}
+	return id, nil
+}
+
+// apiClientID returns the path's client {id}, or answers 404 and returns
+// false.
+func (s *Server) apiClientID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := clientID(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return 0, false
+	}
+	return id, true
+}
 
 // clientFor returns the client named by the path's {id} when the actor
-// passes allowed (a record rule from policy.go). A client the actor may
-// not see is "not found", so ids cannot be probed; the refusal is audited
-// with action (e.g. "client.read").
-func (s *Server) clientFor(r *http.Request, action string, allowed func(*journey.Actor, *journey.Client) bool) (*journey.Client, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
+// passes rule (processing.Client: a refusal is "not found", audited with
+// action).
+func (s *Server) clientFor(r *http.Request, action string, rule processing.Rule) (*journey.Client, error) {
+	id, ok := pathID(r, "id")
+	if !ok {
 		return nil, journey.Errorf(journey.ENOTFOUND, "Client not found.")
 	}
-	c, err := s.store.FindClientByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if !allowed(actorFrom(r), c) {
-		s.audit(r, action, "client", c.ID, journey.AuditDenied, "not theirs to see")
-		return nil, journey.Errorf(journey.ENOTFOUND, "Client not found.")
-	}
-	return c, nil
+	return s.proc.Client(r.Context(), s.who(r), id, action, rule)
 }
 
-// Record rules as method values, for clientFor.
+// Record rules of policy.go, for clientFor.
 var (
-	seeClient    = (*journey.Actor).CanSeeClient
-	seeClinical  = (*journey.Actor).CanSeeClinical
-	administerTo = (*journey.Actor).CanAdminister
+	seeClient    = processing.SeeClient
+	seeClinical  = processing.SeeClinical
+	seeScreening = processing.SeeScreening
+	administerTo = processing.AdministerTo
+	clientSelf   = processing.ClientHimself
 )
-
-// clinicalRecord is the clinical part of a client's record, as the chart,
-// the review screen and the API read it.
-type clinicalRecord struct {
-	Screening  *journey.Screening
-	Latest     []*journey.Response  // newest response to each questionnaire, newest first
-	Clearances []*journey.Clearance // newest first
-	Alerts     []*journey.Alert     // open first
-}
-
-// loadClinicalRecord reads c's clinical record; openAlerts keeps only the
-// alerts not yet acknowledged.
-func (s *Server) loadClinicalRecord(ctx context.Context, c *journey.Client, openAlerts bool) (*clinicalRecord, error) {
-	var rec clinicalRecord
-	var err error
-	if rec.Screening, err = s.store.FindScreening(ctx, c.ID); err != nil {
-		return nil, err
-	}
-	if rec.Latest, err = s.store.LatestResponses(ctx, c.ID); err != nil {
-		return nil, err
-	}
-	if rec.Clearances, err = s.store.FindClearances(ctx, c.ID); err != nil {
-		return nil, err
-	}
-	if rec.Alerts, err = s.store.FindAlerts(ctx, 0, c.ID, openAlerts, 50); err != nil {
-		return nil, err
-	}
-	return &rec, nil
-}

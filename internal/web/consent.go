@@ -21,7 +21,7 @@ type consentPage struct {
 	Errors     map[string]string
 	Summary    []errorLine
 	Message    string
-	JustSigned bool // arrived from signing: the banner at the top says so
+	JustSigned bool   // arrived from signing: the banner at the top says so
 	SignedOn   string // when this version was signed, in the client's zone, named
 }
 
@@ -99,10 +99,8 @@ func (s *Server) handleConsentSign(w http.ResponseWriter, r *http.Request) {
 	} else if !agree {
 		err = &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
 			Fields: []journey.FieldError{{Field: "agree", Detail: "Tick the box to confirm you have read and agree to this document."}}}
-	} else {
-		_, err = s.store.SignConsent(r.Context(), c.ID, d.Code, typed, s.clientAddr(r))
 	}
-	s.audit(r, "consent.sign", "client", c.ID, outcomeOf(err), fmt.Sprintf("%s v%d", d.Code, d.Version))
+	_, err = s.proc.SignConsent(r.Context(), s.who(r), c.ID, d.Code, typed, s.clientAddr(r), err, fmt.Sprintf("%s v%d", d.Code, d.Version))
 	if err != nil {
 		code := journey.ErrorCode(err)
 		if code != journey.EINVALID && code != journey.ECONFLICT {

@@ -94,14 +94,9 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
 		return
 	}
-	w.Write([]byte("ok\n"))
+	w.Write([]byte("ok " + s.cfg.Version + "\n"))
 }
 
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
-	err := journey.Errorf(journey.ENOTFOUND, "We could not find that page.")
-	if len(r.URL.Path) >= 5 && r.URL.Path[:5] == "/api/" {
-		s.apiError(w, r, err)
-		return
-	}
-	s.pageError(w, r, err)
+	s.answerError(w, r, journey.Errorf(journey.ENOTFOUND, "We could not find that page."))
 }

@@ -203,6 +203,7 @@ func (s *Server) handleTwoFactor(w http.ResponseWriter, r *http.Request) {
 	}
 	if wait > 0 {
 		page.Message = fmt.Sprintf("Too many attempts. Please wait %d seconds and try again.", int(math.Ceil(wait.Seconds())))
+		s.audit(r, "signin.second_factor", "user", a.ID(), journey.AuditDenied, "throttled")
 		s.render(w, r, http.StatusTooManyRequests, "twofactor", page)
 		return
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"math"
 	"net"
 	"net/http"
@@ -26,7 +27,7 @@ const (
 
 // bodyLimit returns the largest body the request's route accepts.
 func bodyLimit(r *http.Request) int64 {
-	if r.Method == http.MethodPost && (r.URL.Path == "/admin/consents" || r.URL.Path == "/api/v1/consent-documents") {
+	if routeFrom(r).opts&document != 0 {
 		return maxDocumentBody
 	}
 	return maxFormBody
@@ -166,11 +167,7 @@ func (s *Server) rateLimited(next http.Handler) http.Handler {
 		secs := int(math.Ceil(wait.Seconds()))
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
 		err := journey.Errorf(journey.ETOOMANY, "Too many requests from your address. Please wait %d seconds and try again.", secs)
-		if strings.HasPrefix(r.URL.Path, "/api/") {
-			s.apiError(w, r, err)
-			return
-		}
-		s.pageError(w, r, err)
+		s.answerError(w, r, err)
 	})
 }
 
@@ -179,13 +176,44 @@ func (s *Server) rateLimited(next http.Handler) http.Handler {
 // handed, and authenticate hands it a copy (WithContext), so without this
 // the log, the recoverer and the token.use audit entry, which hold the
 // outer request, saw an empty pattern for every signed-in request.
+//
+// It also puts the route's entry in the context, so every layer after it
+// knows the request's audience (a page or problem+json, the staff frame)
+// and options from the route table rather than from the URL.
 func (s *Server) withRoute(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, pattern := s.mux.Handler(r)
-		r = r.WithContext(r.Context()) // a shallow copy: never change the caller's request
+		rt, ok := s.routeOf[pattern]
+		if !ok {
+			rt = route{pattern: pattern, aud: site, perm: permPublic}
+		}
+		r = r.WithContext(context.WithValue(r.Context(), routeKey{}, rt)) // a shallow copy: never change the caller's request
 		r.Pattern = pattern
 		next.ServeHTTP(w, r)
 	})
+}
+
+type routeKey struct{}
+
+// routeFrom returns the entry of the route the request matched (withRoute);
+// a request that did not pass through the router is the public site's.
+func routeFrom(r *http.Request) route {
+	rt, _ := r.Context().Value(routeKey{}).(route)
+	return rt
+}
+
+// isAPI reports whether the request's route is the JSON API's, which
+// answers problem+json.
+func isAPI(r *http.Request) bool { return routeFrom(r).aud == api }
+
+// answerError answers err as the request's audience reads it: problem+json
+// on the API, a page elsewhere.
+func (s *Server) answerError(w http.ResponseWriter, r *http.Request, err error) {
+	if isAPI(r) {
+		s.apiError(w, r, err)
+		return
+	}
+	s.pageError(w, r, err)
 }
 
 // logRequests logs method, route pattern, status and duration: never the
@@ -196,6 +224,9 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: 200}
 		next.ServeHTTP(sw, r)
+		if s.cfg.Observe != nil {
+			s.cfg.Observe(r.Pattern, sw.status, time.Since(start))
+		}
 		if r.Pattern == "GET /healthz" || r.Pattern == "GET /readyz" || strings.HasPrefix(r.Pattern, "GET /static/") {
 			return
 		}

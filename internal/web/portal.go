@@ -232,15 +232,6 @@ func reviewStage(sc *journey.Screening, left int, question bool) stage {
 	return st
 }
 
-// auditIntakeSave records an intake save and, when its phone number
-// replaced the one on the client's record, that change too.
-func (s *Server) auditIntakeSave(r *http.Request, clientID int64, step string, saved *journey.Intake, err error) {
-	s.audit(r, "intake.update", "client", clientID, outcomeOf(err), step)
-	if err == nil && saved.ContactUpdated {
-		s.audit(r, "client.contact.update", "client", clientID, journey.AuditSuccess, "phone, from the intake")
-	}
-}
-
 // preparationStage says who preparation waits on: the medical review
 // first, then the consent forms, then the therapist, who arranges it.
 func preparationStage(status string, consented bool) stage {
@@ -296,8 +287,7 @@ func (s *Server) handleQuestionReply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reply := r.PostFormValue("reply")
-	err = s.store.ReplyToClearance(r.Context(), c.ID, reply)
-	s.audit(r, "clearance.reply", "client", c.ID, outcomeOf(err), "")
+	err = s.proc.ReplyToClearance(r.Context(), s.who(r), c.ID, reply, "")
 	if err != nil {
 		if journey.ErrorCode(err) != journey.EINVALID {
 			s.pageError(w, r, err)
@@ -384,7 +374,8 @@ func medicationNames() []string {
 }
 
 // intakeStep returns the signed-in client and the path's intake step, or
-// answers the request itself.
+// answers the request itself: a step that does not exist, or an intake
+// the medical provider has decided on (the answers, to read).
 func (s *Server) intakeStep(w http.ResponseWriter, r *http.Request) (*journey.Client, string, bool) {
 	step := r.PathValue("step")
 	if !journey.IsIntakeStep(step) {
@@ -394,6 +385,21 @@ func (s *Server) intakeStep(w http.ResponseWriter, r *http.Request) (*journey.Cl
 	c, err := s.portalClient(r)
 	if err != nil {
 		s.pageError(w, r, err)
+		return nil, "", false
+	}
+	closed, err := s.intakeClosed(r.Context(), c)
+	if err != nil {
+		s.pageError(w, r, err)
+		return nil, "", false
+	}
+	if closed {
+		// The provider's decision rests on these answers: the client reads
+		// them, and is told whom to tell of a change.
+		if r.Method == http.MethodGet {
+			http.Redirect(w, r, "/portal/answers/"+step, http.StatusSeeOther)
+		} else {
+			s.renderAnswers(w, r, http.StatusConflict, c, step, journey.ErrorMessage(journey.ErrIntakeClosed()))
+		}
 		return nil, "", false
 	}
 	return c, step, true
@@ -445,8 +451,7 @@ func (s *Server) handleIntakeSave(w http.ResponseWriter, r *http.Request) {
 	var saved *journey.Intake
 	var err error
 	if len(errs) == 0 {
-		saved, err = s.store.SaveIntakeStep(r.Context(), c.ID, step, in)
-		s.auditIntakeSave(r, c.ID, step, saved, err)
+		saved, err = s.proc.SaveIntakeStep(r.Context(), s.who(r), c.ID, step, in)
 	} else {
 		// Report the other fields' problems too, so one pass fixes all.
 		minAge := 18
@@ -711,8 +716,7 @@ func (s *Server) submitMeasure(w http.ResponseWriter, r *http.Request, c *journe
 	// With JavaScript off every item is on the page; answers to items the
 	// skip logic leaves out are dropped rather than refused.
 	answers = measure.Normalize(q, answers)
-	resp, _, err := s.store.CreateResponse(r.Context(), c.ID, q.Code, answers, actorFrom(r).ID())
-	s.audit(r, "response.create", "client", c.ID, outcomeOf(err), q.Code)
+	resp, err := s.proc.CreateResponse(r.Context(), s.who(r), c.ID, q.Code, answers)
 	if err != nil {
 		if journey.ErrorCode(err) != journey.EINVALID {
 			s.pageError(w, r, err)
@@ -837,7 +841,7 @@ const carryPrefix = "carry."
 // carryable reports whether a signed-out POST to path may carry its form
 // over a sign-in: the portal's intake steps and questionnaires.
 func carryable(r *http.Request) bool {
-	return r.Method == http.MethodPost && (strings.HasPrefix(r.URL.Path, "/portal/intake/") || strings.HasPrefix(r.URL.Path, "/portal/measures/"))
+	return routeFrom(r).opts&carry != 0
 }
 
 // renderCarrySignIn answers a signed-out POST with the sign-in page, the

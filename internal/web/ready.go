@@ -14,8 +14,11 @@ import (
 const readyTimeout = 2 * time.Second
 
 // handleReady answers whether this process should be sent traffic: the
-// database answers, and the audit trail is being written (a process that
-// cannot record who read what should not serve PHI). /healthz stays the
+// database answers, the audit trail is being written (a process that
+// cannot record who read what should not serve PHI), and cfg.Ready's
+// checks pass (every migration applied, the key files readable and
+// unwrapping the data keys: a process that could not start again now
+// should be looked at before it is restarted). /healthz stays the
 // liveness check: a failing audit writer is not fixed by a restart, which
 // would lose the entries it holds.
 func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
@@ -31,7 +34,34 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("not ready: the audit trail cannot be written (%d entries waiting)", waiting), http.StatusServiceUnavailable)
 		return
 	}
+	if s.cfg.Ready != nil {
+		if err := s.cfg.Ready(ctx); err != nil {
+			// The reason, which may name a file, goes to the log only: the
+			// probe may be reachable by anyone.
+			s.cfg.Log.Error("readiness", "error", err)
+			http.Error(w, "not ready: "+readyReason(err), http.StatusServiceUnavailable)
+			return
+		}
+	}
 	w.Write([]byte("ready\n"))
+}
+
+// ReadyError is a readiness failure whose Reason may be shown to anyone
+// (no path, no detail); Err is logged.
+type ReadyError struct {
+	Reason string
+	Err    error
+}
+
+func (e *ReadyError) Error() string { return e.Reason + ": " + e.Err.Error() }
+func (e *ReadyError) Unwrap() error { return e.Err }
+
+// readyReason returns what the probe may say about err.
+func readyReason(err error) string {
+	if re, ok := err.(*ReadyError); ok {
+		return re.Reason
+	}
+	return "a start-up check fails (see the log)"
 }
 
 // auditNotice is what an admin is told on every staff page while the audit

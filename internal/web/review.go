@@ -365,7 +365,7 @@ func (s *Server) handleClearanceDecide(w http.ResponseWriter, r *http.Request) {
 		s.formReadError(w, r, err)
 		return
 	}
-	c, err := s.clientFor(r, "clearance.decide", seeClinical)
+	id, err := clientID(r)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
@@ -373,7 +373,7 @@ func (s *Server) handleClearanceDecide(w http.ResponseWriter, r *http.Request) {
 	f := reviewForm{Decision: r.PostFormValue("decision"), ClearedUntil: strings.TrimSpace(r.PostFormValue("cleared_until")),
 		Reason: r.PostFormValue("reason"), DeclineMessage: r.PostFormValue("decline_message"), Question: r.PostFormValue("question"),
 		Override: r.PostFormValue("override") != "", OverrideReason: r.PostFormValue("override_reason"), Acknowledged: r.PostForm["ack"]}
-	cl := &journey.Clearance{ClientID: c.ID, Decision: f.Decision, ProviderID: actorFrom(r).ID(), Reason: f.Reason,
+	cl := &journey.Clearance{Decision: f.Decision, Reason: f.Reason,
 		Override: f.Override, OverrideReason: f.OverrideReason, Acknowledged: f.Acknowledged}
 	switch f.Decision {
 	case journey.DecisionDeclined:
@@ -381,13 +381,9 @@ func (s *Server) handleClearanceDecide(w http.ResponseWriter, r *http.Request) {
 	case journey.DecisionNeedsInfo:
 		cl.Message = f.Question
 	}
-	err = s.parseClearedUntil(r, cl, f.ClearedUntil, false)
-	if err == nil {
-		_, err = s.store.DecideClearance(r.Context(), cl)
-	}
-	s.auditDecision(r, cl, err)
+	c, _, err := s.proc.DecideClearance(r.Context(), s.who(r), id, cl, s.parseClearedUntil(r, cl, f.ClearedUntil, false))
 	if err != nil {
-		if journey.ErrorCode(err) != journey.EINVALID {
+		if c == nil || journey.ErrorCode(err) != journey.EINVALID {
 			s.pageError(w, r, err)
 			return
 		}
@@ -435,23 +431,6 @@ func reviewDefaultUntil(now time.Time, loc *time.Location) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc).AddDate(0, journey.DefaultClearance, 0)
 }
 
-// auditDecision records a decision or a refused one: the decision and
-// whether a hard stop was overridden, never the reasons or messages.
-func (s *Server) auditDecision(r *http.Request, cl *journey.Clearance, err error) {
-	detail := cl.Decision
-	if _, ok := reviewDecisionLabels[detail]; !ok {
-		detail = "no decision"
-	}
-	if cl.Override {
-		detail += " override"
-	}
-	outcome := journey.AuditSuccess
-	if err != nil {
-		outcome = journey.AuditFailure
-	}
-	s.audit(r, "clearance.decide", "client", cl.ClientID, outcome, detail)
-}
-
 // setErrors puts a validation error's fields beside the inputs they name.
 // The client's message is one field in the store and two inputs here.
 func (p *reviewScreenPage) setErrors(err error) {
@@ -486,7 +465,7 @@ func (p *reviewScreenPage) summaryOf(id, detail string) string {
 // at its defaults.
 func (s *Server) reviewScreen(r *http.Request, c *journey.Client) (*reviewScreenPage, error) {
 	ctx := r.Context()
-	rec, err := s.loadClinicalRecord(ctx, c, true)
+	rec, err := s.proc.ClinicalRecord(ctx, s.who(r), c, true)
 	if err != nil {
 		return nil, err
 	}
@@ -877,23 +856,17 @@ func reviewDate(t time.Time, loc *time.Location) *string {
 
 // handleAPIClearanceCreate records a medical provider's decision.
 func (s *Server) handleAPIClearanceCreate(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "clearance.decide", seeClinical)
-	if err != nil {
-		s.apiError(w, r, err)
+	id, ok := s.apiClientID(w, r)
+	if !ok {
 		return
 	}
 	var in apiClearanceRequest
 	if !s.decodeJSON(w, r, &in) {
 		return
 	}
-	cl := &journey.Clearance{ClientID: c.ID, Decision: in.Decision, ProviderID: actorFrom(r).ID(), Reason: in.Reason,
+	cl := &journey.Clearance{Decision: in.Decision, Reason: in.Reason,
 		Message: in.Message, Override: in.Override, OverrideReason: in.OverrideReason, Acknowledged: in.Acknowledged}
-	var saved *journey.Clearance
-	err = s.parseClearedUntil(r, cl, strings.TrimSpace(in.ClearedUntil), true)
-	if err == nil {
-		saved, err = s.store.DecideClearance(r.Context(), cl)
-	}
-	s.auditDecision(r, cl, err)
+	_, saved, err := s.proc.DecideClearance(r.Context(), s.who(r), id, cl, s.parseClearedUntil(r, cl, strings.TrimSpace(in.ClearedUntil), true))
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -906,12 +879,11 @@ func (s *Server) handleAPIClearanceCreate(w http.ResponseWriter, r *http.Request
 // handleAPIClearances lists a client's decisions, newest first, to their
 // clinicians.
 func (s *Server) handleAPIClearances(w http.ResponseWriter, r *http.Request) {
-	c, err := s.clientFor(r, "clearance.read", seeClinical)
-	if err != nil {
-		s.apiError(w, r, err)
+	id, ok := s.apiClientID(w, r)
+	if !ok {
 		return
 	}
-	cls, err := s.store.FindClearances(r.Context(), c.ID)
+	cls, err := s.proc.Clearances(r.Context(), s.who(r), id, " via api")
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -927,6 +899,5 @@ func (s *Server) handleAPIClearances(w http.ResponseWriter, r *http.Request) {
 			Reason: cl.Reason, Message: cl.Message, Override: cl.Override, OverrideReason: cl.OverrideReason, RuleSetVersion: cl.RuleSetVersion,
 			Findings: findings, Reply: cl.Reply, RepliedAt: apiTime(cl.RepliedAt), CreatedAt: cl.CreatedAt.UTC().Format(time.RFC3339)}
 	}
-	s.audit(r, "clearance.read", "client", c.ID, journey.AuditSuccess, fmt.Sprintf("%d decisions via api", len(out)))
 	writeJSON(w, http.StatusOK, map[string]any{"clearances": out})
 }

@@ -19,189 +19,217 @@ const (
 
 // route is one entry of the URL surface.
 type route struct {
-	pattern string // Go 1.22 ServeMux pattern: "METHOD /path/{var}"
+	pattern string   // Go 1.22 ServeMux pattern: "METHOD /path/{var}"
+	aud     audience // who the route serves: its layout and how errors are answered
 	perm    journey.Permission
-	limited bool // counts against the per-address rate limit
+	opts    routeOpt
 	handler http.HandlerFunc
 }
+
+// audience is who a route serves. The route declares it, so no code below
+// works it out from the URL: the staff workspace's frame, problem+json or
+// an error page, all follow from it.
+type audience int
+
+// Audiences.
+const (
+	site   audience = iota // the public site and signing in: layout.html
+	portal                 // the client portal: layout.html
+	staff                  // the staff workspace: layout_staff.html for a signed-in member of staff
+	api                    // the JSON API: problem+json, never a page
+)
+
+// routeOpt is a set of a route's options.
+type routeOpt uint8
+
+// Route options.
+const (
+	limited  routeOpt = 1 << iota // counts against the per-address rate limit
+	carry                         // a signed-out POST carries its form through signing in (portal forms)
+	document                      // takes a whole document: a 1 MiB body rather than 64 KiB
+)
+
+// notFoundRoutes answer a URL no route matched: the API's with
+// problem+json, everything else with a page.
+var notFoundRoutes = map[string]audience{"/": site, "/api/": api}
 
 // routeTable is the whole URL surface of Journey, in one place.
 func (s *Server) routeTable() []route {
 	return []route{
 		// Public site.
-		{"GET /{$}", permPublic, false, s.handleHome},
-		{"GET /faq", permPublic, false, s.handleFAQ},
-		{"GET /privacy", permPublic, false, s.handlePrivacy},
-		{"GET /book", permPublic, true, s.handleBookView},
-		{"POST /book", permPublic, true, s.handleBookCreate},
-		{"POST /book/resend", permPublic, true, s.handleResendLink},
-		{"GET /book/confirm/{token}", permPublic, false, s.handleHoldView},
-		{"POST /book/confirm/{token}", permPublic, true, s.handleHoldConfirm},
-		{"GET /c/{token}", permPublic, false, s.handleManageView},
-		{"POST /c/{token}/reschedule", permPublic, true, s.handleManageReschedule},
-		{"GET /c/{token}/cancel", permPublic, false, s.handleManageCancelView},
-		{"POST /c/{token}/cancel", permPublic, true, s.handleManageCancel},
-		{"GET /static/{hash}/{name}", permPublic, false, s.handleStatic},
-		{"GET /healthz", permPublic, false, s.handleHealth},
-		{"GET /readyz", permPublic, false, s.handleReady},
+		{"GET /{$}", site, permPublic, 0, s.handleHome},
+		{"GET /faq", site, permPublic, 0, s.handleFAQ},
+		{"GET /privacy", site, permPublic, 0, s.handlePrivacy},
+		{"GET /book", site, permPublic, limited, s.handleBookView},
+		{"POST /book", site, permPublic, limited, s.handleBookCreate},
+		{"POST /book/resend", site, permPublic, limited, s.handleResendLink},
+		{"GET /book/confirm/{token}", site, permPublic, 0, s.handleHoldView},
+		{"POST /book/confirm/{token}", site, permPublic, limited, s.handleHoldConfirm},
+		{"GET /c/{token}", site, permPublic, 0, s.handleManageView},
+		{"POST /c/{token}/reschedule", site, permPublic, limited, s.handleManageReschedule},
+		{"GET /c/{token}/cancel", site, permPublic, 0, s.handleManageCancelView},
+		{"POST /c/{token}/cancel", site, permPublic, limited, s.handleManageCancel},
+		{"GET /static/{hash}/{name}", site, permPublic, 0, s.handleStatic},
+		{"GET /healthz", site, permPublic, 0, s.handleHealth},
+		{"GET /readyz", site, permPublic, 0, s.handleReady},
 
 		// Sign-in and the second factor.
-		{"GET /login", permPublic, false, s.handleLoginView},
-		{"POST /login", permPublic, true, s.handleLogin},
-		{"GET /login/2fa", permSecondFactor, false, s.handleTwoFactorView},
-		{"POST /login/2fa", permSecondFactor, true, s.handleTwoFactor},
-		{"GET /account/2fa", permSecondFactor, false, s.handleEnrolView},
-		{"POST /account/2fa", permSecondFactor, true, s.handleEnrol},
-		{"POST /logout", permPublic, false, s.handleLogout},
-		{"GET /invite/{token}", permPublic, false, s.handleAcceptView},
-		{"POST /invite/{token}", permPublic, true, s.handleAccept},
-		{"GET /reset", permPublic, false, s.handleResetRequestView},
-		{"POST /reset", permPublic, true, s.handleResetRequest},
-		{"GET /reset/{token}", permPublic, false, s.handleResetView},
-		{"POST /reset/{token}", permPublic, true, s.handleReset},
+		{"GET /login", site, permPublic, 0, s.handleLoginView},
+		{"POST /login", site, permPublic, limited, s.handleLogin},
+		{"GET /login/2fa", site, permSecondFactor, 0, s.handleTwoFactorView},
+		{"POST /login/2fa", site, permSecondFactor, limited, s.handleTwoFactor},
+		{"GET /account/2fa", staff, permSecondFactor, 0, s.handleEnrolView},
+		{"POST /account/2fa", staff, permSecondFactor, limited, s.handleEnrol},
+		{"POST /logout", site, permPublic, 0, s.handleLogout},
+		{"GET /invite/{token}", site, permPublic, 0, s.handleAcceptView},
+		{"POST /invite/{token}", site, permPublic, limited, s.handleAccept},
+		{"GET /reset", site, permPublic, 0, s.handleResetRequestView},
+		{"POST /reset", site, permPublic, limited, s.handleResetRequest},
+		{"GET /reset/{token}", site, permPublic, 0, s.handleResetView},
+		{"POST /reset/{token}", site, permPublic, limited, s.handleReset},
 
 		// Staff screens.
-		{"GET /staff", permStaff, false, s.handleStaffHome},
-		{"GET /staff/consults", permConsultsRead, false, s.handleStaffConsults},
-		{"GET /staff/consults/new", permConsultsWrite, false, s.handleStaffBookView},
-		{"POST /staff/consults", permConsultsWrite, false, s.handleStaffBookCreate},
-		{"GET /staff/consults/{id}", permConsultsRead, false, s.handleStaffConsultView},
-		{"POST /staff/consults/{id}/reschedule", permConsultsWrite, false, s.handleStaffConsultReschedule},
-		{"POST /staff/consults/{id}/cancel", permConsultsWrite, false, s.handleStaffConsultCancel},
-		{"POST /staff/consults/{id}/status", permConsultsWrite, false, s.handleStaffConsultStatus},
-		{"POST /staff/consults/{id}/break-glass", journey.BreakGlassPermission(journey.BreakGlassConsult), false, s.handleBreakGlass},
+		{"GET /staff", staff, permStaff, 0, s.handleStaffHome},
+		{"GET /staff/consults", staff, permConsultsRead, 0, s.handleStaffConsults},
+		{"GET /staff/consults/new", staff, permConsultsWrite, 0, s.handleStaffBookView},
+		{"POST /staff/consults", staff, permConsultsWrite, 0, s.handleStaffBookCreate},
+		{"GET /staff/consults/{id}", staff, permConsultsRead, 0, s.handleStaffConsultView},
+		{"POST /staff/consults/{id}/reschedule", staff, permConsultsWrite, 0, s.handleStaffConsultReschedule},
+		{"POST /staff/consults/{id}/cancel", staff, permConsultsWrite, 0, s.handleStaffConsultCancel},
+		{"POST /staff/consults/{id}/status", staff, permConsultsWrite, 0, s.handleStaffConsultStatus},
+		{"POST /staff/consults/{id}/break-glass", staff, journey.BreakGlassPermission(journey.BreakGlassConsult), 0, s.handleBreakGlass},
 
 		// Client portal (portal.go).
-		{"GET /portal/join/{token}", permPublic, false, s.handleJoinView},
-		{"POST /portal/join/{token}", permPublic, true, s.handleJoin},
-		{"GET /portal", journey.PermPortal, false, s.handlePortal},
-		{"GET /portal/intake/{step}", journey.PermPortal, false, s.handleIntakeView},
-		{"GET /portal/answers", journey.PermPortal, false, s.handleAnswersView},
-		{"GET /portal/answers/{step}", journey.PermPortal, false, s.handleAnswersView},
-		{"POST /portal/intake/{step}", journey.PermPortal, false, s.handleIntakeSave},
-		{"GET /portal/measures/{code}", journey.PermPortal, false, s.handleMeasureView},
-		{"POST /portal/measures/{code}", journey.PermPortal, false, s.handleMeasureSubmit},
-		{"GET /portal/support", journey.PermPortal, false, s.handleCrisis},
-		{"GET /portal/consents/{code}", journey.PermPortal, false, s.handleConsentView},
-		{"POST /portal/consents/{code}", journey.PermPortal, false, s.handleConsentSign},
-		{"GET /portal/signatures/{id}", journey.PermPortal, false, s.handlePortalSignaturePDF},
-		{"POST /portal/question", journey.PermPortal, false, s.handleQuestionReply},
+		{"GET /portal/join/{token}", portal, permPublic, 0, s.handleJoinView},
+		{"POST /portal/join/{token}", portal, permPublic, limited, s.handleJoin},
+		{"GET /portal", portal, journey.PermPortal, 0, s.handlePortal},
+		{"GET /portal/intake/{step}", portal, journey.PermPortal, 0, s.handleIntakeView},
+		{"GET /portal/answers", portal, journey.PermPortal, 0, s.handleAnswersView},
+		{"GET /portal/answers/{step}", portal, journey.PermPortal, 0, s.handleAnswersView},
+		{"POST /portal/intake/{step}", portal, journey.PermPortal, carry, s.handleIntakeSave},
+		{"GET /portal/measures/{code}", portal, journey.PermPortal, 0, s.handleMeasureView},
+		{"POST /portal/measures/{code}", portal, journey.PermPortal, carry, s.handleMeasureSubmit},
+		{"GET /portal/support", portal, journey.PermPortal, 0, s.handleCrisis},
+		{"GET /portal/consents/{code}", portal, journey.PermPortal, 0, s.handleConsentView},
+		{"POST /portal/consents/{code}", portal, journey.PermPortal, 0, s.handleConsentSign},
+		{"GET /portal/signatures/{id}", portal, journey.PermPortal, 0, s.handlePortalSignaturePDF},
+		{"POST /portal/question", portal, journey.PermPortal, 0, s.handleQuestionReply},
 
 		// Client records (staff).
-		{"GET /staff/clients/{id}/measures/{code}", journey.PermClinicalRead, false, s.handleStaffMeasureView},
-		{"POST /staff/clients/{id}/measures/{code}", journey.PermClinicalRead, false, s.handleStaffMeasureSubmit},
-		{"POST /staff/clients/{id}/care-team", journey.PermClientsWrite, false, s.handleCareTeamAdd},
-		{"POST /staff/clients/{id}/care-team/{user}/remove", journey.PermClientsWrite, false, s.handleCareTeamRemove},
-		{"POST /staff/clients/{id}/break-glass", journey.BreakGlassPermission(journey.BreakGlassClient), false, s.handleClientBreakGlass},
-		{"GET /staff/clients/{id}/signatures/{sig}", journey.PermClientsRead, false, s.handleStaffSignaturePDF},
-		{"GET /staff/clients", journey.PermClientsRead, false, s.handleStaffClients},
-		{"GET /staff/clients/new", journey.PermClientsWrite, false, s.handleStaffClientNewView},
-		{"POST /staff/clients/new", journey.PermClientsWrite, false, s.handleStaffClientCreate},
-		{"GET /staff/clients/{id}", journey.PermClientsRead, false, s.handleStaffClientView},
-		{"POST /staff/clients/{id}/reinvite", journey.PermClientsWrite, false, s.handleStaffClientReinvite},
-		{"POST /staff/consults/{id}/client", journey.PermClientsWrite, false, s.handleStaffConsultClient},
-		{"GET /staff/alerts", journey.PermAlerts, false, s.handleStaffAlerts},
-		{"POST /staff/alerts/{id}/acknowledge", journey.PermAlerts, false, s.handleStaffAlertAck},
+		{"GET /staff/clients/{id}/measures/{code}", staff, journey.PermClinicalRead, 0, s.handleStaffMeasureView},
+		{"POST /staff/clients/{id}/measures/{code}", staff, journey.PermClinicalRead, 0, s.handleStaffMeasureSubmit},
+		{"POST /staff/clients/{id}/care-team", staff, journey.PermClientsWrite, 0, s.handleCareTeamAdd},
+		{"POST /staff/clients/{id}/care-team/{user}/remove", staff, journey.PermClientsWrite, 0, s.handleCareTeamRemove},
+		{"POST /staff/clients/{id}/break-glass", staff, journey.BreakGlassPermission(journey.BreakGlassClient), 0, s.handleClientBreakGlass},
+		{"GET /staff/clients/{id}/signatures/{sig}", staff, journey.PermClientsRead, 0, s.handleStaffSignaturePDF},
+		{"GET /staff/clients", staff, journey.PermClientsRead, 0, s.handleStaffClients},
+		{"GET /staff/clients/new", staff, journey.PermClientsWrite, 0, s.handleStaffClientNewView},
+		{"POST /staff/clients/new", staff, journey.PermClientsWrite, 0, s.handleStaffClientCreate},
+		{"GET /staff/clients/{id}", staff, journey.PermClientsRead, 0, s.handleStaffClientView},
+		{"POST /staff/clients/{id}/reinvite", staff, journey.PermClientsWrite, 0, s.handleStaffClientReinvite},
+		{"POST /staff/consults/{id}/client", staff, journey.PermClientsWrite, 0, s.handleStaffConsultClient},
+		{"GET /staff/alerts", staff, journey.PermAlerts, 0, s.handleStaffAlerts},
+		{"POST /staff/alerts/{id}/acknowledge", staff, journey.PermAlerts, 0, s.handleStaffAlertAck},
 
 		// Medical review and practice settings.
-		{"GET /staff/review", journey.PermClearance, false, s.handleReviewQueue},
-		{"GET /staff/clients/{id}/review", journey.PermClearance, false, s.handleReviewView},
-		{"POST /staff/clients/{id}/clearance", journey.PermClearance, false, s.handleClearanceDecide},
-		{"GET /admin/consents", journey.PermSettings, false, s.handleConsentDocs},
-		{"GET /admin/consents/new", journey.PermSettings, false, s.handleConsentDocNew},
-		{"POST /admin/consents", journey.PermSettings, false, s.handleConsentDocCreate},
-		{"GET /admin/screening-rules", journey.PermSettings, false, s.handleRulesView},
-		{"POST /admin/screening-rules", journey.PermSettings, false, s.handleRulesUpdate},
-		{"GET /admin/booking", journey.PermSettings, false, s.handleBookingSettingsView},
-		{"POST /admin/booking", journey.PermSettings, false, s.handleBookingSettingsUpdate},
-		{"GET /admin/practice", journey.PermSettings, false, s.handlePracticeView},
-		{"POST /admin/practice", journey.PermSettings, false, s.handlePracticeUpdate},
-		{"POST /admin/practice/open", journey.PermSettings, false, s.handlePracticeOpen},
-		{"GET /admin/practice/landing", journey.PermSettings, false, s.handleLandingView},
-		{"POST /admin/practice/landing", journey.PermSettings, false, s.handleLandingUpdate},
-		{"GET /admin/faq", journey.PermSettings, false, s.handleFAQAdmin},
-		{"POST /admin/faq/starter", journey.PermSettings, false, s.handleFAQStarter},
-		{"POST /admin/faq/{id}", journey.PermSettings, false, s.handleFAQUpdate},
+		{"GET /staff/review", staff, journey.PermClearance, 0, s.handleReviewQueue},
+		{"GET /staff/clients/{id}/review", staff, journey.PermClearance, 0, s.handleReviewView},
+		{"POST /staff/clients/{id}/clearance", staff, journey.PermClearance, 0, s.handleClearanceDecide},
+		{"GET /admin/consents", staff, journey.PermSettings, 0, s.handleConsentDocs},
+		{"GET /admin/consents/new", staff, journey.PermSettings, 0, s.handleConsentDocNew},
+		{"POST /admin/consents", staff, journey.PermSettings, document, s.handleConsentDocCreate},
+		{"GET /admin/screening-rules", staff, journey.PermSettings, 0, s.handleRulesView},
+		{"POST /admin/screening-rules", staff, journey.PermSettings, 0, s.handleRulesUpdate},
+		{"GET /admin/booking", staff, journey.PermSettings, 0, s.handleBookingSettingsView},
+		{"POST /admin/booking", staff, journey.PermSettings, 0, s.handleBookingSettingsUpdate},
+		{"GET /admin/practice", staff, journey.PermSettings, 0, s.handlePracticeView},
+		{"POST /admin/practice", staff, journey.PermSettings, 0, s.handlePracticeUpdate},
+		{"POST /admin/practice/open", staff, journey.PermSettings, 0, s.handlePracticeOpen},
+		{"GET /admin/practice/landing", staff, journey.PermSettings, 0, s.handleLandingView},
+		{"POST /admin/practice/landing", staff, journey.PermSettings, 0, s.handleLandingUpdate},
+		{"GET /admin/faq", staff, journey.PermSettings, 0, s.handleFAQAdmin},
+		{"POST /admin/faq/starter", staff, journey.PermSettings, 0, s.handleFAQStarter},
+		{"POST /admin/faq/{id}", staff, journey.PermSettings, 0, s.handleFAQUpdate},
 
 		// Account.
-		{"GET /account/sessions", permSignedIn, false, s.handleSessionsView},
-		{"POST /account/sessions/{id}/end", permSignedIn, false, s.handleSessionEnd},
-		{"GET /account/profile", permStaff, false, s.handleProfileView},
-		{"POST /account/profile", permStaff, false, s.handleProfileUpdate},
-		{"GET /account/hours", permStaff, false, s.handleHoursView},
-		{"POST /account/hours", permStaff, false, s.handleHoursUpdate},
-		{"GET /account/tokens", permStaff, false, s.handleTokensView},
-		{"POST /account/tokens", permStaff, false, s.handleTokenCreate},
-		{"POST /account/tokens/{id}/revoke", permStaff, false, s.handleTokenRevoke},
+		{"GET /account/sessions", staff, permSignedIn, 0, s.handleSessionsView},
+		{"POST /account/sessions/{id}/end", staff, permSignedIn, 0, s.handleSessionEnd},
+		{"GET /account/profile", staff, permStaff, 0, s.handleProfileView},
+		{"POST /account/profile", staff, permStaff, 0, s.handleProfileUpdate},
+		{"GET /account/hours", staff, permStaff, 0, s.handleHoursView},
+		{"POST /account/hours", staff, permStaff, 0, s.handleHoursUpdate},
+		{"GET /account/tokens", staff, permStaff, 0, s.handleTokensView},
+		{"POST /account/tokens", staff, permStaff, 0, s.handleTokenCreate},
+		{"POST /account/tokens/{id}/revoke", staff, permStaff, 0, s.handleTokenRevoke},
 
 		// Staff API (Bearer tokens).
-		{"GET /api/v1/me", permSignedIn, false, s.handleAPIMe},
-		{"GET /api/v1/staff", journey.PermStaffRead, false, s.handleAPIStaff},
-		{"GET /api/v1/staff/{id}", journey.PermStaffManage, false, s.handleAPIProfile},
-		{"PUT /api/v1/staff/{id}", journey.PermStaffManage, false, s.handleAPIProfileUpdate},
-		{"GET /api/v1/me/profile", permStaff, false, s.handleAPIProfile},
-		{"PUT /api/v1/me/profile", permStaff, false, s.handleAPIProfileUpdate},
-		{"GET /api/v1/consults", permConsultsRead, false, s.handleAPIConsults},
-		{"GET /api/v1/consults/{id}", permConsultsRead, false, s.handleAPIConsult},
-		{"POST /api/v1/staff/consults", permConsultsWrite, false, s.handleAPIStaffBook},
-		{"POST /api/v1/consults/{id}/reschedule", permConsultsWrite, false, s.handleAPIConsultReschedule},
-		{"POST /api/v1/consults/{id}/cancel", permConsultsWrite, false, s.handleAPIConsultCancel},
+		{"GET /api/v1/me", api, permSignedIn, 0, s.handleAPIMe},
+		{"GET /api/v1/staff", api, journey.PermStaffRead, 0, s.handleAPIStaff},
+		{"GET /api/v1/staff/{id}", api, journey.PermStaffManage, 0, s.handleAPIProfile},
+		{"PUT /api/v1/staff/{id}", api, journey.PermStaffManage, 0, s.handleAPIProfileUpdate},
+		{"GET /api/v1/me/profile", api, permStaff, 0, s.handleAPIProfile},
+		{"PUT /api/v1/me/profile", api, permStaff, 0, s.handleAPIProfileUpdate},
+		{"GET /api/v1/consults", api, permConsultsRead, 0, s.handleAPIConsults},
+		{"GET /api/v1/consults/{id}", api, permConsultsRead, 0, s.handleAPIConsult},
+		{"POST /api/v1/staff/consults", api, permConsultsWrite, 0, s.handleAPIStaffBook},
+		{"POST /api/v1/consults/{id}/reschedule", api, permConsultsWrite, 0, s.handleAPIConsultReschedule},
+		{"POST /api/v1/consults/{id}/cancel", api, permConsultsWrite, 0, s.handleAPIConsultCancel},
 		// Clients: a client uses these for themselves; record rules apply (policy.go).
-		{"GET /api/v1/questionnaires", permSignedIn, false, s.handleAPIQuestionnaires},
-		{"POST /api/v1/clients/{id}/responses", permSignedIn, false, s.handleAPIResponseCreate},
-		{"GET /api/v1/clients/{id}/responses", permSignedIn, false, s.handleAPIResponses},
-		{"GET /api/v1/clients/{id}/intake", permSignedIn, false, s.handleAPIIntake},
-		{"PUT /api/v1/clients/{id}/intake/{step}", permSignedIn, false, s.handleAPIIntakeSave},
-		{"POST /api/v1/clients/{id}/consents", permSignedIn, false, s.handleAPIConsentSign},
-		{"POST /api/v1/clients/{id}/question-reply", journey.PermPortal, false, s.handleAPIQuestionReply},
-		{"POST /api/v1/clients/{id}/invitation", journey.PermClientsWrite, false, s.handleAPIReinvite},
-		{"POST /api/v1/clients/{id}/care-team", journey.PermClientsWrite, false, s.handleAPICareTeamAdd},
-		{"DELETE /api/v1/clients/{id}/care-team/{user}", journey.PermClientsWrite, false, s.handleAPICareTeamRemove},
-		{"GET /api/v1/clients/{id}/consents", permSignedIn, false, s.handleAPIConsents},
-		{"GET /api/v1/consent-documents", permSignedIn, false, s.handleAPIConsentDocuments},
+		{"GET /api/v1/questionnaires", api, permSignedIn, 0, s.handleAPIQuestionnaires},
+		{"POST /api/v1/clients/{id}/responses", api, permSignedIn, 0, s.handleAPIResponseCreate},
+		{"GET /api/v1/clients/{id}/responses", api, permSignedIn, 0, s.handleAPIResponses},
+		{"GET /api/v1/clients/{id}/intake", api, permSignedIn, 0, s.handleAPIIntake},
+		{"PUT /api/v1/clients/{id}/intake/{step}", api, permSignedIn, 0, s.handleAPIIntakeSave},
+		{"POST /api/v1/clients/{id}/consents", api, permSignedIn, 0, s.handleAPIConsentSign},
+		{"POST /api/v1/clients/{id}/question-reply", api, journey.PermPortal, 0, s.handleAPIQuestionReply},
+		{"POST /api/v1/clients/{id}/invitation", api, journey.PermClientsWrite, 0, s.handleAPIReinvite},
+		{"POST /api/v1/clients/{id}/care-team", api, journey.PermClientsWrite, 0, s.handleAPICareTeamAdd},
+		{"DELETE /api/v1/clients/{id}/care-team/{user}", api, journey.PermClientsWrite, 0, s.handleAPICareTeamRemove},
+		{"GET /api/v1/clients/{id}/consents", api, permSignedIn, 0, s.handleAPIConsents},
+		{"GET /api/v1/consent-documents", api, permSignedIn, 0, s.handleAPIConsentDocuments},
 		// Client records (staff API).
-		{"GET /api/v1/clients", journey.PermClientsRead, false, s.handleAPIClients},
-		{"POST /api/v1/clients", journey.PermClientsWrite, false, s.handleAPIClientCreate},
-		{"GET /api/v1/clients/{id}", permSignedIn, false, s.handleAPIClient}, // a client reads their own; the record rule answers 404 for the rest
-		{"GET /api/v1/clients/{id}/screening", permSignedIn, false, s.handleAPIClientScreening},
-		{"POST /api/v1/consults/{id}/client", journey.PermClientsWrite, false, s.handleAPIConsultClient},
-		{"GET /api/v1/alerts", journey.PermAlerts, false, s.handleAPIAlerts},
-		{"POST /api/v1/alerts/{id}/acknowledge", journey.PermAlerts, false, s.handleAPIAlertAck},
+		{"GET /api/v1/clients", api, journey.PermClientsRead, 0, s.handleAPIClients},
+		{"POST /api/v1/clients", api, journey.PermClientsWrite, 0, s.handleAPIClientCreate},
+		{"GET /api/v1/clients/{id}", api, permSignedIn, 0, s.handleAPIClient}, // a client reads their own; the record rule answers 404 for the rest
+		{"GET /api/v1/clients/{id}/screening", api, permSignedIn, 0, s.handleAPIClientScreening},
+		{"POST /api/v1/consults/{id}/client", api, journey.PermClientsWrite, 0, s.handleAPIConsultClient},
+		{"GET /api/v1/alerts", api, journey.PermAlerts, 0, s.handleAPIAlerts},
+		{"POST /api/v1/alerts/{id}/acknowledge", api, journey.PermAlerts, 0, s.handleAPIAlertAck},
 		// Medical review and practice settings (API).
-		{"GET /api/v1/review-queue", journey.PermClearance, false, s.handleAPIReviewQueue},
-		{"POST /api/v1/clients/{id}/clearance", journey.PermClearance, false, s.handleAPIClearanceCreate},
-		{"GET /api/v1/clients/{id}/clearances", journey.PermClinicalRead, false, s.handleAPIClearances},
-		{"GET /api/v1/screening-rules", permStaff, false, s.handleAPIRules},
-		{"PUT /api/v1/screening-rules", journey.PermSettings, false, s.handleAPIRulesUpdate},
-		{"POST /api/v1/consent-documents", journey.PermSettings, false, s.handleAPIConsentDocCreate},
-		{"GET /api/v1/practice/booking", journey.PermSettings, false, s.handleAPIBookingSettings},
-		{"PUT /api/v1/practice/booking", journey.PermSettings, false, s.handleAPIBookingSettingsUpdate},
-		{"GET /api/v1/practice", journey.PermSettings, false, s.handleAPIPractice},
-		{"PUT /api/v1/practice", journey.PermSettings, false, s.handleAPIPracticeUpdate},
+		{"GET /api/v1/review-queue", api, journey.PermClearance, 0, s.handleAPIReviewQueue},
+		{"POST /api/v1/clients/{id}/clearance", api, journey.PermClearance, 0, s.handleAPIClearanceCreate},
+		{"GET /api/v1/clients/{id}/clearances", api, journey.PermClinicalRead, 0, s.handleAPIClearances},
+		{"GET /api/v1/screening-rules", api, permStaff, 0, s.handleAPIRules},
+		{"PUT /api/v1/screening-rules", api, journey.PermSettings, 0, s.handleAPIRulesUpdate},
+		{"POST /api/v1/consent-documents", api, journey.PermSettings, document, s.handleAPIConsentDocCreate},
+		{"GET /api/v1/practice/booking", api, journey.PermSettings, 0, s.handleAPIBookingSettings},
+		{"PUT /api/v1/practice/booking", api, journey.PermSettings, 0, s.handleAPIBookingSettingsUpdate},
+		{"GET /api/v1/practice", api, journey.PermSettings, 0, s.handleAPIPractice},
+		{"PUT /api/v1/practice", api, journey.PermSettings, 0, s.handleAPIPracticeUpdate},
 
 		// Administration.
-		{"GET /admin/staff", journey.PermStaffRead, false, s.handleStaffList},
-		{"POST /admin/staff/{id}/deactivate", journey.PermStaffManage, false, s.handleStaffDeactivate},
-		{"POST /admin/staff/{id}/roles", journey.PermStaffManage, false, s.handleStaffRoles},
-		{"GET /admin/staff/{id}/hours", journey.PermStaffManage, false, s.handleHoursView},
-		{"POST /admin/staff/{id}/hours", journey.PermStaffManage, false, s.handleHoursUpdate},
-		{"GET /admin/staff/{id}/profile", journey.PermStaffManage, false, s.handleProfileView},
-		{"POST /admin/staff/{id}/profile", journey.PermStaffManage, false, s.handleProfileUpdate},
-		{"GET /admin/staff/invite", journey.PermStaffManage, false, s.handleInviteView},
-		{"POST /admin/staff/invite", journey.PermStaffManage, false, s.handleInvite},
-		{"GET /admin/audit", journey.PermAuditRead, false, s.handleAuditView},
-		{"GET /admin/audit.csv", journey.PermAuditRead, false, s.handleAuditCSV},
+		{"GET /admin/staff", staff, journey.PermStaffRead, 0, s.handleStaffList},
+		{"POST /admin/staff/{id}/deactivate", staff, journey.PermStaffManage, 0, s.handleStaffDeactivate},
+		{"POST /admin/staff/{id}/roles", staff, journey.PermStaffManage, 0, s.handleStaffRoles},
+		{"GET /admin/staff/{id}/hours", staff, journey.PermStaffManage, 0, s.handleHoursView},
+		{"POST /admin/staff/{id}/hours", staff, journey.PermStaffManage, 0, s.handleHoursUpdate},
+		{"GET /admin/staff/{id}/profile", staff, journey.PermStaffManage, 0, s.handleProfileView},
+		{"POST /admin/staff/{id}/profile", staff, journey.PermStaffManage, 0, s.handleProfileUpdate},
+		{"GET /admin/staff/invite", staff, journey.PermStaffManage, 0, s.handleInviteView},
+		{"POST /admin/staff/invite", staff, journey.PermStaffManage, 0, s.handleInvite},
+		{"GET /admin/audit", staff, journey.PermAuditRead, 0, s.handleAuditView},
+		{"GET /admin/audit.csv", staff, journey.PermAuditRead, 0, s.handleAuditCSV},
 
 		// JSON API.
-		{"GET /api/v1/openapi.json", permPublic, false, s.handleOpenAPI},
-		{"GET /api/v1/therapists", permPublic, false, s.handleAPITherapists},
-		{"GET /api/v1/faq", permPublic, false, s.handleAPIFAQ},
-		{"GET /api/v1/consult-slots", permPublic, true, s.handleAPISlots},
-		{"POST /api/v1/consults", permPublic, true, s.handleAPIConsultCreate},
-		{"POST /api/v1/consults/resend-link", permPublic, true, s.handleAPIResendLink},
-		{"GET /api/v1/manage/{token}", permPublic, false, s.handleAPIManageView},
-		{"POST /api/v1/manage/{token}/reschedule", permPublic, true, s.handleAPIManageReschedule},
-		{"POST /api/v1/manage/{token}/cancel", permPublic, true, s.handleAPIManageCancel},
+		{"GET /api/v1/openapi.json", api, permPublic, 0, s.handleOpenAPI},
+		{"GET /api/v1/therapists", api, permPublic, 0, s.handleAPITherapists},
+		{"GET /api/v1/faq", api, permPublic, 0, s.handleAPIFAQ},
+		{"GET /api/v1/consult-slots", api, permPublic, limited, s.handleAPISlots},
+		{"POST /api/v1/consults", api, permPublic, limited, s.handleAPIConsultCreate},
+		{"POST /api/v1/consults/resend-link", api, permPublic, limited, s.handleAPIResendLink},
+		{"GET /api/v1/manage/{token}", api, permPublic, 0, s.handleAPIManageView},
+		{"POST /api/v1/manage/{token}/reschedule", api, permPublic, limited, s.handleAPIManageReschedule},
+		{"POST /api/v1/manage/{token}/cancel", api, permPublic, limited, s.handleAPIManageCancel},
 	}
 }
 
@@ -209,16 +237,19 @@ func (s *Server) routeTable() []route {
 // middleware every request passes through.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	s.perms = map[string]journey.Permission{}
+	s.perms, s.routeOf = map[string]journey.Permission{}, map[string]route{}
 	for _, rt := range s.routeTable() {
-		s.perms[rt.pattern] = rt.perm
+		s.perms[rt.pattern], s.routeOf[rt.pattern] = rt.perm, rt
 		var h http.Handler = s.authorize(rt.perm, rt.handler)
-		if rt.limited {
+		if rt.opts&limited != 0 {
 			h = s.rateLimited(h)
 		}
 		mux.Handle(rt.pattern, h)
 	}
-	mux.HandleFunc("/", s.handleNotFound)
+	for pattern, aud := range notFoundRoutes {
+		s.routeOf[pattern] = route{pattern: pattern, aud: aud, perm: permPublic}
+		mux.HandleFunc(pattern, s.handleNotFound)
+	}
 	s.mux = mux
 	// Cross-origin protection refuses state-changing browser requests from
 	// other origins (Sec-Fetch-Site / Origin); API clients send neither.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/auth"
+	"github.com/journey-kap/journey/internal/processing"
 )
 
 // Store is everything the web layer reads and changes.
@@ -27,6 +28,7 @@ type Store interface {
 	// AuditBacklog reports since when the audit trail cannot be written
 	// (zero while it is) and how many entries wait.
 	AuditBacklog() (since time.Time, waiting int)
+	journey.BackupService
 
 	journey.AccountService
 	journey.AuditService
@@ -103,14 +105,28 @@ type Config struct {
 	Hasher        *auth.Hasher  // password hashing under a concurrency cap
 	Now           journey.Clock
 	Log           *slog.Logger
+	// Version is the running release, reported by /healthz.
+	Version string
+	// Observe, when set, is told of every answered request: its route
+	// pattern (never the URL), status and time taken (for metrics).
+	Observe func(route string, status int, elapsed time.Duration)
+	// Ready, when set, is asked by /readyz after the database and the audit
+	// writer: the rest of what serving needs (migrations, key files). Only
+	// a ReadyError's Reason is shown; the whole error is logged.
+	Ready func(ctx context.Context) error
+	// BackupEvery is the scheduled backups' interval, 0 when they are off:
+	// admins see on Today when one failed or is overdue.
+	BackupEvery time.Duration
 }
 
 // Server is the HTTP handler of Journey.
 type Server struct {
 	cfg     Config
 	store   Store
+	proc    *processing.Processor // record rules, audit and orchestration (internal/processing)
 	tmpl    *templates
 	perms   map[string]journey.Permission // each route pattern's permission, for the workspace's navigation
+	routeOf map[string]route              // each route pattern's entry, for the request's audience and options
 	limiter *limiter
 	slots   *slotCache
 	pages   *pageCache
@@ -140,7 +156,7 @@ func NewServer(store Store, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, store: store, tmpl: t, limiter: newLimiter(cfg.RateLimit, cfg.Now), slots: newSlotCache(), pages: newPageCache()}
+	s := &Server{cfg: cfg, store: store, proc: processing.New(store), tmpl: t, limiter: newLimiter(cfg.RateLimit, cfg.Now), slots: newSlotCache(), pages: newPageCache()}
 	s.handler = s.routes()
 	return s, nil
 }

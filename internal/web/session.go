@@ -20,6 +20,16 @@ func actorFrom(r *http.Request) *journey.Actor {
 	return a
 }
 
+// who returns the request's actor for the processing layer: an anonymous
+// visitor is an actor with only their address, so the audit trail still
+// says where a request came from.
+func (s *Server) who(r *http.Request) *journey.Actor {
+	if a := actorFrom(r); a != nil {
+		return a
+	}
+	return &journey.Actor{ClientAddr: s.clientAddr(r)}
+}
+
 // cookieName is __Host- prefixed over TLS: the browser then refuses the
 // cookie unless it is Secure, host-only and for the whole site.
 func (s *Server) cookieName() string {
@@ -73,11 +83,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			if code := journey.ErrorCode(err); code != journey.ENOTFOUND && code != journey.EUNAUTHORIZED {
 				// The session may be good: keep the cookie, and say what
 				// went wrong rather than send its holder to sign in.
-				if isAPI(r) {
-					s.apiError(w, r, err)
-				} else {
-					s.pageError(w, r, err)
-				}
+				s.answerError(w, r, err)
 				return
 			}
 			s.clearSessionCookie(w)
@@ -135,9 +141,6 @@ func (s *Server) authorize(perm journey.Permission, next http.Handler) http.Hand
 		}
 	})
 }
-
-// isAPI reports whether r is for the JSON API, which answers problem+json.
-func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
 // maxNext bounds a sign-in next path; our own URLs are far shorter.
 const maxNext = 1000

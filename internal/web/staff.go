@@ -4,11 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/processing"
 )
 
 type staffConsult struct {
@@ -86,9 +85,6 @@ func (s *Server) practiceZoneCtx(ctx context.Context) (*time.Location, string) {
 func (s *Server) handleStaffConsults(w http.ResponseWriter, r *http.Request) {
 	a := actorFrom(r)
 	f := journey.ConsultFilter{Limit: 500}
-	if scope := a.ConsultScope(); scope > 0 {
-		f.TherapistID = &scope
-	}
 	now := s.cfg.Now()
 	past := r.URL.Query().Get("past") == "1"
 	if past {
@@ -98,17 +94,16 @@ func (s *Server) handleStaffConsults(w http.ResponseWriter, r *http.Request) {
 		from := now.Add(-2 * time.Hour) // a consult under way still shows
 		f.From = &from
 	}
-	cs, _, err := s.store.FindConsults(r.Context(), f)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
 	names, err := s.therapistNames(r)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	s.audit(r, "consult.list", "consult", "", journey.AuditSuccess, idList("consults", cs, func(c *journey.Consult) int64 { return c.ID }))
+	cs, _, err := s.proc.Consults(r.Context(), a, f, "")
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	loc, zone := s.practiceZone(r)
 	page := &staffConsultsPage{Actor: a, Zone: zone, Past: past}
 	for _, c := range cs {
@@ -124,39 +119,57 @@ func (s *Server) handleStaffConsults(w http.ResponseWriter, r *http.Request) {
 }
 
 // consultFor returns the consult named by the path if the actor may see
-// it; one they may not see is "not found", so ids cannot be probed.
+// it (processing.Consult: one they may not see is "not found").
 func (s *Server) consultFor(r *http.Request) (*journey.Consult, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
+	id, ok := pathID(r, "id")
+	if !ok {
 		return nil, journey.Errorf(journey.ENOTFOUND, "Consult not found.")
 	}
-	c, err := s.store.FindConsultByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if !actorFrom(r).CanSeeConsult(c) {
-		s.audit(r, "consult.read", "consult", c.ID, journey.AuditDenied, "not on their list")
+	return s.proc.Consult(r.Context(), s.who(r), id)
+}
+
+// readConsult is consultFor with the read audited, via saying where.
+func (s *Server) readConsult(r *http.Request, via string) (*journey.Consult, error) {
+	id, ok := pathID(r, "id")
+	if !ok {
 		return nil, journey.Errorf(journey.ENOTFOUND, "Consult not found.")
 	}
-	return c, nil
+	return s.proc.ReadConsult(r.Context(), s.who(r), id, via)
+}
+
+// breakGlassOffer renders the break-glass interstitial in place of err when
+// err refused a record of kind the actor may open by giving a reason
+// (processing.BreakGlassOffered); it reports whether it did. The record
+// stays closed until a reason is given.
+func (s *Server) breakGlassOffer(w http.ResponseWriter, r *http.Request, kind string, err error) bool {
+	id, ok := pathID(r, "id")
+	if journey.ErrorCode(err) != journey.ENOTFOUND || !ok {
+		return false
+	}
+	offered, xerr := s.proc.BreakGlassOffered(r.Context(), s.who(r), kind, id)
+	if xerr != nil {
+		s.pageError(w, r, xerr)
+		return true
+	}
+	if !offered {
+		return false
+	}
+	page := &breakGlassPage{Actor: actorFrom(r), ID: r.PathValue("id")}
+	if kind == journey.BreakGlassClient {
+		page.Kind = "client"
+	}
+	s.render(w, r, http.StatusOK, "breakglass", page)
+	return true
 }
 
 func (s *Server) handleStaffConsultView(w http.ResponseWriter, r *http.Request) {
-	c, err := s.consultFor(r)
+	c, err := s.readConsult(r, "")
 	if err != nil {
-		if a := actorFrom(r); journey.ErrorCode(err) == journey.ENOTFOUND && a.CanBreakGlass(journey.BreakGlassConsult) {
-			if ok, xerr := s.consultExists(r); xerr != nil {
-				err = xerr
-			} else if ok {
-				// An interstitial, not an error: the record stays closed until a reason is given.
-				s.render(w, r, http.StatusOK, "breakglass", &breakGlassPage{Actor: a, ID: r.PathValue("id")})
-				return
-			}
+		if !s.breakGlassOffer(w, r, journey.BreakGlassConsult, err) {
+			s.pageError(w, r, err)
 		}
-		s.pageError(w, r, err)
 		return
 	}
-	s.audit(r, "consult.read", "consult", c.ID, journey.AuditSuccess, "")
 	page := &staffConsultPage{}
 	for _, n := range []string{"booked", "moved", "cancelled"} {
 		if r.URL.Query().Get(n) == "1" {
@@ -192,7 +205,7 @@ func (s *Server) renderStaffConsultPage(w http.ResponseWriter, r *http.Request, 
 	if page.Errors == nil {
 		page.Errors = map[string]string{}
 	}
-	page.Changeable = a.Can(permConsultsWrite) && a.CanSeeConsult(c) && c.Upcoming(s.cfg.Now())
+	page.Changeable = processing.CanChange(a, c, s.cfg.Now())
 	if page.Changeable {
 		if page.Week, err = s.changeWeek(r, c, page.Slot); err != nil {
 			s.pageError(w, r, err)
@@ -204,17 +217,13 @@ func (s *Server) renderStaffConsultPage(w http.ResponseWriter, r *http.Request, 
 }
 
 func (s *Server) handleStaffConsultStatus(w http.ResponseWriter, r *http.Request) {
-	c, err := s.consultFor(r)
-	if err != nil {
+	id, _ := pathID(r, "id")
+	c, err := s.proc.SetConsultStatus(r.Context(), s.who(r), id, r.PostFormValue("status"))
+	if c == nil {
 		s.pageError(w, r, err)
 		return
 	}
-	updated, err := s.store.SetConsultStatus(r.Context(), c.ID, r.PostFormValue("status"))
-	outcome := journey.AuditSuccess
-	if err != nil {
-		outcome = journey.AuditFailure
-	}
-	s.audit(r, "consult.update", "consult", c.ID, outcome, "status")
+	updated := c
 	if err != nil {
 		if code := journey.ErrorCode(err); code == journey.EINVALID || code == journey.ECONFLICT {
 			s.renderStaffConsult(w, r, errorStatus(err), c, journey.ErrorMessage(err))
@@ -224,27 +233,6 @@ func (s *Server) handleStaffConsultStatus(w http.ResponseWriter, r *http.Request
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/staff/consults/%d", updated.ID), http.StatusSeeOther)
-}
-
-// consultExists reports whether the path's consult exists at all, so
-// break-glass is offered for real records only; it fails when the store
-// cannot tell.
-func (s *Server) consultExists(r *http.Request) (bool, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return false, nil
-	}
-	_, err = s.store.FindConsultByID(r.Context(), id)
-	return existence(err)
-}
-
-// existence turns the error of a lookup into whether the record exists,
-// keeping any error other than "not found".
-func existence(err error) (bool, error) {
-	if journey.ErrorCode(err) == journey.ENOTFOUND {
-		return false, nil
-	}
-	return err == nil, err
 }
 
 type breakGlassPage struct {
@@ -258,66 +246,50 @@ type breakGlassPage struct {
 func (*breakGlassPage) PageTitle() string { return "Not on your list" }
 
 // handleBreakGlass opens a consult outside the clinician's care team once
-// they give a reason. The access is audited with the reason, and the admin
-// screen lists it under the breakglass action for review.
+// they give a reason (processing.BreakGlassConsult: audited with the
+// reason, listed under the breakglass action for an admin's review).
 func (s *Server) handleBreakGlass(w http.ResponseWriter, r *http.Request) {
-	a := actorFrom(r)
 	reason := journey.Paragraphs(r.PostFormValue("reason"))
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || !a.CanBreakGlass(journey.BreakGlassConsult) {
+	id, ok := pathID(r, "id")
+	if !ok {
 		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Consult not found."))
 		return
 	}
-	if n := len([]rune(reason)); n < 10 || n > 500 {
-		s.render(w, r, http.StatusUnprocessableEntity, "breakglass", &breakGlassPage{Actor: a, ID: r.PathValue("id"), Reason: reason,
-			Message: "Say why you need this record, in 10 to 500 characters. An admin will review it."})
-		return
-	}
-	c, err := s.store.FindConsultByID(r.Context(), id)
+	c, err := s.proc.BreakGlassConsult(r.Context(), s.who(r), id, reason)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.breakGlassError(w, r, "", reason, err)
 		return
 	}
-	s.store.Audit(r.Context(), &journey.AuditEntry{ActorID: a.ID(), ActorRole: strings.Join(a.User.Roles, ","), Action: "breakglass.consult",
-		SubjectType: "consult", SubjectID: strconv.FormatInt(c.ID, 10), ClientAddr: s.clientAddr(r), Outcome: journey.AuditSuccess,
-		Reason: reason, Detail: "outside care team; for admin review"})
 	s.renderStaffConsult(w, r, http.StatusOK, c, "You opened this record outside your care team. The access and your reason are recorded for review.")
 }
 
-// clientExists reports whether the path's client exists at all.
-func (s *Server) clientExists(r *http.Request) (bool, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return false, nil
+// breakGlassError answers a refused break-glass: a reason out of bounds
+// comes back on the interstitial with what was typed; anything else is an
+// error page.
+func (s *Server) breakGlassError(w http.ResponseWriter, r *http.Request, kind, reason string, err error) {
+	if journey.ErrorCode(err) != journey.EINVALID {
+		s.pageError(w, r, err)
+		return
 	}
-	_, err = s.store.FindClientByID(r.Context(), id)
-	return existence(err)
+	s.render(w, r, http.StatusUnprocessableEntity, "breakglass", &breakGlassPage{Actor: actorFrom(r), Kind: kind, ID: r.PathValue("id"),
+		Reason: reason, Message: fieldError(err, "reason")})
 }
 
 // handleClientBreakGlass opens a client's chart, clinical record included,
 // to a clinician outside the care team once they give a reason: once, for
 // this request, audited with the reason for an admin's review.
 func (s *Server) handleClientBreakGlass(w http.ResponseWriter, r *http.Request) {
-	a := actorFrom(r)
 	reason := journey.Paragraphs(r.PostFormValue("reason"))
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || !a.CanBreakGlass(journey.BreakGlassClient) {
+	id, ok := pathID(r, "id")
+	if !ok {
 		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Client not found."))
 		return
 	}
-	if n := len([]rune(reason)); n < 10 || n > 500 {
-		s.render(w, r, http.StatusUnprocessableEntity, "breakglass", &breakGlassPage{Actor: a, Kind: "client", ID: r.PathValue("id"), Reason: reason,
-			Message: "Say why you need this record, in 10 to 500 characters. An admin will review it."})
-		return
-	}
-	c, err := s.store.FindClientByID(r.Context(), id)
+	rec, err := s.proc.BreakGlassClient(r.Context(), s.who(r), id, reason, "chart")
 	if err != nil {
-		s.pageError(w, r, err)
+		s.breakGlassError(w, r, "client", reason, err)
 		return
 	}
-	s.store.Audit(r.Context(), &journey.AuditEntry{ActorID: a.ID(), ActorRole: strings.Join(a.User.Roles, ","), Action: "breakglass.client",
-		SubjectType: "client", SubjectID: strconv.FormatInt(c.ID, 10), ClientAddr: s.clientAddr(r), Outcome: journey.AuditSuccess,
-		Reason: reason, Detail: "outside care team; for admin review"})
-	s.renderStaffClient(w, r, http.StatusOK, c, &staffClientPage{BreakGlass: true,
+	s.renderStaffClient(w, r, http.StatusOK, rec, &staffClientPage{BreakGlass: true,
 		Notice: "You opened this record outside the client's care team. The access and your reason are recorded for review."})
 }

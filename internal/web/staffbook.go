@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/journey-kap/journey"
 )
@@ -68,10 +67,8 @@ func (s *Server) handleStaffBookCreate(w http.ResponseWriter, r *http.Request) {
 	a, form, tz := actorFrom(r), readBookForm(r), r.PostFormValue("tz")
 	req, err := bookingFromForm(form, tz)
 	if err == nil {
-		req.TherapistID = a.ConsultTherapist(req.TherapistID)
 		var c *journey.Consult
-		if c, err = s.store.CreateConsult(r.Context(), req); err == nil {
-			s.audit(r, "consult.create", "consult", c.ID, journey.AuditSuccess, "booked by staff for a caller")
+		if c, err = s.proc.BookConsult(r.Context(), a, req, ""); err == nil {
 			http.Redirect(w, r, fmt.Sprintf("/staff/consults/%d?booked=1", c.ID), http.StatusSeeOther)
 			return
 		}
@@ -111,24 +108,22 @@ func (s *Server) changeWeek(r *http.Request, c *journey.Consult, selected string
 }
 
 func (s *Server) handleStaffConsultReschedule(w http.ResponseWriter, r *http.Request) {
-	c, err := s.consultFor(r)
-	if err != nil {
+	id, _ := pathID(r, "id")
+	slot := r.PostFormValue("slot")
+	tid, start, ok := parseSlotValue(slot)
+	var bad error
+	if !ok {
+		bad = invalid("slot", "Choose the new time.")
+	}
+	c, err := s.proc.MoveConsult(r.Context(), s.who(r), id, start, tid, bad, "")
+	if c == nil {
 		s.pageError(w, r, err)
 		return
 	}
-	slot := r.PostFormValue("slot")
-	tid, start, ok := parseSlotValue(slot)
-	if !ok {
-		err = invalid("slot", "Choose the new time.")
-	} else {
-		_, err = s.store.RescheduleConsultByID(r.Context(), c.ID, start, actorFrom(r).ConsultTherapist(tid))
-	}
 	if err == nil {
-		s.audit(r, "consult.update", "consult", c.ID, journey.AuditSuccess, "moved by staff")
 		http.Redirect(w, r, fmt.Sprintf("/staff/consults/%d?moved=1", c.ID), http.StatusSeeOther)
 		return
 	}
-	s.audit(r, "consult.update", "consult", c.ID, journey.AuditFailure, "move by staff")
 	if code := journey.ErrorCode(err); code != journey.EINVALID && code != journey.ECONFLICT {
 		s.pageError(w, r, err)
 		return
@@ -146,17 +141,13 @@ func (s *Server) handleStaffConsultReschedule(w http.ResponseWriter, r *http.Req
 // handleStaffConsultCancel cancels a consult for the caller. Staff say
 // why; the reason goes to the audit trail, not to the person.
 func (s *Server) handleStaffConsultCancel(w http.ResponseWriter, r *http.Request) {
-	c, err := s.consultFor(r)
-	if err != nil {
+	id, _ := pathID(r, "id")
+	c, err := s.proc.CancelConsult(r.Context(), s.who(r), id, r.PostFormValue("reason"), "")
+	if c == nil {
 		s.pageError(w, r, err)
 		return
 	}
-	reason, err := cancelReason(r.PostFormValue("reason"))
 	if err == nil {
-		_, err = s.store.CancelConsultByID(r.Context(), c.ID, reason)
-	}
-	if err == nil {
-		s.auditReason(r, "consult.cancel", "consult", c.ID, reason, "cancelled by staff")
 		http.Redirect(w, r, fmt.Sprintf("/staff/consults/%d?cancelled=1", c.ID), http.StatusSeeOther)
 		return
 	}
@@ -167,26 +158,6 @@ func (s *Server) handleStaffConsultCancel(w http.ResponseWriter, r *http.Request
 	page := &staffConsultPage{Reason: r.PostFormValue("reason"), Errors: map[string]string{}}
 	page.Message = showFieldErrors(err, page.Errors, nil)
 	s.renderStaffConsultPage(w, r, errorStatus(err), c, page)
-}
-
-// cancelReason checks the reason staff give for cancelling: the
-// visitor's rules (journey.CancelReason), and staff must give one.
-func cancelReason(v string) (string, error) {
-	reason, err := journey.CancelReason(v)
-	if err == nil && reason == "" {
-		err = invalid("reason", fmt.Sprintf("Say why the consult is cancelled (for example \"caller asked\"), in at most %d characters.", journey.MaxCancelReasonLen))
-	}
-	return reason, err
-}
-
-// auditReason records a successful change with the reason the actor gave.
-func (s *Server) auditReason(r *http.Request, action, subjectType string, subjectID int64, reason, detail string) {
-	e := &journey.AuditEntry{Action: action, SubjectType: subjectType, SubjectID: strconv.FormatInt(subjectID, 10),
-		ClientAddr: s.clientAddr(r), Outcome: journey.AuditSuccess, Reason: reason, Detail: detail}
-	if a := actorFrom(r); a != nil && a.User != nil {
-		e.ActorID, e.ActorRole = a.User.ID, strings.Join(a.User.Roles, ",")
-	}
-	s.store.Audit(r.Context(), e)
 }
 
 // handleAPIStaffBook books a consult for a caller: the public booking's
@@ -203,59 +174,42 @@ func (s *Server) handleAPIStaffBook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := actorFrom(r)
-	req.TherapistID = a.ConsultTherapist(req.TherapistID)
-	c, err := s.store.CreateConsult(r.Context(), req)
+	c, err := s.proc.BookConsult(r.Context(), a, req, " (api)")
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	s.audit(r, "consult.create", "consult", c.ID, journey.AuditSuccess, "booked by staff for a caller (api)")
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/consults/%d", c.ID))
 	writeJSON(w, http.StatusCreated, s.staffConsultJSON(a, c))
 }
 
 func (s *Server) handleAPIConsultReschedule(w http.ResponseWriter, r *http.Request) {
-	c, err := s.consultFor(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
+	id, _ := pathID(r, "id")
 	var in apiReschedule
 	if !s.decodeJSON(w, r, &in) {
 		return
 	}
-	start, err := parseStart(in.Start)
-	if err == nil {
-		c, err = s.store.RescheduleConsultByID(r.Context(), c.ID, start, actorFrom(r).ConsultTherapist(in.TherapistID))
-	}
+	start, bad := parseStart(in.Start)
+	c, err := s.proc.MoveConsult(r.Context(), s.who(r), id, start, in.TherapistID, bad, " (api)")
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	s.audit(r, "consult.update", "consult", c.ID, journey.AuditSuccess, "moved by staff (api)")
 	writeJSON(w, http.StatusOK, s.staffConsultJSON(actorFrom(r), c))
 }
 
 func (s *Server) handleAPIConsultCancel(w http.ResponseWriter, r *http.Request) {
-	c, err := s.consultFor(r)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
+	id, _ := pathID(r, "id")
 	var in struct {
 		Reason string `json:"reason"`
 	}
 	if !s.decodeJSON(w, r, &in) {
 		return
 	}
-	reason, err := cancelReason(in.Reason)
-	if err == nil {
-		c, err = s.store.CancelConsultByID(r.Context(), c.ID, reason)
-	}
+	c, err := s.proc.CancelConsult(r.Context(), s.who(r), id, in.Reason, " (api)")
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	s.auditReason(r, "consult.cancel", "consult", c.ID, reason, "cancelled by staff (api)")
 	writeJSON(w, http.StatusOK, s.staffConsultJSON(actorFrom(r), c))
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"time"
 
@@ -12,10 +11,6 @@ import (
 // needs them now, most urgent first. Each part is asked of the store as a
 // count and a short list, scoped by the same record rules as the full
 // screens it links to.
-
-// todayListLen is how many items each part of Today lists before "and N
-// more" links to the full screen.
-const todayListLen = 5
 
 type todayPage struct {
 	Actor *journey.Actor
@@ -43,6 +38,18 @@ type todayPage struct {
 	ClearedCount    int
 
 	ShowSessions bool // clinicians and chaperones: today's medicine sessions (none exist yet)
+
+	Backup *backupView // admins, when scheduled backups are on
+}
+
+// backupView is the state of the scheduled backups, for an admin.
+type backupView struct {
+	Overdue  bool   // the last one failed, or none good for twice the interval
+	Every    string // "6h0m0s"
+	LastOK   string // when the newest good one finished, in the practice's zone; "" for none
+	Failed   string // when the newest attempt failed; "" when it did not
+	Err      string
+	Failures int
 }
 
 func (*todayPage) PageTitle() string { return "Today" }
@@ -58,131 +65,57 @@ func (s *Server) handleStaffHome(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "staff_home", page)
 }
 
-// today gathers what needs the actor now, as their permissions allow.
+// today dresses what processing.Today gathered for the actor.
 func (s *Server) today(r *http.Request) (*todayPage, error) {
-	ctx, a, now := r.Context(), actorFrom(r), s.cfg.Now()
+	a, now := actorFrom(r), s.cfg.Now()
 	loc, zone := s.practiceZone(r)
-	local := now.In(loc)
-	page := &todayPage{Actor: a, Date: local.Format("Monday, January 2"), Zone: zone,
-		ShowSessions: a.Has(journey.RoleTherapist) || a.Has(journey.RoleMedicalProvider) || a.Has(journey.RoleChaperone)}
-	if a.Can(journey.PermAlerts) {
-		page.ShowAlerts = true
-		als, err := s.store.FindAlerts(ctx, alertScope(a), 0, true, 50)
+	t, err := s.proc.Today(r.Context(), a, now, loc)
+	if err != nil {
+		return nil, err
+	}
+	page := &todayPage{Actor: a, Date: now.In(loc).Format("Monday, January 2"), Zone: zone,
+		ShowSessions: a.Has(journey.RoleTherapist) || a.Has(journey.RoleMedicalProvider) || a.Has(journey.RoleChaperone),
+		ShowAlerts:   t.ShowAlerts, ShowReview: t.ShowReview, ReviewCount: t.ReviewCount, Replied: clientRows(t.Replied, loc),
+		RepliedCount: t.RepliedCount, ShowConsults: t.ShowConsults, UnmarkedCount: t.UnmarkedCount, ShowInvite: t.ShowInvite,
+		UninvitedCount: t.UninvitedCount, ShowPreparation: t.ShowPreparation, Cleared: clientRows(t.Cleared, loc), ClearedCount: t.ClearedCount}
+	for _, al := range t.Alerts {
+		page.Alerts = append(page.Alerts, toAlertView(al, nil, loc))
+	}
+	if t.ShowConsults {
+		names, err := s.therapistNames(r)
 		if err != nil {
 			return nil, err
 		}
-		for _, al := range als {
-			page.Alerts = append(page.Alerts, toAlertView(al, nil, loc))
+		view := func(cs []*journey.Consult) (out []staffConsult) {
+			for _, c := range cs {
+				out = append(out, s.staffView(r, a, c, names, loc))
+			}
+			return out
 		}
-		if len(als) > 0 {
-			s.audit(r, "alert.read", "alert", "", journey.AuditSuccess, idList("open alerts", als, func(a *journey.Alert) int64 { return a.ID })+" on the dashboard")
-		}
+		page.Consults, page.Unmarked, page.Uninvited = view(t.Consults), view(t.Unmarked), view(t.Uninvited)
 	}
-	if a.Can(journey.PermClearance) {
-		if err := s.todayReview(ctx, page, loc); err != nil {
-			return nil, err
-		}
-	}
-	if scope := a.ConsultScope(); scope >= 0 {
-		if err := s.todayConsults(r, page, scope, loc); err != nil {
-			return nil, err
-		}
-	}
-	if a.Has(journey.RoleTherapist) && a.Can(journey.PermClientsRead) {
-		page.ShowPreparation = true
-		cs, n, err := s.store.FindClients(ctx, journey.ClientFilter{CareTeamMember: a.ID(), Stage: journey.StagePreparation, Limit: todayListLen})
+	// The backups' state is the practice's, not a record: an admin's
+	// notice, as the audit trail's is (ready.go).
+	if a.Has(journey.RoleAdmin) && s.cfg.BackupEvery > 0 {
+		st, err := s.store.BackupStatus(r.Context())
 		if err != nil {
 			return nil, err
 		}
-		page.Cleared, page.ClearedCount = clientRows(cs, loc), n
+		page.Backup = toBackupView(st, now, s.cfg.BackupEvery, loc)
 	}
-	s.auditToday(r, page)
 	return page, nil
 }
 
-// todayReview counts the review queue and lists the clients whose answer
-// to the prescriber's question came in.
-func (s *Server) todayReview(ctx context.Context, page *todayPage, loc *time.Location) error {
-	page.ShowReview = true
-	_, total, err := s.store.ReviewQueue(ctx, 0, 1)
-	if err != nil {
-		return err
+func toBackupView(st journey.BackupStatus, now time.Time, every time.Duration, loc *time.Location) *backupView {
+	v := &backupView{Overdue: st.Overdue(now, every), Every: every.String(), Failures: st.Failures}
+	const when = "Mon Jan 2, 3:04 PM MST"
+	if !st.LastOK.IsZero() {
+		v.LastOK = st.LastOK.In(loc).Format(when)
 	}
-	cs, n, err := s.store.FindClients(ctx, journey.ClientFilter{Replied: true, Limit: todayListLen})
-	if err != nil {
-		return err
+	if st.Last != nil && st.Last.Err != "" {
+		v.Failed, v.Err = st.Last.Finished.In(loc).Format(when), st.Last.Err
 	}
-	page.ReviewCount, page.Replied, page.RepliedCount = total, clientRows(cs, loc), n
-	return nil
-}
-
-// todayConsults lists today's consults (in the practice's zone), those
-// that started but are still marked booked, and held ones whose person
-// has not been invited, within the actor's consult scope (0: all).
-func (s *Server) todayConsults(r *http.Request, page *todayPage, scope int64, loc *time.Location) error {
-	ctx, a, now := r.Context(), actorFrom(r), s.cfg.Now()
-	names, err := s.therapistNames(r)
-	if err != nil {
-		return err
-	}
-	var therapist *int64
-	if scope > 0 {
-		therapist = &scope
-	}
-	local := now.In(loc)
-	dayStart := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
-	dayEnd := dayStart.AddDate(0, 0, 1)
-	page.ShowConsults = true
-	cs, _, err := s.store.FindConsults(ctx, journey.ConsultFilter{TherapistID: therapist, From: &dayStart, To: &dayEnd, Limit: 100})
-	if err != nil {
-		return err
-	}
-	for _, c := range cs {
-		if c.Status != journey.ConsultCancelled {
-			page.Consults = append(page.Consults, s.staffView(r, a, c, names, loc))
-		}
-	}
-	if a.Can(journey.PermConsultsWrite) {
-		booked, monthAgo := journey.ConsultBooked, now.AddDate(0, 0, -30)
-		cs, n, err := s.store.FindConsults(ctx, journey.ConsultFilter{TherapistID: therapist, Status: &booked, From: &monthAgo, To: &now, Limit: todayListLen})
-		if err != nil {
-			return err
-		}
-		page.UnmarkedCount = n
-		for _, c := range cs {
-			page.Unmarked = append(page.Unmarked, s.staffView(r, a, c, names, loc))
-		}
-	}
-	if a.Can(journey.PermClientsWrite) {
-		page.ShowInvite = true
-		held := journey.ConsultHeld
-		cs, n, err := s.store.FindConsults(ctx, journey.ConsultFilter{TherapistID: therapist, Status: &held, NoClient: true, Limit: todayListLen})
-		if err != nil {
-			return err
-		}
-		page.UninvitedCount = n
-		for _, c := range cs {
-			page.Uninvited = append(page.Uninvited, s.staffView(r, a, c, names, loc))
-		}
-	}
-	return nil
-}
-
-// auditToday records the consults and clients Today named.
-func (s *Server) auditToday(r *http.Request, page *todayPage) {
-	var consults []int64
-	for _, list := range [][]staffConsult{page.Consults, page.Unmarked, page.Uninvited} {
-		for _, c := range list {
-			consults = append(consults, c.ID)
-		}
-	}
-	if len(consults) > 0 {
-		s.audit(r, "consult.list", "consult", "", journey.AuditSuccess, idList("consults", consults, func(id int64) int64 { return id })+" on the dashboard")
-	}
-	clients := append(append([]clientRow{}, page.Replied...), page.Cleared...)
-	if len(clients) > 0 {
-		s.audit(r, "client.list", "client", "", journey.AuditSuccess, idList("clients", clients, func(c clientRow) int64 { return c.ID })+" on the dashboard")
-	}
+	return v
 }
 
 // clientRows dresses clients for a list.

@@ -55,10 +55,10 @@ type workspaceLink struct {
 // portal and sign-in keep their own layouts.
 func (s *Server) workspaceFor(r *http.Request) *workspace {
 	a := actorFrom(r)
-	p := r.URL.Path
-	if !a.Can(journey.PermStaff) || !(strings.HasPrefix(p, "/staff") || strings.HasPrefix(p, "/admin/") || strings.HasPrefix(p, "/account/")) {
+	if !a.Can(journey.PermStaff) || routeFrom(r).aud != staff {
 		return nil
 	}
+	p := r.URL.Path
 	ws := &workspace{Actor: a}
 	labels := make([]string, len(a.User.Roles))
 	for i, role := range a.User.Roles {

@@ -160,6 +160,10 @@ var checks = []check{
 		func(s, _ result) (float64, string) { return s.nsPerOp, dur(s.nsPerOp) }, func(v float64) bool { return true }},
 	{"The same page vs a bare handler writing the same bytes", "Today/provider-200/journey", "Today/provider-200/ceiling", "reported",
 		ratio, func(v float64) bool { return true }},
+	{"Backup of 50,000 clients and 500,000 audit entries (SQLite, while serving; snapshot checked, packed and read back)", "Backup50k/backup", "", "reported",
+		func(s, _ result) (float64, string) { return s.nsPerOp, dur(s.nsPerOp) }, func(v float64) bool { return true }},
+	{"Bookings/s while backups run back to back vs with none (same run)", "Backup50k/bookings-during-backup", "Backup50k/bookings-quiet", "reported",
+		throughput, func(v float64) bool { return true }},
 	{"What recording an audit entry adds to a request, 99th percentile", "AuditRecord", "", "≤ 1 ms",
 		func(s, _ result) (float64, string) { return s.p99, dur(s.p99) }, func(v float64) bool { return v <= 1e6 }},
 }
@@ -311,6 +315,7 @@ func main() {
 		"- Bookings (PostgreSQL): `BenchmarkBookingsPostgres`, 32 concurrent clients POST /api/v1/consults, each booking a different open slot of 50 therapists (each booking in one transaction with its outbox message and River job; overlaps refused by the exclusion constraint), through one server, or spread over two servers with a database handle each (two processes' pools, caches and queue clients); the ceiling is 32 concurrent clients running transactions of 8 one-row inserts, on the same cluster (`make bench` starts a throwaway one unless JOURNEY_TEST_POSTGRES_URL names one).\n"+
 		"- Review queue: `BenchmarkReviewQueue5k` in internal/web, a medical provider's GET /staff/review (first 50 of 5,000 clients awaiting review, each with a complete intake and four questionnaires, a tenth with a hard stop) through the router, one request at a time; the ceiling replays its bytes.\n"+
 		"- Today: `BenchmarkToday` in internal/web, GET /staff for a therapist with 50 clients (3 with an open safety alert, 3 cleared) and for a medical provider with 200 clients awaiting review, through the router, one request at a time; the ceiling replays its bytes.\n"+
+		"- Backup: `BenchmarkBackup50k` in cmd/journey, `journey backup`'s work (VACUUM INTO, the snapshot's integrity check, data keys and audit chain, the tar written and synced, its digest read back) on a SQLite database filled by bulk SQL with 50,000 clients (sealed, each with a complete intake) and 500,000 audit entries on a valid chain, while the real web server serves; bookings as in `BenchmarkBookings` (32 clients, 50 therapists), first with no backup running, then while backups run back to back.\n"+
 		"- Slots: `BenchmarkOpenAll` in internal/schedule (pure computation) and `BenchmarkFindSlots` in internal/web (with the reads).\n"+
 		"- Two cores run both the server and the clients (and, for PostgreSQL, the database), so every figure here is a lower bound for a server with a machine to itself; rerun with `make bench`.\n")
 }
