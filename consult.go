@@ -48,6 +48,12 @@ type Consult struct {
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	Sequence      int // bumped on each reschedule, for the iCalendar invite
+	// CalendarUID names the consult's event in the visitor's calendar
+	// (with the practice's host): random, made before the booking is
+	// stored, so its email is written before the booking's transaction.
+	// "" for consults booked before it was kept, whose event is named by
+	// their ID.
+	CalendarUID string
 
 	// ManageToken is set only on the Consult returned by CreateConsult: the
 	// database keeps its hash, so it cannot be shown again.

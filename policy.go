@@ -103,6 +103,13 @@ func (a *Actor) ConsultScope() int64 {
 	}
 }
 
+// CanEditStaff reports whether the actor may change staff member id's
+// profile and consult hours: their own, as any member of staff, or
+// anyone's with PermStaffManage.
+func (a *Actor) CanEditStaff(id int64) bool {
+	return a.Can(PermStaffManage) || (a.Can(PermStaff) && id == a.ID())
+}
+
 // Kinds of record that can be opened by breaking the glass.
 const (
 	BreakGlassConsult = "consult"

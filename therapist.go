@@ -88,8 +88,9 @@ type TherapistService interface {
 	// SetTherapistSchedule replaces a therapist's weekly hours and exceptions.
 	SetTherapistSchedule(ctx context.Context, id int64, weekly []WeeklyHours, exceptions []ScheduleException) error
 	// SetConsultHours gives an active member of staff with the therapist
-	// role a consult calendar (or changes theirs): zone, length and weekly
-	// hours; their dated exceptions stay. ENOTFOUND for anyone else.
+	// role a consult calendar (or changes theirs): length and weekly hours,
+	// in h's zone, which becomes their one zone (the profile's); their
+	// dated exceptions stay. ENOTFOUND for anyone else.
 	SetConsultHours(ctx context.Context, staffID int64, h *ConsultHours) error
 }
 

@@ -5,7 +5,8 @@
 #
 # 1. Installs what is missing (idempotent, quick when all is there):
 #    Debian's chromium, the PostgreSQL server, curl and jq (the README's
-#    examples run under test), mailpit (go install) and axe-core (npm, into
+#    examples run under test), systemd (systemd-analyze checks the
+#    deployment guide's unit), mailpit (go install) and axe-core (npm, into
 #    .cache/npm).
 # 2. Runs go vet.
 # 3. Starts a throwaway PostgreSQL cluster and a mailpit on free loopback
@@ -78,10 +79,12 @@ install_prereqs() {
 		apt_install gcc libc6-dev
 	fi
 
-	# The README's examples run under test with curl and jq.
+	# The README's examples run under test with curl and jq; the
+	# deployment guide's systemd unit is checked with systemd-analyze.
 	local tools=()
 	command -v curl >/dev/null 2>&1 || tools+=(curl)
 	command -v jq >/dev/null 2>&1 || tools+=(jq)
+	command -v systemd-analyze >/dev/null 2>&1 || tools+=(systemd)
 	[ ${#tools[@]} -eq 0 ] || apt_install "${tools[@]}"
 
 	if ! pg_find_bin; then

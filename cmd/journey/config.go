@@ -25,6 +25,7 @@ type Config struct {
 	MailFrom    string
 	MinFormTime time.Duration
 	LogLevel    slog.Level
+	LogJSON     bool // --log-format json: one JSON object a line, for log shipping
 	TrustProxy  bool
 	// Key and checkpoint files: outside the database, so a copy of the
 	// database alone neither reads PHI nor forges the audit trail.
@@ -58,7 +59,7 @@ var settings = []setting{
 	{"listen", "JOURNEY_LISTEN", "127.0.0.1:8080", "address to serve HTTP on", true},
 	{"data", "JOURNEY_DATA", "./data", "folder for the embedded SQLite database (created on first start)", false},
 	{"database", "JOURNEY_DATABASE", "", "postgres://… URL to use PostgreSQL instead of the embedded SQLite", false},
-	{"base-url", "JOURNEY_BASE_URL", "", "public URL of the site for links in email and the API (default http://LISTEN)", true},
+	{"base-url", "JOURNEY_BASE_URL", "", "public URL of the site for links in email and the API (default http://LISTEN); https:// (behind a TLS proxy) also makes cookies Secure and sends HSTS", true},
 	{"demo", "JOURNEY_DEMO", "false", "fill an empty database with a demo practice", true},
 	{"rate-limit", "JOURNEY_RATE_LIMIT", "30", "booking and slot requests per minute per client address; 0 turns the limit off", true},
 	{"smtp-url", "JOURNEY_SMTP_URL", "", "smtp://user:pass@host:port (or smtps://) for outgoing mail; empty keeps mail in the outbox", true},
@@ -66,6 +67,7 @@ var settings = []setting{
 	{"min-form-time", "JOURNEY_MIN_FORM_TIME", "3s", "a booking form sent sooner than this after it was shown is refused as a bot", true},
 	{"trust-proxy", "JOURNEY_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind a proxy you run)", true},
 	{"log-level", "JOURNEY_LOG_LEVEL", "info", "debug, info, warn or error", false},
+	{"log-format", "JOURNEY_LOG_FORMAT", "text", "text (key=value) or json (one object a line, for log shipping)", false},
 	{"master-key-file", "JOURNEY_MASTER_KEY_FILE", "", "file of master keys that wrap the data keys encrypting PHI (default DATA/master.key, created on the embedded database's first start; PostgreSQL: see keys init)", false},
 	{"audit-key-file", "JOURNEY_AUDIT_KEY_FILE", "", "file with the key that seals the audit trail (default DATA/audit.key, created on first start)", false},
 	{"audit-head-file", "JOURNEY_AUDIT_HEAD_FILE", "", "file where the audit trail's head is checkpointed (default DATA/audit.head)", false},
@@ -150,6 +152,13 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if err := c.LogLevel.UnmarshalText([]byte(get("log-level"))); err != nil {
 		return nil, fmt.Errorf("--log-level: want debug, info, warn or error")
 	}
+	switch get("log-format") {
+	case "text":
+	case "json":
+		c.LogJSON = true
+	default:
+		return nil, fmt.Errorf("--log-format: want text or json")
+	}
 	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 		return nil, fmt.Errorf("--listen: want host:port, such as 127.0.0.1:8080")
 	}
@@ -165,6 +174,22 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		}
 	}
 	return c, nil
+}
+
+// secure reports whether browsers reach the site over HTTPS: Journey
+// serves TLS itself, or a proxy does in front of it (an https base URL).
+// Session cookies are then Secure and __Host- prefixed, and HSTS is sent.
+func (c *Config) secure() bool {
+	return c.TLSCert != "" || strings.HasPrefix(c.BaseURL, "https://")
+}
+
+// logger returns the log the configuration asks for, written to out.
+func (c *Config) logger(out io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogJSON {
+		return slog.New(slog.NewJSONHandler(out, opts))
+	}
+	return slog.New(slog.NewTextHandler(out, opts))
 }
 
 // dsn returns what sqldb.Open takes: the PostgreSQL URL, or the SQLite file.

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -231,5 +233,48 @@ func TestReadyzFailsWithoutKeyFiles(t *testing.T) {
 	}
 	if !strings.Contains(srv.Log.String(), "readiness") {
 		t.Errorf("the log does not say why readiness failed")
+	}
+}
+
+// Behind a TLS proxy (Caddy, nginx: docs/deploy.md) Journey serves plain
+// HTTP on loopback, but browsers reach it over HTTPS: an https --base-url
+// makes the session cookies Secure and __Host- prefixed and sends HSTS, as
+// --tls-cert does.
+func TestHTTPSBaseURLSecuresCookies(t *testing.T) {
+	srv := startServer(t, nil, "--demo", "--trust-proxy", "--base-url", "https://practice.example")
+	c := &http.Client{Timeout: 20 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	a := demoAccounts[0]
+	resp, err := c.PostForm(srv.URL+"/login", url.Values{"email": {a.Email}, "password": {a.Password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cookie := resp.Header.Get("Set-Cookie")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(cookie, "__Host-") || !strings.Contains(cookie, "; Secure") {
+		t.Errorf("sign-in behind a TLS proxy: %d, cookie %q; want a Secure __Host- cookie", resp.StatusCode, cookie)
+	}
+	if hsts := resp.Header.Get("Strict-Transport-Security"); hsts == "" {
+		t.Errorf("no HSTS behind a TLS proxy")
+	}
+}
+
+// --log-format json writes one JSON object a line, for log shipping; any
+// other format is refused by name.
+func TestLogFormatJSON(t *testing.T) {
+	srv := startServer(t, nil, "--log-format", "json")
+	srv.stop()
+	lines := strings.Split(strings.TrimSpace(srv.Log.String()), "\n")
+	for _, l := range lines {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(l), &v); err != nil || v["msg"] == nil || v["level"] == nil {
+			t.Fatalf("not a JSON log line: %q (%v)", l, err)
+		}
+	}
+	if !strings.Contains(srv.Log.String(), `"msg":"journey is serving"`) {
+		t.Errorf("no start line in %d lines", len(lines))
+	}
+	_, err := parseConfig("serve", []string{"--log-format", "yaml"}, func(string) string { return "" }, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "--log-format") {
+		t.Errorf("--log-format yaml: %v", err)
 	}
 }

@@ -31,7 +31,7 @@ type app struct {
 // migrations (Journey's and the queue's) and wires mail composition and queueing into the store. With workers the
 // queue also delivers mail.
 func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, error) {
-	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	log := cfg.logger(out)
 	db, err := openDB(ctx, cfg, log)
 	if err != nil {
 		return nil, err
@@ -66,7 +66,7 @@ func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, 
 		db.Close()
 		return nil, err
 	}
-	db.Enqueue = q.EnqueueMail
+	db.Enqueue, db.MailJobSQL = q.EnqueueMail, jobs.MailJobSQL
 	db.EnqueueLinkRequest = q.EnqueueLinkRequest
 	db.EnqueueResetRequest = q.EnqueueResetRequest
 	db.Mail = &mail.Composer{BaseURL: cfg.BaseURL}
@@ -103,7 +103,7 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 		return err
 	}
 	srv, err := web.NewServer(a.db, web.Config{BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, MinFormTime: cfg.MinFormTime,
-		FormSecret: secret, TrustProxy: cfg.TrustProxy, Log: a.log, SecureCookies: cfg.TLSCert != "",
+		FormSecret: secret, TrustProxy: cfg.TrustProxy, Log: a.log, SecureCookies: cfg.secure(),
 		StaffIdle: cfg.StaffIdle, ClientIdle: cfg.ClientIdle, BackupEvery: backupEvery(cfg), Version: journeyVersion(),
 		Observe: a.metrics.ObserveRequest, Ready: readiness(cfg, a.db, auditKey)})
 	if err != nil {

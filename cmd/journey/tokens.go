@@ -6,8 +6,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/journey-kap/journey"
-	"github.com/journey-kap/journey/internal/auth"
 	"github.com/journey-kap/journey/internal/processing"
 )
 
@@ -41,16 +39,11 @@ func tokensCommand(ctx context.Context, args []string, getenv func(string) strin
 	if err != nil || !u.Active {
 		return fmt.Errorf("no active user with the email %q", f.user)
 	}
-	token, hash, err := auth.NewToken(auth.PrefixPersonalAccessToken)
+	// The same call as the API tokens page: the console acts for the user.
+	token, err := processing.New(a.db).CreateAPIToken(ctx, processing.Console(u.ID), f.name, a.db.Now().Add(f.expires), "journey tokens create")
 	if err != nil {
 		return err
 	}
-	id, err := a.db.CreateAPIToken(ctx, u.ID, f.name, hash, a.db.Now().Add(f.expires))
-	if err != nil {
-		return err
-	}
-	processing.New(a.db).Audit(ctx, processing.Console(u.ID), processing.Entry{Action: "token.create", SubjectType: "token",
-		SubjectID: id, Outcome: journey.AuditSuccess, Detail: "journey tokens create"})
 	if err := a.db.FlushAudit(ctx); err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -190,6 +191,22 @@ func (q *Queue) EnqueueMail(ctx context.Context, tx *sql.Tx, ids []int64) error 
 		return fmt.Errorf("jobs: enqueue mail: %w", err)
 	}
 	return nil
+}
+
+// MailJobSQL returns an INSERT … SELECT that schedules, in River's table on
+// PostgreSQL, the delivery of each outbox message whose id is in column id
+// of from (a table, or a CTE of the statement it is put into): the row
+// River's own insert writes for MailArgs, without River's client. sqldb
+// puts it into the statement that stores the messages (DB.MailJobSQL), so
+// a message's job costs neither a round trip of its own nor the array
+// encoding of River's database/sql driver, which was a sixth of a
+// booking's CPU. It sends no insert notification, as River's insert does
+// at most every so often: Journey's workers poll (PollOnly) and listen for
+// none, so they find the job on their next poll either way.
+func MailJobSQL(from string) string {
+	return `INSERT INTO river_job (args, kind, max_attempts, priority, queue, state, scheduled_at, created_at, metadata, tags)
+		SELECT jsonb_build_object('message_id', id), '` + MailArgs{}.Kind() + `', ` + strconv.Itoa(MailMaxAttempts) + `, ` +
+		strconv.Itoa(river.PriorityDefault) + `, '` + river.QueueDefault + `', 'available', now(), now(), '{}', '{}' FROM ` + from
 }
 
 // MailArgs is the job that delivers one outbox message.

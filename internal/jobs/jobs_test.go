@@ -43,7 +43,7 @@ func startQueue(t *testing.T, db *sqldb.DB, sender journey.MailSender) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.Enqueue = q.EnqueueMail
+	db.Enqueue, db.MailJobSQL = q.EnqueueMail, jobs.MailJobSQL
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

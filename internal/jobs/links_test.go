@@ -75,7 +75,7 @@ func wire(t *testing.T, db *sqldb.DB) *jobs.Queue {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.Enqueue = q.EnqueueMail
+	db.Enqueue, db.MailJobSQL = q.EnqueueMail, jobs.MailJobSQL
 	db.EnqueueLinkRequest = q.EnqueueLinkRequest
 	return q
 }
@@ -184,7 +184,7 @@ func startQueueWith(t *testing.T, db *sqldb.DB, sender *mail.Sender) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.Enqueue = q.EnqueueMail
+	db.Enqueue, db.MailJobSQL = q.EnqueueMail, jobs.MailJobSQL
 	db.EnqueueLinkRequest = q.EnqueueLinkRequest
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)

@@ -176,8 +176,9 @@ func zoneLabel(t time.Time) string {
 }
 
 // invite returns an RFC 5545 calendar with one event. The UID is stable per
-// consult and SEQUENCE grows with each change, so calendar programs update
-// or remove the event they already hold.
+// consult (its CalendarUID, or its id for consults booked before it had
+// one) and SEQUENCE grows with each change, so calendar programs update or
+// remove the event they already hold.
 func (c *Composer) invite(method ics.Method, cons *journey.Consult, therapist string, p *journey.Practice, link, how string) string {
 	cal := ics.NewCalendarFor(p.Name)
 	cal.SetMethod(method)
@@ -185,7 +186,11 @@ func (c *Composer) invite(method ics.Method, cons *journey.Consult, therapist st
 	if u, err := url.Parse(c.BaseURL); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
-	ev := cal.AddEvent(fmt.Sprintf("consult-%d@%s", cons.ID, host))
+	uid := fmt.Sprintf("consult-%d@%s", cons.ID, host)
+	if cons.CalendarUID != "" {
+		uid = "consult-" + cons.CalendarUID + "@" + host
+	}
+	ev := cal.AddEvent(uid)
 	ev.SetDtStampTime(cons.UpdatedAt)
 	ev.SetCreatedTime(cons.CreatedAt)
 	ev.SetModifiedAt(cons.UpdatedAt)

@@ -96,6 +96,25 @@ func TestComposeConsultMail(t *testing.T) {
 	}
 }
 
+// A consult booked with a CalendarUID is named by it in every invitation,
+// whatever its id: its email is written before the id is known.
+func TestInviteNamedByCalendarUID(t *testing.T) {
+	comp := &mail.Composer{BaseURL: "https://book.practice.test"}
+	c := consult("ada@example.com")
+	c.ID, c.CalendarUID = 0, "5f0c6e2a9d1b4c7e8a3f6b2d1e9c4a70"
+	want := "consult-5f0c6e2a9d1b4c7e8a3f6b2d1e9c4a70@book.practice.test"
+	for _, kind := range []string{journey.MailConsultBooked, journey.MailConsultRescheduled, journey.MailConsultCancelled} {
+		m, err := comp.ComposeConsultMail(kind, c, therapist, practice, "tok123")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ev := parseEvent(t, m.ICS); ev.Id() != want {
+			t.Errorf("%s: UID %q, want %q", kind, ev.Id(), want)
+		}
+		c.ID = 42 // the same event once stored
+	}
+}
+
 func TestNewSender(t *testing.T) {
 	s, err := mail.NewSender("", "", "")
 	if err != nil || s.Configured() {

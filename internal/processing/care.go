@@ -64,3 +64,37 @@ func NewClientToken() (string, error) {
 	token, _, err := auth.NewToken(auth.PrefixInvitation)
 	return token, err
 }
+
+// CreateClient adds client n, created by the actor, and queues their
+// portal invitation in the same transaction (sqldb). From a consult (the
+// consult's person, with its therapist) the actor must see the consult.
+// It is audited: a failure from a consult against the consult.
+func (p *Processor) CreateClient(ctx context.Context, a *journey.Actor, n *journey.NewClient) (*journey.Client, error) {
+	if !a.Can(journey.PermClientsWrite) {
+		return nil, journey.Errorf(journey.EFORBIDDEN, "You may not add clients.")
+	}
+	if n.ConsultID != 0 {
+		if _, err := p.Consult(ctx, a, n.ConsultID); err != nil {
+			return nil, err
+		}
+	}
+	n.CreatedBy = a.ID()
+	token, err := NewClientToken()
+	if err != nil {
+		return nil, err
+	}
+	c, err := p.store.CreateClient(ctx, n, token)
+	if err != nil {
+		if n.ConsultID != 0 {
+			p.Audit(ctx, a, Entry{Action: "client.create", SubjectType: "consult", SubjectID: n.ConsultID, Outcome: journey.AuditFailure,
+				Detail: journey.ErrorCode(err)})
+		}
+		return nil, err
+	}
+	detail := "added directly"
+	if n.ConsultID != 0 {
+		detail = fmt.Sprintf("from consult %d", n.ConsultID)
+	}
+	p.Audit(ctx, a, Entry{Action: "client.create", SubjectType: "client", SubjectID: c.ID, Outcome: journey.AuditSuccess, Detail: detail})
+	return c, nil
+}

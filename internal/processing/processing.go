@@ -39,6 +39,27 @@ type Store interface {
 	FindResponses(ctx context.Context, clientID int64, code string, limit int) ([]*journey.Response, error)
 	DecideClearance(ctx context.Context, c *journey.Clearance) (*journey.Clearance, error)
 	ReplyToClearance(ctx context.Context, clientID int64, reply string) error
+	UpdateRuleSet(ctx context.Context, changes []journey.Rule, note string, by int64) (*journey.RuleSet, error)
+	CreateConsentDocument(ctx context.Context, d *journey.ConsentDocument) error
+	UpdateBookingSettings(ctx context.Context, s *journey.BookingSettings) error
+	UpdatePractice(ctx context.Context, p *journey.Practice) error
+	CreateFAQEntry(ctx context.Context, e *journey.FAQEntry) error
+	UpdateFAQEntry(ctx context.Context, e *journey.FAQEntry) error
+	UpdateStaffProfile(ctx context.Context, p *journey.StaffProfile) error
+	SetConsultHours(ctx context.Context, staffID int64, h *journey.ConsultHours) error
+	FindUserByID(ctx context.Context, id int64) (*journey.User, error)
+	CreateAPIToken(ctx context.Context, userID int64, name, hash string, expires time.Time) (int64, error)
+	RevokeAPIToken(ctx context.Context, userID, tokenID int64) error
+	EndUserSession(ctx context.Context, userID, sessionID int64) error
+	DeactivateUser(ctx context.Context, userID int64) error
+	SetRoles(ctx context.Context, userID int64, roles []string) error
+	FindBookingSettings(ctx context.Context) (*journey.BookingSettings, error)
+	HoldConsult(ctx context.Context, r *journey.BookingRequest) error
+	ConfirmHold(ctx context.Context, token string) (*journey.Consult, error)
+	FindConsultByToken(ctx context.Context, token string) (*journey.Consult, error)
+	RescheduleConsult(ctx context.Context, token string, start time.Time, therapistID int64) (*journey.Consult, error)
+	CancelConsult(ctx context.Context, token, reason string) (*journey.Consult, error)
+	CreateClient(ctx context.Context, n *journey.NewClient, token string) (*journey.Client, error)
 	FindConsultByID(ctx context.Context, id int64) (*journey.Consult, error)
 	FindConsults(ctx context.Context, f journey.ConsultFilter) ([]*journey.Consult, int, error)
 	CreateConsult(ctx context.Context, r *journey.BookingRequest) (*journey.Consult, error)

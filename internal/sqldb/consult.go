@@ -19,14 +19,14 @@ import (
 var _ journey.ConsultService = (*DB)(nil)
 
 const consultColumns = `id, therapist_id, start_at, end_at, status, name, email, phone, contact_method, mode,
-	time_zone, reason, cancel_reason, sequence, created_at, updated_at`
+	time_zone, reason, cancel_reason, sequence, calendar_uid, created_at, updated_at`
 
 // scanConsult reads a row of consultColumns and decrypts its PHI.
 func (db *DB) scanConsult(row scanner) (*journey.Consult, error) {
 	var c journey.Consult
 	var start, end, created, updated int64
 	err := row.Scan(&c.ID, &c.TherapistID, &start, &end, &c.Status, &c.Name, &c.Email, &c.Phone, &c.ContactMethod, &c.Mode,
-		&c.TimeZone, &c.Reason, &c.CancelReason, &c.Sequence, &created, &updated)
+		&c.TimeZone, &c.Reason, &c.CancelReason, &c.Sequence, &c.CalendarUID, &created, &updated)
 	if err != nil {
 		return nil, err
 	}
@@ -202,46 +202,56 @@ func (db *DB) CreateConsult(ctx context.Context, r *journey.BookingRequest) (*jo
 
 func (db *DB) book(ctx context.Context, r *journey.BookingRequest, t *journey.Therapist, practice *journey.Practice) (*journey.Consult, error) {
 	token, hash := newToken()
+	now := db.Now().UTC().Truncate(time.Second)
 	c := &journey.Consult{TherapistID: t.ID, Start: r.Start.UTC(), End: r.Start.Add(t.ConsultLength).UTC(),
 		Status: journey.ConsultBooked, Name: r.Name, Email: r.Email, Phone: r.Phone, ContactMethod: r.ContactMethod,
-		Mode: r.Mode, TimeZone: r.TimeZone, Reason: r.Reason, ManageToken: token}
+		Mode: r.Mode, TimeZone: r.TimeZone, Reason: r.Reason, ManageToken: token, CalendarUID: newCalendarUID(), CreatedAt: now, UpdatedAt: now}
 	blockEnd := c.End.Add(t.Buffer)
 	// Everything that needs no lock is done before the transaction: on
 	// SQLite the transaction runs on the one writer every booking waits for,
-	// on PostgreSQL it holds the locks other bookings may wait for.
+	// on PostgreSQL it holds the locks other bookings may wait for. That
+	// includes the email: its invitation names the event by CalendarUID,
+	// not by the id the insert gives.
 	p := db.phi()
 	name, email, phone, reason := p.seal(aadConsultName, c.Name), p.seal(aadConsultEmail, c.Email),
 		p.seal(aadConsultPhone, c.Phone), p.seal(aadConsultReason, c.Reason)
 	if p.err != nil {
 		return nil, p.err
 	}
+	m, err := db.composeConsultMail(journey.MailConsultBooked, c, t, practice, token)
+	if err != nil {
+		return nil, err
+	}
+	sm, err := db.sealMessage(m)
+	if err != nil {
+		return nil, err
+	}
 	key, nameTokens := db.emailKey(r.Email), db.Keys.NameIndex(c.Name)
-	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
+	// The consult's columns, then the address and time of the check that
+	// the address has no upcoming consult: no row back means it has.
+	args := []any{c.TherapistID, unix(c.Start), unix(c.End), unix(blockEnd), name, email, key,
+		phone, c.ContactMethod, c.Mode, c.TimeZone, reason, unix(now), hash, c.CalendarUID, unix(now), unix(now),
+		key, unix(now)}
+	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := tx.lockBlock(ctx, key, t.ID, c.Start, blockEnd); err != nil {
 			return err
 		}
-		c.CreatedAt, c.UpdatedAt = tx.now, tx.now
-		// One statement checks that the address has no upcoming consult and
-		// inserts this one (with its name's blind indexes, on PostgreSQL):
-		// no row back means it has.
 		var err error
-		c.ID, err = tx.insertNamed(ctx, ownerConsult, nameTokens, `INSERT INTO consults (therapist_id, start_at, end_at, block_end, status, name, email, email_key,
-			phone, contact_method, mode, time_zone, reason, privacy_consent_at, manage_token_hash, sequence, created_at, updated_at)
-			SELECT ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?
-			WHERE NOT EXISTS (SELECT 1 FROM consults WHERE email_key = ? AND status = 'booked' AND start_at > ?)`,
-			c.TherapistID, unix(c.Start), unix(c.End), unix(blockEnd), name, email, key,
-			phone, c.ContactMethod, c.Mode, c.TimeZone, reason, unix(tx.now), hash, unix(tx.now), unix(tx.now),
-			key, unix(tx.now))
+		if tx.db.Dialect == Postgres && tx.db.MailJobSQL != nil {
+			c.ID, m.ID, err = tx.insertBooking(ctx, args, nameTokens, sm)
+		} else {
+			c.ID, err = tx.insertNamed(ctx, ownerConsult, nameTokens, insertConsult, args...)
+			if err == nil {
+				err = tx.bumpCalendar(ctx)
+			}
+			if err == nil {
+				m.ID, err = tx.insertMessage(ctx, sm, c.ID)
+			}
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrEmailHasConsult
 		}
-		if err != nil {
-			return err
-		}
-		if err := tx.bumpCalendar(ctx); err != nil {
-			return err
-		}
-		return tx.queueConsultMailFrom(ctx, journey.MailConsultBooked, c, t, practice, token)
+		return err
 	})
 	if err != nil {
 		if journey.ErrorCode(err) == journey.ECONFLICT && err != ErrEmailHasConsult {
@@ -250,6 +260,41 @@ func (db *DB) book(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 		return nil, err
 	}
 	return c, nil
+}
+
+// insertConsult books a consult unless its address has an upcoming one
+// (then it inserts nothing), with book's args.
+const insertConsult = `INSERT INTO consults (therapist_id, start_at, end_at, block_end, status, name, email, email_key,
+	phone, contact_method, mode, time_zone, reason, privacy_consent_at, manage_token_hash, calendar_uid, sequence, created_at, updated_at)
+	SELECT ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?
+	WHERE NOT EXISTS (SELECT 1 FROM consults WHERE email_key = ? AND status = 'booked' AND start_at > ?)`
+
+// insertBooking stores a booking on PostgreSQL in one statement, so one
+// round trip: the consult (insertConsult with args), its name's blind
+// indexes, its email sm in the outbox with the job that delivers it
+// (MailJobSQL), and a move of the calendar counter. It returns the
+// consult's and the message's ids, or sql.ErrNoRows when the address has
+// an upcoming consult (then nothing is stored).
+func (tx *Tx) insertBooking(ctx context.Context, args []any, nameTokens []string, sm sealedMessage) (consultID, messageID int64, err error) {
+	args = append(args, ownerConsult, jsonList(nameTokens),
+		sm.to, sm.subject, sm.text, sm.html, sm.ics, sm.icsMethod, unix(tx.now),
+		tx.db.counterRow("calendar"))
+	err = tx.queryRow(ctx, `WITH o AS (`+insertConsult+` RETURNING id),
+		n AS (INSERT INTO name_index (owner_type, owner_id, token) SELECT CAST(? AS TEXT), o.id, value FROM o CROSS JOIN `+tx.db.jsonValues()+`),
+		m AS (INSERT INTO outbox (consult_id, to_addr, subject, text_body, html_body, ics, ics_method, status, created_at)
+			SELECT o.id, ?, ?, ?, ?, ?, ?, 'queued', ? FROM o RETURNING id),
+		j AS (`+tx.db.MailJobSQL("m")+`),
+		v AS (INSERT INTO versions (name, version) SELECT CAST(? AS TEXT), 1 FROM o
+			ON CONFLICT (name) DO UPDATE SET version = versions.version + 1)
+		SELECT o.id, m.id FROM o CROSS JOIN m`, args...).Scan(&consultID, &messageID)
+	return consultID, messageID, err
+}
+
+// newCalendarUID returns a consult's CalendarUID: 128 random bits in hex.
+func newCalendarUID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // lockBlock serialises, on PostgreSQL, the transactions that could book
@@ -303,21 +348,20 @@ func (tx *Tx) queueConsultMail(ctx context.Context, kind string, c *journey.Cons
 	if err != nil {
 		return err
 	}
-	return tx.queueConsultMailFrom(ctx, kind, c, t, p, token)
-}
-
-// queueConsultMailFrom is queueConsultMail with the practice p the mail
-// comes from read before tx (DB.catalog), so that a booking's
-// transaction reads nothing it need not.
-func (tx *Tx) queueConsultMailFrom(ctx context.Context, kind string, c *journey.Consult, t *journey.Therapist, p *journey.Practice, token string) error {
-	if tx.db.Mail == nil {
-		return fmt.Errorf("sqldb: no mail composer configured")
-	}
-	m, err := tx.db.Mail.ComposeConsultMail(kind, c, t, p, token)
+	m, err := tx.db.composeConsultMail(kind, c, t, p, token)
 	if err != nil {
 		return err
 	}
 	return tx.queueMessage(ctx, m, c.ID)
+}
+
+// composeConsultMail writes the visitor's email of the given kind about c,
+// from practice p.
+func (db *DB) composeConsultMail(kind string, c *journey.Consult, t *journey.Therapist, p *journey.Practice, token string) (*journey.Message, error) {
+	if db.Mail == nil {
+		return nil, fmt.Errorf("sqldb: no mail composer configured")
+	}
+	return db.Mail.ComposeConsultMail(kind, c, t, p, token)
 }
 
 func (db *DB) practice(ctx context.Context, tx *Tx) (*journey.Practice, error) {

@@ -60,6 +60,13 @@ type DB struct {
 	// it (a group commit holds many), since one batched insert into the job
 	// queue costs little more than a single one.
 	Enqueue func(ctx context.Context, tx *sql.Tx, messageIDs []int64) error
+	// MailJobSQL, when set, schedules delivery on PostgreSQL inside the
+	// statement that stores the messages (jobs.MailJobSQL): given the name
+	// of a CTE whose column id holds their ids, it returns the INSERT of
+	// their jobs. A message and its job then cost one round trip, and a
+	// booking one statement (insertBooking). Enqueue is not called for
+	// them; SQLite ignores it.
+	MailJobSQL func(from string) string
 	// EnqueueLinkRequest, when set, hands a manage-link request to the job
 	// queue inside the transaction that stored it (consult_private.go);
 	// unset, the request is answered before ResendManageLink returns.

@@ -12,25 +12,52 @@ var _ journey.OutboxService = (*DB)(nil)
 // queueMessage stores m in the outbox and, when a queue is wired in,
 // schedules its delivery in the same transaction.
 func (tx *Tx) queueMessage(ctx context.Context, m *journey.Message, consultID int64) error {
+	sm, err := tx.db.sealMessage(m)
+	if err != nil {
+		return err
+	}
+	m.Status, m.CreatedAt = journey.MailQueued, tx.now
+	m.ID, err = tx.insertMessage(ctx, sm, consultID)
+	return err
+}
+
+// sealedMessage is a message's columns as the outbox stores them.
+type sealedMessage struct {
+	to, subject, text, html, ics, icsMethod string
+}
+
+// sealMessage encrypts m's PHI for the outbox, which may be done before
+// the transaction that stores it.
+func (db *DB) sealMessage(m *journey.Message) (sealedMessage, error) {
+	p := db.phi()
+	sm := sealedMessage{to: p.seal(aadOutboxTo, m.To), subject: p.seal(aadOutboxSubj, m.Subject), text: p.seal(aadOutboxText, m.Text),
+		html: p.seal(aadOutboxHTML, m.HTML), ics: p.seal(aadOutboxICS, m.ICS), icsMethod: m.ICSMethod}
+	return sm, p.err
+}
+
+// insertMessage stores sm in the outbox, queued, and schedules its
+// delivery: on PostgreSQL with MailJobSQL set, in the same statement;
+// otherwise through Enqueue before the commit (Tx.finish). It returns the
+// message's id.
+func (tx *Tx) insertMessage(ctx context.Context, sm sealedMessage, consultID int64) (int64, error) {
 	var cid any
 	if consultID != 0 {
 		cid = consultID
 	}
-	p := tx.db.phi()
-	to, subject, text, html, ics := p.seal(aadOutboxTo, m.To), p.seal(aadOutboxSubj, m.Subject), p.seal(aadOutboxText, m.Text),
-		p.seal(aadOutboxHTML, m.HTML), p.seal(aadOutboxICS, m.ICS)
-	if p.err != nil {
-		return p.err
+	const insert = `INSERT INTO outbox (consult_id, to_addr, subject, text_body, html_body, ics, ics_method, status, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)`
+	args := []any{cid, sm.to, sm.subject, sm.text, sm.html, sm.ics, sm.icsMethod, unix(tx.now)}
+	var id int64
+	if tx.db.Dialect == Postgres && tx.db.MailJobSQL != nil {
+		err := tx.queryRow(ctx, `WITH m AS (`+insert+` RETURNING id), j AS (`+tx.db.MailJobSQL("m")+`) SELECT id FROM m`, args...).Scan(&id)
+		return id, err
 	}
-	var err error
-	m.Status, m.CreatedAt = journey.MailQueued, tx.now
-	m.ID, err = tx.insert(ctx, `INSERT INTO outbox (consult_id, to_addr, subject, text_body, html_body, ics, ics_method, status, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)`, cid, to, subject, text, html, ics, m.ICSMethod, unix(tx.now))
+	id, err := tx.insert(ctx, insert, args...)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	tx.mail = append(tx.mail, m.ID)
-	return nil
+	tx.mail = append(tx.mail, id)
+	return id, nil
 }
 
 // FindMessageByID returns ENOTFOUND when there is no such message.

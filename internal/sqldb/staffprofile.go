@@ -23,8 +23,11 @@ func (db *DB) FindStaffProfile(ctx context.Context, id int64) (*journey.StaffPro
 }
 
 // UpdateStaffProfile validates and stores p: the name (sealed, with its
-// blind indexes replaced) and the profile. The content counter moves, so
-// the public therapist list and its caches see the change.
+// blind indexes replaced) and the profile. The zone is the one the
+// person's consult hours are read in, so one who offers consults must
+// keep one (EINVALID on time_zone). The content and calendar counters
+// move, so the public therapist list, the slots and their caches see the
+// change.
 func (db *DB) UpdateStaffProfile(ctx context.Context, p *journey.StaffProfile) error {
 	p.Normalize()
 	if err := p.Validate(); err != nil {
@@ -36,6 +39,16 @@ func (db *DB) UpdateStaffProfile(ctx context.Context, p *journey.StaffProfile) e
 		return ph.err
 	}
 	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		if p.TimeZone == "" {
+			var n int
+			if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM consult_calendars WHERE staff_id = ?`, p.ID).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
+					Fields: []journey.FieldError{{Field: "time_zone", Detail: "Your consult hours are in this zone: choose one."}}}
+			}
+		}
 		res, err := tx.exec(ctx, `UPDATE staff SET credentials = ?, pronouns = ?, bio = ?, licence_number = ?, licence_state = ?, npi = ?, time_zone = ?
 			WHERE id = ?`, p.Credentials, p.Pronouns, p.Bio, p.LicenceNumber, p.LicenceState, p.NPI, p.TimeZone, p.ID)
 		if err != nil {
@@ -53,6 +66,9 @@ func (db *DB) UpdateStaffProfile(ctx context.Context, p *journey.StaffProfile) e
 		if err := tx.indexName(ctx, ownerUser, p.ID, tokens); err != nil {
 			return err
 		}
-		return tx.bumpContent(ctx)
+		if err := tx.bumpContent(ctx); err != nil {
+			return err
+		}
+		return tx.bumpCalendar(ctx)
 	})
 }

@@ -2,9 +2,11 @@ package sqldb_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/sqldb"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
@@ -35,5 +37,49 @@ func TestStaffProfileRoundTrip(t *testing.T) {
 	}
 	if _, err := db.FindStaffProfile(ctx, 9999); journey.ErrorCode(err) != journey.ENOTFOUND {
 		t.Fatalf("unknown: %v", err)
+	}
+}
+
+// Upgrading to one zone per member of staff (migration 19): where a
+// consult calendar had its own zone, it becomes the profile's, as the
+// hours were entered in it; a profile without a calendar keeps its own.
+func TestUpgradeOneStaffZone(t *testing.T) {
+	ctx := context.Background()
+	dsn, mk := sqldbtest.DSN(t), sqldbtest.MasterKeys(t)
+	db, err := sqldb.OpenAtVersion(ctx, dsn, 18, mk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]string{}
+	for _, p := range []struct{ name, profile, calendar, want string }{
+		{"Ann Unset", "", "America/Chicago", "America/Chicago"},
+		{"Bo Disagrees", "Europe/London", "America/New_York", "America/New_York"},
+		{"Cy No Calendar", "Asia/Tokyo", "", "Asia/Tokyo"},
+	} {
+		u := &journey.User{Kind: journey.UserStaff, Name: p.name, Email: strings.ReplaceAll(p.name, " ", ".") + "@practice.test",
+			Roles: []string{journey.RoleTherapist}, Active: true}
+		if err := db.CreateUser(ctx, u, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Write.Exec(db.Rebind(`UPDATE staff SET time_zone = ? WHERE id = ?`), p.profile, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if p.calendar != "" {
+			if _, err := db.Write.Exec(db.Rebind(`INSERT INTO consult_calendars (staff_id, time_zone, consult_minutes, buffer_minutes,
+				notice_minutes, horizon_days) VALUES (?, ?, 30, 0, 720, 60)`), u.ID, p.calendar); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want[u.ID] = p.want
+	}
+	db.Close()
+	db = sqldbtest.OpenDSN(t, dsn, mk)
+	for id, zone := range want {
+		if p, err := db.FindStaffProfile(ctx, id); err != nil || p.TimeZone != zone {
+			t.Errorf("staff %d: profile zone %q (%v), want %q", id, p.TimeZone, err, zone)
+		}
+		if th, err := db.FindTherapistByID(ctx, id); err == nil && th.TimeZone != zone {
+			t.Errorf("staff %d: consult zone %q, want %q", id, th.TimeZone, zone)
+		}
 	}
 }

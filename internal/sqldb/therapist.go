@@ -12,7 +12,7 @@ import (
 var _ journey.TherapistService = (*DB)(nil)
 
 const therapistColumns = `s.id, u.name, s.credentials, s.pronouns, s.bio, u.email, u.active,
-	c.time_zone, c.consult_minutes, c.buffer_minutes, c.notice_minutes, c.horizon_days`
+	s.time_zone, c.consult_minutes, c.buffer_minutes, c.notice_minutes, c.horizon_days`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -211,8 +211,8 @@ func (db *DB) CreateTherapist(ctx context.Context, t *journey.Therapist) error {
 		if t.ID, err = tx.insertUser(ctx, journey.UserStaff, row, t.Active); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO staff (id, credentials, pronouns, bio) VALUES (?, ?, ?, ?)`,
-			t.ID, t.Credentials, t.Pronouns, t.Bio); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO staff (id, credentials, pronouns, bio, time_zone) VALUES (?, ?, ?, ?, ?)`,
+			t.ID, t.Credentials, t.Pronouns, t.Bio, t.TimeZone); err != nil {
 			return err
 		}
 		if err := tx.setRoles(ctx, t.ID, []string{journey.RoleTherapist}, ""); err != nil {
@@ -221,8 +221,8 @@ func (db *DB) CreateTherapist(ctx context.Context, t *journey.Therapist) error {
 		if err := tx.bumpContent(ctx); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `INSERT INTO consult_calendars (staff_id, time_zone, consult_minutes, buffer_minutes, notice_minutes, horizon_days) VALUES (?, ?, ?, ?, ?, ?)`,
-			t.ID, t.TimeZone, int(t.ConsultLength/time.Minute), int(t.Buffer/time.Minute), int(t.MinNotice/time.Minute), t.HorizonDays); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO consult_calendars (staff_id, consult_minutes, buffer_minutes, notice_minutes, horizon_days) VALUES (?, ?, ?, ?, ?)`,
+			t.ID, int(t.ConsultLength/time.Minute), int(t.Buffer/time.Minute), int(t.MinNotice/time.Minute), t.HorizonDays); err != nil {
 			return err
 		}
 		return tx.replaceHours(ctx, t.ID, t.Weekly, t.Exceptions)
@@ -243,8 +243,10 @@ func (db *DB) SetTherapistSchedule(ctx context.Context, id int64, weekly []journ
 }
 
 // SetConsultHours gives staff member staffID (active, with the therapist
-// role) a consult calendar, or changes its zone, length and weekly hours;
-// buffer, notice, horizon and dated exceptions stay as they are.
+// role) a consult calendar, or changes its length and weekly hours, and
+// sets h's zone as the person's one zone (their profile's, which the
+// hours are read in); buffer, notice, horizon and dated exceptions stay as
+// they are.
 func (db *DB) SetConsultHours(ctx context.Context, staffID int64, h *journey.ConsultHours) error {
 	if err := h.Validate(); err != nil {
 		return err
@@ -259,9 +261,13 @@ func (db *DB) SetConsultHours(ctx context.Context, staffID int64, h *journey.Con
 			return journey.Errorf(journey.ENOTFOUND, "Therapist not found: only an active member of staff with the therapist role offers consults.")
 		}
 		minutes := int(h.ConsultLength / time.Minute)
-		if _, err := tx.exec(ctx, `INSERT INTO consult_calendars (staff_id, time_zone, consult_minutes, notice_minutes, horizon_days)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT (staff_id) DO UPDATE SET time_zone = excluded.time_zone, consult_minutes = excluded.consult_minutes`,
-			staffID, h.TimeZone, minutes, int(journey.DefaultMinNotice/time.Minute), journey.DefaultHorizonDays); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO consult_calendars (staff_id, consult_minutes, notice_minutes, horizon_days)
+			VALUES (?, ?, ?, ?) ON CONFLICT (staff_id) DO UPDATE SET consult_minutes = excluded.consult_minutes`,
+			staffID, minutes, int(journey.DefaultMinNotice/time.Minute), journey.DefaultHorizonDays); err != nil {
+			return err
+		}
+		// The hours are in the person's one zone, their profile's.
+		if _, err := tx.exec(ctx, `UPDATE staff SET time_zone = ? WHERE id = ?`, h.TimeZone, staffID); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM weekly_hours WHERE staff_id = ?`, staffID); err != nil {

@@ -89,7 +89,12 @@ func TestUpgradeSealsPlainFacts(t *testing.T) {
 	}
 	o := oldDB{t, db}
 	o.exec(`INSERT INTO practice (id, name, time_zone) VALUES (1, 'Old Practice', 'America/New_York')`)
-	ny, _ := sqldbtest.MustSeedTherapists(t, db)
+	// The therapist as a member of staff (today's CreateTherapist writes
+	// columns this old schema does not have).
+	ny := &journey.User{Kind: journey.UserStaff, Name: "Nora York", Email: "nora@practice.test", Roles: []string{journey.RoleTherapist}, Active: true}
+	if err := db.CreateUser(ctx, ny, ""); err != nil {
+		t.Fatal(err)
+	}
 	now := time.Now().UTC().Truncate(time.Second)
 	done, until, replied := now.Add(-48*time.Hour), now.AddDate(0, 3, 0), now.Add(-24*time.Hour)
 	rules, _ := json.Marshal(screening.Defaults().Rules)

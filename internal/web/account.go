@@ -2,9 +2,7 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/journey-kap/journey"
 )
@@ -53,12 +51,10 @@ func (s *Server) handleSessionsView(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleSessionEnd(w http.ResponseWriter, r *http.Request) {
 	a := actorFrom(r)
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err := s.store.EndUserSession(r.Context(), a.ID(), id); err != nil {
-		s.audit(r, "session.end", "session", id, journey.AuditDenied, "not theirs, or gone")
+	if err := s.proc.EndSession(r.Context(), a, id); err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	s.audit(r, "session.end", "session", id, journey.AuditSuccess, "")
 	if id == a.SessionID {
 		s.clearSessionCookie(w)
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
@@ -89,21 +85,11 @@ func (s *Server) handleStaffList(w http.ResponseWriter, r *http.Request) {
 // handleStaffDeactivate turns an account off: its sessions and tokens end
 // in the same transaction.
 func (s *Server) handleStaffDeactivate(w http.ResponseWriter, r *http.Request) {
-	a := actorFrom(r)
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if id == a.ID() {
-		s.pageError(w, r, journey.Errorf(journey.ECONFLICT, "You cannot deactivate your own account."))
-		return
-	}
-	if _, err := s.staffMember(r, id); err != nil {
+	if err := s.proc.DeactivateStaff(r.Context(), s.who(r), id); err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	if err := s.store.DeactivateUser(r.Context(), id); err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	s.audit(r, "user.deactivate", "user", id, journey.AuditSuccess, "")
 	http.Redirect(w, r, "/admin/staff", http.StatusSeeOther)
 }
 
@@ -114,31 +100,16 @@ func (s *Server) handleStaffRoles(w http.ResponseWriter, r *http.Request) {
 		s.formReadError(w, r, err)
 		return
 	}
-	a := actorFrom(r)
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if _, err := s.staffMember(r, id); err != nil {
+	if err := s.proc.SetStaffRoles(r.Context(), s.who(r), id, r.PostForm["roles"]); err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	roles := r.PostForm["roles"]
-	if id == a.ID() && !slices.Contains(roles, journey.RoleAdmin) {
-		s.pageError(w, r, journey.Errorf(journey.ECONFLICT, "You cannot remove your own admin role: ask another admin."))
-		return
-	}
-	if err := s.store.SetRoles(r.Context(), id, roles); err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	s.audit(r, "user.roles", "user", id, journey.AuditSuccess, strings.Join(roles, ","))
 	http.Redirect(w, r, "/admin/staff", http.StatusSeeOther)
 }
 
 // staffMember returns the member of staff with id: ENOTFOUND for no user or
 // one who is not staff, and the store's error when it cannot tell.
 func (s *Server) staffMember(r *http.Request, id int64) (*journey.User, error) {
-	u, err := s.store.FindUserByID(r.Context(), id)
-	if err == nil && !u.IsStaff() || journey.ErrorCode(err) == journey.ENOTFOUND {
-		return nil, journey.Errorf(journey.ENOTFOUND, "Staff member not found.")
-	}
-	return u, err
+	return s.proc.StaffMember(r.Context(), id)
 }

@@ -220,21 +220,16 @@ func (s *Server) handleAPIConsultCreate(w http.ResponseWriter, r *http.Request) 
 		s.apiError(w, r, err)
 		return
 	}
-	settings, err := s.store.FindBookingSettings(r.Context())
+	c, held, err := s.proc.Book(r.Context(), s.who(r), req, "api")
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	if settings.Private {
-		s.apiHold(w, r, req)
+	if held {
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, http.StatusAccepted, heldAnswer)
 		return
 	}
-	c, err := s.store.CreateConsult(r.Context(), req)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	s.audit(r, "consult.create", "consult", c.ID, journey.AuditSuccess, "api")
 	w.Header().Set("Location", "/api/v1/manage/"+url.PathEscape(c.ManageToken))
 	writeJSON(w, http.StatusCreated, s.apiConsult(c, c.ManageToken))
 }
@@ -279,12 +274,11 @@ func (s *Server) handleAPIResendLink(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAPIManageView(w http.ResponseWriter, r *http.Request) {
-	c, err := s.store.FindConsultByToken(r.Context(), r.PathValue("token"))
+	c, err := s.proc.ManagedConsult(r.Context(), s.who(r), r.PathValue("token"), "api manage link")
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	s.audit(r, "consult.read", "consult", c.ID, journey.AuditSuccess, "api manage link")
 	writeJSON(w, http.StatusOK, s.apiConsult(c, r.PathValue("token")))
 }
 
@@ -298,12 +292,11 @@ func (s *Server) handleAPIManageReschedule(w http.ResponseWriter, r *http.Reques
 		s.apiError(w, r, err)
 		return
 	}
-	c, err := s.store.RescheduleConsult(r.Context(), r.PathValue("token"), start, in.TherapistID)
+	c, err := s.proc.RescheduleManaged(r.Context(), s.who(r), r.PathValue("token"), start, in.TherapistID, "api reschedule")
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	s.audit(r, "consult.update", "consult", c.ID, journey.AuditSuccess, "api reschedule")
 	writeJSON(w, http.StatusOK, s.apiConsult(c, r.PathValue("token")))
 }
 
@@ -315,12 +308,11 @@ func (s *Server) handleAPIManageCancel(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength != 0 && !s.decodeJSON(w, r, &in) {
 		return
 	}
-	c, err := s.store.CancelConsult(r.Context(), r.PathValue("token"), in.Reason)
+	c, err := s.proc.CancelManaged(r.Context(), s.who(r), r.PathValue("token"), in.Reason, "api")
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	s.audit(r, "consult.cancel", "consult", c.ID, journey.AuditSuccess, "api")
 	writeJSON(w, http.StatusOK, s.apiConsult(c, r.PathValue("token")))
 }
 

@@ -138,7 +138,7 @@ func benchOpen(b *testing.B, dsn string, mk *crypt.MasterKeys) *sqldb.DB {
 	if err != nil {
 		b.Fatal(err)
 	}
-	db.Enqueue = q.EnqueueMail
+	db.Enqueue, db.MailJobSQL = q.EnqueueMail, jobs.MailJobSQL
 	return db
 }
 

@@ -212,17 +212,7 @@ func (s *Server) handleBookCreate(w http.ResponseWriter, r *http.Request) {
 		fail(errorStatus(err), err)
 		return
 	}
-	settings, err := s.store.FindBookingSettings(r.Context())
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	var c *journey.Consult
-	if settings.Private {
-		err = s.store.HoldConsult(r.Context(), req)
-	} else {
-		c, err = s.store.CreateConsult(r.Context(), req)
-	}
+	c, held, err := s.proc.Book(r.Context(), s.who(r), req, "public booking page")
 	if err != nil {
 		if code := journey.ErrorCode(err); code != journey.EINVALID && code != journey.ECONFLICT {
 			s.pageError(w, r, err)
@@ -231,11 +221,10 @@ func (s *Server) handleBookCreate(w http.ResponseWriter, r *http.Request) {
 		fail(errorStatus(err), err)
 		return
 	}
-	if settings.Private {
+	if held {
 		s.held(w, r)
 		return
 	}
-	s.audit(r, "consult.create", "consult", c.ID, journey.AuditSuccess, "public booking page")
 	http.Redirect(w, r, "/c/"+url.PathEscape(c.ManageToken)+"?booked=1", http.StatusSeeOther)
 }
 

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
-	"github.com/journey-kap/journey/internal/auth"
 	"github.com/journey-kap/journey/internal/measure"
 	"github.com/journey-kap/journey/internal/processing"
 )
@@ -491,28 +490,11 @@ func (s *Server) handleStaffClientReinvite(w http.ResponseWriter, r *http.Reques
 
 // From a consult, or added directly.
 
-// newClientToken returns a fresh portal invitation token.
-func newClientToken() (string, error) {
-	token, _, err := auth.NewToken(auth.PrefixInvitation)
-	return token, err
-}
-
 // createFromConsult makes the person of held consult c a client with c's
 // therapist and queues their portal invitation.
 func (s *Server) createFromConsult(r *http.Request, c *journey.Consult) (*journey.Client, error) {
-	token, err := newClientToken()
-	if err != nil {
-		return nil, err
-	}
-	n := &journey.NewClient{ConsultID: c.ID, Name: c.Name, Email: c.Email, Phone: c.Phone, TherapistID: c.TherapistID,
-		CreatedBy: actorFrom(r).ID()}
-	cl, err := s.store.CreateClient(r.Context(), n, token)
-	if err != nil {
-		s.audit(r, "client.create", "consult", c.ID, journey.AuditFailure, journey.ErrorCode(err))
-		return nil, err
-	}
-	s.audit(r, "client.create", "client", cl.ID, journey.AuditSuccess, fmt.Sprintf("from consult %d", c.ID))
-	return cl, nil
+	return s.proc.CreateClient(r.Context(), s.who(r), &journey.NewClient{ConsultID: c.ID, Name: c.Name, Email: c.Email, Phone: c.Phone,
+		TherapistID: c.TherapistID})
 }
 
 // handleStaffConsultClient invites the person of a held consult to begin:
@@ -605,16 +587,7 @@ func (s *Server) createClient(r *http.Request, f clientForm) (*journey.Client, e
 	if err != nil {
 		return nil, err
 	}
-	token, err := newClientToken()
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.store.CreateClient(r.Context(), n, token)
-	if err != nil {
-		return nil, err
-	}
-	s.audit(r, "client.create", "client", c.ID, journey.AuditSuccess, "added directly")
-	return c, nil
+	return s.proc.CreateClient(r.Context(), s.who(r), n)
 }
 
 // handleStaffClientCreate adds a client from the form; errors are shown

@@ -60,18 +60,10 @@ func (s *Server) handleFAQStarter(w http.ResponseWriter, r *http.Request) {
 	if err == nil && len(es) > 0 {
 		err = journey.Errorf(journey.ECONFLICT, "The FAQ already has questions: the starter set is only for an empty FAQ.")
 	}
-	for _, e := range starter.FAQ() {
-		if err != nil {
-			break
-		}
-		err = s.store.CreateFAQEntry(r.Context(), e)
-	}
-	if err != nil {
-		s.audit(r, "settings.faq.starter", "practice", "", journey.AuditFailure, journey.ErrorCode(err))
+	if err := s.proc.AddStarterFAQ(r.Context(), s.who(r), starter.FAQ(), err); err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	s.audit(r, "settings.faq.starter", "practice", "", journey.AuditSuccess, "")
 	http.Redirect(w, r, "/admin/faq", http.StatusSeeOther)
 }
 
@@ -86,9 +78,8 @@ func (s *Server) handleFAQUpdate(w http.ResponseWriter, r *http.Request) {
 	e := &journey.FAQEntry{ID: id, Question: r.PostFormValue("question"), Answer: normalizeBody(r.PostFormValue("answer")),
 		Published: r.PostFormValue("published") == "yes"}
 	typed := *e
-	err := s.store.UpdateFAQEntry(r.Context(), e)
+	err := s.proc.UpdateFAQEntry(r.Context(), s.who(r), e)
 	if err != nil {
-		s.audit(r, "settings.faq.update", "faq", id, journey.AuditFailure, journey.ErrorCode(err))
 		page, perr := s.faqAdminPage(r)
 		if journey.ErrorCode(err) != journey.EINVALID || perr != nil {
 			s.pageError(w, r, err)
@@ -105,6 +96,5 @@ func (s *Server) handleFAQUpdate(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "admin_faq", page)
 		return
 	}
-	s.audit(r, "settings.faq.update", "faq", id, journey.AuditSuccess, fmt.Sprintf("published=%t", e.Published))
 	http.Redirect(w, r, fmt.Sprintf("/admin/faq?saved=%d#faq-%d", id, id), http.StatusSeeOther)
 }

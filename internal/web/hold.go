@@ -20,7 +20,6 @@ func (*heldPage) PageTitle() string { return "Check your email to confirm" }
 // held answers a booking taken as a hold: the same page whatever happened
 // behind it. It names nothing the visitor typed.
 func (s *Server) held(w http.ResponseWriter, r *http.Request) {
-	s.audit(r, "consult.hold", "consult", "", journey.AuditSuccess, "public booking page")
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "held", &heldPage{})
 }
@@ -33,17 +32,6 @@ type apiHeld struct {
 
 var heldAnswer = apiHeld{Status: "pending",
 	Message: "We have emailed the address a link. The time is held until the link is used, for a short while only."}
-
-// apiHold takes an API booking as a hold: 202 with the same body both ways.
-func (s *Server) apiHold(w http.ResponseWriter, r *http.Request, req *journey.BookingRequest) {
-	if err := s.store.HoldConsult(r.Context(), req); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	s.audit(r, "consult.hold", "consult", "", journey.AuditSuccess, "api")
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusAccepted, heldAnswer)
-}
 
 type holdPage struct {
 	Token     string
@@ -101,10 +89,9 @@ func (s *Server) handleHoldView(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleHoldConfirm(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	w.Header().Set("Cache-Control", "no-store")
-	c, err := s.store.ConfirmHold(r.Context(), token)
+	_, err := s.proc.ConfirmHold(r.Context(), s.who(r), token)
 	switch {
 	case err == nil:
-		s.audit(r, "consult.create", "consult", c.ID, journey.AuditSuccess, "confirmed hold")
 		http.Redirect(w, r, "/c/"+url.PathEscape(token)+"?booked=1", http.StatusSeeOther)
 	case err == journey.ErrHoldExpired:
 		s.renderHold(w, r, http.StatusGone, token, "")

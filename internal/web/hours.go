@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -22,7 +23,9 @@ type dayHours struct {
 type hoursPage struct {
 	Actor     *journey.Actor
 	Staff     *journey.User
-	TimeZone  string
+	TimeZone  string // the person's one zone, their profile's
+	ZoneSet   bool   // the profile holds it: shown, not asked
+	Profile   string // where the zone is changed
 	Minutes   string
 	Days      []dayHours
 	Zones     []zoneOption
@@ -57,10 +60,20 @@ func (s *Server) hoursPage(r *http.Request) (*hoursPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	page.TimeZone = p.TimeZone
+	prof, err := s.store.FindStaffProfile(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	// The hours are in the person's one zone, their profile's; asked here
+	// (and saved to the profile) only while it has none, the practice's
+	// offered first.
+	page.TimeZone, page.ZoneSet, page.Profile = cmp.Or(prof.TimeZone, p.TimeZone), prof.TimeZone != "", fmt.Sprintf("/admin/staff/%d/profile", id)
+	if own {
+		page.Profile = "/account/profile"
+	}
 	byDay := map[time.Weekday]journey.WeeklyHours{}
 	if t, err := s.store.FindTherapistByID(r.Context(), id); err == nil {
-		page.TimeZone, page.Minutes = t.TimeZone, strconv.Itoa(int(t.ConsultLength/time.Minute))
+		page.Minutes = strconv.Itoa(int(t.ConsultLength / time.Minute))
 		for _, w := range t.Weekly {
 			byDay[w.Weekday] = w // one window a day on this page
 		}
@@ -92,7 +105,10 @@ func (s *Server) handleHoursView(w http.ResponseWriter, r *http.Request) {
 // readHours reads the form into page (as typed) and ConsultHours; a time
 // that is not HH:MM is a field error of its day.
 func readHours(r *http.Request, page *hoursPage) (*journey.ConsultHours, error) {
-	page.TimeZone, page.Minutes = strings.TrimSpace(r.PostFormValue("time_zone")), strings.TrimSpace(r.PostFormValue("consult_minutes"))
+	page.Minutes = strings.TrimSpace(r.PostFormValue("consult_minutes"))
+	if !page.ZoneSet {
+		page.TimeZone = strings.TrimSpace(r.PostFormValue("time_zone"))
+	}
 	h := &journey.ConsultHours{TimeZone: page.TimeZone}
 	var v journey.Validation
 	if m, err := strconv.Atoi(page.Minutes); err == nil {
@@ -126,12 +142,8 @@ func (s *Server) handleHoursUpdate(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	h, err := readHours(r, page)
-	if err == nil {
-		err = s.store.SetConsultHours(r.Context(), page.Staff.ID, h)
-	}
-	if err != nil {
-		s.audit(r, "staff.hours.update", "user", page.Staff.ID, journey.AuditFailure, journey.ErrorCode(err))
+	h, bad := readHours(r, page)
+	if err := s.proc.SetConsultHours(r.Context(), s.who(r), page.Staff.ID, h, bad); err != nil {
 		if journey.ErrorCode(err) != journey.EINVALID {
 			s.pageError(w, r, err)
 			return
@@ -141,6 +153,5 @@ func (s *Server) handleHoursUpdate(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "staff_hours", page)
 		return
 	}
-	s.audit(r, "staff.hours.update", "user", page.Staff.ID, journey.AuditSuccess, fmt.Sprintf("windows=%d", len(h.Weekly)))
 	http.Redirect(w, r, page.Action+"?saved=1", http.StatusSeeOther)
 }

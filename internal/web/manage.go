@@ -38,6 +38,11 @@ func (p *managePage) PageTitle() string {
 // the consult follows the query (tz, from, therapist) or the consult itself.
 func (s *Server) loadManage(r *http.Request, token string, selected string) (*managePage, error) {
 	c, err := s.store.FindConsultByToken(r.Context(), token)
+	return s.manageOf(r, token, c, selected, err)
+}
+
+// manageOf fills the manage page for consult c of token, or returns err.
+func (s *Server) manageOf(r *http.Request, token string, c *journey.Consult, selected string, err error) (*managePage, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -75,12 +80,13 @@ func (s *Server) loadManage(r *http.Request, token string, selected string) (*ma
 }
 
 func (s *Server) handleManageView(w http.ResponseWriter, r *http.Request) {
-	p, err := s.loadManage(r, r.PathValue("token"), "")
+	token := r.PathValue("token")
+	c, err := s.proc.ManagedConsult(r.Context(), s.who(r), token, "manage link")
+	p, err := s.manageOf(r, token, c, "", err)
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	s.audit(r, "consult.read", "consult", p.Consult.ID, journey.AuditSuccess, "manage link")
 	for _, n := range []string{"booked", "moved", "cancelled"} {
 		if r.URL.Query().Get(n) == "1" {
 			p.Notice = n
@@ -99,10 +105,9 @@ func (s *Server) handleManageReschedule(w http.ResponseWriter, r *http.Request) 
 		err = &journey.Error{Code: journey.EINVALID, Message: "Please choose a new time.",
 			Fields: []journey.FieldError{{Field: "start", Detail: "Choose a new time for your consult."}}}
 	} else {
-		_, err = s.store.RescheduleConsult(r.Context(), token, start, tid)
+		_, err = s.proc.RescheduleManaged(r.Context(), s.who(r), token, start, tid, "rescheduled by manage link")
 	}
 	if err == nil {
-		s.audit(r, "consult.update", "consult", "", journey.AuditSuccess, "rescheduled by manage link")
 		http.Redirect(w, r, "/c/"+url.PathEscape(token)+"?moved=1", http.StatusSeeOther)
 		return
 	}
@@ -164,7 +169,7 @@ func (s *Server) renderCancel(w http.ResponseWriter, r *http.Request, status int
 func (s *Server) handleManageCancel(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	reason := r.PostFormValue("reason")
-	c, err := s.store.CancelConsult(r.Context(), token, reason)
+	_, err := s.proc.CancelManaged(r.Context(), s.who(r), token, reason, "manage link")
 	if journey.ErrorCode(err) == journey.EINVALID {
 		s.renderCancel(w, r, http.StatusUnprocessableEntity, reason, err)
 		return
@@ -173,6 +178,5 @@ func (s *Server) handleManageCancel(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	s.audit(r, "consult.cancel", "consult", c.ID, journey.AuditSuccess, "manage link")
 	http.Redirect(w, r, "/c/"+url.PathEscape(token)+"?cancelled=1", http.StatusSeeOther)
 }

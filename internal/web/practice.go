@@ -124,12 +124,8 @@ func (s *Server) handlePracticeUpdate(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	p, err := practiceFromForm(stored, f)
-	if err == nil {
-		err = s.store.UpdatePractice(r.Context(), p)
-	}
-	if err != nil {
-		s.audit(r, "settings.practice.update", "practice", "", journey.AuditFailure, journey.ErrorCode(err))
+	p, bad := practiceFromForm(stored, f)
+	if err := s.proc.UpdatePractice(r.Context(), s.who(r), p, bad, "settings.practice.update", "details"); err != nil {
 		if journey.ErrorCode(err) != journey.EINVALID {
 			s.pageError(w, r, err)
 			return
@@ -145,26 +141,24 @@ func (s *Server) handlePracticeUpdate(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, "admin_practice", page)
 		return
 	}
-	s.audit(r, "settings.practice.update", "practice", "", journey.AuditSuccess, "details")
 	http.Redirect(w, r, "/admin/practice?saved=details", http.StatusSeeOther)
 }
 
 // handlePracticeOpen opens bookings: the last step of setting up.
 func (s *Server) handlePracticeOpen(w http.ResponseWriter, r *http.Request) {
 	p, exists, err := s.storedPractice(r.Context())
-	if err == nil && !exists {
-		err = journey.Errorf(journey.ECONFLICT, "Save the practice's details before opening bookings.")
-	}
-	if err == nil {
-		p.SetupPending = false
-		err = s.store.UpdatePractice(r.Context(), p)
-	}
 	if err != nil {
-		s.audit(r, "settings.practice.open", "practice", "", journey.AuditFailure, journey.ErrorCode(err))
 		s.pageError(w, r, err)
 		return
 	}
-	s.audit(r, "settings.practice.open", "practice", "", journey.AuditSuccess, "")
+	if !exists {
+		err = journey.Errorf(journey.ECONFLICT, "Save the practice's details before opening bookings.")
+	}
+	p.SetupPending = false
+	if err := s.proc.UpdatePractice(r.Context(), s.who(r), p, err, "settings.practice.open", ""); err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	http.Redirect(w, r, "/admin/practice?saved=open", http.StatusSeeOther)
 }
 
@@ -225,19 +219,16 @@ func (s *Server) handleAPIPracticeUpdate(w http.ResponseWriter, r *http.Request)
 	}
 	withLanding := *stored
 	withLanding.Landing = in.Landing
-	p, err := practiceFromForm(&withLanding, practiceForm{Name: in.Name, Tagline: in.Tagline, Address: in.Address,
+	p, bad := practiceFromForm(&withLanding, practiceForm{Name: in.Name, Tagline: in.Tagline, Address: in.Address,
 		Phone: in.Phone, Email: in.Email, TimeZone: in.TimeZone, ReminderHours: apiHours(in.ReminderHours), CancelNoticeHours: apiHours(in.CancelNoticeHours),
 		VideoLink: in.VideoLink})
-	if err == nil {
+	if bad == nil {
 		p.SetupPending = !in.BookingsOpen
-		err = s.store.UpdatePractice(r.Context(), p)
 	}
-	if err != nil {
-		s.audit(r, "settings.practice.update", "practice", "", journey.AuditFailure, journey.ErrorCode(err))
+	if err := s.proc.UpdatePractice(r.Context(), s.who(r), p, bad, "settings.practice.update", "api"); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	s.audit(r, "settings.practice.update", "practice", "", journey.AuditSuccess, "api")
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, toAPIPractice(p))
 }
@@ -304,9 +295,8 @@ func (s *Server) handleLandingUpdate(w http.ResponseWriter, r *http.Request) {
 	p := *stored
 	p.Landing = page.Text
 	if err := p.Validate(); err == nil && r.PostFormValue("action") != "preview" {
-		err = s.store.UpdatePractice(r.Context(), &p)
+		err = s.proc.UpdatePractice(r.Context(), s.who(r), &p, nil, "settings.practice.landing", "")
 		if err == nil {
-			s.audit(r, "settings.practice.landing", "practice", "", journey.AuditSuccess, "")
 			http.Redirect(w, r, "/admin/practice/landing?saved=1", http.StatusSeeOther)
 			return
 		}

@@ -92,13 +92,11 @@ func (s *Server) handleProfileUpdate(w http.ResponseWriter, r *http.Request) {
 	p := &journey.StaffProfile{ID: id, Name: f("name"), Credentials: f("credentials"), Pronouns: f("pronouns"), Bio: f("bio"),
 		LicenceNumber: f("licence_number"), LicenceState: f("licence_state"), NPI: f("npi"), TimeZone: f("time_zone")}
 	typed := *p
-	err = s.store.UpdateStaffProfile(r.Context(), p)
+	err = s.proc.UpdateStaffProfile(r.Context(), s.who(r), p, "")
 	if err == nil {
-		s.audit(r, "staff.profile.update", "user", id, journey.AuditSuccess, "")
 		http.Redirect(w, r, s.newProfilePage(r, p, own).Action+"?saved=1", http.StatusSeeOther)
 		return
 	}
-	s.audit(r, "staff.profile.update", "user", id, journey.AuditFailure, journey.ErrorCode(err))
 	if journey.ErrorCode(err) != journey.EINVALID {
 		s.pageError(w, r, err)
 		return
@@ -153,11 +151,9 @@ func (s *Server) handleAPIProfileUpdate(w http.ResponseWriter, r *http.Request) 
 	}
 	p := &journey.StaffProfile{ID: id, Name: in.Name, Credentials: in.Credentials, Pronouns: in.Pronouns, Bio: in.Bio,
 		LicenceNumber: in.LicenceNumber, LicenceState: in.LicenceState, NPI: in.NPI, TimeZone: in.TimeZone}
-	if err := s.store.UpdateStaffProfile(r.Context(), p); err != nil {
-		s.audit(r, "staff.profile.update", "user", id, journey.AuditFailure, journey.ErrorCode(err))
+	if err := s.proc.UpdateStaffProfile(r.Context(), s.who(r), p, "api"); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	s.audit(r, "staff.profile.update", "user", id, journey.AuditSuccess, "api")
 	writeJSON(w, http.StatusOK, toAPIProfile(p))
 }

@@ -107,3 +107,34 @@ func TestStaffProfileAPI(t *testing.T) {
 		t.Fatalf("unknown: %d", st)
 	}
 }
+
+// A member of staff has one time zone, their profile's: the consult hours
+// page shows it without asking again, and changing it on the profile
+// moves the hours the booking page offers with it.
+func TestOneStaffZone(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	nora := e.session(staffUser(e.ny), true)
+	_, _, body := e.as(nora, "GET", "/account/hours", nil)
+	if strings.Contains(body, `name="time_zone"`) || !strings.Contains(body, "America/New_York") || !strings.Contains(body, `href="/account/profile"`) {
+		t.Errorf("the hours page asks for a zone the profile already holds:\n%s", trim(body))
+	}
+	hours := url.Values{"time_zone": {"Europe/Paris"}, "consult_minutes": {"30"}, "start_1": {"13:00"}, "end_1": {"15:00"}}
+	if st, _, _ := e.as(nora, "POST", "/account/hours", hours); st != 303 {
+		t.Fatalf("hours: %d", st)
+	}
+	if th, _ := e.db.FindTherapistByID(ctx, e.ny.ID); th.TimeZone != "America/New_York" {
+		t.Errorf("the hours page changed the zone to %q behind the profile", th.TimeZone)
+	}
+	if st, _, body := e.as(nora, "POST", "/account/profile", profileForm("Nora York", "1234567893", "America/Chicago")); st != 303 {
+		t.Fatalf("profile: %d %s", st, trim(body))
+	}
+	th, _ := e.db.FindTherapistByID(ctx, e.ny.ID)
+	p, _ := e.db.FindStaffProfile(ctx, e.ny.ID)
+	if th.TimeZone != "America/Chicago" || p.TimeZone != "America/Chicago" {
+		t.Errorf("profile zone %q, consult zone %q: want both America/Chicago", p.TimeZone, th.TimeZone)
+	}
+	if st, _, body := e.as(nora, "POST", "/account/profile", profileForm("Nora York", "1234567893", "")); st != 422 || !strings.Contains(body, `id="time_zone-error"`) {
+		t.Errorf("a consulting therapist's zone emptied: %d", st)
+	}
+}

@@ -21,7 +21,13 @@ import (
 	"github.com/journey-kap/journey/internal/measure"
 )
 
-//go:embed templates/*.html
+// templateFS holds a folder of page templates per audience: site (the
+// public site and signing in), portal, staff (with layout_staff.html), and
+// shared (layout.html, the frame of the site and the portal; partials.html,
+// the forms, field errors and error summary every page draws; the pages
+// every audience may see: errors and signed-in devices).
+//
+//go:embed templates/*/*.html
 var templateFS embed.FS
 
 //go:embed static/*
@@ -100,25 +106,32 @@ var funcs = template.FuncMap{
 	},
 }
 
-// parseTemplates parses layout.html and partials.html with each page of
-// fsys once at start-up, then executes every page with data of the type
-// its handler passes (pageSamples), so a missing template, field or static
-// file fails here rather than in front of a visitor.
+// layoutFiles are the frames and partials parsed with every page.
+var layoutFiles = []string{"templates/shared/layout.html", "templates/staff/layout_staff.html", "templates/shared/partials.html"}
+
+// parseTemplates parses the layouts and partials with each page of fsys
+// (templates/<audience>/<page>.html; a page is named by its file alone, so
+// two folders may not hold the same name) once at start-up, then executes
+// every page with data of the type its handler passes (pageSamples), so a
+// missing template, field or static file fails here rather than in front
+// of a visitor.
 func parseTemplates(fsys fs.FS) (*templates, error) {
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, "templates/layout.html", "templates/layout_staff.html",
-		"templates/partials.html")
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(fsys, layoutFiles...)
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layout: %w", err)
 	}
-	names, err := fs.Glob(fsys, "templates/*.html")
+	names, err := fs.Glob(fsys, "templates/*/*.html")
 	if err != nil {
 		return nil, err
 	}
 	t := &templates{pages: map[string]*template.Template{}}
 	for _, n := range names {
 		base := path.Base(n)
-		if base == "layout.html" || base == "layout_staff.html" || base == "partials.html" {
+		if slices.Contains(layoutFiles, n) {
 			continue
+		}
+		if t.pages[strings.TrimSuffix(base, ".html")] != nil {
+			return nil, fmt.Errorf("web: two templates named %s", base)
 		}
 		clone, err := layout.Clone()
 		if err != nil {

@@ -44,14 +44,15 @@ func TestTemplateCheckExecutesPages(t *testing.T) {
 		t.Fatalf("the real templates: %v", err)
 	}
 	for name, c := range map[string]struct{ file, body, want string }{
-		"missing field":                     {"login.html", `{{define "content"}}{{.Page.Nope}}{{end}}`, "Nope"},
-		"missing field behind an if":        {"twofactor.html", `{{define "content"}}{{if .Page.Message}}{{.Page.Mesage}}{{end}}{{end}}`, "Mesage"},
-		"missing field in a range":          {"sessions.html", `{{define "content"}}{{range .Page.Devices}}{{.Browsr}}{{end}}{{end}}`, "Browsr"},
-		"missing static file":               {"faq.html", `{{define "content"}}<img src="{{asset "nope.png"}}">{{end}}`, "nope.png"},
-		"missing field of the layout":       {"layout.html", `{{.Practice.Nmae}}{{template "content" .}}`, "Nmae"},
-		"missing field in a partial":        {"partials.html", strings.Replace(realTemplate(t, "partials.html"), ".View.WeekLabel", ".View.WeekLabl", 1), "WeekLabl"},
-		"missing field of the staff layout": {"layout_staff.html", `{{.Workspace.Nope}}{{template "content" .}}`, "Nope"},
-		"page without sample data":          {"brand_new.html", `{{define "content"}}{{end}}`, "brand_new"},
+		"missing field":                     {"site/login.html", `{{define "content"}}{{.Page.Nope}}{{end}}`, "Nope"},
+		"missing field behind an if":        {"site/twofactor.html", `{{define "content"}}{{if .Page.Message}}{{.Page.Mesage}}{{end}}{{end}}`, "Mesage"},
+		"missing field in a range":          {"shared/sessions.html", `{{define "content"}}{{range .Page.Devices}}{{.Browsr}}{{end}}{{end}}`, "Browsr"},
+		"missing static file":               {"site/faq.html", `{{define "content"}}<img src="{{asset "nope.png"}}">{{end}}`, "nope.png"},
+		"missing field of the layout":       {"shared/layout.html", `{{.Practice.Nmae}}{{template "content" .}}`, "Nmae"},
+		"missing field in a partial":        {"shared/partials.html", strings.Replace(realTemplate(t, "shared/partials.html"), ".View.WeekLabel", ".View.WeekLabl", 1), "WeekLabl"},
+		"missing field of the staff layout": {"staff/layout_staff.html", `{{.Workspace.Nope}}{{template "content" .}}`, "Nope"},
+		"page without sample data":          {"staff/brand_new.html", `{{define "content"}}{{end}}`, "brand_new"},
+		"one name in two folders":           {"portal/faq.html", `{{define "content"}}{{end}}`, "two templates named faq.html"},
 	} {
 		_, err := parseTemplates(templatesWith(t, map[string]string{c.file: c.body}))
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -169,8 +169,7 @@ func (s *Server) handleConsentDocCreate(w http.ResponseWriter, r *http.Request) 
 		s.render(w, r, http.StatusOK, "admin_consent_edit", page)
 		return
 	}
-	if err := s.store.CreateConsentDocument(r.Context(), d); err != nil {
-		s.audit(r, "consent.document.create", "consent_document", "", journey.AuditFailure, journey.ErrorCode(err))
+	if err := s.proc.CreateConsentDocument(r.Context(), a, d, ""); err != nil {
 		if journey.ErrorCode(err) != journey.EINVALID {
 			s.pageError(w, r, err)
 			return
@@ -180,7 +179,6 @@ func (s *Server) handleConsentDocCreate(w http.ResponseWriter, r *http.Request) 
 		s.render(w, r, http.StatusUnprocessableEntity, "admin_consent_edit", page)
 		return
 	}
-	s.audit(r, "consent.document.create", "consent_document", d.ID, journey.AuditSuccess, fmt.Sprintf("%s v%d", d.Code, d.Version))
 	http.Redirect(w, r, fmt.Sprintf("/admin/consents?saved=%d", d.ID), http.StatusSeeOther)
 }
 
@@ -206,13 +204,11 @@ func (s *Server) handleAPIConsentDocCreate(w http.ResponseWriter, r *http.Reques
 	if !s.decodeJSON(w, r, &in) {
 		return
 	}
-	d := &journey.ConsentDocument{Code: in.Code, Title: in.Title, Body: normalizeBody(in.Body), Required: in.Required, CreatedBy: actorFrom(r).ID()}
-	if err := s.store.CreateConsentDocument(r.Context(), d); err != nil {
-		s.audit(r, "consent.document.create", "consent_document", "", journey.AuditFailure, journey.ErrorCode(err)+" via api")
+	d := &journey.ConsentDocument{Code: in.Code, Title: in.Title, Body: normalizeBody(in.Body), Required: in.Required}
+	if err := s.proc.CreateConsentDocument(r.Context(), s.who(r), d, " via api"); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	s.audit(r, "consent.document.create", "consent_document", d.ID, journey.AuditSuccess, fmt.Sprintf("%s v%d via api", d.Code, d.Version))
 	writeJSON(w, http.StatusCreated, apiConsentDocCreated{ID: d.ID, Code: d.Code, Version: d.Version, Hash: d.Hash})
 }
 
@@ -410,8 +406,7 @@ func (s *Server) handleRulesUpdate(w http.ResponseWriter, r *http.Request) {
 		changes = append(changes, ch)
 	}
 	if posted := r.PostFormValue("version"); posted != "" && posted != strconv.Itoa(p.Version) {
-		err = journey.Errorf(journey.ECONFLICT, "Someone saved version %d of the rules while you were editing. The table now shows it: make your change again.", p.Version)
-		s.audit(r, "rules.update", "rule_set", p.Version, journey.AuditFailure, "stale version "+posted)
+		err = s.proc.StaleRules(r.Context(), s.who(r), p.Version, posted)
 		fresh, ferr := s.rulesPageFor(r)
 		if ferr != nil {
 			s.pageError(w, r, ferr)
@@ -422,16 +417,10 @@ func (s *Server) handleRulesUpdate(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusConflict, "admin_rules", fresh)
 		return
 	}
-	err = v.Err()
-	if err == nil {
-		var rs *journey.RuleSet
-		if rs, err = s.store.UpdateRuleSet(r.Context(), changes, note, actorFrom(r).ID()); err == nil {
-			s.audit(r, "rules.update", "rule_set", rs.Version, journey.AuditSuccess, fmt.Sprintf("version %d", rs.Version))
-			http.Redirect(w, r, "/admin/screening-rules?saved=1", http.StatusSeeOther)
-			return
-		}
+	if _, err = s.proc.UpdateRuleSet(r.Context(), s.who(r), changes, note, v.Err(), ""); err == nil {
+		http.Redirect(w, r, "/admin/screening-rules?saved=1", http.StatusSeeOther)
+		return
 	}
-	s.audit(r, "rules.update", "rule_set", "", journey.AuditFailure, journey.ErrorCode(err))
 	if journey.ErrorCode(err) != journey.EINVALID {
 		s.pageError(w, r, err)
 		return
@@ -541,17 +530,11 @@ func (s *Server) handleAPIRulesUpdate(w http.ResponseWriter, r *http.Request) {
 		}
 		changes = append(changes, ch)
 	}
-	if err := v.Err(); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	rs, err := s.store.UpdateRuleSet(r.Context(), changes, note, actorFrom(r).ID())
+	rs, err := s.proc.UpdateRuleSet(r.Context(), s.who(r), changes, note, v.Err(), " via api")
 	if err != nil {
-		s.audit(r, "rules.update", "rule_set", "", journey.AuditFailure, journey.ErrorCode(err)+" via api")
 		s.apiError(w, r, err)
 		return
 	}
-	s.audit(r, "rules.update", "rule_set", rs.Version, journey.AuditSuccess, fmt.Sprintf("version %d via api", rs.Version))
 	writeJSON(w, http.StatusOK, rs)
 }
 
@@ -590,14 +573,11 @@ func (s *Server) handleBookingSettingsUpdate(w http.ResponseWriter, r *http.Requ
 	page := &bookingSettingsPage{Actor: actorFrom(r), Private: r.PostFormValue("private") == "on",
 		HoldMinutes: strings.TrimSpace(r.PostFormValue("hold_minutes")), Errors: map[string]string{}}
 	st := &journey.BookingSettings{Private: page.Private}
-	var err error
-	if st.HoldMinutes, err = strconv.Atoi(page.HoldMinutes); err != nil {
-		err = (&journey.BookingSettings{}).Validate() // the same message as a number out of range
-	} else {
-		err = s.store.UpdateBookingSettings(r.Context(), st)
+	var bad error
+	if st.HoldMinutes, bad = strconv.Atoi(page.HoldMinutes); bad != nil {
+		bad = (&journey.BookingSettings{}).Validate() // the same message as a number out of range
 	}
-	if err != nil {
-		s.audit(r, "settings.booking.update", "practice", "", journey.AuditFailure, journey.ErrorCode(err))
+	if err := s.proc.UpdateBookingSettings(r.Context(), s.who(r), st, bad); err != nil {
 		if journey.ErrorCode(err) != journey.EINVALID {
 			s.pageError(w, r, err)
 			return
@@ -607,7 +587,6 @@ func (s *Server) handleBookingSettingsUpdate(w http.ResponseWriter, r *http.Requ
 		s.render(w, r, http.StatusUnprocessableEntity, "admin_booking", page)
 		return
 	}
-	s.audit(r, "settings.booking.update", "practice", "", journey.AuditSuccess, fmt.Sprintf("private=%t hold=%d", st.Private, st.HoldMinutes))
 	http.Redirect(w, r, "/admin/booking?saved=1", http.StatusSeeOther)
 }
 
@@ -633,12 +612,10 @@ func (s *Server) handleAPIBookingSettingsUpdate(w http.ResponseWriter, r *http.R
 		return
 	}
 	st := &journey.BookingSettings{Private: in.Private, HoldMinutes: in.HoldMinutes}
-	if err := s.store.UpdateBookingSettings(r.Context(), st); err != nil {
-		s.audit(r, "settings.booking.update", "practice", "", journey.AuditFailure, journey.ErrorCode(err))
+	if err := s.proc.UpdateBookingSettings(r.Context(), s.who(r), st, nil); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	s.audit(r, "settings.booking.update", "practice", "", journey.AuditSuccess, fmt.Sprintf("private=%t hold=%d", st.Private, st.HoldMinutes))
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, in)
 }

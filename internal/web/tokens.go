@@ -90,27 +90,19 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) {
 		s.renderTokens(w, r, http.StatusUnprocessableEntity, page)
 		return
 	}
-	token, hash, err := auth.NewToken(auth.PrefixPersonalAccessToken)
+	token, err := s.proc.CreateAPIToken(r.Context(), s.who(r), name, s.cfg.Now().Add(life), "")
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	id, err := s.store.CreateAPIToken(r.Context(), actorFrom(r).ID(), name, hash, s.cfg.Now().Add(life))
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	s.audit(r, "token.create", "token", id, journey.AuditSuccess, "")
 	s.renderTokens(w, r, http.StatusOK, &tokensPage{NewToken: token})
 }
 
 func (s *Server) handleTokenRevoke(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err := s.store.RevokeAPIToken(r.Context(), actorFrom(r).ID(), id); err != nil {
-		s.audit(r, "token.revoke", "token", id, journey.AuditDenied, "not theirs, or gone")
+	if err := s.proc.RevokeAPIToken(r.Context(), s.who(r), id); err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	s.audit(r, "token.revoke", "token", id, journey.AuditSuccess, "")
 	http.Redirect(w, r, "/account/tokens", http.StatusSeeOther)
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // The staff workspace is the frame every staff page is drawn in
-// (templates/layout_staff.html): the practice's name, navigation by task,
+// (templates/staff/layout_staff.html): the practice's name, navigation by task,
 // who is signed in and in which roles, their devices and sign out. It is
 // apart from the public site's header and the client portal.
 
