@@ -10,6 +10,7 @@ type FAQEntry struct {
 	Question  string
 	Answer    string
 	Published bool
+	ChangedBy int64 // who saves a change, kept with the FAQ's version (settings.go)
 }
 
 // FAQService reads and edits the FAQ.

@@ -40,6 +40,9 @@ type Practice struct {
 	// with each video consult's confirmation; empty: the link is sent
 	// before the consult by other means, and staff are warned.
 	VideoLink string
+	// ChangedBy is who saves a change (0: Journey itself, the demo); the
+	// store keeps it with the version the change makes (settings.go).
+	ChangedBy int64
 }
 
 // MaxVideoLinkLen is the longest video link a practice may set.

@@ -168,6 +168,11 @@ func TestBackupHoldsNoKeysAndRestores(t *testing.T) {
 			m.Tables["audit_log"], m.AuditSeq)
 	}
 
+	out, err = bkRun(t, append([]string{"verify", "--backup", file}, bkArgs(srv)...)...)
+	if err != nil || !strings.Contains(out, "The backup verifies.") {
+		t.Fatalf("verify --backup: %v\n%s", err, out)
+	}
+
 	tg := newTarget(t, srv)
 	out, err = bkRun(t, append(append([]string{"restore", "--from", file}, tg.args...), bkKeyArgs(srv)...)...)
 	if err != nil {
@@ -251,6 +256,9 @@ func TestRestoreRefuses(t *testing.T) {
 	used := newTarget(t, srv)
 	if out, err := bkRun(t, append(append([]string{"restore", "--from", file}, used.args...), bkKeyArgs(srv)...)...); err != nil {
 		t.Fatalf("restore: %v\n%s", err, out)
+	}
+	if out, err := bkRun(t, append([]string{"verify", "--backup", torn}, bkArgs(srv)...)...); err == nil || !strings.Contains(out, "does not match") {
+		t.Errorf("verify --backup of a damaged file: %v\n%s", err, out)
 	}
 	for _, tc := range []struct {
 		name, from string

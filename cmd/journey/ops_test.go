@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -276,5 +277,40 @@ func TestLogFormatJSON(t *testing.T) {
 	_, err := parseConfig("serve", []string{"--log-format", "yaml"}, func(string) string { return "" }, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "--log-format") {
 		t.Errorf("--log-format yaml: %v", err)
+	}
+}
+
+// journey migrate --dry-run says what a start would do and changes
+// nothing: a missing database is not created, an up-to-date one is said
+// to be; without --dry-run it refuses. journey version prints the
+// version /healthz reports.
+func TestMigrateDryRunAndVersion(t *testing.T) {
+	cli := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(context.Background(), args, func(string) string { return "" }, nil, &out, &out)
+		return out.String(), err
+	}
+	missing := filepath.Join(t.TempDir(), "none")
+	out, err := cli("migrate", "--dry-run", "--data", missing)
+	if err != nil || !strings.Contains(out, "does not exist: a start would create it and apply every migration") {
+		t.Fatalf("missing database: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(missing); !os.IsNotExist(err) {
+		t.Fatalf("--dry-run created %s: %v", missing, err)
+	}
+	if _, err := cli("migrate", "--data", missing); err == nil || !strings.Contains(err.Error(), "--dry-run") {
+		t.Fatalf("migrate without --dry-run: %v", err)
+	}
+	srv := startServer(t, nil)
+	srv.stop()
+	args := []string{"migrate", "--dry-run", "--data", filepath.Dir(srv.DSN)}
+	if strings.HasPrefix(srv.DSN, "postgres") {
+		args = []string{"migrate", "--dry-run", "--database", srv.DSN}
+	}
+	if out, err := cli(args...); err != nil || !strings.Contains(out, "up to date; a start would apply no migration") {
+		t.Fatalf("up-to-date database: %v\n%s", err, out)
+	}
+	if out, err := cli("version"); err != nil || !strings.HasPrefix(out, "journey "+journeyVersion()+" (go") {
+		t.Fatalf("journey version: %v %q", err, out)
 	}
 }

@@ -110,7 +110,10 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 		return err
 	}
 	if cfg.MetricsListen != "" {
-		addr, err := a.metrics.Serve(ctx, cfg.MetricsListen)
+		// Stopped when serve returns, also when it fails to start.
+		mctx, stopMetrics := context.WithCancel(ctx)
+		defer stopMetrics()
+		addr, err := a.metrics.Serve(mctx, cfg.MetricsListen)
 		if err != nil {
 			return err
 		}

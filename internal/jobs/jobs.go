@@ -108,8 +108,10 @@ func PendingMigrations(ctx context.Context, cfg Config) ([]int, error) {
 }
 
 // Kinds are the kinds of job Journey queues, for the metrics to report
-// each even while none waits.
-var Kinds = []string{MailArgs{}.Kind(), RescreenArgs{}.Kind(), RequestArgs[linkRequest]{}.Kind(), RequestArgs[resetRequest]{}.Kind()}
+// each even while none waits: a new kind of job belongs here too (a kind
+// missing here is still reported once it has a job).
+var Kinds = []string{MailArgs{}.Kind(), RescreenArgs{}.Kind(), RequestArgs[linkRequest]{}.Kind(), RequestArgs[resetRequest]{}.Kind(),
+	BackupArgs{}.Kind()}
 
 // quiet keeps River's own info chatter out of the log; warnings stay.
 func quiet(log *slog.Logger) *slog.Logger {

@@ -100,3 +100,17 @@ func (p *Processor) SetStaffRoles(ctx context.Context, a *journey.Actor, id int6
 	p.Audit(ctx, a, Entry{Action: "user.roles", SubjectType: "user", SubjectID: id, Outcome: journey.AuditSuccess, Detail: strings.Join(roles, ",")})
 	return nil
 }
+
+// StaffList returns every member of staff to those who may list them
+// (PermStaffRead), audited as read with detail.
+func (p *Processor) StaffList(ctx context.Context, a *journey.Actor, detail func(n int) string) ([]*journey.User, error) {
+	if !a.Can(journey.PermStaffRead) {
+		return nil, journey.Errorf(journey.EFORBIDDEN, "You may not list staff.")
+	}
+	users, err := p.store.FindUsers(ctx, journey.UserStaff)
+	if err != nil {
+		return nil, err
+	}
+	p.Audit(ctx, a, Entry{Action: "staff.list", SubjectType: "user", Outcome: journey.AuditSuccess, Detail: detail(len(users))})
+	return users, nil
+}

@@ -51,6 +51,16 @@ func (p *Processor) denied(ctx context.Context, a *journey.Actor, action, kind s
 	return journey.Errorf(journey.ENOTFOUND, "%s", notFound)
 }
 
+// attempt returns invalid, the caller's refusal of what was typed, when
+// there is one, and otherwise what do returns: a refused change is audited
+// as failed like one the store refused.
+func attempt(invalid error, do func() error) error {
+	if invalid != nil {
+		return invalid
+	}
+	return do()
+}
+
 // outcome is the audit outcome of err.
 func outcome(err error) string {
 	if err != nil {

@@ -32,6 +32,27 @@ func (p *Processor) Client(ctx context.Context, a *journey.Actor, id int64, acti
 	return c, nil
 }
 
+// readClient reads part of client id's record with find once the actor
+// passes rule, and audits the read as action with detail (of what was
+// read).
+func readClient[T any](ctx context.Context, p *Processor, a *journey.Actor, id int64, action string, rule Rule,
+	find func(clientID int64) (T, error), detail func(T) string) (T, error) {
+	var zero T
+	c, err := p.Client(ctx, a, id, action, rule)
+	if err != nil {
+		return zero, err
+	}
+	v, err := find(c.ID)
+	if err != nil {
+		return zero, err
+	}
+	p.Audit(ctx, a, Entry{Action: action, SubjectType: "client", SubjectID: c.ID, Outcome: journey.AuditSuccess, Detail: detail(v)})
+	return v, nil
+}
+
+// via is a detail that names where a read was made, whatever was read.
+func via[T any](where string) func(T) string { return func(T) string { return where } }
+
 // ClientExists reports whether client id exists at all, whoever may see
 // it (for the break-glass offer).
 func (p *Processor) clientExists(ctx context.Context, id int64) (bool, error) {

@@ -101,11 +101,11 @@ func (p *Processor) MoveConsult(ctx context.Context, a *journey.Actor, id int64,
 	if err != nil {
 		return nil, err
 	}
-	err = invalid
 	moved := c
-	if err == nil {
+	err = attempt(invalid, func() (err error) {
 		moved, err = p.store.RescheduleConsultByID(ctx, c.ID, start, a.ConsultTherapist(therapist))
-	}
+		return err
+	})
 	if err != nil {
 		p.Audit(ctx, a, Entry{Action: "consult.update", SubjectType: "consult", SubjectID: c.ID, Outcome: journey.AuditFailure, Detail: "move by staff" + via})
 		return c, err

@@ -8,17 +8,9 @@ import (
 
 // Intake returns client id's intake to the client themselves or a
 // clinician who may see their clinical record, audited as read.
-func (p *Processor) Intake(ctx context.Context, a *journey.Actor, id int64, via string) (*journey.Intake, error) {
-	c, err := p.Client(ctx, a, id, "intake.read", SeeScreening)
-	if err != nil {
-		return nil, err
-	}
-	in, err := p.store.FindIntake(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	p.Audit(ctx, a, Entry{Action: "intake.read", SubjectType: "client", SubjectID: c.ID, Outcome: journey.AuditSuccess, Detail: via})
-	return in, nil
+func (p *Processor) Intake(ctx context.Context, a *journey.Actor, id int64, where string) (*journey.Intake, error) {
+	return readClient(ctx, p, a, id, "intake.read", SeeScreening, func(cid int64) (*journey.Intake, error) { return p.store.FindIntake(ctx, cid) },
+		via[*journey.Intake](where))
 }
 
 // SaveIntakeStep saves one step of client id's intake from in: the client
@@ -56,15 +48,7 @@ func (p *Processor) CreateResponse(ctx context.Context, a *journey.Actor, id int
 // Responses returns client id's responses to questionnaire code (all when
 // ""), newest first, at most limit, to the client themselves or a
 // clinician who may see their clinical record, audited as read.
-func (p *Processor) Responses(ctx context.Context, a *journey.Actor, id int64, code string, limit int, via string) ([]*journey.Response, error) {
-	c, err := p.Client(ctx, a, id, "response.read", SeeScreening)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := p.store.FindResponses(ctx, c.ID, code, limit)
-	if err != nil {
-		return nil, err
-	}
-	p.Audit(ctx, a, Entry{Action: "response.read", SubjectType: "client", SubjectID: c.ID, Outcome: journey.AuditSuccess, Detail: via})
-	return rs, nil
+func (p *Processor) Responses(ctx context.Context, a *journey.Actor, id int64, code string, limit int, where string) ([]*journey.Response, error) {
+	return readClient(ctx, p, a, id, "response.read", SeeScreening,
+		func(cid int64) ([]*journey.Response, error) { return p.store.FindResponses(ctx, cid, code, limit) }, via[[]*journey.Response](where))
 }

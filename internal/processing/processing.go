@@ -43,6 +43,7 @@ type Store interface {
 	CreateConsentDocument(ctx context.Context, d *journey.ConsentDocument) error
 	UpdateBookingSettings(ctx context.Context, s *journey.BookingSettings) error
 	UpdatePractice(ctx context.Context, p *journey.Practice) error
+	journey.SettingsVersionService
 	CreateFAQEntry(ctx context.Context, e *journey.FAQEntry) error
 	UpdateFAQEntry(ctx context.Context, e *journey.FAQEntry) error
 	UpdateStaffProfile(ctx context.Context, p *journey.StaffProfile) error
@@ -60,6 +61,8 @@ type Store interface {
 	RescheduleConsult(ctx context.Context, token string, start time.Time, therapistID int64) (*journey.Consult, error)
 	CancelConsult(ctx context.Context, token, reason string) (*journey.Consult, error)
 	CreateClient(ctx context.Context, n *journey.NewClient, token string) (*journey.Client, error)
+	FindConsentDocument(ctx context.Context, id int64) (*journey.ConsentDocument, error)
+	FindUsers(ctx context.Context, kind string) ([]*journey.User, error)
 	FindConsultByID(ctx context.Context, id int64) (*journey.Consult, error)
 	FindConsults(ctx context.Context, f journey.ConsultFilter) ([]*journey.Consult, int, error)
 	CreateConsult(ctx context.Context, r *journey.BookingRequest) (*journey.Consult, error)

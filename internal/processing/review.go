@@ -23,10 +23,10 @@ func (p *Processor) DecideClearance(ctx context.Context, a *journey.Actor, id in
 	}
 	cl.ClientID, cl.ProviderID = c.ID, a.ID()
 	var saved *journey.Clearance
-	err = invalid
-	if err == nil {
+	err = attempt(invalid, func() (err error) {
 		saved, err = p.store.DecideClearance(ctx, cl)
-	}
+		return err
+	})
 	p.Audit(ctx, a, Entry{Action: "clearance.decide", SubjectType: "client", SubjectID: c.ID, Outcome: outcome(err), Detail: decisionDetail(cl)})
 	return c, saved, err
 }
@@ -48,17 +48,8 @@ func decisionDetail(cl *journey.Clearance) string {
 // Clearances returns client id's decisions, newest first, to the
 // clinicians who may see their clinical record, audited as read.
 func (p *Processor) Clearances(ctx context.Context, a *journey.Actor, id int64, via string) ([]*journey.Clearance, error) {
-	c, err := p.Client(ctx, a, id, "clearance.read", SeeClinical)
-	if err != nil {
-		return nil, err
-	}
-	cls, err := p.store.FindClearances(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	p.Audit(ctx, a, Entry{Action: "clearance.read", SubjectType: "client", SubjectID: c.ID, Outcome: journey.AuditSuccess,
-		Detail: fmt.Sprintf("%d decisions%s", len(cls), via)})
-	return cls, nil
+	return readClient(ctx, p, a, id, "clearance.read", SeeClinical, func(cid int64) ([]*journey.Clearance, error) { return p.store.FindClearances(ctx, cid) },
+		func(cls []*journey.Clearance) string { return fmt.Sprintf("%d decisions%s", len(cls), via) })
 }
 
 // ReplyToClearance records client id's answer to the medical provider's
@@ -71,4 +62,20 @@ func (p *Processor) ReplyToClearance(ctx context.Context, a *journey.Actor, id i
 	err = p.store.ReplyToClearance(ctx, c.ID, reply)
 	p.Audit(ctx, a, Entry{Action: "clearance.reply", SubjectType: "client", SubjectID: c.ID, Outcome: outcome(err), Detail: via})
 	return err
+}
+
+// ReviewQueue returns one page of the clients awaiting a medical decision,
+// most urgent first, with the total, to those who decide (PermClearance),
+// and audits the list as read; via ends the entry's detail.
+func (p *Processor) ReviewQueue(ctx context.Context, a *journey.Actor, offset, limit int, via string) ([]*journey.ClientSummary, int, error) {
+	if !a.Can(journey.PermClearance) {
+		return nil, 0, journey.Errorf(journey.EFORBIDDEN, "You do not review clients.")
+	}
+	sums, total, err := p.store.ReviewQueue(ctx, offset, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	p.Audit(ctx, a, Entry{Action: "review.list", SubjectType: "client", Outcome: journey.AuditSuccess,
+		Detail: IDList("clients", sums, func(x *journey.ClientSummary) int64 { return x.Client.ID }) + via})
+	return sums, total, nil
 }

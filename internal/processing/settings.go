@@ -56,12 +56,11 @@ func (p *Processor) UpdateRuleSet(ctx context.Context, a *journey.Actor, changes
 	if err := settings(a); err != nil {
 		return nil, err
 	}
-	err := invalid
 	var rs *journey.RuleSet
-	if err == nil {
+	if err := attempt(invalid, func() (err error) {
 		rs, err = p.store.UpdateRuleSet(ctx, changes, note, a.ID())
-	}
-	if err != nil {
+		return err
+	}); err != nil {
 		return nil, p.failed(ctx, a, "rules.update", "rule_set", "", err, via)
 	}
 	p.Audit(ctx, a, Entry{Action: "rules.update", SubjectType: "rule_set", SubjectID: rs.Version, Outcome: journey.AuditSuccess,
@@ -74,11 +73,7 @@ func (p *Processor) UpdateBookingSettings(ctx context.Context, a *journey.Actor,
 	if err := settings(a); err != nil {
 		return err
 	}
-	err := invalid
-	if err == nil {
-		err = p.store.UpdateBookingSettings(ctx, st)
-	}
-	if err != nil {
+	if err := attempt(invalid, func() error { return p.store.UpdateBookingSettings(ctx, st) }); err != nil {
 		return p.failed(ctx, a, "settings.booking.update", "practice", "", err, "")
 	}
 	p.Audit(ctx, a, Entry{Action: "settings.booking.update", SubjectType: "practice", Outcome: journey.AuditSuccess,
@@ -92,11 +87,10 @@ func (p *Processor) UpdatePractice(ctx context.Context, a *journey.Actor, pr *jo
 	if err := settings(a); err != nil {
 		return err
 	}
-	err := invalid
-	if err == nil {
-		err = p.store.UpdatePractice(ctx, pr)
-	}
-	if err != nil {
+	if err := attempt(invalid, func() error {
+		pr.ChangedBy = a.ID() // kept with the version the change makes
+		return p.store.UpdatePractice(ctx, pr)
+	}); err != nil {
 		return p.failed(ctx, a, action, "practice", "", err, "")
 	}
 	p.Audit(ctx, a, Entry{Action: action, SubjectType: "practice", Outcome: journey.AuditSuccess, Detail: detail})
@@ -109,14 +103,15 @@ func (p *Processor) AddStarterFAQ(ctx context.Context, a *journey.Actor, entries
 	if err := settings(a); err != nil {
 		return err
 	}
-	err := invalid
-	for _, e := range entries {
-		if err != nil {
-			break
+	if err := attempt(invalid, func() error {
+		for _, e := range entries {
+			e.ChangedBy = a.ID()
+			if err := p.store.CreateFAQEntry(ctx, e); err != nil {
+				return err
+			}
 		}
-		err = p.store.CreateFAQEntry(ctx, e)
-	}
-	if err != nil {
+		return nil
+	}); err != nil {
 		return p.failed(ctx, a, "settings.faq.starter", "practice", "", err, "")
 	}
 	p.Audit(ctx, a, Entry{Action: "settings.faq.starter", SubjectType: "practice", Outcome: journey.AuditSuccess})
@@ -128,10 +123,35 @@ func (p *Processor) UpdateFAQEntry(ctx context.Context, a *journey.Actor, e *jou
 	if err := settings(a); err != nil {
 		return err
 	}
+	e.ChangedBy = a.ID()
 	if err := p.store.UpdateFAQEntry(ctx, e); err != nil {
 		return p.failed(ctx, a, "settings.faq.update", "faq", e.ID, err, "")
 	}
 	p.Audit(ctx, a, Entry{Action: "settings.faq.update", SubjectType: "faq", SubjectID: e.ID, Outcome: journey.AuditSuccess,
 		Detail: fmt.Sprintf("published=%t", e.Published)})
 	return nil
+}
+
+// SettingsVersions returns kind's versions (practice, landing or faq),
+// newest first, at most limit, to whoever may change the settings.
+func (p *Processor) SettingsVersions(ctx context.Context, a *journey.Actor, kind string, limit int) ([]*journey.SettingsVersion, error) {
+	if err := settings(a); err != nil {
+		return nil, err
+	}
+	return p.store.FindSettingsVersions(ctx, kind, limit)
+}
+
+// RestoreSettingsVersion saves version of kind again as the newest,
+// audited as settings.<kind>.restore.
+func (p *Processor) RestoreSettingsVersion(ctx context.Context, a *journey.Actor, kind string, version int) (*journey.SettingsVersion, error) {
+	if err := settings(a); err != nil {
+		return nil, err
+	}
+	v, err := p.store.RestoreSettingsVersion(ctx, kind, version, a.ID())
+	action, detail := "settings."+kind+".restore", fmt.Sprintf("version %d", version)
+	if err != nil {
+		return nil, p.failed(ctx, a, action, "practice", "", err, " "+detail)
+	}
+	p.Audit(ctx, a, Entry{Action: action, SubjectType: "practice", Outcome: journey.AuditSuccess, Detail: detail})
+	return v, nil
 }

@@ -36,11 +36,7 @@ func (p *Processor) SetConsultHours(ctx context.Context, a *journey.Actor, id in
 	if err := editStaff(a, id); err != nil {
 		return err
 	}
-	err := invalid
-	if err == nil {
-		err = p.store.SetConsultHours(ctx, id, h)
-	}
-	if err != nil {
+	if err := attempt(invalid, func() error { return p.store.SetConsultHours(ctx, id, h) }); err != nil {
 		return p.failed(ctx, a, "staff.hours.update", "user", id, err, "")
 	}
 	p.Audit(ctx, a, Entry{Action: "staff.hours.update", SubjectType: "user", SubjectID: id, Outcome: journey.AuditSuccess,

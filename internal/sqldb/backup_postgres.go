@@ -160,3 +160,20 @@ func pgMajor(path string) int {
 	n, _ := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(path))))
 	return n
 }
+
+// CheckPostgresDump reports whether pg_restore reads the table of contents
+// of the pg_dump archive read from dump: the check of a PostgreSQL backup
+// short of restoring it.
+func CheckPostgresDump(ctx context.Context, dump io.Reader) error {
+	bin, err := pgToolPath("pg_restore", 0)
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, bin, "--list")
+	var out bytes.Buffer
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = dump, io.Discard, &out
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("pg_restore --list: %v: %s", err, strings.TrimSpace(out.String()))
+	}
+	return nil
+}

@@ -365,8 +365,7 @@ func (db *DB) composeConsultMail(kind string, c *journey.Consult, t *journey.The
 }
 
 func (db *DB) practice(ctx context.Context, tx *Tx) (*journey.Practice, error) {
-	p, err := scanPractice(tx.queryRow(ctx, `SELECT `+practiceColumns+` FROM practice WHERE id = 1`))
-	return p, notFound(err, "Practice")
+	return tx.practice(ctx)
 }
 
 // FindConsultByToken returns the consult a manage link points to.

@@ -152,10 +152,6 @@ func (db *DB) CheckMasterKeys(ctx context.Context, mk *crypt.MasterKeys) error {
 	if len(rows) == 0 {
 		return fmt.Errorf("sqldb: the database holds no data key")
 	}
-	for _, r := range rows {
-		if _, err := unwrapDataKey(mk, r); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err = keyring(mk, rows)
+	return err
 }

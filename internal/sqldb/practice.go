@@ -10,33 +10,46 @@ import (
 
 var _ journey.PracticeService = (*DB)(nil)
 
-// FindPractice returns the practice, or ENOTFOUND before one is set up.
-func (db *DB) FindPractice(ctx context.Context) (*journey.Practice, error) {
-	p, err := scanPractice(db.queryRow(ctx, `SELECT `+practiceColumns+` FROM practice WHERE id = 1`))
-	if err != nil {
-		return nil, notFound(err, "Practice")
-	}
-	return p, nil
-}
+const practiceQuery = `SELECT name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending,
+	reminder_hours, cancel_notice_hours, landing, video_link FROM practice WHERE id = 1`
 
-const practiceColumns = `name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending,
-	reminder_hours, cancel_notice_hours, landing, video_link`
-
-// scanPractice reads a row of practiceColumns.
 func scanPractice(row scanner) (*journey.Practice, error) {
 	var p journey.Practice
 	err := row.Scan(&p.Name, &p.Tagline, &p.Phone, &p.Email, &p.Address, &p.TimeZone, &p.PrivacyNotice, &p.SetupPending,
 		&p.ReminderHours, &p.CancelNoticeHours, &p.Landing, &p.VideoLink)
-	return &p, err
+	if err != nil {
+		return nil, notFound(err, "Practice")
+	}
+	return &p, nil
 }
 
-// UpdatePractice replaces the practice's description; EINVALID if p is not valid.
+// FindPractice returns the practice, or ENOTFOUND before one is set up.
+func (db *DB) FindPractice(ctx context.Context) (*journey.Practice, error) {
+	return scanPractice(db.queryRow(ctx, practiceQuery))
+}
+
+// practice reads the practice inside tx; ENOTFOUND before one is set up.
+func (tx *Tx) practice(ctx context.Context) (*journey.Practice, error) {
+	return scanPractice(tx.queryRow(ctx, practiceQuery))
+}
+
+// UpdatePractice replaces the practice's description; EINVALID if p is
+// not valid. A change to its details or landing text is kept as a new
+// version of each, by p.ChangedBy (settings.go).
 func (db *DB) UpdatePractice(ctx context.Context, p *journey.Practice) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
-		_, err := tx.exec(ctx, `INSERT INTO practice (id, name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending,
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error { return tx.savePractice(ctx, p) })
+}
+
+// savePractice writes p and keeps the versions its change makes.
+func (tx *Tx) savePractice(ctx context.Context, p *journey.Practice) error {
+	prev, err := tx.practice(ctx)
+	if err != nil && journey.ErrorCode(err) != journey.ENOTFOUND {
+		return err
+	}
+	_, err = tx.exec(ctx, `INSERT INTO practice (id, name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending,
 				reminder_hours, cancel_notice_hours, landing, video_link)
 			VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, tagline = excluded.tagline, phone = excluded.phone,
@@ -44,13 +57,18 @@ func (db *DB) UpdatePractice(ctx context.Context, p *journey.Practice) error {
 				privacy_notice = excluded.privacy_notice, setup_pending = excluded.setup_pending,
 				reminder_hours = excluded.reminder_hours, cancel_notice_hours = excluded.cancel_notice_hours, landing = excluded.landing,
 				video_link = excluded.video_link`,
-			p.Name, p.Tagline, p.Phone, p.Email, p.Address, p.TimeZone, p.PrivacyNotice, p.SetupPending,
-			p.ReminderHours, p.CancelNoticeHours, p.Landing, p.VideoLink)
-		if err != nil {
-			return err
-		}
-		return tx.bumpContent(ctx)
-	})
+		p.Name, p.Tagline, p.Phone, p.Email, p.Address, p.TimeZone, p.PrivacyNotice, p.SetupPending,
+		p.ReminderHours, p.CancelNoticeHours, p.Landing, p.VideoLink)
+	if err != nil {
+		return err
+	}
+	if err := tx.recordVersion(ctx, journey.SettingsPractice, practiceData(prev), practiceData(p), p.ChangedBy); err != nil {
+		return err
+	}
+	if err := tx.recordVersion(ctx, journey.SettingsLanding, landingData(prev), landingData(p), p.ChangedBy); err != nil {
+		return err
+	}
+	return tx.bumpContent(ctx)
 }
 
 // IsEmpty reports whether the database holds no practice yet: the demo

@@ -72,12 +72,11 @@ type staffListPage struct {
 func (*staffListPage) PageTitle() string { return "Staff" }
 
 func (s *Server) handleStaffList(w http.ResponseWriter, r *http.Request) {
-	users, err := s.store.FindUsers(r.Context(), journey.UserStaff)
+	users, err := s.proc.StaffList(r.Context(), s.who(r), func(int) string { return "" })
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	s.audit(r, "staff.list", "user", "", journey.AuditSuccess, "")
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "staff_list", &staffListPage{Actor: actorFrom(r), Users: users, AllRoles: journey.StaffRoles})
 }

@@ -63,7 +63,7 @@ func (s *Server) handleAPIMe(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAPIStaff(w http.ResponseWriter, r *http.Request) {
-	users, err := s.store.FindUsers(r.Context(), journey.UserStaff)
+	users, err := s.proc.StaffList(r.Context(), s.who(r), func(n int) string { return strconv.Itoa(n) + " staff" })
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -72,7 +72,6 @@ func (s *Server) handleAPIStaff(w http.ResponseWriter, r *http.Request) {
 	for i, u := range users {
 		out[i] = toAPIUser(u)
 	}
-	s.audit(r, "staff.list", "user", "", journey.AuditSuccess, strconv.Itoa(len(out))+" staff")
 	writeJSON(w, http.StatusOK, map[string]any{"staff": out})
 }
 

@@ -22,9 +22,11 @@ type faqEdit struct {
 }
 
 type faqAdminPage struct {
-	Actor   *journey.Actor
-	Entries []*faqEdit
-	Message string
+	Actor    *journey.Actor
+	Entries  []*faqEdit
+	Message  string
+	Restored bool
+	History  *settingsHistory
 }
 
 func (*faqAdminPage) PageTitle() string { return "FAQ" }
@@ -34,7 +36,10 @@ func (s *Server) faqAdminPage(r *http.Request) (*faqAdminPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	page := &faqAdminPage{Actor: actorFrom(r)}
+	page := &faqAdminPage{Actor: actorFrom(r), Restored: r.URL.Query().Get("saved") == "restored"}
+	if page.History, err = s.history(r, journey.SettingsFAQ); err != nil {
+		return nil, err
+	}
 	saved, _ := strconv.ParseInt(r.URL.Query().Get("saved"), 10, 64)
 	for _, e := range es {
 		page.Entries = append(page.Entries, &faqEdit{ID: e.ID, Question: e.Question, Answer: e.Answer, Published: e.Published,

@@ -26,7 +26,8 @@ type practicePage struct {
 	Exists    bool // the details have been saved once
 	Open      bool // bookings are open
 	Setup     journey.SetupProgress
-	Saved     string // "details" or "open" after a redirect
+	Saved     string // "details", "open" or "restored" after a redirect
+	History   *settingsHistory
 	Errors    map[string]string
 	ErrorList []journey.FieldError
 	Message   string
@@ -91,6 +92,9 @@ func (s *Server) practicePage(r *http.Request, p *journey.Practice, exists bool)
 			ReminderHours: hoursText(p.ReminderHours), CancelNoticeHours: hoursText(p.CancelNoticeHours), VideoLink: p.VideoLink},
 		Errors: map[string]string{}}
 	page.Zones = zoneOptions(p.TimeZone, s.cfg.Now())
+	if page.History, err = s.history(r, journey.SettingsPractice); err != nil {
+		return nil, err
+	}
 	return page, nil
 }
 
@@ -260,6 +264,7 @@ type landingPage struct {
 	Preview   template.HTML
 	Previewed bool
 	Saved     bool
+	History   *settingsHistory
 	Errors    map[string]string
 	Message   string
 }
@@ -272,9 +277,14 @@ func (s *Server) handleLandingView(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
+	h, err := s.history(r, journey.SettingsLanding)
+	if err != nil {
+		s.pageError(w, r, err)
+		return
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, "admin_landing", &landingPage{Actor: actorFrom(r), Text: p.Landing,
-		Saved: r.URL.Query().Get("saved") == "1", Errors: map[string]string{}})
+		Saved: r.URL.Query().Get("saved") != "", Errors: map[string]string{}, History: h})
 }
 
 // handleLandingUpdate previews (action=preview) or saves the landing text.

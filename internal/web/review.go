@@ -115,12 +115,11 @@ func (*reviewQueuePage) PageTitle() string { return "Review queue" }
 func (s *Server) handleReviewQueue(w http.ResponseWriter, r *http.Request) {
 	pageNo, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	pageNo = min(max(pageNo, 1), 100_000)
-	sums, total, err := s.store.ReviewQueue(r.Context(), (pageNo-1)*reviewPageSize, reviewPageSize)
+	sums, total, err := s.proc.ReviewQueue(r.Context(), s.who(r), (pageNo-1)*reviewPageSize, reviewPageSize, "")
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	s.audit(r, "review.list", "client", "", journey.AuditSuccess, idList("clients", sums, func(x *journey.ClientSummary) int64 { return x.Client.ID }))
 	loc, zone := s.practiceZone(r)
 	now := s.cfg.Now()
 	page := &reviewQueuePage{Actor: actorFrom(r), Zone: zone, Total: total, Page: pageNo, Pages: (total + reviewPageSize - 1) / reviewPageSize}
@@ -185,7 +184,7 @@ func (s *Server) handleAPIReviewQueue(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	sums, total, err := s.store.ReviewQueue(r.Context(), offset, limit)
+	sums, total, err := s.proc.ReviewQueue(r.Context(), s.who(r), offset, limit, " via api")
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -200,7 +199,6 @@ func (s *Server) handleAPIReviewQueue(w http.ResponseWriter, r *http.Request) {
 		out[i] = apiReviewRow{ID: c.ID, Name: c.Name, WaitingSince: apiTime(c.IntakeDone), Priority: c.Priority,
 			Worst: reviewWorst(findings), Counts: reviewCounts(findings), OpenAlert: reviewOpenAlert(sum), Replied: sum.Replied, Findings: findings}
 	}
-	s.audit(r, "review.list", "client", "", journey.AuditSuccess, idList("clients", out, func(x apiReviewRow) int64 { return x.ID })+" via api")
 	writeJSON(w, http.StatusOK, map[string]any{"clients": out, "total": total})
 }
 

@@ -150,6 +150,7 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/faq", staff, journey.PermSettings, 0, s.handleFAQAdmin},
 		{"POST /admin/faq/starter", staff, journey.PermSettings, 0, s.handleFAQStarter},
 		{"POST /admin/faq/{id}", staff, journey.PermSettings, 0, s.handleFAQUpdate},
+		{"POST /admin/practice/versions/{kind}/{version}/restore", staff, journey.PermSettings, 0, s.handleVersionRestore},
 
 		// Account.
 		{"GET /account/sessions", staff, permSignedIn, 0, s.handleSessionsView},
@@ -206,6 +207,8 @@ func (s *Server) routeTable() []route {
 		{"PUT /api/v1/practice/booking", api, journey.PermSettings, 0, s.handleAPIBookingSettingsUpdate},
 		{"GET /api/v1/practice", api, journey.PermSettings, 0, s.handleAPIPractice},
 		{"PUT /api/v1/practice", api, journey.PermSettings, 0, s.handleAPIPracticeUpdate},
+		{"GET /api/v1/practice/versions", api, journey.PermSettings, 0, s.handleAPIVersions},
+		{"POST /api/v1/practice/versions/{kind}/{version}/restore", api, journey.PermSettings, 0, s.handleAPIVersionRestore},
 
 		// Administration.
 		{"GET /admin/staff", staff, journey.PermStaffRead, 0, s.handleStaffList},

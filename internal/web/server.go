@@ -13,25 +13,31 @@ import (
 	"github.com/journey-kap/journey/internal/processing"
 )
 
-// Store is everything the web layer reads and changes.
+// Store is what NewServer is given: the processing layer's store, which
+// every record rule, change and audit entry goes through, and what the web
+// layer reads itself.
 type Store interface {
-	journey.PracticeService
-	journey.FAQService
-	journey.TherapistService
-	journey.ConsultService
-	journey.StaffProfileService
-	// Versions returns change counters: calendar moves when open slots may
-	// have changed, content when the practice, FAQ or therapists did.
-	Versions(ctx context.Context) (calendar, content int64, err error)
-	// Ping reports whether the database answers.
-	Ping(ctx context.Context) error
-	// AuditBacklog reports since when the audit trail cannot be written
-	// (zero while it is) and how many entries wait.
-	AuditBacklog() (since time.Time, waiting int)
-	journey.BackupService
+	processing.Store
+	Reads
+}
 
-	journey.AccountService
-	journey.AuditService
+// Reads is the web layer's own narrow view of the store: signing in and
+// sessions, which web owns; the public site's catalogue and caches; and
+// the reads of pages that show what processing already let through (the
+// portal's own client, the review screen's record). Every other change
+// and every guarded lookup is a processing method: Server holds Reads, so
+// a handler that reaches for one does not compile.
+type Reads interface {
+	// Sessions, sign-in and the second factor (session.go, login.go).
+	FindSession(ctx context.Context, token string) (*journey.Session, error)
+	CreateSession(ctx context.Context, s *journey.Session) error
+	CompleteSession(ctx context.Context, sessionID int64) (string, error)
+	EndSession(ctx context.Context, sessionID int64) error
+	FindUserSessions(ctx context.Context, userID int64) ([]*journey.Session, error)
+	FindUserByEmail(ctx context.Context, email string) (*journey.User, error)
+	FindUserByID(ctx context.Context, id int64) (*journey.User, error)
+	FindUsers(ctx context.Context, kind string) ([]*journey.User, error)
+	PasswordHash(ctx context.Context, userID int64) (string, error)
 	TOTPState(ctx context.Context, userID int64) (secret string, enrolled bool, lastStep int64, err error)
 	SetPendingTOTP(ctx context.Context, userID int64, secret string) error
 	ConfirmTOTP(ctx context.Context, userID, step int64, recoveryHashes []string) error
@@ -41,53 +47,59 @@ type Store interface {
 	SigninFailures(ctx context.Context, key string) (int, time.Time, error)
 	RecordSigninFailure(ctx context.Context, keys ...string) error
 	ClearSigninFailures(ctx context.Context, key string) error
-	SetConsultStatus(ctx context.Context, id int64, status string) (*journey.Consult, error)
-	CreateAPIToken(ctx context.Context, userID int64, name, hash string, expires time.Time) (int64, error)
 	FindAPIToken(ctx context.Context, hash string) (tokenID, userID int64, err error)
 	FindAPITokens(ctx context.Context, userID int64) ([]journey.APIToken, error)
-	RevokeAPIToken(ctx context.Context, userID, tokenID int64) error
-	FindUserSessions(ctx context.Context, userID int64) ([]*journey.Session, error)
-	EndUserSession(ctx context.Context, userID, sessionID int64) error
-	DeactivateUser(ctx context.Context, userID int64) error
-	SetRoles(ctx context.Context, userID int64, roles []string) error
+
+	// Invitations and password resets (invite.go, portal.go's join).
 	CreateInvitation(ctx context.Context, inv *journey.Invitation, token string) error
 	FindInvitationByToken(ctx context.Context, token string) (*journey.Invitation, error)
 	AcceptInvitation(ctx context.Context, token, passwordHash string) (*journey.User, error)
+	FindClientInvitation(ctx context.Context, token string) (*journey.Client, error)
+	AcceptClientInvitation(ctx context.Context, token, passwordHash string) (*journey.User, error)
 	RequestPasswordReset(ctx context.Context, email string) error
 	PasswordResetUser(ctx context.Context, token string) (*journey.User, error)
 	ResetPassword(ctx context.Context, token, passwordHash string) (*journey.User, error)
 
-	// Clients, intake, measures, screening, consent and clearance.
-	CreateClient(ctx context.Context, n *journey.NewClient, token string) (*journey.Client, error)
-	ReinviteClient(ctx context.Context, clientID, by int64, token string) error
-	FindClientInvitation(ctx context.Context, token string) (*journey.Client, error)
-	AcceptClientInvitation(ctx context.Context, token, passwordHash string) (*journey.User, error)
-	FindClientByID(ctx context.Context, id int64) (*journey.Client, error)
+	// The public site, the slot grid and its caches.
+	FindPractice(ctx context.Context) (*journey.Practice, error)
+	SetupProgress(ctx context.Context) (journey.SetupProgress, error)
+	FindFAQ(ctx context.Context, onlyPublished bool) ([]*journey.FAQEntry, error)
+	FindTherapists(ctx context.Context, onlyActive bool) ([]*journey.Therapist, error)
+	FindTherapistByID(ctx context.Context, id int64) (*journey.Therapist, error)
+	FindStaffProfile(ctx context.Context, id int64) (*journey.StaffProfile, error)
+	FindSlots(ctx context.Context, q journey.SlotQuery) ([]journey.Slot, error)
+	FindBookingSettings(ctx context.Context) (*journey.BookingSettings, error)
+	FindHold(ctx context.Context, token string) (*journey.Consult, error)
+	FindConsultByToken(ctx context.Context, token string) (*journey.Consult, error)
+	ResendManageLink(ctx context.Context, email string) error
+	// Versions returns change counters: calendar moves when open slots may
+	// have changed, content when the practice, FAQ or therapists did.
+	Versions(ctx context.Context) (calendar, content int64, err error)
+
+	// Pages of a record processing already let through: the portal's own
+	// client (found by the signed-in user, never an id), the review
+	// screen, the settings pages.
 	FindClientByUserID(ctx context.Context, userID int64) (*journey.Client, error)
-	FindClients(ctx context.Context, f journey.ClientFilter) ([]*journey.Client, int, error)
-	AddCareMember(ctx context.Context, clientID, userID int64) error
-	RemoveCareMember(ctx context.Context, clientID, userID int64) error
+	FindConsultByID(ctx context.Context, id int64) (*journey.Consult, error) // the portal's own consult's zone
 	FindIntake(ctx context.Context, clientID int64) (*journey.Intake, error)
-	SaveIntakeStep(ctx context.Context, clientID int64, step string, from *journey.Intake) (*journey.Intake, error)
-	CreateResponse(ctx context.Context, clientID int64, code string, answers []int, by int64) (*journey.Response, []*journey.Alert, error)
-	FindResponses(ctx context.Context, clientID int64, code string, limit int) ([]*journey.Response, error)
+	FindScreening(ctx context.Context, clientID int64) (*journey.Screening, error)
 	LatestResponses(ctx context.Context, clientID int64) ([]*journey.Response, error)
+	FindResponses(ctx context.Context, clientID int64, code string, limit int) ([]*journey.Response, error)
+	FindClearances(ctx context.Context, clientID int64) ([]*journey.Clearance, error)
+	FindConsentSignatures(ctx context.Context, clientID int64) ([]*journey.ConsentSignature, error)
+	FindConsentDocuments(ctx context.Context) ([]*journey.ConsentDocument, error)
 	CurrentRuleSet(ctx context.Context) (*journey.RuleSet, error)
 	FindRuleSets(ctx context.Context) ([]*journey.RuleSet, error)
-	UpdateRuleSet(ctx context.Context, changes []journey.Rule, note string, by int64) (*journey.RuleSet, error)
-	FindScreening(ctx context.Context, clientID int64) (*journey.Screening, error)
-	FindClearances(ctx context.Context, clientID int64) ([]*journey.Clearance, error)
-	DecideClearance(ctx context.Context, c *journey.Clearance) (*journey.Clearance, error)
-	ReplyToClearance(ctx context.Context, clientID int64, reply string) error
-	ReviewQueue(ctx context.Context, offset, limit int) ([]*journey.ClientSummary, int, error)
-	CreateConsentDocument(ctx context.Context, d *journey.ConsentDocument) error
-	FindConsentDocuments(ctx context.Context) ([]*journey.ConsentDocument, error)
-	FindConsentDocument(ctx context.Context, id int64) (*journey.ConsentDocument, error)
-	SignConsent(ctx context.Context, clientID int64, code, typedName, clientAddr string) (*journey.ConsentSignature, error)
-	FindConsentSignatures(ctx context.Context, clientID int64) ([]*journey.ConsentSignature, error)
-	FindAlerts(ctx context.Context, forUser, clientID int64, openOnly bool, limit int) ([]*journey.Alert, error)
-	FindAlert(ctx context.Context, id int64) (*journey.Alert, error)
-	AcknowledgeAlert(ctx context.Context, id, by int64, note string) error
+
+	// The audit screen, readiness and the operator's notices.
+	FindAudit(ctx context.Context, f journey.AuditFilter) ([]*journey.AuditEntry, error)
+	EachAudit(ctx context.Context, f journey.AuditFilter, fn func(*journey.AuditEntry) error) error
+	// AuditBacklog reports since when the audit trail cannot be written
+	// (zero while it is) and how many entries wait.
+	AuditBacklog() (since time.Time, waiting int)
+	BackupStatus(ctx context.Context) (journey.BackupStatus, error)
+	// Ping reports whether the database answers.
+	Ping(ctx context.Context) error
 }
 
 // Config is the web layer's configuration, passed in by cmd/journey.
@@ -122,7 +134,7 @@ type Config struct {
 // Server is the HTTP handler of Journey.
 type Server struct {
 	cfg     Config
-	store   Store
+	store   Reads                 // what web reads itself; everything else goes through proc
 	proc    *processing.Processor // record rules, audit and orchestration (internal/processing)
 	tmpl    *templates
 	perms   map[string]journey.Permission // each route pattern's permission, for the workspace's navigation
