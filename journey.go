@@ -40,6 +40,9 @@ type Practice struct {
 	// with each video consult's confirmation; empty: the link is sent
 	// before the consult by other means, and staff are warned.
 	VideoLink string
+	// LogoSHA256 and LogoType name the practice's logo (logo.go) when it
+	// has one: read with the practice, stored apart from it.
+	LogoSHA256, LogoType string
 	// ChangedBy is who saves a change (0: Journey itself, the demo); the
 	// store keeps it with the version the change makes (settings.go).
 	ChangedBy int64

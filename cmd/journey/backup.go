@@ -62,6 +62,30 @@ func keyFiles(cfg *Config) (*crypt.MasterKeys, audit.Key, error) {
 	return mk, key, nil
 }
 
+// opsCommand is what backup, restore and verify start from: the settings,
+// the key files and a log of warnings on standard error.
+type opsCommand struct {
+	cfg *Config
+	mk  *crypt.MasterKeys
+	key audit.Key
+	log *slog.Logger
+}
+
+// opsSetup parses the command name's own flags (define) and the shared
+// settings in args, and loads the key files.
+func opsSetup(name string, args []string, getenv func(string) string, stderr io.Writer, define func(*flag.FlagSet)) (*opsCommand, error) {
+	rest, err := splitFlags(args, ownFlags(name, stderr, define))
+	if err != nil {
+		return nil, err
+	}
+	o := &opsCommand{log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	if o.cfg, err = parseConfig(name, rest, getenv, stderr); err != nil {
+		return nil, err
+	}
+	o.mk, o.key, err = keyFiles(o.cfg)
+	return o, err
+}
+
 // openAsItIs opens an existing database without migrating it.
 func openAsItIs(ctx context.Context, cfg *Config, mk *crypt.MasterKeys, log *slog.Logger) (*sqldb.DB, error) {
 	db, err := sqldb.Open(ctx, cfg.dsn(), log, sqldb.WithMasterKeys(mk), sqldb.AsItIs())
@@ -264,23 +288,15 @@ func auditOps(ctx context.Context, db *sqldb.DB, action, subject, outcome, detai
 // backupCommand runs `journey backup --to FILE`.
 func backupCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var f backupFlags
-	rest, err := splitFlags(args, ownFlags("backup", stderr, f.define))
+	o, err := opsSetup("backup", args, getenv, stderr, f.define)
 	if err != nil {
 		return err
 	}
 	if f.to == "" {
 		return fmt.Errorf("usage: journey backup --to FILE [settings]")
 	}
-	cfg, err := parseConfig("backup", rest, getenv, stderr)
-	if err != nil {
-		return err
-	}
-	mk, key, err := keyFiles(cfg)
-	if err != nil {
-		return err
-	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	db, err := openAsItIs(ctx, cfg, mk, log)
+	cfg, mk, key := o.cfg, o.mk, o.key
+	db, err := openAsItIs(ctx, cfg, mk, o.log)
 	if err != nil {
 		return err
 	}
@@ -325,19 +341,11 @@ func absPath(p string) string {
 // writing into a damaged file could damage it further.
 func verifyCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var f verifyFlags
-	rest, err := splitFlags(args, ownFlags("verify", stderr, f.define))
+	o, err := opsSetup("verify", args, getenv, stderr, f.define)
 	if err != nil {
 		return err
 	}
-	cfg, err := parseConfig("verify", rest, getenv, stderr)
-	if err != nil {
-		return err
-	}
-	mk, key, err := keyFiles(cfg)
-	if err != nil {
-		return err
-	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	cfg, mk, key, log := o.cfg, o.mk, o.key, o.log
 	if f.backup != "" {
 		return verifyBackupCommand(ctx, cfg, f.backup, mk, key, log, stdout, stderr)
 	}

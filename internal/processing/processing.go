@@ -44,6 +44,8 @@ type Store interface {
 	UpdateBookingSettings(ctx context.Context, s *journey.BookingSettings) error
 	UpdatePractice(ctx context.Context, p *journey.Practice) error
 	journey.SettingsVersionService
+	SetLogo(ctx context.Context, l *journey.Logo) error
+	RemoveLogo(ctx context.Context) error
 	CreateFAQEntry(ctx context.Context, e *journey.FAQEntry) error
 	UpdateFAQEntry(ctx context.Context, e *journey.FAQEntry) error
 	UpdateStaffProfile(ctx context.Context, p *journey.StaffProfile) error

@@ -155,3 +155,34 @@ func (p *Processor) RestoreSettingsVersion(ctx context.Context, a *journey.Actor
 	p.Audit(ctx, a, Entry{Action: action, SubjectType: "practice", Outcome: journey.AuditSuccess, Detail: detail})
 	return v, nil
 }
+
+// SetLogo makes data, once journey.NewLogo has checked it, the practice's
+// logo; audited as settings.practice.logo either way.
+func (p *Processor) SetLogo(ctx context.Context, a *journey.Actor, data []byte, via string) (*journey.Logo, error) {
+	if err := settings(a); err != nil {
+		return nil, err
+	}
+	l, err := journey.NewLogo(data)
+	if err == nil {
+		l.UpdatedBy = a.ID()
+		err = p.store.SetLogo(ctx, l)
+	}
+	if err != nil {
+		return nil, p.failed(ctx, a, "settings.practice.logo", "practice", "", err, " "+via)
+	}
+	p.Audit(ctx, a, Entry{Action: "settings.practice.logo", SubjectType: "practice", Outcome: journey.AuditSuccess,
+		Detail: fmt.Sprintf("%s %dx%d %s %s", l.ContentType, l.Width, l.Height, l.SHA256[:16], via)})
+	return l, nil
+}
+
+// RemoveLogo removes the practice's logo, audited as settings.practice.logo.
+func (p *Processor) RemoveLogo(ctx context.Context, a *journey.Actor, via string) error {
+	if err := settings(a); err != nil {
+		return err
+	}
+	if err := p.store.RemoveLogo(ctx); err != nil {
+		return p.failed(ctx, a, "settings.practice.logo", "practice", "", err, " removed "+via)
+	}
+	p.Audit(ctx, a, Entry{Action: "settings.practice.logo", SubjectType: "practice", Outcome: journey.AuditSuccess, Detail: "removed " + via})
+	return nil
+}

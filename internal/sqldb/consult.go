@@ -232,14 +232,16 @@ func (db *DB) book(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 	args := []any{c.TherapistID, unix(c.Start), unix(c.End), unix(blockEnd), name, email, key,
 		phone, c.ContactMethod, c.Mode, c.TimeZone, reason, unix(now), hash, c.CalendarUID, unix(now), unix(now),
 		key, unix(now)}
-	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
-		if err := tx.lockBlock(ctx, key, t.ID, c.Start, blockEnd); err != nil {
-			return err
-		}
-		var err error
-		if tx.db.Dialect == Postgres && tx.db.MailJobSQL != nil {
-			c.ID, m.ID, err = tx.insertBooking(ctx, args, nameTokens, sm)
-		} else {
+	if db.Dialect == Postgres && db.MailJobSQL != nil {
+		lock, lockArgs := blockLock(key, t.ID, c.Start, blockEnd)
+		insert, insertArgs := db.insertBooking(args, nameTokens, sm, now)
+		c.ID, m.ID, err = db.pipeline(ctx, lock, lockArgs, insert, insertArgs)
+	} else {
+		err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
+			if err := tx.lockBlock(ctx, key, t.ID, c.Start, blockEnd); err != nil {
+				return err
+			}
+			var err error
 			c.ID, err = tx.insertNamed(ctx, ownerConsult, nameTokens, insertConsult, args...)
 			if err == nil {
 				err = tx.bumpCalendar(ctx)
@@ -247,12 +249,15 @@ func (db *DB) book(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 			if err == nil {
 				m.ID, err = tx.insertMessage(ctx, sm, c.ID)
 			}
-		}
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrEmailHasConsult
-		}
-		return err
-	})
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrEmailHasConsult
+			}
+			return err
+		})
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrEmailHasConsult
+	}
 	if err != nil {
 		if journey.ErrorCode(err) == journey.ECONFLICT && err != ErrEmailHasConsult {
 			return nil, errTaken
@@ -269,25 +274,31 @@ const insertConsult = `INSERT INTO consults (therapist_id, start_at, end_at, blo
 	SELECT ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?
 	WHERE NOT EXISTS (SELECT 1 FROM consults WHERE email_key = ? AND status = 'booked' AND start_at > ?)`
 
-// insertBooking stores a booking on PostgreSQL in one statement, so one
-// round trip: the consult (insertConsult with args), its name's blind
-// indexes, its email sm in the outbox with the job that delivers it
-// (MailJobSQL), and a move of the calendar counter. It returns the
-// consult's and the message's ids, or sql.ErrNoRows when the address has
-// an upcoming consult (then nothing is stored).
-func (tx *Tx) insertBooking(ctx context.Context, args []any, nameTokens []string, sm sealedMessage) (consultID, messageID int64, err error) {
+// insertBooking returns the one statement that stores a booking on
+// PostgreSQL after its locks: the consult (insertConsult with args), its
+// name's blind indexes, its email sm in the outbox with the job that
+// delivers it (MailJobSQL), and a move of the calendar counter; and its
+// arguments. It returns the consult's and the message's ids, or no row
+// when the address has an upcoming consult (then it stores nothing).
+//
+// The counter moves on whichever of its rows no other transaction holds
+// (SKIP LOCKED), so a booking never waits for another's commit to move
+// it; only when every row is held does it take a row at random, creating
+// it if it is new, and wait for it (counterShards).
+func (db *DB) insertBooking(args []any, nameTokens []string, sm sealedMessage, now time.Time) (string, []any) {
 	args = append(args, ownerConsult, jsonList(nameTokens),
-		sm.to, sm.subject, sm.text, sm.html, sm.ics, sm.icsMethod, unix(tx.now),
-		tx.db.counterRow("calendar"))
-	err = tx.queryRow(ctx, `WITH o AS (`+insertConsult+` RETURNING id),
-		n AS (INSERT INTO name_index (owner_type, owner_id, token) SELECT CAST(? AS TEXT), o.id, value FROM o CROSS JOIN `+tx.db.jsonValues()+`),
+		sm.to, sm.subject, sm.text, sm.html, sm.ics, sm.icsMethod, unix(now),
+		db.counterRow("calendar"))
+	return `WITH o AS (` + insertConsult + ` RETURNING id),
+		n AS (INSERT INTO name_index (owner_type, owner_id, token) SELECT CAST(? AS TEXT), o.id, value FROM o CROSS JOIN ` + db.jsonValues() + `),
 		m AS (INSERT INTO outbox (consult_id, to_addr, subject, text_body, html_body, ics, ics_method, status, created_at)
 			SELECT o.id, ?, ?, ?, ?, ?, ?, 'queued', ? FROM o RETURNING id),
-		j AS (`+tx.db.MailJobSQL("m")+`),
-		v AS (INSERT INTO versions (name, version) SELECT CAST(? AS TEXT), 1 FROM o
+		j AS (` + db.MailJobSQL("m") + `),
+		v AS (INSERT INTO versions (name, version)
+			SELECT COALESCE((SELECT name FROM versions WHERE name = 'calendar' OR name LIKE 'calendar.%' LIMIT 1 FOR UPDATE SKIP LOCKED),
+				CAST(? AS TEXT)), 1 FROM o
 			ON CONFLICT (name) DO UPDATE SET version = versions.version + 1)
-		SELECT o.id, m.id FROM o CROSS JOIN m`, args...).Scan(&consultID, &messageID)
-	return consultID, messageID, err
+		SELECT o.id, m.id FROM o CROSS JOIN m`, args
 }
 
 // newCalendarUID returns a consult's CalendarUID: 128 random bits in hex.
@@ -321,14 +332,22 @@ func (tx *Tx) lockBlock(ctx context.Context, emailKey string, therapistID int64,
 	// The first key is the therapist's id wrapped into the 32 bits that
 	// pg_advisory_xact_lock(int, int) takes: ids that wrap alike only
 	// share locks, taken in the same order.
+	query, args := blockLock(emailKey, therapistID, start, blockEnd)
+	_, err := tx.exec(ctx, query, args...)
+	return err
+}
+
+// blockLock returns lockBlock's statement and its arguments.
+func blockLock(emailKey string, therapistID int64, start, blockEnd time.Time) (string, []any) {
+	// The first key is the therapist's id wrapped into the 32 bits that
+	// pg_advisory_xact_lock(int, int) takes: ids that wrap alike only
+	// share locks, taken in the same order.
 	first, last, id := unix(start)/3600, (unix(blockEnd)-1)/3600, int32(therapistID)
 	hours := `pg_advisory_xact_lock(CAST(? AS integer), h) FROM generate_series(CAST(? AS integer), CAST(? AS integer)) AS h`
 	if emailKey == "" {
-		_, err := tx.exec(ctx, `SELECT `+hours, id, first, last)
-		return err
+		return `SELECT ` + hours, []any{id, first, last}
 	}
-	_, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(?)), `+hours, "email:"+emailKey, id, first, last)
-	return err
+	return `SELECT pg_advisory_xact_lock(hashtext(?)), ` + hours, []any{"email:" + emailKey, id, first, last}
 }
 
 // lockKey serialises transactions on one key. SQLite already runs one

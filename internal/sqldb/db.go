@@ -25,6 +25,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib" // registers "pgx"
 	"modernc.org/sqlite"             // registers "sqlite"
 
@@ -352,10 +353,11 @@ func (tx *Tx) finish(ctx context.Context) error {
 
 // counterShards is how many rows the calendar counter is spread over on
 // PostgreSQL. Every booking moves it; on one row, each booking would wait
-// for the commit of the one before, whatever the therapist. A booking
-// moves one row picked at random, and the counter is the rows' sum
+// for the commit of the one before, whatever the therapist. A change
+// moves one row (a booking, one no other transaction holds: insertBooking;
+// other changes, one picked at random), and the counter is the rows' sum
 // (Versions), which still grows with every change and never repeats.
-const counterShards = 16
+const counterShards = 32
 
 // counterRow returns the versions row a change to counter name moves: on
 // PostgreSQL, one of the calendar's shards ("calendar", "calendar.1", …,
@@ -610,3 +612,40 @@ func notFound(err error, what string) error {
 // Rebind returns query with its ? placeholders in the dialect's form, for
 // tests and tools that run SQL of their own against the database.
 func (db *DB) Rebind(query string) string { return db.q(query) }
+
+// pipeline runs, on PostgreSQL, the statement lock and then the statement
+// write, which returns one row of two ids, as one transaction in one round
+// trip: both are sent together (a pgx batch, one Sync) and PostgreSQL runs
+// them as one implicit transaction, committed once the second succeeds and
+// rolled back whole when either fails. Each statement reads the database
+// as of its own start (READ COMMITTED), so write sees every transaction
+// that committed before lock's locks were granted; and no lock is held
+// while a round trip to this process is under way, as it is between the
+// statements of a transaction sent one by one. It returns the row's ids,
+// sql.ErrNoRows when write returned none, or the error mapped as write's.
+func (db *DB) pipeline(ctx context.Context, lock string, lockArgs []any, write string, writeArgs []any) (a, b int64, err error) {
+	if err := ctx.Err(); err != nil {
+		return 0, 0, err // cancelled before it ran: it never runs (see write)
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	defer cancel()
+	conn, err := db.Write.Conn(ctx)
+	if err != nil {
+		return 0, 0, db.mapErr(fmt.Errorf("sqldb: begin: %w", err))
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		pc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("sqldb: pipeline on a %T connection", dc)
+		}
+		var batch pgx.Batch
+		batch.Queue(db.q(lock), lockArgs...)
+		batch.Queue(db.q(write), writeArgs...).QueryRow(func(row pgx.Row) error { return row.Scan(&a, &b) })
+		return pc.Conn().SendBatch(ctx, &batch).Close()
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, sql.ErrNoRows
+	}
+	return a, b, db.mapErr(err)
+}

@@ -10,13 +10,14 @@ import (
 
 var _ journey.PracticeService = (*DB)(nil)
 
-const practiceQuery = `SELECT name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending,
-	reminder_hours, cancel_notice_hours, landing, video_link FROM practice WHERE id = 1`
+const practiceQuery = `SELECT p.name, p.tagline, p.phone, p.email, p.address, p.time_zone, p.privacy_notice, p.setup_pending,
+	p.reminder_hours, p.cancel_notice_hours, p.landing, p.video_link, COALESCE(l.sha256, ''), COALESCE(l.content_type, '')
+	FROM practice p LEFT JOIN practice_logo l ON l.id = 1 WHERE p.id = 1`
 
 func scanPractice(row scanner) (*journey.Practice, error) {
 	var p journey.Practice
 	err := row.Scan(&p.Name, &p.Tagline, &p.Phone, &p.Email, &p.Address, &p.TimeZone, &p.PrivacyNotice, &p.SetupPending,
-		&p.ReminderHours, &p.CancelNoticeHours, &p.Landing, &p.VideoLink)
+		&p.ReminderHours, &p.CancelNoticeHours, &p.Landing, &p.VideoLink, &p.LogoSHA256, &p.LogoType)
 	if err != nil {
 		return nil, notFound(err, "Practice")
 	}

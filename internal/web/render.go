@@ -74,6 +74,7 @@ var funcs = template.FuncMap{
 	"fieldError": func(errs map[string]string, field string) string { return errs[field] },
 	"timeIn":     func(t time.Time, loc *time.Location) time.Time { return t.In(loc) },
 	"add":        func(a, b int) int { return a + b },
+	"logoURL":    logoURL,
 	"neg":        func(a int) int { return -a },
 	"join": func(ns []int) string {
 		parts := make([]string, len(ns))

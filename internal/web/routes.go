@@ -59,6 +59,7 @@ func (s *Server) routeTable() []route {
 		// Public site.
 		{"GET /{$}", site, permPublic, 0, s.handleHome},
 		{"GET /faq", site, permPublic, 0, s.handleFAQ},
+		{"GET /logo/{file}", site, permPublic, 0, s.handleLogo},
 		{"GET /privacy", site, permPublic, 0, s.handlePrivacy},
 		{"GET /book", site, permPublic, limited, s.handleBookView},
 		{"POST /book", site, permPublic, limited, s.handleBookCreate},
@@ -151,6 +152,8 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/faq/starter", staff, journey.PermSettings, 0, s.handleFAQStarter},
 		{"POST /admin/faq/{id}", staff, journey.PermSettings, 0, s.handleFAQUpdate},
 		{"POST /admin/practice/versions/{kind}/{version}/restore", staff, journey.PermSettings, 0, s.handleVersionRestore},
+		{"POST /admin/practice/logo", staff, journey.PermSettings, document, s.handleLogoUpload},
+		{"POST /admin/practice/logo/remove", staff, journey.PermSettings, 0, s.handleLogoRemove},
 
 		// Account.
 		{"GET /account/sessions", staff, permSignedIn, 0, s.handleSessionsView},
@@ -208,6 +211,8 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/practice", api, journey.PermSettings, 0, s.handleAPIPractice},
 		{"PUT /api/v1/practice", api, journey.PermSettings, 0, s.handleAPIPracticeUpdate},
 		{"GET /api/v1/practice/versions", api, journey.PermSettings, 0, s.handleAPIVersions},
+		{"PUT /api/v1/practice/logo", api, journey.PermSettings, document, s.handleAPILogoUpload},
+		{"DELETE /api/v1/practice/logo", api, journey.PermSettings, 0, s.handleAPILogoRemove},
 		{"POST /api/v1/practice/versions/{kind}/{version}/restore", api, journey.PermSettings, 0, s.handleAPIVersionRestore},
 
 		// Administration.

@@ -62,6 +62,7 @@ type Reads interface {
 
 	// The public site, the slot grid and its caches.
 	FindPractice(ctx context.Context) (*journey.Practice, error)
+	FindLogo(ctx context.Context) (*journey.Logo, error)
 	SetupProgress(ctx context.Context) (journey.SetupProgress, error)
 	FindFAQ(ctx context.Context, onlyPublished bool) ([]*journey.FAQEntry, error)
 	FindTherapists(ctx context.Context, onlyActive bool) ([]*journey.Therapist, error)
