@@ -279,6 +279,8 @@ func TestRestoreRefuses(t *testing.T) {
 		{"manifest edited", edited, nil, bkKeyArgs(srv), "does not verify under the audit key"},
 		{"newer schema", newer, nil, bkKeyArgs(srv), "newer than this journey knows"},
 		{"restored copy does not verify", tampered, nil, bkKeyArgs(srv), "audit entry 1"},
+		{"head file of the live database", file, nil, append(bkKeyArgs(srv), "--audit-head-file", filepath.Join(srv.Data, "audit.head")),
+			"it belongs to another database"},
 		{"master key does not unwrap", file, nil, []string{"--master-key-file", otherKey, "--audit-key-file", filepath.Join(srv.Data, "audit.key")},
 			"does not unwrap the backup's data keys"},
 	} {
@@ -288,6 +290,7 @@ func TestRestoreRefuses(t *testing.T) {
 				n := newTarget(t, srv)
 				tg = &n
 			}
+			liveHead, _ := os.ReadFile(filepath.Join(srv.Data, "audit.head"))
 			before := bkState(t, tg)
 			out, err := bkRun(t, append(append([]string{"restore", "--from", tc.from}, tg.args...), tc.keys...)...)
 			if err == nil || !strings.Contains(err.Error(), "nothing changed") || !strings.Contains(err.Error(), tc.want) {
@@ -295,6 +298,9 @@ func TestRestoreRefuses(t *testing.T) {
 			}
 			if after := bkState(t, tg); after != before {
 				t.Errorf("the target changed:\nbefore %s\nafter  %s", before, after)
+			}
+			if now, _ := os.ReadFile(filepath.Join(srv.Data, "audit.head")); !bytes.Equal(now, liveHead) {
+				t.Errorf("the live database's head file changed")
 			}
 		})
 	}
