@@ -168,7 +168,7 @@ func TestConsultRules(t *testing.T) {
 	db.Now = sqldbtest.FixedClock(&now)
 	ny, la := sqldbtest.MustSeed(t, db)
 	c, err := db.CreateConsult(ctx, &journey.BookingRequest{Start: time.Date(2030, 1, 7, 14, 0, 0, 0, time.UTC), TherapistID: ny.ID, Name: "Ada",
-		Email: "ada@example.com", ContactMethod: "email", TimeZone: "UTC", PrivacyConsent: true})
+		Email: "ada@example.com", ContactMethod: "email", Mode: journey.ModeVideo, TimeZone: "UTC", PrivacyConsent: true})
 	if err != nil {
 		t.Fatal(err)
 	}
