@@ -46,6 +46,21 @@ type Practice struct {
 	// ChangedBy is who saves a change (0: Journey itself, the demo); the
 	// store keeps it with the version the change makes (settings.go).
 	ChangedBy int64
+	// Emails holds the email templates the practice saved, by kind; a kind
+	// not in it (or reset) uses Journey's text. Read-only once loaded.
+	Emails map[string]*EmailTemplate
+}
+
+// EmailTemplate returns the template the practice sends kind with: its
+// own, or Journey's default; nil for an unknown kind.
+func (p *Practice) EmailTemplate(kind string) *EmailTemplate {
+	if t := p.Emails[kind]; t != nil && !t.Default {
+		return t
+	}
+	if k := FindEmailKind(kind); k != nil {
+		return k.Default()
+	}
+	return nil
 }
 
 // MaxVideoLinkLen is the longest video link a practice may set.

@@ -227,3 +227,46 @@ func TestConsultMailSaysHowItTakesPlace(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMailSubjectOneLine: whatever a person typed as their name and
+// whatever subject the practice wrote, every email's subject reaches the
+// SMTP header on one line.
+func FuzzMailSubjectOneLine(f *testing.F) {
+	f.Add("Ada\r\nBcc: all@example.com", "Booked, {{client_name}}")
+	f.Add("Ada\u2028Visitor", "{{client_first_name}}\n{{therapist_name}}")
+	comp := &mail.Composer{BaseURL: "http://journey.test"}
+	f.Fuzz(func(t *testing.T, name, subject string) {
+		p := *practice
+		p.Emails = map[string]*journey.EmailTemplate{journey.MailConsultBooked: {Kind: journey.MailConsultBooked, Subject: subject,
+			Body: "{{manage_link}} {{how_to_join}}"}}
+		c := consult("ada@example.com")
+		c.Name = name
+		m, err := comp.ComposeConsultMail(journey.MailConsultBooked, c, therapist, &p, "tok")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.ContainsAny(m.Subject, "\r\n") {
+			t.Fatalf("subject %q", m.Subject)
+		}
+		inv, err := comp.ComposeClientInvitation(&journey.Client{Name: name, Email: "ada@example.com"}, &p, "tok", start)
+		if err != nil || strings.ContainsAny(inv.Subject, "\r\n") {
+			t.Fatalf("invitation subject %q %v", inv.Subject, err)
+		}
+	})
+}
+
+// A practice's own template is used, filled with the consult's details,
+// and the footer with the crisis lines follows it whatever it says.
+func TestConsultMailUsesPracticeTemplate(t *testing.T) {
+	p := *practice
+	p.Emails = map[string]*journey.EmailTemplate{journey.MailConsultBooked: {Kind: journey.MailConsultBooked,
+		Subject: "See you {{consult_time_short}}, {{client_first_name}}", Body: "{{client_name}} & {{therapist_name}}: {{how_to_join}} {{manage_link}}"}}
+	m, err := (&mail.Composer{BaseURL: "http://journey.test"}).ComposeConsultMail(journey.MailConsultBooked, consult("ada@example.com"), therapist, &p, "tok")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject != "See you Mon Mar 11, 2:00 PM GMT, Ada" || !strings.HasPrefix(m.Text, "Ada Visitor & Nora York, LCSW: This is a phone consult") ||
+		!strings.Contains(m.Text, "http://journey.test/c/tok") || !strings.Contains(m.Text, "988") || m.ICS == "" {
+		t.Fatalf("%q\n%s", m.Subject, m.Text)
+	}
+}

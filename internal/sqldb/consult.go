@@ -384,7 +384,13 @@ func (db *DB) composeConsultMail(kind string, c *journey.Consult, t *journey.The
 }
 
 func (db *DB) practice(ctx context.Context, tx *Tx) (*journey.Practice, error) {
-	return tx.practice(ctx)
+	p, err := tx.practice(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The mail composed in tx uses the practice's email templates.
+	p.Emails, err = db.emailTemplates(ctx, tx.query)
+	return p, err
 }
 
 // FindConsultByToken returns the consult a manage link points to.
