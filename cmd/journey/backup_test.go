@@ -162,8 +162,9 @@ func TestBackupHoldsNoKeysAndRestores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Tables["consults"] != int64(len(booked)) || m.SchemaVersion != sqldb.KnownSchemaVersion(m.Dialect) || m.Tables["audit_log"] != m.AuditSeq {
-		t.Errorf("manifest: %d consults (want %d), schema %d, %d audit rows up to seq %d", m.Tables["consults"], len(booked), m.SchemaVersion,
+	// The demo books its own consults beside these.
+	if m.Tables["consults"] != int64(len(booked)+len(demoConsults)) || m.SchemaVersion != sqldb.KnownSchemaVersion(m.Dialect) || m.Tables["audit_log"] != m.AuditSeq {
+		t.Errorf("manifest: %d consults (want %d), schema %d, %d audit rows up to seq %d", m.Tables["consults"], len(booked)+len(demoConsults), m.SchemaVersion,
 			m.Tables["audit_log"], m.AuditSeq)
 	}
 
@@ -210,8 +211,11 @@ func TestRestoreRefuses(t *testing.T) {
 	srv := startServer(t, nil, "--demo", "--rate-limit", "0")
 	dir := t.TempDir()
 	file := filepath.Join(dir, "journey.tar")
-	if out, err := bkRun(t, append([]string{"backup", "--to", file}, bkArgs(srv)...)...); err != nil {
-		t.Fatalf("backup: %v\n%s", err, out)
+	// The second backup holds the first's audit entry.
+	for _, f := range []string{filepath.Join(dir, "first.tar"), file} {
+		if out, err := bkRun(t, append([]string{"backup", "--to", f}, bkArgs(srv)...)...); err != nil {
+			t.Fatalf("backup: %v\n%s", err, out)
+		}
 	}
 	key, err := audit.LoadKey(filepath.Join(srv.Data, "audit.key"))
 	if err != nil {
@@ -219,7 +223,7 @@ func TestRestoreRefuses(t *testing.T) {
 	}
 	// A file made by this code, with a manifest changed by edit and
 	// sealed again under the audit key (the MAC is not what is tested).
-	remake := func(name string, edit func(*backup.Manifest)) string {
+	remake := func(name string, edit func(*backup.Manifest), editSnap func(snap string) string) string {
 		r, err := backup.Open(file, key)
 		if err != nil {
 			t.Fatal(err)
@@ -233,6 +237,9 @@ func TestRestoreRefuses(t *testing.T) {
 		f.Close()
 		m := *r.Manifest
 		edit(&m)
+		if editSnap != nil {
+			snap = editSnap(snap)
+		}
 		out := filepath.Join(dir, name)
 		if err := backup.Write(out, &m, snap, key); err != nil {
 			t.Fatal(err)
@@ -247,7 +254,10 @@ func TestRestoreRefuses(t *testing.T) {
 	i := bytes.Index(raw, []byte(`"journey_version": "`))
 	raw[i+len(`"journey_version": "`)] = 'X'
 	os.WriteFile(edited, raw, 0o600)
-	newer := remake("newer.tar", func(m *backup.Manifest) { m.SchemaVersion = sqldb.KnownSchemaVersion(m.Dialect) + 1 })
+	newer := remake("newer.tar", func(m *backup.Manifest) { m.SchemaVersion = sqldb.KnownSchemaVersion(m.Dialect) + 1 }, nil)
+	// A snapshot whose first audit entry was edited: every check before
+	// the restore passes, the verification after it does not.
+	tampered := remake("tampered.tar", func(*backup.Manifest) {}, func(snap string) string { return bkTamper(t, srv, snap) })
 	otherKey := sqldbtest.KeyFile(t)
 
 	// A target restored once holds a database: a second restore into it
@@ -269,6 +279,9 @@ func TestRestoreRefuses(t *testing.T) {
 		{"digest mismatch", torn, nil, bkKeyArgs(srv), "does not match the manifest's SHA-256"},
 		{"manifest edited", edited, nil, bkKeyArgs(srv), "does not verify under the audit key"},
 		{"newer schema", newer, nil, bkKeyArgs(srv), "newer than this journey knows"},
+		{"restored copy does not verify", tampered, nil, bkKeyArgs(srv), "audit entry 1"},
+		{"head file of the live database", file, nil, append(bkKeyArgs(srv), "--audit-head-file", filepath.Join(srv.Data, "audit.head")),
+			"it belongs to another database"},
 		{"master key does not unwrap", file, nil, []string{"--master-key-file", otherKey, "--audit-key-file", filepath.Join(srv.Data, "audit.key")},
 			"does not unwrap the backup's data keys"},
 	} {
@@ -278,6 +291,7 @@ func TestRestoreRefuses(t *testing.T) {
 				n := newTarget(t, srv)
 				tg = &n
 			}
+			liveHead, _ := os.ReadFile(filepath.Join(srv.Data, "audit.head"))
 			before := bkState(t, tg)
 			out, err := bkRun(t, append(append([]string{"restore", "--from", tc.from}, tg.args...), tc.keys...)...)
 			if err == nil || !strings.Contains(err.Error(), "nothing changed") || !strings.Contains(err.Error(), tc.want) {
@@ -286,8 +300,57 @@ func TestRestoreRefuses(t *testing.T) {
 			if after := bkState(t, tg); after != before {
 				t.Errorf("the target changed:\nbefore %s\nafter  %s", before, after)
 			}
+			if now, _ := os.ReadFile(filepath.Join(srv.Data, "audit.head")); !bytes.Equal(now, liveHead) {
+				t.Errorf("the live database's head file changed")
+			}
 		})
 	}
+}
+
+// bkTamper edits the first audit entry of the snapshot at snap (SQLite
+// file or pg_dump archive) and returns the edited snapshot's path.
+func bkTamper(t *testing.T, srv *testServer, snap string) string {
+	t.Helper()
+	ctx := context.Background()
+	const edit = `UPDATE audit_log SET actor_role = 'admin' WHERE seq = 1`
+	if !strings.HasPrefix(srv.DSN, "postgres") {
+		raw, err := sql.Open("sqlite", snap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		// As someone with the file would: around the append-only trigger.
+		var trigger string
+		if err := raw.QueryRow(`SELECT sql FROM sqlite_schema WHERE name = 'audit_log_no_update'`).Scan(&trigger); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{`DROP TRIGGER audit_log_no_update`, edit, trigger} {
+			if _, err := raw.Exec(q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		return snap
+	}
+	scratch := sqldbtest.DSN(t)
+	f, err := os.Open(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := sqldb.RestorePostgres(ctx, scratch, f); err != nil {
+		t.Fatal(err)
+	}
+	db := procOpenDB(t, scratch, srv.KeyFile)
+	for _, q := range []string{`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change`, edit, `ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change`} {
+		if _, err := db.Write.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	s, err := db.Snapshot(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Path
 }
 
 // bkState sums up a restore target: its folder's files with their
@@ -314,7 +377,11 @@ func bkState(t *testing.T, tg *bkTarget) string {
 		if err := pool.QueryRow(`SELECT COALESCE(string_agg(tablename, ',' ORDER BY tablename), '') FROM pg_tables WHERE schemaname = 'public'`).Scan(&tables); err != nil {
 			t.Fatal(err)
 		}
-		fmt.Fprintf(&b, "tables %s", tables)
+		var exts string
+		if err := pool.QueryRow(`SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension`).Scan(&exts); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "extensions %s; tables %s", exts, tables)
 		if strings.Contains(tables, "audit_log") {
 			var n int
 			pool.QueryRow(`SELECT COUNT(*) FROM audit_log`).Scan(&n)

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/audit"
@@ -146,38 +147,53 @@ func targetEmpty(ctx context.Context, cfg *Config) error {
 }
 
 // unpack writes the snapshot into the target, checking its digest again
-// as it goes, and returns what undoes it (always callable).
+// as it goes, and returns what undoes it (always callable): it removes
+// the files and folders the restore made, the head file among them, and
+// on PostgreSQL drops what the restore created in the database.
 func unpack(ctx context.Context, cfg *Config, from string, key audit.Key) (undo func(), err error) {
-	r, err := backup.Open(from, key)
-	if err != nil {
-		return func() {}, err
-	}
-	defer r.Close()
-	if cfg.Database != "" {
-		undo = func() {
-			if err := sqldb.EmptyPostgres(context.WithoutCancel(ctx), cfg.Database); err != nil {
-				fmt.Fprintf(os.Stderr, "journey: emptying the target database again failed: %v\n", err)
+	// Folders that do not exist yet, deepest first, removed (when empty) last.
+	var made []string
+	for _, top := range []string{filepath.Dir(cfg.AuditHeadFile), cfg.Data} {
+		for d := top; !slices.Contains(made, d); d = filepath.Dir(d) {
+			if _, err := os.Stat(d); err == nil || d == filepath.Dir(d) {
+				break
 			}
-			os.Remove(cfg.AuditHeadFile)
+			made = append(made, d)
 		}
-		pr, pw := io.Pipe()
-		go func() { pw.CloseWithError(r.Snapshot(pw)) }()
-		err := sqldb.RestorePostgres(ctx, cfg.Database, pr)
-		pr.Close() // pg_restore may stop reading early: free the writer
-		return undo, err
 	}
-	var made []string // what to remove, deepest first
+	slices.SortFunc(made, func(a, b string) int { return len(b) - len(a) })
+	files := []string{cfg.AuditHeadFile, cfg.AuditHeadFile + ".lock"}
+	var drop func()
 	undo = func() {
-		for _, p := range append([]string{cfg.AuditHeadFile, cfg.dsn() + "-wal", cfg.dsn() + "-shm", cfg.dsn()}, made...) {
+		if drop != nil {
+			drop()
+		}
+		for _, p := range append(files, made...) {
 			os.Remove(p)
 		}
 	}
-	for d := cfg.Data; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(d); err == nil || d == filepath.Dir(d) {
-			break
-		}
-		made = append(made, d)
+	r, err := backup.Open(from, key)
+	if err != nil {
+		return undo, err
 	}
+	defer r.Close()
+	if cfg.Database != "" {
+		had, err := sqldb.PostgresExtensions(ctx, cfg.Database)
+		if err != nil {
+			return undo, err
+		}
+		drop = func() {
+			if err := sqldb.EmptyPostgres(context.WithoutCancel(ctx), cfg.Database, had); err != nil {
+				fmt.Fprintf(os.Stderr, "journey: emptying the target database again failed: %v\n", err)
+			}
+		}
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(r.Snapshot(pw)) }()
+		err = sqldb.RestorePostgres(ctx, cfg.Database, pr)
+		pr.Close() // pg_restore may stop reading early: free the writer
+		return undo, err
+	}
+	files = append(files, cfg.dsn()+"-wal", cfg.dsn()+"-shm", cfg.dsn())
 	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
 		return undo, err
 	}
@@ -185,7 +201,7 @@ func unpack(ctx context.Context, cfg *Config, from string, key audit.Key) (undo 
 	if err != nil {
 		return undo, err
 	}
-	made = append([]string{tmp.Name()}, made...)
+	files = append(files, tmp.Name())
 	err = r.Snapshot(tmp)
 	if err == nil {
 		err = tmp.Sync()

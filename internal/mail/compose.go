@@ -41,8 +41,10 @@ Your free consult with {{.Therapist}} at {{.Practice}} is booked.
 When: {{.When}} ({{.Zone}})
 Length: {{.Minutes}} minutes
 
-{{.Therapist}} will contact you by {{.Method}} at that time. The attached
-invitation adds it to your calendar.
+{{.How}}
+
+The attached invitation adds it to your calendar. Should we need to reach
+you before then, we will use {{.Method}}.
 
 To view, move or cancel your consult, use this private link (keep it to
 yourself; anyone with it can change your booking):
@@ -54,6 +56,8 @@ Your free consult at {{.Practice}} has moved.
 
 New time: {{.When}} ({{.Zone}})
 With: {{.Therapist}}
+
+{{.How}}
 
 The attached invitation updates your calendar.
 {{template "footer" .}}{{end}}
@@ -78,6 +82,7 @@ We are holding a free consult with {{.Therapist}} at {{.Practice}} for you:
 
 When: {{.When}} ({{.Zone}})
 Length: {{.Minutes}} minutes
+By: {{.ModeLabel}}
 
 To book it, open this link within {{.HoldMinutes}} minutes (by {{.HoldUntil}}):
 {{.Link}}
@@ -120,6 +125,7 @@ func (c *Composer) ComposeConsultMail(kind string, cons *journey.Consult, t *jou
 		"Name": cons.Name, "Therapist": therapist, "Practice": p.Name, "Phone": p.Phone, "Email": p.Email,
 		"When": when, "Zone": zoneLabel(start), "Minutes": int(cons.End.Sub(cons.Start) / time.Minute),
 		"Method": method, "Link": "", "Crisis": journey.Crisis,
+		"How": how(cons, therapist, p), "ModeLabel": modeLabel(cons.Mode),
 	}
 	if token != "" {
 		data["Link"] = c.ManageURL(token)
@@ -136,11 +142,32 @@ func (c *Composer) ComposeConsultMail(kind string, cons *journey.Consult, t *jou
 	m := &journey.Message{To: cons.Email, Subject: fmt.Sprintf(subject, start.Format("Mon Jan 2, 3:04 PM MST")), Text: strings.TrimLeft(body.String(), "\n")}
 	switch kind {
 	case journey.MailConsultBooked, journey.MailConsultRescheduled:
-		m.ICSMethod, m.ICS = "REQUEST", c.invite(ics.MethodRequest, cons, therapist, p, data["Link"].(string))
+		m.ICSMethod, m.ICS = "REQUEST", c.invite(ics.MethodRequest, cons, therapist, p, data["Link"].(string), data["How"].(string))
 	case journey.MailConsultCancelled:
-		m.ICSMethod, m.ICS = "CANCEL", c.invite(ics.MethodCancel, cons, therapist, p, "")
+		m.ICSMethod, m.ICS = "CANCEL", c.invite(ics.MethodCancel, cons, therapist, p, "", "")
 	}
 	return m, nil
+}
+
+// how says how the consult takes place: the video room to join (or that
+// its link follows, when the practice has none), or the number the
+// therapist calls.
+func how(cons *journey.Consult, therapist string, p *journey.Practice) string {
+	switch {
+	case cons.Mode != journey.ModeVideo:
+		return "This is a phone consult: " + therapist + " will call you at " + cons.Phone + " at that time."
+	case p.VideoLink != "":
+		return "This is a video consult. At that time, join " + therapist + " here:\n" + p.VideoLink
+	default:
+		return "This is a video consult. We will send you the link to join it before the consult."
+	}
+}
+
+func modeLabel(mode string) string {
+	if mode == journey.ModeVideo {
+		return "video"
+	}
+	return "phone"
 }
 
 func zoneLabel(t time.Time) string {
@@ -152,7 +179,7 @@ func zoneLabel(t time.Time) string {
 // consult (its CalendarUID, or its id for consults booked before it had
 // one) and SEQUENCE grows with each change, so calendar programs update or
 // remove the event they already hold.
-func (c *Composer) invite(method ics.Method, cons *journey.Consult, therapist string, p *journey.Practice, link string) string {
+func (c *Composer) invite(method ics.Method, cons *journey.Consult, therapist string, p *journey.Practice, link, how string) string {
 	cal := ics.NewCalendarFor(p.Name)
 	cal.SetMethod(method)
 	host := "journey.invalid"
@@ -172,9 +199,24 @@ func (c *Composer) invite(method ics.Method, cons *journey.Consult, therapist st
 	ev.SetEndAt(cons.End)
 	ev.SetSummary("Free consult with " + therapist + " (" + p.Name + ")")
 	desc := "Your free consult with " + therapist + "."
+	if how != "" {
+		desc += " " + strings.ReplaceAll(how, "\n", " ")
+	}
 	if link != "" {
 		desc += " View, move or cancel: " + link
 		ev.SetURL(link)
+	}
+	// Calendar programs offer LOCATION (and URL) as the place to join: the
+	// video room, or the phone the therapist calls.
+	switch {
+	case method == ics.MethodCancel:
+	case cons.Mode == journey.ModeVideo && p.VideoLink != "":
+		ev.SetLocation(p.VideoLink)
+		ev.SetURL(p.VideoLink)
+	case cons.Mode == journey.ModeVideo:
+		ev.SetLocation("Video (the link follows by email)")
+	default:
+		ev.SetLocation("Phone: " + therapist + " calls " + cons.Phone)
 	}
 	ev.SetDescription(desc)
 	if p.Email != "" {

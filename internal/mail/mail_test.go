@@ -176,3 +176,54 @@ func TestMailCrisisLinesFromOneSource(t *testing.T) {
 		}
 	}
 }
+
+// A video consult's confirmation carries the practice's video link, in
+// the text and as the invitation's LOCATION and URL, or says the link will
+// follow when the practice has none; a phone consult's names the number
+// the therapist calls.
+func TestConsultMailSaysHowItTakesPlace(t *testing.T) {
+	comp := &mail.Composer{BaseURL: "https://book.practice.test"}
+	withLink := *practice
+	withLink.VideoLink = "https://video.example/room/42"
+	cases := []struct {
+		name, mode string
+		p          *journey.Practice
+		text       []string
+		location   string
+		url        string
+	}{
+		{"phone", journey.ModePhone, &withLink, []string{"phone consult", "will call you at +15035550142"}, "+15035550142", "https://book.practice.test/c/tok"},
+		{"video", journey.ModeVideo, &withLink, []string{"video consult", "https://video.example/room/42"}, "https://video.example/room/42", "https://video.example/room/42"},
+		{"video, no link yet", journey.ModeVideo, practice, []string{"video consult", "send you the link to join it before the consult"}, "Video", "https://book.practice.test/c/tok"},
+	}
+	for _, tc := range cases {
+		c := consult("ada@example.com")
+		c.Mode = tc.mode
+		for _, kind := range []string{journey.MailConsultBooked, journey.MailConsultRescheduled} {
+			m, err := comp.ComposeConsultMail(kind, c, therapist, tc.p, "tok")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range tc.text {
+				if !strings.Contains(m.Text, want) {
+					t.Errorf("%s, %s: text lacks %q:\n%s", tc.name, kind, want, m.Text)
+				}
+			}
+			if tc.mode == journey.ModePhone && strings.Contains(m.Text, "video.example") {
+				t.Errorf("%s: a phone consult's email carries the video link", tc.name)
+			}
+			_, ev := parseEvent(t, m.ICS)
+			if loc := prop(&ev.ComponentBase, ics.ComponentPropertyLocation); !strings.Contains(loc, tc.location) {
+				t.Errorf("%s, %s: LOCATION %q, want %q", tc.name, kind, loc, tc.location)
+			}
+			if kind == journey.MailConsultBooked {
+				if u := prop(&ev.ComponentBase, ics.ComponentPropertyUrl); u != tc.url {
+					t.Errorf("%s: URL %q, want %q", tc.name, u, tc.url)
+				}
+			}
+			if desc := prop(&ev.ComponentBase, ics.ComponentPropertyDescription); !strings.Contains(desc, tc.text[0]) {
+				t.Errorf("%s: DESCRIPTION %q", tc.name, desc)
+			}
+		}
+	}
+}

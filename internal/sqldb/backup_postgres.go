@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -82,23 +83,50 @@ func PostgresEmpty(ctx context.Context, dsn string) (bool, error) {
 	return n == 0, nil
 }
 
+// PostgresExtensions returns the extensions installed in the database at
+// dsn: an operator may have made some (btree_gist, say) before a restore,
+// and undoing the restore leaves them.
+func PostgresExtensions(ctx context.Context, dsn string) ([]string, error) {
+	pool, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer pool.Close()
+	return strings1(ctx, pool, `SELECT extname FROM pg_extension`)
+}
+
 // EmptyPostgres drops what a restore made in the database at dsn's
-// current schema (tables, views, sequences, functions, types), returning
-// it to the empty database it was.
-func EmptyPostgres(ctx context.Context, dsn string) error {
+// current schema, returning it to the empty database it was: the
+// extensions not in keep, then the tables, views, sequences, functions
+// and types that belong to no extension.
+func EmptyPostgres(ctx context.Context, dsn string, keep []string) error {
 	pool, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
+	exts, err := strings1(ctx, pool, `SELECT extname FROM pg_extension`)
+	if err != nil {
+		return err
+	}
+	for _, e := range exts {
+		if !slices.Contains(keep, e) {
+			if _, err := pool.ExecContext(ctx, `DROP EXTENSION IF EXISTS "`+e+`" CASCADE`); err != nil {
+				return err
+			}
+		}
+	}
 	_, err = pool.ExecContext(ctx, `DO $$ DECLARE r record; BEGIN
 		FOR r IN SELECT format('DROP TABLE IF EXISTS %I CASCADE', tablename) AS s FROM pg_tables WHERE schemaname = current_schema() LOOP EXECUTE r.s; END LOOP;
 		FOR r IN SELECT format('DROP %s IF EXISTS %I CASCADE', CASE relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'VIEW' END, relname) AS s
-			FROM pg_class WHERE relnamespace = CAST(current_schema() AS regnamespace) AND relkind IN ('S', 'v', 'm') LOOP EXECUTE r.s; END LOOP;
-		FOR r IN SELECT format('DROP ROUTINE IF EXISTS %s CASCADE', CAST(oid AS regprocedure)) AS s FROM pg_proc
-			WHERE pronamespace = CAST(current_schema() AS regnamespace) LOOP EXECUTE r.s; END LOOP;
-		FOR r IN SELECT format('DROP TYPE IF EXISTS %I CASCADE', typname) AS s FROM pg_type
-			WHERE typnamespace = CAST(current_schema() AS regnamespace) AND typtype IN ('e', 'd', 'c') AND typrelid = 0 LOOP EXECUTE r.s; END LOOP;
+			FROM pg_class c WHERE relnamespace = CAST(current_schema() AS regnamespace) AND relkind IN ('S', 'v', 'm')
+			AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e') LOOP EXECUTE r.s; END LOOP;
+		FOR r IN SELECT format('DROP ROUTINE IF EXISTS %s CASCADE', CAST(p.oid AS regprocedure)) AS s FROM pg_proc p
+			WHERE pronamespace = CAST(current_schema() AS regnamespace)
+			AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e') LOOP EXECUTE r.s; END LOOP;
+		FOR r IN SELECT format('DROP TYPE IF EXISTS %I CASCADE', typname) AS s FROM pg_type t
+			WHERE typnamespace = CAST(current_schema() AS regnamespace) AND typtype IN ('e', 'd', 'c') AND typrelid = 0
+			AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = t.oid AND d.deptype = 'e') LOOP EXECUTE r.s; END LOOP;
 		END $$`)
 	return err
 }

@@ -90,6 +90,14 @@ var funcs = template.FuncMap{
 		return map[string]string{journey.ConsultBooked: "Booked", journey.ConsultCancelled: "Cancelled",
 			journey.ConsultHeld: "Held", journey.ConsultNoShow: "Missed"}[s]
 	},
+	// modeLabel names how a consult takes place; a consult from before
+	// there was a choice is by phone.
+	"modeLabel": func(mode string) string {
+		if mode == journey.ModeVideo {
+			return "Video"
+		}
+		return "Phone"
+	},
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {
