@@ -19,6 +19,16 @@ const (
 // Contact methods a visitor may prefer.
 var ContactMethods = []string{"email", "phone", "text"}
 
+// How a consult takes place: the therapist calls the person's phone, or
+// they meet on the practice's video link (Practice.VideoLink).
+const (
+	ModePhone = "phone"
+	ModeVideo = "video"
+)
+
+// ConsultModes are the modes a person booking chooses from.
+var ConsultModes = []string{ModePhone, ModeVideo}
+
 // Consult is a free consult that a prospective client booked from the public
 // site. Everything the visitor typed is protected health information.
 type Consult struct {
@@ -31,6 +41,7 @@ type Consult struct {
 	Email         string
 	Phone         string // E.164, or ""
 	ContactMethod string
+	Mode          string // ModePhone or ModeVideo; consults booked before there was a choice are phone
 	TimeZone      string // the visitor's zone, for showing times back to them
 	Reason        string
 	CancelReason  string // why it was cancelled, when the visitor said
@@ -87,6 +98,7 @@ type BookingRequest struct {
 	Email          string
 	Phone          string // already normalised to E.164 by the caller, or ""
 	ContactMethod  string
+	Mode           string // ModePhone or ModeVideo
 	TimeZone       string
 	Reason         string
 	PrivacyConsent bool
@@ -107,6 +119,7 @@ func (r *BookingRequest) Normalize() {
 	r.Email = strings.TrimSpace(r.Email)
 	r.Phone = strings.TrimSpace(r.Phone)
 	r.ContactMethod = strings.TrimSpace(r.ContactMethod)
+	r.Mode = strings.TrimSpace(r.Mode)
 	r.TimeZone = strings.TrimSpace(r.TimeZone)
 	r.Reason = Paragraphs(r.Reason)
 }
@@ -134,6 +147,16 @@ func (r *BookingRequest) Validate() error {
 		}
 	default:
 		v.Add("contact_method", "Choose how you would like us to contact you.")
+	}
+	switch r.Mode {
+	case ModeVideo:
+	case ModePhone:
+		// The therapist calls the number given: a phone consult needs one.
+		if r.Phone == "" && !v.Has("phone") {
+			v.Add("phone", "Enter a phone number so the therapist can call you.")
+		}
+	default:
+		v.Add("mode", "Choose whether you would like the consult by phone or by video.")
 	}
 	if _, err := LoadZone(r.TimeZone); err != nil {
 		v.Add("time_zone", "Choose a known time zone.")

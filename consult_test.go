@@ -12,7 +12,7 @@ import (
 
 func validRequest() journey.BookingRequest {
 	return journey.BookingRequest{Start: time.Date(2030, 1, 7, 14, 0, 0, 0, time.UTC), Name: "Ada", Email: "ada@example.com",
-		ContactMethod: "email", TimeZone: "Europe/London", PrivacyConsent: true}
+		ContactMethod: "email", Mode: journey.ModeVideo, TimeZone: "Europe/London", PrivacyConsent: true}
 }
 
 func TestBookingRequestValidate(t *testing.T) {
@@ -32,6 +32,11 @@ func TestBookingRequestValidate(t *testing.T) {
 		{"text without phone", func(r *journey.BookingRequest) { r.ContactMethod = "text" }, []string{"phone"}},
 		{"text with phone", func(r *journey.BookingRequest) { r.ContactMethod, r.Phone = "text", "+12125550142" }, nil},
 		{"unknown method", func(r *journey.BookingRequest) { r.ContactMethod = "fax" }, []string{"contact_method"}},
+		{"no mode", func(r *journey.BookingRequest) { r.Mode = "" }, []string{"mode"}},
+		{"unknown mode", func(r *journey.BookingRequest) { r.Mode = "carrier pigeon" }, []string{"mode"}},
+		{"phone consult without a number", func(r *journey.BookingRequest) { r.Mode = journey.ModePhone }, []string{"phone"}},
+		{"phone consult with a number", func(r *journey.BookingRequest) { r.Mode, r.Phone = journey.ModePhone, "+12125550142" }, nil},
+		{"text and phone consult without a number: one message", func(r *journey.BookingRequest) { r.Mode, r.ContactMethod = journey.ModePhone, "text" }, []string{"phone"}},
 		{"unknown zone", func(r *journey.BookingRequest) { r.TimeZone = "Mars/Olympus" }, []string{"time_zone"}},
 		{"Local zone", func(r *journey.BookingRequest) { r.TimeZone = "Local" }, []string{"time_zone"}},
 		{"long reason", func(r *journey.BookingRequest) { r.Reason = strings.Repeat("é", journey.MaxReasonLen+1) }, []string{"reason"}},
@@ -107,5 +112,28 @@ func TestTherapistValidate(t *testing.T) {
 	bad.Exceptions = []journey.ScheduleException{{Date: "2030-02-30", Kind: "maybe", Start: 10, End: 5}}
 	if n := len(journey.ErrorFields(bad.Validate())); n != 8 {
 		t.Fatalf("want 8 field errors, got %d: %v", n, journey.ErrorFields(bad.Validate()))
+	}
+}
+
+func TestValidVideoLink(t *testing.T) {
+	for _, s := range []string{"https://video.example/room/ada", "https://meet.example.com:8443/j/123?pwd=abc"} {
+		if !journey.ValidVideoLink(s) {
+			t.Errorf("%q refused", s)
+		}
+	}
+	for _, s := range []string{"", "http://video.example/room", "javascript:alert(1)", "https://", "https:///room", "https://user:pw@video.example/",
+		"https://video.example/a b", "https://video.example/\r\nBcc: x@y", "https://video.example/\u202e", "video.example/room", "mailto:a@b.example",
+		"https://video.example/" + strings.Repeat("a", journey.MaxVideoLinkLen)} {
+		if journey.ValidVideoLink(s) {
+			t.Errorf("%q accepted", s)
+		}
+	}
+	p := &journey.Practice{Name: "P", TimeZone: "UTC", VideoLink: " http://video.example/room "}
+	if f := journey.ErrorFields(p.Validate()); len(f) != 1 || f[0].Field != "video_link" {
+		t.Fatalf("an http video link: %v", f)
+	}
+	p.VideoLink = " https://video.example/room "
+	if err := p.Validate(); err != nil || p.VideoLink != "https://video.example/room" {
+		t.Fatalf("a good link: %v %q", err, p.VideoLink)
 	}
 }

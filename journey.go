@@ -6,6 +6,7 @@ package journey
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -35,12 +36,45 @@ type Practice struct {
 	// Landing is the landing page's text (Markdown) under its heading;
 	// empty keeps Journey's general description of KAP.
 	Landing string
+	// VideoLink is the https address of the practice's video room, sent
+	// with each video consult's confirmation; empty: the link is sent
+	// before the consult by other means, and staff are warned.
+	VideoLink string
 	// LogoSHA256 and LogoType name the practice's logo (logo.go) when it
 	// has one: read with the practice, stored apart from it.
 	LogoSHA256, LogoType string
 	// ChangedBy is who saves a change (0: Journey itself, the demo); the
 	// store keeps it with the version the change makes (settings.go).
 	ChangedBy int64
+	// Emails holds the email templates the practice saved, by kind; a kind
+	// not in it (or reset) uses Journey's text. Read-only once loaded.
+	Emails map[string]*EmailTemplate
+}
+
+// EmailTemplate returns the template the practice sends kind with: its
+// own, or Journey's default; nil for an unknown kind.
+func (p *Practice) EmailTemplate(kind string) *EmailTemplate {
+	if t := p.Emails[kind]; t != nil && !t.Default {
+		return t
+	}
+	if k := FindEmailKind(kind); k != nil {
+		return k.Default()
+	}
+	return nil
+}
+
+// MaxVideoLinkLen is the longest video link a practice may set.
+const MaxVideoLinkLen = 500
+
+// ValidVideoLink reports whether s is an absolute https URL with a host and
+// no credentials, spaces or control characters: it goes into emails and
+// calendar invitations as it is.
+func ValidVideoLink(s string) bool {
+	if s == "" || len(s) > MaxVideoLinkLen || CleanLine(s) != s || strings.ContainsAny(s, " \t\r\n<>\"") {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && u.Scheme == "https" && u.Host != "" && u.User == nil && u.Opaque == ""
 }
 
 // Default and bounds of the practice's windows, in hours.
@@ -96,6 +130,10 @@ func (p *Practice) Validate() error {
 	checkText(&v, "landing", p.Landing, 0, 20000)
 	if p.Email != "" && !ValidEmail(p.Email) {
 		v.Add("email", "Enter an email address like desk@example.com.")
+	}
+	p.VideoLink = strings.TrimSpace(p.VideoLink)
+	if p.VideoLink != "" && !ValidVideoLink(p.VideoLink) {
+		v.Add("video_link", "Enter the video room's address starting with https://, like https://video.example/our-room.")
 	}
 	if p.ReminderHours == 0 {
 		p.ReminderHours = DefaultWindowHours

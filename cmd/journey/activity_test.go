@@ -31,6 +31,13 @@ type actBooking struct {
 // a visitor whose every field holds tag, and returns what was written.
 func actBook(t *testing.T, base string, i int, tag string) actBooking {
 	t.Helper()
+	return actBookMode(t, base, i, tag, "phone")
+}
+
+// actBookMode is actBook asking for a phone or video consult; mode ""
+// sends none, as a release from before the choice takes.
+func actBookMode(t *testing.T, base string, i int, tag, mode string) actBooking {
+	t.Helper()
 	c := &http.Client{Timeout: 20 * time.Second}
 	slots := procGetSlots(t, c, base, 21)
 	if len(slots) <= i {
@@ -38,9 +45,13 @@ func actBook(t *testing.T, base string, i int, tag string) actBooking {
 	}
 	b := actBooking{Name: "Quillon " + tag + " Marchbanks", Email: testenv.UniqueAddress(t),
 		Phone: "+15035550142", Reason: "Pomegranate lighthouse " + tag + " wants to talk about sleep."}
-	body, _ := json.Marshal(map[string]any{"start": slots[i].Start, "therapist_id": slots[i].TherapistID, "name": b.Name,
+	in := map[string]any{"start": slots[i].Start, "therapist_id": slots[i].TherapistID, "name": b.Name,
 		"email": b.Email, "phone": "(503) 555-0142", "contact_method": "phone", "time_zone": "America/Chicago",
-		"reason": b.Reason, "privacy_consent": true})
+		"reason": b.Reason, "privacy_consent": true}
+	if mode != "" {
+		in["mode"] = mode
+	}
+	body, _ := json.Marshal(in)
 	resp, err := c.Post(base+"/api/v1/consults", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatalf("book: %v", err)

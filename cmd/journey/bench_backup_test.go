@@ -171,7 +171,7 @@ func benchBackupBooker(b *testing.B, base string, slots []journey.Slot, next *at
 		}
 		s := slots[i]
 		body := fmt.Sprintf(`{"start": %q, "therapist_id": %d, "name": "Visitor %d", "email": "v%d@example.com",
-			"contact_method": "email", "time_zone": "America/Chicago", "privacy_consent": true}`, s.Start.Format(time.RFC3339), s.TherapistID, i, i)
+			"contact_method": "email", "mode": "video", "time_zone": "America/Chicago", "privacy_consent": true}`, s.Start.Format(time.RFC3339), s.TherapistID, i, i)
 		resp, err := c.Post(base+"/api/v1/consults", "application/json", bytes.NewBufferString(body))
 		if err != nil {
 			b.Fatal(err)

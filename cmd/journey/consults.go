@@ -43,10 +43,10 @@ func printConsults(ctx context.Context, db *sqldb.DB, from string, out io.Writer
 		names[t.ID] = t.Name
 	}
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(w, "TIME (%s)\tTHERAPIST\tVISITOR\tCONTACT\tEMAIL\tPHONE\n", p.TimeZone)
+	fmt.Fprintf(w, "TIME (%s)\tTHERAPIST\tVISITOR\tBY\tCONTACT\tEMAIL\tPHONE\n", p.TimeZone)
 	for _, c := range cs {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", c.Start.In(loc).Format("2006-01-02 15:04 MST"), names[c.TherapistID],
-			c.Name, c.ContactMethod, c.Email, c.Phone)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Start.In(loc).Format("2006-01-02 15:04 MST"), names[c.TherapistID],
+			c.Name, c.Mode, c.ContactMethod, c.Email, c.Phone)
 	}
 	if err := w.Flush(); err != nil {
 		return err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/journey-kap/journey"
@@ -18,6 +19,8 @@ var demoPractice = journey.Practice{
 	Email:    "hello@cedarandtide.example",
 	Address:  "410 Alder Street, Suite 3, Portland, OR 97205",
 	TimeZone: "America/Los_Angeles",
+	// A synthetic address: video.example is reserved and reaches no one.
+	VideoLink: "https://video.example/cedar-and-tide/consult",
 	PrivacyNotice: `We collect only what we need to arrange your free consult: your name, email, phone number if you give one, how you would like to be contacted, your time zone and what you choose to tell us about what brings you here.
 
 - **Who sees it:** the therapist you book with and our front-desk staff. We never sell or share it for marketing.
@@ -141,11 +144,47 @@ func seedDemo(ctx context.Context, db *sqldb.DB, now time.Time) error {
 	if err := seedClients(ctx, db, now); err != nil {
 		return err
 	}
+	if err := seedConsults(ctx, db, now); err != nil {
+		return err
+	}
 	for i := range demoFAQ {
 		e := demoFAQ[i]
 		e.Position, e.Published = i+1, true
 		if err := db.CreateFAQEntry(ctx, &e); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// demoConsults are booked a few days ahead, one of each mode, so the
+// consult screens show both.
+var demoConsults = []journey.BookingRequest{
+	{Name: "Rafael Quintero", Email: "rafael.quintero@mail.example", ContactMethod: "email", Mode: journey.ModeVideo,
+		TimeZone: "America/Chicago", Reason: "A friend did KAP and it helped; I have had depression for years.", PrivacyConsent: true},
+	{Name: "Ines Marchetti", Email: "ines.marchetti@mail.example", Phone: "+15550100177", ContactMethod: "phone", Mode: journey.ModePhone,
+		TimeZone: "America/Los_Angeles", Reason: "Grief after my father died last spring.", PrivacyConsent: true},
+}
+
+// seedConsults books demoConsults with the first two therapists, on
+// offered times from three days after now.
+func seedConsults(ctx context.Context, db *sqldb.DB, now time.Time) error {
+	ts, err := db.FindTherapists(ctx, true)
+	if err != nil {
+		return err
+	}
+	for i := range demoConsults {
+		r := demoConsults[i]
+		slots, err := db.FindSlots(ctx, journey.SlotQuery{From: now.AddDate(0, 0, 3), Days: 14, TherapistID: ts[i%len(ts)].ID})
+		if err != nil {
+			return err
+		}
+		if len(slots) == 0 {
+			continue // no hours offered in those two weeks: nothing to show
+		}
+		r.Start, r.TherapistID = slots[len(slots)/2].Start, slots[0].TherapistID
+		if _, err := db.CreateConsult(ctx, &r); err != nil {
+			return fmt.Errorf("demo consult: %s%s", journey.ErrorMessage(err), fieldList(err))
 		}
 	}
 	return nil

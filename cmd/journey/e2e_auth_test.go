@@ -53,7 +53,7 @@ func e2eBookWith(t *testing.T, base, therapist, visitor string) {
 		t.Fatalf("no slots for %s", therapist)
 	}
 	body, _ := json.Marshal(map[string]any{"start": slots.Slots[0].Start, "therapist_id": id, "name": visitor,
-		"email": testenv.UniqueAddress(t), "contact_method": "email", "time_zone": "America/Chicago", "privacy_consent": true})
+		"email": testenv.UniqueAddress(t), "contact_method": "email", "mode": "video", "time_zone": "America/Chicago", "privacy_consent": true})
 	resp, err = client.Post(base+"/api/v1/consults", "application/json", bytes.NewReader(body))
 	if err != nil || resp.StatusCode != http.StatusCreated {
 		t.Fatalf("book with %s: %v %v", therapist, err, resp)

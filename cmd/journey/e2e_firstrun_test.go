@@ -179,6 +179,7 @@ func TestE2EFirstRunSetup(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("name"), "Vera Visitor"),
 		chromedp.SendKeys(chromedp.ID("email"), visitor),
 		chromedp.Click(chromedp.CSS(`label[for="cm-email"]`)),
+		chromedp.Click(chromedp.CSS(`label[for="mode-video"]`)),
 		chromedp.Click(chromedp.ID("privacy_consent")))
 	if d := time.Until(formShown.Add(1100 * time.Millisecond)); d > 0 {
 		time.Sleep(d)

@@ -80,7 +80,7 @@ func TestE2EPrivateBooking(t *testing.T) {
 	}
 	booking := func(s procSlot, email string) map[string]any {
 		return map[string]any{"start": s.Start, "therapist_id": s.TherapistID, "name": "Grace Hopper", "email": email,
-			"contact_method": "email", "time_zone": "America/Chicago", "privacy_consent": true}
+			"contact_method": "email", "mode": "video", "time_zone": "America/Chicago", "privacy_consent": true}
 	}
 	has, fresh, nobody := testenv.UniqueAddress(t), testenv.UniqueAddress(t), testenv.UniqueAddress(t)
 

@@ -41,7 +41,7 @@ func TestE2EFrontDeskBooksForCaller(t *testing.T) {
 	addr := testenv.UniqueAddress(t)
 	e2ePortalSet(t, desk, [2]string{"name", "Cal Caller"}, [2]string{"email", addr})
 	first := e2eEval[string](t, desk, `document.querySelector("#slots input[name=slot]").id`)
-	e2ePortalChoose(t, desk, first, "cm-email", "privacy_consent")
+	e2ePortalChoose(t, desk, first, "cm-email", "mode-video", "privacy_consent")
 	resp := e2eSubmit(t, desk, `form[action="/staff/consults"] button[type=submit]`)
 	if resp.Status != 200 || !strings.HasSuffix(resp.URL, "?booked=1") {
 		t.Fatalf("booking: %d at %s\n%s", resp.Status, resp.URL, e2ePortalMain(desk))

@@ -179,13 +179,15 @@ func TestE2EBookConsult(t *testing.T) {
 		js      bool
 		zone    string // the zone the times end up in
 		method  string // contact method chosen
+		mode    string // phone or video
 		phone   string // typed
 		contact func(addr string) string
+		how     string // what the confirmation page and email say of how the consult takes place
 	}{
-		{name: "javascript on", js: true, zone: "Europe/London", method: "phone", phone: "(415) 201-0142",
-			contact: func(string) string { return "phone at +14152010142" }},
-		{name: "javascript off", js: false, zone: "Asia/Tokyo", method: "email",
-			contact: func(addr string) string { return "email at " + addr }},
+		{name: "javascript on", js: true, zone: "Europe/London", method: "phone", mode: "phone", phone: "(415) 201-0142",
+			contact: func(string) string { return "phone at +14152010142" }, how: "will call you at +14152010142"},
+		{name: "javascript off", js: false, zone: "Asia/Tokyo", method: "email", mode: "video",
+			contact: func(addr string) string { return "email at " + addr }, how: demoPractice.VideoLink},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := e2eTab(t, browser, 45*time.Second)
@@ -267,11 +269,12 @@ func TestE2EBookConsult(t *testing.T) {
 			}
 			e2eDo(t, ctx, "choose contact method and consent",
 				chromedp.Click(chromedp.CSS(`label[for="cm-`+tc.method+`"]`)),
+				chromedp.Click(chromedp.CSS(`label[for="mode-`+tc.mode+`"]`)),
 				chromedp.Click(chromedp.ID("privacy_consent")),
 			)
-			checked := e2eEval[[]bool](t, ctx, fmt.Sprintf(`[%q, %q, "privacy_consent"].map(id => document.getElementById(id).checked)`, slot.ID, "cm-"+tc.method))
-			if len(checked) != 3 || !checked[0] || !checked[1] || !checked[2] {
-				t.Fatalf("slot, contact method, consent checked = %v, want all true", checked)
+			checked := e2eEval[[]bool](t, ctx, fmt.Sprintf(`[%q, %q, %q, "privacy_consent"].map(id => document.getElementById(id).checked)`, slot.ID, "cm-"+tc.method, "mode-"+tc.mode))
+			if len(checked) != 4 || !checked[0] || !checked[1] || !checked[2] || !checked[3] {
+				t.Fatalf("slot, contact method, mode, consent checked = %v, want all true", checked)
 			}
 			if got := e2eEval[string](t, ctx, `document.querySelector("form.booking button[type=submit]").textContent.trim()`); got != "Book my consult" {
 				t.Fatalf("submit button says %q", got)
@@ -302,7 +305,8 @@ func TestE2EBookConsult(t *testing.T) {
 			if !strings.HasPrefix(details["When"], wantWhen) || !strings.HasSuffix(details["When"], "("+tc.zone+")") {
 				t.Fatalf("When = %q, want %q… (%s)", details["When"], wantWhen, tc.zone)
 			}
-			if details["Name"] != name || details["Status"] != "Booked" || details["We will contact you by"] != tc.contact(addr) {
+			if details["Name"] != name || details["Status"] != "Booked" || details["We will contact you by"] != tc.contact(addr) ||
+				!strings.Contains(details["How"], tc.how) {
 				t.Fatalf("consult details = %q", details)
 			}
 
@@ -317,6 +321,9 @@ func TestE2EBookConsult(t *testing.T) {
 			text := testenv.MailText(t, mailpit, msgs[0].ID)
 			if !slices.Contains(strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n"), manageURL) {
 				t.Fatalf("the email does not hold the manage link %s on a line of its own:\n%s", manageURL, text)
+			}
+			if !strings.Contains(text, tc.how) {
+				t.Fatalf("the email does not say %q:\n%s", tc.how, text)
 			}
 			uid := e2eCheckInvite(t, mailpit, msgs[0].ID, "REQUEST", start, addr)
 
@@ -575,7 +582,7 @@ func e2eBookAPI(t *testing.T, base string) string {
 	}
 	body, _ := json.Marshal(map[string]any{
 		"start": slots.Slots[0].Start, "therapist_id": slots.Slots[0].TherapistID, "name": "Grace Hopper",
-		"email": testenv.UniqueAddress(t), "contact_method": "email", "time_zone": "America/Chicago", "privacy_consent": true,
+		"email": testenv.UniqueAddress(t), "contact_method": "email", "mode": "video", "time_zone": "America/Chicago", "privacy_consent": true,
 	})
 	resp, err = client.Post(base+"/api/v1/consults", "application/json", bytes.NewReader(body))
 	if err != nil {

@@ -252,7 +252,9 @@ func TestDemoServeAndConsultsList(t *testing.T) {
 	if err := run(context.Background(), args, func(string) string { return "" }, nil, &out, &out); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "0 upcoming consult(s).") || !strings.Contains(out.String(), "THERAPIST") {
+	// The demo books a video consult and a phone one.
+	if !strings.Contains(out.String(), "2 upcoming consult(s).") || !strings.Contains(out.String(), "THERAPIST") ||
+		!strings.Contains(out.String(), " video ") || !strings.Contains(out.String(), " phone ") {
 		t.Fatalf("consults list:\n%s", out.String())
 	}
 	_ = testenv.Dialect
@@ -324,5 +326,8 @@ func TestDemoPeopleHaveDistinctNames(t *testing.T) {
 	}
 	for _, c := range demoClients {
 		add(c.Name, "client "+c.Email)
+	}
+	for _, c := range demoConsults {
+		add(c.Name, "consult "+c.Email)
 	}
 }

@@ -187,7 +187,7 @@ func TestUpgradeFromPreviousRelease(t *testing.T) {
 	tag := actTag(t)
 	var booked []actBooking
 	for i := range 3 {
-		booked = append(booked, actBook(t, old.URL, 2*i, tag))
+		booked = append(booked, actBookMode(t, old.URL, 2*i, tag, "")) // the previous release has no phone/video choice
 	}
 	client := demoClients[0]
 	in := actSaveIntake(t, actSignIn(t, old.URL, client.Email, client.Password), old.URL, tag)

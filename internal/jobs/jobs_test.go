@@ -61,7 +61,7 @@ func book(t *testing.T, db *sqldb.DB, email string) {
 	now := start.AddDate(0, 0, -5)
 	db.Now = sqldbtest.FixedClock(&now)
 	if _, err := db.CreateConsult(context.Background(), &journey.BookingRequest{Start: start, TherapistID: ny.ID, Name: "Ada",
-		Email: email, ContactMethod: "email", TimeZone: "UTC", PrivacyConsent: true}); err != nil {
+		Email: email, ContactMethod: "email", Mode: journey.ModeVideo, TimeZone: "UTC", PrivacyConsent: true}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -3,11 +3,10 @@
 package mail
 
 import (
-	"bytes"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
-	"text/template"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
@@ -33,114 +32,116 @@ func (c *Composer) ManageURL(token string) string {
 	return strings.TrimRight(c.BaseURL, "/") + "/c/" + url.PathEscape(token)
 }
 
-var bodies = template.Must(template.New("").Parse(`
-{{define "consult_booked"}}Hello {{.Name}},
+// footer ends every consult email, whatever the practice's template says:
+// who sent it, and where to turn in a crisis.
+func footer(p *journey.Practice) string {
+	var b strings.Builder
+	b.WriteString("\n\n" + p.Name)
+	for _, s := range []string{p.Phone, p.Email} {
+		if s != "" {
+			b.WriteString(" · " + s)
+		}
+	}
+	c := journey.Crisis
+	fmt.Fprintf(&b, "\nIf you are in crisis, %s %s (%s) or %s.\n", c.Lifeline.How, c.Lifeline.Number, c.Lifeline.Name, c.Emergency.Number)
+	return b.String()
+}
 
-Your free consult with {{.Therapist}} at {{.Practice}} is booked.
+// compose renders the practice's template of kind with values into a
+// message to addr, with the footer when the kind has one.
+func compose(kind string, p *journey.Practice, values map[string]string, to string) (*journey.Message, error) {
+	t, k := p.EmailTemplate(kind), journey.FindEmailKind(kind)
+	if t == nil || k == nil {
+		return nil, fmt.Errorf("mail: unknown kind %q", kind)
+	}
+	for _, ph := range []struct{ name, value string }{{"practice_name", p.Name}, {"practice_phone", p.Phone}, {"practice_email", p.Email}} {
+		if _, ok := values[ph.name]; !ok {
+			values[ph.name] = ph.value
+		}
+	}
+	subject, body := journey.RenderEmail(t, values)
+	body = strings.TrimSpace(body)
+	if k.Footer {
+		body += footer(p)
+	} else {
+		body += "\n"
+	}
+	return &journey.Message{To: to, Subject: subject, Text: body}, nil
+}
 
-When: {{.When}} ({{.Zone}})
-Length: {{.Minutes}} minutes
-
-{{.Therapist}} will contact you by {{.Method}} at that time. The attached
-invitation adds it to your calendar.
-
-To view, move or cancel your consult, use this private link (keep it to
-yourself; anyone with it can change your booking):
-{{.Link}}
-{{template "footer" .}}{{end}}
-{{define "consult_rescheduled"}}Hello {{.Name}},
-
-Your free consult at {{.Practice}} has moved.
-
-New time: {{.When}} ({{.Zone}})
-With: {{.Therapist}}
-
-The attached invitation updates your calendar.
-{{template "footer" .}}{{end}}
-{{define "consult_cancelled"}}Hello {{.Name}},
-
-Your free consult with {{.Therapist}} on {{.When}} ({{.Zone}}) is cancelled.
-
-Whenever you are ready, you can book a new time on our website.
-{{template "footer" .}}{{end}}
-{{define "consult_manage_link"}}Hello {{.Name}},
-
-You asked for the link to your upcoming consult with {{.Therapist}} on
-{{.When}} ({{.Zone}}). Use it to view, move or cancel the consult:
-{{.Link}}
-
-Links we sent you before keep working too. If you did not ask for this
-link, you can ignore this message: nobody else was sent it.
-{{template "footer" .}}{{end}}
-{{define "consult_hold"}}Hello {{.Name}},
-
-We are holding a free consult with {{.Therapist}} at {{.Practice}} for you:
-
-When: {{.When}} ({{.Zone}})
-Length: {{.Minutes}} minutes
-
-To book it, open this link within {{.HoldMinutes}} minutes (by {{.HoldUntil}}):
-{{.Link}}
-
-If you do not, the time is freed for others and nothing is booked. If you
-did not ask for this, you can ignore this message.
-{{template "footer" .}}{{end}}
-{{define "footer"}}
-{{.Practice}}{{if .Phone}} · {{.Phone}}{{end}}{{if .Email}} · {{.Email}}{{end}}
-{{with .Crisis}}If you are in crisis, {{.Lifeline.How}} {{.Lifeline.Number}} ({{.Lifeline.Name}}) or {{.Emergency.Number}}.{{end}}
-{{end}}`))
-
-var subjects = map[string]string{
-	journey.MailConsultBooked:      "Your free consult is booked: %s",
-	journey.MailConsultRescheduled: "Your free consult has moved: %s",
-	journey.MailConsultCancelled:   "Your free consult is cancelled: %s",
-	journey.MailConsultManageLink:  "The link to your consult on %s",
-	journey.MailConsultHold:        "Confirm your free consult: %s",
+// firstName is the first word of a name, for a greeting.
+func firstName(name string) string {
+	if f := strings.Fields(name); len(f) > 0 {
+		return f[0]
+	}
+	return name
 }
 
 // ComposeConsultMail returns the email of the given kind about c. Times are
 // shown in the visitor's zone. It fails only on an unknown kind or zone.
 func (c *Composer) ComposeConsultMail(kind string, cons *journey.Consult, t *journey.Therapist, p *journey.Practice, token string) (*journey.Message, error) {
-	subject, ok := subjects[kind]
-	if !ok {
-		return nil, fmt.Errorf("mail: unknown kind %q", kind)
-	}
 	loc, err := journey.LoadZone(cons.TimeZone)
 	if err != nil {
 		return nil, err
 	}
 	start := cons.Start.In(loc)
-	when := start.Format("Monday, January 2, 2006 at 3:04 PM")
 	method := map[string]string{"email": "email", "phone": "phone", "text": "text message"}[cons.ContactMethod]
 	therapist := t.Name
 	if t.Credentials != "" {
 		therapist += ", " + t.Credentials
 	}
-	data := map[string]any{
-		"Name": cons.Name, "Therapist": therapist, "Practice": p.Name, "Phone": p.Phone, "Email": p.Email,
-		"When": when, "Zone": zoneLabel(start), "Minutes": int(cons.End.Sub(cons.Start) / time.Minute),
-		"Method": method, "Link": "", "Crisis": journey.Crisis,
+	values := map[string]string{
+		"client_first_name": firstName(cons.Name), "client_name": cons.Name, "therapist_name": therapist,
+		"consult_time": start.Format("Monday, January 2, 2006 at 3:04 PM"), "consult_time_short": start.Format("Mon Jan 2, 3:04 PM MST"),
+		"consult_time_zone": zoneLabel(start), "consult_minutes": strconv.Itoa(int(cons.End.Sub(cons.Start) / time.Minute)),
+		"consult_mode": modeLabel(cons.Mode), "how_to_join": how(cons, therapist, p), "contact_method": method,
+		"book_link": c.link("/book"),
 	}
+	if cons.Mode == journey.ModeVideo {
+		values["video_link"] = p.VideoLink
+	}
+	link := ""
 	if token != "" {
-		data["Link"] = c.ManageURL(token)
+		link = c.ManageURL(token)
+		values["manage_link"] = link
 	}
 	if kind == journey.MailConsultHold {
-		data["Link"] = c.ConfirmURL(token)
-		data["HoldMinutes"] = int(cons.HoldUntil.Sub(cons.CreatedAt).Round(time.Minute) / time.Minute)
-		data["HoldUntil"] = cons.HoldUntil.In(loc).Format("3:04 PM MST")
+		values["confirm_link"] = c.ConfirmURL(token)
+		values["hold_minutes"] = strconv.Itoa(int(cons.HoldUntil.Sub(cons.CreatedAt).Round(time.Minute) / time.Minute))
+		values["hold_until"] = cons.HoldUntil.In(loc).Format("3:04 PM MST")
 	}
-	var body bytes.Buffer
-	if err := bodies.ExecuteTemplate(&body, kind, data); err != nil {
+	m, err := compose(kind, p, values, cons.Email)
+	if err != nil {
 		return nil, err
 	}
-	m := &journey.Message{To: cons.Email, Subject: fmt.Sprintf(subject, start.Format("Mon Jan 2, 3:04 PM MST")), Text: strings.TrimLeft(body.String(), "\n")}
 	switch kind {
 	case journey.MailConsultBooked, journey.MailConsultRescheduled:
-		m.ICSMethod, m.ICS = "REQUEST", c.invite(ics.MethodRequest, cons, therapist, p, data["Link"].(string))
+		m.ICSMethod, m.ICS = "REQUEST", c.invite(ics.MethodRequest, cons, therapist, p, link, values["how_to_join"])
 	case journey.MailConsultCancelled:
-		m.ICSMethod, m.ICS = "CANCEL", c.invite(ics.MethodCancel, cons, therapist, p, "")
+		m.ICSMethod, m.ICS = "CANCEL", c.invite(ics.MethodCancel, cons, therapist, p, "", "")
 	}
 	return m, nil
+}
+
+// how says how the consult takes place: the video room to join (or that
+// its link follows, when the practice has none), or the number the
+// therapist calls.
+func how(cons *journey.Consult, therapist string, p *journey.Practice) string {
+	switch {
+	case cons.Mode != journey.ModeVideo:
+		return "This is a phone consult: " + therapist + " will call you at " + cons.Phone + " at that time."
+	case p.VideoLink != "":
+		return "This is a video consult. At that time, join " + therapist + " here:\n" + p.VideoLink
+	default:
+		return "This is a video consult. We will send you the link to join it before the consult."
+	}
+}
+
+func modeLabel(mode string) string {
+	if mode == journey.ModeVideo {
+		return "video"
+	}
+	return "phone"
 }
 
 func zoneLabel(t time.Time) string {
@@ -152,7 +153,7 @@ func zoneLabel(t time.Time) string {
 // consult (its CalendarUID, or its id for consults booked before it had
 // one) and SEQUENCE grows with each change, so calendar programs update or
 // remove the event they already hold.
-func (c *Composer) invite(method ics.Method, cons *journey.Consult, therapist string, p *journey.Practice, link string) string {
+func (c *Composer) invite(method ics.Method, cons *journey.Consult, therapist string, p *journey.Practice, link, how string) string {
 	cal := ics.NewCalendarFor(p.Name)
 	cal.SetMethod(method)
 	host := "journey.invalid"
@@ -172,9 +173,24 @@ func (c *Composer) invite(method ics.Method, cons *journey.Consult, therapist st
 	ev.SetEndAt(cons.End)
 	ev.SetSummary("Free consult with " + therapist + " (" + p.Name + ")")
 	desc := "Your free consult with " + therapist + "."
+	if how != "" {
+		desc += " " + strings.ReplaceAll(how, "\n", " ")
+	}
 	if link != "" {
 		desc += " View, move or cancel: " + link
 		ev.SetURL(link)
+	}
+	// Calendar programs offer LOCATION (and URL) as the place to join: the
+	// video room, or the phone the therapist calls.
+	switch {
+	case method == ics.MethodCancel:
+	case cons.Mode == journey.ModeVideo && p.VideoLink != "":
+		ev.SetLocation(p.VideoLink)
+		ev.SetURL(p.VideoLink)
+	case cons.Mode == journey.ModeVideo:
+		ev.SetLocation("Video (the link follows by email)")
+	default:
+		ev.SetLocation("Phone: " + therapist + " calls " + cons.Phone)
 	}
 	ev.SetDescription(desc)
 	if p.Email != "" {

@@ -176,3 +176,97 @@ func TestMailCrisisLinesFromOneSource(t *testing.T) {
 		}
 	}
 }
+
+// A video consult's confirmation carries the practice's video link, in
+// the text and as the invitation's LOCATION and URL, or says the link will
+// follow when the practice has none; a phone consult's names the number
+// the therapist calls.
+func TestConsultMailSaysHowItTakesPlace(t *testing.T) {
+	comp := &mail.Composer{BaseURL: "https://book.practice.test"}
+	withLink := *practice
+	withLink.VideoLink = "https://video.example/room/42"
+	cases := []struct {
+		name, mode string
+		p          *journey.Practice
+		text       []string
+		location   string
+		url        string
+	}{
+		{"phone", journey.ModePhone, &withLink, []string{"phone consult", "will call you at +15035550142"}, "+15035550142", "https://book.practice.test/c/tok"},
+		{"video", journey.ModeVideo, &withLink, []string{"video consult", "https://video.example/room/42"}, "https://video.example/room/42", "https://video.example/room/42"},
+		{"video, no link yet", journey.ModeVideo, practice, []string{"video consult", "send you the link to join it before the consult"}, "Video", "https://book.practice.test/c/tok"},
+	}
+	for _, tc := range cases {
+		c := consult("ada@example.com")
+		c.Mode = tc.mode
+		for _, kind := range []string{journey.MailConsultBooked, journey.MailConsultRescheduled} {
+			m, err := comp.ComposeConsultMail(kind, c, therapist, tc.p, "tok")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range tc.text {
+				if !strings.Contains(m.Text, want) {
+					t.Errorf("%s, %s: text lacks %q:\n%s", tc.name, kind, want, m.Text)
+				}
+			}
+			if tc.mode == journey.ModePhone && strings.Contains(m.Text, "video.example") {
+				t.Errorf("%s: a phone consult's email carries the video link", tc.name)
+			}
+			_, ev := parseEvent(t, m.ICS)
+			if loc := prop(&ev.ComponentBase, ics.ComponentPropertyLocation); !strings.Contains(loc, tc.location) {
+				t.Errorf("%s, %s: LOCATION %q, want %q", tc.name, kind, loc, tc.location)
+			}
+			if kind == journey.MailConsultBooked {
+				if u := prop(&ev.ComponentBase, ics.ComponentPropertyUrl); u != tc.url {
+					t.Errorf("%s: URL %q, want %q", tc.name, u, tc.url)
+				}
+			}
+			if desc := prop(&ev.ComponentBase, ics.ComponentPropertyDescription); !strings.Contains(desc, tc.text[0]) {
+				t.Errorf("%s: DESCRIPTION %q", tc.name, desc)
+			}
+		}
+	}
+}
+
+// FuzzMailSubjectOneLine: whatever a person typed as their name and
+// whatever subject the practice wrote, every email's subject reaches the
+// SMTP header on one line.
+func FuzzMailSubjectOneLine(f *testing.F) {
+	f.Add("Ada\r\nBcc: all@example.com", "Booked, {{client_name}}")
+	f.Add("Ada\u2028Visitor", "{{client_first_name}}\n{{therapist_name}}")
+	comp := &mail.Composer{BaseURL: "http://journey.test"}
+	f.Fuzz(func(t *testing.T, name, subject string) {
+		p := *practice
+		p.Emails = map[string]*journey.EmailTemplate{journey.MailConsultBooked: {Kind: journey.MailConsultBooked, Subject: subject,
+			Body: "{{manage_link}} {{how_to_join}}"}}
+		c := consult("ada@example.com")
+		c.Name = name
+		m, err := comp.ComposeConsultMail(journey.MailConsultBooked, c, therapist, &p, "tok")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.ContainsAny(m.Subject, "\r\n") {
+			t.Fatalf("subject %q", m.Subject)
+		}
+		inv, err := comp.ComposeClientInvitation(&journey.Client{Name: name, Email: "ada@example.com"}, &p, "tok", start)
+		if err != nil || strings.ContainsAny(inv.Subject, "\r\n") {
+			t.Fatalf("invitation subject %q %v", inv.Subject, err)
+		}
+	})
+}
+
+// A practice's own template is used, filled with the consult's details,
+// and the footer with the crisis lines follows it whatever it says.
+func TestConsultMailUsesPracticeTemplate(t *testing.T) {
+	p := *practice
+	p.Emails = map[string]*journey.EmailTemplate{journey.MailConsultBooked: {Kind: journey.MailConsultBooked,
+		Subject: "See you {{consult_time_short}}, {{client_first_name}}", Body: "{{client_name}} & {{therapist_name}}: {{how_to_join}} {{manage_link}}"}}
+	m, err := (&mail.Composer{BaseURL: "http://journey.test"}).ComposeConsultMail(journey.MailConsultBooked, consult("ada@example.com"), therapist, &p, "tok")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject != "See you Mon Mar 11, 2:00 PM GMT, Ada" || !strings.HasPrefix(m.Text, "Ada Visitor & Nora York, LCSW: This is a phone consult") ||
+		!strings.Contains(m.Text, "http://journey.test/c/tok") || !strings.Contains(m.Text, "988") || m.ICS == "" {
+		t.Fatalf("%q\n%s", m.Subject, m.Text)
+	}
+}

@@ -46,6 +46,7 @@ type Store interface {
 	journey.SettingsVersionService
 	SetLogo(ctx context.Context, l *journey.Logo) error
 	RemoveLogo(ctx context.Context) error
+	SaveEmailTemplate(ctx context.Context, t *journey.EmailTemplate) error
 	CreateFAQEntry(ctx context.Context, e *journey.FAQEntry) error
 	UpdateFAQEntry(ctx context.Context, e *journey.FAQEntry) error
 	UpdateStaffProfile(ctx context.Context, p *journey.StaffProfile) error

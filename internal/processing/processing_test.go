@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/audit"
@@ -154,5 +155,101 @@ func TestBreakGlass(t *testing.T) {
 	es := entries(t, db, "breakglass")
 	if len(es) != 1 || es[0].Reason != "the client is on the phone in crisis" || es[0].ActorID != la.ID {
 		t.Fatalf("audit: %+v", es)
+	}
+}
+
+// A consult is seen by the therapist it is booked with, front desk and
+// admins; anyone else is told "not found" and the refusal audited. Lists
+// follow the same rule, and only those who change consults move them.
+func TestConsultRules(t *testing.T) {
+	p, db := open(t)
+	ctx := context.Background()
+	now := time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
+	db.Now = sqldbtest.FixedClock(&now)
+	ny, la := sqldbtest.MustSeed(t, db)
+	c, err := db.CreateConsult(ctx, &journey.BookingRequest{Start: time.Date(2030, 1, 7, 14, 0, 0, 0, time.UTC), TherapistID: ny.ID, Name: "Ada",
+		Email: "ada@example.com", ContactMethod: "email", Mode: journey.ModeVideo, TimeZone: "UTC", PrivacyConsent: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		a    *journey.Actor
+		sees bool
+	}{
+		{"its therapist", actor(ny.ID, journey.RoleTherapist), true},
+		{"another therapist", actor(la.ID, journey.RoleTherapist), false},
+		{"front desk", actor(9001, journey.RoleFrontDesk), true},
+		{"admin", actor(9002, journey.RoleAdmin), true},
+		{"medical provider", actor(9003, journey.RoleMedicalProvider), false},
+		{"a client", actor(9004, journey.RoleClient), false},
+	} {
+		_, err := p.ReadConsult(ctx, tc.a, c.ID, "test")
+		if got := err == nil; got != tc.sees {
+			t.Errorf("%s: read %v (%v), want %v", tc.name, got, err, tc.sees)
+		}
+		if !tc.sees && journey.ErrorCode(err) != journey.ENOTFOUND {
+			t.Errorf("%s: %v, want not found", tc.name, err)
+		}
+		cs, _, err := p.Consults(ctx, tc.a, journey.ConsultFilter{Limit: 10}, "")
+		if listed := len(cs) == 1; err == nil && listed != tc.sees {
+			t.Errorf("%s: listed %v, want %v", tc.name, listed, tc.sees)
+		}
+	}
+	if _, err := p.CancelConsult(ctx, actor(la.ID, journey.RoleTherapist), c.ID, "caller asked", ""); journey.ErrorCode(err) != journey.ENOTFOUND {
+		t.Fatalf("another therapist cancels: %v", err)
+	}
+	if _, err := p.CancelConsult(ctx, actor(9001, journey.RoleFrontDesk), c.ID, "", ""); journey.ErrorCode(err) != journey.EINVALID {
+		t.Fatalf("front desk cancels without a reason: %v", err)
+	}
+	if _, err := p.CancelConsult(ctx, actor(9001, journey.RoleFrontDesk), c.ID, "caller asked", ""); err != nil {
+		t.Fatalf("front desk cancels: %v", err)
+	}
+	if es := entries(t, db, "consult.cancel"); len(es) != 1 || es[0].Reason != "caller asked" {
+		t.Fatalf("cancel audit: %+v", es)
+	}
+	denied := 0
+	for _, e := range entries(t, db, "consult.read") {
+		if e.Outcome == journey.AuditDenied {
+			denied++
+		}
+	}
+	if denied != 4 { // three refused reads and the refused cancel
+		t.Errorf("%d refusals audited, want 4", denied)
+	}
+}
+
+// Settings and staff changes check the actor's permission in processing
+// too, so a caller other than a route (the CLI, a job) cannot skip it:
+// only admins change settings, and a member of staff edits their own
+// profile, an admin anyone's.
+func TestSettingsAndStaffNeedPermission(t *testing.T) {
+	p, db := open(t)
+	ctx := context.Background()
+	ny, la := sqldbtest.MustSeed(t, db)
+	therapist := actor(ny.ID, journey.RoleTherapist)
+	if err := p.UpdateBookingSettings(ctx, therapist, &journey.BookingSettings{Private: true, HoldMinutes: 30}, nil); journey.ErrorCode(err) != journey.EFORBIDDEN {
+		t.Fatalf("a therapist changes booking settings: %v", err)
+	}
+	if err := p.UpdateBookingSettings(ctx, actor(9002, journey.RoleAdmin), &journey.BookingSettings{Private: true, HoldMinutes: 30}, nil); err != nil {
+		t.Fatalf("an admin changes booking settings: %v", err)
+	}
+	other, err := db.FindStaffProfile(ctx, la.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.UpdateStaffProfile(ctx, therapist, other, ""); journey.ErrorCode(err) != journey.ENOTFOUND {
+		t.Fatalf("a therapist edits another's profile: %v", err)
+	}
+	own, err := db.FindStaffProfile(ctx, ny.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own.Pronouns = "she/her"
+	if err := p.UpdateStaffProfile(ctx, therapist, own, ""); err != nil {
+		t.Fatalf("a therapist edits their own profile: %v", err)
+	}
+	if es := entries(t, db, "settings.booking.update"); len(es) != 1 || es[0].Outcome != journey.AuditSuccess {
+		t.Fatalf("settings audit: %+v", es)
 	}
 }

@@ -18,14 +18,14 @@ import (
 
 var _ journey.ConsultService = (*DB)(nil)
 
-const consultColumns = `id, therapist_id, start_at, end_at, status, name, email, phone, contact_method,
+const consultColumns = `id, therapist_id, start_at, end_at, status, name, email, phone, contact_method, mode,
 	time_zone, reason, cancel_reason, sequence, calendar_uid, created_at, updated_at`
 
 // scanConsult reads a row of consultColumns and decrypts its PHI.
 func (db *DB) scanConsult(row scanner) (*journey.Consult, error) {
 	var c journey.Consult
 	var start, end, created, updated int64
-	err := row.Scan(&c.ID, &c.TherapistID, &start, &end, &c.Status, &c.Name, &c.Email, &c.Phone, &c.ContactMethod,
+	err := row.Scan(&c.ID, &c.TherapistID, &start, &end, &c.Status, &c.Name, &c.Email, &c.Phone, &c.ContactMethod, &c.Mode,
 		&c.TimeZone, &c.Reason, &c.CancelReason, &c.Sequence, &c.CalendarUID, &created, &updated)
 	if err != nil {
 		return nil, err
@@ -205,7 +205,7 @@ func (db *DB) book(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 	now := db.Now().UTC().Truncate(time.Second)
 	c := &journey.Consult{TherapistID: t.ID, Start: r.Start.UTC(), End: r.Start.Add(t.ConsultLength).UTC(),
 		Status: journey.ConsultBooked, Name: r.Name, Email: r.Email, Phone: r.Phone, ContactMethod: r.ContactMethod,
-		TimeZone: r.TimeZone, Reason: r.Reason, ManageToken: token, CalendarUID: newCalendarUID(), CreatedAt: now, UpdatedAt: now}
+		Mode: r.Mode, TimeZone: r.TimeZone, Reason: r.Reason, ManageToken: token, CalendarUID: newCalendarUID(), CreatedAt: now, UpdatedAt: now}
 	blockEnd := c.End.Add(t.Buffer)
 	// Everything that needs no lock is done before the transaction: on
 	// SQLite the transaction runs on the one writer every booking waits for,
@@ -230,7 +230,7 @@ func (db *DB) book(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 	// The consult's columns, then the address and time of the check that
 	// the address has no upcoming consult: no row back means it has.
 	args := []any{c.TherapistID, unix(c.Start), unix(c.End), unix(blockEnd), name, email, key,
-		phone, c.ContactMethod, c.TimeZone, reason, unix(now), hash, c.CalendarUID, unix(now), unix(now),
+		phone, c.ContactMethod, c.Mode, c.TimeZone, reason, unix(now), hash, c.CalendarUID, unix(now), unix(now),
 		key, unix(now)}
 	if db.Dialect == Postgres && db.MailJobSQL != nil {
 		lock, lockArgs := blockLock(key, t.ID, c.Start, blockEnd)
@@ -270,8 +270,8 @@ func (db *DB) book(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 // insertConsult books a consult unless its address has an upcoming one
 // (then it inserts nothing), with book's args.
 const insertConsult = `INSERT INTO consults (therapist_id, start_at, end_at, block_end, status, name, email, email_key,
-	phone, contact_method, time_zone, reason, privacy_consent_at, manage_token_hash, calendar_uid, sequence, created_at, updated_at)
-	SELECT ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?
+	phone, contact_method, mode, time_zone, reason, privacy_consent_at, manage_token_hash, calendar_uid, sequence, created_at, updated_at)
+	SELECT ?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?
 	WHERE NOT EXISTS (SELECT 1 FROM consults WHERE email_key = ? AND status = 'booked' AND start_at > ?)`
 
 // insertBooking returns the one statement that stores a booking on
@@ -384,12 +384,13 @@ func (db *DB) composeConsultMail(kind string, c *journey.Consult, t *journey.The
 }
 
 func (db *DB) practice(ctx context.Context, tx *Tx) (*journey.Practice, error) {
-	var p journey.Practice
-	err := tx.queryRow(ctx, `SELECT name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending,
-		reminder_hours, cancel_notice_hours, landing FROM practice WHERE id = 1`).
-		Scan(&p.Name, &p.Tagline, &p.Phone, &p.Email, &p.Address, &p.TimeZone, &p.PrivacyNotice, &p.SetupPending,
-			&p.ReminderHours, &p.CancelNoticeHours, &p.Landing)
-	return &p, notFound(err, "Practice")
+	p, err := tx.practice(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The mail composed in tx uses the practice's email templates.
+	p.Emails, err = db.emailTemplates(ctx, tx.query)
+	return p, err
 }
 
 // FindConsultByToken returns the consult a manage link points to.

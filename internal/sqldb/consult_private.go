@@ -209,7 +209,7 @@ func (db *DB) hold(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 	token, hash := newToken()    // the confirm link, for an address with no consult
 	link, linkHash := newToken() // a manage link, for an address with one
 	c := &journey.Consult{TherapistID: t.ID, Start: r.Start.UTC(), End: r.Start.Add(t.ConsultLength).UTC(),
-		Name: r.Name, Email: r.Email, Phone: r.Phone, ContactMethod: r.ContactMethod, TimeZone: r.TimeZone, Reason: r.Reason}
+		Name: r.Name, Email: r.Email, Phone: r.Phone, ContactMethod: r.ContactMethod, Mode: r.Mode, TimeZone: r.TimeZone, Reason: r.Reason}
 	p := db.phi()
 	name, email, phone, reason := p.seal(aadHoldName, c.Name), p.seal(aadHoldEmail, c.Email),
 		p.seal(aadHoldPhone, c.Phone), p.seal(aadHoldReason, c.Reason)
@@ -254,10 +254,10 @@ func (db *DB) hold(ctx context.Context, r *journey.BookingRequest, t *journey.Th
 		}
 		c.CreatedAt, c.HoldUntil = tx.now, tx.now.Add(window)
 		if _, err := tx.insert(ctx, `INSERT INTO consult_holds (therapist_id, start_at, end_at, block_end, hold_until, token_hash,
-			name, email, email_key, phone, contact_method, time_zone, reason, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			name, email, email_key, phone, contact_method, mode, time_zone, reason, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			t.ID, unix(c.Start), unix(c.End), blockEnd, unix(c.HoldUntil), hash,
-			name, email, key, phone, c.ContactMethod, c.TimeZone, reason, unix(tx.now)); err != nil {
+			name, email, key, phone, c.ContactMethod, c.Mode, c.TimeZone, reason, unix(tx.now)); err != nil {
 			return err
 		}
 		if err := tx.bumpCalendar(ctx); err != nil {
@@ -317,9 +317,9 @@ func (db *DB) findHold(ctx context.Context, q queryRower, token string) (*held, 
 	var start, end, until, created int64
 	var consultID sql.NullInt64
 	err := q.QueryRowContext(ctx, db.q(`SELECT id, therapist_id, start_at, end_at, hold_until, name, email, email_key, phone,
-		contact_method, time_zone, reason, consult_id, created_at FROM consult_holds WHERE token_hash = ?`), hashToken(token)).
+		contact_method, mode, time_zone, reason, consult_id, created_at FROM consult_holds WHERE token_hash = ?`), hashToken(token)).
 		Scan(&h.id, &c.TherapistID, &start, &end, &until, &c.Name, &c.Email, &h.key, &c.Phone,
-			&c.ContactMethod, &c.TimeZone, &c.Reason, &consultID, &created)
+			&c.ContactMethod, &c.Mode, &c.TimeZone, &c.Reason, &consultID, &created)
 	if err != nil {
 		return nil, notFound(err, "Held time")
 	}
@@ -406,10 +406,10 @@ func (db *DB) ConfirmHold(ctx context.Context, token string) (*journey.Consult, 
 		c.CreatedAt, c.UpdatedAt = tx.now, tx.now
 		var err error
 		c.ID, err = tx.insert(ctx, `INSERT INTO consults (therapist_id, start_at, end_at, block_end, status, name, email, email_key,
-			phone, contact_method, time_zone, reason, privacy_consent_at, manage_token_hash, sequence, created_at, updated_at)
-			VALUES (?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+			phone, contact_method, mode, time_zone, reason, privacy_consent_at, manage_token_hash, sequence, created_at, updated_at)
+			VALUES (?, ?, ?, ?, 'booked', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
 			c.TherapistID, unix(c.Start), unix(c.End), unix(c.End.Add(t.Buffer)), name, email, h.key,
-			phone, c.ContactMethod, c.TimeZone, reason, unix(h.consult.CreatedAt), hashToken(token), unix(tx.now), unix(tx.now))
+			phone, c.ContactMethod, c.Mode, c.TimeZone, reason, unix(h.consult.CreatedAt), hashToken(token), unix(tx.now), unix(tx.now))
 		if err != nil {
 			return err
 		}

@@ -36,7 +36,7 @@ func fixture(t *testing.T) (*sqldb.DB, *journey.Therapist, *journey.Therapist, *
 
 func booking(start time.Time, therapist int64, email string) *journey.BookingRequest {
 	return &journey.BookingRequest{Start: start, TherapistID: therapist, Name: "Ada Visitor", Email: email,
-		ContactMethod: "email", TimeZone: "Europe/London", Reason: "Feeling stuck", PrivacyConsent: true}
+		ContactMethod: "email", Mode: journey.ModeVideo, TimeZone: "Europe/London", Reason: "Feeling stuck", PrivacyConsent: true}
 }
 
 func outbox(t *testing.T, db *sqldb.DB) []*journey.Message {

@@ -11,13 +11,13 @@ import (
 var _ journey.PracticeService = (*DB)(nil)
 
 const practiceQuery = `SELECT p.name, p.tagline, p.phone, p.email, p.address, p.time_zone, p.privacy_notice, p.setup_pending,
-	p.reminder_hours, p.cancel_notice_hours, p.landing, COALESCE(l.sha256, ''), COALESCE(l.content_type, '')
+	p.reminder_hours, p.cancel_notice_hours, p.landing, p.video_link, COALESCE(l.sha256, ''), COALESCE(l.content_type, '')
 	FROM practice p LEFT JOIN practice_logo l ON l.id = 1 WHERE p.id = 1`
 
 func scanPractice(row scanner) (*journey.Practice, error) {
 	var p journey.Practice
 	err := row.Scan(&p.Name, &p.Tagline, &p.Phone, &p.Email, &p.Address, &p.TimeZone, &p.PrivacyNotice, &p.SetupPending,
-		&p.ReminderHours, &p.CancelNoticeHours, &p.Landing, &p.LogoSHA256, &p.LogoType)
+		&p.ReminderHours, &p.CancelNoticeHours, &p.Landing, &p.VideoLink, &p.LogoSHA256, &p.LogoType)
 	if err != nil {
 		return nil, notFound(err, "Practice")
 	}
@@ -51,14 +51,15 @@ func (tx *Tx) savePractice(ctx context.Context, p *journey.Practice) error {
 		return err
 	}
 	_, err = tx.exec(ctx, `INSERT INTO practice (id, name, tagline, phone, email, address, time_zone, privacy_notice, setup_pending,
-				reminder_hours, cancel_notice_hours, landing)
-			VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				reminder_hours, cancel_notice_hours, landing, video_link)
+			VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, tagline = excluded.tagline, phone = excluded.phone,
 				email = excluded.email, address = excluded.address, time_zone = excluded.time_zone,
 				privacy_notice = excluded.privacy_notice, setup_pending = excluded.setup_pending,
-				reminder_hours = excluded.reminder_hours, cancel_notice_hours = excluded.cancel_notice_hours, landing = excluded.landing`,
+				reminder_hours = excluded.reminder_hours, cancel_notice_hours = excluded.cancel_notice_hours, landing = excluded.landing,
+				video_link = excluded.video_link`,
 		p.Name, p.Tagline, p.Phone, p.Email, p.Address, p.TimeZone, p.PrivacyNotice, p.SetupPending,
-		p.ReminderHours, p.CancelNoticeHours, p.Landing)
+		p.ReminderHours, p.CancelNoticeHours, p.Landing, p.VideoLink)
 	if err != nil {
 		return err
 	}

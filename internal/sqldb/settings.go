@@ -23,6 +23,7 @@ type (
 		TimeZone          string `json:"time_zone"`
 		ReminderHours     int    `json:"reminder_hours"`
 		CancelNoticeHours int    `json:"cancel_notice_hours"`
+		VideoLink         string `json:"video_link,omitempty"`
 	}
 	landingVersion struct {
 		Landing string `json:"landing"`
@@ -40,7 +41,7 @@ func practiceData(p *journey.Practice) string {
 	if p == nil {
 		return ""
 	}
-	return mustJSON(practiceVersion{p.Name, p.Tagline, p.Phone, p.Email, p.Address, p.TimeZone, p.ReminderHours, p.CancelNoticeHours})
+	return mustJSON(practiceVersion{p.Name, p.Tagline, p.Phone, p.Email, p.Address, p.TimeZone, p.ReminderHours, p.CancelNoticeHours, p.VideoLink})
 }
 
 func landingData(p *journey.Practice) string {
@@ -154,7 +155,7 @@ func decodeVersion(v *journey.SettingsVersion, data string) error {
 			return err
 		}
 		v.Practice = &journey.Practice{Name: d.Name, Tagline: d.Tagline, Phone: d.Phone, Email: d.Email, Address: d.Address,
-			TimeZone: d.TimeZone, ReminderHours: d.ReminderHours, CancelNoticeHours: d.CancelNoticeHours}
+			TimeZone: d.TimeZone, ReminderHours: d.ReminderHours, CancelNoticeHours: d.CancelNoticeHours, VideoLink: d.VideoLink}
 	case journey.SettingsLanding:
 		var d landingVersion
 		if err := json.Unmarshal([]byte(data), &d); err != nil {
@@ -204,7 +205,7 @@ func (db *DB) RestoreSettingsVersion(ctx context.Context, kind string, version i
 			if kind == journey.SettingsPractice {
 				d := v.Practice
 				p.Name, p.Tagline, p.Phone, p.Email, p.Address, p.TimeZone = d.Name, d.Tagline, d.Phone, d.Email, d.Address, d.TimeZone
-				p.ReminderHours, p.CancelNoticeHours = d.ReminderHours, d.CancelNoticeHours
+				p.ReminderHours, p.CancelNoticeHours, p.VideoLink = d.ReminderHours, d.CancelNoticeHours, d.VideoLink
 			} else {
 				p.Landing = v.Landing
 			}

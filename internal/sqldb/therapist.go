@@ -74,6 +74,11 @@ func (db *DB) catalog(ctx context.Context) ([]*journey.Therapist, *journey.Pract
 	if journey.ErrorCode(err) == journey.ENOTFOUND {
 		p, err = nil, nil
 	}
+	if err == nil && p != nil {
+		// The booking's mail uses the practice's email templates; saving
+		// one moves the content counter, so the cache follows.
+		p.Emails, err = db.emailTemplates(ctx, db.query)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

@@ -37,6 +37,7 @@ type apiConsult struct {
 	TimeZone    string `json:"time_zone"`
 	TherapistID int64  `json:"therapist_id"`
 	Status      string `json:"status"`
+	Mode        string `json:"mode"` // phone or video
 	ManageURL   string `json:"manage_url,omitempty"`
 }
 
@@ -63,6 +64,7 @@ type apiBooking struct {
 	Email          string `json:"email"`
 	Phone          string `json:"phone"`
 	ContactMethod  string `json:"contact_method"`
+	Mode           string `json:"mode"`
 	TimeZone       string `json:"time_zone"`
 	Reason         string `json:"reason"`
 	PrivacyConsent bool   `json:"privacy_consent"`
@@ -189,7 +191,7 @@ func (s *Server) apiConsult(c *journey.Consult, token string) apiConsult {
 		loc = time.UTC
 	}
 	out := apiConsult{ID: c.ID, Start: c.Start.In(loc).Format(time.RFC3339), End: c.End.In(loc).Format(time.RFC3339),
-		TimeZone: c.TimeZone, TherapistID: c.TherapistID, Status: c.Status}
+		TimeZone: c.TimeZone, TherapistID: c.TherapistID, Status: c.Status, Mode: c.Mode}
 	if token != "" {
 		out.ManageURL = s.cfg.BaseURL + "/c/" + url.PathEscape(token)
 	}
@@ -237,7 +239,7 @@ func (s *Server) handleAPIConsultCreate(w http.ResponseWriter, r *http.Request) 
 // service's.
 func bookingFromAPI(in apiBooking) (*journey.BookingRequest, error) {
 	req := &journey.BookingRequest{TherapistID: in.TherapistID, Name: in.Name, Email: in.Email, ContactMethod: in.ContactMethod,
-		TimeZone: in.TimeZone, Reason: in.Reason, PrivacyConsent: in.PrivacyConsent}
+		Mode: in.Mode, TimeZone: in.TimeZone, Reason: in.Reason, PrivacyConsent: in.PrivacyConsent}
 	var v journey.Validation
 	start, err := parseStart(in.Start)
 	if err != nil {

@@ -79,7 +79,7 @@ func (e *env) as(cookie, method, path string, form url.Values) (int, http.Header
 func (e *env) book(t *journey.Therapist, start time.Time, name, reason string) *journey.Consult {
 	e.t.Helper()
 	c, err := e.db.CreateConsult(context.Background(), &journey.BookingRequest{Start: start, TherapistID: t.ID, Name: name,
-		Email: strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.com", ContactMethod: "email", TimeZone: "UTC",
+		Email: strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.com", ContactMethod: "email", Mode: journey.ModeVideo, TimeZone: "UTC",
 		Reason: reason, PrivacyConsent: true})
 	if err != nil {
 		e.t.Fatal(err)
@@ -108,7 +108,7 @@ func sessionCookie(h http.Header) string {
 func TestRouteRoleMatrix(t *testing.T) {
 	e := newEnv(t)
 	c, err := e.db.CreateConsult(context.Background(), &journey.BookingRequest{Start: mondayNY, TherapistID: e.ny.ID, Name: "Ada",
-		Email: "ada@example.com", ContactMethod: "email", TimeZone: "UTC", PrivacyConsent: true})
+		Email: "ada@example.com", ContactMethod: "email", Mode: journey.ModeVideo, TimeZone: "UTC", PrivacyConsent: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +310,7 @@ func TestAuditTrailRecordsAccess(t *testing.T) {
 	desk := e.addUser(journey.UserStaff, "desk@practice.test", journey.RoleFrontDesk)
 	adminCookie, deskCookie := e.session(admin, true), e.session(desk, true)
 	theirs, err := e.db.CreateConsult(ctx, &journey.BookingRequest{Start: mondayNY, TherapistID: e.ny.ID, Name: "Ada",
-		Email: "ada@example.com", ContactMethod: "email", TimeZone: "UTC", PrivacyConsent: true})
+		Email: "ada@example.com", ContactMethod: "email", Mode: journey.ModeVideo, TimeZone: "UTC", PrivacyConsent: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -243,7 +243,7 @@ func benchBook(b *testing.B, db *sqldb.DB, servers ...*httptest.Server) {
 	bookSlot := func(server int, i int64) {
 		s := slots[i]
 		body := fmt.Sprintf(`{"start": %q, "therapist_id": %d, "name": %q, "email": "v%d@example.com",
-			"contact_method": "email", "time_zone": "America/Chicago", "privacy_consent": true}`, s.Start.Format(time.RFC3339), s.TherapistID, benchName(int(i)), i)
+			"contact_method": "email", "mode": "video", "time_zone": "America/Chicago", "privacy_consent": true}`, s.Start.Format(time.RFC3339), s.TherapistID, benchName(int(i)), i)
 		resp, err := benchClient.Post(servers[server%len(servers)].URL+"/api/v1/consults", "application/json", bytes.NewBufferString(body))
 		if err != nil {
 			b.Fatal(err)
@@ -426,7 +426,7 @@ func BenchmarkFindSlots(b *testing.B) {
 	for i := 0; i < 2000; i++ {
 		s := slots[(i*len(slots))/2000]
 		if _, err := db.CreateConsult(ctx, &journey.BookingRequest{Start: s.Start, TherapistID: s.TherapistID, Name: "A",
-			Email: fmt.Sprintf("b%d@example.com", i), ContactMethod: "email", TimeZone: "UTC", PrivacyConsent: true}); err != nil {
+			Email: fmt.Sprintf("b%d@example.com", i), ContactMethod: "email", Mode: journey.ModeVideo, TimeZone: "UTC", PrivacyConsent: true}); err != nil {
 			b.Fatal(err)
 		}
 	}

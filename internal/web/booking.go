@@ -20,6 +20,7 @@ type bookForm struct {
 	Email         string
 	Phone         string
 	ContactMethod string
+	Mode          string // phone or video; none until the person chooses
 	Reason        string
 	Consent       bool
 }
@@ -47,6 +48,7 @@ type bookPage struct {
 	FormToken string
 	Resend    bool // offer to email the manage link of the existing consult
 	Methods   []string
+	Modes     []string
 	Private   bool // private booking: the time is held until confirmed by email
 }
 
@@ -149,7 +151,7 @@ func (s *Server) handleBookView(w http.ResponseWriter, r *http.Request) {
 			return "", nil, err
 		}
 		page := &bookPage{Form: bookForm{ContactMethod: "email"}, FormToken: tokenPlaceholder, Methods: journey.ContactMethods,
-			Private: settings.Private}
+			Modes: journey.ConsultModes, Private: settings.Private}
 		if _, err := journey.LoadZone(q.Get("tz")); q.Get("tz") != "" && err != nil {
 			page.Errors = map[string]string{"tz": "We do not know that time zone; showing times in the practice's zone."}
 		}
@@ -166,6 +168,7 @@ func readBookForm(r *http.Request) bookForm {
 		Email:         r.PostFormValue("email"),
 		Phone:         r.PostFormValue("phone"),
 		ContactMethod: r.PostFormValue("contact_method"),
+		Mode:          r.PostFormValue("mode"),
 		Reason:        r.PostFormValue("reason"),
 		Consent:       r.PostFormValue("privacy_consent") == "yes",
 	}
@@ -180,7 +183,8 @@ func (s *Server) handleBookCreate(w http.ResponseWriter, r *http.Request) {
 	tz := r.PostFormValue("tz")
 	tid, _ := strconv.ParseInt(r.PostFormValue("therapist"), 10, 64)
 	fail := func(status int, err error) {
-		page := &bookPage{Form: form, FormToken: s.formToken(), Methods: journey.ContactMethods, Errors: map[string]string{}}
+		page := &bookPage{Form: form, FormToken: s.formToken(), Methods: journey.ContactMethods, Modes: journey.ConsultModes,
+			Errors: map[string]string{}}
 		if st, err := s.store.FindBookingSettings(r.Context()); err == nil {
 			page.Private = st.Private
 		}
@@ -228,7 +232,7 @@ func (s *Server) handleBookCreate(w http.ResponseWriter, r *http.Request) {
 // form itself can tell (slot, phone) gathered with the service's.
 func bookingFromForm(f bookForm, tz string) (*journey.BookingRequest, error) {
 	var v journey.Validation
-	req := &journey.BookingRequest{Name: f.Name, Email: f.Email, ContactMethod: f.ContactMethod, TimeZone: tz,
+	req := &journey.BookingRequest{Name: f.Name, Email: f.Email, ContactMethod: f.ContactMethod, Mode: f.Mode, TimeZone: tz,
 		Reason: f.Reason, PrivacyConsent: f.Consent}
 	tid, start, ok := parseSlotValue(f.Slot)
 	if !ok {

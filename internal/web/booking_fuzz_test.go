@@ -64,7 +64,7 @@ func FuzzConsultAPI(f *testing.F) {
 		e := base.fuzzEnv(t)
 		in := bookingInput{marked(name), marked(email), marked(phone), method, tz, marked(reason), consent, slot}
 		body, _ := json.Marshal(apiBooking{Start: in.start().Format(time.RFC3339), TherapistID: e.ny.ID, Name: in.name, Email: in.email,
-			Phone: in.phone, ContactMethod: in.method, TimeZone: in.tz, Reason: in.reason, PrivacyConsent: in.consent})
+			Phone: in.phone, ContactMethod: in.method, Mode: journey.ModeVideo, TimeZone: in.tz, Reason: in.reason, PrivacyConsent: in.consent})
 		raw := string(body)
 		if tail != "" {
 			raw = strings.TrimSuffix(raw, "}") + tail
@@ -112,7 +112,7 @@ func FuzzBookForm(f *testing.F) {
 		e := base.fuzzEnv(t)
 		in := bookingInput{marked(name), marked(email), marked(phone), method, tz, marked(reason), consent, slot}
 		v := url.Values{"slot": {fmt.Sprintf("%d|%d", e.ny.ID, in.start().Unix())}, "name": {in.name}, "email": {in.email},
-			"phone": {in.phone}, "contact_method": {in.method}, "reason": {in.reason}, "tz": {in.tz},
+			"phone": {in.phone}, "contact_method": {in.method}, "mode": {"video"}, "reason": {in.reason}, "tz": {in.tz},
 			"therapist": {fmt.Sprint(e.ny.ID)}, "from": {"2030-01-07"}}
 		if in.consent {
 			v.Set("privacy_consent", "yes")

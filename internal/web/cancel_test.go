@@ -17,7 +17,7 @@ func TestCancelAsksFirstWithReason(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	c, err := e.db.CreateConsult(ctx, &journey.BookingRequest{Start: mondayNY, TherapistID: e.ny.ID, Name: "Ada",
-		Email: "ada@example.com", ContactMethod: "email", TimeZone: "America/Chicago", PrivacyConsent: true})
+		Email: "ada@example.com", ContactMethod: "email", Mode: journey.ModeVideo, TimeZone: "America/Chicago", PrivacyConsent: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestCancelAsksFirstWithReason(t *testing.T) {
 
 	// The API: the same reason, the same limit.
 	c2, err := e.db.CreateConsult(ctx, &journey.BookingRequest{Start: mondayNY, TherapistID: e.ny.ID, Name: "Bo",
-		Email: "bo@example.com", ContactMethod: "email", TimeZone: "America/Chicago", PrivacyConsent: true})
+		Email: "bo@example.com", ContactMethod: "email", Mode: journey.ModeVideo, TimeZone: "America/Chicago", PrivacyConsent: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestCancelAsksFirstWithReason(t *testing.T) {
 func TestBookedSaysWhatHappensNext(t *testing.T) {
 	e := newEnv(t)
 	c, err := e.db.CreateConsult(context.Background(), &journey.BookingRequest{Start: mondayNY, TherapistID: e.ny.ID, Name: "Ada",
-		Email: "ada@example.com", Phone: "+15035550199", ContactMethod: "phone", TimeZone: "America/Chicago", PrivacyConsent: true})
+		Email: "ada@example.com", Phone: "+15035550199", ContactMethod: "phone", Mode: journey.ModePhone, TimeZone: "America/Chicago", PrivacyConsent: true})
 	if err != nil {
 		t.Fatal(err)
 	}

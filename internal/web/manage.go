@@ -21,6 +21,7 @@ type managePage struct {
 	Slot      string
 	Errors    map[string]string
 	Message   string
+	VideoLink string // the practice's video room, for a video consult
 }
 
 // Minutes is the consult's length.
@@ -55,6 +56,13 @@ func (s *Server) manageOf(r *http.Request, token string, c *journey.Consult, sel
 	}
 	p := &managePage{Token: token, Consult: c, Therapist: t, Local: c.Start.In(loc), LocalEnd: c.End.In(loc),
 		Upcoming: c.Upcoming(s.cfg.Now()), Errors: map[string]string{}, Slot: selected}
+	if c.Mode == journey.ModeVideo {
+		pr, err := s.practice(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		p.VideoLink = pr.VideoLink
+	}
 	if p.Upcoming {
 		tz := r.FormValue("tz")
 		if tz == "" {

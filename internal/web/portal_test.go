@@ -694,7 +694,7 @@ func TestPortalConsentSignedInClientZone(t *testing.T) {
 		t.Fatal(err)
 	}
 	consult, err := e.db.CreateConsult(ctx, &journey.BookingRequest{Start: mondayNY, TherapistID: e.ny.ID, Name: "Ada Visitor",
-		Email: "ada@example.com", ContactMethod: "email", TimeZone: "Europe/London", Reason: "stuck", PrivacyConsent: true})
+		Email: "ada@example.com", ContactMethod: "email", Mode: journey.ModeVideo, TimeZone: "Europe/London", Reason: "stuck", PrivacyConsent: true})
 	if err != nil {
 		t.Fatal(err)
 	}

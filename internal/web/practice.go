@@ -14,6 +14,7 @@ import (
 type practiceForm struct {
 	Name, Tagline, Address, Phone, Email, TimeZone string
 	ReminderHours, CancelNoticeHours               string // as typed; "" takes the default
+	VideoLink                                      string
 }
 
 // practicePage is the practice's details: the first step of setting up a
@@ -45,6 +46,7 @@ func (p *practicePage) PageTitle() string {
 func practiceFromForm(stored *journey.Practice, f practiceForm) (*journey.Practice, error) {
 	p := *stored
 	p.Name, p.Tagline, p.Address, p.Email, p.TimeZone = f.Name, f.Tagline, f.Address, f.Email, strings.TrimSpace(f.TimeZone)
+	p.VideoLink = f.VideoLink
 	var v journey.Validation
 	hours := func(field, typed string, into *int) {
 		if typed = strings.TrimSpace(typed); typed == "" {
@@ -86,7 +88,8 @@ func (s *Server) practicePage(r *http.Request, p *journey.Practice, exists bool)
 		return nil, err
 	}
 	page := &practicePage{Actor: actorFrom(r), Exists: exists, Open: exists && p.Open(), Setup: progress,
-		Form:   practiceForm{Name: p.Name, Tagline: p.Tagline, Address: p.Address, Phone: p.Phone, Email: p.Email, TimeZone: p.TimeZone},
+		Form: practiceForm{Name: p.Name, Tagline: p.Tagline, Address: p.Address, Phone: p.Phone, Email: p.Email, TimeZone: p.TimeZone,
+			ReminderHours: hoursText(p.ReminderHours), CancelNoticeHours: hoursText(p.CancelNoticeHours), VideoLink: p.VideoLink},
 		Errors: map[string]string{}}
 	page.Zones = zoneOptions(p.TimeZone, s.cfg.Now())
 	if page.History, err = s.history(r, journey.SettingsPractice); err != nil {
@@ -118,7 +121,8 @@ func (s *Server) handlePracticeUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	f := practiceForm{Name: r.PostFormValue("name"), Tagline: r.PostFormValue("tagline"), Address: r.PostFormValue("address"),
 		Phone: r.PostFormValue("phone"), Email: r.PostFormValue("email"), TimeZone: r.PostFormValue("time_zone"),
-		ReminderHours: r.PostFormValue("reminder_hours"), CancelNoticeHours: r.PostFormValue("cancel_notice_hours")}
+		ReminderHours: r.PostFormValue("reminder_hours"), CancelNoticeHours: r.PostFormValue("cancel_notice_hours"),
+		VideoLink: r.PostFormValue("video_link")}
 	stored, exists, err := s.storedPractice(r.Context())
 	if err != nil {
 		s.pageError(w, r, err)
@@ -176,6 +180,9 @@ type apiPractice struct {
 	CancelNoticeHours int `json:"cancel_notice_hours"`
 	// Landing is the landing page's text (Markdown); "" keeps Journey's.
 	Landing string `json:"landing"`
+	// VideoLink is the https address of the practice's video room, sent
+	// with each video consult; "" means none yet.
+	VideoLink string `json:"video_link"`
 }
 
 // hoursText shows a window on the form: the default for a practice not yet saved.
@@ -189,7 +196,7 @@ func hoursText(h int) string {
 func toAPIPractice(p *journey.Practice) apiPractice {
 	return apiPractice{Name: p.Name, Tagline: p.Tagline, Address: p.Address, Phone: p.Phone, Email: p.Email,
 		TimeZone: p.TimeZone, BookingsOpen: p.Open(), ReminderHours: p.ReminderHours, CancelNoticeHours: p.CancelNoticeHours,
-		Landing: p.Landing}
+		Landing: p.Landing, VideoLink: p.VideoLink}
 }
 
 func (s *Server) handleAPIPractice(w http.ResponseWriter, r *http.Request) {
@@ -217,7 +224,8 @@ func (s *Server) handleAPIPracticeUpdate(w http.ResponseWriter, r *http.Request)
 	withLanding := *stored
 	withLanding.Landing = in.Landing
 	p, bad := practiceFromForm(&withLanding, practiceForm{Name: in.Name, Tagline: in.Tagline, Address: in.Address,
-		Phone: in.Phone, Email: in.Email, TimeZone: in.TimeZone, ReminderHours: apiHours(in.ReminderHours), CancelNoticeHours: apiHours(in.CancelNoticeHours)})
+		Phone: in.Phone, Email: in.Email, TimeZone: in.TimeZone, ReminderHours: apiHours(in.ReminderHours), CancelNoticeHours: apiHours(in.CancelNoticeHours),
+		VideoLink: in.VideoLink})
 	if bad == nil {
 		p.SetupPending = !in.BookingsOpen
 	}

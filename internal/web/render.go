@@ -90,6 +90,14 @@ var funcs = template.FuncMap{
 		return map[string]string{journey.ConsultBooked: "Booked", journey.ConsultCancelled: "Cancelled",
 			journey.ConsultHeld: "Held", journey.ConsultNoShow: "Missed"}[s]
 	},
+	// modeLabel names how a consult takes place; a consult from before
+	// there was a choice is by phone.
+	"modeLabel": func(mode string) string {
+		if mode == journey.ModeVideo {
+			return "Video"
+		}
+		return "Phone"
+	},
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -156,7 +164,7 @@ var pageSamples = map[string]any{
 	"staff_clients": &staffClientsPage{}, "staff_client": &staffClientPage{}, "staff_client_new": &newClientPage{},
 	"staff_alerts": &staffAlertsPage{}, "staff_review": &reviewQueuePage{}, "staff_review_client": &reviewScreenPage{},
 	"admin_consents": &consentDocsPage{}, "admin_consent_edit": &consentEditPage{}, "admin_rules": &rulesPage{},
-	"admin_booking": &bookingSettingsPage{}, "admin_practice": &practicePage{}, "admin_faq": &faqAdminPage{}, "admin_landing": &landingPage{}, "staff_hours": &hoursPage{}, "held": &heldPage{}, "hold": &holdPage{},
+	"admin_booking": &bookingSettingsPage{}, "admin_practice": &practicePage{}, "admin_faq": &faqAdminPage{}, "admin_landing": &landingPage{}, "admin_emails": &emailsPage{}, "admin_email": &emailPage{Kind: &journey.EmailKinds[0], Current: journey.EmailKinds[0].Default()}, "staff_hours": &hoursPage{}, "held": &heldPage{}, "hold": &holdPage{},
 }
 
 // realSamples replaces the parts of a filled sample whose values must

@@ -148,6 +148,9 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/practice/open", staff, journey.PermSettings, 0, s.handlePracticeOpen},
 		{"GET /admin/practice/landing", staff, journey.PermSettings, 0, s.handleLandingView},
 		{"POST /admin/practice/landing", staff, journey.PermSettings, 0, s.handleLandingUpdate},
+		{"GET /admin/emails", staff, journey.PermSettings, 0, s.handleEmailsView},
+		{"GET /admin/emails/{kind}", staff, journey.PermSettings, 0, s.handleEmailView},
+		{"POST /admin/emails/{kind}", staff, journey.PermSettings, 0, s.handleEmailUpdate},
 		{"GET /admin/faq", staff, journey.PermSettings, 0, s.handleFAQAdmin},
 		{"POST /admin/faq/starter", staff, journey.PermSettings, 0, s.handleFAQStarter},
 		{"POST /admin/faq/{id}", staff, journey.PermSettings, 0, s.handleFAQUpdate},
@@ -214,6 +217,8 @@ func (s *Server) routeTable() []route {
 		{"PUT /api/v1/practice/logo", api, journey.PermSettings, document, s.handleAPILogoUpload},
 		{"DELETE /api/v1/practice/logo", api, journey.PermSettings, 0, s.handleAPILogoRemove},
 		{"POST /api/v1/practice/versions/{kind}/{version}/restore", api, journey.PermSettings, 0, s.handleAPIVersionRestore},
+		{"GET /api/v1/practice/emails", api, journey.PermSettings, 0, s.handleAPIEmails},
+		{"PUT /api/v1/practice/emails/{kind}", api, journey.PermSettings, 0, s.handleAPIEmailUpdate},
 
 		// Administration.
 		{"GET /admin/staff", staff, journey.PermStaffRead, 0, s.handleStaffList},

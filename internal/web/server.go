@@ -36,6 +36,8 @@ type Reads interface {
 	FindUserSessions(ctx context.Context, userID int64) ([]*journey.Session, error)
 	FindUserByEmail(ctx context.Context, email string) (*journey.User, error)
 	FindUserByID(ctx context.Context, id int64) (*journey.User, error)
+	FindEmailTemplates(ctx context.Context) ([]*journey.EmailTemplate, error)
+	FindEmailTemplateHistory(ctx context.Context, kind string, limit int) ([]*journey.EmailTemplate, error)
 	FindUsers(ctx context.Context, kind string) ([]*journey.User, error)
 	PasswordHash(ctx context.Context, userID int64) (string, error)
 	TOTPState(ctx context.Context, userID int64) (secret string, enrolled bool, lastStep int64, err error)

@@ -39,6 +39,9 @@ type staffConsultPage struct {
 	Slot       string
 	Reason     string // the cancellation reason as typed
 	Errors     map[string]string
+	// NoVideoLink: a video consult, and the practice has no video link
+	// to send, so someone must send one by hand.
+	NoVideoLink bool
 }
 
 func (*staffConsultPage) PageTitle() string { return "Consult" }
@@ -191,6 +194,14 @@ func (s *Server) renderStaffConsultPage(w http.ResponseWriter, r *http.Request, 
 	loc, zone := s.practiceZone(r)
 	a := actorFrom(r)
 	page.Actor, page.Zone, page.Consult = a, zone, s.staffView(r, a, c, names, loc)
+	if c.Mode == journey.ModeVideo && c.Status == journey.ConsultBooked {
+		p, err := s.practice(r.Context())
+		if err != nil {
+			s.pageError(w, r, err)
+			return
+		}
+		page.NoVideoLink = p.VideoLink == ""
+	}
 	if page.Errors == nil {
 		page.Errors = map[string]string{}
 	}

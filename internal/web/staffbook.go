@@ -21,6 +21,7 @@ type staffBookPage struct {
 	ErrorList []journey.FieldError
 	Message   string
 	Methods   []string
+	Modes     []string
 }
 
 func (*staffBookPage) PageTitle() string { return "Book a consult for a caller" }
@@ -47,7 +48,7 @@ func (s *Server) staffWeek(r *http.Request, path, tz string, tid int64, from, se
 func (s *Server) handleStaffBookView(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	tid, _ := strconv.ParseInt(q.Get("therapist"), 10, 64)
-	page := &staffBookPage{Actor: actorFrom(r), Form: bookForm{ContactMethod: "phone"}, Methods: journey.ContactMethods,
+	page := &staffBookPage{Actor: actorFrom(r), Form: bookForm{ContactMethod: "phone"}, Methods: journey.ContactMethods, Modes: journey.ConsultModes,
 		Errors: map[string]string{}}
 	var err error
 	if page.WeekView, err = s.staffWeek(r, "/staff/consults/new", q.Get("tz"), tid, q.Get("from"), ""); err != nil {
@@ -77,7 +78,7 @@ func (s *Server) handleStaffBookCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := errorStatus(err)
-	page := &staffBookPage{Actor: a, Form: form, Methods: journey.ContactMethods, Errors: map[string]string{}}
+	page := &staffBookPage{Actor: a, Form: form, Methods: journey.ContactMethods, Modes: journey.ConsultModes, Errors: map[string]string{}}
 	page.Message = showFieldErrors(renameFields(err, onSlot), page.Errors, &page.ErrorList)
 	selected := form.Slot
 	if journey.ErrorCode(err) == journey.ECONFLICT && page.Errors["email"] == "" {

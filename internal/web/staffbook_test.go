@@ -25,7 +25,7 @@ func (e *env) staffAudits(actor int64, action string) []*journey.AuditEntry {
 
 func callerForm(slot, name, email string) url.Values {
 	return url.Values{"slot": {slot}, "name": {name}, "email": {email}, "phone": {"(212) 555-0142"},
-		"contact_method": {"phone"}, "tz": {"America/Chicago"}, "reason": {"called about KAP"}, "privacy_consent": {"yes"}}
+		"contact_method": {"phone"}, "mode": {"phone"}, "tz": {"America/Chicago"}, "reason": {"called about KAP"}, "privacy_consent": {"yes"}}
 }
 
 // Front desk books a consult for a caller, moves it and cancels it with a

@@ -91,7 +91,7 @@ func (e *env) do(method, path, contentType, body string) (int, http.Header, stri
 
 func bookingJSON(start time.Time, therapist int64, email string, extra string) string {
 	return fmt.Sprintf(`{"start": %q, "therapist_id": %d, "name": "Ada Visitor", "email": %q, "phone": "(212) 555-0142",
-		"contact_method": "text", "time_zone": "Europe/London", "reason": "grief", "privacy_consent": true%s}`,
+		"contact_method": "text", "mode": "phone", "time_zone": "Europe/London", "reason": "grief", "privacy_consent": true%s}`,
 		start.Format(time.RFC3339), therapist, email, extra)
 }
 
@@ -278,8 +278,14 @@ func TestConsultAPI(t *testing.T) {
 		{name: "time never offered", method: "POST", path: "/api/v1/consults", body: bookingJSON(mondayNY.Add(5*time.Minute), e.ny.ID, "c@example.com", ""), status: 422, contains: []string{`"field":"start"`}},
 		{name: "time in the past", method: "POST", path: "/api/v1/consults", body: bookingJSON(testNow.Add(-time.Hour), 0, "c@example.com", ""), status: 422, contains: []string{"has passed"}},
 		{name: "every bad field named", method: "POST", path: "/api/v1/consults",
-			body:   `{"start": "soon", "name": "", "email": "a@b", "phone": "12", "contact_method": "pigeon", "time_zone": "Mars/Olympus", "privacy_consent": false}`,
-			status: 422, contains: []string{`"field":"start"`, `"field":"name"`, `"field":"email"`, `"field":"phone"`, `"field":"contact_method"`, `"field":"time_zone"`, `"field":"privacy_consent"`}},
+			body:   `{"start": "soon", "name": "", "email": "a@b", "phone": "12", "contact_method": "pigeon", "mode": "fax", "time_zone": "Mars/Olympus", "privacy_consent": false}`,
+			status: 422, contains: []string{`"field":"start"`, `"field":"name"`, `"field":"email"`, `"field":"phone"`, `"field":"contact_method"`, `"field":"mode"`, `"field":"time_zone"`, `"field":"privacy_consent"`}},
+		{name: "no mode", method: "POST", path: "/api/v1/consults",
+			body:   strings.Replace(bookingJSON(mondayNY.Add(time.Hour), 0, "d@example.com", ""), `"mode": "phone", `, ``, 1),
+			status: 422, contains: []string{`"field":"mode"`, "by phone or by video"}},
+		{name: "phone needed for a phone consult", method: "POST", path: "/api/v1/consults",
+			body:   strings.Replace(strings.Replace(bookingJSON(mondayNY.Add(time.Hour), 0, "d@example.com", ""), `"(212) 555-0142"`, `""`, 1), `"text"`, `"email"`, 1),
+			status: 422, contains: []string{`"field":"phone"`, "so the therapist can call you"}},
 		{name: "phone needed for texts", method: "POST", path: "/api/v1/consults",
 			body:   strings.Replace(bookingJSON(mondayNY.Add(time.Hour), 0, "d@example.com", ""), `"(212) 555-0142"`, `""`, 1),
 			status: 422, contains: []string{`"field":"phone"`}},
@@ -311,7 +317,7 @@ func (e *env) form(v url.Values) string {
 
 func validForm(e *env) url.Values {
 	return url.Values{"slot": {fmt.Sprintf("%d|%d", e.ny.ID, mondayNY.Unix())}, "name": {"Ada Visitor"}, "email": {"ada@example.com"},
-		"phone": {""}, "contact_method": {"email"}, "reason": {"stuck"}, "privacy_consent": {"yes"}, "tz": {"Europe/London"},
+		"phone": {""}, "contact_method": {"email"}, "mode": {"video"}, "reason": {"stuck"}, "privacy_consent": {"yes"}, "tz": {"Europe/London"},
 		"therapist": {fmt.Sprint(e.ny.ID)}, "from": {"2030-01-07"}}
 }
 
@@ -405,7 +411,7 @@ func TestBookingForm(t *testing.T) {
 func TestManagePages(t *testing.T) {
 	e := newEnv(t)
 	c, err := e.db.CreateConsult(context.Background(), &journey.BookingRequest{Start: mondayNY, TherapistID: e.ny.ID, Name: "Ada",
-		Email: "ada@example.com", ContactMethod: "email", TimeZone: "America/Chicago", PrivacyConsent: true})
+		Email: "ada@example.com", ContactMethod: "email", Mode: journey.ModeVideo, TimeZone: "America/Chicago", PrivacyConsent: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -449,7 +455,7 @@ func TestSlotGridCacheInvalidation(t *testing.T) {
 		}
 	}
 	if _, err := e.db.CreateConsult(context.Background(), &journey.BookingRequest{Start: mondayNY, TherapistID: e.ny.ID, Name: "A",
-		Email: "a@example.com", ContactMethod: "email", TimeZone: "UTC", PrivacyConsent: true}); err != nil {
+		Email: "a@example.com", ContactMethod: "email", Mode: journey.ModeVideo, TimeZone: "UTC", PrivacyConsent: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, body := e.do("GET", path, "", ""); strings.Contains(body, value) {

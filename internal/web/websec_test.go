@@ -290,7 +290,7 @@ func TestNamesWithBidiOverrides(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := e.db.CreateConsult(ctx, &journey.BookingRequest{Start: mondayNY, TherapistID: e.ny.ID, Name: "Bo " + rlo + "rotisiV",
-		Email: "bo@example.test", ContactMethod: "email", TimeZone: "UTC", Reason: "why\u2066 not", PrivacyConsent: true}); err != nil {
+		Email: "bo@example.test", ContactMethod: "email", Mode: journey.ModeVideo, TimeZone: "UTC", Reason: "why\u2066 not", PrivacyConsent: true}); err != nil {
 		t.Fatal(err)
 	}
 	if journey.ValidEmail("bo" + rlo + "@example.test") {
