@@ -210,17 +210,23 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 
 // CheckIntegrity checks the storage itself and returns how it checked and
 // the problems found (none: intact). SQLite: PRAGMA integrity_check (every
-// page, every index entry against its row) and foreign_key_check.
+// page, every index entry against its row) and foreign_key_check; with
+// quick, PRAGMA quick_check (every page, in a quarter of the time: what
+// a backup checks of the copy it has just written, as its index entries
+// were built by the copy itself).
 // PostgreSQL: amcheck's verify_heapam and bt_index_check (with every heap
 // tuple looked up in each index) when the amcheck extension is installed;
 // without it, every row of every table is read whole (every column, TOAST
 // included), which finds what a read can.
-func (db *DB) CheckIntegrity(ctx context.Context) (method string, problems []string, err error) {
+func (db *DB) CheckIntegrity(ctx context.Context, quick bool) (method string, problems []string, err error) {
 	if db.Dialect == Postgres {
 		return db.checkPostgres(ctx)
 	}
-	method = "PRAGMA integrity_check and foreign_key_check"
-	rows, err := db.Read.QueryContext(ctx, `PRAGMA integrity_check(100)`)
+	method, pragma := "PRAGMA integrity_check and foreign_key_check", `PRAGMA integrity_check(100)`
+	if quick {
+		method, pragma = "PRAGMA quick_check and foreign_key_check", `PRAGMA quick_check(100)`
+	}
+	rows, err := db.Read.QueryContext(ctx, pragma)
 	if err != nil {
 		return method, []string{err.Error()}, nil
 	}

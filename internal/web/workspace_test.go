@@ -163,7 +163,7 @@ func TestTodayByRole(t *testing.T) {
 	}{
 		{"therapist", e.session(staffUser(e.ny), true), map[string][]string{
 			"Urgent: 1 safety alert to follow up today": {alerted.Name, "PHQ-9 item 9"},
-			"Consults today":                   {"9:00 AM EST: <bdi>Una Unmarked</bdi>", "10:00 AM EST: <bdi>Hal Held</bdi>"},
+			"Consults today":                   {"9:00 AM EST: <bdi>Una Unmarked</bdi></a>, with <bdi>Nora York</bdi>, by video (", "10:00 AM EST: <bdi>Hal Held</bdi>"},
 			"Consults to confirm":              {"Una Unmarked"},
 			"Held consults to invite":          {"Hal Held"},
 			"Cleared, waiting for preparation": {cleared.Name},
