@@ -19,6 +19,9 @@ type FAQService interface {
 	FindFAQ(ctx context.Context, onlyPublished bool) ([]*FAQEntry, error)
 	// CreateFAQEntry adds an entry and sets its ID.
 	CreateFAQEntry(ctx context.Context, e *FAQEntry) error
+	// CreateFAQEntries adds es in order, all or none, as one change (one
+	// version of the FAQ).
+	CreateFAQEntries(ctx context.Context, es []*FAQEntry) error
 	// UpdateFAQEntry changes an entry's question, answer and whether it is
 	// published; ENOTFOUND when there is no such entry.
 	UpdateFAQEntry(ctx context.Context, e *FAQEntry) error

@@ -48,6 +48,7 @@ type Store interface {
 	RemoveLogo(ctx context.Context) error
 	SaveEmailTemplate(ctx context.Context, t *journey.EmailTemplate) error
 	CreateFAQEntry(ctx context.Context, e *journey.FAQEntry) error
+	CreateFAQEntries(ctx context.Context, es []*journey.FAQEntry) error
 	UpdateFAQEntry(ctx context.Context, e *journey.FAQEntry) error
 	UpdateStaffProfile(ctx context.Context, p *journey.StaffProfile) error
 	SetConsultHours(ctx context.Context, staffID int64, h *journey.ConsultHours) error

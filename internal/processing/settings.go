@@ -106,11 +106,8 @@ func (p *Processor) AddStarterFAQ(ctx context.Context, a *journey.Actor, entries
 	if err := attempt(invalid, func() error {
 		for _, e := range entries {
 			e.ChangedBy = a.ID()
-			if err := p.store.CreateFAQEntry(ctx, e); err != nil {
-				return err
-			}
 		}
-		return nil
+		return p.store.CreateFAQEntries(ctx, entries) // one change: one version of the FAQ
 	}); err != nil {
 		return p.failed(ctx, a, "settings.faq.starter", "practice", "", err, "")
 	}

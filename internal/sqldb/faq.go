@@ -54,6 +54,30 @@ func (db *DB) CreateFAQEntry(ctx context.Context, e *journey.FAQEntry) error {
 	})
 }
 
+// CreateFAQEntries adds es in order in one transaction, kept as one new
+// version of the FAQ by the first's ChangedBy; EINVALID naming the first
+// entry that is not valid, and nothing added.
+func (db *DB) CreateFAQEntries(ctx context.Context, es []*journey.FAQEntry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	for _, e := range es {
+		if err := e.Validate(); err != nil {
+			return err
+		}
+	}
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		return tx.changeFAQ(ctx, es[0].ChangedBy, func() error {
+			for _, e := range es {
+				if err := tx.insertFAQ(ctx, e); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+}
+
 // changeFAQ runs change and keeps the FAQ it leaves as a version by by.
 func (tx *Tx) changeFAQ(ctx context.Context, by int64, change func() error) error {
 	prev, err := tx.faq(ctx)

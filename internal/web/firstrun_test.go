@@ -295,6 +295,11 @@ func TestFAQFromStarter(t *testing.T) {
 	if _, _, body := e.do("GET", "/api/v1/faq", "", ""); !strings.Contains(body, `"entries":[]`) {
 		t.Errorf("unpublished starter questions are public: %s", body)
 	}
+	// Adding the starter set is one change: one version of the FAQ, the
+	// admin's, after the empty one it replaced.
+	if vs := e.versionsOf(cookie, "faq"); len(vs) != 2 || vs[0].By != "User first@practice.test" || !strings.HasPrefix(vs[1].Summary, "0 questions") {
+		t.Errorf("the FAQ's versions after the starter set: %+v", vs)
+	}
 	if st, _, _ := e.as(cookie, "POST", "/admin/faq/starter", url.Values{}); st != 409 {
 		t.Errorf("starter again: %d, want 409", st)
 	}
