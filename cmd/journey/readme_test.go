@@ -60,12 +60,13 @@ func TestREADMEExamplesRun(t *testing.T) {
 // readmeDrill runs the operations section's restore drill as written,
 // beside the running demo server: the last step's server is started in
 // the background on a free port, must become healthy, and must hold the
-// consult the API examples booked.
+// consult the API examples booked. The script waits for that server to
+// exit, so it writes nothing into the folder while the test removes it.
 func readmeDrill(t *testing.T, readme, dir string) {
 	t.Helper()
 	block := readmeBlock(t, readme, "```sh\n# 1. Back up the running practice.\n")
 	addr := freeAddr(t)
-	block = strings.Replace(block, "--listen 127.0.0.1:8081\n", "--listen "+addr+" >serve2.log 2>&1 &\npid=$!; trap 'kill $pid' EXIT\n", 1)
+	block = strings.Replace(block, "--listen 127.0.0.1:8081\n", "--listen "+addr+" >serve2.log 2>&1 &\npid=$!; trap 'kill $pid; wait $pid || true' EXIT\n", 1)
 	if !strings.Contains(block, addr) {
 		t.Fatal("the drill's last step no longer serves on 127.0.0.1:8081")
 	}
