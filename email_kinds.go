@@ -3,7 +3,7 @@ package journey
 // Placeholders shared by several kinds of email.
 var (
 	phPracticeName  = Placeholder{"practice_name", "The practice's name", "Cedar & Tide Ketamine-Assisted Therapy"}
-	phPracticePhone = Placeholder{"practice_phone", "The practice's phone number", "+1 555 010 0142"}
+	phPracticePhone = Placeholder{"practice_phone", "The practice's phone number", "+1 503 555 0142"}
 	phPracticeEmail = Placeholder{"practice_email", "The practice's email address", "hello@cedarandtide.example"}
 	phFirstName     = Placeholder{"client_first_name", "The person's first name, as they gave it", "Ada"}
 	phName          = Placeholder{"client_name", "The person's name, as they gave it", "Ada Visitor"}

@@ -15,7 +15,7 @@ import (
 var demoPractice = journey.Practice{
 	Name:     "Cedar & Tide Ketamine-Assisted Therapy",
 	Tagline:  "Ketamine-Assisted Psychotherapy (KAP): low-dose ketamine from a medical provider, with your therapist beside you before, during and after.",
-	Phone:    "+1 555 010 0142",
+	Phone:    "+1 503 555 0142",
 	Email:    "hello@cedarandtide.example",
 	Address:  "410 Alder Street, Suite 3, Portland, OR 97205",
 	TimeZone: "America/Los_Angeles",

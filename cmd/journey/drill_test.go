@@ -208,3 +208,19 @@ func TestRestoreDrill(t *testing.T) {
 		t.Fatalf("verify the restored database after the second server ran on it: %v\n%s", err, out)
 	}
 }
+
+// The demo practice's own details pass the practice form's checks: an
+// admin who reads them and saves them unchanged gets 200, not a field
+// error on a number the demo itself wrote.
+func TestDemoPracticeSavesAsItIs(t *testing.T) {
+	srv := startServer(t, nil, "--demo")
+	c := procClient(t)
+	admin := drillToken(t, srv, demoAccounts[0].Email)
+	var p map[string]any
+	if st, err := drillAPI(c, "GET", srv.URL+"/api/v1/practice", admin, nil, &p); err != nil || st != 200 {
+		t.Fatalf("GET /api/v1/practice: %d %v", st, err)
+	}
+	if st, err := drillAPI(c, "PUT", srv.URL+"/api/v1/practice", admin, p, nil); err != nil || st != 200 {
+		t.Fatalf("saving the demo practice as it is: %d %v (phone %v)", st, err, p["phone"])
+	}
+}
