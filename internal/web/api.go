@@ -342,3 +342,12 @@ func (s *Server) handleAPIFAQ(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"entries": out})
 }
+
+// apiHeld is the API's one answer to a booking under private booking.
+type apiHeld struct {
+	Status  string `json:"status"`
+	Message string `json:"message"`
+}
+
+var heldAnswer = apiHeld{Status: "pending",
+	Message: "We have emailed the address a link. The time is held until the link is used, for a short while only."}

@@ -153,3 +153,14 @@ func fieldError(err error, field string) string {
 	}
 	return ""
 }
+
+// formReadError answers a form that could not be parsed: 413 when it was
+// over the size limit, 400 otherwise.
+func (s *Server) formReadError(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := http.StatusBadRequest, "We could not read the form. Please try again."
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		status, msg = http.StatusRequestEntityTooLarge, "The form was larger than we accept. Please shorten what you wrote and try again."
+	}
+	s.render(w, r, status, "error", &errorPage{Status: status, Title: http.StatusText(status), Message: msg})
+}

@@ -115,3 +115,36 @@ func TestNoRecordRulesOrAuditWritesInHandlers(t *testing.T) {
 		}
 	}
 }
+
+// TestAudiencesDoNotImportWeb keeps the direction of the cut: internal/web
+// imports the audience packages and webkit, never the other way, and
+// webkit imports no audience, so an audience's handlers see the web layer
+// only through webkit.Kit and their own narrow Reads.
+func TestAudiencesDoNotImportWeb(t *testing.T) {
+	const web = "github.com/journey-kap/journey/internal/web"
+	audiences := []string{"site"}
+	fset := token.NewFileSet()
+	for _, dir := range append([]string{"webkit"}, audiences...) {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("%s: no Go files (%v)", dir, err)
+		}
+		for _, path := range files {
+			f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, imp := range f.Imports {
+				p := strings.Trim(imp.Path.Value, `"`)
+				if p == web {
+					t.Errorf("%s imports internal/web: an audience reaches the web layer through webkit.Kit", path)
+				}
+				for _, a := range audiences {
+					if dir == "webkit" && p == web+"/"+a {
+						t.Errorf("%s imports the audience %s: webkit is shared by all of them", path, a)
+					}
+				}
+			}
+		}
+	}
+}

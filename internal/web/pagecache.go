@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/http"
 	"sync"
+
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // pageCache keeps whole rendered public pages. An entry is served while the
@@ -24,9 +26,9 @@ type cachedPage struct {
 
 const (
 	maxCachedPages = 1024
-	// tokenPlaceholder stands where a fresh form token goes. It is made of
-	// characters that HTML escaping leaves alone.
-	tokenPlaceholder = "FORM-TOKEN-PLACEHOLDER-5b1c9e"
+	// tokenPlaceholder stands where a fresh form token goes (webkit's, so
+	// the audiences' pages carry the same one).
+	tokenPlaceholder = webkit.TokenPlaceholder
 )
 
 func newPageCache() *pageCache { return &pageCache{entries: map[string]*cachedPage{}} }

@@ -85,3 +85,18 @@ func (s *Server) auditNotice(r *http.Request, p *journey.Practice) string {
 	return fmt.Sprintf("The audit trail cannot be written since %s (%s): %s waiting and retried.",
 		since.In(loc).Format("15:04"), loc, entries)
 }
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if err := s.store.Ping(r.Context()); err != nil {
+		s.cfg.Log.Error("health check: database unreachable", "error", err)
+		w.Header().Set("Retry-After", retryAfter)
+		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ok " + s.cfg.Version + "\n"))
+}
+
+func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	s.answerError(w, r, journey.Errorf(journey.ENOTFOUND, "We could not find that page."))
+}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/measure"
+	publicsite "github.com/journey-kap/journey/internal/web/site"
 )
 
 // templateFS holds a folder of page templates per audience: site (the
@@ -153,8 +154,8 @@ func parseTemplates(fsys fs.FS) (*templates, error) {
 // handlers render it with. The start-up check fails on a template without
 // one, and on a sample without a template.
 var pageSamples = map[string]any{
-	"home": &homePage{}, "faq": &faqPage{}, "privacy": &privacyPage{}, "book": &bookPage{}, "manage": &managePage{}, "manage_cancel": &cancelPage{}, "portal_answers": &answersPage{},
-	"resent": &resendPage{}, "error": &errorPage{}, "unavailable": &unavailablePage{}, "login": &loginPage{}, "twofactor": &twoFactorPage{}, "enrol": &enrolPage{},
+	"home": &publicsite.HomePage{}, "faq": &publicsite.FAQPage{}, "privacy": &publicsite.PrivacyPage{}, "book": &publicsite.BookPage{}, "manage": &publicsite.ManagePage{}, "manage_cancel": &publicsite.CancelPage{}, "portal_answers": &answersPage{},
+	"resent": &publicsite.ResendPage{}, "error": &errorPage{}, "unavailable": &unavailablePage{}, "login": &loginPage{}, "twofactor": &twoFactorPage{}, "enrol": &enrolPage{},
 	"staff_home": &todayPage{}, "staff_consults": &staffConsultsPage{}, "staff_consult": &staffConsultPage{},
 	"staff_consult_new": &staffBookPage{}, "staff_profile": &profilePage{},
 	"audit": &auditPage{}, "tokens": &tokensPage{}, "sessions": &sessionsPage{}, "staff_list": &staffListPage{},
@@ -164,7 +165,7 @@ var pageSamples = map[string]any{
 	"staff_clients": &staffClientsPage{}, "staff_client": &staffClientPage{}, "staff_client_new": &newClientPage{},
 	"staff_alerts": &staffAlertsPage{}, "staff_review": &reviewQueuePage{}, "staff_review_client": &reviewScreenPage{},
 	"admin_consents": &consentDocsPage{}, "admin_consent_edit": &consentEditPage{}, "admin_rules": &rulesPage{},
-	"admin_booking": &bookingSettingsPage{}, "admin_practice": &practicePage{}, "admin_faq": &faqAdminPage{}, "admin_landing": &landingPage{}, "admin_emails": &emailsPage{}, "admin_email": &emailPage{Kind: &journey.EmailKinds[0], Current: journey.EmailKinds[0].Default()}, "staff_hours": &hoursPage{}, "held": &heldPage{}, "hold": &holdPage{},
+	"admin_booking": &bookingSettingsPage{}, "admin_practice": &practicePage{}, "admin_faq": &faqAdminPage{}, "admin_landing": &landingPage{}, "admin_emails": &emailsPage{}, "admin_email": &emailPage{Kind: &journey.EmailKinds[0], Current: journey.EmailKinds[0].Default()}, "staff_hours": &hoursPage{}, "held": &publicsite.HeldPage{}, "hold": &publicsite.HoldPage{},
 }
 
 // realSamples replaces the parts of a filled sample whose values must

@@ -11,14 +11,16 @@ import (
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/auth"
 	"github.com/journey-kap/journey/internal/processing"
+	publicsite "github.com/journey-kap/journey/internal/web/site"
 )
 
 // Store is what NewServer is given: the processing layer's store, which
-// every record rule, change and audit entry goes through, and what the web
-// layer reads itself.
+// every record rule, change and audit entry goes through, what the web
+// layer reads itself, and what each audience package reads (its Reads).
 type Store interface {
 	processing.Store
 	Reads
+	publicsite.Reads
 }
 
 // Reads is the web layer's own narrow view of the store: signing in and
@@ -72,8 +74,6 @@ type Reads interface {
 	FindStaffProfile(ctx context.Context, id int64) (*journey.StaffProfile, error)
 	FindSlots(ctx context.Context, q journey.SlotQuery) ([]journey.Slot, error)
 	FindBookingSettings(ctx context.Context) (*journey.BookingSettings, error)
-	FindHold(ctx context.Context, token string) (*journey.Consult, error)
-	FindConsultByToken(ctx context.Context, token string) (*journey.Consult, error)
 	ResendManageLink(ctx context.Context, email string) error
 	// Versions returns change counters: calendar moves when open slots may
 	// have changed, content when the practice, FAQ or therapists did.
@@ -139,6 +139,7 @@ type Server struct {
 	cfg     Config
 	store   Reads                 // what web reads itself; everything else goes through proc
 	proc    *processing.Processor // record rules, audit and orchestration (internal/processing)
+	site    *publicsite.Site      // the public site's handlers (internal/web/site)
 	tmpl    *templates
 	perms   map[string]journey.Permission // each route pattern's permission, for the workspace's navigation
 	routeOf map[string]route              // each route pattern's entry, for the request's audience and options
@@ -172,6 +173,7 @@ func NewServer(store Store, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, store: store, proc: processing.New(store), tmpl: t, limiter: newLimiter(cfg.RateLimit, cfg.Now), slots: newSlotCache(), pages: newPageCache()}
+	s.site = publicsite.New(kit{s}, store, s.proc, cfg.Now)
 	s.handler = s.routes()
 	return s, nil
 }

@@ -6,79 +6,25 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
-// commonZones is the time-zone select list; any other IANA zone the
-// browser detects or the URL names is added to it.
-var commonZones = []string{
-	"America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
-	"America/Anchorage", "Pacific/Honolulu", "America/Puerto_Rico", "America/Halifax", "America/Toronto",
-	"America/Vancouver", "America/Mexico_City", "America/Sao_Paulo", "Europe/London", "Europe/Dublin",
-	"Europe/Paris", "Europe/Berlin", "Europe/Madrid", "Europe/Athens", "Africa/Johannesburg", "Asia/Dubai",
-	"Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland", "UTC",
-}
+// The zone list and a slot's radio value are the shared kit's (webkit).
+type zoneOption = webkit.ZoneOption
 
-type zoneOption struct {
-	Name     string
-	Label    string
-	Selected bool
-}
-
-func zoneOptions(selected string, now time.Time) []zoneOption {
-	names := commonZones
-	found := false
-	for _, n := range names {
-		found = found || n == selected
-	}
-	if !found && selected != "" {
-		names = append([]string{selected}, names...)
-	}
-	out := make([]zoneOption, 0, len(names))
-	for _, n := range names {
-		loc, err := journey.LoadZone(n)
-		if err != nil {
-			continue
-		}
-		abbr, off := now.In(loc).Zone()
-		label := fmt.Sprintf("%s (%s, UTC%+03d:%02d)", strings.ReplaceAll(n, "_", " "), abbr, off/3600, abs(off%3600)/60)
-		out = append(out, zoneOption{Name: n, Label: label, Selected: n == selected})
-	}
-	return out
-}
-
-func abs(n int) int {
-	if n < 0 {
-		return -n
-	}
-	return n
-}
-
-// slotValue encodes a slot for a radio button: "therapistID|unixSeconds".
-// Therapist 0 means any therapist free at that time.
-func slotValue(therapistID int64, start time.Time) string {
-	return strconv.FormatInt(therapistID, 10) + "|" + strconv.FormatInt(start.Unix(), 10)
-}
-
-// parseSlotValue reverses slotValue; ok is false for anything malformed.
-func parseSlotValue(v string) (therapistID int64, start time.Time, ok bool) {
-	a, b, found := strings.Cut(v, "|")
-	if !found {
-		return 0, time.Time{}, false
-	}
-	id, err1 := strconv.ParseInt(a, 10, 64)
-	sec, err2 := strconv.ParseInt(b, 10, 64)
-	if err1 != nil || err2 != nil || id < 0 || sec <= 0 {
-		return 0, time.Time{}, false
-	}
-	return id, time.Unix(sec, 0).UTC(), true
-}
+var (
+	zoneOptions    = webkit.ZoneOptions
+	slotValue      = webkit.SlotValue
+	parseSlotValue = webkit.ParseSlotValue
+)
 
 // slotDay is one day of the grid, in the visitor's zone.
 type slotDay struct {
@@ -292,4 +238,90 @@ func writePart(b *bytes.Buffer, slots []slotOption, part int, label, id string) 
 		b.WriteString("</label></span>")
 	}
 	b.WriteString("</div></div>")
+}
+
+// visitorZone returns the zone named by the request's tz, or the
+// practice's zone when it names none. A zone that is named but unknown
+// is an error for the caller to show.
+func (s *Server) visitorZone(r *http.Request, tz string) (*time.Location, string, error) {
+	if tz == "" {
+		p, err := s.practice(r.Context())
+		if err != nil {
+			return nil, "", err
+		}
+		tz = p.TimeZone
+	}
+	loc, err := journey.LoadZone(tz)
+	return loc, tz, err
+}
+
+// week resolves the visitor's week: from (YYYY-MM-DD) clamped between
+// today and the furthest horizon, in loc.
+func (s *Server) week(from string, loc *time.Location) time.Time {
+	now := s.cfg.Now().In(loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+	d, err := time.ParseInLocation(time.DateOnly, from, loc)
+	if err != nil || d.Before(today) || d.After(today.AddDate(0, 0, journey.MaxSlotDays)) {
+		return today
+	}
+	return d
+}
+
+// loadWeek fills a WeekView for the page at path, keeping query params.
+func (s *Server) loadWeek(r *http.Request, path string, tz string, therapistID int64, from string, selected string) (WeekView, error) {
+	loc, tz, err := s.visitorZone(r, tz)
+	if err != nil {
+		// An unknown zone falls back to the practice's; a store that
+		// cannot say which that is fails the page.
+		if loc, tz, err = s.visitorZone(r, ""); err != nil {
+			return WeekView{}, err
+		}
+	}
+	ts, err := s.store.FindTherapists(r.Context(), true)
+	if err != nil {
+		return WeekView{}, err
+	}
+	known := therapistID == 0
+	for _, t := range ts {
+		known = known || t.ID == therapistID
+	}
+	if !known {
+		therapistID = 0
+	}
+	start := s.week(from, loc)
+	lo, hi := 0, 0
+	for _, t := range ts {
+		if therapistID != 0 && t.ID != therapistID {
+			continue
+		}
+		m := int(t.ConsultLength / time.Minute)
+		if lo == 0 || m < lo {
+			lo = m
+		}
+		hi = max(hi, m)
+	}
+	grid, err := s.slotGrid(r.Context(), start, loc, therapistID, selected)
+	if err != nil {
+		return WeekView{}, err
+	}
+	v := WeekView{TZ: tz, Zones: zoneOptions(tz, s.cfg.Now()), Therapists: ts, TherapistID: therapistID,
+		From: start.Format(time.DateOnly), Grid: grid, Minutes: strconv.Itoa(lo),
+		WeekLabel: start.Format("January 2") + " – " + start.AddDate(0, 0, 6).Format("January 2, 2006")}
+	if hi != lo {
+		v.Minutes += "–" + strconv.Itoa(hi)
+	}
+	link := func(d time.Time) string {
+		q := url.Values{"tz": {tz}, "from": {d.Format(time.DateOnly)}}
+		if therapistID != 0 {
+			q.Set("therapist", strconv.FormatInt(therapistID, 10))
+		}
+		return path + "?" + q.Encode() + "#slots"
+	}
+	if today := s.week("", loc); start.After(today) {
+		v.PrevURL = link(start.AddDate(0, 0, -7))
+	}
+	if next := start.AddDate(0, 0, 7); next.Before(s.week("", loc).AddDate(0, 0, journey.MaxSlotDays)) {
+		v.NextURL = link(next)
+	}
+	return v, nil
 }

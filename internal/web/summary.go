@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"cmp"
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // errorLine is one line of a form's error summary. It names its field
@@ -32,22 +32,13 @@ func newErrorLine(id, label, detail string) errorLine {
 	return errorLine{Href: "#" + id, Text: label + ": " + lowerFirst(detail)}
 }
 
-// showFieldErrors records err's field errors for a form shown again: each
-// beside its field (errs) and once in the summary (list; nil for a form
-// without one), a field's first message winning. It returns err's
-// message.
-func showFieldErrors(err error, errs map[string]string, list *[]journey.FieldError) string {
-	for _, fe := range journey.ErrorFields(err) {
-		if _, dup := errs[fe.Field]; dup {
-			continue
-		}
-		errs[fe.Field] = fe.Detail
-		if list != nil {
-			*list = append(*list, fe)
-		}
-	}
-	return journey.ErrorMessage(err)
-}
+// showFieldErrors, renameFields and onSlot are the shared kit's
+// (webkit), named here as the staff and portal forms call them.
+var (
+	showFieldErrors = webkit.ShowFieldErrors
+	renameFields    = webkit.RenameFields
+	onSlot          = webkit.OnSlot
+)
 
 // showLabelledErrors is showFieldErrors for the portal's forms, whose
 // summary names each field by its label.
@@ -59,31 +50,6 @@ func showLabelledErrors(err error, errs map[string]string, summary *[]errorLine,
 		errs[fe.Field] = fe.Detail
 		*summary = append(*summary, newErrorLine(fe.Field, label(fe.Field), fe.Detail))
 	}
-}
-
-// renameFields returns err with each field named as the page names it
-// (rename returns the page's id for the domain's field), leaving err as
-// it was.
-func renameFields(err error, rename func(field string) string) error {
-	var e *journey.Error
-	if !errors.As(err, &e) || len(e.Fields) == 0 {
-		return err
-	}
-	c := *e
-	c.Fields = slices.Clone(e.Fields)
-	for i := range c.Fields {
-		c.Fields[i].Field = rename(c.Fields[i].Field)
-	}
-	return &c
-}
-
-// onSlot names a consult's start and therapist "slot": the one chooser on
-// the booking forms that sets both.
-func onSlot(field string) string {
-	if field == "start" || field == "therapist_id" {
-		return "slot"
-	}
-	return field
 }
 
 // inPageOrder puts the lines of a rendered page's error summary in the

@@ -1,4 +1,4 @@
-package web
+package webkit
 
 import (
 	"bytes"
@@ -35,3 +35,6 @@ func (m *markdown) render(src string) template.HTML {
 	m.cache.Store(src, out)
 	return out
 }
+
+// Markdown returns practice-authored Markdown as safe HTML.
+func Markdown(src string) template.HTML { return md.render(src) }

@@ -1,4 +1,4 @@
-package web
+package webkit
 
 import (
 	"strings"
@@ -6,10 +6,10 @@ import (
 	"github.com/nyaruka/phonenumbers"
 )
 
-// normalizePhone returns raw as E.164, reading numbers without a country
+// NormalizePhone returns raw as E.164, reading numbers without a country
 // code as US numbers. ok is false when raw is not a real, dialable number
 // by libphonenumber's metadata. An empty raw is fine and stays empty.
-func normalizePhone(raw string) (e164 string, ok bool) {
+func NormalizePhone(raw string) (e164 string, ok bool) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return "", true
@@ -31,4 +31,4 @@ func normalizePhone(raw string) (e164 string, ok bool) {
 	return e164, true
 }
 
-const phoneHelp = "Enter a phone number with its area code, like (212) 555-0142, or with a country code, like +44 20 7946 0000."
+const PhoneHelp = "Enter a phone number with its area code, like (212) 555-0142, or with a country code, like +44 20 7946 0000."

@@ -1,4 +1,4 @@
-package web
+package webkit
 
 import (
 	"regexp"
@@ -11,7 +11,7 @@ import (
 // e164 is the form every stored phone number has (journey's own check).
 var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 
-// FuzzNormalizePhone: whatever is typed, normalizePhone answers without
+// FuzzNormalizePhone: whatever is typed, NormalizePhone answers without
 // panicking; a number it accepts is E.164, the domain accepts it, and it
 // normalises to itself.
 func FuzzNormalizePhone(f *testing.F) {
@@ -25,28 +25,28 @@ func FuzzNormalizePhone(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		got, ok := normalizePhone(raw)
+		got, ok := NormalizePhone(raw)
 		if !ok {
 			if got != "" {
-				t.Fatalf("normalizePhone(%q) refused it but returned %q", raw, got)
+				t.Fatalf("NormalizePhone(%q) refused it but returned %q", raw, got)
 			}
 			return
 		}
 		if got == "" {
 			if strings.TrimSpace(raw) != "" {
-				t.Fatalf("normalizePhone(%q) accepted a non-blank number as empty", raw)
+				t.Fatalf("NormalizePhone(%q) accepted a non-blank number as empty", raw)
 			}
 			return
 		}
 		if !e164.MatchString(got) {
-			t.Fatalf("normalizePhone(%q) = %q, not E.164", raw, got)
+			t.Fatalf("NormalizePhone(%q) = %q, not E.164", raw, got)
 		}
-		if again, ok := normalizePhone(got); !ok || again != got {
-			t.Fatalf("normalizePhone(%q) = %q, but that normalises to %q, %v", raw, got, again, ok)
+		if again, ok := NormalizePhone(got); !ok || again != got {
+			t.Fatalf("NormalizePhone(%q) = %q, but that normalises to %q, %v", raw, got, again, ok)
 		}
 		n := journey.NewClient{Name: "A", Email: "a@example.com", Phone: got, TherapistID: 1}
 		if err := n.Validate(); err != nil {
-			t.Fatalf("normalizePhone(%q) = %q, which the domain refuses: %v", raw, got, err)
+			t.Fatalf("NormalizePhone(%q) = %q, which the domain refuses: %v", raw, got, err)
 		}
 	})
 }

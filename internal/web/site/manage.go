@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"net/http"
@@ -7,10 +7,11 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
-type managePage struct {
-	WeekView
+type ManagePage struct {
+	webkit.WeekView
 	Token     string
 	Consult   *journey.Consult
 	Therapist *journey.Therapist
@@ -25,9 +26,9 @@ type managePage struct {
 }
 
 // Minutes is the consult's length.
-func (p *managePage) Minutes() int { return int(p.Consult.End.Sub(p.Consult.Start).Minutes()) }
+func (p *ManagePage) Minutes() int { return int(p.Consult.End.Sub(p.Consult.Start).Minutes()) }
 
-func (p *managePage) PageTitle() string {
+func (p *ManagePage) PageTitle() string {
 	if p.Notice == "booked" {
 		return "Your consult is booked"
 	}
@@ -36,13 +37,13 @@ func (p *managePage) PageTitle() string {
 
 // loadManage fills the manage page for token; the week shown for moving
 // the consult follows the query (tz, from, therapist) or the consult itself.
-func (s *Server) loadManage(r *http.Request, token string, selected string) (*managePage, error) {
+func (s *Site) loadManage(r *http.Request, token string, selected string) (*ManagePage, error) {
 	c, err := s.store.FindConsultByToken(r.Context(), token)
 	return s.manageOf(r, token, c, selected, err)
 }
 
 // manageOf fills the manage page for consult c of token, or returns err.
-func (s *Server) manageOf(r *http.Request, token string, c *journey.Consult, selected string, err error) (*managePage, error) {
+func (s *Site) manageOf(r *http.Request, token string, c *journey.Consult, selected string, err error) (*ManagePage, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -54,10 +55,10 @@ func (s *Server) manageOf(r *http.Request, token string, c *journey.Consult, sel
 	if loc == nil {
 		loc = time.UTC
 	}
-	p := &managePage{Token: token, Consult: c, Therapist: t, Local: c.Start.In(loc), LocalEnd: c.End.In(loc),
-		Upcoming: c.Upcoming(s.cfg.Now()), Errors: map[string]string{}, Slot: selected}
+	p := &ManagePage{Token: token, Consult: c, Therapist: t, Local: c.Start.In(loc), LocalEnd: c.End.In(loc),
+		Upcoming: c.Upcoming(s.now()), Errors: map[string]string{}, Slot: selected}
 	if c.Mode == journey.ModeVideo {
-		pr, err := s.practice(r.Context())
+		pr, err := s.kit.Practice(r.Context())
 		if err != nil {
 			return nil, err
 		}
@@ -72,19 +73,19 @@ func (s *Server) manageOf(r *http.Request, token string, c *journey.Consult, sel
 		if v := r.FormValue("therapist"); v != "" {
 			tid, _ = strconv.ParseInt(v, 10, 64)
 		}
-		if p.WeekView, err = s.loadWeek(r, "/c/"+url.PathEscape(token), tz, tid, r.FormValue("from"), selected); err != nil {
+		if p.WeekView, err = s.kit.LoadWeek(r, "/c/"+url.PathEscape(token), tz, tid, r.FormValue("from"), selected); err != nil {
 			return nil, err
 		}
 	}
 	return p, nil
 }
 
-func (s *Server) handleManageView(w http.ResponseWriter, r *http.Request) {
+func (s *Site) HandleManageView(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	c, err := s.proc.ManagedConsult(r.Context(), s.who(r), token, "manage link")
+	c, err := s.proc.ManagedConsult(r.Context(), s.kit.Who(r), token, "manage link")
 	p, err := s.manageOf(r, token, c, "", err)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	for _, n := range []string{"booked", "moved", "cancelled"} {
@@ -93,26 +94,26 @@ func (s *Server) handleManageView(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "manage", p)
+	s.kit.Render(w, r, http.StatusOK, "manage", p)
 }
 
-func (s *Server) handleManageReschedule(w http.ResponseWriter, r *http.Request) {
+func (s *Site) HandleManageReschedule(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	slot := r.PostFormValue("slot")
-	tid, start, ok := parseSlotValue(slot)
+	tid, start, ok := webkit.ParseSlotValue(slot)
 	var err error
 	if !ok {
 		err = &journey.Error{Code: journey.EINVALID, Message: "Please choose a new time.",
 			Fields: []journey.FieldError{{Field: "start", Detail: "Choose a new time for your consult."}}}
 	} else {
-		_, err = s.proc.RescheduleManaged(r.Context(), s.who(r), token, start, tid, "rescheduled by manage link")
+		_, err = s.proc.RescheduleManaged(r.Context(), s.kit.Who(r), token, start, tid, "rescheduled by manage link")
 	}
 	if err == nil {
 		http.Redirect(w, r, "/c/"+url.PathEscape(token)+"?moved=1", http.StatusSeeOther)
 		return
 	}
 	if code := journey.ErrorCode(err); code != journey.EINVALID && code != journey.ECONFLICT {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	if journey.ErrorCode(err) == journey.ECONFLICT {
@@ -120,7 +121,7 @@ func (s *Server) handleManageReschedule(w http.ResponseWriter, r *http.Request) 
 	}
 	p, lerr := s.loadManage(r, token, slot)
 	if lerr != nil {
-		s.pageError(w, r, lerr)
+		s.kit.PageError(w, r, lerr)
 		return
 	}
 	p.Message = journey.ErrorMessage(err)
@@ -128,31 +129,31 @@ func (s *Server) handleManageReschedule(w http.ResponseWriter, r *http.Request) 
 		p.Errors["slot"] = f.Detail
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, errorStatus(err), "manage", p)
+	s.kit.Render(w, r, s.kit.Status(err), "manage", p)
 }
 
-// cancelPage asks before cancelling, with room for an optional reason.
-type cancelPage struct {
-	managePage
+// CancelPage asks before cancelling, with room for an optional reason.
+type CancelPage struct {
+	ManagePage
 	Reason string
 }
 
-func (p *cancelPage) PageTitle() string { return "Cancel your consult?" }
+func (p *CancelPage) PageTitle() string { return "Cancel your consult?" }
 
-// handleManageCancelView asks "Cancel your consult on …?": one tap on
+// HandleManageCancelView asks "Cancel your consult on …?": one tap on
 // the manage page must not cancel.
-func (s *Server) handleManageCancelView(w http.ResponseWriter, r *http.Request) {
+func (s *Site) HandleManageCancelView(w http.ResponseWriter, r *http.Request) {
 	s.renderCancel(w, r, http.StatusOK, "", nil)
 }
 
 // renderCancel shows the cancel page with what was typed and err's fields.
-func (s *Server) renderCancel(w http.ResponseWriter, r *http.Request, status int, reason string, err error) {
+func (s *Site) renderCancel(w http.ResponseWriter, r *http.Request, status int, reason string, err error) {
 	c, ferr := s.store.FindConsultByToken(r.Context(), r.PathValue("token"))
 	if ferr != nil {
-		s.pageError(w, r, ferr)
+		s.kit.PageError(w, r, ferr)
 		return
 	}
-	p := &cancelPage{managePage: managePage{Token: r.PathValue("token"), Consult: c, Upcoming: c.Upcoming(s.cfg.Now()),
+	p := &CancelPage{ManagePage: ManagePage{Token: r.PathValue("token"), Consult: c, Upcoming: c.Upcoming(s.now()),
 		Errors: map[string]string{}}, Reason: reason}
 	loc, _ := journey.LoadZone(c.TimeZone)
 	if loc == nil {
@@ -160,22 +161,22 @@ func (s *Server) renderCancel(w http.ResponseWriter, r *http.Request, status int
 	}
 	p.Local, p.LocalEnd = c.Start.In(loc), c.End.In(loc)
 	if err != nil {
-		p.Message = showFieldErrors(err, p.Errors, nil)
+		p.Message = webkit.ShowFieldErrors(err, p.Errors, nil)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, "manage_cancel", p)
+	s.kit.Render(w, r, status, "manage_cancel", p)
 }
 
-func (s *Server) handleManageCancel(w http.ResponseWriter, r *http.Request) {
+func (s *Site) HandleManageCancel(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
 	reason := r.PostFormValue("reason")
-	_, err := s.proc.CancelManaged(r.Context(), s.who(r), token, reason, "manage link")
+	_, err := s.proc.CancelManaged(r.Context(), s.kit.Who(r), token, reason, "manage link")
 	if journey.ErrorCode(err) == journey.EINVALID {
 		s.renderCancel(w, r, http.StatusUnprocessableEntity, reason, err)
 		return
 	}
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/c/"+url.PathEscape(token)+"?cancelled=1", http.StatusSeeOther)

@@ -1,0 +1,79 @@
+package web
+
+import (
+	"context"
+	"html/template"
+	"net/http"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/web/webkit"
+)
+
+// kit is the Server as the audience packages see it (webkit.Kit): the one
+// renderer, error table, caches and form tokens stay here.
+type kit struct{ s *Server }
+
+var _ webkit.Kit = kit{}
+
+func (k kit) Render(w http.ResponseWriter, r *http.Request, status int, name string, page any) {
+	k.s.render(w, r, status, name, page)
+}
+
+func (k kit) ServePage(w http.ResponseWriter, r *http.Request, key string, usesCalendar bool, build func() (string, any, error)) {
+	k.s.servePage(w, r, key, usesCalendar, build)
+}
+
+func (k kit) PageError(w http.ResponseWriter, r *http.Request, err error) { k.s.pageError(w, r, err) }
+
+func (k kit) FormReadError(w http.ResponseWriter, r *http.Request, err error) {
+	k.s.formReadError(w, r, err)
+}
+
+func (kit) Status(err error) int                                      { return errorStatus(err) }
+func (k kit) FormToken() string                                       { return k.s.formToken() }
+func (k kit) CheckFormToken(tok string) bool                          { return k.s.checkFormToken(tok) }
+func (k kit) Who(r *http.Request) *journey.Actor                      { return k.s.who(r) }
+func (k kit) Practice(ctx context.Context) (*journey.Practice, error) { return k.s.practice(ctx) }
+
+func (k kit) LoadWeek(r *http.Request, path, tz string, therapistID int64, from, selected string) (webkit.WeekView, error) {
+	return k.s.loadWeek(r, path, tz, therapistID, from, selected)
+}
+
+// The booking form is the shared kit's: the front desk's booking reads it
+// as the public site does.
+type (
+	WeekView = webkit.WeekView
+	bookForm = webkit.BookForm
+)
+
+var (
+	readBookForm    = webkit.ReadBookForm
+	bookingFromForm = webkit.BookingFromForm
+	normalizePhone  = webkit.NormalizePhone
+)
+
+const phoneHelp = webkit.PhoneHelp
+
+// md renders practice-authored Markdown through the shared kit.
+var md markdown
+
+type markdown struct{}
+
+func (markdown) render(src string) template.HTML { return webkit.Markdown(src) }
+
+// unsetPractice stands in for the practice before its first admin has
+// saved its details: the public site names Journey, shows times in UTC
+// and takes no booking.
+func unsetPractice() *journey.Practice {
+	return &journey.Practice{Name: "Journey", TimeZone: "UTC", SetupPending: true}
+}
+
+// practice returns the practice, or unsetPractice before one is set up;
+// any other error (an outage) is returned.
+func (s *Server) practice(ctx context.Context) (*journey.Practice, error) {
+	p, err := s.store.FindPractice(ctx)
+	if journey.ErrorCode(err) == journey.ENOTFOUND {
+		return unsetPractice(), nil
+	}
+	return p, err
+}
