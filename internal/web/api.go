@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // API response types are separate from domain types, so adding a field to
@@ -75,12 +76,8 @@ type apiReschedule struct {
 	TherapistID int64  `json:"therapist_id"`
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
+// writeJSON is the shared kit's (webkit).
+var writeJSON = webkit.WriteJSON
 
 // decodeJSON reads one JSON object of at most maxJSONBody bytes (or the
 // route's larger limit) into v;

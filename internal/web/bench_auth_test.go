@@ -11,6 +11,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/audit"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // noAudit is the store with auditing turned off, for the ceiling.
@@ -45,7 +46,7 @@ func BenchmarkSignedInPage(b *testing.B) {
 		b.Fatal(err)
 	}
 	ceiling := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		bare.handleStaffConsults(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, actor)))
+		bare.handleStaffConsults(w, r.WithContext(webkit.WithActor(r.Context(), actor)))
 	}))
 	b.Cleanup(ceiling.Close)
 	get := func(b *testing.B, url string, cookie bool) {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"maps"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // statusOf is the one table from domain error codes to HTTP statuses.
@@ -33,21 +33,6 @@ func errorStatus(err error) int {
 		return st
 	}
 	return http.StatusInternalServerError
-}
-
-// problem is an RFC 9457 problem details object.
-type problem struct {
-	Type     string         `json:"type"`
-	Title    string         `json:"title"`
-	Status   int            `json:"status"`
-	Detail   string         `json:"detail,omitempty"`
-	Instance string         `json:"instance,omitempty"`
-	Errors   []problemField `json:"errors,omitempty"`
-}
-
-type problemField struct {
-	Field  string `json:"field"`
-	Detail string `json:"detail"`
 }
 
 // apiError writes err as application/problem+json. Internal errors are
@@ -76,14 +61,7 @@ func (s *Server) logUnavailable(r *http.Request, err error) {
 }
 
 func (s *Server) writeProblem(w http.ResponseWriter, r *http.Request, status int, detail string, fields []journey.FieldError) {
-	p := problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Instance: r.URL.Path}
-	for _, f := range fields {
-		p.Errors = append(p.Errors, problemField{Field: f.Field, Detail: f.Detail})
-	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(p)
+	webkit.WriteProblem(w, r, status, detail, fields)
 }
 
 // pageError renders an error page for err; for an outage, the page that

@@ -13,6 +13,7 @@ import (
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/measure"
 	"github.com/journey-kap/journey/internal/screening"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // The client portal: the client's path as a timeline, their tasks, the
@@ -892,7 +893,7 @@ func (s *Server) replayCarried(w http.ResponseWriter, r *http.Request, u *journe
 	if len(values) == 0 || !(strings.HasPrefix(next, "/portal/intake/") || strings.HasPrefix(next, "/portal/measures/")) {
 		return false
 	}
-	ctx := context.WithValue(r.Context(), actorKey{}, &journey.Actor{User: u, Verified: true, ClientAddr: s.clientAddr(r)})
+	ctx := webkit.WithActor(r.Context(), &journey.Actor{User: u, Verified: true, ClientAddr: s.clientAddr(r)})
 	ctx = context.WithValue(ctx, carriedKey{}, values)
 	r2 := r.Clone(ctx)
 	r2.Method = http.MethodGet

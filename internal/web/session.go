@@ -10,15 +10,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
-type actorKey struct{}
-
-// actorFrom returns the request's actor, nil for an anonymous visitor.
-func actorFrom(r *http.Request) *journey.Actor {
-	a, _ := r.Context().Value(actorKey{}).(*journey.Actor)
-	return a
-}
+// actorFrom is the shared kit's (webkit): the audiences read the actor
+// the same way.
+var actorFrom = webkit.ActorFrom
 
 // who returns the request's actor for the processing layer: an anonymous
 // visitor is an actor with only their address, so the audit trail still
@@ -67,7 +64,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.apiError(w, r, journey.Errorf(journey.EUNAUTHORIZED, "That token is not valid: it may have expired or been revoked."))
 				return
 			}
-			r = r.WithContext(context.WithValue(r.Context(), actorKey{}, a))
+			r = r.WithContext(webkit.WithActor(r.Context(), a))
 			w.Header().Set("Cache-Control", "no-store")
 			s.audit(r, "token.use", "token", a.TokenID, journey.AuditSuccess, r.Pattern)
 			next.ServeHTTP(w, r)
@@ -91,7 +88,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), actorKey{}, a)))
+		next.ServeHTTP(w, r.WithContext(webkit.WithActor(r.Context(), a)))
 	})
 }
 

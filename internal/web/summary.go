@@ -6,51 +6,22 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
-// errorLine is one line of a form's error summary. It names its field
-// ("Date of birth: enter your date of birth."), because a list that says
-// "This field is required." five times does not say which five.
-type errorLine struct {
-	Href string // the field's id, with its #
-	Text string
-}
-
-// newErrorLine returns the summary line for field id, named label.
-func newErrorLine(id, label, detail string) errorLine {
-	if label == "" {
-		return errorLine{Href: "#" + id, Text: detail}
-	}
-	if strings.HasSuffix(label, "?") { // a question names itself
-		return errorLine{Href: "#" + id, Text: label + " " + detail}
-	}
-	return errorLine{Href: "#" + id, Text: label + ": " + lowerFirst(detail)}
-}
-
-// showFieldErrors, renameFields and onSlot are the shared kit's
+// The error summary's lines and field errors are the shared kit's
 // (webkit), named here as the staff and portal forms call them.
-var (
-	showFieldErrors = webkit.ShowFieldErrors
-	renameFields    = webkit.RenameFields
-	onSlot          = webkit.OnSlot
-)
+type errorLine = webkit.ErrorLine
 
-// showLabelledErrors is showFieldErrors for the portal's forms, whose
-// summary names each field by its label.
-func showLabelledErrors(err error, errs map[string]string, summary *[]errorLine, label func(field string) string) {
-	for _, fe := range journey.ErrorFields(err) {
-		if _, dup := errs[fe.Field]; dup {
-			continue
-		}
-		errs[fe.Field] = fe.Detail
-		*summary = append(*summary, newErrorLine(fe.Field, label(fe.Field), fe.Detail))
-	}
-}
+var (
+	newErrorLine       = webkit.NewErrorLine
+	showLabelledErrors = webkit.ShowLabelledErrors
+	showFieldErrors    = webkit.ShowFieldErrors
+	renameFields       = webkit.RenameFields
+	onSlot             = webkit.OnSlot
+)
 
 // inPageOrder puts the lines of a rendered page's error summary in the
 // order the page shows the fields they link to. A form's checks run in
@@ -100,20 +71,6 @@ func inPageOrder(page []byte) []byte {
 		out = append(out, l.html...)
 	}
 	return append(out, page[end:]...)
-}
-
-// lowerFirst lowers a sentence's first letter unless it starts a name or
-// an acronym ("PHQ-9", "Xanax" stays as typed when its second letter is
-// a capital or it is a single letter).
-func lowerFirst(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 || !unicode.IsUpper(r) {
-		return s
-	}
-	if r2, _ := utf8.DecodeRuneInString(s[n:]); !unicode.IsLower(r2) {
-		return s
-	}
-	return string(unicode.ToLower(r)) + s[n:]
 }
 
 // intakeLabels names the intake's fields as its pages label them.

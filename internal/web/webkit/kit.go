@@ -1,10 +1,11 @@
 // Package webkit is what every audience's handlers share (the public site
 // in internal/web/site, and the portal, staff workspace and API as they
 // move out of internal/web): the Kit that renders pages and answers errors,
-// the booking form and its reader, field errors for a form shown again,
-// phone numbers, Markdown, the zone list and the week of slots. It imports
-// no audience and not internal/web; internal/web implements Kit, so the
-// one renderer, error table and caches stay where they are.
+// the booking form and its reader, field errors and the error summary's
+// lines, phone numbers, Markdown, the zone list and the week of slots, JSON
+// and problem+json answers, and the actor in the request's context. It
+// imports no audience and not internal/web; internal/web implements Kit,
+// so the one renderer, error table and caches stay where they are.
 package webkit
 
 import (
