@@ -6,7 +6,7 @@
 # Build, then exec the binary, so Ctrl-C (or a signal to make) reaches the
 # server itself rather than a `go run` parent that leaves it running.
 run: build
-	exec ./journey serve --demo
+	exec ./journey serve --demo --backup-dir ./backups
 
 test:
 	bash scripts/test.sh $(ARGS)

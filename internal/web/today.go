@@ -44,6 +44,7 @@ type todayPage struct {
 
 // backupView is the state of the scheduled backups, for an admin.
 type backupView struct {
+	Off      bool   // scheduled backups are not configured (no --backup-dir)
 	Overdue  bool   // the last one failed, or none good for twice the interval
 	Every    string // "6h0m0s"
 	LastOK   string // when the newest good one finished, in the practice's zone; "" for none
@@ -96,6 +97,9 @@ func (s *Server) today(r *http.Request) (*todayPage, error) {
 	}
 	// The backups' state is the practice's, not a record: an admin's
 	// notice, as the audit trail's is (ready.go).
+	if a.Has(journey.RoleAdmin) && s.cfg.BackupEvery <= 0 {
+		page.Backup = &backupView{Off: true}
+	}
 	if a.Has(journey.RoleAdmin) && s.cfg.BackupEvery > 0 {
 		st, err := s.store.BackupStatus(r.Context())
 		if err != nil {

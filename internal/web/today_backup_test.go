@@ -11,8 +11,8 @@ import (
 
 // With scheduled backups on, an admin's Today says when the last good
 // backup was, and raises it as urgent when the last attempt failed or
-// none succeeded for twice the interval; other roles are not told, and
-// with backups off nobody is.
+// none succeeded for twice the interval; with backups off it says so,
+// and how to turn them on, without alarm; other roles are not told.
 func TestTodayShowsBackups(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.BackupEvery = 6 * time.Hour })
 	ctx := context.Background()
@@ -62,7 +62,14 @@ func TestTodayShowsBackups(t *testing.T) {
 
 	off := newEnv(t)
 	_, offAdmin := off.staffCookie(journey.RoleAdmin)
-	if _, _, body := off.as(offAdmin, "GET", "/staff", nil); strings.Contains(body, "backup-title") {
-		t.Error("Today shows backups while scheduled backups are off")
+	_, _, offBody := off.as(offAdmin, "GET", "/staff", nil)
+	i := strings.Index(offBody, `aria-labelledby="backup-title"`)
+	if i < 0 || !strings.Contains(offBody[i:], "Scheduled backups are off") || !strings.Contains(offBody[i:], "--backup-dir") ||
+		strings.Contains(offBody[i:i+strings.Index(offBody[i:], "</section>")], `role="alert"`) {
+		t.Error("an admin's Today does not say, quietly, that scheduled backups are off")
+	}
+	_, offTherapist := off.staffCookie(journey.RoleTherapist)
+	if _, _, body := off.as(offTherapist, "GET", "/staff", nil); strings.Contains(body, "backup-title") {
+		t.Error("a therapist's Today shows the backups while they are off")
 	}
 }
