@@ -31,7 +31,12 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
-	Err     error // the cause, logged but never shown
+	// Conflicts and Gates say why a booking was refused (ECONFLICT): the
+	// resources taken, the gates unmet. The API answers them as members
+	// of the problem, the pages beside the form.
+	Conflicts []Conflict
+	Gates     []Gate
+	Err       error // the cause, logged but never shown
 }
 
 // Error implements the error interface.

@@ -1,0 +1,405 @@
+package journey
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// A care session is one appointment on a client's path after clearance:
+// preparation, a medicine session, integration, a follow-up with the
+// prescriber, or an integration group. (Session, in this package, is a
+// signed-in browser; the clinical appointment is a CareSession.)
+
+// Session type codes: the practice's defaults. A practice may change each
+// type's length, buffer, lead time and whether clients book it themselves;
+// the codes and what each needs are Journey's.
+const (
+	TypePreparation      = "preparation"
+	TypeMedicine         = "medicine"
+	TypeIntegration      = "integration"
+	TypePrescriberFollow = "prescriber-follow-up"
+	TypeIntegrationGroup = "integration-group"
+)
+
+// Resource roles a session may need. A room is a resource too.
+const (
+	NeedTherapist       = "therapist"
+	NeedMedicalProvider = "medical_provider"
+	NeedChaperone       = "chaperone"
+	NeedRoom            = "room"
+)
+
+// SessionType is one kind of session with the rules the scheduler keeps.
+type SessionType struct {
+	Code          string        `json:"code"`
+	Name          string        `json:"name"`
+	Minutes       int           `json:"minutes"`
+	BufferMinutes int           `json:"buffer_minutes"` // kept free after it, for every resource it holds
+	Needs         []string      `json:"needs"`          // Need… values, in order
+	RoomInPerson  bool          `json:"-"`              // the room is needed only when the session is in person
+	Capacity      int           `json:"capacity"`       // clients at once; 1 except for a group
+	LeadHours     int           `json:"lead_hours"`     // the least notice a booking needs
+	ClientBooks   bool          `json:"client_bookable"`
+	Position      int           `json:"-"`
+	Length        time.Duration `json:"-"` // Minutes as a duration, filled by the store
+}
+
+// DefaultSessionTypes returns the types a new practice starts with.
+func DefaultSessionTypes() []*SessionType {
+	return []*SessionType{
+		{Code: TypePreparation, Name: "Preparation", Minutes: 60, Needs: []string{NeedTherapist}, Capacity: 1, LeadHours: 24, ClientBooks: true, Position: 1},
+		{Code: TypeMedicine, Name: "Medicine session", Minutes: 180, BufferMinutes: 30, Needs: []string{NeedTherapist, NeedMedicalProvider, NeedChaperone, NeedRoom}, RoomInPerson: true, Capacity: 1, LeadHours: 72, Position: 2},
+		{Code: TypeIntegration, Name: "Integration", Minutes: 60, Needs: []string{NeedTherapist}, Capacity: 1, LeadHours: 24, ClientBooks: true, Position: 3},
+		{Code: TypePrescriberFollow, Name: "Prescriber follow-up", Minutes: 30, Needs: []string{NeedMedicalProvider}, Capacity: 1, LeadHours: 24, Position: 4},
+		{Code: TypeIntegrationGroup, Name: "Integration group", Minutes: 90, Needs: []string{NeedTherapist, NeedRoom}, Capacity: 8, LeadHours: 24, Position: 5},
+	}
+}
+
+// IsSessionType reports whether code names one of Journey's session types.
+func IsSessionType(code string) bool {
+	for _, t := range DefaultSessionTypes() {
+		if t.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate returns EINVALID naming each wrong field of a practice's change
+// to a type: minutes, buffer_minutes, lead_hours, capacity.
+func (t *SessionType) Validate() error {
+	var v Validation
+	if !IsSessionType(t.Code) {
+		v.Add("code", "Choose one of the practice's session types.")
+	}
+	if t.Minutes < 15 || t.Minutes > 480 {
+		v.Add("minutes", "A session lasts between 15 and 480 minutes.")
+	}
+	if t.BufferMinutes < 0 || t.BufferMinutes > 240 {
+		v.Add("buffer_minutes", "The buffer after a session is between 0 and 240 minutes.")
+	}
+	if t.LeadHours < 0 || t.LeadHours > 24*30 {
+		v.Add("lead_hours", "The least notice is between 0 and 720 hours (30 days).")
+	}
+	if t.Capacity < 1 || t.Capacity > 50 || (t.Code != TypeIntegrationGroup && t.Capacity != 1) {
+		v.Add("capacity", "Only a group holds more than one client; a group holds up to 50.")
+	}
+	return v.Err()
+}
+
+// Needs reports whether the type needs resource role need in mode.
+func (t *SessionType) NeedsIn(need, mode string) bool {
+	for _, n := range t.Needs {
+		if n == need {
+			return need != NeedRoom || !t.RoomInPerson || mode == ModeInPerson
+		}
+	}
+	return false
+}
+
+// Session modes and medicine routes.
+const (
+	ModeInPerson = "in_person"
+	ModeRemote   = "remote"
+
+	RouteLozenge = "lozenge" // sublingual lozenge or troche
+	RouteIM      = "im"      // intramuscular injection
+)
+
+// Session statuses. A booked session moves to checked_in, in_progress and
+// completed, or to no_show or cancelled; a reschedule keeps the session and
+// raises its Sequence.
+const (
+	SessionBooked     = "booked"
+	SessionCheckedIn  = "checked_in"
+	SessionInProgress = "in_progress"
+	SessionCompleted  = "completed"
+	SessionNoShow     = "no_show"
+	SessionCancelled  = "cancelled"
+)
+
+// Location is a place the practice sees clients, with its zone.
+type Location struct {
+	ID       int64  `json:"id"`
+	Name     string `json:"name"`
+	Address  string `json:"address"`
+	TimeZone string `json:"time_zone"`
+}
+
+// Room is a room at a location, with its weekly hours in the location's
+// zone and dated exceptions (closed, extra hours).
+type Room struct {
+	ID         int64               `json:"id"`
+	LocationID int64               `json:"location_id"`
+	Name       string              `json:"name"`
+	Active     bool                `json:"active"`
+	Weekly     []WeeklyHours       `json:"-"`
+	Exceptions []ScheduleException `json:"-"`
+}
+
+// StaffHours are the clinical working hours of a member of staff, in
+// their own zone (the profile's), with dated exceptions. They are apart
+// from a therapist's free-consult hours, which the public site offers.
+type StaffHours struct {
+	StaffID    int64
+	TimeZone   string
+	Weekly     []WeeklyHours
+	Exceptions []ScheduleException
+}
+
+// CareSession is one booked session of care.
+type CareSession struct {
+	ID                int64     `json:"id"`
+	ClientID          int64     `json:"client_id"` // 0 for a group: see Attendees
+	Type              string    `json:"type"`
+	Start             time.Time `json:"start"`
+	End               time.Time `json:"end"`
+	BlockEnd          time.Time `json:"-"` // End plus the type's buffer: every resource is held until then
+	Status            string    `json:"status"`
+	Mode              string    `json:"mode"`
+	Route             string    `json:"route,omitempty"` // medicine sessions only
+	TherapistID       int64     `json:"therapist_id,omitempty"`
+	MedicalProviderID int64     `json:"medical_provider_id,omitempty"`
+	ChaperoneID       int64     `json:"chaperone_id,omitempty"`
+	RoomID            int64     `json:"room_id,omitempty"`
+	Attendees         []int64   `json:"attendees,omitempty"` // a group's clients
+	LateCancel        bool      `json:"late_cancel,omitempty"`
+	CancelReason      string    `json:"-"` // sealed; staff see it on the session
+	Sequence          int       `json:"sequence"`
+	CreatedBy         int64     `json:"-"`
+	CreatedAt         time.Time `json:"-"`
+	UpdatedAt         time.Time `json:"-"`
+}
+
+// Resources returns the (role, id) pairs the session holds.
+func (s *CareSession) Resources() []SessionResource {
+	var out []SessionResource
+	for _, r := range []SessionResource{
+		{NeedTherapist, s.TherapistID}, {NeedMedicalProvider, s.MedicalProviderID},
+		{NeedChaperone, s.ChaperoneID}, {NeedRoom, s.RoomID},
+	} {
+		if r.ID != 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Active reports whether the session still holds its resources.
+func (s *CareSession) Active() bool {
+	return s.Status != SessionCancelled && s.Status != SessionNoShow
+}
+
+// SessionResource is one person or room a session holds.
+type SessionResource struct {
+	Role string `json:"resource"` // Need…
+	ID   int64  `json:"id"`
+}
+
+// Conflict names a resource a booking wanted that is taken.
+type Conflict struct {
+	Resource string `json:"resource"` // Need…
+	ID       int64  `json:"id"`
+	Detail   string `json:"detail"`
+}
+
+// SessionRequest is what staff or a client submit to book a session; ids
+// left 0 are chosen from the first slot that has them all free.
+type SessionRequest struct {
+	ClientID          int64     `json:"client_id"`
+	Type              string    `json:"type"`
+	Start             time.Time `json:"start"`
+	Mode              string    `json:"mode"`
+	Route             string    `json:"route"`
+	TherapistID       int64     `json:"therapist_id"`
+	MedicalProviderID int64     `json:"medical_provider_id"`
+	ChaperoneID       int64     `json:"chaperone_id"`
+	RoomID            int64     `json:"room_id"`
+}
+
+// Validate returns EINVALID naming each wrong field: the request alone,
+// before the store sees whether the time and the people are free.
+func (r *SessionRequest) Validate(now time.Time) error {
+	var v Validation
+	if r.ClientID <= 0 {
+		v.Add("client_id", "Choose the client.")
+	}
+	if !IsSessionType(r.Type) {
+		v.Add("type", "Choose a session type.")
+	}
+	switch {
+	case r.Start.IsZero():
+		v.Add("start", "Choose a time.")
+	case !r.Start.After(now):
+		v.Add("start", "Choose a time in the future.")
+	}
+	if r.Mode != ModeInPerson && r.Mode != ModeRemote {
+		v.Add("mode", "Choose in person or remote.")
+	}
+	switch {
+	case r.Type == TypeMedicine && r.Route != RouteLozenge && r.Route != RouteIM:
+		v.Add("route", "Choose lozenge or intramuscular.")
+	case r.Type == TypeMedicine && r.Mode == ModeRemote && r.Route != RouteLozenge:
+		v.Add("route", "A remote medicine session is by lozenge only.")
+	case r.Type != TypeMedicine && r.Route != "":
+		v.Add("route", "Only a medicine session has a route.")
+	}
+	return v.Err()
+}
+
+// Gate codes: what must hold before a medicine session is booked and again
+// when it starts.
+const (
+	GateClearance    = "clearance"
+	GateConsent      = "consent"
+	GatePreparation  = "preparation"
+	GateIntegration  = "integration"
+	GateMeasures     = "measures"
+	GateSafetyAlert  = "safety-alert"
+	GateRecheck      = "recheck"
+	GateTeam         = "team"
+	GateRemoteRoute  = "remote-route"
+	GateMonitor      = "monitor"
+	GateCheckIn      = "check-in"
+	gateOverridable1 = GateClearance
+	gateOverridable2 = GateRecheck
+)
+
+// GateOverridable reports whether a medical provider may override gate code
+// with a reason: only the clearance's age and the re-check after a gap.
+func GateOverridable(code string) bool {
+	return code == gateOverridable1 || code == gateOverridable2
+}
+
+// Gate is one condition and whether it holds, in plain words.
+type Gate struct {
+	Code       string `json:"code"`
+	Met        bool   `json:"met"`
+	Detail     string `json:"detail"`
+	Overridden bool   `json:"overridden,omitempty"` // met by a prescriber's override
+}
+
+// Plan phases.
+const (
+	PhasePreparation  = "preparation"
+	PhaseInitial      = "initial"
+	PhaseFollowUp     = "follow-up"
+	PhaseContinuation = "continuation"
+	PhaseMaintenance  = "maintenance"
+	PhaseComplete     = "complete"
+)
+
+// Plan step statuses.
+const (
+	StepPlanned   = "planned"
+	StepBooked    = "booked"
+	StepHeld      = "held"
+	StepMissed    = "missed"
+	StepCancelled = "cancelled"
+)
+
+// PlanSettings is a client's treatment plan as the care team set it; the
+// steps follow from it and from the client's sessions.
+type PlanSettings struct {
+	Preparations       int    `json:"preparations"`         // at least 1; default 2
+	InitialDoses       int    `json:"initial_doses"`        // default 2
+	IntegrationMinDays int    `json:"integration_min_days"` // after each dose; default 1
+	IntegrationMaxDays int    `json:"integration_max_days"` // default 7
+	Continuation       int    `json:"continuation"`         // further doses after follow-up; default 4
+	Mode               string `json:"mode"`                 // in_person or remote
+	Route              string `json:"route"`                // lozenge or im
+	Maintenance        bool   `json:"maintenance"`          // maintenance after the series, else complete
+}
+
+// DefaultPlan returns the practice's default plan.
+func DefaultPlan() PlanSettings {
+	return PlanSettings{Preparations: 2, InitialDoses: 2, IntegrationMinDays: 1, IntegrationMaxDays: 7,
+		Continuation: 4, Mode: ModeInPerson, Route: RouteLozenge}
+}
+
+// Validate returns EINVALID naming each wrong field.
+func (p *PlanSettings) Validate() error {
+	var v Validation
+	if p.Preparations < 1 || p.Preparations > 10 {
+		v.Add("preparations", "Plan between 1 and 10 preparation sessions.")
+	}
+	if p.InitialDoses < 1 || p.InitialDoses > 4 {
+		v.Add("initial_doses", "The initial phase has between 1 and 4 medicine sessions.")
+	}
+	if p.IntegrationMinDays < 0 || p.IntegrationMinDays > 14 {
+		v.Add("integration_min_days", "Integration comes between 0 and 14 days after a dose.")
+	}
+	if p.IntegrationMaxDays < p.IntegrationMinDays || p.IntegrationMaxDays > 30 {
+		v.Add("integration_max_days", fmt.Sprintf("Integration is due by a day from %d to 30 after a dose.", p.IntegrationMinDays))
+	}
+	if p.Continuation < 0 || p.Continuation > 12 {
+		v.Add("continuation", "The continuation series has between 0 and 12 more medicine sessions.")
+	}
+	if p.Mode != ModeInPerson && p.Mode != ModeRemote {
+		v.Add("mode", "Choose in person or remote.")
+	}
+	if p.Route != RouteLozenge && p.Route != RouteIM {
+		v.Add("route", "Choose lozenge or intramuscular.")
+	} else if p.Mode == ModeRemote && p.Route != RouteLozenge {
+		v.Add("route", "A remote plan is by lozenge only.")
+	}
+	return v.Err()
+}
+
+// Plan is a client's plan with its steps worked out from their sessions.
+type Plan struct {
+	ClientID int64        `json:"client_id"`
+	Settings PlanSettings `json:"settings"`
+	Phase    string       `json:"phase"`
+	Steps    []PlanStep   `json:"steps"`
+	Next     *PlanNext    `json:"next"`
+	Changes  []PlanChange `json:"-"`
+}
+
+// PlanStep is one session the plan expects.
+type PlanStep struct {
+	Type      string    `json:"type"`
+	Status    string    `json:"status"`
+	SessionID int64     `json:"session_id,omitempty"`
+	DueFrom   time.Time `json:"due_from,omitzero"`
+	DueBy     time.Time `json:"due_by,omitzero"`
+	Overdue   bool      `json:"overdue,omitempty"`
+}
+
+// PlanNext is what comes next, in a line.
+type PlanNext struct {
+	Type   string `json:"type"`
+	Detail string `json:"detail"`
+}
+
+// PlanChange is one change to a plan: who, when, why, and what it became.
+type PlanChange struct {
+	By       int64
+	ByName   string
+	At       time.Time
+	Reason   string
+	Settings PlanSettings
+}
+
+// CareSessionFilter narrows a list of sessions; Limit is required.
+type CareSessionFilter struct {
+	From, To time.Time
+	ClientID int64
+	StaffID  int64
+	RoomID   int64
+	Limit    int
+}
+
+// MaxSessionList is the most sessions one list returns.
+const MaxSessionList = 2000
+
+// CareSessionService is the store of sessions and what they hold. Every
+// method is a single transaction; a booking that would overlap any
+// resource's booking or buffer is refused by the database (ECONFLICT with
+// the Conflicts), whatever process made the other one.
+type CareSessionService interface {
+	FindSessionTypes(ctx context.Context) ([]*SessionType, error)
+	FindCareSession(ctx context.Context, id int64) (*CareSession, error)
+	FindCareSessions(ctx context.Context, f CareSessionFilter) ([]*CareSession, error)
+}
