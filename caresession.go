@@ -453,11 +453,16 @@ type Plan struct {
 	Changes  []PlanChange `json:"-"`
 }
 
-// PlanStep is one session the plan expects.
+// PlanStep is one session the plan expects. Phase, Number (the n-th of
+// its type in the plan) and Start (the session's, once booked) let a
+// timeline say "medicine session 2 of the initial phase, Tue 3 Mar".
 type PlanStep struct {
 	Type      string    `json:"type"`
+	Phase     string    `json:"phase"`
+	Number    int       `json:"number"`
 	Status    string    `json:"status"`
 	SessionID int64     `json:"session_id,omitempty"`
+	Start     time.Time `json:"start,omitzero"`
 	DueFrom   time.Time `json:"due_from,omitzero"`
 	DueBy     time.Time `json:"due_by,omitzero"`
 	Overdue   bool      `json:"overdue,omitempty"`
