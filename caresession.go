@@ -28,7 +28,30 @@ const (
 	NeedMedicalProvider = "medical_provider"
 	NeedChaperone       = "chaperone"
 	NeedRoom            = "room"
+	// NeedClient is the client a session is for: not a need of its type,
+	// but held like one, so a client is never in two sessions at once.
+	NeedClient = "client"
 )
+
+// Resource kinds: what the no-overlap rule compares. Every person of
+// staff, whatever their role in a session, is one kind, so a therapist
+// who is also a chaperone is never in two sessions at once.
+const (
+	KindStaff  = "staff"
+	KindRoom   = "room"
+	KindClient = "client"
+)
+
+// ResourceKind returns the kind of resource a role is held as.
+func ResourceKind(role string) string {
+	switch role {
+	case NeedRoom:
+		return KindRoom
+	case NeedClient:
+		return KindClient
+	}
+	return KindStaff
+}
 
 // SessionType is one kind of session with the rules the scheduler keeps.
 type SessionType struct {
@@ -125,6 +148,20 @@ type Location struct {
 	Name     string `json:"name"`
 	Address  string `json:"address"`
 	TimeZone string `json:"time_zone"`
+	Active   bool   `json:"active"`
+}
+
+// Validate trims and returns EINVALID naming each wrong field: name,
+// address, time_zone.
+func (l *Location) Validate() error {
+	l.Name, l.Address = Line(l.Name), Line(l.Address)
+	var v Validation
+	checkText(&v, "name", l.Name, 1, 120)
+	checkText(&v, "address", l.Address, 0, 300)
+	if _, err := LoadZone(l.TimeZone); err != nil {
+		v.Add("time_zone", "Choose a known time zone, such as America/Chicago.")
+	}
+	return v.Err()
 }
 
 // Room is a room at a location, with its weekly hours in the location's
@@ -134,8 +171,44 @@ type Room struct {
 	LocationID int64               `json:"location_id"`
 	Name       string              `json:"name"`
 	Active     bool                `json:"active"`
+	TimeZone   string              `json:"time_zone"` // the location's, filled by the store
 	Weekly     []WeeklyHours       `json:"-"`
 	Exceptions []ScheduleException `json:"-"`
+}
+
+// Validate trims and returns EINVALID naming each wrong field: name,
+// location_id, and the hours (validateHours).
+func (r *Room) Validate() error {
+	r.Name = Line(r.Name)
+	var v Validation
+	checkText(&v, "name", r.Name, 1, 80)
+	if r.LocationID <= 0 {
+		v.Add("location_id", "Choose the room's location.")
+	}
+	validateHours(&v, r.Weekly, r.Exceptions)
+	return v.Err()
+}
+
+// validateHours adds a field error for each weekly window (hours_N, N the
+// weekday, 0 for Sunday) and dated exception (exceptions[i].date|kind, or
+// exceptions[i]) that is wrong: the consult calendar's rules.
+func validateHours(v *Validation, weekly []WeeklyHours, exceptions []ScheduleException) {
+	for _, w := range weekly {
+		if w.Weekday < time.Sunday || w.Weekday > time.Saturday || w.Start < 0 || w.End > 1440 || w.Start >= w.End {
+			v.Add(fmt.Sprintf("hours_%d", w.Weekday), "The start must come before the end.")
+		}
+	}
+	for i, e := range exceptions {
+		if _, err := time.Parse(time.DateOnly, e.Date); err != nil {
+			v.Add(fmt.Sprintf("exceptions[%d].date", i), "Use a date as YYYY-MM-DD.")
+		}
+		if e.Kind != ExceptionOff && e.Kind != ExceptionExtra {
+			v.Add(fmt.Sprintf("exceptions[%d].kind", i), `Kind is "off" or "extra".`)
+		}
+		if !(e.Kind == ExceptionOff && e.WholeDay()) && (e.Start < 0 || e.End > 1440 || e.Start >= e.End) {
+			v.Add(fmt.Sprintf("exceptions[%d]", i), "The start must come before the end.")
+		}
+	}
 }
 
 // StaffHours are the clinical working hours of a member of staff, in
@@ -144,8 +217,31 @@ type Room struct {
 type StaffHours struct {
 	StaffID    int64
 	TimeZone   string
+	Roles      []string // the person's clinical roles (Role…), filled by the store
 	Weekly     []WeeklyHours
 	Exceptions []ScheduleException
+}
+
+// Validate returns EINVALID naming each wrong field: time_zone and the
+// hours (validateHours).
+func (h *StaffHours) Validate() error {
+	var v Validation
+	if _, err := LoadZone(h.TimeZone); err != nil {
+		v.Add("time_zone", "Choose a known time zone, such as America/Chicago.")
+	}
+	validateHours(&v, h.Weekly, h.Exceptions)
+	return v.Err()
+}
+
+// ResourceHold is one stretch of time a session holds a person or room:
+// [Start, End), End the end of the buffer (a client's, the session's end).
+type ResourceHold struct {
+	Kind      string // Kind…
+	ID        int64
+	Role      string // Need…
+	SessionID int64
+	Start     time.Time
+	End       time.Time
 }
 
 // CareSession is one booked session of care.
@@ -357,11 +453,16 @@ type Plan struct {
 	Changes  []PlanChange `json:"-"`
 }
 
-// PlanStep is one session the plan expects.
+// PlanStep is one session the plan expects. Phase, Number (the n-th of
+// its type in the plan) and Start (the session's, once booked) let a
+// timeline say "medicine session 2 of the initial phase, Tue 3 Mar".
 type PlanStep struct {
 	Type      string    `json:"type"`
+	Phase     string    `json:"phase"`
+	Number    int       `json:"number"`
 	Status    string    `json:"status"`
 	SessionID int64     `json:"session_id,omitempty"`
+	Start     time.Time `json:"start,omitzero"`
 	DueFrom   time.Time `json:"due_from,omitzero"`
 	DueBy     time.Time `json:"due_by,omitzero"`
 	Overdue   bool      `json:"overdue,omitempty"`
@@ -400,6 +501,41 @@ const MaxSessionList = 2000
 // the Conflicts), whatever process made the other one.
 type CareSessionService interface {
 	FindSessionTypes(ctx context.Context) ([]*SessionType, error)
+	// FindCareSession returns ENOTFOUND when there is no such session.
 	FindCareSession(ctx context.Context, id int64) (*CareSession, error)
+	// FindCareSessions returns the sessions that start in [f.From, f.To)
+	// by start, EINVALID when f.Limit is not 1..MaxSessionList.
 	FindCareSessions(ctx context.Context, f CareSessionFilter) ([]*CareSession, error)
+	// FindResourceHolds returns what active sessions hold in [from, to),
+	// by kind, id and start: the slot engine's busy times.
+	FindResourceHolds(ctx context.Context, from, to time.Time) ([]ResourceHold, error)
+}
+
+// RoomService reads and changes the practice's locations and rooms.
+type RoomService interface {
+	FindLocations(ctx context.Context) ([]*Location, error)
+	// CreateLocation validates l, stores it and sets its ID.
+	CreateLocation(ctx context.Context, l *Location) error
+	// FindRooms returns every room with its hours and its location's zone.
+	FindRooms(ctx context.Context) ([]*Room, error)
+	// FindRoom returns ENOTFOUND when there is no such room.
+	FindRoom(ctx context.Context, id int64) (*Room, error)
+	// CreateRoom validates r, stores it with its hours and sets its ID;
+	// EINVALID on location_id when there is no such location.
+	CreateRoom(ctx context.Context, r *Room) error
+	// SetRoomHours replaces a room's weekly hours and exceptions.
+	SetRoomHours(ctx context.Context, id int64, weekly []WeeklyHours, exceptions []ScheduleException) error
+}
+
+// StaffHoursService reads and changes staff clinical hours.
+type StaffHoursService interface {
+	// FindStaffHours returns ENOTFOUND unless id is a member of staff.
+	FindStaffHours(ctx context.Context, id int64) (*StaffHours, error)
+	// FindAllStaffHours returns the hours of every active member of staff
+	// with a clinical role (therapist, medical provider, chaperone).
+	FindAllStaffHours(ctx context.Context) ([]*StaffHours, error)
+	// SetStaffHours replaces h.StaffID's weekly hours and exceptions and
+	// sets h's zone as their one zone (the profile's); ENOTFOUND unless
+	// they are a member of staff.
+	SetStaffHours(ctx context.Context, h *StaffHours) error
 }

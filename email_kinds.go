@@ -175,4 +175,103 @@ There is an update for you in your {{practice_name}} portal. Sign in to read it:
 		Placeholders: []Placeholder{phFirstName, phName, phPracticeName, phPracticePhone, phPracticeEmail,
 			{"portal_link", "The portal's sign-in page", "https://journey.example/portal"}},
 		Required: []string{"portal_link"}},
+	{Kind: MailSessionReminder, Label: "Session reminder", When: "A few days (72 hours by default) and again a day (24 hours) before each preparation, integration, follow-up or group session. The first carries a calendar invitation.",
+		Subject: "Reminder: your {{session_name}} {{time_until}}, {{session_time_short}}",
+		Body: `Hello {{client_first_name}},
+
+A reminder of your {{session_name}} with {{practice_name}} {{time_until}}.
+
+When: {{session_time}} ({{session_time_zone}})
+Length: {{session_minutes}} minutes
+Where: {{session_where}}
+
+Please bring anything your care team asked you to bring.
+
+To see your sessions, or to ask us to move this one, sign in to your portal:
+{{portal_link}}`,
+		Placeholders: sessionPlaceholders, Required: []string{"session_time", "session_where"}, Footer: true},
+	{Kind: MailMedicineReminder, Label: "Medicine session: reminder and how to prepare", When: "A few days and again a day before a medicine session in person. The first carries a calendar invitation.",
+		Subject: "Your session {{time_until}}: how to prepare",
+		Body: `Hello {{client_first_name}},
+
+Your {{session_name}} with {{practice_name}} is {{time_until}}.
+
+When: {{session_time}} ({{session_time_zone}})
+Length: about {{session_minutes}} minutes; please keep the rest of the day free
+Where: {{session_where}}
+
+How to prepare:
+- Eat nothing for {{fasting_food}} before the session, and drink nothing,
+  not even water, for {{fasting_liquids}} before it.
+- Arrange a ride home: an adult who collects you at the end. You will not
+  be able to leave on your own.
+- Do not drive until the next day, after a night's sleep.
+- Bring comfortable clothes, and if you like an eye mask and headphones.
+
+If your health or your medicines have changed since we last spoke, or you
+cannot keep to these instructions, call us before the session at
+{{practice_phone}}.
+
+Your portal: {{portal_link}}`,
+		Placeholders: medicinePlaceholders, Required: []string{"session_time", "session_where", "fasting_food", "fasting_liquids"}, Footer: true},
+	{Kind: MailMedicineReminderRemote, Label: "Remote medicine session: reminder, how to prepare, the monitor's duties", When: "A few days and again a day before a medicine session from home. The first carries a calendar invitation.",
+		Subject: "Your session {{time_until}}: how to prepare",
+		Body: `Hello {{client_first_name}},
+
+Your {{session_name}} with {{practice_name}} is {{time_until}}, online from home.
+
+When: {{session_time}} ({{session_time_zone}})
+Length: about {{session_minutes}} minutes; please keep the rest of the day free
+Join here: {{session_where}}
+
+How to prepare:
+- Eat nothing for {{fasting_food}} before the session, and drink nothing,
+  not even water, for {{fasting_liquids}} before it.
+- Have your blood pressure monitor at hand. At the start you check in from
+  your portal: your address, a number to call you back on, your emergency
+  contact and a blood pressure reading.
+- Do not drive until the next day, after a night's sleep.
+
+Your monitor, {{monitor_name}}, must be an adult who is with you for the
+whole session. Please share their duties with them:
+- be with you before the session starts and stay until your therapist
+  ends it, in the same home and close by;
+- keep their phone on and answer when your therapist calls;
+- in an emergency call {{emergency_number}} first, then us;
+- make sure you do not drive or go out alone for the rest of the day.
+Without your monitor the session cannot go ahead: call us at
+{{practice_phone}} to move it.
+
+Your portal: {{portal_link}}`,
+		Placeholders: with(medicinePlaceholders, Placeholder{"monitor_name", "The monitor the client named for the session", "Sam Visitor"},
+			Placeholder{"emergency_number", "The emergency number", "911"}),
+		Required: []string{"session_time", "session_where", "fasting_food", "fasting_liquids"}, Footer: true},
+	{Kind: MailMorningAfter, Label: "Morning after a medicine session", When: "The morning after a medicine session, at 9 in the client's zone by default.",
+		Subject: "Checking in after your session - {{practice_name}}",
+		Body: `Hello {{client_first_name}},
+
+We hope you rested well after your session. Please take a minute to tell
+us how you are this morning, in your portal:
+{{portal_link}}
+
+Feeling tired or a little off the day after is common. If you feel
+unwell, or something worries you, call us at {{practice_phone}}.`,
+		Placeholders: []Placeholder{phFirstName, phName, phPracticeName, phPracticePhone, phPracticeEmail, phPortal},
+		Required:     []string{"portal_link"}, Footer: true},
 }
+
+// Placeholders of the reminders about a care session.
+var (
+	phPortal            = Placeholder{"portal_link", "The portal's sign-in page", "https://journey.example/portal"}
+	sessionPlaceholders = []Placeholder{phFirstName, phName, phPracticeName, phPracticePhone, phPracticeEmail, phPortal,
+		{"session_name", "The kind of session, in words", "integration session"},
+		{"session_time", "When the session starts, in the client's zone", "Monday, March 11, 2030 at 9:00 AM"},
+		{"session_time_short", "The start, short, with its zone's abbreviation", "Mon Mar 11, 9:00 AM PDT"},
+		{"session_time_zone", "The client's time zone", "America/Los_Angeles, PDT"},
+		{"session_minutes", "How long the session lasts, in minutes", "60"},
+		{"session_where", "Where it takes place: the room and address, or the link to join", "Cedar Room, 12 Alder Street, Portland"},
+		{"time_until", "How soon: in 3 days, tomorrow", "in 3 days"}}
+	medicinePlaceholders = with(sessionPlaceholders,
+		Placeholder{"fasting_food", "How long before without food, by the practice's rule", "2 hours"},
+		Placeholder{"fasting_liquids", "How long before without liquids, by the practice's rule", "30 minutes"})
+)

@@ -36,7 +36,8 @@ func TestEmailKindDefaults(t *testing.T) {
 		}
 	}
 	for _, kind := range []string{journey.MailConsultBooked, journey.MailConsultRescheduled, journey.MailConsultCancelled, journey.MailConsultManageLink,
-		journey.MailConsultHold, journey.MailStaffInvitation, journey.MailPasswordReset, journey.MailClientInvitation, journey.MailSafetyAlert, journey.MailPortalUpdate} {
+		journey.MailConsultHold, journey.MailStaffInvitation, journey.MailPasswordReset, journey.MailClientInvitation, journey.MailSafetyAlert, journey.MailPortalUpdate,
+		journey.MailSessionReminder, journey.MailMedicineReminder, journey.MailMedicineReminderRemote, journey.MailMorningAfter} {
 		if !seen[kind] {
 			t.Errorf("no template for %s", kind)
 		}

@@ -36,6 +36,7 @@ const (
 	aadConsultPhone        = "consults.phone"
 	aadConsultReason       = "consults.reason"
 	aadConsultCancelReason = "consults.cancel_reason"
+	aadSessionCancelReason = "care_sessions.cancel_reason"
 	aadUserName            = "users.name"
 	aadUserEmail           = "users.email"
 	aadOutboxTo            = "outbox.to_addr"

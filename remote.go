@@ -1,0 +1,161 @@
+package journey
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// A remote medicine session (DOMAIN §5) is by lozenge only, with an adult
+// monitor the client names in the portal, and starts with the client's
+// check-in: where they are, a number to call back, their emergency contact
+// confirmed and a home blood pressure reading checked against the
+// thresholds before a dose.
+
+// Monitor is the adult a client names to be present for the whole of a
+// remote session. Sealed: it names a third person.
+type Monitor struct {
+	ClientID     int64
+	Name         string
+	Phone        string // E.164
+	Relationship string
+	Adult        bool // the client confirms the monitor is 18 or over and present throughout
+	UpdatedAt    time.Time
+}
+
+// Validate returns EINVALID naming every field that is wrong. The phone is
+// normalised by the caller (the web layer's libphonenumber).
+func (m *Monitor) Validate() error {
+	m.Name, m.Relationship, m.Phone = Line(m.Name), Line(m.Relationship), strings.TrimSpace(m.Phone)
+	var v Validation
+	checkText(&v, "name", m.Name, 1, MaxNameLen)
+	checkPhone(&v, "phone", m.Phone, true)
+	checkText(&v, "relationship", m.Relationship, 1, 80)
+	if !m.Adult {
+		v.Add("adult", "Confirm that your monitor is an adult (18 or over) who will be with you for the whole session.")
+	}
+	return v.Err()
+}
+
+// CheckIn results, from the home blood pressure against the thresholds
+// (DOMAIN §4: at or above 180/100 no dose; above 140/90 the medical
+// provider reviews before the dose).
+const (
+	CheckInOK     = "ok"
+	CheckInReview = "review"  // the medical provider reviews before the dose
+	CheckInNoDose = "no_dose" // no dose today; the therapist is told at once
+)
+
+// Blood pressure thresholds before a dose (DOMAIN §4).
+const (
+	BPNoDoseSystolic  = 180
+	BPNoDoseDiastolic = 100
+	BPReviewSystolic  = 140
+	BPReviewDiastolic = 90
+)
+
+// BPResult returns the check-in result of a home reading: CheckInNoDose at
+// or above 180/100 (either number), CheckInReview above 140/90, else
+// CheckInOK.
+func BPResult(systolic, diastolic int) string {
+	switch {
+	case systolic >= BPNoDoseSystolic || diastolic >= BPNoDoseDiastolic:
+		return CheckInNoDose
+	case systolic > BPReviewSystolic || diastolic > BPReviewDiastolic:
+		return CheckInReview
+	}
+	return CheckInOK
+}
+
+// CheckIn is what a client confirms at the start of a remote session.
+// Sealed: it says where the client is and their blood pressure.
+type CheckIn struct {
+	ID                 int64
+	SessionID          int64
+	ClientID           int64
+	Address            string // where the client is now
+	Callback           string // E.164
+	EmergencyConfirmed bool   // the emergency contact on file is current
+	Systolic           int
+	Diastolic          int
+	Result             string // CheckIn…, set by Validate
+	CreatedAt          time.Time
+}
+
+// Validate returns EINVALID naming every field that is wrong and sets
+// Result from the reading.
+func (c *CheckIn) Validate() error {
+	c.Address, c.Callback = Paragraphs(c.Address), strings.TrimSpace(c.Callback)
+	var v Validation
+	checkText(&v, "address", c.Address, 1, 300)
+	checkPhone(&v, "callback", c.Callback, true)
+	if !c.EmergencyConfirmed {
+		v.Add("emergency", "Confirm that your emergency contact is current.")
+	}
+	if c.Systolic < 60 || c.Systolic > 260 {
+		v.Add("systolic", "Enter the top number of your reading, between 60 and 260.")
+	}
+	if c.Diastolic < 30 || c.Diastolic > 160 {
+		v.Add("diastolic", "Enter the bottom number of your reading, between 30 and 160.")
+	} else if c.Diastolic >= c.Systolic && !v.Has("systolic") {
+		v.Add("diastolic", "The bottom number is lower than the top one: check the reading.")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	c.Result = BPResult(c.Systolic, c.Diastolic)
+	return nil
+}
+
+// CheckInRefusal is the message a client gets when the reading means no
+// dose today.
+func CheckInRefusal(c *CheckIn) string {
+	return fmt.Sprintf("Your blood pressure reading (%d/%d) is too high for a dose today. There will be no medicine session today; your therapist has been told and will call you.", c.Systolic, c.Diastolic)
+}
+
+// MaxTelehealthTemplate is the longest telehealth link template.
+const MaxTelehealthTemplate = 500
+
+// TelehealthLink returns a session's video link from the practice's
+// template, "" when the practice set none. The template is an https URL
+// with {session_id} where the session's id goes.
+func TelehealthLink(template string, sessionID int64) string {
+	if template == "" {
+		return ""
+	}
+	return strings.ReplaceAll(template, "{session_id}", fmt.Sprint(sessionID))
+}
+
+// ValidTelehealthTemplate reports whether t, with a session's id put in,
+// is a valid video link (ValidVideoLink) and has {session_id} in it, so
+// every session has a room of its own.
+func ValidTelehealthTemplate(t string) bool {
+	return len(t) <= MaxTelehealthTemplate && strings.Contains(t, "{session_id}") && ValidVideoLink(TelehealthLink(t, 1))
+}
+
+// GateOverride is a medical provider's decision that an overridable gate
+// (GateOverridable) holds for a client, or for one session, with a reason.
+type GateOverride struct {
+	ID        int64
+	ClientID  int64
+	SessionID int64 // 0: for the client's next medicine sessions
+	Code      string
+	By        int64
+	ByName    string
+	Reason    string // sealed
+	At        time.Time
+}
+
+// Validate returns EINVALID naming every field that is wrong.
+func (o *GateOverride) Validate() error {
+	o.Reason = Paragraphs(o.Reason)
+	var v Validation
+	if !GateOverridable(o.Code) {
+		v.Add("code", "Only the clearance's age and the re-check after a gap may be overridden.")
+	}
+	checkText(&v, "reason", o.Reason, 1, 2000)
+	if !v.Has("reason") && len([]rune(o.Reason)) < 10 {
+		v.Add("reason", "Give the reason for the override in a sentence.")
+	}
+	return v.Err()
+}
