@@ -41,7 +41,7 @@ var rolePermissions = map[string][]Permission{
 	RoleChaperone:       {PermStaff, PermSessionsRead},
 	RoleFrontDesk: {PermStaff, PermConsultsRead, PermConsultsWrite, PermStaffRead, PermClientsRead, PermClientsWrite,
 		PermSessionsRead, PermSessionsWrite},
-	RoleClient:          {PermPortal},
+	RoleClient: {PermPortal},
 }
 
 // Permissions lists every permission, for tests that walk the table.
