@@ -36,8 +36,8 @@ func newSlotPractice(t *testing.T) *slotPractice {
 	p.friday = p.thursday.AddDate(0, 0, 1)
 	ny, la := sqldbtest.MustSeed(t, db)
 	p.ny, p.la = ny.ID, la.ID
-	p.mp = mustStaff(t, db, "Mia Provider", journey.RoleMedicalProvider)
-	p.chap = mustStaff(t, db, "Cleo Chaperone", journey.RoleChaperone)
+	p.mp = sqldbtest.Staff(t, db, "Mia Provider", journey.RoleMedicalProvider)
+	p.chap = sqldbtest.Staff(t, db, "Cleo Chaperone", journey.RoleChaperone)
 	weekdays := func(start, end int) []journey.WeeklyHours {
 		var out []journey.WeeklyHours
 		for d := time.Monday; d <= time.Friday; d++ {
