@@ -96,16 +96,21 @@ func (db *DB) sessionSlotInputs(ctx context.Context, query queryFunc, q journey.
 	if err != nil {
 		return rules, nil, err
 	}
-	consults, err := db.busy(ctx, query, from, to)
+	staffBusy, err := db.busy(ctx, query, from, to)
 	if err != nil {
 		return rules, nil, err
 	}
+	// busy covers staff (sessions, consults, live holds); the holds add
+	// rooms and clients.
 	busy := map[[2]any][]schedule.Interval{}
 	for _, h := range holds {
+		if h.Kind == journey.KindStaff {
+			continue
+		}
 		k := [2]any{h.Kind, h.ID}
 		busy[k] = append(busy[k], schedule.Interval{Start: h.Start, End: h.End})
 	}
-	for id, ivs := range consults {
+	for id, ivs := range staffBusy {
 		k := [2]any{journey.KindStaff, id}
 		busy[k] = append(busy[k], ivs...)
 	}
