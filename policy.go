@@ -189,6 +189,18 @@ func (a *Actor) CanSeeScreening(c *Client) bool {
 	return a.IsClient(c) || a.CanSeeClinical(c)
 }
 
+// CanFindSessionSlots reports whether the actor may look for times to
+// hold a session of type t with client c: the client themselves for the
+// types the practice opens to clients, and staff who may see the client
+// (their care team's clinicians, medical providers, front desk, admins)
+// for any type. A chaperone sees only the sessions they are given.
+func (a *Actor) CanFindSessionSlots(c *Client, t *SessionType) bool {
+	if a.IsClient(c) {
+		return t.ClientBooks
+	}
+	return a.Can(PermStaff) && a.CanSeeClient(c)
+}
+
 // AlertScope returns the care-team member whose clients' safety alerts the
 // actor sees: 0 for every client (medical providers review them all),
 // their own id otherwise. It matches CanSeeClinical.

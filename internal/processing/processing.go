@@ -75,6 +75,7 @@ type Store interface {
 	SetConsultStatus(ctx context.Context, id int64, status string) (*journey.Consult, error)
 	PlanStore
 	SessionStore
+	SessionSlotStore
 }
 
 // Processor applies Journey's record rules and audit around the store.

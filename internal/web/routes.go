@@ -199,6 +199,13 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/clients", api, journey.PermClientsWrite, 0, s.api.HandleClientCreate},
 		{"GET /api/v1/clients/{id}", api, permSignedIn, 0, s.api.HandleClient}, // a client reads their own; the record rule answers 404 for the rest
 		{"GET /api/v1/clients/{id}/screening", api, permSignedIn, 0, s.api.HandleClientScreening},
+		{"GET /api/v1/clients/{id}/plan", api, permSignedIn, 0, s.api.HandlePlan}, // the client's own, or staff by the record rule
+		{"PUT /api/v1/clients/{id}/plan", api, journey.PermClinicalRead, 0, s.api.HandlePlanUpdate},
+		{"GET /api/v1/clients/{id}/gates", api, journey.PermClinicalRead, 0, s.api.HandleGates},
+		{"POST /api/v1/clients/{id}/gate-overrides", api, journey.PermClearance, 0, s.api.HandleGateOverride},
+		{"GET /api/v1/clients/{id}/monitor", api, permSignedIn, 0, s.api.HandleMonitor},
+		{"PUT /api/v1/clients/{id}/monitor", api, journey.PermPortal, 0, s.api.HandleMonitorSet},
+		{"POST /api/v1/sessions/{id}/remote-check-in", api, journey.PermPortal, 0, s.api.HandleRemoteCheckIn},
 		{"POST /api/v1/consults/{id}/client", api, journey.PermClientsWrite, 0, s.api.HandleConsultClient},
 		{"GET /api/v1/alerts", api, journey.PermAlerts, 0, s.api.HandleAlerts},
 		{"POST /api/v1/alerts/{id}/acknowledge", api, journey.PermAlerts, 0, s.api.HandleAlertAck},
