@@ -200,6 +200,9 @@ func (p *Processor) BookSession(ctx context.Context, a *journey.Actor, r *journe
 	if r.TherapistID == 0 && t.NeedsIn(journey.NeedTherapist, r.Mode) && a.IsClient(c) {
 		r.TherapistID = c.TherapistID()
 	}
+	if err := p.chooseFromSlot(ctx, t, r); err != nil {
+		return nil, err
+	}
 	s, err := p.gated(ctx, c, r, 0, func() (*journey.CareSession, error) { return p.store.CreateCareSession(ctx, r, a.ID()) })
 	if err != nil {
 		p.Audit(ctx, a, Entry{Action: "session.create", SubjectType: "client", SubjectID: c.ID, Outcome: journey.AuditFailure,
@@ -347,4 +350,41 @@ func (p *Processor) RunSession(ctx context.Context, a *journey.Actor, id int64, 
 	p.Audit(ctx, a, Entry{Action: "session.status", SubjectType: "session", SubjectID: s.ID, Outcome: outcome(err),
 		Detail: action + refusalOf(err) + via})
 	return changed, err
+}
+
+// chooseFromSlot fills the people and room r leaves 0 from the slot the
+// slot engine offers at r.Start with those r names, when there is one;
+// otherwise they stay 0 and the store names each missing one.
+func (p *Processor) chooseFromSlot(ctx context.Context, t *journey.SessionType, r *journey.SessionRequest) error {
+	missing := false
+	for _, need := range t.Needs {
+		if t.NeedsIn(need, r.Mode) && requestHolds(r, need) == 0 {
+			missing = true
+		}
+	}
+	if !missing || r.Start.IsZero() || (r.Mode != journey.ModeInPerson && r.Mode != journey.ModeRemote) {
+		return nil
+	}
+	slots, err := p.store.FindSessionSlots(ctx, journey.SessionSlotQuery{ClientID: r.ClientID, Type: r.Type, Mode: r.Mode,
+		From: r.Start, To: r.Start.Add(time.Minute), TherapistID: r.TherapistID, MedicalProviderID: r.MedicalProviderID,
+		ChaperoneID: r.ChaperoneID, RoomID: r.RoomID})
+	if journey.ErrorCode(err) == journey.EINVALID {
+		return nil // the request's own checks name what is wrong
+	} else if err != nil {
+		return err
+	}
+	for _, sl := range slots {
+		if sl.Start.Equal(r.Start) {
+			r.TherapistID, r.MedicalProviderID, r.ChaperoneID = sl.TherapistID, sl.MedicalProviderID, sl.ChaperoneID
+			r.RoomID = sl.RoomID
+			return nil
+		}
+	}
+	return nil
+}
+
+// requestHolds returns the id r names in role.
+func requestHolds(r *journey.SessionRequest, role string) int64 {
+	sl := journey.SessionSlot{TherapistID: r.TherapistID, MedicalProviderID: r.MedicalProviderID, ChaperoneID: r.ChaperoneID, RoomID: r.RoomID}
+	return sl.Holds(role)
 }

@@ -65,6 +65,13 @@ func TestBookSessionRules(t *testing.T) {
 	if _, err := p.BookSession(ctx, actor(c.Chaperone, journey.RoleChaperone), prep(ny(2027, 3, 10, 9, 0)), ""); journey.ErrorCode(err) != journey.EFORBIDDEN {
 		t.Fatalf("a chaperone books: %v", err)
 	}
+	// Front desk leaves the therapist to the slot: the client's own is chosen.
+	desk := actor(sqldbtest.Staff(t, db, "Dee Desk", journey.RoleFrontDesk), journey.RoleFrontDesk)
+	any := prep(ny(2027, 3, 11, 10, 0))
+	any.TherapistID = 0
+	if s, err := p.BookSession(ctx, desk, any, ""); err != nil || s.TherapistID != c.Therapist.ID {
+		t.Fatalf("desk books from the slot: %+v, %v %v", s, err, journey.ErrorFields(err))
+	}
 	created := entries(t, db, "session.create")
 	var ok, refused int
 	for _, e := range created {
@@ -75,7 +82,7 @@ func TestBookSessionRules(t *testing.T) {
 			refused++
 		}
 	}
-	if ok != 2 || refused < 3 {
+	if ok != 3 || refused < 3 {
 		t.Fatalf("session.create audited %d successes, %d refusals", ok, refused)
 	}
 }
