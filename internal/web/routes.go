@@ -209,6 +209,7 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/clients/{id}/plan", api, permSignedIn, 0, s.api.HandlePlan}, // the client's own, or staff by the record rule
 		{"PUT /api/v1/clients/{id}/plan", api, journey.PermClinicalRead, 0, s.api.HandlePlanUpdate},
 		{"GET /api/v1/clients/{id}/gates", api, journey.PermClinicalRead, 0, s.api.HandleGates},
+		{"GET /api/v1/session-slots", api, permSignedIn, 0, s.api.HandleSessionSlots}, // staff for clients they may see, a client for themselves
 		{"POST /api/v1/clients/{id}/gate-overrides", api, journey.PermClearance, 0, s.api.HandleGateOverride},
 		{"GET /api/v1/clients/{id}/monitor", api, permSignedIn, 0, s.api.HandleMonitor},
 		{"PUT /api/v1/clients/{id}/monitor", api, journey.PermPortal, 0, s.api.HandleMonitorSet},

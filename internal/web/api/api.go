@@ -76,6 +76,8 @@ type Processing interface {
 
 	// The plan, the gates and remote sessions (plan.go).
 	PlanProcessing
+	// When a session can be held (sessionslots.go).
+	SlotProcessing
 }
 
 // Handler holds the API's handlers.
