@@ -71,7 +71,7 @@ func (s *Handler) addPlan(r *http.Request, c *journey.Client, p *HomePage) error
 	case err != nil:
 		return err
 	}
-	general := len(p.Stages) - 2 // the general medicine and integration stages give way to the plan's
+	general := len(p.Stages) - 3 // the general preparation, medicine and integration stages give way to the plan's
 	p.Stages = append(p.Stages[:general:general], planStages(pp, p.Loc)...)
 	if n := pp.Plan.Next; n != nil {
 		p.Next = n.Detail
