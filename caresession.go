@@ -467,6 +467,7 @@ type PlanStep struct {
 	Status    string    `json:"status"`
 	SessionID int64     `json:"session_id,omitempty"`
 	Start     time.Time `json:"start,omitzero"`
+	Mode      string    `json:"mode,omitempty"` // the session's, once booked
 	DueFrom   time.Time `json:"due_from,omitzero"`
 	DueBy     time.Time `json:"due_by,omitzero"`
 	Overdue   bool      `json:"overdue,omitempty"`
