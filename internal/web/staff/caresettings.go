@@ -65,7 +65,7 @@ func (s *Handler) HandleCareSettingsSave(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	form := map[string]string{"mode": r.PostFormValue("mode"), "route": r.PostFormValue("route"),
-		"maintenance": strconv.FormatBool(r.PostFormValue("maintenance") == "true"),
+		"maintenance":           strconv.FormatBool(r.PostFormValue("maintenance") == "true"),
 		"integration_booked_ok": strconv.FormatBool(r.PostFormValue("integration_booked_ok") == "true"),
 		"telehealth_template":   r.PostFormValue("telehealth_template")}
 	var v journey.Validation
