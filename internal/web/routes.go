@@ -148,6 +148,8 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/consents", staff, journey.PermSettings, document, s.handleConsentDocCreate},
 		{"GET /admin/screening-rules", staff, journey.PermSettings, 0, s.handleRulesView},
 		{"POST /admin/screening-rules", staff, journey.PermSettings, 0, s.handleRulesUpdate},
+		{"GET /admin/care", staff, journey.PermSettings, 0, s.staff.HandleCareSettings},
+		{"POST /admin/care", staff, journey.PermSettings, 0, s.staff.HandleCareSettingsSave},
 		{"GET /admin/booking", staff, journey.PermSettings, 0, s.handleBookingSettingsView},
 		{"POST /admin/booking", staff, journey.PermSettings, 0, s.handleBookingSettingsUpdate},
 		{"GET /admin/practice", staff, journey.PermSettings, 0, s.handlePracticeView},
