@@ -39,6 +39,8 @@ type Processing interface {
 	// The plan and its gates (plan.go), the care path's settings (caresettings.go).
 	PlanProcessing
 	CareSettingsProcessing
+	// Locations, rooms and clinical hours (rooms.go).
+	RoomsProcessing
 }
 
 // Handler holds the staff workspace's handlers.
