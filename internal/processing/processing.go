@@ -74,6 +74,7 @@ type Store interface {
 	CancelConsultByID(ctx context.Context, id int64, reason string) (*journey.Consult, error)
 	SetConsultStatus(ctx context.Context, id int64, status string) (*journey.Consult, error)
 	PlanStore
+	SessionStore
 	SessionSlotStore
 }
 

@@ -115,6 +115,10 @@ func (s *Server) routeTable() []route {
 		{"POST /portal/consents/{code}", portal, journey.PermPortal, 0, s.handleConsentSign},
 		{"GET /portal/signatures/{id}", portal, journey.PermPortal, 0, s.handlePortalSignaturePDF},
 		{"POST /portal/question", portal, journey.PermPortal, 0, s.portal.HandleQuestionReply},
+		{"GET /portal/monitor", portal, journey.PermPortal, 0, s.portal.HandleMonitor},
+		{"POST /portal/monitor", portal, journey.PermPortal, 0, s.portal.HandleMonitorSave},
+		{"GET /portal/sessions/{id}/check-in", portal, journey.PermPortal, 0, s.portal.HandleCheckIn},
+		{"POST /portal/sessions/{id}/check-in", portal, journey.PermPortal, 0, s.portal.HandleCheckInSave},
 
 		// Client records (staff).
 		{"GET /staff/clients/{id}/measures/{code}", staff, journey.PermClinicalRead, 0, s.handleStaffMeasureView},
@@ -127,6 +131,9 @@ func (s *Server) routeTable() []route {
 		{"GET /staff/clients/new", staff, journey.PermClientsWrite, 0, s.handleStaffClientNewView},
 		{"POST /staff/clients/new", staff, journey.PermClientsWrite, 0, s.handleStaffClientCreate},
 		{"GET /staff/clients/{id}", staff, journey.PermClientsRead, 0, s.handleStaffClientView},
+		{"GET /staff/clients/{id}/plan", staff, journey.PermClientsRead, 0, s.staff.HandlePlan},
+		{"POST /staff/clients/{id}/plan", staff, journey.PermClinicalRead, 0, s.staff.HandlePlanUpdate},
+		{"POST /staff/clients/{id}/gate-overrides", staff, journey.PermClearance, 0, s.staff.HandleGateOverride},
 		{"POST /staff/clients/{id}/reinvite", staff, journey.PermClientsWrite, 0, s.handleStaffClientReinvite},
 		{"POST /staff/consults/{id}/client", staff, journey.PermClientsWrite, 0, s.handleStaffConsultClient},
 		{"GET /staff/alerts", staff, journey.PermAlerts, 0, s.staff.HandleStaffAlerts},
