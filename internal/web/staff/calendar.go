@@ -45,8 +45,8 @@ type bookingForm struct {
 	ClientID    int64
 	Type, Mode  string
 	Route       string
-	Find        bool // look for free times
-	Open        bool // show the form (book)
+	Find        bool   // look for free times
+	Open        bool   // show the form (book)
 	Start       string // a chosen slot (POST)
 	Therapist   int64
 	Provider    int64
