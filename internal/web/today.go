@@ -1,10 +1,12 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/processing"
 	staffws "github.com/journey-kap/journey/internal/web/staff"
 )
 
@@ -37,6 +39,9 @@ type todayPage struct {
 	ShowPreparation bool
 	Cleared         []clientRow // the therapist's clients cleared and waiting for preparation
 	ClearedCount    int
+
+	ShowOverdue bool
+	Overdue     []overdueView // the therapist's clients' overdue integrations
 
 	ShowSessions bool // clinicians and chaperones: today's medicine sessions (none exist yet)
 
@@ -79,7 +84,8 @@ func (s *Server) today(r *http.Request) (*todayPage, error) {
 		ShowSessions: a.Has(journey.RoleTherapist) || a.Has(journey.RoleMedicalProvider) || a.Has(journey.RoleChaperone),
 		ShowAlerts:   t.ShowAlerts, ShowReview: t.ShowReview, ReviewCount: t.ReviewCount, Replied: clientRows(t.Replied, loc),
 		RepliedCount: t.RepliedCount, ShowConsults: t.ShowConsults, UnmarkedCount: t.UnmarkedCount, ShowInvite: t.ShowInvite,
-		UninvitedCount: t.UninvitedCount, ShowPreparation: t.ShowPreparation, Cleared: clientRows(t.Cleared, loc), ClearedCount: t.ClearedCount}
+		UninvitedCount: t.UninvitedCount, ShowPreparation: t.ShowPreparation, Cleared: clientRows(t.Cleared, loc), ClearedCount: t.ClearedCount,
+		ShowOverdue: t.ShowOverdue, Overdue: overdueViews(t.Overdue, loc)}
 	for _, al := range t.Alerts {
 		page.Alerts = append(page.Alerts, staffws.ToAlertView(al, nil, loc))
 	}
@@ -130,4 +136,20 @@ func clientRows(cs []*journey.Client, loc *time.Location) []clientRow {
 		rows[i] = toClientRow(c, loc)
 	}
 	return rows
+}
+
+// overdueView is an overdue step of a client's plan, in words.
+type overdueView struct {
+	ClientID int64
+	Name     string
+	What     string
+}
+
+func overdueViews(steps []processing.OverdueStep, loc *time.Location) []overdueView {
+	var out []overdueView
+	for _, o := range steps {
+		out = append(out, overdueView{ClientID: o.Client.ID, Name: o.Client.Name,
+			What: fmt.Sprintf("integration %d, due by %s", o.Step.Number, o.Step.DueBy.In(loc).Format("Mon Jan 2"))})
+	}
+	return out
 }

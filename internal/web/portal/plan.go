@@ -71,8 +71,17 @@ func (s *Handler) addPlan(r *http.Request, c *journey.Client, p *HomePage) error
 	case err != nil:
 		return err
 	}
-	general := len(p.Stages) - 3 // the general preparation, medicine and integration stages give way to the plan's
-	p.Stages = append(p.Stages[:general:general], planStages(pp, p.Loc)...)
+	// The general medicine and integration stages give way to the plan's;
+	// the general preparation stage, which says who it waits on, too once
+	// a preparation session is on the calendar.
+	steps := planStages(pp, p.Loc)
+	general := len(p.Stages) - 2
+	if pp.Plan.Steps[0].Status == journey.StepPlanned {
+		steps = steps[pp.Plan.Settings.Preparations:]
+	} else {
+		general--
+	}
+	p.Stages = append(p.Stages[:general:general], steps...)
 	if n := pp.Plan.Next; n != nil {
 		p.Next = n.Detail
 	}

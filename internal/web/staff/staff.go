@@ -38,8 +38,9 @@ type Processing interface {
 	CreateAPIToken(ctx context.Context, a *journey.Actor, name string, expires time.Time, via string) (string, error)
 	RevokeAPIToken(ctx context.Context, a *journey.Actor, id int64) error
 
-	// The plan and its gates (plan.go).
+	// The plan and its gates (plan.go), the care path's settings (caresettings.go).
 	PlanProcessing
+	CareSettingsProcessing
 
 	// The calendar and booking from it (calendar.go).
 	CalendarProcessing
