@@ -165,7 +165,7 @@ var pageSamples = map[string]any{
 	"portal": &clientportal.HomePage{}, "portal_join": &acceptPage{}, "portal_intake": &intakePage{}, "portal_measure": &measurePage{},
 	"portal_support": &clientportal.SupportPage{}, "portal_monitor": &clientportal.MonitorPage{}, "portal_checkin": &clientportal.CheckInPage{}, "portal_consent": &consentPage{},
 	"staff_clients": &staffClientsPage{}, "staff_client": &staffClientPage{}, "staff_client_new": &newClientPage{},
-	"staff_alerts": &staffws.AlertsPage{}, "staff_plan": &staffws.PlanPage{}, "admin_care": &staffws.CareSettingsPage{}, "staff_review": &reviewQueuePage{}, "staff_review_client": &reviewScreenPage{},
+	"staff_alerts": &staffws.AlertsPage{}, "staff_calendar": &staffws.CalendarPage{}, "staff_plan": &staffws.PlanPage{}, "admin_care": &staffws.CareSettingsPage{}, "staff_review": &reviewQueuePage{}, "staff_review_client": &reviewScreenPage{},
 	"admin_consents": &consentDocsPage{}, "admin_consent_edit": &consentEditPage{}, "admin_rules": &rulesPage{},
 	"admin_booking": &bookingSettingsPage{}, "admin_practice": &practicePage{}, "admin_faq": &faqAdminPage{}, "admin_landing": &landingPage{}, "admin_emails": &emailsPage{}, "admin_email": &emailPage{Kind: &journey.EmailKinds[0], Current: journey.EmailKinds[0].Default()}, "staff_hours": &hoursPage{}, "held": &publicsite.HeldPage{}, "hold": &publicsite.HoldPage{},
 }

@@ -137,6 +137,8 @@ func (s *Server) routeTable() []route {
 		{"POST /staff/clients/{id}/reinvite", staff, journey.PermClientsWrite, 0, s.handleStaffClientReinvite},
 		{"POST /staff/consults/{id}/client", staff, journey.PermClientsWrite, 0, s.handleStaffConsultClient},
 		{"GET /staff/alerts", staff, journey.PermAlerts, 0, s.staff.HandleStaffAlerts},
+		{"GET /staff/calendar", staff, journey.PermSessionsRead, 0, s.staff.HandleCalendar},
+		{"POST /staff/calendar/book", staff, journey.PermSessionsWrite, 0, s.staff.HandleCalendarBook},
 		{"POST /staff/alerts/{id}/acknowledge", staff, journey.PermAlerts, 0, s.staff.HandleStaffAlertAck},
 
 		// Medical review and practice settings.

@@ -22,6 +22,8 @@ import (
 type Reads interface {
 	FindUsers(ctx context.Context, kind string) ([]*journey.User, error)
 	FindAPITokens(ctx context.Context, userID int64) ([]journey.APIToken, error)
+	// The practice's rooms, for the calendar's names and choices.
+	FindRooms(ctx context.Context) ([]*journey.Room, error)
 }
 
 // Processing is the part of internal/processing the staff workspace
@@ -39,6 +41,9 @@ type Processing interface {
 	// The plan and its gates (plan.go), the care path's settings (caresettings.go).
 	PlanProcessing
 	CareSettingsProcessing
+
+	// The calendar and booking from it (calendar.go).
+	CalendarProcessing
 }
 
 // Handler holds the staff workspace's handlers.
