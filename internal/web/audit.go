@@ -20,11 +20,6 @@ func (s *Server) audit(r *http.Request, action, subjectType string, subjectID an
 		Outcome: outcome, Detail: detail})
 }
 
-// idList names the records a list showed, for the audit trail.
-func idList[T any](what string, xs []T, id func(T) int64) string {
-	return processing.IDList(what, xs, id)
-}
-
 // auditPageSize bounds one page of the audit screen.
 const auditPageSize = 100
 

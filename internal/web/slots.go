@@ -21,9 +21,8 @@ import (
 type zoneOption = webkit.ZoneOption
 
 var (
-	zoneOptions    = webkit.ZoneOptions
-	slotValue      = webkit.SlotValue
-	parseSlotValue = webkit.ParseSlotValue
+	zoneOptions = webkit.ZoneOptions
+	slotValue   = webkit.SlotValue
 )
 
 // slotDay is one day of the grid, in the visitor's zone.

@@ -69,6 +69,11 @@ type Processing interface {
 	SignConsent(ctx context.Context, a *journey.Actor, id int64, code, typedName, addr string, invalid error, detail string) (*journey.ConsentSignature, error)
 	ReplyToClearance(ctx context.Context, a *journey.Actor, id int64, reply, via string) error
 
+	// The medical review.
+	ReviewQueue(ctx context.Context, a *journey.Actor, offset, limit int, via string) ([]*journey.ClientSummary, int, error)
+	DecideClearance(ctx context.Context, a *journey.Actor, id int64, cl *journey.Clearance, invalid error) (*journey.Client, *journey.Clearance, error)
+	Clearances(ctx context.Context, a *journey.Actor, id int64, via string) ([]*journey.Clearance, error)
+
 	// Staff and safety alerts.
 	StaffList(ctx context.Context, a *journey.Actor, detail func(n int) string) ([]*journey.User, error)
 	Alerts(ctx context.Context, a *journey.Actor, open bool, limit int, via string, auditEmpty bool) ([]*journey.Alert, error)
