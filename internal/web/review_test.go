@@ -353,7 +353,7 @@ func TestConsentDocumentSettings(t *testing.T) {
 	if st, _, _ := e.api(nora, "POST", "/api/v1/consent-documents", doc("x")); st != 403 {
 		t.Fatalf("therapist writes a consent document: %d", st)
 	}
-	var v1, v2 apiConsentDocCreated
+	var v1, v2 apiv1.ConsentDocCreated
 	st, _, body := e.api(adminCookie, "POST", "/api/v1/consent-documents", doc("# Consent\n\nVersion one."))
 	if st != 201 || json.Unmarshal([]byte(body), &v1) != nil || v1.Version != 1 || len(v1.Hash) != 64 {
 		t.Fatalf("version 1: %d %s", st, body)

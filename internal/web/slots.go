@@ -18,8 +18,6 @@ import (
 )
 
 // The zone list and a slot's radio value are the shared kit's (webkit).
-type zoneOption = webkit.ZoneOption
-
 var (
 	zoneOptions = webkit.ZoneOptions
 	slotValue   = webkit.SlotValue

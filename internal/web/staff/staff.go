@@ -10,6 +10,7 @@ package staff
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -30,6 +31,27 @@ type Reads interface {
 	CurrentRuleSet(ctx context.Context) (*journey.RuleSet, error)
 	FindIntake(ctx context.Context, clientID int64) (*journey.Intake, error) // of a client processing let through
 	BackupStatus(ctx context.Context) (journey.BackupStatus, error)
+
+	// The settings pages: the practice, its texts and rules as they stand.
+	FindPractice(ctx context.Context) (*journey.Practice, error)
+	SetupProgress(ctx context.Context) (journey.SetupProgress, error)
+	FindBookingSettings(ctx context.Context) (*journey.BookingSettings, error)
+	FindConsentDocuments(ctx context.Context) ([]*journey.ConsentDocument, error)
+	FindEmailTemplates(ctx context.Context) ([]*journey.EmailTemplate, error)
+	FindEmailTemplateHistory(ctx context.Context, kind string, limit int) ([]*journey.EmailTemplate, error)
+	FindFAQ(ctx context.Context, onlyPublished bool) ([]*journey.FAQEntry, error)
+	FindRuleSets(ctx context.Context) ([]*journey.RuleSet, error)
+	// A member of staff's profile and hours (the route's permission, or
+	// one's own).
+	FindUserByID(ctx context.Context, id int64) (*journey.User, error)
+	FindStaffProfile(ctx context.Context, id int64) (*journey.StaffProfile, error)
+	FindTherapistByID(ctx context.Context, id int64) (*journey.Therapist, error)
+
+	// The audit screen and its export (the route's permission), and the
+	// person a filter names by address.
+	FindAudit(ctx context.Context, f journey.AuditFilter) ([]*journey.AuditEntry, error)
+	EachAudit(ctx context.Context, f journey.AuditFilter, fn func(*journey.AuditEntry) error) error
+	FindUserByEmail(ctx context.Context, email string) (*journey.User, error)
 }
 
 // Processing is the part of internal/processing the staff workspace
@@ -70,6 +92,28 @@ type Processing interface {
 	// entries of the methods that did the work.
 	Audit(ctx context.Context, a *journey.Actor, e processing.Entry)
 
+	// Staff.
+	StaffList(ctx context.Context, a *journey.Actor, detail func(n int) string) ([]*journey.User, error)
+	StaffMember(ctx context.Context, id int64) (*journey.User, error)
+	DeactivateStaff(ctx context.Context, a *journey.Actor, id int64) error
+	SetStaffRoles(ctx context.Context, a *journey.Actor, id int64, roles []string) error
+	UpdateStaffProfile(ctx context.Context, a *journey.Actor, pr *journey.StaffProfile, via string) error
+	SetConsultHours(ctx context.Context, a *journey.Actor, id int64, h *journey.ConsultHours, invalid error) error
+
+	// Practice settings, each change a version.
+	UpdatePractice(ctx context.Context, a *journey.Actor, pr *journey.Practice, invalid error, action, detail string) error
+	UpdateBookingSettings(ctx context.Context, a *journey.Actor, st *journey.BookingSettings, invalid error) error
+	CreateConsentDocument(ctx context.Context, a *journey.Actor, d *journey.ConsentDocument, via string) error
+	StaleRules(ctx context.Context, a *journey.Actor, current int, posted string) error
+	UpdateRuleSet(ctx context.Context, a *journey.Actor, changes []journey.Rule, note string, invalid error, via string) (*journey.RuleSet, error)
+	SaveEmailTemplate(ctx context.Context, a *journey.Actor, t *journey.EmailTemplate, via string) error
+	AddStarterFAQ(ctx context.Context, a *journey.Actor, entries []*journey.FAQEntry, invalid error) error
+	UpdateFAQEntry(ctx context.Context, a *journey.Actor, e *journey.FAQEntry) error
+	SetLogo(ctx context.Context, a *journey.Actor, data []byte, via string) (*journey.Logo, error)
+	RemoveLogo(ctx context.Context, a *journey.Actor, via string) error
+	SettingsVersions(ctx context.Context, a *journey.Actor, kind string, limit int) ([]*journey.SettingsVersion, error)
+	RestoreSettingsVersion(ctx context.Context, a *journey.Actor, kind string, version int) (*journey.SettingsVersion, error)
+
 	// Safety alerts.
 	Alerts(ctx context.Context, a *journey.Actor, open bool, limit int, via string, auditEmpty bool) ([]*journey.Alert, error)
 	AcknowledgeAlert(ctx context.Context, a *journey.Actor, id int64, note string) (*journey.Alert, error)
@@ -85,6 +129,9 @@ type Config struct {
 	// BackupEvery is the scheduled backups' interval, 0 when they are
 	// off: an admin's Today says when one failed or is overdue.
 	BackupEvery time.Duration
+	// Log takes what a member of staff cannot be shown (an export broken
+	// off); never PHI.
+	Log *slog.Logger
 }
 
 // Handler holds the staff workspace's handlers.
