@@ -40,6 +40,10 @@ type Resource struct {
 	// Preferred puts the resource before the others of its role: a member
 	// of the client's care team, chosen whenever free.
 	Preferred bool
+	// Unbuffered: the resource is held for the session only, not its
+	// buffer. A client may begin their next session as one ends; the
+	// turnover is for staff and rooms.
+	Unbuffered bool
 }
 
 // SessionRules are a session type's rules for one search or check.
@@ -79,7 +83,8 @@ func RulesFor(t *journey.SessionType, mode string) SessionRules {
 // SessionSlots returns every start on the grid in [from, to), at or after
 // now plus the lead time and after now, at which one resource of each
 // needed role is free: the session [start, start+Length) lies inside its
-// hours, and no busy interval overlaps [start, start+Length+Buffer). Each
+// hours, and no busy interval overlaps [start, start+Length+Buffer) (the
+// session alone for an Unbuffered resource). Each
 // slot names the resources the session would reserve: in each role the
 // first free one in the order preferred first, then by ID, with no person
 // in two roles; the roles are chosen in the order of Needs. The slots are
@@ -157,9 +162,13 @@ func Fits(rules SessionRules, held []Resource, start, now time.Time) error {
 	}
 	base := now.Round(0)
 	lo := offset(start, base)
-	end, blockEnd := lo+int64(rules.Length), lo+int64(rules.Length+max(rules.Buffer, 0))
+	end := lo + int64(rules.Length)
 	for i, r := range held {
-		if r.Role != journey.NeedRoom && slices.ContainsFunc(held[:i], func(o Resource) bool { return o.ID == r.ID && o.Role != journey.NeedRoom }) {
+		blockEnd := end
+		if !r.Unbuffered {
+			blockEnd += int64(max(rules.Buffer, 0))
+		}
+		if slices.ContainsFunc(held[:i], func(o Resource) bool { return samePerson(o, r) }) {
 			out = append(out, journey.Conflict{Resource: r.Role, ID: r.ID, Detail: fmt.Sprintf("The %s already holds another role in this session.", roleWords(r.Role))})
 			continue
 		}
@@ -233,13 +242,17 @@ func (g *grid) free(r *Resource, rules SessionRules) []uint64 {
 			setRange(set, int(lo), int(hi))
 		}
 	}
+	buffer := g.buffer
+	if r.Unbuffered {
+		buffer = 0
+	}
 	for _, b := range r.Busy {
 		// Starts s with b.Start < s+length+buffer and s < b.End.
 		bs, be := offset(b.Start, g.base), offset(b.End, g.base)
-		if be <= g.first || bs >= last+g.length+g.buffer {
+		if be <= g.first || bs >= last+g.length+buffer {
 			continue
 		}
-		lo := max(floorDiv(bs-g.length-g.buffer-g.first, g.step)+1, 0)
+		lo := max(floorDiv(bs-g.length-buffer-g.first, g.step)+1, 0)
 		hi := min(ceilDiv(be-g.first, g.step)-1, int64(g.n-1))
 		if lo <= hi {
 			clearRange(set, int(lo), int(hi))
@@ -335,18 +348,21 @@ func assign(roles [][]option, chosen []int64, i, k int) bool {
 	return false
 }
 
-// taken reports whether person r already holds one of the roles chosen so
-// far. Rooms are numbered apart from people and never clash with them.
+// taken reports whether r is a person who already holds one of the roles
+// chosen so far.
 func taken(roles [][]option, chosen []int64, r *Resource) bool {
-	if r.Role == journey.NeedRoom {
-		return false
-	}
 	for i, id := range chosen {
-		if id == r.ID && roles[i][0].r.Role != journey.NeedRoom {
+		if samePerson(Resource{Role: roles[i][0].r.Role, ID: id}, *r) {
 			return true
 		}
 	}
 	return false
+}
+
+// samePerson reports whether a and b are one member of staff: rooms and
+// clients are numbered apart from staff and never clash with them.
+func samePerson(a, b Resource) bool {
+	return a.ID == b.ID && journey.ResourceKind(a.Role) == journey.KindStaff && journey.ResourceKind(b.Role) == journey.KindStaff
 }
 
 // setRange sets bits lo..hi inclusive.
@@ -392,7 +408,7 @@ func roleWords(role string) string {
 	switch role {
 	case journey.NeedMedicalProvider:
 		return "medical provider"
-	case journey.NeedTherapist, journey.NeedChaperone, journey.NeedRoom:
+	case journey.NeedTherapist, journey.NeedChaperone, journey.NeedRoom, journey.NeedClient:
 		return role
 	}
 	return "resource"

@@ -278,7 +278,6 @@ func TestSessionSlotsAgainstBruteForce(t *testing.T) {
 		}
 	}
 	// The random practices must exercise what they are for.
-	t.Logf("%d slots, %d fit, %d across", slots, fits, across)
 	if slots < 1000 || fits < 200 || across < 5 {
 		t.Fatalf("%d slots, %d of the proposed sessions fit, %d sessions across a clock change: too thin to test much", slots, fits, across)
 	}
@@ -294,7 +293,7 @@ func bruteForceSessions(t *testing.T, rng *rand.Rand, now time.Time) (slots, fit
 		Length: time.Duration(60+30*rng.IntN(5)) * time.Minute,
 		Buffer: time.Duration(30*rng.IntN(2)) * time.Minute,
 		Lead:   time.Duration(rng.IntN(80)) * time.Hour,
-		Needs:  []string{"therapist", "medical_provider", "chaperone", "room"}[:2+rng.IntN(3)],
+		Needs:  append([]string{"therapist", "medical_provider", "chaperone", "room"}[:2+rng.IntN(3)], "client"),
 		Step:   []time.Duration{15 * time.Minute, 30 * time.Minute, time.Hour}[rng.IntN(3)],
 	}
 	var res []Resource
@@ -332,6 +331,14 @@ func bruteForceSessions(t *testing.T, rng *rand.Rand, now time.Time) (slots, fit
 		}
 		res = append(res, r)
 	}
+	// The client: numbered like staff, but never the same person; busy for
+	// their sessions only, without the buffer.
+	client := Resource{Role: "client", ID: 1, Loc: time.UTC, Weekly: hours("00:00", "24:00", everyDay...), Unbuffered: true}
+	for range 30 {
+		s := from.Add(time.Duration(rng.IntN(int(to.Sub(from)/time.Minute))) * time.Minute)
+		client.Busy = append(client.Busy, Interval{s, s.Add(time.Duration(30+rng.IntN(150)) * time.Minute)})
+	}
+	res = append(res, client)
 
 	got := SessionSlots(rules, res, from, to, now)
 	var want []journey.SessionSlot
@@ -366,7 +373,7 @@ func bruteForceSessions(t *testing.T, rng *rand.Rand, now time.Time) (slots, fit
 		for _, need := range rules.Needs {
 			var of []Resource
 			for _, r := range res {
-				if r.Role == need && (near == nil || r.ID == near.Holds(need)) {
+				if r.Role == need && (near == nil || need == "client" || r.ID == near.Holds(need)) {
 					of = append(of, r)
 				}
 			}
@@ -393,7 +400,7 @@ func bruteForceSessions(t *testing.T, rng *rand.Rand, now time.Time) (slots, fit
 		var held []Resource
 		for _, need := range rules.Needs {
 			for _, r := range res {
-				if r.Role == need && r.ID == sl.Holds(need) {
+				if r.Role == need && (need == "client" || r.ID == sl.Holds(need)) {
 					held = append(held, r)
 					if _, a := sl.Start.In(r.Loc).Zone(); func() bool { _, b := sl.End.In(r.Loc).Zone(); return a != b }() {
 						across++
@@ -469,7 +476,7 @@ func refChoose(rules SessionRules, res []Resource, s time.Time) (journey.Session
 func refHoldable(rules SessionRules, held []Resource, s time.Time) bool {
 	for i, h := range held {
 		for _, o := range held[:i] {
-			if h.Role != "room" && o.Role != "room" && h.ID == o.ID {
+			if h.Role != "room" && h.Role != "client" && o.Role != "room" && o.Role != "client" && h.ID == o.ID {
 				return false
 			}
 		}
@@ -481,8 +488,12 @@ func refHoldable(rules SessionRules, held []Resource, s time.Time) bool {
 				return false
 			}
 		}
+		blockEnd := s.Add(rules.Length + rules.Buffer)
+		if h.Unbuffered {
+			blockEnd = s.Add(rules.Length)
+		}
 		for _, b := range h.Busy {
-			if b.Start.Before(s.Add(rules.Length+rules.Buffer)) && b.End.After(s) {
+			if b.Start.Before(blockEnd) && b.End.After(s) {
 				return false
 			}
 		}

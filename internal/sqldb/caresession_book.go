@@ -112,13 +112,16 @@ func (tx *Tx) holdsFor(ctx context.Context, t *journey.SessionType, mode string,
 	return holds, v.Err()
 }
 
-// outsideHours returns a conflict for each person or room in holds whose
-// hours do not cover the session [start, end) (its buffer may run past
-// them: turnover needs no one's working hours).
-func (tx *Tx) outsideHours(ctx context.Context, holds []hold, start, end time.Time) ([]journey.Conflict, error) {
-	var out []journey.Conflict
+// fits returns, for a session [start, start+t's length) holding holds,
+// EINVALID on start inside the type's lead time, and ECONFLICT naming
+// each person or room whose hours in their zone do not cover the session
+// (its buffer may run past them: turnover needs no one's working hours):
+// schedule.Fits, the slot engine's own check. What else holds them is
+// taken's to find, once the locks are held.
+func (tx *Tx) fits(ctx context.Context, t *journey.SessionType, holds []hold, start time.Time) error {
+	var res []schedule.Resource
 	for _, h := range holds {
-		var hours schedule.Hours
+		r := schedule.Resource{Role: h.role, ID: h.id}
 		var zone string
 		var err error
 		switch h.kind {
@@ -127,27 +130,23 @@ func (tx *Tx) outsideHours(ctx context.Context, holds []hold, start, end time.Ti
 		case journey.KindRoom:
 			err = tx.queryRow(ctx, `SELECT l.time_zone FROM rooms r JOIN locations l ON l.id = r.location_id WHERE r.id = ?`, h.id).Scan(&zone)
 			if err == nil {
-				hours.Weekly, hours.Exceptions, err = tx.windows(ctx, "room_hours", "room_exceptions", "room_id", h.id)
+				r.Weekly, r.Exceptions, err = tx.windows(ctx, "room_hours", "room_exceptions", "room_id", h.id)
 			}
 		default:
 			err = tx.queryRow(ctx, `SELECT time_zone FROM staff WHERE id = ?`, h.id).Scan(&zone)
 			if err == nil {
-				hours.Weekly, hours.Exceptions, err = tx.windows(ctx, "clinical_hours", "clinical_exceptions", "staff_id", h.id)
+				r.Weekly, r.Exceptions, err = tx.windows(ctx, "clinical_hours", "clinical_exceptions", "staff_id", h.id)
 			}
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
-		hours.Loc, _ = journey.LoadZone(zone)
-		if !hours.Covers(start, end) {
-			detail := fmt.Sprintf("The %s does not work then.", roleWords[h.role])
-			if h.kind == journey.KindRoom {
-				detail = "The room is not open then."
-			}
-			out = append(out, journey.Conflict{Resource: h.role, ID: h.id, Detail: detail})
-		}
+		r.Loc, _ = journey.LoadZone(zone)
+		res = append(res, r)
 	}
-	return out, nil
+	rules := schedule.RulesFor(t, "")
+	rules.Needs = nil // holdsFor has named each one missing
+	return schedule.Fits(rules, res, start, tx.now)
 }
 
 // windows returns one owner's weekly hours and exceptions, read in tx.
@@ -344,14 +343,11 @@ func (db *DB) CreateCareSession(ctx context.Context, r *journey.SessionRequest, 
 		if err != nil {
 			return err
 		}
-		if r.Start.Before(tx.now.Add(time.Duration(t.LeadHours) * time.Hour)) {
-			return invalidField("start", fmt.Sprintf("A %s session needs at least %d hours' notice.", strings.ToLower(t.Name), t.LeadHours))
-		}
 		if holds, err = tx.holdsFor(ctx, t, r.Mode, r.ClientID, requestIDs(r), r.Start); err != nil {
 			return err
 		}
 		s = sessionOf(r, t, tx.now, by)
-		if err := tx.reserve(ctx, holds, s, 0); err != nil {
+		if err := tx.reserve(ctx, t, holds, s.Start, 0); err != nil {
 			return err
 		}
 		client := any(r.ClientID)
@@ -386,12 +382,18 @@ func sessionOf(r *journey.SessionRequest, t *journey.SessionType, now time.Time,
 		CreatedBy: by, CreatedAt: now, UpdatedAt: now}
 }
 
-// reserve checks, in tx, that every hold is within hours and free of
-// every session but except (and, for staff, of consults), taking the
-// locks first; ECONFLICT with the Conflicts otherwise.
-func (tx *Tx) reserve(ctx context.Context, holds []hold, s *journey.CareSession, except int64) error {
-	conflicts, err := tx.outsideHours(ctx, holds, s.Start, s.End)
-	if err != nil {
+// reserve checks, in tx, that a session of type t holding holds from
+// start is within its lead time and everyone's hours (fits) and that
+// nothing but session except (and, for staff, no consult) holds them
+// then, taking the locks first; EINVALID or ECONFLICT with the Conflicts
+// otherwise.
+func (tx *Tx) reserve(ctx context.Context, t *journey.SessionType, holds []hold, start time.Time, except int64) error {
+	var conflicts []journey.Conflict
+	if err := tx.fits(ctx, t, holds, start); journey.ErrorCode(err) == journey.ECONFLICT {
+		var je *journey.Error
+		errors.As(err, &je)
+		conflicts = je.Conflicts
+	} else if err != nil {
 		return err
 	}
 	if err := tx.lockHolds(ctx, holds); err != nil {

@@ -374,3 +374,43 @@ func TestCareSessionsAcrossClockChanges(t *testing.T) {
 		t.Fatalf("before the LA chaperone's hours: %v", got)
 	}
 }
+
+// A consult is never booked over a therapist's care session: its slots
+// leave the session out, and the database refuses the booking whatever
+// the slots said, as it refuses a session over a consult written past
+// every store method.
+func TestConsultsNeverOverlapCareSessions(t *testing.T) {
+	db, c, _ := careFixture(t)
+	ctx := context.Background()
+	at := nyAt(2027, 3, 8, 10, 0) // inside the New York therapist's consult hours
+	prep := &journey.SessionRequest{ClientID: c.Client.ID, Type: journey.TypePreparation, Start: at, Mode: journey.ModeRemote, TherapistID: c.Therapist.ID}
+	if _, err := db.CreateCareSession(ctx, prep, c.Therapist.ID); err != nil {
+		t.Fatal(err)
+	}
+	slots, err := db.FindSlots(ctx, journey.SlotQuery{TherapistID: c.Therapist.ID, From: at.Add(-time.Hour), Days: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range slots {
+		if s.Start.Before(at.Add(time.Hour)) && s.End.After(at) {
+			t.Errorf("slot %v–%v is offered over the session", s.Start, s.End)
+		}
+	}
+	if _, err := db.CreateConsult(ctx, booking(at.Add(30*time.Minute), c.Therapist.ID, "visitor@example.test")); journey.ErrorCode(err) != journey.ECONFLICT {
+		t.Fatalf("consult over the session: %v", err)
+	}
+	consult, err := db.CreateConsult(ctx, booking(at.Add(time.Hour), c.Therapist.ID, "visitor@example.test"))
+	if err != nil {
+		t.Fatalf("consult after the session: %v", err)
+	}
+	var sid int64
+	if err := db.Write.QueryRow(db.Rebind(`INSERT INTO care_sessions (client_id, type, start_at, end_at, block_end, mode, created_by, created_at, updated_at)
+		VALUES (?, 'preparation', ?, ?, ?, 'remote', ?, 0, 0) RETURNING id`), c.Client.ID, consult.Start.Unix(), consult.Start.Unix()+3600,
+		consult.Start.Unix()+3600, c.Therapist.ID).Scan(&sid); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Write.Exec(db.Rebind(`INSERT INTO session_resources (session_id, role, kind, resource_id, start_at, block_end) VALUES (?, 'therapist', 'staff', ?, ?, ?)`),
+		sid, c.Therapist.ID, consult.Start.Unix()-600, consult.Start.Unix()+600); err == nil {
+		t.Fatal("a session over a consult was stored")
+	}
+}

@@ -2,8 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/journey-kap/journey"
@@ -64,15 +62,11 @@ func (db *DB) RescheduleCareSession(ctx context.Context, id int64, start time.Ti
 		if err != nil {
 			return err
 		}
-		if start.Before(tx.now.Add(time.Duration(t.LeadHours) * time.Hour)) {
-			return invalidField("start", fmt.Sprintf("A %s session needs at least %d hours' notice.", strings.ToLower(t.Name), t.LeadHours))
-		}
 		if holds, err = tx.activeHolds(ctx, s, t, start); err != nil {
 			return err
 		}
 		end := start.Add(time.Duration(t.Minutes) * time.Minute)
-		moved := &journey.CareSession{Start: start, End: end}
-		if err := tx.reserve(ctx, holds, moved, id); err != nil {
+		if err := tx.reserve(ctx, t, holds, start, id); err != nil {
 			return err
 		}
 		blockEnd := end.Add(time.Duration(t.BufferMinutes) * time.Minute)

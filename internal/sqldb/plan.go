@@ -324,9 +324,47 @@ func (db *DB) CreateCheckIn(ctx context.Context, c *journey.CheckIn) error {
 		c.CreatedAt = tx.now
 		c.ID, err = tx.insert(ctx, `INSERT INTO session_checkins (session_id, client_id, checkin, created_at) VALUES (?, ?, ?, ?)`,
 			c.SessionID, c.ClientID, sealed, unix(tx.now))
-		return err
+		if err != nil || c.Result != journey.CheckInNoDose {
+			return err
+		}
+		return tx.mailCheckInNoDose(ctx, c.ClientID)
 	})
 }
+
+// mailCheckInNoDose tells each therapist on the client's care team at once
+// that a check-in stopped the dose, in the check-in's transaction.
+func (tx *Tx) mailCheckInNoDose(ctx context.Context, clientID int64) error {
+	composer, ok := tx.db.Mail.(journey.CheckInMailComposer)
+	if !ok {
+		return journey.Errorf(journey.EINTERNAL, "No mail composer for check-ins.")
+	}
+	ids, err := tx.db.onCareTeam(ctx, tx, clientID, journey.RoleTherapist)
+	if err != nil {
+		return err
+	}
+	pr, err := tx.db.practice(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		u, err := tx.db.scanUser(ctx, tx.queryRow(ctx, `SELECT `+userColumns+` FROM users u LEFT JOIN credentials c ON c.user_id = u.id WHERE u.id = ?`, id))
+		if err != nil {
+			return err
+		}
+		m, err := composer.ComposeCheckInNoDose(u, pr, clientID)
+		if err != nil {
+			return err
+		}
+		if err := tx.queueMessage(ctx, m, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Time returns the store's now, to the second: what the processing layer
+// works plans and gates out at, so tests fix it with the store's clock.
+func (db *DB) Time() time.Time { return db.Now().UTC().Truncate(time.Second) }
 
 const checkInQuery = `SELECT id, session_id, client_id, checkin, created_at FROM session_checkins WHERE session_id = ? ORDER BY id DESC LIMIT 1`
 

@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -197,6 +198,18 @@ func TestPlanSessionsOverridesMonitorCheckIn(t *testing.T) {
 	c2.Systolic, c2.Diastolic = 184, 102
 	if err := db.CreateCheckIn(ctx, &c2); err != nil || c2.Result != journey.CheckInNoDose {
 		t.Fatalf("second check-in: %+v %v", c2, err)
+	}
+	var told []string
+	for _, m := range outbox(t, db) {
+		if strings.Contains(m.Subject, "stopped the dose") {
+			told = append(told, m.To)
+			if strings.Contains(m.Text, "Rem") || strings.Contains(m.Text, "184") || !strings.Contains(m.Text, fmt.Sprintf("/staff/clients/%d/plan", cl.ID)) {
+				t.Errorf("the therapist's email: %q", m.Text)
+			}
+		}
+	}
+	if len(told) != 1 {
+		t.Fatalf("therapists told of the stopped dose: %v", told)
 	}
 	if got, err := db.FindCheckIn(ctx, dose); err != nil || got.ID != c2.ID || got.Systolic != 184 || got.Address != "4 Home Road" {
 		t.Fatalf("latest check-in: %+v %v", got, err)

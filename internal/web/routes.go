@@ -115,6 +115,10 @@ func (s *Server) routeTable() []route {
 		{"POST /portal/consents/{code}", portal, journey.PermPortal, 0, s.handleConsentSign},
 		{"GET /portal/signatures/{id}", portal, journey.PermPortal, 0, s.handlePortalSignaturePDF},
 		{"POST /portal/question", portal, journey.PermPortal, 0, s.portal.HandleQuestionReply},
+		{"GET /portal/monitor", portal, journey.PermPortal, 0, s.portal.HandleMonitor},
+		{"POST /portal/monitor", portal, journey.PermPortal, 0, s.portal.HandleMonitorSave},
+		{"GET /portal/sessions/{id}/check-in", portal, journey.PermPortal, 0, s.portal.HandleCheckIn},
+		{"POST /portal/sessions/{id}/check-in", portal, journey.PermPortal, 0, s.portal.HandleCheckInSave},
 
 		// Client records (staff).
 		{"GET /staff/clients/{id}/measures/{code}", staff, journey.PermClinicalRead, 0, s.handleStaffMeasureView},
@@ -127,6 +131,9 @@ func (s *Server) routeTable() []route {
 		{"GET /staff/clients/new", staff, journey.PermClientsWrite, 0, s.staff.HandleClientNewView},
 		{"POST /staff/clients/new", staff, journey.PermClientsWrite, 0, s.staff.HandleClientCreate},
 		{"GET /staff/clients/{id}", staff, journey.PermClientsRead, 0, s.staff.HandleClientView},
+		{"GET /staff/clients/{id}/plan", staff, journey.PermClientsRead, 0, s.staff.HandlePlan},
+		{"POST /staff/clients/{id}/plan", staff, journey.PermClinicalRead, 0, s.staff.HandlePlanUpdate},
+		{"POST /staff/clients/{id}/gate-overrides", staff, journey.PermClearance, 0, s.staff.HandleGateOverride},
 		{"POST /staff/clients/{id}/reinvite", staff, journey.PermClientsWrite, 0, s.staff.HandleClientReinvite},
 		{"POST /staff/consults/{id}/client", staff, journey.PermClientsWrite, 0, s.staff.HandleConsultClient},
 		{"GET /staff/alerts", staff, journey.PermAlerts, 0, s.staff.HandleAlerts},
@@ -199,6 +206,14 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/clients", api, journey.PermClientsWrite, 0, s.api.HandleClientCreate},
 		{"GET /api/v1/clients/{id}", api, permSignedIn, 0, s.api.HandleClient}, // a client reads their own; the record rule answers 404 for the rest
 		{"GET /api/v1/clients/{id}/screening", api, permSignedIn, 0, s.api.HandleClientScreening},
+		{"GET /api/v1/clients/{id}/plan", api, permSignedIn, 0, s.api.HandlePlan}, // the client's own, or staff by the record rule
+		{"PUT /api/v1/clients/{id}/plan", api, journey.PermClinicalRead, 0, s.api.HandlePlanUpdate},
+		{"GET /api/v1/clients/{id}/gates", api, journey.PermClinicalRead, 0, s.api.HandleGates},
+		{"GET /api/v1/session-slots", api, permSignedIn, 0, s.api.HandleSessionSlots}, // staff for clients they may see, a client for themselves
+		{"POST /api/v1/clients/{id}/gate-overrides", api, journey.PermClearance, 0, s.api.HandleGateOverride},
+		{"GET /api/v1/clients/{id}/monitor", api, permSignedIn, 0, s.api.HandleMonitor},
+		{"PUT /api/v1/clients/{id}/monitor", api, journey.PermPortal, 0, s.api.HandleMonitorSet},
+		{"POST /api/v1/sessions/{id}/remote-check-in", api, journey.PermPortal, 0, s.api.HandleRemoteCheckIn},
 		{"POST /api/v1/consults/{id}/client", api, journey.PermClientsWrite, 0, s.api.HandleConsultClient},
 		{"GET /api/v1/alerts", api, journey.PermAlerts, 0, s.api.HandleAlerts},
 		{"POST /api/v1/alerts/{id}/acknowledge", api, journey.PermAlerts, 0, s.api.HandleAlertAck},

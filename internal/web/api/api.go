@@ -97,6 +97,11 @@ type Processing interface {
 	StaffList(ctx context.Context, a *journey.Actor, detail func(n int) string) ([]*journey.User, error)
 	Alerts(ctx context.Context, a *journey.Actor, open bool, limit int, via string, auditEmpty bool) ([]*journey.Alert, error)
 	AcknowledgeAlert(ctx context.Context, a *journey.Actor, id int64, note string) (*journey.Alert, error)
+
+	// The plan, the gates and remote sessions (plan.go).
+	PlanProcessing
+	// When a session can be held (sessionslots.go).
+	SlotProcessing
 }
 
 // Handler holds the API's handlers.

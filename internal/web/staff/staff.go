@@ -121,6 +121,9 @@ type Processing interface {
 	// The person's own API tokens.
 	CreateAPIToken(ctx context.Context, a *journey.Actor, name string, expires time.Time, via string) (string, error)
 	RevokeAPIToken(ctx context.Context, a *journey.Actor, id int64) error
+
+	// The plan and its gates (plan.go).
+	PlanProcessing
 }
 
 // Config is what the staff workspace is told by cmd/journey.

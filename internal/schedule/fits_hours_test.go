@@ -8,7 +8,22 @@ import (
 	"github.com/journey-kap/journey/internal/schedule"
 )
 
-func TestHoursCover(t *testing.T) {
+// hours are a resource's hours for TestFitsHours.
+type hours struct {
+	Weekly     []journey.WeeklyHours
+	Exceptions []journey.ScheduleException
+	Loc        *time.Location
+}
+
+// Covers reports whether Fits finds a session [start, end) within h.
+func (h hours) Covers(start, end time.Time) bool {
+	r := schedule.Resource{Role: journey.NeedRoom, ID: 1, Loc: h.Loc, Weekly: h.Weekly, Exceptions: h.Exceptions}
+	return schedule.Fits(schedule.SessionRules{Length: end.Sub(start)}, []schedule.Resource{r}, start, start.Add(-time.Hour)) == nil
+}
+
+// Fits keeps a session within the hours of each zone's clock, across
+// midnight and clock changes.
+func TestFitsHours(t *testing.T) {
 	ny, _ := time.LoadLocation("America/New_York")
 	la, _ := time.LoadLocation("America/Los_Angeles")
 	weekdays := func(start, end journey.ClockTime) []journey.WeeklyHours {
@@ -21,15 +36,15 @@ func TestHoursCover(t *testing.T) {
 	at := func(loc *time.Location, y int, m time.Month, d, h, min int) time.Time {
 		return time.Date(y, m, d, h, min, 0, 0, loc)
 	}
-	nine5 := schedule.Hours{Weekly: weekdays(9*60, 17*60), Loc: ny}
-	nights := schedule.Hours{Weekly: append(weekdays(20*60, 1440), weekdays(0, 2*60)...), Loc: la}
-	split := schedule.Hours{Weekly: []journey.WeeklyHours{{Weekday: time.Monday, Start: 9 * 60, End: 12 * 60}, {Weekday: time.Monday, Start: 12 * 60, End: 14 * 60}}, Loc: ny}
-	off := schedule.Hours{Weekly: weekdays(9*60, 17*60), Loc: ny, Exceptions: []journey.ScheduleException{
+	nine5 := hours{Weekly: weekdays(9*60, 17*60), Loc: ny}
+	nights := hours{Weekly: append(weekdays(20*60, 1440), weekdays(0, 2*60)...), Loc: la}
+	split := hours{Weekly: []journey.WeeklyHours{{Weekday: time.Monday, Start: 9 * 60, End: 12 * 60}, {Weekday: time.Monday, Start: 12 * 60, End: 14 * 60}}, Loc: ny}
+	off := hours{Weekly: weekdays(9*60, 17*60), Loc: ny, Exceptions: []journey.ScheduleException{
 		{Date: "2027-03-02", Kind: journey.ExceptionOff}, {Date: "2027-03-03", Kind: journey.ExceptionOff, Start: 12 * 60, End: 13 * 60},
 		{Date: "2027-03-04", Kind: journey.ExceptionExtra, Start: 17 * 60, End: 20 * 60}}}
 	for _, c := range []struct {
 		name       string
-		h          schedule.Hours
+		h          hours
 		start, end time.Time
 		want       bool
 	}{
@@ -49,14 +64,14 @@ func TestHoursCover(t *testing.T) {
 		{"DST day, local hours", nine5, at(ny, 2027, 3, 14, 14, 0), at(ny, 2027, 3, 14, 17, 0), true},
 		{"spring forward: 00:00–02:00 is 2 real hours", nights, at(la, 2027, 3, 14, 0, 0), at(la, 2027, 3, 14, 0, 0).Add(2 * time.Hour), true},
 		{"spring forward: not a minute more", nights, at(la, 2027, 3, 14, 0, 0), at(la, 2027, 3, 14, 0, 0).Add(2*time.Hour + time.Minute), false},
-		{"fall back: 3 real hours in 2 on the clock", schedule.Hours{Weekly: weekdays(0, 3*60), Loc: ny},
+		{"fall back: 3 real hours in 2 on the clock", hours{Weekly: weekdays(0, 3*60), Loc: ny},
 			at(ny, 2027, 11, 7, 0, 0), at(ny, 2027, 11, 7, 0, 0).Add(4 * time.Hour), true},
-		{"fall back: past the hours", schedule.Hours{Weekly: weekdays(0, 3*60), Loc: ny},
+		{"fall back: past the hours", hours{Weekly: weekdays(0, 3*60), Loc: ny},
 			at(ny, 2027, 11, 7, 0, 0), at(ny, 2027, 11, 7, 0, 0).Add(4*time.Hour + time.Minute), false},
-		{"no zone", schedule.Hours{Weekly: weekdays(0, 1440)}, at(ny, 2027, 3, 1, 9, 0), at(ny, 2027, 3, 1, 10, 0), false},
+		{"no zone", hours{Weekly: weekdays(0, 1440)}, at(ny, 2027, 3, 1, 9, 0), at(ny, 2027, 3, 1, 10, 0), false},
 	} {
 		if got := c.h.Covers(c.start, c.end); got != c.want {
-			t.Errorf("%s: Covers(%v, %v) = %v, want %v (windows %v)", c.name, c.start, c.end, got, c.want, c.h.Windows(c.start, c.end))
+			t.Errorf("%s: Covers(%v, %v) = %v, want %v (windows %v)", c.name, c.start, c.end, got, c.want, c.h)
 		}
 	}
 }
