@@ -544,3 +544,43 @@ func (p *Processor) PortalPlan(ctx context.Context, a *journey.Actor, id int64, 
 	p.Audit(ctx, a, Entry{Action: "plan.read", SubjectType: "client", SubjectID: c.ID, Outcome: journey.AuditSuccess, Detail: "plan in the portal"})
 	return out, nil
 }
+
+// OverdueStep is an overdue step of a client's plan.
+type OverdueStep struct {
+	Client *journey.Client
+	Step   journey.PlanStep
+}
+
+// maxCaseload bounds the cleared clients whose plans Today works out.
+const maxCaseload = journey.MaxClientPage
+
+// overdueSteps returns the overdue steps of the cleared clients on the
+// actor's care team, each plan worked out now, and audits the plans read.
+// A plan is a few small reads, so a caseload of a few dozen costs little;
+// past maxCaseload the newest clients are looked at.
+func (p *Processor) overdueSteps(ctx context.Context, a *journey.Actor, loc *time.Location) ([]OverdueStep, error) {
+	cs, _, err := p.store.FindClients(ctx, journey.ClientFilter{CareTeamMember: a.ID(), Screening: journey.ScreeningCleared, Limit: maxCaseload})
+	if err != nil {
+		return nil, err
+	}
+	var out []OverdueStep
+	var read []*journey.Client
+	for _, c := range cs {
+		plan, err := p.plan(ctx, c, loc)
+		switch {
+		case journey.ErrorCode(err) == journey.ENOTFOUND:
+			continue
+		case err != nil:
+			return nil, err
+		}
+		read = append(read, c)
+		for _, st := range plan.Overdue() {
+			out = append(out, OverdueStep{Client: c, Step: st})
+		}
+	}
+	if len(read) > 0 {
+		p.Audit(ctx, a, Entry{Action: "plan.read", SubjectType: "client", Outcome: journey.AuditSuccess,
+			Detail: IDList("plans", read, func(c *journey.Client) int64 { return c.ID }) + " on the dashboard"})
+	}
+	return out, nil
+}

@@ -262,3 +262,26 @@ func TestPortalPlanMonitorCheckIn(t *testing.T) {
 		t.Fatalf("staff on the portal's check-in: %d", st)
 	}
 }
+
+// The therapist's Today lists an integration not booked 3 days after a
+// dose, and stops once it is booked.
+func TestTodayOverdueIntegration(t *testing.T) {
+	e := newPlanEnv(t)
+	e.careSession(journey.TypeMedicine, journey.ModeInPerson, e.now.AddDate(0, 0, -2), journey.SessionCompleted)
+	if _, _, body := e.as(e.nora, "GET", "/staff", nil); !strings.Contains(body, "Overdue integrations") || !strings.Contains(body, "No integration is overdue") {
+		t.Fatalf("two days after the dose:\n%s", trim(body))
+	}
+	sqldbtestSetTime(e, e.now.AddDate(0, 0, 1))
+	e.nora, e.luis = e.session(staffUser(e.ny), true), e.session(staffUser(e.la), true) // a day on, sign in again
+	_, _, body := e.as(e.nora, "GET", "/staff", nil)
+	if !strings.Contains(body, fmt.Sprintf(`<a href="/staff/clients/%d/plan"><bdi>Cleo Client</bdi></a>: integration 1, due by`, e.c.ID)) {
+		t.Fatalf("three days after the dose:\n%s", trim(body))
+	}
+	if _, _, body := e.as(e.luis, "GET", "/staff", nil); strings.Contains(body, "Cleo Client") {
+		t.Fatal("another therapist sees the overdue integration")
+	}
+	e.careSession(journey.TypeIntegration, journey.ModeInPerson, e.now.AddDate(0, 0, 1), journey.SessionBooked)
+	if _, _, body := e.as(e.nora, "GET", "/staff", nil); strings.Contains(body, "Cleo Client</bdi></a>: integration") {
+		t.Fatalf("once booked:\n%s", trim(body))
+	}
+}

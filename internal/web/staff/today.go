@@ -1,10 +1,12 @@
 package staff
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/processing"
 	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
@@ -13,6 +15,7 @@ import (
 // count and a short list, scoped by the same record rules as the full
 // screens it links to.
 
+// TodayPage is what needs the signed-in person now.
 type TodayPage struct {
 	Actor *journey.Actor
 	Date  string // today, in the practice's zone
@@ -37,6 +40,9 @@ type TodayPage struct {
 	ShowPreparation bool
 	Cleared         []clientRow // the therapist's clients cleared and waiting for preparation
 	ClearedCount    int
+
+	ShowOverdue bool
+	Overdue     []overdueView // the therapist's clients' overdue integrations
 
 	ShowSessions bool // clinicians and chaperones: today's medicine sessions (none exist yet)
 
@@ -79,7 +85,8 @@ func (s *Handler) today(r *http.Request) (*TodayPage, error) {
 		ShowSessions: a.Has(journey.RoleTherapist) || a.Has(journey.RoleMedicalProvider) || a.Has(journey.RoleChaperone),
 		ShowAlerts:   t.ShowAlerts, ShowReview: t.ShowReview, ReviewCount: t.ReviewCount, Replied: clientRows(t.Replied, loc),
 		RepliedCount: t.RepliedCount, ShowConsults: t.ShowConsults, UnmarkedCount: t.UnmarkedCount, ShowInvite: t.ShowInvite,
-		UninvitedCount: t.UninvitedCount, ShowPreparation: t.ShowPreparation, Cleared: clientRows(t.Cleared, loc), ClearedCount: t.ClearedCount}
+		UninvitedCount: t.UninvitedCount, ShowPreparation: t.ShowPreparation, Cleared: clientRows(t.Cleared, loc), ClearedCount: t.ClearedCount,
+		ShowOverdue: t.ShowOverdue, Overdue: overdueViews(t.Overdue, loc)}
 	for _, al := range t.Alerts {
 		page.Alerts = append(page.Alerts, ToAlertView(al, nil, loc))
 	}
@@ -130,4 +137,20 @@ func clientRows(cs []*journey.Client, loc *time.Location) []clientRow {
 		rows[i] = toClientRow(c, loc)
 	}
 	return rows
+}
+
+// overdueView is an overdue step of a client's plan, in words.
+type overdueView struct {
+	ClientID int64
+	Name     string
+	What     string
+}
+
+func overdueViews(steps []processing.OverdueStep, loc *time.Location) []overdueView {
+	var out []overdueView
+	for _, o := range steps {
+		out = append(out, overdueView{ClientID: o.Client.ID, Name: o.Client.Name,
+			What: fmt.Sprintf("integration %d, due by %s", o.Step.Number, o.Step.DueBy.In(loc).Format("Mon Jan 2"))})
+	}
+	return out
 }
