@@ -51,7 +51,7 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		s.logUnavailable(r, err)
 		w.Header().Set("Retry-After", retryAfter)
 	}
-	s.writeProblem(w, r, st, journey.ErrorMessage(err), journey.ErrorFields(err))
+	webkit.WriteErrorProblem(w, r, st, err)
 }
 
 // logUnavailable logs an outage at warning level: the cause (a driver

@@ -285,3 +285,34 @@ func TestTodayOverdueIntegration(t *testing.T) {
 		t.Fatalf("once booked:\n%s", trim(body))
 	}
 }
+
+// The admin sets the practice's default plan, its rules and the telehealth
+// link template; a bad value is shown beside its field, what was typed kept.
+func TestCareSettingsPage(t *testing.T) {
+	e := newPlanEnv(t)
+	_, admin := e.staffCookie(journey.RoleAdmin)
+	st, _, body := e.as(admin, "GET", "/admin/care", nil)
+	if st != 200 || !strings.Contains(body, `id="preparations"`) || !strings.Contains(body, `value="90"`) {
+		t.Fatalf("the page: %d\n%s", st, trim(body))
+	}
+	if st, _, _ := e.as(e.nora, "GET", "/admin/care", nil); st != 403 {
+		t.Fatalf("a therapist: %d", st)
+	}
+	form := url.Values{"preparations": {"3"}, "initial_doses": {"2"}, "integration_min_days": {"1"}, "integration_max_days": {"7"}, "continuation": {"x"},
+		"mode": {"in_person"}, "route": {"lozenge"}, "integration_overdue_days": {"3"}, "recheck_after_days": {"90"}, "measures_within_days": {"7"},
+		"telehealth_template": {`https://video.example/"room"`}}
+	st, _, body = e.as(admin, "POST", "/admin/care", form)
+	if st != 422 || !strings.Contains(body, `id="continuation-error"`) || !strings.Contains(body, `id="telehealth_template-error"`) ||
+		!strings.Contains(body, `value="https://video.example/&#34;room&#34;"`) || !strings.Contains(body, `value="x"`) {
+		t.Fatalf("a refused save: %d\n%s", st, trim(body))
+	}
+	form.Set("continuation", "6")
+	form.Set("telehealth_template", "https://video.example/room/{session_id}")
+	if st, h, _ := e.as(admin, "POST", "/admin/care", form); st != 303 || h.Get("Location") != "/admin/care?saved=1" {
+		t.Fatalf("the save: %d", st)
+	}
+	cs, _ := e.db.FindCareSettings(context.Background())
+	if cs.DefaultPlan.Preparations != 3 || cs.DefaultPlan.Continuation != 6 || cs.TelehealthTemplate != "https://video.example/room/{session_id}" {
+		t.Fatalf("saved: %+v", cs)
+	}
+}

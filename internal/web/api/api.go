@@ -102,6 +102,9 @@ type Processing interface {
 	PlanProcessing
 	// When a session can be held (sessionslots.go).
 	SlotProcessing
+	// Care sessions, rooms and clinical hours (sessions.go, rooms.go).
+	SessionProcessing
+	RoomProcessing
 }
 
 // Handler holds the API's handlers.

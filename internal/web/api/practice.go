@@ -58,7 +58,7 @@ func (s *Handler) HandlePracticeUpdate(w http.ResponseWriter, r *http.Request) {
 	withLanding := *stored
 	withLanding.Landing = in.Landing
 	p, bad := webkit.PracticeFromForm(&withLanding, webkit.PracticeForm{Name: in.Name, Tagline: in.Tagline, Address: in.Address,
-		Phone: in.Phone, Email: in.Email, TimeZone: in.TimeZone, ReminderHours: apiHours(in.ReminderHours), CancelNoticeHours: apiHours(in.CancelNoticeHours),
+		Phone: in.Phone, Email: in.Email, TimeZone: in.TimeZone, ReminderHours: windowText(in.ReminderHours), CancelNoticeHours: windowText(in.CancelNoticeHours),
 		VideoLink: in.VideoLink})
 	if bad == nil {
 		p.SetupPending = !in.BookingsOpen
@@ -71,9 +71,9 @@ func (s *Handler) HandlePracticeUpdate(w http.ResponseWriter, r *http.Request) {
 	webkit.WriteJSON(w, http.StatusOK, toAPIPractice(p))
 }
 
-// apiHours turns a window from the API into what the form would hold, so
+// windowText turns a window from the API into what the form would hold, so
 // one reader checks both: 0 is the default, a negative number an error.
-func apiHours(h int) string {
+func windowText(h int) string {
 	if h == 0 {
 		return ""
 	}

@@ -122,8 +122,9 @@ type Processing interface {
 	CreateAPIToken(ctx context.Context, a *journey.Actor, name string, expires time.Time, via string) (string, error)
 	RevokeAPIToken(ctx context.Context, a *journey.Actor, id int64) error
 
-	// The plan and its gates (plan.go).
+	// The plan and its gates (plan.go), the care path's settings (caresettings.go).
 	PlanProcessing
+	CareSettingsProcessing
 }
 
 // Config is what the staff workspace is told by cmd/journey.
