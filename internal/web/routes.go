@@ -137,6 +137,8 @@ func (s *Server) routeTable() []route {
 		{"POST /staff/clients/{id}/reinvite", staff, journey.PermClientsWrite, 0, s.staff.HandleClientReinvite},
 		{"POST /staff/consults/{id}/client", staff, journey.PermClientsWrite, 0, s.staff.HandleConsultClient},
 		{"GET /staff/alerts", staff, journey.PermAlerts, 0, s.staff.HandleAlerts},
+		{"GET /staff/calendar", staff, journey.PermSessionsRead, 0, s.staff.HandleCalendar},
+		{"POST /staff/calendar/book", staff, journey.PermSessionsWrite, 0, s.staff.HandleCalendarBook},
 		{"POST /staff/alerts/{id}/acknowledge", staff, journey.PermAlerts, 0, s.staff.HandleAlertAck},
 
 		// Medical review and practice settings.

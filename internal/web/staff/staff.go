@@ -52,6 +52,9 @@ type Reads interface {
 	FindAudit(ctx context.Context, f journey.AuditFilter) ([]*journey.AuditEntry, error)
 	EachAudit(ctx context.Context, f journey.AuditFilter, fn func(*journey.AuditEntry) error) error
 	FindUserByEmail(ctx context.Context, email string) (*journey.User, error)
+
+	// The practice's rooms, for the calendar's names and choices.
+	FindRooms(ctx context.Context) ([]*journey.Room, error)
 }
 
 // Processing is the part of internal/processing the staff workspace
@@ -125,6 +128,9 @@ type Processing interface {
 	// The plan and its gates (plan.go), the care path's settings (caresettings.go).
 	PlanProcessing
 	CareSettingsProcessing
+
+	// The calendar and booking from it (calendar.go).
+	CalendarProcessing
 }
 
 // Config is what the staff workspace is told by cmd/journey.
