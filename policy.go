@@ -190,15 +190,10 @@ func (a *Actor) CanSeeScreening(c *Client) bool {
 }
 
 // CanFindSessionSlots reports whether the actor may look for times to
-// hold a session of type t with client c: the client themselves for the
-// types the practice opens to clients, and staff who may see the client
-// (their care team's clinicians, medical providers, front desk, admins)
-// for any type. A chaperone sees only the sessions they are given.
+// hold a session of type t with client c: whoever may book it
+// (CanBookSession), since the slots are offered to be booked.
 func (a *Actor) CanFindSessionSlots(c *Client, t *SessionType) bool {
-	if a.IsClient(c) {
-		return t.ClientBooks
-	}
-	return a.Can(PermStaff) && a.CanSeeClient(c)
+	return a.CanBookSession(c, t)
 }
 
 // AlertScope returns the care-team member whose clients' safety alerts the

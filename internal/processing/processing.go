@@ -76,6 +76,7 @@ type Store interface {
 	PlanStore
 	SessionStore
 	SessionSlotStore
+	CalendarStore
 }
 
 // Processor applies Journey's record rules and audit around the store.

@@ -26,6 +26,7 @@ type workspaceTask struct {
 // inventory, billing) join it here.
 var workspaceTasks = []workspaceTask{
 	{"Today", "/staff", nil},
+	{"Calendar", "/staff/calendar", []string{"/staff/calendar/"}},
 	{"Clients", "/staff/clients", []string{"/staff/clients/"}},
 	{"Consults", "/staff/consults", []string{"/staff/consults/"}},
 	{"Review", "/staff/review", nil},

@@ -83,7 +83,7 @@ func hoursText(weekly []journey.WeeklyHours) string {
 		return "No hours yet"
 	}
 	var parts []string
-	for _, d := range week {
+	for _, d := range hoursWeek {
 		for _, w := range weekly {
 			if w.Weekday == d {
 				parts = append(parts, fmt.Sprintf("%s %s–%s", d.String()[:3], w.Start, w.End))
@@ -166,17 +166,10 @@ func (s *Handler) HandleRoomCreate(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/admin/rooms/%d", rm.ID), http.StatusSeeOther)
 }
 
-// DayHours is one weekday's window as typed ("" for none).
-type DayHours struct {
-	Weekday    int
-	Label      string
-	Start, End string
-}
-
-// HoursPage sets the weekly hours and days off of a room (in its
+// ClinicalHoursPage sets the weekly hours and days off of a room (in its
 // location's zone) or of a member of staff (their clinical hours, in
 // their one zone).
-type HoursPage struct {
+type ClinicalHoursPage struct {
 	Heading   string
 	Intro     string
 	Action    string
@@ -185,7 +178,7 @@ type HoursPage struct {
 	TimeZone  string
 	ZoneAsked bool // a person's zone is asked; a room's is its location's
 	Zones     []webkit.ZoneOption
-	Days      []DayHours
+	Days      []dayHours
 	DaysOff   string // one date a line
 	Errors    map[string]string
 	ErrorList []journey.FieldError
@@ -194,17 +187,14 @@ type HoursPage struct {
 	keep      []journey.ScheduleException // the exceptions the page does not show, kept on save
 }
 
-func (p *HoursPage) PageTitle() string { return p.Heading }
-
-// week in the order a practice reads it: Monday first.
-var week = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
+func (p *ClinicalHoursPage) PageTitle() string { return p.Heading }
 
 // fill puts weekly hours and exceptions into the page: one window a day
 // (the first), whole days off as dates, the other exceptions kept apart.
-func (p *HoursPage) fill(weekly []journey.WeeklyHours, exceptions []journey.ScheduleException) {
+func (p *ClinicalHoursPage) fill(weekly []journey.WeeklyHours, exceptions []journey.ScheduleException) {
 	p.Days = nil
-	for _, d := range week {
-		dh := DayHours{Weekday: int(d), Label: d.String()}
+	for _, d := range hoursWeek {
+		dh := dayHours{Weekday: int(d), Label: d.String()}
 		for _, w := range weekly {
 			if w.Weekday == d && dh.Start == "" {
 				dh.Start, dh.End = w.Start.String(), w.End.String()
@@ -226,7 +216,7 @@ func (p *HoursPage) fill(weekly []journey.WeeklyHours, exceptions []journey.Sche
 // read reads the form into the page (as typed) and into hours, with a
 // field error for each day whose times are not HH:MM and each day off
 // that is not a date.
-func (p *HoursPage) read(r *http.Request) ([]journey.WeeklyHours, []journey.ScheduleException, error) {
+func (p *ClinicalHoursPage) read(r *http.Request) ([]journey.WeeklyHours, []journey.ScheduleException, error) {
 	var v journey.Validation
 	var weekly []journey.WeeklyHours
 	for i := range p.Days {
@@ -256,7 +246,7 @@ func (p *HoursPage) read(r *http.Request) ([]journey.WeeklyHours, []journey.Sche
 }
 
 // refused shows the hours page again with err beside the fields.
-func (s *Handler) hoursRefused(w http.ResponseWriter, r *http.Request, page *HoursPage, err error) {
+func (s *Handler) hoursRefused(w http.ResponseWriter, r *http.Request, page *ClinicalHoursPage, err error) {
 	if journey.ErrorCode(err) != journey.EINVALID {
 		s.kit.PageError(w, r, err)
 		return
@@ -267,8 +257,8 @@ func (s *Handler) hoursRefused(w http.ResponseWriter, r *http.Request, page *Hou
 	s.kit.Render(w, r, http.StatusUnprocessableEntity, "hours_edit", page)
 }
 
-// roomHoursPage returns the hours page of the path's room.
-func (s *Handler) roomHoursPage(r *http.Request) (*HoursPage, int64, error) {
+// roomClinicalHoursPage returns the hours page of the path's room.
+func (s *Handler) roomClinicalHoursPage(r *http.Request) (*ClinicalHoursPage, int64, error) {
 	id, err := webkit.RecordID(r, "Room")
 	if err != nil {
 		return nil, 0, err
@@ -282,7 +272,7 @@ func (s *Handler) roomHoursPage(r *http.Request) (*HoursPage, int64, error) {
 		return nil, 0, journey.Errorf(journey.ENOTFOUND, "Room not found.")
 	}
 	rm := rs[i]
-	page := &HoursPage{Heading: "Hours of the room " + rm.Name, Action: fmt.Sprintf("/admin/rooms/%d", id), Back: "/admin/rooms", BackLabel: "Locations and rooms",
+	page := &ClinicalHoursPage{Heading: "Hours of the room " + rm.Name, Action: fmt.Sprintf("/admin/rooms/%d", id), Back: "/admin/rooms", BackLabel: "Locations and rooms",
 		Intro:    "When sessions may be held in this room: one window a day, in its location's time zone. A medicine session keeps the room for its turnover after it too.",
 		TimeZone: rm.TimeZone, Errors: map[string]string{}}
 	page.fill(rm.Weekly, rm.Exceptions)
@@ -291,7 +281,7 @@ func (s *Handler) roomHoursPage(r *http.Request) (*HoursPage, int64, error) {
 
 // HandleRoomHours shows a room's hours.
 func (s *Handler) HandleRoomHours(w http.ResponseWriter, r *http.Request) {
-	page, _, err := s.roomHoursPage(r)
+	page, _, err := s.roomClinicalHoursPage(r)
 	if err != nil {
 		s.kit.PageError(w, r, err)
 		return
@@ -307,7 +297,7 @@ func (s *Handler) HandleRoomHoursSave(w http.ResponseWriter, r *http.Request) {
 		s.kit.FormReadError(w, r, err)
 		return
 	}
-	page, id, err := s.roomHoursPage(r)
+	page, id, err := s.roomClinicalHoursPage(r)
 	if err != nil {
 		s.kit.PageError(w, r, err)
 		return
@@ -323,9 +313,9 @@ func (s *Handler) HandleRoomHoursSave(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, page.Action+"?saved=1", http.StatusSeeOther)
 }
 
-// staffHoursPage returns the clinical hours page of the path's member of
+// staffClinicalHoursPage returns the clinical hours page of the path's member of
 // staff, or of oneself on /account/clinical-hours.
-func (s *Handler) staffHoursPage(r *http.Request) (*HoursPage, int64, error) {
+func (s *Handler) staffClinicalHoursPage(r *http.Request) (*ClinicalHoursPage, int64, error) {
 	a := s.kit.Who(r)
 	id, own := a.ID(), r.PathValue("id") == ""
 	if !own {
@@ -339,7 +329,7 @@ func (s *Handler) staffHoursPage(r *http.Request) (*HoursPage, int64, error) {
 		return nil, 0, err
 	}
 	name := "yours"
-	page := &HoursPage{Heading: "Your clinical hours", Action: "/account/clinical-hours", Back: "/account/hours", BackLabel: "Consult hours",
+	page := &ClinicalHoursPage{Heading: "Your clinical hours", Action: "/account/clinical-hours", Back: "/account/hours", BackLabel: "Consult hours",
 		TimeZone: h.TimeZone, ZoneAsked: true, Errors: map[string]string{}}
 	if !own {
 		users, err := s.store.FindUsers(r.Context(), journey.UserStaff)
@@ -367,7 +357,7 @@ func (s *Handler) staffHoursPage(r *http.Request) (*HoursPage, int64, error) {
 
 // HandleStaffHours shows clinical hours: one's own, or (an admin) anyone's.
 func (s *Handler) HandleStaffHours(w http.ResponseWriter, r *http.Request) {
-	page, _, err := s.staffHoursPage(r)
+	page, _, err := s.staffClinicalHoursPage(r)
 	if err != nil {
 		s.kit.PageError(w, r, err)
 		return
@@ -383,7 +373,7 @@ func (s *Handler) HandleStaffHoursSave(w http.ResponseWriter, r *http.Request) {
 		s.kit.FormReadError(w, r, err)
 		return
 	}
-	page, id, err := s.staffHoursPage(r)
+	page, id, err := s.staffClinicalHoursPage(r)
 	if err != nil {
 		s.kit.PageError(w, r, err)
 		return
