@@ -50,7 +50,7 @@ type Config struct {
 	// sessions (reminders.go); SMS sends their texts when configured.
 	Reminders ReminderStore
 	SMS       journey.SMSSender
-	Log         *slog.Logger
+	Log       *slog.Logger
 	// Workers false makes an insert-only client (for CLI commands).
 	Workers      bool
 	PollInterval time.Duration // default 500 ms
