@@ -2,14 +2,19 @@ package jobs_test
 
 import (
 	"context"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	ics "github.com/arran4/golang-ical"
+
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/jobs"
+	"github.com/journey-kap/journey/internal/mail"
 	"github.com/journey-kap/journey/internal/sqldb"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+	"github.com/journey-kap/journey/internal/testenv"
 )
 
 // counting counts the reminders one process's queue sends.
@@ -124,5 +129,79 @@ func TestRemindersDrainedByTwoProcesses(t *testing.T) {
 	}
 	if messages-len(before) != live || distinct != live || forCancelled != 0 {
 		t.Fatalf("%d messages, %d distinct, %d for cancelled sessions; want %d, %d, 0", messages-len(before), distinct, forCancelled, live, live)
+	}
+}
+
+// A reminder due now reaches the client through the queue and real SMTP
+// once, with the session's calendar invitation, however often the sweep
+// and the reminder's job run again.
+func TestReminderArrivesOnceWithInvitation(t *testing.T) {
+	ctx := context.Background()
+	sender, err := mail.NewSender(testenv.SMTPURL(t), "desk@practice.test", "Test Practice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sqldbtest.Open(t)
+	ny, _ := sqldbtest.MustSeed(t, db)
+	to := testenv.UniqueAddress(t)
+	c, _ := sqldbtest.Client(t, db, ny.ID, "Ada Visitor", to, nil)
+	now := time.Now().UTC().Truncate(time.Second)
+	db.Now = sqldbtest.FixedClock(&now)
+	ids := sqldbtest.RawSessions(t, db, ny.ID, []sqldbtest.RawSession{{ClientID: c.ID, Type: journey.TypeMedicine,
+		Mode: journey.ModeInPerson, Start: now.Add(70 * time.Hour), Minutes: 180}})
+	cfg := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Sender: sender, Reminders: db, Workers: true, PollInterval: 50 * time.Millisecond}
+	if err := jobs.Migrate(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	q, err := jobs.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Enqueue, db.MailJobSQL, db.EnqueueReminders = q.EnqueueMail, jobs.MailJobSQL, q.EnqueueReminders
+	if err := q.Start(ctx); err != nil { // the sweep runs at start
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { q.Stop(context.Background()) })
+	api := testenv.MailpitURL(t)
+	var got []testenv.MailSummary
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		got = testenv.MailTo(t, api, to)
+		if len(got) > 0 && strings.Contains(got[0].Subject, "how to prepare") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no reminder reached %s: %+v", to, got)
+		}
+	}
+	rs, _ := db.FindReminders(ctx, ids[0])
+	if n, err := db.ScheduleReminders(ctx, false, 100); err != nil || n != 0 || len(rs) != 1 {
+		t.Fatalf("a second sweep made %d (%v); reminders %+v", n, err, rs)
+	}
+	if err := db.DeliverReminder(ctx, rs[0].ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, db, journey.MailSent, 15*time.Second) // the one message sent (the portal invitation was queued before the queue)
+	var reminders []testenv.MailSummary
+	for _, m := range testenv.MailTo(t, api, to) {
+		if strings.Contains(m.Subject, "how to prepare") {
+			reminders = append(reminders, m)
+		}
+	}
+	if len(reminders) != 1 {
+		t.Fatalf("%d reminders arrived", len(reminders))
+	}
+	atts := testenv.MailAttachments(t, api, reminders[0].ID)
+	if len(atts) != 1 || !strings.HasPrefix(atts[0].ContentType, "text/calendar") {
+		t.Fatalf("attachments: %+v", atts)
+	}
+	cal, err := ics.ParseCalendar(strings.NewReader(string(testenv.MailPart(t, api, reminders[0].ID, atts[0].PartID))))
+	if err != nil || len(cal.Events()) != 1 || cal.Events()[0].Id() != journey.SessionUID(ids[0])+"@journey.test" {
+		t.Fatalf("invitation: %v", err)
+	}
+	if start, err := cal.Events()[0].GetStartAt(); err != nil || !start.Equal(now.Add(70*time.Hour)) {
+		t.Fatalf("the invitation starts %v (%v)", start, err)
+	}
+	if text := testenv.MailText(t, api, reminders[0].ID); !strings.Contains(text, "Eat nothing for 2 hours") {
+		t.Fatalf("reminder text:\n%s", text)
 	}
 }
