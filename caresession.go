@@ -539,3 +539,64 @@ type StaffHoursService interface {
 	// they are a member of staff.
 	SetStaffHours(ctx context.Context, h *StaffHours) error
 }
+
+// Status changes of a session, as the API names them.
+const (
+	ActionCheckIn  = "check-in"
+	ActionStart    = "start"
+	ActionComplete = "complete"
+	ActionNoShow   = "no-show"
+)
+
+// sessionMoves is every allowed status change: action → from → to.
+var sessionMoves = map[string]map[string]string{
+	ActionCheckIn:  {SessionBooked: SessionCheckedIn},
+	ActionStart:    {SessionBooked: SessionInProgress, SessionCheckedIn: SessionInProgress},
+	ActionComplete: {SessionInProgress: SessionCompleted},
+	ActionNoShow:   {SessionBooked: SessionNoShow, SessionCheckedIn: SessionNoShow},
+}
+
+// IsSessionAction reports whether action is one of the Action… values.
+func IsSessionAction(action string) bool { _, ok := sessionMoves[action]; return ok }
+
+// SessionMove returns the status action takes a session in status from
+// to, and false when the action is not allowed from there.
+func SessionMove(from, action string) (string, bool) {
+	to, ok := sessionMoves[action][from]
+	return to, ok
+}
+
+// SessionActionWindow returns when, around a session [start, end), action
+// may be taken: check-in from a day before its start until its end, start
+// from an hour before until its end, completion at any time once started,
+// no-show once its start has passed.
+func SessionActionWindow(action string, start, end time.Time) (from, to time.Time) {
+	switch action {
+	case ActionCheckIn:
+		return start.Add(-24 * time.Hour), end
+	case ActionStart:
+		return start.Add(-time.Hour), end
+	case ActionNoShow:
+		return start, time.Time{}
+	}
+	return time.Time{}, time.Time{}
+}
+
+// statusWords says a session's status in a sentence.
+var statusWords = map[string]string{SessionBooked: "booked", SessionCheckedIn: "checked in", SessionInProgress: "in progress",
+	SessionCompleted: "completed", SessionNoShow: "marked as a no-show", SessionCancelled: "cancelled"}
+
+// SessionStatusWords returns status in words ("checked in").
+func SessionStatusWords(status string) string { return statusWords[status] }
+
+// MaxCancelReason is the longest reason a cancellation keeps, in runes.
+const MaxCancelReason = 500
+
+// ValidateCancelReason trims reason and returns EINVALID on reason when
+// it is empty or too long.
+func ValidateCancelReason(reason *string) error {
+	*reason = Paragraphs(*reason)
+	var v Validation
+	checkText(&v, "reason", *reason, 1, MaxCancelReason)
+	return v.Err()
+}

@@ -164,6 +164,20 @@ what; sign in to see the alert and acknowledge it:
 		Placeholders: []Placeholder{phStaffName, phPracticeName, phPracticePhone, phPracticeEmail,
 			{"alert_link", "The link to the alert, which asks the reader to sign in", "https://journey.example/staff/alerts#alert-7"}},
 		Required: []string{"alert_link"}, NoPHI: true},
+	{Kind: MailCheckInNoDose, Label: "Remote check-in: no dose today", When: "A client checking in for a remote medicine session enters a home blood pressure at or above the limit for a dose; it goes at once to each therapist on their care team. For the client's privacy it says neither who nor what.",
+		Subject: "Urgent: a remote session's check-in stopped the dose - {{practice_name}}",
+		Body: `Hello {{staff_name}},
+
+URGENT: a client checking in for a remote medicine session entered a home
+blood pressure reading at or above the limit for a dose. There is no dose
+today: call them back now. For their privacy this email does not say who;
+sign in to see the check-in and the number to call:
+{{checkin_link}}
+
+{{practice_name}}`,
+		Placeholders: []Placeholder{phStaffName, phPracticeName, phPracticePhone, phPracticeEmail,
+			{"checkin_link", "The link to the client's plan and gates, which asks the reader to sign in", "https://journey.example/staff/clients/7/plan"}},
+		Required: []string{"checkin_link"}, NoPHI: true},
 	{Kind: MailPortalUpdate, Label: "Portal update", When: "There is news for a client in their portal, such as the medical provider's decision or question.",
 		Subject: "An update in your {{practice_name}} portal",
 		Body: `Hello {{client_name}},

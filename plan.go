@@ -3,6 +3,7 @@ package journey
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -248,3 +249,45 @@ func (p *Plan) Held(typ string) int {
 	}
 	return n
 }
+
+// CareSettings are the practice's settings for the path after clearance:
+// the plan a cleared client starts from, the rules the plan and the gates
+// follow, and the template of each remote session's video link.
+type CareSettings struct {
+	DefaultPlan        PlanSettings
+	Rules              CareRules
+	TelehealthTemplate string // https URL with {session_id}; "" when links are sent by other means
+	UpdatedBy          int64
+	UpdatedAt          time.Time
+}
+
+// DefaultCareSettings returns Journey's defaults.
+func DefaultCareSettings() *CareSettings {
+	return &CareSettings{DefaultPlan: DefaultPlan(), Rules: DefaultCareRules()}
+}
+
+// Validate returns EINVALID naming every field that is wrong: the default
+// plan's fields as PlanSettings.Validate names them, and the rules'.
+func (s *CareSettings) Validate() error {
+	s.TelehealthTemplate = strings.TrimSpace(s.TelehealthTemplate)
+	var v Validation
+	v.AddErr(s.DefaultPlan.Validate())
+	r := s.Rules
+	if r.IntegrationOverdueDays < 1 || r.IntegrationOverdueDays > 30 {
+		v.Add("integration_overdue_days", "An integration is overdue after 1 to 30 days.")
+	}
+	if r.RecheckAfterDays < 30 || r.RecheckAfterDays > 365 {
+		v.Add("recheck_after_days", "The re-check follows a gap of 30 to 365 days.")
+	}
+	if r.MeasuresWithinDays < 1 || r.MeasuresWithinDays > 30 {
+		v.Add("measures_within_days", "The PHQ-9 is due within 1 to 30 days before a dose.")
+	}
+	if s.TelehealthTemplate != "" && !ValidTelehealthTemplate(s.TelehealthTemplate) {
+		v.Add("telehealth_template", "Enter an https address with {session_id} where the session's number goes, like https://video.example/room/{session_id}.")
+	}
+	return v.Err()
+}
+
+// GateOverrideDays is how long an override given for a client (not for one
+// session) holds: the medicine sessions booked or started within it.
+const GateOverrideDays = 30

@@ -186,6 +186,18 @@ func (a *Actor) CanSeeScreening(c *Client) bool {
 	return a.IsClient(c) || a.CanSeeClinical(c)
 }
 
+// CanFindSessionSlots reports whether the actor may look for times to
+// hold a session of type t with client c: the client themselves for the
+// types the practice opens to clients, and staff who may see the client
+// (their care team's clinicians, medical providers, front desk, admins)
+// for any type. A chaperone sees only the sessions they are given.
+func (a *Actor) CanFindSessionSlots(c *Client, t *SessionType) bool {
+	if a.IsClient(c) {
+		return t.ClientBooks
+	}
+	return a.Can(PermStaff) && a.CanSeeClient(c)
+}
+
 // AlertScope returns the care-team member whose clients' safety alerts the
 // actor sees: 0 for every client (medical providers review them all),
 // their own id otherwise. It matches CanSeeClinical.
@@ -214,4 +226,28 @@ func (a *Actor) ClientScope() int64 {
 	default:
 		return a.ID()
 	}
+}
+
+// CanSeePlan reports whether the actor may read client c's treatment plan
+// and the sessions it lists: those who may see where the client is on
+// their path (CanSeeClient), so the client sees their own and front desk
+// books from it; a chaperone never does.
+func (a *Actor) CanSeePlan(c *Client) bool { return a.CanSeeClient(c) }
+
+// CanChangePlan reports whether the actor may tailor client c's plan: a
+// therapist on their care team, or a medical provider.
+func (a *Actor) CanChangePlan(c *Client) bool {
+	return a.CanSeeClinical(c) && ((a.Has(RoleTherapist) && c.OnCareTeam(a.ID())) || a.Has(RoleMedicalProvider))
+}
+
+// CanSeeGates reports whether the actor may read the gates of client c's
+// medicine session in full: they name clinical facts (a safety alert, a
+// PHQ-9), so those who may see the clinical record.
+func (a *Actor) CanSeeGates(c *Client) bool { return a.CanSeeClinical(c) }
+
+// CanOverrideGate reports whether the actor may override one of client c's
+// overridable gates (GateOverridable): a medical provider, who decides
+// the prescriber's questions, never anyone else.
+func (a *Actor) CanOverrideGate(c *Client) bool {
+	return a.Has(RoleMedicalProvider) && a.CanSeeClinical(c)
 }

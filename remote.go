@@ -113,6 +113,16 @@ func CheckInRefusal(c *CheckIn) string {
 	return fmt.Sprintf("Your blood pressure reading (%d/%d) is too high for a dose today. There will be no medicine session today; your therapist has been told and will call you.", c.Systolic, c.Diastolic)
 }
 
+// MailCheckInNoDose is the email each therapist on the care team gets at
+// once when a remote check-in stops the dose.
+const MailCheckInNoDose = "checkin_no_dose"
+
+// CheckInMailComposer writes the email about a check-in that stopped a
+// dose; like a safety alert it names neither the client nor the reading.
+type CheckInMailComposer interface {
+	ComposeCheckInNoDose(to *User, p *Practice, clientID int64) (*Message, error)
+}
+
 // MaxTelehealthTemplate is the longest telehealth link template.
 const MaxTelehealthTemplate = 500
 

@@ -48,6 +48,16 @@ func (c *Composer) ComposeSafetyAlert(to *journey.User, p *journey.Practice, ale
 		"alert_link": c.link(fmt.Sprintf("/staff/alerts#alert-%d", alertID))}, to.Email)
 }
 
+var _ journey.CheckInMailComposer = (*Composer)(nil)
+
+// ComposeCheckInNoDose tells a therapist at once that a remote session's
+// check-in stopped the dose, with a link to the client's plan and gates
+// (an id, never a name; journey.EmailKind.NoPHI).
+func (c *Composer) ComposeCheckInNoDose(to *journey.User, p *journey.Practice, clientID int64) (*journey.Message, error) {
+	return compose(journey.MailCheckInNoDose, p, map[string]string{"staff_name": to.Name,
+		"checkin_link": c.link(fmt.Sprintf("/staff/clients/%d/plan", clientID))}, to.Email)
+}
+
 // ComposePortalUpdate tells a client there is news in their portal.
 func (c *Composer) ComposePortalUpdate(cl *journey.Client, p *journey.Practice) (*journey.Message, error) {
 	return compose(journey.MailPortalUpdate, p, map[string]string{"client_first_name": firstName(cl.Name), "client_name": cl.Name,

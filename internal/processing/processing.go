@@ -73,6 +73,8 @@ type Store interface {
 	RescheduleConsultByID(ctx context.Context, id int64, start time.Time, therapistID int64) (*journey.Consult, error)
 	CancelConsultByID(ctx context.Context, id int64, reason string) (*journey.Consult, error)
 	SetConsultStatus(ctx context.Context, id int64, status string) (*journey.Consult, error)
+	PlanStore
+	SessionSlotStore
 }
 
 // Processor applies Journey's record rules and audit around the store.

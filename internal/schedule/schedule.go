@@ -285,22 +285,53 @@ type exception struct {
 // made: Offered, Open, OpenAll and IsOffered all build on it, so they cannot
 // disagree about the grid.
 func appendStarts(dst []cand, who int32, t *journey.Therapist, loc *time.Location, r rules) []cand {
-	// Walk the therapist's local dates, not the visitor's: a day either side
-	// of the range covers slots whose local date differs from the date of the
-	// window they came from (possible only when a clock change straddles
-	// midnight); slots outside [lo, hi) are dropped as they are made.
-	y, m, d := r.base.Add(time.Duration(r.lo)).In(loc).Date()
+	// A few weeks of hours fit the stack buffer; IsOffered's few days
+	// always do, so it stays free of allocation.
+	var buf [24]win
+	for _, w := range appendWindows(winBuffer(buf[:0], t.Weekly, t.Exceptions, r.lo, r.hi), t.Weekly, t.Exceptions, loc, r.base, r.lo, r.hi) {
+		dst = appendWindow(dst, who, w.s, w.e, &r)
+	}
+	return dst
+}
+
+// winBuffer returns buf when it can hold the windows of [lo, hi), and
+// otherwise a slice sized for them, so appendWindows grows it at most
+// once in the common case rather than doubling its way up.
+func winBuffer(buf []win, weekly []journey.WeeklyHours, exceptions []journey.ScheduleException, lo, hi int64) []win {
+	days := int((hi-lo)/int64(24*time.Hour)) + 3
+	if n := days*((len(weekly)+6)/7) + len(exceptions); n > cap(buf) {
+		return make([]win, 0, n)
+	}
+	return buf
+}
+
+// win is a window of hours placed in time: [s, e) as nanoseconds after a
+// call's base.
+type win struct{ s, e int64 }
+
+// appendWindows appends to dst the windows of hours that weekly and
+// exceptions give in loc, placed in absolute time as offsets from base, for
+// every local date the range [lo, hi) touches and a date either side. They
+// come in date order, each date's sorted and disjoint; windows that touch
+// are left apart. It is the one place hours become instants: the consult
+// grid (appendStarts) and the session engine (SessionSlots, Fits) both
+// build on it, so they follow the clock through DST the same way.
+func appendWindows(dst []win, weekly []journey.WeeklyHours, exceptions []journey.ScheduleException, loc *time.Location, base time.Time, lo, hi int64) []win {
+	// Walk the local dates of loc, not the visitor's: a day either side of
+	// the range covers windows whose local date differs from the date they
+	// came from (possible only when a clock change straddles midnight).
+	y, m, d := base.Add(time.Duration(lo)).In(loc).Date()
 	day := time.Date(y, m, d-1, 0, 0, 0, 0, time.UTC)
-	y, m, d = r.base.Add(time.Duration(r.hi)).In(loc).Date()
+	y, m, d = base.Add(time.Duration(hi)).In(loc).Date()
 	last := time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
 
 	// Only the exceptions inside the walked dates matter; sorting them lets
-	// the walk pick up each date's exceptions with a moving index. Therapists
+	// the walk pick up each date's exceptions with a moving index. Calendars
 	// keep few exceptions, so the stack array nearly always suffices.
 	var excBuf [16]exception
 	excs := excBuf[:0]
 	first, final := dateKey(day), dateKey(last)
-	for _, e := range t.Exceptions {
+	for _, e := range exceptions {
 		x, ok := parseException(e)
 		if ok && x.date >= first && x.date <= final {
 			excs = append(excs, x)
@@ -326,7 +357,7 @@ func appendStarts(dst []cand, who int32, t *journey.Therapist, loc *time.Locatio
 		for lastExc < len(excs) && excs[lastExc].date == key {
 			lastExc++
 		}
-		wins := windowsFor(winBuf[:0], tmpBuf[:0], t.Weekly, day.Weekday(), excs[next:lastExc])
+		wins := windowsFor(winBuf[:0], tmpBuf[:0], weekly, day.Weekday(), excs[next:lastExc])
 		next = lastExc
 		if len(wins) == 0 {
 			continue
@@ -339,13 +370,13 @@ func appendStarts(dst []cand, who int32, t *journey.Therapist, loc *time.Locatio
 		}
 		if !steady {
 			midnight, ok, end := steadyMidnight(y, m, d, loc)
-			mid, steady = offset(midnight, r.base), ok
+			mid, steady = offset(midnight, base), ok
 			haveSteady, steadyDay, steadyMid, periodEnd = ok, day, mid, math.MaxInt64
 			if !end.IsZero() {
-				periodEnd = offset(end, r.base)
+				periodEnd = offset(end, base)
 			}
 		}
-		dst = appendDay(dst, who, loc, y, m, d, mid, steady, wins, &r)
+		dst = appendDay(dst, loc, y, m, d, mid, steady, wins, base)
 	}
 	return dst
 }
@@ -431,20 +462,16 @@ func subtractSpan(dst, wins []span, off span) []span {
 	return dst
 }
 
-// appendDay appends the slots of one local date's windows.
+// appendDay appends one local date's windows placed in time.
 // mid is the date's local midnight when steady reports that no clock change
 // is near; otherwise each window edge is placed by wallInstant.
-func appendDay(dst []cand, who int32, loc *time.Location, y int, m time.Month, d int, mid int64, steady bool, wins []span, r *rules) []cand {
+func appendDay(dst []win, loc *time.Location, y int, m time.Month, d int, mid int64, steady bool, wins []span, base time.Time) []win {
 	for _, w := range wins {
-		var ws, we int64
 		if steady {
-			ws = mid + int64(w.start)*int64(time.Minute)
-			we = mid + int64(w.end)*int64(time.Minute)
-		} else {
-			ws = offset(wallInstant(y, m, d, w.start, loc), r.base)
-			we = offset(wallInstant(y, m, d, w.end, loc), r.base)
+			dst = append(dst, win{mid + int64(w.start)*int64(time.Minute), mid + int64(w.end)*int64(time.Minute)})
+			continue
 		}
-		dst = appendWindow(dst, who, ws, we, r)
+		dst = append(dst, win{offset(wallInstant(y, m, d, w.start, loc), base), offset(wallInstant(y, m, d, w.end, loc), base)})
 	}
 	return dst
 }

@@ -175,7 +175,12 @@ func placeholders(n int) string {
 // person's and room's [start, end of buffer), each client's [start, end),
 // by kind, id and start.
 func (db *DB) FindResourceHolds(ctx context.Context, from, to time.Time) ([]journey.ResourceHold, error) {
-	rows, err := db.query(ctx, `SELECT kind, resource_id, role, session_id, start_at, block_end FROM session_resources
+	return resourceHolds(ctx, db.query, from, to)
+}
+
+// resourceHolds is FindResourceHolds read through query.
+func resourceHolds(ctx context.Context, query queryFunc, from, to time.Time) ([]journey.ResourceHold, error) {
+	rows, err := query(ctx, `SELECT kind, resource_id, role, session_id, start_at, block_end FROM session_resources
 		WHERE active AND start_at < ? AND start_at > ? AND block_end > ?
 		ORDER BY kind, resource_id, start_at`, unix(to), unix(from)-86400, unix(from))
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
-	"github.com/journey-kap/journey/internal/sqldb"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
@@ -85,8 +84,8 @@ func TestStaffClinicalHours(t *testing.T) {
 	db := sqldbtest.Open(t)
 	ctx := context.Background()
 	ny, _ := sqldbtest.MustSeed(t, db)
-	chap := mustStaff(t, db, "Cleo Chaperone", journey.RoleChaperone)
-	desk := mustStaff(t, db, "Dana Desk", journey.RoleFrontDesk)
+	chap := sqldbtest.Staff(t, db, "Cleo Chaperone", journey.RoleChaperone)
+	desk := sqldbtest.Staff(t, db, "Dana Desk", journey.RoleFrontDesk)
 	h := &journey.StaffHours{StaffID: chap, TimeZone: "America/Denver",
 		Weekly:     []journey.WeeklyHours{{Weekday: time.Wednesday, Start: 7 * 60, End: 19 * 60}},
 		Exceptions: []journey.ScheduleException{{Date: "2027-03-10", Kind: journey.ExceptionExtra, Start: 9 * 60, End: 13 * 60}}}
@@ -206,16 +205,6 @@ func TestSessionResourcesRefuseOverlapInTheDatabase(t *testing.T) {
 	if _, err := db.FindCareSession(ctx, 9999); journey.ErrorCode(err) != journey.ENOTFOUND {
 		t.Fatalf("no such session: %v", err)
 	}
-}
-
-// mustStaff adds an active member of staff with roles and returns their id.
-func mustStaff(tb testing.TB, db *sqldb.DB, name string, roles ...string) int64 {
-	tb.Helper()
-	u := &journey.User{Kind: journey.UserStaff, Name: name, Email: fmt.Sprintf("staff%d@practice.test", time.Now().UnixNano()), Roles: roles, Active: true}
-	if err := db.CreateUser(context.Background(), u, ""); err != nil {
-		tb.Fatalf("staff: %v", err)
-	}
-	return u.ID
 }
 
 // hasFields reports whether err is EINVALID naming each of fields.

@@ -130,6 +130,11 @@ func (db *DB) DecideClearance(ctx context.Context, c *journey.Clearance) (*journ
 		if err := tx.addCareMember(ctx, c.ClientID, c.ProviderID, journey.RoleMedicalProvider); err != nil {
 			return err
 		}
+		if c.Decision == journey.DecisionCleared {
+			if err := tx.createPlan(ctx, c.ClientID, c.ProviderID); err != nil {
+				return err
+			}
+		}
 		if err := tx.rescreen(ctx, c.ClientID); err != nil {
 			return err
 		}

@@ -72,7 +72,7 @@ func (db *DB) FindSlots(ctx context.Context, q journey.SlotQuery) ([]journey.Slo
 		return nil, err
 	}
 	to := q.From.AddDate(0, 0, q.Days)
-	busy, err := db.busy(ctx, q.From, to)
+	busy, err := db.busy(ctx, db.query, q.From, to)
 	if err != nil {
 		return nil, err
 	}
@@ -112,16 +112,20 @@ func candidatesFrom(all []*journey.Therapist, therapistID int64) ([]*journey.The
 	return out, nil
 }
 
-// busy returns the booked intervals that reach into [from, to), by therapist.
-func (db *DB) busy(ctx context.Context, from, to time.Time) (map[int64][]schedule.Interval, error) {
+// busy returns the intervals that reach into [from, to) in which each
+// member of staff is taken, by id: consults, live holds and care sessions.
+func (db *DB) busy(ctx context.Context, query queryFunc, from, to time.Time) (map[int64][]schedule.Interval, error) {
 	// A live hold (private booking, consult_private.go) is busy like a
-	// booking; a lapsed one is not, so it frees its time at read time.
-	rows, err := db.query(ctx, `SELECT therapist_id, start_at, block_end FROM consults
+	// booking; a lapsed one is not, so it frees its time at read time. A
+	// care session the therapist holds is busy too, with its buffer.
+	rows, err := query(ctx, `SELECT therapist_id, start_at, block_end FROM consults
 		WHERE status = 'booked' AND start_at < ? AND start_at > ?
 		UNION ALL SELECT therapist_id, start_at, block_end FROM consult_holds
 		WHERE consult_id IS NULL AND hold_until > ? AND start_at < ? AND start_at > ?
-		ORDER BY therapist_id, start_at`,
-		unix(to), unix(from)-86400, unix(db.Now()), unix(to), unix(from)-86400)
+		UNION ALL SELECT resource_id, start_at, block_end FROM session_resources
+		WHERE kind = 'staff' AND active AND start_at < ? AND start_at > ?
+		ORDER BY 1, 2`,
+		unix(to), unix(from)-86400, unix(db.Now()), unix(to), unix(from)-86400, unix(to), unix(from)-86400)
 	if err != nil {
 		return nil, err
 	}

@@ -50,12 +50,12 @@ func (db *DB) CreateLocation(ctx context.Context, l *journey.Location) error {
 // FindRooms returns every room, by location and name, with its hours and
 // its location's zone.
 func (db *DB) FindRooms(ctx context.Context) ([]*journey.Room, error) {
-	return db.rooms(ctx, 0)
+	return db.rooms(ctx, db.query, 0)
 }
 
 // FindRoom returns room id with its hours; ENOTFOUND when there is none.
 func (db *DB) FindRoom(ctx context.Context, id int64) (*journey.Room, error) {
-	rs, err := db.rooms(ctx, id)
+	rs, err := db.rooms(ctx, db.query, id)
 	if err != nil {
 		return nil, err
 	}
@@ -65,9 +65,10 @@ func (db *DB) FindRoom(ctx context.Context, id int64) (*journey.Room, error) {
 	return rs[0], nil
 }
 
-// rooms returns room id, or every room when id is 0, with their hours.
-func (db *DB) rooms(ctx context.Context, id int64) ([]*journey.Room, error) {
-	rows, err := db.query(ctx, `SELECT r.id, r.location_id, r.name, r.active AND l.active, l.time_zone
+// rooms returns room id, or every room when id is 0, with their hours,
+// read through query (the pool, or one read transaction).
+func (db *DB) rooms(ctx context.Context, query queryFunc, id int64) ([]*journey.Room, error) {
+	rows, err := query(ctx, `SELECT r.id, r.location_id, r.name, r.active AND l.active, l.time_zone
 		FROM rooms r JOIN locations l ON l.id = r.location_id
 		WHERE r.id = ? OR ? = 0 ORDER BY l.name, r.location_id, r.name, r.id`, id, id)
 	if err != nil {
@@ -88,7 +89,7 @@ func (db *DB) rooms(ctx context.Context, id int64) ([]*journey.Room, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	err = db.loadWindows(ctx, "room_hours", "room_exceptions", "room_id", id, func(id int64, w *journey.WeeklyHours, e *journey.ScheduleException) {
+	err = loadWindows(ctx, query, "room_hours", "room_exceptions", "room_id", id, func(id int64, w *journey.WeeklyHours, e *journey.ScheduleException) {
 		if r := byID[id]; r != nil && w != nil {
 			r.Weekly = append(r.Weekly, *w)
 		} else if r != nil {
@@ -101,9 +102,9 @@ func (db *DB) rooms(ctx context.Context, id int64) ([]*journey.Room, error) {
 // loadWindows reads the weekly hours and exceptions of one owner (or every
 // owner when id is 0) from the tables named, calling add with each: a
 // weekly window, or (w nil) an exception.
-func (db *DB) loadWindows(ctx context.Context, weeklyTable, exceptionTable, ownerCol string, id int64,
+func loadWindows(ctx context.Context, query queryFunc, weeklyTable, exceptionTable, ownerCol string, id int64,
 	add func(owner int64, w *journey.WeeklyHours, e *journey.ScheduleException)) error {
-	rows, err := db.query(ctx, fmt.Sprintf(`SELECT %s, weekday, start_minute, end_minute FROM %s
+	rows, err := query(ctx, fmt.Sprintf(`SELECT %s, weekday, start_minute, end_minute FROM %s
 		WHERE %[1]s = ? OR ? = 0 ORDER BY %[1]s, weekday, start_minute`, ownerCol, weeklyTable), id, id)
 	if err != nil {
 		return err
@@ -121,7 +122,7 @@ func (db *DB) loadWindows(ctx context.Context, weeklyTable, exceptionTable, owne
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = db.query(ctx, fmt.Sprintf(`SELECT %s, day, kind, start_minute, end_minute FROM %s
+	rows, err = query(ctx, fmt.Sprintf(`SELECT %s, day, kind, start_minute, end_minute FROM %s
 		WHERE %[1]s = ? OR ? = 0 ORDER BY %[1]s, day, start_minute`, ownerCol, exceptionTable), id, id)
 	if err != nil {
 		return err
@@ -211,7 +212,7 @@ var clinicalRoles = []string{journey.RoleTherapist, journey.RoleMedicalProvider,
 // FindStaffHours returns member of staff id's clinical hours in their
 // zone, with their clinical roles; ENOTFOUND unless id is staff.
 func (db *DB) FindStaffHours(ctx context.Context, id int64) (*journey.StaffHours, error) {
-	hs, err := db.staffHours(ctx, id, false)
+	hs, err := db.staffHours(ctx, db.query, id, false)
 	if err != nil {
 		return nil, err
 	}
@@ -224,13 +225,13 @@ func (db *DB) FindStaffHours(ctx context.Context, id int64) (*journey.StaffHours
 // FindAllStaffHours returns the clinical hours of every active member of
 // staff with a clinical role, by id.
 func (db *DB) FindAllStaffHours(ctx context.Context) ([]*journey.StaffHours, error) {
-	return db.staffHours(ctx, 0, true)
+	return db.staffHours(ctx, db.query, 0, true)
 }
 
-func (db *DB) staffHours(ctx context.Context, id int64, clinicalOnly bool) ([]*journey.StaffHours, error) {
-	rows, err := db.query(ctx, `SELECT s.id, s.time_zone, COALESCE(r.role, '') FROM staff s JOIN users u ON u.id = s.id
+func (db *DB) staffHours(ctx context.Context, query queryFunc, id int64, clinicalOnly bool) ([]*journey.StaffHours, error) {
+	rows, err := query(ctx, `SELECT s.id, s.time_zone, COALESCE(r.role, '') FROM staff s JOIN users u ON u.id = s.id
 		LEFT JOIN user_roles r ON r.user_id = s.id AND r.role IN (?, ?, ?)
-		WHERE (s.id = ? OR ? = 0) AND (u.active OR ? = 0) ORDER BY s.id, r.role`,
+		WHERE (s.id = ? OR ? = 0) AND (u.active OR ? <> 0) ORDER BY s.id, r.role`,
 		clinicalRoles[0], clinicalRoles[1], clinicalRoles[2], id, id, id)
 	if err != nil {
 		return nil, err
@@ -269,7 +270,7 @@ func (db *DB) staffHours(ctx context.Context, id int64, clinicalOnly bool) ([]*j
 		}
 		out = kept
 	}
-	err = db.loadWindows(ctx, "clinical_hours", "clinical_exceptions", "staff_id", id, func(id int64, w *journey.WeeklyHours, e *journey.ScheduleException) {
+	err = loadWindows(ctx, query, "clinical_hours", "clinical_exceptions", "staff_id", id, func(id int64, w *journey.WeeklyHours, e *journey.ScheduleException) {
 		if h := byID[id]; h != nil && w != nil {
 			h.Weekly = append(h.Weekly, *w)
 		} else if h != nil {

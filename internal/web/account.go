@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 type sessionsPage struct {
@@ -35,7 +36,7 @@ func (s *Server) handleSessionsView(w http.ResponseWriter, r *http.Request) {
 	loc, zone := s.practiceZone(r)
 	if a.User.Kind == journey.UserClient {
 		if c, err := s.portalClient(r); err == nil {
-			loc, zone = s.clientZone(r.Context(), c)
+			loc, zone = webkit.ClientZone(r.Context(), kit{s}, s.store, c)
 		}
 	}
 	page := &sessionsPage{Actor: a, Zone: zone}

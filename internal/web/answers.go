@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/journey-kap/journey"
+	clientportal "github.com/journey-kap/journey/internal/web/portal"
 )
 
 // answersPage is the client's intake read back, whole or one part.
@@ -12,9 +13,9 @@ type answersPage struct {
 	Step     string // "" for the whole intake
 	Title    string
 	Sections []answersSection
-	Parts    []step // every part, to read one at a time
-	Editable bool   // the medical provider has not decided yet
-	Refused  string // a change just refused, and why
+	Parts    []clientportal.Step // every part, to read one at a time
+	Editable bool                // the medical provider has not decided yet
+	Refused  string              // a change just refused, and why
 }
 
 // answersSection is one part of the intake as the client reads it.
@@ -68,7 +69,7 @@ func (s *Server) renderAnswers(w http.ResponseWriter, r *http.Request, status in
 		if st.Code == journey.StepMedications && sec.Done {
 			sec.Rows = medicationRows(in)
 		}
-		p.Parts = append(p.Parts, step{Title: st.Title, Href: "/portal/answers/" + st.Code, Done: sec.Done})
+		p.Parts = append(p.Parts, clientportal.Step{Title: st.Title, Href: "/portal/answers/" + st.Code, Done: sec.Done})
 		if code == "" || code == st.Code {
 			p.Sections = append(p.Sections, answersSection{reviewSection: sec, Code: st.Code})
 			if code != "" {

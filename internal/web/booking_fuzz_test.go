@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
+	apiv1 "github.com/journey-kap/journey/internal/web/api"
 )
 
 // bookingInput is what a fuzz input books with.
@@ -63,7 +64,7 @@ func FuzzConsultAPI(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name, email, phone, method, tz, reason string, consent bool, slot uint8, tail string) {
 		e := base.fuzzEnv(t)
 		in := bookingInput{marked(name), marked(email), marked(phone), method, tz, marked(reason), consent, slot}
-		body, _ := json.Marshal(apiBooking{Start: in.start().Format(time.RFC3339), TherapistID: e.ny.ID, Name: in.name, Email: in.email,
+		body, _ := json.Marshal(apiv1.Booking{Start: in.start().Format(time.RFC3339), TherapistID: e.ny.ID, Name: in.name, Email: in.email,
 			Phone: in.phone, ContactMethod: in.method, Mode: journey.ModeVideo, TimeZone: in.tz, Reason: in.reason, PrivacyConsent: in.consent})
 		raw := string(body)
 		if tail != "" {
@@ -75,13 +76,13 @@ func FuzzConsultAPI(f *testing.F) {
 			return
 		}
 		// What the handler read: the same decoder, for bodies whose tail changed a field.
-		var sent apiBooking
+		var sent apiv1.Booking
 		dec := json.NewDecoder(strings.NewReader(raw))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&sent); err != nil {
 			t.Fatalf("201 for a body that does not decode: %v\n%s", err, raw)
 		}
-		var created apiConsult
+		var created apiv1.Consult
 		if err := json.Unmarshal([]byte(resp), &created); err != nil {
 			t.Fatalf("created: %v\n%s", err, resp)
 		}

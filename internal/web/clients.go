@@ -12,6 +12,8 @@ import (
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/measure"
 	"github.com/journey-kap/journey/internal/processing"
+	staffws "github.com/journey-kap/journey/internal/web/staff"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // clientsPerPage is the length of a page of the staff client list.
@@ -27,36 +29,6 @@ type clientRow struct {
 	Added     string // the day they were added, in the practice's zone
 }
 
-// screeningLabel says a screening status in words; a clearance carries its
-// end date, in loc.
-func screeningLabel(c *journey.Client, loc *time.Location) string {
-	switch c.Screening {
-	case journey.ScreeningIncomplete:
-		return "Intake in progress"
-	case journey.ScreeningAwaitingReview:
-		return "Awaiting medical review"
-	case journey.ScreeningNeedsInfo:
-		return "Needs information"
-	case journey.ScreeningCleared:
-		if c.ClearedTill.IsZero() {
-			return "Cleared"
-		}
-		return "Cleared until " + c.ClearedTill.In(loc).Format("January 2, 2006")
-	case journey.ScreeningDeclined:
-		return "Declined"
-	}
-	return c.Screening
-}
-
-// clientStage says where the client is: invited until they join the
-// portal, then their screening status.
-func clientStage(c *journey.Client, loc *time.Location) string {
-	if c.UserID == 0 {
-		return "Invited"
-	}
-	return screeningLabel(c, loc)
-}
-
 func therapistOf(c *journey.Client) string {
 	for _, m := range c.CareTeam {
 		if m.Role == journey.RoleTherapist {
@@ -67,7 +39,7 @@ func therapistOf(c *journey.Client) string {
 }
 
 func toClientRow(c *journey.Client, loc *time.Location) clientRow {
-	return clientRow{Client: c, Therapist: therapistOf(c), Screening: screeningLabel(c, loc), Stage: clientStage(c, loc), Joined: c.UserID != 0,
+	return clientRow{Client: c, Therapist: therapistOf(c), Screening: webkit.ScreeningLabel(c, loc), Stage: webkit.ClientStage(c, loc), Joined: c.UserID != 0,
 		Added: c.CreatedAt.In(loc).Format("Jan 2, 2006")}
 }
 
@@ -107,27 +79,6 @@ var (
 		{journey.ClientSortStatus, "Where they are on the path"}}
 )
 
-// clientListQuery reads the clients list's filters from a query string,
-// the same names on the page and in the API (stage, therapist, screening,
-// sort, q), and checks each against the choices: therapists must be one
-// of ts. It returns EINVALID naming every filter it refuses.
-func clientListQuery(q url.Values, ts []*journey.Therapist) (journey.ClientFilter, error) {
-	f := journey.ClientFilter{Stage: q.Get("stage"), Screening: q.Get("screening"), Sort: q.Get("sort"), Query: strings.TrimSpace(q.Get("q"))}
-	var v journey.Validation
-	if t := q.Get("therapist"); t != "" {
-		id, err := strconv.ParseInt(t, 10, 64)
-		if err != nil || !slices.ContainsFunc(ts, func(th *journey.Therapist) bool { return th.ID == id }) {
-			v.Add("therapist", "Choose a therapist from the list.")
-		} else {
-			f.TherapistID = id
-		}
-	}
-	if err := f.Validate(); err != nil {
-		v.Fields = append(v.Fields, journey.ErrorFields(err)...)
-	}
-	return f, v.Err()
-}
-
 // handleStaffClients lists the clients the actor may see, filtered by
 // stage, therapist and screening status, sorted, clientsPerPage at a time
 // (?page=, from 1). A refused filter is shown beside its field, as typed,
@@ -153,7 +104,7 @@ func (s *Server) handleStaffClients(w http.ResponseWriter, r *http.Request) {
 			page.Errors["page"] = "There is no such page."
 		}
 	}
-	f, err := clientListQuery(q, ts)
+	f, err := webkit.ClientListQuery(q, ts)
 	page.Query = f.Query
 	showFieldErrors(err, page.Errors, nil)
 	if len(page.Errors) > 0 {
@@ -221,20 +172,8 @@ func findingKindLabel(kind string) string {
 	return kind
 }
 
-// flagLabel says a questionnaire flag in words.
-func flagLabel(flag string) string {
-	switch flag {
-	case journey.FlagPHQ9Item9:
-		return "PHQ-9 item 9 answered above 0"
-	case journey.FlagCSSRSHighRisk:
-		return "C-SSRS screener: high risk"
-	case journey.FlagPCL5ProbablePTSD:
-		return "PCL-5 at or above the probable-PTSD cut-off"
-	case measure.FlagPCL5ProvisionalPTSD:
-		return "PCL-5 meets the provisional PTSD rule"
-	}
-	return flag
-}
+// flagLabel says a questionnaire flag in words (webkit).
+var flagLabel = webkit.FlagLabel
 
 type scoreView struct {
 	Title    string
@@ -348,7 +287,7 @@ type staffClientPage struct {
 	Findings      []findingView
 	Scores        []scoreView
 	Clearances    []clearanceView
-	Alerts        []alertView
+	Alerts        []staffws.AlertView
 	Intake        []reviewSection // the intake's answers, step by step
 	Medications   reviewMedications
 	IntakeUpdated string // when the client last saved a step, in the practice's zone
@@ -432,7 +371,7 @@ func (s *Server) renderStaffClient(w http.ResponseWriter, r *http.Request, statu
 func (s *Server) loadClinical(r *http.Request, cr *processing.ClientRecord, page *staffClientPage, loc *time.Location) error {
 	rec, in := cr.Clinical, cr.Intake
 	sc, resps, cls, alerts := rec.Screening, rec.Latest, rec.Clearances, rec.Alerts
-	names, err := s.staffNames(r)
+	names, err := staffws.StaffNames(r.Context(), s.store)
 	if err != nil {
 		return err
 	}
@@ -450,22 +389,9 @@ func (s *Server) loadClinical(r *http.Request, cr *processing.ClientRecord, page
 			Provider: names[cl.ProviderID], Until: cl.ClearedUntil.In(loc), At: cl.CreatedAt.In(loc)})
 	}
 	for _, al := range alerts {
-		page.Alerts = append(page.Alerts, toAlertView(al, names, loc))
+		page.Alerts = append(page.Alerts, staffws.ToAlertView(al, names, loc))
 	}
 	return nil
-}
-
-// staffNames maps staff user ids to names.
-func (s *Server) staffNames(r *http.Request) (map[int64]string, error) {
-	us, err := s.store.FindUsers(r.Context(), journey.UserStaff)
-	if err != nil {
-		return nil, err
-	}
-	names := make(map[int64]string, len(us))
-	for _, u := range us {
-		names[u.ID] = u.Name
-	}
-	return names, nil
 }
 
 // handleStaffClientReinvite sends a client who has not joined the portal a
@@ -530,15 +456,9 @@ func fieldDetails(err error) string {
 	return strings.Join(parts, " ")
 }
 
-// clientForm is the new-client form as typed.
-type clientForm struct {
-	Name, Email, Phone string
-	TherapistID        int64
-}
-
 type newClientPage struct {
 	Actor      *journey.Actor
-	Form       clientForm
+	Form       webkit.ClientForm
 	Therapists []*journey.Therapist
 	Errors     map[string]string
 	ErrorList  []journey.FieldError
@@ -565,25 +485,9 @@ func (s *Server) handleStaffClientNewView(w http.ResponseWriter, r *http.Request
 	s.renderNewClient(w, r, http.StatusOK, &newClientPage{})
 }
 
-// newClient builds what staff submitted into a NewClient, normalising the
-// phone number; a number that is not one is reported with every other
-// field that is wrong.
-func newClient(a *journey.Actor, f clientForm) (*journey.NewClient, error) {
-	n := &journey.NewClient{Name: f.Name, Email: f.Email, TherapistID: f.TherapistID, CreatedBy: a.ID()}
-	phone, ok := normalizePhone(f.Phone)
-	if ok {
-		n.Phone = phone
-		return n, nil
-	}
-	var v journey.Validation
-	v.Add("phone", phoneHelp)
-	v.AddErr(n.Validate())
-	return nil, v.Err()
-}
-
 // createClient adds a client directly and queues their invitation.
-func (s *Server) createClient(r *http.Request, f clientForm) (*journey.Client, error) {
-	n, err := newClient(actorFrom(r), f)
+func (s *Server) createClient(r *http.Request, f webkit.ClientForm) (*journey.Client, error) {
+	n, err := webkit.NewClient(actorFrom(r), f)
 	if err != nil {
 		return nil, err
 	}
@@ -597,7 +501,7 @@ func (s *Server) handleStaffClientCreate(w http.ResponseWriter, r *http.Request)
 		s.formReadError(w, r, err)
 		return
 	}
-	f := clientForm{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Phone: r.PostFormValue("phone")}
+	f := webkit.ClientForm{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Phone: r.PostFormValue("phone")}
 	f.TherapistID, _ = strconv.ParseInt(r.PostFormValue("therapist_id"), 10, 64)
 	c, err := s.createClient(r, f)
 	if err != nil {

@@ -2,27 +2,20 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/processing"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
-// pathID returns the path's {name} as an id; ok is false when it is not one.
-func pathID(r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	return id, err == nil
-}
+// plural returns n and word, with an s unless n is 1 (webkit).
+var plural = webkit.Plural
 
-// clientID returns the path's client {id}; ok is false when it is not an
-// id, and then err is the "not found" to answer.
-func clientID(r *http.Request) (id int64, err error) {
-	id, ok := pathID(r, "id")
-	if !ok {
-		return 0, journey.Errorf(journey.ENOTFOUND, "Client not found.")
-	}
-	return id, nil
-}
+// The path's ids, read as the audience packages read them (webkit).
+var (
+	pathID   = webkit.PathID
+	clientID = webkit.ClientID
+)
 
 // apiClientID returns the path's client {id}, or answers 404 and returns
 // false.

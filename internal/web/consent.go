@@ -9,6 +9,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/pdf"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 type consentPage struct {
@@ -29,11 +30,7 @@ func (p *consentPage) PageTitle() string { return p.Doc.Title }
 
 // currentDocument returns the current version of the document with code.
 func (s *Server) currentDocument(r *http.Request, code string) (*journey.ConsentDocument, error) {
-	d, err := s.currentConsentDoc(r, code)
-	if err == nil && d == nil {
-		err = journey.Errorf(journey.ENOTFOUND, "There is no such document.")
-	}
-	return d, err
+	return webkit.CurrentDocument(r.Context(), s.store, code)
 }
 
 func (s *Server) newConsentPage(r *http.Request, c *journey.Client, d *journey.ConsentDocument) (*consentPage, error) {
@@ -46,7 +43,7 @@ func (s *Server) newConsentPage(r *http.Request, c *journey.Client, d *journey.C
 		switch {
 		case sg.DocumentID == d.ID:
 			p.Signed = sg
-			loc, zone := s.clientZone(r.Context(), c)
+			loc, zone := webkit.ClientZone(r.Context(), kit{s}, s.store, c)
 			p.SignedOn = sg.SignedAt.In(loc).Format("January 2, 2006 at 3:04 PM") + " (" + zone + ")"
 		case sg.Code == d.Code && p.Earlier == nil:
 			p.Earlier = sg

@@ -220,24 +220,6 @@ func parseIntakeForm(step string, f url.Values) (*journey.Intake, map[string]str
 	return in, errs
 }
 
-// realPhone returns EINVALID when the phone number of step (as the API
-// sends it, in E.164) is no one's, which the domain, checking only its
-// shape, would accept.
-func realPhone(in *journey.Intake, step string) error {
-	field, p := "phone", in.About.Phone
-	switch step {
-	case journey.StepAbout:
-	case journey.StepEmergency:
-		field, p = "emergency_phone", in.Emergency.Phone
-	default:
-		return nil
-	}
-	if _, ok := normalizePhone(p); !ok {
-		return invalid(field, phoneHelp)
-	}
-	return nil
-}
-
 // medRows is the medication rows the form shows: the saved or typed ones
 // and one blank one, or want rows when the client asked for more ("Add
 // another medication"), up to the limit.

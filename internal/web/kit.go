@@ -39,6 +39,12 @@ func (k kit) LoadWeek(r *http.Request, path, tz string, therapistID int64, from,
 	return k.s.loadWeek(r, path, tz, therapistID, from, selected)
 }
 
+func (k kit) APIError(w http.ResponseWriter, r *http.Request, err error) { k.s.apiError(w, r, err) }
+func (k kit) DecodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	return k.s.decodeJSON(w, r, v)
+}
+func (k kit) BaseURL() string { return k.s.cfg.BaseURL }
+
 // The booking form is the shared kit's: the front desk's booking reads it
 // as the public site does.
 type (

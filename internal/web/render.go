@@ -19,7 +19,9 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/measure"
+	clientportal "github.com/journey-kap/journey/internal/web/portal"
 	publicsite "github.com/journey-kap/journey/internal/web/site"
+	staffws "github.com/journey-kap/journey/internal/web/staff"
 )
 
 // templateFS holds a folder of page templates per audience: site (the
@@ -158,12 +160,12 @@ var pageSamples = map[string]any{
 	"resent": &publicsite.ResendPage{}, "error": &errorPage{}, "unavailable": &unavailablePage{}, "login": &loginPage{}, "twofactor": &twoFactorPage{}, "enrol": &enrolPage{},
 	"staff_home": &todayPage{}, "staff_consults": &staffConsultsPage{}, "staff_consult": &staffConsultPage{},
 	"staff_consult_new": &staffBookPage{}, "staff_profile": &profilePage{},
-	"audit": &auditPage{}, "tokens": &tokensPage{}, "sessions": &sessionsPage{}, "staff_list": &staffListPage{},
+	"audit": &auditPage{}, "tokens": &staffws.TokensPage{}, "sessions": &sessionsPage{}, "staff_list": &staffListPage{},
 	"invite": &invitePage{}, "accept": &acceptPage{}, "reset_request": &resetRequestPage{}, "breakglass": &breakGlassPage{},
-	"portal": &portalPage{}, "portal_join": &acceptPage{}, "portal_intake": &intakePage{}, "portal_measure": &measurePage{},
-	"portal_support": &supportPage{}, "portal_consent": &consentPage{},
+	"portal": &clientportal.HomePage{}, "portal_join": &acceptPage{}, "portal_intake": &intakePage{}, "portal_measure": &measurePage{},
+	"portal_support": &clientportal.SupportPage{}, "portal_consent": &consentPage{},
 	"staff_clients": &staffClientsPage{}, "staff_client": &staffClientPage{}, "staff_client_new": &newClientPage{},
-	"staff_alerts": &staffAlertsPage{}, "staff_review": &reviewQueuePage{}, "staff_review_client": &reviewScreenPage{},
+	"staff_alerts": &staffws.AlertsPage{}, "staff_review": &reviewQueuePage{}, "staff_review_client": &reviewScreenPage{},
 	"admin_consents": &consentDocsPage{}, "admin_consent_edit": &consentEditPage{}, "admin_rules": &rulesPage{},
 	"admin_booking": &bookingSettingsPage{}, "admin_practice": &practicePage{}, "admin_faq": &faqAdminPage{}, "admin_landing": &landingPage{}, "admin_emails": &emailsPage{}, "admin_email": &emailPage{Kind: &journey.EmailKinds[0], Current: journey.EmailKinds[0].Default()}, "staff_hours": &hoursPage{}, "held": &publicsite.HeldPage{}, "hold": &publicsite.HoldPage{},
 }

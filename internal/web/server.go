@@ -11,7 +11,10 @@ import (
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/auth"
 	"github.com/journey-kap/journey/internal/processing"
+	apiv1 "github.com/journey-kap/journey/internal/web/api"
+	clientportal "github.com/journey-kap/journey/internal/web/portal"
 	publicsite "github.com/journey-kap/journey/internal/web/site"
+	staffws "github.com/journey-kap/journey/internal/web/staff"
 )
 
 // Store is what NewServer is given: the processing layer's store, which
@@ -21,6 +24,9 @@ type Store interface {
 	processing.Store
 	Reads
 	publicsite.Reads
+	apiv1.Reads
+	staffws.Reads
+	clientportal.Reads
 }
 
 // Reads is the web layer's own narrow view of the store: signing in and
@@ -140,6 +146,9 @@ type Server struct {
 	store   Reads                 // what web reads itself; everything else goes through proc
 	proc    *processing.Processor // record rules, audit and orchestration (internal/processing)
 	site    *publicsite.Site      // the public site's handlers (internal/web/site)
+	api     *apiv1.Handler        // the JSON API's handlers (internal/web/api)
+	staff   *staffws.Handler      // the staff workspace's handlers (internal/web/staff)
+	portal  *clientportal.Handler // the client portal's handlers (internal/web/portal)
 	tmpl    *templates
 	perms   map[string]journey.Permission // each route pattern's permission, for the workspace's navigation
 	routeOf map[string]route              // each route pattern's entry, for the request's audience and options
@@ -174,6 +183,9 @@ func NewServer(store Store, cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: store, proc: processing.New(store), tmpl: t, limiter: newLimiter(cfg.RateLimit, cfg.Now), slots: newSlotCache(), pages: newPageCache()}
 	s.site = publicsite.New(kit{s}, store, s.proc, cfg.Now)
+	s.api = apiv1.New(kit{s}, store, s.proc, cfg.Now)
+	s.staff = staffws.New(kit{s}, store, s.proc, cfg.Now)
+	s.portal = clientportal.New(kit{s}, store, s.proc, cfg.Now)
 	s.handler = s.routes()
 	return s, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/processing"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 type staffConsult struct {
@@ -130,9 +131,9 @@ func (s *Server) consultFor(r *http.Request) (*journey.Consult, error) {
 
 // readConsult is consultFor with the read audited, via saying where.
 func (s *Server) readConsult(r *http.Request, via string) (*journey.Consult, error) {
-	id, ok := pathID(r, "id")
-	if !ok {
-		return nil, journey.Errorf(journey.ENOTFOUND, "Consult not found.")
+	id, err := webkit.RecordID(r, "Consult")
+	if err != nil {
+		return nil, err
 	}
 	return s.proc.ReadConsult(r.Context(), s.who(r), id, via)
 }

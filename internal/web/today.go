@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
+	staffws "github.com/journey-kap/journey/internal/web/staff"
 )
 
 // Today (GET /staff) is the staff home: for the person signed in, what
@@ -18,7 +19,7 @@ type todayPage struct {
 	Zone  string
 
 	ShowAlerts bool
-	Alerts     []alertView // open safety alerts of the person's clients
+	Alerts     []staffws.AlertView // open safety alerts of the person's clients
 
 	ShowReview   bool
 	ReviewCount  int         // clients waiting in the review queue
@@ -80,7 +81,7 @@ func (s *Server) today(r *http.Request) (*todayPage, error) {
 		RepliedCount: t.RepliedCount, ShowConsults: t.ShowConsults, UnmarkedCount: t.UnmarkedCount, ShowInvite: t.ShowInvite,
 		UninvitedCount: t.UninvitedCount, ShowPreparation: t.ShowPreparation, Cleared: clientRows(t.Cleared, loc), ClearedCount: t.ClearedCount}
 	for _, al := range t.Alerts {
-		page.Alerts = append(page.Alerts, toAlertView(al, nil, loc))
+		page.Alerts = append(page.Alerts, staffws.ToAlertView(al, nil, loc))
 	}
 	if t.ShowConsults {
 		names, err := s.therapistNames(r)

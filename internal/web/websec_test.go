@@ -18,6 +18,7 @@ import (
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/auth"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+	apiv1 "github.com/journey-kap/journey/internal/web/api"
 )
 
 // lockedBuffer is a log sink the server's goroutines and the test share.
@@ -256,7 +257,7 @@ func TestCrisisLinesFromOneSource(t *testing.T) {
 	_, cookie := e.portalClient("Kim Client", "kim@example.test", nil)
 	_, _, home := e.as("", "GET", "/", nil)
 	_, _, support := e.as(cookie, "GET", "/portal/support", nil)
-	api, _ := json.Marshal(toAPIResponse(&journey.Response{Score: journey.Score{Flags: []string{journey.SafetyFlags[0]}}}))
+	api, _ := json.Marshal(apiv1.ToResponse(&journey.Response{Score: journey.Score{Flags: []string{journey.SafetyFlags[0]}}}))
 	for name, body := range map[string]string{"footer": home, "support page": support, "API": string(api)} {
 		// A content-hashed asset URL may hold any digits (/static/0e6bb3988132/app.css).
 		body = staticURL.ReplaceAllString(body, "/static/")

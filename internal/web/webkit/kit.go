@@ -47,4 +47,15 @@ type Kit interface {
 	// zone (tz, else the practice's), therapist (0 for any), week from
 	// (YYYY-MM-DD) and the selected slot, from the slot cache.
 	LoadWeek(r *http.Request, path, tz string, therapistID int64, from, selected string) (WeekView, error)
+	// APIError answers err as RFC 9457 problem+json: the status from the
+	// one error table, an internal error logged and shown as "Internal
+	// error." only.
+	APIError(w http.ResponseWriter, r *http.Request, err error)
+	// DecodeJSON reads one JSON object, within the route's body limit,
+	// into v; it answers a malformed body (400) or a larger one (413)
+	// itself and returns false.
+	DecodeJSON(w http.ResponseWriter, r *http.Request, v any) bool
+	// BaseURL is the site's absolute address, no trailing slash: links in
+	// pages, emails and the API.
+	BaseURL() string
 }

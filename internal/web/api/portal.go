@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -7,16 +7,19 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/measure"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // The API a client uses for themselves (and a care-team clinician for
 // them): questionnaires, responses, intake, consents.
 
-func (s *Server) handleAPIQuestionnaires(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"questionnaires": measure.All()})
+func (s *Handler) HandleQuestionnaires(w http.ResponseWriter, r *http.Request) {
+	webkit.WriteJSON(w, http.StatusOK, map[string]any{"questionnaires": measure.All()})
 }
 
-type apiResponse struct {
+// Response is a questionnaire response in the API: its score, band and
+// flags, and the answers with null for an item the skip logic left out.
+type Response struct {
 	ID            int64          `json:"id"`
 	Questionnaire string         `json:"questionnaire"`
 	Version       int            `json:"version"`
@@ -54,8 +57,10 @@ func crisisSupport() *apiSupport {
 	}
 }
 
-func toAPIResponse(rp *journey.Response) apiResponse {
-	out := apiResponse{ID: rp.ID, Questionnaire: rp.Questionnaire, Version: rp.Version, Score: rp.Score.Total, Band: rp.Score.Band,
+// ToResponse is a stored questionnaire response as the API answers it,
+// with the crisis lines when it carries a safety flag.
+func ToResponse(rp *journey.Response) Response {
+	out := Response{ID: rp.ID, Questionnaire: rp.Questionnaire, Version: rp.Version, Score: rp.Score.Total, Band: rp.Score.Band,
 		Flags: rp.Score.Flags, Clusters: rp.Score.Clusters, CreatedAt: rp.CreatedAt}
 	if out.Flags == nil {
 		out.Flags = []string{}
@@ -74,11 +79,11 @@ func toAPIResponse(rp *journey.Response) apiResponse {
 	return out
 }
 
-// handleAPIResponseCreate scores and stores a questionnaire: the client
+// HandleResponseCreate scores and stores a questionnaire: the client
 // for themselves, or a care-team clinician in session. null answers are
 // items the skip logic leaves out.
-func (s *Server) handleAPIResponseCreate(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.apiClientID(w, r)
+func (s *Handler) HandleResponseCreate(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.clientID(w, r)
 	if !ok {
 		return
 	}
@@ -86,11 +91,11 @@ func (s *Server) handleAPIResponseCreate(w http.ResponseWriter, r *http.Request)
 		Questionnaire string `json:"questionnaire"`
 		Answers       []*int `json:"answers"`
 	}
-	if !s.decodeJSON(w, r, &body) {
+	if !s.kit.DecodeJSON(w, r, &body) {
 		return
 	}
 	if len(body.Answers) > 100 {
-		s.apiError(w, r, invalid("answers", "Send at most 100 answers."))
+		s.kit.APIError(w, r, webkit.Invalid("answers", "Send at most 100 answers."))
 		return
 	}
 	answers := make([]int, len(body.Answers))
@@ -100,51 +105,51 @@ func (s *Server) handleAPIResponseCreate(w http.ResponseWriter, r *http.Request)
 			answers[i] = *a
 		}
 	}
-	rp, err := s.proc.CreateResponse(r.Context(), s.who(r), id, body.Questionnaire, answers)
+	rp, err := s.proc.CreateResponse(r.Context(), s.kit.Who(r), id, body.Questionnaire, answers)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, toAPIResponse(rp))
+	webkit.WriteJSON(w, http.StatusCreated, ToResponse(rp))
 }
 
-func (s *Server) handleAPIResponses(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.apiClientID(w, r)
+func (s *Handler) HandleResponses(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.clientID(w, r)
 	if !ok {
 		return
 	}
-	rs, err := s.proc.Responses(r.Context(), s.who(r), id, r.URL.Query().Get("questionnaire"), 200, "")
+	rs, err := s.proc.Responses(r.Context(), s.kit.Who(r), id, r.URL.Query().Get("questionnaire"), 200, "")
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
-	out := []apiResponse{}
+	out := []Response{}
 	for _, rp := range rs {
-		out = append(out, toAPIResponse(rp))
+		out = append(out, ToResponse(rp))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"responses": out})
+	webkit.WriteJSON(w, http.StatusOK, map[string]any{"responses": out})
 }
 
-func (s *Server) handleAPIIntake(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.apiClientID(w, r)
+func (s *Handler) HandleIntake(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.clientID(w, r)
 	if !ok {
 		return
 	}
-	in, err := s.proc.Intake(r.Context(), s.who(r), id, "")
+	in, err := s.proc.Intake(r.Context(), s.kit.Who(r), id, "")
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
 	if in.Done == nil {
 		in.Done = []string{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"intake": in, "next_step": in.NextStep(), "complete": in.Complete()})
+	webkit.WriteJSON(w, http.StatusOK, map[string]any{"intake": in, "next_step": in.NextStep(), "complete": in.Complete()})
 }
 
-// handleAPIIntakeSave saves one step: the body is that step's section, as
+// HandleIntakeSave saves one step: the body is that step's section, as
 // GET /intake shows it.
-func (s *Server) handleAPIIntakeSave(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.apiClientID(w, r)
+func (s *Handler) HandleIntakeSave(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.clientID(w, r)
 	if !ok {
 		return
 	}
@@ -152,22 +157,22 @@ func (s *Server) handleAPIIntakeSave(w http.ResponseWriter, r *http.Request) {
 	in := &journey.Intake{}
 	target := in.Section(step)
 	if target == nil {
-		s.apiError(w, r, journey.Errorf(journey.ENOTFOUND, "There is no intake step %q.", step))
+		s.kit.APIError(w, r, journey.Errorf(journey.ENOTFOUND, "There is no intake step %q.", step))
 		return
 	}
-	if !s.decodeJSON(w, r, target) {
+	if !s.kit.DecodeJSON(w, r, target) {
 		return
 	}
-	if err := realPhone(in, step); err != nil {
-		s.apiError(w, r, err)
+	if err := webkit.RealPhone(in, step); err != nil {
+		s.kit.APIError(w, r, err)
 		return
 	}
-	saved, err := s.proc.SaveIntakeStep(r.Context(), s.who(r), id, step, in)
+	saved, err := s.proc.SaveIntakeStep(r.Context(), s.kit.Who(r), id, step, in)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"intake": saved, "next_step": saved.NextStep(), "complete": saved.Complete()})
+	webkit.WriteJSON(w, http.StatusOK, map[string]any{"intake": saved, "next_step": saved.NextStep(), "complete": saved.Complete()})
 }
 
 type apiConsentSignature struct {
@@ -180,10 +185,10 @@ type apiConsentSignature struct {
 	SignedAt  time.Time `json:"signed_at"`
 }
 
-// handleAPIConsentSign records a signature. Only the client signs for
+// HandleConsentSign records a signature. Only the client signs for
 // themselves: staff who can see the client get 403, others 404.
-func (s *Server) handleAPIConsentSign(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.apiClientID(w, r)
+func (s *Handler) HandleConsentSign(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.clientID(w, r)
 	if !ok {
 		return
 	}
@@ -192,33 +197,33 @@ func (s *Server) handleAPIConsentSign(w http.ResponseWriter, r *http.Request) {
 		TypedName string `json:"typed_name"`
 		Version   int    `json:"version"`
 	}
-	if !s.decodeJSON(w, r, &body) {
+	if !s.kit.DecodeJSON(w, r, &body) {
 		return
 	}
-	d, err := s.currentDocument(r, body.Code)
+	d, err := webkit.CurrentDocument(r.Context(), s.store, body.Code)
 	switch {
 	case err != nil && journey.ErrorCode(err) == journey.ENOTFOUND:
-		err = invalid("code", "No consent document has that code.")
+		err = webkit.Invalid("code", "No consent document has that code.")
 	case err == nil && body.Version != 0 && body.Version != d.Version:
 		err = journey.Errorf(journey.ECONFLICT, "Version %d is not current; read version %d before signing.", body.Version, d.Version)
 	}
-	sig, err := s.proc.SignConsent(r.Context(), s.who(r), id, body.Code, body.TypedName, s.clientAddr(r), err, body.Code)
+	sig, err := s.proc.SignConsent(r.Context(), s.kit.Who(r), id, body.Code, body.TypedName, s.kit.Who(r).ClientAddr, err, body.Code)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, apiConsentSignature{ID: sig.ID, Code: sig.Code, Version: sig.Version, Title: sig.Title, Hash: sig.Hash,
+	webkit.WriteJSON(w, http.StatusCreated, apiConsentSignature{ID: sig.ID, Code: sig.Code, Version: sig.Version, Title: sig.Title, Hash: sig.Hash,
 		TypedName: sig.TypedName, SignedAt: sig.SignedAt})
 }
 
-func (s *Server) handleAPIConsents(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.apiClientID(w, r)
+func (s *Handler) HandleConsents(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.clientID(w, r)
 	if !ok {
 		return
 	}
-	sigs, err := s.proc.ConsentSignatures(r.Context(), s.who(r), id, "")
+	sigs, err := s.proc.ConsentSignatures(r.Context(), s.kit.Who(r), id, "")
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
 	out := []apiConsentSignature{}
@@ -226,7 +231,7 @@ func (s *Server) handleAPIConsents(w http.ResponseWriter, r *http.Request) {
 		out = append(out, apiConsentSignature{ID: sg.ID, Code: sg.Code, Version: sg.Version, Title: sg.Title, Hash: sg.Hash,
 			TypedName: sg.TypedName, SignedAt: sg.SignedAt})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"signatures": out})
+	webkit.WriteJSON(w, http.StatusOK, map[string]any{"signatures": out})
 }
 
 type apiConsentDocument struct {
@@ -239,93 +244,93 @@ type apiConsentDocument struct {
 	Body     string `json:"body"`
 }
 
-func (s *Server) handleAPIConsentDocuments(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleConsentDocuments(w http.ResponseWriter, r *http.Request) {
 	docs, err := s.store.FindConsentDocuments(r.Context())
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
 	out := []apiConsentDocument{}
 	for _, d := range docs {
 		out = append(out, apiConsentDocument{ID: d.ID, Code: d.Code, Version: d.Version, Title: d.Title, Hash: d.Hash, Required: d.Required, Body: d.Body})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"documents": out})
+	webkit.WriteJSON(w, http.StatusOK, map[string]any{"documents": out})
 }
 
-// handleAPICareTeamAdd puts a member of staff on the client's care team and
+// HandleCareTeamAdd puts a member of staff on the client's care team and
 // returns the team.
-func (s *Server) handleAPICareTeamAdd(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.apiClientID(w, r)
+func (s *Handler) HandleCareTeamAdd(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.clientID(w, r)
 	if !ok {
 		return
 	}
 	var body struct {
 		UserID int64 `json:"user_id"`
 	}
-	if !s.decodeJSON(w, r, &body) {
+	if !s.kit.DecodeJSON(w, r, &body) {
 		return
 	}
-	c, err := s.proc.ChangeCareTeam(r.Context(), s.who(r), id, body.UserID, false)
+	c, err := s.proc.ChangeCareTeam(r.Context(), s.kit.Who(r), id, body.UserID, false)
 	if c != nil && journey.ErrorCode(err) == journey.ENOTFOUND {
-		err = invalid("user_id", "No member of staff has that id.")
+		err = webkit.Invalid("user_id", "No member of staff has that id.")
 	}
 	s.writeCareTeam(w, r, c, err)
 }
 
-// handleAPICareTeamRemove takes a member off the care team (never the last
+// HandleCareTeamRemove takes a member off the care team (never the last
 // therapist: 409).
-func (s *Server) handleAPICareTeamRemove(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.apiClientID(w, r)
+func (s *Handler) HandleCareTeamRemove(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.clientID(w, r)
 	if !ok {
 		return
 	}
 	userID, _ := strconv.ParseInt(r.PathValue("user"), 10, 64)
-	c, err := s.proc.ChangeCareTeam(r.Context(), s.who(r), id, userID, true)
+	c, err := s.proc.ChangeCareTeam(r.Context(), s.kit.Who(r), id, userID, true)
 	s.writeCareTeam(w, r, c, err)
 }
 
-func (s *Server) writeCareTeam(w http.ResponseWriter, r *http.Request, c *journey.Client, err error) {
+func (s *Handler) writeCareTeam(w http.ResponseWriter, r *http.Request, c *journey.Client, err error) {
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"care_team": c.CareTeam})
+	webkit.WriteJSON(w, http.StatusOK, map[string]any{"care_team": c.CareTeam})
 }
 
-// handleAPIQuestionReply records the client's answer to the medical
+// HandleQuestionReply records the client's answer to the medical
 // provider's open question: the client only.
-func (s *Server) handleAPIQuestionReply(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.apiClientID(w, r)
+func (s *Handler) HandleQuestionReply(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.clientID(w, r)
 	if !ok {
 		return
 	}
 	var body struct {
 		Reply string `json:"reply"`
 	}
-	if !s.decodeJSON(w, r, &body) {
+	if !s.kit.DecodeJSON(w, r, &body) {
 		return
 	}
-	if err := s.proc.ReplyToClearance(r.Context(), s.who(r), id, body.Reply, "api"); err != nil {
-		s.apiError(w, r, err)
+	if err := s.proc.ReplyToClearance(r.Context(), s.kit.Who(r), id, body.Reply, "api"); err != nil {
+		s.kit.APIError(w, r, err)
 		return
 	}
 	sc, err := s.store.FindScreening(r.Context(), id)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": sc.Status})
+	webkit.WriteJSON(w, http.StatusOK, map[string]any{"status": sc.Status})
 }
 
-// handleAPIReinvite sends a client who has not joined a new portal link;
+// HandleReinvite sends a client who has not joined a new portal link;
 // 409 once they have.
-func (s *Server) handleAPIReinvite(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.apiClientID(w, r)
+func (s *Handler) HandleReinvite(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.clientID(w, r)
 	if !ok {
 		return
 	}
-	if _, err := s.proc.ReinviteClient(r.Context(), s.who(r), id, " via api"); err != nil {
-		s.apiError(w, r, err)
+	if _, err := s.proc.ReinviteClient(r.Context(), s.kit.Who(r), id, " via api"); err != nil {
+		s.kit.APIError(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/processing"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // apiClient is a client as the staff API lists them: contact details and
@@ -108,7 +109,7 @@ func toAPIClient(c *journey.Client) apiClient {
 		team = []journey.CareMember{}
 	}
 	out := apiClient{ID: c.ID, ConsultID: c.ConsultID, Name: c.Name, Email: c.Email, Phone: c.Phone, TherapistID: c.TherapistID(),
-		CareTeam: team, Screening: c.Screening, Stage: clientStage(c, time.UTC), Joined: c.UserID != 0,
+		CareTeam: team, Screening: c.Screening, Stage: webkit.ClientStage(c, time.UTC), Joined: c.UserID != 0,
 		CreatedAt: rfc3339(c.CreatedAt), InvitedAt: rfc3339(c.InvitedAt)}
 	if c.Screening == journey.ScreeningCleared {
 		out.ClearedUntil = rfc3339OrNil(c.ClearedTill)
@@ -134,16 +135,16 @@ func toAPIScreening(sc *journey.Screening, withFindings bool) apiClientScreening
 	return out
 }
 
-// handleAPIClients lists the clients the caller may see, newest first:
+// HandleClients lists the clients the caller may see, newest first:
 // ?limit= (1–200, default 50), ?offset=, ?screening= (a status).
-func (s *Server) handleAPIClients(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleClients(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	ts, err := s.store.FindTherapists(r.Context(), false)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
-	f, err := clientListQuery(q, ts)
+	f, err := webkit.ClientListQuery(q, ts)
 	v := journey.Validation{Fields: journey.ErrorFields(err)}
 	f.Limit = 50
 	if l := q.Get("limit"); l != "" {
@@ -161,32 +162,32 @@ func (s *Server) handleAPIClients(w http.ResponseWriter, r *http.Request) {
 		f.Offset = n
 	}
 	if err := v.Err(); err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
-	cs, total, err := s.proc.Clients(r.Context(), s.who(r), f, " via api")
+	cs, total, err := s.proc.Clients(r.Context(), s.kit.Who(r), f, " via api")
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
 	out := []apiClient{}
 	for _, c := range cs {
 		out = append(out, toAPIClient(c))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"clients": out, "total": total})
+	webkit.WriteJSON(w, http.StatusOK, map[string]any{"clients": out, "total": total})
 }
 
-// handleAPIClient returns one client's record; the clinical part only to
+// HandleClient returns one client's record; the clinical part only to
 // those who may see it.
-func (s *Server) handleAPIClient(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+func (s *Handler) HandleClient(w http.ResponseWriter, r *http.Request) {
+	id, ok := webkit.PathID(r, "id")
 	if !ok {
-		s.apiError(w, r, journey.Errorf(journey.ENOTFOUND, "Client not found."))
+		s.kit.APIError(w, r, journey.Errorf(journey.ENOTFOUND, "Client not found."))
 		return
 	}
-	rec, err := s.proc.ClientRecord(r.Context(), s.who(r), id, "api")
+	rec, err := s.proc.ClientRecord(r.Context(), s.kit.Who(r), id, "api")
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
 	out := apiClientRecord{apiClient: toAPIClient(rec.Client), Consents: []apiSignature{}}
@@ -196,7 +197,7 @@ func (s *Server) handleAPIClient(w http.ResponseWriter, r *http.Request) {
 	if rec.Clinical != nil {
 		out.Clinical = apiClinical(rec.Clinical)
 	}
-	writeJSON(w, http.StatusOK, out)
+	webkit.WriteJSON(w, http.StatusOK, out)
 }
 
 // apiClinical dresses the clinical part of a client's record for the API.
@@ -227,61 +228,71 @@ func apiClinical(rec *processing.ClinicalRecord) *apiClientClinical {
 	return out
 }
 
-// handleAPIClientScreening returns a client's screening. A client reading
+// HandleClientScreening returns a client's screening. A client reading
 // their own gets their status, what is missing and how long a clearance
 // holds, with no findings: those are for the prescriber.
-func (s *Server) handleAPIClientScreening(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+func (s *Handler) HandleClientScreening(w http.ResponseWriter, r *http.Request) {
+	id, ok := webkit.PathID(r, "id")
 	if !ok {
-		s.apiError(w, r, journey.Errorf(journey.ENOTFOUND, "Client not found."))
+		s.kit.APIError(w, r, journey.Errorf(journey.ENOTFOUND, "Client not found."))
 		return
 	}
-	sc, clinical, err := s.proc.Screening(r.Context(), s.who(r), id, "screening via api")
+	sc, clinical, err := s.proc.Screening(r.Context(), s.kit.Who(r), id, "screening via api")
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toAPIScreening(sc, clinical))
+	webkit.WriteJSON(w, http.StatusOK, toAPIScreening(sc, clinical))
 }
 
 type apiCreated struct {
 	ClientID int64 `json:"client_id"`
 }
 
-// handleAPIConsultClient makes the person of a held consult a client and
+// HandleConsultClient makes the person of a held consult a client and
 // emails their portal invitation.
-func (s *Server) handleAPIConsultClient(w http.ResponseWriter, r *http.Request) {
-	c, err := s.consultFor(r)
+func (s *Handler) HandleConsultClient(w http.ResponseWriter, r *http.Request) {
+	id, err := webkit.RecordID(r, "Consult")
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
-	cl, err := s.createFromConsult(r, c)
+	c, err := s.proc.Consult(r.Context(), s.kit.Who(r), id)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
+		return
+	}
+	cl, err := s.proc.CreateClient(r.Context(), s.kit.Who(r), &journey.NewClient{ConsultID: c.ID, Name: c.Name, Email: c.Email, Phone: c.Phone,
+		TherapistID: c.TherapistID})
+	if err != nil {
+		s.kit.APIError(w, r, err)
 		return
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/clients/%d", cl.ID))
-	writeJSON(w, http.StatusCreated, apiCreated{ClientID: cl.ID})
+	webkit.WriteJSON(w, http.StatusCreated, apiCreated{ClientID: cl.ID})
 }
 
-// handleAPIClientCreate adds a client directly:
+// HandleClientCreate adds a client directly:
 // {"name", "email", "phone", "therapist_id"}.
-func (s *Server) handleAPIClientCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleClientCreate(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Name        string `json:"name"`
 		Email       string `json:"email"`
 		Phone       string `json:"phone"`
 		TherapistID int64  `json:"therapist_id"`
 	}
-	if !s.decodeJSON(w, r, &in) {
+	if !s.kit.DecodeJSON(w, r, &in) {
 		return
 	}
-	c, err := s.createClient(r, clientForm{Name: in.Name, Email: in.Email, Phone: in.Phone, TherapistID: in.TherapistID})
+	var c *journey.Client
+	n, err := webkit.NewClient(webkit.ActorFrom(r), webkit.ClientForm{Name: in.Name, Email: in.Email, Phone: in.Phone, TherapistID: in.TherapistID})
+	if err == nil {
+		c, err = s.proc.CreateClient(r.Context(), s.kit.Who(r), n)
+	}
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/clients/%d", c.ID))
-	writeJSON(w, http.StatusCreated, apiCreated{ClientID: c.ID})
+	webkit.WriteJSON(w, http.StatusCreated, apiCreated{ClientID: c.ID})
 }

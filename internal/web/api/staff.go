@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 type apiUser struct {
@@ -29,7 +30,7 @@ func toAPIUser(u *journey.User) apiUser {
 // apiStaffConsult is a consult as staff see it: contact details, no reason
 // unless the caller is its therapist.
 type apiStaffConsult struct {
-	apiConsult
+	Consult
 	Name          string `json:"name"`
 	Email         string `json:"email"`
 	Phone         string `json:"phone"`
@@ -38,8 +39,8 @@ type apiStaffConsult struct {
 	CancelReason  string `json:"cancel_reason,omitempty"` // the visitor's, when they gave one
 }
 
-func (s *Server) staffConsultJSON(a *journey.Actor, c *journey.Consult) apiStaffConsult {
-	out := apiStaffConsult{apiConsult: s.apiConsult(c, ""), Name: c.Name, Email: c.Email, Phone: c.Phone, ContactMethod: c.ContactMethod,
+func (s *Handler) staffConsultJSON(a *journey.Actor, c *journey.Consult) apiStaffConsult {
+	out := apiStaffConsult{Consult: s.consultJSON(c, ""), Name: c.Name, Email: c.Email, Phone: c.Phone, ContactMethod: c.ContactMethod,
 		CancelReason: c.CancelReason}
 	if a.ID() == c.TherapistID {
 		out.Reason = c.Reason
@@ -47,41 +48,41 @@ func (s *Server) staffConsultJSON(a *journey.Actor, c *journey.Consult) apiStaff
 	return out
 }
 
-// handleAPIMe returns the caller; a client also learns their client id.
-func (s *Server) handleAPIMe(w http.ResponseWriter, r *http.Request) {
-	a := actorFrom(r)
+// HandleMe returns the caller; a client also learns their client id.
+func (s *Handler) HandleMe(w http.ResponseWriter, r *http.Request) {
+	a := webkit.ActorFrom(r)
 	out := toAPIUser(a.User)
 	if a.Can(journey.PermPortal) {
 		c, err := s.store.FindClientByUserID(r.Context(), a.ID())
 		if err != nil {
-			s.apiError(w, r, err)
+			s.kit.APIError(w, r, err)
 			return
 		}
 		out.ClientID = c.ID
 	}
-	writeJSON(w, http.StatusOK, out)
+	webkit.WriteJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) handleAPIStaff(w http.ResponseWriter, r *http.Request) {
-	users, err := s.proc.StaffList(r.Context(), s.who(r), func(n int) string { return strconv.Itoa(n) + " staff" })
+func (s *Handler) HandleStaff(w http.ResponseWriter, r *http.Request) {
+	users, err := s.proc.StaffList(r.Context(), s.kit.Who(r), func(n int) string { return strconv.Itoa(n) + " staff" })
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
 	out := make([]apiUser, len(users))
 	for i, u := range users {
 		out[i] = toAPIUser(u)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"staff": out})
+	webkit.WriteJSON(w, http.StatusOK, map[string]any{"staff": out})
 }
 
-// handleAPIConsults lists the consults the caller may see, from ?from=
+// HandleConsults lists the consults the caller may see, from ?from=
 // (RFC 3339 or YYYY-MM-DD, default now) on, at most ?limit= (≤ 500).
-func (s *Server) handleAPIConsults(w http.ResponseWriter, r *http.Request) {
-	a := actorFrom(r)
+func (s *Handler) HandleConsults(w http.ResponseWriter, r *http.Request) {
+	a := webkit.ActorFrom(r)
 	q := r.URL.Query()
 	var v journey.Validation
-	from := s.cfg.Now()
+	from := s.now()
 	if f := q.Get("from"); f != "" {
 		t, err := time.Parse(time.RFC3339, f)
 		if err != nil {
@@ -101,26 +102,31 @@ func (s *Server) handleAPIConsults(w http.ResponseWriter, r *http.Request) {
 		limit = n
 	}
 	if err := v.Err(); err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
 	cs, total, err := s.proc.Consults(r.Context(), a, journey.ConsultFilter{From: &from, Limit: limit}, " via api")
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
 	out := make([]apiStaffConsult, len(cs))
 	for i, c := range cs {
 		out[i] = s.staffConsultJSON(a, c)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"consults": out, "total": total})
+	webkit.WriteJSON(w, http.StatusOK, map[string]any{"consults": out, "total": total})
 }
 
-func (s *Server) handleAPIConsult(w http.ResponseWriter, r *http.Request) {
-	c, err := s.readConsult(r, "api")
+func (s *Handler) HandleConsult(w http.ResponseWriter, r *http.Request) {
+	id, err := webkit.RecordID(r, "Consult")
 	if err != nil {
-		s.apiError(w, r, err)
+		s.kit.APIError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.staffConsultJSON(actorFrom(r), c))
+	c, err := s.proc.ReadConsult(r.Context(), s.kit.Who(r), id, "api")
+	if err != nil {
+		s.kit.APIError(w, r, err)
+		return
+	}
+	webkit.WriteJSON(w, http.StatusOK, s.staffConsultJSON(webkit.ActorFrom(r), c))
 }
