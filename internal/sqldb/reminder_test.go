@@ -22,12 +22,11 @@ func reminderKinds(t *testing.T, db *sqldb.DB, sessionID int64) []string {
 	}
 	var out []string
 	for _, r := range rs {
-		out = append(out, r.Kind+"/"+r.Channel+"/"+itoa(r.Sequence)+"/"+r.Status)
+		out = append(out, r.Kind+"/"+r.Channel+"/"+strconv.Itoa(r.Sequence)+"/"+r.Status)
 	}
 	return out
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
 
 func raw(clientID int64, typ, mode string, start time.Time, minutes int) sqldbtest.RawSession {
 	return sqldbtest.RawSession{ClientID: clientID, Type: typ, Mode: mode, Start: start, Minutes: minutes}
