@@ -27,7 +27,6 @@ func reminderKinds(t *testing.T, db *sqldb.DB, sessionID int64) []string {
 	return out
 }
 
-
 func raw(clientID int64, typ, mode string, start time.Time, minutes int) sqldbtest.RawSession {
 	return sqldbtest.RawSession{ClientID: clientID, Type: typ, Mode: mode, Start: start, Minutes: minutes}
 }
