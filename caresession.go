@@ -262,10 +262,14 @@ type CareSession struct {
 	Attendees         []int64   `json:"attendees,omitempty"` // a group's clients
 	LateCancel        bool      `json:"late_cancel,omitempty"`
 	CancelReason      string    `json:"-"` // sealed; staff see it on the session
-	Sequence          int       `json:"sequence"`
-	CreatedBy         int64     `json:"-"`
-	CreatedAt         time.Time `json:"-"`
-	UpdatedAt         time.Time `json:"-"`
+	// FirstName is the client's first name, filled by processing in a
+	// chaperone's limited view (journey.Actor.SessionInFull), which names
+	// the client by nothing else.
+	FirstName string    `json:"-"`
+	Sequence  int       `json:"sequence"`
+	CreatedBy int64     `json:"-"`
+	CreatedAt time.Time `json:"-"`
+	UpdatedAt time.Time `json:"-"`
 }
 
 // Resources returns the (role, id) pairs the session holds.
@@ -463,6 +467,7 @@ type PlanStep struct {
 	Status    string    `json:"status"`
 	SessionID int64     `json:"session_id,omitempty"`
 	Start     time.Time `json:"start,omitzero"`
+	Mode      string    `json:"mode,omitempty"` // the session's, once booked
 	DueFrom   time.Time `json:"due_from,omitzero"`
 	DueBy     time.Time `json:"due_by,omitzero"`
 	Overdue   bool      `json:"overdue,omitempty"`

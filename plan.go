@@ -72,9 +72,9 @@ func inWindow(s *CareSession, from, to time.Time) bool {
 func fill(step PlanStep, active []*CareSession, failed *CareSession, n int) PlanStep {
 	switch {
 	case n < len(active):
-		step.SessionID, step.Start, step.Status = active[n].ID, active[n].Start, stepStatus(active[n].Status)
+		step.SessionID, step.Start, step.Mode, step.Status = active[n].ID, active[n].Start, active[n].Mode, stepStatus(active[n].Status)
 	case n == len(active) && failed != nil:
-		step.SessionID, step.Start, step.Status = failed.ID, failed.Start, stepStatus(failed.Status)
+		step.SessionID, step.Start, step.Mode, step.Status = failed.ID, failed.Start, failed.Mode, stepStatus(failed.Status)
 	default:
 		step.Status = StepPlanned
 	}

@@ -25,6 +25,8 @@ const (
 	PermAlerts        Permission = "alerts"         // safety alerts of one's clients
 	PermSettings      Permission = "settings"       // consent documents and screening rules
 	PermPortal        Permission = "portal"         // the client portal
+	PermSessionsRead  Permission = "sessions.read"  // care sessions (record rules apply: CanSeeSession)
+	PermSessionsWrite Permission = "sessions.write" // book, move, cancel and run care sessions (CanBookSession, CanRunSession)
 )
 
 // rolePermissions is the table of which role holds which permission.
@@ -32,19 +34,20 @@ const (
 // are booked with, the front desk and admins see them.
 var rolePermissions = map[string][]Permission{
 	RoleAdmin: {PermStaff, PermConsultsRead, PermConsultsWrite, PermStaffRead, PermStaffManage, PermAuditRead,
-		PermClientsRead, PermClientsWrite, PermSettings},
+		PermClientsRead, PermClientsWrite, PermSettings, PermSessionsRead, PermSessionsWrite},
 	RoleTherapist: {PermStaff, PermConsultsRead, PermConsultsWrite, PermClientsRead, PermClientsWrite, PermClinicalRead,
-		PermAlerts},
-	RoleMedicalProvider: {PermStaff, PermClientsRead, PermClinicalRead, PermClearance, PermAlerts},
-	RoleChaperone:       {PermStaff},
-	RoleFrontDesk:       {PermStaff, PermConsultsRead, PermConsultsWrite, PermStaffRead, PermClientsRead, PermClientsWrite},
-	RoleClient:          {PermPortal},
+		PermAlerts, PermSessionsRead, PermSessionsWrite},
+	RoleMedicalProvider: {PermStaff, PermClientsRead, PermClinicalRead, PermClearance, PermAlerts, PermSessionsRead, PermSessionsWrite},
+	RoleChaperone:       {PermStaff, PermSessionsRead},
+	RoleFrontDesk: {PermStaff, PermConsultsRead, PermConsultsWrite, PermStaffRead, PermClientsRead, PermClientsWrite,
+		PermSessionsRead, PermSessionsWrite},
+	RoleClient: {PermPortal},
 }
 
 // Permissions lists every permission, for tests that walk the table.
 var Permissions = []Permission{PermPublic, PermSignedIn, PermSecondFactor, PermStaff, PermConsultsRead,
 	PermConsultsWrite, PermStaffRead, PermStaffManage, PermAuditRead, PermClientsRead, PermClientsWrite,
-	PermClinicalRead, PermClearance, PermAlerts, PermSettings, PermPortal}
+	PermClinicalRead, PermClearance, PermAlerts, PermSettings, PermPortal, PermSessionsRead, PermSessionsWrite}
 
 // Can reports whether the actor holds permission p. A staff member whose
 // second factor is pending holds PermSecondFactor and nothing else.
@@ -187,15 +190,10 @@ func (a *Actor) CanSeeScreening(c *Client) bool {
 }
 
 // CanFindSessionSlots reports whether the actor may look for times to
-// hold a session of type t with client c: the client themselves for the
-// types the practice opens to clients, and staff who may see the client
-// (their care team's clinicians, medical providers, front desk, admins)
-// for any type. A chaperone sees only the sessions they are given.
+// hold a session of type t with client c: whoever may book it
+// (CanBookSession), since the slots are offered to be booked.
 func (a *Actor) CanFindSessionSlots(c *Client, t *SessionType) bool {
-	if a.IsClient(c) {
-		return t.ClientBooks
-	}
-	return a.Can(PermStaff) && a.CanSeeClient(c)
+	return a.CanBookSession(c, t)
 }
 
 // AlertScope returns the care-team member whose clients' safety alerts the
@@ -250,4 +248,95 @@ func (a *Actor) CanSeeGates(c *Client) bool { return a.CanSeeClinical(c) }
 // the prescriber's questions, never anyone else.
 func (a *Actor) CanOverrideGate(c *Client) bool {
 	return a.Has(RoleMedicalProvider) && a.CanSeeClinical(c)
+}
+
+// Care sessions. A session's clients are its client or a group's
+// attendees (SessionClients).
+
+// holdsSession reports whether the actor is one of the people session s
+// holds (therapist, medical provider or chaperone).
+func (a *Actor) holdsSession(s *CareSession) bool {
+	id := a.ID()
+	return id != 0 && (s.TherapistID == id || s.MedicalProviderID == id || s.ChaperoneID == id)
+}
+
+// SessionClients returns the ids of session s's clients.
+func SessionClients(s *CareSession) []int64 {
+	if s.ClientID != 0 {
+		return []int64{s.ClientID}
+	}
+	return s.Attendees
+}
+
+// CanSeeSession reports whether the actor may see session s, whose client
+// (or, for a group, the attendee the actor asks about) is c, nil when the
+// caller has none to hand: front desk and admins see every session; a
+// therapist or medical provider the sessions they are in and those of
+// clients on their care team; a chaperone only the sessions they are
+// assigned to (and then only SessionInFull's limited view); a client only
+// their own.
+func (a *Actor) CanSeeSession(s *CareSession, c *Client) bool {
+	switch {
+	case c != nil && a.IsClient(c):
+		return slices.Contains(SessionClients(s), c.ID)
+	case !a.Can(PermSessionsRead):
+		return false
+	case a.Has(RoleAdmin) || a.Has(RoleFrontDesk) || a.holdsSession(s):
+		return true
+	}
+	return c != nil && (a.Has(RoleTherapist) || a.Has(RoleMedicalProvider)) && c.OnCareTeam(a.ID()) &&
+		slices.Contains(SessionClients(s), c.ID)
+}
+
+// SessionInFull reports whether the actor sees session s in full. A
+// chaperone (who is not also a clinician on it) sees what they need to be
+// there: the time, the place or link and the client's first name, never
+// the route, a reason or anything clinical.
+func (a *Actor) SessionInFull(s *CareSession) bool {
+	if a.Has(RoleAdmin) || a.Has(RoleFrontDesk) || a.Has(RoleTherapist) || a.Has(RoleMedicalProvider) {
+		return true
+	}
+	return !a.Has(RoleChaperone) && a.Can(PermPortal)
+}
+
+// CanBookSession reports whether the actor may book a session of type t
+// for client c, or move or cancel one: front desk and admins for any
+// client; a therapist or medical provider for the clients on their care
+// team; a client for themselves, and only the types the practice opens
+// to clients (t.ClientBooks). A chaperone never books.
+func (a *Actor) CanBookSession(c *Client, t *SessionType) bool {
+	switch {
+	case a.IsClient(c):
+		return t.ClientBooks
+	case !a.Can(PermSessionsWrite):
+		return false
+	case a.Has(RoleAdmin) || a.Has(RoleFrontDesk):
+		return true
+	}
+	return (a.Has(RoleTherapist) || a.Has(RoleMedicalProvider)) && c.OnCareTeam(a.ID())
+}
+
+// CanRunSession reports whether the actor may check session s in, start
+// it, complete it or mark a no-show: front desk and admins any session;
+// a therapist or medical provider a session they are in. Starting a
+// medicine session also needs its gates to hold again (processing).
+func (a *Actor) CanRunSession(s *CareSession) bool {
+	if !a.Can(PermSessionsWrite) {
+		return false
+	}
+	return a.Has(RoleAdmin) || a.Has(RoleFrontDesk) || ((a.Has(RoleTherapist) || a.Has(RoleMedicalProvider)) && a.holdsSession(s))
+}
+
+// SessionScope returns whose sessions the actor may list: 0 for every
+// session (front desk, admins), their own id for a clinician or chaperone
+// (the sessions they are in), -1 for none. A client lists their own
+// (processing narrows to them), and a clinician a care-team client's.
+func (a *Actor) SessionScope() int64 {
+	switch {
+	case !a.Can(PermSessionsRead):
+		return -1
+	case a.Has(RoleAdmin) || a.Has(RoleFrontDesk):
+		return 0
+	}
+	return a.ID()
 }

@@ -441,3 +441,146 @@ func (p *Processor) TelehealthLink(ctx context.Context, s *journey.CareSession) 
 	}
 	return journey.TelehealthLink(cs.TelehealthTemplate, s.ID), nil
 }
+
+// PlanChart is a client's plan as the staff chart shows it, with what the
+// actor may see and do there.
+type PlanChart struct {
+	Client      *journey.Client
+	Plan        *journey.Plan
+	Gates       []journey.Gate // the plan's mode and route; nil unless the actor may see them
+	Overrides   []*journey.GateOverride
+	CanChange   bool // may tailor the plan
+	CanOverride bool // may override an overridable gate
+	Monitor     *journey.Monitor
+	Telehealth  string // the practice's link template
+}
+
+// PlanChart returns client id's plan for the staff chart: the plan (as
+// Plan, audited), and for those who may see them (CanSeeGates) the gates
+// of the plan's next medicine session, the overrides in force and the
+// remote monitor, audited as read.
+func (p *Processor) PlanChart(ctx context.Context, a *journey.Actor, id int64, loc *time.Location) (*PlanChart, error) {
+	plan, err := p.Plan(ctx, a, id, loc, " on the chart")
+	if err != nil {
+		return nil, err
+	}
+	c, err := p.store.FindClientByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := p.store.FindCareSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &PlanChart{Client: c, Plan: plan, CanChange: a.CanChangePlan(c), CanOverride: a.CanOverrideGate(c), Telehealth: cs.TelehealthTemplate}
+	if !a.CanSeeGates(c) {
+		return out, nil
+	}
+	q := GateQuery{Mode: plan.Settings.Mode, Route: plan.Settings.Route}
+	if out.Gates, err = p.MedicineGates(ctx, c, q); err != nil {
+		return nil, err
+	}
+	if out.Overrides, err = p.store.FindGateOverrides(ctx, c.ID, 0, p.store.Time()); err != nil {
+		return nil, err
+	}
+	m, err := p.store.FindMonitor(ctx, c.ID)
+	switch {
+	case err == nil:
+		out.Monitor = m
+	case journey.ErrorCode(err) != journey.ENOTFOUND:
+		return nil, err
+	}
+	p.Audit(ctx, a, Entry{Action: "gates.read", SubjectType: "client", SubjectID: c.ID, Outcome: journey.AuditSuccess,
+		Detail: fmt.Sprintf("medicine %s on the chart, with the monitor", q.Mode)})
+	return out, nil
+}
+
+// PortalPlan is a client's own plan as the portal shows it: the steps, the
+// monitor they named, each booked remote session's video link and the
+// latest check-in of each.
+type PortalPlan struct {
+	Plan       *journey.Plan
+	Monitor    *journey.Monitor // nil when none is named
+	Telehealth string           // the practice's link template
+	CheckIns   map[int64]*journey.CheckIn
+}
+
+// PortalPlan returns the signed-in client's own plan (others "not found",
+// audited); ENOTFOUND "Plan not found." before they are cleared. The read
+// is audited.
+func (p *Processor) PortalPlan(ctx context.Context, a *journey.Actor, id int64, loc *time.Location) (*PortalPlan, error) {
+	c, err := p.Client(ctx, a, id, "plan.read", (*journey.Actor).IsClient)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := p.plan(ctx, c, loc)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := p.store.FindCareSettings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &PortalPlan{Plan: plan, Telehealth: cs.TelehealthTemplate, CheckIns: map[int64]*journey.CheckIn{}}
+	m, err := p.store.FindMonitor(ctx, c.ID)
+	switch {
+	case err == nil:
+		out.Monitor = m
+	case journey.ErrorCode(err) != journey.ENOTFOUND:
+		return nil, err
+	}
+	for _, st := range plan.Steps {
+		if st.Type != journey.TypeMedicine || st.Mode != journey.ModeRemote || st.Status != journey.StepBooked {
+			continue
+		}
+		ci, err := p.store.FindCheckIn(ctx, st.SessionID)
+		switch {
+		case err == nil:
+			out.CheckIns[st.SessionID] = ci
+		case journey.ErrorCode(err) != journey.ENOTFOUND:
+			return nil, err
+		}
+	}
+	p.Audit(ctx, a, Entry{Action: "plan.read", SubjectType: "client", SubjectID: c.ID, Outcome: journey.AuditSuccess, Detail: "plan in the portal"})
+	return out, nil
+}
+
+// OverdueStep is an overdue step of a client's plan.
+type OverdueStep struct {
+	Client *journey.Client
+	Step   journey.PlanStep
+}
+
+// maxCaseload bounds the cleared clients whose plans Today works out.
+const maxCaseload = journey.MaxClientPage
+
+// overdueSteps returns the overdue steps of the cleared clients on the
+// actor's care team, each plan worked out now, and audits the plans read.
+// A plan is a few small reads, so a caseload of a few dozen costs little;
+// past maxCaseload the newest clients are looked at.
+func (p *Processor) overdueSteps(ctx context.Context, a *journey.Actor, loc *time.Location) ([]OverdueStep, error) {
+	cs, _, err := p.store.FindClients(ctx, journey.ClientFilter{CareTeamMember: a.ID(), Screening: journey.ScreeningCleared, Limit: maxCaseload})
+	if err != nil {
+		return nil, err
+	}
+	var out []OverdueStep
+	var read []*journey.Client
+	for _, c := range cs {
+		plan, err := p.plan(ctx, c, loc)
+		switch {
+		case journey.ErrorCode(err) == journey.ENOTFOUND:
+			continue
+		case err != nil:
+			return nil, err
+		}
+		read = append(read, c)
+		for _, st := range plan.Overdue() {
+			out = append(out, OverdueStep{Client: c, Step: st})
+		}
+	}
+	if len(read) > 0 {
+		p.Audit(ctx, a, Entry{Action: "plan.read", SubjectType: "client", Outcome: journey.AuditSuccess,
+			Detail: IDList("plans", read, func(c *journey.Client) int64 { return c.ID }) + " on the dashboard"})
+	}
+	return out, nil
+}

@@ -74,7 +74,9 @@ type Store interface {
 	CancelConsultByID(ctx context.Context, id int64, reason string) (*journey.Consult, error)
 	SetConsultStatus(ctx context.Context, id int64, status string) (*journey.Consult, error)
 	PlanStore
+	SessionStore
 	SessionSlotStore
+	CalendarStore
 }
 
 // Processor applies Journey's record rules and audit around the store.

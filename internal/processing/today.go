@@ -36,6 +36,9 @@ type Today struct {
 	ShowPreparation bool
 	Cleared         []*journey.Client // the therapist's clients cleared and waiting for preparation
 	ClearedCount    int
+
+	ShowOverdue bool
+	Overdue     []OverdueStep // the therapist's clients' overdue steps: an integration not booked after a dose (plan.go)
 }
 
 // Today gathers what needs the actor now, as their permissions allow, with
@@ -65,6 +68,10 @@ func (p *Processor) Today(ctx context.Context, a *journey.Actor, now time.Time, 
 		var err error
 		t.Cleared, t.ClearedCount, err = p.store.FindClients(ctx, journey.ClientFilter{CareTeamMember: a.ID(), Stage: journey.StagePreparation, Limit: TodayListLen})
 		if err != nil {
+			return nil, err
+		}
+		t.ShowOverdue = true
+		if t.Overdue, err = p.overdueSteps(ctx, a, loc); err != nil {
 			return nil, err
 		}
 	}

@@ -107,3 +107,7 @@ func (db *DB) AuditEntries(ctx context.Context) ([]*audit.Entry, error) {
 
 // PadList is the width what is missing is padded to.
 const PadList = padList
+
+// ErrSessionTaken is the refusal of a booking the database refused when
+// what it lost to could no longer be found.
+var ErrSessionTaken = errSessionTaken

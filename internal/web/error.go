@@ -51,7 +51,7 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		s.logUnavailable(r, err)
 		w.Header().Set("Retry-After", retryAfter)
 	}
-	s.writeProblem(w, r, st, journey.ErrorMessage(err), journey.ErrorFields(err))
+	webkit.WriteErrorProblem(w, r, st, err)
 }
 
 // logUnavailable logs an outage at warning level: the cause (a driver
@@ -120,17 +120,6 @@ func (s *Server) renderUnavailable(w http.ResponseWriter, r *http.Request) {
 
 // isSecretField reports whether a form field holds a password.
 func isSecretField(name string) bool { return strings.Contains(name, "password") }
-
-// fieldError returns what err says of field, "" when it names no such
-// field.
-func fieldError(err error, field string) string {
-	for _, f := range journey.ErrorFields(err) {
-		if f.Field == field {
-			return f.Detail
-		}
-	}
-	return ""
-}
 
 // formReadError answers a form that could not be parsed: 413 when it was
 // over the size limit, 400 otherwise.

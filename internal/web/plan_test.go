@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -145,5 +146,173 @@ func TestRemoteCheckInAPI(t *testing.T) {
 	}
 	if m := e.latestMail("nora@practice.test"); !strings.Contains(m, "There is no dose") || strings.Contains(m, "Cleo") || strings.Contains(m, "186") {
 		t.Fatalf("the therapist's email: %q", m)
+	}
+}
+
+// The staff plan page: the steps with what is overdue, the gates with the
+// medical provider's override, the form that tailors the plan keeping what
+// was typed when it is refused.
+func TestPlanPages(t *testing.T) {
+	e := newPlanEnv(t)
+	path := fmt.Sprintf("/staff/clients/%d/plan", e.c.ID)
+	e.careSession(journey.TypePreparation, journey.ModeInPerson, e.now.AddDate(0, 0, -20), journey.SessionCompleted)
+	e.careSession(journey.TypePreparation, journey.ModeInPerson, e.now.AddDate(0, 0, -15), journey.SessionCompleted)
+	e.careSession(journey.TypeMedicine, journey.ModeInPerson, e.now.AddDate(0, 0, -4), journey.SessionCompleted)
+	st, _, body := e.as(e.nora, "GET", path, nil)
+	if st != 200 || !strings.Contains(body, "Integration 1") || !strings.Contains(body, "(overdue)") || !strings.Contains(body, "1 overdue") ||
+		!strings.Contains(body, "Tailor the plan") || !strings.Contains(body, "Not met: team") || strings.Contains(body, "Override this gate") {
+		t.Fatalf("the therapist's plan page: %d\n%s", st, trim(body))
+	}
+	if st, _, body := e.as(e.frontDsk, "GET", path, nil); st != 200 || strings.Contains(body, "Gates before") || strings.Contains(body, "Tailor the plan") {
+		t.Fatalf("front desk's plan page: %d", st)
+	}
+	if st, _, _ := e.as(e.luis, "GET", path, nil); st != 404 {
+		t.Fatalf("another therapist: %d", st)
+	}
+	// A refused change keeps what was typed, each error beside its field.
+	form := url.Values{"preparations": {"0"}, "initial_doses": {"two"}, "integration_min_days": {"1"}, "integration_max_days": {"7"},
+		"continuation": {"4"}, "mode": {"remote"}, "route": {"im"}, "reason": {"<b>Moving</b> away"}}
+	st, _, body = e.as(e.nora, "POST", path, form)
+	if st != 422 || !strings.Contains(body, `id="initial_doses-error">Enter a whole number.`) || !strings.Contains(body, `value="two"`) ||
+		!strings.Contains(body, "&lt;b&gt;Moving&lt;/b&gt; away") || !strings.Contains(body, `href="#initial_doses"`) {
+		t.Fatalf("a refused change: %d\n%s", st, trim(body))
+	}
+	form.Set("initial_doses", "2")
+	st, _, body = e.as(e.nora, "POST", path, form)
+	if st != 422 || !strings.Contains(body, "Plan between 1 and 10 preparation sessions.") || !strings.Contains(body, "A remote plan is by lozenge only.") {
+		t.Fatalf("a refused change: %d\n%s", st, trim(body))
+	}
+	form.Set("preparations", "2")
+	form.Set("route", "lozenge")
+	if st, h, body := e.as(e.nora, "POST", path, form); st != 303 || h.Get("Location") != path+"?changed=1" {
+		t.Fatalf("the change: %d %s", st, trim(body))
+	}
+	if _, _, body := e.as(e.nora, "GET", path+"?changed=1", nil); !strings.Contains(body, "Plan changed") || !strings.Contains(body, "&lt;b&gt;Moving&lt;/b&gt; away") ||
+		!strings.Contains(body, "Not met: monitor") {
+		t.Fatalf("after the change:\n%s", trim(body))
+	}
+	// The medical provider overrides the clearance's age once it has run out.
+	sqldbtestSetTime(e, e.now.AddDate(1, 0, 1))
+	e.doctor, e.nora = e.session(e.doc, true), e.session(staffUser(e.ny), true) // a year on, sign in again
+	st, _, body = e.as(e.doctor, "GET", path, nil)
+	if st != 200 || !strings.Contains(body, `id="override-clearance"`) {
+		t.Fatalf("the provider's page after the clearance ran out: %d\n%s", st, trim(body))
+	}
+	if st, _, body := e.as(e.doctor, "POST", fmt.Sprintf("/staff/clients/%d/gate-overrides", e.c.ID), url.Values{"code": {"clearance"}, "reason": {"short"}}); st != 422 ||
+		!strings.Contains(body, `id="override-clearance-error"`) || !strings.Contains(body, ">short</textarea>") {
+		t.Fatalf("a short reason: %d\n%s", st, trim(body))
+	}
+	if st, _, _ := e.as(e.doctor, "POST", fmt.Sprintf("/staff/clients/%d/gate-overrides", e.c.ID), url.Values{"code": {"clearance"}, "reason": {"Renewal visit booked for Friday."}}); st != 303 {
+		t.Fatalf("the override: %d", st)
+	}
+	if _, _, body := e.as(e.doctor, "GET", path, nil); !strings.Contains(body, "A medical provider overrode this gate.") || !strings.Contains(body, "Renewal visit booked") {
+		t.Fatalf("after the override:\n%s", trim(body))
+	}
+	if st, _, _ := e.as(e.nora, "POST", fmt.Sprintf("/staff/clients/%d/gate-overrides", e.c.ID), url.Values{"code": {"clearance"}, "reason": {"Renewal visit booked."}}); st != 403 {
+		t.Fatalf("a therapist overrides: %d", st)
+	}
+}
+
+func sqldbtestSetTime(e *planEnv, t time.Time) { sqldbtest.SetTime(e.now, t) }
+
+// The portal: the plan on the timeline, naming the monitor, and the
+// check-in with a reading too high for a dose.
+func TestPortalPlanMonitorCheckIn(t *testing.T) {
+	e := newPlanEnv(t)
+	ctx := context.Background()
+	set, _ := e.db.FindCareSettings(ctx)
+	set.TelehealthTemplate, set.UpdatedBy = "https://video.example/room/{session_id}", e.ny.ID
+	if err := e.db.UpdateCareSettings(ctx, set); err != nil {
+		t.Fatal(err)
+	}
+	e.careSession(journey.TypePreparation, journey.ModeInPerson, e.now.AddDate(0, 0, -20), journey.SessionCompleted)
+	id := e.careSession(journey.TypeMedicine, journey.ModeRemote, e.now.Add(30*time.Minute), journey.SessionBooked)
+	st, _, body := e.as(e.client, "GET", "/portal", nil)
+	for _, want := range []string{"Preparation session 1", "Held on", "Medicine session 1", "Booked for", fmt.Sprintf("https://video.example/room/%d", id),
+		fmt.Sprintf("/portal/sessions/%d/check-in", id), "Name your monitor", "Integration session 1", "Next:"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the portal lacks %q", want)
+		}
+	}
+	if st != 200 || t.Failed() {
+		t.Fatalf("%d\n%s", st, trim(body))
+	}
+	st, _, body = e.as(e.client, "POST", "/portal/monitor", url.Values{"name": {"<i>Max</i>"}, "phone": {"12"}, "relationship": {"Partner"}})
+	if st != 422 || !strings.Contains(body, `id="phone-error"`) || !strings.Contains(body, `id="adult-error"`) || !strings.Contains(body, `value="&lt;i&gt;Max&lt;/i&gt;"`) {
+		t.Fatalf("a refused monitor: %d\n%s", st, trim(body))
+	}
+	if st, h, _ := e.as(e.client, "POST", "/portal/monitor", url.Values{"name": {"Max Monitor"}, "phone": {"(503) 555-0142"}, "relationship": {"Partner"}, "adult": {"yes"}}); st != 303 || h.Get("Location") != "/portal/monitor?saved=1" {
+		t.Fatalf("the monitor: %d", st)
+	}
+	if _, _, body := e.as(e.client, "GET", "/portal/monitor?saved=1", nil); !strings.Contains(body, `value="&#43;15035550142"`) || !strings.Contains(body, "monitor is saved") {
+		t.Fatalf("the saved monitor:\n%s", trim(body))
+	}
+	cpath := fmt.Sprintf("/portal/sessions/%d/check-in", id)
+	st, _, body = e.as(e.client, "POST", cpath, url.Values{"address": {""}, "callback": {"(503) 555-0143"}, "systolic": {"high"}, "diastolic": {"90"}})
+	if st != 422 || !strings.Contains(body, `id="address-error"`) || !strings.Contains(body, `id="systolic-error"`) || !strings.Contains(body, `id="emergency-error"`) ||
+		!strings.Contains(body, `value="high"`) {
+		t.Fatalf("a refused check-in: %d\n%s", st, trim(body))
+	}
+	good := url.Values{"address": {"4 Home Road, Portland"}, "callback": {"(503) 555-0143"}, "emergency": {"yes"}, "systolic": {"184"}, "diastolic": {"101"}}
+	st, _, body = e.as(e.client, "POST", cpath, good)
+	if st != 409 || !strings.Contains(body, "No medicine session today") || !strings.Contains(body, "(184/101) is too high for a dose today") {
+		t.Fatalf("a high reading: %d\n%s", st, trim(body))
+	}
+	if st, _, _ := e.as(e.nora, "GET", cpath, nil); st != 403 {
+		t.Fatalf("staff on the portal's check-in: %d", st)
+	}
+}
+
+// The therapist's Today lists an integration not booked 3 days after a
+// dose, and stops once it is booked.
+func TestTodayOverdueIntegration(t *testing.T) {
+	e := newPlanEnv(t)
+	e.careSession(journey.TypeMedicine, journey.ModeInPerson, e.now.AddDate(0, 0, -2), journey.SessionCompleted)
+	if _, _, body := e.as(e.nora, "GET", "/staff", nil); !strings.Contains(body, "Overdue integrations") || !strings.Contains(body, "No integration is overdue") {
+		t.Fatalf("two days after the dose:\n%s", trim(body))
+	}
+	sqldbtestSetTime(e, e.now.AddDate(0, 0, 1))
+	e.nora, e.luis = e.session(staffUser(e.ny), true), e.session(staffUser(e.la), true) // a day on, sign in again
+	_, _, body := e.as(e.nora, "GET", "/staff", nil)
+	if !strings.Contains(body, fmt.Sprintf(`<a href="/staff/clients/%d/plan"><bdi>Cleo Client</bdi></a>: integration 1, due by`, e.c.ID)) {
+		t.Fatalf("three days after the dose:\n%s", trim(body))
+	}
+	if _, _, body := e.as(e.luis, "GET", "/staff", nil); strings.Contains(body, "Cleo Client") {
+		t.Fatal("another therapist sees the overdue integration")
+	}
+	e.careSession(journey.TypeIntegration, journey.ModeInPerson, e.now.AddDate(0, 0, 1), journey.SessionBooked)
+	if _, _, body := e.as(e.nora, "GET", "/staff", nil); strings.Contains(body, "Cleo Client</bdi></a>: integration") {
+		t.Fatalf("once booked:\n%s", trim(body))
+	}
+}
+
+// The admin sets the practice's default plan, its rules and the telehealth
+// link template; a bad value is shown beside its field, what was typed kept.
+func TestCareSettingsPage(t *testing.T) {
+	e := newPlanEnv(t)
+	_, admin := e.staffCookie(journey.RoleAdmin)
+	st, _, body := e.as(admin, "GET", "/admin/care", nil)
+	if st != 200 || !strings.Contains(body, `id="preparations"`) || !strings.Contains(body, `value="90"`) {
+		t.Fatalf("the page: %d\n%s", st, trim(body))
+	}
+	if st, _, _ := e.as(e.nora, "GET", "/admin/care", nil); st != 403 {
+		t.Fatalf("a therapist: %d", st)
+	}
+	form := url.Values{"preparations": {"3"}, "initial_doses": {"2"}, "integration_min_days": {"1"}, "integration_max_days": {"7"}, "continuation": {"x"},
+		"mode": {"in_person"}, "route": {"lozenge"}, "integration_overdue_days": {"3"}, "recheck_after_days": {"90"}, "measures_within_days": {"7"},
+		"telehealth_template": {`https://video.example/"room"`}}
+	st, _, body = e.as(admin, "POST", "/admin/care", form)
+	if st != 422 || !strings.Contains(body, `id="continuation-error"`) || !strings.Contains(body, `id="telehealth_template-error"`) ||
+		!strings.Contains(body, `value="https://video.example/&#34;room&#34;"`) || !strings.Contains(body, `value="x"`) {
+		t.Fatalf("a refused save: %d\n%s", st, trim(body))
+	}
+	form.Set("continuation", "6")
+	form.Set("telehealth_template", "https://video.example/room/{session_id}")
+	if st, h, _ := e.as(admin, "POST", "/admin/care", form); st != 303 || h.Get("Location") != "/admin/care?saved=1" {
+		t.Fatalf("the save: %d", st)
+	}
+	cs, _ := e.db.FindCareSettings(context.Background())
+	if cs.DefaultPlan.Preparations != 3 || cs.DefaultPlan.Continuation != 6 || cs.TelehealthTemplate != "https://video.example/room/{session_id}" {
+		t.Fatalf("saved: %+v", cs)
 	}
 }

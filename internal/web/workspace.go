@@ -26,12 +26,13 @@ type workspaceTask struct {
 // inventory, billing) join it here.
 var workspaceTasks = []workspaceTask{
 	{"Today", "/staff", nil},
+	{"Calendar", "/staff/calendar", []string{"/staff/calendar/"}},
 	{"Clients", "/staff/clients", []string{"/staff/clients/"}},
 	{"Consults", "/staff/consults", []string{"/staff/consults/"}},
 	{"Review", "/staff/review", nil},
 	{"Alerts", "/staff/alerts", nil},
 	{"Staff", "/admin/staff", []string{"/admin/staff/"}},
-	{"Settings", "/admin/consents", []string{"/admin/consents/", "/admin/screening-rules", "/admin/booking", "/admin/settings", "/admin/practice", "/admin/emails"}},
+	{"Settings", "/admin/consents", []string{"/admin/consents/", "/admin/screening-rules", "/admin/booking", "/admin/care", "/admin/settings", "/admin/practice", "/admin/emails"}},
 	{"Audit", "/admin/audit", []string{"/admin/audit"}},
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+	staffws "github.com/journey-kap/journey/internal/web/staff"
 )
 
 var (
@@ -42,12 +43,12 @@ func TestWorkspaceNavigationByRole(t *testing.T) {
 		roles []string
 		want  []string
 	}{
-		{[]string{journey.RoleAdmin}, []string{"Today", "Clients", "Consults", "Staff", "Settings", "Audit"}},
-		{[]string{journey.RoleTherapist}, []string{"Today", "Clients", "Consults", "Alerts"}},
-		{[]string{journey.RoleMedicalProvider}, []string{"Today", "Clients", "Review", "Alerts"}},
-		{[]string{journey.RoleChaperone}, []string{"Today"}},
-		{[]string{journey.RoleFrontDesk}, []string{"Today", "Clients", "Consults", "Staff"}},
-		{[]string{journey.RoleTherapist, journey.RoleAdmin}, []string{"Today", "Clients", "Consults", "Alerts", "Staff", "Settings", "Audit"}},
+		{[]string{journey.RoleAdmin}, []string{"Today", "Calendar", "Clients", "Consults", "Staff", "Settings", "Audit"}},
+		{[]string{journey.RoleTherapist}, []string{"Today", "Calendar", "Clients", "Consults", "Alerts"}},
+		{[]string{journey.RoleMedicalProvider}, []string{"Today", "Calendar", "Clients", "Review", "Alerts"}},
+		{[]string{journey.RoleChaperone}, []string{"Today", "Calendar"}},
+		{[]string{journey.RoleFrontDesk}, []string{"Today", "Calendar", "Clients", "Consults", "Staff"}},
+		{[]string{journey.RoleTherapist, journey.RoleAdmin}, []string{"Today", "Calendar", "Clients", "Consults", "Alerts", "Staff", "Settings", "Audit"}},
 	} {
 		name := strings.Join(tc.roles, "+")
 		t.Run(name, func(t *testing.T) {
@@ -250,7 +251,7 @@ func TestClientsListFilters(t *testing.T) {
 	}
 
 	// Paging keeps the filters.
-	for i := range clientsPerPage {
+	for i := range staffws.ClientsPerPage {
 		e.newClient(e.ny, fmt.Sprintf("Extra Client %d", i), fmt.Sprintf("extra%d@example.com", i))
 	}
 	st, _, body = e.as(desk, "GET", fmt.Sprintf("/staff/clients?therapist=%d&sort=name", e.ny.ID), nil)

@@ -21,6 +21,7 @@ type Care struct {
 	Location                  *journey.Location
 	Room, OtherRoom           *journey.Room
 	Client                    *journey.Client
+	ClientUser                *journey.User // the client's portal account
 }
 
 // EveryDay returns weekly hours from start to end on every weekday.
@@ -57,7 +58,11 @@ func SeedCare(tb testing.TB, db *sqldb.DB) *Care {
 			tb.Fatalf("hours: %v", err)
 		}
 	}
-	c.Client, _ = Client(tb, db, ny.ID, "Casey Client", "casey@client.test", nil)
+	c.Client, c.ClientUser = Client(tb, db, ny.ID, "Casey Client", "casey@client.test", nil)
+	var err error
+	if c.Client, err = db.FindClientByID(ctx, c.Client.ID); err != nil { // with its user and care team
+		tb.Fatalf("client: %v", err)
+	}
 	return c
 }
 

@@ -24,6 +24,7 @@ type stage struct {
 	State  string // done, current, waiting, upcoming
 	Detail string
 	WaitOn string // who the step waits on, in words
+	Link   string // a booked remote session's video link
 }
 
 // task is one thing the client can do now.
@@ -54,7 +55,8 @@ type HomePage struct {
 	Summary   []webkit.ErrorLine
 	Support   bool
 	Therapist string
-	Answers   bool // some of the intake is saved, to read back
+	Answers   bool   // some of the intake is saved, to read back
+	Next      string // the plan's next step, once cleared
 }
 
 // PageTitle is the page's title.
@@ -251,6 +253,10 @@ func (s *Handler) HandlePortal(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := s.portalState(r.Context(), c)
 	if err != nil {
+		s.kit.PageError(w, r, err)
+		return
+	}
+	if err := s.addPlan(r, c, p); err != nil {
 		s.kit.PageError(w, r, err)
 		return
 	}

@@ -39,6 +39,9 @@ type Processing interface {
 	// portal's pages find it by the signed-in user, so no record rule
 	// stands between them and it, only the entry.
 	Audit(ctx context.Context, a *journey.Actor, e processing.Entry)
+
+	// The plan, the monitor and the check-in (plan.go).
+	PlanProcessing
 }
 
 // Handler holds the client portal's handlers.

@@ -1,11 +1,13 @@
-package web
+package staff
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/journey-kap/journey"
-	staffws "github.com/journey-kap/journey/internal/web/staff"
+	"github.com/journey-kap/journey/internal/processing"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // Today (GET /staff) is the staff home: for the person signed in, what
@@ -13,13 +15,14 @@ import (
 // count and a short list, scoped by the same record rules as the full
 // screens it links to.
 
-type todayPage struct {
+// TodayPage is what needs the signed-in person now.
+type TodayPage struct {
 	Actor *journey.Actor
 	Date  string // today, in the practice's zone
 	Zone  string
 
 	ShowAlerts bool
-	Alerts     []staffws.AlertView // open safety alerts of the person's clients
+	Alerts     []AlertView // open safety alerts of the person's clients
 
 	ShowReview   bool
 	ReviewCount  int         // clients waiting in the review queue
@@ -38,6 +41,9 @@ type todayPage struct {
 	Cleared         []clientRow // the therapist's clients cleared and waiting for preparation
 	ClearedCount    int
 
+	ShowOverdue bool
+	Overdue     []overdueView // the therapist's clients' overdue integrations
+
 	ShowSessions bool // clinicians and chaperones: today's medicine sessions (none exist yet)
 
 	Backup *backupView // admins, when scheduled backups are on
@@ -54,34 +60,35 @@ type backupView struct {
 	Failures int
 }
 
-func (*todayPage) PageTitle() string { return "Today" }
+func (*TodayPage) PageTitle() string { return "Today" }
 
-// handleStaffHome renders Today.
-func (s *Server) handleStaffHome(w http.ResponseWriter, r *http.Request) {
+// HandleHome renders Today.
+func (s *Handler) HandleHome(w http.ResponseWriter, r *http.Request) {
 	page, err := s.today(r)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "staff_home", page)
+	s.kit.Render(w, r, http.StatusOK, "staff_home", page)
 }
 
 // today dresses what processing.Today gathered for the actor.
-func (s *Server) today(r *http.Request) (*todayPage, error) {
-	a, now := actorFrom(r), s.cfg.Now()
-	loc, zone := s.practiceZone(r)
+func (s *Handler) today(r *http.Request) (*TodayPage, error) {
+	a, now := webkit.ActorFrom(r), s.now()
+	loc, zone := webkit.PracticeZone(r.Context(), s.kit)
 	t, err := s.proc.Today(r.Context(), a, now, loc)
 	if err != nil {
 		return nil, err
 	}
-	page := &todayPage{Actor: a, Date: now.In(loc).Format("Monday, January 2"), Zone: zone,
+	page := &TodayPage{Actor: a, Date: now.In(loc).Format("Monday, January 2"), Zone: zone,
 		ShowSessions: a.Has(journey.RoleTherapist) || a.Has(journey.RoleMedicalProvider) || a.Has(journey.RoleChaperone),
 		ShowAlerts:   t.ShowAlerts, ShowReview: t.ShowReview, ReviewCount: t.ReviewCount, Replied: clientRows(t.Replied, loc),
 		RepliedCount: t.RepliedCount, ShowConsults: t.ShowConsults, UnmarkedCount: t.UnmarkedCount, ShowInvite: t.ShowInvite,
-		UninvitedCount: t.UninvitedCount, ShowPreparation: t.ShowPreparation, Cleared: clientRows(t.Cleared, loc), ClearedCount: t.ClearedCount}
+		UninvitedCount: t.UninvitedCount, ShowPreparation: t.ShowPreparation, Cleared: clientRows(t.Cleared, loc), ClearedCount: t.ClearedCount,
+		ShowOverdue: t.ShowOverdue, Overdue: overdueViews(t.Overdue, loc)}
 	for _, al := range t.Alerts {
-		page.Alerts = append(page.Alerts, staffws.ToAlertView(al, nil, loc))
+		page.Alerts = append(page.Alerts, ToAlertView(al, nil, loc))
 	}
 	if t.ShowConsults {
 		names, err := s.therapistNames(r)
@@ -130,4 +137,20 @@ func clientRows(cs []*journey.Client, loc *time.Location) []clientRow {
 		rows[i] = toClientRow(c, loc)
 	}
 	return rows
+}
+
+// overdueView is an overdue step of a client's plan, in words.
+type overdueView struct {
+	ClientID int64
+	Name     string
+	What     string
+}
+
+func overdueViews(steps []processing.OverdueStep, loc *time.Location) []overdueView {
+	var out []overdueView
+	for _, o := range steps {
+		out = append(out, overdueView{ClientID: o.Client.ID, Name: o.Client.Name,
+			What: fmt.Sprintf("integration %d, due by %s", o.Step.Number, o.Step.DueBy.In(loc).Format("Mon Jan 2"))})
+	}
+	return out
 }

@@ -1,0 +1,297 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/web/webkit"
+)
+
+// SessionProcessing is the part of processing the care sessions' calls
+// use (processing/sessions.go).
+type SessionProcessing interface {
+	SessionTypes(ctx context.Context) ([]*journey.SessionType, error)
+	BookSession(ctx context.Context, a *journey.Actor, r *journey.SessionRequest, via string) (*journey.CareSession, error)
+	CareSession(ctx context.Context, a *journey.Actor, id int64, via string) (*journey.CareSession, error)
+	CareSessions(ctx context.Context, a *journey.Actor, f journey.CareSessionFilter, via string) ([]*journey.CareSession, error)
+	RescheduleSession(ctx context.Context, a *journey.Actor, id int64, start time.Time, via string) (*journey.CareSession, error)
+	CancelSession(ctx context.Context, a *journey.Actor, id int64, reason, via string) (*journey.CareSession, error)
+	RunSession(ctx context.Context, a *journey.Actor, id int64, action, via string) (*journey.CareSession, error)
+}
+
+const viaAPI = " via api"
+
+// apiSessionType is a session type as the API answers it.
+type apiSessionType struct {
+	Code           string   `json:"code"`
+	Name           string   `json:"name"`
+	Minutes        int      `json:"minutes"`
+	BufferMinutes  int      `json:"buffer_minutes"`
+	Needs          []string `json:"needs"`
+	RoomInPerson   bool     `json:"room_in_person_only"`
+	Capacity       int      `json:"capacity"`
+	LeadHours      int      `json:"lead_hours"`
+	ClientBookable bool     `json:"client_bookable"`
+}
+
+// HandleSessionTypes lists the practice's session types.
+func (s *Handler) HandleSessionTypes(w http.ResponseWriter, r *http.Request) {
+	ts, err := s.proc.SessionTypes(r.Context())
+	if err != nil {
+		s.kit.APIError(w, r, err)
+		return
+	}
+	out := make([]apiSessionType, len(ts))
+	for i, t := range ts {
+		out[i] = apiSessionType{Code: t.Code, Name: t.Name, Minutes: t.Minutes, BufferMinutes: t.BufferMinutes, Needs: t.Needs,
+			RoomInPerson: t.RoomInPerson, Capacity: t.Capacity, LeadHours: t.LeadHours, ClientBookable: t.ClientBooks}
+	}
+	webkit.WriteJSON(w, http.StatusOK, map[string]any{"session_types": out})
+}
+
+// apiCareSession is a session as the API answers it. A chaperone's view
+// (processing's limited one) has no client id, route or cancellation, and
+// the client's first name.
+type apiCareSession struct {
+	ID                int64   `json:"id"`
+	Type              string  `json:"type"`
+	Start             string  `json:"start"`
+	End               string  `json:"end"`
+	Status            string  `json:"status"`
+	Mode              string  `json:"mode"`
+	Route             *string `json:"route"`
+	ClientID          *int64  `json:"client_id"`
+	ClientFirstName   string  `json:"client_first_name,omitempty"`
+	Attendees         []int64 `json:"attendees,omitempty"`
+	TherapistID       *int64  `json:"therapist_id"`
+	MedicalProviderID *int64  `json:"medical_provider_id"`
+	ChaperoneID       *int64  `json:"chaperone_id"`
+	RoomID            *int64  `json:"room_id"`
+	LateCancel        bool    `json:"late_cancel"`
+	Sequence          int     `json:"sequence"`
+}
+
+func careSessionJSON(cs *journey.CareSession) apiCareSession {
+	out := apiCareSession{ID: cs.ID, Type: cs.Type, Start: cs.Start.UTC().Format(time.RFC3339), End: cs.End.UTC().Format(time.RFC3339),
+		Status: cs.Status, Mode: cs.Mode, ClientID: idOrNull(cs.ClientID), ClientFirstName: cs.FirstName, Attendees: cs.Attendees,
+		TherapistID: idOrNull(cs.TherapistID), MedicalProviderID: idOrNull(cs.MedicalProviderID), ChaperoneID: idOrNull(cs.ChaperoneID),
+		RoomID: idOrNull(cs.RoomID), LateCancel: cs.LateCancel, Sequence: cs.Sequence}
+	if cs.Route != "" {
+		out.Route = &cs.Route
+	}
+	return out
+}
+
+// sessionBody is what POST /api/v1/sessions reads.
+type sessionBody struct {
+	ClientID          int64  `json:"client_id"`
+	Type              string `json:"type"`
+	Start             string `json:"start"`
+	Mode              string `json:"mode"`
+	Route             string `json:"route"`
+	TherapistID       int64  `json:"therapist_id"`
+	MedicalProviderID int64  `json:"medical_provider_id"`
+	ChaperoneID       int64  `json:"chaperone_id"`
+	RoomID            int64  `json:"room_id"`
+}
+
+// readStart reads an RFC 3339 time into *t, or adds a field error.
+func readStart(v *journey.Validation, raw string, t *time.Time) {
+	var err error
+	switch *t, err = time.Parse(time.RFC3339, raw); {
+	case raw == "":
+		v.Add("start", "Choose a time.")
+	case err != nil:
+		v.Add("start", "Give the time as RFC 3339, such as 2030-01-07T10:00:00-05:00.")
+	}
+}
+
+// HandleSessionCreate books a session: 201 with the session; 409 naming
+// the people or room taken (conflicts) or the gates unmet (gates); 422
+// with field errors.
+func (s *Handler) HandleSessionCreate(w http.ResponseWriter, r *http.Request) {
+	var b sessionBody
+	if !s.kit.DecodeJSON(w, r, &b) {
+		return
+	}
+	req := &journey.SessionRequest{ClientID: b.ClientID, Type: b.Type, Mode: b.Mode, Route: b.Route, TherapistID: b.TherapistID,
+		MedicalProviderID: b.MedicalProviderID, ChaperoneID: b.ChaperoneID, RoomID: b.RoomID}
+	var v journey.Validation
+	readStart(&v, b.Start, &req.Start)
+	if !journey.IsSessionType(b.Type) {
+		v.Add("type", "Choose a session type.")
+	}
+	if b.Mode != journey.ModeInPerson && b.Mode != journey.ModeRemote {
+		v.Add("mode", "Choose in_person or remote.")
+	}
+	if err := v.Err(); err != nil {
+		s.kit.APIError(w, r, err)
+		return
+	}
+	cs, err := s.proc.BookSession(r.Context(), s.kit.Who(r), req, viaAPI)
+	if err != nil {
+		s.kit.APIError(w, r, err)
+		return
+	}
+	webkit.WriteJSON(w, http.StatusCreated, careSessionJSON(cs))
+}
+
+// HandleSessions lists the sessions starting in [?from, ?to) (RFC 3339
+// or a date, UTC) of ?client_id, ?staff_id or ?room_id, up to ?limit
+// (default 200), within those the caller may see.
+func (s *Handler) HandleSessions(w http.ResponseWriter, r *http.Request) {
+	f, err := sessionFilter(r.URL.Query())
+	if err != nil {
+		s.kit.APIError(w, r, err)
+		return
+	}
+	ss, err := s.proc.CareSessions(r.Context(), s.kit.Who(r), f, viaAPI)
+	if err != nil {
+		s.kit.APIError(w, r, err)
+		return
+	}
+	out := make([]apiCareSession, len(ss))
+	for i, cs := range ss {
+		out[i] = careSessionJSON(cs)
+	}
+	webkit.WriteJSON(w, http.StatusOK, map[string]any{"sessions": out})
+}
+
+// sessionFilter reads a list's query, with a field error for each
+// parameter that cannot be read.
+func sessionFilter(in url.Values) (journey.CareSessionFilter, error) {
+	var v journey.Validation
+	f := journey.CareSessionFilter{Limit: 200}
+	for _, p := range []struct {
+		name string
+		to   *time.Time
+	}{{"from", &f.From}, {"to", &f.To}} {
+		raw := in.Get(p.name)
+		if raw == "" {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339, raw)
+		if err != nil {
+			t, err = time.Parse(time.DateOnly, raw)
+		}
+		if err != nil {
+			v.Add(p.name, "Give a date (YYYY-MM-DD) or an RFC 3339 time.")
+		}
+		*p.to = t
+	}
+	for _, p := range []struct {
+		name string
+		to   *int64
+	}{{"client_id", &f.ClientID}, {"staff_id", &f.StaffID}, {"room_id", &f.RoomID}} {
+		if raw := in.Get(p.name); raw != "" {
+			id, err := strconv.ParseInt(raw, 10, 64)
+			if err != nil || id <= 0 {
+				v.Add(p.name, "Use a whole number id.")
+			}
+			*p.to = id
+		}
+	}
+	if raw := in.Get("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > journey.MaxSessionList {
+			v.Add("limit", fmt.Sprintf("The limit is a whole number from 1 to %d.", journey.MaxSessionList))
+		}
+		f.Limit = n
+	}
+	return f, v.Err()
+}
+
+// sessionID returns the path's session {id}, or answers 404.
+func (s *Handler) sessionID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := webkit.RecordID(r, "Session")
+	if err != nil {
+		s.kit.APIError(w, r, err)
+		return 0, false
+	}
+	return id, true
+}
+
+// HandleSession answers one session the caller may see.
+func (s *Handler) HandleSession(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.sessionID(w, r)
+	if !ok {
+		return
+	}
+	cs, err := s.proc.CareSession(r.Context(), s.kit.Who(r), id, viaAPI)
+	if err != nil {
+		s.kit.APIError(w, r, err)
+		return
+	}
+	webkit.WriteJSON(w, http.StatusOK, careSessionJSON(cs))
+}
+
+// HandleSessionReschedule moves a session to {"start"}, with everyone and
+// everything it holds: 409 as a booking.
+func (s *Handler) HandleSessionReschedule(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.sessionID(w, r)
+	if !ok {
+		return
+	}
+	var b struct {
+		Start string `json:"start"`
+	}
+	if !s.kit.DecodeJSON(w, r, &b) {
+		return
+	}
+	var v journey.Validation
+	var start time.Time
+	readStart(&v, b.Start, &start)
+	if err := v.Err(); err != nil {
+		s.kit.APIError(w, r, err)
+		return
+	}
+	cs, err := s.proc.RescheduleSession(r.Context(), s.kit.Who(r), id, start, viaAPI)
+	if err != nil {
+		s.kit.APIError(w, r, err)
+		return
+	}
+	webkit.WriteJSON(w, http.StatusOK, careSessionJSON(cs))
+}
+
+// HandleSessionCancel cancels a session for {"reason"} (required) and
+// answers whether the cancellation was late, with the session.
+func (s *Handler) HandleSessionCancel(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.sessionID(w, r)
+	if !ok {
+		return
+	}
+	var b struct {
+		Reason string `json:"reason"`
+	}
+	if !s.kit.DecodeJSON(w, r, &b) {
+		return
+	}
+	cs, err := s.proc.CancelSession(r.Context(), s.kit.Who(r), id, b.Reason, viaAPI)
+	if err != nil {
+		s.kit.APIError(w, r, err)
+		return
+	}
+	webkit.WriteJSON(w, http.StatusOK, map[string]any{"late": cs.LateCancel, "session": careSessionJSON(cs)})
+}
+
+// HandleSessionAction returns the handler of one status change (a
+// journey.Action…): check-in, start, complete or no-show.
+func (s *Handler) HandleSessionAction(action string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := s.sessionID(w, r)
+		if !ok {
+			return
+		}
+		cs, err := s.proc.RunSession(r.Context(), s.kit.Who(r), id, action, viaAPI)
+		if err != nil {
+			s.kit.APIError(w, r, err)
+			return
+		}
+		webkit.WriteJSON(w, http.StatusOK, careSessionJSON(cs))
+	}
+}

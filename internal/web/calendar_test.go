@@ -1,0 +1,122 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/journey-kap/journey"
+)
+
+// careSession writes a session of the client holding the people given, as
+// a booking would.
+func (e *careEnv) careSession(typ string, start, end time.Time, people map[string]int64) int64 {
+	e.t.Helper()
+	route := ""
+	if typ == journey.TypeMedicine {
+		route = journey.RouteLozenge
+	}
+	var id int64
+	err := e.db.Write.QueryRow(e.db.Rebind(`INSERT INTO care_sessions (client_id, type, start_at, end_at, block_end, mode, route, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, 'in_person', ?, ?, 0, 0) RETURNING id`), e.c.ID, typ, start.Unix(), end.Unix(), end.Unix(), route, e.ny.ID).Scan(&id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	people[journey.NeedClient] = e.c.ID
+	for role, rid := range people {
+		if _, err := e.db.Write.Exec(e.db.Rebind(`INSERT INTO session_resources (session_id, role, kind, resource_id, start_at, block_end) VALUES (?, ?, ?, ?, ?, ?)`),
+			id, role, journey.ResourceKind(role), rid, start.Unix(), end.Unix()); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	return id
+}
+
+func TestCalendarPages(t *testing.T) {
+	e := newCareEnv(t)
+	ny, _ := time.LoadLocation("America/New_York")
+	monday := time.Date(2030, 1, 7, 0, 0, 0, 0, ny)
+	_, chapCookie := e.chaperoneCookie()
+	e.careSession(journey.TypeMedicine, monday.Add(13*time.Hour), monday.Add(16*time.Hour),
+		map[string]int64{journey.NeedTherapist: e.ny.ID, journey.NeedMedicalProvider: e.mp, journey.NeedChaperone: e.chap, journey.NeedRoom: e.room})
+	clientCal := fmt.Sprintf("/staff/calendar?cal=client-%d&date=2030-01-07", e.c.ID)
+	book := func(start time.Time, typ string, extra url.Values) string {
+		v := url.Values{"cal": {fmt.Sprintf("client-%d", e.c.ID)}, "view": {"week"}, "date": {"2030-01-07"}, "find": {"1"},
+			"client_id": {fmt.Sprint(e.c.ID)}, "type": {typ}, "mode": {journey.ModeInPerson}, "therapist_id": {fmt.Sprint(e.ny.ID)}}
+		if !start.IsZero() {
+			v.Set("start", start.Format(time.RFC3339))
+		}
+		for k, vs := range extra {
+			v[k] = vs
+		}
+		return v.Encode()
+	}
+	form := "application/x-www-form-urlencoded"
+	for _, sc := range []struct {
+		name, cookie, method, path, body string
+		status                           int
+		contains, excludes               []string
+	}{
+		{"my week", e.nora, "GET", "/staff/calendar?date=2030-01-07", "", 200,
+			[]string{"My calendar: week of Monday 7 January 2030", "13:00–16:00", "Medicine session", `<a href="/staff/clients/`, "Casey Client", "Cedar",
+				"Mia Provider", `href="/staff/calendar" aria-current="page">Calendar</a>`, "Book a session from the free times"}, nil},
+		{"a day", e.nora, "GET", "/staff/calendar?date=2030-01-08&view=day", "", 200, []string{"My calendar: tuesday 8 January 2030", "Nothing booked."}, []string{"Medicine session"}},
+		{"the client's week finds free times", e.nora, "GET", clientCal + "&find=1&type=preparation&mode=in_person", "", 200,
+			[]string{"Casey Client: week of Monday 7 January 2030", "Free times, Monday 7 January to Sunday 13 January", "Book 09:00–10:00",
+				"with Nora York (therapist)", `<option value="preparation" selected>`, `value="2030-01-07T09:00:00-05:00"`},
+			[]string{`value="2030-01-07T13:00:00-05:00"`, `value="2030-01-07T12:30:00-05:00"`, `value="2030-01-07T15:30:00-05:00"`}}, // the client is in their medicine session
+		{"a booking from a free time", e.nora, "POST", "/staff/calendar/book", book(monday.Add(9*time.Hour), journey.TypePreparation, nil), 303, nil, nil},
+		{"the same time again is refused, the choice kept", e.nora, "POST", "/staff/calendar/book", book(monday.Add(9*time.Hour), journey.TypePreparation, nil), 409,
+			[]string{"Monday 7 January, 09:00 could not be booked", "Nora York: ", `<option value="preparation" selected>`, "Free times"}, nil},
+		{"a time not chosen", e.nora, "POST", "/staff/calendar/book", book(time.Time{}, journey.TypePreparation, nil), 422,
+			[]string{"Choose one of the free times."}, nil},
+		{"a medicine session with its gates unmet", e.nora, "POST", "/staff/calendar/book",
+			book(monday.AddDate(0, 0, 1).Add(9*time.Hour), journey.TypeMedicine, url.Values{"route": {journey.RouteLozenge},
+				"medical_provider_id": {fmt.Sprint(e.mp)}, "chaperone_id": {fmt.Sprint(e.chap)}, "room_id": {fmt.Sprint(e.room)}}), 409,
+			[]string{"Tuesday 8 January, 09:00 could not be booked", "Before a medicine session", "Not yet:", `id="route-lozenge" name="route" value="lozenge" checked`}, nil},
+		{"what was typed is kept, escaped", e.nora, "GET", "/staff/calendar?book=1&find=1&client_id=%3Cscript%3E&type=%3Cb%3Emassage", "", 200,
+			[]string{"Choose the client."}, []string{"<script>", "<b>massage"}},
+		{"everyone's week for the front desk", e.desk, "GET", "/staff/calendar?cal=team&date=2030-01-07", "", 200,
+			[]string{"Everyone: week of Monday 7 January 2030", `<th scope="row"><bdi>Nora York</bdi>`, "Cal Chaperone", `role="region"`}, nil},
+		{"the chaperone sees a first name and cannot book", chapCookie, "GET", "/staff/calendar?date=2030-01-07", "", 200,
+			[]string{"Medicine session</strong>: <bdi>Casey</bdi>", "13:00–16:00"}, []string{"Casey Client", "Book a session", "lozenge"}},
+		{"the chaperone may not book", chapCookie, "POST", "/staff/calendar/book", book(monday.Add(11*time.Hour), journey.TypePreparation, nil), 403, nil, nil},
+		{"another therapist sees none of the client's sessions", e.luis, "GET", clientCal, "", 200, []string{"No sessions in these days."}, []string{"Casey Client", "13:00–16:00"}},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			ct := ""
+			if sc.method == "POST" {
+				ct = form
+			}
+			st, h, body := e.send(sc.cookie, sc.method, sc.path, ct, sc.body)
+			if st != sc.status {
+				t.Fatalf("status %d, want %d\n%s", st, sc.status, trim(body))
+			}
+			if st == 303 && !strings.HasPrefix(h.Get("Location"), "/staff/calendar?") {
+				t.Fatalf("redirected to %s", h.Get("Location"))
+			}
+			for _, s := range sc.contains {
+				if !strings.Contains(body, s) {
+					t.Errorf("body lacks %s\n%s", s, trim(body))
+				}
+			}
+			for _, s := range sc.excludes {
+				if strings.Contains(body, s) {
+					t.Errorf("body has %s", s)
+				}
+			}
+		})
+	}
+	// The booking is on the client's calendar.
+	if _, _, body := e.send(e.nora, "GET", clientCal, "", ""); !strings.Contains(body, "09:00–10:00") || !strings.Contains(body, "Preparation") {
+		t.Errorf("the booked preparation is not on the calendar\n%s", trim(body))
+	}
+}
+
+// chaperoneCookie is a signed-in session of the practice's chaperone.
+func (e *careEnv) chaperoneCookie() (*journey.User, string) {
+	u := &journey.User{ID: e.chap, Kind: journey.UserStaff, Roles: []string{journey.RoleChaperone}, Active: true}
+	return u, e.session(u, true)
+}

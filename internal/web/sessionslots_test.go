@@ -1,0 +1,99 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+)
+
+// careEnv is the web env with a practice that can hold care sessions: the
+// two therapists, a medical provider and a chaperone on weekday hours in
+// New York, a room, and a client of Nora's with a portal session.
+type careEnv struct {
+	*env
+	c                  *journey.Client
+	mp, chap, room     int64
+	client, nora, luis string
+	desk               string
+}
+
+func newCareEnv(t *testing.T) *careEnv {
+	t.Helper()
+	e := newEnv(t)
+	ctx := context.Background()
+	ce := &careEnv{env: e}
+	ce.mp = sqldbtest.Staff(t, e.db, "Mia Provider", journey.RoleMedicalProvider)
+	ce.chap = sqldbtest.Staff(t, e.db, "Cal Chaperone", journey.RoleChaperone)
+	var week []journey.WeeklyHours
+	for d := time.Monday; d <= time.Friday; d++ {
+		week = append(week, journey.WeeklyHours{Weekday: d, Start: 9 * 60, End: 17 * 60})
+	}
+	for _, id := range []int64{e.ny.ID, e.la.ID, ce.mp, ce.chap} {
+		if err := e.db.SetStaffHours(ctx, &journey.StaffHours{StaffID: id, TimeZone: "America/New_York", Weekly: week}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	loc := &journey.Location{Name: "Main Street", TimeZone: "America/New_York"}
+	if err := e.db.CreateLocation(ctx, loc); err != nil {
+		t.Fatal(err)
+	}
+	room := &journey.Room{LocationID: loc.ID, Name: "Cedar", Weekly: week}
+	if err := e.db.CreateRoom(ctx, room); err != nil {
+		t.Fatal(err)
+	}
+	ce.room = room.ID
+	var u *journey.User
+	ce.c, u = sqldbtest.Client(t, e.db, e.ny.ID, "Casey Client", "casey@client.test", nil)
+	ce.client, ce.nora, ce.luis = e.session(u, true), e.session(staffUser(e.ny), true), e.session(staffUser(e.la), true)
+	_, ce.desk = e.staffCookie(journey.RoleFrontDesk)
+	return ce
+}
+
+func TestSessionSlotsAPI(t *testing.T) {
+	e := newCareEnv(t)
+	base := fmt.Sprintf("/api/v1/session-slots?client_id=%d&from=2030-01-07&days=1&tz=America/New_York", e.c.ID)
+	for _, sc := range []struct {
+		name, cookie, path string
+		status             int
+		contains, excludes []string
+	}{
+		{"the therapist, a medicine session", e.nora, base + "&type=medicine", 200, []string{`"time_zone":"America/New_York"`,
+			fmt.Sprintf(`{"start":"2030-01-07T09:00:00-05:00","end":"2030-01-07T12:00:00-05:00","therapist_id":%d,"medical_provider_id":%d,"chaperone_id":%d,"room_id":%d}`,
+				e.ny.ID, e.mp, e.chap, e.room), `"start":"2030-01-07T14:00:00-05:00"`}, []string{`"start":"2030-01-07T14:30:00-05:00"`}},
+		{"remote, no room", e.nora, base + "&type=medicine&mode=remote", 200, []string{`"room_id":null`}, nil},
+		{"front desk, a follow-up in the client's zone", e.desk, fmt.Sprintf("/api/v1/session-slots?client_id=%d&from=2030-01-07&days=1&tz=Europe/London&type=prescriber-follow-up", e.c.ID), 200,
+			[]string{`"start":"2030-01-07T14:00:00Z"`, `"therapist_id":null`}, nil},
+		{"the client, their own preparation", e.client, "/api/v1/session-slots?from=2030-01-07&days=1&tz=America/New_York&type=preparation", 200,
+			[]string{fmt.Sprintf(`"therapist_id":%d`, e.ny.ID)}, nil},
+		{"the client, a medicine session", e.client, "/api/v1/session-slots?type=medicine", 422, []string{`"field":"type"`, "The practice books this kind of session"}, nil},
+		{"another therapist's client", e.luis, base + "&type=preparation", 404, []string{"Client not found."}, []string{`"slots":`}},
+		{"no one signed in", "", base + "&type=preparation", 401, nil, nil},
+		{"bad parameters", e.nora, fmt.Sprintf("/api/v1/session-slots?client_id=%d&type=massage&mode=sofa&days=61&tz=Mars/Base&from=monday", e.c.ID), 422,
+			[]string{`"field":"days"`, `"field":"tz"`, `"field":"from"`}, nil},
+		{"bad values", e.nora, fmt.Sprintf("/api/v1/session-slots?client_id=%d&type=massage&mode=sofa", e.c.ID), 422,
+			[]string{`"field":"type"`, `"field":"mode"`}, nil},
+		{"a pinned person in the wrong role", e.nora, base + fmt.Sprintf("&type=medicine&therapist_id=%d", e.chap), 422, []string{`"field":"therapist_id"`}, nil},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			st, _, body := e.send(sc.cookie, "GET", sc.path, "", "")
+			if st != sc.status {
+				t.Fatalf("status %d, want %d\n%s", st, sc.status, trim(body))
+			}
+			for _, s := range sc.contains {
+				if !strings.Contains(body, s) {
+					t.Errorf("body lacks %s\n%s", s, trim(body))
+				}
+			}
+			for _, s := range sc.excludes {
+				if strings.Contains(body, s) {
+					t.Errorf("body has %s", s)
+				}
+			}
+		})
+	}
+}
