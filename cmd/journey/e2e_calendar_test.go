@@ -132,4 +132,3 @@ func TestE2ECalendar(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
