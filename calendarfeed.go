@@ -66,13 +66,13 @@ func SessionUID(id int64) string { return "session-" + itoa(int(id)) }
 type CalendarFeedService interface {
 	// CreateCalendarFeed stores a new feed for userID under the hash of
 	// its token; ECONFLICT when the user holds MaxCalendarFeeds already.
-	CreateCalendarFeed(ctx context.Context, userID int64, tokenHash []byte) (*CalendarFeed, error)
+	CreateCalendarFeed(ctx context.Context, userID int64, tokenHash string) (*CalendarFeed, error)
 	// RevokeCalendarFeed revokes feed id of userID; ENOTFOUND when there
 	// is no such working feed of theirs.
 	RevokeCalendarFeed(ctx context.Context, userID, id int64) error
 	// FindCalendarFeedByToken returns the working feed whose token hashes
 	// to tokenHash; ENOTFOUND otherwise (revoked, or never made).
-	FindCalendarFeedByToken(ctx context.Context, tokenHash []byte) (*CalendarFeed, error)
+	FindCalendarFeedByToken(ctx context.Context, tokenHash string) (*CalendarFeed, error)
 	// FindCalendarFeeds returns userID's working feeds, newest first.
 	FindCalendarFeeds(ctx context.Context, userID int64) ([]*CalendarFeed, error)
 }
