@@ -128,8 +128,9 @@ type Processing interface {
 	// The plan and its gates (plan.go), the care path's settings (caresettings.go).
 	PlanProcessing
 	CareSettingsProcessing
-	// Locations, rooms and clinical hours (rooms.go).
+	// Locations, rooms and clinical hours (rooms.go), session types (sessiontypes.go).
 	RoomsProcessing
+	SessionTypesProcessing
 
 	// The calendar and booking from it (calendar.go).
 	CalendarProcessing
