@@ -14,6 +14,7 @@ import (
 
 // PlanProcessing is what the plan page asks of processing.
 type PlanProcessing interface {
+	Plan(ctx context.Context, a *journey.Actor, id int64, loc *time.Location, via string) (*journey.Plan, error)
 	PlanChart(ctx context.Context, a *journey.Actor, id int64, loc *time.Location) (*processing.PlanChart, error)
 	UpdatePlan(ctx context.Context, a *journey.Actor, id int64, s journey.PlanSettings, reason string, loc *time.Location) (*journey.Plan, error)
 	OverrideGate(ctx context.Context, a *journey.Actor, id, sessionID int64, code, reason string) (*journey.GateOverride, error)
@@ -233,4 +234,38 @@ func (s *Handler) HandleGateOverride(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d/plan?overridden=1", id), http.StatusSeeOther)
+}
+
+// PlanSummary is a client's plan in a line, for the chart: the phase, what
+// is done, what comes next and how much is overdue.
+type PlanSummary struct {
+	Phase       string
+	Held, Steps int
+	Next        string
+	Overdue     int
+}
+
+// planSummary returns client c's plan in a line (the read audited), nil
+// before they have a plan.
+func (s *Handler) planSummary(r *http.Request, c *journey.Client, loc *time.Location) (*PlanSummary, error) {
+	if c.ClearedTill.IsZero() {
+		return nil, nil
+	}
+	p, err := s.proc.Plan(r.Context(), s.kit.Who(r), c.ID, loc, " on the chart")
+	switch {
+	case journey.ErrorCode(err) == journey.ENOTFOUND:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	sum := &PlanSummary{Phase: PhaseLabel(p.Phase), Steps: len(p.Steps), Overdue: len(p.Overdue())}
+	for _, st := range p.Steps {
+		if st.Status == journey.StepHeld {
+			sum.Held++
+		}
+	}
+	if p.Next != nil {
+		sum.Next = p.Next.Detail
+	}
+	return sum, nil
 }
