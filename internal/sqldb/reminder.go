@@ -373,8 +373,31 @@ func (tx *Tx) reminderMail(ctx context.Context, f *reminderFacts) (*journey.Remi
 			where = p.Address
 		}
 	}
+	monitor := ""
+	if f.session.Mode == journey.ModeRemote {
+		if where, err = tx.db.telehealthLink(ctx, f.session.ID); err != nil {
+			return nil, nil, err
+		}
+		m, err := tx.db.FindMonitor(ctx, f.client.ID)
+		if err == nil {
+			monitor = m.Name
+		} else if journey.ErrorCode(err) != journey.ENOTFOUND {
+			return nil, nil, err
+		}
+	}
 	return &journey.ReminderMail{Reminder: f.r, Session: f.session, ClientName: f.client.Name, ClientEmail: f.client.Email,
-		ClientPhone: f.client.Phone, TimeZone: loc.String(), TypeName: typeName, Where: where, Settings: set, Now: tx.now}, p, nil
+		ClientPhone: f.client.Phone, TimeZone: loc.String(), TypeName: typeName, Where: where, MonitorName: monitor,
+		Settings: set, Now: tx.now}, p, nil
+}
+
+// telehealthLink returns a remote session's video link from the practice's
+// template; "" when the practice sends links by other means.
+func (db *DB) telehealthLink(ctx context.Context, sessionID int64) (string, error) {
+	cs, err := db.FindCareSettings(ctx)
+	if err != nil || cs.TelehealthTemplate == "" {
+		return "", err
+	}
+	return journey.TelehealthLink(cs.TelehealthTemplate, sessionID), nil
 }
 
 func joinNonEmpty(sep string, parts ...string) string {

@@ -245,6 +245,16 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/staff/{id}/hours", api, permStaff, 0, s.api.HandleStaffHours},
 		{"PUT /api/v1/staff/{id}/hours", api, permStaff, 0, s.api.HandleStaffHoursSet}, // their own, or anyone's for an admin (CanEditStaff)
 		{"POST /api/v1/consults/{id}/client", api, journey.PermClientsWrite, 0, s.api.HandleConsultClient},
+		// Reminders and calendar feeds (api/reminders.go): a feed is the caller's own; the .ics URL's token is its credential.
+		{"GET /api/v1/calendar-feeds", api, permSignedIn, 0, s.api.HandleCalendarFeeds},
+		{"POST /api/v1/calendar-feeds", api, permSignedIn, 0, s.api.HandleCalendarFeedCreate},
+		{"DELETE /api/v1/calendar-feeds/{id}", api, permSignedIn, 0, s.api.HandleCalendarFeedRevoke},
+		{"GET /calendar/{file}", api, permPublic, limited, s.api.HandleCalendarFeed},
+		{"GET /api/v1/deliveries/failed", api, journey.PermDeliveries, 0, s.api.HandleFailedDeliveries},
+		{"GET /api/v1/clients/{id}/text-consent", api, permSignedIn, 0, s.api.HandleTextConsent},
+		{"PUT /api/v1/clients/{id}/text-consent", api, permSignedIn, 0, s.api.HandleTextConsentSet},
+		{"GET /api/v1/practice/reminders", api, journey.PermSettings, 0, s.api.HandleReminderSettings},
+		{"PUT /api/v1/practice/reminders", api, journey.PermSettings, 0, s.api.HandleReminderSettingsUpdate},
 		{"GET /api/v1/alerts", api, journey.PermAlerts, 0, s.api.HandleAlerts},
 		{"POST /api/v1/alerts/{id}/acknowledge", api, journey.PermAlerts, 0, s.api.HandleAlertAck},
 		// Medical review and practice settings (API).

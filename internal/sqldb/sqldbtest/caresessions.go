@@ -17,6 +17,10 @@ type RawSession struct {
 	Mode     string // in_person or remote
 	Start    time.Time
 	Minutes  int
+	// TherapistID, when set, makes the session hold its client and this
+	// therapist (session_resources), as a booking would: the lists by
+	// person then find it, and the database refuses overlaps.
+	TherapistID int64
 }
 
 // RawSessions writes sessions straight into care_sessions, booked, by
@@ -56,6 +60,22 @@ func RawSessions(tb testing.TB, db *sqldb.DB, createdBy int64, ss []RawSession) 
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			tb.Fatal(err)
+		}
+		for i, s := range batch {
+			if s.TherapistID == 0 {
+				continue
+			}
+			id := ids[len(ids)-len(batch)+i]
+			end := s.Start.Add(time.Duration(s.Minutes) * time.Minute).Unix()
+			for _, h := range []struct {
+				role, kind string
+				rid        int64
+			}{{"client", "client", s.ClientID}, {"therapist", "staff", s.TherapistID}} {
+				if _, err := db.Write.ExecContext(ctx, renumber(db, `INSERT INTO session_resources (session_id, role, kind, resource_id, start_at, block_end)
+					VALUES (?, ?, ?, ?, ?, ?)`), id, h.role, h.kind, h.rid, s.Start.Unix(), end); err != nil {
+					tb.Fatalf("raw session holds: %v", err)
+				}
+			}
 		}
 	}
 	return ids
