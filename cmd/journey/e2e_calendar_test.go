@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -107,6 +108,9 @@ func TestE2ECalendar(t *testing.T) {
 		t.Fatalf("the booked preparation is not on the week (%s):\n%s", label, text)
 	}
 	e2eAxe(t, therapist, axe, "/staff/calendar after booking")
+	e2eTablet(t, therapist, "/staff/calendar after booking")
+	e2eAxe(t, therapist, axe, "/staff/calendar after booking (tablet)")
+	e2eViewport(t, therapist, false)
 
 	// A medicine session: the gates say what is missing, before and on a
 	// refused booking.
@@ -132,3 +136,25 @@ func TestE2ECalendar(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// e2eTablet sizes the tab as a tablet held upright (820 by 1180) and
+// checks that the page fits its width and that every button and link of
+// the calendar is at least 24 pixels tall, a target a finger can hit (a
+// radio's target is its label).
+func e2eTablet(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	p := emulation.SetDeviceMetricsOverrideParams{Width: 820, Height: 1180, DeviceScaleFactor: 2, Mobile: true}
+	if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, p); err != nil {
+		t.Fatalf("viewport: %v", err)
+	}
+	got := e2eEval[map[string]any](t, ctx, `({scroll: document.documentElement.scrollWidth,
+		small: [...document.querySelectorAll("main a, main button, main select, main label, main input:not([type=hidden]):not([type=radio]):not([type=checkbox])")]
+			.filter(el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height < 24; })
+			.map(el => el.outerHTML.slice(0, 80))})`)
+	if got["scroll"].(float64) > 820 {
+		t.Errorf("%s: on an 820px tablet the page is %vpx wide", what, got["scroll"])
+	}
+	if small := got["small"].([]any); len(small) > 0 {
+		t.Errorf("%s: on a tablet these targets are under 24px tall: %v", what, small)
+	}
+}
