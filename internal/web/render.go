@@ -166,7 +166,7 @@ var pageSamples = map[string]any{
 	"portal": &clientportal.HomePage{}, "portal_join": &acceptPage{}, "portal_intake": &clientportal.IntakePage{}, "portal_measure": &webkit.MeasurePage{},
 	"portal_support": &clientportal.SupportPage{}, "portal_monitor": &clientportal.MonitorPage{}, "portal_checkin": &clientportal.CheckInPage{}, "portal_consent": &clientportal.ConsentPage{},
 	"staff_clients": &staffws.ClientsPage{}, "staff_client": &staffws.ClientPage{}, "staff_client_new": &staffws.NewClientPage{},
-	"staff_alerts": &staffws.AlertsPage{}, "staff_calendar": &staffws.CalendarPage{}, "staff_plan": &staffws.PlanPage{}, "admin_care": &staffws.CareSettingsPage{}, "staff_review": &staffws.ReviewQueuePage{}, "staff_review_client": &staffws.ReviewScreenPage{},
+	"staff_alerts": &staffws.AlertsPage{}, "staff_calendar": &staffws.CalendarPage{}, "staff_plan": &staffws.PlanPage{}, "admin_care": &staffws.CareSettingsPage{}, "admin_rooms": &staffws.RoomsPage{}, "hours_edit": &staffws.ClinicalHoursPage{}, "staff_review": &staffws.ReviewQueuePage{}, "staff_review_client": &staffws.ReviewScreenPage{},
 	"admin_consents": &staffws.ConsentDocsPage{}, "admin_consent_edit": &staffws.ConsentEditPage{}, "admin_rules": &staffws.RulesPage{},
 	"admin_booking": &staffws.BookingSettingsPage{}, "admin_practice": &staffws.PracticePage{}, "admin_faq": &staffws.FAQAdminPage{}, "admin_landing": &staffws.LandingPage{}, "admin_emails": &staffws.EmailsPage{}, "admin_email": &staffws.EmailPage{Kind: &journey.EmailKinds[0], Current: journey.EmailKinds[0].Default()}, "staff_hours": &staffws.HoursPage{}, "held": &publicsite.HeldPage{}, "hold": &publicsite.HoldPage{},
 }

@@ -100,6 +100,9 @@ type Processing interface {
 
 	// The plan, the gates and remote sessions (plan.go).
 	PlanProcessing
+
+	// Calendar feeds, text consent, failed deliveries, reminder settings (reminders.go).
+	ReminderProcessing
 	// When a session can be held (sessionslots.go).
 	SlotProcessing
 	// Care sessions, rooms and clinical hours (sessions.go, rooms.go).

@@ -275,6 +275,7 @@ type ClientPage struct {
 	Administer  []*journey.Questionnaire // what the actor may give the client in session
 	CanEditTeam bool
 	Candidates  []*journey.User // staff who could join the care team
+	Plan        *PlanSummary    // a cleared client's plan in a line; nil before
 
 	// The clinical record, only for the actor's CanSeeClinical.
 	Clinical      bool
@@ -353,6 +354,12 @@ func (s *Handler) renderStaffClient(w http.ResponseWriter, r *http.Request, stat
 	if rec.CanAdminister {
 		page.Administer = measure.All()
 	}
+	plan, err := s.planSummary(r, c, loc)
+	if err != nil {
+		s.kit.PageError(w, r, err)
+		return
+	}
+	page.Plan = plan
 	if rec.Clinical != nil {
 		if err := s.loadClinical(r, rec, page, loc); err != nil {
 			s.kit.PageError(w, r, err)

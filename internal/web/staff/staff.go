@@ -134,6 +134,8 @@ type Processing interface {
 	// The plan and its gates (plan.go), the care path's settings (caresettings.go).
 	PlanProcessing
 	CareSettingsProcessing
+	// Locations, rooms and clinical hours (rooms.go).
+	RoomsProcessing
 
 	// The calendar and booking from it (calendar.go).
 	CalendarProcessing
