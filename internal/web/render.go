@@ -169,6 +169,8 @@ var pageSamples = map[string]any{
 	"staff_alerts": &staffws.AlertsPage{}, "staff_calendar": &staffws.CalendarPage{}, "staff_plan": &staffws.PlanPage{}, "admin_care": &staffws.CareSettingsPage{}, "admin_rooms": &staffws.RoomsPage{}, "hours_edit": &staffws.ClinicalHoursPage{}, "staff_review": &staffws.ReviewQueuePage{}, "staff_review_client": &staffws.ReviewScreenPage{},
 	"admin_consents": &staffws.ConsentDocsPage{}, "admin_consent_edit": &staffws.ConsentEditPage{}, "admin_rules": &staffws.RulesPage{},
 	"admin_booking": &staffws.BookingSettingsPage{}, "admin_practice": &staffws.PracticePage{}, "admin_faq": &staffws.FAQAdminPage{}, "admin_landing": &staffws.LandingPage{}, "admin_emails": &staffws.EmailsPage{}, "admin_email": &staffws.EmailPage{Kind: &journey.EmailKinds[0], Current: journey.EmailKinds[0].Default()}, "staff_hours": &staffws.HoursPage{}, "held": &publicsite.HeldPage{}, "hold": &publicsite.HoldPage{},
+	"portal_reminders": &clientportal.RemindersPage{}, "staff_calendar_links": &staffws.CalendarLinksPage{}, "staff_deliveries": &staffws.DeliveriesPage{},
+	"admin_reminders": &staffws.ReminderSettingsPage{},
 }
 
 // realSamples replaces the parts of a filled sample whose values must

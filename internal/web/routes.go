@@ -119,6 +119,10 @@ func (s *Server) routeTable() []route {
 		{"POST /portal/monitor", portal, journey.PermPortal, 0, s.portal.HandleMonitorSave},
 		{"GET /portal/sessions/{id}/check-in", portal, journey.PermPortal, 0, s.portal.HandleCheckIn},
 		{"POST /portal/sessions/{id}/check-in", portal, journey.PermPortal, 0, s.portal.HandleCheckInSave},
+		{"GET /portal/reminders", portal, journey.PermPortal, 0, s.portal.HandleReminders},
+		{"POST /portal/texts", portal, journey.PermPortal, 0, s.portal.HandleTextConsent},
+		{"POST /portal/calendar", portal, journey.PermPortal, 0, s.portal.HandleCalendarCreate},
+		{"POST /portal/calendar/{id}/revoke", portal, journey.PermPortal, 0, s.portal.HandleCalendarRevoke},
 
 		// Client records (staff).
 		{"GET /staff/clients/{id}/measures/{code}", staff, journey.PermClinicalRead, 0, s.staff.HandleMeasureView},
@@ -140,6 +144,7 @@ func (s *Server) routeTable() []route {
 		{"GET /staff/calendar", staff, journey.PermSessionsRead, 0, s.staff.HandleCalendar},
 		{"POST /staff/calendar/book", staff, journey.PermSessionsWrite, 0, s.staff.HandleCalendarBook},
 		{"POST /staff/alerts/{id}/acknowledge", staff, journey.PermAlerts, 0, s.staff.HandleAlertAck},
+		{"GET /staff/deliveries", staff, journey.PermDeliveries, 0, s.staff.HandleDeliveries},
 
 		// Medical review and practice settings.
 		{"GET /staff/review", staff, journey.PermClearance, 0, s.staff.HandleReviewQueue},
@@ -169,6 +174,8 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/emails", staff, journey.PermSettings, 0, s.staff.HandleEmailsView},
 		{"GET /admin/emails/{kind}", staff, journey.PermSettings, 0, s.staff.HandleEmailView},
 		{"POST /admin/emails/{kind}", staff, journey.PermSettings, 0, s.staff.HandleEmailUpdate},
+		{"GET /admin/reminders", staff, journey.PermSettings, 0, s.staff.HandleReminderSettings},
+		{"POST /admin/reminders", staff, journey.PermSettings, 0, s.staff.HandleReminderSettingsSave},
 		{"GET /admin/faq", staff, journey.PermSettings, 0, s.staff.HandleFAQAdmin},
 		{"POST /admin/faq/starter", staff, journey.PermSettings, 0, s.staff.HandleFAQStarter},
 		{"POST /admin/faq/{id}", staff, journey.PermSettings, 0, s.staff.HandleFAQUpdate},
@@ -188,6 +195,9 @@ func (s *Server) routeTable() []route {
 		{"GET /account/tokens", staff, permStaff, 0, s.staff.HandleTokensView},
 		{"POST /account/tokens", staff, permStaff, 0, s.staff.HandleTokenCreate},
 		{"POST /account/tokens/{id}/revoke", staff, permStaff, 0, s.staff.HandleTokenRevoke},
+		{"GET /account/calendar", staff, permStaff, 0, s.staff.HandleCalendarLinks},
+		{"POST /account/calendar", staff, permStaff, 0, s.staff.HandleCalendarLinkCreate},
+		{"POST /account/calendar/{id}/revoke", staff, permStaff, 0, s.staff.HandleCalendarLinkRevoke},
 
 		// Staff API (Bearer tokens).
 		{"GET /api/v1/me", api, permSignedIn, 0, s.api.HandleMe},

@@ -49,6 +49,9 @@ type Processing interface {
 
 	// The plan, the monitor and the check-in (plan.go).
 	PlanProcessing
+
+	// Text reminders and calendar links (reminders.go).
+	ReminderProcessing
 }
 
 // Handler holds the client portal's handlers.

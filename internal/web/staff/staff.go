@@ -133,6 +133,9 @@ type Processing interface {
 
 	// The plan and its gates (plan.go), the care path's settings (caresettings.go).
 	PlanProcessing
+
+	// Calendar links, failed deliveries, reminder settings (reminders.go).
+	ReminderProcessing
 	CareSettingsProcessing
 	// Locations, rooms and clinical hours (rooms.go).
 	RoomsProcessing
