@@ -164,7 +164,7 @@ var pageSamples = map[string]any{
 	"audit": &staffws.AuditPage{}, "tokens": &staffws.TokensPage{}, "sessions": &sessionsPage{}, "staff_list": &staffws.StaffListPage{},
 	"invite": &invitePage{}, "accept": &acceptPage{}, "reset_request": &resetRequestPage{}, "breakglass": &staffws.BreakGlassPage{},
 	"portal": &clientportal.HomePage{}, "portal_join": &acceptPage{}, "portal_intake": &intakePage{}, "portal_measure": &measurePage{},
-	"portal_support": &clientportal.SupportPage{}, "portal_monitor": &clientportal.MonitorPage{}, "portal_checkin": &clientportal.CheckInPage{}, "portal_consent": &consentPage{},
+	"portal_support": &clientportal.SupportPage{}, "portal_monitor": &clientportal.MonitorPage{}, "portal_book": &clientportal.BookPage{}, "portal_checkin": &clientportal.CheckInPage{}, "portal_consent": &consentPage{},
 	"staff_clients": &staffws.ClientsPage{}, "staff_client": &staffws.ClientPage{}, "staff_client_new": &staffws.NewClientPage{},
 	"staff_alerts": &staffws.AlertsPage{}, "staff_calendar": &staffws.CalendarPage{}, "staff_plan": &staffws.PlanPage{}, "admin_care": &staffws.CareSettingsPage{}, "admin_rooms": &staffws.RoomsPage{}, "hours_edit": &staffws.ClinicalHoursPage{}, "staff_review": &staffws.ReviewQueuePage{}, "staff_review_client": &staffws.ReviewScreenPage{},
 	"admin_consents": &staffws.ConsentDocsPage{}, "admin_consent_edit": &staffws.ConsentEditPage{}, "admin_rules": &staffws.RulesPage{},

@@ -42,6 +42,8 @@ type Processing interface {
 
 	// The plan, the monitor and the check-in (plan.go).
 	PlanProcessing
+	// Booking their own sessions (book.go).
+	BookingProcessing
 }
 
 // Handler holds the client portal's handlers.
