@@ -240,6 +240,8 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/sessions/{id}/start", api, journey.PermSessionsWrite, 0, s.api.HandleSessionAction(journey.ActionStart)},
 		{"POST /api/v1/sessions/{id}/complete", api, journey.PermSessionsWrite, 0, s.api.HandleSessionAction(journey.ActionComplete)},
 		{"POST /api/v1/sessions/{id}/no-show", api, journey.PermSessionsWrite, 0, s.api.HandleSessionAction(journey.ActionNoShow)},
+		{"POST /api/v1/sessions/{id}/attendees", api, permSignedIn, 0, s.api.HandleAttendeeAdd},
+		{"DELETE /api/v1/sessions/{id}/attendees/{client}", api, permSignedIn, 0, s.api.HandleAttendeeRemove},
 		{"GET /api/v1/locations", api, permStaff, 0, s.api.HandleLocations},
 		{"POST /api/v1/locations", api, journey.PermSettings, 0, s.api.HandleLocationCreate},
 		{"GET /api/v1/rooms", api, permStaff, 0, s.api.HandleRooms},
