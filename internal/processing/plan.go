@@ -455,7 +455,8 @@ type PlanChart struct {
 	CanChange   bool // may tailor the plan
 	CanOverride bool // may override an overridable gate
 	Monitor     *journey.Monitor
-	Telehealth  string // the practice's link template
+	CheckIns    []*journey.CheckIn // the latest check-in of each remote medicine session still to be held
+	Telehealth  string             // the practice's link template
 }
 
 // PlanChart returns client id's plan for the staff chart: the plan (as
@@ -487,6 +488,9 @@ func (p *Processor) PlanChart(ctx context.Context, a *journey.Actor, id int64, l
 		return nil, err
 	}
 	if out.Monitor, err = optional(p.store.FindMonitor(ctx, c.ID)); err != nil {
+		return nil, err
+	}
+	if out.CheckIns, err = p.checkIns(ctx, plan); err != nil {
 		return nil, err
 	}
 	p.Audit(ctx, a, Entry{Action: "gates.read", SubjectType: "client", SubjectID: c.ID, Outcome: journey.AuditSuccess,
@@ -524,6 +528,21 @@ func (p *Processor) PortalPlan(ctx context.Context, a *journey.Actor, id int64, 
 	if out.Monitor, err = optional(p.store.FindMonitor(ctx, c.ID)); err != nil {
 		return nil, err
 	}
+	cis, err := p.checkIns(ctx, plan)
+	if err != nil {
+		return nil, err
+	}
+	for _, ci := range cis {
+		out.CheckIns[ci.SessionID] = ci
+	}
+	p.Audit(ctx, a, Entry{Action: "plan.read", SubjectType: "client", SubjectID: c.ID, Outcome: journey.AuditSuccess, Detail: "plan in the portal"})
+	return out, nil
+}
+
+// checkIns returns the latest check-in of each of the plan's remote
+// medicine sessions still to be held (booked or under way).
+func (p *Processor) checkIns(ctx context.Context, plan *journey.Plan) ([]*journey.CheckIn, error) {
+	var out []*journey.CheckIn
 	for _, st := range plan.Steps {
 		if st.Type != journey.TypeMedicine || st.Mode != journey.ModeRemote || st.Status != journey.StepBooked {
 			continue
@@ -533,10 +552,9 @@ func (p *Processor) PortalPlan(ctx context.Context, a *journey.Actor, id int64, 
 			return nil, err
 		}
 		if ci != nil {
-			out.CheckIns[st.SessionID] = ci
+			out = append(out, ci)
 		}
 	}
-	p.Audit(ctx, a, Entry{Action: "plan.read", SubjectType: "client", SubjectID: c.ID, Outcome: journey.AuditSuccess, Detail: "plan in the portal"})
 	return out, nil
 }
 

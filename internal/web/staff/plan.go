@@ -82,6 +82,7 @@ type PlanPage struct {
 	Overdue   int
 	Changes   []ChangeView
 	Overrides []ChangeView
+	CheckIns  []CheckInView
 	Notice    string
 	// The plan form as typed, and what was wrong with it.
 	Form      map[string]string
@@ -93,6 +94,17 @@ type PlanPage struct {
 	OverrideReason string
 	OverrideError  string
 }
+
+// CheckInView is a remote session's check-in as staff read it.
+type CheckInView struct {
+	At, Address, Callback, Reading, Result string
+	NoDose                                 bool
+}
+
+// checkInResults say a check-in's result to staff.
+var checkInResults = map[string]string{journey.CheckInOK: "within limits",
+	journey.CheckInReview: "above 140/90: the medical provider reviews it before the dose",
+	journey.CheckInNoDose: "at or above 180/100: no dose today; call the client back"}
 
 // ChangeView is a plan change or an override in words.
 type ChangeView struct {
@@ -174,6 +186,11 @@ func (s *Handler) renderPlan(w http.ResponseWriter, r *http.Request, status int,
 	}
 	for _, o := range chart.Overrides {
 		page.Overrides = append(page.Overrides, ChangeView{By: o.ByName, At: o.At.In(loc).Format("Jan 2, 2006, 3:04 PM MST"), What: o.Code, Reason: o.Reason})
+	}
+	for _, ci := range chart.CheckIns {
+		page.CheckIns = append(page.CheckIns, CheckInView{At: ci.CreatedAt.In(loc).Format("Mon Jan 2, 3:04 PM MST"), Address: ci.Address,
+			Callback: ci.Callback, Reading: fmt.Sprintf("%d/%d", ci.Systolic, ci.Diastolic), Result: checkInResults[ci.Result],
+			NoDose: ci.Result == journey.CheckInNoDose})
 	}
 	if page.Form == nil {
 		page.Form = planForm(chart.Plan.Settings)

@@ -53,6 +53,8 @@ type Reads interface {
 	EachAudit(ctx context.Context, f journey.AuditFilter, fn func(*journey.AuditEntry) error) error
 	FindUserByEmail(ctx context.Context, email string) (*journey.User, error)
 
+	webkit.MeasureReader // a questionnaire given in session shows the last one
+
 	// The practice's rooms, for the calendar's names and choices.
 	FindRooms(ctx context.Context) ([]*journey.Room, error)
 }
@@ -116,6 +118,10 @@ type Processing interface {
 	RemoveLogo(ctx context.Context, a *journey.Actor, via string) error
 	SettingsVersions(ctx context.Context, a *journey.Actor, kind string, limit int) ([]*journey.SettingsVersion, error)
 	RestoreSettingsVersion(ctx context.Context, a *journey.Actor, kind string, version int) (*journey.SettingsVersion, error)
+
+	// A questionnaire given in session, a signed consent's copy.
+	webkit.MeasureProcessing
+	webkit.SignedCopier
 
 	// Safety alerts.
 	Alerts(ctx context.Context, a *journey.Actor, open bool, limit int, via string, auditEmpty bool) ([]*journey.Alert, error)
