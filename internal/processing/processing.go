@@ -78,6 +78,7 @@ type Store interface {
 	SessionSlotStore
 	ReminderStore
 	CalendarStore
+	InventoryStore
 }
 
 // Processor applies Journey's record rules and audit around the store.

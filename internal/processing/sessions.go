@@ -20,6 +20,9 @@ type SessionStore interface {
 	ChangeCareSessionStatus(ctx context.Context, id int64, action string, by int64) (*journey.CareSession, error)
 	AddSessionAttendee(ctx context.Context, id, clientID, by int64) (*journey.CareSession, error)
 	RemoveSessionAttendee(ctx context.Context, id, clientID, by int64) (*journey.CareSession, error)
+	UpdateSessionType(ctx context.Context, t *journey.SessionType) error
+	SessionCancelHours(ctx context.Context) (int, error)
+	SetSessionCancelHours(ctx context.Context, hours int) error
 	journey.RoomService
 	journey.StaffHoursService
 }

@@ -157,6 +157,8 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/screening-rules", staff, journey.PermSettings, 0, s.staff.HandleRulesUpdate},
 		{"GET /admin/care", staff, journey.PermSettings, 0, s.staff.HandleCareSettings},
 		{"POST /admin/care", staff, journey.PermSettings, 0, s.staff.HandleCareSettingsSave},
+		{"GET /admin/session-types", staff, journey.PermSettings, 0, s.staff.HandleSessionTypes},
+		{"POST /admin/session-types", staff, journey.PermSettings, 0, s.staff.HandleSessionTypesSave},
 		{"GET /admin/rooms", staff, journey.PermSettings, 0, s.staff.HandleRooms},
 		{"POST /admin/rooms", staff, journey.PermSettings, 0, s.staff.HandleRoomCreate},
 		{"POST /admin/rooms/locations", staff, journey.PermSettings, 0, s.staff.HandleLocationCreate},
@@ -239,6 +241,8 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/sessions/{id}/remote-check-in", api, journey.PermPortal, 0, s.api.HandleRemoteCheckIn},
 		// Care sessions: a client books, moves and cancels their own; record rules apply (policy.go CanSeeSession, CanBookSession).
 		{"GET /api/v1/session-types", api, permSignedIn, 0, s.api.HandleSessionTypes},
+		{"PUT /api/v1/session-types/{code}", api, journey.PermSettings, 0, s.api.HandleSessionTypeUpdate},
+		{"PUT /api/v1/practice/sessions", api, journey.PermSettings, 0, s.api.HandleSessionNoticeUpdate},
 		{"POST /api/v1/sessions", api, permSignedIn, 0, s.api.HandleSessionCreate},
 		{"GET /api/v1/sessions", api, permSignedIn, 0, s.api.HandleSessions},
 		{"GET /api/v1/sessions/{id}", api, permSignedIn, 0, s.api.HandleSession},

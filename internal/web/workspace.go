@@ -33,7 +33,7 @@ var workspaceTasks = []workspaceTask{
 	{"Alerts", "/staff/alerts", nil},
 	{"Deliveries", "/staff/deliveries", nil},
 	{"Staff", "/admin/staff", []string{"/admin/staff/"}},
-	{"Settings", "/admin/consents", []string{"/admin/consents/", "/admin/screening-rules", "/admin/booking", "/admin/care", "/admin/rooms", "/admin/settings", "/admin/practice", "/admin/emails", "/admin/reminders"}},
+	{"Settings", "/admin/consents", []string{"/admin/consents/", "/admin/screening-rules", "/admin/booking", "/admin/care", "/admin/session-types", "/admin/rooms", "/admin/settings", "/admin/practice", "/admin/emails", "/admin/reminders"}},
 	{"Audit", "/admin/audit", []string{"/admin/audit"}},
 }
 

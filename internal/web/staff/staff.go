@@ -137,8 +137,9 @@ type Processing interface {
 	// Calendar links, failed deliveries, reminder settings (reminders.go).
 	ReminderProcessing
 	CareSettingsProcessing
-	// Locations, rooms and clinical hours (rooms.go).
+	// Locations, rooms and clinical hours (rooms.go), session types (sessiontypes.go).
 	RoomsProcessing
+	SessionTypesProcessing
 
 	// The calendar and booking from it (calendar.go).
 	CalendarProcessing
