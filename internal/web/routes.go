@@ -115,6 +115,8 @@ func (s *Server) routeTable() []route {
 		{"POST /portal/consents/{code}", portal, journey.PermPortal, 0, s.portal.HandleConsentSign},
 		{"GET /portal/signatures/{id}", portal, journey.PermPortal, 0, s.portal.HandlePortalSignaturePDF},
 		{"POST /portal/question", portal, journey.PermPortal, 0, s.portal.HandleQuestionReply},
+		{"GET /portal/book", portal, journey.PermPortal, 0, s.portal.HandleBookView},
+		{"POST /portal/book", portal, journey.PermPortal, 0, s.portal.HandleBook},
 		{"GET /portal/monitor", portal, journey.PermPortal, 0, s.portal.HandleMonitor},
 		{"POST /portal/monitor", portal, journey.PermPortal, 0, s.portal.HandleMonitorSave},
 		{"GET /portal/sessions/{id}/check-in", portal, journey.PermPortal, 0, s.portal.HandleCheckIn},
