@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/url"
-	"strings"
 	"testing"
 )
 
@@ -11,16 +10,11 @@ import (
 // words, and a time taken since is refused with the choice kept.
 func TestPortalBooking(t *testing.T) {
 	e := newCareEnv(t)
-	form := "application/x-www-form-urlencoded"
 	week := "/portal/book?type=preparation&mode=in_person&week=2030-01-07&find=1"
 	post := func(typ, start string) string {
 		return url.Values{"type": {typ}, "mode": {"in_person"}, "week": {"2030-01-07"}, "start": {start}}.Encode()
 	}
-	for _, sc := range []struct {
-		name, cookie, method, path, body string
-		status                           int
-		contains, excludes               []string
-	}{
+	e.runAs(t, []cookieScenario{
 		{"the kinds a client books", e.client, "GET", "/portal/book", "", 200,
 			[]string{`<a href="/portal/book">Book a session</a>`, `id="type-preparation"`, `id="type-integration"`, "with Nora York"},
 			[]string{`id="type-medicine"`, "Free times"}},
@@ -39,29 +33,5 @@ func TestPortalBooking(t *testing.T) {
 		{"a medicine session booked by hand", e.client, "POST", "/portal/book", post("medicine", "2030-01-08T09:00:00-05:00"), 403,
 			[]string{"Please ask the practice to book this kind of session for you."}, nil},
 		{"staff have the calendar instead", e.nora, "GET", "/portal/book", "", 403, nil, nil},
-	} {
-		t.Run(sc.name, func(t *testing.T) {
-			ct := ""
-			if sc.method == "POST" {
-				ct = form
-			}
-			st, h, body := e.send(sc.cookie, sc.method, sc.path, ct, sc.body)
-			if st != sc.status {
-				t.Fatalf("status %d, want %d\n%s", st, sc.status, trim(body))
-			}
-			if st == 303 && !strings.HasPrefix(h.Get("Location"), "/portal/book?booked=") {
-				t.Fatalf("redirected to %s", h.Get("Location"))
-			}
-			for _, s := range sc.contains {
-				if !strings.Contains(body, s) {
-					t.Errorf("body lacks %s\n%s", s, trim(body))
-				}
-			}
-			for _, s := range sc.excludes {
-				if strings.Contains(body, s) {
-					t.Errorf("body has %s", s)
-				}
-			}
-		})
-	}
+	})
 }
