@@ -27,16 +27,7 @@ func TestE2EReminders(t *testing.T) {
 	srv := startServer(t, nil, "--demo", "--rate-limit", "0")
 	base := srv.URL
 	browser := e2eBrowser(t)
-	check := func(ctx context.Context, what string) {
-		t.Helper()
-		for _, phone := range []bool{false, true} {
-			e2eViewport(t, ctx, phone)
-			w := fmt.Sprintf("%s (%s)", what, map[bool]string{false: "1280px", true: "390px"}[phone])
-			e2eCheckLayout(t, ctx, w)
-			e2eAxeAll(t, ctx, axe, w)
-		}
-		e2eViewport(t, ctx, false)
-	}
+	check := func(ctx context.Context, what string) { t.Helper(); e2eCheckWidths(t, ctx, axe, what) }
 
 	admin := e2ePortalTab(t, browser, 120*time.Second, "admin")
 	e2eViewport(t, admin, false)
@@ -117,4 +108,18 @@ func TestE2EReminders(t *testing.T) {
 		!strings.HasPrefix(evs[0].GetProperty(ics.ComponentPropertySummary).Value, "Preparation · Cedar & Tide") {
 		t.Errorf("Sam's feed: %d events", len(evs))
 	}
+}
+
+// e2eCheckWidths checks the tab's page at a desktop's 1280 px and a
+// phone's 390 px: its layout fits, and axe-core finds nothing serious.
+// It leaves the tab at desktop width.
+func e2eCheckWidths(t *testing.T, ctx context.Context, axe, what string) {
+	t.Helper()
+	for _, phone := range []bool{false, true} {
+		e2eViewport(t, ctx, phone)
+		w := fmt.Sprintf("%s (%s)", what, map[bool]string{false: "1280px", true: "390px"}[phone])
+		e2eCheckLayout(t, ctx, w)
+		e2eAxeAll(t, ctx, axe, w)
+	}
+	e2eViewport(t, ctx, false)
 }
