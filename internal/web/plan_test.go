@@ -167,6 +167,9 @@ func TestPlanPages(t *testing.T) {
 		!strings.Contains(body, "Tailor the plan") || !strings.Contains(body, "Not met: team") || strings.Contains(body, "Override this gate") {
 		t.Fatalf("the therapist's plan page: %d\n%s", st, trim(body))
 	}
+	if _, _, body := e.as(e.nora, "GET", "/staff/clients", nil); !strings.Contains(body, "Plan: initial doses, 1 overdue") {
+		t.Fatalf("the caseload:\n%s", trim(body))
+	}
 	if st, _, body := e.as(e.frontDsk, "GET", path, nil); st != 200 || strings.Contains(body, "Gates before") || strings.Contains(body, "Tailor the plan") {
 		t.Fatalf("front desk's plan page: %d", st)
 	}

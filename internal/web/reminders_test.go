@@ -138,7 +138,7 @@ func TestTextConsentAPI(t *testing.T) {
 	client, luis := e.session(u, true), e.session(staffUser(e.la), true)
 	_, desk := e.staffCookie(journey.RoleFrontDesk)
 	path := fmt.Sprintf("/api/v1/clients/%d/text-consent", c.ID)
-	e.apiCases([]apiCase{
+	e.apiCases([]cookieScenario{
 		{name: "never asked", cookie: client, method: "GET", path: path, status: 200, contains: []string{`"agreed":false`, `"recorded_at":null`}},
 		{name: "agreeing without a number", cookie: client, method: "PUT", path: path, body: `{"agreed": true, "phone": "call me"}`, status: 422,
 			contains: []string{`"field":"phone"`}},
@@ -162,7 +162,7 @@ func TestFailedDeliveriesAPI(t *testing.T) {
 	}
 	_, desk := e.staffCookie(journey.RoleFrontDesk)
 	nora := e.session(staffUser(e.ny), true)
-	e.apiCases([]apiCase{
+	e.apiCases([]cookieScenario{
 		{name: "front desk", cookie: desk, method: "GET", path: "/api/v1/deliveries/failed", status: 200,
 			contains: []string{fmt.Sprintf(`"message_id":%d`, ms[0].ID), `"error_class":"smtp"`}, excludes: []string{"cleo", "550"}},
 		{name: "a bad limit", cookie: desk, method: "GET", path: "/api/v1/deliveries/failed?limit=9999", status: 422, contains: []string{`"field":"limit"`}},
@@ -174,7 +174,7 @@ func TestFailedDeliveriesAPI(t *testing.T) {
 func TestReminderSettingsAPI(t *testing.T) {
 	e := newEnv(t)
 	_, admin := e.staffCookie(journey.RoleAdmin)
-	e.apiCases([]apiCase{
+	e.apiCases([]cookieScenario{
 		{name: "defaults", cookie: admin, method: "GET", path: "/api/v1/practice/reminders", status: 200,
 			contains: []string{`"early_hours":72`, `"day_hours":24`, `"fast_food_hours":2`, `"fast_liquid_minutes":30`}},
 		{name: "too little fasting", cookie: admin, method: "PUT", path: "/api/v1/practice/reminders", body: `{"fast_food_hours": 1}`, status: 422,
@@ -184,14 +184,8 @@ func TestReminderSettingsAPI(t *testing.T) {
 	})
 }
 
-// apiCase is one API request as someone, and what its answer holds.
-type apiCase struct {
-	name, cookie, method, path, body string
-	status                           int
-	contains, excludes               []string
-}
-
-func (e *env) apiCases(cs []apiCase) {
+// apiCases runs each scenario as a JSON API request (runAs sends forms).
+func (e *env) apiCases(cs []cookieScenario) {
 	e.t.Helper()
 	for _, c := range cs {
 		st, _, body := e.api(c.cookie, c.method, c.path, c.body)

@@ -52,6 +52,8 @@ type Processing interface {
 
 	// Text reminders and calendar links (reminders.go).
 	ReminderProcessing
+	// Booking their own sessions (book.go).
+	BookingProcessing
 }
 
 // Handler holds the client portal's handlers.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/journey-kap/journey"
@@ -14,6 +15,7 @@ import (
 
 // PlanProcessing is what the plan page asks of processing.
 type PlanProcessing interface {
+	PlansOf(ctx context.Context, a *journey.Actor, cs []*journey.Client, loc *time.Location, via string) (map[int64]*journey.Plan, error)
 	Plan(ctx context.Context, a *journey.Actor, id int64, loc *time.Location, via string) (*journey.Plan, error)
 	PlanChart(ctx context.Context, a *journey.Actor, id int64, loc *time.Location) (*processing.PlanChart, error)
 	UpdatePlan(ctx context.Context, a *journey.Actor, id int64, s journey.PlanSettings, reason string, loc *time.Location) (*journey.Plan, error)
@@ -299,4 +301,14 @@ func (s *Handler) planSummary(r *http.Request, c *journey.Client, loc *time.Loca
 		sum.Next = p.Next.Detail
 	}
 	return sum, nil
+}
+
+// planStage says where a client is on their plan, for the clients list:
+// the phase, and how many steps are overdue.
+func planStage(p *journey.Plan) string {
+	st := "Plan: " + strings.ToLower(PhaseLabel(p.Phase))
+	if n := len(p.Overdue()); n > 0 {
+		st += fmt.Sprintf(", %d overdue", n)
+	}
+	return st
 }
