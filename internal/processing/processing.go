@@ -77,6 +77,7 @@ type Store interface {
 	SessionStore
 	SessionSlotStore
 	CalendarStore
+	MedicineStore
 }
 
 // Processor applies Journey's record rules and audit around the store.
