@@ -66,13 +66,39 @@ func SessionUID(id int64) string { return "session-" + itoa(int(id)) }
 type CalendarFeedService interface {
 	// CreateCalendarFeed stores a new feed for userID under the hash of
 	// its token; ECONFLICT when the user holds MaxCalendarFeeds already.
-	CreateCalendarFeed(ctx context.Context, userID int64, tokenHash []byte) (*CalendarFeed, error)
+	CreateCalendarFeed(ctx context.Context, userID int64, tokenHash string) (*CalendarFeed, error)
 	// RevokeCalendarFeed revokes feed id of userID; ENOTFOUND when there
 	// is no such working feed of theirs.
 	RevokeCalendarFeed(ctx context.Context, userID, id int64) error
 	// FindCalendarFeedByToken returns the working feed whose token hashes
 	// to tokenHash; ENOTFOUND otherwise (revoked, or never made).
-	FindCalendarFeedByToken(ctx context.Context, tokenHash []byte) (*CalendarFeed, error)
+	FindCalendarFeedByToken(ctx context.Context, tokenHash string) (*CalendarFeed, error)
 	// FindCalendarFeeds returns userID's working feeds, newest first.
 	FindCalendarFeeds(ctx context.Context, userID int64) ([]*CalendarFeed, error)
+}
+
+// FeedSession is a session with what a calendar may show of it, before
+// SessionEntry's rule picks what it does show.
+type FeedSession struct {
+	Session    *CareSession
+	ClientName string // the client's name ("" for a group)
+	TypeName   string // the session type's name
+	Where      string // the room and address, or the video link
+}
+
+// FeedSource is what one person's feed is made of: their sessions in a
+// window, and the zone they read times in.
+type FeedSource struct {
+	Staff    bool // the feed of a member of staff: clients by initials
+	TimeZone string
+	Sessions []FeedSession
+}
+
+// Entries returns what the feed shows of each session (SessionEntry).
+func (f *FeedSource) Entries(practiceName string) []CalendarEntry {
+	out := make([]CalendarEntry, 0, len(f.Sessions))
+	for _, s := range f.Sessions {
+		out = append(out, SessionEntry(s.Session, f.Staff, s.ClientName, s.TypeName, practiceName, s.Where))
+	}
+	return out
 }

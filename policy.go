@@ -27,6 +27,7 @@ const (
 	PermPortal        Permission = "portal"         // the client portal
 	PermSessionsRead  Permission = "sessions.read"  // care sessions (record rules apply: CanSeeSession)
 	PermSessionsWrite Permission = "sessions.write" // book, move, cancel and run care sessions (CanBookSession, CanRunSession)
+	PermDeliveries    Permission = "deliveries"     // emails and texts that could not be delivered (ids, initials, error class; never a message)
 )
 
 // rolePermissions is the table of which role holds which permission.
@@ -34,20 +35,20 @@ const (
 // are booked with, the front desk and admins see them.
 var rolePermissions = map[string][]Permission{
 	RoleAdmin: {PermStaff, PermConsultsRead, PermConsultsWrite, PermStaffRead, PermStaffManage, PermAuditRead,
-		PermClientsRead, PermClientsWrite, PermSettings, PermSessionsRead, PermSessionsWrite},
+		PermClientsRead, PermClientsWrite, PermSettings, PermSessionsRead, PermSessionsWrite, PermDeliveries},
 	RoleTherapist: {PermStaff, PermConsultsRead, PermConsultsWrite, PermClientsRead, PermClientsWrite, PermClinicalRead,
 		PermAlerts, PermSessionsRead, PermSessionsWrite},
 	RoleMedicalProvider: {PermStaff, PermClientsRead, PermClinicalRead, PermClearance, PermAlerts, PermSessionsRead, PermSessionsWrite},
 	RoleChaperone:       {PermStaff, PermSessionsRead},
 	RoleFrontDesk: {PermStaff, PermConsultsRead, PermConsultsWrite, PermStaffRead, PermClientsRead, PermClientsWrite,
-		PermSessionsRead, PermSessionsWrite},
+		PermSessionsRead, PermSessionsWrite, PermDeliveries},
 	RoleClient: {PermPortal},
 }
 
 // Permissions lists every permission, for tests that walk the table.
 var Permissions = []Permission{PermPublic, PermSignedIn, PermSecondFactor, PermStaff, PermConsultsRead,
 	PermConsultsWrite, PermStaffRead, PermStaffManage, PermAuditRead, PermClientsRead, PermClientsWrite,
-	PermClinicalRead, PermClearance, PermAlerts, PermSettings, PermPortal, PermSessionsRead, PermSessionsWrite}
+	PermClinicalRead, PermClearance, PermAlerts, PermSettings, PermPortal, PermSessionsRead, PermSessionsWrite, PermDeliveries}
 
 // Can reports whether the actor holds permission p. A staff member whose
 // second factor is pending holds PermSecondFactor and nothing else.
@@ -383,4 +384,11 @@ func (a *Actor) CanRunMedicine(s *CareSession, c *Client) bool { return a.clinic
 // changes by the prescriber only), never anyone else.
 func (a *Actor) CanOrderDose(s *CareSession, c *Client) bool {
 	return a.Has(RoleMedicalProvider) && a.clinicianOn(s, c)
+}
+
+// CanRecordTextConsent reports whether the actor may record client c's
+// answer about texts: the client themselves, or staff who may change the
+// client's contact details, on the client's word.
+func (a *Actor) CanRecordTextConsent(c *Client) bool {
+	return a.IsClient(c) || (a.Can(PermClientsWrite) && a.CanSeeClient(c))
 }

@@ -34,6 +34,7 @@ const (
 // says whether it was delivered); a text is sent once the provider took it.
 const (
 	ReminderPending = "pending"
+	ReminderSending = "sending" // a text handed to the provider, its answer not yet recorded
 	ReminderSent    = "sent"
 	ReminderSkipped = "skipped"
 	ReminderFailed  = "failed"
@@ -155,10 +156,19 @@ func ReminderEmailKind(kind, sessionType, mode string) string {
 
 // ReminderService keeps reminders: made when they fall due, sent once.
 type ReminderService interface {
-	// ScheduleReminders makes the reminders falling due by until for every
-	// booked session that has not got them, and returns them; the same
-	// reminder is never made twice (the store's key refuses it).
-	ScheduleReminders(ctx context.Context, until time.Time, limit int) ([]*Reminder, error)
+	// ScheduleReminders makes the reminders due now that sessions do not
+	// have yet; the same reminder is never made twice (the store's key
+	// refuses it), whatever process makes it.
+	// texts makes the text messages too, for clients who agreed to them.
+	// It returns how many it made.
+	ScheduleReminders(ctx context.Context, texts bool, limit int) (int, error)
+	// SendReminder sends email reminder id once: its message queued and
+	// the reminder marked sent in one transaction, or skipped when its
+	// session was cancelled or moved since.
+	SendReminder(ctx context.Context, id int64) error
+	// SendTextReminder sends text reminder id through sender, once at
+	// most: skipped without the client's consent.
+	SendTextReminder(ctx context.Context, id int64, sender SMSSender) error
 }
 
 // Initials returns a name's initials ("Ada Visitor" → "A.V."): how a staff
@@ -200,15 +210,31 @@ type ReminderMail struct {
 	MonitorName string // a remote medicine session's monitor
 	Settings    ReminderSettings
 	Now         time.Time // when it is written, for "tomorrow"
+	// Invite: the email carries the session's calendar invitation (the
+	// first reminder the client gets of the session's time).
+	Invite bool
 }
 
 // ReminderMailComposer writes reminders.
 type ReminderMailComposer interface {
-	// ComposeReminder returns the email of m's reminder; the first one
-	// before a session carries its calendar invitation. It fails only on
-	// an unknown kind or zone.
+	// ComposeReminder returns the email of m's reminder, with the
+	// session's calendar invitation when m.Invite. It fails only on an
+	// unknown kind or zone.
 	ComposeReminder(m *ReminderMail, p *Practice) (*Message, error)
 	// ComposeReminderText returns the text message of m's reminder: the
 	// practice and when, nothing else (a text shows on a locked phone).
 	ComposeReminderText(m *ReminderMail, p *Practice) (string, error)
+}
+
+// FailedDelivery is a reminder or email that could not be delivered, as
+// front desk sees it: ids, the client's initials, the kind, when, and the
+// class of error; never the message, the address or the number.
+type FailedDelivery struct {
+	ReminderID     int64  // 0 for an email that is not a reminder
+	MessageID      int64  // the outbox message of an email, 0 for a text
+	Channel        string // Channel…
+	Kind           string // Reminder…, "" for other email
+	ClientInitials string // "" when the email is not about a client's session
+	At             time.Time
+	ErrorClass     string // SMS… classes, "smtp" for an email, "interrupted"
 }

@@ -363,34 +363,6 @@ func (rs *RunSheet) withinOrder(a *Administration) []Gate {
 	return out
 }
 
-// Validate returns EINVALID naming each wrong field of a: dose_mg, route,
-// administered_at (not in the future, not before the session began),
-// and, for the client's own prescription (no container), the pharmacy and
-// prescription_number.
-func (a *Administration) Validate(now, began time.Time) error {
-	a.Pharmacy, a.PrescriptionNo = Line(a.Pharmacy), Line(a.PrescriptionNo)
-	var v Validation
-	if a.DoseMg <= 0 || a.DoseMg > MaxOrderMg {
-		v.Add("dose_mg", fmt.Sprintf("The dose must be between 1 and %d mg.", MaxOrderMg))
-	}
-	if a.Route != RouteLozenge && a.Route != RouteIM {
-		v.Add("route", "Choose lozenge or im.")
-	}
-	switch {
-	case a.AdministeredAt.IsZero():
-		v.Add("administered_at", "Give the time the dose was given.")
-	case a.AdministeredAt.After(now):
-		v.Add("administered_at", "The time is in the future: give the time the dose was given.")
-	case a.AdministeredAt.Before(began):
-		v.Add("administered_at", fmt.Sprintf("The time is before the session began (%s UTC).", began.UTC().Format("15:04")))
-	}
-	if a.ContainerID == 0 {
-		checkText(&v, "pharmacy", a.Pharmacy, 1, 200)
-		checkText(&v, "prescription_number", a.PrescriptionNo, 1, 60)
-	}
-	return v.Err()
-}
-
 // Validate returns EINVALID naming each item of the checklist not ticked
 // (fasted, ride_home, no_driving) and the intention (required).
 func (c *Checklist) Validate() error {
@@ -479,8 +451,9 @@ func (d *Discharge) Check(rs *RunSheet, now time.Time) error {
 // MaxAddendum is the longest addendum, in runes.
 const MaxAddendum = 4000
 
-// MedicineService is the store of the medicine session's record. Each
-// change is one transaction that locks the session, refuses a change to
+// MedicineService is the store of the medicine session's record (the
+// doses are the controlled-substance log's, which asks DoseBlockers in its
+// own transaction). Each change is one transaction that locks the session, refuses a change to
 // a discharged run sheet (ECONFLICT) and queues what it causes (an email
 // to the care team for a hold, an escalation or an override).
 type MedicineService interface {
@@ -493,7 +466,6 @@ type MedicineService interface {
 	CreateObservation(ctx context.Context, o *Observation) error
 	CreateHoldReview(ctx context.Context, r *HoldReview) error
 	SetChecklist(ctx context.Context, sessionID int64, c *Checklist) error
-	RecordAdministration(ctx context.Context, a *Administration) error
 	CreateDischarge(ctx context.Context, sessionID int64, d *Discharge) error
 	CreateRunSheetAddendum(ctx context.Context, a *RunSheetAddendum) error
 }

@@ -63,3 +63,26 @@ type TextConsent struct {
 	At       time.Time
 	By       int64 // who recorded it: the client, or staff on the client's word
 }
+
+// Validate returns EINVALID (phone) when the client agrees to texts
+// without a mobile number in E.164 form.
+func (c *TextConsent) Validate() error {
+	var v Validation
+	if c.Agreed && !validE164(c.Phone) {
+		v.Add("phone", "Give the mobile number to text, in international form such as +1 503 555 0142.")
+	}
+	return v.Err()
+}
+
+// validE164 reports whether s is a number in E.164 form: + and 8 to 15 digits.
+func validE164(s string) bool {
+	if len(s) < 9 || len(s) > 16 || s[0] != '+' {
+		return false
+	}
+	for _, r := range s[1:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -15,18 +15,21 @@ import (
 // Config is everything a journey command can be told. Flags win over
 // JOURNEY_* environment variables, which win over the defaults.
 type Config struct {
-	Listen      string
-	Data        string
-	Database    string
-	BaseURL     string
-	Demo        bool
-	RateLimit   int
-	SMTPURL     string
-	MailFrom    string
-	MinFormTime time.Duration
-	LogLevel    slog.Level
-	LogJSON     bool // --log-format json: one JSON object a line, for log shipping
-	TrustProxy  bool
+	Listen    string
+	Data      string
+	Database  string
+	BaseURL   string
+	Demo      bool
+	RateLimit int
+	SMTPURL   string
+	MailFrom  string
+	// SMS is the text-message gateway (internal/sms): its URL, account,
+	// token and the number texts come from; no URL sends no texts.
+	SMSURL, SMSAccount, SMSToken, SMSFrom string
+	MinFormTime                           time.Duration
+	LogLevel                              slog.Level
+	LogJSON                               bool // --log-format json: one JSON object a line, for log shipping
+	TrustProxy                            bool
 	// Key and checkpoint files: outside the database, so a copy of the
 	// database alone neither reads PHI nor forges the audit trail.
 	MasterKeyFile string
@@ -64,6 +67,10 @@ var settings = []setting{
 	{"rate-limit", "JOURNEY_RATE_LIMIT", "30", "booking and slot requests per minute per client address; 0 turns the limit off", true},
 	{"smtp-url", "JOURNEY_SMTP_URL", "", "smtp://user:pass@host:port (or smtps://) for outgoing mail; empty keeps mail in the outbox", true},
 	{"mail-from", "JOURNEY_MAIL_FROM", "", "From address of outgoing mail (default the practice's email)", true},
+	{"sms-url", "JOURNEY_SMS_URL", "", "https:// base URL of a text-message gateway with Twilio's Messages API (e.g. https://api.twilio.com); empty sends no texts", true},
+	{"sms-account", "JOURNEY_SMS_ACCOUNT", "", "the gateway account (Twilio's Account SID)", true},
+	{"sms-token", "JOURNEY_SMS_TOKEN", "", "the gateway account's token (prefer the variable to the flag: flags show in process lists)", true},
+	{"sms-from", "JOURNEY_SMS_FROM", "", "the number texts come from, such as +15035550100", true},
 	{"min-form-time", "JOURNEY_MIN_FORM_TIME", "3s", "a booking form sent sooner than this after it was shown is refused as a bot", true},
 	{"trust-proxy", "JOURNEY_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind a proxy you run)", true},
 	{"log-level", "JOURNEY_LOG_LEVEL", "info", "debug, info, warn or error", false},
@@ -107,7 +114,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	get := func(k string) string { return strings.TrimSpace(*vals[k]) }
 	c := &Config{Listen: get("listen"), Data: get("data"), Database: get("database"), BaseURL: strings.TrimRight(get("base-url"), "/"),
-		SMTPURL: get("smtp-url"), MailFrom: get("mail-from"), MasterKeyFile: get("master-key-file"),
+		SMTPURL: get("smtp-url"), MailFrom: get("mail-from"), SMSURL: get("sms-url"), SMSAccount: get("sms-account"),
+		SMSToken: get("sms-token"), SMSFrom: get("sms-from"), MasterKeyFile: get("master-key-file"),
 		AuditKeyFile: get("audit-key-file"), AuditHeadFile: get("audit-head-file"), TLSCert: get("tls-cert"), TLSKey: get("tls-key"),
 		MetricsListen: get("metrics-listen")}
 	for p, def := range map[*string]string{&c.MasterKeyFile: "master.key", &c.AuditKeyFile: "audit.key", &c.AuditHeadFile: "audit.head"} {

@@ -144,6 +144,9 @@ func seedDemo(ctx context.Context, db *sqldb.DB, now time.Time) error {
 	if err := seedClients(ctx, db, now); err != nil {
 		return err
 	}
+	if err := seedCarePath(ctx, db); err != nil {
+		return err
+	}
 	if err := seedConsults(ctx, db, now); err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/journey-kap/journey/internal/jobs"
 	"github.com/journey-kap/journey/internal/mail"
 	"github.com/journey-kap/journey/internal/metrics"
+	"github.com/journey-kap/journey/internal/sms"
 	"github.com/journey-kap/journey/internal/sqldb"
 	"github.com/journey-kap/journey/internal/web"
 )
@@ -36,7 +37,12 @@ func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, 
 	if err != nil {
 		return nil, err
 	}
-	jc := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Screening: db, LinkRequests: db, ResetRequests: db, Log: log, Workers: workers}
+	jc := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Screening: db, LinkRequests: db, ResetRequests: db, Reminders: db,
+		Log: log, Workers: workers}
+	if jc.SMS, err = sms.New(cfg.SMSURL, cfg.SMSAccount, cfg.SMSToken, cfg.SMSFrom); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if cfg.BackupDir != "" {
 		jc.Backup, jc.BackupEvery = scheduledBackup(cfg, db), cfg.BackupEvery
 	}
@@ -69,6 +75,7 @@ func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, 
 	db.Enqueue, db.MailJobSQL = q.EnqueueMail, jobs.MailJobSQL
 	db.EnqueueLinkRequest = q.EnqueueLinkRequest
 	db.EnqueueResetRequest = q.EnqueueResetRequest
+	db.EnqueueReminders = q.EnqueueReminders
 	db.Mail = &mail.Composer{BaseURL: cfg.BaseURL}
 	return &app{db: db, queue: q, log: log}, nil
 }

@@ -46,7 +46,11 @@ type Config struct {
 	// BackupEvery (at most ten minutes) to take a backup if one is due.
 	Backup      func(ctx context.Context) error
 	BackupEvery time.Duration
-	Log         *slog.Logger
+	// Reminders, when set, makes and sends the reminders about care
+	// sessions (reminders.go); SMS sends their texts when configured.
+	Reminders ReminderStore
+	SMS       journey.SMSSender
+	Log       *slog.Logger
 	// Workers false makes an insert-only client (for CLI commands).
 	Workers      bool
 	PollInterval time.Duration // default 500 ms
@@ -111,7 +115,7 @@ func PendingMigrations(ctx context.Context, cfg Config) ([]int, error) {
 // each even while none waits: a new kind of job belongs here too (a kind
 // missing here is still reported once it has a job).
 var Kinds = []string{MailArgs{}.Kind(), RescreenArgs{}.Kind(), RequestArgs[linkRequest]{}.Kind(), RequestArgs[resetRequest]{}.Kind(),
-	BackupArgs{}.Kind()}
+	BackupArgs{}.Kind(), ReminderSweepArgs{}.Kind(), ReminderArgs{}.Kind()}
 
 // quiet keeps River's own info chatter out of the log; warnings stay.
 func quiet(log *slog.Logger) *slog.Logger {
@@ -161,6 +165,11 @@ func New(cfg Config) (*Queue, error) {
 		if cfg.Backup != nil && cfg.BackupEvery > 0 {
 			river.AddWorker(workers, &BackupWorker{Backup: cfg.Backup})
 			rc.PeriodicJobs = append(rc.PeriodicJobs, backupJob(cfg.BackupEvery))
+		}
+		if cfg.Reminders != nil {
+			river.AddWorker(workers, &reminderWorker{store: cfg.Reminders, sms: cfg.SMS, log: cfg.Log})
+			river.AddWorker(workers, &reminderSweepWorker{store: cfg.Reminders, sms: cfg.SMS, log: cfg.Log})
+			rc.PeriodicJobs = append(rc.PeriodicJobs, sweepJob())
 		}
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}

@@ -13,9 +13,8 @@ import (
 var _ journey.ReminderMailComposer = (*Composer)(nil)
 
 // ComposeReminder returns the email of m's reminder in the practice's
-// template of its kind (journey.ReminderEmailKind); the first reminder
-// before a session carries the session's invitation, under the UID every
-// feed gives it.
+// template of its kind (journey.ReminderEmailKind); with m.Invite it
+// carries the session's invitation, under the UID every feed gives it.
 func (c *Composer) ComposeReminder(m *journey.ReminderMail, p *journey.Practice) (*journey.Message, error) {
 	loc, err := journey.LoadZone(m.TimeZone)
 	if err != nil {
@@ -40,7 +39,7 @@ func (c *Composer) ComposeReminder(m *journey.ReminderMail, p *journey.Practice)
 	if err != nil {
 		return nil, err
 	}
-	if r.Kind == journey.ReminderEarly {
+	if m.Invite {
 		e := journey.SessionEntry(s, false, m.ClientName, m.TypeName, p.Name, where(m))
 		msg.ICSMethod, msg.ICS = "REQUEST", invitation(p, HostOf(c.BaseURL), loc, e, m.ClientName, m.ClientEmail)
 	}

@@ -18,7 +18,8 @@ func reminderMail(kind, typ, mode string) *journey.ReminderMail {
 	r := &journey.Reminder{ID: 9, SessionID: 55, Kind: kind, Channel: journey.ChannelEmail, Sequence: 2}
 	due, _ := journey.DefaultReminderSettings().Due(kind, s.Start, s.End, time.UTC)
 	return &journey.ReminderMail{Reminder: r, Session: s, ClientName: "Ada Visitor", ClientEmail: "ada@example.test",
-		TimeZone: "America/Los_Angeles", TypeName: "Medicine session", Where: "Cedar Room, 12 Alder Street, Portland", Now: due}
+		TimeZone: "America/Los_Angeles", TypeName: "Medicine session", Where: "Cedar Room, 12 Alder Street, Portland", Now: due,
+		Invite: kind == journey.ReminderEarly}
 }
 
 // The first reminder of a medicine session carries the fasting of the

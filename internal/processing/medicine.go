@@ -236,26 +236,6 @@ func (p *Processor) mayDose(ctx context.Context, s *journey.CareSession, c *jour
 	return nil
 }
 
-// RecordOwnDose records a dose of the client's own prescription on
-// session id (no container: practice stock moves through the
-// controlled-substance log), by the actor (policy.go CanRunMedicine);
-// ECONFLICT naming each unmet gate or precondition; audited either way.
-func (p *Processor) RecordOwnDose(ctx context.Context, a *journey.Actor, id int64, d *journey.Administration, via string) error {
-	s, c, err := p.medicineSession(ctx, a, id, "medicine.administration", "Only the session's clinicians record a dose.", (*journey.Actor).CanRunMedicine)
-	if err != nil {
-		return err
-	}
-	d.SessionID, d.By = s.ID, a.ID()
-	if d.ContainerID != 0 {
-		err = journey.Errorf(journey.EINVALID, "A dose from practice stock is recorded through the controlled-substance log.")
-	} else if err = p.mayDose(ctx, s, c); err == nil {
-		err = p.store.RecordAdministration(ctx, d)
-	}
-	p.Audit(ctx, a, Entry{Action: "medicine.administration", SubjectType: "session", SubjectID: s.ID, Outcome: outcome(err),
-		Detail: fmt.Sprintf("administration %d own prescription%s%s", d.ID, refusalOf(err), via)})
-	return err
-}
-
 // Discharge discharges session id's client (policy.go CanRunMedicine; an
 // early discharge's override only by a medical provider, CanOrderDose,
 // else EFORBIDDEN) and completes the session; an override is audited with

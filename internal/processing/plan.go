@@ -47,6 +47,15 @@ func (p *Processor) Plan(ctx context.Context, a *journey.Actor, id int64, loc *t
 	return plan, nil
 }
 
+// optional returns what a lookup found, or nil with no error when it found
+// nothing (ENOTFOUND): a monitor not named yet, a check-in not made.
+func optional[T any](v *T, err error) (*T, error) {
+	if journey.ErrorCode(err) == journey.ENOTFOUND {
+		return nil, nil
+	}
+	return v, err
+}
+
 // plan works out client c's plan now, unaudited.
 func (p *Processor) plan(ctx context.Context, c *journey.Client, loc *time.Location) (*journey.Plan, error) {
 	stored, err := p.store.FindPlan(ctx, c.ID)
@@ -177,12 +186,12 @@ func (p *Processor) gateFacts(ctx context.Context, c *journey.Client, q GateQuer
 	}
 	f.Rules = cs.Rules
 	if f.Plan = cs.DefaultPlan; c.Screening == journey.ScreeningCleared {
-		stored, err := p.store.FindPlan(ctx, c.ID)
-		switch {
-		case err == nil:
-			f.Plan = stored.Settings
-		case journey.ErrorCode(err) != journey.ENOTFOUND:
+		stored, err := optional(p.store.FindPlan(ctx, c.ID))
+		if err != nil {
 			return nil, err
+		}
+		if stored != nil {
+			f.Plan = stored.Settings
 		}
 	}
 	if f.UnsignedConsents, err = p.unsignedConsents(ctx, c.ID); err != nil {
@@ -209,19 +218,13 @@ func (p *Processor) gateFacts(ctx context.Context, c *journey.Client, q GateQuer
 		return nil, err
 	}
 	if q.Mode == journey.ModeRemote {
-		m, err := p.store.FindMonitor(ctx, c.ID)
-		switch {
-		case err == nil:
-			f.MonitorNamed = m.Adult && m.Phone != ""
-		case journey.ErrorCode(err) != journey.ENOTFOUND:
+		m, err := optional(p.store.FindMonitor(ctx, c.ID))
+		if err != nil {
 			return nil, err
 		}
+		f.MonitorNamed = m != nil && m.Adult && m.Phone != ""
 		if q.SessionID != 0 {
-			ci, err := p.store.FindCheckIn(ctx, q.SessionID)
-			switch {
-			case err == nil:
-				f.CheckIn = ci
-			case journey.ErrorCode(err) != journey.ENOTFOUND:
+			if f.CheckIn, err = optional(p.store.FindCheckIn(ctx, q.SessionID)); err != nil {
 				return nil, err
 			}
 		}
@@ -483,11 +486,7 @@ func (p *Processor) PlanChart(ctx context.Context, a *journey.Actor, id int64, l
 	if out.Overrides, err = p.store.FindGateOverrides(ctx, c.ID, 0, p.store.Time()); err != nil {
 		return nil, err
 	}
-	m, err := p.store.FindMonitor(ctx, c.ID)
-	switch {
-	case err == nil:
-		out.Monitor = m
-	case journey.ErrorCode(err) != journey.ENOTFOUND:
+	if out.Monitor, err = optional(p.store.FindMonitor(ctx, c.ID)); err != nil {
 		return nil, err
 	}
 	p.Audit(ctx, a, Entry{Action: "gates.read", SubjectType: "client", SubjectID: c.ID, Outcome: journey.AuditSuccess,
@@ -522,23 +521,19 @@ func (p *Processor) PortalPlan(ctx context.Context, a *journey.Actor, id int64, 
 		return nil, err
 	}
 	out := &PortalPlan{Plan: plan, Telehealth: cs.TelehealthTemplate, CheckIns: map[int64]*journey.CheckIn{}}
-	m, err := p.store.FindMonitor(ctx, c.ID)
-	switch {
-	case err == nil:
-		out.Monitor = m
-	case journey.ErrorCode(err) != journey.ENOTFOUND:
+	if out.Monitor, err = optional(p.store.FindMonitor(ctx, c.ID)); err != nil {
 		return nil, err
 	}
 	for _, st := range plan.Steps {
 		if st.Type != journey.TypeMedicine || st.Mode != journey.ModeRemote || st.Status != journey.StepBooked {
 			continue
 		}
-		ci, err := p.store.FindCheckIn(ctx, st.SessionID)
-		switch {
-		case err == nil:
-			out.CheckIns[st.SessionID] = ci
-		case journey.ErrorCode(err) != journey.ENOTFOUND:
+		ci, err := optional(p.store.FindCheckIn(ctx, st.SessionID))
+		if err != nil {
 			return nil, err
+		}
+		if ci != nil {
+			out.CheckIns[st.SessionID] = ci
 		}
 	}
 	p.Audit(ctx, a, Entry{Action: "plan.read", SubjectType: "client", SubjectID: c.ID, Outcome: journey.AuditSuccess, Detail: "plan in the portal"})

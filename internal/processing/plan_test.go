@@ -2,6 +2,7 @@ package processing_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -331,4 +332,105 @@ func gateOf(gates []journey.Gate, code string) journey.Gate {
 		}
 	}
 	return journey.Gate{}
+}
+
+// The gates explain what is missing until the last one holds, through the
+// real booking: each fact the practice records opens one, the session is
+// booked once all hold, and at its start they are asked again.
+func TestGatesOpenOneByOneUntilBooked(t *testing.T) {
+	p, db, c, clientActor, now := sessionFixture(t)
+	ctx := context.Background()
+	therapist := actor(c.Therapist.ID, journey.RoleTherapist)
+	when := ny(2027, 3, 11, 10, 0)
+	book := func() string {
+		t.Helper()
+		_, err := p.BookSession(ctx, therapist, c.Medicine(when), "")
+		if err == nil {
+			return ""
+		}
+		je, _ := err.(*journey.Error)
+		if je == nil || je.Code != journey.ECONFLICT {
+			t.Fatalf("booking: %v", err)
+		}
+		var codes []string
+		for _, g := range je.Gates {
+			codes = append(codes, g.Code)
+		}
+		return strings.Join(codes, " ")
+	}
+	if got := book(); got != "clearance consent preparation measures" {
+		t.Fatalf("a new client: unmet %q", got)
+	}
+	// Intake and questionnaires (a PHQ-9 today), then the clearance.
+	if _, err := db.SaveIntake(ctx, c.Client.ID, sqldbtest.Intake("Casey Client", *now)); err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range journey.RequiredQuestionnaires {
+		if _, err := p.CreateResponse(ctx, clientActor, c.Client.ID, code, sqldbtest.CleanAnswers[code]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := book(); got != "clearance consent preparation" {
+		t.Fatalf("after intake: unmet %q", got)
+	}
+	if _, err := db.DecideClearance(ctx, &journey.Clearance{ClientID: c.Client.ID, Decision: journey.DecisionCleared, ProviderID: c.Provider,
+		ClearedUntil: now.AddDate(1, 0, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := book(); got != "consent preparation" {
+		t.Fatalf("after clearance: unmet %q", got)
+	}
+	for _, d := range []*journey.ConsentDocument{{Code: journey.ConsentKAP, Title: "KAP informed consent", Body: "Risks."},
+		{Code: journey.ConsentFinancial, Title: "Financial policy", Body: "Fees."}} {
+		if err := db.CreateConsentDocument(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SignConsent(ctx, c.Client.ID, d.Code, "Casey Client", "192.0.2.1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := book(); got != "preparation" {
+		t.Fatalf("after consent: unmet %q", got)
+	}
+	// Two preparations, booked, then held.
+	var preps []*journey.CareSession
+	for i, day := range []int{3, 4} {
+		s, err := p.BookSession(ctx, therapist, &journey.SessionRequest{ClientID: c.Client.ID, Type: journey.TypePreparation,
+			Start: ny(2027, 3, day, 9, 0), Mode: journey.ModeInPerson, TherapistID: c.Therapist.ID}, "")
+		if err != nil {
+			t.Fatalf("preparation %d: %v", i+1, err)
+		}
+		preps = append(preps, s)
+	}
+	for i, s := range preps {
+		sqldbtest.SetTime(now, s.Start.Add(5*time.Minute))
+		for _, action := range []string{journey.ActionStart, journey.ActionComplete} {
+			if _, err := p.RunSession(ctx, therapist, s.ID, action, ""); err != nil {
+				t.Fatalf("preparation %d %s: %v", i+1, action, err)
+			}
+		}
+		if i == 0 {
+			if got := book(); got != "preparation" {
+				t.Fatalf("one preparation held: unmet %q", got)
+			}
+		}
+	}
+	if got := book(); got != "" {
+		t.Fatalf("every gate holds: unmet %q", got)
+	}
+	// At its start, 7 days after the last PHQ-9 and more, it waits for a new one.
+	ss, _ := db.FindCareSessions(ctx, journey.CareSessionFilter{ClientID: c.Client.ID, From: when.Add(-time.Hour), To: when.Add(time.Hour), Limit: 5})
+	if len(ss) != 1 {
+		t.Fatalf("the medicine session: %+v", ss)
+	}
+	sqldbtest.SetTime(now, when.Add(-10*time.Minute))
+	if _, err := p.RunSession(ctx, therapist, ss[0].ID, journey.ActionStart, ""); err == nil || !strings.Contains(fmt.Sprint(err.(*journey.Error).Gates), "measures") {
+		t.Fatalf("start with an old PHQ-9: %v", err)
+	}
+	if _, err := p.CreateResponse(ctx, clientActor, c.Client.ID, journey.QuestionnairePHQ9, sqldbtest.CleanAnswers[journey.QuestionnairePHQ9]); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := p.RunSession(ctx, therapist, ss[0].ID, journey.ActionStart, ""); err != nil || got.Status != journey.SessionInProgress {
+		t.Fatalf("start: %+v %v", got, err)
+	}
 }

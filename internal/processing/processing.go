@@ -76,6 +76,7 @@ type Store interface {
 	PlanStore
 	SessionStore
 	SessionSlotStore
+	ReminderStore
 	CalendarStore
 	MedicineStore
 }

@@ -18,6 +18,8 @@ type SessionStore interface {
 	RescheduleCareSession(ctx context.Context, id int64, start time.Time, by int64) (*journey.CareSession, error)
 	CancelCareSession(ctx context.Context, id int64, reason string, by int64) (*journey.CareSession, error)
 	ChangeCareSessionStatus(ctx context.Context, id int64, action string, by int64) (*journey.CareSession, error)
+	AddSessionAttendee(ctx context.Context, id, clientID, by int64) (*journey.CareSession, error)
+	RemoveSessionAttendee(ctx context.Context, id, clientID, by int64) (*journey.CareSession, error)
 	journey.RoomService
 	journey.StaffHoursService
 }
@@ -387,4 +389,40 @@ func (p *Processor) chooseFromSlot(ctx context.Context, t *journey.SessionType, 
 func requestHolds(r *journey.SessionRequest, role string) int64 {
 	sl := journey.SessionSlot{TherapistID: r.TherapistID, MedicalProviderID: r.MedicalProviderID, ChaperoneID: r.ChaperoneID, RoomID: r.RoomID}
 	return sl.Holds(role)
+}
+
+// JoinGroup adds client clientID (a client leaves it 0: themselves) to
+// group session id, when the actor may book that type for them (policy.go
+// CanBookSession); the store checks the group's capacity and the client's
+// time in one transaction. Audited either way.
+func (p *Processor) JoinGroup(ctx context.Context, a *journey.Actor, id, clientID int64, via string) (*journey.CareSession, error) {
+	return p.attendance(ctx, a, id, clientID, "join", via, p.store.AddSessionAttendee)
+}
+
+// LeaveGroup takes client clientID (0: the client themselves) out of group
+// session id, as JoinGroup adds them.
+func (p *Processor) LeaveGroup(ctx context.Context, a *journey.Actor, id, clientID int64, via string) (*journey.CareSession, error) {
+	return p.attendance(ctx, a, id, clientID, "leave", via, p.store.RemoveSessionAttendee)
+}
+
+func (p *Processor) attendance(ctx context.Context, a *journey.Actor, id, clientID int64, what, via string,
+	change func(ctx context.Context, id, clientID, by int64) (*journey.CareSession, error)) (*journey.CareSession, error) {
+	s, err := p.store.FindCareSession(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	c, _, err := p.bookable(ctx, a, clientID, s.Type, "session.attendee")
+	if err != nil {
+		return nil, err
+	}
+	changed, err := change(ctx, s.ID, c.ID, a.ID())
+	p.Audit(ctx, a, Entry{Action: "session.attendee", SubjectType: "session", SubjectID: s.ID, Outcome: outcome(err),
+		Detail: fmt.Sprintf("%s: client %d%s%s", what, c.ID, refusalOf(err), via)})
+	if err != nil {
+		return nil, err
+	}
+	if !a.SessionInFull(changed) {
+		p.limit(ctx, changed)
+	}
+	return changed, nil
 }

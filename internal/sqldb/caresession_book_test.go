@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -412,5 +413,71 @@ func TestConsultsNeverOverlapCareSessions(t *testing.T) {
 	if _, err := db.Write.Exec(db.Rebind(`INSERT INTO session_resources (session_id, role, kind, resource_id, start_at, block_end) VALUES (?, 'therapist', 'staff', ?, ?, ?)`),
 		sid, c.Therapist.ID, consult.Start.Unix()-600, consult.Start.Unix()+600); err == nil {
 		t.Fatal("a session over a consult was stored")
+	}
+}
+
+// A group takes clients up to its capacity, checked in the transaction
+// that adds each, even when they join at once; a client in another
+// session then cannot join; one who leaves frees their place.
+func TestGroupSessionCapacity(t *testing.T) {
+	db, c, _ := careFixture(t)
+	ctx := context.Background()
+	start := nyAt(2027, 3, 8, 17, 0)
+	g, err := db.CreateCareSession(ctx, &journey.SessionRequest{ClientID: c.Client.ID, Type: journey.TypeIntegrationGroup, Start: start,
+		Mode: journey.ModeInPerson, TherapistID: c.Therapist.ID, RoomID: c.OtherRoom.ID}, c.Therapist.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var others []int64
+	for i := range 10 {
+		cl, _ := sqldbtest.Client(t, db, c.Therapist.ID, "Group Member", "member"+strconv.Itoa(i)+"@client.test", nil)
+		others = append(others, cl.ID)
+	}
+	// Ten join at once for seven places.
+	var wg sync.WaitGroup
+	errs := make([]error, len(others))
+	for i, id := range others {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = db.AddSessionAttendee(ctx, g.ID, id, c.Therapist.ID)
+		}()
+	}
+	wg.Wait()
+	joined := 0
+	for _, err := range errs {
+		switch journey.ErrorCode(err) {
+		case "":
+			joined++
+		case journey.ECONFLICT:
+		default:
+			t.Errorf("join: %v", err)
+		}
+	}
+	got, _ := db.FindCareSession(ctx, g.ID)
+	if joined != 7 || len(got.Attendees) != 8 {
+		t.Fatalf("%d joined, %d attendees; the group holds 8", joined, len(got.Attendees))
+	}
+	if _, err := db.AddSessionAttendee(ctx, g.ID, c.Client.ID, c.Therapist.ID); journey.ErrorCode(err) != journey.ECONFLICT {
+		t.Fatalf("joining twice: %v", err)
+	}
+	if _, err := db.RemoveSessionAttendee(ctx, g.ID, c.Client.ID, c.Therapist.ID); err != nil {
+		t.Fatal(err)
+	}
+	// The freed place goes to a client free then, not to one in another session.
+	busy := others[slices.IndexFunc(errs, func(err error) bool { return err != nil })]
+	if _, err := db.CreateCareSession(ctx, &journey.SessionRequest{ClientID: busy, Type: journey.TypePreparation, Start: start.Add(30 * time.Minute),
+		Mode: journey.ModeRemote, TherapistID: c.OtherTherapist.ID}, c.Therapist.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.AddSessionAttendee(ctx, g.ID, busy, c.Therapist.ID)
+	if got := conflictsOf(t, err); !slices.Equal(got, []string{"client:" + itoa(busy)}) {
+		t.Fatalf("a busy client joins: %v", got)
+	}
+	if _, err := db.AddSessionAttendee(ctx, g.ID, c.Client.ID, c.Therapist.ID); err != nil {
+		t.Fatalf("rejoining the freed place: %v", err)
+	}
+	if _, err := db.AddSessionAttendee(ctx, g.ID, busy, c.Therapist.ID); journey.ErrorCode(err) != journey.ECONFLICT {
+		t.Fatalf("a ninth: %v", err)
 	}
 }

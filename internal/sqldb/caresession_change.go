@@ -178,3 +178,106 @@ func (db *DB) ChangeCareSessionStatus(ctx context.Context, id int64, action stri
 // actionWords says what an action does to a session, after "can be".
 var actionWords = map[string]string{journey.ActionCheckIn: "checked in", journey.ActionStart: "started",
 	journey.ActionComplete: "completed", journey.ActionNoShow: "marked as a no-show"}
+
+// AddSessionAttendee adds client clientID to group session id, in one
+// transaction with the check of the group's capacity (the session's row
+// locked on PostgreSQL, so two joins cannot both take the last place)
+// and of the client's other sessions. ENOTFOUND when there is no such
+// session; EINVALID on client_id for no such client; ECONFLICT when the
+// session is not a booked group, is full (naming no one), or the client
+// has another session then (Conflicts).
+func (db *DB) AddSessionAttendee(ctx context.Context, id, clientID, by int64) (*journey.CareSession, error) {
+	var holds []hold
+	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		s, err := tx.lockedSession(ctx, id)
+		if err != nil {
+			return err
+		}
+		t, err := tx.sessionType(ctx, s.Type)
+		if err != nil {
+			return err
+		}
+		if t.Capacity < 2 {
+			return journey.Errorf(journey.ECONFLICT, "Only a group session takes more clients.")
+		}
+		if s.Status != journey.SessionBooked {
+			return notNow(s, "joined")
+		}
+		var n int
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM clients WHERE id = ?`, clientID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return invalidField("client_id", "Choose the client.")
+		}
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM session_attendees WHERE session_id = ? AND client_id = ? AND status = 'booked'`, id, clientID).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return journey.Errorf(journey.ECONFLICT, "The client is already in this group.")
+		}
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM session_attendees WHERE session_id = ? AND status = 'booked'`, id).Scan(&n); err != nil {
+			return err
+		}
+		if n >= t.Capacity {
+			return journey.Errorf(journey.ECONFLICT, "This group is full: it holds %d clients.", t.Capacity)
+		}
+		holds = []hold{{journey.NeedClient, journey.KindClient, clientID, s.Start, s.End}}
+		if err := tx.lockHolds(ctx, holds); err != nil {
+			return err
+		}
+		busy, err := db.taken(ctx, tx.query, holds, id, tx.now)
+		if err != nil {
+			return err
+		}
+		if len(busy) > 0 {
+			return refused(busy)
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO session_attendees (session_id, client_id, status, added_at) VALUES (?, ?, 'booked', ?)
+			ON CONFLICT (session_id, client_id) DO UPDATE SET status = 'booked', added_at = excluded.added_at`, id, clientID, unix(tx.now)); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO session_resources (session_id, role, kind, resource_id, start_at, block_end, active)
+			VALUES (?, 'client', 'client', ?, ?, ?, ?)
+			ON CONFLICT (session_id, role, resource_id) DO UPDATE SET active = excluded.active, start_at = excluded.start_at, block_end = excluded.block_end`,
+			id, clientID, unix(s.Start), unix(s.End), true); err != nil {
+			return err
+		}
+		_, err = tx.exec(ctx, `UPDATE care_sessions SET updated_at = ? WHERE id = ?`, unix(tx.now), id)
+		return err
+	})
+	if err != nil {
+		return nil, db.explainConflict(ctx, err, holds, id)
+	}
+	return db.FindCareSession(ctx, id)
+}
+
+// RemoveSessionAttendee takes client clientID out of group session id,
+// freeing their time; ENOTFOUND when they are not in it.
+func (db *DB) RemoveSessionAttendee(ctx context.Context, id, clientID, by int64) (*journey.CareSession, error) {
+	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		s, err := tx.lockedSession(ctx, id)
+		if err != nil {
+			return err
+		}
+		if s.Status != journey.SessionBooked && s.Status != journey.SessionCheckedIn {
+			return notNow(s, "left")
+		}
+		res, err := tx.exec(ctx, `UPDATE session_attendees SET status = 'cancelled' WHERE session_id = ? AND client_id = ? AND status = 'booked'`, id, clientID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return journey.Errorf(journey.ENOTFOUND, "The client is not in this group.")
+		}
+		if _, err := tx.exec(ctx, `UPDATE session_resources SET active = ? WHERE session_id = ? AND kind = 'client' AND resource_id = ?`, false, id, clientID); err != nil {
+			return err
+		}
+		_, err = tx.exec(ctx, `UPDATE care_sessions SET updated_at = ? WHERE id = ?`, unix(tx.now), id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindCareSession(ctx, id)
+}

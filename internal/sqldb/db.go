@@ -76,6 +76,10 @@ type DB struct {
 	// job queue inside the transaction that stored it (invitation.go);
 	// unset, the request is worked before RequestPasswordReset returns.
 	EnqueueResetRequest func(ctx context.Context, tx *sql.Tx, requestID int64) error
+	// EnqueueReminders, when set, hands the reminders ScheduleReminders
+	// made to the job queue inside the transaction that made them
+	// (reminder.go); unset, they wait, pending, for SendReminder.
+	EnqueueReminders func(ctx context.Context, tx *sql.Tx, reminderIDs []int64) error
 	// Mail composes consult emails; required for bookings.
 	Mail journey.ConsultMailComposer
 

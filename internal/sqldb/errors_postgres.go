@@ -7,11 +7,12 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// pgConflict reports whether err is a PostgreSQL unique (23505) or
-// exclusion (23P01) violation: the request clashes with stored data.
+// pgConflict reports whether err is a PostgreSQL unique (23505),
+// exclusion (23P01) or check (23514: a container's balance below zero, an
+// expired lot) violation: the request clashes with stored data.
 func pgConflict(err error) bool {
 	var pg *pgconn.PgError
-	return errors.As(err, &pg) && (pg.Code == "23505" || pg.Code == "23P01")
+	return errors.As(err, &pg) && (pg.Code == "23505" || pg.Code == "23P01" || pg.Code == "23514")
 }
 
 // pgUnavailable reports whether err says PostgreSQL could not be reached or

@@ -8,13 +8,15 @@ import (
 )
 
 // sqliteConflict reports whether err is one of SQLite's unique,
-// primary-key and trigger constraint codes (the consult overlap trigger
-// raises ABORT): the request clashes with stored data.
+// primary-key, trigger and CHECK constraint codes (the consult overlap
+// trigger raises ABORT; a container's balance below zero fails its CHECK):
+// the request clashes with stored data.
 func sqliteConflict(err error) bool {
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_TRIGGER:
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_TRIGGER,
+			sqlite3.SQLITE_CONSTRAINT_CHECK:
 			return true
 		}
 	}

@@ -7,9 +7,10 @@ import (
 	"github.com/journey-kap/journey"
 )
 
-// The medicine session's record (migration 0027): weights, orders,
-// checklists, observations, reviews, administrations, discharge and
-// addenda. Every change locks the session (lockedSession), reads the run
+// The medicine session's record (migration 0029): weights, orders,
+// checklists, observations, reviews, discharge and addenda; the doses are
+// the controlled-substance log's (inventory_dose.go), whose transaction
+// asks doseRefusals here. Every change locks the session (lockedSession), reads the run
 // sheet in the same transaction and refuses what the record no longer
 // allows: anything but an addendum after discharge, a dose while
 // journey.RunSheet.DoseBlockers names a reason. Rows are only added.
@@ -20,7 +21,6 @@ const (
 	aadChecklist   = "session_checklists.checklist"
 	aadObservation = "session_observations.observation"
 	aadReviewNote  = "session_reviews.note"
-	aadDose        = "administrations.dose"
 	aadDischarge   = "session_discharges.discharge"
 	aadAddendum    = "session_addenda.addendum"
 )
@@ -168,17 +168,18 @@ func (db *DB) runSheet(ctx context.Context, q reader, s *journey.CareSession) (*
 		}); err != nil {
 		return nil, err
 	}
-	if err := eachRow(q, ctx, `SELECT id, order_id, COALESCE(container_id, 0), administered_at, dose, administered_by FROM administrations
-		WHERE session_id = ? ORDER BY administered_at, id`, s.ID,
+	if err := eachRow(q, ctx, `SELECT id, COALESCE(order_id, 0), dose_mg, route, COALESCE(container_id, 0), amount, pharmacy,
+		prescription_no, self_admin, booster, administered_at, by_id FROM administrations WHERE session_id = ? ORDER BY administered_at, id`, s.ID,
 		func(sc scanner) error {
-			a := &journey.Administration{}
-			var at, id, order, container, by int64
-			var sealed string
-			if err := sc.Scan(&id, &order, &container, &at, &sealed, &by); err != nil {
+			a := &journey.Administration{SessionID: s.ID}
+			var amount, at int64
+			if err := sc.Scan(&a.ID, &a.OrderID, &a.DoseMg, &a.Route, &a.ContainerID, &amount, &a.Pharmacy, &a.PrescriptionNo, &a.SelfAdmin,
+				&a.Booster, &at, &a.By); err != nil {
 				return err
 			}
-			p.openJSON(aadDose, sealed, a)
-			a.ID, a.SessionID, a.OrderID, a.ContainerID, a.AdministeredAt, a.By = id, s.ID, order, container, fromUnix(at), by
+			p.open(aadAdminPharmacy, &a.Pharmacy)
+			p.open(aadAdminPrescription, &a.PrescriptionNo)
+			a.Amount, a.AdministeredAt = units(amount), fromUnix(at)
 			rs.Administrations = append(rs.Administrations, a)
 			return nil
 		}); err != nil {
@@ -380,6 +381,28 @@ func hasAction(flags []journey.Flag, action string) bool {
 	return false
 }
 
+// doseRefusals returns why a may not be given in session s now, read in
+// tx under the session's lock (journey.RunSheet.DoseBlockers: the order,
+// the pre-dose set, the checklist, a hold or review unresolved, discharge,
+// a dose outside the order), and sets a.OrderID to the order in force.
+// The session's gates (clearance, consent…) are processing's to check
+// before (processing.DoseBlockers).
+func (tx *Tx) doseRefusals(ctx context.Context, s *journey.CareSession, a *journey.Administration) ([]journey.Gate, error) {
+	if s.Type != journey.TypeMedicine {
+		return []journey.Gate{{Code: "medicine_session", Detail: "Only a medicine session is dosed."}}, nil
+	}
+	rs, err := tx.db.runSheet(ctx, tx, s)
+	if err != nil {
+		return nil, err
+	}
+	rs.Work(tx.now)
+	if bs := rs.DoseBlockers(a); len(bs) > 0 {
+		return bs, nil
+	}
+	a.OrderID = rs.Order.ID
+	return nil, nil
+}
+
 // began returns when a session's readings may start: an hour before its
 // start, when it may be started (journey.SessionActionWindow).
 func began(s *journey.CareSession) time.Time {
@@ -415,46 +438,6 @@ func (db *DB) CreateHoldReview(ctx context.Context, r *journey.HoldReview) error
 			r.SessionID, r.ObservationID, sealed, r.By, unix(tx.now))
 		return err
 	})
-}
-
-// RecordAdministration records dose a in a transaction of its own: a dose
-// from the client's own prescription, or one whose container the caller
-// does not move (the controlled-substance log moves its container in its
-// own transaction through recordAdministration).
-func (db *DB) RecordAdministration(ctx context.Context, a *journey.Administration) error {
-	return db.write(ctx, func(ctx context.Context, tx *Tx) error { return tx.recordAdministration(ctx, a) })
-}
-
-// recordAdministration locks a's session, checks a dose may be given now
-// (journey.RunSheet.DoseBlockers: ECONFLICT listing each reason as an
-// unmet gate) and inserts it against the order in force, setting its ID,
-// OrderID and Booster. EINVALID naming the wrong fields. The session's
-// gates are processing's to check before (processing.DoseBlockers).
-func (tx *Tx) recordAdministration(ctx context.Context, a *journey.Administration) error {
-	a.AdministeredAt = a.AdministeredAt.UTC().Truncate(time.Second)
-	rs, err := tx.runSheet(ctx, a.SessionID)
-	if err != nil {
-		return err
-	}
-	if err := a.Validate(tx.now, began(rs.Session)); err != nil {
-		return err
-	}
-	if bs := rs.DoseBlockers(a); len(bs) > 0 {
-		return &journey.Error{Code: journey.ECONFLICT, Message: "This dose cannot be given now.", Gates: bs}
-	}
-	a.OrderID, a.Booster = rs.Order.ID, len(rs.Administrations) > 0
-	p := tx.db.phi()
-	sealed := p.sealPadded(aadDose, a, padScore)
-	if p.err != nil {
-		return p.err
-	}
-	var container any
-	if a.ContainerID != 0 {
-		container = a.ContainerID
-	}
-	a.ID, err = tx.insert(ctx, `INSERT INTO administrations (session_id, order_id, container_id, administered_at, dose, administered_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, a.SessionID, a.OrderID, container, unix(a.AdministeredAt), sealed, a.By, unix(tx.now))
-	return err
 }
 
 // CreateDischarge discharges the client of session id (d.By and d.At set

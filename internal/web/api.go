@@ -56,6 +56,3 @@ func jsonErrorText(err error) string {
 	}
 	return "it could not be read."
 }
-
-// invalid is the one-field "correct the highlighted fields" error (webkit).
-var invalid = webkit.Invalid

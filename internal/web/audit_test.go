@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/journey-kap/journey"
+	staffws "github.com/journey-kap/journey/internal/web/staff"
 )
 
 var (
@@ -59,7 +60,7 @@ func (e *env) auditPages(cookie, path string) [][]int64 {
 			n, _ := strconv.ParseInt(m[1], 10, 64)
 			seqs = append(seqs, n)
 		}
-		if len(seqs) > auditPageSize {
+		if len(seqs) > staffws.AuditPageSize {
 			e.t.Fatalf("%s: %d entries on one page", path, len(seqs))
 		}
 		out = append(out, seqs)

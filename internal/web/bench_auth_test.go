@@ -46,7 +46,7 @@ func BenchmarkSignedInPage(b *testing.B) {
 		b.Fatal(err)
 	}
 	ceiling := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		bare.handleStaffConsults(w, r.WithContext(webkit.WithActor(r.Context(), actor)))
+		bare.staff.HandleConsults(w, r.WithContext(webkit.WithActor(r.Context(), actor)))
 	}))
 	b.Cleanup(ceiling.Close)
 	get := func(b *testing.B, url string, cookie bool) {

@@ -83,6 +83,8 @@ func TestCalendarPages(t *testing.T) {
 		{"the chaperone sees a first name and cannot book", chapCookie, "GET", "/staff/calendar?date=2030-01-07", "", 200,
 			[]string{"Medicine session</strong>: <bdi>Casey</bdi>", "13:00–16:00"}, []string{"Casey Client", "Book a session", "lozenge"}},
 		{"the chaperone may not book", chapCookie, "POST", "/staff/calendar/book", book(monday.Add(11*time.Hour), journey.TypePreparation, nil), 403, nil, nil},
+		{"the client's chart links to their calendar", e.nora, "GET", fmt.Sprintf("/staff/clients/%d", e.c.ID), "", 200,
+			[]string{fmt.Sprintf(`<a href="/staff/calendar?cal=client-%d">`, e.c.ID)}, nil},
 		{"another therapist sees none of the client's sessions", e.luis, "GET", clientCal, "", 200, []string{"No sessions in these days."}, []string{"Casey Client", "13:00–16:00"}},
 	} {
 		t.Run(sc.name, func(t *testing.T) {

@@ -121,17 +121,6 @@ func (s *Server) renderUnavailable(w http.ResponseWriter, r *http.Request) {
 // isSecretField reports whether a form field holds a password.
 func isSecretField(name string) bool { return strings.Contains(name, "password") }
 
-// fieldError returns what err says of field, "" when it names no such
-// field.
-func fieldError(err error, field string) string {
-	for _, f := range journey.ErrorFields(err) {
-		if f.Field == field {
-			return f.Detail
-		}
-	}
-	return ""
-}
-
 // formReadError answers a form that could not be parsed: 413 when it was
 // over the size limit, 400 otherwise.
 func (s *Server) formReadError(w http.ResponseWriter, r *http.Request, err error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"html/template"
 	"net/http"
+	"time"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/web/webkit"
@@ -45,18 +46,10 @@ func (k kit) DecodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 }
 func (k kit) BaseURL() string { return k.s.cfg.BaseURL }
 
-// The booking form is the shared kit's: the front desk's booking reads it
-// as the public site does.
-type (
-	WeekView = webkit.WeekView
-	bookForm = webkit.BookForm
-)
+// The week of slots and phone numbers are the shared kit's (webkit).
+type WeekView = webkit.WeekView
 
-var (
-	readBookForm    = webkit.ReadBookForm
-	bookingFromForm = webkit.BookingFromForm
-	normalizePhone  = webkit.NormalizePhone
-)
+var normalizePhone = webkit.NormalizePhone
 
 const phoneHelp = webkit.PhoneHelp
 
@@ -82,4 +75,10 @@ func (s *Server) practice(ctx context.Context) (*journey.Practice, error) {
 		return unsetPractice(), nil
 	}
 	return p, err
+}
+
+// practiceZone returns the zone staff read times in, and its name: the
+// practice's, or UTC before it is set (webkit.PracticeZone).
+func (s *Server) practiceZone(r *http.Request) (*time.Location, string) {
+	return webkit.PracticeZone(r.Context(), kit{s})
 }

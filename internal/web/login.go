@@ -350,3 +350,14 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	s.clearSessionCookie(w)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
+
+// homeFor is where a signed-in user lands: an admin of a practice not yet
+// open lands on setting it up.
+func (s *Server) homeFor(r *http.Request, a *journey.Actor) string {
+	if a.User.IsStaff() && a.Can(journey.PermSettings) {
+		if p, _ := s.store.FindPractice(r.Context()); !p.Open() {
+			return "/admin/practice"
+		}
+	}
+	return homeFor(a)
+}

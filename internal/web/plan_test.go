@@ -158,6 +158,10 @@ func TestPlanPages(t *testing.T) {
 	e.careSession(journey.TypePreparation, journey.ModeInPerson, e.now.AddDate(0, 0, -20), journey.SessionCompleted)
 	e.careSession(journey.TypePreparation, journey.ModeInPerson, e.now.AddDate(0, 0, -15), journey.SessionCompleted)
 	e.careSession(journey.TypeMedicine, journey.ModeInPerson, e.now.AddDate(0, 0, -4), journey.SessionCompleted)
+	if _, _, body := e.as(e.nora, "GET", fmt.Sprintf("/staff/clients/%d", e.c.ID), nil); !strings.Contains(body, "Initial doses: 3 of 15 steps held. <strong>1 overdue.</strong>") ||
+		!strings.Contains(body, `href="`+path+`"`) {
+		t.Fatalf("the chart's plan line:\n%s", trim(body))
+	}
 	st, _, body := e.as(e.nora, "GET", path, nil)
 	if st != 200 || !strings.Contains(body, "Integration 1") || !strings.Contains(body, "(overdue)") || !strings.Contains(body, "1 overdue") ||
 		!strings.Contains(body, "Tailor the plan") || !strings.Contains(body, "Not met: team") || strings.Contains(body, "Override this gate") {

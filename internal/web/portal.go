@@ -20,13 +20,6 @@ import (
 // intake in steps, questionnaires, consents. Every page is the signed-in
 // client's own; nothing here takes a client id from the URL.
 
-func outcomeOf(err error) string {
-	if err != nil {
-		return journey.AuditFailure
-	}
-	return journey.AuditSuccess
-}
-
 // portalClient returns the signed-in client's record.
 func (s *Server) portalClient(r *http.Request) (*journey.Client, error) {
 	return s.store.FindClientByUserID(r.Context(), actorFrom(r).ID())

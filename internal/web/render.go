@@ -22,6 +22,7 @@ import (
 	clientportal "github.com/journey-kap/journey/internal/web/portal"
 	publicsite "github.com/journey-kap/journey/internal/web/site"
 	staffws "github.com/journey-kap/journey/internal/web/staff"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // templateFS holds a folder of page templates per audience: site (the
@@ -77,7 +78,7 @@ var funcs = template.FuncMap{
 	"fieldError": func(errs map[string]string, field string) string { return errs[field] },
 	"timeIn":     func(t time.Time, loc *time.Location) time.Time { return t.In(loc) },
 	"add":        func(a, b int) int { return a + b },
-	"logoURL":    logoURL,
+	"logoURL":    webkit.LogoURL,
 	"neg":        func(a int) int { return -a },
 	"join": func(ns []int) string {
 		parts := make([]string, len(ns))
@@ -158,16 +159,16 @@ func parseTemplates(fsys fs.FS) (*templates, error) {
 var pageSamples = map[string]any{
 	"home": &publicsite.HomePage{}, "faq": &publicsite.FAQPage{}, "privacy": &publicsite.PrivacyPage{}, "book": &publicsite.BookPage{}, "manage": &publicsite.ManagePage{}, "manage_cancel": &publicsite.CancelPage{}, "portal_answers": &answersPage{},
 	"resent": &publicsite.ResendPage{}, "error": &errorPage{}, "unavailable": &unavailablePage{}, "login": &loginPage{}, "twofactor": &twoFactorPage{}, "enrol": &enrolPage{},
-	"staff_home": &todayPage{}, "staff_consults": &staffConsultsPage{}, "staff_consult": &staffConsultPage{},
-	"staff_consult_new": &staffBookPage{}, "staff_profile": &profilePage{},
-	"audit": &auditPage{}, "tokens": &staffws.TokensPage{}, "sessions": &sessionsPage{}, "staff_list": &staffListPage{},
-	"invite": &invitePage{}, "accept": &acceptPage{}, "reset_request": &resetRequestPage{}, "breakglass": &breakGlassPage{},
+	"staff_home": &staffws.TodayPage{}, "staff_consults": &staffws.ConsultsPage{}, "staff_consult": &staffws.ConsultPage{},
+	"staff_consult_new": &staffws.BookPage{}, "staff_profile": &staffws.ProfilePage{},
+	"audit": &staffws.AuditPage{}, "tokens": &staffws.TokensPage{}, "sessions": &sessionsPage{}, "staff_list": &staffws.StaffListPage{},
+	"invite": &invitePage{}, "accept": &acceptPage{}, "reset_request": &resetRequestPage{}, "breakglass": &staffws.BreakGlassPage{},
 	"portal": &clientportal.HomePage{}, "portal_join": &acceptPage{}, "portal_intake": &intakePage{}, "portal_measure": &measurePage{},
 	"portal_support": &clientportal.SupportPage{}, "portal_monitor": &clientportal.MonitorPage{}, "portal_checkin": &clientportal.CheckInPage{}, "portal_consent": &consentPage{},
-	"staff_clients": &staffClientsPage{}, "staff_client": &staffClientPage{}, "staff_client_new": &newClientPage{},
-	"staff_alerts": &staffws.AlertsPage{}, "staff_calendar": &staffws.CalendarPage{}, "staff_plan": &staffws.PlanPage{}, "admin_care": &staffws.CareSettingsPage{}, "staff_review": &reviewQueuePage{}, "staff_review_client": &reviewScreenPage{},
-	"admin_consents": &consentDocsPage{}, "admin_consent_edit": &consentEditPage{}, "admin_rules": &rulesPage{},
-	"admin_booking": &bookingSettingsPage{}, "admin_practice": &practicePage{}, "admin_faq": &faqAdminPage{}, "admin_landing": &landingPage{}, "admin_emails": &emailsPage{}, "admin_email": &emailPage{Kind: &journey.EmailKinds[0], Current: journey.EmailKinds[0].Default()}, "staff_hours": &hoursPage{}, "held": &publicsite.HeldPage{}, "hold": &publicsite.HoldPage{},
+	"staff_clients": &staffws.ClientsPage{}, "staff_client": &staffws.ClientPage{}, "staff_client_new": &staffws.NewClientPage{},
+	"staff_alerts": &staffws.AlertsPage{}, "staff_calendar": &staffws.CalendarPage{}, "staff_plan": &staffws.PlanPage{}, "admin_care": &staffws.CareSettingsPage{}, "admin_rooms": &staffws.RoomsPage{}, "hours_edit": &staffws.ClinicalHoursPage{}, "staff_review": &staffws.ReviewQueuePage{}, "staff_review_client": &staffws.ReviewScreenPage{},
+	"admin_consents": &staffws.ConsentDocsPage{}, "admin_consent_edit": &staffws.ConsentEditPage{}, "admin_rules": &staffws.RulesPage{},
+	"admin_booking": &staffws.BookingSettingsPage{}, "admin_practice": &staffws.PracticePage{}, "admin_faq": &staffws.FAQAdminPage{}, "admin_landing": &staffws.LandingPage{}, "admin_emails": &staffws.EmailsPage{}, "admin_email": &staffws.EmailPage{Kind: &journey.EmailKinds[0], Current: journey.EmailKinds[0].Default()}, "staff_hours": &staffws.HoursPage{}, "held": &publicsite.HeldPage{}, "hold": &publicsite.HoldPage{},
 }
 
 // realSamples replaces the parts of a filled sample whose values must

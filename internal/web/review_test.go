@@ -13,6 +13,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+	apiv1 "github.com/journey-kap/journey/internal/web/api"
 )
 
 // completeClientSeq numbers the synthetic clients completeClient makes.
@@ -88,8 +89,8 @@ func TestReviewQueueAndDecisionScreen(t *testing.T) {
 	}
 	st, _, body = e.api(mpCookie, "GET", "/api/v1/review-queue?limit=10", "")
 	var q struct {
-		Clients []apiReviewRow `json:"clients"`
-		Total   int            `json:"total"`
+		Clients []apiv1.ReviewRow `json:"clients"`
+		Total   int               `json:"total"`
 	}
 	if st != 200 || json.Unmarshal([]byte(body), &q) != nil || q.Total != 2 || len(q.Clients) != 2 ||
 		q.Clients[0].ID != hardStop.ID || q.Clients[0].Worst != journey.FindingHardStop || q.Clients[1].Counts[journey.FindingWarn] != 1 {
@@ -152,7 +153,7 @@ func TestClearanceDecisions(t *testing.T) {
 
 	// Cleared by a medical provider: 12 months by default.
 	st, _, body := e.api(mpCookie, "POST", path(warnOnly), cleared)
-	var res apiClearanceResult
+	var res apiv1.ClearanceResult
 	if st != 201 || json.Unmarshal([]byte(body), &res) != nil || res.Status != journey.ScreeningCleared || res.ClearedUntil == nil || *res.ClearedUntil != "2031-01-02" {
 		t.Fatalf("clear: %d %s", st, body)
 	}
@@ -352,7 +353,7 @@ func TestConsentDocumentSettings(t *testing.T) {
 	if st, _, _ := e.api(nora, "POST", "/api/v1/consent-documents", doc("x")); st != 403 {
 		t.Fatalf("therapist writes a consent document: %d", st)
 	}
-	var v1, v2 apiConsentDocCreated
+	var v1, v2 apiv1.ConsentDocCreated
 	st, _, body := e.api(adminCookie, "POST", "/api/v1/consent-documents", doc("# Consent\n\nVersion one."))
 	if st != 201 || json.Unmarshal([]byte(body), &v1) != nil || v1.Version != 1 || len(v1.Hash) != 64 {
 		t.Fatalf("version 1: %d %s", st, body)

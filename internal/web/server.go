@@ -184,7 +184,7 @@ func NewServer(store Store, cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, store: store, proc: processing.New(store), tmpl: t, limiter: newLimiter(cfg.RateLimit, cfg.Now), slots: newSlotCache(), pages: newPageCache()}
 	s.site = publicsite.New(kit{s}, store, s.proc, cfg.Now)
 	s.api = apiv1.New(kit{s}, store, s.proc, cfg.Now)
-	s.staff = staffws.New(kit{s}, store, s.proc, cfg.Now)
+	s.staff = staffws.New(kit{s}, store, s.proc, staffws.Config{Now: cfg.Now, BackupEvery: cfg.BackupEvery, Log: cfg.Log})
 	s.portal = clientportal.New(kit{s}, store, s.proc, cfg.Now)
 	s.handler = s.routes()
 	return s, nil

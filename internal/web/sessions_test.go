@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
 // The care sessions' API through the real router and store, in order:
@@ -96,4 +97,48 @@ func TestCareSessionsAPI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A group session through the API: front desk adds a client, the client
+// sees the group, a second add of the same client is a conflict, and the
+// client is taken out again.
+func TestGroupAttendeesAPI(t *testing.T) {
+	e := newCareEnv(t)
+	st, _, body := e.send(e.nora, "POST", "/api/v1/sessions", "application/json",
+		fmt.Sprintf(`{"client_id":%d,"type":"integration-group","start":"2030-01-08T13:00:00-05:00","mode":"in_person","room_id":%d}`, e.c.ID, e.room))
+	if st != 201 || !strings.Contains(body, fmt.Sprintf(`"attendees":[%d]`, e.c.ID)) {
+		t.Fatalf("group: %d %s", st, trim(body))
+	}
+	id := regexp.MustCompile(`"id":(\d+)`).FindStringSubmatch(body)[1]
+	other, _ := sqldbtestClient(t, e.env, "Olive Other", "olive@client.test")
+	path := "/api/v1/sessions/" + id + "/attendees"
+	for _, sc := range []struct {
+		name, cookie, method, path, body string
+		status                           int
+		contains                         string
+	}{
+		{"front desk adds a client", e.desk, "POST", path, fmt.Sprintf(`{"client_id":%d}`, other), 200, fmt.Sprintf(`"attendees":[%d,%d]`, e.c.ID, other)},
+		{"not twice", e.desk, "POST", path, fmt.Sprintf(`{"client_id":%d}`, other), 409, "already in this group"},
+		{"a client may not add themselves to a group the practice books", e.client, "POST", path, `{}`, 403, ""},
+		{"the client sees their group", e.client, "GET", "/api/v1/sessions/" + id, "", 200, `"type":"integration-group"`},
+		{"front desk takes one out", e.desk, "DELETE", fmt.Sprintf("%s/%d", path, other), "", 200, fmt.Sprintf(`"attendees":[%d]`, e.c.ID)},
+		{"not one who is not in it", e.desk, "DELETE", fmt.Sprintf("%s/%d", path, other), "", 404, ""},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			ct := ""
+			if sc.body != "" {
+				ct = "application/json"
+			}
+			st, _, body := e.send(sc.cookie, sc.method, sc.path, ct, sc.body)
+			if st != sc.status || !strings.Contains(body, sc.contains) {
+				t.Fatalf("status %d, want %d with %s\n%s", st, sc.status, sc.contains, trim(body))
+			}
+		})
+	}
+}
+
+// sqldbtestClient adds a client of Nora's and returns its id.
+func sqldbtestClient(t *testing.T, e *env, name, email string) (int64, *journey.User) {
+	c, u := sqldbtest.Client(t, e.db, e.ny.ID, name, email, nil)
+	return c.ID, u
 }

@@ -18,12 +18,9 @@ import (
 )
 
 // The zone list and a slot's radio value are the shared kit's (webkit).
-type zoneOption = webkit.ZoneOption
-
 var (
-	zoneOptions    = webkit.ZoneOptions
-	slotValue      = webkit.SlotValue
-	parseSlotValue = webkit.ParseSlotValue
+	zoneOptions = webkit.ZoneOptions
+	slotValue   = webkit.SlotValue
 )
 
 // slotDay is one day of the grid, in the visitor's zone.

@@ -20,7 +20,6 @@ var (
 	showLabelledErrors = webkit.ShowLabelledErrors
 	showFieldErrors    = webkit.ShowFieldErrors
 	renameFields       = webkit.RenameFields
-	onSlot             = webkit.OnSlot
 )
 
 // inPageOrder puts the lines of a rendered page's error summary in the

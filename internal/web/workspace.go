@@ -32,7 +32,7 @@ var workspaceTasks = []workspaceTask{
 	{"Review", "/staff/review", nil},
 	{"Alerts", "/staff/alerts", nil},
 	{"Staff", "/admin/staff", []string{"/admin/staff/"}},
-	{"Settings", "/admin/consents", []string{"/admin/consents/", "/admin/screening-rules", "/admin/booking", "/admin/care", "/admin/settings", "/admin/practice", "/admin/emails"}},
+	{"Settings", "/admin/consents", []string{"/admin/consents/", "/admin/screening-rules", "/admin/booking", "/admin/care", "/admin/rooms", "/admin/settings", "/admin/practice", "/admin/emails"}},
 	{"Audit", "/admin/audit", []string{"/admin/audit"}},
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+	staffws "github.com/journey-kap/journey/internal/web/staff"
 )
 
 var (
@@ -250,7 +251,7 @@ func TestClientsListFilters(t *testing.T) {
 	}
 
 	// Paging keeps the filters.
-	for i := range clientsPerPage {
+	for i := range staffws.ClientsPerPage {
 		e.newClient(e.ny, fmt.Sprintf("Extra Client %d", i), fmt.Sprintf("extra%d@example.com", i))
 	}
 	st, _, body = e.as(desk, "GET", fmt.Sprintf("/staff/clients?therapist=%d&sort=name", e.ny.ID), nil)

@@ -28,6 +28,7 @@ func Render() []byte {
 	intake(&b)
 	monitoring(&b)
 	calendar(&b)
+	carePath(&b)
 	return b.Bytes()
 }
 
@@ -163,3 +164,31 @@ func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
 // cell keeps a value inside its Markdown table cell.
 func cell(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
+
+// carePath writes the treatment plan a cleared client starts from, the
+// rules of the gates before a medicine session, and the home blood
+// pressure limits of a remote session's check-in.
+func carePath(b *bytes.Buffer) {
+	p, r := journey.DefaultPlan(), journey.DefaultCareRules()
+	b.WriteString("\n## The care path after clearance\n\n")
+	b.WriteString("A cleared client's treatment plan starts from the practice's default; the care team tailors it per client, each change kept with who and why. The admin changes every default here under Settings, Care path.\n\n")
+	b.WriteString("| Setting | Default |\n|---|---|\n")
+	fmt.Fprintf(b, "| Preparation sessions | %d (at least 1) |\n", p.Preparations)
+	fmt.Fprintf(b, "| Medicine sessions in the initial phase | %d, then a follow-up with the medical provider |\n", p.InitialDoses)
+	fmt.Fprintf(b, "| Integration after each medicine session | from %d to %d days after it |\n", p.IntegrationMinDays, p.IntegrationMaxDays)
+	fmt.Fprintf(b, "| Continuation series | %d more medicine sessions (%d in all) |\n", p.Continuation, p.InitialDoses+p.Continuation)
+	fmt.Fprintf(b, "| An integration is overdue | when none is booked %d days after a dose |\n", r.IntegrationOverdueDays)
+	b.WriteString("\nGates before a medicine session is booked, and again when it starts (a medical provider may override only the clearance's age and the re-check, with a reason):\n\n")
+	b.WriteString("| Gate | Holds when |\n|---|---|\n")
+	b.WriteString("| Clearance | the client is cleared, with no unresolved hard stop, and the clearance holds on the session's day |\n")
+	b.WriteString("| Consent | the current KAP informed consent and financial policy are signed |\n")
+	b.WriteString("| Preparation | the plan's number of preparation sessions have been held |\n")
+	b.WriteString("| Integration | the previous medicine session's integration has been held (or booked, if the practice allows) |\n")
+	fmt.Fprintf(b, "| Measures | a PHQ-9 was completed in the last %d days |\n", r.MeasuresWithinDays)
+	b.WriteString("| Safety alert | no safety alert is open |\n")
+	fmt.Fprintf(b, "| Re-check | after more than %d days since the last dose, a follow-up with the medical provider came first |\n", r.RecheckAfterDays)
+	b.WriteString("| Team | a therapist, a medical provider and a chaperone are assigned and free for the whole session |\n")
+	b.WriteString("| Remote | by lozenge only; an adult monitor named with a phone number; the client checked in at the start |\n")
+	fmt.Fprintf(b, "\nAt a remote session's check-in, a home blood pressure at or above %d/%d means no dose that day and the therapist is told at once; above %d/%d, the medical provider reviews it before the dose. An override given for a client holds for %d days.\n",
+		journey.BPNoDoseSystolic, journey.BPNoDoseDiastolic, journey.BPReviewSystolic, journey.BPReviewDiastolic, journey.GateOverrideDays)
+}

@@ -32,6 +32,13 @@ type Reads interface {
 	// FindScreening reads a client's screening once processing has let a
 	// change to it through (the client's reply to a question).
 	FindScreening(ctx context.Context, clientID int64) (*journey.Screening, error)
+
+	// The settings as they stand.
+	FindPractice(ctx context.Context) (*journey.Practice, error)
+	FindBookingSettings(ctx context.Context) (*journey.BookingSettings, error)
+	FindEmailTemplates(ctx context.Context) ([]*journey.EmailTemplate, error)
+	CurrentRuleSet(ctx context.Context) (*journey.RuleSet, error)
+	FindStaffProfile(ctx context.Context, id int64) (*journey.StaffProfile, error)
 }
 
 // Processing is the part of internal/processing the API calls: each
@@ -69,6 +76,23 @@ type Processing interface {
 	SignConsent(ctx context.Context, a *journey.Actor, id int64, code, typedName, addr string, invalid error, detail string) (*journey.ConsentSignature, error)
 	ReplyToClearance(ctx context.Context, a *journey.Actor, id int64, reply, via string) error
 
+	// The medical review.
+	ReviewQueue(ctx context.Context, a *journey.Actor, offset, limit int, via string) ([]*journey.ClientSummary, int, error)
+	DecideClearance(ctx context.Context, a *journey.Actor, id int64, cl *journey.Clearance, invalid error) (*journey.Client, *journey.Clearance, error)
+	Clearances(ctx context.Context, a *journey.Actor, id int64, via string) ([]*journey.Clearance, error)
+
+	// Practice settings, each change a version.
+	UpdatePractice(ctx context.Context, a *journey.Actor, pr *journey.Practice, invalid error, action, detail string) error
+	UpdateBookingSettings(ctx context.Context, a *journey.Actor, st *journey.BookingSettings, invalid error) error
+	CreateConsentDocument(ctx context.Context, a *journey.Actor, d *journey.ConsentDocument, via string) error
+	UpdateRuleSet(ctx context.Context, a *journey.Actor, changes []journey.Rule, note string, invalid error, via string) (*journey.RuleSet, error)
+	SaveEmailTemplate(ctx context.Context, a *journey.Actor, t *journey.EmailTemplate, via string) error
+	SetLogo(ctx context.Context, a *journey.Actor, data []byte, via string) (*journey.Logo, error)
+	RemoveLogo(ctx context.Context, a *journey.Actor, via string) error
+	SettingsVersions(ctx context.Context, a *journey.Actor, kind string, limit int) ([]*journey.SettingsVersion, error)
+	RestoreSettingsVersion(ctx context.Context, a *journey.Actor, kind string, version int) (*journey.SettingsVersion, error)
+	UpdateStaffProfile(ctx context.Context, a *journey.Actor, pr *journey.StaffProfile, via string) error
+
 	// Staff and safety alerts.
 	StaffList(ctx context.Context, a *journey.Actor, detail func(n int) string) ([]*journey.User, error)
 	Alerts(ctx context.Context, a *journey.Actor, open bool, limit int, via string, auditEmpty bool) ([]*journey.Alert, error)
@@ -76,6 +100,9 @@ type Processing interface {
 
 	// The plan, the gates and remote sessions (plan.go).
 	PlanProcessing
+
+	// Calendar feeds, text consent, failed deliveries, reminder settings (reminders.go).
+	ReminderProcessing
 	// When a session can be held (sessionslots.go).
 	SlotProcessing
 	// Care sessions, rooms and clinical hours (sessions.go, rooms.go).

@@ -22,6 +22,8 @@ type SessionProcessing interface {
 	RescheduleSession(ctx context.Context, a *journey.Actor, id int64, start time.Time, via string) (*journey.CareSession, error)
 	CancelSession(ctx context.Context, a *journey.Actor, id int64, reason, via string) (*journey.CareSession, error)
 	RunSession(ctx context.Context, a *journey.Actor, id int64, action, via string) (*journey.CareSession, error)
+	JoinGroup(ctx context.Context, a *journey.Actor, id, clientID int64, via string) (*journey.CareSession, error)
+	LeaveGroup(ctx context.Context, a *journey.Actor, id, clientID int64, via string) (*journey.CareSession, error)
 }
 
 const viaAPI = " via api"
@@ -294,4 +296,44 @@ func (s *Handler) HandleSessionAction(action string) http.HandlerFunc {
 		}
 		webkit.WriteJSON(w, http.StatusOK, careSessionJSON(cs))
 	}
+}
+
+// HandleAttendeeAdd adds {"client_id"} (a client leaves it out: themselves)
+// to a group session: 409 when it is full or the client is not free.
+func (s *Handler) HandleAttendeeAdd(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.sessionID(w, r)
+	if !ok {
+		return
+	}
+	var b struct {
+		ClientID int64 `json:"client_id"`
+	}
+	if !s.kit.DecodeJSON(w, r, &b) {
+		return
+	}
+	cs, err := s.proc.JoinGroup(r.Context(), s.kit.Who(r), id, b.ClientID, viaAPI)
+	if err != nil {
+		s.kit.APIError(w, r, err)
+		return
+	}
+	webkit.WriteJSON(w, http.StatusOK, careSessionJSON(cs))
+}
+
+// HandleAttendeeRemove takes the path's {client} out of a group session.
+func (s *Handler) HandleAttendeeRemove(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.sessionID(w, r)
+	if !ok {
+		return
+	}
+	client, ok := webkit.PathID(r, "client")
+	if !ok {
+		s.kit.APIError(w, r, journey.Errorf(journey.ENOTFOUND, "The client is not in this group."))
+		return
+	}
+	cs, err := s.proc.LeaveGroup(r.Context(), s.kit.Who(r), id, client, viaAPI)
+	if err != nil {
+		s.kit.APIError(w, r, err)
+		return
+	}
+	webkit.WriteJSON(w, http.StatusOK, careSessionJSON(cs))
 }

@@ -44,9 +44,9 @@ type AlertsPage struct {
 
 func (*AlertsPage) PageTitle() string { return "Safety alerts" }
 
-// HandleStaffAlerts lists the safety alerts of the actor's clients, open
+// HandleAlerts lists the safety alerts of the actor's clients, open
 // ones first, each open one with a form to acknowledge it.
-func (s *Handler) HandleStaffAlerts(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleAlerts(w http.ResponseWriter, r *http.Request) {
 	page := &AlertsPage{}
 	if r.URL.Query().Get("acknowledged") == "1" {
 		page.Notice = "Alert acknowledged. Your note is on the client's record."
@@ -83,9 +83,9 @@ func (s *Handler) renderAlerts(w http.ResponseWriter, r *http.Request, status in
 	s.kit.Render(w, r, status, "staff_alerts", page)
 }
 
-// HandleStaffAlertAck acknowledges an alert with a note of what the
+// HandleAlertAck acknowledges an alert with a note of what the
 // clinician did; a missing note is shown beside the field.
-func (s *Handler) HandleStaffAlertAck(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleAlertAck(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.kit.FormReadError(w, r, err)
 		return

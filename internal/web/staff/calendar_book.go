@@ -32,6 +32,7 @@ type BookingPanel struct {
 	Searched bool
 	SlotDays []SlotDay
 	Range    string // the days searched, in words
+	Later    Link   // the same search over the next days
 
 	Errors   map[string]string
 	Message  string
@@ -133,6 +134,12 @@ func (s *Handler) findSlots(ctx context.Context, a *journey.Actor, q calendarQue
 		return err
 	}
 	b.Searched = true
+	step, unit := 7, "week"
+	if q.view == "day" {
+		step, unit = 1, "day"
+	}
+	b.Later = Link{q.href("date", q.day.AddDate(0, 0, step).Format(time.DateOnly), "find", "1", "client_id", fmt.Sprint(b.ClientID),
+		"type", b.Type, "mode", b.Mode, "route", b.Route) + "#book", "Look in the next " + unit}
 	b.Range = q.from.Format("Monday 2 January")
 	if q.view == "week" {
 		b.Range += " to " + q.to.AddDate(0, 0, -1).Format("Sunday 2 January")

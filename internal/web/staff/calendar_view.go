@@ -75,10 +75,11 @@ type CalendarEntry struct {
 	Type       string
 	Client     string // the name, initials or (a chaperone) first name
 	ClientHref string // the record, when the viewer may see it
-	Status     string
-	Place      string // the room, or "Remote"
-	People     string // the staff it holds, by name
-	Inactive   bool   // cancelled or a no-show: it holds nothing
+	// Meta is the rest in one line: status, the room (or "Remote") and
+	// the staff it holds. One string rather than three: everyone's week
+	// draws a thousand entries, and each value the template escapes costs.
+	Meta     string
+	Inactive bool // cancelled or a no-show: it holds nothing
 }
 
 // names are the practice's staff and rooms by id, and its session types.
@@ -268,7 +269,8 @@ func (s *Handler) entries(cal *processing.Calendar, n names, loc *time.Location)
 	out := make(map[int64]CalendarEntry, len(cal.Sessions))
 	for _, ss := range cal.Sessions {
 		e := CalendarEntry{Time: ss.Start.In(loc).Format("15:04") + "–" + ss.End.In(loc).Format("15:04"), Type: n.typeName(ss.Type),
-			Status: capitalise(journey.SessionStatusWords(ss.Status)), Inactive: !ss.Active()}
+			Inactive: !ss.Active()}
+		meta := []string{capitalise(journey.SessionStatusWords(ss.Status))}
 		switch {
 		case ss.ClientID != 0:
 			c, ok := cal.Clients[ss.ClientID]
@@ -287,13 +289,16 @@ func (s *Handler) entries(cal *processing.Calendar, n names, loc *time.Location)
 				people = append(people, n.person(id))
 			}
 		}
-		e.People = strings.Join(people, ", ")
 		switch {
 		case ss.RoomID != 0:
-			e.Place = n.room(ss.RoomID)
+			meta = append(meta, n.room(ss.RoomID))
 		case ss.Mode == journey.ModeRemote:
-			e.Place = "Remote"
+			meta = append(meta, "Remote")
 		}
+		if len(people) > 0 {
+			meta = append(meta, strings.Join(people, ", "))
+		}
+		e.Meta = strings.Join(meta, " · ")
 		out[ss.ID] = e
 	}
 	return out

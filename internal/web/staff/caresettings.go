@@ -144,25 +144,12 @@ func (s *Handler) HandleCareSettingsSave(w http.ResponseWriter, r *http.Request)
 		s.kit.FormReadError(w, r, err)
 		return
 	}
-	form := map[string]string{"mode": r.PostFormValue("mode"), "route": r.PostFormValue("route"),
-		"maintenance":           strconv.FormatBool(r.PostFormValue("maintenance") == "true"),
-		"integration_booked_ok": strconv.FormatBool(r.PostFormValue("integration_booked_ok") == "true"),
-		"telehealth_template":   r.PostFormValue("telehealth_template")}
+	form := map[string]string{"integration_booked_ok": strconv.FormatBool(r.PostFormValue("integration_booked_ok") == "true"),
+		"telehealth_template": r.PostFormValue("telehealth_template")}
 	var v journey.Validation
-	num := func(name string) int {
-		form[name] = r.PostFormValue(name)
-		n, err := strconv.Atoi(form[name])
-		if err != nil {
-			v.Add(name, "Enter a whole number.")
-		}
-		return n
-	}
-	cs := &journey.CareSettings{
-		DefaultPlan: journey.PlanSettings{Preparations: num("preparations"), InitialDoses: num("initial_doses"), IntegrationMinDays: num("integration_min_days"),
-			IntegrationMaxDays: num("integration_max_days"), Continuation: num("continuation"), Mode: form["mode"], Route: form["route"],
-			Maintenance: form["maintenance"] == "true"},
-		Rules: journey.CareRules{IntegrationOverdueDays: num(careFields[0]), RecheckAfterDays: num(careFields[1]), MeasuresWithinDays: num(careFields[2]),
-			IntegrationBookedOK: form["integration_booked_ok"] == "true"},
+	cs := &journey.CareSettings{DefaultPlan: planFromForm(r, form, &v),
+		Rules: journey.CareRules{IntegrationOverdueDays: formNumber(r, form, &v, careFields[0]), RecheckAfterDays: formNumber(r, form, &v, careFields[1]),
+			MeasuresWithinDays: formNumber(r, form, &v, careFields[2]), IntegrationBookedOK: form["integration_booked_ok"] == "true"},
 		Monitoring:         monitoringRules(r, form, &v),
 		TelehealthTemplate: form["telehealth_template"]}
 	err := v.Err()

@@ -14,6 +14,7 @@ import (
 
 // PlanProcessing is what the plan page asks of processing.
 type PlanProcessing interface {
+	Plan(ctx context.Context, a *journey.Actor, id int64, loc *time.Location, via string) (*journey.Plan, error)
 	PlanChart(ctx context.Context, a *journey.Actor, id int64, loc *time.Location) (*processing.PlanChart, error)
 	UpdatePlan(ctx context.Context, a *journey.Actor, id int64, s journey.PlanSettings, reason string, loc *time.Location) (*journey.Plan, error)
 	OverrideGate(ctx context.Context, a *journey.Actor, id, sessionID int64, code, reason string) (*journey.GateOverride, error)
@@ -109,6 +110,27 @@ func (p *PlanPage) Val(name string) string { return p.Form[name] }
 // Checked reports whether a radio or checkbox field holds value.
 func (p *PlanPage) Checked(name, value string) bool { return p.Form[name] == value }
 
+// planFromForm reads a plan's settings from the form (plan-fields), each
+// value as typed into form, a number that is not one into v.
+func planFromForm(r *http.Request, form map[string]string, v *journey.Validation) journey.PlanSettings {
+	form["mode"], form["route"] = r.PostFormValue("mode"), r.PostFormValue("route")
+	form["maintenance"] = strconv.FormatBool(r.PostFormValue("maintenance") == "true")
+	return journey.PlanSettings{Preparations: formNumber(r, form, v, "preparations"), InitialDoses: formNumber(r, form, v, "initial_doses"),
+		IntegrationMinDays: formNumber(r, form, v, "integration_min_days"), IntegrationMaxDays: formNumber(r, form, v, "integration_max_days"),
+		Continuation: formNumber(r, form, v, "continuation"), Mode: form["mode"], Route: form["route"], Maintenance: form["maintenance"] == "true"}
+}
+
+// formNumber reads field name as a whole number, keeping it as typed in
+// form; one that is not a number is an error in v.
+func formNumber(r *http.Request, form map[string]string, v *journey.Validation, name string) int {
+	form[name] = r.PostFormValue(name)
+	n, err := strconv.Atoi(form[name])
+	if err != nil {
+		v.Add(name, "Enter a whole number.")
+	}
+	return n
+}
+
 // planForm returns the plan's settings as form values.
 func planForm(s journey.PlanSettings) map[string]string {
 	return map[string]string{"preparations": strconv.Itoa(s.Preparations), "initial_doses": strconv.Itoa(s.InitialDoses),
@@ -170,27 +192,20 @@ func (s *Handler) HandlePlanUpdate(w http.ResponseWriter, r *http.Request) {
 		s.kit.FormReadError(w, r, err)
 		return
 	}
-	form := map[string]string{"reason": r.PostFormValue("reason"), "mode": r.PostFormValue("mode"), "route": r.PostFormValue("route"),
-		"maintenance": strconv.FormatBool(r.PostFormValue("maintenance") == "true")}
+	form := map[string]string{"reason": r.PostFormValue("reason")}
 	var v journey.Validation
-	num := func(name string) int {
-		form[name] = r.PostFormValue(name)
-		n, err := strconv.Atoi(form[name])
-		if err != nil {
-			v.Add(name, "Enter a whole number.")
-		}
-		return n
-	}
-	set := journey.PlanSettings{Preparations: num("preparations"), InitialDoses: num("initial_doses"), IntegrationMinDays: num("integration_min_days"),
-		IntegrationMaxDays: num("integration_max_days"), Continuation: num("continuation"), Mode: form["mode"], Route: form["route"],
-		Maintenance: form["maintenance"] == "true"}
+	set := planFromForm(r, form, &v)
 	id, err := webkit.ClientID(r)
 	if err == nil {
 		err = v.Err()
 		if err == nil {
 			_, err = s.proc.UpdatePlan(r.Context(), s.kit.Who(r), id, set, form["reason"], time.UTC)
-		} else if journey.Paragraphs(form["reason"]) == "" {
-			v.Add("reason", "Say why the plan changes: it is kept with the change.")
+		} else {
+			// Say all that is wrong at once: the plan's own checks too.
+			v.AddErr(set.Validate())
+			if journey.Paragraphs(form["reason"]) == "" {
+				v.Add("reason", "Say why the plan changes: it is kept with the change.")
+			}
 			err = v.Err()
 		}
 	}
@@ -233,4 +248,38 @@ func (s *Handler) HandleGateOverride(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d/plan?overridden=1", id), http.StatusSeeOther)
+}
+
+// PlanSummary is a client's plan in a line, for the chart: the phase, what
+// is done, what comes next and how much is overdue.
+type PlanSummary struct {
+	Phase       string
+	Held, Steps int
+	Next        string
+	Overdue     int
+}
+
+// planSummary returns client c's plan in a line (the read audited), nil
+// before they have a plan.
+func (s *Handler) planSummary(r *http.Request, c *journey.Client, loc *time.Location) (*PlanSummary, error) {
+	if c.ClearedTill.IsZero() {
+		return nil, nil
+	}
+	p, err := s.proc.Plan(r.Context(), s.kit.Who(r), c.ID, loc, " on the chart")
+	switch {
+	case journey.ErrorCode(err) == journey.ENOTFOUND:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	sum := &PlanSummary{Phase: PhaseLabel(p.Phase), Steps: len(p.Steps), Overdue: len(p.Overdue())}
+	for _, st := range p.Steps {
+		if st.Status == journey.StepHeld {
+			sum.Held++
+		}
+	}
+	if p.Next != nil {
+		sum.Next = p.Next.Detail
+	}
+	return sum, nil
 }

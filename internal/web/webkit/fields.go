@@ -48,3 +48,14 @@ func OnSlot(field string) string {
 	}
 	return field
 }
+
+// FieldError returns what err says of field, "" when it names no such
+// field.
+func FieldError(err error, field string) string {
+	for _, f := range journey.ErrorFields(err) {
+		if f.Field == field {
+			return f.Detail
+		}
+	}
+	return ""
+}

@@ -69,3 +69,9 @@ func PracticeZone(ctx context.Context, k Kit) (*time.Location, string) {
 	}
 	return time.UTC, "UTC"
 }
+
+// PracticeLoc is PracticeZone's location alone.
+func PracticeLoc(ctx context.Context, k Kit) *time.Location {
+	loc, _ := PracticeZone(ctx, k)
+	return loc
+}

@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"cmp"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // dayHours is one weekday's consult hours as typed ("" for none).
@@ -18,9 +19,9 @@ type dayHours struct {
 	Start, End string
 }
 
-// hoursPage sets a therapist's consult hours: the free consults the public
+// HoursPage sets a therapist's consult hours: the free consults the public
 // site offers with them.
-type hoursPage struct {
+type HoursPage struct {
 	Actor     *journey.Actor
 	Staff     *journey.User
 	TimeZone  string // the person's one zone, their profile's
@@ -28,7 +29,7 @@ type hoursPage struct {
 	Profile   string // where the zone is changed
 	Minutes   string
 	Days      []dayHours
-	Zones     []zoneOption
+	Zones     []webkit.ZoneOption
 	Saved     bool
 	Errors    map[string]string
 	ErrorList []journey.FieldError
@@ -37,26 +38,26 @@ type hoursPage struct {
 	Action    string // where the form posts
 }
 
-func (*hoursPage) PageTitle() string { return "Consult hours" }
+func (*HoursPage) PageTitle() string { return "Consult hours" }
 
 // week in the order a practice reads it: Monday first.
 var hoursWeek = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
 
-func (s *Server) hoursPage(r *http.Request) (*hoursPage, error) {
-	id, own, err := s.profileTarget(r) // the path's staff member, or oneself on /account/hours
+func (s *Handler) hoursPage(r *http.Request) (*HoursPage, error) {
+	id, own, err := webkit.ProfileTarget(r) // the path's staff member, or oneself on /account/hours
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.staffMember(r, id)
+	u, err := s.proc.StaffMember(r.Context(), id)
 	if err != nil {
 		return nil, err
 	}
-	page := &hoursPage{Actor: actorFrom(r), Staff: u, Minutes: "30", Errors: map[string]string{}, Own: own,
+	page := &HoursPage{Actor: webkit.ActorFrom(r), Staff: u, Minutes: "30", Errors: map[string]string{}, Own: own,
 		Action: fmt.Sprintf("/admin/staff/%d/hours", id)}
 	if r.PathValue("id") == "" {
 		page.Action = "/account/hours"
 	}
-	p, err := s.practice(r.Context())
+	p, err := s.kit.Practice(r.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -87,24 +88,24 @@ func (s *Server) hoursPage(r *http.Request) (*hoursPage, error) {
 		}
 		page.Days = append(page.Days, dh)
 	}
-	page.Zones = zoneOptions(page.TimeZone, s.cfg.Now())
+	page.Zones = webkit.ZoneOptions(page.TimeZone, s.now())
 	return page, nil
 }
 
-func (s *Server) handleHoursView(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleHoursView(w http.ResponseWriter, r *http.Request) {
 	page, err := s.hoursPage(r)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	page.Saved = r.URL.Query().Get("saved") == "1"
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "staff_hours", page)
+	s.kit.Render(w, r, http.StatusOK, "staff_hours", page)
 }
 
 // readHours reads the form into page (as typed) and ConsultHours; a time
 // that is not HH:MM is a field error of its day.
-func readHours(r *http.Request, page *hoursPage) (*journey.ConsultHours, error) {
+func readHours(r *http.Request, page *HoursPage) (*journey.ConsultHours, error) {
 	page.Minutes = strings.TrimSpace(r.PostFormValue("consult_minutes"))
 	if !page.ZoneSet {
 		page.TimeZone = strings.TrimSpace(r.PostFormValue("time_zone"))
@@ -132,25 +133,25 @@ func readHours(r *http.Request, page *hoursPage) (*journey.ConsultHours, error) 
 	return h, v.Err()
 }
 
-func (s *Server) handleHoursUpdate(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleHoursUpdate(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		s.formReadError(w, r, err)
+		s.kit.FormReadError(w, r, err)
 		return
 	}
 	page, err := s.hoursPage(r)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	h, bad := readHours(r, page)
-	if err := s.proc.SetConsultHours(r.Context(), s.who(r), page.Staff.ID, h, bad); err != nil {
+	if err := s.proc.SetConsultHours(r.Context(), s.kit.Who(r), page.Staff.ID, h, bad); err != nil {
 		if journey.ErrorCode(err) != journey.EINVALID {
-			s.pageError(w, r, err)
+			s.kit.PageError(w, r, err)
 			return
 		}
-		page.Message, page.Zones = showFieldErrors(err, page.Errors, &page.ErrorList), zoneOptions(page.TimeZone, s.cfg.Now())
+		page.Message, page.Zones = webkit.ShowFieldErrors(err, page.Errors, &page.ErrorList), webkit.ZoneOptions(page.TimeZone, s.now())
 		w.Header().Set("Cache-Control", "no-store")
-		s.render(w, r, http.StatusUnprocessableEntity, "staff_hours", page)
+		s.kit.Render(w, r, http.StatusUnprocessableEntity, "staff_hours", page)
 		return
 	}
 	http.Redirect(w, r, page.Action+"?saved=1", http.StatusSeeOther)

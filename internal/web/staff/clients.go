@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"fmt"
@@ -12,12 +12,11 @@ import (
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/measure"
 	"github.com/journey-kap/journey/internal/processing"
-	staffws "github.com/journey-kap/journey/internal/web/staff"
 	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
-// clientsPerPage is the length of a page of the staff client list.
-const clientsPerPage = 50
+// ClientsPerPage is the length of a page of the staff client list.
+const ClientsPerPage = 50
 
 // clientRow is a client as staff lists show them.
 type clientRow struct {
@@ -43,7 +42,7 @@ func toClientRow(c *journey.Client, loc *time.Location) clientRow {
 		Added: c.CreatedAt.In(loc).Format("Jan 2, 2006")}
 }
 
-type staffClientsPage struct {
+type ClientsPage struct {
 	Actor      *journey.Actor
 	Clients    []clientRow
 	Total      int
@@ -67,7 +66,7 @@ type staffClientsPage struct {
 // option is one choice of a select.
 type option struct{ Value, Label string }
 
-func (*staffClientsPage) PageTitle() string { return "Clients" }
+func (*ClientsPage) PageTitle() string { return "Clients" }
 
 // Choices of the clients list's filters, in words.
 var (
@@ -79,19 +78,19 @@ var (
 		{journey.ClientSortStatus, "Where they are on the path"}}
 )
 
-// handleStaffClients lists the clients the actor may see, filtered by
-// stage, therapist and screening status, sorted, clientsPerPage at a time
+// HandleClients lists the clients the actor may see, filtered by
+// stage, therapist and screening status, sorted, ClientsPerPage at a time
 // (?page=, from 1). A refused filter is shown beside its field, as typed,
 // and the list is not narrowed by it.
-func (s *Server) handleStaffClients(w http.ResponseWriter, r *http.Request) {
-	a := actorFrom(r)
+func (s *Handler) HandleClients(w http.ResponseWriter, r *http.Request) {
+	a := webkit.ActorFrom(r)
 	q := r.URL.Query()
-	page := &staffClientsPage{Actor: a, Page: 1, CanAdd: a.Can(journey.PermClientsWrite), CareTeamOf: a.ClientScope() > 0, // the heading says "your clients"
+	page := &ClientsPage{Actor: a, Page: 1, CanAdd: a.Can(journey.PermClientsWrite), CareTeamOf: a.ClientScope() > 0, // the heading says "your clients"
 		Stage: q.Get("stage"), Therapist: q.Get("therapist"), Screening: q.Get("screening"), Sort: q.Get("sort"),
 		Stages: stageOptions, Screenings: screeningOptions, Sorts: sortOptions, Errors: map[string]string{}}
 	ts, err := s.store.FindTherapists(r.Context(), false)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	for _, t := range ts {
@@ -106,26 +105,26 @@ func (s *Server) handleStaffClients(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := webkit.ClientListQuery(q, ts)
 	page.Query = f.Query
-	showFieldErrors(err, page.Errors, nil)
+	webkit.ShowFieldErrors(err, page.Errors, nil)
 	if len(page.Errors) > 0 {
 		f = journey.ClientFilter{} // show the whole list beside the refusal, never a wrongly narrowed one
 		page.Page = 1
 	}
 	page.Filtered = f.Stage != "" || f.TherapistID != 0 || f.Screening != ""
-	f.Offset, f.Limit = (page.Page-1)*clientsPerPage, clientsPerPage
+	f.Offset, f.Limit = (page.Page-1)*ClientsPerPage, ClientsPerPage
 	cs, total, err := s.proc.Clients(r.Context(), a, f, map[bool]string{true: " (by name)"}[page.Query != ""])
 	if journey.ErrorCode(err) == journey.EINVALID {
-		showFieldErrors(err, page.Errors, nil)
+		webkit.ShowFieldErrors(err, page.Errors, nil)
 	} else if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
-	loc, _ := s.practiceZone(r)
+	loc, _ := webkit.PracticeZone(r.Context(), s.kit)
 	for _, c := range cs {
 		page.Clients = append(page.Clients, toClientRow(c, loc))
 	}
 	page.Total = total
-	page.First, page.Last = (page.Page-1)*clientsPerPage+1, (page.Page-1)*clientsPerPage+len(page.Clients)
+	page.First, page.Last = (page.Page-1)*ClientsPerPage+1, (page.Page-1)*ClientsPerPage+len(page.Clients)
 	if page.Page > 1 {
 		page.PrevURL = clientsPageURL(q, page.Page-1)
 	}
@@ -137,7 +136,7 @@ func (s *Server) handleStaffClients(w http.ResponseWriter, r *http.Request) {
 	if len(page.Errors) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	s.render(w, r, status, "staff_clients", page)
+	s.kit.Render(w, r, status, "staff_clients", page)
 }
 
 // clientsPageURL is the list's URL for page n, keeping its filters.
@@ -171,9 +170,6 @@ func findingKindLabel(kind string) string {
 	}
 	return kind
 }
-
-// flagLabel says a questionnaire flag in words (webkit).
-var flagLabel = webkit.FlagLabel
 
 type scoreView struct {
 	Title    string
@@ -214,7 +210,7 @@ func latestScores(rs []*journey.Response, loc *time.Location) []scoreView {
 			v.Title, v.MaxScore = q.Title, q.MaxScore
 		}
 		for _, f := range r.Score.Flags {
-			v.Flags = append(v.Flags, flagLabel(f))
+			v.Flags = append(v.Flags, webkit.FlagLabel(f))
 		}
 		out = append(out, v)
 	}
@@ -266,7 +262,7 @@ type signatureView struct {
 	SignedAt time.Time
 }
 
-type staffClientPage struct {
+type ClientPage struct {
 	Actor       *journey.Actor
 	Zone        string
 	Client      clientRow
@@ -279,6 +275,7 @@ type staffClientPage struct {
 	Administer  []*journey.Questionnaire // what the actor may give the client in session
 	CanEditTeam bool
 	Candidates  []*journey.User // staff who could join the care team
+	Plan        *PlanSummary    // a cleared client's plan in a line; nil before
 
 	// The clinical record, only for the actor's CanSeeClinical.
 	Clinical      bool
@@ -287,32 +284,32 @@ type staffClientPage struct {
 	Findings      []findingView
 	Scores        []scoreView
 	Clearances    []clearanceView
-	Alerts        []staffws.AlertView
-	Intake        []reviewSection // the intake's answers, step by step
-	Medications   reviewMedications
+	Alerts        []AlertView
+	Intake        []webkit.IntakeSection // the intake's answers, step by step
+	Medications   webkit.Medications
 	IntakeUpdated string // when the client last saved a step, in the practice's zone
 }
 
-func (p *staffClientPage) PageTitle() string { return p.Client.Name }
+func (p *ClientPage) PageTitle() string { return p.Client.Name }
 
-// handleStaffClientView shows a client's chart: contact details, where they
+// HandleClientView shows a client's chart: contact details, where they
 // are on their path and the consents they signed to everyone who may see
 // the client; findings, scores, clearance decisions and alerts only to
 // those who may see the clinical record.
-func (s *Server) handleStaffClientView(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+func (s *Handler) HandleClientView(w http.ResponseWriter, r *http.Request) {
+	id, ok := webkit.PathID(r, "id")
 	if !ok {
-		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Client not found."))
+		s.kit.PageError(w, r, journey.Errorf(journey.ENOTFOUND, "Client not found."))
 		return
 	}
-	rec, err := s.proc.ClientRecord(r.Context(), s.who(r), id, "chart")
+	rec, err := s.proc.ClientRecord(r.Context(), s.kit.Who(r), id, "chart")
 	if err != nil {
 		if !s.breakGlassOffer(w, r, journey.BreakGlassClient, err) {
-			s.pageError(w, r, err)
+			s.kit.PageError(w, r, err)
 		}
 		return
 	}
-	page := &staffClientPage{}
+	page := &ClientPage{}
 	if r.URL.Query().Get("invited") == "1" {
 		page.Notice = "A new invitation is on its way to the client. Earlier links no longer work."
 	}
@@ -327,26 +324,26 @@ func (s *Server) handleStaffClientView(w http.ResponseWriter, r *http.Request) {
 
 // renderChart reads client id's chart again (processing.ClientRecord, the
 // read audited) and renders it into page: after a change was refused.
-func (s *Server) renderChart(w http.ResponseWriter, r *http.Request, status int, id int64, page *staffClientPage) {
-	rec, err := s.proc.ClientRecord(r.Context(), s.who(r), id, "chart")
+func (s *Handler) renderChart(w http.ResponseWriter, r *http.Request, status int, id int64, page *ClientPage) {
+	rec, err := s.proc.ClientRecord(r.Context(), s.kit.Who(r), id, "chart")
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	s.renderStaffClient(w, r, status, rec, page)
 }
 
 // renderStaffClient renders the chart of rec into page.
-func (s *Server) renderStaffClient(w http.ResponseWriter, r *http.Request, status int, rec *processing.ClientRecord, page *staffClientPage) {
+func (s *Handler) renderStaffClient(w http.ResponseWriter, r *http.Request, status int, rec *processing.ClientRecord, page *ClientPage) {
 	c := rec.Client
-	a := actorFrom(r)
-	loc, zone := s.practiceZone(r)
+	a := webkit.ActorFrom(r)
+	loc, zone := webkit.PracticeZone(r.Context(), s.kit)
 	page.Actor, page.Zone, page.Client, page.InvitedOn = a, zone, toClientRow(c, loc), c.InvitedAt.In(loc)
 	page.CanReinvite = c.UserID == 0 && a.Can(journey.PermClientsWrite)
 	if page.CanEditTeam = a.Can(journey.PermClientsWrite); page.CanEditTeam {
 		cands, err := s.careCandidates(r, c)
 		if err != nil {
-			s.pageError(w, r, err)
+			s.kit.PageError(w, r, err)
 			return
 		}
 		page.Candidates = cands
@@ -357,21 +354,27 @@ func (s *Server) renderStaffClient(w http.ResponseWriter, r *http.Request, statu
 	if rec.CanAdminister {
 		page.Administer = measure.All()
 	}
+	plan, err := s.planSummary(r, c, loc)
+	if err != nil {
+		s.kit.PageError(w, r, err)
+		return
+	}
+	page.Plan = plan
 	if rec.Clinical != nil {
 		if err := s.loadClinical(r, rec, page, loc); err != nil {
-			s.pageError(w, r, err)
+			s.kit.PageError(w, r, err)
 			return
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, "staff_client", page)
+	s.kit.Render(w, r, status, "staff_client", page)
 }
 
 // loadClinical fills the clinical part of the chart.
-func (s *Server) loadClinical(r *http.Request, cr *processing.ClientRecord, page *staffClientPage, loc *time.Location) error {
+func (s *Handler) loadClinical(r *http.Request, cr *processing.ClientRecord, page *ClientPage, loc *time.Location) error {
 	rec, in := cr.Clinical, cr.Intake
 	sc, resps, cls, alerts := rec.Screening, rec.Latest, rec.Clearances, rec.Alerts
-	names, err := staffws.StaffNames(r.Context(), s.store)
+	names, err := StaffNames(r.Context(), s.store)
 	if err != nil {
 		return err
 	}
@@ -380,7 +383,7 @@ func (s *Server) loadClinical(r *http.Request, cr *processing.ClientRecord, page
 		page.Findings = append(page.Findings, findingView{Finding: f, KindLabel: findingKindLabel(f.Kind)})
 	}
 	page.Scores = latestScores(resps, loc)
-	page.Intake, page.Medications = reviewSections(in, s.cfg.Now()), medicationsOf(in)
+	page.Intake, page.Medications = webkit.IntakeSections(in, s.now()), webkit.MedicationsOf(in)
 	if !in.UpdatedAt.IsZero() {
 		page.IntakeUpdated = in.UpdatedAt.In(loc).Format("Jan 2, 2006, 3:04 PM")
 	}
@@ -389,26 +392,26 @@ func (s *Server) loadClinical(r *http.Request, cr *processing.ClientRecord, page
 			Provider: names[cl.ProviderID], Until: cl.ClearedUntil.In(loc), At: cl.CreatedAt.In(loc)})
 	}
 	for _, al := range alerts {
-		page.Alerts = append(page.Alerts, staffws.ToAlertView(al, names, loc))
+		page.Alerts = append(page.Alerts, ToAlertView(al, names, loc))
 	}
 	return nil
 }
 
-// handleStaffClientReinvite sends a client who has not joined the portal a
+// HandleClientReinvite sends a client who has not joined the portal a
 // fresh invitation; earlier links stop working.
-func (s *Server) handleStaffClientReinvite(w http.ResponseWriter, r *http.Request) {
-	id, err := clientID(r)
+func (s *Handler) HandleClientReinvite(w http.ResponseWriter, r *http.Request) {
+	id, err := webkit.ClientID(r)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
-	c, err := s.proc.ReinviteClient(r.Context(), s.who(r), id, "")
+	c, err := s.proc.ReinviteClient(r.Context(), s.kit.Who(r), id, "")
 	if err != nil {
 		if c != nil && journey.ErrorCode(err) == journey.ECONFLICT {
-			s.renderChart(w, r, http.StatusConflict, c.ID, &staffClientPage{Message: journey.ErrorMessage(err)})
+			s.renderChart(w, r, http.StatusConflict, c.ID, &ClientPage{Message: journey.ErrorMessage(err)})
 			return
 		}
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d?invited=1", c.ID), http.StatusSeeOther)
@@ -418,17 +421,17 @@ func (s *Server) handleStaffClientReinvite(w http.ResponseWriter, r *http.Reques
 
 // createFromConsult makes the person of held consult c a client with c's
 // therapist and queues their portal invitation.
-func (s *Server) createFromConsult(r *http.Request, c *journey.Consult) (*journey.Client, error) {
-	return s.proc.CreateClient(r.Context(), s.who(r), &journey.NewClient{ConsultID: c.ID, Name: c.Name, Email: c.Email, Phone: c.Phone,
+func (s *Handler) createFromConsult(r *http.Request, c *journey.Consult) (*journey.Client, error) {
+	return s.proc.CreateClient(r.Context(), s.kit.Who(r), &journey.NewClient{ConsultID: c.ID, Name: c.Name, Email: c.Email, Phone: c.Phone,
 		TherapistID: c.TherapistID})
 }
 
-// handleStaffConsultClient invites the person of a held consult to begin:
+// HandleConsultClient invites the person of a held consult to begin:
 // they become a client and are emailed a link to set up their portal.
-func (s *Server) handleStaffConsultClient(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleConsultClient(w http.ResponseWriter, r *http.Request) {
 	c, err := s.consultFor(r)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	cl, err := s.createFromConsult(r, c)
@@ -438,10 +441,10 @@ func (s *Server) handleStaffConsultClient(w http.ResponseWriter, r *http.Request
 			if code == journey.EINVALID {
 				msg = "This consult's details cannot make a client: " + fieldDetails(err) + " Add them as a new client instead."
 			}
-			s.renderStaffConsult(w, r, errorStatus(err), c, msg)
+			s.renderStaffConsult(w, r, s.kit.Status(err), c, msg)
 			return
 		}
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d", cl.ID), http.StatusSeeOther)
@@ -456,7 +459,7 @@ func fieldDetails(err error) string {
 	return strings.Join(parts, " ")
 }
 
-type newClientPage struct {
+type NewClientPage struct {
 	Actor      *journey.Actor
 	Form       webkit.ClientForm
 	Therapists []*journey.Therapist
@@ -465,40 +468,40 @@ type newClientPage struct {
 	Message    string
 }
 
-func (*newClientPage) PageTitle() string { return "Add a client" }
+func (*NewClientPage) PageTitle() string { return "Add a client" }
 
-func (s *Server) renderNewClient(w http.ResponseWriter, r *http.Request, status int, page *newClientPage) {
+func (s *Handler) renderNewClient(w http.ResponseWriter, r *http.Request, status int, page *NewClientPage) {
 	ts, err := s.store.FindTherapists(r.Context(), true)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
-	page.Actor, page.Therapists = actorFrom(r), ts
+	page.Actor, page.Therapists = webkit.ActorFrom(r), ts
 	if page.Errors == nil {
 		page.Errors = map[string]string{}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, "staff_client_new", page)
+	s.kit.Render(w, r, status, "staff_client_new", page)
 }
 
-func (s *Server) handleStaffClientNewView(w http.ResponseWriter, r *http.Request) {
-	s.renderNewClient(w, r, http.StatusOK, &newClientPage{})
+func (s *Handler) HandleClientNewView(w http.ResponseWriter, r *http.Request) {
+	s.renderNewClient(w, r, http.StatusOK, &NewClientPage{})
 }
 
 // createClient adds a client directly and queues their invitation.
-func (s *Server) createClient(r *http.Request, f webkit.ClientForm) (*journey.Client, error) {
-	n, err := webkit.NewClient(actorFrom(r), f)
+func (s *Handler) createClient(r *http.Request, f webkit.ClientForm) (*journey.Client, error) {
+	n, err := webkit.NewClient(webkit.ActorFrom(r), f)
 	if err != nil {
 		return nil, err
 	}
-	return s.proc.CreateClient(r.Context(), s.who(r), n)
+	return s.proc.CreateClient(r.Context(), s.kit.Who(r), n)
 }
 
-// handleStaffClientCreate adds a client from the form; errors are shown
+// HandleClientCreate adds a client from the form; errors are shown
 // beside their fields with what was typed kept.
-func (s *Server) handleStaffClientCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleClientCreate(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		s.formReadError(w, r, err)
+		s.kit.FormReadError(w, r, err)
 		return
 	}
 	f := webkit.ClientForm{Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), Phone: r.PostFormValue("phone")}
@@ -507,12 +510,12 @@ func (s *Server) handleStaffClientCreate(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		code := journey.ErrorCode(err)
 		if code != journey.EINVALID && code != journey.ECONFLICT {
-			s.pageError(w, r, err)
+			s.kit.PageError(w, r, err)
 			return
 		}
-		page := &newClientPage{Form: f, Errors: map[string]string{}}
-		page.Message = showFieldErrors(err, page.Errors, &page.ErrorList)
-		s.renderNewClient(w, r, errorStatus(err), page)
+		page := &NewClientPage{Form: f, Errors: map[string]string{}}
+		page.Message = webkit.ShowFieldErrors(err, page.Errors, &page.ErrorList)
+		s.renderNewClient(w, r, s.kit.Status(err), page)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d", c.ID), http.StatusSeeOther)
@@ -520,7 +523,7 @@ func (s *Server) handleStaffClientCreate(w http.ResponseWriter, r *http.Request)
 
 // careCandidates lists the active therapists, medical providers and
 // chaperones not yet on c's care team.
-func (s *Server) careCandidates(r *http.Request, c *journey.Client) ([]*journey.User, error) {
+func (s *Handler) careCandidates(r *http.Request, c *journey.Client) ([]*journey.User, error) {
 	us, err := s.store.FindUsers(r.Context(), journey.UserStaff)
 	if err != nil {
 		return nil, err
@@ -536,28 +539,28 @@ func (s *Server) careCandidates(r *http.Request, c *journey.Client) ([]*journey.
 
 // careTeamChange adds (userID from the form) or removes ({user} in the
 // path) a member of the client's care team, then shows the chart.
-func (s *Server) careTeamChange(w http.ResponseWriter, r *http.Request, remove bool) {
-	id, err := clientID(r)
+func (s *Handler) careTeamChange(w http.ResponseWriter, r *http.Request, remove bool) {
+	id, err := webkit.ClientID(r)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
-	c, err := s.proc.ChangeCareTeam(r.Context(), s.who(r), id, careTeamTarget(r, remove), remove)
+	c, err := s.proc.ChangeCareTeam(r.Context(), s.kit.Who(r), id, careTeamTarget(r, remove), remove)
 	if c == nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	if err != nil {
 		code := journey.ErrorCode(err)
 		if code != journey.EINVALID && code != journey.ECONFLICT && code != journey.ENOTFOUND {
-			s.pageError(w, r, err)
+			s.kit.PageError(w, r, err)
 			return
 		}
 		msg := journey.ErrorMessage(err)
 		if f := journey.ErrorFields(err); len(f) > 0 {
 			msg = f[0].Detail
 		}
-		s.renderChart(w, r, errorStatus(err), c.ID, &staffClientPage{Message: msg})
+		s.renderChart(w, r, s.kit.Status(err), c.ID, &ClientPage{Message: msg})
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/staff/clients/%d?team=1", c.ID), http.StatusSeeOther)
@@ -573,9 +576,9 @@ func careTeamTarget(r *http.Request, remove bool) int64 {
 	return id
 }
 
-func (s *Server) handleCareTeamAdd(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleCareTeamAdd(w http.ResponseWriter, r *http.Request) {
 	s.careTeamChange(w, r, false)
 }
-func (s *Server) handleCareTeamRemove(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleCareTeamRemove(w http.ResponseWriter, r *http.Request) {
 	s.careTeamChange(w, r, true)
 }

@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // The text of each email the practice sends (journey.EmailKinds): a list,
@@ -14,8 +15,8 @@ import (
 // the versions saved, and the same through the API. The store validates
 // and keeps each save as a version; every change is audited.
 
-// emailsPage lists every kind of email and whether the practice changed it.
-type emailsPage struct {
+// EmailsPage lists every kind of email and whether the practice changed it.
+type EmailsPage struct {
 	Actor  *journey.Actor
 	Emails []emailRow
 	Zone   string
@@ -27,10 +28,10 @@ type emailRow struct {
 	Updated time.Time // in the practice's zone
 }
 
-func (*emailsPage) PageTitle() string { return "Emails" }
+func (*EmailsPage) PageTitle() string { return "Emails" }
 
-// emailPage edits one kind: what was typed, its errors, its preview.
-type emailPage struct {
+// EmailPage edits one kind: what was typed, its errors, its preview.
+type EmailPage struct {
 	Actor     *journey.Actor
 	Kind      *journey.EmailKind
 	Subject   string
@@ -53,26 +54,26 @@ type emailVersion struct {
 	Updated time.Time
 }
 
-func (p *emailPage) PageTitle() string { return "Email: " + p.Kind.Label }
+func (p *EmailPage) PageTitle() string { return "Email: " + p.Kind.Label }
 
-func (s *Server) handleEmailsView(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleEmailsView(w http.ResponseWriter, r *http.Request) {
 	all, err := s.store.FindEmailTemplates(r.Context())
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
-	loc, zone := s.practiceZone(r)
-	page := &emailsPage{Actor: actorFrom(r), Zone: zone}
+	loc, zone := webkit.PracticeZone(r.Context(), s.kit)
+	page := &EmailsPage{Actor: webkit.ActorFrom(r), Zone: zone}
 	for _, t := range all {
 		page.Emails = append(page.Emails, emailRow{Kind: journey.FindEmailKind(t.Kind), Current: t, Updated: t.UpdatedAt.In(loc)})
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "admin_emails", page)
+	s.kit.Render(w, r, http.StatusOK, "admin_emails", page)
 }
 
 // emailPageFor fills the page of kind with its current template and
 // history; ENOTFOUND for an unknown kind.
-func (s *Server) emailPageFor(r *http.Request, kind string) (*emailPage, error) {
+func (s *Handler) emailPageFor(r *http.Request, kind string) (*EmailPage, error) {
 	k := journey.FindEmailKind(kind)
 	if k == nil {
 		return nil, journey.Errorf(journey.ENOTFOUND, "There is no such email.")
@@ -81,11 +82,11 @@ func (s *Server) emailPageFor(r *http.Request, kind string) (*emailPage, error) 
 	if err != nil {
 		return nil, err
 	}
-	pr, err := s.practice(r.Context())
+	pr, err := s.kit.Practice(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	page := &emailPage{Actor: actorFrom(r), Kind: k, Errors: map[string]string{}, practice: pr}
+	page := &EmailPage{Actor: webkit.ActorFrom(r), Kind: k, Errors: map[string]string{}, practice: pr}
 	for _, t := range all {
 		if t.Kind == kind {
 			page.Current, page.Subject, page.Body = t, t.Subject, t.Body
@@ -95,7 +96,7 @@ func (s *Server) emailPageFor(r *http.Request, kind string) (*emailPage, error) 
 	if err != nil {
 		return nil, err
 	}
-	loc, _ := s.practiceZone(r)
+	loc, _ := webkit.PracticeZone(r.Context(), s.kit)
 	names := map[int64]string{}
 	for _, t := range hist {
 		if _, ok := names[t.UpdatedBy]; !ok {
@@ -112,7 +113,7 @@ func (s *Server) emailPageFor(r *http.Request, kind string) (*emailPage, error) 
 
 // preview renders t with the kind's sample values and the practice's own
 // name and contact details.
-func (p *emailPage) preview(t *journey.EmailTemplate) {
+func (p *EmailPage) preview(t *journey.EmailTemplate) {
 	values := p.Kind.Samples()
 	for name, v := range map[string]string{"practice_name": p.practice.Name, "practice_phone": p.practice.Phone, "practice_email": p.practice.Email} {
 		if _, ok := values[name]; ok && v != "" {
@@ -122,28 +123,28 @@ func (p *emailPage) preview(t *journey.EmailTemplate) {
 	p.Preview.Subject, p.Preview.Body = journey.RenderEmail(t, values)
 }
 
-func (s *Server) handleEmailView(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleEmailView(w http.ResponseWriter, r *http.Request) {
 	page, err := s.emailPageFor(r, r.PathValue("kind"))
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	page.Saved = r.URL.Query().Get("saved")
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "admin_email", page)
+	s.kit.Render(w, r, http.StatusOK, "admin_email", page)
 }
 
-// handleEmailUpdate previews (action=preview), saves (save) or returns the
+// HandleEmailUpdate previews (action=preview), saves (save) or returns the
 // kind to Journey's text (reset).
-func (s *Server) handleEmailUpdate(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleEmailUpdate(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		s.formReadError(w, r, err)
+		s.kit.FormReadError(w, r, err)
 		return
 	}
 	kind, action := r.PathValue("kind"), r.PostFormValue("action")
 	page, err := s.emailPageFor(r, kind)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	t := &journey.EmailTemplate{Kind: kind, Subject: r.PostFormValue("subject"), Body: r.PostFormValue("body"), Default: action == "reset"}
@@ -152,98 +153,23 @@ func (s *Server) handleEmailUpdate(w http.ResponseWriter, r *http.Request) {
 		t.Normalize()
 		err = t.Validate()
 	} else {
-		err = s.proc.SaveEmailTemplate(r.Context(), s.who(r), t, "")
+		err = s.proc.SaveEmailTemplate(r.Context(), s.kit.Who(r), t, "")
 	}
 	switch {
 	case err == nil && action != "preview":
 		http.Redirect(w, r, "/admin/emails/"+url.PathEscape(kind)+"?saved="+map[bool]string{true: "reset", false: "1"}[t.Default], http.StatusSeeOther)
 		return
 	case journey.ErrorCode(err) != journey.EINVALID && err != nil:
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	status := http.StatusOK
 	if err != nil {
-		status, page.Message = http.StatusUnprocessableEntity, showFieldErrors(err, page.Errors, &page.ErrorList)
+		status, page.Message = http.StatusUnprocessableEntity, webkit.ShowFieldErrors(err, page.Errors, &page.ErrorList)
 	} else {
 		page.preview(t)
 		page.Previewed = true
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, "admin_email", page)
-}
-
-// apiEmail is one kind of email in the API.
-type apiEmail struct {
-	Kind         string           `json:"kind"`
-	Label        string           `json:"label"`
-	When         string           `json:"when"`
-	Subject      string           `json:"subject"`
-	Body         string           `json:"body"`
-	Default      bool             `json:"default"`
-	Version      int              `json:"version"`
-	UpdatedAt    string           `json:"updated_at,omitempty"`
-	Placeholders []apiPlaceholder `json:"placeholders"`
-	Required     []string         `json:"required"`
-}
-
-type apiPlaceholder struct {
-	Name        string `json:"name"`
-	Description string `json:"description"`
-}
-
-func toAPIEmail(t *journey.EmailTemplate) apiEmail {
-	k := journey.FindEmailKind(t.Kind)
-	out := apiEmail{Kind: k.Kind, Label: k.Label, When: k.When, Subject: t.Subject, Body: t.Body, Default: t.Default,
-		Version: t.Version, Required: append([]string{}, k.Required...)}
-	if !t.UpdatedAt.IsZero() {
-		out.UpdatedAt = t.UpdatedAt.UTC().Format(time.RFC3339)
-	}
-	for _, p := range k.Placeholders {
-		out.Placeholders = append(out.Placeholders, apiPlaceholder{Name: p.Name, Description: p.Description})
-	}
-	return out
-}
-
-func (s *Server) handleAPIEmails(w http.ResponseWriter, r *http.Request) {
-	all, err := s.store.FindEmailTemplates(r.Context())
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	out := make([]apiEmail, len(all))
-	for i, t := range all {
-		out[i] = toAPIEmail(t)
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, map[string]any{"emails": out})
-}
-
-// handleAPIEmailUpdate saves a kind's template, or with "default": true
-// returns it to Journey's text.
-func (s *Server) handleAPIEmailUpdate(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		Subject string `json:"subject"`
-		Body    string `json:"body"`
-		Default bool   `json:"default"`
-	}
-	if !s.decodeJSON(w, r, &in) {
-		return
-	}
-	t := &journey.EmailTemplate{Kind: r.PathValue("kind"), Subject: in.Subject, Body: in.Body, Default: in.Default}
-	if err := s.proc.SaveEmailTemplate(r.Context(), s.who(r), t, " via api"); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	all, err := s.store.FindEmailTemplates(r.Context())
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	for _, cur := range all {
-		if cur.Kind == t.Kind {
-			writeJSON(w, http.StatusOK, toAPIEmail(cur))
-			return
-		}
-	}
+	s.kit.Render(w, r, status, "admin_email", page)
 }

@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/starter"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // faqEdit is one FAQ entry on the admin's page: as stored or as typed, with
@@ -21,7 +22,7 @@ type faqEdit struct {
 	Saved            bool
 }
 
-type faqAdminPage struct {
+type FAQAdminPage struct {
 	Actor    *journey.Actor
 	Entries  []*faqEdit
 	Message  string
@@ -29,76 +30,76 @@ type faqAdminPage struct {
 	History  *settingsHistory
 }
 
-func (*faqAdminPage) PageTitle() string { return "FAQ" }
+func (*FAQAdminPage) PageTitle() string { return "FAQ" }
 
-func (s *Server) faqAdminPage(r *http.Request) (*faqAdminPage, error) {
+func (s *Handler) faqAdminPage(r *http.Request) (*FAQAdminPage, error) {
 	es, err := s.store.FindFAQ(r.Context(), false)
 	if err != nil {
 		return nil, err
 	}
-	page := &faqAdminPage{Actor: actorFrom(r), Restored: r.URL.Query().Get("saved") == "restored"}
+	page := &FAQAdminPage{Actor: webkit.ActorFrom(r), Restored: r.URL.Query().Get("saved") == "restored"}
 	if page.History, err = s.history(r, journey.SettingsFAQ); err != nil {
 		return nil, err
 	}
 	saved, _ := strconv.ParseInt(r.URL.Query().Get("saved"), 10, 64)
 	for _, e := range es {
 		page.Entries = append(page.Entries, &faqEdit{ID: e.ID, Question: e.Question, Answer: e.Answer, Published: e.Published,
-			Preview: md.render(e.Answer), Saved: e.ID == saved, Errors: map[string]string{}})
+			Preview: webkit.Markdown(e.Answer), Saved: e.ID == saved, Errors: map[string]string{}})
 	}
 	return page, nil
 }
 
-func (s *Server) handleFAQAdmin(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleFAQAdmin(w http.ResponseWriter, r *http.Request) {
 	page, err := s.faqAdminPage(r)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "admin_faq", page)
+	s.kit.Render(w, r, http.StatusOK, "admin_faq", page)
 }
 
-// handleFAQStarter adds Journey's starter questions, unpublished, to an
+// HandleFAQStarter adds Journey's starter questions, unpublished, to an
 // empty FAQ: the admin edits and publishes each.
-func (s *Server) handleFAQStarter(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleFAQStarter(w http.ResponseWriter, r *http.Request) {
 	es, err := s.store.FindFAQ(r.Context(), false)
 	if err == nil && len(es) > 0 {
 		err = journey.Errorf(journey.ECONFLICT, "The FAQ already has questions: the starter set is only for an empty FAQ.")
 	}
-	if err := s.proc.AddStarterFAQ(r.Context(), s.who(r), starter.FAQ(), err); err != nil {
-		s.pageError(w, r, err)
+	if err := s.proc.AddStarterFAQ(r.Context(), s.kit.Who(r), starter.FAQ(), err); err != nil {
+		s.kit.PageError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/admin/faq", http.StatusSeeOther)
 }
 
-// handleFAQUpdate saves one entry; a mistake is shown beside its field in
+// HandleFAQUpdate saves one entry; a mistake is shown beside its field in
 // that entry, with what was typed.
-func (s *Server) handleFAQUpdate(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleFAQUpdate(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		s.formReadError(w, r, err)
+		s.kit.FormReadError(w, r, err)
 		return
 	}
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	e := &journey.FAQEntry{ID: id, Question: r.PostFormValue("question"), Answer: normalizeBody(r.PostFormValue("answer")),
+	e := &journey.FAQEntry{ID: id, Question: r.PostFormValue("question"), Answer: webkit.NormalizeBody(r.PostFormValue("answer")),
 		Published: r.PostFormValue("published") == "yes"}
 	typed := *e
-	err := s.proc.UpdateFAQEntry(r.Context(), s.who(r), e)
+	err := s.proc.UpdateFAQEntry(r.Context(), s.kit.Who(r), e)
 	if err != nil {
 		page, perr := s.faqAdminPage(r)
 		if journey.ErrorCode(err) != journey.EINVALID || perr != nil {
-			s.pageError(w, r, err)
+			s.kit.PageError(w, r, err)
 			return
 		}
 		page.Message = journey.ErrorMessage(err)
 		for _, pe := range page.Entries {
 			if pe.ID == id {
-				pe.Question, pe.Answer, pe.Published, pe.Preview = typed.Question, typed.Answer, typed.Published, md.render(typed.Answer)
-				showFieldErrors(err, pe.Errors, nil)
+				pe.Question, pe.Answer, pe.Published, pe.Preview = typed.Question, typed.Answer, typed.Published, webkit.Markdown(typed.Answer)
+				webkit.ShowFieldErrors(err, pe.Errors, nil)
 			}
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		s.render(w, r, http.StatusUnprocessableEntity, "admin_faq", page)
+		s.kit.Render(w, r, http.StatusUnprocessableEntity, "admin_faq", page)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/faq?saved=%d#faq-%d", id, id), http.StatusSeeOther)

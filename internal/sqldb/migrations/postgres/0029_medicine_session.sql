@@ -1,10 +1,11 @@
 -- The medicine session's record (issue 12): the practice's monitoring
 -- rules, each client's measured weights, the prescriber's orders, the
 -- pre-dose checklist, timed observations with their flags, the medical
--- provider's review of a hold, each dose given, discharge and the
--- addenda after it. Times are Unix seconds (UTC). Every clinical value is
--- PHI, sealed as JSON with "table.column" as associated data; ids, phases
--- and times are plain. Rows are only ever added: an order, a checklist or
+-- provider's review of a hold, discharge and the addenda after it (the
+-- doses are the controlled-substance log's administrations, 0028).
+-- Times are Unix seconds (UTC). Every clinical value is PHI, sealed as
+-- JSON with "table.column" as associated data; ids, phases and times are
+-- plain. Rows are only ever added: an order, a checklist or
 -- a reading is replaced by a newer one, never changed, and nothing is
 -- added but an addendum once the session's discharge row exists (checked
 -- in the transaction that locks the session).
@@ -63,21 +64,6 @@ CREATE TABLE session_reviews (
     created_at     BIGINT NOT NULL
 );
 CREATE INDEX session_reviews_session ON session_reviews (session_id, id);
-
--- Each dose given (the dose, then a booster). container_id names the
--- controlled-substance log's container it was drawn from; NULL for the
--- client's own prescription.
-CREATE TABLE administrations (
-    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    session_id      BIGINT NOT NULL REFERENCES care_sessions (id) ON DELETE CASCADE,
-    order_id        BIGINT NOT NULL REFERENCES medicine_orders (id),
-    container_id    BIGINT,
-    administered_at BIGINT NOT NULL,
-    dose            TEXT NOT NULL, -- sealed: mg, route, amount, pharmacy, prescription number, self-administered, booster
-    administered_by BIGINT NOT NULL REFERENCES users (id),
-    created_at      BIGINT NOT NULL
-);
-CREATE INDEX administrations_session ON administrations (session_id, administered_at);
 
 -- One discharge per session, ever.
 CREATE TABLE session_discharges (

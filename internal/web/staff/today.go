@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"fmt"
@@ -7,7 +7,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/processing"
-	staffws "github.com/journey-kap/journey/internal/web/staff"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // Today (GET /staff) is the staff home: for the person signed in, what
@@ -15,13 +15,14 @@ import (
 // count and a short list, scoped by the same record rules as the full
 // screens it links to.
 
-type todayPage struct {
+// TodayPage is what needs the signed-in person now.
+type TodayPage struct {
 	Actor *journey.Actor
 	Date  string // today, in the practice's zone
 	Zone  string
 
 	ShowAlerts bool
-	Alerts     []staffws.AlertView // open safety alerts of the person's clients
+	Alerts     []AlertView // open safety alerts of the person's clients
 
 	ShowReview   bool
 	ReviewCount  int         // clients waiting in the review queue
@@ -59,35 +60,35 @@ type backupView struct {
 	Failures int
 }
 
-func (*todayPage) PageTitle() string { return "Today" }
+func (*TodayPage) PageTitle() string { return "Today" }
 
-// handleStaffHome renders Today.
-func (s *Server) handleStaffHome(w http.ResponseWriter, r *http.Request) {
+// HandleHome renders Today.
+func (s *Handler) HandleHome(w http.ResponseWriter, r *http.Request) {
 	page, err := s.today(r)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "staff_home", page)
+	s.kit.Render(w, r, http.StatusOK, "staff_home", page)
 }
 
 // today dresses what processing.Today gathered for the actor.
-func (s *Server) today(r *http.Request) (*todayPage, error) {
-	a, now := actorFrom(r), s.cfg.Now()
-	loc, zone := s.practiceZone(r)
+func (s *Handler) today(r *http.Request) (*TodayPage, error) {
+	a, now := webkit.ActorFrom(r), s.now()
+	loc, zone := webkit.PracticeZone(r.Context(), s.kit)
 	t, err := s.proc.Today(r.Context(), a, now, loc)
 	if err != nil {
 		return nil, err
 	}
-	page := &todayPage{Actor: a, Date: now.In(loc).Format("Monday, January 2"), Zone: zone,
+	page := &TodayPage{Actor: a, Date: now.In(loc).Format("Monday, January 2"), Zone: zone,
 		ShowSessions: a.Has(journey.RoleTherapist) || a.Has(journey.RoleMedicalProvider) || a.Has(journey.RoleChaperone),
 		ShowAlerts:   t.ShowAlerts, ShowReview: t.ShowReview, ReviewCount: t.ReviewCount, Replied: clientRows(t.Replied, loc),
 		RepliedCount: t.RepliedCount, ShowConsults: t.ShowConsults, UnmarkedCount: t.UnmarkedCount, ShowInvite: t.ShowInvite,
 		UninvitedCount: t.UninvitedCount, ShowPreparation: t.ShowPreparation, Cleared: clientRows(t.Cleared, loc), ClearedCount: t.ClearedCount,
 		ShowOverdue: t.ShowOverdue, Overdue: overdueViews(t.Overdue, loc)}
 	for _, al := range t.Alerts {
-		page.Alerts = append(page.Alerts, staffws.ToAlertView(al, nil, loc))
+		page.Alerts = append(page.Alerts, ToAlertView(al, nil, loc))
 	}
 	if t.ShowConsults {
 		names, err := s.therapistNames(r)

@@ -1,7 +1,6 @@
-package web
+package staff
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -19,23 +18,23 @@ type staffConsult struct {
 	Markable  bool // may be marked held or missed now
 }
 
-type staffConsultsPage struct {
+type ConsultsPage struct {
 	Actor    *journey.Actor
 	Zone     string
 	Consults []staffConsult
 	Past     bool
 }
 
-func (*staffConsultsPage) PageTitle() string { return "Consult requests" }
+func (*ConsultsPage) PageTitle() string { return "Consult requests" }
 
-type staffConsultPage struct {
+type ConsultPage struct {
 	Actor   *journey.Actor
 	Zone    string
 	Consult staffConsult
 	Message string
 	// Moving or cancelling an upcoming consult (staffbook.go).
 	Changeable bool
-	Week       WeekView
+	Week       webkit.WeekView
 	Notice     string // "booked", "moved", "cancelled"
 	Slot       string
 	Reason     string // the cancellation reason as typed
@@ -45,15 +44,15 @@ type staffConsultPage struct {
 	NoVideoLink bool
 }
 
-func (*staffConsultPage) PageTitle() string { return "Consult" }
+func (*ConsultPage) PageTitle() string { return "Consult" }
 
 // staffView dresses a consult for staff pages, in the practice's zone.
-func (s *Server) staffView(r *http.Request, a *journey.Actor, c *journey.Consult, names map[int64]string, loc *time.Location) staffConsult {
+func (s *Handler) staffView(r *http.Request, a *journey.Actor, c *journey.Consult, names map[int64]string, loc *time.Location) staffConsult {
 	return staffConsult{Consult: c, Therapist: names[c.TherapistID], Local: c.Start.In(loc),
-		ShowPHI: a.ID() == c.TherapistID, Markable: c.Markable(s.cfg.Now())}
+		ShowPHI: a.ID() == c.TherapistID, Markable: c.Markable(s.now())}
 }
 
-func (s *Server) therapistNames(r *http.Request) (map[int64]string, error) {
+func (s *Handler) therapistNames(r *http.Request) (map[int64]string, error) {
 	ts, err := s.store.FindTherapists(r.Context(), false)
 	if err != nil {
 		return nil, err
@@ -65,28 +64,13 @@ func (s *Server) therapistNames(r *http.Request) (map[int64]string, error) {
 	return names, nil
 }
 
-// practiceZone returns the zone staff read times in, and its name: the
-// practice's, or UTC before it is set.
-func (s *Server) practiceZone(r *http.Request) (*time.Location, string) {
-	return s.practiceZoneCtx(r.Context())
-}
-
-func (s *Server) practiceZoneCtx(ctx context.Context) (*time.Location, string) {
-	if p, err := s.store.FindPractice(ctx); err == nil {
-		if loc, err := journey.LoadZone(p.TimeZone); err == nil {
-			return loc, p.TimeZone
-		}
-	}
-	return time.UTC, "UTC"
-}
-
-// handleStaffConsults lists consult requests the actor may see: a
+// HandleConsults lists consult requests the actor may see: a
 // therapist their own, front desk and admins all. Upcoming by default;
 // ?past=1 shows the last 30 days.
-func (s *Server) handleStaffConsults(w http.ResponseWriter, r *http.Request) {
-	a := actorFrom(r)
+func (s *Handler) HandleConsults(w http.ResponseWriter, r *http.Request) {
+	a := webkit.ActorFrom(r)
 	f := journey.ConsultFilter{Limit: 500}
-	now := s.cfg.Now()
+	now := s.now()
 	past := r.URL.Query().Get("past") == "1"
 	if past {
 		from := now.AddDate(0, 0, -30)
@@ -97,16 +81,16 @@ func (s *Server) handleStaffConsults(w http.ResponseWriter, r *http.Request) {
 	}
 	names, err := s.therapistNames(r)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	cs, _, err := s.proc.Consults(r.Context(), a, f, "")
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
-	loc, zone := s.practiceZone(r)
-	page := &staffConsultsPage{Actor: a, Zone: zone, Past: past}
+	loc, zone := webkit.PracticeZone(r.Context(), s.kit)
+	page := &ConsultsPage{Actor: a, Zone: zone, Past: past}
 	for _, c := range cs {
 		// Upcoming means still to happen: a cancelled consult, or one the
 		// person missed, is history (the last 30 days show it).
@@ -116,62 +100,62 @@ func (s *Server) handleStaffConsults(w http.ResponseWriter, r *http.Request) {
 		page.Consults = append(page.Consults, s.staffView(r, a, c, names, loc))
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "staff_consults", page)
+	s.kit.Render(w, r, http.StatusOK, "staff_consults", page)
 }
 
 // consultFor returns the consult named by the path if the actor may see
 // it (processing.Consult: one they may not see is "not found").
-func (s *Server) consultFor(r *http.Request) (*journey.Consult, error) {
-	id, ok := pathID(r, "id")
+func (s *Handler) consultFor(r *http.Request) (*journey.Consult, error) {
+	id, ok := webkit.PathID(r, "id")
 	if !ok {
 		return nil, journey.Errorf(journey.ENOTFOUND, "Consult not found.")
 	}
-	return s.proc.Consult(r.Context(), s.who(r), id)
+	return s.proc.Consult(r.Context(), s.kit.Who(r), id)
 }
 
 // readConsult is consultFor with the read audited, via saying where.
-func (s *Server) readConsult(r *http.Request, via string) (*journey.Consult, error) {
+func (s *Handler) readConsult(r *http.Request, via string) (*journey.Consult, error) {
 	id, err := webkit.RecordID(r, "Consult")
 	if err != nil {
 		return nil, err
 	}
-	return s.proc.ReadConsult(r.Context(), s.who(r), id, via)
+	return s.proc.ReadConsult(r.Context(), s.kit.Who(r), id, via)
 }
 
 // breakGlassOffer renders the break-glass interstitial in place of err when
 // err refused a record of kind the actor may open by giving a reason
 // (processing.BreakGlassOffered); it reports whether it did. The record
 // stays closed until a reason is given.
-func (s *Server) breakGlassOffer(w http.ResponseWriter, r *http.Request, kind string, err error) bool {
-	id, ok := pathID(r, "id")
+func (s *Handler) breakGlassOffer(w http.ResponseWriter, r *http.Request, kind string, err error) bool {
+	id, ok := webkit.PathID(r, "id")
 	if journey.ErrorCode(err) != journey.ENOTFOUND || !ok {
 		return false
 	}
-	offered, xerr := s.proc.BreakGlassOffered(r.Context(), s.who(r), kind, id)
+	offered, xerr := s.proc.BreakGlassOffered(r.Context(), s.kit.Who(r), kind, id)
 	if xerr != nil {
-		s.pageError(w, r, xerr)
+		s.kit.PageError(w, r, xerr)
 		return true
 	}
 	if !offered {
 		return false
 	}
-	page := &breakGlassPage{Actor: actorFrom(r), ID: r.PathValue("id")}
+	page := &BreakGlassPage{Actor: webkit.ActorFrom(r), ID: r.PathValue("id")}
 	if kind == journey.BreakGlassClient {
 		page.Kind = "client"
 	}
-	s.render(w, r, http.StatusOK, "breakglass", page)
+	s.kit.Render(w, r, http.StatusOK, "breakglass", page)
 	return true
 }
 
-func (s *Server) handleStaffConsultView(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleConsultView(w http.ResponseWriter, r *http.Request) {
 	c, err := s.readConsult(r, "")
 	if err != nil {
 		if !s.breakGlassOffer(w, r, journey.BreakGlassConsult, err) {
-			s.pageError(w, r, err)
+			s.kit.PageError(w, r, err)
 		}
 		return
 	}
-	page := &staffConsultPage{}
+	page := &ConsultPage{}
 	for _, n := range []string{"booked", "moved", "cancelled"} {
 		if r.URL.Query().Get(n) == "1" {
 			page.Notice = n
@@ -180,25 +164,25 @@ func (s *Server) handleStaffConsultView(w http.ResponseWriter, r *http.Request) 
 	s.renderStaffConsultPage(w, r, http.StatusOK, c, page)
 }
 
-func (s *Server) renderStaffConsult(w http.ResponseWriter, r *http.Request, status int, c *journey.Consult, msg string) {
-	s.renderStaffConsultPage(w, r, status, c, &staffConsultPage{Message: msg})
+func (s *Handler) renderStaffConsult(w http.ResponseWriter, r *http.Request, status int, c *journey.Consult, msg string) {
+	s.renderStaffConsultPage(w, r, status, c, &ConsultPage{Message: msg})
 }
 
 // renderStaffConsultPage fills page for consult c and renders it, with the
 // week of times to move it to when the actor may change it.
-func (s *Server) renderStaffConsultPage(w http.ResponseWriter, r *http.Request, status int, c *journey.Consult, page *staffConsultPage) {
+func (s *Handler) renderStaffConsultPage(w http.ResponseWriter, r *http.Request, status int, c *journey.Consult, page *ConsultPage) {
 	names, err := s.therapistNames(r)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
-	loc, zone := s.practiceZone(r)
-	a := actorFrom(r)
+	loc, zone := webkit.PracticeZone(r.Context(), s.kit)
+	a := webkit.ActorFrom(r)
 	page.Actor, page.Zone, page.Consult = a, zone, s.staffView(r, a, c, names, loc)
 	if c.Mode == journey.ModeVideo && c.Status == journey.ConsultBooked {
-		p, err := s.practice(r.Context())
+		p, err := s.kit.Practice(r.Context())
 		if err != nil {
-			s.pageError(w, r, err)
+			s.kit.PageError(w, r, err)
 			return
 		}
 		page.NoVideoLink = p.VideoLink == ""
@@ -206,37 +190,37 @@ func (s *Server) renderStaffConsultPage(w http.ResponseWriter, r *http.Request, 
 	if page.Errors == nil {
 		page.Errors = map[string]string{}
 	}
-	page.Changeable = processing.CanChange(a, c, s.cfg.Now())
+	page.Changeable = processing.CanChange(a, c, s.now())
 	if page.Changeable {
 		if page.Week, err = s.changeWeek(r, c, page.Slot); err != nil {
-			s.pageError(w, r, err)
+			s.kit.PageError(w, r, err)
 			return
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, "staff_consult", page)
+	s.kit.Render(w, r, status, "staff_consult", page)
 }
 
-func (s *Server) handleStaffConsultStatus(w http.ResponseWriter, r *http.Request) {
-	id, _ := pathID(r, "id")
-	c, err := s.proc.SetConsultStatus(r.Context(), s.who(r), id, r.PostFormValue("status"))
+func (s *Handler) HandleConsultStatus(w http.ResponseWriter, r *http.Request) {
+	id, _ := webkit.PathID(r, "id")
+	c, err := s.proc.SetConsultStatus(r.Context(), s.kit.Who(r), id, r.PostFormValue("status"))
 	if c == nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	updated := c
 	if err != nil {
 		if code := journey.ErrorCode(err); code == journey.EINVALID || code == journey.ECONFLICT {
-			s.renderStaffConsult(w, r, errorStatus(err), c, journey.ErrorMessage(err))
+			s.renderStaffConsult(w, r, s.kit.Status(err), c, journey.ErrorMessage(err))
 			return
 		}
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/staff/consults/%d", updated.ID), http.StatusSeeOther)
 }
 
-type breakGlassPage struct {
+type BreakGlassPage struct {
 	Actor   *journey.Actor
 	Kind    string // "client", or "" for a consult
 	ID      string
@@ -244,19 +228,19 @@ type breakGlassPage struct {
 	Message string
 }
 
-func (*breakGlassPage) PageTitle() string { return "Not on your list" }
+func (*BreakGlassPage) PageTitle() string { return "Not on your list" }
 
-// handleBreakGlass opens a consult outside the clinician's care team once
+// HandleBreakGlass opens a consult outside the clinician's care team once
 // they give a reason (processing.BreakGlassConsult: audited with the
 // reason, listed under the breakglass action for an admin's review).
-func (s *Server) handleBreakGlass(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleBreakGlass(w http.ResponseWriter, r *http.Request) {
 	reason := journey.Paragraphs(r.PostFormValue("reason"))
-	id, ok := pathID(r, "id")
+	id, ok := webkit.PathID(r, "id")
 	if !ok {
-		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Consult not found."))
+		s.kit.PageError(w, r, journey.Errorf(journey.ENOTFOUND, "Consult not found."))
 		return
 	}
-	c, err := s.proc.BreakGlassConsult(r.Context(), s.who(r), id, reason)
+	c, err := s.proc.BreakGlassConsult(r.Context(), s.kit.Who(r), id, reason)
 	if err != nil {
 		s.breakGlassError(w, r, "", reason, err)
 		return
@@ -267,30 +251,30 @@ func (s *Server) handleBreakGlass(w http.ResponseWriter, r *http.Request) {
 // breakGlassError answers a refused break-glass: a reason out of bounds
 // comes back on the interstitial with what was typed; anything else is an
 // error page.
-func (s *Server) breakGlassError(w http.ResponseWriter, r *http.Request, kind, reason string, err error) {
+func (s *Handler) breakGlassError(w http.ResponseWriter, r *http.Request, kind, reason string, err error) {
 	if journey.ErrorCode(err) != journey.EINVALID {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusUnprocessableEntity, "breakglass", &breakGlassPage{Actor: actorFrom(r), Kind: kind, ID: r.PathValue("id"),
-		Reason: reason, Message: fieldError(err, "reason")})
+	s.kit.Render(w, r, http.StatusUnprocessableEntity, "breakglass", &BreakGlassPage{Actor: webkit.ActorFrom(r), Kind: kind, ID: r.PathValue("id"),
+		Reason: reason, Message: webkit.FieldError(err, "reason")})
 }
 
-// handleClientBreakGlass opens a client's chart, clinical record included,
+// HandleClientBreakGlass opens a client's chart, clinical record included,
 // to a clinician outside the care team once they give a reason: once, for
 // this request, audited with the reason for an admin's review.
-func (s *Server) handleClientBreakGlass(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleClientBreakGlass(w http.ResponseWriter, r *http.Request) {
 	reason := journey.Paragraphs(r.PostFormValue("reason"))
-	id, ok := pathID(r, "id")
+	id, ok := webkit.PathID(r, "id")
 	if !ok {
-		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "Client not found."))
+		s.kit.PageError(w, r, journey.Errorf(journey.ENOTFOUND, "Client not found."))
 		return
 	}
-	rec, err := s.proc.BreakGlassClient(r.Context(), s.who(r), id, reason, "chart")
+	rec, err := s.proc.BreakGlassClient(r.Context(), s.kit.Who(r), id, reason, "chart")
 	if err != nil {
 		s.breakGlassError(w, r, "client", reason, err)
 		return
 	}
-	s.renderStaffClient(w, r, http.StatusOK, rec, &staffClientPage{BreakGlass: true,
+	s.renderStaffClient(w, r, http.StatusOK, rec, &ClientPage{BreakGlass: true,
 		Notice: "You opened this record outside the client's care team. The access and your reason are recorded for review."})
 }

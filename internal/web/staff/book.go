@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // Front desk (and admins, and a therapist for themselves) book, move and
@@ -13,10 +14,10 @@ import (
 // apply as on the public page: only an offered time, never a double
 // booking; the person gets the same emails.
 
-type staffBookPage struct {
-	WeekView
+type BookPage struct {
+	webkit.WeekView
 	Actor     *journey.Actor
-	Form      bookForm
+	Form      webkit.BookForm
 	Errors    map[string]string
 	ErrorList []journey.FieldError
 	Message   string
@@ -24,14 +25,14 @@ type staffBookPage struct {
 	Modes     []string
 }
 
-func (*staffBookPage) PageTitle() string { return "Book a consult for a caller" }
+func (*BookPage) PageTitle() string { return "Book a consult for a caller" }
 
 // staffWeek is loadWeek for a staff page: a therapist sees and books only
 // their own times.
-func (s *Server) staffWeek(r *http.Request, path, tz string, tid int64, from, selected string) (WeekView, error) {
-	a := actorFrom(r)
+func (s *Handler) staffWeek(r *http.Request, path, tz string, tid int64, from, selected string) (webkit.WeekView, error) {
+	a := webkit.ActorFrom(r)
 	tid = a.ConsultTherapist(tid)
-	v, err := s.loadWeek(r, path, tz, tid, from, selected)
+	v, err := s.kit.LoadWeek(r, path, tz, tid, from, selected)
 	if err != nil || a.ConsultScope() <= 0 {
 		return v, err
 	}
@@ -45,27 +46,27 @@ func (s *Server) staffWeek(r *http.Request, path, tz string, tid int64, from, se
 	return v, nil
 }
 
-func (s *Server) handleStaffBookView(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleBookView(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	tid, _ := strconv.ParseInt(q.Get("therapist"), 10, 64)
-	page := &staffBookPage{Actor: actorFrom(r), Form: bookForm{ContactMethod: "phone"}, Methods: journey.ContactMethods, Modes: journey.ConsultModes,
+	page := &BookPage{Actor: webkit.ActorFrom(r), Form: webkit.BookForm{ContactMethod: "phone"}, Methods: journey.ContactMethods, Modes: journey.ConsultModes,
 		Errors: map[string]string{}}
 	var err error
 	if page.WeekView, err = s.staffWeek(r, "/staff/consults/new", q.Get("tz"), tid, q.Get("from"), ""); err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "staff_consult_new", page)
+	s.kit.Render(w, r, http.StatusOK, "staff_consult_new", page)
 }
 
-func (s *Server) handleStaffBookCreate(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleBookCreate(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		s.formReadError(w, r, err)
+		s.kit.FormReadError(w, r, err)
 		return
 	}
-	a, form, tz := actorFrom(r), readBookForm(r), r.PostFormValue("tz")
-	req, err := bookingFromForm(form, tz)
+	a, form, tz := webkit.ActorFrom(r), webkit.ReadBookForm(r), r.PostFormValue("tz")
+	req, err := webkit.BookingFromForm(form, tz)
 	if err == nil {
 		var c *journey.Consult
 		if c, err = s.proc.BookConsult(r.Context(), a, req, ""); err == nil {
@@ -74,28 +75,28 @@ func (s *Server) handleStaffBookCreate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if code := journey.ErrorCode(err); code != journey.EINVALID && code != journey.ECONFLICT {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
-	status := errorStatus(err)
-	page := &staffBookPage{Actor: a, Form: form, Methods: journey.ContactMethods, Modes: journey.ConsultModes, Errors: map[string]string{}}
-	page.Message = showFieldErrors(renameFields(err, onSlot), page.Errors, &page.ErrorList)
+	status := s.kit.Status(err)
+	page := &BookPage{Actor: a, Form: form, Methods: journey.ContactMethods, Modes: journey.ConsultModes, Errors: map[string]string{}}
+	page.Message = webkit.ShowFieldErrors(webkit.RenameFields(err, webkit.OnSlot), page.Errors, &page.ErrorList)
 	selected := form.Slot
 	if journey.ErrorCode(err) == journey.ECONFLICT && page.Errors["email"] == "" {
 		selected, page.Form.Slot = "", "" // the time is gone: show the fresh grid
 	}
 	tid, _ := strconv.ParseInt(r.PostFormValue("therapist"), 10, 64)
 	if page.WeekView, err = s.staffWeek(r, "/staff/consults/new", tz, tid, r.PostFormValue("from"), selected); err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, "staff_consult_new", page)
+	s.kit.Render(w, r, status, "staff_consult_new", page)
 }
 
 // changeWeek is the week of times an upcoming consult may move to: in the
 // person's zone and with their therapist unless the query says otherwise.
-func (s *Server) changeWeek(r *http.Request, c *journey.Consult, selected string) (WeekView, error) {
+func (s *Handler) changeWeek(r *http.Request, c *journey.Consult, selected string) (webkit.WeekView, error) {
 	tz := r.FormValue("tz")
 	if tz == "" {
 		tz = c.TimeZone
@@ -107,17 +108,17 @@ func (s *Server) changeWeek(r *http.Request, c *journey.Consult, selected string
 	return s.staffWeek(r, fmt.Sprintf("/staff/consults/%d", c.ID), tz, tid, r.FormValue("from"), selected)
 }
 
-func (s *Server) handleStaffConsultReschedule(w http.ResponseWriter, r *http.Request) {
-	id, _ := pathID(r, "id")
+func (s *Handler) HandleConsultReschedule(w http.ResponseWriter, r *http.Request) {
+	id, _ := webkit.PathID(r, "id")
 	slot := r.PostFormValue("slot")
-	tid, start, ok := parseSlotValue(slot)
+	tid, start, ok := webkit.ParseSlotValue(slot)
 	var bad error
 	if !ok {
-		bad = invalid("slot", "Choose the new time.")
+		bad = webkit.Invalid("slot", "Choose the new time.")
 	}
-	c, err := s.proc.MoveConsult(r.Context(), s.who(r), id, start, tid, bad, "")
+	c, err := s.proc.MoveConsult(r.Context(), s.kit.Who(r), id, start, tid, bad, "")
 	if c == nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	if err == nil {
@@ -125,26 +126,26 @@ func (s *Server) handleStaffConsultReschedule(w http.ResponseWriter, r *http.Req
 		return
 	}
 	if code := journey.ErrorCode(err); code != journey.EINVALID && code != journey.ECONFLICT {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
-	page := &staffConsultPage{Message: journey.ErrorMessage(err), Errors: map[string]string{}}
+	page := &ConsultPage{Message: journey.ErrorMessage(err), Errors: map[string]string{}}
 	if journey.ErrorCode(err) == journey.EINVALID {
 		page.Slot = slot
 	}
 	for _, f := range journey.ErrorFields(err) {
 		page.Errors["slot"] = f.Detail
 	}
-	s.renderStaffConsultPage(w, r, errorStatus(err), c, page)
+	s.renderStaffConsultPage(w, r, s.kit.Status(err), c, page)
 }
 
-// handleStaffConsultCancel cancels a consult for the caller. Staff say
+// HandleConsultCancel cancels a consult for the caller. Staff say
 // why; the reason goes to the audit trail, not to the person.
-func (s *Server) handleStaffConsultCancel(w http.ResponseWriter, r *http.Request) {
-	id, _ := pathID(r, "id")
-	c, err := s.proc.CancelConsult(r.Context(), s.who(r), id, r.PostFormValue("reason"), "")
+func (s *Handler) HandleConsultCancel(w http.ResponseWriter, r *http.Request) {
+	id, _ := webkit.PathID(r, "id")
+	c, err := s.proc.CancelConsult(r.Context(), s.kit.Who(r), id, r.PostFormValue("reason"), "")
 	if c == nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	if err == nil {
@@ -152,10 +153,10 @@ func (s *Server) handleStaffConsultCancel(w http.ResponseWriter, r *http.Request
 		return
 	}
 	if code := journey.ErrorCode(err); code != journey.EINVALID && code != journey.ECONFLICT {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
-	page := &staffConsultPage{Reason: r.PostFormValue("reason"), Errors: map[string]string{}}
-	page.Message = showFieldErrors(err, page.Errors, nil)
-	s.renderStaffConsultPage(w, r, errorStatus(err), c, page)
+	page := &ConsultPage{Reason: r.PostFormValue("reason"), Errors: map[string]string{}}
+	page.Message = webkit.ShowFieldErrors(err, page.Errors, nil)
+	s.renderStaffConsultPage(w, r, s.kit.Status(err), c, page)
 }

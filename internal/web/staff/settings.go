@@ -1,4 +1,4 @@
-package web
+package staff
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/starter"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // Practice settings (PermSettings, admins): the consent documents clients
@@ -28,7 +29,7 @@ type consentDocRow struct {
 	Required bool
 }
 
-func (s *Server) consentDocRow(d *journey.ConsentDocument, loc *time.Location) consentDocRow {
+func (s *Handler) consentDocRow(d *journey.ConsentDocument, loc *time.Location) consentDocRow {
 	h := d.Hash
 	if len(h) > 12 {
 		h = h[:12]
@@ -37,24 +38,24 @@ func (s *Server) consentDocRow(d *journey.ConsentDocument, loc *time.Location) c
 		Date: d.CreatedAt.In(loc).Format("Jan 2, 2006"), Required: d.Required}
 }
 
-type consentDocsPage struct {
+type ConsentDocsPage struct {
 	Actor    *journey.Actor
 	Docs     []consentDocRow
 	Saved    *consentDocRow             // the version just created
 	Starters []*journey.ConsentDocument // starter texts of documents not yet published
 }
 
-func (*consentDocsPage) PageTitle() string { return "Consent documents" }
+func (*ConsentDocsPage) PageTitle() string { return "Consent documents" }
 
-// handleConsentDocs lists the current version of each consent document.
-func (s *Server) handleConsentDocs(w http.ResponseWriter, r *http.Request) {
+// HandleConsentDocs lists the current version of each consent document.
+func (s *Handler) HandleConsentDocs(w http.ResponseWriter, r *http.Request) {
 	docs, err := s.store.FindConsentDocuments(r.Context())
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
-	loc, _ := s.practiceZone(r)
-	page := &consentDocsPage{Actor: actorFrom(r)}
+	loc, _ := webkit.PracticeZone(r.Context(), s.kit)
+	page := &ConsentDocsPage{Actor: webkit.ActorFrom(r)}
 	saved, _ := strconv.ParseInt(r.URL.Query().Get("saved"), 10, 64)
 	published := map[string]bool{}
 	for _, d := range docs {
@@ -71,10 +72,10 @@ func (s *Server) handleConsentDocs(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "admin_consents", page)
+	s.kit.Render(w, r, http.StatusOK, "admin_consents", page)
 }
 
-type consentEditPage struct {
+type ConsentEditPage struct {
 	Actor     *journey.Actor
 	Code      string
 	Title     string
@@ -89,7 +90,7 @@ type consentEditPage struct {
 	Message   string
 }
 
-func (p *consentEditPage) PageTitle() string {
+func (p *ConsentEditPage) PageTitle() string {
 	if p.Current != nil {
 		return "New version of " + p.Current.Title
 	}
@@ -98,7 +99,7 @@ func (p *consentEditPage) PageTitle() string {
 
 // currentConsentDoc returns the version in force of the document with
 // code, nil when there is none.
-func (s *Server) currentConsentDoc(r *http.Request, code string) (*journey.ConsentDocument, error) {
+func (s *Handler) currentConsentDoc(r *http.Request, code string) (*journey.ConsentDocument, error) {
 	if code == "" {
 		return nil, nil
 	}
@@ -114,102 +115,66 @@ func (s *Server) currentConsentDoc(r *http.Request, code string) (*journey.Conse
 	return nil, nil
 }
 
-// handleConsentDocNew shows the form for a new version, prefilled from the
+// HandleConsentDocNew shows the form for a new version, prefilled from the
 // version in force (?code=), or empty for a new document.
-func (s *Server) handleConsentDocNew(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleConsentDocNew(w http.ResponseWriter, r *http.Request) {
 	code := strings.TrimSpace(r.URL.Query().Get("code"))
 	cur, err := s.currentConsentDoc(r, code)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
-	page := &consentEditPage{Actor: actorFrom(r), Code: code, Required: true, Errors: map[string]string{}}
+	page := &ConsentEditPage{Actor: webkit.ActorFrom(r), Code: code, Required: true, Errors: map[string]string{}}
 	if st := starter.Consent(code); cur == nil && st != nil {
 		// A document not yet published starts from Journey's starter text, to review and edit.
 		page.Title, page.Body, page.Starter = st.Title, st.Body, true
 	}
 	if cur != nil {
-		loc, _ := s.practiceZone(r)
+		loc, _ := webkit.PracticeZone(r.Context(), s.kit)
 		row := s.consentDocRow(cur, loc)
 		page.Current, page.Title, page.Body, page.Required = &row, cur.Title, cur.Body, cur.Required
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "admin_consent_edit", page)
+	s.kit.Render(w, r, http.StatusOK, "admin_consent_edit", page)
 }
 
-// normalizeBody makes line endings \n, so a body typed in a browser and
-// the same body sent to the API hash alike.
-func normalizeBody(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
-}
-
-// handleConsentDocCreate previews (action=preview) or stores a new version.
-func (s *Server) handleConsentDocCreate(w http.ResponseWriter, r *http.Request) {
+// HandleConsentDocCreate previews (action=preview) or stores a new version.
+func (s *Handler) HandleConsentDocCreate(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		s.formReadError(w, r, err)
+		s.kit.FormReadError(w, r, err)
 		return
 	}
-	a := actorFrom(r)
+	a := webkit.ActorFrom(r)
 	d := &journey.ConsentDocument{Code: strings.TrimSpace(r.PostFormValue("code")), Title: r.PostFormValue("title"),
-		Body: normalizeBody(r.PostFormValue("body")), Required: r.PostFormValue("required") != "", CreatedBy: a.ID()}
-	page := &consentEditPage{Actor: a, Code: d.Code, Title: d.Title, Body: d.Body, Required: d.Required, Errors: map[string]string{}}
+		Body: webkit.NormalizeBody(r.PostFormValue("body")), Required: r.PostFormValue("required") != "", CreatedBy: a.ID()}
+	page := &ConsentEditPage{Actor: a, Code: d.Code, Title: d.Title, Body: d.Body, Required: d.Required, Errors: map[string]string{}}
 	cur, err := s.currentConsentDoc(r, d.Code)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	if cur != nil {
-		loc, _ := s.practiceZone(r)
+		loc, _ := webkit.PracticeZone(r.Context(), s.kit)
 		row := s.consentDocRow(cur, loc)
 		page.Current = &row
 	}
 	if r.PostFormValue("action") == "preview" {
-		page.Preview, page.Previewed = md.render(d.Body), true
+		page.Preview, page.Previewed = webkit.Markdown(d.Body), true
 		w.Header().Set("Cache-Control", "no-store")
-		s.render(w, r, http.StatusOK, "admin_consent_edit", page)
+		s.kit.Render(w, r, http.StatusOK, "admin_consent_edit", page)
 		return
 	}
 	if err := s.proc.CreateConsentDocument(r.Context(), a, d, ""); err != nil {
 		if journey.ErrorCode(err) != journey.EINVALID {
-			s.pageError(w, r, err)
+			s.kit.PageError(w, r, err)
 			return
 		}
-		page.Message = showFieldErrors(err, page.Errors, &page.ErrorList)
+		page.Message = webkit.ShowFieldErrors(err, page.Errors, &page.ErrorList)
 		w.Header().Set("Cache-Control", "no-store")
-		s.render(w, r, http.StatusUnprocessableEntity, "admin_consent_edit", page)
+		s.kit.Render(w, r, http.StatusUnprocessableEntity, "admin_consent_edit", page)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/consents?saved=%d", d.ID), http.StatusSeeOther)
-}
-
-// apiConsentDocCreate is a new version sent to the API.
-type apiConsentDocCreate struct {
-	Code     string `json:"code"`
-	Title    string `json:"title"`
-	Body     string `json:"body"` // Markdown
-	Required bool   `json:"required"`
-}
-
-// apiConsentDocCreated answers it.
-type apiConsentDocCreated struct {
-	ID      int64  `json:"id"`
-	Code    string `json:"code"`
-	Version int    `json:"version"`
-	Hash    string `json:"hash"`
-}
-
-// handleAPIConsentDocCreate stores a new version of a consent document.
-func (s *Server) handleAPIConsentDocCreate(w http.ResponseWriter, r *http.Request) {
-	var in apiConsentDocCreate
-	if !s.decodeJSON(w, r, &in) {
-		return
-	}
-	d := &journey.ConsentDocument{Code: in.Code, Title: in.Title, Body: normalizeBody(in.Body), Required: in.Required}
-	if err := s.proc.CreateConsentDocument(r.Context(), s.who(r), d, " via api"); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, apiConsentDocCreated{ID: d.ID, Code: d.Code, Version: d.Version, Hash: d.Hash})
 }
 
 // Screening rules.
@@ -239,7 +204,7 @@ type ruleSetVersion struct {
 	Changes []string
 }
 
-type rulesPage struct {
+type RulesPage struct {
 	Actor     *journey.Actor
 	Version   int
 	When      string
@@ -255,7 +220,7 @@ type rulesPage struct {
 	Message   string
 }
 
-func (*rulesPage) PageTitle() string { return "Screening rules" }
+func (*RulesPage) PageTitle() string { return "Screening rules" }
 
 func fmtThreshold(t *float64) string {
 	if t == nil {
@@ -265,7 +230,7 @@ func fmtThreshold(t *float64) string {
 }
 
 // rulesPageFor lays out the rule set in force and the history of versions.
-func (s *Server) rulesPageFor(r *http.Request) (*rulesPage, error) {
+func (s *Handler) rulesPageFor(r *http.Request) (*RulesPage, error) {
 	ctx := r.Context()
 	cur, err := s.store.CurrentRuleSet(ctx)
 	if err != nil {
@@ -292,14 +257,14 @@ func (s *Server) rulesPageFor(r *http.Request) (*rulesPage, error) {
 		}
 		return "user " + strconv.FormatInt(id, 10)
 	}
-	loc, _ := s.practiceZone(r)
+	loc, _ := webkit.PracticeZone(r.Context(), s.kit)
 	when := func(t time.Time) string {
 		if t.IsZero() {
 			return "not yet stored"
 		}
 		return t.In(loc).Format("Jan 2, 2006, 3:04 PM")
 	}
-	p := &rulesPage{Actor: actorFrom(r), Version: cur.Version, When: when(cur.CreatedAt), By: by(cur.CreatedBy), Note: cur.Note,
+	p := &RulesPage{Actor: webkit.ActorFrom(r), Version: cur.Version, When: when(cur.CreatedAt), By: by(cur.CreatedBy), Note: cur.Note,
 		Kinds: settingsKindOptions, Errors: map[string]string{}}
 	for _, ru := range cur.Rules {
 		p.Rows = append(p.Rows, ruleRow{Code: ru.Code, Title: ru.Title, Detail: ru.Detail, Source: ru.Source, Unit: ru.Unit,
@@ -349,46 +314,33 @@ func ruleChanges(prev, next *journey.RuleSet) []string {
 	return out
 }
 
-// handleRulesView shows the screening rules in force, editable.
-func (s *Server) handleRulesView(w http.ResponseWriter, r *http.Request) {
+// HandleRulesView shows the screening rules in force, editable.
+func (s *Handler) HandleRulesView(w http.ResponseWriter, r *http.Request) {
 	p, err := s.rulesPageFor(r)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	p.Saved = r.URL.Query().Get("saved") != ""
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "admin_rules", p)
+	s.kit.Render(w, r, http.StatusOK, "admin_rules", p)
 }
 
-// checkRulesNote returns the note trimmed, adding an error when it is
-// missing or too long: every version says why it was made.
-func checkRulesNote(v *journey.Validation, note string) string {
-	note = strings.TrimSpace(note)
-	switch n := len([]rune(note)); {
-	case n == 0:
-		v.Add("note", "Say why the rules change; the history keeps it.")
-	case n > 1000:
-		v.Add("note", "Keep this under 1000 characters.")
-	}
-	return note
-}
-
-// handleRulesUpdate saves the whole table as a new version of the rules;
+// HandleRulesUpdate saves the whole table as a new version of the rules;
 // every client is screened again under it.
-func (s *Server) handleRulesUpdate(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleRulesUpdate(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		s.formReadError(w, r, err)
+		s.kit.FormReadError(w, r, err)
 		return
 	}
 	p, err := s.rulesPageFor(r)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	var v journey.Validation
 	p.Why = r.PostFormValue("note")
-	note := checkRulesNote(&v, p.Why)
+	note := webkit.CheckRulesNote(&v, p.Why)
 	var changes []journey.Rule
 	for i := range p.Rows {
 		row := &p.Rows[i]
@@ -406,28 +358,28 @@ func (s *Server) handleRulesUpdate(w http.ResponseWriter, r *http.Request) {
 		changes = append(changes, ch)
 	}
 	if posted := r.PostFormValue("version"); posted != "" && posted != strconv.Itoa(p.Version) {
-		err = s.proc.StaleRules(r.Context(), s.who(r), p.Version, posted)
+		err = s.proc.StaleRules(r.Context(), s.kit.Who(r), p.Version, posted)
 		fresh, ferr := s.rulesPageFor(r)
 		if ferr != nil {
-			s.pageError(w, r, ferr)
+			s.kit.PageError(w, r, ferr)
 			return
 		}
 		fresh.Why, fresh.Message = p.Why, journey.ErrorMessage(err)
 		w.Header().Set("Cache-Control", "no-store")
-		s.render(w, r, http.StatusConflict, "admin_rules", fresh)
+		s.kit.Render(w, r, http.StatusConflict, "admin_rules", fresh)
 		return
 	}
-	if _, err = s.proc.UpdateRuleSet(r.Context(), s.who(r), changes, note, v.Err(), ""); err == nil {
+	if _, err = s.proc.UpdateRuleSet(r.Context(), s.kit.Who(r), changes, note, v.Err(), ""); err == nil {
 		http.Redirect(w, r, "/admin/screening-rules?saved=1", http.StatusSeeOther)
 		return
 	}
 	if journey.ErrorCode(err) != journey.EINVALID {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	p.setErrors(err)
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusUnprocessableEntity, "admin_rules", p)
+	s.kit.Render(w, r, http.StatusUnprocessableEntity, "admin_rules", p)
 }
 
 // parseThreshold reads a typed number; empty is nil (validation names it).
@@ -444,7 +396,7 @@ func parseThreshold(v *journey.Validation, field, s string) *float64 {
 }
 
 // setErrors puts each error beside its row's field.
-func (p *rulesPage) setErrors(err error) {
+func (p *RulesPage) setErrors(err error) {
 	p.Message = journey.ErrorMessage(err)
 	for _, fe := range journey.ErrorFields(err) {
 		if _, dup := p.Errors[fe.Field]; dup {
@@ -468,80 +420,10 @@ func (p *rulesPage) setErrors(err error) {
 	}
 }
 
-// handleAPIRules returns the rules in force, to any member of staff.
-func (s *Server) handleAPIRules(w http.ResponseWriter, r *http.Request) {
-	rs, err := s.store.CurrentRuleSet(r.Context())
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, rs)
-}
-
-// apiRuleChange is one rule's new settings; a field left out keeps its
-// current value.
-type apiRuleChange struct {
-	Code       string   `json:"code"`
-	Kind       string   `json:"kind"`
-	Enabled    *bool    `json:"enabled"`
-	Threshold  *float64 `json:"threshold"`
-	Threshold2 *float64 `json:"threshold2"`
-}
-
-type apiRulesUpdate struct {
-	Note  string          `json:"note"`
-	Rules []apiRuleChange `json:"rules"`
-}
-
-// handleAPIRulesUpdate makes a new version of the rules from the changes
-// sent; rules not listed keep their settings.
-func (s *Server) handleAPIRulesUpdate(w http.ResponseWriter, r *http.Request) {
-	var in apiRulesUpdate
-	if !s.decodeJSON(w, r, &in) {
-		return
-	}
-	cur, err := s.store.CurrentRuleSet(r.Context())
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	var v journey.Validation
-	note := checkRulesNote(&v, in.Note)
-	if len(in.Rules) == 0 {
-		v.Add("rules", "List at least one rule to change.")
-	}
-	changes := make([]journey.Rule, 0, len(in.Rules))
-	for _, c := range in.Rules {
-		ch := journey.Rule{Code: c.Code, Kind: c.Kind, Threshold: c.Threshold, Threshold2: c.Threshold2}
-		if ru := cur.Rule(c.Code); ru != nil {
-			if ch.Kind == "" {
-				ch.Kind = ru.Kind
-			}
-			ch.Enabled = ru.Enabled
-			if ch.Threshold == nil {
-				ch.Threshold = ru.Threshold
-			}
-			if ch.Threshold2 == nil {
-				ch.Threshold2 = ru.Threshold2
-			}
-		}
-		if c.Enabled != nil {
-			ch.Enabled = *c.Enabled
-		}
-		changes = append(changes, ch)
-	}
-	rs, err := s.proc.UpdateRuleSet(r.Context(), s.who(r), changes, note, v.Err(), " via api")
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, rs)
-}
-
 // Booking settings: instant booking, or private booking (consult_private.go
 // in sqldb, hold.go here).
 
-type bookingSettingsPage struct {
+type BookingSettingsPage struct {
 	Actor       *journey.Actor
 	Private     bool
 	HoldMinutes string // as typed
@@ -551,71 +433,41 @@ type bookingSettingsPage struct {
 	Message     string
 }
 
-func (*bookingSettingsPage) PageTitle() string { return "Booking" }
+func (*BookingSettingsPage) PageTitle() string { return "Booking" }
 
-func (s *Server) handleBookingSettingsView(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleBookingSettingsView(w http.ResponseWriter, r *http.Request) {
 	st, err := s.store.FindBookingSettings(r.Context())
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
-	page := &bookingSettingsPage{Actor: actorFrom(r), Private: st.Private, HoldMinutes: strconv.Itoa(st.HoldMinutes),
+	page := &BookingSettingsPage{Actor: webkit.ActorFrom(r), Private: st.Private, HoldMinutes: strconv.Itoa(st.HoldMinutes),
 		Saved: r.URL.Query().Get("saved") == "1", Errors: map[string]string{}}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "admin_booking", page)
+	s.kit.Render(w, r, http.StatusOK, "admin_booking", page)
 }
 
-func (s *Server) handleBookingSettingsUpdate(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleBookingSettingsUpdate(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
-		s.formReadError(w, r, err)
+		s.kit.FormReadError(w, r, err)
 		return
 	}
-	page := &bookingSettingsPage{Actor: actorFrom(r), Private: r.PostFormValue("private") == "on",
+	page := &BookingSettingsPage{Actor: webkit.ActorFrom(r), Private: r.PostFormValue("private") == "on",
 		HoldMinutes: strings.TrimSpace(r.PostFormValue("hold_minutes")), Errors: map[string]string{}}
 	st := &journey.BookingSettings{Private: page.Private}
 	var bad error
 	if st.HoldMinutes, bad = strconv.Atoi(page.HoldMinutes); bad != nil {
 		bad = (&journey.BookingSettings{}).Validate() // the same message as a number out of range
 	}
-	if err := s.proc.UpdateBookingSettings(r.Context(), s.who(r), st, bad); err != nil {
+	if err := s.proc.UpdateBookingSettings(r.Context(), s.kit.Who(r), st, bad); err != nil {
 		if journey.ErrorCode(err) != journey.EINVALID {
-			s.pageError(w, r, err)
+			s.kit.PageError(w, r, err)
 			return
 		}
-		page.Message = showFieldErrors(err, page.Errors, &page.ErrorList)
+		page.Message = webkit.ShowFieldErrors(err, page.Errors, &page.ErrorList)
 		w.Header().Set("Cache-Control", "no-store")
-		s.render(w, r, http.StatusUnprocessableEntity, "admin_booking", page)
+		s.kit.Render(w, r, http.StatusUnprocessableEntity, "admin_booking", page)
 		return
 	}
 	http.Redirect(w, r, "/admin/booking?saved=1", http.StatusSeeOther)
-}
-
-// apiBookingSettings is the practice's booking settings in the API.
-type apiBookingSettings struct {
-	Private     bool `json:"private"`
-	HoldMinutes int  `json:"hold_minutes"`
-}
-
-func (s *Server) handleAPIBookingSettings(w http.ResponseWriter, r *http.Request) {
-	st, err := s.store.FindBookingSettings(r.Context())
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, apiBookingSettings{Private: st.Private, HoldMinutes: st.HoldMinutes})
-}
-
-func (s *Server) handleAPIBookingSettingsUpdate(w http.ResponseWriter, r *http.Request) {
-	var in apiBookingSettings
-	if !s.decodeJSON(w, r, &in) {
-		return
-	}
-	st := &journey.BookingSettings{Private: in.Private, HoldMinutes: in.HoldMinutes}
-	if err := s.proc.UpdateBookingSettings(r.Context(), s.who(r), st, nil); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, in)
 }

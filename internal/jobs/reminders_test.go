@@ -1,0 +1,207 @@
+package jobs_test
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/jobs"
+	"github.com/journey-kap/journey/internal/mail"
+	"github.com/journey-kap/journey/internal/sqldb"
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+	"github.com/journey-kap/journey/internal/testenv"
+)
+
+// counting counts the reminders one process's queue sends.
+type counting struct {
+	*sqldb.DB
+	sent atomic.Int64
+}
+
+func (c *counting) DeliverReminder(ctx context.Context, id int64, sender journey.SMSSender) error {
+	c.sent.Add(1)
+	return c.DB.DeliverReminder(ctx, id, sender)
+}
+
+// reminderQueue makes (not starts) a worker queue for reminders on db.
+func reminderQueue(t *testing.T, db *sqldb.DB, store jobs.ReminderStore) *jobs.Queue {
+	t.Helper()
+	cfg := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Sender: nopSender{}, Reminders: store, Workers: true,
+		PollInterval: 50 * time.Millisecond}
+	if err := jobs.Migrate(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	q, err := jobs.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		q.Stop(sctx)
+	})
+	return q
+}
+
+type nopSender struct{}
+
+func (nopSender) Send(context.Context, *journey.Message) error { return nil }
+func (nopSender) Configured() bool                             { return false }
+
+// 10,000 due reminders are drained by two processes (two queues, each with
+// its own pool, on one database): each sent once, and none for the 600
+// sessions cancelled after their reminders were made.
+func TestRemindersDrainedByTwoProcesses(t *testing.T) {
+	const live, cancelled = 10000, 600
+	ctx := context.Background()
+	dsn, mk := sqldbtest.DSN(t), sqldbtest.MasterKeys(t)
+	db1 := sqldbtest.OpenDSN(t, dsn, mk)
+	ny, _ := sqldbtest.MustSeed(t, db1)
+	var clients []int64
+	for i := range 20 {
+		c, _ := sqldbtest.Client(t, db1, ny.ID, "Client "+string(rune('A'+i))+" Visitor", "client"+string(rune('a'+i))+"@client.test", nil)
+		clients = append(clients, c.ID)
+	}
+	before, _ := db1.FindMessages(ctx, "", 1000)
+	now := time.Now().UTC().Truncate(time.Second)
+	var ss []sqldbtest.RawSession
+	for i := range live + cancelled {
+		ss = append(ss, sqldbtest.RawSession{ClientID: clients[i%len(clients)], Type: journey.TypePreparation, Mode: journey.ModeInPerson,
+			Start: now.Add(time.Hour + time.Duration(i)*time.Second*6), Minutes: 60})
+	}
+	ids := sqldbtest.RawSessions(t, db1, ny.ID, ss)
+	db2 := sqldbtest.OpenDSN(t, dsn, mk)
+	for _, db := range []*sqldb.DB{db1, db2} {
+		db.Now = sqldbtest.FixedClock(&now)
+	}
+	p1, p2 := &counting{DB: db1}, &counting{DB: db2}
+	q1, q2 := reminderQueue(t, db1, p1), reminderQueue(t, db2, p2)
+	db1.EnqueueReminders, db2.EnqueueReminders = q1.EnqueueReminders, q2.EnqueueReminders
+	if n, err := db1.ScheduleReminders(ctx, false, 1000); err != nil || n != live+cancelled {
+		t.Fatalf("made %d reminders (%v)", n, err)
+	}
+	for _, id := range ids[live:] {
+		sqldbtest.SetSession(t, db1, id, journey.SessionCancelled, 1, now.Add(time.Hour))
+	}
+	start := time.Now()
+	for _, q := range []*jobs.Queue{q1, q2} {
+		if err := q.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(10 * time.Minute)
+	var counts map[string]int
+	for {
+		var err error
+		if counts, err = db1.CountReminders(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if counts["email/pending"] == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not drained: %v", counts)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Logf("drained %d reminders in %v: %d by one process, %d by the other", live+cancelled, time.Since(start).Round(time.Millisecond), p1.sent.Load(), p2.sent.Load())
+	if counts["email/sent"] != live || counts["email/skipped"] != cancelled || len(counts) != 2 {
+		t.Fatalf("reminders: %v", counts)
+	}
+	if p1.sent.Load() == 0 || p2.sent.Load() == 0 {
+		t.Errorf("one process did all the work: %d and %d", p1.sent.Load(), p2.sent.Load())
+	}
+	var messages, distinct, forCancelled int
+	if err := db1.Read.QueryRow(`SELECT COUNT(*) FROM outbox`).Scan(&messages); err != nil {
+		t.Fatal(err)
+	}
+	if err := db1.Read.QueryRow(`SELECT COUNT(DISTINCT message_id) FROM reminders`).Scan(&distinct); err != nil {
+		t.Fatal(err)
+	}
+	if err := db1.Read.QueryRow(`SELECT COUNT(*) FROM reminders r JOIN care_sessions s ON s.id = r.session_id
+		WHERE s.status = 'cancelled' AND r.message_id IS NOT NULL`).Scan(&forCancelled); err != nil {
+		t.Fatal(err)
+	}
+	if messages-len(before) != live || distinct != live || forCancelled != 0 {
+		t.Fatalf("%d messages, %d distinct, %d for cancelled sessions; want %d, %d, 0", messages-len(before), distinct, forCancelled, live, live)
+	}
+}
+
+// A reminder due now reaches the client through the queue and real SMTP
+// once, with the session's calendar invitation, however often the sweep
+// and the reminder's job run again.
+func TestReminderArrivesOnceWithInvitation(t *testing.T) {
+	ctx := context.Background()
+	sender, err := mail.NewSender(testenv.SMTPURL(t), "desk@practice.test", "Test Practice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sqldbtest.Open(t)
+	ny, _ := sqldbtest.MustSeed(t, db)
+	to := testenv.UniqueAddress(t)
+	c, _ := sqldbtest.Client(t, db, ny.ID, "Ada Visitor", to, nil)
+	now := time.Now().UTC().Truncate(time.Second)
+	db.Now = sqldbtest.FixedClock(&now)
+	ids := sqldbtest.RawSessions(t, db, ny.ID, []sqldbtest.RawSession{{ClientID: c.ID, Type: journey.TypeMedicine,
+		Mode: journey.ModeInPerson, Start: now.Add(70 * time.Hour), Minutes: 180}})
+	cfg := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Sender: sender, Reminders: db, Workers: true, PollInterval: 50 * time.Millisecond}
+	if err := jobs.Migrate(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	q, err := jobs.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Enqueue, db.MailJobSQL, db.EnqueueReminders = q.EnqueueMail, jobs.MailJobSQL, q.EnqueueReminders
+	if err := q.Start(ctx); err != nil { // the sweep runs at start
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { q.Stop(context.Background()) })
+	api := testenv.MailpitURL(t)
+	var got []testenv.MailSummary
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		got = testenv.MailTo(t, api, to)
+		if len(got) > 0 && strings.Contains(got[0].Subject, "how to prepare") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no reminder reached %s: %+v", to, got)
+		}
+	}
+	rs, _ := db.FindReminders(ctx, ids[0])
+	if n, err := db.ScheduleReminders(ctx, false, 100); err != nil || n != 0 || len(rs) != 1 {
+		t.Fatalf("a second sweep made %d (%v); reminders %+v", n, err, rs)
+	}
+	if err := db.DeliverReminder(ctx, rs[0].ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, db, journey.MailSent, 15*time.Second) // the one message sent (the portal invitation was queued before the queue)
+	var reminders []testenv.MailSummary
+	for _, m := range testenv.MailTo(t, api, to) {
+		if strings.Contains(m.Subject, "how to prepare") {
+			reminders = append(reminders, m)
+		}
+	}
+	if len(reminders) != 1 {
+		t.Fatalf("%d reminders arrived", len(reminders))
+	}
+	atts := testenv.MailAttachments(t, api, reminders[0].ID)
+	if len(atts) != 1 || !strings.HasPrefix(atts[0].ContentType, "text/calendar") {
+		t.Fatalf("attachments: %+v", atts)
+	}
+	cal, err := ics.ParseCalendar(strings.NewReader(string(testenv.MailPart(t, api, reminders[0].ID, atts[0].PartID))))
+	if err != nil || len(cal.Events()) != 1 || cal.Events()[0].Id() != journey.SessionUID(ids[0])+"@journey.test" {
+		t.Fatalf("invitation: %v", err)
+	}
+	if start, err := cal.Events()[0].GetStartAt(); err != nil || !start.Equal(now.Add(70*time.Hour)) {
+		t.Fatalf("the invitation starts %v (%v)", start, err)
+	}
+	if text := testenv.MailText(t, api, reminders[0].ID); !strings.Contains(text, "Eat nothing for 2 hours") {
+		t.Fatalf("reminder text:\n%s", text)
+	}
+}

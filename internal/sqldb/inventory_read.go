@@ -1,0 +1,132 @@
+package sqldb
+
+import (
+	"context"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/journey-kap/journey"
+)
+
+// FindInventory returns the stock at location (0: every location): each
+// lot with a container there, its containers by number and their sum,
+// lots by expiry; and the discrepancies still open.
+func (db *DB) FindInventory(ctx context.Context, location int64) (*journey.Inventory, error) {
+	rows, err := db.query(ctx, `SELECT l.id, l.location_id, l.ndc, l.product, l.strength, l.unit, l.mg_per_unit, l.lot, l.expiry,
+		l.supplier, l.invoice, l.received_at, c.id, c.location_id, c.number, c.received, c.balance, c.status
+		FROM cs_containers c JOIN cs_lots l ON l.id = c.lot_id
+		WHERE ? = 0 OR c.location_id = ? ORDER BY l.expiry, l.id, c.number`, location, location)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	inv := &journey.Inventory{Lots: []*journey.Lot{}}
+	var last *journey.Lot
+	for rows.Next() {
+		var l journey.Lot
+		var c journey.Container
+		var received, got, balance int64
+		if err := rows.Scan(&l.ID, &l.LocationID, &l.NDC, &l.Product, &l.Strength, &l.Unit, &l.MgPerUnit, &l.Lot, &l.Expiry,
+			&l.Supplier, &l.Invoice, &received, &c.ID, &c.LocationID, &c.Number, &got, &balance, &c.Status); err != nil {
+			return nil, err
+		}
+		if last == nil || last.ID != l.ID {
+			l.ReceivedAt = fromUnix(received)
+			last = &l
+			inv.Lots = append(inv.Lots, last)
+		}
+		c.LotID, c.Received, c.Balance = last.ID, units(got), units(balance)
+		last.Containers = append(last.Containers, &c)
+		last.Balance = units(milli(last.Balance) + balance)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if inv.Discrepancies, err = db.FindDiscrepancies(ctx, true, zeroTime, zeroTime); err != nil {
+		return nil, err
+	}
+	if location != 0 {
+		inv.Discrepancies = filterDiscrepancies(inv.Discrepancies, location)
+	}
+	return inv, nil
+}
+
+func filterDiscrepancies(ds []*journey.Discrepancy, location int64) []*journey.Discrepancy {
+	out := ds[:0]
+	for _, d := range ds {
+		if d.LocationID == location {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// zeroTime is no bound on a time range.
+var zeroTime time.Time
+
+// FindLots returns the lots of ids, without their containers.
+func (db *DB) FindLots(ctx context.Context, ids []int64) (map[int64]*journey.Lot, error) {
+	out := map[int64]*journey.Lot{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.Read.QueryContext(ctx, db.q(`SELECT id, location_id, ndc, product, strength, unit, mg_per_unit, lot, expiry,
+		supplier, invoice, received_at FROM cs_lots WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`), args...)
+	if err != nil {
+		return nil, unavailable(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l journey.Lot
+		var received int64
+		if err := rows.Scan(&l.ID, &l.LocationID, &l.NDC, &l.Product, &l.Strength, &l.Unit, &l.MgPerUnit, &l.Lot, &l.Expiry,
+			&l.Supplier, &l.Invoice, &received); err != nil {
+			return nil, err
+		}
+		l.ReceivedAt = fromUnix(received)
+		out[l.ID] = &l
+	}
+	return out, rows.Err()
+}
+
+// FindLogEntries returns the log entries of f, oldest first, each with
+// its mg computed from its lot's strength.
+func (db *DB) FindLogEntries(ctx context.Context, f journey.LogFilter) ([]*journey.LogEntry, error) {
+	hi := int64(math.MaxInt64)
+	if !f.To.IsZero() {
+		hi = unix(f.To)
+	}
+	rows, err := db.query(ctx, `SELECT e.id, e.kind, e.location_id, e.lot_id, e.container_id, e.amount, e.balance_after, e.counted,
+		COALESCE(e.count_id, 0), COALESCE(e.session_id, 0), COALESCE(e.client_id, 0), COALESCE(e.witness_id, 0), e.reason, e.by_id,
+		e.signature, e.at, l.mg_per_unit
+		FROM cs_entries e JOIN cs_lots l ON l.id = e.lot_id
+		WHERE e.at >= ? AND e.at < ? AND (? = 0 OR e.location_id = ?) ORDER BY e.at, e.id`, unix(f.From), hi, f.LocationID, f.LocationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*journey.LogEntry{}
+	for rows.Next() {
+		var e journey.LogEntry
+		var amount, balance, at int64
+		var counted *int64
+		var mgPerUnit float64
+		if err := rows.Scan(&e.ID, &e.Kind, &e.LocationID, &e.LotID, &e.ContainerID, &amount, &balance, &counted, &e.CountID,
+			&e.SessionID, &e.ClientID, &e.WitnessID, &e.Reason, &e.By, &e.Signature, &at, &mgPerUnit); err != nil {
+			return nil, err
+		}
+		e.Amount, e.Balance, e.At = units(amount), units(balance), fromUnix(at)
+		e.Mg = math.Round(e.Amount*mgPerUnit*1000) / 1000
+		if counted != nil {
+			c := units(*counted)
+			e.Counted = &c
+		}
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}
