@@ -26,8 +26,9 @@ type MedicineStore interface {
 // medicineSession returns session id and its client when the actor may
 // see its run sheet (policy.go CanSeeRunSheet) and may do what allowed
 // says; a session they may not see, or one that is not a medicine
-// session, is "not found", a role that may not act EFORBIDDEN with
-// refusal; both audited as action.
+// session, is "not found"; one they see but whose run sheet they may not
+// (front desk, admins, the client) or a role that may not act (refusal)
+// is EFORBIDDEN; each audited as action.
 func (p *Processor) medicineSession(ctx context.Context, a *journey.Actor, id int64, action, refusal string,
 	allowed func(*journey.Actor, *journey.CareSession, *journey.Client) bool) (*journey.CareSession, *journey.Client, error) {
 	s, err := p.store.FindCareSession(ctx, id)
@@ -40,8 +41,12 @@ func (p *Processor) medicineSession(ctx context.Context, a *journey.Actor, id in
 			return nil, nil, err
 		}
 	}
-	if s.Type != journey.TypeMedicine || c == nil || !a.CanSeeRunSheet(s, c) {
+	if s.Type != journey.TypeMedicine || c == nil || !a.CanSeeSession(s, c) {
 		return nil, nil, p.denied(ctx, a, action, "session", id, "no run sheet of theirs", "Session not found.")
+	}
+	if !a.CanSeeRunSheet(s, c) { // front desk, admins, the client: the session, never its medical record
+		p.Audit(ctx, a, Entry{Action: action, SubjectType: "session", SubjectID: s.ID, Outcome: journey.AuditDenied, Detail: "clinical"})
+		return nil, nil, journey.Errorf(journey.EFORBIDDEN, "The run sheet is the session's medical record: only its team and the client's clinicians see it.")
 	}
 	if allowed != nil && !allowed(a, s, c) {
 		p.Audit(ctx, a, Entry{Action: action, SubjectType: "session", SubjectID: s.ID, Outcome: journey.AuditDenied, Detail: "role"})

@@ -30,7 +30,7 @@ func gateList(err error) string {
 // override an early discharge; the dose waits for the gates as at the
 // start and the run sheet's own preconditions; each step audited.
 func TestRunSheetRoles(t *testing.T) {
-	p, db, c, client, now := sessionFixture(t)
+	p, db, c, _, now := sessionFixture(t)
 	ctx := context.Background()
 	cl := c.ReadyClient(t, db, "Rae Ready", "rae@client.test", *now)
 	therapist, doc := actor(c.Therapist.ID, journey.RoleTherapist), actor(c.Provider, journey.RoleMedicalProvider)
@@ -59,11 +59,15 @@ func TestRunSheetRoles(t *testing.T) {
 	if err := p.OrderDose(ctx, chaperone, s.ID, order(), 0, ""); journey.ErrorCode(err) != journey.EFORBIDDEN {
 		t.Fatalf("chaperone orders: %v", err)
 	}
-	for name, a := range map[string]*journey.Actor{"desk": desk, "admin": admin, "client": client} {
-		if err := p.OrderDose(ctx, a, s.ID, order(), 0, ""); journey.ErrorCode(err) != journey.ENOTFOUND {
+	other := actor(c.OtherTherapist.ID, journey.RoleTherapist)
+	if _, err := p.RunSheet(ctx, other, s.ID, ""); journey.ErrorCode(err) != journey.ENOTFOUND {
+		t.Errorf("another therapist reads the run sheet: %v", err)
+	}
+	for name, a := range map[string]*journey.Actor{"desk": desk, "admin": admin, "client": actor(cl.UserID, journey.RoleClient)} {
+		if err := p.OrderDose(ctx, a, s.ID, order(), 0, ""); journey.ErrorCode(err) != journey.EFORBIDDEN {
 			t.Errorf("%s orders: %v", name, err)
 		}
-		if _, err := p.RunSheet(ctx, a, s.ID, ""); journey.ErrorCode(err) != journey.ENOTFOUND {
+		if _, err := p.RunSheet(ctx, a, s.ID, ""); journey.ErrorCode(err) != journey.EFORBIDDEN {
 			t.Errorf("%s reads the run sheet: %v", name, err)
 		}
 	}
@@ -130,7 +134,7 @@ func TestRunSheetRoles(t *testing.T) {
 		t.Fatal(err)
 	}
 	for action, want := range map[string]string{"medicine.order": "denied,denied,denied,denied,denied,success", "runsheet.discharge": "denied,failure,success",
-		"medicine.administration": "denied", "runsheet.read": "denied,denied,denied,success,success"} {
+		"medicine.administration": "denied", "runsheet.read": "denied,denied,denied,denied,success,success"} {
 		var got []string
 		for _, e := range entries(t, db, action) {
 			got = append(got, e.Outcome)
