@@ -76,6 +76,7 @@ type LogEntry struct {
 	LocationID  int64     `json:"location_id"`
 	LotID       int64     `json:"lot_id"`
 	ContainerID int64     `json:"container_id,omitempty"`
+	ContainerNo int       `json:"container_number,omitempty"`
 	Counted     *float64  `json:"counted,omitempty"` // a count's finding
 	CountID     int64     `json:"count_id,omitempty"`
 	Amount      float64   `json:"amount"` // in the unit; negative for what leaves
@@ -337,4 +338,22 @@ type LogFilter struct {
 type Inventory struct {
 	Lots          []*Lot
 	Discrepancies []*Discrepancy // open ones
+}
+
+// LogReport is the controlled-substance log for a date range, as the
+// reports show it: the entries with what they name (lots, people, the
+// clients dosed), the discrepancies opened in the range and the stock at
+// its end. The monthly compliance packet is a month's report; the
+// biennial inventory is a report of the biennial counts (Counts).
+type LogReport struct {
+	From, To      time.Time // [From, To)
+	Location      *Location // nil: every location
+	Entries       []*LogEntry
+	Lots          map[int64]*Lot
+	Containers    map[int64]int      // container id → its number
+	People        map[int64]string   // staff id → name (signers, witnesses)
+	Clients       map[int64]string   // client id → name (administrations)
+	Discrepancies []*Discrepancy     // opened in the range
+	Stock         []*Lot             // at the report's end (now)
+	Totals        map[string]float64 // entry kind → mg in the range
 }

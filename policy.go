@@ -27,6 +27,8 @@ const (
 	PermPortal        Permission = "portal"         // the client portal
 	PermSessionsRead  Permission = "sessions.read"  // care sessions (record rules apply: CanSeeSession)
 	PermSessionsWrite Permission = "sessions.write" // book, move, cancel and run care sessions (CanBookSession, CanRunSession)
+	PermInventory     Permission = "inventory"      // the controlled-substance log: stock, receipts, waste, transfers, counts, reports
+	PermInventoryFix  Permission = "inventory.fix"  // resolve a count's discrepancy
 	PermDeliveries    Permission = "deliveries"     // emails and texts that could not be delivered (ids, initials, error class; never a message)
 )
 
@@ -35,11 +37,12 @@ const (
 // are booked with, the front desk and admins see them.
 var rolePermissions = map[string][]Permission{
 	RoleAdmin: {PermStaff, PermConsultsRead, PermConsultsWrite, PermStaffRead, PermStaffManage, PermAuditRead,
-		PermClientsRead, PermClientsWrite, PermSettings, PermSessionsRead, PermSessionsWrite, PermDeliveries},
+		PermClientsRead, PermClientsWrite, PermSettings, PermSessionsRead, PermSessionsWrite, PermDeliveries, PermInventory, PermInventoryFix},
 	RoleTherapist: {PermStaff, PermConsultsRead, PermConsultsWrite, PermClientsRead, PermClientsWrite, PermClinicalRead,
 		PermAlerts, PermSessionsRead, PermSessionsWrite},
-	RoleMedicalProvider: {PermStaff, PermClientsRead, PermClinicalRead, PermClearance, PermAlerts, PermSessionsRead, PermSessionsWrite},
-	RoleChaperone:       {PermStaff, PermSessionsRead},
+	RoleMedicalProvider: {PermStaff, PermClientsRead, PermClinicalRead, PermClearance, PermAlerts, PermSessionsRead, PermSessionsWrite,
+		PermInventory},
+	RoleChaperone: {PermStaff, PermSessionsRead},
 	RoleFrontDesk: {PermStaff, PermConsultsRead, PermConsultsWrite, PermStaffRead, PermClientsRead, PermClientsWrite,
 		PermSessionsRead, PermSessionsWrite, PermDeliveries},
 	RoleClient: {PermPortal},
@@ -48,7 +51,8 @@ var rolePermissions = map[string][]Permission{
 // Permissions lists every permission, for tests that walk the table.
 var Permissions = []Permission{PermPublic, PermSignedIn, PermSecondFactor, PermStaff, PermConsultsRead,
 	PermConsultsWrite, PermStaffRead, PermStaffManage, PermAuditRead, PermClientsRead, PermClientsWrite,
-	PermClinicalRead, PermClearance, PermAlerts, PermSettings, PermPortal, PermSessionsRead, PermSessionsWrite, PermDeliveries}
+	PermClinicalRead, PermClearance, PermAlerts, PermSettings, PermPortal, PermSessionsRead, PermSessionsWrite, PermDeliveries,
+	PermInventory, PermInventoryFix}
 
 // Can reports whether the actor holds permission p. A staff member whose
 // second factor is pending holds PermSecondFactor and nothing else.
@@ -326,6 +330,20 @@ func (a *Actor) CanRunSession(s *CareSession) bool {
 		return false
 	}
 	return a.Has(RoleAdmin) || a.Has(RoleFrontDesk) || ((a.Has(RoleTherapist) || a.Has(RoleMedicalProvider)) && a.holdsSession(s))
+}
+
+// CanRecordDose reports whether the actor may record a dose given in
+// session s: a medical provider in the session; or, for a lozenge the
+// client takes themselves (selfAdmin), a therapist or medical provider in
+// the session who observed it.
+func (a *Actor) CanRecordDose(s *CareSession, selfAdmin bool) bool {
+	switch {
+	case !a.Can(PermSessionsWrite) || !a.holdsSession(s):
+		return false
+	case a.Has(RoleMedicalProvider):
+		return true
+	}
+	return selfAdmin && a.Has(RoleTherapist)
 }
 
 // SessionScope returns whose sessions the actor may list: 0 for every

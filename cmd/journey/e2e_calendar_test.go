@@ -38,7 +38,8 @@ func jsString(s string) string {
 // everyone view and the therapist's week pass axe at desktop and phone
 // widths; the therapist books a preparation from the free times and sees
 // it on the week, then asks for a medicine session and is told, beside
-// the form, which gates are not met yet.
+// the form, which gates are not met yet; a client books their own
+// preparation in the portal.
 func TestE2ECalendar(t *testing.T) {
 	axe := e2eAxeScript(t)
 	srv := startServer(t, nil, "--demo", "--rate-limit", "0")
@@ -133,6 +134,36 @@ func TestE2ECalendar(t *testing.T) {
 	e2eViewport(t, therapist, true)
 	e2ePortalPhone(t, therapist, "/staff/calendar with a refused booking (phone)")
 	e2eAxe(t, therapist, axe, "/staff/calendar with a refused booking (phone)")
+
+	// A client books their own preparation in the portal, with their
+	// therapist, on a phone.
+	taylor := e2ePortalTab(t, browser, 90*time.Second, "client")
+	e2eViewport(t, taylor, true)
+	e2ePortalOpen(t, taylor, base, "/login")
+	e2eDo(t, taylor, "type Taylor's credentials", chromedp.SendKeys(chromedp.CSS("#email"), "taylor.brooks@example.org"),
+		chromedp.SendKeys(chromedp.CSS("#password"), "demo-client-morning-trail"))
+	e2eSubmit(t, taylor, "form.auth button[type=submit]")
+	e2eWaitJS(t, taylor, `location.pathname === "/portal" && document.readyState === "complete"`)
+	e2ePortalFollow(t, taylor, base, `nav a[href="/portal/book"]`, "/portal/book")
+	e2eAxe(t, taylor, axe, "/portal/book (phone)")
+	e2ePortalChoose(t, taylor, "type-preparation", "mode-in_person")
+	if resp := e2eSubmit(t, taylor, `form[action="/portal/book#times"] button[type=submit]`); resp.Status != 200 {
+		t.Fatalf("free times: %d\n%s", resp.Status, e2ePortalMain(taylor))
+	}
+	if e2eEval[int](t, taylor, `document.querySelectorAll("ul.cal-slots button").length`) == 0 {
+		if resp := e2eSubmit(t, taylor, `#times nav a[href*="week="]:last-child`); resp.Status != 200 {
+			t.Fatalf("the next week: %d", resp.Status)
+		}
+	}
+	e2ePortalPhone(t, taylor, "/portal/book with free times (phone)")
+	e2eAxe(t, taylor, axe, "/portal/book with free times (phone)")
+	resp = e2eSubmit(t, taylor, `ul.cal-slots button`)
+	if resp.Status != 200 || !strings.Contains(e2ePortalMain(taylor), "Your session is booked for") {
+		t.Fatalf("the taylor's booking: %d at %s\n%s", resp.Status, resp.URL, e2ePortalMain(taylor))
+	}
+	e2eAxe(t, taylor, axe, "/portal/book booked (phone)")
+	e2eViewport(t, taylor, false)
+	e2eAxe(t, taylor, axe, "/portal/book booked")
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,6 +1,6 @@
 package main
 
-// The admin's locations and rooms and a person's clinical hours in
+// The admin's session types, locations and rooms and a person's clinical hours in
 // Chromium, at a desktop's 1280 px and a phone's 390 px, axe-clean, with
 // and without errors beside the fields, what was typed kept.
 
@@ -60,6 +60,12 @@ func TestE2ERoomsAndClinicalHours(t *testing.T) {
 	check(admin, "a room's hours with errors")
 	e2eDo(t, admin, "fix the hours", chromedp.SetValue(chromedp.ID("hours_1-start"), "09:00"))
 	e2ePortalSubmit(t, admin, base, `form[action="`+path+`"] button[type=submit]`, 200, path+"?saved=1")
+
+	e2ePortalOpen(t, admin, base, "/admin/session-types")
+	check(admin, "/admin/session-types")
+	e2eDo(t, admin, "a buffer below nothing", chromedp.SetValue(chromedp.ID("medicine-buffer_minutes"), "-5"))
+	e2ePortalSubmit(t, admin, base, `form[action="/admin/session-types"] button[type=submit]`, 422, "/admin/session-types")
+	check(admin, "/admin/session-types with errors")
 
 	e2ePortalOpen(t, admin, base, "/account/clinical-hours")
 	check(admin, "/account/clinical-hours")

@@ -2,7 +2,10 @@ package jobs_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,6 +15,7 @@ import (
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/jobs"
 	"github.com/journey-kap/journey/internal/mail"
+	"github.com/journey-kap/journey/internal/sms"
 	"github.com/journey-kap/journey/internal/sqldb"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 	"github.com/journey-kap/journey/internal/testenv"
@@ -203,5 +207,75 @@ func TestReminderArrivesOnceWithInvitation(t *testing.T) {
 	}
 	if text := testenv.MailText(t, api, reminders[0].ID); !strings.Contains(text, "Eat nothing for 2 hours") {
 		t.Fatalf("reminder text:\n%s", text)
+	}
+}
+
+// With a text gateway configured, the queue texts the client who agreed
+// and not the one who did not; both get their email. The gateway is a
+// local fake in the shape of Twilio's Messages API: it stands for the
+// provider outside the machine.
+func TestTextRemindersThroughQueue(t *testing.T) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	var texts []string
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		mu.Lock()
+		texts = append(texts, r.PostForm.Get("To"))
+		mu.Unlock()
+		w.WriteHeader(http.StatusCreated)
+		w.Write([]byte(`{"sid":"SM1","status":"queued"}`))
+	}))
+	defer gw.Close()
+	gateway, err := sms.New(gw.URL, "AC1", "token", "+15035550100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sqldbtest.Open(t)
+	ny, _ := sqldbtest.MustSeed(t, db)
+	agreed, agreedUser := sqldbtest.Client(t, db, ny.ID, "Ada Visitor", "ada@client.test", nil)
+	silent, _ := sqldbtest.Client(t, db, ny.ID, "Bo Quill", "bo@client.test", nil)
+	if err := db.RecordTextConsent(ctx, &journey.TextConsent{ClientID: agreed.ID, Agreed: true, Phone: "+15035550142", By: agreedUser.ID}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	db.Now = sqldbtest.FixedClock(&now)
+	sqldbtest.RawSessions(t, db, ny.ID, []sqldbtest.RawSession{
+		{ClientID: agreed.ID, Type: journey.TypeIntegration, Mode: journey.ModeInPerson, Start: now.Add(10 * time.Hour), Minutes: 60},
+		{ClientID: silent.ID, Type: journey.TypeIntegration, Mode: journey.ModeInPerson, Start: now.Add(11 * time.Hour), Minutes: 60},
+	})
+	cfg := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Sender: nopSender{}, Reminders: db, SMS: gateway, Workers: true,
+		PollInterval: 50 * time.Millisecond}
+	if err := jobs.Migrate(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	q, err := jobs.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.EnqueueReminders = q.EnqueueReminders
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { q.Stop(context.Background()) })
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		counts, err := db.CountReminders(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if counts["email/sent"] == 2 && counts["sms/sent"] == 1 {
+			if len(counts) != 2 {
+				t.Fatalf("reminders: %v", counts)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("reminders: %v", counts)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(texts) != 1 || texts[0] != "+15035550142" {
+		t.Fatalf("texts to %v", texts)
 	}
 }

@@ -79,6 +79,7 @@ type Store interface {
 	ReminderStore
 	CalendarStore
 	MedicineStore
+	InventoryStore
 }
 
 // Processor applies Journey's record rules and audit around the store.

@@ -2,6 +2,7 @@ package processing
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/journey-kap/journey"
 )
@@ -34,7 +35,7 @@ func (p *Processor) settingsChange(ctx context.Context, a *journey.Actor, action
 		return nil
 	}
 	p.Audit(ctx, a, Entry{Action: action, Outcome: journey.AuditDenied, Detail: "not an admin"})
-	return journey.Errorf(journey.EFORBIDDEN, "Only an admin changes the practice's locations and rooms.")
+	return journey.Errorf(journey.EFORBIDDEN, "Only an admin changes the practice's settings.")
 }
 
 // CreateLocation adds location l (an admin), audited.
@@ -92,6 +93,39 @@ func (p *Processor) SetStaffHours(ctx context.Context, a *journey.Actor, h *jour
 	err := p.store.SetStaffHours(ctx, h)
 	if err == nil {
 		p.Audit(ctx, a, Entry{Action: "staff.hours", SubjectType: "user", SubjectID: h.StaffID, Outcome: journey.AuditSuccess, Detail: "clinical hours" + via})
+	}
+	return err
+}
+
+// UpdateSessionType stores the practice's settings of one session type
+// (an admin), audited.
+func (p *Processor) UpdateSessionType(ctx context.Context, a *journey.Actor, t *journey.SessionType, via string) error {
+	if err := p.settingsChange(ctx, a, "session_type.update"); err != nil {
+		return err
+	}
+	err := p.store.UpdateSessionType(ctx, t)
+	if err == nil {
+		p.Audit(ctx, a, Entry{Action: "session_type.update", SubjectType: "session_type", SubjectID: t.Code, Outcome: journey.AuditSuccess,
+			Detail: fmt.Sprintf("%d min, buffer %d, lead %d h, clients book: %v%s", t.Minutes, t.BufferMinutes, t.LeadHours, t.ClientBooks, via)})
+	}
+	return err
+}
+
+// SessionCancelHours returns how long before a session a cancellation
+// counts as late.
+func (p *Processor) SessionCancelHours(ctx context.Context) (int, error) {
+	return p.store.SessionCancelHours(ctx)
+}
+
+// SetSessionCancelHours sets it (an admin), audited.
+func (p *Processor) SetSessionCancelHours(ctx context.Context, a *journey.Actor, hours int, via string) error {
+	if err := p.settingsChange(ctx, a, "practice.update"); err != nil {
+		return err
+	}
+	err := p.store.SetSessionCancelHours(ctx, hours)
+	if err == nil {
+		p.Audit(ctx, a, Entry{Action: "practice.update", SubjectType: "practice", Outcome: journey.AuditSuccess,
+			Detail: fmt.Sprintf("session cancel notice %d h%s", hours, via)})
 	}
 	return err
 }

@@ -20,6 +20,9 @@ type SessionStore interface {
 	ChangeCareSessionStatus(ctx context.Context, id int64, action string, by int64) (*journey.CareSession, error)
 	AddSessionAttendee(ctx context.Context, id, clientID, by int64) (*journey.CareSession, error)
 	RemoveSessionAttendee(ctx context.Context, id, clientID, by int64) (*journey.CareSession, error)
+	UpdateSessionType(ctx context.Context, t *journey.SessionType) error
+	SessionCancelHours(ctx context.Context) (int, error)
+	SetSessionCancelHours(ctx context.Context, hours int) error
 	journey.RoomService
 	journey.StaffHoursService
 }
@@ -181,7 +184,8 @@ func (p *Processor) bookable(ctx context.Context, a *journey.Actor, clientID int
 	if !a.CanBookSession(c, t) {
 		p.Audit(ctx, a, Entry{Action: action, SubjectType: "client", SubjectID: c.ID, Outcome: journey.AuditDenied, Detail: "type " + t.Code})
 		if a.IsClient(c) {
-			return nil, nil, journey.Errorf(journey.EFORBIDDEN, "Please ask the practice to book a %s session for you.", strings.ToLower(t.Name))
+			// Not the type's name: "a medicine session session".
+			return nil, nil, journey.Errorf(journey.EFORBIDDEN, "Please ask the practice to book this kind of session for you.")
 		}
 		return nil, nil, journey.Errorf(journey.EFORBIDDEN, "You may book sessions only for the clients on your care team.")
 	}

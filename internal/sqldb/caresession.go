@@ -199,3 +199,58 @@ func resourceHolds(ctx context.Context, query queryFunc, from, to time.Time) ([]
 	}
 	return out, rows.Err()
 }
+
+// UpdateSessionType stores the practice's settings of type t.Code: its
+// name, length, buffer, capacity (a group's), lead time and whether
+// clients book it; what it needs stays Journey's. EINVALID naming each
+// wrong field; ENOTFOUND for no such type. The calendar counter moves:
+// the slots change with it.
+func (db *DB) UpdateSessionType(ctx context.Context, t *journey.SessionType) error {
+	t.Name = journey.Line(t.Name)
+	var v journey.Validation
+	v.AddErr(t.Validate())
+	if t.Name == "" || len([]rune(t.Name)) > 80 {
+		v.Add("name", "Give the type a name of up to 80 characters.")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE session_types SET name = ?, minutes = ?, buffer_minutes = ?, capacity = ?, lead_hours = ?, client_books = ?
+			WHERE code = ?`, t.Name, t.Minutes, t.BufferMinutes, t.Capacity, t.LeadHours, t.ClientBooks, t.Code)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return journey.Errorf(journey.ENOTFOUND, "Session type not found.")
+		}
+		return tx.bumpCalendar(ctx)
+	})
+}
+
+// SessionCancelHours returns how long before a session its cancellation
+// counts as late (practice.session_cancel_hours; 48 before the practice
+// is set up).
+func (db *DB) SessionCancelHours(ctx context.Context) (int, error) {
+	var h int
+	err := db.queryRow(ctx, `SELECT COALESCE((SELECT session_cancel_hours FROM practice WHERE id = 1), 48)`).Scan(&h)
+	return h, err
+}
+
+// SetSessionCancelHours sets it: EINVALID on cancel_notice_hours outside
+// 0..336 (two weeks); ENOTFOUND before the practice is set up.
+func (db *DB) SetSessionCancelHours(ctx context.Context, hours int) error {
+	if hours < 0 || hours > 336 {
+		return invalidField("cancel_notice_hours", "The notice is between 0 and 336 hours (two weeks).")
+	}
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE practice SET session_cancel_hours = ? WHERE id = 1`, hours)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return journey.Errorf(journey.ENOTFOUND, "Set up the practice first.")
+		}
+		return nil
+	})
+}

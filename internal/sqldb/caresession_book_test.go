@@ -267,6 +267,18 @@ func TestCancelCareSession(t *testing.T) {
 	if s, err := db.CancelCareSession(ctx, late.ID, "Work", c.Therapist.ID); err != nil || !s.LateCancel {
 		t.Fatalf("late cancel = %+v, %v", s, err)
 	}
+	// The practice's own notice: 24 hours, so 47 hours before is in time.
+	if err := db.SetSessionCancelHours(ctx, 24); err != nil {
+		t.Fatal(err)
+	}
+	again, err := db.CreateCareSession(ctx, c.Medicine(nyAt(2027, 3, 12, 10, 0)), c.Therapist.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqldbtest.SetTime(now, again.Start.Add(-47*time.Hour))
+	if s, err := db.CancelCareSession(ctx, again.ID, "Work", c.Therapist.ID); err != nil || s.LateCancel {
+		t.Fatalf("cancel inside 48 hours but not 24 = %+v, %v", s, err)
+	}
 }
 
 func TestCareSessionStatusChanges(t *testing.T) {

@@ -219,3 +219,39 @@ func hasFields(err error, fields ...string) bool {
 	}
 	return true
 }
+
+// The practice changes a type's length, buffer, lead time and who books
+// it; what it needs stays; a late cancellation follows the practice's
+// notice.
+func TestUpdateSessionType(t *testing.T) {
+	db := sqldbtest.Open(t)
+	ctx := context.Background()
+	sqldbtest.MustSeed(t, db)
+	ts, _ := db.FindSessionTypes(ctx)
+	med := ts[1]
+	med.Minutes, med.BufferMinutes, med.LeadHours, med.Name = 150, 45, 48, " Ketamine session "
+	if err := db.UpdateSessionType(ctx, med); err != nil {
+		t.Fatal(err)
+	}
+	ts, _ = db.FindSessionTypes(ctx)
+	if got := ts[1]; got.Minutes != 150 || got.BufferMinutes != 45 || got.LeadHours != 48 || got.Name != "Ketamine session" || len(got.Needs) != 4 {
+		t.Fatalf("medicine = %+v", got)
+	}
+	bad := *ts[0]
+	bad.Minutes, bad.Capacity, bad.Name = 5, 3, ""
+	if err := db.UpdateSessionType(ctx, &bad); !hasFields(err, "minutes", "capacity", "name") {
+		t.Fatalf("bad type: %v %v", err, journey.ErrorFields(err))
+	}
+	if h, err := db.SessionCancelHours(ctx); err != nil || h != 48 {
+		t.Fatalf("notice = %d, %v", h, err)
+	}
+	if err := db.SetSessionCancelHours(ctx, 400); !hasFields(err, "cancel_notice_hours") {
+		t.Fatalf("400 hours: %v", err)
+	}
+	if err := db.SetSessionCancelHours(ctx, 24); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := db.SessionCancelHours(ctx); h != 24 {
+		t.Fatalf("notice = %d", h)
+	}
+}

@@ -103,8 +103,8 @@ func (db *DB) FindLogEntries(ctx context.Context, f journey.LogFilter) ([]*journ
 	}
 	rows, err := db.query(ctx, `SELECT e.id, e.kind, e.location_id, e.lot_id, e.container_id, e.amount, e.balance_after, e.counted,
 		COALESCE(e.count_id, 0), COALESCE(e.session_id, 0), COALESCE(e.client_id, 0), COALESCE(e.witness_id, 0), e.reason, e.by_id,
-		e.signature, e.at, l.mg_per_unit
-		FROM cs_entries e JOIN cs_lots l ON l.id = e.lot_id
+		e.signature, e.at, l.mg_per_unit, c.number
+		FROM cs_entries e JOIN cs_lots l ON l.id = e.lot_id JOIN cs_containers c ON c.id = e.container_id
 		WHERE e.at >= ? AND e.at < ? AND (? = 0 OR e.location_id = ?) ORDER BY e.at, e.id`, unix(f.From), hi, f.LocationID, f.LocationID)
 	if err != nil {
 		return nil, err
@@ -117,7 +117,7 @@ func (db *DB) FindLogEntries(ctx context.Context, f journey.LogFilter) ([]*journ
 		var counted *int64
 		var mgPerUnit float64
 		if err := rows.Scan(&e.ID, &e.Kind, &e.LocationID, &e.LotID, &e.ContainerID, &amount, &balance, &counted, &e.CountID,
-			&e.SessionID, &e.ClientID, &e.WitnessID, &e.Reason, &e.By, &e.Signature, &at, &mgPerUnit); err != nil {
+			&e.SessionID, &e.ClientID, &e.WitnessID, &e.Reason, &e.By, &e.Signature, &at, &mgPerUnit, &e.ContainerNo); err != nil {
 			return nil, err
 		}
 		e.Amount, e.Balance, e.At = units(amount), units(balance), fromUnix(at)

@@ -390,3 +390,21 @@ func TestLatestWeight(t *testing.T) {
 		t.Fatalf("from the intake: %+v %v", w, err)
 	}
 }
+
+// A dose the run sheet allows is still refused from a container whose
+// unit its route does not use (IM from lozenges): the log's check after
+// the run sheet's.
+func TestDoseFromAContainerOfTheWrongUnit(t *testing.T) {
+	db, c, now := careFixture(t)
+	ctx := context.Background()
+	lot := sqldbtest.Stock(t, db, c, journey.UnitCount, 1, 10, "2028-01-31")
+	if _, err := db.OpenContainer(ctx, lot.Containers[0].ID, signedBy(c.Provider)); err != nil {
+		t.Fatal(err)
+	}
+	s := sqldbtest.DosingSession(t, db, c, now.Add(-time.Hour), journey.RouteIM)
+	err := db.RecordAdministration(ctx, &journey.Administration{SessionID: s, DoseMg: 50, Route: journey.RouteIM, ContainerID: lot.Containers[0].ID,
+		AdministeredAt: *now}, signedBy(c.Provider))
+	if !hasFields(err, "container_id") {
+		t.Fatalf("IM from lozenges: %v", err)
+	}
+}

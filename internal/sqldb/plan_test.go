@@ -224,3 +224,34 @@ func TestPlanSessionsOverridesMonitorCheckIn(t *testing.T) {
 		}
 	}
 }
+
+// FindPlansOf reads a list's plans and sessions at once, as FindPlan and
+// FindPlanSessions read each.
+func TestFindPlansOf(t *testing.T) {
+	db, ny, _, now := fixture(t)
+	ctx := context.Background()
+	a, _ := clearedClient(t, db, ny.ID, *now, "Ann One", "ann@example.test")
+	b, _ := clearedClient(t, db, ny.ID, *now, "Bea Two", "bea@example.test")
+	waiting, _ := sqldbtest.Client(t, db, ny.ID, "Wai Ting", "wai@example.test", nil)
+	insertSession(t, db, a.ID, ny.ID, journey.TypePreparation, now.AddDate(0, 0, -3), journey.SessionCompleted)
+	insertSession(t, db, a.ID, ny.ID, journey.TypeMedicine, now.AddDate(0, 0, 2), journey.SessionBooked)
+	insertSession(t, db, b.ID, ny.ID, journey.TypePreparation, now.AddDate(0, 0, -1), journey.SessionNoShow)
+	plans, sessions, err := db.FindPlansOf(ctx, []int64{a.ID, b.ID, waiting.ID})
+	if err != nil || len(plans) != 2 || plans[a.ID].Settings != journey.DefaultPlan() || plans[waiting.ID] != nil {
+		t.Fatalf("plans: %+v %v", plans, err)
+	}
+	for _, id := range []int64{a.ID, b.ID} {
+		one, _ := db.FindPlanSessions(ctx, id)
+		if len(one) != len(sessions[id]) {
+			t.Fatalf("client %d: %d sessions by list, %d alone", id, len(sessions[id]), len(one))
+		}
+		for i := range one {
+			if one[i].ID != sessions[id][i].ID || one[i].Status != sessions[id][i].Status || !one[i].Start.Equal(sessions[id][i].Start) {
+				t.Errorf("client %d session %d: %+v by list, %+v alone", id, i, sessions[id][i], one[i])
+			}
+		}
+	}
+	if p, s, err := db.FindPlansOf(ctx, nil); err != nil || len(p) != 0 || len(s) != 0 {
+		t.Fatalf("no ids: %v %v %v", p, s, err)
+	}
+}

@@ -315,6 +315,23 @@ func (tx *Tx) reminderFacts(ctx context.Context, id int64) (*reminderFacts, erro
 	return f, nil
 }
 
+// owedReminder reads pending reminder id of channel with what it is
+// written from; nil when it is no longer pending, or is skipped now
+// because its session was cancelled or moved.
+func (tx *Tx) owedReminder(ctx context.Context, id int64, channel string) (*reminderFacts, error) {
+	f, err := tx.reminderFacts(ctx, id)
+	if err != nil || f == nil {
+		return nil, err
+	}
+	if f.r.Channel != channel {
+		return nil, fmt.Errorf("sqldb: reminder %d goes by %s, not %s", id, f.r.Channel, channel)
+	}
+	if !f.current {
+		return nil, tx.settleReminder(ctx, id, journey.ReminderPending, journey.ReminderSkipped, 0, "", "", "")
+	}
+	return f, nil
+}
+
 // settle moves reminder id from pending (or sending) to status; it fails
 // with errReminderDone when another attempt moved it first.
 func (tx *Tx) settleReminder(ctx context.Context, id int64, from, status string, messageID int64, class, lastErr, providerID string) error {
@@ -433,15 +450,9 @@ func (db *DB) SendReminder(ctx context.Context, id int64) error {
 		return err
 	}
 	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
-		f, err := tx.reminderFacts(ctx, id)
+		f, err := tx.owedReminder(ctx, id, journey.ChannelEmail)
 		if err != nil || f == nil {
 			return err
-		}
-		if f.r.Channel != journey.ChannelEmail {
-			return fmt.Errorf("sqldb: reminder %d is a %s", id, f.r.Channel)
-		}
-		if !f.current {
-			return tx.settleReminder(ctx, id, journey.ReminderPending, journey.ReminderSkipped, 0, "", "", "")
 		}
 		m, p, err := tx.reminderMail(ctx, f)
 		if err != nil {

@@ -43,15 +43,9 @@ func (db *DB) SendTextReminder(ctx context.Context, id int64, sender journey.SMS
 		if r.Status == journey.ReminderSending {
 			return tx.settleReminder(ctx, id, journey.ReminderSending, journey.ReminderFailed, 0, textInterrupted, "", "")
 		}
-		f, err := tx.reminderFacts(ctx, id)
+		f, err := tx.owedReminder(ctx, id, journey.ChannelText)
 		if err != nil || f == nil {
 			return err
-		}
-		if f.r.Channel != journey.ChannelText {
-			return fmt.Errorf("sqldb: reminder %d is an %s", id, f.r.Channel)
-		}
-		if !f.current {
-			return tx.settleReminder(ctx, id, journey.ReminderPending, journey.ReminderSkipped, 0, "", "", "")
 		}
 		consent, err := tx.textConsent(ctx, f.client.ID)
 		if err != nil {

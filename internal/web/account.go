@@ -63,3 +63,8 @@ func (s *Server) handleSessionEnd(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/account/sessions", http.StatusSeeOther)
 }
+
+// portalClient returns the signed-in client's record.
+func (s *Server) portalClient(r *http.Request) (*journey.Client, error) {
+	return s.store.FindClientByUserID(r.Context(), actorFrom(r).ID())
+}

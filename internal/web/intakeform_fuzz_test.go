@@ -9,6 +9,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+	clientportal "github.com/journey-kap/journey/internal/web/portal"
 )
 
 // FuzzIntakeForm posts a form body to one intake step as the signed-in
@@ -20,7 +21,7 @@ func FuzzIntakeForm(f *testing.F) {
 	valid := sqldbtest.Intake("Ada Client", testNow)
 	valid.About.Phone, valid.Emergency.Phone = "+12125550142", "+12125550143"
 	for i, st := range journey.IntakeSteps {
-		v := intakeValues(valid, st.Code)
+		v := clientportal.IntakeValues(valid, st.Code)
 		f.Add(uint8(i), v.Encode())
 		f.Add(uint8(i), "")
 		for k := range v {
@@ -78,7 +79,7 @@ func FuzzIntakeForm(f *testing.F) {
 			return // no such step, or a form that could not be read
 		}
 		form, _ := url.ParseQuery(body)
-		want, errs := parseIntakeForm(step, form)
+		want, errs := clientportal.ParseIntakeForm(step, form)
 		if len(errs) > 0 {
 			t.Fatalf("saved a step whose form has errors %v", errs)
 		}
@@ -90,7 +91,7 @@ func FuzzIntakeForm(f *testing.F) {
 		if got := saved.Section(step); !reflect.DeepEqual(got, want.Section(step)) {
 			t.Fatalf("step %s read back\n%+v\nwant\n%+v", step, got, want.Section(step))
 		}
-		shown, errs := parseIntakeForm(step, intakeValues(saved, step))
+		shown, errs := clientportal.ParseIntakeForm(step, clientportal.IntakeValues(saved, step))
 		if shown.Normalize(); len(errs) > 0 || !reflect.DeepEqual(shown.Section(step), saved.Section(step)) {
 			t.Fatalf("step %s shown again parses as\n%+v (%v)\nsaved\n%+v", step, shown.Section(step), errs, saved.Section(step))
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/auth"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 type invitePage struct {
@@ -46,7 +47,7 @@ func (s *Server) handleInvite(w http.ResponseWriter, r *http.Request) {
 			s.pageError(w, r, err)
 			return
 		}
-		page.Message = showFieldErrors(err, page.Errors, nil)
+		page.Message = webkit.ShowFieldErrors(err, page.Errors, nil)
 		s.render(w, r, errorStatus(err), "invite", page)
 		return
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"html/template"
 	"net/http"
 	"time"
 
@@ -50,15 +49,6 @@ func (k kit) BaseURL() string { return k.s.cfg.BaseURL }
 type WeekView = webkit.WeekView
 
 var normalizePhone = webkit.NormalizePhone
-
-const phoneHelp = webkit.PhoneHelp
-
-// md renders practice-authored Markdown through the shared kit.
-var md markdown
-
-type markdown struct{}
-
-func (markdown) render(src string) template.HTML { return webkit.Markdown(src) }
 
 // unsetPractice stands in for the practice before its first admin has
 // saved its details: the public site names Journey, shows times in UTC

@@ -6,6 +6,8 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -45,13 +47,14 @@ const authentication = 1 << 20
 var auditExceptions = map[string]int{
 	// Signing in, the second factor, invitations, password resets and
 	// sessions: authentication is web's own (session.go, login.go,
-	// invite.go, and the portal's join), before there is an actor to
-	// hand to a processing method.
-	"login.go": authentication, "invite.go": authentication, "session.go": authentication, "portal.go": 4, "portal/home.go": 1,
+	// invite.go, and the portal's join, join.go), before there is an
+	// actor to hand to a processing method.
+	"login.go": authentication, "invite.go": authentication, "session.go": authentication, "join.go": authentication,
 	// The portal's pages read the signed-in client's own record (no id from
-	// the URL) and say which part they showed (the portal package's own
-	// audit helper counts as web's does).
-	"answers.go": 1, "consent.go": 1,
+	// the URL) and say which part they showed (the audience packages' own
+	// audit helpers count as web's does); the questionnaire form, shared
+	// by the portal and staff, says it showed the last response.
+	"portal/home.go": 1, "portal/intake.go": 1, "portal/answers.go": 1, "portal/consent.go": 1, "webkit/measure.go": 1,
 	// The decision screen says it was read once it is drawn, beside the
 	// decision's own audit (processing.DecideClearance).
 	"staff/review.go": 1,
@@ -74,7 +77,11 @@ func TestNoRecordRulesOrAuditWritesInHandlers(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		var fn string // the function being walked: only the audit helpers call processing.Audit
 		ast.Inspect(f, func(n ast.Node) bool {
+			if d, ok := n.(*ast.FuncDecl); ok {
+				fn = d.Name.Name
+			}
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
 				return true
@@ -89,6 +96,9 @@ func TestNoRecordRulesOrAuditWritesInHandlers(t *testing.T) {
 			}
 			if recv, ok := sel.X.(*ast.SelectorExpr); ok && recv.Sel.Name == "store" && name == "Audit" {
 				t.Errorf("%s: writes an audit entry to the store directly; call processing.Audit", fset.Position(call.Pos()))
+			}
+			if recv, ok := sel.X.(*ast.SelectorExpr); ok && strings.EqualFold(recv.Sel.Name, "proc") && name == "Audit" && fn != "audit" && fn != "auditAs" {
+				t.Errorf("%s: calls processing.Audit outside an audit helper, where this test does not count it; call s.audit", fset.Position(call.Pos()))
 			}
 			if recordRules[name] {
 				found[filepath.ToSlash(path)+" "+name]++
@@ -146,6 +156,25 @@ func TestAudiencesDoNotImportWeb(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestRoutesPointAtTheirAudience keeps each route's handler in its
+// audience's package, or in web itself (signing in, sessions, the
+// portal's join, static files): a portal route answered by the staff
+// workspace's handler of the same name would draw the wrong page.
+func TestRoutesPointAtTheirAudience(t *testing.T) {
+	const web = "github.com/journey-kap/journey/internal/web"
+	pkgOf := map[audience]string{site: web + "/site", portal: web + "/portal", staff: web + "/staff", api: web + "/api"}
+	for _, rt := range (&Server{}).routeTable() {
+		// e.g. "…/internal/web/staff.(*Handler).HandleMeasureView-fm"
+		name := runtime.FuncForPC(reflect.ValueOf(rt.handler).Pointer()).Name()
+		if strings.HasPrefix(name, web+".") {
+			continue // web's own
+		}
+		if !strings.HasPrefix(name, pkgOf[rt.aud]+".") {
+			t.Errorf("%s (audience %s) is answered by %s", rt.pattern, pkgOf[rt.aud], name)
 		}
 	}
 }

@@ -167,6 +167,9 @@ func TestPlanPages(t *testing.T) {
 		!strings.Contains(body, "Tailor the plan") || !strings.Contains(body, "Not met: team") || strings.Contains(body, "Override this gate") {
 		t.Fatalf("the therapist's plan page: %d\n%s", st, trim(body))
 	}
+	if _, _, body := e.as(e.nora, "GET", "/staff/clients", nil); !strings.Contains(body, "Plan: initial doses, 1 overdue") {
+		t.Fatalf("the caseload:\n%s", trim(body))
+	}
 	if st, _, body := e.as(e.frontDsk, "GET", path, nil); st != 200 || strings.Contains(body, "Gates before") || strings.Contains(body, "Tailor the plan") {
 		t.Fatalf("front desk's plan page: %d", st)
 	}
@@ -261,6 +264,11 @@ func TestPortalPlanMonitorCheckIn(t *testing.T) {
 	st, _, body = e.as(e.client, "POST", cpath, good)
 	if st != 409 || !strings.Contains(body, "No medicine session today") || !strings.Contains(body, "(184/101) is too high for a dose today") {
 		t.Fatalf("a high reading: %d\n%s", st, trim(body))
+	}
+	// The therapist's plan page, where the email leads, shows the reading and the number to call.
+	if _, _, body := e.as(e.nora, "GET", fmt.Sprintf("/staff/clients/%d/plan", e.c.ID), nil); !strings.Contains(body, "<strong>184/101</strong>, at or above 180/100: no dose today") ||
+		!strings.Contains(body, `href="tel:&#43;15035550143"`) || !strings.Contains(body, "4 Home Road, Portland") {
+		t.Fatalf("the therapist's plan page after the check-in:\n%s", trim(body))
 	}
 	if st, _, _ := e.as(e.nora, "GET", cpath, nil); st != 403 {
 		t.Fatalf("staff on the portal's check-in: %d", st)

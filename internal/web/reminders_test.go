@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -136,7 +138,7 @@ func TestTextConsentAPI(t *testing.T) {
 	client, luis := e.session(u, true), e.session(staffUser(e.la), true)
 	_, desk := e.staffCookie(journey.RoleFrontDesk)
 	path := fmt.Sprintf("/api/v1/clients/%d/text-consent", c.ID)
-	e.apiCases([]apiCase{
+	e.apiCases([]cookieScenario{
 		{name: "never asked", cookie: client, method: "GET", path: path, status: 200, contains: []string{`"agreed":false`, `"recorded_at":null`}},
 		{name: "agreeing without a number", cookie: client, method: "PUT", path: path, body: `{"agreed": true, "phone": "call me"}`, status: 422,
 			contains: []string{`"field":"phone"`}},
@@ -160,7 +162,7 @@ func TestFailedDeliveriesAPI(t *testing.T) {
 	}
 	_, desk := e.staffCookie(journey.RoleFrontDesk)
 	nora := e.session(staffUser(e.ny), true)
-	e.apiCases([]apiCase{
+	e.apiCases([]cookieScenario{
 		{name: "front desk", cookie: desk, method: "GET", path: "/api/v1/deliveries/failed", status: 200,
 			contains: []string{fmt.Sprintf(`"message_id":%d`, ms[0].ID), `"error_class":"smtp"`}, excludes: []string{"cleo", "550"}},
 		{name: "a bad limit", cookie: desk, method: "GET", path: "/api/v1/deliveries/failed?limit=9999", status: 422, contains: []string{`"field":"limit"`}},
@@ -172,7 +174,7 @@ func TestFailedDeliveriesAPI(t *testing.T) {
 func TestReminderSettingsAPI(t *testing.T) {
 	e := newEnv(t)
 	_, admin := e.staffCookie(journey.RoleAdmin)
-	e.apiCases([]apiCase{
+	e.apiCases([]cookieScenario{
 		{name: "defaults", cookie: admin, method: "GET", path: "/api/v1/practice/reminders", status: 200,
 			contains: []string{`"early_hours":72`, `"day_hours":24`, `"fast_food_hours":2`, `"fast_liquid_minutes":30`}},
 		{name: "too little fasting", cookie: admin, method: "PUT", path: "/api/v1/practice/reminders", body: `{"fast_food_hours": 1}`, status: 422,
@@ -182,14 +184,8 @@ func TestReminderSettingsAPI(t *testing.T) {
 	})
 }
 
-// apiCase is one API request as someone, and what its answer holds.
-type apiCase struct {
-	name, cookie, method, path, body string
-	status                           int
-	contains, excludes               []string
-}
-
-func (e *env) apiCases(cs []apiCase) {
+// apiCases runs each scenario as a JSON API request (runAs sends forms).
+func (e *env) apiCases(cs []cookieScenario) {
 	e.t.Helper()
 	for _, c := range cs {
 		st, _, body := e.api(c.cookie, c.method, c.path, c.body)
@@ -207,5 +203,104 @@ func (e *env) apiCases(cs []apiCase) {
 				e.t.Errorf("%s: says %s: %s", c.name, no, body)
 			}
 		}
+	}
+}
+
+// The portal's reminders page: a wrong number is named beside the field,
+// what was typed kept and escaped; a right one is saved; a calendar link
+// is shown once and can be stopped.
+func TestPortalRemindersPage(t *testing.T) {
+	e := newEnv(t)
+	_, cookie := e.portalClient("Cleo Client", "cleo@example.test", nil)
+	st, _, body := e.as(cookie, "GET", "/portal/reminders", nil)
+	if st != 200 || !strings.Contains(body, `action="/portal/texts"`) || !strings.Contains(body, `href="/portal/reminders"`) {
+		t.Fatalf("page: %d", st)
+	}
+	st, _, body = e.as(cookie, "POST", "/portal/texts", url.Values{"agreed": {"yes"}, "phone": {`<b>555</b>`}})
+	if st != 422 || !strings.Contains(body, `id="phone-error"`) || !strings.Contains(body, `value="&lt;b&gt;555&lt;/b&gt;"`) || !strings.Contains(body, `href="#phone"`) {
+		t.Fatalf("a wrong number: %d %s", st, body)
+	}
+	st, h, _ := e.as(cookie, "POST", "/portal/texts", url.Values{"agreed": {"yes"}, "phone": {"(503) 555-0142"}})
+	if st != 303 || h.Get("Location") != "/portal/reminders?saved=texts" {
+		t.Fatalf("saving: %d %s", st, h.Get("Location"))
+	}
+	if _, _, body = e.as(cookie, "GET", "/portal/reminders?saved=texts", nil); !strings.Contains(body, `value="&#43;15035550142"`) || !strings.Contains(body, "You agreed to texts") {
+		t.Errorf("after saving:\n%s", body)
+	}
+	st, _, body = e.as(cookie, "POST", "/portal/calendar", url.Values{})
+	m := regexp.MustCompile(`value="(http://journey\.test/calendar/jy_cal_[A-Za-z0-9_-]+\.ics)"`).FindStringSubmatch(body)
+	if st != 200 || m == nil {
+		t.Fatalf("a calendar link: %d", st)
+	}
+	if st, _, _ := e.do("GET", strings.TrimPrefix(m[1], "http://journey.test"), "", ""); st != 200 {
+		t.Fatalf("the link: %d", st)
+	}
+	feeds, _ := e.db.FindCalendarFeeds(context.Background(), mustUserOf(t, e, cookie))
+	st, h, _ = e.as(cookie, "POST", fmt.Sprintf("/portal/calendar/%d/revoke", feeds[0].ID), url.Values{})
+	if st != 303 || h.Get("Location") != "/portal/reminders?saved=revoked" {
+		t.Fatalf("stopping: %d", st)
+	}
+	if st, _, _ := e.do("GET", strings.TrimPrefix(m[1], "http://journey.test"), "", ""); st != 404 {
+		t.Fatalf("the stopped link: %d", st)
+	}
+}
+
+func mustUserOf(t *testing.T, e *env, cookie string) int64 {
+	t.Helper()
+	s, err := e.db.FindSession(context.Background(), cookie)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.UserID
+}
+
+// Front desk's failed deliveries name the client by initials and say why,
+// never the address; the admin's reminder rules keep what was typed.
+func TestStaffReminderPages(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	c, _ := sqldbtest.Client(t, e.db, e.ny.ID, "Cleo Client", "cleo@example.test", nil)
+	now := *e.now
+	ids := sqldbtest.RawSessions(t, e.db, e.ny.ID, []sqldbtest.RawSession{{ClientID: c.ID, Type: journey.TypeIntegration, Mode: journey.ModeInPerson,
+		Start: now.Add(20 * time.Hour), Minutes: 60}})
+	if _, err := e.db.ScheduleReminders(ctx, false, 10); err != nil {
+		t.Fatal(err)
+	}
+	rs, _ := e.db.FindReminders(ctx, ids[0])
+	if err := e.db.SendReminder(ctx, rs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	rs, _ = e.db.FindReminders(ctx, ids[0])
+	if err := e.db.MarkMessage(ctx, rs[0].MessageID, journey.MailFailed, 12, "550 cleo@example.test unknown"); err != nil {
+		t.Fatal(err)
+	}
+	_, desk := e.staffCookie(journey.RoleFrontDesk)
+	st, _, body := e.as(desk, "GET", "/staff/deliveries", nil)
+	if st != 200 || !strings.Contains(body, "C.C.") || !strings.Contains(body, "second reminder") || !strings.Contains(body, fmt.Sprintf("reminder %d", rs[0].ID)) ||
+		strings.Contains(body, "cleo@") || strings.Contains(body, "Cleo") {
+		t.Fatalf("deliveries: %d\n%s", st, body)
+	}
+	if st, _, _ := e.as(e.session(staffUser(e.ny), true), "GET", "/staff/deliveries", nil); st != 403 {
+		t.Errorf("a therapist: %d", st)
+	}
+	_, admin := e.staffCookie(journey.RoleAdmin)
+	form := url.Values{"early_hours": {"72"}, "day_hours": {"24"}, "morning_hour": {"9"}, "fast_food_hours": {"<i>1</i>"}, "fast_liquid_minutes": {"20"}}
+	st, _, body = e.as(admin, "POST", "/admin/reminders", form)
+	if st != 422 || !strings.Contains(body, `id="fast_food_hours-error"`) || !strings.Contains(body, `value="&lt;i&gt;1&lt;/i&gt;"`) ||
+		!strings.Contains(body, `id="fast_liquid_minutes-error"`) || strings.Contains(body, `id="early_hours-error"`) {
+		t.Fatalf("wrong rules: %d\n%s", st, body)
+	}
+	form.Set("fast_food_hours", "4")
+	form.Set("fast_liquid_minutes", "120")
+	if st, h, _ := e.as(admin, "POST", "/admin/reminders", form); st != 303 || h.Get("Location") != "/admin/reminders?saved=1" {
+		t.Fatalf("saving: %d", st)
+	}
+	if s, _ := e.db.FindReminderSettings(ctx); s.FastFoodHours != 4 || s.FastLiquidMinutes != 120 {
+		t.Fatalf("saved %+v", s)
+	}
+	nora := e.session(staffUser(e.ny), true)
+	st, _, body = e.as(nora, "POST", "/account/calendar", url.Values{})
+	if st != 200 || !strings.Contains(body, "/calendar/jy_cal_") {
+		t.Fatalf("Nora's calendar link: %d", st)
 	}
 }

@@ -157,18 +157,20 @@ func parseTemplates(fsys fs.FS) (*templates, error) {
 // handlers render it with. The start-up check fails on a template without
 // one, and on a sample without a template.
 var pageSamples = map[string]any{
-	"home": &publicsite.HomePage{}, "faq": &publicsite.FAQPage{}, "privacy": &publicsite.PrivacyPage{}, "book": &publicsite.BookPage{}, "manage": &publicsite.ManagePage{}, "manage_cancel": &publicsite.CancelPage{}, "portal_answers": &answersPage{},
+	"home": &publicsite.HomePage{}, "faq": &publicsite.FAQPage{}, "privacy": &publicsite.PrivacyPage{}, "book": &publicsite.BookPage{}, "manage": &publicsite.ManagePage{}, "manage_cancel": &publicsite.CancelPage{}, "portal_answers": &clientportal.AnswersPage{},
 	"resent": &publicsite.ResendPage{}, "error": &errorPage{}, "unavailable": &unavailablePage{}, "login": &loginPage{}, "twofactor": &twoFactorPage{}, "enrol": &enrolPage{},
 	"staff_home": &staffws.TodayPage{}, "staff_consults": &staffws.ConsultsPage{}, "staff_consult": &staffws.ConsultPage{},
 	"staff_consult_new": &staffws.BookPage{}, "staff_profile": &staffws.ProfilePage{},
 	"audit": &staffws.AuditPage{}, "tokens": &staffws.TokensPage{}, "sessions": &sessionsPage{}, "staff_list": &staffws.StaffListPage{},
 	"invite": &invitePage{}, "accept": &acceptPage{}, "reset_request": &resetRequestPage{}, "breakglass": &staffws.BreakGlassPage{},
-	"portal": &clientportal.HomePage{}, "portal_join": &acceptPage{}, "portal_intake": &intakePage{}, "portal_measure": &measurePage{},
-	"portal_support": &clientportal.SupportPage{}, "portal_monitor": &clientportal.MonitorPage{}, "portal_checkin": &clientportal.CheckInPage{}, "portal_consent": &consentPage{},
+	"portal": &clientportal.HomePage{}, "portal_join": &acceptPage{}, "portal_intake": &clientportal.IntakePage{}, "portal_measure": &webkit.MeasurePage{},
+	"portal_support": &clientportal.SupportPage{}, "portal_monitor": &clientportal.MonitorPage{}, "portal_book": &clientportal.BookPage{}, "portal_checkin": &clientportal.CheckInPage{}, "portal_consent": &clientportal.ConsentPage{},
 	"staff_clients": &staffws.ClientsPage{}, "staff_client": &staffws.ClientPage{}, "staff_client_new": &staffws.NewClientPage{},
-	"staff_alerts": &staffws.AlertsPage{}, "staff_calendar": &staffws.CalendarPage{}, "staff_plan": &staffws.PlanPage{}, "admin_care": &staffws.CareSettingsPage{}, "admin_rooms": &staffws.RoomsPage{}, "hours_edit": &staffws.ClinicalHoursPage{}, "staff_review": &staffws.ReviewQueuePage{}, "staff_review_client": &staffws.ReviewScreenPage{},
+	"staff_alerts": &staffws.AlertsPage{}, "staff_calendar": &staffws.CalendarPage{}, "staff_plan": &staffws.PlanPage{}, "admin_care": &staffws.CareSettingsPage{}, "admin_rooms": &staffws.RoomsPage{}, "admin_session_types": &staffws.SessionTypesPage{}, "hours_edit": &staffws.ClinicalHoursPage{}, "staff_review": &staffws.ReviewQueuePage{}, "staff_review_client": &staffws.ReviewScreenPage{},
 	"admin_consents": &staffws.ConsentDocsPage{}, "admin_consent_edit": &staffws.ConsentEditPage{}, "admin_rules": &staffws.RulesPage{},
 	"admin_booking": &staffws.BookingSettingsPage{}, "admin_practice": &staffws.PracticePage{}, "admin_faq": &staffws.FAQAdminPage{}, "admin_landing": &staffws.LandingPage{}, "admin_emails": &staffws.EmailsPage{}, "admin_email": &staffws.EmailPage{Kind: &journey.EmailKinds[0], Current: journey.EmailKinds[0].Default()}, "staff_hours": &staffws.HoursPage{}, "held": &publicsite.HeldPage{}, "hold": &publicsite.HoldPage{},
+	"portal_reminders": &clientportal.RemindersPage{}, "staff_calendar_links": &staffws.CalendarLinksPage{}, "staff_deliveries": &staffws.DeliveriesPage{},
+	"admin_reminders": &staffws.ReminderSettingsPage{},
 }
 
 // realSamples replaces the parts of a filled sample whose values must
@@ -178,7 +180,7 @@ var pageSamples = map[string]any{
 var realSamples = map[string]func(page any){
 	"portal_measure": func(page any) {
 		q, _ := measure.Find(journey.QuestionnaireCSSRS)
-		page.(*measurePage).Q = q
+		page.(*webkit.MeasurePage).Q = q
 	},
 }
 

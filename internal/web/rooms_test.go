@@ -66,3 +66,45 @@ func TestRoomsAndClinicalHoursPages(t *testing.T) {
 		t.Fatalf("saved hours = %+v, %v", h, err)
 	}
 }
+
+// The admin's session types page: each type's settings, refused beside
+// the field with what was typed kept, then saved with the notice.
+func TestSessionTypesPage(t *testing.T) {
+	e := newCareEnv(t)
+	_, admin := e.staffCookie(journey.RoleAdmin)
+	st, _, body := e.send(admin, "GET", "/admin/session-types", "", "")
+	if st != 200 || !strings.Contains(body, `name="medicine-buffer_minutes"`) || !strings.Contains(body, `value="30"`) || !strings.Contains(body, `name="integration-group-capacity"`) {
+		t.Fatalf("page: %d %s", st, trim(body))
+	}
+	form := url.Values{"cancel_notice_hours": {"24"}}
+	for _, ty := range journey.DefaultSessionTypes() {
+		p := ty.Code + "-"
+		form.Set(p+"name", ty.Name)
+		form.Set(p+"minutes", fmt.Sprint(ty.Minutes))
+		form.Set(p+"buffer_minutes", fmt.Sprint(ty.BufferMinutes))
+		form.Set(p+"lead_hours", fmt.Sprint(ty.LeadHours))
+		form.Set(p+"capacity", fmt.Sprint(ty.Capacity))
+	}
+	form.Set("medicine-minutes", "2h")
+	form.Set("preparation-buffer_minutes", "-5")
+	st, _, body = e.send(admin, "POST", "/admin/session-types", "application/x-www-form-urlencoded", form.Encode())
+	if st != 422 || !strings.Contains(body, `value="2h"`) || !strings.Contains(body, `id="medicine-minutes-error"`) || !strings.Contains(body, `id="preparation-buffer_minutes-error"`) {
+		t.Fatalf("refused: %d %s", st, trim(body))
+	}
+	form.Set("medicine-minutes", "150")
+	form.Set("preparation-buffer_minutes", "10")
+	form.Set("integration-client_books", "true")
+	if st, _, body = e.send(admin, "POST", "/admin/session-types", "application/x-www-form-urlencoded", form.Encode()); st != 303 {
+		t.Fatalf("save: %d %s", st, trim(body))
+	}
+	ts, _ := e.db.FindSessionTypes(t.Context())
+	if ts[1].Minutes != 150 || ts[0].BufferMinutes != 10 || ts[0].ClientBooks || !ts[2].ClientBooks {
+		t.Fatalf("saved types: %+v %+v %+v", ts[0], ts[1], ts[2])
+	}
+	if h, _ := e.db.SessionCancelHours(t.Context()); h != 24 {
+		t.Fatalf("notice %d", h)
+	}
+	if st, _, _ := e.send(e.nora, "GET", "/admin/session-types", "", ""); st != 403 {
+		t.Fatalf("a therapist: %d", st)
+	}
+}

@@ -29,12 +29,13 @@ type Store interface {
 	clientportal.Reads
 }
 
-// Reads is the web layer's own narrow view of the store: signing in and
-// sessions, which web owns; the public site's catalogue and caches; and
-// the reads of pages that show what processing already let through (the
-// portal's own client, the review screen's record). Every other change
-// and every guarded lookup is a processing method: Server holds Reads, so
-// a handler that reaches for one does not compile.
+// Reads is the web layer's own narrow view of the store: signing in,
+// sessions, invitations and resets, which web owns; what the shared
+// renderer, the slot grid and their caches read; and, for the signed-in
+// devices page, the client's own record and their consult's zone. Every
+// audience package reads through its own Reads, every change and guarded
+// lookup is a processing method: Server holds Reads, so a handler that
+// reaches for one does not compile.
 type Reads interface {
 	// Sessions, sign-in and the second factor (session.go, login.go).
 	FindSession(ctx context.Context, token string) (*journey.Session, error)
@@ -44,9 +45,6 @@ type Reads interface {
 	FindUserSessions(ctx context.Context, userID int64) ([]*journey.Session, error)
 	FindUserByEmail(ctx context.Context, email string) (*journey.User, error)
 	FindUserByID(ctx context.Context, id int64) (*journey.User, error)
-	FindEmailTemplates(ctx context.Context) ([]*journey.EmailTemplate, error)
-	FindEmailTemplateHistory(ctx context.Context, kind string, limit int) ([]*journey.EmailTemplate, error)
-	FindUsers(ctx context.Context, kind string) ([]*journey.User, error)
 	PasswordHash(ctx context.Context, userID int64) (string, error)
 	TOTPState(ctx context.Context, userID int64) (secret string, enrolled bool, lastStep int64, err error)
 	SetPendingTOTP(ctx context.Context, userID int64, secret string) error
@@ -58,9 +56,8 @@ type Reads interface {
 	RecordSigninFailure(ctx context.Context, keys ...string) error
 	ClearSigninFailures(ctx context.Context, key string) error
 	FindAPIToken(ctx context.Context, hash string) (tokenID, userID int64, err error)
-	FindAPITokens(ctx context.Context, userID int64) ([]journey.APIToken, error)
 
-	// Invitations and password resets (invite.go, portal.go's join).
+	// Invitations and password resets (invite.go, join.go).
 	CreateInvitation(ctx context.Context, inv *journey.Invitation, token string) error
 	FindInvitationByToken(ctx context.Context, token string) (*journey.Invitation, error)
 	AcceptInvitation(ctx context.Context, token, passwordHash string) (*journey.User, error)
@@ -70,43 +67,25 @@ type Reads interface {
 	PasswordResetUser(ctx context.Context, token string) (*journey.User, error)
 	ResetPassword(ctx context.Context, token, passwordHash string) (*journey.User, error)
 
-	// The public site, the slot grid and its caches.
+	// The renderer (the practice's name and zone), the slot grid and their
+	// caches.
 	FindPractice(ctx context.Context) (*journey.Practice, error)
-	FindLogo(ctx context.Context) (*journey.Logo, error)
-	SetupProgress(ctx context.Context) (journey.SetupProgress, error)
-	FindFAQ(ctx context.Context, onlyPublished bool) ([]*journey.FAQEntry, error)
 	FindTherapists(ctx context.Context, onlyActive bool) ([]*journey.Therapist, error)
-	FindTherapistByID(ctx context.Context, id int64) (*journey.Therapist, error)
-	FindStaffProfile(ctx context.Context, id int64) (*journey.StaffProfile, error)
 	FindSlots(ctx context.Context, q journey.SlotQuery) ([]journey.Slot, error)
-	FindBookingSettings(ctx context.Context) (*journey.BookingSettings, error)
-	ResendManageLink(ctx context.Context, email string) error
 	// Versions returns change counters: calendar moves when open slots may
 	// have changed, content when the practice, FAQ or therapists did.
 	Versions(ctx context.Context) (calendar, content int64, err error)
 
-	// Pages of a record processing already let through: the portal's own
-	// client (found by the signed-in user, never an id), the review
-	// screen, the settings pages.
+	// A signed-in client's devices are shown in their own zone: their
+	// record found by the signed-in user, never an id, and their consult's
+	// zone (webkit.ClientZone).
 	FindClientByUserID(ctx context.Context, userID int64) (*journey.Client, error)
-	FindConsultByID(ctx context.Context, id int64) (*journey.Consult, error) // the portal's own consult's zone
-	FindIntake(ctx context.Context, clientID int64) (*journey.Intake, error)
-	FindScreening(ctx context.Context, clientID int64) (*journey.Screening, error)
-	LatestResponses(ctx context.Context, clientID int64) ([]*journey.Response, error)
-	FindResponses(ctx context.Context, clientID int64, code string, limit int) ([]*journey.Response, error)
-	FindClearances(ctx context.Context, clientID int64) ([]*journey.Clearance, error)
-	FindConsentSignatures(ctx context.Context, clientID int64) ([]*journey.ConsentSignature, error)
-	FindConsentDocuments(ctx context.Context) ([]*journey.ConsentDocument, error)
-	CurrentRuleSet(ctx context.Context) (*journey.RuleSet, error)
-	FindRuleSets(ctx context.Context) ([]*journey.RuleSet, error)
+	FindConsultByID(ctx context.Context, id int64) (*journey.Consult, error)
 
-	// The audit screen, readiness and the operator's notices.
-	FindAudit(ctx context.Context, f journey.AuditFilter) ([]*journey.AuditEntry, error)
-	EachAudit(ctx context.Context, f journey.AuditFilter, fn func(*journey.AuditEntry) error) error
+	// Readiness and the operator's notices.
 	// AuditBacklog reports since when the audit trail cannot be written
 	// (zero while it is) and how many entries wait.
 	AuditBacklog() (since time.Time, waiting int)
-	BackupStatus(ctx context.Context) (journey.BackupStatus, error)
 	// Ping reports whether the database answers.
 	Ping(ctx context.Context) error
 }

@@ -71,6 +71,13 @@ func TestCareSessionsAPI(t *testing.T) {
 			`{"time_zone":"America/New_York","weekly":[{"weekday":1,"start":"09:00","end":"18:00"}]}`, 200, []string{`"end":"18:00"`}, nil},
 		{"not another's hours", e.nora, "PUT", fmt.Sprintf("/api/v1/staff/%d/hours", e.la.ID), `{"time_zone":"America/New_York"}`, 403, nil, nil},
 		{"hours in no zone", e.nora, "PUT", fmt.Sprintf("/api/v1/staff/%d/hours", e.ny.ID), `{"time_zone":"Mars/Base"}`, 422, []string{`"field":"time_zone"`}, nil},
+		{"an admin lengthens the buffer", admin, "PUT", "/api/v1/session-types/medicine", `{"buffer_minutes":45}`, 200,
+			[]string{`"buffer_minutes":45`, `"minutes":180`, `"needs":["therapist","medical_provider","chaperone","room"]`}, nil},
+		{"a type of no length", admin, "PUT", "/api/v1/session-types/preparation", `{"minutes":0}`, 422, []string{`"field":"minutes"`}, nil},
+		{"not a therapist", e.nora, "PUT", "/api/v1/session-types/preparation", `{"minutes":50}`, 403, nil, nil},
+		{"the notice", admin, "PUT", "/api/v1/practice/sessions", `{"cancel_notice_hours":24}`, 200, []string{`"cancel_notice_hours":24`}, nil},
+		{"the notice, read back", e.client, "GET", "/api/v1/session-types", "", 200, []string{`"cancel_notice_hours":24`, `"buffer_minutes":45`}, nil},
+		{"no notice", admin, "PUT", "/api/v1/practice/sessions", `{}`, 422, []string{`"field":"cancel_notice_hours"`}, nil},
 		{"anyone's hours, read by staff", e.desk, "GET", fmt.Sprintf("/api/v1/staff/%d/hours", e.ny.ID), "", 200, []string{`"time_zone":"America/New_York"`}, nil},
 	} {
 		t.Run(sc.name, func(t *testing.T) {

@@ -57,32 +57,50 @@ func newCareEnv(t *testing.T) *careEnv {
 func TestSessionSlotsAPI(t *testing.T) {
 	e := newCareEnv(t)
 	base := fmt.Sprintf("/api/v1/session-slots?client_id=%d&from=2030-01-07&days=1&tz=America/New_York", e.c.ID)
-	for _, sc := range []struct {
-		name, cookie, path string
-		status             int
-		contains, excludes []string
-	}{
-		{"the therapist, a medicine session", e.nora, base + "&type=medicine", 200, []string{`"time_zone":"America/New_York"`,
+	e.runAs(t, []cookieScenario{
+		{"the therapist, a medicine session", e.nora, "GET", base + "&type=medicine", "", 200, []string{`"time_zone":"America/New_York"`,
 			fmt.Sprintf(`{"start":"2030-01-07T09:00:00-05:00","end":"2030-01-07T12:00:00-05:00","therapist_id":%d,"medical_provider_id":%d,"chaperone_id":%d,"room_id":%d}`,
 				e.ny.ID, e.mp, e.chap, e.room), `"start":"2030-01-07T14:00:00-05:00"`}, []string{`"start":"2030-01-07T14:30:00-05:00"`}},
-		{"remote, no room", e.nora, base + "&type=medicine&mode=remote", 200, []string{`"room_id":null`}, nil},
-		{"front desk, a follow-up in the client's zone", e.desk, fmt.Sprintf("/api/v1/session-slots?client_id=%d&from=2030-01-07&days=1&tz=Europe/London&type=prescriber-follow-up", e.c.ID), 200,
+		{"remote, no room", e.nora, "GET", base + "&type=medicine&mode=remote", "", 200, []string{`"room_id":null`}, nil},
+		{"front desk, a follow-up in the client's zone", e.desk, "GET", fmt.Sprintf("/api/v1/session-slots?client_id=%d&from=2030-01-07&days=1&tz=Europe/London&type=prescriber-follow-up", e.c.ID), "", 200,
 			[]string{`"start":"2030-01-07T14:00:00Z"`, `"therapist_id":null`}, nil},
-		{"the client, their own preparation", e.client, "/api/v1/session-slots?from=2030-01-07&days=1&tz=America/New_York&type=preparation", 200,
+		{"the client, their own preparation", e.client, "GET", "/api/v1/session-slots?from=2030-01-07&days=1&tz=America/New_York&type=preparation", "", 200,
 			[]string{fmt.Sprintf(`"therapist_id":%d`, e.ny.ID)}, nil},
-		{"the client, a medicine session", e.client, "/api/v1/session-slots?type=medicine", 422, []string{`"field":"type"`, "The practice books this kind of session"}, nil},
-		{"another therapist's client", e.luis, base + "&type=preparation", 404, []string{"Client not found."}, []string{`"slots":`}},
-		{"no one signed in", "", base + "&type=preparation", 401, nil, nil},
-		{"bad parameters", e.nora, fmt.Sprintf("/api/v1/session-slots?client_id=%d&type=massage&mode=sofa&days=61&tz=Mars/Base&from=monday", e.c.ID), 422,
+		{"the client, a medicine session", e.client, "GET", "/api/v1/session-slots?type=medicine", "", 422, []string{`"field":"type"`, "The practice books this kind of session"}, nil},
+		{"another therapist's client", e.luis, "GET", base + "&type=preparation", "", 404, []string{"Client not found."}, []string{`"slots":`}},
+		{"no one signed in", "", "GET", base + "&type=preparation", "", 401, nil, nil},
+		{"bad parameters", e.nora, "GET", fmt.Sprintf("/api/v1/session-slots?client_id=%d&type=massage&mode=sofa&days=61&tz=Mars/Base&from=monday", e.c.ID), "", 422,
 			[]string{`"field":"days"`, `"field":"tz"`, `"field":"from"`}, nil},
-		{"bad values", e.nora, fmt.Sprintf("/api/v1/session-slots?client_id=%d&type=massage&mode=sofa", e.c.ID), 422,
+		{"bad values", e.nora, "GET", fmt.Sprintf("/api/v1/session-slots?client_id=%d&type=massage&mode=sofa", e.c.ID), "", 422,
 			[]string{`"field":"type"`, `"field":"mode"`}, nil},
-		{"a pinned person in the wrong role", e.nora, base + fmt.Sprintf("&type=medicine&therapist_id=%d", e.chap), 422, []string{`"field":"therapist_id"`}, nil},
-	} {
+		{"a pinned person in the wrong role", e.nora, "GET", base + fmt.Sprintf("&type=medicine&therapist_id=%d", e.chap), "", 422, []string{`"field":"therapist_id"`}, nil},
+	})
+}
+
+// cookieScenario is one request by a signed-in person (cookie, "" for no
+// one) through the real router and store.
+type cookieScenario struct {
+	name, cookie, method, path, body string
+	status                           int
+	contains, excludes               []string
+}
+
+// runAs runs each scenario as a subtest: a POST sends its body as a form;
+// a 303 must lead back to the page it came from (the path's own prefix).
+func (e *careEnv) runAs(t *testing.T, scs []cookieScenario) {
+	t.Helper()
+	for _, sc := range scs {
 		t.Run(sc.name, func(t *testing.T) {
-			st, _, body := e.send(sc.cookie, "GET", sc.path, "", "")
+			ct := ""
+			if sc.method == "POST" {
+				ct = "application/x-www-form-urlencoded"
+			}
+			st, h, body := e.send(sc.cookie, sc.method, sc.path, ct, sc.body)
 			if st != sc.status {
 				t.Fatalf("status %d, want %d\n%s", st, sc.status, trim(body))
+			}
+			if to := h.Get("Location"); st == 303 && !strings.HasPrefix(to, strings.TrimSuffix(sc.path, "/book")) {
+				t.Fatalf("redirected to %s", to)
 			}
 			for _, s := range sc.contains {
 				if !strings.Contains(body, s) {

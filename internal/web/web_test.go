@@ -18,6 +18,7 @@ import (
 	"github.com/journey-kap/journey/internal/audit"
 	"github.com/journey-kap/journey/internal/sqldb"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+	apiv1 "github.com/journey-kap/journey/internal/web/api"
 )
 
 // The fixed "now" of these tests: Wednesday 2 January 2030, 12:00 UTC.
@@ -531,7 +532,7 @@ func TestRouteTable(t *testing.T) {
 	var doc struct {
 		Paths map[string]map[string]any `json:"paths"`
 	}
-	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
+	if err := json.Unmarshal(apiv1.OpenAPIDoc, &doc); err != nil {
 		t.Fatal(err)
 	}
 	seen := map[string]bool{}

@@ -31,8 +31,9 @@ var workspaceTasks = []workspaceTask{
 	{"Consults", "/staff/consults", []string{"/staff/consults/"}},
 	{"Review", "/staff/review", nil},
 	{"Alerts", "/staff/alerts", nil},
+	{"Deliveries", "/staff/deliveries", nil},
 	{"Staff", "/admin/staff", []string{"/admin/staff/"}},
-	{"Settings", "/admin/consents", []string{"/admin/consents/", "/admin/screening-rules", "/admin/booking", "/admin/care", "/admin/rooms", "/admin/settings", "/admin/practice", "/admin/emails"}},
+	{"Settings", "/admin/consents", []string{"/admin/consents/", "/admin/screening-rules", "/admin/booking", "/admin/care", "/admin/session-types", "/admin/rooms", "/admin/settings", "/admin/practice", "/admin/emails", "/admin/reminders"}},
 	{"Audit", "/admin/audit", []string{"/admin/audit"}},
 }
 
@@ -72,7 +73,7 @@ func (s *Server) workspaceFor(r *http.Request) *workspace {
 			ws.Tasks = append(ws.Tasks, workspaceLink{Label: t.Label, Href: t.Href, Current: t.Href == current})
 		}
 	}
-	for _, l := range []workspaceLink{{Label: "Signed-in devices", Href: "/account/sessions"}, {Label: "API tokens", Href: "/account/tokens"}} {
+	for _, l := range []workspaceLink{{Label: "Signed-in devices", Href: "/account/sessions"}, {Label: "API tokens", Href: "/account/tokens"}, {Label: "Calendar link", Href: "/account/calendar"}} {
 		if a.Can(s.routePerm("GET " + l.Href)) {
 			l.Current = p == l.Href
 			ws.Account = append(ws.Account, l)

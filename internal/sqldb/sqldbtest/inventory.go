@@ -14,8 +14,8 @@ import (
 // be dosed: the medical provider's order (IM: 50 mg and a 50 mg booster
 // after 10 minutes at 70 kg, with its override; lozenge: 200 mg and a
 // 200 mg booster), the checklist and a 120/80 pre-dose set at start. The
-// session is written straight to the table, as many of them as a test
-// needs, the same client's overlapping too (booking would refuse that),
+// session is written straight to the table (its gates unchecked), as many
+// of them as a test needs, the same client's overlapping too (booking would refuse that),
 // so a test of the log can hold a dose per session. It returns its id.
 func DosingSession(tb testing.TB, db *sqldb.DB, c *Care, start time.Time, route string) int64 {
 	tb.Helper()
@@ -29,6 +29,17 @@ func DosingSession(tb testing.TB, db *sqldb.DB, c *Care, start time.Time, route 
 	if err != nil {
 		tb.Fatalf("dosing session: %v", err)
 	}
+	c.ReadyRunSheet(tb, db, id, route, start)
+	return id
+}
+
+// ReadyRunSheet writes what medicine session id needs before a dose by
+// route: the medical provider's order (IM: 50 mg and a 50 mg booster after
+// 10 minutes at 70 kg, with its override; lozenge: 200 mg and a 200 mg
+// booster), the checklist and a 120/80 pre-dose set taken at.
+func (c *Care) ReadyRunSheet(tb testing.TB, db *sqldb.DB, id int64, route string, at time.Time) {
+	tb.Helper()
+	ctx := context.Background()
 	o := &journey.Order{SessionID: id, Route: route, Formulation: "ketamine HCl 50 mg/mL injection", StrengthMg: 50, DoseMg: 50, BoosterMg: 50,
 		BoosterAfter: 10, WeightKg: 70, Override: "Tolerated this dose before.", OrderedBy: c.Provider}
 	if route == journey.RouteLozenge {
@@ -42,11 +53,10 @@ func DosingSession(tb testing.TB, db *sqldb.DB, c *Care, start time.Time, route 
 		tb.Fatalf("checklist: %v", err)
 	}
 	n := func(v int) *int { return &v }
-	if err := db.CreateObservation(ctx, &journey.Observation{SessionID: id, Phase: journey.PhasePreDose, TakenAt: start, Systolic: n(120),
+	if err := db.CreateObservation(ctx, &journey.Observation{SessionID: id, Phase: journey.PhasePreDose, TakenAt: at, Systolic: n(120),
 		Diastolic: n(80), HeartRate: n(70), SpO2: n(98), RespRate: n(14), By: c.Provider}); err != nil {
 		tb.Fatalf("pre-dose vitals: %v %v", err, journey.ErrorFields(err))
 	}
-	return id
 }
 
 // Stock receives, signed by c's medical provider, n containers of amount

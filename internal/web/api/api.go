@@ -4,7 +4,7 @@
 // (webkit.Kit's APIError), never a page; its response types are its own,
 // so adding a field to a domain type never publishes it. Its routes and
 // their permissions are declared in internal/web/routes.go, its document
-// in internal/web/openapi.json. It imports neither internal/web nor any
+// in openapi.json beside it. It imports neither internal/web nor any
 // other audience.
 package api
 
@@ -110,6 +110,8 @@ type Processing interface {
 	RoomProcessing
 	// The medicine session's run sheet (runsheet.go).
 	RunSheetProcessing
+	// The controlled-substance log and administrations (inventory.go).
+	InventoryProcessing
 }
 
 // Handler holds the API's handlers.

@@ -16,6 +16,9 @@ import (
 // use (processing/sessions.go).
 type SessionProcessing interface {
 	SessionTypes(ctx context.Context) ([]*journey.SessionType, error)
+	UpdateSessionType(ctx context.Context, a *journey.Actor, t *journey.SessionType, via string) error
+	SessionCancelHours(ctx context.Context) (int, error)
+	SetSessionCancelHours(ctx context.Context, a *journey.Actor, hours int, via string) error
 	BookSession(ctx context.Context, a *journey.Actor, r *journey.SessionRequest, via string) (*journey.CareSession, error)
 	CareSession(ctx context.Context, a *journey.Actor, id int64, via string) (*journey.CareSession, error)
 	CareSessions(ctx context.Context, a *journey.Actor, f journey.CareSessionFilter, via string) ([]*journey.CareSession, error)
@@ -48,12 +51,71 @@ func (s *Handler) HandleSessionTypes(w http.ResponseWriter, r *http.Request) {
 		s.kit.APIError(w, r, err)
 		return
 	}
+	hours, err := s.proc.SessionCancelHours(r.Context())
+	if err != nil {
+		s.kit.APIError(w, r, err)
+		return
+	}
 	out := make([]apiSessionType, len(ts))
 	for i, t := range ts {
-		out[i] = apiSessionType{Code: t.Code, Name: t.Name, Minutes: t.Minutes, BufferMinutes: t.BufferMinutes, Needs: t.Needs,
-			RoomInPerson: t.RoomInPerson, Capacity: t.Capacity, LeadHours: t.LeadHours, ClientBookable: t.ClientBooks}
+		out[i] = sessionTypeJSON(t)
 	}
-	webkit.WriteJSON(w, http.StatusOK, map[string]any{"session_types": out})
+	webkit.WriteJSON(w, http.StatusOK, map[string]any{"session_types": out, "cancel_notice_hours": hours})
+}
+
+func sessionTypeJSON(t *journey.SessionType) apiSessionType {
+	return apiSessionType{Code: t.Code, Name: t.Name, Minutes: t.Minutes, BufferMinutes: t.BufferMinutes, Needs: t.Needs,
+		RoomInPerson: t.RoomInPerson, Capacity: t.Capacity, LeadHours: t.LeadHours, ClientBookable: t.ClientBooks}
+}
+
+// HandleSessionTypeUpdate changes the practice's settings of one type
+// (an admin): the body's fields, those left out keeping their value.
+func (s *Handler) HandleSessionTypeUpdate(w http.ResponseWriter, r *http.Request) {
+	ts, err := s.proc.SessionTypes(r.Context())
+	if err != nil {
+		s.kit.APIError(w, r, err)
+		return
+	}
+	var t *journey.SessionType
+	for _, x := range ts {
+		if x.Code == r.PathValue("code") {
+			t = x
+		}
+	}
+	if t == nil {
+		s.kit.APIError(w, r, journey.Errorf(journey.ENOTFOUND, "Session type not found."))
+		return
+	}
+	b := sessionTypeJSON(t)
+	if !s.kit.DecodeJSON(w, r, &b) {
+		return
+	}
+	t.Name, t.Minutes, t.BufferMinutes, t.Capacity, t.LeadHours, t.ClientBooks = b.Name, b.Minutes, b.BufferMinutes, b.Capacity, b.LeadHours, b.ClientBookable
+	if err := s.proc.UpdateSessionType(r.Context(), s.kit.Who(r), t, viaAPI); err != nil {
+		s.kit.APIError(w, r, err)
+		return
+	}
+	webkit.WriteJSON(w, http.StatusOK, sessionTypeJSON(t))
+}
+
+// HandleSessionNoticeUpdate sets how long before a session a cancellation
+// counts as late: {"cancel_notice_hours"} (an admin).
+func (s *Handler) HandleSessionNoticeUpdate(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Hours *int `json:"cancel_notice_hours"`
+	}
+	if !s.kit.DecodeJSON(w, r, &b) {
+		return
+	}
+	if b.Hours == nil {
+		s.kit.APIError(w, r, webkit.Invalid("cancel_notice_hours", "Give the notice in hours."))
+		return
+	}
+	if err := s.proc.SetSessionCancelHours(r.Context(), s.kit.Who(r), *b.Hours, viaAPI); err != nil {
+		s.kit.APIError(w, r, err)
+		return
+	}
+	webkit.WriteJSON(w, http.StatusOK, map[string]int{"cancel_notice_hours": *b.Hours})
 }
 
 // apiCareSession is a session as the API answers it. A chaperone's view

@@ -1,5 +1,6 @@
 // Package portal is the client portal's handlers: the client's path as a
-// timeline, their tasks, the crisis resources. Every page is the
+// timeline, their tasks, the intake in steps and read back, the
+// questionnaires, the consents, the crisis resources. Every page is the
 // signed-in client's own: nothing here takes a client id from the URL.
 // Its routes and their permissions are declared in internal/web/routes.go;
 // its templates are in internal/web/templates/portal, drawn by the shared
@@ -29,12 +30,18 @@ type Reads interface {
 	FindClearances(ctx context.Context, clientID int64) ([]*journey.Clearance, error)
 	FindConsentSignatures(ctx context.Context, clientID int64) ([]*journey.ConsentSignature, error)
 	FindConsentDocuments(ctx context.Context) ([]*journey.ConsentDocument, error)
+	CurrentRuleSet(ctx context.Context) (*journey.RuleSet, error) // the intake's questions follow the rules in force
+	webkit.MeasureReader
 }
 
 // Processing is the part of internal/processing the portal calls: each
 // method applies its rule and writes its audit entry.
 type Processing interface {
 	ReplyToClearance(ctx context.Context, a *journey.Actor, id int64, reply, via string) error
+	SaveIntakeStep(ctx context.Context, a *journey.Actor, id int64, step string, in *journey.Intake) (*journey.Intake, error)
+	SignConsent(ctx context.Context, a *journey.Actor, id int64, code, typedName, addr string, invalid error, detail string) (*journey.ConsentSignature, error)
+	webkit.SignedCopier      // the client's signed copy
+	webkit.MeasureProcessing // the questionnaires
 	// Audit records that the client read a part of their own record: the
 	// portal's pages find it by the signed-in user, so no record rule
 	// stands between them and it, only the entry.
@@ -42,6 +49,11 @@ type Processing interface {
 
 	// The plan, the monitor and the check-in (plan.go).
 	PlanProcessing
+
+	// Text reminders and calendar links (reminders.go).
+	ReminderProcessing
+	// Booking their own sessions (book.go).
+	BookingProcessing
 }
 
 // Handler holds the client portal's handlers.

@@ -1,6 +1,7 @@
 // Package site is the public site's handlers: the landing page, the FAQ,
-// the privacy notice, booking a free consult (with private booking's held
-// time), and the link that manages a booked consult. Its routes, their
+// the privacy notice, the practice's logo, booking a free consult (with
+// private booking's held time), and the link that manages a booked
+// consult. Its routes, their
 // permissions and rate limits are declared in internal/web/routes.go; its
 // templates are in internal/web/templates/site, drawn by the shared
 // renderer through webkit.Kit. It imports neither internal/web nor any
@@ -26,6 +27,7 @@ type Reads interface {
 	FindHold(ctx context.Context, token string) (*journey.Consult, error)
 	FindConsultByToken(ctx context.Context, token string) (*journey.Consult, error)
 	ResendManageLink(ctx context.Context, email string) error
+	FindLogo(ctx context.Context) (*journey.Logo, error)
 }
 
 // Booking is the part of internal/processing the public site calls: each

@@ -120,8 +120,17 @@ func (s *Handler) HandleClients(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	loc, _ := webkit.PracticeZone(r.Context(), s.kit)
+	plans, err := s.proc.PlansOf(r.Context(), a, cs, loc, " on the clients list")
+	if err != nil {
+		s.kit.PageError(w, r, err)
+		return
+	}
 	for _, c := range cs {
-		page.Clients = append(page.Clients, toClientRow(c, loc))
+		row := toClientRow(c, loc)
+		if p := plans[c.ID]; p != nil {
+			row.Stage = planStage(p)
+		}
+		page.Clients = append(page.Clients, row)
 	}
 	page.Total = total
 	page.First, page.Last = (page.Page-1)*ClientsPerPage+1, (page.Page-1)*ClientsPerPage+len(page.Clients)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/journey-kap/journey"
@@ -14,6 +15,7 @@ import (
 
 // PlanProcessing is what the plan page asks of processing.
 type PlanProcessing interface {
+	PlansOf(ctx context.Context, a *journey.Actor, cs []*journey.Client, loc *time.Location, via string) (map[int64]*journey.Plan, error)
 	Plan(ctx context.Context, a *journey.Actor, id int64, loc *time.Location, via string) (*journey.Plan, error)
 	PlanChart(ctx context.Context, a *journey.Actor, id int64, loc *time.Location) (*processing.PlanChart, error)
 	UpdatePlan(ctx context.Context, a *journey.Actor, id int64, s journey.PlanSettings, reason string, loc *time.Location) (*journey.Plan, error)
@@ -82,6 +84,7 @@ type PlanPage struct {
 	Overdue   int
 	Changes   []ChangeView
 	Overrides []ChangeView
+	CheckIns  []CheckInView
 	Notice    string
 	// The plan form as typed, and what was wrong with it.
 	Form      map[string]string
@@ -93,6 +96,17 @@ type PlanPage struct {
 	OverrideReason string
 	OverrideError  string
 }
+
+// CheckInView is a remote session's check-in as staff read it.
+type CheckInView struct {
+	At, Address, Callback, Reading, Result string
+	NoDose                                 bool
+}
+
+// checkInResults say a check-in's result to staff.
+var checkInResults = map[string]string{journey.CheckInOK: "within limits",
+	journey.CheckInReview: "above 140/90: the medical provider reviews it before the dose",
+	journey.CheckInNoDose: "at or above 180/100: no dose today; call the client back"}
 
 // ChangeView is a plan change or an override in words.
 type ChangeView struct {
@@ -174,6 +188,11 @@ func (s *Handler) renderPlan(w http.ResponseWriter, r *http.Request, status int,
 	}
 	for _, o := range chart.Overrides {
 		page.Overrides = append(page.Overrides, ChangeView{By: o.ByName, At: o.At.In(loc).Format("Jan 2, 2006, 3:04 PM MST"), What: o.Code, Reason: o.Reason})
+	}
+	for _, ci := range chart.CheckIns {
+		page.CheckIns = append(page.CheckIns, CheckInView{At: ci.CreatedAt.In(loc).Format("Mon Jan 2, 3:04 PM MST"), Address: ci.Address,
+			Callback: ci.Callback, Reading: fmt.Sprintf("%d/%d", ci.Systolic, ci.Diastolic), Result: checkInResults[ci.Result],
+			NoDose: ci.Result == journey.CheckInNoDose})
 	}
 	if page.Form == nil {
 		page.Form = planForm(chart.Plan.Settings)
@@ -282,4 +301,14 @@ func (s *Handler) planSummary(r *http.Request, c *journey.Client, loc *time.Loca
 		sum.Next = p.Next.Detail
 	}
 	return sum, nil
+}
+
+// planStage says where a client is on their plan, for the clients list:
+// the phase, and how many steps are overdue.
+func planStage(p *journey.Plan) string {
+	st := "Plan: " + strings.ToLower(PhaseLabel(p.Phase))
+	if n := len(p.Overdue()); n > 0 {
+		st += fmt.Sprintf(", %d overdue", n)
+	}
+	return st
 }

@@ -53,6 +53,8 @@ type Reads interface {
 	EachAudit(ctx context.Context, f journey.AuditFilter, fn func(*journey.AuditEntry) error) error
 	FindUserByEmail(ctx context.Context, email string) (*journey.User, error)
 
+	webkit.MeasureReader // a questionnaire given in session shows the last one
+
 	// The practice's rooms, for the calendar's names and choices.
 	FindRooms(ctx context.Context) ([]*journey.Room, error)
 }
@@ -117,6 +119,10 @@ type Processing interface {
 	SettingsVersions(ctx context.Context, a *journey.Actor, kind string, limit int) ([]*journey.SettingsVersion, error)
 	RestoreSettingsVersion(ctx context.Context, a *journey.Actor, kind string, version int) (*journey.SettingsVersion, error)
 
+	// A questionnaire given in session, a signed consent's copy.
+	webkit.MeasureProcessing
+	webkit.SignedCopier
+
 	// Safety alerts.
 	Alerts(ctx context.Context, a *journey.Actor, open bool, limit int, via string, auditEmpty bool) ([]*journey.Alert, error)
 	AcknowledgeAlert(ctx context.Context, a *journey.Actor, id int64, note string) (*journey.Alert, error)
@@ -127,9 +133,13 @@ type Processing interface {
 
 	// The plan and its gates (plan.go), the care path's settings (caresettings.go).
 	PlanProcessing
+
+	// Calendar links, failed deliveries, reminder settings (reminders.go).
+	ReminderProcessing
 	CareSettingsProcessing
-	// Locations, rooms and clinical hours (rooms.go).
+	// Locations, rooms and clinical hours (rooms.go), session types (sessiontypes.go).
 	RoomsProcessing
+	SessionTypesProcessing
 
 	// The calendar and booking from it (calendar.go).
 	CalendarProcessing

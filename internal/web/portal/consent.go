@@ -1,18 +1,19 @@
-package web
+package portal
 
 import (
-	"bytes"
 	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
 
 	"github.com/journey-kap/journey"
-	"github.com/journey-kap/journey/internal/pdf"
 	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
-type consentPage struct {
+// consentLabels names the signing form's fields.
+var consentLabels = map[string]string{"agree": "Agreement", "typed_name": "Your signature"}
+
+type ConsentPage struct {
 	Doc        *journey.ConsentDocument
 	Body       template.HTML
 	Signed     *journey.ConsentSignature // this version, when signed
@@ -20,30 +21,30 @@ type consentPage struct {
 	TypedName  string
 	Agree      bool
 	Errors     map[string]string
-	Summary    []errorLine
+	Summary    []webkit.ErrorLine
 	Message    string
 	JustSigned bool   // arrived from signing: the banner at the top says so
 	SignedOn   string // when this version was signed, in the client's zone, named
 }
 
-func (p *consentPage) PageTitle() string { return p.Doc.Title }
+func (p *ConsentPage) PageTitle() string { return p.Doc.Title }
 
 // currentDocument returns the current version of the document with code.
-func (s *Server) currentDocument(r *http.Request, code string) (*journey.ConsentDocument, error) {
+func (s *Handler) currentDocument(r *http.Request, code string) (*journey.ConsentDocument, error) {
 	return webkit.CurrentDocument(r.Context(), s.store, code)
 }
 
-func (s *Server) newConsentPage(r *http.Request, c *journey.Client, d *journey.ConsentDocument) (*consentPage, error) {
+func (s *Handler) newConsentPage(r *http.Request, c *journey.Client, d *journey.ConsentDocument) (*ConsentPage, error) {
 	sigs, err := s.store.FindConsentSignatures(r.Context(), c.ID)
 	if err != nil {
 		return nil, err
 	}
-	p := &consentPage{Doc: d, Body: md.render(d.Body), Errors: map[string]string{}}
+	p := &ConsentPage{Doc: d, Body: webkit.Markdown(d.Body), Errors: map[string]string{}}
 	for _, sg := range sigs {
 		switch {
 		case sg.DocumentID == d.ID:
 			p.Signed = sg
-			loc, zone := webkit.ClientZone(r.Context(), kit{s}, s.store, c)
+			loc, zone := webkit.ClientZone(r.Context(), s.kit, s.store, c)
 			p.SignedOn = sg.SignedAt.In(loc).Format("January 2, 2006 at 3:04 PM") + " (" + zone + ")"
 		case sg.Code == d.Code && p.Earlier == nil:
 			p.Earlier = sg
@@ -54,7 +55,7 @@ func (s *Server) newConsentPage(r *http.Request, c *journey.Client, d *journey.C
 
 // portalDocument returns the signed-in client and the current version of
 // the path's document, or answers the request itself.
-func (s *Server) portalDocument(w http.ResponseWriter, r *http.Request) (*journey.Client, *journey.ConsentDocument, bool) {
+func (s *Handler) portalDocument(w http.ResponseWriter, r *http.Request) (*journey.Client, *journey.ConsentDocument, bool) {
 	c, err := s.portalClient(r)
 	if err == nil {
 		var d *journey.ConsentDocument
@@ -62,27 +63,27 @@ func (s *Server) portalDocument(w http.ResponseWriter, r *http.Request) (*journe
 			return c, d, true
 		}
 	}
-	s.pageError(w, r, err)
+	s.kit.PageError(w, r, err)
 	return nil, nil, false
 }
 
-func (s *Server) handleConsentView(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleConsentView(w http.ResponseWriter, r *http.Request) {
 	c, d, ok := s.portalDocument(w, r)
 	if !ok {
 		return
 	}
 	p, err := s.newConsentPage(r, c, d)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	p.JustSigned = p.Signed != nil && r.URL.Query().Get("signed") == "1"
 	s.audit(r, "consent.read", "client", c.ID, journey.AuditSuccess, fmt.Sprintf("%s v%d", d.Code, d.Version))
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "portal_consent", p)
+	s.kit.Render(w, r, http.StatusOK, "portal_consent", p)
 }
 
-func (s *Server) handleConsentSign(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleConsentSign(w http.ResponseWriter, r *http.Request) {
 	c, d, ok := s.portalDocument(w, r)
 	if !ok {
 		return
@@ -97,74 +98,35 @@ func (s *Server) handleConsentSign(w http.ResponseWriter, r *http.Request) {
 		err = &journey.Error{Code: journey.EINVALID, Message: "Please correct the highlighted fields.",
 			Fields: []journey.FieldError{{Field: "agree", Detail: "Tick the box to confirm you have read and agree to this document."}}}
 	}
-	_, err = s.proc.SignConsent(r.Context(), s.who(r), c.ID, d.Code, typed, s.clientAddr(r), err, fmt.Sprintf("%s v%d", d.Code, d.Version))
+	_, err = s.proc.SignConsent(r.Context(), s.kit.Who(r), c.ID, d.Code, typed, s.kit.Who(r).ClientAddr, err, fmt.Sprintf("%s v%d", d.Code, d.Version))
 	if err != nil {
 		code := journey.ErrorCode(err)
 		if code != journey.EINVALID && code != journey.ECONFLICT {
-			s.pageError(w, r, err)
+			s.kit.PageError(w, r, err)
 			return
 		}
 		p, perr := s.newConsentPage(r, c, d)
 		if perr != nil {
-			s.pageError(w, r, perr)
+			s.kit.PageError(w, r, perr)
 			return
 		}
 		p.TypedName, p.Agree, p.Message = typed, agree, journey.ErrorMessage(err)
-		showLabelledErrors(err, p.Errors, &p.Summary, func(f string) string { return consentLabels[f] })
+		webkit.ShowLabelledErrors(err, p.Errors, &p.Summary, func(f string) string { return consentLabels[f] })
 		w.Header().Set("Cache-Control", "no-store")
-		s.render(w, r, errorStatus(err), "portal_consent", p)
+		s.kit.Render(w, r, s.kit.Status(err), "portal_consent", p)
 		return
 	}
 	// The signed page opens on its confirmation, not the document's top.
 	http.Redirect(w, r, "/portal/consents/"+d.Code+"?signed=1#signed", http.StatusSeeOther)
 }
 
-// handlePortalSignaturePDF sends the client their signed copy.
-func (s *Server) handlePortalSignaturePDF(w http.ResponseWriter, r *http.Request) {
+// HandlePortalSignaturePDF sends the client their signed copy.
+func (s *Handler) HandlePortalSignaturePDF(w http.ResponseWriter, r *http.Request) {
 	c, err := s.portalClient(r)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	s.signaturePDF(w, r, c.ID, id)
-}
-
-// handleStaffSignaturePDF sends staff a client's signed copy.
-func (s *Server) handleStaffSignaturePDF(w http.ResponseWriter, r *http.Request) {
-	id, err := clientID(r)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	sig, _ := strconv.ParseInt(r.PathValue("sig"), 10, 64)
-	s.signaturePDF(w, r, id, sig)
-}
-
-// signaturePDF renders signature sigID of client clientID as a PDF
-// (processing.SignedCopy: the record rule, and the download audited).
-func (s *Server) signaturePDF(w http.ResponseWriter, r *http.Request, clientID, sigID int64) {
-	sig, d, err := s.proc.SignedCopy(r.Context(), s.who(r), clientID, sigID)
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	pr, err := s.store.FindPractice(r.Context())
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	loc, _ := s.practiceZone(r)
-	var buf bytes.Buffer
-	err = pdf.Consent(&buf, pdf.Document{Practice: pr.Name, Title: d.Title, Version: d.Version, Hash: d.Hash, Markdown: d.Body,
-		Signature: &pdf.Signature{TypedName: sig.TypedName, SignedAt: sig.SignedAt, Zone: loc, ClientAddr: sig.ClientAddr,
-			ClientRef: fmt.Sprintf("client %d", clientID)}})
-	if err != nil {
-		s.pageError(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-v%d-signed.pdf"`, d.Code, d.Version))
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(buf.Bytes())
+	webkit.SignaturePDF(w, r, s.kit, s.proc, c.ID, id)
 }

@@ -1,22 +1,21 @@
-package web
+package portal
 
 import (
 	"context"
 	"net/http"
 
 	"github.com/journey-kap/journey"
-	clientportal "github.com/journey-kap/journey/internal/web/portal"
 	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
-// answersPage is the client's intake read back, whole or one part.
-type answersPage struct {
+// AnswersPage is the client's intake read back, whole or one part.
+type AnswersPage struct {
 	Step     string // "" for the whole intake
 	Title    string
 	Sections []answersSection
-	Parts    []clientportal.Step // every part, to read one at a time
-	Editable bool                // the medical provider has not decided yet
-	Refused  string              // a change just refused, and why
+	Parts    []Step // every part, to read one at a time
+	Editable bool   // the medical provider has not decided yet
+	Refused  string // a change just refused, and why
 }
 
 // answersSection is one part of the intake as the client reads it.
@@ -25,21 +24,21 @@ type answersSection struct {
 	Code string
 }
 
-func (p *answersPage) PageTitle() string { return p.Title }
+func (p *AnswersPage) PageTitle() string { return p.Title }
 
-// handleAnswersView shows the signed-in client their own intake answers,
+// HandleAnswersView shows the signed-in client their own intake answers,
 // all of them (/portal/answers) or one part (/portal/answers/{step}).
 // They may change them until the medical provider decides (cleared or
 // declined); with a question open they may still correct them.
-func (s *Server) handleAnswersView(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) HandleAnswersView(w http.ResponseWriter, r *http.Request) {
 	code := r.PathValue("step")
 	if code != "" && !journey.IsIntakeStep(code) {
-		s.pageError(w, r, journey.Errorf(journey.ENOTFOUND, "There is no such part of the intake."))
+		s.kit.PageError(w, r, journey.Errorf(journey.ENOTFOUND, "There is no such part of the intake."))
 		return
 	}
 	c, err := s.portalClient(r)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	s.renderAnswers(w, r, http.StatusOK, c, code, "")
@@ -47,19 +46,19 @@ func (s *Server) handleAnswersView(w http.ResponseWriter, r *http.Request) {
 
 // renderAnswers shows c their answers (one part, code, or all), with
 // refused, the reason a change was just refused, at the top.
-func (s *Server) renderAnswers(w http.ResponseWriter, r *http.Request, status int, c *journey.Client, code, refused string) {
+func (s *Handler) renderAnswers(w http.ResponseWriter, r *http.Request, status int, c *journey.Client, code, refused string) {
 	in, err := s.store.FindIntake(r.Context(), c.ID)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
 	closed, err := s.intakeClosed(r.Context(), c)
 	if err != nil {
-		s.pageError(w, r, err)
+		s.kit.PageError(w, r, err)
 		return
 	}
-	p := &answersPage{Step: code, Title: "Your answers", Editable: !closed, Refused: refused}
-	for i, sec := range webkit.IntakeSections(in, s.cfg.Now()) {
+	p := &AnswersPage{Step: code, Title: "Your answers", Editable: !closed, Refused: refused}
+	for i, sec := range webkit.IntakeSections(in, s.now()) {
 		st := journey.IntakeSteps[i]
 		for j := range sec.Rows {
 			sec.Rows[j].Flag = false // staff's emphasis, not the client's
@@ -70,7 +69,7 @@ func (s *Server) renderAnswers(w http.ResponseWriter, r *http.Request, status in
 		if st.Code == journey.StepMedications && sec.Done {
 			sec.Rows = webkit.MedicationRows(in)
 		}
-		p.Parts = append(p.Parts, clientportal.Step{Title: st.Title, Href: "/portal/answers/" + st.Code, Done: sec.Done})
+		p.Parts = append(p.Parts, Step{Title: st.Title, Href: "/portal/answers/" + st.Code, Done: sec.Done})
 		if code == "" || code == st.Code {
 			p.Sections = append(p.Sections, answersSection{IntakeSection: sec, Code: st.Code})
 			if code != "" {
@@ -80,12 +79,12 @@ func (s *Server) renderAnswers(w http.ResponseWriter, r *http.Request, status in
 	}
 	s.audit(r, "intake.read", "client", c.ID, journey.AuditSuccess, "answers "+code)
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, "portal_answers", p)
+	s.kit.Render(w, r, status, "portal_answers", p)
 }
 
 // intakeClosed reports whether c may no longer change their intake: the
 // medical provider has decided on it (journey.IntakeClosed).
-func (s *Server) intakeClosed(ctx context.Context, c *journey.Client) (bool, error) {
+func (s *Handler) intakeClosed(ctx context.Context, c *journey.Client) (bool, error) {
 	sc, err := s.store.FindScreening(ctx, c.ID)
 	if err != nil {
 		return false, err

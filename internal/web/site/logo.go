@@ -1,4 +1,4 @@
-package web
+package site
 
 import (
 	"net/http"
@@ -10,9 +10,9 @@ import (
 // The practice's logo: uploaded on the practice page or through the API,
 // checked by journey.NewLogo, served at an address named by its content.
 
-// handleLogo serves the logo the path names; 404 for any other address,
+// HandleLogo serves the logo the path names; 404 for any other address,
 // an old logo's included.
-func (s *Server) handleLogo(w http.ResponseWriter, r *http.Request) {
+func (s *Site) HandleLogo(w http.ResponseWriter, r *http.Request) {
 	l, err := s.store.FindLogo(r.Context())
 	if err != nil || r.PathValue("file") != l.SHA256[:16]+webkit.LogoExt(l.ContentType) {
 		http.NotFound(w, r)

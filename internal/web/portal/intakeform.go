@@ -1,4 +1,4 @@
-package web
+package portal
 
 import (
 	"math"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/web/webkit"
 )
 
 // The intake forms travel as url.Values in both directions: a step's
@@ -16,8 +17,8 @@ import (
 // the typed struct, so whatever the client typed (even "abc" for a
 // weight) comes back to them as typed.
 
-// intakeValues returns the saved answers of step as form values.
-func intakeValues(in *journey.Intake, step string) url.Values {
+// IntakeValues returns the saved answers of step as form values.
+func IntakeValues(in *journey.Intake, step string) url.Values {
 	v := url.Values{}
 	set := func(k, s string) {
 		if s != "" {
@@ -120,12 +121,12 @@ func intakeValues(in *journey.Intake, step string) url.Values {
 	return v
 }
 
-// parseIntakeForm reads step's answers from form values, phone numbers in
+// ParseIntakeForm reads step's answers from form values, phone numbers in
 // E.164. Numbers and phone numbers that do not parse are reported in errs,
 // keyed by field; the caller shows them beside the field with the value as
 // typed. (A phone number is checked here, not by the domain, which can only
 // check its shape: "+15550100123" has E.164's shape but is no one's.)
-func parseIntakeForm(step string, f url.Values) (*journey.Intake, map[string]string) {
+func ParseIntakeForm(step string, f url.Values) (*journey.Intake, map[string]string) {
 	in := &journey.Intake{}
 	errs := map[string]string{}
 	g := func(k string) string { return strings.TrimSpace(f.Get(k)) }
@@ -142,9 +143,9 @@ func parseIntakeForm(step string, f url.Values) (*journey.Intake, map[string]str
 		return x
 	}
 	phone := func(k string) string {
-		p, ok := normalizePhone(g(k))
+		p, ok := webkit.NormalizePhone(g(k))
 		if !ok {
-			errs[k] = phoneHelp
+			errs[k] = webkit.PhoneHelp
 			return g(k)
 		}
 		return p
@@ -291,4 +292,50 @@ func splitDate(s string) (y, m, d string, ok bool) {
 		return "", "", "", false
 	}
 	return strconv.Itoa(t.Year()), strconv.Itoa(int(t.Month())), strconv.Itoa(t.Day()), true
+}
+
+// intakeLabels names the intake's fields as its pages label them.
+var intakeLabels = map[string]string{
+	"legal_name": "Full legal name", "preferred_name": "Name you like to be called", "pronouns": "Pronouns",
+	"date_of_birth": "Date of birth", "phone": "Mobile phone", "address": "Street address", "city": "City",
+	"state": "State", "postal_code": "ZIP code",
+	"emergency_name": "Their name", "emergency_relationship": "How they are related to you", "emergency_phone": "Their phone number",
+	"reasons": "What brings you to KAP", "reason_other": "If something else, what", "story": "What is going on for you",
+	"hopes":     "What you hope will change",
+	"diagnoses": "Other diagnoses", "current_care": "Who else supports you", "hospitalisation": "Stays in hospital",
+	"liver": "Liver disease", "other_conditions": "Other health conditions", "allergies": "Allergies",
+	"height": "Height", "weight": "Weight", "bp_systolic": "Blood pressure, top number", "bp_diastolic": "Blood pressure, bottom number",
+	"bp_date":         "Date of the reading",
+	"none":            "Medications",
+	"drinks_per_week": "Alcoholic drinks in a usual week", "cannabis": "Cannabis use", "sud_history": "Problem with alcohol or drugs",
+	"abstinent_months": "Months since last problem use", "nonmedical_ketamine": "Ketamine or PCP outside medical care",
+	"other_substances": "Other substances",
+	"pregnant":         "Pregnant", "breastfeeding": "Breastfeeding", "planning": "Planning a pregnancy",
+	"prior_ketamine": "Ketamine before", "bad_reaction": "Bad reaction to ketamine", "reactions": "What it was like",
+	"psychedelics": "Psychedelics",
+}
+
+var medFieldLabels = map[string]string{"name": "name", "dose": "dose", "per_day": "times a day", "notes": "notes"}
+
+// intakeLabel returns the label of an intake field, "" when it has none.
+func intakeLabel(field string) string {
+	if l, ok := intakeLabels[field]; ok {
+		return l
+	}
+	if code, ok := strings.CutPrefix(field, "cond_"); ok {
+		for _, list := range [][]journey.Condition{journey.MedicalConditions, journey.PsychiatricConditions} {
+			for _, c := range list {
+				if c.Code == code {
+					return c.Question
+				}
+			}
+		}
+	}
+	if rest, ok := strings.CutPrefix(field, "med_"); ok {
+		num, part, _ := strings.Cut(rest, "_")
+		if n, err := strconv.Atoi(num); err == nil && medFieldLabels[part] != "" {
+			return "Medication " + strconv.Itoa(n+1) + ", " + medFieldLabels[part]
+		}
+	}
+	return ""
 }
