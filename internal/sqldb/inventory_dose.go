@@ -53,13 +53,13 @@ func (db *DB) RecordAdministration(ctx context.Context, a *journey.Administratio
 		if err != nil {
 			return err
 		}
-		if a.AdministeredAt.Before(s.Start) {
-			return invalidField("administered_at", "The time it was given cannot be before the session began.")
-		}
 		if gates, err := tx.doseRefusals(ctx, s, a); err != nil {
 			return err
 		} else if len(gates) > 0 {
 			return &journey.Error{Code: journey.ECONFLICT, Message: "This dose cannot be recorded yet.", Gates: gates}
+		}
+		if a.AdministeredAt.Before(s.Start) {
+			return invalidField("administered_at", "The time it was given cannot be before the session began.")
 		}
 		var before int
 		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM administrations WHERE session_id = ?`, s.ID).Scan(&before); err != nil {
