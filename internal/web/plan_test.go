@@ -255,6 +255,15 @@ func TestPortalPlanMonitorCheckIn(t *testing.T) {
 		t.Fatalf("the saved monitor:\n%s", trim(body))
 	}
 	cpath := fmt.Sprintf("/portal/sessions/%d/check-in", id)
+	if st, _, body := e.as(e.client, "GET", cpath, nil); st != 200 || !strings.Contains(body, "Your session: ") {
+		t.Fatalf("the check-in page: %d\n%s", st, trim(body))
+	}
+	inPerson := e.careSession(journey.TypeMedicine, journey.ModeInPerson, e.now.AddDate(0, 0, 9), journey.SessionBooked)
+	for _, other := range []int64{inPerson, 999999} {
+		if st, _, _ := e.as(e.client, "GET", fmt.Sprintf("/portal/sessions/%d/check-in", other), nil); st != 404 {
+			t.Errorf("the check-in page of session %d: %d", other, st)
+		}
+	}
 	st, _, body = e.as(e.client, "POST", cpath, url.Values{"address": {""}, "callback": {"(503) 555-0143"}, "systolic": {"high"}, "diastolic": {"90"}})
 	if st != 422 || !strings.Contains(body, `id="address-error"`) || !strings.Contains(body, `id="systolic-error"`) || !strings.Contains(body, `id="emergency-error"`) ||
 		!strings.Contains(body, `value="high"`) {
