@@ -150,6 +150,9 @@ func seedDemo(ctx context.Context, db *sqldb.DB, now time.Time) error {
 	if err := seedConsults(ctx, db, now); err != nil {
 		return err
 	}
+	if err := seedSessions(ctx, db, now); err != nil {
+		return fmt.Errorf("sessions: %w", err)
+	}
 	for i := range demoFAQ {
 		e := demoFAQ[i]
 		e.Position, e.Published = i+1, true

@@ -52,44 +52,64 @@ func seedClients(ctx context.Context, db *sqldb.DB, now time.Time) error {
 		return err
 	}
 	for _, dc := range demoClients {
-		token, _, err := auth.NewToken(auth.PrefixInvitation)
-		if err != nil {
+		if _, _, err := addDemoClient(ctx, db, dc, therapist.ID, admin.ID, now); err != nil {
 			return err
-		}
-		c, err := db.CreateClient(ctx, &journey.NewClient{Name: dc.Name, Email: dc.Email, Phone: dc.Phone, TherapistID: therapist.ID,
-			CreatedBy: admin.ID}, token)
-		if err != nil {
-			return fmt.Errorf("demo client: %s%s", journey.ErrorMessage(err), fieldList(err))
-		}
-		hash, err := auth.NewHasher(0, nil).Hash(ctx, dc.Password)
-		if err != nil {
-			return err
-		}
-		u, err := db.AcceptClientInvitation(ctx, token, hash)
-		if err != nil {
-			return err
-		}
-		if !dc.Intake {
-			continue
-		}
-		in := demoIntake(dc, now)
-		for _, st := range journey.IntakeSteps {
-			if _, err := db.SaveIntakeStep(ctx, c.ID, st.Code, in); err != nil {
-				return fmt.Errorf("demo intake %s: %s%s", st.Code, journey.ErrorMessage(err), fieldList(err))
-			}
-		}
-		for code, answers := range map[string][]int{
-			journey.QuestionnairePHQ9:  {2, 2, 1, 2, 1, 1, 1, 0, 0},
-			journey.QuestionnaireGAD7:  {2, 1, 2, 1, 1, 1, 1},
-			journey.QuestionnairePCL5:  {1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0},
-			journey.QuestionnaireCSSRS: {1, 0, journey.Skipped, journey.Skipped, journey.Skipped, 0},
-		} {
-			if _, _, err := db.CreateResponse(ctx, c.ID, code, answers, u.ID); err != nil {
-				return fmt.Errorf("demo %s: %s%s", code, journey.ErrorMessage(err), fieldList(err))
-			}
 		}
 	}
 	return nil
+}
+
+// addDemoClient adds dc as a client of therapistID with a portal account,
+// and, when dc.Intake, their intake and questionnaires (so they wait for
+// review), as of now.
+func addDemoClient(ctx context.Context, db *sqldb.DB, dc demoClient, therapistID, by int64, now time.Time) (*journey.Client, *journey.User, error) {
+	return addDemoClientAnswering(ctx, db, dc, therapistID, by, now, demoAnswers)
+}
+
+// demoAnswers are the waiting client's questionnaire answers: a passive
+// wish to be dead on the C-SSRS screener, so the review has one to see.
+var demoAnswers = map[string][]int{
+	journey.QuestionnairePHQ9:  {2, 2, 1, 2, 1, 1, 1, 0, 0},
+	journey.QuestionnaireGAD7:  {2, 1, 2, 1, 1, 1, 1},
+	journey.QuestionnairePCL5:  {1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0},
+	journey.QuestionnaireCSSRS: {1, 0, journey.Skipped, journey.Skipped, journey.Skipped, 0},
+}
+
+// addDemoClientAnswering is addDemoClient with the questionnaires answered
+// as answers.
+func addDemoClientAnswering(ctx context.Context, db *sqldb.DB, dc demoClient, therapistID, by int64, now time.Time, answers map[string][]int) (*journey.Client, *journey.User, error) {
+	token, _, err := auth.NewToken(auth.PrefixInvitation)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := db.CreateClient(ctx, &journey.NewClient{Name: dc.Name, Email: dc.Email, Phone: dc.Phone, TherapistID: therapistID,
+		CreatedBy: by}, token)
+	if err != nil {
+		return nil, nil, fmt.Errorf("demo client: %s%s", journey.ErrorMessage(err), fieldList(err))
+	}
+	hash, err := auth.NewHasher(0, nil).Hash(ctx, dc.Password)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := db.AcceptClientInvitation(ctx, token, hash)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !dc.Intake {
+		return c, u, nil
+	}
+	in := demoIntake(dc, now)
+	for _, st := range journey.IntakeSteps {
+		if _, err := db.SaveIntakeStep(ctx, c.ID, st.Code, in); err != nil {
+			return nil, nil, fmt.Errorf("demo intake %s: %s%s", st.Code, journey.ErrorMessage(err), fieldList(err))
+		}
+	}
+	for code, answers := range answers {
+		if _, _, err := db.CreateResponse(ctx, c.ID, code, answers, u.ID); err != nil {
+			return nil, nil, fmt.Errorf("demo %s: %s%s", code, journey.ErrorMessage(err), fieldList(err))
+		}
+	}
+	return c, u, nil
 }
 
 // demoIntake is a complete, synthetic intake: a 41-year-old who takes

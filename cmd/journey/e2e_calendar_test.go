@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -9,6 +10,9 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/mail"
 )
 
 // e2eFetch runs fetch(path, {method, body}) in the tab, signed in as its
@@ -49,24 +53,7 @@ func TestE2ECalendar(t *testing.T) {
 	admin := e2ePortalTab(t, browser, 90*time.Second, "admin")
 	e2eViewport(t, admin, false)
 	e2ePortalStaffSignIn(t, admin, base, "admin@cedarandtide.example", "demo-admin-lantern-harbor")
-	staff, err := chromedp.Run(admin, chromedp.Evaluate[[]map[string]any](`fetch("/api/v1/staff").then(r => r.json()).then(j => j.staff)`, chromedp.EvalAwaitPromise))
-	if err != nil || len(staff) == 0 {
-		t.Fatalf("staff: %v %v", staff, err)
-	}
-	const week = `"weekly": [` +
-		`{"weekday": 0, "start": "07:00", "end": "21:00"}, {"weekday": 1, "start": "07:00", "end": "21:00"}, {"weekday": 2, "start": "07:00", "end": "21:00"},` +
-		`{"weekday": 3, "start": "07:00", "end": "21:00"}, {"weekday": 4, "start": "07:00", "end": "21:00"}, {"weekday": 5, "start": "07:00", "end": "21:00"},` +
-		`{"weekday": 6, "start": "07:00", "end": "21:00"}]`
-	for _, u := range staff {
-		switch u["email"] {
-		case "maya.okafor@cedarandtide.example", "jordan.lee@cedarandtide.example", "casey.morgan@cedarandtide.example":
-			id := int64(u["id"].(float64))
-			e2eFetch(t, admin, "PUT", "/api/v1/staff/"+itoa(id)+"/hours", `{"time_zone": "America/Chicago", `+week+`}`, 200)
-		}
-	}
-	loc := e2eFetch(t, admin, "POST", "/api/v1/locations", `{"name": "Cedar & Tide clinic", "address": "1 Example Street", "time_zone": "America/Chicago"}`, 201)
-	locID := e2eEval[float64](t, admin, `(`+loc["text"].(string)+`).id`)
-	e2eFetch(t, admin, "POST", "/api/v1/rooms", `{"location_id": `+itoa(int64(locID))+`, "name": "Willow room", `+week+`}`, 201)
+	e2eCalendarPractice(t, admin)
 
 	e2ePortalOpen(t, admin, base, "/staff/calendar?cal=team")
 	if text := e2ePortalMain(admin); !strings.Contains(text, "Everyone") || !strings.Contains(text, "Dr. Maya Okafor") {
@@ -188,4 +175,137 @@ func e2eTablet(t *testing.T, ctx context.Context, what string) {
 	if small := got["small"].([]any); len(small) > 0 {
 		t.Errorf("%s: on a tablet these targets are under 24px tall: %v", what, small)
 	}
+}
+
+// e2eCalendarPractice has the signed-in admin give the demo's therapist,
+// medical provider and chaperone clinical hours every day 07:00-21:00
+// (Chicago) and open a room with the same hours, through the API.
+func e2eCalendarPractice(t *testing.T, admin context.Context) {
+	t.Helper()
+	staff, err := chromedp.Run(admin, chromedp.Evaluate[[]map[string]any](`fetch("/api/v1/staff").then(r => r.json()).then(j => j.staff)`, chromedp.EvalAwaitPromise))
+	if err != nil || len(staff) == 0 {
+		t.Fatalf("staff: %v %v", staff, err)
+	}
+	const week = `"weekly": [` +
+		`{"weekday": 0, "start": "07:00", "end": "21:00"}, {"weekday": 1, "start": "07:00", "end": "21:00"}, {"weekday": 2, "start": "07:00", "end": "21:00"},` +
+		`{"weekday": 3, "start": "07:00", "end": "21:00"}, {"weekday": 4, "start": "07:00", "end": "21:00"}, {"weekday": 5, "start": "07:00", "end": "21:00"},` +
+		`{"weekday": 6, "start": "07:00", "end": "21:00"}]`
+	for _, u := range staff {
+		switch u["email"] {
+		case "maya.okafor@cedarandtide.example", "jordan.lee@cedarandtide.example", "casey.morgan@cedarandtide.example":
+			id := int64(u["id"].(float64))
+			e2eFetch(t, admin, "PUT", "/api/v1/staff/"+itoa(id)+"/hours", `{"time_zone": "America/Chicago", `+week+`}`, 200)
+		}
+	}
+	loc := e2eFetch(t, admin, "POST", "/api/v1/locations", `{"name": "Cedar & Tide clinic", "address": "1 Example Street", "time_zone": "America/Chicago"}`, 201)
+	locID := e2eEval[float64](t, admin, `(`+loc["text"].(string)+`).id`)
+	e2eFetch(t, admin, "POST", "/api/v1/rooms", `{"location_id": `+itoa(int64(locID))+`, "name": "Willow room", `+week+`}`, 201)
+}
+
+// The therapist books an in-person medicine session from the calendar with
+// the medical provider, the chaperone and the room the free time names:
+// the gates say what is missing (the financial policy unsigned), the
+// booking is refused with that gate beside the form, and once the client
+// has signed it the same time books.
+func TestE2ECalendarMedicineSession(t *testing.T) {
+	axe := e2eAxeScript(t)
+	srv := startServer(t, nil, "--demo", "--rate-limit", "0")
+	base := srv.URL
+	clientID := e2eCalendarSeed(t, srv)
+	browser := e2eBrowser(t)
+	admin := e2ePortalTab(t, browser, 90*time.Second, "admin")
+	e2eViewport(t, admin, false)
+	e2ePortalStaffSignIn(t, admin, base, "admin@cedarandtide.example", "demo-admin-lantern-harbor")
+	e2eCalendarPractice(t, admin)
+
+	therapist := e2ePortalTab(t, browser, 90*time.Second, "therapist")
+	e2eViewport(t, therapist, false)
+	e2ePortalStaffSignIn(t, therapist, base, "maya.okafor@cedarandtide.example", "demo-therapist-willow-creek")
+	search := "/staff/calendar?cal=client-" + itoa(clientID) + "&book=1&find=1&type=medicine&mode=in_person&route=lozenge&date=" +
+		time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
+	e2ePortalOpen(t, therapist, base, search)
+	text := e2ePortalMain(therapist)
+	if !strings.Contains(text, "Not yet: The client has not signed the current Financial Policy") || strings.Count(text, "Not yet:") != 1 {
+		t.Fatalf("the gates should miss only the financial policy:\n%s", text)
+	}
+	who := e2eEval[string](t, therapist, `document.querySelector("ul.cal-slots li span.small").textContent`)
+	for _, want := range []string{"Dr. Maya Okafor (therapist)", "Dr. Jordan Lee (medical provider)", "Casey Morgan (chaperone)", "room Willow room"} {
+		if !strings.Contains(who, want) {
+			t.Fatalf("the first free time holds %q, not %s", who, want)
+		}
+	}
+	resp := e2eSubmit(t, therapist, `ul.cal-slots button`)
+	if text := e2ePortalMain(therapist); resp.Status != 409 || !strings.Contains(text, "could not be booked") || !strings.Contains(text, "Financial Policy") {
+		t.Fatalf("booked with a gate unmet: %d\n%s", resp.Status, text)
+	}
+	e2eAxe(t, therapist, axe, "/staff/calendar, a medicine session refused by a gate")
+
+	// The client signs the financial policy; the same time now books.
+	db := openRaw(t, srv.DSN, filepath.Dir(srv.KeyFile))
+	if _, err := db.SignConsent(context.Background(), clientID, journey.ConsentFinancial, "Sam Whitfield", "192.0.2.9"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	e2ePortalOpen(t, therapist, base, search)
+	if text := e2ePortalMain(therapist); strings.Contains(text, "Not yet:") {
+		t.Fatalf("a gate is still unmet:\n%s", text)
+	}
+	resp = e2eSubmit(t, therapist, `ul.cal-slots button`)
+	if resp.Status != 200 || !strings.Contains(resp.URL, "booked=1") {
+		t.Fatalf("the medicine session: %d at %s\n%s", resp.Status, resp.URL, e2ePortalMain(therapist))
+	}
+	e2ePortalOpen(t, therapist, base, "/staff/calendar?cal=client-"+itoa(clientID)+"&date="+time.Now().AddDate(0, 0, 7).Format(time.DateOnly))
+	text = e2ePortalMain(therapist)
+	if !strings.Contains(text, "Medicine session") || !strings.Contains(text, "Willow room") || !strings.Contains(text, "Casey Morgan") {
+		t.Fatalf("the medicine session is not on the client's week:\n%s", text)
+	}
+	e2eAxe(t, therapist, axe, "/staff/calendar with a medicine session")
+}
+
+// e2eCalendarSeed clears the demo's Sam (in person, the practice's default
+// plan), with both preparations held and the KAP consent signed but not
+// the financial policy, through a second handle on the server's database.
+// It returns Sam's client id.
+func e2eCalendarSeed(t *testing.T, srv *testServer) int64 {
+	t.Helper()
+	ctx := context.Background()
+	db := openRaw(t, srv.DSN, filepath.Dir(srv.KeyFile))
+	defer db.Close()
+	db.Mail = &mail.Composer{BaseURL: srv.URL}
+	sam, err := db.FindUserByEmail(ctx, "sam.whitfield@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.FindClientByUserID(ctx, sam.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := db.FindUserByEmail(ctx, "jordan.lee@cedarandtide.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := db.FindScreening(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ack []string
+	for _, f := range sc.Findings {
+		ack = append(ack, f.Code)
+	}
+	now := time.Now().UTC()
+	if _, err := db.DecideClearance(ctx, &journey.Clearance{ClientID: c.ID, Decision: journey.DecisionCleared, ProviderID: doc.ID,
+		ClearedUntil: now.AddDate(1, 0, 0), Acknowledged: ack}); err != nil {
+		t.Fatalf("clear Sam: %v %v", err, journey.ErrorFields(err))
+	}
+	if _, err := db.SignConsent(ctx, c.ID, journey.ConsentKAP, "Sam Whitfield", "192.0.2.9"); err != nil {
+		t.Fatal(err)
+	}
+	for _, days := range []int{-9, -5} {
+		start := now.AddDate(0, 0, days)
+		if _, err := db.Write.Exec(db.Rebind(`INSERT INTO care_sessions (client_id, type, start_at, end_at, block_end, status, mode, created_by, created_at, updated_at)
+			VALUES (?, 'preparation', ?, ?, ?, 'completed', 'in_person', ?, 0, 0)`), c.ID, start.Unix(), start.Add(time.Hour).Unix(), start.Add(time.Hour).Unix(), c.TherapistID()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c.ID
 }

@@ -327,6 +327,9 @@ func TestDemoPeopleHaveDistinctNames(t *testing.T) {
 	for _, c := range demoClients {
 		add(c.Name, "client "+c.Email)
 	}
+	for _, c := range demoCareClients {
+		add(c.Name, "client "+c.Email)
+	}
 	for _, c := range demoConsults {
 		add(c.Name, "consult "+c.Email)
 	}

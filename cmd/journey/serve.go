@@ -188,6 +188,9 @@ func seedIfEmpty(ctx context.Context, cfg *Config, out io.Writer) error {
 	for _, c := range demoClients {
 		log.Info("demo account", "role", journey.RoleClient, "email", c.Email, "password", c.Password)
 	}
+	for _, c := range demoCareClients {
+		log.Info("demo account", "role", journey.RoleClient, "email", c.Email, "password", c.Password, "plan", c.phase)
+	}
 	return nil
 }
 

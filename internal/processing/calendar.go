@@ -2,6 +2,7 @@ package processing
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/journey-kap/journey"
@@ -49,6 +50,11 @@ func (p *Processor) Calendar(ctx context.Context, a *journey.Actor, q CalendarQu
 	}
 	seen := map[int64]bool{}
 	var ids []int64
+	if q.ClientID != 0 {
+		// The client's own calendar is titled with their name even in a
+		// week without sessions, when the viewer may see their record.
+		seen[q.ClientID], ids = true, append(ids, q.ClientID)
+	}
 	for _, s := range ss {
 		for _, id := range journey.SessionClients(s) {
 			if !seen[id] {
@@ -63,9 +69,12 @@ func (p *Processor) Calendar(ctx context.Context, a *journey.Actor, q CalendarQu
 	}
 	cal := &Calendar{Sessions: ss, Clients: make(map[int64]CalendarClient, len(cs))}
 	for _, c := range cs {
-		if a.CanSeeClient(c) {
+		switch {
+		case a.CanSeeClient(c):
 			cal.Clients[c.ID] = CalendarClient{Label: c.Name, Chart: true}
-		} else {
+		case c.ID == q.ClientID && !slices.ContainsFunc(ss, func(s *journey.CareSession) bool { return slices.Contains(journey.SessionClients(s), c.ID) }):
+			// Asked for by id, in none of the sessions listed: not named.
+		default:
 			cal.Clients[c.ID] = CalendarClient{Label: journey.Initials(c.Name)}
 		}
 	}

@@ -92,23 +92,16 @@ func (db *DB) sessionSlotInputs(ctx context.Context, query queryFunc, q journey.
 		return rules, nil, err
 	}
 	from, to := q.From, q.To.Add(rules.Length+rules.Buffer)
-	holds, err := resourceHolds(ctx, query, from, to)
+	// db.busy covers staff (sessions, consults, live holds); the rooms'
+	// and this client's holds are read apart, so the staff's session rows
+	// are read once.
+	busy, err := roomAndClientHolds(ctx, query, from, to, q.ClientID)
 	if err != nil {
 		return rules, nil, err
 	}
 	staffBusy, err := db.busy(ctx, query, from, to)
 	if err != nil {
 		return rules, nil, err
-	}
-	// busy covers staff (sessions, consults, live holds); the holds add
-	// rooms and clients.
-	busy := map[[2]any][]schedule.Interval{}
-	for _, h := range holds {
-		if h.Kind == journey.KindStaff {
-			continue
-		}
-		k := [2]any{h.Kind, h.ID}
-		busy[k] = append(busy[k], schedule.Interval{Start: h.Start, End: h.End})
 	}
 	for id, ivs := range staffBusy {
 		k := [2]any{journey.KindStaff, id}
@@ -166,6 +159,32 @@ func (db *DB) sessionSlotInputs(ctx context.Context, query queryFunc, q journey.
 	res = append(res, schedule.Resource{Role: journey.NeedClient, ID: q.ClientID, Loc: time.UTC, Weekly: allWeek,
 		Busy: busy[[2]any{journey.KindClient, q.ClientID}], Unbuffered: true})
 	return rules, res, nil
+}
+
+// roomAndClientHolds returns, keyed by kind and id, what active sessions
+// hold of every room and of client clientID in [from, to).
+func roomAndClientHolds(ctx context.Context, query queryFunc, from, to time.Time, clientID int64) (map[[2]any][]schedule.Interval, error) {
+	// Two selects, so each keeps to its part of the busy index.
+	rows, err := query(ctx, `SELECT kind, resource_id, start_at, block_end FROM session_resources
+		WHERE active AND kind = 'room' AND start_at < ? AND start_at > ? AND block_end > ?
+		UNION ALL SELECT kind, resource_id, start_at, block_end FROM session_resources
+		WHERE active AND kind = 'client' AND resource_id = ? AND start_at < ? AND start_at > ? AND block_end > ?`,
+		unix(to), unix(from)-86400, unix(from), clientID, unix(to), unix(from)-86400, unix(from))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[[2]any][]schedule.Interval{}
+	for rows.Next() {
+		var kind string
+		var id, s, e int64
+		if err := rows.Scan(&kind, &id, &s, &e); err != nil {
+			return nil, err
+		}
+		k := [2]any{kind, id}
+		out[k] = append(out[k], schedule.Interval{Start: fromUnix(s), End: fromUnix(e)})
+	}
+	return out, rows.Err()
 }
 
 // allWeek is every hour of every day: a client has no working hours.

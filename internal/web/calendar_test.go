@@ -78,6 +78,8 @@ func TestCalendarPages(t *testing.T) {
 		{"the chaperone sees a first name and cannot book", chapCookie, "GET", "/staff/calendar?date=2030-01-07", "", 200,
 			[]string{"Medicine session</strong>: <bdi>Casey</bdi>", "13:00–16:00"}, []string{"Casey Client", "Book a session", "lozenge"}},
 		{"the chaperone may not book", chapCookie, "POST", "/staff/calendar/book", book(monday.Add(11*time.Hour), journey.TypePreparation, nil), 403, nil, nil},
+		{"the client's calendar in a week without sessions is titled with their name", e.nora, "GET", fmt.Sprintf("/staff/calendar?cal=client-%d&date=2030-02-04", e.c.ID), "", 200,
+			[]string{"Casey Client: week of Monday 4 February 2030", "For <strong><bdi>Casey Client</bdi></strong>."}, nil},
 		{"the client's chart links to their calendar", e.nora, "GET", fmt.Sprintf("/staff/clients/%d", e.c.ID), "", 200,
 			[]string{fmt.Sprintf(`<a href="/staff/calendar?cal=client-%d">`, e.c.ID)}, nil},
 		{"another therapist sees none of the client's sessions", e.luis, "GET", clientCal, "", 200, []string{"No sessions in these days."}, []string{"Casey Client", "13:00–16:00"}},

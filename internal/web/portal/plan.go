@@ -193,9 +193,42 @@ func (s *Handler) HandleCheckIn(w http.ResponseWriter, r *http.Request) {
 		s.kit.PageError(w, r, err)
 		return
 	}
-	page := &CheckInPage{SessionID: id, Errors: map[string]string{}}
+	when, err := s.remoteSession(r, id)
+	if err != nil {
+		s.kit.PageError(w, r, err)
+		return
+	}
+	page := &CheckInPage{SessionID: id, When: when, Errors: map[string]string{}}
 	w.Header().Set("Cache-Control", "no-store")
 	s.kit.Render(w, r, http.StatusOK, "portal_checkin", page)
+}
+
+// remoteSession returns when the signed-in client's own remote medicine
+// session id starts, in words; "Session not found." for any other.
+func (s *Handler) remoteSession(r *http.Request, id int64) (string, error) {
+	c, err := s.portalClient(r)
+	if err != nil {
+		return "", err
+	}
+	loc, _ := webkit.ClientZone(r.Context(), s.kit, s.store, c)
+	pp, err := s.proc.PortalPlan(r.Context(), s.kit.Who(r), c.ID, loc)
+	if err != nil && journey.ErrorCode(err) != journey.ENOTFOUND {
+		return "", err
+	}
+	for _, st := range planSteps(pp) {
+		if st.SessionID == id && st.Type == journey.TypeMedicine && st.Mode == journey.ModeRemote && st.Status == journey.StepBooked {
+			return st.Start.In(loc).Format("Monday, January 2 at 3:04 PM MST"), nil
+		}
+	}
+	return "", journey.Errorf(journey.ENOTFOUND, "Session not found.")
+}
+
+// planSteps returns a portal plan's steps, none when there is no plan.
+func planSteps(pp *processing.PortalPlan) []journey.PlanStep {
+	if pp == nil {
+		return nil
+	}
+	return pp.Plan.Steps
 }
 
 // HandleCheckInSave records the check-in: a reading too high for a dose is

@@ -96,7 +96,10 @@ func (s *Handler) bookingPanel(ctx context.Context, a *journey.Actor, q calendar
 		gates, err := s.proc.Gates(ctx, a, b.ClientID, processing.GateQuery{Mode: f.Mode, Route: f.Route}, " via calendar")
 		if err == nil {
 			for _, g := range gates {
-				b.Gates = append(b.Gates, GateView{Met: g.Met, Detail: g.Detail})
+				// The team is the free time's: checked when one is booked.
+				if g.Code != journey.GateTeam {
+					b.Gates = append(b.Gates, GateView{Met: g.Met, Detail: g.Detail})
+				}
 			}
 		}
 	}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/processing"
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+)
+
+// The demo practice has rooms with hours, clinical hours, held and booked
+// sessions, and a cleared client with a plan in every phase; the medicine
+// session it books next passes every gate, and its integration group has
+// two clients.
+func TestDemoCarePlansInEveryPhase(t *testing.T) {
+	dsn := sqldbtest.DSN(t)
+	cfg := &Config{Database: dsn, MasterKeyFile: sqldbtest.KeyFile(t)}
+	if !strings.HasPrefix(dsn, "postgres") {
+		data := strings.TrimSuffix(dsn, "/journey.db")
+		cfg = &Config{Data: data, MasterKeyFile: filepath.Join(data, "master.key")}
+	}
+	ctx := context.Background()
+	if err := seedIfEmpty(ctx, cfg, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	db := sqldbtest.OpenDSN(t, dsn, mustLoadKeys(t, cfg.MasterKeyFile))
+	rooms, err := db.FindRooms(ctx)
+	if err != nil || len(rooms) != 2 || len(rooms[0].Weekly) == 0 {
+		t.Fatalf("rooms = %+v, %v", rooms, err)
+	}
+	settings, err := db.FindCareSettings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	phases := map[string]bool{}
+	var held, booked int
+	p := processing.New(db)
+	for _, dc := range demoCareClients {
+		u, err := db.FindUserByEmail(ctx, dc.Email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := db.FindClientByUserID(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan, err := db.FindPlan(ctx, c.ID)
+		if err != nil {
+			t.Fatalf("%s: %v", dc.Name, err)
+		}
+		sessions, err := db.FindPlanSessions(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := journey.WorkOutPlan(c.ID, plan.Settings, sessions, settings.Rules, now, nil)
+		if got.Phase != dc.phase {
+			t.Errorf("%s is in phase %s, want %s (next: %+v)", dc.Name, got.Phase, dc.phase, got.Next)
+		}
+		phases[got.Phase] = true
+		for _, s := range sessions {
+			switch s.Status {
+			case journey.SessionCompleted:
+				held++
+			case journey.SessionBooked:
+				booked++
+				if s.Type != journey.TypeMedicine {
+					continue
+				}
+				full, err := db.FindCareSession(ctx, s.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r := &journey.SessionRequest{ClientID: c.ID, Type: full.Type, Start: full.Start, Mode: full.Mode, Route: full.Route,
+					TherapistID: full.TherapistID, MedicalProviderID: full.MedicalProviderID, ChaperoneID: full.ChaperoneID, RoomID: full.RoomID}
+				gates, err := p.BookingGates(ctx, c, r, s.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if unmet := journey.Unmet(gates); len(unmet) > 0 {
+					t.Errorf("%s's booked medicine session has unmet gates: %+v", dc.Name, unmet)
+				}
+			}
+		}
+	}
+	for _, ph := range []string{journey.PhasePreparation, journey.PhaseInitial, journey.PhaseFollowUp, journey.PhaseContinuation,
+		journey.PhaseMaintenance, journey.PhaseComplete} {
+		if !phases[ph] {
+			t.Errorf("no demo client in phase %s", ph)
+		}
+	}
+	groups, err := db.FindCareSessions(ctx, journey.CareSessionFilter{From: now, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attendees int
+	for _, s := range groups {
+		if s.Type == journey.TypeIntegrationGroup {
+			attendees = len(s.Attendees)
+		}
+	}
+	t.Logf("%d sessions held, %d booked, %d in the group; phases %v", held, booked, attendees, phases)
+	if held < 20 || booked < 4 || attendees != 2 {
+		t.Fatalf("%d sessions held, %d booked, %d in the group", held, booked, attendees)
+	}
+}
