@@ -178,6 +178,20 @@ sign in to see the check-in and the number to call:
 		Placeholders: []Placeholder{phStaffName, phPracticeName, phPracticePhone, phPracticeEmail,
 			{"checkin_link", "The link to the client's plan and gates, which asks the reader to sign in", "https://journey.example/staff/clients/7/plan"}},
 		Required: []string{"checkin_link"}, NoPHI: true},
+	{Kind: MailMedicineAlert, Label: "Medicine session: hold, escalation or override", When: "On a medicine session's run sheet a reading holds the dose or escalates, an order goes past the practice's bounds, or a client is discharged early; it goes at once to the session's therapist and medical provider and the client's care team. For the client's privacy it says neither who nor what was read.",
+		Subject: "Urgent: {{event}} on a medicine session - {{practice_name}}",
+		Body: `Hello {{staff_name}},
+
+URGENT: {{event}} on a medicine session you are part of. For the client's
+privacy this email does not say who or what was read; sign in to see the
+run sheet:
+{{runsheet_link}}
+
+{{practice_name}}`,
+		Placeholders: []Placeholder{phStaffName, phPracticeName, phPracticePhone, phPracticeEmail,
+			{"event", "What happened, in a few fixed words (such as \"a hold on the dose\")", "a hold on the dose"},
+			{"runsheet_link", "The link to the session's run sheet, which asks the reader to sign in", "https://journey.example/staff/sessions/7/run-sheet"}},
+		Required: []string{"runsheet_link"}, NoPHI: true},
 	{Kind: MailPortalUpdate, Label: "Portal update", When: "There is news for a client in their portal, such as the medical provider's decision or question.",
 		Subject: "An update in your {{practice_name}} portal",
 		Body: `Hello {{client_name}},

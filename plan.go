@@ -256,14 +256,15 @@ func (p *Plan) Held(typ string) int {
 type CareSettings struct {
 	DefaultPlan        PlanSettings
 	Rules              CareRules
-	TelehealthTemplate string // https URL with {session_id}; "" when links are sent by other means
+	Monitoring         MonitoringRules // the medicine session's thresholds and bounds
+	TelehealthTemplate string          // https URL with {session_id}; "" when links are sent by other means
 	UpdatedBy          int64
 	UpdatedAt          time.Time
 }
 
 // DefaultCareSettings returns Journey's defaults.
 func DefaultCareSettings() *CareSettings {
-	return &CareSettings{DefaultPlan: DefaultPlan(), Rules: DefaultCareRules()}
+	return &CareSettings{DefaultPlan: DefaultPlan(), Rules: DefaultCareRules(), Monitoring: DefaultMonitoringRules()}
 }
 
 // Validate returns EINVALID naming every field that is wrong: the default
@@ -272,6 +273,7 @@ func (s *CareSettings) Validate() error {
 	s.TelehealthTemplate = strings.TrimSpace(s.TelehealthTemplate)
 	var v Validation
 	v.AddErr(s.DefaultPlan.Validate())
+	v.AddErr(s.Monitoring.Validate())
 	r := s.Rules
 	if r.IntegrationOverdueDays < 1 || r.IntegrationOverdueDays > 30 {
 		v.Add("integration_overdue_days", "An integration is overdue after 1 to 30 days.")

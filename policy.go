@@ -360,6 +360,50 @@ func (a *Actor) SessionScope() int64 {
 	return a.ID()
 }
 
+// The medicine session's run sheet (issue 12). It is the medical record
+// of the session: front desk and admins never see it; a chaperone sees
+// its timing and vitals (RunSheetInFull false), never the order, the
+// checklist's intention, a review's note or an addendum.
+
+// clinicianOn reports whether the actor is a therapist or medical
+// provider of session s or may read client c's clinical record.
+func (a *Actor) clinicianOn(s *CareSession, c *Client) bool {
+	if !a.Has(RoleTherapist) && !a.Has(RoleMedicalProvider) {
+		return false
+	}
+	return (a.holdsSession(s) && a.Can(PermSessionsWrite)) || (c != nil && a.CanSeeClinical(c))
+}
+
+// CanSeeRunSheet reports whether the actor may open session s's run sheet
+// (c its client): the session's therapist, medical provider and
+// chaperone, and the clinicians who may read the client's record.
+func (a *Actor) CanSeeRunSheet(s *CareSession, c *Client) bool {
+	return a.Can(PermSessionsRead) && (a.holdsSession(s) || a.clinicianOn(s, c))
+}
+
+// RunSheetInFull reports whether the actor sees session s's run sheet in
+// full; a chaperone sees its timing and vitals.
+func (a *Actor) RunSheetInFull(s *CareSession, c *Client) bool { return a.clinicianOn(s, c) }
+
+// CanChartSession reports whether the actor may record readings and the
+// monitor's check-ins on session s's run sheet: whoever is in the room
+// for it (its chaperone too) and the client's clinicians.
+func (a *Actor) CanChartSession(s *CareSession, c *Client) bool {
+	return a.Can(PermSessionsRead) && (a.holdsSession(s) || a.clinicianOn(s, c))
+}
+
+// CanRunMedicine reports whether the actor may tick the checklist, record
+// a dose, discharge the client or add an addendum on session s: its
+// clinicians, never a chaperone alone.
+func (a *Actor) CanRunMedicine(s *CareSession, c *Client) bool { return a.clinicianOn(s, c) }
+
+// CanOrderDose reports whether the actor may order or change session s's
+// dose, review a hold or discharge early: a medical provider (B7: dose
+// changes by the prescriber only), never anyone else.
+func (a *Actor) CanOrderDose(s *CareSession, c *Client) bool {
+	return a.Has(RoleMedicalProvider) && a.clinicianOn(s, c)
+}
+
 // CanRecordTextConsent reports whether the actor may record client c's
 // answer about texts: the client themselves, or staff who may change the
 // client's contact details, on the client's word.

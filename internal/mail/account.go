@@ -58,6 +58,16 @@ func (c *Composer) ComposeCheckInNoDose(to *journey.User, p *journey.Practice, c
 		"checkin_link": c.link(fmt.Sprintf("/staff/clients/%d/plan", clientID))}, to.Email)
 }
 
+var _ journey.MedicineMailComposer = (*Composer)(nil)
+
+// ComposeMedicineAlert tells a clinician at once that event (one of
+// journey's Event… words) happened on a medicine session, with a link to
+// its run sheet (an id, never a name; journey.EmailKind.NoPHI).
+func (c *Composer) ComposeMedicineAlert(to *journey.User, p *journey.Practice, sessionID int64, event string) (*journey.Message, error) {
+	return compose(journey.MailMedicineAlert, p, map[string]string{"staff_name": to.Name, "event": event,
+		"runsheet_link": c.link(fmt.Sprintf("/staff/sessions/%d/run-sheet", sessionID))}, to.Email)
+}
+
 // ComposePortalUpdate tells a client there is news in their portal.
 func (c *Composer) ComposePortalUpdate(cl *journey.Client, p *journey.Practice) (*journey.Message, error) {
 	return compose(journey.MailPortalUpdate, p, map[string]string{"client_first_name": firstName(cl.Name), "client_name": cl.Name,

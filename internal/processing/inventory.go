@@ -257,10 +257,11 @@ func (p *Processor) logReport(ctx context.Context, f journey.LogFilter) (*journe
 // the actor: a medical provider in the session, or for a lozenge the
 // client took themselves a therapist in it who observed (policy.go:
 // CanRecordDose). A session the actor may not see is "not found"; one
-// they may not dose EFORBIDDEN; both audited.
+// they may not dose EFORBIDDEN; one that may not be dosed now ECONFLICT
+// naming each unmet gate and precondition (DoseBlockers); all audited.
 func (p *Processor) RecordAdministration(ctx context.Context, a *journey.Actor, d *journey.Administration, code, via string) error {
 	const action = "session.administer"
-	s, _, err := p.session(ctx, a, d.SessionID, action)
+	s, c, err := p.session(ctx, a, d.SessionID, action)
 	if err != nil {
 		return err
 	}
@@ -272,7 +273,9 @@ func (p *Processor) RecordAdministration(ctx context.Context, a *journey.Actor, 
 	if err != nil {
 		return err
 	}
-	err = p.store.RecordAdministration(ctx, d, sig)
+	if err = p.mayDose(ctx, s, c); err == nil { // the gates as at the start; the run sheet's again in the store's transaction
+		err = p.store.RecordAdministration(ctx, d, sig)
+	}
 	detail := fmt.Sprintf("administration %d, container %d, signed %s", d.ID, d.ContainerID, sig.Kind)
 	p.Audit(ctx, a, Entry{Action: action, SubjectType: "session", SubjectID: s.ID, Outcome: outcome(err), Detail: detail + via})
 	return err

@@ -116,12 +116,28 @@ func TestAdministrationRules(t *testing.T) {
 	if _, err := db.OpenContainer(ctx, lot.Containers[0].ID, journey.Signature{By: c.Provider, Kind: journey.SignAPIToken}); err != nil {
 		t.Fatal(err)
 	}
-	s, err := db.CreateCareSession(ctx, c.Medicine(ny(2027, 3, 8, 10, 0)), c.Therapist.ID)
+	cl := c.ReadyClient(t, db, "Rae Ready", "rae@client.test", *now)
+	r := c.Medicine(ny(2027, 3, 8, 10, 0))
+	r.ClientID, r.Route = cl.ID, journey.RouteLozenge
+	s, err := db.CreateCareSession(ctx, r, c.Therapist.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sqldbtest.SetTime(now, ny(2027, 3, 8, 10, 30))
+	if _, _, err := db.CreateResponse(ctx, cl.ID, journey.QuestionnairePHQ9, sqldbtest.CleanAnswers[journey.QuestionnairePHQ9], cl.UserID); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := db.ChangeCareSessionStatus(ctx, s.ID, journey.ActionCheckIn, c.Therapist.ID); err != nil {
+		t.Fatal(err)
+	}
+	c.ReadyRunSheet(t, db, s.ID, journey.RouteLozenge, *now)
+	early := actor(c.Provider, journey.RoleMedicalProvider)
+	early.TokenID = 1
+	if err := p.RecordAdministration(ctx, early, &journey.Administration{SessionID: s.ID, DoseMg: 200,
+		Route: journey.RouteLozenge, ContainerID: lot.Containers[0].ID, AdministeredAt: *now}, "", " via api"); journey.ErrorCode(err) != journey.ECONFLICT {
+		t.Fatalf("a dose before the session started: %v", err)
+	}
+	if _, err := p.RunSession(ctx, actor(c.Therapist.ID, journey.RoleTherapist), s.ID, journey.ActionStart, ""); err != nil {
 		t.Fatal(err)
 	}
 	viaAPI := func(id int64, role string) *journey.Actor { a := actor(id, role); a.TokenID = 1; return a }
@@ -142,6 +158,7 @@ func TestAdministrationRules(t *testing.T) {
 	if err := dose(viaAPI(c.Therapist.ID, journey.RoleTherapist), true); err != nil {
 		t.Errorf("therapist observes a lozenge: %v", err)
 	}
+	sqldbtest.SetTime(now, now.Add(10*time.Minute)) // the order's booster
 	if err := dose(viaAPI(c.Provider, journey.RoleMedicalProvider), false); err != nil {
 		t.Errorf("provider doses: %v", err)
 	}
@@ -149,10 +166,10 @@ func TestAdministrationRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Clients[c.Client.ID] != c.Client.Name || rep.Totals[journey.EntryAdministration] != -400 || len(rep.Entries) != 4 {
+	if rep.Clients[cl.ID] != cl.Name || rep.Totals[journey.EntryAdministration] != -400 || len(rep.Entries) != 4 {
 		t.Errorf("report = %+v", rep)
 	}
-	if got := entries(t, db, "session.administer"); len(got) != 5 {
-		t.Errorf("%d administer entries audited, want 5", len(got))
+	if got := entries(t, db, "session.administer"); len(got) != 6 {
+		t.Errorf("%d administer entries audited, want 6", len(got))
 	}
 }

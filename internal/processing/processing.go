@@ -78,6 +78,7 @@ type Store interface {
 	SessionSlotStore
 	ReminderStore
 	CalendarStore
+	MedicineStore
 	InventoryStore
 }
 

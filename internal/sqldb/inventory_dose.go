@@ -14,23 +14,6 @@ const (
 	aadAdminPrescription = "administrations.prescription_no"
 )
 
-// doseRefusals returns the unmet preconditions of giving a in session s,
-// read in tx. It is the one place the administration asks "may this
-// session be dosed now?"; the run sheet's full check (an order, pre-dose
-// vitals, the checklist, the gates, no unresolved hold) answers here once
-// it is on main. Until then: a medicine session, checked in or under way.
-func (tx *Tx) doseRefusals(ctx context.Context, s *journey.CareSession, a *journey.Administration) ([]journey.Gate, error) {
-	var out []journey.Gate
-	if s.Type != journey.TypeMedicine {
-		out = append(out, journey.Gate{Code: "medicine_session", Detail: "Only a medicine session is dosed."})
-	}
-	if s.Status != journey.SessionCheckedIn && s.Status != journey.SessionInProgress {
-		out = append(out, journey.Gate{Code: "session_status",
-			Detail: "The session is " + journey.SessionStatusWords(s.Status) + ": a dose is given once the client is checked in."})
-	}
-	return out, nil
-}
-
 // RecordAdministration stores a, signed by sig, in one transaction with
 // what it draws: from a practice container, the guarded draw of the dose
 // in the container's unit and its log entry; from the client's own
@@ -58,7 +41,7 @@ func (db *DB) RecordAdministration(ctx context.Context, a *journey.Administratio
 		} else if len(gates) > 0 {
 			return &journey.Error{Code: journey.ECONFLICT, Message: "This dose cannot be recorded yet.", Gates: gates}
 		}
-		if a.AdministeredAt.Before(s.Start) {
+		if a.AdministeredAt.Before(began(s)) {
 			return invalidField("administered_at", "The time it was given cannot be before the session began.")
 		}
 		var before int

@@ -80,7 +80,7 @@ func TestConcurrentAdministrationsNeverOverdraw(t *testing.T) {
 	const n = 64
 	sessions := make([]int64, n)
 	for i := range sessions {
-		sessions[i] = sqldbtest.DosingSession(t, db, c, now.Add(-time.Hour))
+		sessions[i] = sqldbtest.DosingSession(t, db, c, now.Add(-time.Hour), journey.RouteIM)
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, n)
@@ -154,7 +154,7 @@ func TestExpiredLotRefused(t *testing.T) {
 	if _, err := db.OpenContainer(ctx, open.ID, signedBy(c.Provider)); err != nil {
 		t.Fatal(err)
 	}
-	session := sqldbtest.DosingSession(t, db, c, now.Add(-time.Hour))
+	session := sqldbtest.DosingSession(t, db, c, now.Add(-time.Hour), journey.RouteIM)
 	dose := func() error {
 		return db.RecordAdministration(ctx, &journey.Administration{SessionID: session, DoseMg: 50, Route: journey.RouteIM,
 			ContainerID: open.ID, AdministeredAt: db.Now()}, signedBy(c.Provider))
@@ -345,20 +345,21 @@ func TestAdministrationPreconditionsAndOwnPrescription(t *testing.T) {
 	if journey.ErrorCode(err) != journey.ECONFLICT || !asError(err, &je) || len(je.Gates) == 0 {
 		t.Fatalf("dose before check-in: %v", err)
 	}
-	s := sqldbtest.DosingSession(t, db, c, now.Add(-time.Hour))
+	s := sqldbtest.DosingSession(t, db, c, now.Add(-time.Hour), journey.RouteLozenge)
 	if err := db.RecordAdministration(ctx, &journey.Administration{SessionID: s, DoseMg: 200, Route: journey.RouteLozenge,
 		AdministeredAt: now.Add(-2 * time.Hour)}, signedBy(c.Provider)); !hasField(err, "container_id") {
 		t.Errorf("no container nor prescription: %v", err)
 	}
 	if err := db.RecordAdministration(ctx, &journey.Administration{SessionID: s, DoseMg: 200, Route: journey.RouteLozenge, Pharmacy: "P",
-		PrescriptionNo: "RX-1", AdministeredAt: now.Add(-2 * time.Hour)}, signedBy(c.Provider)); !hasField(err, "administered_at") {
+		PrescriptionNo: "RX-1", AdministeredAt: now.Add(-2*time.Hour - time.Second)}, signedBy(c.Provider)); !hasField(err, "administered_at") {
 		t.Errorf("a dose before the session began: %v", err)
 	}
-	for range 2 {
+	for range 2 { // the dose, then the order's booster 10 minutes on
 		if err := db.RecordAdministration(ctx, &journey.Administration{SessionID: s, DoseMg: 200, Route: journey.RouteLozenge, SelfAdmin: true,
 			Pharmacy: "Main St Pharmacy", PrescriptionNo: "RX-1", AdministeredAt: *now}, signedBy(c.Therapist.ID)); err != nil {
 			t.Fatal(err)
 		}
+		sqldbtest.SetTime(now, now.Add(10*time.Minute))
 	}
 	as, err := db.FindAdministrations(ctx, s)
 	if err != nil || len(as) != 2 || as[0].Booster || !as[1].Booster || as[0].PrescriptionNo != "RX-1" || !as[0].SelfAdmin {

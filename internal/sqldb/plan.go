@@ -28,13 +28,13 @@ func (db *DB) FindCareSettings(ctx context.Context) (*journey.CareSettings, erro
 	return scanCareSettings(db.queryRow(ctx, careSettingsQuery))
 }
 
-const careSettingsQuery = `SELECT default_plan, rules, telehealth_template, updated_by, updated_at FROM care_settings WHERE id = 1`
+const careSettingsQuery = `SELECT default_plan, rules, monitoring, telehealth_template, updated_by, updated_at FROM care_settings WHERE id = 1`
 
 func scanCareSettings(row scanner) (*journey.CareSettings, error) {
 	s := journey.DefaultCareSettings()
-	var plan, rules string
+	var plan, rules, monitoring string
 	var at int64
-	if err := row.Scan(&plan, &rules, &s.TelehealthTemplate, &s.UpdatedBy, &at); err != nil {
+	if err := row.Scan(&plan, &rules, &monitoring, &s.TelehealthTemplate, &s.UpdatedBy, &at); err != nil {
 		return nil, notFound(err, "Care settings")
 	}
 	if plan != "" {
@@ -44,6 +44,11 @@ func scanCareSettings(row scanner) (*journey.CareSettings, error) {
 	}
 	if rules != "" {
 		if err := json.Unmarshal([]byte(rules), &s.Rules); err != nil {
+			return nil, err
+		}
+	}
+	if monitoring != "" {
+		if err := json.Unmarshal([]byte(monitoring), &s.Monitoring); err != nil {
 			return nil, err
 		}
 	}
@@ -59,10 +64,11 @@ func (db *DB) UpdateCareSettings(ctx context.Context, s *journey.CareSettings) e
 	}
 	plan, _ := json.Marshal(s.DefaultPlan) // plain structs cannot fail
 	rules, _ := json.Marshal(s.Rules)
+	monitoring, _ := json.Marshal(s.Monitoring)
 	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		s.UpdatedAt = tx.now
-		_, err := tx.exec(ctx, `UPDATE care_settings SET default_plan = ?, rules = ?, telehealth_template = ?, updated_by = ?, updated_at = ?
-			WHERE id = 1`, string(plan), string(rules), s.TelehealthTemplate, s.UpdatedBy, unix(tx.now))
+		_, err := tx.exec(ctx, `UPDATE care_settings SET default_plan = ?, rules = ?, monitoring = ?, telehealth_template = ?, updated_by = ?, updated_at = ?
+			WHERE id = 1`, string(plan), string(rules), string(monitoring), s.TelehealthTemplate, s.UpdatedBy, unix(tx.now))
 		return err
 	})
 }

@@ -57,7 +57,9 @@ func TestInventoryAPI(t *testing.T) {
 	admin, _ := e.staffCookie(journey.RoleAdmin)
 	mp, adm, nora, chap := e.token(e.mp), e.token(admin.ID), e.token(e.ny.ID), e.token(e.chap)
 	deskTok := e.token(sqldbtest.Staff(t, e.db, "Dee Desk", journey.RoleFrontDesk))
-	s, err := e.db.CreateCareSession(ctx, &journey.SessionRequest{ClientID: e.c.ID, Type: journey.TypeMedicine, Mode: journey.ModeInPerson,
+	care := &sqldbtest.Care{Therapist: e.ny, Provider: e.mp, Chaperone: e.chap}
+	client := care.ReadyClient(t, e.db, "Rae Ready", "rae@client.test", *e.now)
+	s, err := e.db.CreateCareSession(ctx, &journey.SessionRequest{ClientID: client.ID, Type: journey.TypeMedicine, Mode: journey.ModeInPerson,
 		Route: journey.RouteLozenge, Start: time.Date(2030, 1, 7, 14, 0, 0, 0, time.UTC), TherapistID: e.ny.ID, MedicalProviderID: e.mp,
 		ChaperoneID: e.chap, RoomID: e.room}, e.ny.ID)
 	if err != nil {
@@ -88,12 +90,27 @@ func TestInventoryAPI(t *testing.T) {
 			}},
 		{"the stock", mp, "GET", "/api/v1/inventory", "", 200, []string{`"lot":"LZ-7"`, `"balance":20`, `"balance_mg":2000`, `"status":"sealed"`}, nil},
 		{"a dose before check-in", mp, "POST", sess, `{"dose_mg":200,"route":"lozenge","container_id":{c1}}`, 409,
-			[]string{`"gates":[`, `"code":"session_status"`}, nil},
+			[]string{`"gates":[`, `"code":"session-status"`}, nil},
 	} {
 		runInventoryScenario(t, e.env, vars, sc.name, sc.token, sc.method, sc.path, sc.body, sc.status, sc.contains, sc.then)
 	}
 	sqldbtest.SetTime(e.now, time.Date(2030, 1, 7, 14, 30, 0, 0, time.UTC))
-	if _, err := e.db.ChangeCareSessionStatus(ctx, s.ID, journey.ActionCheckIn, e.ny.ID); err != nil {
+	for _, action := range []string{journey.ActionCheckIn, journey.ActionStart} {
+		if _, err := e.db.ChangeCareSessionStatus(ctx, s.ID, action, e.ny.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The run sheet before a dose (runsheet.go): an order whose booster leaves room to test the container's balance.
+	if err := e.db.CreateOrder(ctx, &journey.Order{SessionID: s.ID, Route: journey.RouteLozenge, Formulation: "ketamine HCl lozenge", StrengthMg: 100,
+		DoseMg: 200, BoosterMg: 800, BoosterAfter: 10, MaxTotalMg: 1100, WeightKg: 70, Override: "A test of the container's balance.", OrderedBy: e.mp}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.db.SetChecklist(ctx, s.ID, &journey.Checklist{Fasted: true, RideHome: true, NoDriving: true, ConsentActive: true, Intention: "Rest.", By: e.ny.ID}); err != nil {
+		t.Fatal(err)
+	}
+	n := func(v int) *int { return &v }
+	if err := e.db.CreateObservation(ctx, &journey.Observation{SessionID: s.ID, Phase: journey.PhasePreDose, TakenAt: *e.now, Systolic: n(120),
+		Diastolic: n(80), HeartRate: n(70), SpO2: n(98), RespRate: n(14), By: e.mp}); err != nil {
 		t.Fatal(err)
 	}
 	for _, sc := range []struct {
@@ -104,13 +121,14 @@ func TestInventoryAPI(t *testing.T) {
 	}{
 		{"a dose from a sealed container", mp, "POST", sess, `{"dose_mg":200,"route":"lozenge","container_id":{c1}}`, 409, []string{"sealed"}, nil},
 		{"opened", mp, "POST", "/api/v1/inventory/containers/{c1}/open", "", 201, []string{`"kind":"open"`, `"signature":"api-token"`}, nil},
-		{"an IM dose from lozenges", mp, "POST", sess, `{"dose_mg":200,"route":"im","container_id":{c1}}`, 422, []string{`"field":"container_id"`}, nil},
+		{"an IM dose on a lozenge order", mp, "POST", sess, `{"dose_mg":200,"route":"im","container_id":{c1}}`, 409, []string{`"code":"dose"`, "The order is by lozenge."}, nil},
 		{"a chaperone may not dose", chap, "POST", sess, `{"dose_mg":200,"route":"lozenge","container_id":{c1}}`, 403, nil, nil},
 		{"nor the therapist, unless the client took it", nora, "POST", sess, `{"dose_mg":200,"route":"lozenge","container_id":{c1}}`, 403, nil, nil},
 		{"a dose in the future", mp, "POST", sess, `{"dose_mg":200,"route":"lozenge","container_id":{c1},"administered_at":"2030-01-07T16:00:00Z"}`, 422,
 			[]string{`"field":"administered_at"`}, nil},
 		{"the dose", mp, "POST", sess, `{"dose_mg":200,"route":"lozenge","container_id":{c1}}`, 201,
-			[]string{`"dose_mg":200`, `"amount":2`, `"booster":false`, `"administered_at":"2030-01-07T14:30:00Z"`}, nil},
+			[]string{`"dose_mg":200`, `"amount":2`, `"booster":false`, `"administered_at":"2030-01-07T14:30:00Z"`},
+			func(string) { sqldbtest.SetTime(e.now, e.now.Add(10*time.Minute)) }}, // the order's booster comes 10 minutes on
 		{"a booster the client took, observed", nora, "POST", sess, `{"dose_mg":100,"route":"lozenge","container_id":{c1},"self_administered":true}`, 201,
 			[]string{`"booster":true`, `"self_administered":true`}, nil},
 		{"more than the container holds", mp, "POST", sess, `{"dose_mg":800,"route":"lozenge","container_id":{c1}}`, 409, []string{"holds 7 count"}, nil},
@@ -135,7 +153,7 @@ func TestInventoryAPI(t *testing.T) {
 		{"the log needs a range", mp, "GET", "/api/v1/inventory/log?from=x", "", 422, []string{`"field":"from"`, `"field":"to"`}, nil},
 		{"the log", mp, "GET", "/api/v1/inventory/log?from=2030-01-01&to=2030-01-31", "", 200,
 			[]string{`"kind":"receipt"`, `"kind":"administration"`, `"kind":"waste"`, `"kind":"count"`, `"kind":"adjustment"`, `"cause":"theft"`,
-				fmt.Sprintf(`"client_id":%d`, e.c.ID)}, nil},
+				fmt.Sprintf(`"client_id":%d`, client.ID)}, nil},
 	} {
 		runInventoryScenario(t, e.env, vars, sc.name, sc.token, sc.method, sc.path, sc.body, sc.status, sc.contains, sc.then)
 	}

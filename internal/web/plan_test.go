@@ -329,7 +329,19 @@ func TestCareSettingsPage(t *testing.T) {
 	form := url.Values{"preparations": {"3"}, "initial_doses": {"2"}, "integration_min_days": {"1"}, "integration_max_days": {"7"}, "continuation": {"x"},
 		"mode": {"in_person"}, "route": {"lozenge"}, "integration_overdue_days": {"3"}, "recheck_after_days": {"90"}, "measures_within_days": {"7"},
 		"telehealth_template": {`https://video.example/"room"`}}
+	for k, v := range map[string]string{"review_systolic": "140", "review_diastolic": "90", "hold_systolic": "180", "hold_diastolic": "100",
+		"hold_hr_low": "45", "hold_hr_high": "120", "hold_rr_low": "10", "hold_rr_high": "30", "hold_spo2": "99", "escalate_spo2": "90",
+		"rise_systolic": "40", "rise_diastolic": "25", "peak_after_minutes": "40", "observe_minutes": "120", "remote_check_minutes": "15",
+		"lozenge_min_mg": "50", "lozenge_max_mg": "400", "im_warn_mg_per_kg": "1", "im_cap_mg_per_kg": "<2"} {
+		form.Set(k, v)
+	}
 	st, _, body = e.as(admin, "POST", "/admin/care", form)
+	if st != 422 || !strings.Contains(body, `id="hold_spo2-error"`) || !strings.Contains(body, "between 85 and 98") ||
+		!strings.Contains(body, `id="im_cap_mg_per_kg-error"`) || !strings.Contains(body, `value="&lt;2"`) {
+		t.Fatalf("refused thresholds: %d\n%s", st, trim(body))
+	}
+	form.Set("hold_spo2", "93")
+	form.Set("im_cap_mg_per_kg", "1.5")
 	if st != 422 || !strings.Contains(body, `id="continuation-error"`) || !strings.Contains(body, `id="telehealth_template-error"`) ||
 		!strings.Contains(body, `value="https://video.example/&#34;room&#34;"`) || !strings.Contains(body, `value="x"`) {
 		t.Fatalf("a refused save: %d\n%s", st, trim(body))
@@ -340,7 +352,8 @@ func TestCareSettingsPage(t *testing.T) {
 		t.Fatalf("the save: %d", st)
 	}
 	cs, _ := e.db.FindCareSettings(context.Background())
-	if cs.DefaultPlan.Preparations != 3 || cs.DefaultPlan.Continuation != 6 || cs.TelehealthTemplate != "https://video.example/room/{session_id}" {
+	if cs.DefaultPlan.Preparations != 3 || cs.DefaultPlan.Continuation != 6 || cs.TelehealthTemplate != "https://video.example/room/{session_id}" ||
+		cs.Monitoring.HoldSpO2 != 93 || cs.Monitoring.IMCapMgPerKg != 1.5 || cs.Monitoring.ObserveMinutes != 120 {
 		t.Fatalf("saved: %+v", cs)
 	}
 }

@@ -266,6 +266,13 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/inventory/discrepancies/{id}/resolve", api, journey.PermInventoryFix, 0, s.api.HandleResolve},
 		{"GET /api/v1/inventory/log", api, journey.PermInventory, 0, s.api.HandleInventoryLog},
 		{"POST /api/v1/sessions/{id}/attendees", api, permSignedIn, 0, s.api.HandleAttendeeAdd},
+		{"GET /api/v1/sessions/{id}/run-sheet", api, journey.PermSessionsRead, 0, s.api.HandleRunSheet},    // its team (a chaperone limited) and the client's clinicians
+		{"POST /api/v1/sessions/{id}/order", api, journey.PermSessionsWrite, 0, s.api.HandleOrder},         // a medical provider (processing: 403 for others)
+		{"POST /api/v1/sessions/{id}/vitals", api, journey.PermSessionsRead, 0, s.api.HandleVitals},        // its team, the chaperone too
+		{"POST /api/v1/sessions/{id}/checklist", api, journey.PermSessionsWrite, 0, s.api.HandleChecklist}, // its clinicians
+		{"POST /api/v1/sessions/{id}/review", api, journey.PermSessionsWrite, 0, s.api.HandleHoldReview},   // a medical provider
+		{"POST /api/v1/sessions/{id}/discharge", api, journey.PermSessionsWrite, 0, s.api.HandleDischarge}, // its clinicians; early only a medical provider
+		{"POST /api/v1/sessions/{id}/run-sheet/addenda", api, journey.PermSessionsWrite, 0, s.api.HandleRunSheetAddendum},
 		{"DELETE /api/v1/sessions/{id}/attendees/{client}", api, permSignedIn, 0, s.api.HandleAttendeeRemove},
 		{"GET /api/v1/locations", api, permStaff, 0, s.api.HandleLocations},
 		{"POST /api/v1/locations", api, journey.PermSettings, 0, s.api.HandleLocationCreate},

@@ -26,6 +26,7 @@ func Render() []byte {
 	rules(&b)
 	questionnaires(&b)
 	intake(&b)
+	monitoring(&b)
 	calendar(&b)
 	carePath(&b)
 	return b.Bytes()
@@ -122,6 +123,32 @@ func intake(b *bytes.Buffer) {
 	fmt.Fprintf(b, "| Age | %s to %d years (the lower bound is the screening rule `%s`) |\n", num(*min.Threshold), journey.MaxAge, screening.CodeAgeMinimum)
 	fmt.Fprintf(b, "| Medications | at most %d, each up to %d mg and %d times a day |\n", journey.MaxMedications, journey.MaxDoseMG, journey.MaxDosesPerDay)
 	fmt.Fprintf(b, "| Alcohol | up to %d drinks a week |\n\n", journey.MaxDrinksPerWeek)
+}
+
+func monitoring(b *bytes.Buffer) {
+	r := journey.DefaultMonitoringRules()
+	b.WriteString("## The medicine session\n\n")
+	b.WriteString("Each reading on the run sheet is checked against these thresholds; before the dose a **hold** stops it until the client is re-measured and the medical provider reviews the readings, a **review** asks for both before the dose; after it an **escalation** tells the medical provider now and a **flag** is noted on the run sheet. A hold, an escalation, an order past a bound and an early discharge each email the care team at once and are audited. ")
+	b.WriteString("An admin changes them at **Settings → Care path** (`/admin/care`).\n\n")
+	b.WriteString("| Reading | When | Threshold | Action |\n|---|---|---|---|\n")
+	fmt.Fprintf(b, "| Blood pressure | before the dose | above %d/%d (either number) | review: re-measure and the prescriber reviews |\n", r.ReviewSystolic, r.ReviewDiastolic)
+	fmt.Fprintf(b, "| Blood pressure | before the dose | at or above %d/%d (either number) | hold |\n", r.HoldSystolic, r.HoldDiastolic)
+	fmt.Fprintf(b, "| Heart rate | before the dose | below %d or above %d | hold |\n", r.HoldHRLow, r.HoldHRHigh)
+	fmt.Fprintf(b, "| Respiratory rate | before the dose | below %d or above %d | hold |\n", r.HoldRRLow, r.HoldRRHigh)
+	fmt.Fprintf(b, "| SpO2 | before the dose | below %d%% | hold |\n", r.HoldSpO2)
+	fmt.Fprintf(b, "| SpO2 | after the dose | below %d%% | escalate |\n", r.EscalateSpO2)
+	fmt.Fprintf(b, "| Blood pressure | after the dose | a rise over the last pre-dose reading of at least %d systolic or %d diastolic | flag |\n\n", r.RiseSystolic, r.RiseDiastolic)
+	b.WriteString("| Setting | Default |\n|---|---|\n")
+	fmt.Fprintf(b, "| Peak check | %d minutes after the dose |\n", r.PeakAfterMinutes)
+	fmt.Fprintf(b, "| Least observation time before discharge | %d minutes after the dose (a medical provider may discharge earlier with a reason) |\n", r.ObserveMinutes)
+	fmt.Fprintf(b, "| Remote session: the monitor's visual check-in | every %d minutes after the dose; a later one is flagged as missed |\n", r.RemoteCheckMinutes)
+	fmt.Fprintf(b, "| Lozenge dose | %s–%s mg per session; outside it the order needs an override with a reason |\n", journey.Mg(r.LozengeMinMg), journey.Mg(r.LozengeMaxMg))
+	fmt.Fprintf(b, "| IM dose | above %s mg/kg the order needs an override with a reason; above %s mg/kg (the medical director's hard cap) it is refused |\n\n", journey.Mg(r.IMWarnMgPerKg), journey.Mg(r.IMCapMgPerKg))
+	b.WriteString("Readings outside these ranges are impossible and refused beside the field, with the range in the message:\n\n| Reading | Accepted |\n|---|---|\n")
+	for _, v := range journey.VitalRanges {
+		fmt.Fprintf(b, "| %s | %d–%d |\n", v.Label, v.Min, v.Max)
+	}
+	b.WriteString("\n")
 }
 
 func calendar(b *bytes.Buffer) {

@@ -108,6 +108,8 @@ type Processing interface {
 	// Care sessions, rooms and clinical hours (sessions.go, rooms.go).
 	SessionProcessing
 	RoomProcessing
+	// The medicine session's run sheet (runsheet.go).
+	RunSheetProcessing
 	// The controlled-substance log and administrations (inventory.go).
 	InventoryProcessing
 }
