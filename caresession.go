@@ -286,6 +286,20 @@ func (s *CareSession) Resources() []SessionResource {
 	return out
 }
 
+// Hold sets the id the session holds in role (a Need…, not the client).
+func (s *CareSession) Hold(role string, id int64) {
+	switch role {
+	case NeedTherapist:
+		s.TherapistID = id
+	case NeedMedicalProvider:
+		s.MedicalProviderID = id
+	case NeedChaperone:
+		s.ChaperoneID = id
+	case NeedRoom:
+		s.RoomID = id
+	}
+}
+
 // Active reports whether the session still holds its resources.
 func (s *CareSession) Active() bool {
 	return s.Status != SessionCancelled && s.Status != SessionNoShow

@@ -27,6 +27,8 @@ type InventoryStore interface {
 	FindLogEntries(ctx context.Context, f journey.LogFilter) ([]*journey.LogEntry, error)
 	FindLots(ctx context.Context, ids []int64) (map[int64]*journey.Lot, error)
 	FindDiscrepancies(ctx context.Context, open bool, from, to time.Time) ([]*journey.Discrepancy, error)
+	FindCounts(ctx context.Context, location int64, from, to time.Time) ([]*journey.Count, error)
+	FindContainer(ctx context.Context, id int64) (*journey.Lot, error)
 	RecordAdministration(ctx context.Context, a *journey.Administration, sig journey.Signature) error
 	FindAdministrations(ctx context.Context, sessionID int64) ([]*journey.Administration, error)
 }
@@ -150,6 +152,15 @@ func (p *Processor) Inventory(ctx context.Context, a *journey.Actor, location in
 	return inv, nil
 }
 
+// Container returns container id with its lot, for a form about it;
+// EFORBIDDEN without PermInventory.
+func (p *Processor) Container(ctx context.Context, a *journey.Actor, id int64) (*journey.Lot, error) {
+	if !a.Can(journey.PermInventory) {
+		return nil, journey.Errorf(journey.EFORBIDDEN, "You do not have access to the controlled-substance log.")
+	}
+	return p.store.FindContainer(ctx, id)
+}
+
 // MaxReportDays bounds a report's range.
 const MaxReportDays = 800
 
@@ -250,6 +261,9 @@ func (p *Processor) logReport(ctx context.Context, f journey.LogFilter) (*journe
 		ds = slices.DeleteFunc(ds, func(d *journey.Discrepancy) bool { return d.LocationID != f.LocationID })
 	}
 	rep.Discrepancies = ds
+	if rep.Counts, err = p.store.FindCounts(ctx, f.LocationID, f.From, f.To); err != nil {
+		return nil, err
+	}
 	return rep, nil
 }
 

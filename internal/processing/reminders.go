@@ -105,8 +105,17 @@ func (p *Processor) FailedDeliveries(ctx context.Context, a *journey.Actor, limi
 	if err != nil {
 		return nil, err
 	}
-	p.Audit(ctx, a, Entry{Action: "deliveries.read", Outcome: journey.AuditSuccess, Detail: IDList("reminders", ds,
-		func(d *journey.FailedDelivery) int64 { return d.ReminderID }) + via})
+	var reminders, emails []*journey.FailedDelivery
+	for _, d := range ds {
+		if d.ReminderID != 0 {
+			reminders = append(reminders, d)
+		} else {
+			emails = append(emails, d)
+		}
+	}
+	p.Audit(ctx, a, Entry{Action: "deliveries.read", Outcome: journey.AuditSuccess, Detail: IDList("reminders", reminders,
+		func(d *journey.FailedDelivery) int64 { return d.ReminderID }) + "; " + IDList("other emails", emails,
+		func(d *journey.FailedDelivery) int64 { return d.MessageID }) + via})
 	return ds, nil
 }
 

@@ -146,21 +146,11 @@ func (db *DB) careSessions(ctx context.Context, where string, args []any, limit 
 			return nil, err
 		}
 		s := byID[sid]
-		switch role {
-		case journey.NeedTherapist:
-			s.TherapistID = rid
-		case journey.NeedMedicalProvider:
-			s.MedicalProviderID = rid
-		case journey.NeedChaperone:
-			s.ChaperoneID = rid
-		case journey.NeedRoom:
-			s.RoomID = rid
-		case journey.NeedClient:
-			// A group's clients: those still booked (every one, once the
-			// session itself no longer holds its time).
-			if s.ClientID == 0 && (active || !s.Active()) {
-				s.Attendees = append(s.Attendees, rid)
-			}
+		s.Hold(role, rid)
+		// A group's clients: those still booked (every one, once the
+		// session itself no longer holds its time).
+		if role == journey.NeedClient && s.ClientID == 0 && (active || !s.Active()) {
+			s.Attendees = append(s.Attendees, rid)
 		}
 	}
 	return out, res.Err()

@@ -465,16 +465,7 @@ func (tx *Tx) lockedSession(ctx context.Context, id int64) (*journey.CareSession
 		if err := rows.Scan(&role, &rid); err != nil {
 			return nil, err
 		}
-		switch role {
-		case journey.NeedTherapist:
-			s.TherapistID = rid
-		case journey.NeedMedicalProvider:
-			s.MedicalProviderID = rid
-		case journey.NeedChaperone:
-			s.ChaperoneID = rid
-		case journey.NeedRoom:
-			s.RoomID = rid
-		}
+		s.Hold(role, rid)
 	}
 	return s, rows.Err()
 }

@@ -413,6 +413,27 @@ func (db *DB) Time() time.Time { return db.Now().UTC().Truncate(time.Second) }
 
 const checkInQuery = `SELECT id, session_id, client_id, checkin, created_at FROM session_checkins WHERE session_id = ? ORDER BY id DESC LIMIT 1`
 
+// FindCheckInsSince returns the check-ins made since since by the clients
+// on member's care team (0: every client), newest first, at most 50.
+func (db *DB) FindCheckInsSince(ctx context.Context, member int64, since time.Time) ([]*journey.CheckIn, error) {
+	rows, err := db.query(ctx, `SELECT id, session_id, client_id, checkin, created_at FROM session_checkins
+		WHERE created_at >= ? AND (? = 0 OR client_id IN (SELECT client_id FROM care_team WHERE user_id = ?)) ORDER BY id DESC LIMIT 50`,
+		unix(since), member, member)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*journey.CheckIn
+	for rows.Next() {
+		c, err := db.scanCheckIn(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
 // FindCheckIn returns the latest check-in of a session; ENOTFOUND if none.
 func (db *DB) FindCheckIn(ctx context.Context, sessionID int64) (*journey.CheckIn, error) {
 	return db.scanCheckIn(db.queryRow(ctx, checkInQuery, sessionID))

@@ -168,6 +168,12 @@ func TestFailedDeliveriesAPI(t *testing.T) {
 		{name: "a bad limit", cookie: desk, method: "GET", path: "/api/v1/deliveries/failed?limit=9999", status: 422, contains: []string{`"field":"limit"`}},
 		{name: "a therapist", cookie: nora, method: "GET", path: "/api/v1/deliveries/failed", status: 403},
 	})
+	// The read is audited by the ids of what it showed.
+	e.db.FlushAudit(context.Background())
+	es, err := e.db.FindAudit(context.Background(), journey.AuditFilter{Action: "deliveries.read"})
+	if err != nil || len(es) == 0 || !strings.Contains(es[0].Detail, fmt.Sprintf("other emails %d", ms[0].ID)) {
+		t.Fatalf("audited: %v %+v", err, es)
+	}
 }
 
 // An admin raises the fasting; lowering it below the defaults is refused.

@@ -171,6 +171,8 @@ var pageSamples = map[string]any{
 	"admin_booking": &staffws.BookingSettingsPage{}, "admin_practice": &staffws.PracticePage{}, "admin_faq": &staffws.FAQAdminPage{}, "admin_landing": &staffws.LandingPage{}, "admin_emails": &staffws.EmailsPage{}, "admin_email": &staffws.EmailPage{Kind: &journey.EmailKinds[0], Current: journey.EmailKinds[0].Default()}, "staff_hours": &staffws.HoursPage{}, "held": &publicsite.HeldPage{}, "hold": &publicsite.HoldPage{},
 	"portal_reminders": &clientportal.RemindersPage{}, "staff_calendar_links": &staffws.CalendarLinksPage{}, "staff_deliveries": &staffws.DeliveriesPage{},
 	"admin_reminders": &staffws.ReminderSettingsPage{},
+	"staff_inventory": &staffws.InventoryPage{}, "staff_inventory_receipt": &staffws.ReceiptPage{}, "staff_inventory_container": &staffws.ContainerPage{},
+	"staff_inventory_count": &staffws.CountPage{}, "staff_inventory_resolve": &staffws.DiscrepancyPage{}, "staff_inventory_log": &staffws.LogPage{},
 }
 
 // realSamples replaces the parts of a filled sample whose values must

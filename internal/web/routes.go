@@ -154,6 +154,18 @@ func (s *Server) routeTable() []route {
 		{"POST /staff/sessions/{id}/run-sheet/addenda", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetAddendum},
 		{"POST /staff/alerts/{id}/acknowledge", staff, journey.PermAlerts, 0, s.staff.HandleAlertAck},
 		{"GET /staff/deliveries", staff, journey.PermDeliveries, 0, s.staff.HandleDeliveries},
+		{"GET /staff/inventory", staff, journey.PermInventory, 0, s.staff.HandleInventory},
+		{"GET /staff/inventory/receipts", staff, journey.PermInventory, 0, s.staff.HandleReceiptForm},
+		{"POST /staff/inventory/receipts", staff, journey.PermInventory, 0, s.staff.HandleReceipt},
+		{"GET /staff/inventory/containers/{id}", staff, journey.PermInventory, 0, s.staff.HandleContainer},
+		{"POST /staff/inventory/containers/{id}", staff, journey.PermInventory, 0, s.staff.HandleContainerAction},
+		{"GET /staff/inventory/counts", staff, journey.PermInventory, 0, s.staff.HandleCountForm},
+		{"POST /staff/inventory/counts", staff, journey.PermInventory, 0, s.staff.HandleCount},
+		{"GET /staff/inventory/discrepancies/{id}", staff, journey.PermInventoryFix, 0, s.staff.HandleResolveForm},
+		{"POST /staff/inventory/discrepancies/{id}", staff, journey.PermInventoryFix, 0, s.staff.HandleResolve},
+		{"GET /staff/inventory/log", staff, journey.PermInventory, 0, s.staff.HandleInventoryLog},
+		{"GET /staff/inventory/packet", staff, journey.PermInventory, 0, s.staff.HandlePacket},
+		{"GET /staff/inventory/biennial", staff, journey.PermInventory, 0, s.staff.HandleBiennial},
 
 		// Medical review and practice settings.
 		{"GET /staff/review", staff, journey.PermClearance, 0, s.staff.HandleReviewQueue},

@@ -115,8 +115,18 @@ func readHours(r *http.Request, page *HoursPage) (*journey.ConsultHours, error) 
 	if m, err := strconv.Atoi(page.Minutes); err == nil {
 		h.ConsultLength = time.Duration(m) * time.Minute
 	}
-	for i := range page.Days {
-		d := &page.Days[i]
+	h.Weekly = readDays(r, page.Days, &v)
+	v.AddErr(h.Validate())
+	return h, v.Err()
+}
+
+// readDays reads the weekly-hours partial's fields into days (as typed)
+// and returns the windows, with a field error (hours_N) for each day whose
+// times are not both HH:MM; a day left empty has none.
+func readDays(r *http.Request, days []dayHours, v *journey.Validation) []journey.WeeklyHours {
+	var weekly []journey.WeeklyHours
+	for i := range days {
+		d := &days[i]
 		d.Start, d.End = strings.TrimSpace(r.PostFormValue(fmt.Sprintf("start_%d", d.Weekday))), strings.TrimSpace(r.PostFormValue(fmt.Sprintf("end_%d", d.Weekday)))
 		if d.Start == "" && d.End == "" {
 			continue
@@ -127,10 +137,9 @@ func readHours(r *http.Request, page *HoursPage) (*journey.ConsultHours, error) 
 			v.Add(fmt.Sprintf("hours_%d", d.Weekday), "Enter both times as HH:MM, such as 09:00 and 12:30, or leave both empty.")
 			continue
 		}
-		h.Weekly = append(h.Weekly, journey.WeeklyHours{Weekday: time.Weekday(d.Weekday), Start: start, End: end})
+		weekly = append(weekly, journey.WeeklyHours{Weekday: time.Weekday(d.Weekday), Start: start, End: end})
 	}
-	v.AddErr(h.Validate())
-	return h, v.Err()
+	return weekly
 }
 
 func (s *Handler) HandleHoursUpdate(w http.ResponseWriter, r *http.Request) {

@@ -218,21 +218,7 @@ func (p *ClinicalHoursPage) fill(weekly []journey.WeeklyHours, exceptions []jour
 // that is not a date.
 func (p *ClinicalHoursPage) read(r *http.Request) ([]journey.WeeklyHours, []journey.ScheduleException, error) {
 	var v journey.Validation
-	var weekly []journey.WeeklyHours
-	for i := range p.Days {
-		d := &p.Days[i]
-		d.Start, d.End = strings.TrimSpace(r.PostFormValue(fmt.Sprintf("start_%d", d.Weekday))), strings.TrimSpace(r.PostFormValue(fmt.Sprintf("end_%d", d.Weekday)))
-		if d.Start == "" && d.End == "" {
-			continue
-		}
-		start, err1 := journey.ParseClockTime(d.Start)
-		end, err2 := journey.ParseClockTime(d.End)
-		if err1 != nil || err2 != nil {
-			v.Add(fmt.Sprintf("hours_%d", d.Weekday), "Enter both times as HH:MM, such as 09:00 and 17:30, or leave both empty.")
-			continue
-		}
-		weekly = append(weekly, journey.WeeklyHours{Weekday: time.Weekday(d.Weekday), Start: start, End: end})
-	}
+	weekly := readDays(r, p.Days, &v)
 	p.DaysOff = r.PostFormValue("days_off")
 	excs := slices.Clone(p.keep)
 	for _, line := range strings.Fields(p.DaysOff) {
@@ -257,8 +243,8 @@ func (s *Handler) hoursRefused(w http.ResponseWriter, r *http.Request, page *Cli
 	s.kit.Render(w, r, http.StatusUnprocessableEntity, "hours_edit", page)
 }
 
-// roomClinicalHoursPage returns the hours page of the path's room.
-func (s *Handler) roomClinicalHoursPage(r *http.Request) (*ClinicalHoursPage, int64, error) {
+// roomHoursForm returns the hours page of the path's room.
+func (s *Handler) roomHoursForm(r *http.Request) (*ClinicalHoursPage, int64, error) {
 	id, err := webkit.RecordID(r, "Room")
 	if err != nil {
 		return nil, 0, err
@@ -281,7 +267,12 @@ func (s *Handler) roomClinicalHoursPage(r *http.Request) (*ClinicalHoursPage, in
 
 // HandleRoomHours shows a room's hours.
 func (s *Handler) HandleRoomHours(w http.ResponseWriter, r *http.Request) {
-	page, _, err := s.roomClinicalHoursPage(r)
+	s.showHours(w, r, s.roomHoursForm)
+}
+
+// showHours shows the hours page form builds for the request.
+func (s *Handler) showHours(w http.ResponseWriter, r *http.Request, form func(*http.Request) (*ClinicalHoursPage, int64, error)) {
+	page, _, err := form(r)
 	if err != nil {
 		s.kit.PageError(w, r, err)
 		return
@@ -297,7 +288,7 @@ func (s *Handler) HandleRoomHoursSave(w http.ResponseWriter, r *http.Request) {
 		s.kit.FormReadError(w, r, err)
 		return
 	}
-	page, id, err := s.roomClinicalHoursPage(r)
+	page, id, err := s.roomHoursForm(r)
 	if err != nil {
 		s.kit.PageError(w, r, err)
 		return
@@ -313,9 +304,9 @@ func (s *Handler) HandleRoomHoursSave(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, page.Action+"?saved=1", http.StatusSeeOther)
 }
 
-// staffClinicalHoursPage returns the clinical hours page of the path's member of
+// staffHoursForm returns the clinical hours page of the path's member of
 // staff, or of oneself on /account/clinical-hours.
-func (s *Handler) staffClinicalHoursPage(r *http.Request) (*ClinicalHoursPage, int64, error) {
+func (s *Handler) staffHoursForm(r *http.Request) (*ClinicalHoursPage, int64, error) {
 	a := s.kit.Who(r)
 	id, own := a.ID(), r.PathValue("id") == ""
 	if !own {
@@ -357,14 +348,7 @@ func (s *Handler) staffClinicalHoursPage(r *http.Request) (*ClinicalHoursPage, i
 
 // HandleStaffHours shows clinical hours: one's own, or (an admin) anyone's.
 func (s *Handler) HandleStaffHours(w http.ResponseWriter, r *http.Request) {
-	page, _, err := s.staffClinicalHoursPage(r)
-	if err != nil {
-		s.kit.PageError(w, r, err)
-		return
-	}
-	page.Saved = r.URL.Query().Get("saved") == "1"
-	w.Header().Set("Cache-Control", "no-store")
-	s.kit.Render(w, r, http.StatusOK, "hours_edit", page)
+	s.showHours(w, r, s.staffHoursForm)
 }
 
 // HandleStaffHoursSave saves clinical hours and the zone they are in.
@@ -373,7 +357,7 @@ func (s *Handler) HandleStaffHoursSave(w http.ResponseWriter, r *http.Request) {
 		s.kit.FormReadError(w, r, err)
 		return
 	}
-	page, id, err := s.staffClinicalHoursPage(r)
+	page, id, err := s.staffHoursForm(r)
 	if err != nil {
 		s.kit.PageError(w, r, err)
 		return

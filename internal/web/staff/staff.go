@@ -57,6 +57,8 @@ type Reads interface {
 
 	// The practice's rooms, for the calendar's names and choices.
 	FindRooms(ctx context.Context) ([]*journey.Room, error)
+	// The practice's locations, where controlled substances are kept.
+	FindLocations(ctx context.Context) ([]*journey.Location, error)
 }
 
 // Processing is the part of internal/processing the staff workspace
@@ -144,6 +146,8 @@ type Processing interface {
 
 	// The calendar and booking from it (calendar.go).
 	CalendarProcessing
+	// The controlled-substance log and its reports (inventory*.go).
+	InventoryProcessing
 }
 
 // Config is what the staff workspace is told by cmd/journey.
