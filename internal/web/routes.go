@@ -159,6 +159,8 @@ func (s *Server) routeTable() []route {
 		{"GET /staff/inventory/log", staff, journey.PermInventory, 0, s.staff.HandleInventoryLog},
 		{"GET /staff/inventory/packet", staff, journey.PermInventory, 0, s.staff.HandlePacket},
 		{"GET /staff/inventory/biennial", staff, journey.PermInventory, 0, s.staff.HandleBiennial},
+		{"GET /staff/sessions/{id}/doses", staff, journey.PermSessionsWrite, 0, s.staff.HandleDoses},
+		{"POST /staff/sessions/{id}/doses", staff, journey.PermSessionsWrite, 0, s.staff.HandleDose},
 
 		// Medical review and practice settings.
 		{"GET /staff/review", staff, journey.PermClearance, 0, s.staff.HandleReviewQueue},

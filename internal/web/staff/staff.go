@@ -147,6 +147,7 @@ type Processing interface {
 	CalendarProcessing
 	// The controlled-substance log and its reports (inventory*.go).
 	InventoryProcessing
+	DoseProcessing
 }
 
 // Config is what the staff workspace is told by cmd/journey.
