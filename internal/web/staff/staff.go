@@ -139,6 +139,7 @@ type Processing interface {
 	// Calendar links, failed deliveries, reminder settings (reminders.go).
 	ReminderProcessing
 	CareSettingsProcessing
+	RunSheetProcessing
 	// Locations, rooms and clinical hours (rooms.go), session types (sessiontypes.go).
 	RoomsProcessing
 	SessionTypesProcessing
