@@ -38,8 +38,8 @@ type GateFacts struct {
 	Team  map[string]int64
 	Busy  []Conflict
 
-	MonitorNamed bool      // a confirmed adult monitor with a phone (remote)
-	CheckIn      *CheckIn  // the client's check-in for this session, nil if none
+	MonitorNamed bool            // a confirmed adult monitor with a phone (remote)
+	CheckIn      *CheckIn        // the client's check-in for this session, nil if none
 	Overridden   []string        // gate codes a medical provider overrode for this client or session
 	Rules        CareRules       // the practice's rules
 	Monitoring   MonitoringRules // the practice's blood-pressure limits, for the check-in's words; zero: Journey's defaults
