@@ -296,6 +296,13 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/sessions/{id}/discharge", api, journey.PermSessionsWrite, 0, s.api.HandleDischarge}, // its clinicians; early only a medical provider
 		{"POST /api/v1/sessions/{id}/run-sheet/addenda", api, journey.PermSessionsWrite, 0, s.api.HandleRunSheetAddendum},
 		{"DELETE /api/v1/sessions/{id}/attendees/{client}", api, permSignedIn, 0, s.api.HandleAttendeeRemove},
+		// Clinical notes: processing decides, so a note the caller may not read is 404 for every role (a psychotherapy note's author alone reads it).
+		{"POST /api/v1/sessions/{id}/notes", api, permSignedIn, 0, s.api.HandleNoteCreate},
+		{"GET /api/v1/sessions/{id}/notes", api, permSignedIn, 0, s.api.HandleSessionNotes},
+		{"GET /api/v1/notes/{id}", api, permSignedIn, 0, s.api.HandleNote},
+		{"PUT /api/v1/notes/{id}", api, permSignedIn, 0, s.api.HandleNoteUpdate},
+		{"POST /api/v1/notes/{id}/sign", api, permSignedIn, 0, s.api.HandleNoteSign},
+		{"POST /api/v1/notes/{id}/addenda", api, permSignedIn, 0, s.api.HandleNoteAddendum},
 		{"GET /api/v1/locations", api, permStaff, 0, s.api.HandleLocations},
 		{"POST /api/v1/locations", api, journey.PermSettings, 0, s.api.HandleLocationCreate},
 		{"GET /api/v1/rooms", api, permStaff, 0, s.api.HandleRooms},
