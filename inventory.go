@@ -350,10 +350,10 @@ type LogReport struct {
 	Location      *Location // nil: every location
 	Entries       []*LogEntry
 	Lots          map[int64]*Lot
-	Containers    map[int64]int      // container id → its number
 	People        map[int64]string   // staff id → name (signers, witnesses)
 	Clients       map[int64]string   // client id → name (administrations)
 	Discrepancies []*Discrepancy     // opened in the range
+	Counts        []*Count           // taken in the range, without lines (entries carry CountID)
 	Stock         []*Lot             // at the report's end (now)
 	Totals        map[string]float64 // entry kind → mg in the range
 }

@@ -60,6 +60,11 @@ func TestE2ECalendar(t *testing.T) {
 		t.Fatalf("everyone's week:\n%s", text)
 	}
 	e2eAxe(t, admin, axe, "/staff/calendar everyone")
+	// Today's column is a column like the others (a class shared with
+	// Today's dashboard once laid its cells out as a grid).
+	if odd := e2eEval[int](t, admin, `[...document.querySelectorAll(".cal-team th, .cal-team td")].filter(c => getComputedStyle(c).display !== "table-cell").length`); odd != 0 {
+		t.Fatalf("%d cells of everyone's week are not table cells", odd)
+	}
 	e2eViewport(t, admin, true)
 	e2ePortalPhone(t, admin, "/staff/calendar everyone (phone)")
 	e2eAxe(t, admin, axe, "/staff/calendar everyone (phone)")

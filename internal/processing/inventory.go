@@ -27,6 +27,8 @@ type InventoryStore interface {
 	FindLogEntries(ctx context.Context, f journey.LogFilter) ([]*journey.LogEntry, error)
 	FindLots(ctx context.Context, ids []int64) (map[int64]*journey.Lot, error)
 	FindDiscrepancies(ctx context.Context, open bool, from, to time.Time) ([]*journey.Discrepancy, error)
+	FindCounts(ctx context.Context, location int64, from, to time.Time) ([]*journey.Count, error)
+	FindContainer(ctx context.Context, id int64) (*journey.Lot, error)
 	RecordAdministration(ctx context.Context, a *journey.Administration, sig journey.Signature) error
 	FindAdministrations(ctx context.Context, sessionID int64) ([]*journey.Administration, error)
 }
@@ -150,6 +152,15 @@ func (p *Processor) Inventory(ctx context.Context, a *journey.Actor, location in
 	return inv, nil
 }
 
+// Container returns container id with its lot, for a form about it;
+// EFORBIDDEN without PermInventory.
+func (p *Processor) Container(ctx context.Context, a *journey.Actor, id int64) (*journey.Lot, error) {
+	if !a.Can(journey.PermInventory) {
+		return nil, journey.Errorf(journey.EFORBIDDEN, "You do not have access to the controlled-substance log.")
+	}
+	return p.store.FindContainer(ctx, id)
+}
+
 // MaxReportDays bounds a report's range.
 const MaxReportDays = 800
 
@@ -250,6 +261,9 @@ func (p *Processor) logReport(ctx context.Context, f journey.LogFilter) (*journe
 		ds = slices.DeleteFunc(ds, func(d *journey.Discrepancy) bool { return d.LocationID != f.LocationID })
 	}
 	rep.Discrepancies = ds
+	if rep.Counts, err = p.store.FindCounts(ctx, f.LocationID, f.From, f.To); err != nil {
+		return nil, err
+	}
 	return rep, nil
 }
 
@@ -297,4 +311,56 @@ func (p *Processor) Administrations(ctx context.Context, a *journey.Actor, id in
 	}
 	p.Audit(ctx, a, Entry{Action: "session.administrations", SubjectType: "session", SubjectID: s.ID, Outcome: journey.AuditSuccess, Detail: "administrations" + via})
 	return as, nil
+}
+
+// DoseSheet is what the page for recording a dose shows: the session,
+// its doses so far, what still blocks a dose, and the open containers at
+// the session's location a dose may be drawn from.
+type DoseSheet struct {
+	Session    *journey.CareSession
+	Doses      []*journey.Administration
+	Blockers   []journey.Gate
+	Containers []*journey.Lot // open containers, each lot holding those
+}
+
+// DoseSheet returns session id's dose sheet for an actor who may record a
+// dose in it (policy.go CanRecordDose, a lozenge the client takes
+// counting); "not found" or EFORBIDDEN otherwise, audited.
+func (p *Processor) DoseSheet(ctx context.Context, a *journey.Actor, id int64) (*DoseSheet, error) {
+	const action = "session.administrations"
+	s, c, err := p.session(ctx, a, id, action)
+	if err != nil {
+		return nil, err
+	}
+	if !a.CanRecordDose(s, true) {
+		p.Audit(ctx, a, Entry{Action: action, SubjectType: "session", SubjectID: s.ID, Outcome: journey.AuditDenied, Detail: "may not record a dose"})
+		return nil, journey.Errorf(journey.EFORBIDDEN, "Only the session's medical provider, or a therapist in it, records a dose.")
+	}
+	sheet := &DoseSheet{Session: s}
+	if sheet.Doses, err = p.store.FindAdministrations(ctx, s.ID); err != nil {
+		return nil, err
+	}
+	if sheet.Blockers, err = p.DoseBlockers(ctx, s, c); err != nil {
+		return nil, err
+	}
+	if s.RoomID != 0 {
+		room, err := p.store.FindRoom(ctx, s.RoomID)
+		if err != nil {
+			return nil, err
+		}
+		inv, err := p.store.FindInventory(ctx, room.LocationID)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range inv.Lots {
+			open := slices.DeleteFunc(slices.Clone(l.Containers), func(k *journey.Container) bool { return k.Status != journey.ContainerOpen })
+			if len(open) > 0 {
+				cl := *l
+				cl.Containers = open
+				sheet.Containers = append(sheet.Containers, &cl)
+			}
+		}
+	}
+	p.Audit(ctx, a, Entry{Action: action, SubjectType: "session", SubjectID: s.ID, Outcome: journey.AuditSuccess, Detail: "dose sheet"})
+	return sheet, nil
 }

@@ -10,13 +10,13 @@ import (
 )
 
 // FindInventory returns the stock at location (0: every location): each
-// lot with a container there, its containers by number and their sum,
-// lots by expiry; and the discrepancies still open.
+// lot with a container there not yet empty, those containers by number
+// and their sum, lots by expiry; and the discrepancies still open.
 func (db *DB) FindInventory(ctx context.Context, location int64) (*journey.Inventory, error) {
 	rows, err := db.query(ctx, `SELECT l.id, l.location_id, l.ndc, l.product, l.strength, l.unit, l.mg_per_unit, l.lot, l.expiry,
 		l.supplier, l.invoice, l.received_at, c.id, c.location_id, c.number, c.received, c.balance, c.status
 		FROM cs_containers c JOIN cs_lots l ON l.id = c.lot_id
-		WHERE ? = 0 OR c.location_id = ? ORDER BY l.expiry, l.id, c.number`, location, location)
+		WHERE c.status <> 'empty' AND (? = 0 OR c.location_id = ?) ORDER BY l.expiry, l.id, c.number`, location, location)
 	if err != nil {
 		return nil, err
 	}
@@ -60,6 +60,49 @@ func filterDiscrepancies(ds []*journey.Discrepancy, location int64) []*journey.D
 		}
 	}
 	return out
+}
+
+// FindContainer returns container id with its lot (the lot's Containers
+// holding it alone); ENOTFOUND when there is none.
+func (db *DB) FindContainer(ctx context.Context, id int64) (*journey.Lot, error) {
+	var l journey.Lot
+	var c journey.Container
+	var received, got, balance int64
+	err := db.queryRow(ctx, `SELECT l.id, l.location_id, l.ndc, l.product, l.strength, l.unit, l.mg_per_unit, l.lot, l.expiry,
+		l.supplier, l.invoice, l.received_at, c.id, c.location_id, c.number, c.received, c.balance, c.status
+		FROM cs_containers c JOIN cs_lots l ON l.id = c.lot_id WHERE c.id = ?`, id).Scan(&l.ID, &l.LocationID, &l.NDC, &l.Product,
+		&l.Strength, &l.Unit, &l.MgPerUnit, &l.Lot, &l.Expiry, &l.Supplier, &l.Invoice, &received, &c.ID, &c.LocationID, &c.Number,
+		&got, &balance, &c.Status)
+	if err != nil {
+		return nil, notFound(err, "Container")
+	}
+	l.ReceivedAt = fromUnix(received)
+	c.LotID, c.Received, c.Balance = l.ID, units(got), units(balance)
+	l.Balance, l.Containers = c.Balance, []*journey.Container{&c}
+	return &l, nil
+}
+
+// FindCounts returns the counts taken in [from, to) at location (0:
+// every location), oldest first, without their lines (their entries carry
+// CountID).
+func (db *DB) FindCounts(ctx context.Context, location int64, from, to time.Time) ([]*journey.Count, error) {
+	rows, err := db.query(ctx, `SELECT id, location_id, biennial, by_id, signature, at FROM cs_counts
+		WHERE at >= ? AND at < ? AND (? = 0 OR location_id = ?) ORDER BY at, id`, unix(from), unix(to), location, location)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*journey.Count{}
+	for rows.Next() {
+		var c journey.Count
+		var at int64
+		if err := rows.Scan(&c.ID, &c.LocationID, &c.Biennial, &c.By, &c.Signature, &at); err != nil {
+			return nil, err
+		}
+		c.At = fromUnix(at)
+		out = append(out, &c)
+	}
+	return out, rows.Err()
 }
 
 // zeroTime is no bound on a time range.

@@ -32,6 +32,7 @@ var workspaceTasks = []workspaceTask{
 	{"Review", "/staff/review", nil},
 	{"Alerts", "/staff/alerts", nil},
 	{"Deliveries", "/staff/deliveries", nil},
+	{"Inventory", "/staff/inventory", []string{"/staff/inventory/"}},
 	{"Staff", "/admin/staff", []string{"/admin/staff/"}},
 	{"Settings", "/admin/consents", []string{"/admin/consents/", "/admin/screening-rules", "/admin/booking", "/admin/care", "/admin/session-types", "/admin/rooms", "/admin/settings", "/admin/practice", "/admin/emails", "/admin/reminders"}},
 	{"Audit", "/admin/audit", []string{"/admin/audit"}},

@@ -57,6 +57,8 @@ type Reads interface {
 
 	// The practice's rooms, for the calendar's names and choices.
 	FindRooms(ctx context.Context) ([]*journey.Room, error)
+	// The practice's locations, where controlled substances are kept.
+	FindLocations(ctx context.Context) ([]*journey.Location, error)
 }
 
 // Processing is the part of internal/processing the staff workspace
@@ -137,12 +139,16 @@ type Processing interface {
 	// Calendar links, failed deliveries, reminder settings (reminders.go).
 	ReminderProcessing
 	CareSettingsProcessing
+	RunSheetProcessing
 	// Locations, rooms and clinical hours (rooms.go), session types (sessiontypes.go).
 	RoomsProcessing
 	SessionTypesProcessing
 
 	// The calendar and booking from it (calendar.go).
 	CalendarProcessing
+	// The controlled-substance log and its reports (inventory*.go).
+	InventoryProcessing
+	DoseProcessing
 }
 
 // Config is what the staff workspace is told by cmd/journey.

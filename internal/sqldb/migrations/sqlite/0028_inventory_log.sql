@@ -36,7 +36,8 @@ CREATE TABLE cs_containers (
     status      TEXT NOT NULL DEFAULT 'sealed' CHECK (status IN ('sealed', 'open', 'empty')),
     UNIQUE (lot_id, number)
 );
-CREATE INDEX cs_containers_location ON cs_containers (location_id, lot_id);
+-- Stock on hand: empty containers stay for the log but leave the list.
+CREATE INDEX cs_containers_stock ON cs_containers (location_id, lot_id) WHERE status <> 'empty';
 
 -- A physical count of a location's stock (biennial: the inventory every
 -- two years), signed by who took it; its lines are count entries.
@@ -48,6 +49,7 @@ CREATE TABLE cs_counts (
     signature   TEXT NOT NULL CHECK (signature IN ('second-factor', 'api-token')),
     at          INTEGER NOT NULL
 );
+CREATE INDEX cs_counts_at ON cs_counts (at);
 
 CREATE TABLE cs_entries (
     id            INTEGER PRIMARY KEY,
@@ -74,6 +76,7 @@ CREATE TABLE cs_entries (
 );
 CREATE INDEX cs_entries_at ON cs_entries (at);
 CREATE INDEX cs_entries_container ON cs_entries (container_id, id);
+CREATE INDEX cs_entries_count ON cs_entries (count_id) WHERE count_id IS NOT NULL;
 
 CREATE TRIGGER cs_entries_no_update BEFORE UPDATE ON cs_entries
 BEGIN

@@ -1,0 +1,106 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/journey-kap/journey"
+)
+
+// noteSecret is what the therapist writes in their psychotherapy note:
+// no answer to anyone else may carry it.
+const noteSecret = "Countertransference-7f3a"
+
+// The route-role matrix of clinical notes through the real router and
+// store: the author drafts a psychotherapy note and a progress note, signs
+// the progress note, and every other role (the medical provider, another
+// therapist, the chaperone, front desk, an admin, the client) gets 404 on
+// every route of the psychotherapy note, never sees it in the session's
+// list, the chart or the run sheet; a signed note cannot be changed
+// through any route (409), only added to.
+func TestNotesRouteRoleMatrix(t *testing.T) {
+	e := newCareEnv(t)
+	id := e.medicineInProgress(t)
+	doc := e.session(&journey.User{ID: e.mp}, true)
+	chap := e.session(&journey.User{ID: e.chap}, true)
+	_, admin := e.staffCookie(journey.RoleAdmin)
+	create := func(body string) int64 {
+		t.Helper()
+		st, _, b := e.send(e.nora, "POST", fmt.Sprintf("/api/v1/sessions/%d/notes", id), "application/json", body)
+		if st != 201 || !strings.Contains(b, `"status":"draft"`) {
+			t.Fatalf("create: %d %s", st, trim(b))
+		}
+		var n struct{ ID int64 }
+		if err := json.Unmarshal([]byte(b), &n); err != nil {
+			t.Fatal(err)
+		}
+		return n.ID
+	}
+	pn := create(`{"kind":"psychotherapy","fields":{"process":"` + noteSecret + `"}}`)
+	prog := create(`{"kind":"progress","fields":{"intention":"Rest.","course":"Calm.","interventions":"Music.","discharge_state":"Alert."}}`)
+	for _, sc := range []struct {
+		name, cookie, method, path, body string
+		status                           int
+		contains                         []string
+	}{
+		{"a second progress note", e.nora, "POST", fmt.Sprintf("/api/v1/sessions/%d/notes", id), `{"kind":"progress","fields":{}}`, 409, nil},
+		{"an unknown heading", e.nora, "POST", fmt.Sprintf("/api/v1/sessions/%d/notes", id), `{"kind":"psychotherapy","fields":{"mood":"<b>x</b>"}}`, 422,
+			[]string{`"field":"fields.mood"`}},
+		{"a chaperone writes none", chap, "POST", fmt.Sprintf("/api/v1/sessions/%d/notes", id), `{"kind":"progress","fields":{}}`, 403, nil},
+		{"the author reads theirs", e.nora, "GET", fmt.Sprintf("/api/v1/notes/%d", pn), "", 200, []string{noteSecret}},
+		{"and changes the draft", e.nora, "PUT", fmt.Sprintf("/api/v1/notes/%d", pn), `{"fields":{"process":"` + noteSecret + ` again"}}`, 200, nil},
+		{"the medical provider may not change another's", doc, "PUT", fmt.Sprintf("/api/v1/notes/%d", prog), `{"fields":{"course":"x"}}`, 403, nil},
+		{"signed", e.nora, "POST", fmt.Sprintf("/api/v1/notes/%d/sign", prog), "", 200, []string{`"status":"signed"`, `"signed_at":"20`}},
+		{"a signed note is locked", e.nora, "PUT", fmt.Sprintf("/api/v1/notes/%d", prog), `{"fields":{"course":"Changed."}}`, 409, []string{"addendum"}},
+		{"signed once", e.nora, "POST", fmt.Sprintf("/api/v1/notes/%d/sign", prog), "", 409, nil},
+		{"an addendum on a draft", e.nora, "POST", fmt.Sprintf("/api/v1/notes/%d/addenda", pn), `{"text":"x"}`, 409, nil},
+		{"an empty addendum", doc, "POST", fmt.Sprintf("/api/v1/notes/%d/addenda", prog), `{"text":"  "}`, 422, []string{`"field":"text"`}},
+		{"the medical provider's addendum", doc, "POST", fmt.Sprintf("/api/v1/notes/%d/addenda", prog), `{"text":"Vitals reviewed."}`, 201,
+			[]string{fmt.Sprintf(`"author_id":%d`, e.mp)}},
+		{"the medical provider reads the progress note", doc, "GET", fmt.Sprintf("/api/v1/notes/%d", prog), "", 200,
+			[]string{`"course":"Calm."`, "Vitals reviewed."}},
+		{"the author lists both", e.nora, "GET", fmt.Sprintf("/api/v1/sessions/%d/notes", id), "", 200, []string{noteSecret, `"kind":"progress"`}},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			st, _, b := e.send(sc.cookie, sc.method, sc.path, "application/json", sc.body)
+			if st != sc.status {
+				t.Fatalf("status %d, want %d\n%s", st, sc.status, trim(b))
+			}
+			for _, s := range sc.contains {
+				if !strings.Contains(b, s) {
+					t.Errorf("body lacks %s\n%s", s, trim(b))
+				}
+			}
+		})
+	}
+	others := map[string]string{"medical provider": doc, "other therapist": e.luis, "chaperone": chap, "front desk": e.desk, "admin": admin,
+		"client": e.client}
+	noteRoutes := []struct{ method, path, body string }{
+		{"GET", fmt.Sprintf("/api/v1/notes/%d", pn), ""},
+		{"PUT", fmt.Sprintf("/api/v1/notes/%d", pn), `{"fields":{"process":"x"}}`},
+		{"POST", fmt.Sprintf("/api/v1/notes/%d/sign", pn), ""},
+		{"POST", fmt.Sprintf("/api/v1/notes/%d/addenda", pn), `{"text":"x"}`},
+	}
+	elsewhere := []string{fmt.Sprintf("/api/v1/sessions/%d/notes", id), fmt.Sprintf("/api/v1/clients/%d", e.c.ID),
+		fmt.Sprintf("/api/v1/sessions/%d/run-sheet", id), fmt.Sprintf("/api/v1/sessions/%d", id)}
+	for name, cookie := range others {
+		for _, rt := range noteRoutes {
+			st, _, b := e.send(cookie, rt.method, rt.path, "application/json", rt.body)
+			if st != 404 || strings.Contains(b, noteSecret) {
+				t.Errorf("%s: %s %s: %d %s", name, rt.method, rt.path, st, trim(b))
+			}
+		}
+		for _, path := range elsewhere {
+			if _, _, b := e.send(cookie, "GET", path, "", ""); strings.Contains(b, noteSecret) || strings.Contains(b, `"kind":"psychotherapy"`) {
+				t.Errorf("%s: GET %s shows the psychotherapy note", name, path)
+			}
+		}
+	}
+	// Still a draft and unchanged by all those attempts.
+	if st, _, b := e.send(e.nora, "GET", fmt.Sprintf("/api/v1/notes/%d", pn), "", ""); st != 200 || !strings.Contains(b, noteSecret+` again"`) ||
+		!strings.Contains(b, `"addenda":[]`) || !strings.Contains(b, `"status":"draft"`) {
+		t.Errorf("the author's note after the others tried: %d %s", st, trim(b))
+	}
+}

@@ -1,0 +1,238 @@
+package staff
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/pdf"
+)
+
+// The controlled-substance log's reports: the log for a range (the
+// screen, CSV and PDF show the same rows, logRows), the monthly
+// compliance packet and the biennial inventory (PDF). Times are shown in
+// the practice's zone.
+
+// logColumns are the log's columns, with their share of a PDF's width;
+// text columns are marked so a CSV keeps them from reading as formulas.
+var logColumns = []struct {
+	pdf.Column
+	text bool
+}{
+	{pdf.Column{Header: "When", Width: 9}, false}, {pdf.Column{Header: "Entry", Width: 7}, true},
+	{pdf.Column{Header: "Product, NDC, lot (expiry)", Width: 18}, true}, {pdf.Column{Header: "Container", Width: 5, Right: true}, false},
+	{pdf.Column{Header: "Amount", Width: 6, Right: true}, false}, {pdf.Column{Header: "mg", Width: 5, Right: true}, false},
+	{pdf.Column{Header: "Balance after", Width: 6, Right: true}, false}, {pdf.Column{Header: "Client (session)", Width: 11}, true},
+	{pdf.Column{Header: "Witness", Width: 9}, true}, {pdf.Column{Header: "Note", Width: 14}, true},
+	{pdf.Column{Header: "Signed by", Width: 12}, true},
+}
+
+// entryWords name each kind of entry.
+var entryWords = map[string]string{journey.EntryReceipt: "Receipt", journey.EntryOpen: "Opened", journey.EntryAdministration: "Administered",
+	journey.EntryWaste: "Wasted", journey.EntryTransferOut: "Transfer out", journey.EntryTransferIn: "Transfer in",
+	journey.EntryCount: "Count", journey.EntryAdjustment: "Adjustment"}
+
+// num writes a number without trailing zeros.
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// signedWords says who signed an entry and how.
+func signedWords(rep *journey.LogReport, by int64, how string) string {
+	name := rep.People[by]
+	if name == "" {
+		name = fmt.Sprintf("staff %d", by)
+	}
+	if how == journey.SignAPIToken {
+		return name + " (API token)"
+	}
+	return name + " (second factor)"
+}
+
+// logRows returns the log's rows of rep, times in loc.
+func logRows(rep *journey.LogReport, loc *time.Location) [][]string {
+	rows := make([][]string, 0, len(rep.Entries))
+	for _, e := range rep.Entries {
+		lot := rep.Lots[e.LotID]
+		product, unit := "", ""
+		if lot != nil {
+			product, unit = fmt.Sprintf("%s %s, NDC %s, lot %s (exp %s)", lot.Product, lot.Strength, lot.NDC, lot.Lot, lot.Expiry), lot.Unit
+		}
+		client := ""
+		if e.ClientID != 0 {
+			client = fmt.Sprintf("%s (session %d)", rep.Clients[e.ClientID], e.SessionID)
+		}
+		witness := ""
+		if e.WitnessID != 0 {
+			witness = rep.People[e.WitnessID]
+		}
+		note := e.Reason
+		if e.Counted != nil {
+			note = fmt.Sprintf("Counted %s %s", num(*e.Counted), unit)
+		}
+		rows = append(rows, []string{e.At.In(loc).Format("2006-01-02 15:04"), entryWords[e.Kind], product, "#" + strconv.Itoa(e.ContainerNo),
+			num(e.Amount) + " " + unit, num(e.Mg), num(e.Balance), client, witness, note, signedWords(rep, e.By, e.Signature)})
+	}
+	return rows
+}
+
+// writeLogCSV writes rep's log as CSV.
+func writeLogCSV(w http.ResponseWriter, rep *journey.LogReport, loc *time.Location, name string) {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+	w.Header().Set("Cache-Control", "no-store")
+	cw := csv.NewWriter(w)
+	head := make([]string, len(logColumns))
+	for i, c := range logColumns {
+		head[i] = c.Header
+	}
+	cw.Write(head)
+	for _, row := range logRows(rep, loc) {
+		for i := range row {
+			if logColumns[i].text {
+				row[i] = csvSafe(row[i])
+			}
+		}
+		cw.Write(row)
+	}
+	cw.Flush()
+}
+
+// reportLines are the lines under a report's title.
+func reportLines(rep *journey.LogReport, loc *time.Location) []string {
+	where := "Every location"
+	if rep.Location != nil {
+		where = rep.Location.Name + ", " + rep.Location.Address
+	}
+	return []string{fmt.Sprintf("%s to %s (%s)", rep.From.In(loc).Format("2 Jan 2006"), rep.To.Add(-time.Second).In(loc).Format("2 Jan 2006"), loc.String()),
+		where, "Each entry is signed by who made it: with a second-factor code on a page, or an API token."}
+}
+
+// logSection is the log's entries as a PDF section.
+func logSection(rep *journey.LogReport, loc *time.Location) pdf.Section {
+	cols := make([]pdf.Column, len(logColumns))
+	for i, c := range logColumns {
+		cols[i] = c.Column
+	}
+	return pdf.Section{Heading: "Entries", Columns: cols, Rows: logRows(rep, loc), Empty: "No entries in this range."}
+}
+
+// causeWords name a discrepancy's cause.
+var causeWords = map[string]string{journey.CauseRecordingError: "Recording error", journey.CauseBreakage: "Breakage or spill",
+	journey.CauseLoss: "Loss", journey.CauseTheft: "Theft"}
+
+// discrepancySection lists rep's discrepancies, saying by when each loss
+// or theft must be reported to the authorities.
+func discrepancySection(rep *journey.LogReport, loc *time.Location) pdf.Section {
+	s := pdf.Section{Heading: "Discrepancies", Empty: "No count differed from the balance.",
+		Text: []string{"A theft or significant loss of a controlled substance is reported to the DEA within one business day of its discovery (Form 106)."},
+		Columns: []pdf.Column{{Header: "Opened", Width: 9}, {Header: "Container", Width: 5}, {Header: "Expected", Width: 5, Right: true},
+			{Header: "Counted", Width: 5, Right: true}, {Header: "Cause", Width: 8}, {Header: "Resolution", Width: 22}, {Header: "Notify authorities by", Width: 10}}}
+	for _, d := range rep.Discrepancies {
+		cause, resolved, notify := "Open: an admin must resolve it", "", ""
+		if !d.ResolvedAt.IsZero() {
+			cause = causeWords[d.Cause]
+			resolved = fmt.Sprintf("%s (%s, %s)", d.Note, rep.People[d.ResolvedBy], d.ResolvedAt.In(loc).Format("2006-01-02 15:04"))
+		}
+		if !d.NotifyBy.IsZero() {
+			notify = d.NotifyBy.In(loc).Format("2006-01-02 15:04")
+		}
+		s.Rows = append(s.Rows, []string{d.OpenedAt.In(loc).Format("2006-01-02 15:04"), fmt.Sprintf("%d", d.ContainerID), num(d.Expected),
+			num(d.Counted), cause, resolved, notify})
+	}
+	return s
+}
+
+// stockSection is the stock on hand now.
+func stockSection(rep *journey.LogReport) pdf.Section {
+	s := pdf.Section{Heading: "Stock on hand now", Empty: "No stock.", Columns: []pdf.Column{{Header: "Product, NDC, lot", Width: 20},
+		{Header: "Expiry", Width: 6}, {Header: "Containers (number: balance)", Width: 24}, {Header: "Balance", Width: 6, Right: true}, {Header: "mg", Width: 5, Right: true}}}
+	for _, l := range rep.Stock {
+		var cs []string
+		for _, c := range l.Containers {
+			cs = append(cs, fmt.Sprintf("#%d: %s (%s)", c.Number, num(c.Balance), c.Status))
+		}
+		s.Rows = append(s.Rows, []string{fmt.Sprintf("%s %s, NDC %s, lot %s", l.Product, l.Strength, l.NDC, l.Lot), l.Expiry, strings.Join(cs, ", "),
+			num(l.Balance) + " " + l.Unit, num(l.Balance * l.MgPerUnit)})
+	}
+	return s
+}
+
+// summarySection sums each lot's movements in the range, in mg, with each
+// container's balance before and after the range worked out from its
+// entries (first balance less its amount; last balance).
+func summarySection(rep *journey.LogReport) pdf.Section {
+	type sum struct {
+		by                      map[string]float64
+		opening, closing, moved float64
+		seen                    map[int64]bool
+	}
+	sums := map[int64]*sum{}
+	var order []int64
+	for _, e := range rep.Entries {
+		s := sums[e.LotID]
+		if s == nil {
+			s = &sum{by: map[string]float64{}, seen: map[int64]bool{}}
+			sums[e.LotID] = s
+			order = append(order, e.LotID)
+		}
+		s.by[e.Kind] += e.Mg
+		mg := 0.0
+		if l := rep.Lots[e.LotID]; l != nil {
+			mg = l.MgPerUnit
+		}
+		if !s.seen[e.ContainerID] {
+			s.seen[e.ContainerID] = true
+			s.opening += (e.Balance - e.Amount) * mg
+		}
+		s.moved += e.Mg
+	}
+	for _, s := range sums {
+		s.closing = s.opening + s.moved
+	}
+	slices.Sort(order)
+	out := pdf.Section{Heading: "Summary by lot (mg)", Empty: "No movements.",
+		Text: []string{"Opening and closing are the balances of the containers each lot used in the range."},
+		Columns: []pdf.Column{{Header: "Lot", Width: 16}, {Header: "Opening", Width: 5, Right: true}, {Header: "Received", Width: 5, Right: true},
+			{Header: "Administered", Width: 6, Right: true}, {Header: "Wasted", Width: 5, Right: true}, {Header: "Transferred", Width: 6, Right: true},
+			{Header: "Adjusted", Width: 5, Right: true}, {Header: "Closing", Width: 5, Right: true}}}
+	for _, id := range order {
+		s, name := sums[id], fmt.Sprintf("lot %d", id)
+		if l := rep.Lots[id]; l != nil {
+			name = fmt.Sprintf("%s %s, lot %s", l.Product, l.Strength, l.Lot)
+		}
+		out.Rows = append(out.Rows, []string{name, num(s.opening), num(s.by[journey.EntryReceipt]), num(s.by[journey.EntryAdministration]),
+			num(s.by[journey.EntryWaste]), num(s.by[journey.EntryTransferIn] + s.by[journey.EntryTransferOut]), num(s.by[journey.EntryAdjustment]), num(s.closing)})
+	}
+	return out
+}
+
+// countsSection lists the counts of rep (only the biennial ones when
+// biennial is set), each line with what the book said and who signed.
+func countsSection(rep *journey.LogReport, loc *time.Location, biennial bool) pdf.Section {
+	s := pdf.Section{Heading: "Counts", Empty: "No count in this range.", Columns: []pdf.Column{{Header: "Count", Width: 9}, {Header: "Signed by", Width: 12},
+		{Header: "Product, lot", Width: 16}, {Header: "Container", Width: 5}, {Header: "On the book", Width: 6, Right: true}, {Header: "Counted", Width: 6, Right: true}}}
+	if biennial {
+		s.Heading, s.Empty = "Biennial inventory", "No biennial inventory was taken in this range."
+	}
+	for _, c := range rep.Counts {
+		if biennial && !c.Biennial {
+			continue
+		}
+		for _, e := range rep.Entries {
+			if e.CountID != c.ID || e.Counted == nil {
+				continue
+			}
+			lot := ""
+			if l := rep.Lots[e.LotID]; l != nil {
+				lot = fmt.Sprintf("%s %s, lot %s (%s)", l.Product, l.Strength, l.Lot, l.Unit)
+			}
+			s.Rows = append(s.Rows, []string{fmt.Sprintf("%d, %s", c.ID, c.At.In(loc).Format("2006-01-02 15:04")), signedWords(rep, c.By, c.Signature),
+				lot, "#" + strconv.Itoa(e.ContainerNo), num(e.Balance), num(*e.Counted)})
+		}
+	}
+	return s
+}
