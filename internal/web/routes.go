@@ -145,7 +145,8 @@ func (s *Server) routeTable() []route {
 		{"GET /staff/alerts", staff, journey.PermAlerts, 0, s.staff.HandleAlerts},
 		{"GET /staff/calendar", staff, journey.PermSessionsRead, 0, s.staff.HandleCalendar},
 		{"POST /staff/calendar/book", staff, journey.PermSessionsWrite, 0, s.staff.HandleCalendarBook},
-		{"GET /staff/sessions/{id}/run-sheet", staff, journey.PermSessionsRead, 0, s.staff.HandleRunSheet}, // its team (a chaperone limited) and the client's clinicians
+		{"GET /staff/sessions/{id}/run-sheet", staff, journey.PermSessionsRead, 0, s.staff.HandleRunSheet},                // its team (a chaperone limited) and the client's clinicians
+		{"POST /staff/sessions/{id}/run-sheet/status", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetStatus}, // check-in, start
 		{"POST /staff/sessions/{id}/run-sheet/order", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetOrder},
 		{"POST /staff/sessions/{id}/run-sheet/vitals", staff, journey.PermSessionsRead, 0, s.staff.HandleRunSheetVitals},
 		{"POST /staff/sessions/{id}/run-sheet/checklist", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetChecklist},
