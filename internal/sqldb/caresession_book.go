@@ -378,7 +378,7 @@ func sessionOf(r *journey.SessionRequest, t *journey.SessionType, now time.Time,
 	end := r.Start.Add(time.Duration(t.Minutes) * time.Minute)
 	return &journey.CareSession{ClientID: r.ClientID, Type: t.Code, Start: r.Start, End: end,
 		BlockEnd: end.Add(time.Duration(t.BufferMinutes) * time.Minute), Status: journey.SessionBooked, Mode: r.Mode, Route: r.Route,
-		RoomKey: journey.NewRoomKey(),
+		RoomKey:     journey.NewRoomKey(),
 		TherapistID: r.TherapistID, MedicalProviderID: r.MedicalProviderID, ChaperoneID: r.ChaperoneID, RoomID: r.RoomID,
 		CreatedBy: by, CreatedAt: now, UpdatedAt: now}
 }
