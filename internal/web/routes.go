@@ -153,6 +153,11 @@ func (s *Server) routeTable() []route {
 		{"POST /staff/sessions/{id}/run-sheet/review", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetReview},
 		{"POST /staff/sessions/{id}/run-sheet/discharge", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetDischarge},
 		{"POST /staff/sessions/{id}/run-sheet/addenda", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetAddendum},
+		// A session's notes: processing answers "not found" to anyone a note is not for.
+		{"GET /staff/sessions/{id}/notes", staff, journey.PermSessionsRead, 0, s.staff.HandleNotes},
+		{"POST /staff/sessions/{id}/notes", staff, journey.PermSessionsRead, 0, s.staff.HandleNoteCreate},
+		{"POST /staff/notes/{id}", staff, journey.PermSessionsRead, 0, s.staff.HandleNoteSave},
+		{"POST /staff/notes/{id}/addenda", staff, journey.PermSessionsRead, 0, s.staff.HandleNoteAddendum},
 		{"POST /staff/alerts/{id}/acknowledge", staff, journey.PermAlerts, 0, s.staff.HandleAlertAck},
 		{"GET /staff/deliveries", staff, journey.PermDeliveries, 0, s.staff.HandleDeliveries},
 		{"GET /staff/inventory", staff, journey.PermInventory, 0, s.staff.HandleInventory},
