@@ -145,6 +145,13 @@ func (s *Server) routeTable() []route {
 		{"GET /staff/alerts", staff, journey.PermAlerts, 0, s.staff.HandleAlerts},
 		{"GET /staff/calendar", staff, journey.PermSessionsRead, 0, s.staff.HandleCalendar},
 		{"POST /staff/calendar/book", staff, journey.PermSessionsWrite, 0, s.staff.HandleCalendarBook},
+		// A session's own page (staff/session.go): its team, a chaperone limited (processing.SessionView).
+		{"GET /staff/sessions/{id}", staff, journey.PermSessionsRead, 0, s.staff.HandleSession},
+		{"POST /staff/sessions/{id}/status", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionStatus},
+		{"POST /staff/sessions/{id}/reschedule", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionReschedule},
+		{"POST /staff/sessions/{id}/cancel", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionCancel},
+		{"POST /staff/sessions/{id}/attendees", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionAttendeeAdd},
+		{"POST /staff/sessions/{id}/attendees/{client}/remove", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionAttendeeRemove},
 		{"POST /staff/alerts/{id}/acknowledge", staff, journey.PermAlerts, 0, s.staff.HandleAlertAck},
 		{"GET /staff/deliveries", staff, journey.PermDeliveries, 0, s.staff.HandleDeliveries},
 		{"GET /staff/inventory", staff, journey.PermInventory, 0, s.staff.HandleInventory},
