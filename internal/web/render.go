@@ -164,7 +164,7 @@ var pageSamples = map[string]any{
 	"audit": &staffws.AuditPage{}, "tokens": &staffws.TokensPage{}, "sessions": &sessionsPage{}, "staff_list": &staffws.StaffListPage{},
 	"invite": &invitePage{}, "accept": &acceptPage{}, "reset_request": &resetRequestPage{}, "breakglass": &staffws.BreakGlassPage{},
 	"portal": &clientportal.HomePage{}, "portal_join": &acceptPage{}, "portal_intake": &clientportal.IntakePage{}, "portal_measure": &webkit.MeasurePage{},
-	"portal_support": &clientportal.SupportPage{}, "portal_monitor": &clientportal.MonitorPage{}, "portal_book": &clientportal.BookPage{}, "portal_checkin": &clientportal.CheckInPage{}, "portal_consent": &clientportal.ConsentPage{},
+	"portal_support": &clientportal.SupportPage{}, "portal_monitor": &clientportal.MonitorPage{}, "portal_book": &clientportal.BookPage{}, "portal_sessions": &clientportal.SessionsPage{}, "portal_session": &clientportal.SessionPage{}, "portal_checkin": &clientportal.CheckInPage{}, "portal_consent": &clientportal.ConsentPage{},
 	"staff_clients": &staffws.ClientsPage{}, "staff_client": &staffws.ClientPage{}, "staff_client_new": &staffws.NewClientPage{},
 	"staff_alerts": &staffws.AlertsPage{}, "staff_calendar": &staffws.CalendarPage{}, "staff_session": &staffws.SessionPage{}, "staff_plan": &staffws.PlanPage{}, "admin_care": &staffws.CareSettingsPage{}, "admin_rooms": &staffws.RoomsPage{}, "admin_session_types": &staffws.SessionTypesPage{}, "hours_edit": &staffws.ClinicalHoursPage{}, "staff_review": &staffws.ReviewQueuePage{}, "staff_review_client": &staffws.ReviewScreenPage{},
 	"admin_consents": &staffws.ConsentDocsPage{}, "admin_consent_edit": &staffws.ConsentEditPage{}, "admin_rules": &staffws.RulesPage{},

@@ -119,6 +119,11 @@ func (s *Server) routeTable() []route {
 		{"POST /portal/book", portal, journey.PermPortal, 0, s.portal.HandleBook},
 		{"GET /portal/monitor", portal, journey.PermPortal, 0, s.portal.HandleMonitor},
 		{"POST /portal/monitor", portal, journey.PermPortal, 0, s.portal.HandleMonitorSave},
+		// The client's own sessions (portal/sessions.go): another client's is "not found".
+		{"GET /portal/sessions", portal, journey.PermPortal, 0, s.portal.HandleSessions},
+		{"GET /portal/sessions/{id}", portal, journey.PermPortal, 0, s.portal.HandleSession},
+		{"POST /portal/sessions/{id}/cancel", portal, journey.PermPortal, 0, s.portal.HandleSessionCancel},
+		{"POST /portal/sessions/{id}/reschedule", portal, journey.PermPortal, 0, s.portal.HandleSessionReschedule},
 		{"GET /portal/sessions/{id}/check-in", portal, journey.PermPortal, 0, s.portal.HandleCheckIn},
 		{"POST /portal/sessions/{id}/check-in", portal, journey.PermPortal, 0, s.portal.HandleCheckInSave},
 		{"GET /portal/reminders", portal, journey.PermPortal, 0, s.portal.HandleReminders},

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
 // groupSession writes an integration group held by the therapist in the
@@ -118,4 +119,72 @@ func (e *careEnv) sessionRunAs(t *testing.T, scs []cookieScenario) {
 			}
 		})
 	}
+}
+
+func TestPortalSessions(t *testing.T) {
+	e := newCareEnv(t)
+	ny, _ := time.LoadLocation("America/New_York")
+	monday := time.Date(2030, 1, 7, 0, 0, 0, 0, ny)
+	medicine := e.careSession(journey.TypeMedicine, monday.Add(13*time.Hour), monday.Add(16*time.Hour),
+		map[string]int64{journey.NeedTherapist: e.ny.ID, journey.NeedMedicalProvider: e.mp, journey.NeedChaperone: e.chap, journey.NeedRoom: e.room})
+	e.careSession(journey.TypePreparation, monday.Add(9*time.Hour), monday.Add(10*time.Hour), map[string]int64{journey.NeedTherapist: e.ny.ID})
+	prep := e.careSession(journey.TypePreparation, monday.Add(10*time.Hour), monday.Add(11*time.Hour), map[string]int64{journey.NeedTherapist: e.ny.ID})
+	soon := e.careSession(journey.TypeIntegration, testNow.Add(24*time.Hour), testNow.Add(25*time.Hour), map[string]int64{journey.NeedTherapist: e.ny.ID})
+	_, other := sqldbtest.Client(t, e.db, e.ny.ID, "Olive Other", "olive@client.test", nil)
+	otherCookie := e.session(other, true)
+	page := func(id int64) string { return fmt.Sprintf("/portal/sessions/%d", id) }
+	move := func(start time.Time) string {
+		return url.Values{"week": {"2030-01-07"}, "start": {start.Format(time.RFC3339)}}.Encode()
+	}
+	run := func(scs []cookieScenario) {
+		t.Helper()
+		for _, sc := range scs {
+			t.Run(sc.name, func(t *testing.T) {
+				ct := ""
+				if sc.method == "POST" {
+					ct = "application/x-www-form-urlencoded"
+				}
+				st, h, body := e.send(sc.cookie, sc.method, sc.path, ct, sc.body)
+				if st != sc.status {
+					t.Fatalf("status %d, want %d\n%s", st, sc.status, trim(body))
+				}
+				if st == 303 && !strings.HasPrefix(h.Get("Location"), "/portal/sessions/") {
+					t.Fatalf("redirected to %s", h.Get("Location"))
+				}
+				for _, s := range sc.contains {
+					if !strings.Contains(body, s) {
+						t.Errorf("body lacks %s\n%s", s, trim(body))
+					}
+				}
+				for _, s := range sc.excludes {
+					if strings.Contains(body, s) {
+						t.Errorf("body has %s", s)
+					}
+				}
+			})
+		}
+	}
+	run([]cookieScenario{
+		{"the client's sessions", e.client, "GET", "/portal/sessions", "", 200,
+			[]string{"Your sessions", "Coming up", "Medicine session", "Monday 7 January 2030, 13:00–16:00", "Room Cedar, Main Street", "Preparation",
+				fmt.Sprintf(`href="/portal/sessions/%d"`, prep)}, nil},
+		{"the portal's navigation and timeline link to them", e.client, "GET", "/portal", "", 200, []string{`<a href="/portal/sessions">Your sessions</a>`}, nil},
+		{"a preparation the client may move and cancel", e.client, "GET", page(prep) + "?find=1&week=2030-01-07", "", 200,
+			[]string{"Move it", "Move to 11:00–12:00", "Cancel it", "Cancelling now is not late"}, []string{"call the practice"}},
+		{"a medicine session is the practice's to change", e.client, "GET", page(medicine), "", 200, []string{"please call the practice"}, []string{"Cancel it", "Move it"}},
+		{"and a cancel of it is refused", e.client, "POST", page(medicine) + "/cancel", "reason=busy", 403, []string{"error-summary"}, nil},
+		{"another client sees none of them", otherCookie, "GET", "/portal/sessions", "", 200, []string{"No sessions booked."}, []string{"Medicine session", "Preparation"}},
+		{"another client's session is not found", otherCookie, "GET", page(prep), "", 404, nil, []string{"Preparation"}},
+		{"nor can they cancel it", otherCookie, "POST", page(prep) + "/cancel", "reason=mine", 404, nil, nil},
+		{"a cancellation needs a reason", e.client, "POST", page(prep) + "/cancel", "reason=+", 422, []string{`id="reason-error"`}, nil},
+		{"a move into a taken time is refused, the choice kept", e.client, "POST", page(prep) + "/reschedule", move(monday.Add(9 * time.Hour)), 409,
+			[]string{"Your session could not be moved to Monday 7 January at 09:00"}, nil},
+		{"a move to a free time", e.client, "POST", page(prep) + "/reschedule", move(monday.Add(11 * time.Hour)), 303, nil, nil},
+		{"moved", e.client, "GET", page(prep) + "?done=moved", "", 200, []string{"Your session is moved.", "11:00–12:00"}, nil},
+		{"a session tomorrow warns the cancellation is late", e.client, "GET", page(soon), "", 200, []string{"This would be a late cancellation", "48 hours"}, nil},
+		{"what was typed is kept, escaped", e.client, "POST", page(soon) + "/cancel", "reason=" + url.QueryEscape(strings.Repeat("<b>x", 200)), 422,
+			[]string{"&lt;b&gt;x"}, []string{"<b>x"}},
+		{"a late cancellation", e.client, "POST", page(soon) + "/cancel", "reason=I+am+unwell", 303, nil, nil},
+		{"it is marked late", e.client, "GET", page(soon), "", 200, []string{"cancelled (late"}, []string{"Cancel it"}},
+	})
 }
