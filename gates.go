@@ -38,10 +38,11 @@ type GateFacts struct {
 	Team  map[string]int64
 	Busy  []Conflict
 
-	MonitorNamed bool      // a confirmed adult monitor with a phone (remote)
-	CheckIn      *CheckIn  // the client's check-in for this session, nil if none
-	Overridden   []string  // gate codes a medical provider overrode for this client or session
-	Rules        CareRules // the practice's rules
+	MonitorNamed bool            // a confirmed adult monitor with a phone (remote)
+	CheckIn      *CheckIn        // the client's check-in for this session, nil if none
+	Overridden   []string        // gate codes a medical provider overrode for this client or session
+	Rules        CareRules       // the practice's rules
+	Monitoring   MonitoringRules // the practice's blood-pressure limits, for the check-in's words; zero: Journey's defaults
 }
 
 // EvaluateGates returns every gate of a medicine session with whether it
@@ -264,14 +265,17 @@ func monitorGate(f GateFacts) Gate {
 }
 
 func checkInGate(f GateFacts) Gate {
-	c := f.CheckIn
+	c, r := f.CheckIn, f.Monitoring
+	if r.HoldSystolic == 0 {
+		r = DefaultMonitoringRules()
+	}
 	switch {
 	case c == nil:
 		return unmet(GateCheckIn, "The client has not checked in from the portal yet (address, callback number, emergency contact, home blood pressure).")
 	case c.Result == CheckInNoDose:
-		return unmet(GateCheckIn, fmt.Sprintf("Home blood pressure %d/%d is at or above %d/%d: no dose today.", c.Systolic, c.Diastolic, BPNoDoseSystolic, BPNoDoseDiastolic))
+		return unmet(GateCheckIn, fmt.Sprintf("Home blood pressure %d/%d is at or above %d/%d: no dose today.", c.Systolic, c.Diastolic, r.HoldSystolic, r.HoldDiastolic))
 	case c.Result == CheckInReview:
-		return met(GateCheckIn, fmt.Sprintf("Checked in; home blood pressure %d/%d is above %d/%d: the medical provider reviews it before the dose.", c.Systolic, c.Diastolic, BPReviewSystolic, BPReviewDiastolic))
+		return met(GateCheckIn, fmt.Sprintf("Checked in; home blood pressure %d/%d is above %d/%d: the medical provider reviews it before the dose.", c.Systolic, c.Diastolic, r.ReviewSystolic, r.ReviewDiastolic))
 	}
 	return met(GateCheckIn, fmt.Sprintf("Checked in; home blood pressure %d/%d.", c.Systolic, c.Diastolic))
 }

@@ -212,7 +212,7 @@ func TestBPResult(t *testing.T) {
 		{120, 80, journey.CheckInOK}, {140, 90, journey.CheckInOK}, {141, 80, journey.CheckInReview}, {130, 91, journey.CheckInReview},
 		{179, 99, journey.CheckInReview}, {180, 80, journey.CheckInNoDose}, {150, 100, journey.CheckInNoDose},
 	} {
-		if got := journey.BPResult(tt.sys, tt.dia); got != tt.want {
+		if got := journey.BPResult(journey.DefaultMonitoringRules(), tt.sys, tt.dia); got != tt.want {
 			t.Errorf("BPResult(%d, %d) = %s, want %s", tt.sys, tt.dia, got, tt.want)
 		}
 	}
@@ -220,7 +220,8 @@ func TestBPResult(t *testing.T) {
 
 func TestCheckInAndMonitorValidate(t *testing.T) {
 	c := journey.CheckIn{Address: "  12 Elm St\n", Callback: "+15035550142", EmergencyConfirmed: true, Systolic: 185, Diastolic: 101}
-	if err := c.Validate(); err != nil || c.Result != journey.CheckInNoDose || c.Address != "12 Elm St" {
+	err := c.Validate()
+	if c.Assess(journey.DefaultMonitoringRules()); err != nil || c.Result != journey.CheckInNoDose || c.Address != "12 Elm St" {
 		t.Errorf("valid check-in: %v %+v", err, c)
 	}
 	bad := journey.CheckIn{Systolic: 80, Diastolic: 90}

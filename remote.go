@@ -46,22 +46,15 @@ const (
 	CheckInNoDose = "no_dose" // no dose today; the therapist is told at once
 )
 
-// Blood pressure thresholds before a dose (DOMAIN §4).
-const (
-	BPNoDoseSystolic  = 180
-	BPNoDoseDiastolic = 100
-	BPReviewSystolic  = 140
-	BPReviewDiastolic = 90
-)
-
-// BPResult returns the check-in result of a home reading: CheckInNoDose at
-// or above 180/100 (either number), CheckInReview above 140/90, else
-// CheckInOK.
-func BPResult(systolic, diastolic int) string {
+// BPResult returns the check-in result of a home reading by the practice's
+// limits r (its monitoring rules, DOMAIN §4): CheckInNoDose at or above
+// the hold level (either number), CheckInReview above the review level,
+// else CheckInOK.
+func BPResult(r MonitoringRules, systolic, diastolic int) string {
 	switch {
-	case systolic >= BPNoDoseSystolic || diastolic >= BPNoDoseDiastolic:
+	case systolic >= r.HoldSystolic || diastolic >= r.HoldDiastolic:
 		return CheckInNoDose
-	case systolic > BPReviewSystolic || diastolic > BPReviewDiastolic:
+	case systolic > r.ReviewSystolic || diastolic > r.ReviewDiastolic:
 		return CheckInReview
 	}
 	return CheckInOK
@@ -78,12 +71,11 @@ type CheckIn struct {
 	EmergencyConfirmed bool   // the emergency contact on file is current
 	Systolic           int
 	Diastolic          int
-	Result             string // CheckIn…, set by Validate
+	Result             string // CheckIn…, set by Assess
 	CreatedAt          time.Time
 }
 
-// Validate returns EINVALID naming every field that is wrong and sets
-// Result from the reading.
+// Validate returns EINVALID naming every field that is wrong.
 func (c *CheckIn) Validate() error {
 	c.Address, c.Callback = Paragraphs(c.Address), strings.TrimSpace(c.Callback)
 	var v Validation
@@ -100,12 +92,11 @@ func (c *CheckIn) Validate() error {
 	} else if c.Diastolic >= c.Systolic && !v.Has("systolic") {
 		v.Add("diastolic", "The bottom number is lower than the top one: check the reading.")
 	}
-	if err := v.Err(); err != nil {
-		return err
-	}
-	c.Result = BPResult(c.Systolic, c.Diastolic)
-	return nil
+	return v.Err()
 }
+
+// Assess sets Result from the reading by the practice's limits r.
+func (c *CheckIn) Assess(r MonitoringRules) { c.Result = BPResult(r, c.Systolic, c.Diastolic) }
 
 // CheckInRefusal is the message a client gets when the reading means no
 // dose today.

@@ -50,6 +50,7 @@ type DueCheck struct {
 // RunSheet is a medicine session's record as one person may see it.
 type RunSheet struct {
 	Session         *CareSession        `json:"-"`
+	Client          string              `json:"-"` // the client as the viewer may name them: a chaperone, by first name
 	Rules           MonitoringRules     `json:"-"`
 	Gates           []Gate              `json:"gates,omitempty"` // nil for a chaperone
 	Checklist       *Checklist          `json:"checklist"`

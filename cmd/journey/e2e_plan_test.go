@@ -157,7 +157,7 @@ func TestE2EPlanGatesRemote(t *testing.T) {
 	e2eViewport(t, maya, false)
 	e2ePortalStaffSignIn(t, maya, base, "maya.okafor@cedarandtide.example", "demo-therapist-willow-creek")
 	e2ePortalOpen(t, maya, base, "/staff")
-	if text := e2ePortalMain(maya); !strings.Contains(text, "Overdue integrations") {
+	if text := e2ePortalMain(maya); !strings.Contains(text, "Overdue integrations") || !strings.Contains(text, "No dose today: call back") {
 		t.Errorf("the therapist's Today lacks overdue integrations:\n%s", text)
 	}
 	check(maya, "therapist /staff")

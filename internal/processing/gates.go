@@ -100,7 +100,7 @@ func (p *Processor) gateFacts(ctx context.Context, c *journey.Client, q GateQuer
 	if err != nil {
 		return nil, err
 	}
-	f.Rules = cs.Rules
+	f.Rules, f.Monitoring = cs.Rules, cs.Monitoring
 	if f.Plan = cs.DefaultPlan; c.Screening == journey.ScreeningCleared {
 		stored, err := optional(p.store.FindPlan(ctx, c.ID))
 		if err != nil {

@@ -312,3 +312,55 @@ func (p *Processor) Administrations(ctx context.Context, a *journey.Actor, id in
 	p.Audit(ctx, a, Entry{Action: "session.administrations", SubjectType: "session", SubjectID: s.ID, Outcome: journey.AuditSuccess, Detail: "administrations" + via})
 	return as, nil
 }
+
+// DoseSheet is what the page for recording a dose shows: the session,
+// its doses so far, what still blocks a dose, and the open containers at
+// the session's location a dose may be drawn from.
+type DoseSheet struct {
+	Session    *journey.CareSession
+	Doses      []*journey.Administration
+	Blockers   []journey.Gate
+	Containers []*journey.Lot // open containers, each lot holding those
+}
+
+// DoseSheet returns session id's dose sheet for an actor who may record a
+// dose in it (policy.go CanRecordDose, a lozenge the client takes
+// counting); "not found" or EFORBIDDEN otherwise, audited.
+func (p *Processor) DoseSheet(ctx context.Context, a *journey.Actor, id int64) (*DoseSheet, error) {
+	const action = "session.administrations"
+	s, c, err := p.session(ctx, a, id, action)
+	if err != nil {
+		return nil, err
+	}
+	if !a.CanRecordDose(s, true) {
+		p.Audit(ctx, a, Entry{Action: action, SubjectType: "session", SubjectID: s.ID, Outcome: journey.AuditDenied, Detail: "may not record a dose"})
+		return nil, journey.Errorf(journey.EFORBIDDEN, "Only the session's medical provider, or a therapist in it, records a dose.")
+	}
+	sheet := &DoseSheet{Session: s}
+	if sheet.Doses, err = p.store.FindAdministrations(ctx, s.ID); err != nil {
+		return nil, err
+	}
+	if sheet.Blockers, err = p.DoseBlockers(ctx, s, c); err != nil {
+		return nil, err
+	}
+	if s.RoomID != 0 {
+		room, err := p.store.FindRoom(ctx, s.RoomID)
+		if err != nil {
+			return nil, err
+		}
+		inv, err := p.store.FindInventory(ctx, room.LocationID)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range inv.Lots {
+			open := slices.DeleteFunc(slices.Clone(l.Containers), func(k *journey.Container) bool { return k.Status != journey.ContainerOpen })
+			if len(open) > 0 {
+				cl := *l
+				cl.Containers = open
+				sheet.Containers = append(sheet.Containers, &cl)
+			}
+		}
+	}
+	p.Audit(ctx, a, Entry{Action: action, SubjectType: "session", SubjectID: s.ID, Outcome: journey.AuditSuccess, Detail: "dose sheet"})
+	return sheet, nil
+}

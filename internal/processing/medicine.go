@@ -68,6 +68,7 @@ func (p *Processor) RunSheet(ctx context.Context, a *journey.Actor, id int64, vi
 		return nil, err
 	}
 	rs.Work(p.store.Time())
+	rs.Client = c.Name
 	if a.RunSheetInFull(s, c) {
 		if rs.Discharge == nil && rs.Session.Status != journey.SessionCompleted {
 			if rs.Gates, err = p.StartGates(ctx, c, rs.Session); err != nil {
@@ -77,6 +78,7 @@ func (p *Processor) RunSheet(ctx context.Context, a *journey.Actor, id int64, vi
 	} else {
 		limitRunSheet(rs)
 		p.limit(ctx, rs.Session)
+		rs.Client = rs.Session.FirstName
 	}
 	p.Audit(ctx, a, Entry{Action: "runsheet.read", SubjectType: "session", SubjectID: s.ID, Outcome: journey.AuditSuccess, Detail: "run sheet" + via})
 	return rs, nil

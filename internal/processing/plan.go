@@ -24,6 +24,7 @@ type PlanStore interface {
 	FindMonitor(ctx context.Context, clientID int64) (*journey.Monitor, error)
 	CreateCheckIn(ctx context.Context, c *journey.CheckIn) error
 	FindCheckIn(ctx context.Context, sessionID int64) (*journey.CheckIn, error)
+	FindCheckInsSince(ctx context.Context, member int64, since time.Time) ([]*journey.CheckIn, error)
 	FindCareSession(ctx context.Context, id int64) (*journey.CareSession, error)
 	FindSessionTypes(ctx context.Context) ([]*journey.SessionType, error)
 	FindResourceHolds(ctx context.Context, from, to time.Time) ([]journey.ResourceHold, error)

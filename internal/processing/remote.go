@@ -88,3 +88,32 @@ func (p *Processor) checkIns(ctx context.Context, plan *journey.Plan) ([]*journe
 	}
 	return out, nil
 }
+
+// StoppedDose is a check-in that stopped a remote session's dose.
+type StoppedDose struct {
+	Client  *journey.Client
+	CheckIn *journey.CheckIn
+}
+
+// stoppedDoses returns the check-ins since since that stopped a dose, of
+// the clients whose alerts the actor sees (policy.go AlertScope).
+func (p *Processor) stoppedDoses(ctx context.Context, a *journey.Actor, since time.Time) ([]StoppedDose, error) {
+	cis, err := p.store.FindCheckInsSince(ctx, a.AlertScope(), since)
+	if err != nil {
+		return nil, err
+	}
+	var out []StoppedDose
+	for _, ci := range cis {
+		if ci.Result != journey.CheckInNoDose {
+			continue
+		}
+		c, err := p.store.FindClientByID(ctx, ci.ClientID)
+		if err != nil {
+			return nil, err
+		}
+		if a.CanSeeClinical(c) {
+			out = append(out, StoppedDose{Client: c, CheckIn: ci})
+		}
+	}
+	return out, nil
+}

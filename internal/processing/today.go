@@ -39,6 +39,8 @@ type Today struct {
 
 	ShowOverdue bool
 	Overdue     []OverdueStep // the therapist's clients' overdue steps: an integration not booked after a dose (plan.go)
+
+	Stopped []StoppedDose // today's remote check-ins that stopped a dose, of the clients whose alerts the person sees (remote.go)
 }
 
 // Today gathers what needs the actor now, as their permissions allow, with
@@ -50,6 +52,10 @@ func (p *Processor) Today(ctx context.Context, a *journey.Actor, now time.Time, 
 		t.ShowAlerts = true
 		var err error
 		if t.Alerts, err = p.Alerts(ctx, a, true, 50, " on the dashboard", false); err != nil {
+			return nil, err
+		}
+		y, m, d := now.In(loc).Date()
+		if t.Stopped, err = p.stoppedDoses(ctx, a, time.Date(y, m, d, 0, 0, 0, 0, loc)); err != nil {
 			return nil, err
 		}
 	}
@@ -142,6 +148,10 @@ func (p *Processor) auditToday(ctx context.Context, a *journey.Actor, t *Today) 
 			Detail: IDList("consults", consults, func(c *journey.Consult) int64 { return c.ID }) + " on the dashboard"})
 	}
 	clients := append(append([]*journey.Client{}, t.Replied...), t.Cleared...)
+	if len(t.Stopped) > 0 {
+		p.Audit(ctx, a, Entry{Action: "checkin.read", SubjectType: "session", Outcome: journey.AuditSuccess,
+			Detail: IDList("check-ins", t.Stopped, func(s StoppedDose) int64 { return s.CheckIn.ID }) + " on the dashboard"})
+	}
 	if len(clients) > 0 {
 		p.Audit(ctx, a, Entry{Action: "client.list", SubjectType: "client", Outcome: journey.AuditSuccess,
 			Detail: IDList("clients", clients, func(c *journey.Client) int64 { return c.ID }) + " on the dashboard"})

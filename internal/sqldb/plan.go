@@ -366,16 +366,12 @@ func (db *DB) FindMonitor(ctx context.Context, clientID int64) (*journey.Monitor
 }
 
 // CreateCheckIn records the client's check-in at the start of a remote
-// session and sets its result from the reading (journey.CheckIn.Validate);
+// session and sets its result from the reading by the practice's limits
+// (journey.CheckIn.Assess);
 // ECONFLICT when an earlier check-in for the session stopped the dose.
 func (db *DB) CreateCheckIn(ctx context.Context, c *journey.CheckIn) error {
 	if err := c.Validate(); err != nil {
 		return err
-	}
-	p := db.phi()
-	sealed := p.sealPadded(aadCheckIn, c, padFact*4)
-	if p.err != nil {
-		return p.err
 	}
 	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		last, err := tx.db.scanCheckIn(tx.queryRow(ctx, checkInQuery, c.SessionID))
@@ -385,7 +381,18 @@ func (db *DB) CreateCheckIn(ctx context.Context, c *journey.CheckIn) error {
 		case err != nil && journey.ErrorCode(err) != journey.ENOTFOUND:
 			return err
 		}
+		// Judged by the practice's limits as they stand in this transaction.
+		cs, err := scanCareSettings(tx.queryRow(ctx, careSettingsQuery))
+		if err != nil {
+			return err
+		}
+		c.Assess(cs.Monitoring)
 		c.CreatedAt = tx.now
+		p := tx.db.phi()
+		sealed := p.sealPadded(aadCheckIn, c, padFact*4)
+		if p.err != nil {
+			return p.err
+		}
 		c.ID, err = tx.insert(ctx, `INSERT INTO session_checkins (session_id, client_id, checkin, created_at) VALUES (?, ?, ?, ?)`,
 			c.SessionID, c.ClientID, sealed, unix(tx.now))
 		if err != nil || c.Result != journey.CheckInNoDose {
@@ -412,6 +419,27 @@ func (tx *Tx) mailCheckInNoDose(ctx context.Context, clientID int64) error {
 func (db *DB) Time() time.Time { return db.Now().UTC().Truncate(time.Second) }
 
 const checkInQuery = `SELECT id, session_id, client_id, checkin, created_at FROM session_checkins WHERE session_id = ? ORDER BY id DESC LIMIT 1`
+
+// FindCheckInsSince returns the check-ins made since since by the clients
+// on member's care team (0: every client), newest first, at most 50.
+func (db *DB) FindCheckInsSince(ctx context.Context, member int64, since time.Time) ([]*journey.CheckIn, error) {
+	rows, err := db.query(ctx, `SELECT id, session_id, client_id, checkin, created_at FROM session_checkins
+		WHERE created_at >= ? AND (? = 0 OR client_id IN (SELECT client_id FROM care_team WHERE user_id = ?)) ORDER BY id DESC LIMIT 50`,
+		unix(since), member, member)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*journey.CheckIn
+	for rows.Next() {
+		c, err := db.scanCheckIn(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
 
 // FindCheckIn returns the latest check-in of a session; ENOTFOUND if none.
 func (db *DB) FindCheckIn(ctx context.Context, sessionID int64) (*journey.CheckIn, error) {

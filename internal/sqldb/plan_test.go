@@ -255,3 +255,30 @@ func TestFindPlansOf(t *testing.T) {
 		t.Fatalf("no ids: %v %v %v", p, s, err)
 	}
 }
+
+// A check-in's reading is judged by the practice's own limits (its
+// monitoring rules), not Journey's defaults.
+func TestCheckInUsesThePracticeLimits(t *testing.T) {
+	db, ny, _, now := fixture(t)
+	ctx := context.Background()
+	cl, _ := clearedClient(t, db, ny.ID, *now, "Lim It", "lim@example.test")
+	cs, _ := db.FindCareSettings(ctx)
+	cs.Monitoring.HoldSystolic, cs.Monitoring.HoldDiastolic, cs.Monitoring.ReviewSystolic, cs.Monitoring.ReviewDiastolic = 170, 95, 130, 85
+	cs.UpdatedBy = ny.ID
+	if err := db.UpdateCareSettings(ctx, cs); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		sys, dia int
+		want     string
+	}{{128, 80, journey.CheckInOK}, {135, 80, journey.CheckInReview}, {172, 80, journey.CheckInNoDose}, {150, 96, journey.CheckInNoDose}} {
+		dose := insertSession(t, db, cl.ID, ny.ID, journey.TypeMedicine, now.Add(20*time.Minute), journey.SessionBooked)
+		c := &journey.CheckIn{SessionID: dose, ClientID: cl.ID, Address: "4 Home Road", Callback: "+15035550143", EmergencyConfirmed: true, Systolic: tc.sys, Diastolic: tc.dia}
+		if err := db.CreateCheckIn(ctx, c); err != nil || c.Result != tc.want {
+			t.Errorf("%d/%d: %s %v, want %s", tc.sys, tc.dia, c.Result, err, tc.want)
+		}
+		if _, err := db.Write.Exec(db.Rebind(`UPDATE care_sessions SET status = 'cancelled' WHERE id = ?`), dose); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

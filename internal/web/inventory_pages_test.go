@@ -5,7 +5,9 @@ import (
 	"compress/zlib"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -58,6 +60,7 @@ func (s *signer) code() string {
 // post sends a signed form, with the signer's code unless code is set.
 func (s *signer) post(path string, form url.Values) (int, string) {
 	s.e.t.Helper()
+	form = maps.Clone(form)
 	if form.Get("code") == "" {
 		form.Set("code", s.code())
 	}
@@ -190,5 +193,60 @@ func TestInventoryPages(t *testing.T) {
 	_, _, body = e.as(mp.cookie, "GET", "/staff/inventory/biennial", nil)
 	if text = pdfText(t, []byte(body)); !strings.Contains(text, "Biennial inventory") || !strings.Contains(text, "Mia Provider (second factor)") {
 		t.Errorf("biennial: %s", text)
+	}
+}
+
+// The dose page: what still blocks a dose is listed and a dose then is
+// refused with it; once the run sheet is ready the medical provider signs
+// a dose drawn from an open container, a wrong value kept and shown; a
+// chaperone cannot open the page.
+func TestDosePage(t *testing.T) {
+	e := newCareEnv(t)
+	ctx := context.Background()
+	care := &sqldbtest.Care{Therapist: e.ny, Provider: e.mp, Chaperone: e.chap, Location: &journey.Location{ID: 1}}
+	lot := sqldbtest.Stock(t, e.db, care, journey.UnitCount, 1, 10, "2031-01-31")
+	if _, err := e.db.OpenContainer(ctx, lot.Containers[0].ID, journey.Signature{By: e.mp, Kind: journey.SignAPIToken}); err != nil {
+		t.Fatal(err)
+	}
+	client := care.ReadyClient(t, e.db, "Rae Ready", "rae@client.test", *e.now)
+	s, err := e.db.CreateCareSession(ctx, &journey.SessionRequest{ClientID: client.ID, Type: journey.TypeMedicine, Mode: journey.ModeInPerson,
+		Route: journey.RouteLozenge, Start: time.Date(2030, 1, 7, 14, 0, 0, 0, time.UTC), TherapistID: e.ny.ID, MedicalProviderID: e.mp,
+		ChaperoneID: e.chap, RoomID: e.room}, e.ny.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqldbtest.SetTime(e.now, time.Date(2030, 1, 7, 14, 10, 0, 0, time.UTC))
+	for _, action := range []string{journey.ActionCheckIn, journey.ActionStart} {
+		if _, err := e.db.ChangeCareSessionStatus(ctx, s.ID, action, e.ny.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mp := e.newSigner(e.mp)
+	path := fmt.Sprintf("/staff/sessions/%d/doses", s.ID)
+	st, _, body := e.as(mp.cookie, "GET", path, nil)
+	if st != 200 || !strings.Contains(body, "Not yet") || !strings.Contains(body, "lot KX2031-01-31 (exp 2031-01-31), #1: 10 count left") {
+		t.Fatalf("dose page before the run sheet: %d %s", st, trim(body))
+	}
+	dose := url.Values{"dose_mg": {"200"}, "route": {"lozenge"}, "source": {"container"}, "container_id": {strconv.FormatInt(lot.Containers[0].ID, 10)},
+		"administered_at": {"09:12"}}
+	if st, body := mp.post(path, dose); st != 409 || !strings.Contains(body, "This session cannot be dosed now.") {
+		t.Fatalf("a dose before the run sheet is ready: %d %s", st, trim(body))
+	}
+	care.ReadyRunSheet(t, e.db, s.ID, journey.RouteLozenge, e.now.Add(-time.Minute))
+	bad := url.Values{"dose_mg": {"two hundred"}, "route": {"lozenge"}, "source": {"container"}, "administered_at": {"9 am"}}
+	if st, body := mp.post(path, bad); st != 422 || !strings.Contains(body, "Enter the dose in mg") || !strings.Contains(body, `value="two hundred"`) ||
+		!strings.Contains(body, "as HH:MM") {
+		t.Fatalf("a dose typed wrong: %d %s", st, trim(body))
+	}
+	if st, loc := mp.post(path, dose); st != 303 || loc != path+"?done=1" {
+		t.Fatalf("dose: %d %s", st, loc)
+	}
+	_, _, body = e.as(mp.cookie, "GET", path+"?done=1", nil)
+	if !strings.Contains(body, "Dose recorded and signed.") || !strings.Contains(body, "<td>200 mg</td>") || !strings.Contains(body, "#1: 8 count left") {
+		t.Fatalf("after the dose: %s", trim(body))
+	}
+	chap := e.session(&journey.User{ID: e.chap}, true)
+	if st, _, _ := e.as(chap, "GET", path, nil); st != 403 && st != 404 {
+		t.Errorf("a chaperone opens the dose page: %d", st)
 	}
 }

@@ -274,8 +274,15 @@ func TestPortalPlanMonitorCheckIn(t *testing.T) {
 	if st != 409 || !strings.Contains(body, "No medicine session today") || !strings.Contains(body, "(184/101) is too high for a dose today") {
 		t.Fatalf("a high reading: %d\n%s", st, trim(body))
 	}
+	// Today tells the therapist to call back, and not another therapist.
+	if _, _, body := e.as(e.nora, "GET", "/staff", nil); !strings.Contains(body, "No dose today: call back") || !strings.Contains(body, "<strong>184/101</strong>") {
+		t.Fatalf("the therapist's Today after the check-in:\n%s", trim(body))
+	}
+	if _, _, body := e.as(e.luis, "GET", "/staff", nil); strings.Contains(body, "No dose today") {
+		t.Fatal("another therapist's Today shows the check-in")
+	}
 	// The therapist's plan page, where the email leads, shows the reading and the number to call.
-	if _, _, body := e.as(e.nora, "GET", fmt.Sprintf("/staff/clients/%d/plan", e.c.ID), nil); !strings.Contains(body, "<strong>184/101</strong>, at or above 180/100: no dose today") ||
+	if _, _, body := e.as(e.nora, "GET", fmt.Sprintf("/staff/clients/%d/plan", e.c.ID), nil); !strings.Contains(body, "<strong>184/101</strong>, at or above the limit for a dose: no dose today") ||
 		!strings.Contains(body, `href="tel:&#43;15035550143"`) || !strings.Contains(body, "4 Home Road, Portland") {
 		t.Fatalf("the therapist's plan page after the check-in:\n%s", trim(body))
 	}

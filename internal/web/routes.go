@@ -157,6 +157,13 @@ func (s *Server) routeTable() []route {
 		{"POST /staff/sessions/{id}/cancel", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionCancel},
 		{"POST /staff/sessions/{id}/attendees", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionAttendeeAdd},
 		{"POST /staff/sessions/{id}/attendees/{client}/remove", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionAttendeeRemove},
+		{"GET /staff/sessions/{id}/run-sheet", staff, journey.PermSessionsRead, 0, s.staff.HandleRunSheet}, // its team (a chaperone limited) and the client's clinicians
+		{"POST /staff/sessions/{id}/run-sheet/order", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetOrder},
+		{"POST /staff/sessions/{id}/run-sheet/vitals", staff, journey.PermSessionsRead, 0, s.staff.HandleRunSheetVitals},
+		{"POST /staff/sessions/{id}/run-sheet/checklist", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetChecklist},
+		{"POST /staff/sessions/{id}/run-sheet/review", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetReview},
+		{"POST /staff/sessions/{id}/run-sheet/discharge", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetDischarge},
+		{"POST /staff/sessions/{id}/run-sheet/addenda", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetAddendum},
 		{"POST /staff/alerts/{id}/acknowledge", staff, journey.PermAlerts, 0, s.staff.HandleAlertAck},
 		{"GET /staff/deliveries", staff, journey.PermDeliveries, 0, s.staff.HandleDeliveries},
 		{"GET /staff/inventory", staff, journey.PermInventory, 0, s.staff.HandleInventory},
@@ -171,6 +178,8 @@ func (s *Server) routeTable() []route {
 		{"GET /staff/inventory/log", staff, journey.PermInventory, 0, s.staff.HandleInventoryLog},
 		{"GET /staff/inventory/packet", staff, journey.PermInventory, 0, s.staff.HandlePacket},
 		{"GET /staff/inventory/biennial", staff, journey.PermInventory, 0, s.staff.HandleBiennial},
+		{"GET /staff/sessions/{id}/doses", staff, journey.PermSessionsWrite, 0, s.staff.HandleDoses},
+		{"POST /staff/sessions/{id}/doses", staff, journey.PermSessionsWrite, 0, s.staff.HandleDose},
 
 		// Medical review and practice settings.
 		{"GET /staff/review", staff, journey.PermClearance, 0, s.staff.HandleReviewQueue},

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -118,4 +119,70 @@ func TestRunSheetAPI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The run sheet page, forms only: a refused order keeps what was typed
+// (escaped) beside its field; a hold is shown and stops the dose; the
+// chaperone's page has the readings but not the order or intention; a
+// discharge refused names why; after it, only the addendum form.
+func TestRunSheetPage(t *testing.T) {
+	e := newCareEnv(t)
+	id := e.medicineInProgress(t)
+	doc := e.session(&journey.User{ID: e.mp}, true)
+	chap := e.session(&journey.User{ID: e.chap}, true)
+	path := fmt.Sprintf("/staff/sessions/%d/run-sheet", id)
+	post := func(cookie, action string, form url.Values, status int, want ...string) string {
+		t.Helper()
+		st, h, body := e.as(cookie, "POST", path+"/"+action, form)
+		if st != status {
+			t.Fatalf("%s: %d, want %d\n%s", action, st, status, trim(body))
+		}
+		if st == 303 && !strings.HasPrefix(h.Get("Location"), path+"?done=") {
+			t.Fatalf("%s: redirected to %s", action, h.Get("Location"))
+		}
+		for _, w := range want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: the page lacks %s\n%s", action, w, trim(body))
+			}
+		}
+		return body
+	}
+	st, _, body := e.as(doc, "GET", path, nil)
+	if st != 200 || !strings.Contains(body, "Run sheet: <bdi>Casey Client</bdi>") || !strings.Contains(body, "No order yet") || !strings.Contains(body, `action="`+path+`/order"`) {
+		t.Fatalf("the prescriber's page: %d\n%s", st, trim(body))
+	}
+	if _, _, body := e.as(e.nora, "GET", path, nil); strings.Contains(body, `action="`+path+`/order"`) {
+		t.Error("a therapist is offered the order form")
+	}
+	post(doc, "order", url.Values{"route": {"im"}, "formulation": {`<b>ketamine</b>`}, "strength_mg": {"50"}, "dose_mg": {"lots"}, "weight_kg": {"70"}}, 422,
+		`id="dose_mg-error"`, `value="&lt;b&gt;ketamine&lt;/b&gt;"`, `value="lots"`)
+	post(doc, "order", url.Values{"route": {"im"}, "formulation": {"ketamine 50 mg/mL"}, "strength_mg": {"50"}, "dose_mg": {"60"}, "weight_kg": {"70"}}, 303)
+	post(chap, "vitals", url.Values{"phase": {"pre-dose"}, "taken_at": {""}, "systolic": {"400"}, "diastolic": {"80"}, "heart_rate": {"70"}, "spo2": {"98"}, "resp_rate": {"14"}}, 422,
+		"between 50 and 300", `value="400"`)
+	post(chap, "vitals", url.Values{"phase": {"pre-dose"}, "systolic": {"182"}, "diastolic": {"101"}, "heart_rate": {"70"}, "spo2": {"98"}, "resp_rate": {"14"}}, 303)
+	post(doc, "review", url.Values{"note": {"Proceed."}}, 409, "cannot be reviewed yet")
+	_, _, body = e.as(chap, "GET", path, nil)
+	for _, want := range []string{"182/101", "at or above 180/100", "waits for the medical provider", "Run sheet: <bdi>Casey</bdi>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the chaperone's page lacks %q\n%s", want, trim(body))
+		}
+	}
+	for _, not := range []string{"60 mg", "Casey Client", `action="` + path + `/checklist"`, `action="` + path + `/discharge"`} {
+		if strings.Contains(body, not) {
+			t.Errorf("the chaperone's page has %q", not)
+		}
+	}
+	post(e.nora, "checklist", url.Values{"fasted": {"true"}, "intention": {"Rest."}}, 422, `id="cl-ride-error"`)
+	post(e.nora, "discharge", url.Values{"vitals_acceptable": {"true"}}, 422, `id="dc-walks_safely-error"`)
+	all := url.Values{}
+	for _, f := range []string{"vitals_acceptable", "alert_oriented", "walks_safely", "dissociation_resolved", "escort", "no_driving"} {
+		all.Set(f, "true")
+	}
+	post(e.nora, "discharge", all, 303)
+	_, _, body = e.as(e.nora, "GET", path+"?done=discharge", nil)
+	if !strings.Contains(body, "Discharged at") || !strings.Contains(body, `action="`+path+`/addenda"`) || strings.Contains(body, `action="`+path+`/vitals"`) {
+		t.Errorf("after discharge:\n%s", trim(body))
+	}
+	post(chap, "vitals", url.Values{"phase": {"pre-dose"}, "systolic": {"120"}, "diastolic": {"80"}, "heart_rate": {"70"}, "spo2": {"98"}, "resp_rate": {"14"}}, 409, "addendum")
+	post(e.nora, "addenda", url.Values{"text": {"Called: home safe."}}, 303)
 }

@@ -169,7 +169,7 @@ func cell(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
 // rules of the gates before a medicine session, and the home blood
 // pressure limits of a remote session's check-in.
 func carePath(b *bytes.Buffer) {
-	p, r := journey.DefaultPlan(), journey.DefaultCareRules()
+	p, r, m := journey.DefaultPlan(), journey.DefaultCareRules(), journey.DefaultMonitoringRules()
 	b.WriteString("\n## The care path after clearance\n\n")
 	b.WriteString("A cleared client's treatment plan starts from the practice's default; the care team tailors it per client, each change kept with who and why. The admin changes every default here under Settings, Care path.\n\n")
 	b.WriteString("| Setting | Default |\n|---|---|\n")
@@ -189,6 +189,6 @@ func carePath(b *bytes.Buffer) {
 	fmt.Fprintf(b, "| Re-check | after more than %d days since the last dose, a follow-up with the medical provider came first |\n", r.RecheckAfterDays)
 	b.WriteString("| Team | a therapist, a medical provider and a chaperone are assigned and free for the whole session |\n")
 	b.WriteString("| Remote | by lozenge only; an adult monitor named with a phone number; the client checked in at the start |\n")
-	fmt.Fprintf(b, "\nAt a remote session's check-in, a home blood pressure at or above %d/%d means no dose that day and the therapist is told at once; above %d/%d, the medical provider reviews it before the dose. An override given for a client holds for %d days.\n",
-		journey.BPNoDoseSystolic, journey.BPNoDoseDiastolic, journey.BPReviewSystolic, journey.BPReviewDiastolic, journey.GateOverrideDays)
+	fmt.Fprintf(b, "\nAt a remote session's check-in, a home blood pressure at or above %d/%d (the practice's hold level) means no dose that day and the therapist is told at once; above %d/%d (its review level), the medical provider reviews it before the dose. An override given for a client holds for %d days.\n",
+		m.HoldSystolic, m.HoldDiastolic, m.ReviewSystolic, m.ReviewDiastolic, journey.GateOverrideDays)
 }

@@ -80,7 +80,8 @@ type CalendarEntry struct {
 	// the staff it holds. One string rather than three: everyone's week
 	// draws a thousand entries, and each value the template escapes costs.
 	Meta     string
-	Inactive bool // cancelled or a no-show: it holds nothing
+	Inactive bool   // cancelled or a no-show: it holds nothing
+	RunSheet string // a medicine session's run sheet, for its team and the client's clinicians
 }
 
 // names are the practice's staff and rooms by id, and its session types.
@@ -278,9 +279,15 @@ func (s *Handler) entries(cal *processing.Calendar, n names, loc *time.Location)
 			e.Client = c.Label
 			if ok && c.Chart {
 				e.ClientHref = fmt.Sprintf("/staff/clients/%d", ss.ClientID)
+				if ss.Type == journey.TypeMedicine && ss.Active() {
+					e.RunSheet = fmt.Sprintf("/staff/sessions/%d/run-sheet", ss.ID)
+				}
 			}
 		case ss.FirstName != "":
 			e.Client = ss.FirstName
+			if ss.Type == journey.TypeMedicine && ss.Active() {
+				e.RunSheet = fmt.Sprintf("/staff/sessions/%d/run-sheet", ss.ID)
+			}
 		case len(ss.Attendees) > 0:
 			e.Client = fmt.Sprintf("%d clients", len(ss.Attendees))
 		}

@@ -104,9 +104,9 @@ type CheckInView struct {
 }
 
 // checkInResults say a check-in's result to staff.
-var checkInResults = map[string]string{journey.CheckInOK: "within limits",
-	journey.CheckInReview: "above 140/90: the medical provider reviews it before the dose",
-	journey.CheckInNoDose: "at or above 180/100: no dose today; call the client back"}
+var checkInResults = map[string]string{journey.CheckInOK: "within the practice's limits",
+	journey.CheckInReview: "above the review level: the medical provider reviews it before the dose",
+	journey.CheckInNoDose: "at or above the limit for a dose: no dose today; call the client back"}
 
 // ChangeView is a plan change or an override in words.
 type ChangeView struct {

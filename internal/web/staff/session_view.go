@@ -128,6 +128,11 @@ func (s *Handler) sessionPage(ctx context.Context, a *journey.Actor, v *processi
 		}
 	}
 	p.client(v)
+	// The run sheet as the calendar links it: for those who may see the
+	// client's record, and a chaperone's limited view.
+	if ss.Type == journey.TypeMedicine && ss.Active() && (p.ClientHref != "" || !v.InFull) {
+		p.RunSheet = fmt.Sprintf("/staff/sessions/%d/run-sheet", ss.ID)
+	}
 	if v.CanRun {
 		for _, act := range sessionActions {
 			if _, ok := journey.SessionMove(ss.Status, act.Value); ok {

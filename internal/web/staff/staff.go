@@ -139,6 +139,7 @@ type Processing interface {
 	// Calendar links, failed deliveries, reminder settings (reminders.go).
 	ReminderProcessing
 	CareSettingsProcessing
+	RunSheetProcessing
 	// Locations, rooms and clinical hours (rooms.go), session types (sessiontypes.go).
 	RoomsProcessing
 	SessionTypesProcessing
@@ -149,6 +150,7 @@ type Processing interface {
 	SessionProcessing
 	// The controlled-substance log and its reports (inventory*.go).
 	InventoryProcessing
+	DoseProcessing
 }
 
 // Config is what the staff workspace is told by cmd/journey.

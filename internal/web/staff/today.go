@@ -43,6 +43,7 @@ type TodayPage struct {
 
 	ShowOverdue bool
 	Overdue     []overdueView // the therapist's clients' overdue integrations
+	Stopped     []stoppedView // today's remote check-ins that stopped a dose
 
 	ShowSessions bool // clinicians and chaperones: today's medicine sessions (none exist yet)
 
@@ -86,7 +87,7 @@ func (s *Handler) today(r *http.Request) (*TodayPage, error) {
 		ShowAlerts:   t.ShowAlerts, ShowReview: t.ShowReview, ReviewCount: t.ReviewCount, Replied: clientRows(t.Replied, loc),
 		RepliedCount: t.RepliedCount, ShowConsults: t.ShowConsults, UnmarkedCount: t.UnmarkedCount, ShowInvite: t.ShowInvite,
 		UninvitedCount: t.UninvitedCount, ShowPreparation: t.ShowPreparation, Cleared: clientRows(t.Cleared, loc), ClearedCount: t.ClearedCount,
-		ShowOverdue: t.ShowOverdue, Overdue: overdueViews(t.Overdue, loc)}
+		ShowOverdue: t.ShowOverdue, Overdue: overdueViews(t.Overdue, loc), Stopped: stoppedViews(t.Stopped, loc)}
 	for _, al := range t.Alerts {
 		page.Alerts = append(page.Alerts, ToAlertView(al, nil, loc))
 	}
@@ -151,6 +152,21 @@ func overdueViews(steps []processing.OverdueStep, loc *time.Location) []overdueV
 	for _, o := range steps {
 		out = append(out, overdueView{ClientID: o.Client.ID, Name: o.Client.Name,
 			What: fmt.Sprintf("integration %d, due by %s", o.Step.Number, o.Step.DueBy.In(loc).Format("Mon Jan 2"))})
+	}
+	return out
+}
+
+// stoppedView is a check-in that stopped a dose, as Today lists it.
+type stoppedView struct {
+	ClientID                    int64
+	Name, At, Reading, Callback string
+}
+
+func stoppedViews(ss []processing.StoppedDose, loc *time.Location) []stoppedView {
+	var out []stoppedView
+	for _, s := range ss {
+		out = append(out, stoppedView{ClientID: s.Client.ID, Name: s.Client.Name, At: s.CheckIn.CreatedAt.In(loc).Format("3:04 PM MST"),
+			Reading: fmt.Sprintf("%d/%d", s.CheckIn.Systolic, s.CheckIn.Diastolic), Callback: s.CheckIn.Callback})
 	}
 	return out
 }
