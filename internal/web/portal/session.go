@@ -184,36 +184,14 @@ func (s *Handler) clientSessionPage(r *http.Request, id int64, f clientSessionFo
 			return nil, err
 		}
 		p.Searched = true
-		for _, sl := range slots {
-			start := sl.Start.In(loc)
-			label := start.Format("Monday 2 January")
-			if len(p.Days) == 0 || p.Days[len(p.Days)-1].Label != label {
-				p.Days = append(p.Days, BookDay{Label: label})
-			}
-			d := &p.Days[len(p.Days)-1]
-			d.Times = append(d.Times, BookTime{Start: start.Format(time.RFC3339), Label: start.Format("15:04") + "–" + sl.End.In(loc).Format("15:04")})
-		}
+		p.Days = bookDays(slots, loc)
 	}
 	return p, nil
 }
 
-// refused puts err's field errors beside their fields and the rest (a time
-// taken, a rule) in the list above.
+// refused puts err's field errors beside their fields and the rest (a
+// time taken, a rule) in the list above.
 func (p *SessionPage) refused(err error) {
 	p.Message = journey.ErrorMessage(err)
-	for _, fe := range journey.ErrorFields(err) {
-		if fe.Field == "reason" || fe.Field == "start" {
-			p.Errors[fe.Field] = fe.Detail
-		} else {
-			p.Problems = append(p.Problems, fe.Detail)
-		}
-	}
-	if e, ok := err.(*journey.Error); ok {
-		for _, c := range e.Conflicts {
-			p.Problems = append(p.Problems, c.Detail)
-		}
-	}
-	if len(p.Errors)+len(p.Problems) == 0 {
-		p.Problems = append(p.Problems, p.Message)
-	}
+	p.Problems = append(p.Problems, refusal(err, p.Errors, "reason", "start")...)
 }
