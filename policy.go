@@ -410,3 +410,43 @@ func (a *Actor) CanOrderDose(s *CareSession, c *Client) bool {
 func (a *Actor) CanRecordTextConsent(c *Client) bool {
 	return a.IsClient(c) || (a.Can(PermClientsWrite) && a.CanSeeClient(c))
 }
+
+// Clinical notes (issue 12). A progress note is part of the session's
+// medical record: its clinicians read and write it, never a chaperone,
+// front desk, an admin or the client. A psychotherapy note (HIPAA's
+// "psychotherapy notes", 45 CFR 164.501) is kept apart from the record:
+// its author alone reads it; to everyone else, an admin and the medical
+// provider included, it does not exist.
+
+// CanWriteNote reports whether the actor may write a note on session s of
+// client c: a therapist or medical provider in the session or who may
+// read the client's record.
+func (a *Actor) CanWriteNote(s *CareSession, c *Client) bool { return a.clinicianOn(s, c) }
+
+// CanReadNote reports whether the actor may read note n on session s of
+// client c: a psychotherapy note its author alone, a progress note the
+// clinicians who may write on the session.
+func (a *Actor) CanReadNote(n *Note, s *CareSession, c *Client) bool {
+	if n.Kind == NotePsychotherapy {
+		return a.Can(PermStaff) && a.ID() != 0 && n.AuthorID == a.ID()
+	}
+	return a.clinicianOn(s, c)
+}
+
+// CanEditNote reports whether the actor may change or sign note n: its
+// author, who may still read it (the store refuses a signed note).
+func (a *Actor) CanEditNote(n *Note, s *CareSession, c *Client) bool {
+	return n.AuthorID == a.ID() && a.CanReadNote(n, s, c)
+}
+
+// CanAddAddendum reports whether the actor may add an addendum to signed
+// note n: whoever may read it, so a colleague's correction carries their
+// own name and time.
+func (a *Actor) CanAddAddendum(n *Note, s *CareSession, c *Client) bool {
+	return a.CanReadNote(n, s, c)
+}
+
+// CanSeeClientPlan reports whether the actor may read the goals and the
+// grounding and safety plan of client c's signed preparation note: the
+// client in their portal, and those who may read the clinical record.
+func (a *Actor) CanSeeClientPlan(c *Client) bool { return a.IsClient(c) || a.CanSeeClinical(c) }

@@ -80,6 +80,7 @@ type Store interface {
 	CalendarStore
 	MedicineStore
 	InventoryStore
+	NoteStore
 }
 
 // Processor applies Journey's record rules and audit around the store.

@@ -157,13 +157,19 @@ func (s *Server) routeTable() []route {
 		{"POST /staff/sessions/{id}/cancel", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionCancel},
 		{"POST /staff/sessions/{id}/attendees", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionAttendeeAdd},
 		{"POST /staff/sessions/{id}/attendees/{client}/remove", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionAttendeeRemove},
-		{"GET /staff/sessions/{id}/run-sheet", staff, journey.PermSessionsRead, 0, s.staff.HandleRunSheet}, // its team (a chaperone limited) and the client's clinicians
+		{"GET /staff/sessions/{id}/run-sheet", staff, journey.PermSessionsRead, 0, s.staff.HandleRunSheet},                // its team (a chaperone limited) and the client's clinicians
+		{"POST /staff/sessions/{id}/run-sheet/status", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetStatus}, // check-in, start
 		{"POST /staff/sessions/{id}/run-sheet/order", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetOrder},
 		{"POST /staff/sessions/{id}/run-sheet/vitals", staff, journey.PermSessionsRead, 0, s.staff.HandleRunSheetVitals},
 		{"POST /staff/sessions/{id}/run-sheet/checklist", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetChecklist},
 		{"POST /staff/sessions/{id}/run-sheet/review", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetReview},
 		{"POST /staff/sessions/{id}/run-sheet/discharge", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetDischarge},
 		{"POST /staff/sessions/{id}/run-sheet/addenda", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetAddendum},
+		// A session's notes: processing answers "not found" to anyone a note is not for.
+		{"GET /staff/sessions/{id}/notes", staff, journey.PermSessionsRead, 0, s.staff.HandleNotes},
+		{"POST /staff/sessions/{id}/notes", staff, journey.PermSessionsRead, 0, s.staff.HandleNoteCreate},
+		{"POST /staff/notes/{id}", staff, journey.PermSessionsRead, 0, s.staff.HandleNoteSave},
+		{"POST /staff/notes/{id}/addenda", staff, journey.PermSessionsRead, 0, s.staff.HandleNoteAddendum},
 		{"POST /staff/alerts/{id}/acknowledge", staff, journey.PermAlerts, 0, s.staff.HandleAlertAck},
 		{"GET /staff/deliveries", staff, journey.PermDeliveries, 0, s.staff.HandleDeliveries},
 		{"GET /staff/inventory", staff, journey.PermInventory, 0, s.staff.HandleInventory},
@@ -307,6 +313,13 @@ func (s *Server) routeTable() []route {
 		{"POST /api/v1/sessions/{id}/discharge", api, journey.PermSessionsWrite, 0, s.api.HandleDischarge}, // its clinicians; early only a medical provider
 		{"POST /api/v1/sessions/{id}/run-sheet/addenda", api, journey.PermSessionsWrite, 0, s.api.HandleRunSheetAddendum},
 		{"DELETE /api/v1/sessions/{id}/attendees/{client}", api, permSignedIn, 0, s.api.HandleAttendeeRemove},
+		// Clinical notes: processing decides, so a note the caller may not read is 404 for every role (a psychotherapy note's author alone reads it).
+		{"POST /api/v1/sessions/{id}/notes", api, permSignedIn, 0, s.api.HandleNoteCreate},
+		{"GET /api/v1/sessions/{id}/notes", api, permSignedIn, 0, s.api.HandleSessionNotes},
+		{"GET /api/v1/notes/{id}", api, permSignedIn, 0, s.api.HandleNote},
+		{"PUT /api/v1/notes/{id}", api, permSignedIn, 0, s.api.HandleNoteUpdate},
+		{"POST /api/v1/notes/{id}/sign", api, permSignedIn, 0, s.api.HandleNoteSign},
+		{"POST /api/v1/notes/{id}/addenda", api, permSignedIn, 0, s.api.HandleNoteAddendum},
 		{"GET /api/v1/locations", api, permStaff, 0, s.api.HandleLocations},
 		{"POST /api/v1/locations", api, journey.PermSettings, 0, s.api.HandleLocationCreate},
 		{"GET /api/v1/rooms", api, permStaff, 0, s.api.HandleRooms},

@@ -112,6 +112,8 @@ type Processing interface {
 	RunSheetProcessing
 	// The controlled-substance log and administrations (inventory.go).
 	InventoryProcessing
+	// Clinical notes (notes.go).
+	NoteProcessing
 }
 
 // Handler holds the API's handlers.
