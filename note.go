@@ -218,3 +218,14 @@ type NoteService interface {
 	// ENOTFOUND when there is none.
 	FindClientPlan(ctx context.Context, clientID int64) (*Note, error)
 }
+
+// SessionTypeName returns the default name of session type code ("Medicine
+// session"), the code itself when it names none.
+func SessionTypeName(code string) string {
+	for _, t := range DefaultSessionTypes() {
+		if t.Code == code {
+			return t.Name
+		}
+	}
+	return code
+}

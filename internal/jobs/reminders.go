@@ -15,9 +15,11 @@ import (
 
 // Reminders about care sessions run in two jobs. A periodic sweep makes
 // the reminders due now (the store's key makes each once, whichever
-// process sweeps) and queues a job per reminder in the same transaction;
-// that job sends it, once (the reminder's status, moved only from
-// pending, decides). Both hold ids only: job arguments are plain text.
+// process sweeps) and queues, in the same transaction, a job per batch the
+// store forms (a hundred emails, or one text); that job sends them, each
+// once (the reminder's status, moved only from pending, decides, and River
+// gives a job to one worker at a time). Both hold ids only: job arguments
+// are plain text.
 
 // ReminderSweepInterval is how often due reminders are looked for.
 const ReminderSweepInterval = time.Minute
@@ -25,7 +27,7 @@ const ReminderSweepInterval = time.Minute
 // ReminderStore makes and sends reminders.
 type ReminderStore interface {
 	ScheduleReminders(ctx context.Context, texts bool, limit int) (int, error)
-	DeliverReminder(ctx context.Context, id int64, sender journey.SMSSender) error
+	DeliverReminders(ctx context.Context, ids []int64, sender journey.SMSSender) error
 }
 
 // ReminderSweepArgs is the periodic job that makes due reminders.
@@ -34,9 +36,19 @@ type ReminderSweepArgs struct{}
 // Kind names the job in River's table.
 func (ReminderSweepArgs) Kind() string { return "reminder_sweep" }
 
-// ReminderArgs is the job that sends one reminder.
+// ReminderArgs is the job that sends a batch of reminders.
 type ReminderArgs struct {
-	ReminderID int64 `json:"reminder_id"`
+	ReminderIDs []int64 `json:"reminder_ids"`
+	// ReminderID is the one reminder of a job queued before batches.
+	ReminderID int64 `json:"reminder_id,omitempty"`
+}
+
+// ids returns the reminders the job sends.
+func (a ReminderArgs) ids() []int64 {
+	if a.ReminderID != 0 {
+		return append([]int64{a.ReminderID}, a.ReminderIDs...)
+	}
+	return a.ReminderIDs
 }
 
 // Kind names the job in River's table.
@@ -65,13 +77,16 @@ type reminderWorker struct {
 	log   *slog.Logger
 }
 
-// Work sends the reminder; an error (the database, or a text provider
-// that is unavailable) makes River try again with backoff.
+// Work sends the reminders; an error (the database, or a text provider
+// that is unavailable) makes River try again with backoff, and the retry
+// sends only those still pending.
 func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs]) error {
-	err := w.store.DeliverReminder(ctx, job.Args.ReminderID, w.sms)
+	ids := job.Args.ids()
+	err := w.store.DeliverReminders(ctx, ids, w.sms)
 	if err != nil {
 		// The provider's answer may quote the number: it stays in the store, sealed.
-		w.log.Warn("reminder not sent; will retry", "reminder_id", job.Args.ReminderID, "attempt", job.Attempt, "class", journey.SMSErrorClass(err))
+		w.log.Warn("reminders not sent; will retry", "job_id", job.ID, "reminders", len(ids), "attempt", job.Attempt,
+			"class", journey.SMSErrorClass(err))
 	}
 	return err
 }
@@ -86,12 +101,12 @@ func sweepJob() *river.PeriodicJob {
 	}, &river.PeriodicJobOpts{RunOnStart: true})
 }
 
-// EnqueueReminders queues the sending of reminders ids inside tx, the
-// transaction that made them, in one insert.
-func (q *Queue) EnqueueReminders(ctx context.Context, tx *sql.Tx, ids []int64) error {
-	params := make([]river.InsertManyParams, len(ids))
-	for i, id := range ids {
-		params[i] = river.InsertManyParams{Args: ReminderArgs{ReminderID: id}}
+// EnqueueReminders queues the sending of reminders inside tx, the
+// transaction that made them, a job per batch, in one insert.
+func (q *Queue) EnqueueReminders(ctx context.Context, tx *sql.Tx, batches [][]int64) error {
+	params := make([]river.InsertManyParams, len(batches))
+	for i, ids := range batches {
+		params[i] = river.InsertManyParams{Args: ReminderArgs{ReminderIDs: ids}}
 	}
 	if _, err := q.client.InsertManyFastTx(ctx, tx, params); err != nil {
 		return fmt.Errorf("jobs: enqueue reminders: %w", err)

@@ -27,9 +27,9 @@ type counting struct {
 	sent atomic.Int64
 }
 
-func (c *counting) DeliverReminder(ctx context.Context, id int64, sender journey.SMSSender) error {
-	c.sent.Add(1)
-	return c.DB.DeliverReminder(ctx, id, sender)
+func (c *counting) DeliverReminders(ctx context.Context, ids []int64, sender journey.SMSSender) error {
+	c.sent.Add(int64(len(ids)))
+	return c.DB.DeliverReminders(ctx, ids, sender)
 }
 
 // reminderQueue makes (not starts) a worker queue for reminders on db.
@@ -63,6 +63,7 @@ func (nopSender) Configured() bool                             { return false }
 func TestRemindersDrainedByTwoProcesses(t *testing.T) {
 	const live, cancelled = 10000, 600
 	ctx := context.Background()
+	setup := time.Now()
 	dsn, mk := sqldbtest.DSN(t), sqldbtest.MasterKeys(t)
 	db1 := sqldbtest.OpenDSN(t, dsn, mk)
 	ny, _ := sqldbtest.MustSeed(t, db1)
@@ -86,9 +87,11 @@ func TestRemindersDrainedByTwoProcesses(t *testing.T) {
 	p1, p2 := &counting{DB: db1}, &counting{DB: db2}
 	q1, q2 := reminderQueue(t, db1, p1), reminderQueue(t, db2, p2)
 	db1.EnqueueReminders, db2.EnqueueReminders = q1.EnqueueReminders, q2.EnqueueReminders
+	made := time.Now()
 	if n, err := db1.ScheduleReminders(ctx, false, 1000); err != nil || n != live+cancelled {
 		t.Fatalf("made %d reminders (%v)", n, err)
 	}
+	t.Logf("made %d reminders in %v (sessions in %v)", live+cancelled, time.Since(made).Round(time.Millisecond), made.Sub(setup).Round(time.Millisecond))
 	for _, id := range ids[live:] {
 		sqldbtest.SetSession(t, db1, id, journey.SessionCancelled, 1, now.Add(time.Hour))
 	}

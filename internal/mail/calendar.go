@@ -22,6 +22,11 @@ const icalLocal = "20060102T150405"
 // method is ics.MethodPublish for a feed, MethodRequest or MethodCancel
 // for an invitation. host names the UIDs (entry.UID@host).
 func SessionCalendar(name, host string, loc *time.Location, method ics.Method, entries []journey.CalendarEntry) string {
+	return sessionCalendar(name, host, loc, method, entries).Serialize()
+}
+
+// sessionCalendar is SessionCalendar before it is written out.
+func sessionCalendar(name, host string, loc *time.Location, method ics.Method, entries []journey.CalendarEntry) *ics.Calendar {
 	cal := ics.NewCalendarFor(name)
 	cal.SetMethod(method)
 	cal.SetName(name)
@@ -61,7 +66,7 @@ func SessionCalendar(name, host string, loc *time.Location, method ics.Method, e
 			ev.SetStatus(ics.ObjectStatusConfirmed)
 		}
 	}
-	return cal.Serialize()
+	return cal
 }
 
 // HostOf returns the host of a base URL, for UIDs ("journey.invalid" when

@@ -49,11 +49,7 @@ func (c *Composer) ComposeReminder(m *journey.ReminderMail, p *journey.Practice)
 // invitation is the session's calendar entry as an iTIP request, with the
 // practice as organizer and the client as attendee.
 func invitation(p *journey.Practice, host string, loc *time.Location, e journey.CalendarEntry, name, email string) string {
-	raw := SessionCalendar(p.Name, host, loc, ics.MethodRequest, []journey.CalendarEntry{e})
-	cal, err := ics.ParseCalendar(strings.NewReader(raw))
-	if err != nil || len(cal.Events()) != 1 {
-		return raw
-	}
+	cal := sessionCalendar(p.Name, host, loc, ics.MethodRequest, []journey.CalendarEntry{e})
 	ev := cal.Events()[0]
 	if p.Email != "" {
 		ev.SetOrganizer("mailto:"+p.Email, ics.WithCN(p.Name))

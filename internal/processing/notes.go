@@ -175,18 +175,18 @@ func (p *Processor) AddAddendum(ctx context.Context, a *journey.Actor, id int64,
 	return ad, nil
 }
 
-// SessionNotes returns the notes on session id the actor may read: its
-// progress notes and their own psychotherapy notes (never another's),
-// for the session's clinicians (policy.go CanWriteNote); the list is
-// audited by the notes' ids.
-func (p *Processor) SessionNotes(ctx context.Context, a *journey.Actor, id int64, via string) ([]*journey.Note, error) {
+// SessionNotes returns session id and the notes on it the actor may
+// read: its progress notes and their own psychotherapy notes (never
+// another's), for the session's clinicians (policy.go CanWriteNote); the
+// list is audited by the notes' ids.
+func (p *Processor) SessionNotes(ctx context.Context, a *journey.Actor, id int64, via string) (*journey.CareSession, []*journey.Note, error) {
 	s, c, err := p.noteSession(ctx, a, id, 0, "note.list")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ns, err := p.store.FindSessionNotes(ctx, s.ID, a.ID())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := ns[:0]
 	for _, n := range ns { // the store's author filter, checked again by the rule
@@ -196,7 +196,7 @@ func (p *Processor) SessionNotes(ctx context.Context, a *journey.Actor, id int64
 	}
 	p.Audit(ctx, a, Entry{Action: "note.list", SubjectType: "session", SubjectID: s.ID, Outcome: journey.AuditSuccess,
 		Detail: IDList("notes", out, func(n *journey.Note) int64 { return n.ID }) + via})
-	return out, nil
+	return s, out, nil
 }
 
 // UnsignedNotes returns the actor's sessions that ended more than

@@ -67,7 +67,7 @@ func TestNoteRoleMatrix(t *testing.T) {
 				t.Errorf("%s: %s a psychotherapy note: %v", name, what, err)
 			}
 		}
-		ns, err := p.SessionNotes(ctx, a, s.ID, "")
+		_, ns, err := p.SessionNotes(ctx, a, s.ID, "")
 		for _, n := range ns {
 			if n.Kind == journey.NotePsychotherapy {
 				t.Errorf("%s lists the author's psychotherapy note", name)

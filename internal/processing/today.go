@@ -41,6 +41,10 @@ type Today struct {
 	Overdue     []OverdueStep // the therapist's clients' overdue steps: an integration not booked after a dose (plan.go)
 
 	Stopped []StoppedDose // today's remote check-ins that stopped a dose, of the clients whose alerts the person sees (remote.go)
+
+	ShowUnsigned  bool
+	Unsigned      []*journey.CareSession // the person's sessions with no signed note 72 h after they ended (notes.go)
+	UnsignedCount int
 }
 
 // Today gathers what needs the actor now, as their permissions allow, with
@@ -78,6 +82,13 @@ func (p *Processor) Today(ctx context.Context, a *journey.Actor, now time.Time, 
 		}
 		t.ShowOverdue = true
 		if t.Overdue, err = p.overdueSteps(ctx, a, loc); err != nil {
+			return nil, err
+		}
+	}
+	if a.Has(journey.RoleTherapist) || a.Has(journey.RoleMedicalProvider) {
+		t.ShowUnsigned = true
+		var err error
+		if t.Unsigned, t.UnsignedCount, err = p.UnsignedNotes(ctx, a, now, TodayListLen); err != nil {
 			return nil, err
 		}
 	}
@@ -146,6 +157,10 @@ func (p *Processor) auditToday(ctx context.Context, a *journey.Actor, t *Today) 
 	if len(consults) > 0 {
 		p.Audit(ctx, a, Entry{Action: "consult.list", SubjectType: "consult", Outcome: journey.AuditSuccess,
 			Detail: IDList("consults", consults, func(c *journey.Consult) int64 { return c.ID }) + " on the dashboard"})
+	}
+	if len(t.Unsigned) > 0 {
+		p.Audit(ctx, a, Entry{Action: "session.list", SubjectType: "session", Outcome: journey.AuditSuccess,
+			Detail: IDList("sessions", t.Unsigned, func(s *journey.CareSession) int64 { return s.ID }) + " unsigned, on the dashboard"})
 	}
 	clients := append(append([]*journey.Client{}, t.Replied...), t.Cleared...)
 	if len(t.Stopped) > 0 {

@@ -77,9 +77,10 @@ type DB struct {
 	// unset, the request is worked before RequestPasswordReset returns.
 	EnqueueResetRequest func(ctx context.Context, tx *sql.Tx, requestID int64) error
 	// EnqueueReminders, when set, hands the reminders ScheduleReminders
-	// made to the job queue inside the transaction that made them
-	// (reminder.go); unset, they wait, pending, for SendReminder.
-	EnqueueReminders func(ctx context.Context, tx *sql.Tx, reminderIDs []int64) error
+	// made to the job queue inside the transaction that made them, a job
+	// per batch (reminder.go); unset, they wait, pending, for
+	// DeliverReminders.
+	EnqueueReminders func(ctx context.Context, tx *sql.Tx, batches [][]int64) error
 	// Mail composes consult emails; required for bookings.
 	Mail journey.ConsultMailComposer
 

@@ -15,9 +15,11 @@ import (
 // then decides, so a cancelled session gets none and a moved one gets its
 // own for its new time, whatever path booked, moved or cancelled it. A
 // reminder is a row keyed by (session, client, kind, sequence, channel):
-// two processes making the same one make it once. Sending it is a job of
-// its own (SendReminder); the row's status, changed only from pending,
-// is what makes it once even when the job runs twice.
+// two processes making the same one make it once. Sending is a job's:
+// email reminders go in batches of reminderBatch, one transaction each
+// (SendReminders), a text alone (SendTextReminder); the row's status,
+// changed only from pending, is what makes each once even when a job runs
+// twice or two jobs hold it.
 
 // Sealed reminder columns.
 const (
@@ -26,6 +28,13 @@ const (
 )
 
 var _ journey.ReminderService = (*DB)(nil)
+
+// reminderBatch is how many email reminders one job sends, in one
+// transaction. A job per reminder capped a queue at its workers per poll
+// (4 each 50 ms was 160 a second for two processes, and River's own
+// bookkeeping per job was most of the CPU); a hundred per transaction
+// keeps one well under River's job timeout even on a slow disk.
+const reminderBatch = 100
 
 // morningAfterWindow is how long after its time a morning-after message is
 // still worth sending (a queue that was down all day sends none late).
@@ -78,9 +87,11 @@ type dueReminder struct {
 const sessionClients = `FROM care_sessions s LEFT JOIN session_attendees a ON a.session_id = s.id AND a.status = 'booked'`
 
 // ScheduleReminders makes, in transactions of at most limit (1..1000), the
-// reminders due now that do not exist yet, and hands each to the job queue
-// (EnqueueReminders) in the transaction that made it. texts makes the text
-// message too for clients who agreed to texts. It returns how many it made.
+// reminders due now that do not exist yet, and hands them to the job queue
+// (EnqueueReminders) in the transaction that made them: the emails in
+// batches of reminderBatch, each text alone (it leaves the machine, so its
+// retries and their backoff are its own). texts makes the text message too
+// for clients who agreed to texts. It returns how many it made.
 //
 // A reminder is owed while it is useful: the first (early) from its time
 // until the second falls due, the second until the session starts, the
@@ -102,14 +113,15 @@ func (db *DB) ScheduleReminders(ctx context.Context, texts bool, limit int) (int
 			if err != nil {
 				return err
 			}
-			ids, err := tx.insertReminders(ctx, due, texts)
+			emails, textIDs, err := tx.insertReminders(ctx, due, texts)
 			if err != nil {
 				return err
 			}
 			n = len(due)
-			made += len(ids)
-			if len(ids) > 0 && db.EnqueueReminders != nil {
-				return db.EnqueueReminders(ctx, tx.Tx, ids)
+			made += len(emails) + len(textIDs)
+			batches := reminderBatches(emails, textIDs)
+			if len(batches) > 0 && db.EnqueueReminders != nil {
+				return db.EnqueueReminders(ctx, tx.Tx, batches)
 			}
 			return nil
 		})
@@ -117,6 +129,20 @@ func (db *DB) ScheduleReminders(ctx context.Context, texts bool, limit int) (int
 			return made, err
 		}
 	}
+}
+
+// reminderBatches groups reminders for their jobs: emails by
+// reminderBatch, each text alone.
+func reminderBatches(emails, texts []int64) [][]int64 {
+	var out [][]int64
+	for len(emails) > 0 {
+		n := min(len(emails), reminderBatch)
+		out, emails = append(out, emails[:n:n]), emails[n:]
+	}
+	for _, id := range texts {
+		out = append(out, []int64{id})
+	}
+	return out
 }
 
 // dueReminders returns up to limit reminders owed now and not yet made.
@@ -182,9 +208,9 @@ func (tx *Tx) dueReminders(ctx context.Context, set journey.ReminderSettings, li
 }
 
 // insertReminders stores due (and their texts, with texts on), leaving
-// any that another process made first, and returns the ids it made.
-func (tx *Tx) insertReminders(ctx context.Context, due []dueReminder, texts bool) ([]int64, error) {
-	var ids []int64
+// any that another process made first, and returns the ids it made of
+// emails and of texts.
+func (tx *Tx) insertReminders(ctx context.Context, due []dueReminder, texts bool) (emails, textIDs []int64, err error) {
 	for _, d := range due {
 		channels := []string{journey.ChannelEmail}
 		if texts && d.texts {
@@ -199,12 +225,16 @@ func (tx *Tx) insertReminders(ctx context.Context, due []dueReminder, texts bool
 				continue
 			}
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
-			ids = append(ids, id)
+			if ch == journey.ChannelText {
+				textIDs = append(textIDs, id)
+			} else {
+				emails = append(emails, id)
+			}
 		}
 	}
-	return ids, nil
+	return emails, textIDs, nil
 }
 
 // clientZone returns the zone a client reads a session's times in: the
@@ -445,33 +475,51 @@ func (db *DB) reminderComposer() (journey.ReminderMailComposer, error) {
 // longer pending is left as it is, so a job run twice sends once. A text
 // reminder is sent by SendTextReminder.
 func (db *DB) SendReminder(ctx context.Context, id int64) error {
+	return db.SendReminders(ctx, []int64{id})
+}
+
+// SendReminders sends email reminders ids as SendReminder does, all in one
+// transaction: each is sent, skipped or left as it is, or, on the first
+// error, none is (errReminderDone when another attempt settled one of
+// several first; DeliverReminders then sends each alone).
+func (db *DB) SendReminders(ctx context.Context, ids []int64) error {
 	compose, err := db.reminderComposer()
 	if err != nil {
 		return err
 	}
 	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
-		f, err := tx.owedReminder(ctx, id, journey.ChannelEmail)
-		if err != nil || f == nil {
-			return err
+		for _, id := range ids {
+			if err := tx.sendReminder(ctx, compose, id); err != nil {
+				return err
+			}
 		}
-		m, p, err := tx.reminderMail(ctx, f)
-		if err != nil {
-			return err
-		}
-		m.Invite = f.r.Kind == journey.ReminderEarly || !tx.hadEarly(ctx, f.r)
-		msg, err := compose.ComposeReminder(m, p)
-		if err != nil {
-			return err
-		}
-		if err := tx.queueMessage(ctx, msg, 0); err != nil {
-			return err
-		}
-		return tx.settleReminder(ctx, id, journey.ReminderPending, journey.ReminderSent, msg.ID, "", "", "")
+		return nil
 	})
-	if errors.Is(err, errReminderDone) {
+	if errors.Is(err, errReminderDone) && len(ids) == 1 {
 		return nil
 	}
 	return err
+}
+
+// sendReminder sends email reminder id inside tx (SendReminder).
+func (tx *Tx) sendReminder(ctx context.Context, compose journey.ReminderMailComposer, id int64) error {
+	f, err := tx.owedReminder(ctx, id, journey.ChannelEmail)
+	if err != nil || f == nil {
+		return err
+	}
+	m, p, err := tx.reminderMail(ctx, f)
+	if err != nil {
+		return err
+	}
+	m.Invite = f.r.Kind == journey.ReminderEarly || !tx.hadEarly(ctx, f.r)
+	msg, err := compose.ComposeReminder(m, p)
+	if err != nil {
+		return err
+	}
+	if err := tx.queueMessage(ctx, msg, 0); err != nil {
+		return err
+	}
+	return tx.settleReminder(ctx, id, journey.ReminderPending, journey.ReminderSent, msg.ID, "", "", "")
 }
 
 // hadEarly reports whether the client got the early reminder of this

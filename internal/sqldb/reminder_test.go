@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 	"testing"
@@ -157,5 +158,80 @@ func TestReminderSettingsStored(t *testing.T) {
 	}
 	if got, _ := db.FindReminderSettings(ctx); got != s {
 		t.Fatalf("stored %+v, read %+v", s, got)
+	}
+}
+
+// The sweep hands its reminders to the queue in batches, emails a hundred
+// at a time and each text alone; a batch sends in one transaction what it
+// can, and when one of it cannot be sent (here a reminder that does not
+// exist) the others go all the same and the error names that one alone.
+// One already sent by another attempt stays sent once; one whose session
+// was cancelled is skipped; a text among the emails goes by text.
+func TestRemindersSentInBatches(t *testing.T) {
+	ctx := context.Background()
+	db := sqldbtest.Open(t)
+	ny, _ := sqldbtest.MustSeed(t, db)
+	now := time.Date(2031, 3, 4, 14, 30, 0, 0, time.UTC)
+	db.Now = sqldbtest.FixedClock(&now)
+	ada, adaUser := sqldbtest.Client(t, db, ny.ID, "Ada Visitor", "ada@client.test", nil)
+	bo, _ := sqldbtest.Client(t, db, ny.ID, "Bo Quill", "bo@client.test", nil)
+	if err := db.RecordTextConsent(ctx, &journey.TextConsent{ClientID: ada.ID, Agreed: true, Phone: "+15035550142", By: adaUser.ID}); err != nil {
+		t.Fatal(err)
+	}
+	var ss []sqldbtest.RawSession
+	for i := range 150 {
+		c := bo.ID
+		if i < 2 {
+			c = ada.ID
+		}
+		ss = append(ss, raw(c, journey.TypePreparation, journey.ModeInPerson, now.Add(time.Hour+time.Duration(i)*time.Minute), 60))
+	}
+	sessions := sqldbtest.RawSessions(t, db, ny.ID, ss)
+	var batches [][]int64
+	db.EnqueueReminders = func(_ context.Context, _ *sql.Tx, b [][]int64) error {
+		batches = append(batches, b...)
+		return nil
+	}
+	if n, err := db.ScheduleReminders(ctx, true, 1000); err != nil || n != 152 {
+		t.Fatalf("made %d (%v), want 150 emails and Ada's 2 texts", n, err)
+	}
+	var sizes []string
+	var all []int64
+	for _, b := range batches {
+		sizes = append(sizes, strconv.Itoa(len(b)))
+		all = append(all, b...)
+	}
+	if strings.Join(sizes, " ") != "100 50 1 1" {
+		t.Fatalf("batches of %v, want 100 50 1 1", sizes)
+	}
+
+	// One batch of the 150 emails and a text, with a reminder that is not.
+	first, _ := db.FindReminders(ctx, sessions[0])
+	if err := db.SendReminder(ctx, first[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	sqldbtest.SetSession(t, db, sessions[149], journey.SessionCancelled, 1, now.Add(5*time.Hour))
+	before, _ := db.FindMessages(ctx, "", 1000)
+	g := &fakeGateway{}
+	batch := append(append([]int64{}, all[:len(all)-1]...), 999999)
+	err := db.DeliverReminders(ctx, batch, g.serve(t))
+	if journey.ErrorCode(err) != journey.ENOTFOUND || !strings.Contains(err.Error(), "reminder 999999") {
+		t.Fatalf("a batch with a missing reminder: %v", err)
+	}
+	counts, _ := db.CountReminders(ctx)
+	if counts["email/sent"] != 149 || counts["email/skipped"] != 1 || counts["sms/sent"] != 1 || counts["sms/pending"] != 1 {
+		t.Fatalf("reminders: %v", counts)
+	}
+	if msgs, _ := db.FindMessages(ctx, "", 1000); len(msgs)-len(before) != 148 {
+		t.Fatalf("%d messages, want 148 (one sent before, one cancelled)", len(msgs)-len(before))
+	}
+	if len(g.got) != 1 {
+		t.Fatalf("texts %q", g.got)
+	}
+	if err := db.DeliverReminders(ctx, all, g.serve(t)); err != nil { // the job again: the last text alone goes
+		t.Fatal(err)
+	}
+	if counts, _ := db.CountReminders(ctx); counts["email/sent"] != 149 || counts["sms/sent"] != 2 || len(counts) != 3 {
+		t.Fatalf("reminders after the retry: %v", counts)
 	}
 }

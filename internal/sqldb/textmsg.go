@@ -208,6 +208,25 @@ func (db *DB) FindFailedDeliveries(ctx context.Context, limit int) ([]*journey.F
 	return out, rows.Err()
 }
 
+// DeliverReminders sends reminders ids, one job's batch, each by its
+// channel: a batch of emails in one transaction (SendReminders); when that
+// fails (a text among them, one that cannot be written, another process
+// settling one first), each on its own (DeliverReminder), so one failure
+// holds back only itself. It returns the errors of those not sent, joined,
+// for the job to try again; a retry leaves those settled as they are.
+func (db *DB) DeliverReminders(ctx context.Context, ids []int64, sender journey.SMSSender) error {
+	if len(ids) > 1 && db.SendReminders(ctx, ids) == nil {
+		return nil
+	}
+	var errs []error
+	for _, id := range ids {
+		if err := db.DeliverReminder(ctx, id, sender); err != nil {
+			errs = append(errs, fmt.Errorf("reminder %d: %w", id, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // DeliverReminder sends reminder id by its channel: an email through the
 // outbox (SendReminder), a text through sender (SendTextReminder).
 func (db *DB) DeliverReminder(ctx context.Context, id int64, sender journey.SMSSender) error {

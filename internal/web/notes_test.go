@@ -3,6 +3,8 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -102,5 +104,74 @@ func TestNotesRouteRoleMatrix(t *testing.T) {
 	if st, _, b := e.send(e.nora, "GET", fmt.Sprintf("/api/v1/notes/%d", pn), "", ""); st != 200 || !strings.Contains(b, noteSecret+` again"`) ||
 		!strings.Contains(b, `"addenda":[]`) || !strings.Contains(b, `"status":"draft"`) {
 		t.Errorf("the author's note after the others tried: %d %s", st, trim(b))
+	}
+}
+
+// The session's notes page: a progress note drafted from the medicine
+// session's template, a sign refused with the empty headings named beside
+// their fields and what was typed kept (escaped), then signed and locked
+// (no form to change it; a post to change it anyway is refused), an
+// addendum; the therapist's psychotherapy notes shown to them alone,
+// never on the medical provider's page; a chaperone, front desk and an
+// admin see no notes page.
+func TestNotesPages(t *testing.T) {
+	e := newCareEnv(t)
+	id := e.medicineInProgress(t)
+	doc := e.session(&journey.User{ID: e.mp}, true)
+	chap := e.session(&journey.User{ID: e.chap}, true)
+	_, admin := e.staffCookie(journey.RoleAdmin)
+	page := fmt.Sprintf("/staff/sessions/%d/notes", id)
+	if st, _, b := e.as(e.nora, "GET", page, nil); st != 200 || !strings.Contains(b, "Write the progress note") || !strings.Contains(b, "State at discharge") {
+		t.Fatalf("empty notes page: %d %s", st, trim(b))
+	}
+	st, h, _ := e.as(e.nora, "POST", page, url.Values{"kind": {"progress"}, "fields.intention": {"Rest <b>deeply</b>."}})
+	if st != 303 || !strings.HasPrefix(h.Get("Location"), page+"?done=created") {
+		t.Fatalf("draft: %d %s", st, h.Get("Location"))
+	}
+	_, _, b := e.as(e.nora, "GET", page, nil)
+	m := regexp.MustCompile(`action="/staff/notes/(\d+)"`).FindStringSubmatch(b)
+	if m == nil {
+		t.Fatalf("no draft form:\n%s", trim(b))
+	}
+	note := "/staff/notes/" + m[1]
+	st, _, b = e.as(e.nora, "POST", note, url.Values{"fields.intention": {"Rest <b>deeply</b>."}, "fields.course": {"Calm & quiet."}, "sign": {"1"}})
+	if st != 422 || !strings.Contains(b, "Write Interventions before signing.") || !strings.Contains(b, `href="#note-`+m[1]+`-fields.interventions"`) ||
+		!strings.Contains(b, "Calm &amp; quiet.") || !strings.Contains(b, "Rest &lt;b&gt;deeply&lt;/b&gt;.") || strings.Contains(b, "<b>deeply") {
+		t.Fatalf("sign with headings empty: %d %s", st, trim(b))
+	}
+	all := url.Values{"fields.intention": {"Rest."}, "fields.course": {"Calm."}, "fields.interventions": {"Music."}, "fields.discharge_state": {"Alert."}, "sign": {"1"}}
+	if st, h, _ := e.as(e.nora, "POST", note, all); st != 303 || !strings.Contains(h.Get("Location"), "done=signed") {
+		t.Fatalf("sign: %d %s", st, h.Get("Location"))
+	}
+	all.Set("fields.course", "Changed.")
+	if st, _, b := e.as(e.nora, "POST", note, all); st != 409 || !strings.Contains(b, "signed and locked") {
+		t.Errorf("change a signed note through the page: %d %s", st, trim(b))
+	}
+	if st, _, b := e.as(doc, "POST", note+"/addenda", url.Values{"text": {""}}); st != 422 || !strings.Contains(b, "This field is required.") {
+		t.Errorf("empty addendum: %d %s", st, trim(b))
+	}
+	if st, _, _ := e.as(doc, "POST", note+"/addenda", url.Values{"text": {"Vitals reviewed at 2 pm."}}); st != 303 {
+		t.Errorf("addendum: %d", st)
+	}
+	if st, _, _ := e.as(e.nora, "POST", page, url.Values{"kind": {"psychotherapy"}, "fields.process": {noteSecret}}); st != 303 {
+		t.Fatalf("psychotherapy note: %d", st)
+	}
+	_, _, b = e.as(e.nora, "GET", page, nil)
+	for _, want := range []string{"Signed ", "Calm.", "Vitals reviewed at 2 pm.", noteSecret, "Psychotherapy notes (yours alone)"} {
+		if !strings.Contains(b, want) {
+			t.Errorf("the author's page lacks %q", want)
+		}
+	}
+	if strings.Contains(b, `action="`+note+`"`) {
+		t.Errorf("a signed note still has its form")
+	}
+	_, _, b = e.as(doc, "GET", page, nil)
+	if !strings.Contains(b, "Calm.") || strings.Contains(b, noteSecret) || strings.Contains(b, "yours alone") {
+		t.Errorf("the medical provider's page:\n%s", trim(b))
+	}
+	for name, cookie := range map[string]string{"chaperone": chap, "front desk": e.desk, "admin": admin, "other therapist": e.luis} {
+		if st, _, b := e.as(cookie, "GET", page, nil); (st != 403 && st != 404) || strings.Contains(b, "Calm.") {
+			t.Errorf("%s opens the notes: %d", name, st)
+		}
 	}
 }

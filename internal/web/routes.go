@@ -145,13 +145,19 @@ func (s *Server) routeTable() []route {
 		{"GET /staff/alerts", staff, journey.PermAlerts, 0, s.staff.HandleAlerts},
 		{"GET /staff/calendar", staff, journey.PermSessionsRead, 0, s.staff.HandleCalendar},
 		{"POST /staff/calendar/book", staff, journey.PermSessionsWrite, 0, s.staff.HandleCalendarBook},
-		{"GET /staff/sessions/{id}/run-sheet", staff, journey.PermSessionsRead, 0, s.staff.HandleRunSheet}, // its team (a chaperone limited) and the client's clinicians
+		{"GET /staff/sessions/{id}/run-sheet", staff, journey.PermSessionsRead, 0, s.staff.HandleRunSheet},                // its team (a chaperone limited) and the client's clinicians
+		{"POST /staff/sessions/{id}/run-sheet/status", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetStatus}, // check-in, start
 		{"POST /staff/sessions/{id}/run-sheet/order", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetOrder},
 		{"POST /staff/sessions/{id}/run-sheet/vitals", staff, journey.PermSessionsRead, 0, s.staff.HandleRunSheetVitals},
 		{"POST /staff/sessions/{id}/run-sheet/checklist", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetChecklist},
 		{"POST /staff/sessions/{id}/run-sheet/review", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetReview},
 		{"POST /staff/sessions/{id}/run-sheet/discharge", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetDischarge},
 		{"POST /staff/sessions/{id}/run-sheet/addenda", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetAddendum},
+		// A session's notes: processing answers "not found" to anyone a note is not for.
+		{"GET /staff/sessions/{id}/notes", staff, journey.PermSessionsRead, 0, s.staff.HandleNotes},
+		{"POST /staff/sessions/{id}/notes", staff, journey.PermSessionsRead, 0, s.staff.HandleNoteCreate},
+		{"POST /staff/notes/{id}", staff, journey.PermSessionsRead, 0, s.staff.HandleNoteSave},
+		{"POST /staff/notes/{id}/addenda", staff, journey.PermSessionsRead, 0, s.staff.HandleNoteAddendum},
 		{"POST /staff/alerts/{id}/acknowledge", staff, journey.PermAlerts, 0, s.staff.HandleAlertAck},
 		{"GET /staff/deliveries", staff, journey.PermDeliveries, 0, s.staff.HandleDeliveries},
 		{"GET /staff/inventory", staff, journey.PermInventory, 0, s.staff.HandleInventory},

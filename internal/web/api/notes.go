@@ -17,7 +17,7 @@ type NoteProcessing interface {
 	UpdateNote(ctx context.Context, a *journey.Actor, id int64, fields map[string]string, via string) (*journey.Note, error)
 	SignNote(ctx context.Context, a *journey.Actor, id int64, via string) (*journey.Note, error)
 	AddAddendum(ctx context.Context, a *journey.Actor, id int64, text, via string) (*journey.Addendum, error)
-	SessionNotes(ctx context.Context, a *journey.Actor, id int64, via string) ([]*journey.Note, error)
+	SessionNotes(ctx context.Context, a *journey.Actor, id int64, via string) (*journey.CareSession, []*journey.Note, error)
 }
 
 // noteBody is what POST /api/v1/sessions/{id}/notes and PUT
@@ -105,7 +105,7 @@ func (s *Handler) HandleSessionNotes(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ns, err := s.proc.SessionNotes(r.Context(), s.kit.Who(r), id, viaAPI)
+	_, ns, err := s.proc.SessionNotes(r.Context(), s.kit.Who(r), id, viaAPI)
 	if err != nil {
 		s.kit.APIError(w, r, err)
 		return

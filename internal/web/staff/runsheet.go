@@ -26,6 +26,7 @@ type RunSheetProcessing interface {
 	ReviewHold(ctx context.Context, a *journey.Actor, id int64, note, via string) (*journey.HoldReview, error)
 	Discharge(ctx context.Context, a *journey.Actor, id int64, d *journey.Discharge, via string) error
 	AddRunSheetAddendum(ctx context.Context, a *journey.Actor, id int64, text, via string) (*journey.RunSheetAddendum, error)
+	RunSession(ctx context.Context, a *journey.Actor, id int64, action, via string) (*journey.CareSession, error)
 }
 
 // RunSheetPage is the run sheet as the page draws it.
@@ -131,7 +132,7 @@ func (s *Handler) HandleRunSheet(w http.ResponseWriter, r *http.Request) {
 
 var runSheetNotices = map[string]string{"order": "Order recorded.", "vitals": "Reading recorded.", "checklist": "Checklist recorded.",
 	"review": "Review recorded: the flagged readings are resolved.", "discharge": "Discharged. The run sheet is closed; add an addendum for anything later.",
-	"addendum": "Addendum added."}
+	"addendum": "Addendum added.", "check-in": "Checked in.", "start": "Started: the gates held."}
 
 func (s *Handler) renderRunSheet(w http.ResponseWriter, r *http.Request, status int, page *RunSheetPage) {
 	id, err := webkit.RecordID(r, "Session")
@@ -180,7 +181,11 @@ func fillRunSheet(page *RunSheetPage, rs *journey.RunSheet, loc *time.Location, 
 		page.Readings = append(page.Readings, v)
 	}
 	for _, d := range rs.Due {
-		page.Due = append(page.Due, DueView{Phase: PhaseWords[d.Phase], At: clock(d.Due), Overdue: d.Overdue})
+		what := PhaseWords[d.Phase] + " check"
+		if d.Phase == journey.PhaseVisual {
+			what = PhaseWords[d.Phase]
+		}
+		page.Due = append(page.Due, DueView{Phase: what, At: clock(d.Due), Overdue: d.Overdue})
 	}
 	for _, d := range rs.Administrations {
 		what := "A dose"
@@ -315,8 +320,9 @@ func (s *Handler) HandleRunSheetVitals(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// clockTime reads raw (HH:MM, today in the practice's zone) as an
-// instant; now when empty.
+// clockTime reads raw (HH:MM in the practice's zone) as the latest such
+// instant not ahead of now, so a session that runs past midnight reads
+// its times right; now when empty.
 func (s *Handler) clockTime(ctx context.Context, raw string, v *journey.Validation) time.Time {
 	now := s.now()
 	raw = strings.TrimSpace(raw)
@@ -330,7 +336,11 @@ func (s *Handler) clockTime(ctx context.Context, raw string, v *journey.Validati
 		return time.Time{}
 	}
 	y, m, d := now.In(loc).Date()
-	return time.Date(y, m, d, t.Hour(), t.Minute(), 0, 0, loc)
+	at := time.Date(y, m, d, t.Hour(), t.Minute(), 0, 0, loc)
+	if at.After(now.Add(time.Minute)) { // 00:10 typed at 00:20 is today's; 23:50 typed then is yesterday's
+		at = at.AddDate(0, 0, -1)
+	}
+	return at
 }
 
 // HandleRunSheetChecklist records the pre-dose checklist.
@@ -356,6 +366,19 @@ func (s *Handler) HandleRunSheetDischarge(w http.ResponseWriter, r *http.Request
 			WalksSafely: vals["walks_safely"] == "true", DissociationGone: vals["dissociation_resolved"] == "true", Escort: vals["escort"] == "true",
 			NoDriving: vals["no_driving"] == "true", Override: vals["override"]}
 		return s.proc.Discharge(r.Context(), a, id, d, "")
+	})
+}
+
+// HandleRunSheetStatus checks the client in or starts the session (the
+// gates checked again); a refusal names the gates unmet.
+func (s *Handler) HandleRunSheetStatus(w http.ResponseWriter, r *http.Request) {
+	action := r.PostFormValue("action")
+	if action != journey.ActionCheckIn && action != journey.ActionStart {
+		action = journey.ActionCheckIn
+	}
+	s.runSheetPost(w, r, "now", action, func(a *journey.Actor, id int64, vals map[string]string, v *journey.Validation) error {
+		_, err := s.proc.RunSession(r.Context(), a, id, action, "")
+		return err
 	})
 }
 

@@ -140,6 +140,8 @@ type Processing interface {
 	ReminderProcessing
 	CareSettingsProcessing
 	RunSheetProcessing
+	// A session's clinical notes (notes.go).
+	NoteProcessing
 	// Locations, rooms and clinical hours (rooms.go), session types (sessiontypes.go).
 	RoomsProcessing
 	SessionTypesProcessing

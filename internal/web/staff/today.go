@@ -45,6 +45,10 @@ type TodayPage struct {
 	Overdue     []overdueView // the therapist's clients' overdue integrations
 	Stopped     []stoppedView // today's remote check-ins that stopped a dose
 
+	ShowUnsigned  bool
+	Unsigned      []unsignedView // the person's sessions with no signed note 72 h after they ended
+	UnsignedCount int
+
 	ShowSessions bool // clinicians and chaperones: today's medicine sessions (none exist yet)
 
 	Backup *backupView // admins, when scheduled backups are on
@@ -87,7 +91,8 @@ func (s *Handler) today(r *http.Request) (*TodayPage, error) {
 		ShowAlerts:   t.ShowAlerts, ShowReview: t.ShowReview, ReviewCount: t.ReviewCount, Replied: clientRows(t.Replied, loc),
 		RepliedCount: t.RepliedCount, ShowConsults: t.ShowConsults, UnmarkedCount: t.UnmarkedCount, ShowInvite: t.ShowInvite,
 		UninvitedCount: t.UninvitedCount, ShowPreparation: t.ShowPreparation, Cleared: clientRows(t.Cleared, loc), ClearedCount: t.ClearedCount,
-		ShowOverdue: t.ShowOverdue, Overdue: overdueViews(t.Overdue, loc), Stopped: stoppedViews(t.Stopped, loc)}
+		ShowOverdue: t.ShowOverdue, Overdue: overdueViews(t.Overdue, loc), Stopped: stoppedViews(t.Stopped, loc),
+		ShowUnsigned: t.ShowUnsigned, Unsigned: unsignedViews(t.Unsigned, loc), UnsignedCount: t.UnsignedCount}
 	for _, al := range t.Alerts {
 		page.Alerts = append(page.Alerts, ToAlertView(al, nil, loc))
 	}
@@ -167,6 +172,21 @@ func stoppedViews(ss []processing.StoppedDose, loc *time.Location) []stoppedView
 	for _, s := range ss {
 		out = append(out, stoppedView{ClientID: s.Client.ID, Name: s.Client.Name, At: s.CheckIn.CreatedAt.In(loc).Format("3:04 PM MST"),
 			Reading: fmt.Sprintf("%d/%d", s.CheckIn.Systolic, s.CheckIn.Diastolic), Callback: s.CheckIn.Callback})
+	}
+	return out
+}
+
+// unsignedView is a session whose note waits unsigned, as Today lists it:
+// its kind and when, never the client's name (the notes page names them).
+type unsignedView struct {
+	SessionID int64
+	What      string
+}
+
+func unsignedViews(ss []*journey.CareSession, loc *time.Location) []unsignedView {
+	var out []unsignedView
+	for _, s := range ss {
+		out = append(out, unsignedView{SessionID: s.ID, What: journey.SessionTypeName(s.Type) + ", " + s.Start.In(loc).Format("Mon Jan 2, 3:04 PM")})
 	}
 	return out
 }
