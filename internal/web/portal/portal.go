@@ -54,6 +54,8 @@ type Processing interface {
 	ReminderProcessing
 	// Booking their own sessions (book.go).
 	BookingProcessing
+	// The preparation plan, the morning-after check-in and the journal (aftercare.go).
+	AftercareProcessing
 }
 
 // Handler holds the client portal's handlers.
