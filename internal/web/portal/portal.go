@@ -32,6 +32,7 @@ type Reads interface {
 	FindConsentDocuments(ctx context.Context) ([]*journey.ConsentDocument, error)
 	CurrentRuleSet(ctx context.Context) (*journey.RuleSet, error) // the intake's questions follow the rules in force
 	webkit.MeasureReader
+	SessionsReads // where the client's sessions are (sessions.go)
 }
 
 // Processing is the part of internal/processing the portal calls: each
@@ -56,6 +57,8 @@ type Processing interface {
 	BookingProcessing
 	// The preparation plan, the morning-after check-in and the journal (aftercare.go).
 	AftercareProcessing
+	// Their sessions: seeing, moving and cancelling them (sessions.go).
+	SessionsProcessing
 }
 
 // Handler holds the client portal's handlers.
