@@ -331,6 +331,7 @@ func (r *Resolution) Validate() error {
 type LogFilter struct {
 	LocationID int64
 	From, To   time.Time
+	Limit      int // the first entries only (a screen); 0: all
 }
 
 // Inventory is a location's stock (0: every location's) with what is
@@ -349,11 +350,12 @@ type LogReport struct {
 	From, To      time.Time // [From, To)
 	Location      *Location // nil: every location
 	Entries       []*LogEntry
+	Total         int // the entries in the range (more than Entries when the filter had a limit)
 	Lots          map[int64]*Lot
 	People        map[int64]string   // staff id → name (signers, witnesses)
 	Clients       map[int64]string   // client id → name (administrations)
 	Discrepancies []*Discrepancy     // opened in the range
 	Counts        []*Count           // taken in the range, without lines (entries carry CountID)
 	Stock         []*Lot             // at the report's end (now)
-	Totals        map[string]float64 // entry kind → mg in the range
+	Totals        map[string]float64 // entry kind → mg in the range (of Entries)
 }

@@ -450,3 +450,34 @@ func (a *Actor) CanAddAddendum(n *Note, s *CareSession, c *Client) bool {
 // grounding and safety plan of client c's signed preparation note: the
 // client in their portal, and those who may read the clinical record.
 func (a *Actor) CanSeeClientPlan(c *Client) bool { return a.IsClient(c) || a.CanSeeClinical(c) }
+
+// After a medicine session. The morning-after check-in is the client's to
+// fill in and their clinicians' to read; the integration journal is the
+// client's alone, an entry they share readable by the therapists on their
+// care team, never by anyone else (the medical provider, front desk, an
+// admin).
+
+// CanCheckInMorning reports whether the actor may fill in client c's
+// morning-after check-in: the client themselves.
+func (a *Actor) CanCheckInMorning(c *Client) bool { return a.IsClient(c) }
+
+// CanReadMorningCheckIns reports whether the actor may read client c's
+// check-ins: the client, and those who may read their clinical record.
+func (a *Actor) CanReadMorningCheckIns(c *Client) bool { return a.IsClient(c) || a.CanSeeClinical(c) }
+
+// CanWriteJournal reports whether the actor may write in client c's
+// journal or share an entry of it: the client themselves.
+func (a *Actor) CanWriteJournal(c *Client) bool { return a.IsClient(c) }
+
+// CanReadJournalEntry reports whether the actor may read entry e of client
+// c's journal: the client, or, once they share it, a therapist on their
+// care team.
+func (a *Actor) CanReadJournalEntry(e *JournalEntry, c *Client) bool {
+	return a.IsClient(c) || (e.Shared && a.Has(RoleTherapist) && a.Can(PermClinicalRead) && c.OnCareTeam(a.ID()))
+}
+
+// CanReadSharedJournal reports whether the actor may list the entries
+// client c shared: a therapist on their care team.
+func (a *Actor) CanReadSharedJournal(c *Client) bool {
+	return a.Has(RoleTherapist) && a.Can(PermClinicalRead) && c.OnCareTeam(a.ID())
+}

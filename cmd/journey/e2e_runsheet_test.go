@@ -64,31 +64,15 @@ func e2eRunSheetSeed(t *testing.T, srv *testServer, base, mode string) *runSheet
 		email = "remy.e2e@example.org"
 	}
 	cl := care.ReadyClient(t, db, map[string]string{journey.ModeInPerson: "Rowan Inperson", journey.ModeRemote: "Remy Remote"}[mode], email, now)
-	start := now.Add(-150 * time.Minute).Truncate(time.Minute)
-	var id int64
-	if err := db.Write.QueryRowContext(ctx, db.Rebind(`INSERT INTO care_sessions (client_id, type, start_at, end_at, block_end, status, mode, route,
-		created_by, created_at, updated_at) VALUES (?, 'medicine', ?, ?, ?, 'booked', ?, 'lozenge', ?, ?, ?) RETURNING id`),
-		cl.ID, start.Unix(), start.Add(3*time.Hour).Unix(), start.Add(210*time.Minute).Unix(), mode, maya.ID, now.Unix(), now.Unix()).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	holds := map[string]int64{"therapist": maya.ID, "medical_provider": jordan.ID, "chaperone": casey.ID}
+	holds := map[string]int64{journey.NeedTherapist: maya.ID, journey.NeedMedicalProvider: jordan.ID, journey.NeedChaperone: casey.ID}
 	if mode == journey.ModeInPerson {
 		rooms, err := db.FindRooms(ctx)
 		if err != nil || len(rooms) == 0 {
 			t.Fatalf("rooms: %v", err)
 		}
-		holds["room"] = rooms[0].ID
+		holds[journey.NeedRoom] = rooms[0].ID
 	}
-	for role, who := range holds {
-		kind := "staff"
-		if role == "room" {
-			kind = "room"
-		}
-		if _, err := db.Write.ExecContext(ctx, db.Rebind(`INSERT INTO session_resources (session_id, role, kind, resource_id, start_at, block_end)
-			VALUES (?, ?, ?, ?, ?, ?)`), id, role, kind, who, start.Unix(), start.Add(210*time.Minute).Unix()); err != nil {
-			t.Fatalf("hold %s: %v", role, err)
-		}
-	}
+	id := sqldbtest.MedicineSession(t, db, cl.ID, now.Add(-150*time.Minute).Truncate(time.Minute), journey.SessionBooked, mode, journey.RouteLozenge, holds)
 	if mode == journey.ModeRemote {
 		if err := db.SetMonitor(ctx, &journey.Monitor{ClientID: cl.ID, Name: "Max Monitor", Phone: "+15035550142", Relationship: "Partner", Adult: true}); err != nil {
 			t.Fatal(err)

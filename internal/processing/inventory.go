@@ -25,6 +25,7 @@ type InventoryStore interface {
 	ResolveDiscrepancy(ctx context.Context, id int64, r *journey.Resolution, sig journey.Signature) (*journey.Discrepancy, error)
 	FindInventory(ctx context.Context, location int64) (*journey.Inventory, error)
 	FindLogEntries(ctx context.Context, f journey.LogFilter) ([]*journey.LogEntry, error)
+	CountLogEntries(ctx context.Context, f journey.LogFilter) (int, error)
 	FindLots(ctx context.Context, ids []int64) (map[int64]*journey.Lot, error)
 	FindDiscrepancies(ctx context.Context, open bool, from, to time.Time) ([]*journey.Discrepancy, error)
 	FindCounts(ctx context.Context, location int64, from, to time.Time) ([]*journey.Count, error)
@@ -211,6 +212,12 @@ func (p *Processor) logReport(ctx context.Context, f journey.LogFilter) (*journe
 	var err error
 	if rep.Entries, err = p.store.FindLogEntries(ctx, f); err != nil {
 		return nil, err
+	}
+	rep.Total = len(rep.Entries)
+	if f.Limit > 0 && rep.Total == f.Limit {
+		if rep.Total, err = p.store.CountLogEntries(ctx, f); err != nil {
+			return nil, err
+		}
 	}
 	var lotIDs, clientIDs []int64
 	for _, e := range rep.Entries {

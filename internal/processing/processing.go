@@ -81,6 +81,7 @@ type Store interface {
 	MedicineStore
 	InventoryStore
 	NoteStore
+	AftercareStore
 }
 
 // Processor applies Journey's record rules and audit around the store.

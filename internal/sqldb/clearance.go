@@ -430,7 +430,7 @@ func (db *DB) FindAlerts(ctx context.Context, forUser, clientID int64, openOnly 
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	rows, err := db.query(ctx, `SELECT a.id, a.client_id, c.name, a.kind, a.response_id, a.created_at, a.acknowledged_by, a.acknowledged_at, a.note
+	rows, err := db.query(ctx, `SELECT a.id, a.client_id, c.name, a.kind, COALESCE(a.response_id, 0), a.created_at, a.acknowledged_by, a.acknowledged_at, a.note
 		FROM alerts a JOIN clients c ON c.id = a.client_id
 		WHERE (? = 0 OR a.client_id IN (SELECT client_id FROM care_team WHERE user_id = ?)) AND (? = 0 OR a.client_id = ?)
 		AND (? = 0 OR a.acknowledged_at = 0)
@@ -465,7 +465,7 @@ func (db *DB) FindAlert(ctx context.Context, id int64) (*journey.Alert, error) {
 	var a journey.Alert
 	var created, acked int64
 	var kind string
-	err := db.queryRow(ctx, `SELECT id, client_id, kind, response_id, created_at, acknowledged_by, acknowledged_at, note FROM alerts WHERE id = ?`, id).
+	err := db.queryRow(ctx, `SELECT id, client_id, kind, COALESCE(response_id, 0), created_at, acknowledged_by, acknowledged_at, note FROM alerts WHERE id = ?`, id).
 		Scan(&a.ID, &a.ClientID, &kind, &a.ResponseID, &created, &a.AcknowledgedBy, &acked, &a.Note)
 	if err != nil {
 		return nil, notFound(err, "Alert")

@@ -2,7 +2,10 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -105,6 +108,18 @@ func (db *DB) FindCounts(ctx context.Context, location int64, from, to time.Time
 	return out, rows.Err()
 }
 
+// CountLogEntries returns how many entries f selects, whatever its limit.
+func (db *DB) CountLogEntries(ctx context.Context, f journey.LogFilter) (int, error) {
+	hi := int64(math.MaxInt64)
+	if !f.To.IsZero() {
+		hi = unix(f.To)
+	}
+	var n int
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM cs_entries WHERE at >= ? AND at < ? AND (? = 0 OR location_id = ?)`,
+		unix(f.From), hi, f.LocationID, f.LocationID).Scan(&n)
+	return n, err
+}
+
 // zeroTime is no bound on a time range.
 var zeroTime time.Time
 
@@ -138,38 +153,90 @@ func (db *DB) FindLots(ctx context.Context, ids []int64) (map[int64]*journey.Lot
 }
 
 // FindLogEntries returns the log entries of f, oldest first, each with
-// its mg computed from its lot's strength.
+// its mg computed from its lot's strength and its container's number.
+// The lots and containers are read once for all the entries, not joined
+// to each: a month holds tens of thousands of entries and a few dozen
+// lots.
 func (db *DB) FindLogEntries(ctx context.Context, f journey.LogFilter) ([]*journey.LogEntry, error) {
-	hi := int64(math.MaxInt64)
+	hi, limit := int64(math.MaxInt64), int64(math.MaxInt64)
 	if !f.To.IsZero() {
 		hi = unix(f.To)
 	}
-	rows, err := db.query(ctx, `SELECT e.id, e.kind, e.location_id, e.lot_id, e.container_id, e.amount, e.balance_after, e.counted,
-		COALESCE(e.count_id, 0), COALESCE(e.session_id, 0), COALESCE(e.client_id, 0), COALESCE(e.witness_id, 0), e.reason, e.by_id,
-		e.signature, e.at, l.mg_per_unit, c.number
-		FROM cs_entries e JOIN cs_lots l ON l.id = e.lot_id JOIN cs_containers c ON c.id = e.container_id
-		WHERE e.at >= ? AND e.at < ? AND (? = 0 OR e.location_id = ?) ORDER BY e.at, e.id`, unix(f.From), hi, f.LocationID, f.LocationID)
+	if f.Limit > 0 {
+		limit = int64(f.Limit)
+	}
+	rows, err := db.query(ctx, `SELECT id, kind, location_id, lot_id, container_id, amount, balance_after, counted, count_id,
+		session_id, client_id, witness_id, reason, by_id, signature, at FROM cs_entries
+		WHERE at >= ? AND at < ? AND (? = 0 OR location_id = ?) ORDER BY at, id LIMIT ?`, unix(f.From), hi, f.LocationID, f.LocationID, limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := []*journey.LogEntry{}
+	lots := map[int64]bool{}
 	for rows.Next() {
 		var e journey.LogEntry
 		var amount, balance, at int64
-		var counted *int64
-		var mgPerUnit float64
-		if err := rows.Scan(&e.ID, &e.Kind, &e.LocationID, &e.LotID, &e.ContainerID, &amount, &balance, &counted, &e.CountID,
-			&e.SessionID, &e.ClientID, &e.WitnessID, &e.Reason, &e.By, &e.Signature, &at, &mgPerUnit, &e.ContainerNo); err != nil {
+		var counted, countID, sessionID, clientID, witnessID sql.NullInt64
+		if err := rows.Scan(&e.ID, &e.Kind, &e.LocationID, &e.LotID, &e.ContainerID, &amount, &balance, &counted, &countID,
+			&sessionID, &clientID, &witnessID, &e.Reason, &e.By, &e.Signature, &at); err != nil {
 			return nil, err
 		}
 		e.Amount, e.Balance, e.At = units(amount), units(balance), fromUnix(at)
-		e.Mg = math.Round(e.Amount*mgPerUnit*1000) / 1000
-		if counted != nil {
-			c := units(*counted)
+		e.CountID, e.SessionID, e.ClientID, e.WitnessID = countID.Int64, sessionID.Int64, clientID.Int64, witnessID.Int64
+		if counted.Valid {
+			c := units(counted.Int64)
 			e.Counted = &c
 		}
+		lots[e.LotID] = true
 		out = append(out, &e)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, db.fillEntries(ctx, out, slices.Collect(maps.Keys(lots)))
+}
+
+// fillEntries sets each entry's mg and container number from the lots
+// of ids and their containers.
+func (db *DB) fillEntries(ctx context.Context, es []*journey.LogEntry, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	in := `(?` + strings.Repeat(", ?", len(ids)-1) + `)`
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	mg, numbers := map[int64]float64{}, map[int64]int{}
+	rows, err := db.Read.QueryContext(ctx, db.q(`SELECT id, mg_per_unit FROM cs_lots WHERE id IN `+in), args...)
+	if err != nil {
+		return unavailable(err)
+	}
+	for rows.Next() {
+		var id int64
+		var v float64
+		if err := rows.Scan(&id, &v); err != nil {
+			rows.Close()
+			return err
+		}
+		mg[id] = v
+	}
+	rows.Close()
+	if rows, err = db.Read.QueryContext(ctx, db.q(`SELECT id, number FROM cs_containers WHERE lot_id IN `+in), args...); err != nil {
+		return unavailable(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return err
+		}
+		numbers[id] = n
+	}
+	for _, e := range es {
+		e.Mg, e.ContainerNo = math.Round(e.Amount*mg[e.LotID]*1000)/1000, numbers[e.ContainerID]
+	}
+	return rows.Err()
 }

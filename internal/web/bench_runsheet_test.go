@@ -32,18 +32,8 @@ func BenchmarkRunSheet(b *testing.B) {
 	care := &sqldbtest.Care{Therapist: ts[0], Provider: doc}
 	cl := care.ReadyClient(b, db, "Bea Bench", "bea@bench.test", now)
 	start := now.Add(-3 * time.Hour)
-	var id int64
-	if err := db.Write.QueryRowContext(ctx, db.Rebind(`INSERT INTO care_sessions (client_id, type, start_at, end_at, block_end, status, mode, route,
-		created_by, created_at, updated_at) VALUES (?, 'medicine', ?, ?, ?, 'in_progress', 'in_person', 'lozenge', ?, 0, 0) RETURNING id`),
-		cl.ID, start.Unix(), start.Add(3*time.Hour).Unix(), start.Add(3*time.Hour).Unix(), ts[0].ID).Scan(&id); err != nil {
-		b.Fatal(err)
-	}
-	for role, who := range map[string]int64{"therapist": ts[0].ID, "medical_provider": doc} {
-		if _, err := db.Write.ExecContext(ctx, db.Rebind(`INSERT INTO session_resources (session_id, role, kind, resource_id, start_at, block_end)
-			VALUES (?, ?, 'staff', ?, ?, ?)`), id, role, who, start.Unix(), start.Add(3*time.Hour).Unix()); err != nil {
-			b.Fatal(err)
-		}
-	}
+	id := sqldbtest.MedicineSession(b, db, cl.ID, start, journey.SessionInProgress, journey.ModeInPerson, journey.RouteLozenge,
+		map[string]int64{journey.NeedTherapist: ts[0].ID, journey.NeedMedicalProvider: doc})
 	dosed := start.Add(20 * time.Minute)
 	care.ReadyRunSheet(b, db, id, journey.RouteLozenge, dosed.Add(-5*time.Minute))
 	if err := db.RecordAdministration(ctx, &journey.Administration{SessionID: id, DoseMg: 200, Route: journey.RouteLozenge, Pharmacy: "Bench Pharmacy",

@@ -166,7 +166,14 @@ func TestInventoryPages(t *testing.T) {
 	if st, loc := admin.post("/staff/inventory/discrepancies/"+d[1], url.Values{"cause": {"theft"}, "note": {"One vial gone from the safe."}}); st != 303 {
 		t.Fatalf("resolve: %d %s", st, loc)
 	}
-	_, _, body = e.as(mp.cookie, "GET", "/staff/inventory/log?from=2030-01-01&to=2030-01-31", nil)
+	st, _, body = e.as(mp.cookie, "GET", "/staff/inventory/log?from=2030-01-01&to=2030-01-31", nil)
+	if st != 200 {
+		t.Errorf("log page: %d", st)
+	}
+	if st, _, body := e.as(mp.cookie, "GET", "/staff/inventory/log?from=2030-01-31&to=soon", nil); st != 422 || !strings.Contains(body, "Enter the last day as YYYY-MM-DD.") ||
+		!strings.Contains(body, `value="soon"`) {
+		t.Errorf("log page with a bad range: %d", st)
+	}
 	for _, want := range []string{"Receipt", "Wasted", "Count", "Adjustment", "Counted 9 mL", "Mia Provider (second factor)", "Cal Chaperone", "-75"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("log page lacks %q", want)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
 // medicineInProgress writes e's client's in-person IM medicine session,
@@ -17,25 +17,8 @@ import (
 // and returns its id.
 func (e *careEnv) medicineInProgress(t *testing.T) int64 {
 	t.Helper()
-	ctx := context.Background()
-	start := e.now.Add(-30 * time.Minute)
-	var id int64
-	if err := e.db.Write.QueryRowContext(ctx, e.db.Rebind(`INSERT INTO care_sessions (client_id, type, start_at, end_at, block_end, status, mode, route,
-		created_by, created_at, updated_at) VALUES (?, 'medicine', ?, ?, ?, 'in_progress', 'in_person', 'im', ?, 0, 0) RETURNING id`),
-		e.c.ID, start.Unix(), start.Add(3*time.Hour).Unix(), start.Add(3*time.Hour).Unix(), e.ny.ID).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	for role, who := range map[string]int64{"therapist": e.ny.ID, "medical_provider": e.mp, "chaperone": e.chap, "room": e.room} {
-		kind := "staff"
-		if role == "room" {
-			kind = "room"
-		}
-		if _, err := e.db.Write.ExecContext(ctx, e.db.Rebind(`INSERT INTO session_resources (session_id, role, kind, resource_id, start_at, block_end)
-			VALUES (?, ?, ?, ?, ?, ?)`), id, role, kind, who, start.Unix(), start.Add(3*time.Hour).Unix()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return id
+	return sqldbtest.MedicineSession(t, e.db, e.c.ID, e.now.Add(-30*time.Minute), journey.SessionInProgress, journey.ModeInPerson, journey.RouteIM,
+		map[string]int64{journey.NeedTherapist: e.ny.ID, journey.NeedMedicalProvider: e.mp, journey.NeedChaperone: e.chap, journey.NeedRoom: e.room})
 }
 
 // The run sheet's API through the real router and store, in order: the

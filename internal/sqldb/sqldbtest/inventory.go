@@ -2,6 +2,7 @@ package sqldbtest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -75,4 +76,66 @@ func Stock(tb testing.TB, db *sqldb.DB, c *Care, unit string, n int, amount floa
 		tb.Fatalf("receive: %v %v", err, journey.ErrorFields(err))
 	}
 	return lot
+}
+
+// BulkLog fills the controlled-substance log at location, fast, for
+// benchmarks: for each of days from first, a lot of lozenges received in
+// perDay/50 containers of 50, each opened, emptied by 50 administrations
+// (1,000 a day at perDay 1000) over sessions, each a client's, and
+// counted at the day's end, signed by by; every balance and entry what
+// the application would have written. It returns the entries written.
+func BulkLog(tb testing.TB, db *sqldb.DB, location, by int64, sessions map[int64]int64, first time.Time, days, perDay int) int {
+	tb.Helper()
+	ctx := context.Background()
+	exec := func(q string, args ...any) {
+		tb.Helper()
+		if _, err := db.Write.ExecContext(ctx, db.Rebind(q), args...); err != nil {
+			tb.Fatalf("bulk log: %v\n%s", err, q)
+		}
+	}
+	exec(`CREATE TABLE bulk_dose_map (k INTEGER PRIMARY KEY, session_id BIGINT NOT NULL, client_id BIGINT NOT NULL)`)
+	k := 0
+	for s, c := range sessions {
+		exec(`INSERT INTO bulk_dose_map (k, session_id, client_id) VALUES (?, ?, ?)`, k, s, c)
+		k++
+	}
+	series := func(n int) string {
+		return fmt.Sprintf(`WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < %d) `, n-1)
+	}
+	day := `strftime('%Y-%m-%d', at, 'unixepoch')`
+	if db.Dialect == sqldb.Postgres {
+		day = `to_char(to_timestamp(at) AT TIME ZONE 'UTC', 'YYYY-MM-DD')`
+	}
+	start := first.UTC().Unix()
+	exec(series(days)+`INSERT INTO cs_lots (location_id, ndc, product, strength, unit, mg_per_unit, lot, expiry, supplier, invoice, received_at)
+		SELECT ?, '71225-104-10', 'Ketamine HCl lozenge', '100 mg', 'count', 100, 'BULK-' || n, '2099-12-31', 'Bulk Supply', 'INV-' || n, CAST(? AS BIGINT) + n * 86400 FROM s`,
+		location, start)
+	exec(series(perDay/50) + `INSERT INTO cs_containers (lot_id, location_id, number, expiry, received, balance, status)
+		SELECT l.id, l.location_id, s.n + 1, l.expiry, 50000, 0, 'empty' FROM cs_lots l CROSS JOIN s WHERE l.lot LIKE 'BULK-%'`)
+	exec(`INSERT INTO cs_counts (location_id, biennial, by_id, signature, at) SELECT location_id, ?, ?, 'api-token', received_at + 43200
+		FROM cs_lots WHERE lot LIKE 'BULK-%' ORDER BY id`, false, by)
+	// One statement per kind, each entry's day its UTC date (the bulk
+	// location's zone is not consulted).
+	entries := `INSERT INTO cs_entries (kind, location_id, lot_id, container_id, amount, balance_after, counted, count_id, session_id, client_id,
+		witness_id, reason, by_id, signature, at, day) SELECT kind, location_id, lot_id, container_id, amount, balance_after, counted, count_id,
+		session_id, client_id, NULL, reason, ?, 'api-token', at, ` + day + ` FROM (`
+	from := ` FROM cs_containers c JOIN cs_lots l ON l.id = c.lot_id WHERE l.lot LIKE 'BULK-%'`
+	exec(entries+`SELECT 'receipt' AS kind, c.location_id, c.lot_id, c.id AS container_id, 50000 AS amount, 50000 AS balance_after, NULL AS counted,
+		NULL AS count_id, NULL AS session_id, NULL AS client_id, 'Invoice ' || l.invoice AS reason, l.received_at AS at`+from+`) x ORDER BY at, container_id`, by)
+	exec(entries+`SELECT 'open' AS kind, c.location_id, c.lot_id, c.id AS container_id, 0 AS amount, 50000 AS balance_after, NULL AS counted,
+		NULL AS count_id, NULL AS session_id, NULL AS client_id, '' AS reason, l.received_at + 60 AS at`+from+`) x ORDER BY at, container_id`, by)
+	exec(series(50)+entries+`SELECT 'administration' AS kind, c.location_id, c.lot_id, c.id AS container_id, -1000 AS amount,
+		50000 - 1000 * (s.n + 1) AS balance_after, NULL AS counted, NULL AS count_id, m.session_id, m.client_id, '' AS reason,
+		l.received_at + 3600 + (c.number - 1) * 1500 + s.n * 30 AS at
+		FROM cs_containers c JOIN cs_lots l ON l.id = c.lot_id CROSS JOIN s
+		JOIN bulk_dose_map m ON m.k = (c.id * 50 + s.n) % `+fmt.Sprint(len(sessions))+` WHERE l.lot LIKE 'BULK-%') x ORDER BY at, container_id`, by)
+	exec(entries+`SELECT 'count' AS kind, c.location_id, c.lot_id, c.id AS container_id, 0 AS amount, 0 AS balance_after, 0 AS counted,
+		k.id AS count_id, NULL AS session_id, NULL AS client_id, '' AS reason, k.at AS at FROM cs_containers c JOIN cs_lots l ON l.id = c.lot_id
+		JOIN cs_counts k ON k.at = l.received_at + 43200 AND k.location_id = l.location_id WHERE l.lot LIKE 'BULK-%') x ORDER BY at, container_id`, by)
+	exec(`DROP TABLE bulk_dose_map`)
+	var n int
+	if err := db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM cs_entries`).Scan(&n); err != nil {
+		tb.Fatal(err)
+	}
+	return n
 }

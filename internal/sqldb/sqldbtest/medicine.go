@@ -55,3 +55,28 @@ func (c *Care) ReadyClient(tb testing.TB, db *sqldb.DB, name, email string, now 
 	}
 	return cl
 }
+
+// MedicineSession writes client clientID's medicine session by lozenge
+// (route "" for IM) in mode and status from start, holding each person or
+// room of holds (role → id, "room" a room) as a booking and its moves
+// would, straight to the tables: no gate, hour or overlap with the rest
+// of the practice is checked. It returns the session's id.
+func MedicineSession(tb testing.TB, db *sqldb.DB, clientID int64, start time.Time, status, mode, route string, holds map[string]int64) int64 {
+	tb.Helper()
+	ctx := context.Background()
+	start = start.UTC().Truncate(time.Second)
+	end := start.Add(3 * time.Hour)
+	var id int64
+	if err := db.Write.QueryRowContext(ctx, db.Rebind(`INSERT INTO care_sessions (client_id, type, start_at, end_at, block_end, status, mode, route,
+		created_by, created_at, updated_at) VALUES (?, 'medicine', ?, ?, ?, ?, ?, ?, ?, 0, 0) RETURNING id`),
+		clientID, start.Unix(), end.Unix(), end.Add(30*time.Minute).Unix(), status, mode, route, holds[journey.NeedTherapist]).Scan(&id); err != nil {
+		tb.Fatalf("medicine session: %v", err)
+	}
+	for role, who := range holds {
+		if _, err := db.Write.ExecContext(ctx, db.Rebind(`INSERT INTO session_resources (session_id, role, kind, resource_id, start_at, block_end)
+			VALUES (?, ?, ?, ?, ?, ?)`), id, role, journey.ResourceKind(role), who, start.Unix(), end.Add(30*time.Minute).Unix()); err != nil {
+			tb.Fatalf("hold %s: %v", role, err)
+		}
+	}
+	return id
+}

@@ -172,6 +172,12 @@ var checks = []check{
 		func(s, _ result) (float64, string) { return s.nsPerOp, dur(s.nsPerOp) }, func(v float64) bool { return true }},
 	{"Bookings/s while backups run back to back vs with none (same run)", "Backup50k/bookings-during-backup", "Backup50k/bookings-quiet", "reported",
 		throughput, func(v float64) bool { return true }},
+	{"Controlled-substance log, two years of 1,000 administrations a day (775,000 entries, 300 clients): one month on screen, its first 500 of 32,000 entries and their count (session, policy, lots, clients' names opened, audit)", "InventoryMonth/screen/journey", "", "< 100 ms",
+		func(s, _ result) (float64, string) { return s.nsPerOp, dur(s.nsPerOp) }, func(v float64) bool { return v < 100e6 }},
+	{"The same month as its CSV report, every entry", "InventoryMonth/csv/journey", "", "< 100 ms",
+		func(s, _ result) (float64, string) { return s.nsPerOp, dur(s.nsPerOp) }, func(v float64) bool { return v < 100e6 }},
+	{"The store's read of that month's 32,000 entries (SQLite)", "FindLogEntriesMonth", "", "reported",
+		func(s, _ result) (float64, string) { return s.nsPerOp, dur(s.nsPerOp) }, func(v float64) bool { return true }},
 	{"What recording an audit entry adds to a request, 99th percentile", "AuditRecord", "", "≤ 1 ms",
 		func(s, _ result) (float64, string) { return s.p99, dur(s.p99) }, func(v float64) bool { return v <= 1e6 }},
 }
@@ -326,6 +332,7 @@ func main() {
 		"- Backup: `BenchmarkBackup50k` in cmd/journey, `journey backup`'s work (VACUUM INTO, the snapshot's quick_check, data keys and audit chain, the tar written and synced, its digest read back) on a SQLite database filled by bulk SQL with 50,000 clients (sealed, each with a complete intake) and 500,000 audit entries on a valid chain, while the real web server serves; bookings as in `BenchmarkBookings` (32 clients, 50 therapists), first with no backup running, then while backups run back to back.\n"+
 		"- Calendar: `BenchmarkCalendarWeek` in internal/web, the front desk's GET /staff/calendar?cal=team for a week holding 400 sessions (8 therapists, 6 medical providers, 6 chaperones, 4 rooms, 50 clients), through the router, one request at a time; the ceiling replays its bytes.\n"+
 		"- Run sheet: `BenchmarkRunSheet` in internal/web, the session's medical provider's GET /staff/sessions/{id}/run-sheet for a medicine session holding 200 readings (a pre-dose set, a dose, then a reading every 30 seconds, each sealed), through the router, one request at a time; the ceiling replays its bytes.\n"+
+		"- Controlled-substance log: `BenchmarkInventoryMonth` in internal/web, a medical provider's GET /staff/inventory/log for one month (the screen: its first 500 entries and their count; `format=csv`: every entry) of a log filled by bulk SQL with two years of a lot a day in 20 containers of 50 lozenges, each received, opened, emptied by 50 administrations over 300 clients' sessions and counted (about 775,000 entries), through the router, one request at a time; the ceiling replays its bytes. `BenchmarkFindLogEntriesMonth` in internal/sqldb is the store's read of a month alone.\n"+
 		"- Slots: `BenchmarkOpenAll` in internal/schedule (pure computation) and `BenchmarkFindSlots` in internal/web (with the reads). Session slots: `BenchmarkSessionSlots` in internal/schedule (and `BenchmarkFindSessionSlots` in internal/sqldb, with the reads, on a practice laid out the same way), the in-person medicine sessions (therapist, medical provider, chaperone and room free for 3 hours plus 30 minutes) a practice in three US zones can offer over 60 days with 3,000 sessions booked at random where they fit.\n"+
 		"- Two cores run both the server and the clients (and, for PostgreSQL, the database), so every figure here is a lower bound for a server with a machine to itself; rerun with `make bench`.\n")
 }

@@ -518,6 +518,9 @@ func logFilter(q map[string][]string, loc *time.Location, now time.Time) (journe
 func (s *Handler) HandleInventoryLog(w http.ResponseWriter, r *http.Request) {
 	loc, _ := webkit.PracticeZone(r.Context(), s.kit)
 	f, form, err := logFilter(r.URL.Query(), loc, s.now())
+	if format := r.URL.Query().Get("format"); format != "csv" && format != "pdf" {
+		f.Limit = maxLogRows // the screen; the files hold every entry
+	}
 	var rep *journey.LogReport
 	if err == nil {
 		rep, err = s.proc.InventoryLog(r.Context(), s.kit.Who(r), f, " "+r.URL.Query().Get("format"))
@@ -539,10 +542,7 @@ func (s *Handler) HandleInventoryLog(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		page.refused(err)
 	} else {
-		page.Rows = logRows(rep, loc)
-		if len(page.Rows) > maxLogRows {
-			page.More, page.Rows = len(page.Rows)-maxLogRows, page.Rows[:maxLogRows]
-		}
+		page.Rows, page.More = logRows(rep, loc), rep.Total-len(rep.Entries)
 	}
 	for _, c := range logColumns {
 		page.Headers = append(page.Headers, c.Header)
@@ -556,14 +556,11 @@ func (s *Handler) HandleInventoryLog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.kit.Render(w, r, s.kit.Status(page.errOrNil()), "staff_inventory_log", page)
-}
-
-func (p *LogPage) errOrNil() error {
-	if len(p.ErrorList) == 0 && p.Message == "" {
-		return nil
+	status := http.StatusOK
+	if page.Report == nil {
+		status = http.StatusUnprocessableEntity
 	}
-	return &journey.Error{Code: journey.EINVALID, Fields: p.ErrorList}
+	s.kit.Render(w, r, status, "staff_inventory_log", page)
 }
 
 // HandlePacket sends a month's compliance packet (?month=YYYY-MM, this

@@ -55,26 +55,36 @@ func signedWords(rep *journey.LogReport, by int64, how string) string {
 // logRows returns the log's rows of rep, times in loc.
 func logRows(rep *journey.LogReport, loc *time.Location) [][]string {
 	rows := make([][]string, 0, len(rep.Entries))
+	// A month holds tens of thousands of entries over a few lots, people
+	// and clients: each of those is written once.
+	products, signers := map[int64]string{}, map[[2]any]string{}
+	for id, l := range rep.Lots {
+		products[id] = l.Product + " " + l.Strength + ", NDC " + l.NDC + ", lot " + l.Lot + " (exp " + l.Expiry + ")"
+	}
+	cells := make([]string, 0, 11*len(rep.Entries))
 	for _, e := range rep.Entries {
-		lot := rep.Lots[e.LotID]
-		product, unit := "", ""
-		if lot != nil {
-			product, unit = fmt.Sprintf("%s %s, NDC %s, lot %s (exp %s)", lot.Product, lot.Strength, lot.NDC, lot.Lot, lot.Expiry), lot.Unit
+		unit := ""
+		if lot := rep.Lots[e.LotID]; lot != nil {
+			unit = lot.Unit
 		}
 		client := ""
 		if e.ClientID != 0 {
-			client = fmt.Sprintf("%s (session %d)", rep.Clients[e.ClientID], e.SessionID)
-		}
-		witness := ""
-		if e.WitnessID != 0 {
-			witness = rep.People[e.WitnessID]
+			client = rep.Clients[e.ClientID] + " (session " + strconv.FormatInt(e.SessionID, 10) + ")"
 		}
 		note := e.Reason
 		if e.Counted != nil {
-			note = fmt.Sprintf("Counted %s %s", num(*e.Counted), unit)
+			note = "Counted " + num(*e.Counted) + " " + unit
 		}
-		rows = append(rows, []string{e.At.In(loc).Format("2006-01-02 15:04"), entryWords[e.Kind], product, "#" + strconv.Itoa(e.ContainerNo),
-			num(e.Amount) + " " + unit, num(e.Mg), num(e.Balance), client, witness, note, signedWords(rep, e.By, e.Signature)})
+		key := [2]any{e.By, e.Signature}
+		signer, ok := signers[key]
+		if !ok {
+			signer = signedWords(rep, e.By, e.Signature)
+			signers[key] = signer
+		}
+		n := len(cells)
+		cells = append(cells, e.At.In(loc).Format("2006-01-02 15:04"), entryWords[e.Kind], products[e.LotID], "#"+strconv.Itoa(e.ContainerNo),
+			num(e.Amount)+" "+unit, num(e.Mg), num(e.Balance), client, rep.People[e.WitnessID], note, signer)
+		rows = append(rows, cells[n:len(cells):len(cells)])
 	}
 	return rows
 }

@@ -142,12 +142,16 @@ type Processing interface {
 	RunSheetProcessing
 	// A session's clinical notes (notes.go).
 	NoteProcessing
+	// A client's check-ins and shared journal (aftercare.go).
+	AftercareProcessing
 	// Locations, rooms and clinical hours (rooms.go), session types (sessiontypes.go).
 	RoomsProcessing
 	SessionTypesProcessing
 
 	// The calendar and booking from it (calendar.go).
 	CalendarProcessing
+	// A session's own page: move, cancel, run, a group's clients (session.go).
+	SessionProcessing
 	// The controlled-substance log and its reports (inventory*.go).
 	InventoryProcessing
 	DoseProcessing

@@ -1,0 +1,97 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/audit"
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+)
+
+// BenchmarkInventoryMonth: the controlled-substance log after two years
+// of 1,000 administrations a day with each day's containers counted
+// (about 775,000 entries, 300 clients), and one month of it (about
+// 32,000 entries) as its CSV report and on screen (the first 500), through
+// the whole chain (session, policy, the entries with their lots, the
+// clients' names opened, the audit entry), each beside a bare handler
+// writing the same bytes.
+func BenchmarkInventoryMonth(b *testing.B) {
+	db := benchPractice(b, 1, false)
+	key, _, err := audit.LoadOrCreateKey(filepath.Join(b.TempDir(), "audit.key"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	db.StartAudit(key, filepath.Join(b.TempDir(), "audit.head"))
+	ctx := context.Background()
+	loc := &journey.Location{Name: "Alder Street", TimeZone: "America/New_York"}
+	if err := db.CreateLocation(ctx, loc); err != nil {
+		b.Fatal(err)
+	}
+	ts, _ := db.FindTherapists(ctx, true)
+	doc := &journey.User{Kind: journey.UserStaff, Name: "Dr Bench", Email: "doc@bench.test", Roles: []string{journey.RoleMedicalProvider}, Active: true}
+	if err := db.CreateUser(ctx, doc, ""); err != nil {
+		b.Fatal(err)
+	}
+	sqldbtest.BulkClients(b, db, ts[0].ID, 300)
+	var clients []int64
+	rows, err := db.Read.QueryContext(ctx, `SELECT id FROM clients ORDER BY id`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		clients = append(clients, id)
+	}
+	rows.Close()
+	first := time.Date(2029, 6, 1, 13, 0, 0, 0, time.UTC)
+	raw := make([]sqldbtest.RawSession, len(clients))
+	for i, c := range clients {
+		raw[i] = sqldbtest.RawSession{ClientID: c, Type: journey.TypeMedicine, Mode: journey.ModeInPerson, Start: first.Add(time.Duration(i) * time.Hour), Minutes: 180}
+	}
+	sessions := map[int64]int64{}
+	for i, id := range sqldbtest.RawSessions(b, db, doc.ID, raw) {
+		sessions[id] = clients[i]
+	}
+	if n := sqldbtest.BulkLog(b, db, loc.ID, doc.ID, sessions, first, 730, 1000); n < 770_000 {
+		b.Fatalf("%d entries", n)
+	}
+	_, full := benchServer(b, db)
+	sess := &journey.Session{UserID: doc.ID, Idle: time.Hour, SecondFactorAt: time.Now()}
+	if err := db.CreateSession(ctx, sess); err != nil {
+		b.Fatal(err)
+	}
+	cookie := &http.Cookie{Name: "journey_session", Value: sess.Token}
+	get := func(b *testing.B, url string) {
+		req, _ := http.NewRequest("GET", url, nil)
+		req.AddCookie(cookie)
+		resp, err := benchClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			b.Fatalf("status %d", resp.StatusCode)
+		}
+	}
+	for _, p := range []struct{ name, path string }{
+		{"csv", "/staff/inventory/log?from=2030-03-01&to=2030-03-31&format=csv"},
+		{"screen", "/staff/inventory/log?from=2030-03-01&to=2030-03-31"},
+	} {
+		ceiling := bareServer(b, full.URL, p.path, cookie)
+		b.Run(p.name+"/ceiling", func(b *testing.B) {
+			for b.Loop() {
+				get(b, ceiling.URL+p.path)
+			}
+		})
+		b.Run(p.name+"/journey", func(b *testing.B) {
+			for b.Loop() {
+				get(b, full.URL+p.path)
+			}
+		})
+	}
+}
