@@ -119,6 +119,11 @@ func (s *Server) routeTable() []route {
 		{"POST /portal/book", portal, journey.PermPortal, 0, s.portal.HandleBook},
 		{"GET /portal/monitor", portal, journey.PermPortal, 0, s.portal.HandleMonitor},
 		{"POST /portal/monitor", portal, journey.PermPortal, 0, s.portal.HandleMonitorSave},
+		// The client's own sessions (portal/sessions.go): another client's is "not found".
+		{"GET /portal/sessions", portal, journey.PermPortal, 0, s.portal.HandleSessions},
+		{"GET /portal/sessions/{id}", portal, journey.PermPortal, 0, s.portal.HandleSession},
+		{"POST /portal/sessions/{id}/cancel", portal, journey.PermPortal, 0, s.portal.HandleSessionCancel},
+		{"POST /portal/sessions/{id}/reschedule", portal, journey.PermPortal, 0, s.portal.HandleSessionReschedule},
 		{"GET /portal/sessions/{id}/check-in", portal, journey.PermPortal, 0, s.portal.HandleCheckIn},
 		{"POST /portal/sessions/{id}/check-in", portal, journey.PermPortal, 0, s.portal.HandleCheckInSave},
 		{"GET /portal/reminders", portal, journey.PermPortal, 0, s.portal.HandleReminders},
@@ -145,6 +150,13 @@ func (s *Server) routeTable() []route {
 		{"GET /staff/alerts", staff, journey.PermAlerts, 0, s.staff.HandleAlerts},
 		{"GET /staff/calendar", staff, journey.PermSessionsRead, 0, s.staff.HandleCalendar},
 		{"POST /staff/calendar/book", staff, journey.PermSessionsWrite, 0, s.staff.HandleCalendarBook},
+		// A session's own page (staff/session.go): its team, a chaperone limited (processing.SessionView).
+		{"GET /staff/sessions/{id}", staff, journey.PermSessionsRead, 0, s.staff.HandleSession},
+		{"POST /staff/sessions/{id}/status", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionStatus},
+		{"POST /staff/sessions/{id}/reschedule", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionReschedule},
+		{"POST /staff/sessions/{id}/cancel", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionCancel},
+		{"POST /staff/sessions/{id}/attendees", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionAttendeeAdd},
+		{"POST /staff/sessions/{id}/attendees/{client}/remove", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionAttendeeRemove},
 		{"GET /staff/sessions/{id}/run-sheet", staff, journey.PermSessionsRead, 0, s.staff.HandleRunSheet},                // its team (a chaperone limited) and the client's clinicians
 		{"POST /staff/sessions/{id}/run-sheet/status", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetStatus}, // check-in, start
 		{"POST /staff/sessions/{id}/run-sheet/order", staff, journey.PermSessionsWrite, 0, s.staff.HandleRunSheetOrder},

@@ -89,6 +89,13 @@ type cookieScenario struct {
 // a 303 must lead back to the page it came from (the path's own prefix).
 func (e *careEnv) runAs(t *testing.T, scs []cookieScenario) {
 	t.Helper()
+	e.runRedirecting(t, scs, func(path string) string { return strings.TrimSuffix(path, "/book") })
+}
+
+// runRedirecting runs scs, each 303 going to a URL that starts with what
+// back returns for the scenario's path.
+func (e *careEnv) runRedirecting(t *testing.T, scs []cookieScenario, back func(path string) string) {
+	t.Helper()
 	for _, sc := range scs {
 		t.Run(sc.name, func(t *testing.T) {
 			ct := ""
@@ -99,7 +106,7 @@ func (e *careEnv) runAs(t *testing.T, scs []cookieScenario) {
 			if st != sc.status {
 				t.Fatalf("status %d, want %d\n%s", st, sc.status, trim(body))
 			}
-			if to := h.Get("Location"); st == 303 && !strings.HasPrefix(to, strings.TrimSuffix(sc.path, "/book")) {
+			if to := h.Get("Location"); st == 303 && !strings.HasPrefix(to, back(sc.path)) {
 				t.Fatalf("redirected to %s", to)
 			}
 			for _, s := range sc.contains {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/journey-kap/journey"
@@ -209,15 +210,7 @@ func (s *Handler) freeTimes(r *http.Request, c *journey.Client, q bookQuery, p *
 		return err
 	}
 	p.Searched = true
-	for _, sl := range slots {
-		start := sl.Start.In(loc)
-		label := start.Format("Monday 2 January")
-		if len(p.Days) == 0 || p.Days[len(p.Days)-1].Label != label {
-			p.Days = append(p.Days, BookDay{Label: label})
-		}
-		d := &p.Days[len(p.Days)-1]
-		d.Times = append(d.Times, BookTime{Start: start.Format(time.RFC3339), Label: start.Format("15:04") + "–" + sl.End.In(loc).Format("15:04")})
-	}
+	p.Days = bookDays(slots, loc)
 	return nil
 }
 
@@ -225,27 +218,49 @@ func (s *Handler) freeTimes(r *http.Request, c *journey.Client, q bookQuery, p *
 // taken, a rule of the practice) in the list above the form.
 func (p *BookPage) refused(err error) {
 	p.Message = journey.ErrorMessage(err)
-	before := len(p.Errors) + len(p.Problems)
-	defer func() {
-		if len(p.Errors)+len(p.Problems) == before {
-			p.Problems = append(p.Problems, p.Message) // a refusal with nothing else to say
-		}
-	}()
+	p.Problems = append(p.Problems, refusal(err, p.Errors, "type", "mode")...)
+}
+
+// refusal puts err's errors on the fields beside into errors and returns
+// the rest in words: other fields' errors, each resource taken, each gate
+// unmet, or (with nothing else to say) err's message.
+func refusal(err error, errors map[string]string, beside ...string) []string {
+	var problems []string
+	before := len(errors)
 	for _, f := range journey.ErrorFields(err) {
-		if f.Field == "type" || f.Field == "mode" {
-			p.Errors[f.Field] = f.Detail
+		if slices.Contains(beside, f.Field) {
+			errors[f.Field] = f.Detail
 		} else {
-			p.Problems = append(p.Problems, f.Detail)
+			problems = append(problems, f.Detail)
 		}
 	}
 	if e, ok := err.(*journey.Error); ok {
 		for _, c := range e.Conflicts {
-			p.Problems = append(p.Problems, c.Detail)
+			problems = append(problems, c.Detail)
 		}
 		for _, g := range e.Gates {
 			if !g.Met {
-				p.Problems = append(p.Problems, g.Detail)
+				problems = append(problems, g.Detail)
 			}
 		}
 	}
+	if len(problems) == 0 && len(errors) == before {
+		problems = append(problems, journey.ErrorMessage(err))
+	}
+	return problems
+}
+
+// bookDays groups slots by day, in loc.
+func bookDays(slots []journey.SessionSlot, loc *time.Location) []BookDay {
+	var days []BookDay
+	for _, sl := range slots {
+		start := sl.Start.In(loc)
+		label := start.Format("Monday 2 January")
+		if len(days) == 0 || days[len(days)-1].Label != label {
+			days = append(days, BookDay{Label: label})
+		}
+		d := &days[len(days)-1]
+		d.Times = append(d.Times, BookTime{Start: start.Format(time.RFC3339), Label: start.Format("15:04") + "–" + sl.End.In(loc).Format("15:04")})
+	}
+	return days
 }

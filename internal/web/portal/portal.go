@@ -32,6 +32,7 @@ type Reads interface {
 	FindConsentDocuments(ctx context.Context) ([]*journey.ConsentDocument, error)
 	CurrentRuleSet(ctx context.Context) (*journey.RuleSet, error) // the intake's questions follow the rules in force
 	webkit.MeasureReader
+	SessionsReads // where the client's sessions are (sessions.go)
 }
 
 // Processing is the part of internal/processing the portal calls: each
@@ -54,6 +55,8 @@ type Processing interface {
 	ReminderProcessing
 	// Booking their own sessions (book.go).
 	BookingProcessing
+	// Their sessions: seeing, moving and cancelling them (sessions.go).
+	SessionsProcessing
 }
 
 // Handler holds the client portal's handlers.

@@ -73,6 +73,7 @@ type CalendarLane struct {
 type CalendarEntry struct {
 	Time       string // "09:00–12:00"
 	Type       string
+	Href       string // the session's own page
 	Client     string // the name, initials or (a chaperone) first name
 	ClientHref string // the record, when the viewer may see it
 	// Meta is the rest in one line: status, the room (or "Remote") and
@@ -270,7 +271,7 @@ func (s *Handler) entries(cal *processing.Calendar, n names, loc *time.Location)
 	out := make(map[int64]CalendarEntry, len(cal.Sessions))
 	for _, ss := range cal.Sessions {
 		e := CalendarEntry{Time: ss.Start.In(loc).Format("15:04") + "–" + ss.End.In(loc).Format("15:04"), Type: n.typeName(ss.Type),
-			Inactive: !ss.Active()}
+			Href: fmt.Sprintf("/staff/sessions/%d", ss.ID), Inactive: !ss.Active()}
 		meta := []string{capitalise(journey.SessionStatusWords(ss.Status))}
 		switch {
 		case ss.ClientID != 0:

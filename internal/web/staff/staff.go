@@ -148,6 +148,8 @@ type Processing interface {
 
 	// The calendar and booking from it (calendar.go).
 	CalendarProcessing
+	// A session's own page: move, cancel, run, a group's clients (session.go).
+	SessionProcessing
 	// The controlled-substance log and its reports (inventory*.go).
 	InventoryProcessing
 	DoseProcessing
