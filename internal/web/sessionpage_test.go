@@ -118,7 +118,7 @@ func TestPortalSessions(t *testing.T) {
 	}
 	e.sessionRunAs(t, []cookieScenario{
 		{"the client's sessions", e.client, "GET", "/portal/sessions", "", 200,
-			[]string{"Your sessions", "Coming up", "Medicine session", "Monday 7 January 2030, 13:00–16:00", "Room Cedar, Main Street", "Preparation",
+			[]string{"Your sessions", "Coming up", "Medicine session", "Monday 7 January 2030, 13:00–16:00", "Room Cedar, Main Street", "Preparation", "In person, at the practice",
 				fmt.Sprintf(`href="/portal/sessions/%d"`, prep)}, nil},
 		{"the portal's navigation and timeline link to them", e.client, "GET", "/portal", "", 200, []string{`<a href="/portal/sessions">Your sessions</a>`}, nil},
 		{"a preparation the client may move and cancel", e.client, "GET", page(prep) + "?find=1&week=2030-01-07", "", 200,
