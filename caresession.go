@@ -265,7 +265,11 @@ type CareSession struct {
 	// FirstName is the client's first name, filled by processing in a
 	// chaperone's limited view (journey.Actor.SessionInFull), which names
 	// the client by nothing else.
-	FirstName string    `json:"-"`
+	FirstName string `json:"-"`
+	// RoomKey names the session's video room in its telehealth link
+	// (NewRoomKey, made at booking); never in the API's JSON, which gives
+	// the link itself to those who may join.
+	RoomKey   string    `json:"-"`
 	Sequence  int       `json:"sequence"`
 	CreatedBy int64     `json:"-"`
 	CreatedAt time.Time `json:"-"`
@@ -480,6 +484,7 @@ type PlanStep struct {
 	Number    int       `json:"number"`
 	Status    string    `json:"status"`
 	SessionID int64     `json:"session_id,omitempty"`
+	RoomKey   string    `json:"-"` // the session's, for its video link
 	Start     time.Time `json:"start,omitzero"`
 	Mode      string    `json:"mode,omitempty"` // the session's, once booked
 	DueFrom   time.Time `json:"due_from,omitzero"`

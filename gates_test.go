@@ -249,17 +249,47 @@ func TestCheckInAndMonitorValidate(t *testing.T) {
 }
 
 func TestTelehealthLink(t *testing.T) {
-	if got := journey.TelehealthLink("https://video.example/room/{session_id}", 42); got != "https://video.example/room/42" {
+	if got := journey.TelehealthLink("https://video.example/room/{session_id}", 42, "k"); got != "https://video.example/room/42" {
 		t.Errorf("link %q", got)
+	}
+	if got := journey.TelehealthLink("https://video.example/room/{room}", 42, "Zq3_x-9"); got != "https://video.example/room/Zq3_x-9" {
+		t.Errorf("link by room %q", got)
+	}
+	// A session with no key yet gets no link rather than a guessable one.
+	if got := journey.TelehealthLink("https://video.example/room/{room}", 42, ""); got != "" {
+		t.Errorf("link with no room key %q", got)
 	}
 	for tmpl, ok := range map[string]bool{
 		"https://video.example/room/{session_id}": true,
+		"https://video.example/room/{room}":       true,
 		"https://video.example/room":              false,
 		"http://video.example/{session_id}":       false,
 		"javascript:{session_id}":                 false,
+		"javascript:{room}":                       false,
 	} {
 		if journey.ValidTelehealthTemplate(tmpl) != ok {
 			t.Errorf("ValidTelehealthTemplate(%q) = %v", tmpl, !ok)
 		}
+	}
+}
+
+// TestNewRoomKey: a session's video room key is at least 96 random bits,
+// safe in a URL's path without escaping, and differs each time.
+func TestNewRoomKey(t *testing.T) {
+	seen := map[string]bool{}
+	for range 1000 {
+		k := journey.NewRoomKey()
+		if len(k)*6 < 96 {
+			t.Fatalf("key %q carries fewer than 96 bits", k)
+		}
+		for _, r := range k {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+				t.Fatalf("key %q is not URL-safe", k)
+			}
+		}
+		if seen[k] {
+			t.Fatalf("key %q made twice", k)
+		}
+		seen[k] = true
 	}
 }

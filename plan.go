@@ -72,9 +72,9 @@ func inWindow(s *CareSession, from, to time.Time) bool {
 func fill(step PlanStep, active []*CareSession, failed *CareSession, n int) PlanStep {
 	switch {
 	case n < len(active):
-		step.SessionID, step.Start, step.Mode, step.Status = active[n].ID, active[n].Start, active[n].Mode, stepStatus(active[n].Status)
+		step.SessionID, step.RoomKey, step.Start, step.Mode, step.Status = active[n].ID, active[n].RoomKey, active[n].Start, active[n].Mode, stepStatus(active[n].Status)
 	case n == len(active) && failed != nil:
-		step.SessionID, step.Start, step.Mode, step.Status = failed.ID, failed.Start, failed.Mode, stepStatus(failed.Status)
+		step.SessionID, step.RoomKey, step.Start, step.Mode, step.Status = failed.ID, failed.RoomKey, failed.Start, failed.Mode, stepStatus(failed.Status)
 	default:
 		step.Status = StepPlanned
 	}
@@ -257,7 +257,7 @@ type CareSettings struct {
 	DefaultPlan        PlanSettings
 	Rules              CareRules
 	Monitoring         MonitoringRules // the medicine session's thresholds and bounds
-	TelehealthTemplate string          // https URL with {session_id}; "" when links are sent by other means
+	TelehealthTemplate string          // https URL with {room} (or {session_id}); "" when links are sent by other means
 	UpdatedBy          int64
 	UpdatedAt          time.Time
 }
@@ -285,7 +285,7 @@ func (s *CareSettings) Validate() error {
 		v.Add("measures_within_days", "The PHQ-9 is due within 1 to 30 days before a dose.")
 	}
 	if s.TelehealthTemplate != "" && !ValidTelehealthTemplate(s.TelehealthTemplate) {
-		v.Add("telehealth_template", "Enter an https address with {session_id} where the session's number goes, like https://video.example/room/{session_id}.")
+		v.Add("telehealth_template", "Enter an https address with {room} where the session's own room key goes, like https://video.example/room/{room}.")
 	}
 	return v.Err()
 }

@@ -1,6 +1,8 @@
 package journey
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"time"
@@ -119,19 +121,33 @@ const MaxTelehealthTemplate = 500
 
 // TelehealthLink returns a session's video link from the practice's
 // template, "" when the practice set none. The template is an https URL
-// with {session_id} where the session's id goes.
-func TelehealthLink(template string, sessionID int64) string {
-	if template == "" {
+// with {room} where the session's room key goes (or, in templates made
+// before room keys, {session_id} for its id). A session with no key gets
+// no {room} link rather than a guessable one.
+func TelehealthLink(template string, sessionID int64, room string) string {
+	if template == "" || room == "" && strings.Contains(template, "{room}") {
 		return ""
 	}
-	return strings.ReplaceAll(template, "{session_id}", fmt.Sprint(sessionID))
+	return strings.NewReplacer("{session_id}", fmt.Sprint(sessionID), "{room}", room).Replace(template)
 }
 
-// ValidTelehealthTemplate reports whether t, with a session's id put in,
-// is a valid video link (ValidVideoLink) and has {session_id} in it, so
-// every session has a room of its own.
+// ValidTelehealthTemplate reports whether t, with a session's room key or
+// id put in, is a valid video link (ValidVideoLink) and has {room} or
+// {session_id} in it, so every session has a room of its own.
 func ValidTelehealthTemplate(t string) bool {
-	return len(t) <= MaxTelehealthTemplate && strings.Contains(t, "{session_id}") && ValidVideoLink(TelehealthLink(t, 1))
+	return len(t) <= MaxTelehealthTemplate && (strings.Contains(t, "{room}") || strings.Contains(t, "{session_id}")) &&
+		ValidVideoLink(TelehealthLink(t, 1, "k"))
+}
+
+// NewRoomKey returns a new session's video room key: 128 random bits,
+// base64url without padding (22 characters), so a link made with {room}
+// cannot be guessed from another session's, as ids in sequence can.
+func NewRoomKey() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic("journey: no randomness for a room key: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // GateOverride is a medical provider's decision that an overridable gate

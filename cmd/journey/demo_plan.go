@@ -9,7 +9,7 @@ import (
 
 // demoTelehealth is the demo practice's video room per remote session: a
 // fictional address, so the links show in the portal and the plan pages.
-const demoTelehealth = "https://video.example/cedar-and-tide/room/{session_id}"
+const demoTelehealth = "https://video.example/cedar-and-tide/room/{room}"
 
 // seedCarePath sets the demo practice's care path: Journey's default plan
 // and rules, and a telehealth link template, saved by the demo admin.

@@ -130,7 +130,7 @@ func (p *Processor) TelehealthLink(ctx context.Context, s *journey.CareSession) 
 	if err != nil {
 		return "", err
 	}
-	return journey.TelehealthLink(cs.TelehealthTemplate, s.ID), nil
+	return journey.TelehealthLink(cs.TelehealthTemplate, s.ID, s.RoomKey), nil
 }
 
 // PlanChart is a client's plan as the staff chart shows it, with what the

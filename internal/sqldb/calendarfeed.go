@@ -137,7 +137,7 @@ func (db *DB) CalendarFeedSessions(ctx context.Context, userID int64, from, to t
 	for _, s := range sessions {
 		fs := journey.FeedSession{Session: s, TypeName: names.types[s.Type], Where: names.rooms[s.RoomID]}
 		if s.Mode == journey.ModeRemote && names.telehealth != "" {
-			fs.Where = journey.TelehealthLink(names.telehealth, s.ID)
+			fs.Where = journey.TelehealthLink(names.telehealth, s.ID, s.RoomKey)
 		}
 		if src.Staff && s.ClientID != 0 {
 			if _, ok := clients[s.ClientID]; !ok {

@@ -355,8 +355,8 @@ func (db *DB) CreateCareSession(ctx context.Context, r *journey.SessionRequest, 
 			client, s.ClientID, s.Attendees = nil, 0, []int64{r.ClientID}
 		}
 		if s.ID, err = tx.insert(ctx, `INSERT INTO care_sessions (client_id, type, start_at, end_at, block_end, status, mode, route,
-			sequence, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
-			client, s.Type, unix(s.Start), unix(s.End), unix(s.BlockEnd), s.Status, s.Mode, s.Route, by, unix(tx.now), unix(tx.now)); err != nil {
+			sequence, room_key, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
+			client, s.Type, unix(s.Start), unix(s.End), unix(s.BlockEnd), s.Status, s.Mode, s.Route, s.RoomKey, by, unix(tx.now), unix(tx.now)); err != nil {
 			return err
 		}
 		if t.Capacity > 1 {
@@ -378,6 +378,7 @@ func sessionOf(r *journey.SessionRequest, t *journey.SessionType, now time.Time,
 	end := r.Start.Add(time.Duration(t.Minutes) * time.Minute)
 	return &journey.CareSession{ClientID: r.ClientID, Type: t.Code, Start: r.Start, End: end,
 		BlockEnd: end.Add(time.Duration(t.BufferMinutes) * time.Minute), Status: journey.SessionBooked, Mode: r.Mode, Route: r.Route,
+		RoomKey:     journey.NewRoomKey(),
 		TherapistID: r.TherapistID, MedicalProviderID: r.MedicalProviderID, ChaperoneID: r.ChaperoneID, RoomID: r.RoomID,
 		CreatedBy: by, CreatedAt: now, UpdatedAt: now}
 }

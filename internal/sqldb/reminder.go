@@ -422,7 +422,7 @@ func (tx *Tx) reminderMail(ctx context.Context, f *reminderFacts) (*journey.Remi
 	}
 	monitor := ""
 	if f.session.Mode == journey.ModeRemote {
-		if where, err = tx.db.telehealthLink(ctx, f.session.ID); err != nil {
+		if where, err = tx.db.telehealthLink(ctx, f.session); err != nil {
 			return nil, nil, err
 		}
 		m, err := tx.db.FindMonitor(ctx, f.client.ID)
@@ -439,12 +439,12 @@ func (tx *Tx) reminderMail(ctx context.Context, f *reminderFacts) (*journey.Remi
 
 // telehealthLink returns a remote session's video link from the practice's
 // template; "" when the practice sends links by other means.
-func (db *DB) telehealthLink(ctx context.Context, sessionID int64) (string, error) {
+func (db *DB) telehealthLink(ctx context.Context, s *journey.CareSession) (string, error) {
 	cs, err := db.FindCareSettings(ctx)
 	if err != nil || cs.TelehealthTemplate == "" {
 		return "", err
 	}
-	return journey.TelehealthLink(cs.TelehealthTemplate, sessionID), nil
+	return journey.TelehealthLink(cs.TelehealthTemplate, s.ID, s.RoomKey), nil
 }
 
 func joinNonEmpty(sep string, parts ...string) string {

@@ -174,7 +174,8 @@ var pageSamples = map[string]any{
 	"staff_inventory": &staffws.InventoryPage{}, "staff_inventory_receipt": &staffws.ReceiptPage{}, "staff_inventory_container": &staffws.ContainerPage{},
 	"staff_inventory_count": &staffws.CountPage{}, "staff_inventory_resolve": &staffws.DiscrepancyPage{}, "staff_inventory_log": &staffws.LogPage{},
 	"staff_doses": &staffws.DosePage{},
-	"staff_notes": &staffws.NotesPage{},
+	"staff_notes": &staffws.NotesPage{}, "staff_aftercare": &staffws.AftercarePage{},
+	"portal_preparation": &clientportal.PreparationPage{}, "portal_morning": &clientportal.MorningPage{}, "portal_journal": &clientportal.JournalPage{},
 }
 
 // realSamples replaces the parts of a filled sample whose values must

@@ -42,7 +42,7 @@ func planStages(pp *processing.PortalPlan, loc *time.Location) []stage {
 			s.State, s.Detail = "current", "Booked for "+st.Start.In(loc).Format("Monday, January 2 at 3:04 PM MST")+"."
 			if st.Mode == journey.ModeRemote {
 				s.Detail += " From home, with your monitor."
-				s.Link = journey.TelehealthLink(pp.Telehealth, st.SessionID)
+				s.Link = journey.TelehealthLink(pp.Telehealth, st.SessionID, st.RoomKey)
 			}
 		case journey.StepMissed, journey.StepCancelled:
 			s.State, s.Detail, s.WaitOn = "upcoming", "The last one was "+map[string]string{journey.StepMissed: "missed", journey.StepCancelled: "cancelled"}[st.Status]+": another will be booked.", "your therapist"

@@ -68,7 +68,7 @@ func StepViews(p *journey.Plan, loc *time.Location, template string) []StepView 
 			v.When = "after " + st.DueFrom.In(loc).Format("Jan 2")
 		}
 		if st.Status == journey.StepBooked && st.Mode == journey.ModeRemote {
-			v.Link = journey.TelehealthLink(template, st.SessionID)
+			v.Link = journey.TelehealthLink(template, st.SessionID, st.RoomKey)
 		}
 		out = append(out, v)
 	}
