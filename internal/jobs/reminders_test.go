@@ -102,21 +102,27 @@ func TestRemindersDrainedByTwoProcesses(t *testing.T) {
 		}
 	}
 	deadline := time.Now().Add(10 * time.Minute)
-	var counts map[string]int
 	for {
-		var err error
-		if counts, err = db1.CountReminders(ctx); err != nil {
+		// Pending ones only, through the status index: counting every
+		// reminder by status each time was a third of the test's CPU
+		// under the race detector.
+		var pending int
+		if err := db1.Read.QueryRow(`SELECT COUNT(*) FROM reminders WHERE status = 'pending'`).Scan(&pending); err != nil {
 			t.Fatal(err)
 		}
-		if counts["email/pending"] == 0 {
+		if pending == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("not drained: %v", counts)
+			t.Fatalf("not drained: %d pending", pending)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
 	t.Logf("drained %d reminders in %v: %d by one process, %d by the other", live+cancelled, time.Since(start).Round(time.Millisecond), p1.sent.Load(), p2.sent.Load())
+	counts, err := db1.CountReminders(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if counts["email/sent"] != live || counts["email/skipped"] != cancelled || len(counts) != 2 {
 		t.Fatalf("reminders: %v", counts)
 	}
