@@ -244,8 +244,13 @@ func teamGate(f GateFacts) Gate {
 	switch {
 	case len(missing) > 0:
 		return unmet(GateTeam, fmt.Sprintf("No %s assigned.", strings.Join(missing, ", no ")))
-	case len(busy) > 0:
-		return unmet(GateTeam, fmt.Sprintf("The %s is booked elsewhere at that time.", strings.Join(busy, " and the ")))
+	case len(busy) == 1:
+		return unmet(GateTeam, fmt.Sprintf("The %s is booked elsewhere at that time.", busy[0]))
+	case len(busy) > 1:
+		// "The therapist, the medical provider and the chaperone are …":
+		// staff read this on the booking screen, so it reads as a sentence.
+		last := len(busy) - 1
+		return unmet(GateTeam, fmt.Sprintf("The %s and the %s are booked elsewhere at that time.", strings.Join(busy[:last], ", the "), busy[last]))
 	}
 	return met(GateTeam, "Therapist, medical provider and chaperone assigned and free.")
 }

@@ -81,7 +81,14 @@ func TestGatesEachUnmet(t *testing.T) {
 		{"team", func(f *journey.GateFacts) { delete(f.Team, journey.NeedChaperone) }, "No chaperone assigned"},
 		{"team", func(f *journey.GateFacts) {
 			f.Busy = []journey.Conflict{{Resource: journey.NeedMedicalProvider, ID: 11}}
-		}, "medical provider is booked elsewhere"},
+		}, "The medical provider is booked elsewhere at that time."},
+		{"team", func(f *journey.GateFacts) {
+			f.Busy = []journey.Conflict{{Resource: journey.NeedTherapist, ID: 10}, {Resource: journey.NeedChaperone, ID: 12}}
+		}, "The therapist and the chaperone are booked elsewhere at that time."},
+		{"team", func(f *journey.GateFacts) {
+			f.Busy = []journey.Conflict{{Resource: journey.NeedTherapist, ID: 10}, {Resource: journey.NeedMedicalProvider, ID: 11},
+				{Resource: journey.NeedChaperone, ID: 12}}
+		}, "The therapist, the medical provider and the chaperone are booked elsewhere at that time."},
 		{"remote-route", func(f *journey.GateFacts) { f.Route = journey.RouteIM }, "lozenge only"},
 		{"monitor", func(f *journey.GateFacts) { f.MonitorNamed = false }, "no monitor, no remote session"},
 		{"check-in", func(f *journey.GateFacts) { f.CheckIn = nil }, "not checked in"},
