@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
 // careSession writes a session of the client holding the people given, as
@@ -94,4 +96,77 @@ func TestCalendarPages(t *testing.T) {
 func (e *careEnv) chaperoneCookie() (*journey.User, string) {
 	u := &journey.User{ID: e.chap, Kind: journey.UserStaff, Roles: []string{journey.RoleChaperone}, Active: true}
 	return u, e.session(u, true)
+}
+
+// Issue 11: a therapist books a remote medicine session from the calendar
+// for a cleared client on a remote plan. With no monitor named the booking
+// is refused by the monitor gate in words, the choices kept; a remote
+// session by injection is refused beside the route; once the client names
+// a monitor in the portal the same time books, its page carries the video
+// link and the plan page names the monitor.
+func TestCalendarRemoteMedicineSession(t *testing.T) {
+	e := newCareEnv(t)
+	ctx := context.Background()
+	set, err := e.db.FindCareSettings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set.TelehealthTemplate, set.UpdatedBy = "https://video.example/room/{session_id}", e.ny.ID
+	if err := e.db.UpdateCareSettings(ctx, set); err != nil {
+		t.Fatal(err)
+	}
+	c := (&sqldbtest.Care{Therapist: e.ny, Provider: e.mp}).ReadyClient(t, e.db, "Rowan Remote", "rowan@client.test", *e.now)
+	client := e.session(&journey.User{ID: c.UserID}, true)
+	planPath := fmt.Sprintf("/staff/clients/%d/plan", c.ID)
+	if st, _, body := e.as(e.nora, "POST", planPath, url.Values{"preparations": {"2"}, "initial_doses": {"2"}, "integration_min_days": {"1"},
+		"integration_max_days": {"7"}, "continuation": {"4"}, "mode": {"remote"}, "route": {"lozenge"}, "reason": {"Lives two hours away."}}); st != 303 {
+		t.Fatalf("the remote plan: %d\n%s", st, trim(body))
+	}
+	ny, _ := time.LoadLocation("America/New_York")
+	monday := time.Date(2030, 1, 7, 9, 0, 0, 0, ny)
+	cal := fmt.Sprintf("client-%d", c.ID)
+	search := fmt.Sprintf("/staff/calendar?cal=%s&date=2030-01-07&find=1&type=medicine&mode=remote&route=lozenge", cal)
+	st, _, body := e.as(e.nora, "GET", search, nil)
+	if st != 200 {
+		t.Fatalf("the search: %d\n%s", st, trim(body))
+	}
+	book := func(route string) string {
+		return url.Values{"cal": {cal}, "view": {"week"}, "date": {"2030-01-07"}, "find": {"1"}, "client_id": {fmt.Sprint(c.ID)},
+			"type": {journey.TypeMedicine}, "mode": {journey.ModeRemote}, "route": {route}, "start": {monday.Format(time.RFC3339)},
+			"therapist_id": {fmt.Sprint(e.ny.ID)}, "medical_provider_id": {fmt.Sprint(e.mp)}, "chaperone_id": {fmt.Sprint(e.chap)}}.Encode()
+	}
+	monitorGate := "The client has not named an adult monitor with a phone number in the portal: no monitor, no remote session."
+	e.runAs(t, []cookieScenario{
+		{"the search lists the monitor gate unmet", e.nora, "GET", search, "", 200,
+			[]string{"Rowan Remote: week of Monday 7 January 2030", "Not yet:</strong> " + monitorGate, "Free times, Monday 7 January",
+				`id="mode-remote" name="mode" value="remote" checked`, `value="2030-01-07T09:00:00-05:00"`}, []string{"room Cedar"}},
+		{"no monitor: refused in words, the choices kept", e.nora, "POST", "/staff/calendar/book", book(journey.RouteLozenge), 409,
+			[]string{"Monday 7 January, 09:00 could not be booked", monitorGate, `<option value="medicine" selected>`,
+				`id="mode-remote" name="mode" value="remote" checked`, `id="route-lozenge" name="route" value="lozenge" checked`}, nil},
+		{"intramuscular for remote: refused beside the route", e.nora, "POST", "/staff/calendar/book", book(journey.RouteIM), 422,
+			[]string{`id="route-error">A remote medicine session is by lozenge only.`, `id="mode-remote" name="mode" value="remote" checked`,
+				`id="route-im" name="route" value="im" checked`}, nil},
+	})
+	// The client names their monitor in the portal.
+	if st, h, body := e.as(client, "POST", "/portal/monitor", url.Values{"name": {"Max Monitor"}, "phone": {"(503) 555-0142"},
+		"relationship": {"Partner"}, "adult": {"yes"}}); st != 303 || h.Get("Location") != "/portal/monitor?saved=1" {
+		t.Fatalf("the monitor: %d\n%s", st, trim(body))
+	}
+	st, h, body := e.send(e.nora, "POST", "/staff/calendar/book", "application/x-www-form-urlencoded", book(journey.RouteLozenge))
+	if st != 303 || !strings.Contains(h.Get("Location"), "booked=1") {
+		t.Fatalf("the booking with a monitor: %d %s\n%s", st, h.Get("Location"), trim(body))
+	}
+	var id int64
+	if err := e.db.Write.QueryRow(e.db.Rebind(`SELECT id FROM care_sessions WHERE client_id = ? AND type = 'medicine' AND mode = 'remote' AND route = 'lozenge' AND start_at = ?`),
+		c.ID, monday.Unix()).Scan(&id); err != nil {
+		t.Fatalf("the booked session: %v", err)
+	}
+	e.runAs(t, []cookieScenario{
+		{"the session's page has the video link", e.nora, "GET", fmt.Sprintf("/staff/sessions/%d", id), "", 200,
+			[]string{"Remote (by video)", fmt.Sprintf(`<a href="https://video.example/room/%d">Video link</a>`, id), "Lozenge (sublingual)", "Mia Provider"}, []string{"Room Cedar"}},
+		{"the plan page names the monitor", e.nora, "GET", planPath, "", 200,
+			[]string{"Remote monitor", "<bdi>Max Monitor</bdi> (Partner)", `href="tel:&#43;15035550142"`, "confirmed an adult present throughout"}, []string{"The client has not named a monitor yet."}},
+		{"the client's calendar shows it", e.nora, "GET", fmt.Sprintf("/staff/calendar?cal=%s&date=2030-01-07", cal), "", 200,
+			[]string{"09:00–12:00", "Medicine session"}, nil},
+	})
 }
