@@ -15,7 +15,9 @@ import (
 // first dose last week was ordered, monitored, given from vial #1 (the log
 // shows it), discharged, noted and signed, with an integration after it,
 // and whose second dose is in progress today: checked in, started,
-// ordered, the checklist done and the pre-dose readings taken. Everything
+// ordered, the checklist done, the pre-dose readings taken and the dose
+// given from the same vial twenty minutes before the demo began, so the
+// peak check is due next. Everything
 // goes through the store's own calls with its clock set to when it
 // happened, so each keeps its rules and the log balances; the entries are
 // signed as on the pages (the demo has no authenticator to ask).
@@ -93,6 +95,24 @@ func seedMedicineSessions(ctx context.Context, db *sqldb.DB, team *demoTeam, now
 		Titration: "If well tolerated, keep 60 mg for the third session."}
 	if err := demoRunSheet(ctx, db, team, c.ID, today, order, set); err != nil {
 		return nil, fmt.Errorf("today's dose: %w", err)
+	}
+	// The dose twenty minutes ago, so the peak check is due in twenty;
+	// ten minutes after the readings at the earliest, and within the hour
+	// after the start when the demo starts late in the evening.
+	dosed := now.Add(-20 * time.Minute).Truncate(time.Minute)
+	if first := today.Start.Add(10 * time.Minute); dosed.Before(first) {
+		dosed = first
+	}
+	if last := today.Start.Add(time.Hour); dosed.After(last) {
+		dosed = last
+	}
+	if dosed.After(now) {
+		return m, nil // just past midnight: the dose is yet to come
+	}
+	set(dosed)
+	if err := db.RecordAdministration(ctx, &journey.Administration{SessionID: today.ID, DoseMg: order.DoseMg, Route: journey.RouteIM,
+		ContainerID: m.vials.Containers[0].ID, AdministeredAt: dosed}, journey.Signature{By: team.provider, Kind: journey.SignSecondFactor}); err != nil {
+		return nil, fmt.Errorf("today's dose: %s%s", journey.ErrorMessage(err), fieldList(err))
 	}
 	return m, nil
 }

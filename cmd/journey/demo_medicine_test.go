@@ -11,12 +11,14 @@ import (
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/processing"
+	"github.com/journey-kap/journey/internal/sqldb"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
 // The demo practice has a medicine session in progress today whose run
-// sheet opens for the demo therapist with its order, checklist and
-// pre-dose readings and every gate met, and one last week with its
+// sheet opens for the demo therapist with its order, checklist, pre-dose
+// readings, every gate met, the dose given and the peak check due next,
+// and one last week with its
 // dose drawn from a container in the log, its discharge and a signed
 // progress note; the log sums to every container's balance.
 func TestDemoMedicineSessions(t *testing.T) {
@@ -31,6 +33,40 @@ func TestDemoMedicineSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := sqldbtest.OpenDSN(t, dsn, mustLoadKeys(t, cfg.MasterKeyFile))
+	checkDemoMedicine(t, db, time.Now())
+}
+
+// Whenever the demo starts, today's medicine session is in progress on the
+// clinic's date: on a weekday in office hours, and at night or on a Sunday
+// when the team and the room get today's hours as an extra.
+func TestDemoMedicineAnyTime(t *testing.T) {
+	loc, err := journey.LoadZone(demoPractice.TimeZone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []time.Time{
+		time.Date(2026, 12, 9, 11, 10, 0, 0, loc),  // a Wednesday morning
+		time.Date(2026, 12, 12, 23, 40, 0, 0, loc), // a Saturday night
+		time.Date(2026, 12, 13, 0, 40, 0, 0, loc),  // past midnight into a Sunday
+		time.Date(2026, 12, 14, 0, 4, 0, 0, loc),   // just past midnight: the dose is yet to come
+		time.Date(2027, 3, 14, 16, 20, 0, 0, loc),  // the Sunday the clocks go forward
+	} {
+		t.Run(at.Format("Mon-15:04"), func(t *testing.T) {
+			db := sqldbtest.Open(t)
+			db.Now = func() time.Time { return at } // as if the demo started then
+			if err := seedDemo(context.Background(), db, at); err != nil {
+				t.Fatal(err)
+			}
+			checkDemoMedicine(t, db, at)
+		})
+	}
+}
+
+// checkDemoMedicine checks the demo's medicine sessions in db as of now.
+func checkDemoMedicine(t *testing.T, db *sqldb.DB, now time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	db.Now = func() time.Time { return now }
 	p := processing.New(db)
 	actor := func(email, role string) *journey.Actor {
 		u, err := db.FindUserByEmail(ctx, email)
@@ -53,7 +89,6 @@ func TestDemoMedicineSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	loc, _ := journey.LoadZone(demoPractice.TimeZone)
-	now := time.Now()
 	var today, lastWeek *journey.CareSession
 	for _, s := range sessions {
 		if s.Type != journey.TypeMedicine {
@@ -84,11 +119,25 @@ func TestDemoMedicineSessions(t *testing.T) {
 		rs.Observations[0].Phase != journey.PhasePreDose || len(rs.Observations[0].Flags) != 0 {
 		t.Fatalf("today's run sheet: order %+v, checklist %+v, readings %+v", rs.Order, rs.Checklist, rs.Observations)
 	}
+	// In the first ten minutes after midnight the dose is yet to come and
+	// the readings of the minutes after midnight are ahead of the clock.
+	local := now.In(loc)
+	sinceMidnight := time.Duration(local.Hour())*time.Hour + time.Duration(local.Minute())*time.Minute
+	switch {
+	case sinceMidnight < 10*time.Minute:
+		if len(rs.Administrations) != 0 || len(rs.Due) != 0 {
+			t.Errorf("just past midnight: doses %+v, checks due %+v", rs.Administrations, rs.Due)
+		}
+	case rs.Observations[0].TakenAt.After(now) || len(rs.Administrations) != 1 || rs.Administrations[0].AdministeredAt.After(now) ||
+		len(rs.Due) == 0 || rs.Due[0].Phase != journey.PhasePeak:
+		t.Errorf("today's pre-dose reading at %v, doses %+v (now %v), checks due %+v", rs.Observations[0].TakenAt, rs.Administrations, now, rs.Due)
+	case (local.Hour() < 17 && rs.Due[0].Overdue) || (local.Hour() >= 21 && !rs.Due[0].Overdue):
+		// in the day the peak check is twenty minutes ahead; late at night
+		// the session began at 17:00 and the check is long overdue
+		t.Errorf("the peak check due %v is overdue %v at %v", rs.Due[0].Due, rs.Due[0].Overdue, local)
+	}
 	if unmet := journey.Unmet(rs.Gates); len(rs.Gates) == 0 || len(unmet) > 0 {
 		t.Errorf("today's gates: %+v, unmet %+v", rs.Gates, unmet)
-	}
-	if err := p.MayDose(ctx, therapist, today.ID); err != nil {
-		t.Errorf("today's session may not be dosed: %v", err)
 	}
 
 	past, err := p.RunSheet(ctx, therapist, lastWeek.ID, "")
@@ -126,6 +175,9 @@ func TestDemoMedicineSessions(t *testing.T) {
 		if e.Kind == journey.EntryAdministration && e.SessionID == lastWeek.ID {
 			dose = e
 		}
+	}
+	if doses := kinds[journey.EntryAdministration]; doses != 1+len(rs.Administrations) {
+		t.Errorf("%d doses in the log, want last week's and today's %d", doses, len(rs.Administrations))
 	}
 	if dose == nil || dose.ContainerID != past.Administrations[0].ContainerID || dose.Mg != -50 {
 		t.Errorf("last week's dose in the log: %+v", dose)
