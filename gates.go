@@ -38,11 +38,15 @@ type GateFacts struct {
 	Team  map[string]int64
 	Busy  []Conflict
 
-	MonitorNamed bool            // a confirmed adult monitor with a phone (remote)
-	CheckIn      *CheckIn        // the client's check-in for this session, nil if none
-	Overridden   []string        // gate codes a medical provider overrode for this client or session
-	Rules        CareRules       // the practice's rules
-	Monitoring   MonitoringRules // the practice's blood-pressure limits, for the check-in's words; zero: Journey's defaults
+	MonitorNamed bool     // a confirmed adult monitor with a phone (remote)
+	CheckIn      *CheckIn // the client's check-in for this session, nil if none
+	// CheckInReviewed: a medical provider reviewed the session's readings
+	// (a HoldReview) since the check-in, which a reading above the review
+	// level waits for (CheckInAwaitsReview).
+	CheckInReviewed bool
+	Overridden      []string        // gate codes a medical provider overrode for this client or session
+	Rules           CareRules       // the practice's rules
+	Monitoring      MonitoringRules // the practice's blood-pressure limits, for the check-in's words; zero: Journey's defaults
 }
 
 // EvaluateGates returns every gate of a medicine session with whether it
@@ -244,8 +248,13 @@ func teamGate(f GateFacts) Gate {
 	switch {
 	case len(missing) > 0:
 		return unmet(GateTeam, fmt.Sprintf("No %s assigned.", strings.Join(missing, ", no ")))
-	case len(busy) > 0:
-		return unmet(GateTeam, fmt.Sprintf("The %s is booked elsewhere at that time.", strings.Join(busy, " and the ")))
+	case len(busy) == 1:
+		return unmet(GateTeam, fmt.Sprintf("The %s is booked elsewhere at that time.", busy[0]))
+	case len(busy) > 1:
+		// "The therapist, the medical provider and the chaperone are …":
+		// staff read this on the booking screen, so it reads as a sentence.
+		last := len(busy) - 1
+		return unmet(GateTeam, fmt.Sprintf("The %s and the %s are booked elsewhere at that time.", strings.Join(busy[:last], ", the "), busy[last]))
 	}
 	return met(GateTeam, "Therapist, medical provider and chaperone assigned and free.")
 }
@@ -274,8 +283,10 @@ func checkInGate(f GateFacts) Gate {
 		return unmet(GateCheckIn, "The client has not checked in from the portal yet (address, callback number, emergency contact, home blood pressure).")
 	case c.Result == CheckInNoDose:
 		return unmet(GateCheckIn, fmt.Sprintf("Home blood pressure %d/%d is at or above %d/%d: no dose today.", c.Systolic, c.Diastolic, r.HoldSystolic, r.HoldDiastolic))
+	case c.Result == CheckInReview && !f.CheckInReviewed:
+		return unmet(GateCheckIn, fmt.Sprintf("Home blood pressure %d/%d is above %d/%d: it waits for the medical provider's review (on the run sheet) before the session starts.", c.Systolic, c.Diastolic, r.ReviewSystolic, r.ReviewDiastolic))
 	case c.Result == CheckInReview:
-		return met(GateCheckIn, fmt.Sprintf("Checked in; home blood pressure %d/%d is above %d/%d: the medical provider reviews it before the dose.", c.Systolic, c.Diastolic, r.ReviewSystolic, r.ReviewDiastolic))
+		return met(GateCheckIn, fmt.Sprintf("Checked in; home blood pressure %d/%d, above %d/%d, was reviewed by the medical provider.", c.Systolic, c.Diastolic, r.ReviewSystolic, r.ReviewDiastolic))
 	}
 	return met(GateCheckIn, fmt.Sprintf("Checked in; home blood pressure %d/%d.", c.Systolic, c.Diastolic))
 }

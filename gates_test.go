@@ -81,7 +81,14 @@ func TestGatesEachUnmet(t *testing.T) {
 		{"team", func(f *journey.GateFacts) { delete(f.Team, journey.NeedChaperone) }, "No chaperone assigned"},
 		{"team", func(f *journey.GateFacts) {
 			f.Busy = []journey.Conflict{{Resource: journey.NeedMedicalProvider, ID: 11}}
-		}, "medical provider is booked elsewhere"},
+		}, "The medical provider is booked elsewhere at that time."},
+		{"team", func(f *journey.GateFacts) {
+			f.Busy = []journey.Conflict{{Resource: journey.NeedTherapist, ID: 10}, {Resource: journey.NeedChaperone, ID: 12}}
+		}, "The therapist and the chaperone are booked elsewhere at that time."},
+		{"team", func(f *journey.GateFacts) {
+			f.Busy = []journey.Conflict{{Resource: journey.NeedTherapist, ID: 10}, {Resource: journey.NeedMedicalProvider, ID: 11},
+				{Resource: journey.NeedChaperone, ID: 12}}
+		}, "The therapist, the medical provider and the chaperone are booked elsewhere at that time."},
 		{"remote-route", func(f *journey.GateFacts) { f.Route = journey.RouteIM }, "lozenge only"},
 		{"monitor", func(f *journey.GateFacts) { f.MonitorNamed = false }, "no monitor, no remote session"},
 		{"check-in", func(f *journey.GateFacts) { f.CheckIn = nil }, "not checked in"},
@@ -135,9 +142,10 @@ func TestGatesMetVariants(t *testing.T) {
 			f.Sessions[3].Start = planNow.AddDate(0, 0, -98)
 			f.Sessions = append(f.Sessions, sess(9, journey.TypePrescriberFollow, -3, held))
 		}, "The medical provider saw the client on 17 Mar 2026"},
-		{"a raised reading is met but for review", "check-in", func(f *journey.GateFacts) {
+		{"a raised reading the medical provider reviewed", "check-in", func(f *journey.GateFacts) {
 			f.CheckIn = &journey.CheckIn{Systolic: 150, Diastolic: 85, Result: journey.CheckInReview}
-		}, "the medical provider reviews it before the dose"},
+			f.CheckInReviewed = true
+		}, "reviewed by the medical provider"},
 		{"in person has no remote gates", "team", func(f *journey.GateFacts) {
 			f.Mode, f.Route, f.MonitorNamed, f.CheckIn = journey.ModeInPerson, journey.RouteIM, false, nil
 		}, "assigned and free"},
@@ -291,5 +299,28 @@ func TestNewRoomKey(t *testing.T) {
 			t.Fatalf("key %q made twice", k)
 		}
 		seen[k] = true
+	}
+}
+
+// TestCheckInGateWaitsForTheReview: a home reading above the review level
+// holds the session's start until the medical provider reviewed it.
+func TestCheckInGateWaitsForTheReview(t *testing.T) {
+	f := readyFacts()
+	f.CheckIn = &journey.CheckIn{Systolic: 150, Diastolic: 85, Result: journey.CheckInReview}
+	g := gate(journey.EvaluateGates(f), journey.GateCheckIn)
+	if g == nil || g.Met || !strings.Contains(g.Detail, "waits for the medical provider's review") {
+		t.Fatalf("unreviewed raised reading: %+v", g)
+	}
+	at := time.Date(2030, 1, 1, 9, 0, 0, 0, time.UTC)
+	f.CheckIn.CreatedAt = at
+	before := []*journey.HoldReview{{At: at.Add(-time.Minute)}}
+	if !journey.CheckInAwaitsReview(f.CheckIn, before) {
+		t.Error("a review before the check-in counted for it")
+	}
+	if journey.CheckInAwaitsReview(f.CheckIn, append(before, &journey.HoldReview{At: at})) {
+		t.Error("a review at the check-in's time did not count")
+	}
+	if journey.CheckInAwaitsReview(&journey.CheckIn{Result: journey.CheckInOK}, nil) {
+		t.Error("a normal reading waits for review")
 	}
 }

@@ -49,14 +49,17 @@ type DueCheck struct {
 
 // RunSheet is a medicine session's record as one person may see it.
 type RunSheet struct {
-	Session         *CareSession        `json:"-"`
-	Client          string              `json:"-"` // the client as the viewer may name them: a chaperone, by first name
-	Rules           MonitoringRules     `json:"-"`
-	Gates           []Gate              `json:"gates,omitempty"` // nil for a chaperone
-	Checklist       *Checklist          `json:"checklist"`
-	Order           *Order              `json:"order"`
-	Observations    []*Observation      `json:"observations"` // in time order
-	Reviews         []*HoldReview       `json:"reviews"`
+	Session      *CareSession    `json:"-"`
+	Client       string          `json:"-"` // the client as the viewer may name them: a chaperone, by first name
+	Rules        MonitoringRules `json:"-"`
+	Gates        []Gate          `json:"gates,omitempty"` // nil for a chaperone
+	Checklist    *Checklist      `json:"checklist"`
+	Order        *Order          `json:"order"`
+	Observations []*Observation  `json:"observations"` // in time order
+	Reviews      []*HoldReview   `json:"reviews"`
+	// CheckIn is a remote session's latest check-in (nil in a chaperone's
+	// view); a raised home reading waits for a review (CheckInAwaitsReview).
+	CheckIn         *CheckIn            `json:"-"`
 	Administrations []*Administration   `json:"administrations"`
 	Discharge       *Discharge          `json:"discharge"`
 	Addenda         []*RunSheetAddendum `json:"addenda"`
@@ -307,11 +310,45 @@ func unresolved(obs []*Observation, actions ...string) bool {
 	return false
 }
 
-// ReviewRefusal returns why the medical provider may not review the
-// readings now (ECONFLICT), nil when they may: before the dose, a flagged
-// pre-dose reading re-measured and the latest not holding the dose; after
-// it, an escalation not yet reviewed.
+// CheckInAwaitsReview reports whether remote check-in c's home reading,
+// above the review level, still waits for the medical provider: no review
+// of the session's readings (HoldReview) was made at or after it. The
+// run sheet's one review covers the check-in, so there is one way to
+// record it and one place it is seen.
+func CheckInAwaitsReview(c *CheckIn, reviews []*HoldReview) bool {
+	if c == nil || c.Result != CheckInReview {
+		return false
+	}
+	for _, r := range reviews {
+		if !r.At.Before(c.CreatedAt) {
+			return false
+		}
+	}
+	return true
+}
+
+// CheckInAwaitsReview reports whether the session's remote check-in waits
+// for the medical provider's review.
+func (rs *RunSheet) CheckInAwaitsReview() bool { return CheckInAwaitsReview(rs.CheckIn, rs.Reviews) }
+
+// ReviewRefusal returns why the medical provider may not review now
+// (ECONFLICT), nil when they may: a remote check-in's raised home reading
+// not yet reviewed, or the readings (ReadingsRefusal).
 func (rs *RunSheet) ReviewRefusal() error {
+	if rs.Discharge != nil {
+		return Errorf(ECONFLICT, "The client was discharged: add an addendum instead.")
+	}
+	if rs.CheckInAwaitsReview() {
+		return nil
+	}
+	return rs.ReadingsRefusal()
+}
+
+// ReadingsRefusal returns why the flagged readings may not be reviewed now
+// (ECONFLICT), nil when they may: before the dose, a flagged pre-dose
+// reading re-measured and the latest not holding the dose; after it, an
+// escalation not yet reviewed.
+func (rs *RunSheet) ReadingsRefusal() error {
 	if rs.Discharge != nil {
 		return Errorf(ECONFLICT, "The client was discharged: add an addendum instead.")
 	}

@@ -229,6 +229,14 @@ func TestE2EStaffWorkspace(t *testing.T) {
 			if !slices.Equal(shown, tasks) {
 				t.Errorf("%s: the opened menu shows %q, want %q", role.name, shown, tasks)
 			}
+			// Each of its targets is at least 24 px square (WCAG 2.5.8), for a thumb.
+			small := e2eEval[[]string](t, ctx, `[...document.querySelectorAll("details.workspace-menu :is(summary, a, button)")]
+				.filter(el => el.checkVisibility()).map(el => [el.textContent.trim(), el.getBoundingClientRect()])
+				.filter(([, r]) => r.width < 24 || r.height < 24).map(([s, r]) => s + " " + Math.round(r.width) + "×" + Math.round(r.height))`)
+			if len(small) > 0 {
+				t.Errorf("%s: the opened menu's targets smaller than 24 px: %q", role.name, small)
+			}
+			e2eCheckLayout(t, ctx, role.name+" the opened menu (390px)")
 			if last != "Today" {
 				e2ePortalSubmit(t, ctx, base, fmt.Sprintf(`nav.workspace-menu-nav a[href="%s"]`, e2eTaskHref[last]), 200, e2eTaskHref[last])
 				e2eCheckLayout(t, ctx, role.name+" "+last+" from the menu (390px)")

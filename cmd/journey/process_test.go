@@ -492,31 +492,54 @@ func procTherapistIDs(tb testing.TB, c *http.Client, base string) []int64 {
 	return ids
 }
 
+// procPostgresDSN returns a new PostgreSQL database for a test of real
+// processes on PostgreSQL, whatever JOURNEY_TEST_DB says: the suite's own
+// kind of database under postgres, one made beside it under sqlite (so
+// both passes of the suite run it).
+func procPostgresDSN(t *testing.T) string {
+	t.Helper()
+	base := testenv.PostgresURL(t)
+	if testenv.Dialect() == "postgres" {
+		return sqldbtest.DSN(t)
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	return testenv.NewPostgresDatabase(t, admin, base)
+}
+
+// procPair is two `journey serve --demo` processes on one database.
+type procPair struct {
+	a, b    *procProcess
+	dsn     string
+	keyFile string // the master key file both read
+	data    string // the data folder both use (audit key and head)
+}
+
+// procStartPair starts two `journey serve --demo --rate-limit 0` processes
+// of bin on dsn, one after the other (the first seeds the demo), with
+// extra arguments. Both share the key files, as a real deployment must:
+// one master key set, one audit key sealing one chain.
+func procStartPair(t *testing.T, bin, dsn string, extra ...string) procPair {
+	t.Helper()
+	p := procPair{dsn: dsn, keyFile: sqldbtest.KeyFile(t), data: t.TempDir()}
+	args := append([]string{"--database", dsn, "--master-key-file", p.keyFile, "--data", p.data, "--rate-limit", "0", "--demo"}, extra...)
+	p.a = procStart(t, bin, args...)
+	p.b = procStart(t, bin, args...)
+	return p
+}
+
 // Two `journey serve` processes share one PostgreSQL database: a booking
 // race spread over both still ends with one booking per slot, because the
 // exclusion constraint, not either process's memory, decides.
 func TestRaceTwoProcessesPostgres(t *testing.T) {
-	base := testenv.PostgresURL(t)
-	var dsn string
-	if testenv.Dialect() == "postgres" {
-		dsn = sqldbtest.DSN(t)
-	} else {
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatalf("open postgres: %v", err)
-		}
-		t.Cleanup(func() { admin.Close() })
-		dsn = testenv.NewPostgresDatabase(t, admin, base)
-	}
+	dsn := procPostgresDSN(t)
 	bin := procBuild(t)
 	c := procClient(t)
-	keyFile := sqldbtest.KeyFile(t) // one key file, shared as an operator would
-
-	// Both processes share the key files, as a real deployment must: one
-	// master key set, one audit key sealing one chain.
-	shared := t.TempDir()
-	a := procStart(t, bin, "--database", dsn, "--master-key-file", keyFile, "--data", shared, "--rate-limit", "0", "--demo", "--log-level", "debug")
-	b := procStart(t, bin, "--database", dsn, "--master-key-file", keyFile, "--data", shared, "--rate-limit", "0", "--demo", "--log-level", "debug")
+	pair := procStartPair(t, bin, dsn, "--log-level", "debug")
+	a, b, keyFile := pair.a, pair.b, pair.keyFile
 	idsA, idsB := procTherapistIDs(t, c, a.URL), procTherapistIDs(t, c, b.URL)
 	if len(idsA) == 0 || fmt.Sprint(idsA) != fmt.Sprint(idsB) || len(idsA) != len(demoTherapists()) {
 		t.Fatalf("therapists: first process %v, second %v, want the %d demo therapists seeded once\nsecond log:\n%s",

@@ -35,6 +35,9 @@ func (c *Composer) ComposeReminder(m *journey.ReminderMail, p *journey.Practice)
 	if m.MonitorName == "" {
 		values["monitor_name"] = "the adult you named in your portal"
 	}
+	if r.Kind == journey.ReminderMorningAfter { // the link opens the check-in form itself
+		values["portal_link"] = c.link(morningAfterPath)
+	}
 	msg, err := compose(journey.ReminderEmailKind(r.Kind, s.Type, s.Mode), p, values, m.ClientEmail)
 	if err != nil {
 		return nil, err
@@ -58,6 +61,9 @@ func invitation(p *journey.Practice, host string, loc *time.Location, e journey.
 	return cal.Serialize()
 }
 
+// morningAfterPath is the portal's morning-after check-in form.
+const morningAfterPath = "/portal/morning-after"
+
 // ComposeReminderText returns the short text of m's reminder.
 func (c *Composer) ComposeReminderText(m *journey.ReminderMail, p *journey.Practice) (string, error) {
 	loc, err := journey.LoadZone(m.TimeZone)
@@ -65,7 +71,7 @@ func (c *Composer) ComposeReminderText(m *journey.ReminderMail, p *journey.Pract
 		return "", err
 	}
 	if m.Reminder.Kind == journey.ReminderMorningAfter {
-		return p.Name + ": good morning. Please tell us how you are today in your portal: " + c.link("/portal"), nil
+		return p.Name + ": good morning. Please tell us how you are today in your portal: " + c.link(morningAfterPath), nil
 	}
 	start := m.Session.Start.In(loc)
 	// The kind of session stays out: a text shows on a locked phone.

@@ -79,6 +79,13 @@ func TestComposeOtherReminders(t *testing.T) {
 	if !strings.Contains(msg.Text, "how you are this morning") || msg.ICS != "" {
 		t.Errorf("morning after:\n%s", msg.Text)
 	}
+	// Its link opens the check-in form itself, by email and by text.
+	if !strings.Contains(msg.Text, "https://journey.test/portal/morning-after") {
+		t.Errorf("the morning-after email does not link the check-in:\n%s", msg.Text)
+	}
+	if text, _ := c.ComposeReminderText(m, practice); !strings.Contains(text, "https://journey.test/portal/morning-after") {
+		t.Errorf("the morning-after text does not link the check-in: %q", text)
+	}
 	m = reminderMail(journey.ReminderEarly, journey.TypeIntegration, journey.ModeInPerson)
 	m.TypeName = "Integration"
 	msg, _ = c.ComposeReminder(m, practice)

@@ -143,6 +143,13 @@ func (p *Processor) gateFacts(ctx context.Context, c *journey.Client, q GateQuer
 			if f.CheckIn, err = optional(p.store.FindCheckIn(ctx, q.SessionID)); err != nil {
 				return nil, err
 			}
+			if f.CheckIn != nil && f.CheckIn.Result == journey.CheckInReview {
+				rs, err := p.store.FindRunSheet(ctx, q.SessionID)
+				if err != nil {
+					return nil, err
+				}
+				f.CheckInReviewed = !journey.CheckInAwaitsReview(f.CheckIn, rs.Reviews)
+			}
 		}
 	}
 	overrides, err := p.store.FindGateOverrides(ctx, c.ID, q.SessionID, now)

@@ -60,13 +60,20 @@ func (p *Processor) sign(ctx context.Context, a *journey.Actor, code, action str
 }
 
 // inventoryChange runs a change to the log for the actor: the permission
-// (policy.go: PermInventory, or perm), the signature, then do, audited as
-// action on subject with its outcome.
+// (policy.go: PermInventory, or perm), what was typed (typed, which may be
+// nil), the signature, then do, audited as action on subject with its
+// outcome. What was typed is checked before the signature, so an entry
+// refused for a typing mistake does not spend the code that signs it.
 func (p *Processor) inventoryChange(ctx context.Context, a *journey.Actor, perm journey.Permission, action, code, via string,
-	subject func() int64, do func(sig journey.Signature) error) error {
+	typed func() error, subject func() int64, do func(sig journey.Signature) error) error {
 	if !a.Can(perm) {
 		p.Audit(ctx, a, Entry{Action: action, SubjectType: "inventory", Outcome: journey.AuditDenied, Detail: "no permission" + via})
 		return journey.Errorf(journey.EFORBIDDEN, "You do not have access to the controlled-substance log.")
+	}
+	if typed != nil {
+		if err := typed(); err != nil {
+			return err
+		}
 	}
 	sig, err := p.sign(ctx, a, code, action)
 	if err != nil {
@@ -82,6 +89,10 @@ func (p *Processor) inventoryChange(ctx context.Context, a *journey.Actor, perm 
 func (p *Processor) ReceiveStock(ctx context.Context, a *journey.Actor, r *journey.Receipt, code, via string) (*journey.Lot, error) {
 	var lot *journey.Lot
 	err := p.inventoryChange(ctx, a, journey.PermInventory, "inventory.receive", code, via,
+		func() error { // expired in every zone; the store checks the day in the location's
+			c := *r
+			return c.Validate(p.store.Time().UTC().AddDate(0, 0, -1).Format(time.DateOnly))
+		},
 		func() int64 { return idOf(lot) },
 		func(sig journey.Signature) (err error) { lot, err = p.store.ReceiveStock(ctx, r, sig); return err })
 	return lot, err
@@ -90,7 +101,7 @@ func (p *Processor) ReceiveStock(ctx context.Context, a *journey.Actor, r *journ
 // OpenContainer opens sealed container id into working stock.
 func (p *Processor) OpenContainer(ctx context.Context, a *journey.Actor, id int64, code, via string) (*journey.LogEntry, error) {
 	var e *journey.LogEntry
-	err := p.inventoryChange(ctx, a, journey.PermInventory, "inventory.open", code, via, func() int64 { return id },
+	err := p.inventoryChange(ctx, a, journey.PermInventory, "inventory.open", code, via, nil, func() int64 { return id },
 		func(sig journey.Signature) (err error) { e, err = p.store.OpenContainer(ctx, id, sig); return err })
 	return e, err
 }
@@ -98,7 +109,8 @@ func (p *Processor) OpenContainer(ctx context.Context, a *journey.Actor, id int6
 // WasteStock records waste w, witnessed by another member of staff.
 func (p *Processor) WasteStock(ctx context.Context, a *journey.Actor, w *journey.Waste, code, via string) (*journey.LogEntry, error) {
 	var e *journey.LogEntry
-	err := p.inventoryChange(ctx, a, journey.PermInventory, "inventory.waste", code, via, func() int64 { return w.ContainerID },
+	err := p.inventoryChange(ctx, a, journey.PermInventory, "inventory.waste", code, via,
+		func() error { return w.Validate(a.ID()) }, func() int64 { return w.ContainerID },
 		func(sig journey.Signature) (err error) { e, err = p.store.WasteStock(ctx, w, sig); return err })
 	return e, err
 }
@@ -106,7 +118,7 @@ func (p *Processor) WasteStock(ctx context.Context, a *journey.Actor, w *journey
 // TransferContainer moves a container to another location.
 func (p *Processor) TransferContainer(ctx context.Context, a *journey.Actor, t *journey.Transfer, code, via string) ([]*journey.LogEntry, error) {
 	var es []*journey.LogEntry
-	err := p.inventoryChange(ctx, a, journey.PermInventory, "inventory.transfer", code, via, func() int64 { return t.ContainerID },
+	err := p.inventoryChange(ctx, a, journey.PermInventory, "inventory.transfer", code, via, nil, func() int64 { return t.ContainerID },
 		func(sig journey.Signature) (err error) { es, err = p.store.TransferContainer(ctx, t, sig); return err })
 	return es, err
 }
@@ -114,7 +126,7 @@ func (p *Processor) TransferContainer(ctx context.Context, a *journey.Actor, t *
 // RecordCount records physical count c, opening a discrepancy for each
 // line that differs from the balance.
 func (p *Processor) RecordCount(ctx context.Context, a *journey.Actor, c *journey.Count, code, via string) error {
-	return p.inventoryChange(ctx, a, journey.PermInventory, "inventory.count", code, via, func() int64 { return c.ID },
+	return p.inventoryChange(ctx, a, journey.PermInventory, "inventory.count", code, via, c.Validate, func() int64 { return c.ID },
 		func(sig journey.Signature) error { return p.store.RecordCount(ctx, c, sig) })
 }
 
@@ -122,7 +134,7 @@ func (p *Processor) RecordCount(ctx context.Context, a *journey.Actor, c *journe
 // (policy.go: PermInventoryFix).
 func (p *Processor) ResolveDiscrepancy(ctx context.Context, a *journey.Actor, id int64, r *journey.Resolution, code, via string) (*journey.Discrepancy, error) {
 	var d *journey.Discrepancy
-	err := p.inventoryChange(ctx, a, journey.PermInventoryFix, "inventory.resolve", code, via, func() int64 { return id },
+	err := p.inventoryChange(ctx, a, journey.PermInventoryFix, "inventory.resolve", code, via, r.Validate, func() int64 { return id },
 		func(sig journey.Signature) (err error) {
 			d, err = p.store.ResolveDiscrepancy(ctx, id, r, sig)
 			return err
@@ -289,6 +301,9 @@ func (p *Processor) RecordAdministration(ctx context.Context, a *journey.Actor, 
 	if !a.CanRecordDose(s, d.SelfAdmin) {
 		p.Audit(ctx, a, Entry{Action: action, SubjectType: "session", SubjectID: s.ID, Outcome: journey.AuditDenied, Detail: "may not record a dose" + via})
 		return journey.Errorf(journey.EFORBIDDEN, "Only the session's medical provider records a dose (a therapist in the session may record a lozenge the client took, observed).")
+	}
+	if err := d.Validate(p.store.Time()); err != nil { // before the signature, as inventoryChange
+		return err
 	}
 	sig, err := p.sign(ctx, a, code, action)
 	if err != nil {

@@ -173,3 +173,26 @@ func TestAdministrationRules(t *testing.T) {
 		t.Errorf("%d administer entries audited, want 6", len(got))
 	}
 }
+
+// TestRefusedEntryKeepsTheCode: an entry refused for what was typed does
+// not spend the code that signs it, so the corrected entry signs with the
+// same code (a code still signs once).
+func TestRefusedEntryKeepsTheCode(t *testing.T) {
+	p, db, c, _, now := sessionFixture(t)
+	ctx := context.Background()
+	secret := enrolTOTP(t, db, c.Provider)
+	provider := actor(c.Provider, journey.RoleMedicalProvider)
+	lot := sqldbtest.Stock(t, db, c, journey.UnitML, 1, 10, "2028-01-31")
+	code := codeAt(t, secret, *now)
+	w := &journey.Waste{ContainerID: lot.Containers[0].ID, Amount: 1, Reason: "Drawn, not given"}
+	if _, err := p.WasteStock(ctx, provider, w, code, ""); journey.ErrorCode(err) != journey.EINVALID || journey.ErrorFields(err)[0].Field != "witness_id" {
+		t.Fatalf("waste without a witness: %v", err)
+	}
+	w.WitnessID = c.Chaperone
+	if _, err := p.WasteStock(ctx, provider, w, code, ""); err != nil {
+		t.Fatalf("the same code, the entry corrected: %v", err)
+	}
+	if _, err := p.WasteStock(ctx, provider, w, code, ""); journey.ErrorCode(err) != journey.EINVALID || journey.ErrorFields(err)[0].Field != "code" {
+		t.Fatalf("the code again: %v", err)
+	}
+}

@@ -87,7 +87,7 @@ func (p *Processor) RunSheet(ctx context.Context, a *journey.Actor, id int64, vi
 // limitRunSheet cuts rs to a chaperone's view: the timing and the
 // readings, never the order, the checklist, a note or a dose.
 func limitRunSheet(rs *journey.RunSheet) {
-	rs.Limited, rs.Order, rs.Checklist, rs.Addenda, rs.Gates = true, nil, nil, nil, nil
+	rs.Limited, rs.Order, rs.Checklist, rs.Addenda, rs.Gates, rs.CheckIn = true, nil, nil, nil, nil, nil
 	for _, r := range rs.Reviews {
 		r.Note = ""
 	}

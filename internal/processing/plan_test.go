@@ -290,8 +290,30 @@ func TestRemoteMonitorAndCheckIn(t *testing.T) {
 		t.Fatalf("check-in 150/92: %+v %v", got, err)
 	}
 	gates, _ = f.p.StartGates(ctx, f.c, s)
-	if g := gateOf(gates, journey.GateCheckIn); !g.Met || !strings.Contains(g.Detail, "medical provider reviews it before the dose") {
+	if g := gateOf(gates, journey.GateCheckIn); g.Met || !strings.Contains(g.Detail, "waits for the medical provider's review") {
+		t.Fatalf("a reading for review before it is reviewed: %+v", g)
+	}
+	// The review is the run sheet's one review of a hold: a medical
+	// provider only, with a note, audited; the therapist may not.
+	if _, err := f.p.ReviewHold(ctx, actor(f.ny.ID, journey.RoleTherapist), id, "Fine.", ""); journey.ErrorCode(err) != journey.EFORBIDDEN {
+		t.Fatalf("the therapist reviews: %v", err)
+	}
+	docA := actor(f.doc.ID, journey.RoleMedicalProvider)
+	if _, err := f.p.ReviewHold(ctx, docA, id, "", ""); journey.ErrorCode(err) != journey.EINVALID {
+		t.Fatalf("a review with no note: %v", err)
+	}
+	if _, err := f.p.ReviewHold(ctx, docA, id, "Spoke with the client; usual reading for them, proceed.", ""); err != nil {
+		t.Fatalf("the medical provider reviews the check-in: %v", err)
+	}
+	gates, _ = f.p.StartGates(ctx, f.c, s)
+	if g := gateOf(gates, journey.GateCheckIn); !g.Met || !strings.Contains(g.Detail, "reviewed by the medical provider") {
 		t.Fatalf("reviewed reading: %+v", g)
+	}
+	if es := entries(t, f.db, "runsheet.review"); len(es) != 3 || es[2].Outcome != journey.AuditSuccess {
+		t.Errorf("reviews audited: %+v", es)
+	}
+	if _, err := f.p.ReviewHold(ctx, docA, id, "Again.", ""); journey.ErrorCode(err) != journey.ECONFLICT {
+		t.Errorf("a second review with nothing waiting: %v", err)
 	}
 	high := &journey.CheckIn{SessionID: id, Address: "4 Home Road, Portland", Callback: "+15035550143", EmergencyConfirmed: true, Systolic: 186, Diastolic: 104}
 	_, err = f.p.CheckIn(ctx, client, high)

@@ -23,6 +23,7 @@ type SessionView struct {
 	CanRun      bool   // check in, start, complete, no-show (CanRunSession)
 	CanChange   bool   // reschedule and cancel (CanBookSession)
 	CanAttend   bool   // add and remove a group's clients
+	CanNote     bool   // write its notes (CanWriteNote): the page links them
 	CancelHours int    // the practice's notice: a cancellation inside it is late
 }
 
@@ -53,6 +54,7 @@ func (p *Processor) SessionView(ctx context.Context, a *journey.Actor, id int64,
 		}
 	}
 	v.CanChange = v.InFull && s.Active() && c != nil && a.CanBookSession(c, t)
+	v.CanNote = a.CanWriteNote(s, c)
 	v.CanAttend = v.InFull && t.Capacity > 1 && a.Can(journey.PermSessionsWrite) && s.Active()
 	if v.Clients, err = p.clientLabels(ctx, a, journey.SessionClients(s)); err != nil {
 		return nil, err

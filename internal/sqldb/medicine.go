@@ -105,6 +105,13 @@ func (db *DB) runSheet(ctx context.Context, q reader, s *journey.CareSession) (*
 		return nil, err
 	}
 	rs := &journey.RunSheet{Session: s, Rules: cs.Monitoring}
+	if s.Mode == journey.ModeRemote {
+		ci, err := db.scanCheckIn(q.queryRow(ctx, checkInQuery, s.ID))
+		if err != nil && journey.ErrorCode(err) != journey.ENOTFOUND {
+			return nil, err
+		}
+		rs.CheckIn = ci
+	}
 	p := db.phi()
 	if err := eachRow(q, ctx, `SELECT id, medicine, ordered_by, created_at FROM medicine_orders WHERE session_id = ? ORDER BY id DESC LIMIT 1`, s.ID,
 		func(sc scanner) error {
@@ -152,7 +159,7 @@ func (db *DB) runSheet(ctx context.Context, q reader, s *journey.CareSession) (*
 		}); err != nil {
 		return nil, err
 	}
-	if err := eachRow(q, ctx, `SELECT r.id, r.observation_id, r.note, r.reviewed_by, u.name, r.created_at FROM session_reviews r
+	if err := eachRow(q, ctx, `SELECT r.id, COALESCE(r.observation_id, 0), r.note, r.reviewed_by, u.name, r.created_at FROM session_reviews r
 		JOIN users u ON u.id = r.reviewed_by WHERE r.session_id = ? ORDER BY r.id`, s.ID,
 		func(sc scanner) error {
 			r := &journey.HoldReview{SessionID: s.ID}
@@ -424,8 +431,12 @@ func (db *DB) CreateHoldReview(ctx context.Context, r *journey.HoldReview) error
 		if err := rs.ReviewRefusal(); err != nil {
 			return err
 		}
-		for _, o := range rs.Observations {
-			r.ObservationID = max(r.ObservationID, o.ID)
+		// A review only of a remote check-in resolves no flagged reading
+		// that is not yet ready for review (a re-measure comes first).
+		if rs.ReadingsRefusal() == nil {
+			for _, o := range rs.Observations {
+				r.ObservationID = max(r.ObservationID, o.ID)
+			}
 		}
 		p := tx.db.phi()
 		sealed := p.sealPadded(aadReviewNote, r.Note, padText)
@@ -434,8 +445,12 @@ func (db *DB) CreateHoldReview(ctx context.Context, r *journey.HoldReview) error
 		}
 		r.At = tx.now
 		var err error
+		var obs any // NULL: a review of the check-in alone
+		if r.ObservationID != 0 {
+			obs = r.ObservationID
+		}
 		r.ID, err = tx.insert(ctx, `INSERT INTO session_reviews (session_id, observation_id, note, reviewed_by, created_at) VALUES (?, ?, ?, ?, ?)`,
-			r.SessionID, r.ObservationID, sealed, r.By, unix(tx.now))
+			r.SessionID, obs, sealed, r.By, unix(tx.now))
 		return err
 	})
 }

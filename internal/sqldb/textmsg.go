@@ -57,7 +57,11 @@ func (db *DB) SendTextReminder(ctx context.Context, id int64, sender journey.SMS
 		case consent.Phone == "":
 			return tx.settleReminder(ctx, id, journey.ReminderPending, journey.ReminderSkipped, 0, journey.SMSNoNumber, "", "")
 		}
-		m, p, err := tx.reminderMail(ctx, f)
+		common, err := tx.reminderCommon(ctx)
+		if err != nil {
+			return err
+		}
+		m, p, err := tx.reminderMail(ctx, f, common)
 		if err != nil {
 			return err
 		}

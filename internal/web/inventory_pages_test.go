@@ -235,7 +235,7 @@ func TestDosePage(t *testing.T) {
 		t.Fatalf("dose page before the run sheet: %d %s", st, trim(body))
 	}
 	dose := url.Values{"dose_mg": {"200"}, "route": {"lozenge"}, "source": {"container"}, "container_id": {strconv.FormatInt(lot.Containers[0].ID, 10)},
-		"administered_at": {"09:12"}}
+		"administered_at": {"09:08"}}
 	if st, body := mp.post(path, dose); st != 409 || !strings.Contains(body, "This session cannot be dosed now.") {
 		t.Fatalf("a dose before the run sheet is ready: %d %s", st, trim(body))
 	}

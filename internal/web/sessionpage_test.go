@@ -49,11 +49,11 @@ func TestStaffSessionPage(t *testing.T) {
 		{"the therapist sees it all", e.nora, "GET", page(medicine), "", 200,
 			[]string{"Medicine session, Monday 7 January 2030", "13:00–16:00", "180 minutes (and 30 minutes kept free after)", "Room Cedar, Main Street",
 				"Casey Client", "Mia Provider", "Cal Chaperone", "Lozenge (sublingual)", `value="check-in"`, `value="start"`, "Cancelling now is not late",
-				"48 hours", "History", "Booked on", fmt.Sprintf(`href="/staff/sessions/%d/run-sheet"`, medicine)}, nil},
+				"48 hours", "History", "Booked on", fmt.Sprintf(`href="/staff/sessions/%d/run-sheet"`, medicine), fmt.Sprintf(`href="/staff/sessions/%d/notes"`, medicine)}, nil},
 		{"the calendar links to it", e.nora, "GET", "/staff/calendar?date=2030-01-07", "", 200, []string{fmt.Sprintf(`href="/staff/sessions/%d"`, medicine)}, nil},
 		{"the chaperone sees the time, place and first name, nothing clinical", chap, "GET", page(medicine), "", 200,
 			[]string{"13:00–16:00", "Room Cedar, Main Street", "<bdi>Casey</bdi>", "what you need to be there", "/run-sheet"},
-			[]string{"Casey Client", "Lozenge", "Cancel it", `value="start"`, "History", "Move it", "/staff/clients/"}},
+			[]string{"Casey Client", "Lozenge", "Cancel it", `value="start"`, "History", "Move it", "/staff/clients/", "/notes"}},
 		{"the chaperone does not see a session they are not assigned to", chap, "GET", page(prep), "", 404, nil, []string{"Casey"}},
 		{"another therapist does not see the client's session", e.luis, "GET", page(prep), "", 404, nil, []string{"Casey"}},
 		{"no such session", e.nora, "GET", "/staff/sessions/99999", "", 404, nil, nil},
@@ -118,7 +118,7 @@ func TestPortalSessions(t *testing.T) {
 	}
 	e.sessionRunAs(t, []cookieScenario{
 		{"the client's sessions", e.client, "GET", "/portal/sessions", "", 200,
-			[]string{"Your sessions", "Coming up", "Medicine session", "Monday 7 January 2030, 13:00–16:00", "Room Cedar, Main Street", "Preparation",
+			[]string{"Your sessions", "Coming up", "Medicine session", "Monday 7 January 2030, 13:00–16:00", "Room Cedar, Main Street", "Preparation", "In person, at the practice",
 				fmt.Sprintf(`href="/portal/sessions/%d"`, prep)}, nil},
 		{"the portal's navigation and timeline link to them", e.client, "GET", "/portal", "", 200, []string{`<a href="/portal/sessions">Your sessions</a>`}, nil},
 		{"a preparation the client may move and cancel", e.client, "GET", page(prep) + "?find=1&week=2030-01-07", "", 200,

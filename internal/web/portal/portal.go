@@ -55,6 +55,8 @@ type Processing interface {
 	ReminderProcessing
 	// Booking their own sessions (book.go).
 	BookingProcessing
+	// The preparation plan, the morning-after check-in and the journal (aftercare.go).
+	AftercareProcessing
 	// Their sessions: seeing, moving and cancelling them (sessions.go).
 	SessionsProcessing
 }

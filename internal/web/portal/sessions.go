@@ -115,6 +115,10 @@ func (s *Handler) where(ctx context.Context) (places, error) {
 		return nil, err
 	}
 	out := places{}
+	// A session in person without a room is at the practice.
+	if pr, err := s.kit.Practice(ctx); err == nil {
+		out[0] = struct{ where, address string }{"In person, at the practice", pr.Address}
+	}
 	for _, rm := range rs {
 		pl := struct{ where, address string }{where: "Room " + rm.Name}
 		for _, l := range ls {
@@ -146,10 +150,11 @@ func (s *Handler) sessionItem(ctx context.Context, cs *journey.CareSession, type
 			return it, err
 		}
 		it.Link = link
-	case cs.RoomID != 0:
-		it.Where, it.Address = pl[cs.RoomID].where, pl[cs.RoomID].address
 	default:
-		it.Where = "In person"
+		it.Where, it.Address = pl[cs.RoomID].where, pl[cs.RoomID].address
+		if it.Where == "" {
+			it.Where = "In person"
+		}
 	}
 	return it, nil
 }

@@ -426,6 +426,7 @@ func reviewGroups(findings []journey.Finding, rs *journey.RuleSet) []reviewFindi
 // reviewFlagLabels says what each questionnaire flag means.
 var reviewFlagLabels = map[string]string{
 	journey.FlagPHQ9Item9:           "PHQ-9 item 9 above 0: immediate safety follow-up",
+	journey.FlagMorningSafety:       "Morning-after check-in: thoughts of self-harm; immediate safety follow-up",
 	journey.FlagCSSRSHighRisk:       "C-SSRS high risk: immediate safety follow-up",
 	journey.FlagPCL5ProbablePTSD:    "PCL-5 total at or above the cut-off: probable PTSD",
 	measure.FlagPCL5ProvisionalPTSD: "PCL-5 provisional PTSD diagnosis rule met",

@@ -399,6 +399,15 @@ func (p *RunSheetPage) FormErr(form, name string) string {
 	return p.Errors[name]
 }
 
+// CheckInWaits returns the remote check-in whose raised home reading waits
+// for the medical provider's review, nil if none.
+func (p *RunSheetPage) CheckInWaits() *journey.CheckIn {
+	if p.Sheet == nil || !p.Sheet.CheckInAwaitsReview() {
+		return nil
+	}
+	return p.Sheet.CheckIn
+}
+
 // FormVal is field name of form as typed, when that form was the one
 // posted.
 func (p *RunSheetPage) FormVal(form, name string) string {
@@ -408,11 +417,14 @@ func (p *RunSheetPage) FormVal(form, name string) string {
 	return p.Vals[name]
 }
 
-// Unresolved reports whether any reading has a hold, review or
-// escalation not yet reviewed.
+// Unresolved reports whether a remote check-in's home reading or any
+// reading has a hold, review or escalation not yet reviewed.
 func (p *RunSheetPage) Unresolved() bool {
 	if p.Sheet == nil {
 		return false
+	}
+	if p.Sheet.CheckInAwaitsReview() {
+		return true
 	}
 	for _, o := range p.Sheet.Observations {
 		for _, f := range o.Flags {

@@ -47,6 +47,7 @@ type SessionPage struct {
 
 	Actions  []SessionAction // the status changes the viewer may take now
 	RunSheet string          // the run sheet's link, when there is a page for it
+	Notes    string          // the session's notes, for its clinicians
 
 	CanChange   bool
 	CancelLate  bool // cancelling now would be late
@@ -130,6 +131,9 @@ func (s *Handler) sessionPage(ctx context.Context, a *journey.Actor, v *processi
 	p.client(v)
 	// The run sheet as the calendar links it: for those who may see the
 	// client's record, and a chaperone's limited view.
+	if v.CanNote {
+		p.Notes = fmt.Sprintf("/staff/sessions/%d/notes", ss.ID)
+	}
 	if ss.Type == journey.TypeMedicine && ss.Active() && (p.ClientHref != "" || !v.InFull) {
 		p.RunSheet = fmt.Sprintf("/staff/sessions/%d/run-sheet", ss.ID)
 	}

@@ -142,6 +142,8 @@ type Processing interface {
 	RunSheetProcessing
 	// A session's clinical notes (notes.go).
 	NoteProcessing
+	// A client's check-ins and shared journal (aftercare.go).
+	AftercareProcessing
 	// Locations, rooms and clinical hours (rooms.go), session types (sessiontypes.go).
 	RoomsProcessing
 	SessionTypesProcessing

@@ -51,6 +51,8 @@ func FlagLabel(flag string) string {
 		return "PHQ-9 item 9 answered above 0"
 	case journey.FlagCSSRSHighRisk:
 		return "C-SSRS screener: high risk"
+	case journey.FlagMorningSafety:
+		return "Morning-after check-in: thoughts of self-harm"
 	case journey.FlagPCL5ProbablePTSD:
 		return "PCL-5 at or above the probable-PTSD cut-off"
 	case measure.FlagPCL5ProvisionalPTSD:
