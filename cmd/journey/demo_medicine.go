@@ -23,7 +23,7 @@ import (
 // signed as on the pages (the demo has no authenticator to ask).
 
 var demoMedicineClient = demoCareClient{
-	demoClient{"Elena Vasquez", "elena.vasquez@example.org", "+15550100137", "demo-client-cedar-grove", true}, journey.PhaseInitial, nil}
+	demoClient{"Elena Vasquez", "elena.vasquez@example.org", "+15550100139", "demo-client-cedar-grove", true}, journey.PhaseInitial, nil}
 
 // demoMedicine is what seedMedicine made, for the demo's tests.
 type demoMedicine struct {
