@@ -153,6 +153,9 @@ func seedDemo(ctx context.Context, db *sqldb.DB, now time.Time) error {
 	if err := seedSessions(ctx, db, now); err != nil {
 		return fmt.Errorf("sessions: %w", err)
 	}
+	if err := seedRemoteClient(ctx, db, now); err != nil { // demo_remote.go
+		return fmt.Errorf("remote session: %w", err)
+	}
 	for i := range demoFAQ {
 		e := demoFAQ[i]
 		e.Position, e.Published = i+1, true

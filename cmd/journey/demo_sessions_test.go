@@ -88,6 +88,44 @@ func TestDemoCarePlansInEveryPhase(t *testing.T) {
 			}
 		}
 	}
+	// The remote client: a remote lozenge session booked, a monitor named,
+	// every gate at its start met but the check-in.
+	ru, err := db.FindUserByEmail(ctx, demoRemoteClient.Email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := db.FindClientByUserID(ctx, ru.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rsessions, err := db.FindPlanSessions(ctx, rc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	remote := 0
+	for _, s := range rsessions {
+		if s.Status != journey.SessionBooked || s.Mode != journey.ModeRemote || s.Type != journey.TypeMedicine {
+			continue
+		}
+		remote++
+		full, err := db.FindCareSession(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if full.Route != journey.RouteLozenge || full.Start.Before(now) {
+			t.Errorf("the remote session: %+v", full)
+		}
+		gates, err := p.StartGates(ctx, rc, full)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if unmet := journey.Unmet(gates); len(unmet) != 1 || unmet[0].Code != journey.GateCheckIn {
+			t.Errorf("the remote session's gates at its start, unmet: %+v", unmet)
+		}
+	}
+	if remote != 1 {
+		t.Errorf("the remote client has %d remote medicine sessions booked", remote)
+	}
 	for _, ph := range []string{journey.PhasePreparation, journey.PhaseInitial, journey.PhaseFollowUp, journey.PhaseContinuation,
 		journey.PhaseMaintenance, journey.PhaseComplete} {
 		if !phases[ph] {

@@ -7,8 +7,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
 // noteSecret is what the therapist writes in their psychotherapy note:
@@ -173,5 +175,41 @@ func TestNotesPages(t *testing.T) {
 		if st, _, b := e.as(cookie, "GET", page, nil); (st != 403 && st != 404) || strings.Contains(b, "Calm.") {
 			t.Errorf("%s opens the notes: %d", name, st)
 		}
+	}
+}
+
+// Today lists the therapist's session with no signed note 72 hours after
+// it ended, linked to its notes, and drops it once the note is signed.
+func TestTodayNotesToSign(t *testing.T) {
+	e := newCareEnv(t)
+	start := e.now.Add(-80 * time.Hour)
+	id := sqldbtest.MedicineSession(t, e.db, e.c.ID, start, journey.SessionCompleted, journey.ModeRemote, journey.RouteLozenge,
+		map[string]int64{journey.NeedTherapist: e.ny.ID})
+	link := fmt.Sprintf(`href="/staff/sessions/%d/notes"`, id)
+	if _, _, b := e.as(e.nora, "GET", "/staff", nil); !strings.Contains(b, "Notes to sign") || !strings.Contains(b, link) {
+		t.Fatalf("Today: %s", trim(b))
+	}
+	if _, _, b := e.as(e.luis, "GET", "/staff", nil); strings.Contains(b, link) {
+		t.Errorf("another therapist's Today lists it")
+	}
+	st, _, _ := e.as(e.nora, "POST", fmt.Sprintf("/staff/sessions/%d/notes", id), url.Values{"kind": {"progress"}, "fields.intention": {"a"},
+		"fields.course": {"b"}, "fields.interventions": {"c"}, "fields.discharge_state": {"d"}})
+	if st != 303 {
+		t.Fatalf("draft: %d", st)
+	}
+	if _, _, b := e.as(e.nora, "GET", "/staff", nil); !strings.Contains(b, link) {
+		t.Errorf("a draft took it off Today")
+	}
+	_, _, b := e.as(e.nora, "GET", fmt.Sprintf("/staff/sessions/%d/notes", id), nil)
+	m := regexp.MustCompile(`action="/staff/notes/(\d+)"`).FindStringSubmatch(b)
+	if m == nil {
+		t.Fatal("no draft")
+	}
+	if st, _, _ := e.as(e.nora, "POST", "/staff/notes/"+m[1], url.Values{"fields.intention": {"a"}, "fields.course": {"b"}, "fields.interventions": {"c"},
+		"fields.discharge_state": {"d"}, "sign": {"1"}}); st != 303 {
+		t.Fatalf("sign: %d", st)
+	}
+	if _, _, b := e.as(e.nora, "GET", "/staff", nil); strings.Contains(b, link) {
+		t.Errorf("signed, still on Today")
 	}
 }

@@ -169,7 +169,7 @@ var pageSamples = map[string]any{
 	"staff_alerts": &staffws.AlertsPage{}, "staff_calendar": &staffws.CalendarPage{}, "staff_session": &staffws.SessionPage{}, "staff_plan": &staffws.PlanPage{}, "staff_runsheet": &staffws.RunSheetPage{}, "admin_care": &staffws.CareSettingsPage{}, "admin_rooms": &staffws.RoomsPage{}, "admin_session_types": &staffws.SessionTypesPage{}, "hours_edit": &staffws.ClinicalHoursPage{}, "staff_review": &staffws.ReviewQueuePage{}, "staff_review_client": &staffws.ReviewScreenPage{},
 	"admin_consents": &staffws.ConsentDocsPage{}, "admin_consent_edit": &staffws.ConsentEditPage{}, "admin_rules": &staffws.RulesPage{},
 	"admin_booking": &staffws.BookingSettingsPage{}, "admin_practice": &staffws.PracticePage{}, "admin_faq": &staffws.FAQAdminPage{}, "admin_landing": &staffws.LandingPage{}, "admin_emails": &staffws.EmailsPage{}, "admin_email": &staffws.EmailPage{Kind: &journey.EmailKinds[0], Current: journey.EmailKinds[0].Default()}, "staff_hours": &staffws.HoursPage{}, "held": &publicsite.HeldPage{}, "hold": &publicsite.HoldPage{},
-	"portal_reminders": &clientportal.RemindersPage{}, "staff_calendar_links": &staffws.CalendarLinksPage{}, "staff_deliveries": &staffws.DeliveriesPage{},
+	"portal_reminders": &clientportal.RemindersPage{}, "staff_calendar_links": &staffws.CalendarLinksPage{}, "staff_text_consent": &staffws.TextConsentPage{}, "staff_deliveries": &staffws.DeliveriesPage{},
 	"admin_reminders": &staffws.ReminderSettingsPage{},
 	"staff_inventory": &staffws.InventoryPage{}, "staff_inventory_receipt": &staffws.ReceiptPage{}, "staff_inventory_container": &staffws.ContainerPage{},
 	"staff_inventory_count": &staffws.CountPage{}, "staff_inventory_resolve": &staffws.DiscrepancyPage{}, "staff_inventory_log": &staffws.LogPage{},

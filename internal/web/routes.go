@@ -149,6 +149,8 @@ func (s *Server) routeTable() []route {
 		{"POST /staff/clients/new", staff, journey.PermClientsWrite, 0, s.staff.HandleClientCreate},
 		{"GET /staff/clients/{id}", staff, journey.PermClientsRead, 0, s.staff.HandleClientView},
 		{"GET /staff/clients/{id}/plan", staff, journey.PermClientsRead, 0, s.staff.HandlePlan},
+		{"GET /staff/clients/{id}/texts", staff, journey.PermClientsWrite, 0, s.staff.HandleTextConsentView}, // staff/texts.go
+		{"POST /staff/clients/{id}/texts", staff, journey.PermClientsWrite, 0, s.staff.HandleTextConsentSave},
 		{"GET /staff/clients/{id}/aftercare", staff, journey.PermClinicalRead, 0, s.staff.HandleAftercare},
 		{"POST /staff/clients/{id}/plan", staff, journey.PermClinicalRead, 0, s.staff.HandlePlanUpdate},
 		{"POST /staff/clients/{id}/gate-overrides", staff, journey.PermClearance, 0, s.staff.HandleGateOverride},

@@ -19,6 +19,8 @@ type ReminderProcessing interface {
 	FailedDeliveries(ctx context.Context, a *journey.Actor, limit int, via string) ([]*journey.FailedDelivery, error)
 	ReminderSettings(ctx context.Context) (journey.ReminderSettings, error)
 	SaveReminderSettings(ctx context.Context, a *journey.Actor, s journey.ReminderSettings) error
+	TextConsent(ctx context.Context, a *journey.Actor, id int64) (*journey.TextConsent, error)
+	RecordTextConsent(ctx context.Context, a *journey.Actor, id int64, agreed bool, phone string) (*journey.TextConsent, error)
 }
 
 // CalendarLinksPage is a member of staff's private calendar links.
