@@ -222,7 +222,7 @@ failed=()
 for db in ${JOURNEY_TEST_DBS:-sqlite postgres}; do
 	case "$db" in sqlite | postgres) ;; *) die "unknown database in JOURNEY_TEST_DBS: $db" ;; esac
 	say "go test with JOURNEY_TEST_DB=$db (database: $db)"
-	if ! JOURNEY_TEST_DB=$db CGO_ENABLED=1 go test -race -count=1 -timeout 12m "${default_pkgs[@]}" "$@"; then
+	if ! JOURNEY_TEST_DB=$db CGO_ENABLED=1 go test -race -count=1 -timeout 25m "${default_pkgs[@]}" "$@"; then
 		failed+=("$db")
 	fi
 done

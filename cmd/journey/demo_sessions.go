@@ -64,6 +64,9 @@ func seedSessions(ctx context.Context, db *sqldb.DB, now time.Time) error {
 			return fmt.Errorf("%s: %w", dc.Name, err)
 		}
 	}
+	if err := seedMedicine(ctx, db, team, now); err != nil {
+		return fmt.Errorf("medicine sessions: %w", err)
+	}
 	db.Now = func() time.Time { return now }
 	return seedGroup(ctx, db, team, now)
 }
@@ -165,45 +168,10 @@ func stepsFor(phase string) []demoStep {
 // with both consents signed, and books their sessions: the held ones a
 // week apart from then, the next one from four days after now.
 func seedCareClient(ctx context.Context, db *sqldb.DB, team *demoTeam, dc demoCareClient, n int, now time.Time) error {
-	start := now.AddDate(0, 0, -70)
 	set := func(t time.Time) { db.Now = func() time.Time { return t } }
-	set(start)
-	c, u, err := addDemoClientAnswering(ctx, db, dc.demoClient, team.therapist, team.admin, start, demoCleanAnswers)
+	c, u, err := addClearedClient(ctx, db, team, dc, now)
 	if err != nil {
 		return err
-	}
-	for _, id := range []int64{team.provider, team.chaperone} {
-		if err := db.AddCareMember(ctx, c.ID, id); err != nil {
-			return err
-		}
-	}
-	sc, err := db.FindScreening(ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	var ack []string
-	for _, f := range sc.Findings {
-		ack = append(ack, f.Code)
-	}
-	if _, err := db.DecideClearance(ctx, &journey.Clearance{ClientID: c.ID, Decision: journey.DecisionCleared, ProviderID: team.provider,
-		ClearedUntil: now.AddDate(1, 0, 0), Acknowledged: ack}); err != nil {
-		return fmt.Errorf("clearance: %s%s", journey.ErrorMessage(err), fieldList(err))
-	}
-	for _, code := range []string{journey.ConsentKAP, journey.ConsentFinancial} {
-		if _, err := db.SignConsent(ctx, c.ID, code, dc.Name, "192.0.2.10"); err != nil {
-			return fmt.Errorf("consent: %s%s", journey.ErrorMessage(err), fieldList(err))
-		}
-	}
-	if dc.plan != nil {
-		plan, err := db.FindPlan(ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		s := plan.Settings
-		dc.plan(&s)
-		if err := db.UpdatePlan(ctx, c.ID, s, team.therapist, "A shorter series agreed at the start of care."); err != nil {
-			return err
-		}
 	}
 	// The held sessions a week apart, integration two days after its dose
 	// (each client starting on their own day), from seven weeks back; the
@@ -232,6 +200,53 @@ func seedCareClient(ctx context.Context, db *sqldb.DB, team *demoTeam, dc demoCa
 		}
 	}
 	return nil
+}
+
+// addClearedClient adds dc, cleared ten weeks before now by the medical
+// provider with both consents signed, the medical provider and the
+// chaperone on their care team, and their plan tailored when dc says so;
+// the store's clock is left ten weeks back.
+func addClearedClient(ctx context.Context, db *sqldb.DB, team *demoTeam, dc demoCareClient, now time.Time) (*journey.Client, *journey.User, error) {
+	start := now.AddDate(0, 0, -70)
+	db.Now = func() time.Time { return start }
+	c, u, err := addDemoClientAnswering(ctx, db, dc.demoClient, team.therapist, team.admin, start, demoCleanAnswers)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, id := range []int64{team.provider, team.chaperone} {
+		if err := db.AddCareMember(ctx, c.ID, id); err != nil {
+			return nil, nil, err
+		}
+	}
+	sc, err := db.FindScreening(ctx, c.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ack []string
+	for _, f := range sc.Findings {
+		ack = append(ack, f.Code)
+	}
+	if _, err := db.DecideClearance(ctx, &journey.Clearance{ClientID: c.ID, Decision: journey.DecisionCleared, ProviderID: team.provider,
+		ClearedUntil: now.AddDate(1, 0, 0), Acknowledged: ack}); err != nil {
+		return nil, nil, fmt.Errorf("clearance: %s%s", journey.ErrorMessage(err), fieldList(err))
+	}
+	for _, code := range []string{journey.ConsentKAP, journey.ConsentFinancial} {
+		if _, err := db.SignConsent(ctx, c.ID, code, dc.Name, "192.0.2.10"); err != nil {
+			return nil, nil, fmt.Errorf("consent: %s%s", journey.ErrorMessage(err), fieldList(err))
+		}
+	}
+	if dc.plan != nil {
+		plan, err := db.FindPlan(ctx, c.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		s := plan.Settings
+		dc.plan(&s)
+		if err := db.UpdatePlan(ctx, c.ID, s, team.therapist, "A shorter series agreed at the start of care."); err != nil {
+			return nil, nil, err
+		}
+	}
+	return c, u, nil
 }
 
 // demoBook books st for client at the first free half hour on a weekday

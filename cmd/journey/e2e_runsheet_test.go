@@ -72,6 +72,8 @@ func e2eRunSheetSeed(t *testing.T, srv *testServer, base, mode string) *runSheet
 		}
 		holds[journey.NeedRoom] = rooms[0].ID
 	}
+	// The demo's own medicine session today holds the same team and room.
+	sqldbtest.ReleaseHolds(t, db, now.Add(-150*time.Minute), now.Add(4*time.Hour))
 	id := sqldbtest.MedicineSession(t, db, cl.ID, now.Add(-150*time.Minute).Truncate(time.Minute), journey.SessionBooked, mode, journey.RouteLozenge, holds)
 	if mode == journey.ModeRemote {
 		if err := db.SetMonitor(ctx, &journey.Monitor{ClientID: cl.ID, Name: "Max Monitor", Phone: "+15035550142", Relationship: "Partner", Adult: true}); err != nil {

@@ -330,6 +330,7 @@ func TestDemoPeopleHaveDistinctNames(t *testing.T) {
 	for _, c := range demoCareClients {
 		add(c.Name, "client "+c.Email)
 	}
+	add(demoMedicineClient.Name, "client "+demoMedicineClient.Email)
 	for _, c := range demoConsults {
 		add(c.Name, "consult "+c.Email)
 	}

@@ -191,6 +191,8 @@ func seedIfEmpty(ctx context.Context, cfg *Config, out io.Writer) error {
 	for _, c := range demoCareClients {
 		log.Info("demo account", "role", journey.RoleClient, "email", c.Email, "password", c.Password, "plan", c.phase)
 	}
+	c := demoMedicineClient
+	log.Info("demo account", "role", journey.RoleClient, "email", c.Email, "password", c.Password, "plan", "medicine session in progress today")
 	return nil
 }
 

@@ -288,19 +288,27 @@ func insertRemindersSQL(n int) string {
 // booked their consult, else the practice's.
 func (tx *Tx) clientZone(ctx context.Context, sessionID, clientID int64) (*time.Location, error) {
 	var zone string
-	err := tx.queryRow(ctx, `SELECT COALESCE(
+	if err := tx.queryRow(ctx, `SELECT `+clientZoneSQL, sessionID, clientID).Scan(&zone); err != nil {
+		return nil, err
+	}
+	return zoneOrUTC(zone), nil
+}
+
+// clientZoneSQL is clientZone's expression, of a session's id and a
+// client's, in that order.
+const clientZoneSQL = `COALESCE(
 		(SELECT l.time_zone FROM session_resources r JOIN rooms m ON m.id = r.resource_id JOIN locations l ON l.id = m.location_id
 			WHERE r.session_id = ? AND r.role = 'room' LIMIT 1),
 		(SELECT c.time_zone FROM clients k JOIN consults c ON c.id = k.consult_id WHERE k.id = ?),
-		(SELECT time_zone FROM practice WHERE id = 1), 'UTC')`, sessionID, clientID).Scan(&zone)
-	if err != nil {
-		return nil, err
-	}
+		(SELECT time_zone FROM practice WHERE id = 1), 'UTC')`
+
+// zoneOrUTC returns the zone named, or UTC for a name Go does not know.
+func zoneOrUTC(zone string) *time.Location {
 	loc, err := journey.LoadZone(zone)
 	if err != nil {
-		return time.UTC, nil
+		return time.UTC
 	}
-	return loc, nil
+	return loc
 }
 
 // FindReminder returns reminder id; ENOTFOUND when there is none.
@@ -358,7 +366,8 @@ type reminderFacts struct {
 	r       *journey.Reminder
 	session *journey.CareSession
 	client  *journey.Client
-	current bool // the session still owes this reminder
+	current bool           // the session still owes this reminder
+	zone    *time.Location // the client's for this session (clientZone)
 }
 
 // reminderFacts reads reminder id with its session and client; nil when
@@ -375,17 +384,18 @@ func (tx *Tx) reminderFacts(ctx context.Context, id int64) (*reminderFacts, erro
 	if err != nil {
 		return nil, notFound(err, "Session")
 	}
+	// The client with whether they still attend and their zone, in one
+	// statement: a reminder's statements are most of its cost.
 	var attending bool
-	if err := tx.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM care_sessions WHERE id = ? AND client_id = ?)
-		OR EXISTS (SELECT 1 FROM session_attendees WHERE session_id = ? AND client_id = ? AND status = 'booked')`,
-		s.ID, r.ClientID, s.ID, r.ClientID).Scan(&attending); err != nil {
-		return nil, err
-	}
-	c, err := tx.db.scanClient(tx.queryRow(ctx, `SELECT `+clientColumns+` FROM clients WHERE id = ?`, r.ClientID))
+	var zone string
+	c, err := tx.db.scanClient(tx.queryRow(ctx, `SELECT `+clientColumns+`,
+		EXISTS (SELECT 1 FROM care_sessions WHERE id = ? AND client_id = ?)
+		OR EXISTS (SELECT 1 FROM session_attendees WHERE session_id = ? AND client_id = ? AND status = 'booked'), `+clientZoneSQL+`
+		FROM clients WHERE id = ?`, s.ID, r.ClientID, s.ID, r.ClientID, s.ID, r.ClientID, r.ClientID), &attending, &zone)
 	if err != nil {
 		return nil, notFound(err, "Client")
 	}
-	f := &reminderFacts{r: r, session: s, client: c}
+	f := &reminderFacts{r: r, session: s, client: c, zone: zoneOrUTC(zone)}
 	f.current = attending && s.Sequence == r.Sequence && s.Status != journey.SessionCancelled && s.Status != journey.SessionNoShow &&
 		(r.Kind == journey.ReminderMorningAfter || s.Start.After(tx.now))
 	return f, nil
@@ -473,10 +483,7 @@ func (c *reminderCommon) typeName(ctx context.Context, tx *Tx, code string) (str
 // reminderMail gathers what the reminder of f is written from.
 func (tx *Tx) reminderMail(ctx context.Context, f *reminderFacts, common *reminderCommon) (*journey.ReminderMail, *journey.Practice, error) {
 	p, set := common.practice, common.settings
-	loc, err := tx.clientZone(ctx, f.session.ID, f.client.ID)
-	if err != nil {
-		return nil, nil, err
-	}
+	loc := f.zone
 	var where string
 	typeName, err := common.typeName(ctx, tx, f.session.Type)
 	if err != nil {

@@ -95,3 +95,15 @@ func SetSession(tb testing.TB, db *sqldb.DB, id int64, status string, sequence i
 		tb.Fatal(fmt.Errorf("set session %d: %w", id, err))
 	}
 }
+
+// ReleaseHolds frees every hold on the time from from to to, as a
+// cancelled session's are, so a test's own session may take the time a
+// demo's session holds (the demo's medicine session today holds its team
+// and the Cedar Room).
+func ReleaseHolds(tb testing.TB, db *sqldb.DB, from, to time.Time) {
+	tb.Helper()
+	if _, err := db.Write.Exec(renumber(db, `UPDATE session_resources SET active = ? WHERE start_at < ? AND block_end > ?`),
+		false, to.Unix(), from.Unix()); err != nil {
+		tb.Fatal(fmt.Errorf("release holds: %w", err))
+	}
+}
