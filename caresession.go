@@ -262,7 +262,11 @@ type CareSession struct {
 	// OnCallID is the medical provider the client calls if they feel
 	// unwell during a remote session (the practice's rule); booking a
 	// remote medicine session defaults it to its medical provider.
-	OnCallID     int64   `json:"on_call_id,omitempty"`
+	OnCallID int64 `json:"on_call_id,omitempty"`
+	// OnCallName is the on-call contact's name, filled by processing
+	// when the session is read: a chaperone's limited view has it
+	// without the id, since they need whom to call.
+	OnCallName   string  `json:"-"`
 	Attendees    []int64 `json:"attendees,omitempty"` // a group's clients
 	LateCancel   bool    `json:"late_cancel,omitempty"`
 	CancelReason string  `json:"-"` // sealed; staff see it on the session
