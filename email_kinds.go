@@ -274,6 +274,36 @@ Your portal: {{portal_link}}`,
 		Placeholders: with(medicinePlaceholders, Placeholder{"monitor_name", "The monitor the client named for the session", "Sam Visitor"},
 			Placeholder{"emergency_number", "The emergency number", "911"}),
 		Required: []string{"session_time", "session_where", "fasting_food", "fasting_liquids"}, Footer: true},
+	{Kind: MailMonitorInstructions, Label: "Remote medicine session: the monitor's instructions", When: "Within the first reminder window (72 hours by default) before a remote medicine session, and again when it moves, to the monitor the client named, when the monitor agreed to be contacted and gave an email address. It names the client by first name only and says nothing clinical.",
+		Subject: "{{client_first_name}}'s session with {{practice_name}}: {{session_time_short}}",
+		Body: `Hello {{monitor_name}},
+
+{{client_first_name}} named you as the adult who will be with them for
+their online session with {{practice_name}}.
+
+When: {{session_time}} ({{session_time_zone}})
+Length: about {{session_minutes}} minutes
+Video link: {{session_where}}
+
+What we ask of you:
+- be an adult present for the whole session: with {{client_first_name}}
+  before it starts and until the therapist ends it, in the same home;
+- stay with {{client_first_name}} and keep your phone on;
+- if you are worried, call us at {{practice_phone}}, or in an emergency
+  call {{emergency_number}} first, then us;
+- make sure {{client_first_name}} does not drive or go out alone for the
+  rest of the day.
+
+If you cannot be there, please tell {{client_first_name}} or call us.`,
+		Placeholders: []Placeholder{phFirstName, phPracticeName, phPracticePhone, phPracticeEmail,
+			{"monitor_name", "The monitor's name", "Sam Visitor"},
+			{"session_time", "When the session starts, in the client's zone", "Monday, March 11, 2030 at 9:00 AM"},
+			{"session_time_short", "The start, short, with its zone's abbreviation", "Mon Mar 11, 9:00 AM PDT"},
+			{"session_time_zone", "The client's time zone", "America/Los_Angeles, PDT"},
+			{"session_minutes", "How long the session lasts, in minutes", "180"},
+			{"session_where", "The link to join", "https://video.example/room"},
+			{"emergency_number", "The emergency number", "911"}},
+		Required: []string{"session_time", "practice_phone"}, Footer: true},
 	{Kind: MailMorningAfter, Label: "Morning after a medicine session", When: "The morning after a medicine session, at 9 in the client's zone by default.",
 		Subject: "Checking in after your session - {{practice_name}}",
 		Body: `Hello {{client_first_name}},

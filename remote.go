@@ -22,7 +22,12 @@ type Monitor struct {
 	Phone        string // E.164
 	Relationship string
 	Adult        bool // the client confirms the monitor is 18 or over and present throughout
-	UpdatedAt    time.Time
+	// Email, optional, is where the monitor gets the session's time and
+	// their instructions; Agreed records that the monitor agreed to be
+	// contacted by the practice: without it nothing is sent to them.
+	Email     string `json:",omitempty"`
+	Agreed    bool   `json:",omitempty"`
+	UpdatedAt time.Time
 }
 
 // Validate returns EINVALID naming every field that is wrong. The phone is
@@ -33,6 +38,10 @@ func (m *Monitor) Validate() error {
 	checkText(&v, "name", m.Name, 1, MaxNameLen)
 	checkPhone(&v, "phone", m.Phone, true)
 	checkText(&v, "relationship", m.Relationship, 1, 80)
+	m.Email = strings.TrimSpace(m.Email)
+	if m.Email != "" && !ValidEmail(m.Email) {
+		v.Add("email", "Enter your monitor's email address, like name@example.com, or leave it empty.")
+	}
 	if !m.Adult {
 		v.Add("adult", "Confirm that your monitor is an adult (18 or over) who will be with you for the whole session.")
 	}
@@ -175,4 +184,26 @@ func (o *GateOverride) Validate() error {
 		v.Add("reason", "Give the reason for the override in a sentence.")
 	}
 	return v.Err()
+}
+
+// MailMonitorInstructions is the email a remote medicine session's monitor
+// gets once per time of the session (again when it moves), within the
+// practice's first reminder window, only when they agreed to be contacted.
+const MailMonitorInstructions = "monitor_instructions"
+
+// MonitorMail is what the monitor's instructions are written from: the
+// time, the link and the client's first name, nothing clinical.
+type MonitorMail struct {
+	Session     *CareSession
+	Monitor     *Monitor
+	ClientFirst string // the client's first name only
+	TimeZone    string // the client's
+	Where       string // the video link, "" when it follows by other means
+}
+
+// MonitorMailComposer writes the monitor's instructions.
+type MonitorMailComposer interface {
+	// ComposeMonitorInstructions returns the email to m.Monitor.Email;
+	// it fails only on an unknown zone or template.
+	ComposeMonitorInstructions(m *MonitorMail, p *Practice) (*Message, error)
 }

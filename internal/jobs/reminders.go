@@ -28,6 +28,9 @@ const ReminderSweepInterval = time.Minute
 type ReminderStore interface {
 	ScheduleReminders(ctx context.Context, texts bool, limit int) (int, error)
 	DeliverReminders(ctx context.Context, ids []int64, sender journey.SMSSender) error
+	// SendMonitorInstructions queues the instructions a remote session's
+	// monitor is owed now, each once per time of the session.
+	SendMonitorInstructions(ctx context.Context) (int, error)
 }
 
 // ReminderSweepArgs is the periodic job that makes due reminders.
@@ -66,6 +69,15 @@ func (w *reminderSweepWorker) Work(ctx context.Context, _ *river.Job[ReminderSwe
 	n, err := w.store.ScheduleReminders(ctx, w.sms != nil && w.sms.Configured(), 500)
 	if n > 0 {
 		w.log.Info("reminders due", "reminders", n)
+	}
+	if err != nil {
+		return err
+	}
+	// The monitor's instructions follow the same sweep: they fall due in
+	// the first reminder window, and the session as it is then decides.
+	m, err := w.store.SendMonitorInstructions(ctx)
+	if m > 0 {
+		w.log.Info("monitor instructions queued", "messages", m)
 	}
 	return err
 }

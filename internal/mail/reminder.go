@@ -119,3 +119,28 @@ func minutes(n int) string {
 	}
 	return strconv.Itoa(n) + " minutes"
 }
+
+var _ journey.MonitorMailComposer = (*Composer)(nil)
+
+// ComposeMonitorInstructions returns the monitor's instructions for a
+// remote session in the practice's template: the time in the client's
+// zone, the link, the client's first name only.
+func (c *Composer) ComposeMonitorInstructions(m *journey.MonitorMail, p *journey.Practice) (*journey.Message, error) {
+	loc, err := journey.LoadZone(m.TimeZone)
+	if err != nil {
+		return nil, err
+	}
+	s := m.Session
+	start := s.Start.In(loc)
+	link := m.Where
+	if link == "" {
+		link = "the practice will send it to " + firstName(m.ClientFirst) + " before the session"
+	}
+	values := map[string]string{
+		"client_first_name": firstName(m.ClientFirst), "monitor_name": m.Monitor.Name,
+		"session_time": start.Format("Monday, January 2, 2006 at 3:04 PM"), "session_time_short": start.Format("Mon Jan 2, 3:04 PM MST"),
+		"session_time_zone": zoneLabel(start), "session_minutes": strconv.Itoa(int(s.End.Sub(s.Start) / time.Minute)),
+		"session_where": link, "emergency_number": journey.Crisis.Emergency.Number,
+	}
+	return compose(journey.MailMonitorInstructions, p, values, m.Monitor.Email)
+}
