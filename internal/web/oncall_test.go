@@ -33,4 +33,9 @@ func TestSessionOnCallAPI(t *testing.T) {
 	if st != 200 || !strings.Contains(out, "<dt>On call (medical)</dt><dd><bdi>Mia Provider</bdi></dd>") {
 		t.Fatalf("staff page: %d, want the on-call contact named", st)
 	}
+	// So does the client's page in the portal, with whom to call.
+	st, _, out = e.send(e.client, "GET", "/portal/sessions/"+id, "", "")
+	if st != 200 || !strings.Contains(out, "on-call clinician is <bdi>Mia Provider</bdi>, call") {
+		t.Fatalf("portal page: %d, want the on-call clinician named: %s", st, out[strings.Index(out, "<main"):])
+	}
 }

@@ -13,6 +13,8 @@ import (
 // it when the practice lets clients do so.
 type SessionPage struct {
 	SessionItem
+	OnCall      string // the on-call medical contact's name, when the session has one
+	OnCallPhone string // the practice's phone, to reach them
 	Zone        string
 	Title       string
 	Notice      string
@@ -149,6 +151,12 @@ func (s *Handler) clientSessionPage(r *http.Request, id int64, f clientSessionFo
 	p := &SessionPage{SessionItem: it, Zone: zone, Title: it.Type + ", " + v.Session.Start.In(loc).Format("Monday 2 January"), Notice: f.notice,
 		CanChange: v.CanChange && v.Session.Status == journey.SessionBooked && v.Session.Start.After(now), CancelLate: v.LateIfCancelled(now),
 		NoticeHours: v.CancelHours, Reason: f.reason, Errors: map[string]string{}}
+	if v.Session.OnCallName != "" {
+		p.OnCall = v.Session.OnCallName
+		if pr, err := s.kit.Practice(ctx); err == nil {
+			p.OnCallPhone = pr.Phone
+		}
+	}
 	if t, err := time.Parse(time.RFC3339, f.start); err == nil {
 		p.Chosen = t.In(loc).Format("Monday 2 January at 15:04")
 	}
