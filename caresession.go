@@ -259,9 +259,17 @@ type CareSession struct {
 	MedicalProviderID int64     `json:"medical_provider_id,omitempty"`
 	ChaperoneID       int64     `json:"chaperone_id,omitempty"`
 	RoomID            int64     `json:"room_id,omitempty"`
-	Attendees         []int64   `json:"attendees,omitempty"` // a group's clients
-	LateCancel        bool      `json:"late_cancel,omitempty"`
-	CancelReason      string    `json:"-"` // sealed; staff see it on the session
+	// OnCallID is the medical provider the client calls if they feel
+	// unwell during a remote session (the practice's rule); booking a
+	// remote medicine session defaults it to its medical provider.
+	OnCallID int64 `json:"on_call_id,omitempty"`
+	// OnCallName is the on-call contact's name, filled by processing
+	// when the session is read: a chaperone's limited view has it
+	// without the id, since they need whom to call.
+	OnCallName   string  `json:"-"`
+	Attendees    []int64 `json:"attendees,omitempty"` // a group's clients
+	LateCancel   bool    `json:"late_cancel,omitempty"`
+	CancelReason string  `json:"-"` // sealed; staff see it on the session
 	// FirstName is the client's first name, filled by processing in a
 	// chaperone's limited view (journey.Actor.SessionInFull), which names
 	// the client by nothing else.
@@ -334,6 +342,7 @@ type SessionRequest struct {
 	MedicalProviderID int64     `json:"medical_provider_id"`
 	ChaperoneID       int64     `json:"chaperone_id"`
 	RoomID            int64     `json:"room_id"`
+	OnCallID          int64     `json:"on_call_id"` // 0: the medical provider, for a remote medicine session
 }
 
 // Validate returns EINVALID naming each wrong field: the request alone,

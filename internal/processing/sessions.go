@@ -78,6 +78,11 @@ func (p *Processor) session(ctx context.Context, a *journey.Actor, id int64, act
 	if !a.CanSeeSession(s, c) {
 		return nil, nil, p.denied(ctx, a, action, "session", s.ID, "not theirs to see", "Session not found.")
 	}
+	if s.OnCallID != 0 {
+		if u, err := p.store.FindUserByID(ctx, s.OnCallID); err == nil {
+			s.OnCallName = u.Name
+		}
+	}
 	if !a.SessionInFull(s) {
 		p.limit(ctx, s)
 	}
@@ -94,7 +99,7 @@ func (p *Processor) limit(ctx context.Context, s *journey.CareSession) {
 			s.FirstName, _, _ = strings.Cut(c.Name, " ")
 		}
 	}
-	s.ClientID, s.Attendees = 0, nil
+	s.ClientID, s.Attendees, s.OnCallID = 0, nil, 0 // the on-call contact by name only
 }
 
 // CareSession returns session id as the actor may see it and audits the

@@ -39,14 +39,14 @@ func (db *DB) sessionTypes(ctx context.Context, query func(context.Context, stri
 }
 
 const careSessionColumns = `s.id, COALESCE(s.client_id, 0), s.type, s.start_at, s.end_at, s.block_end, s.status, s.mode, s.route,
-	s.late_cancel, s.cancel_reason, s.sequence, s.room_key, s.created_by, s.created_at, s.updated_at`
+	s.late_cancel, s.cancel_reason, s.sequence, s.room_key, COALESCE(s.on_call_id, 0), s.created_by, s.created_at, s.updated_at`
 
 // scanCareSession reads a row of careSessionColumns and opens its PHI.
 func (db *DB) scanCareSession(row scanner) (*journey.CareSession, error) {
 	var s journey.CareSession
 	var start, end, blockEnd, created, updated int64
 	if err := row.Scan(&s.ID, &s.ClientID, &s.Type, &start, &end, &blockEnd, &s.Status, &s.Mode, &s.Route,
-		&s.LateCancel, &s.CancelReason, &s.Sequence, &s.RoomKey, &s.CreatedBy, &created, &updated); err != nil {
+		&s.LateCancel, &s.CancelReason, &s.Sequence, &s.RoomKey, &s.OnCallID, &s.CreatedBy, &created, &updated); err != nil {
 		return nil, err
 	}
 	p := db.phi()

@@ -346,17 +346,25 @@ func (db *DB) CreateCareSession(ctx context.Context, r *journey.SessionRequest, 
 		if holds, err = tx.holdsFor(ctx, t, r.Mode, r.ClientID, requestIDs(r), r.Start); err != nil {
 			return err
 		}
+		if err := tx.onCall(ctx, r); err != nil {
+			return err
+		}
 		s = sessionOf(r, t, tx.now, by)
+		s.OnCallID = r.OnCallID
 		if err := tx.reserve(ctx, t, holds, s.Start, 0); err != nil {
 			return err
 		}
 		client := any(r.ClientID)
+		onCall := any(nil)
+		if s.OnCallID != 0 {
+			onCall = s.OnCallID
+		}
 		if t.Capacity > 1 {
 			client, s.ClientID, s.Attendees = nil, 0, []int64{r.ClientID}
 		}
 		if s.ID, err = tx.insert(ctx, `INSERT INTO care_sessions (client_id, type, start_at, end_at, block_end, status, mode, route,
-			sequence, room_key, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
-			client, s.Type, unix(s.Start), unix(s.End), unix(s.BlockEnd), s.Status, s.Mode, s.Route, s.RoomKey, by, unix(tx.now), unix(tx.now)); err != nil {
+			sequence, room_key, on_call_id, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
+			client, s.Type, unix(s.Start), unix(s.End), unix(s.BlockEnd), s.Status, s.Mode, s.Route, s.RoomKey, onCall, by, unix(tx.now), unix(tx.now)); err != nil {
 			return err
 		}
 		if t.Capacity > 1 {
@@ -371,6 +379,30 @@ func (db *DB) CreateCareSession(ctx context.Context, r *journey.SessionRequest, 
 		return nil, db.explainConflict(ctx, err, holds, 0)
 	}
 	return s, nil
+}
+
+// onCall defaults r's on-call contact to its medical provider for a
+// remote medicine session (the practice's rule) and checks, in tx, that
+// the one named is an active medical provider on staff: EINVALID on
+// on_call_id otherwise.
+func (tx *Tx) onCall(ctx context.Context, r *journey.SessionRequest) error {
+	if r.OnCallID == 0 && r.Type == journey.TypeMedicine && r.Mode == journey.ModeRemote {
+		r.OnCallID = r.MedicalProviderID
+	}
+	if r.OnCallID == 0 {
+		return nil
+	}
+	var n int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id
+		WHERE u.id = ? AND u.kind = 'staff' AND u.active AND r.role = ?`, r.OnCallID, journey.RoleMedicalProvider).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		var v journey.Validation
+		v.Add("on_call_id", "Choose an active medical provider on staff to be on call.")
+		return v.Err()
+	}
+	return nil
 }
 
 // sessionOf returns the session r books, of type t, not yet stored.

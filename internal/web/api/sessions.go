@@ -136,6 +136,8 @@ type apiCareSession struct {
 	MedicalProviderID *int64  `json:"medical_provider_id"`
 	ChaperoneID       *int64  `json:"chaperone_id"`
 	RoomID            *int64  `json:"room_id"`
+	OnCallID          *int64  `json:"on_call_id"` // a chaperone's view has the name alone
+	OnCallName        string  `json:"on_call_name,omitempty"`
 	LateCancel        bool    `json:"late_cancel"`
 	Sequence          int     `json:"sequence"`
 }
@@ -144,7 +146,7 @@ func careSessionJSON(cs *journey.CareSession) apiCareSession {
 	out := apiCareSession{ID: cs.ID, Type: cs.Type, Start: cs.Start.UTC().Format(time.RFC3339), End: cs.End.UTC().Format(time.RFC3339),
 		Status: cs.Status, Mode: cs.Mode, ClientID: idOrNull(cs.ClientID), ClientFirstName: cs.FirstName, Attendees: cs.Attendees,
 		TherapistID: idOrNull(cs.TherapistID), MedicalProviderID: idOrNull(cs.MedicalProviderID), ChaperoneID: idOrNull(cs.ChaperoneID),
-		RoomID: idOrNull(cs.RoomID), LateCancel: cs.LateCancel, Sequence: cs.Sequence}
+		RoomID: idOrNull(cs.RoomID), OnCallID: idOrNull(cs.OnCallID), OnCallName: cs.OnCallName, LateCancel: cs.LateCancel, Sequence: cs.Sequence}
 	if cs.Route != "" {
 		out.Route = &cs.Route
 	}
@@ -162,6 +164,7 @@ type sessionBody struct {
 	MedicalProviderID int64  `json:"medical_provider_id"`
 	ChaperoneID       int64  `json:"chaperone_id"`
 	RoomID            int64  `json:"room_id"`
+	OnCallID          int64  `json:"on_call_id"` // 0 or absent: the medical provider, for a remote medicine session
 }
 
 // readStart reads an RFC 3339 time into *t, or adds a field error.
@@ -184,7 +187,7 @@ func (s *Handler) HandleSessionCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req := &journey.SessionRequest{ClientID: b.ClientID, Type: b.Type, Mode: b.Mode, Route: b.Route, TherapistID: b.TherapistID,
-		MedicalProviderID: b.MedicalProviderID, ChaperoneID: b.ChaperoneID, RoomID: b.RoomID}
+		MedicalProviderID: b.MedicalProviderID, ChaperoneID: b.ChaperoneID, RoomID: b.RoomID, OnCallID: b.OnCallID}
 	var v journey.Validation
 	readStart(&v, b.Start, &req.Start)
 	if !journey.IsSessionType(b.Type) {
