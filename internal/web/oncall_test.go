@@ -28,4 +28,9 @@ func TestSessionOnCallAPI(t *testing.T) {
 	if st != 200 || !strings.Contains(out, fmt.Sprintf(`"on_call_id":%d`, e.mp)) || !strings.Contains(out, `"on_call_name":"Mia Provider"`) {
 		t.Fatalf("read: %d %s", st, trim(out))
 	}
+	// The staff session page names them among the team.
+	st, _, out = e.send(e.desk, "GET", "/staff/sessions/"+id, "", "")
+	if st != 200 || !strings.Contains(out, "<dt>On call (medical)</dt><dd><bdi>Mia Provider</bdi></dd>") {
+		t.Fatalf("staff page: %d, want the on-call contact named", st)
+	}
 }

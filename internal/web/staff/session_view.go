@@ -128,6 +128,11 @@ func (s *Handler) sessionPage(ctx context.Context, a *journey.Actor, v *processi
 			p.Team = append(p.Team, SessionPerson{ID: m.id, Name: n.person(m.id), Role: m.role})
 		}
 	}
+	// The on-call medical contact, by name in a chaperone's view too:
+	// they need whom to call (processing fills the name).
+	if ss.OnCallName != "" {
+		p.Team = append(p.Team, SessionPerson{ID: ss.OnCallID, Name: ss.OnCallName, Role: "On call (medical)"})
+	}
 	p.client(v)
 	// The run sheet as the calendar links it: for those who may see the
 	// client's record, and a chaperone's limited view.
