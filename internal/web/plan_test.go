@@ -244,14 +244,16 @@ func TestPortalPlanMonitorCheckIn(t *testing.T) {
 	if st != 200 || t.Failed() {
 		t.Fatalf("%d\n%s", st, trim(body))
 	}
-	st, _, body = e.as(e.client, "POST", "/portal/monitor", url.Values{"name": {"<i>Max</i>"}, "phone": {"12"}, "relationship": {"Partner"}})
-	if st != 422 || !strings.Contains(body, `id="phone-error"`) || !strings.Contains(body, `id="adult-error"`) || !strings.Contains(body, `value="&lt;i&gt;Max&lt;/i&gt;"`) {
+	st, _, body = e.as(e.client, "POST", "/portal/monitor", url.Values{"name": {"<i>Max</i>"}, "phone": {"12"}, "relationship": {"Partner"}, "email": {"max@<b>"}})
+	if st != 422 || !strings.Contains(body, `id="phone-error"`) || !strings.Contains(body, `id="email-error"`) || !strings.Contains(body, `value="max@&lt;b&gt;"`) || !strings.Contains(body, `id="adult-error"`) || !strings.Contains(body, `value="&lt;i&gt;Max&lt;/i&gt;"`) {
 		t.Fatalf("a refused monitor: %d\n%s", st, trim(body))
 	}
-	if st, h, _ := e.as(e.client, "POST", "/portal/monitor", url.Values{"name": {"Max Monitor"}, "phone": {"(503) 555-0142"}, "relationship": {"Partner"}, "adult": {"yes"}}); st != 303 || h.Get("Location") != "/portal/monitor?saved=1" {
+	if st, h, _ := e.as(e.client, "POST", "/portal/monitor", url.Values{"name": {"Max Monitor"}, "phone": {"(503) 555-0142"}, "relationship": {"Partner"}, "adult": {"yes"},
+		"email": {"max@monitor.test"}, "agreed": {"yes"}}); st != 303 || h.Get("Location") != "/portal/monitor?saved=1" {
 		t.Fatalf("the monitor: %d", st)
 	}
-	if _, _, body := e.as(e.client, "GET", "/portal/monitor?saved=1", nil); !strings.Contains(body, `value="&#43;15035550142"`) || !strings.Contains(body, "monitor is saved") {
+	if _, _, body := e.as(e.client, "GET", "/portal/monitor?saved=1", nil); !strings.Contains(body, `value="&#43;15035550142"`) ||
+		!strings.Contains(body, `value="max@monitor.test"`) || !strings.Contains(body, `name="agreed" type="checkbox" value="yes" checked`) || !strings.Contains(body, "monitor is saved") {
 		t.Fatalf("the saved monitor:\n%s", trim(body))
 	}
 	cpath := fmt.Sprintf("/portal/sessions/%d/check-in", id)

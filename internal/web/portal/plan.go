@@ -106,17 +106,18 @@ func (s *Handler) addPlan(r *http.Request, c *journey.Client, p *HomePage) error
 
 // MonitorPage names the adult who stays with the client in a remote session.
 type MonitorPage struct {
-	Name, Phone, Relationship string
-	Adult                     bool
-	Saved                     bool
-	Errors                    map[string]string
-	Summary                   []webkit.ErrorLine
+	Name, Phone, Relationship, Email string
+	Adult, Agreed                    bool
+	Saved                            bool
+	Errors                           map[string]string
+	Summary                          []webkit.ErrorLine
 }
 
 func (*MonitorPage) PageTitle() string { return "Your monitor for remote sessions" }
 
 // monitorLabels name the monitor form's fields in the error summary.
-var monitorLabels = map[string]string{"name": "Their name", "phone": "Their phone number", "relationship": "How you know them", "adult": "An adult, there throughout"}
+var monitorLabels = map[string]string{"name": "Their name", "phone": "Their phone number", "relationship": "How you know them", "adult": "An adult, there throughout",
+	"email": "Their email address"}
 
 // HandleMonitor shows the form that names the client's monitor, filled
 // with the one named.
@@ -131,6 +132,7 @@ func (s *Handler) HandleMonitor(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		page.Name, page.Phone, page.Relationship, page.Adult = m.Name, m.Phone, m.Relationship, m.Adult
+		page.Email, page.Agreed = m.Email, m.Agreed
 	case journey.ErrorCode(err) != journey.ENOTFOUND:
 		s.kit.PageError(w, r, err)
 		return
@@ -147,7 +149,8 @@ func (s *Handler) HandleMonitorSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := &MonitorPage{Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"), Relationship: r.PostFormValue("relationship"),
-		Adult: r.PostFormValue("adult") == "yes", Errors: map[string]string{}}
+		Adult: r.PostFormValue("adult") == "yes", Email: r.PostFormValue("email"), Agreed: r.PostFormValue("agreed") == "yes",
+		Errors: map[string]string{}}
 	c, err := s.portalClient(r)
 	if err == nil {
 		phone := page.Phone
@@ -155,7 +158,7 @@ func (s *Handler) HandleMonitorSave(w http.ResponseWriter, r *http.Request) {
 			phone = e164
 		}
 		err = s.proc.SetMonitor(r.Context(), s.kit.Who(r), &journey.Monitor{ClientID: c.ID, Name: page.Name, Phone: phone,
-			Relationship: page.Relationship, Adult: page.Adult})
+			Relationship: page.Relationship, Adult: page.Adult, Email: page.Email, Agreed: page.Agreed})
 	}
 	if err != nil {
 		if journey.ErrorCode(err) != journey.EINVALID {
