@@ -108,7 +108,9 @@ func serveWith(tb testing.TB, ts *testServer, env map[string]string, full []stri
 		})
 	}
 	tb.Cleanup(func() { ts.stop() })
-	deadline := time.Now().Add(30 * time.Second)
+	// The demo seeds sessions, plans and a medicine session's log: under
+	// -race on a loaded machine that can take most of a minute.
+	deadline := time.Now().Add(2 * time.Minute)
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-done:

@@ -178,7 +178,7 @@ func TestCareSessionsTwoProcessesPostgres(t *testing.T) {
 		} `json:"clients"`
 	}
 	psGet(t, c, bases[0]+"/api/v1/clients?screening=cleared&limit=200", desk, &cleared)
-	var clients, ready, notReady []int64
+	var clients, ready, notReady, readyRemote []int64
 	for _, cl := range cleared.Clients {
 		clients = append(clients, cl.ID)
 		var g struct {
@@ -189,6 +189,14 @@ func TestCareSessionsTwoProcessesPostgres(t *testing.T) {
 			ready = append(ready, cl.ID)
 		} else {
 			notReady = append(notReady, cl.ID)
+		}
+		// A client on a remote plan with a monitor named may be booked remote.
+		var r struct {
+			Ready bool `json:"ready"`
+		}
+		psGet(t, c, fmt.Sprintf("%s/api/v1/clients/%d/gates?type=medicine&mode=remote", bases[1], cl.ID), provider, &r)
+		if r.Ready {
+			readyRemote = append(readyRemote, cl.ID)
 		}
 	}
 	if len(ready) == 0 || len(notReady) == 0 {
@@ -437,7 +445,8 @@ func TestCareSessionsTwoProcessesPostgres(t *testing.T) {
 					t.Errorf("session %d answered 201 twice", at.got.ID)
 				}
 				answered[at.got.ID] = at
-				if at.got.Type == journey.TypeMedicine && (!slices.Contains(ready, at.got.ClientID) || at.got.Mode != journey.ModeInPerson) {
+				if at.got.Type == journey.TypeMedicine && !(at.got.Mode == journey.ModeInPerson && slices.Contains(ready, at.got.ClientID) ||
+					at.got.Mode == journey.ModeRemote && slices.Contains(readyRemote, at.got.ClientID)) {
 					t.Errorf("medicine session %d booked for client %d %s, whose gates do not hold", at.got.ID, at.got.ClientID, at.got.Mode)
 				}
 				if at.invalid {
