@@ -114,6 +114,8 @@ type Processing interface {
 	InventoryProcessing
 	// Clinical notes (notes.go).
 	NoteProcessing
+	// Superbills and statements (documents.go).
+	DocumentProcessing
 }
 
 // Handler holds the API's handlers.
