@@ -36,7 +36,6 @@ type DocumentStore interface {
 	FindBillingEntity(ctx context.Context, id int64) (*journey.BillingEntity, error)
 	FindBillingClinicians(ctx context.Context) ([]*journey.BillingClinician, error)
 	FindClientCoverage(ctx context.Context, clientID, entityID int64) (*journey.Coverage, error)
-	FindDiagnoses(ctx context.Context, clientID int64) ([]string, error)
 }
 
 // MaxDocumentList bounds a list of a client's documents.
