@@ -82,6 +82,7 @@ type Store interface {
 	InventoryStore
 	NoteStore
 	AftercareStore
+	BillingSetupStore
 	DocumentStore
 }
 
