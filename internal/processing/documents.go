@@ -36,6 +36,7 @@ type DocumentStore interface {
 	FindBillingEntity(ctx context.Context, id int64) (*journey.BillingEntity, error)
 	FindBillingClinicians(ctx context.Context) ([]*journey.BillingClinician, error)
 	FindClientCoverage(ctx context.Context, clientID, entityID int64) (*journey.Coverage, error)
+	FindStaffProfile(ctx context.Context, id int64) (*journey.StaffProfile, error)
 }
 
 // MaxDocumentList bounds a list of a client's documents.
@@ -215,7 +216,7 @@ func (p *Processor) issueSuperbill(ctx context.Context, a *journey.Actor, c *jou
 	if err != nil {
 		return nil, err
 	}
-	clinicians, err := p.billingClinicians(ctx, entityID)
+	clinicians, err := p.billingClinicians(ctx, entityID, charges)
 	if err != nil {
 		return nil, err
 	}
@@ -252,10 +253,11 @@ func (p *Processor) issueSuperbill(ctx context.Context, a *journey.Actor, c *jou
 	return &IssuedDocument{Document: d, Missing: s.Missing()}, nil
 }
 
-// billingClinicians returns who renders care under entity by user id;
-// someone who bills under another entity only is named with their
-// profile all the same, so their NPI is not reported missing.
-func (p *Processor) billingClinicians(ctx context.Context, entityID int64) (map[int64]*journey.BillingClinician, error) {
+// billingClinicians returns the rendering clinicians of charges by user
+// id: as they bill under entity, else under another entity, else from
+// their staff profile alone (not yet set up to bill), so a superbill
+// names who gave the care and what their profile lacks.
+func (p *Processor) billingClinicians(ctx context.Context, entityID int64, charges []*journey.Charge) (map[int64]*journey.BillingClinician, error) {
 	list, err := p.store.FindBillingClinicians(ctx)
 	if err != nil {
 		return nil, err
@@ -265,6 +267,20 @@ func (p *Processor) billingClinicians(ctx context.Context, entityID int64) (map[
 		if prev := out[bc.UserID]; prev == nil || (prev.EntityID != entityID && bc.EntityID == entityID) {
 			out[bc.UserID] = bc
 		}
+	}
+	for _, c := range charges {
+		if c.ClinicianID == 0 || out[c.ClinicianID] != nil {
+			continue
+		}
+		pr, err := p.store.FindStaffProfile(ctx, c.ClinicianID)
+		if journey.ErrorCode(err) == journey.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[c.ClinicianID] = &journey.BillingClinician{UserID: pr.ID, Name: pr.Name, NPI: pr.NPI, Credentials: pr.Credentials,
+			Licence: pr.LicenceNumber, LicenceState: pr.LicenceState}
 	}
 	return out, nil
 }

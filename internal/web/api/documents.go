@@ -21,7 +21,7 @@ type DocumentProcessing interface {
 	IssueSuperbills(ctx context.Context, a *journey.Actor, id int64, r processing.SuperbillRequest, via string) ([]*processing.IssuedDocument, error)
 	IssueStatement(ctx context.Context, a *journey.Actor, id int64, r processing.StatementRequest, via string) (*processing.IssuedDocument, error)
 	Documents(ctx context.Context, a *journey.Actor, id int64, kind, via string) ([]*journey.Document, error)
-	webkit.DocumentReader
+	webkit.BillingDocReader
 }
 
 // apiDocument is a document as the API answers it; url is its PDF.

@@ -25,7 +25,7 @@ type BillingProcessing interface {
 	ClientBilling(ctx context.Context, a *journey.Actor, id int64, via string) (*processing.BillingOverview, error)
 	IssueSuperbills(ctx context.Context, a *journey.Actor, id int64, r processing.SuperbillRequest, via string) ([]*processing.IssuedDocument, error)
 	IssueStatement(ctx context.Context, a *journey.Actor, id int64, r processing.StatementRequest, via string) (*processing.IssuedDocument, error)
-	webkit.DocumentReader
+	webkit.BillingDocReader
 }
 
 // BillingPage is the client's billing.

@@ -8,16 +8,16 @@ import (
 	"github.com/journey-kap/journey"
 )
 
-// DocumentReader reads a billing document with its PDF
+// BillingDocReader reads a billing document with its PDF
 // (processing.Document: the client's own, or staff who see their
 // billing; the download audited).
-type DocumentReader interface {
+type BillingDocReader interface {
 	Document(ctx context.Context, a *journey.Actor, id int64, via string) (*journey.Document, error)
 }
 
 // DocumentPDF sends document id's PDF as it was issued, or answers the
 // refusal with onErr (a page's error or the API's problem+json).
-func DocumentPDF(w http.ResponseWriter, r *http.Request, k Kit, proc DocumentReader, id int64, via string,
+func DocumentPDF(w http.ResponseWriter, r *http.Request, k Kit, proc BillingDocReader, id int64, via string,
 	onErr func(http.ResponseWriter, *http.Request, error)) {
 	d, err := proc.Document(r.Context(), k.Who(r), id, via)
 	if err != nil {
