@@ -226,10 +226,14 @@ const DisputeRight = "If you are billed $400 or more above this estimate by one 
 	"You must start the dispute within 120 calendar days of the date on the bill. " +
 	"For help, visit www.cms.gov/nosurprises or call 1-800-985-3059."
 
+// MailGoodFaithEstimate is the email that delivers a client's estimates.
+const MailGoodFaithEstimate = "good_faith_estimate"
+
 // EstimateMail is what the email that delivers estimates is written from.
 type EstimateMail struct {
-	Client    *Client
-	Estimates []*Estimate
+	Client      *Client
+	Estimates   []*Estimate
+	EntityNames map[int64]string // each estimate's entity's legal name
 }
 
 // EstimateMailComposer writes the email that delivers a client's
@@ -253,4 +257,10 @@ func EstimateSummary(e *Estimate) string {
 	}
 	b.WriteString("Expected total: " + FormatCents(e.TotalCents))
 	return b.String()
+}
+
+// IssuedEstimate is an estimate with the PDF given to the client.
+type IssuedEstimate struct {
+	Estimate *Estimate
+	PDF      []byte
 }
