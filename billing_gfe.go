@@ -264,3 +264,27 @@ type IssuedEstimate struct {
 	Estimate *Estimate
 	PDF      []byte
 }
+
+// EstimateDocument is everything an estimate's PDF prints.
+type EstimateDocument struct {
+	Estimate    *Estimate
+	ClientName  string
+	DateOfBirth string // YYYY-MM-DD, "" when the client has not given it
+	Entity      *BillingEntity
+	Practice    *Practice
+	Zone        *time.Location // the practice's, for the dates printed
+}
+
+// EstimateDisclaimers are what a Good Faith Estimate must tell the
+// client (45 CFR 149.610), in Journey's words.
+var EstimateDisclaimers = []string{
+	"This Good Faith Estimate shows the costs of items and services that are reasonably expected for your health care needs. " +
+		"The estimate is based on information known at the time it was created.",
+	"It is an estimate, not a contract, and it does not oblige you to receive any of these items or services. " +
+		"The actual items, services or charges may differ from it.",
+	"It does not include unknown or unexpected costs that may arise during treatment. " +
+		"Items or services that are scheduled or billed separately (for example by another entity of the practice) have their own estimate.",
+	DisputeRight,
+	"Keep a copy of this Good Faith Estimate in a safe place, or take a picture of it: you may need it if you are billed a higher amount.",
+	"For questions or more information about your right to a Good Faith Estimate, visit www.cms.gov/nosurprises or call 1-800-985-3059.",
+}
