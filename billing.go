@@ -541,8 +541,8 @@ type CodePrice struct {
 type FeeSchedule struct {
 	Lines  []*FeeLine   `json:"lines"`
 	Prices []*CodePrice `json:"prices"`
-	// TelehealthModifier is added to every coded line of a remote
-	// session (default "95"; empty adds none).
+	// TelehealthModifier is added to every service code of a remote
+	// session, not to a drug's HCPCS code (default "95"; empty adds none).
 	TelehealthModifier string `json:"telehealth_modifier"`
 }
 
@@ -619,7 +619,9 @@ func (fs *FeeSchedule) ChargesFor(f ChargeFacts) (charges []*Charge, skipped []s
 		c.Units = units
 		if c.Code != "" {
 			c.Modifiers = slices.Clone(l.Modifiers)
-			if s.Mode == ModeRemote && fs.TelehealthModifier != "" && !slices.Contains(c.Modifiers, fs.TelehealthModifier) {
+			// The telehealth modifier marks a service given by video, not
+			// a drug or supply (an HCPCS Level II code such as J3490).
+			if s.Mode == ModeRemote && fs.TelehealthModifier != "" && !hcpcsRE.MatchString(c.Code) && !slices.Contains(c.Modifiers, fs.TelehealthModifier) {
 				c.Modifiers = append(c.Modifiers, fs.TelehealthModifier)
 			}
 			if len(f.Diagnoses) > 0 {
