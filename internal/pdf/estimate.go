@@ -34,7 +34,7 @@ func Estimate(w io.Writer, d *journey.EstimateDocument) error {
 		Lines: []string{
 			"For " + d.ClientName + ", date of birth " + dob,
 			"Given by " + ent.LegalName + " for " + strings.ToLower(journey.ChargeTypeName(e.ChargeType)) +
-				" on " + e.IssuedAt.In(zone).Format("January 2, 2006") + " (estimate " + strconv.FormatInt(e.ID, 10) + ")",
+				" on " + e.IssuedAt.In(zone).Format("2 January 2006") + " (estimate " + strconv.FormatInt(e.ID, 10) + ")",
 			"Services expected from " + longDate(e.ServiceFrom) + " to " + longDate(e.ServiceTo),
 		}}
 	facility := []string{ent.LegalName, ent.Address(), npi(ent.NPI) + " · Tax ID (TIN) " + ent.TaxID}
@@ -81,13 +81,4 @@ func Estimate(w io.Writer, d *journey.EstimateDocument) error {
 	}
 	rep.Sections = append(rep.Sections, Section{Heading: "Questions", Text: []string{help}})
 	return WriteReport(w, rep)
-}
-
-// longDate writes a YYYY-MM-DD date as "March 20, 2026".
-func longDate(s string) string {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return s
-	}
-	return t.Format("January 2, 2006")
 }

@@ -50,8 +50,8 @@ func TestEstimateReadsBack(t *testing.T) {
 	text := flat(pageTexts(t, a.Bytes()))
 	for _, want := range []string{
 		"Good Faith Estimate", "For Ada Visitor, date of birth 1990-02-03",
-		"Given by Cedar & Tide KAP, LLC for psychotherapy on March 20, 2026 (estimate 41)",
-		"Services expected from March 20, 2026 to March 19, 2027",
+		"Given by Cedar & Tide KAP, LLC for psychotherapy on 20 March 2026 (estimate 41)",
+		"Services expected from 20 March 2026 to 19 March 2027",
 		"12 Alder Street, Portland, OR 97201", "NPI missing · Tax ID (TIN) 12-3456789",
 		"F33.1 Major depressive disorder, recurrent, moderate", "F43.12 Post-traumatic stress disorder, chronic",
 		// A row's cells are read back one after the other, each whole.

@@ -16,10 +16,7 @@ import (
 // marks it done in the transaction that stores the estimates and queues
 // their email, so two processes issue it once.
 
-const (
-	aadEstimateLines = "estimates.lines"
-	aadEstimatePDF   = "documents.pdf" // the documents' column, shared with statements and superbills
-)
+const aadEstimateLines = "estimates.lines"
 
 const estimateRequestColumns = `id, client_id, reason, COALESCE(session_id, 0), requested_at, due_by, done_at`
 
@@ -144,7 +141,7 @@ func (db *DB) CreateEstimates(ctx context.Context, requestID int64, issued []jou
 	type sealed struct{ lines, pdf string }
 	seals := make([]sealed, len(issued))
 	for i, is := range issued {
-		seals[i] = sealed{p.sealPadded(aadEstimateLines, is.Estimate.Lines, padDoc), p.seal(aadEstimatePDF, string(is.PDF))}
+		seals[i] = sealed{p.sealPadded(aadEstimateLines, is.Estimate.Lines, padDoc), p.seal(aadDocumentPDF, string(is.PDF))}
 	}
 	if p.err != nil {
 		return p.err
@@ -298,7 +295,7 @@ func (db *DB) FindEstimate(ctx context.Context, id int64) (*journey.Estimate, []
 		return nil, nil, notFound(err, "Estimate")
 	}
 	p := db.phi()
-	p.open(aadEstimatePDF, &pdf)
+	p.open(aadDocumentPDF, &pdf)
 	if p.err != nil {
 		return nil, nil, p.err
 	}

@@ -12,32 +12,12 @@ import (
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
-// gfeEntities writes the practice and the medical entity as raw rows and
-// returns their ids.
+// gfeEntities writes the practice and the medical entity and returns
+// their ids.
 func gfeEntities(t *testing.T, db *sqldb.DB) (practice, medical int64) {
 	t.Helper()
-	ctx := context.Background()
-	err := db.RawWrite(ctx, func(ctx context.Context, exec sqldb.Exec) error {
-		for _, e := range []struct{ kind, name, tin string }{{"practice", "Estimate Practice LLC", "12-3456789"}, {"medical", "Estimate Medical PC", "98-7654321"}} {
-			if err := exec(`INSERT INTO billing_entities (kind, legal_name, address1, city, state, postal, tax_id, created_at, updated_at)
-				VALUES (?, ?, '1 Main St', 'Portland', 'OR', '97201', ?, 0, 0)`, e.kind, e.name, e.tin); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, x := range []struct {
-		name string
-		id   *int64
-	}{{"Estimate Practice LLC", &practice}, {"Estimate Medical PC", &medical}} {
-		if err := db.ReadQueryRow(ctx, `SELECT id FROM billing_entities WHERE legal_name = ?`, x.name).Scan(x.id); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return practice, medical
+	b := sqldbtest.SeedBilling(t, db)
+	return b.Practice.ID, b.Medical.ID
 }
 
 func gfeEstimate(clientID, entity int64, chargeType string, cents int64, from, to string) journey.IssuedEstimate {
@@ -111,7 +91,7 @@ func TestEstimates(t *testing.T) {
 	}
 	mails := estimateMails(t, db, "ada@estimate.test")
 	if len(mails) != 1 || !strings.Contains(mails[0].Text, "$5,400.00") || !strings.Contains(mails[0].Text, "http://journey.test/portal/estimates") ||
-		!strings.Contains(mails[0].Text, "Estimate Medical PC (medication)") || strings.Contains(mails[0].Text, "F33.1") {
+		!strings.Contains(mails[0].Text, "Harbor Medical PC (medication)") || strings.Contains(mails[0].Text, "F33.1") {
 		for _, m := range mails {
 			t.Log(m.Text)
 		}
