@@ -517,10 +517,10 @@ type BillingOverview struct {
 	Entities  map[int64]*journey.BillingEntity
 }
 
-// ClientBilling returns client id's billing overview; "not found" to
+// BillingOverview returns client id's billing overview; "not found" to
 // anyone who may not see their billing. Audited as a read of their
 // ledger, charges and each document listed.
-func (p *Processor) ClientBilling(ctx context.Context, a *journey.Actor, id int64, via string) (*BillingOverview, error) {
+func (p *Processor) BillingOverview(ctx context.Context, a *journey.Actor, id int64, via string) (*BillingOverview, error) {
 	const action = "billing.read"
 	c, err := p.docClient(ctx, a, id, action, false)
 	if err != nil {

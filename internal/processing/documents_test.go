@@ -263,12 +263,3 @@ func TestIssueStatement(t *testing.T) {
 		t.Errorf("%d statement issues audited, want 4", len(es))
 	}
 }
-
-func hasField(err error, field string) bool {
-	for _, f := range journey.ErrorFields(err) {
-		if f.Field == field {
-			return true
-		}
-	}
-	return false
-}

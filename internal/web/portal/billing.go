@@ -22,7 +22,7 @@ import (
 // BillingProcessing is what the billing page asks of processing
 // (processing/documents.go).
 type BillingProcessing interface {
-	ClientBilling(ctx context.Context, a *journey.Actor, id int64, via string) (*processing.BillingOverview, error)
+	BillingOverview(ctx context.Context, a *journey.Actor, id int64, via string) (*processing.BillingOverview, error)
 	IssueSuperbills(ctx context.Context, a *journey.Actor, id int64, r processing.SuperbillRequest, via string) ([]*processing.IssuedDocument, error)
 	IssueStatement(ctx context.Context, a *journey.Actor, id int64, r processing.StatementRequest, via string) (*processing.IssuedDocument, error)
 	webkit.BillingDocReader
@@ -99,7 +99,7 @@ func (s *Handler) billingPage(w http.ResponseWriter, r *http.Request, status int
 		s.kit.PageError(w, r, err)
 		return
 	}
-	o, err := s.proc.ClientBilling(r.Context(), s.kit.Who(r), c.ID, viaPortal)
+	o, err := s.proc.BillingOverview(r.Context(), s.kit.Who(r), c.ID, viaPortal)
 	if err != nil {
 		s.kit.PageError(w, r, err)
 		return
