@@ -404,6 +404,15 @@ func (s *Server) routeTable() []route {
 		{"PUT /api/v1/clients/{id}/diagnoses", api, journey.PermDiagnoses, 0, s.api.HandleDiagnosesSet},
 		{"GET /api/v1/clients/{id}/coverage", api, journey.PermBillingRead, 0, s.api.HandleCoverage},
 		{"PUT /api/v1/clients/{id}/coverage", api, journey.PermBillingWrite, 0, s.api.HandleCoverageSet},
+		// Charges, the ledger and payments taken by staff (api/charges.go); a client reads their own
+		// charges, ledger and payments by the record rule (processing answers 404 for the rest).
+		{"GET /api/v1/clients/{id}/charges", api, permSignedIn, 0, s.api.HandleCharges},
+		{"POST /api/v1/charges/{id}/void", api, journey.PermBillingWrite, 0, s.api.HandleChargeVoid},
+		{"POST /api/v1/charges/{id}/adjust", api, journey.PermBillingWrite, 0, s.api.HandleChargeAdjust},
+		{"GET /api/v1/clients/{id}/ledger", api, permSignedIn, 0, s.api.HandleLedger},
+		{"GET /api/v1/clients/{id}/payments", api, permSignedIn, 0, s.api.HandlePayments},
+		{"POST /api/v1/clients/{id}/payments", api, journey.PermBillingWrite, 0, s.api.HandlePaymentCreate},
+		{"POST /api/v1/payments/{id}/refunds", api, journey.PermBillingWrite, 0, s.api.HandleRefundCreate},
 
 		// JSON API.
 		{"GET /api/v1/openapi.json", api, permPublic, 0, s.api.HandleOpenAPI},
