@@ -83,6 +83,7 @@ type Store interface {
 	NoteStore
 	AftercareStore
 	BillingSetupStore
+	EstimateStore
 }
 
 // Processor applies Journey's record rules and audit around the store.
