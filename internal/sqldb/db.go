@@ -85,6 +85,11 @@ type DB struct {
 	// per batch (reminder.go); unset, they wait, pending, for
 	// DeliverReminders.
 	EnqueueReminders func(ctx context.Context, tx *sql.Tx, batches [][]int64) error
+	// EnqueueMonitorTexts, when set, hands the monitors' texts
+	// SendMonitorInstructions made to the job queue inside the transaction
+	// that made them, a job per text (monitormsg.go); unset, they wait,
+	// pending, for DeliverMonitorText.
+	EnqueueMonitorTexts func(ctx context.Context, tx *sql.Tx, ids []int64) error
 	// Mail composes consult emails; required for bookings.
 	Mail journey.ConsultMailComposer
 
