@@ -226,7 +226,7 @@ func (p *Processor) issueSuperbill(ctx context.Context, a *journey.Actor, c *jou
 	}
 	s := journey.NewSuperbill(e, charges, clinicians, nil, paid)
 	s.ClientName, s.Issued = c.Name, at
-	if s.Zone, err = p.practiceZone(ctx); err != nil {
+	if _, s.Zone, err = p.practiceZone(ctx); err != nil {
 		return nil, err
 	}
 	if s.Coverage, err = p.store.FindClientCoverage(ctx, c.ID, entityID); err != nil && journey.ErrorCode(err) != journey.ENOTFOUND {
@@ -304,22 +304,6 @@ func (p *Processor) paidShares(ctx context.Context, clientID, entityID int64) (m
 		return nil, err
 	}
 	return journey.AllocatePaid(all, paid), nil
-}
-
-// practiceZone returns the practice's zone, in which dates are read.
-func (p *Processor) practiceZone(ctx context.Context) (*time.Location, error) {
-	pr, err := p.store.FindPractice(ctx)
-	if err != nil && journey.ErrorCode(err) != journey.ENOTFOUND {
-		return nil, err
-	}
-	if pr == nil || pr.TimeZone == "" {
-		return time.UTC, nil
-	}
-	loc, err := time.LoadLocation(pr.TimeZone)
-	if err != nil {
-		return time.UTC, nil
-	}
-	return loc, nil
 }
 
 // clientAbout returns the demographics of client id's intake, nil when
@@ -427,7 +411,7 @@ func (p *Processor) issueStatement(ctx context.Context, a *journey.Actor, c *jou
 	for _, ch := range charges {
 		byID[ch.ID] = ch
 	}
-	zone, err := p.practiceZone(ctx)
+	_, zone, err := p.practiceZone(ctx)
 	if err != nil {
 		return nil, err
 	}
