@@ -399,6 +399,11 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/billing/prices", staff, journey.PermBillingSetup, 0, s.staff.HandleCodePriceSave},
 		{"POST /admin/billing/modifier", staff, journey.PermBillingSetup, 0, s.staff.HandleTelehealthModifierSave},
 		{"GET /staff/clients/{id}/diagnoses", staff, journey.PermClientsRead, 0, s.staff.HandleDiagnoses},
+		// A client's superbills and statements (staff/documents.go): billing staff, by processing's rule.
+		{"GET /staff/clients/{id}/documents", staff, journey.PermBillingRead, 0, s.staff.HandleDocuments},
+		{"POST /staff/clients/{id}/documents/superbills", staff, journey.PermBillingWrite, 0, s.staff.HandleSuperbillIssue},
+		{"POST /staff/clients/{id}/documents/statements", staff, journey.PermBillingWrite, 0, s.staff.HandleStatementIssue},
+		{"GET /staff/clients/{id}/documents/{doc}", staff, journey.PermBillingRead, 0, s.staff.HandleDocumentDownload},
 		{"POST /staff/clients/{id}/diagnoses", staff, journey.PermDiagnoses, 0, s.staff.HandleDiagnosesSave},
 		{"GET /staff/clients/{id}/coverage", staff, journey.PermBillingRead, 0, s.staff.HandleCoverage},
 		{"POST /staff/clients/{id}/coverage", staff, journey.PermBillingWrite, 0, s.staff.HandleCoverageSave},
