@@ -13,7 +13,9 @@ import (
 func TestAgePostings(t *testing.T) {
 	asOf := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
 	day := func(n int) time.Time { return asOf.AddDate(0, 0, -n) }
-	p := func(daysAgo int, cents int64) *journey.Posting { return &journey.Posting{At: day(daysAgo), AmountCents: cents} }
+	p := func(daysAgo int, cents int64) *journey.Posting {
+		return &journey.Posting{At: day(daysAgo), AmountCents: cents}
+	}
 	for _, tc := range []struct {
 		name     string
 		postings []*journey.Posting
