@@ -176,6 +176,7 @@ var pageSamples = map[string]any{
 	"staff_doses": &staffws.DosePage{},
 	"staff_notes": &staffws.NotesPage{}, "staff_aftercare": &staffws.AftercarePage{},
 	"portal_preparation": &clientportal.PreparationPage{}, "portal_morning": &clientportal.MorningPage{}, "portal_journal": &clientportal.JournalPage{},
+	"portal_pay": &clientportal.PayPage{}, "portal_payment": &clientportal.PaymentPage{Payment: &journey.Payment{}},
 }
 
 // realSamples replaces the parts of a filled sample whose values must

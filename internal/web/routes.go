@@ -136,6 +136,12 @@ func (s *Server) routeTable() []route {
 		{"POST /portal/texts", portal, journey.PermPortal, 0, s.portal.HandleTextConsent},
 		{"POST /portal/calendar", portal, journey.PermPortal, 0, s.portal.HandleCalendarCreate},
 		{"POST /portal/calendar/{id}/revoke", portal, journey.PermPortal, 0, s.portal.HandleCalendarRevoke},
+		// Paying by card (portal/cardpay.go); the card processor's events (site/webhook.go).
+		{"GET /portal/billing/pay", portal, journey.PermPortal, 0, s.portal.HandlePayView},
+		{"POST /portal/billing/pay", portal, journey.PermPortal, 0, s.portal.HandlePay},
+		{"GET /portal/billing/payments/{id}", portal, journey.PermPortal, 0, s.portal.HandlePayment},
+		{"POST /portal/billing/card/forget", portal, journey.PermPortal, 0, s.portal.HandleForgetCard},
+		{"POST /webhooks/stripe", site, permPublic, 0, s.site.HandleStripeWebhook},
 
 		// Client records (staff).
 		{"GET /staff/clients/{id}/measures/{code}", staff, journey.PermClinicalRead, 0, s.staff.HandleMeasureView},

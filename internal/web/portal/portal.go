@@ -59,6 +59,8 @@ type Processing interface {
 	AftercareProcessing
 	// Their sessions: seeing, moving and cancelling them (sessions.go).
 	SessionsProcessing
+	// Paying by card (cardpay.go).
+	CardPayProcessing
 }
 
 // Handler holds the client portal's handlers.
