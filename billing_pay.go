@@ -187,7 +187,7 @@ const MailPaymentReceipt = "payment_receipt"
 // about, rather than in email_kinds.go's list.
 func init() {
 	EmailKinds = append(EmailKinds, EmailKind{Kind: MailPaymentReceipt, Label: "Payment receipt",
-		When: "When a payment succeeds: paid by card in the portal (once the card processor confirms it) or recorded by staff (cash, check, card at the practice).",
+		When:    "When a payment succeeds: paid by card in the portal (once the card processor confirms it) or recorded by staff (cash, check, card at the practice).",
 		Subject: "Receipt for your payment of {{amount}} - {{entity_name}}",
 		Body: `Hello {{client_first_name}},
 

@@ -305,3 +305,37 @@ func (db *DB) FindOwed(ctx context.Context, clientID int64) ([]*journey.Owed, er
 	}
 	return out, nil
 }
+
+// cardRefundReason is a refund's reason when the processor's event
+// confirms a refund staff asked for and it was pending when they did.
+const cardRefundReason = "Card refund, confirmed by the card processor."
+
+// RecordCardRefund posts the refund the processor's event ev confirms,
+// once: the event is recorded in processor_events and the refund made
+// under its idempotency key (the key staff's request sent), in one
+// transaction, so a refund posted when staff asked is not posted again.
+// It returns the refund and whether this call made it.
+func (db *DB) RecordCardRefund(ctx context.Context, ev *journey.ProcessorEvent) (*journey.Refund, bool, error) {
+	ph := db.phi()
+	reason, memo := ph.seal(aadRefundReason, cardRefundReason), ph.seal(aadPostingMemo, cardRefundReason)
+	if ph.err != nil {
+		return nil, false, ph.err
+	}
+	var id int64
+	made := false
+	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		id, made = 0, false
+		first, err := tx.recordEvent(ctx, ev)
+		if err != nil || !first || ev.Kind != journey.EventRefund || ev.Status != journey.RefundSucceeded {
+			return err
+		}
+		id, made, err = tx.refund(ctx, &journey.Refund{PaymentID: ev.PaymentID, AmountCents: ev.RefundCents, ProcessorRef: ev.RefundRef,
+			By: ev.RefundedBy}, ev.RefundKey, reason, memo)
+		return err
+	})
+	if err != nil || id == 0 {
+		return nil, false, err
+	}
+	out, err := db.scanRefund(db.queryRow(ctx, `SELECT `+refundColumns+` FROM refunds WHERE id = ?`, id))
+	return out, made, notFound(err, "Refund")
+}

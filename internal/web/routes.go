@@ -335,6 +335,8 @@ func (s *Server) routeTable() []route {
 		{"PUT /api/v1/notes/{id}", api, permSignedIn, 0, s.api.HandleNoteUpdate},
 		{"POST /api/v1/notes/{id}/sign", api, permSignedIn, 0, s.api.HandleNoteSign},
 		{"POST /api/v1/notes/{id}/addenda", api, permSignedIn, 0, s.api.HandleNoteAddendum},
+		// A card payment refunded through the card processor (api/cardpay.go).
+		{"POST /api/v1/payments/{id}/card-refund", api, journey.PermBillingWrite, 0, s.api.HandleCardRefund},
 		{"GET /api/v1/locations", api, permStaff, 0, s.api.HandleLocations},
 		{"POST /api/v1/locations", api, journey.PermSettings, 0, s.api.HandleLocationCreate},
 		{"GET /api/v1/rooms", api, permStaff, 0, s.api.HandleRooms},

@@ -114,6 +114,8 @@ type Processing interface {
 	InventoryProcessing
 	// Clinical notes (notes.go).
 	NoteProcessing
+	// Refunds of card payments through the processor (cardpay.go).
+	CardRefundProcessing
 }
 
 // Handler holds the API's handlers.
