@@ -12,6 +12,9 @@ import (
 // MaxChargeList bounds one page of charges or payments.
 const MaxChargeList = 500
 
+// MaxSessionMinutes bounds the minutes a clinician records for a session.
+const MaxSessionMinutes = 600
+
 // MaxBillingReason bounds the reason for a void, an adjustment or a refund.
 const MaxBillingReason = 500
 

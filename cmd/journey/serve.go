@@ -76,6 +76,7 @@ func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, 
 	db.EnqueueLinkRequest = q.EnqueueLinkRequest
 	db.EnqueueResetRequest = q.EnqueueResetRequest
 	db.EnqueueReminders = q.EnqueueReminders
+	db.EnqueueMonitorTexts = q.EnqueueMonitorTexts
 	db.Mail = &mail.Composer{BaseURL: cfg.BaseURL}
 	return &app{db: db, queue: q, log: log}, nil
 }

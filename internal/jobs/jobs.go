@@ -169,6 +169,7 @@ func New(cfg Config) (*Queue, error) {
 		if cfg.Reminders != nil {
 			river.AddWorker(workers, &reminderWorker{store: cfg.Reminders, sms: cfg.SMS, log: cfg.Log})
 			river.AddWorker(workers, &reminderSweepWorker{store: cfg.Reminders, sms: cfg.SMS, log: cfg.Log})
+			river.AddWorker(workers, &monitorTextWorker{store: cfg.Reminders, sms: cfg.SMS, log: cfg.Log})
 			rc.PeriodicJobs = append(rc.PeriodicJobs, sweepJob())
 		}
 		rc.Workers = workers

@@ -303,3 +303,37 @@ func (db *DB) EntityKind(ctx context.Context, id int64) (string, error) {
 	err := db.queryRow(ctx, `SELECT kind FROM billing_entities WHERE id = ?`, id).Scan(&kind)
 	return kind, notFound(err, "Billing entity")
 }
+
+// ContainerNDC returns the NDC of the lot stock container id came from;
+// ENOTFOUND when there is no such container.
+func (db *DB) ContainerNDC(ctx context.Context, id int64) (string, error) {
+	var ndc string
+	err := db.queryRow(ctx, `SELECT l.ndc FROM cs_containers c JOIN cs_lots l ON l.id = c.lot_id WHERE c.id = ?`, id).Scan(&ndc)
+	return ndc, notFound(err, "Container")
+}
+
+// RecordSessionMinutes records the minutes a clinician gave for session
+// id (1–600); ENOTFOUND when there is no such session.
+func (db *DB) RecordSessionMinutes(ctx context.Context, id int64, minutes int) error {
+	if minutes < 1 || minutes > journey.MaxSessionMinutes {
+		return invalidField("minutes", fmt.Sprintf("Enter the session's minutes, from 1 to %d.", journey.MaxSessionMinutes))
+	}
+	return db.write(ctx, func(ctx context.Context, tx *Tx) error {
+		res, err := tx.exec(ctx, `UPDATE care_sessions SET minutes = ? WHERE id = ?`, minutes, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return journey.Errorf(journey.ENOTFOUND, "Session not found.")
+		}
+		return nil
+	})
+}
+
+// SessionMinutes returns the minutes recorded for session id, 0 when none
+// were.
+func (db *DB) SessionMinutes(ctx context.Context, id int64) (int, error) {
+	var n int
+	err := db.queryRow(ctx, `SELECT minutes FROM care_sessions WHERE id = ?`, id).Scan(&n)
+	return n, notFound(err, "Session")
+}

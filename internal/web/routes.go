@@ -387,6 +387,21 @@ func (s *Server) routeTable() []route {
 		{"GET /admin/audit", staff, journey.PermAuditRead, 0, s.staff.HandleAuditView},
 		{"GET /admin/audit.csv", staff, journey.PermAuditRead, 0, s.staff.HandleAuditCSV},
 
+		// Billing setup: entities, who bills under which, the fee schedule (admins; billing staff read),
+		// a client's diagnoses (their clinicians; processing's record rules) and coverage (billing staff).
+		{"GET /api/v1/billing/entities", api, journey.PermBillingRead, 0, s.api.HandleBillingEntities},
+		{"POST /api/v1/billing/entities", api, journey.PermBillingSetup, 0, s.api.HandleBillingEntityCreate},
+		{"GET /api/v1/billing/entities/{id}", api, journey.PermBillingRead, 0, s.api.HandleBillingEntity},
+		{"PUT /api/v1/billing/entities/{id}", api, journey.PermBillingSetup, 0, s.api.HandleBillingEntityUpdate},
+		{"GET /api/v1/billing/fee-schedule", api, journey.PermBillingRead, 0, s.api.HandleFeeSchedule},
+		{"PUT /api/v1/billing/fee-schedule", api, journey.PermBillingSetup, document, s.api.HandleFeeScheduleSet},
+		{"GET /api/v1/billing/clinicians", api, journey.PermBillingRead, 0, s.api.HandleBillingClinicians},
+		{"PUT /api/v1/billing/clinicians", api, journey.PermBillingSetup, 0, s.api.HandleBillingCliniciansSet},
+		{"GET /api/v1/clients/{id}/diagnoses", api, journey.PermClientsRead, 0, s.api.HandleDiagnoses},
+		{"PUT /api/v1/clients/{id}/diagnoses", api, journey.PermDiagnoses, 0, s.api.HandleDiagnosesSet},
+		{"GET /api/v1/clients/{id}/coverage", api, journey.PermBillingRead, 0, s.api.HandleCoverage},
+		{"PUT /api/v1/clients/{id}/coverage", api, journey.PermBillingWrite, 0, s.api.HandleCoverageSet},
+
 		// JSON API.
 		{"GET /api/v1/openapi.json", api, permPublic, 0, s.api.HandleOpenAPI},
 		{"GET /api/v1/therapists", api, permPublic, 0, s.api.HandleTherapists},

@@ -114,6 +114,8 @@ type Processing interface {
 	InventoryProcessing
 	// Clinical notes (notes.go).
 	NoteProcessing
+	// Billing entities, fee schedule, diagnoses and coverage (billing_setup.go).
+	BillingSetupProcessing
 	// Refunds of card payments through the processor (cardpay.go).
 	CardRefundProcessing
 }
