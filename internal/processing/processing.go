@@ -84,6 +84,7 @@ type Store interface {
 	AftercareStore
 	BillingSetupStore
 	ChargeStore
+	EstimateStore
 	CardPayStore
 }
 

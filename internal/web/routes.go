@@ -389,6 +389,17 @@ func (s *Server) routeTable() []route {
 
 		// Billing setup: entities, who bills under which, the fee schedule (admins; billing staff read),
 		// a client's diagnoses (their clinicians; processing's record rules) and coverage (billing staff).
+		{"GET /admin/billing", staff, journey.PermBillingSetup, 0, s.staff.HandleBillingSetup},
+		{"POST /admin/billing/entities", staff, journey.PermBillingSetup, 0, s.staff.HandleBillingEntitySave},
+		{"POST /admin/billing/entities/{id}", staff, journey.PermBillingSetup, 0, s.staff.HandleBillingEntitySave},
+		{"POST /admin/billing/clinicians", staff, journey.PermBillingSetup, 0, s.staff.HandleBillingCliniciansSave},
+		{"POST /admin/billing/lines", staff, journey.PermBillingSetup, 0, s.staff.HandleFeeLineSave},
+		{"POST /admin/billing/prices", staff, journey.PermBillingSetup, 0, s.staff.HandleCodePriceSave},
+		{"POST /admin/billing/modifier", staff, journey.PermBillingSetup, 0, s.staff.HandleTelehealthModifierSave},
+		{"GET /staff/clients/{id}/diagnoses", staff, journey.PermClientsRead, 0, s.staff.HandleDiagnoses},
+		{"POST /staff/clients/{id}/diagnoses", staff, journey.PermDiagnoses, 0, s.staff.HandleDiagnosesSave},
+		{"GET /staff/clients/{id}/coverage", staff, journey.PermBillingRead, 0, s.staff.HandleCoverage},
+		{"POST /staff/clients/{id}/coverage", staff, journey.PermBillingWrite, 0, s.staff.HandleCoverageSave},
 		{"GET /api/v1/billing/entities", api, journey.PermBillingRead, 0, s.api.HandleBillingEntities},
 		{"POST /api/v1/billing/entities", api, journey.PermBillingSetup, 0, s.api.HandleBillingEntityCreate},
 		{"GET /api/v1/billing/entities/{id}", api, journey.PermBillingRead, 0, s.api.HandleBillingEntity},
@@ -401,6 +412,15 @@ func (s *Server) routeTable() []route {
 		{"PUT /api/v1/clients/{id}/diagnoses", api, journey.PermDiagnoses, 0, s.api.HandleDiagnosesSet},
 		{"GET /api/v1/clients/{id}/coverage", api, journey.PermBillingRead, 0, s.api.HandleCoverage},
 		{"PUT /api/v1/clients/{id}/coverage", api, journey.PermBillingWrite, 0, s.api.HandleCoverageSet},
+		// Charges, the ledger and payments taken by staff (api/charges.go); a client reads their own
+		// charges, ledger and payments by the record rule (processing answers 404 for the rest).
+		{"GET /api/v1/clients/{id}/charges", api, permSignedIn, 0, s.api.HandleCharges},
+		{"POST /api/v1/charges/{id}/void", api, journey.PermBillingWrite, 0, s.api.HandleChargeVoid},
+		{"POST /api/v1/charges/{id}/adjust", api, journey.PermBillingWrite, 0, s.api.HandleChargeAdjust},
+		{"GET /api/v1/clients/{id}/ledger", api, permSignedIn, 0, s.api.HandleLedger},
+		{"GET /api/v1/clients/{id}/payments", api, permSignedIn, 0, s.api.HandlePayments},
+		{"POST /api/v1/clients/{id}/payments", api, journey.PermBillingWrite, 0, s.api.HandlePaymentCreate},
+		{"POST /api/v1/payments/{id}/refunds", api, journey.PermBillingWrite, 0, s.api.HandleRefundCreate},
 
 		// JSON API.
 		{"GET /api/v1/openapi.json", api, permPublic, 0, s.api.HandleOpenAPI},

@@ -116,6 +116,7 @@ type Processing interface {
 	NoteProcessing
 	// Billing entities, fee schedule, diagnoses and coverage (billing_setup.go).
 	BillingSetupProcessing
+	ChargeProcessing
 	// Refunds of card payments through the processor (cardpay.go).
 	CardRefundProcessing
 }
