@@ -85,6 +85,7 @@ type Store interface {
 	BillingSetupStore
 	ChargeStore
 	EstimateStore
+	DocumentStore
 	CardPayStore
 }
 
