@@ -157,6 +157,8 @@ type Processing interface {
 	DoseProcessing
 	// Billing setup, a client's diagnoses and coverage (billing_setup.go).
 	BillingSetupProcessing
+	// The practice's billing reports (billing_reports.go).
+	BillingReportsProcessing
 }
 
 // Config is what the staff workspace is told by cmd/journey.
