@@ -84,6 +84,7 @@ type Store interface {
 	AftercareStore
 	BillingSetupStore
 	ChargeStore
+	EstimateStore
 }
 
 // Processor applies Journey's record rules and audit around the store.

@@ -175,6 +175,7 @@ var pageSamples = map[string]any{
 	"staff_inventory_count": &staffws.CountPage{}, "staff_inventory_resolve": &staffws.DiscrepancyPage{}, "staff_inventory_log": &staffws.LogPage{},
 	"staff_doses": &staffws.DosePage{}, "staff_client_billing": &staffws.ClientBillingPage{},
 	"staff_notes": &staffws.NotesPage{}, "staff_aftercare": &staffws.AftercarePage{},
+	"admin_billing": &staffws.BillingSetupPage{}, "staff_diagnoses": &staffws.DiagnosesPage{}, "staff_coverage": &staffws.CoveragePage{},
 	"portal_preparation": &clientportal.PreparationPage{}, "portal_morning": &clientportal.MorningPage{}, "portal_journal": &clientportal.JournalPage{},
 }
 

@@ -386,6 +386,17 @@ func (s *Server) routeTable() []route {
 
 		// Billing setup: entities, who bills under which, the fee schedule (admins; billing staff read),
 		// a client's diagnoses (their clinicians; processing's record rules) and coverage (billing staff).
+		{"GET /admin/billing", staff, journey.PermBillingSetup, 0, s.staff.HandleBillingSetup},
+		{"POST /admin/billing/entities", staff, journey.PermBillingSetup, 0, s.staff.HandleBillingEntitySave},
+		{"POST /admin/billing/entities/{id}", staff, journey.PermBillingSetup, 0, s.staff.HandleBillingEntitySave},
+		{"POST /admin/billing/clinicians", staff, journey.PermBillingSetup, 0, s.staff.HandleBillingCliniciansSave},
+		{"POST /admin/billing/lines", staff, journey.PermBillingSetup, 0, s.staff.HandleFeeLineSave},
+		{"POST /admin/billing/prices", staff, journey.PermBillingSetup, 0, s.staff.HandleCodePriceSave},
+		{"POST /admin/billing/modifier", staff, journey.PermBillingSetup, 0, s.staff.HandleTelehealthModifierSave},
+		{"GET /staff/clients/{id}/diagnoses", staff, journey.PermClientsRead, 0, s.staff.HandleDiagnoses},
+		{"POST /staff/clients/{id}/diagnoses", staff, journey.PermDiagnoses, 0, s.staff.HandleDiagnosesSave},
+		{"GET /staff/clients/{id}/coverage", staff, journey.PermBillingRead, 0, s.staff.HandleCoverage},
+		{"POST /staff/clients/{id}/coverage", staff, journey.PermBillingWrite, 0, s.staff.HandleCoverageSave},
 		{"GET /api/v1/billing/entities", api, journey.PermBillingRead, 0, s.api.HandleBillingEntities},
 		{"POST /api/v1/billing/entities", api, journey.PermBillingSetup, 0, s.api.HandleBillingEntityCreate},
 		{"GET /api/v1/billing/entities/{id}", api, journey.PermBillingRead, 0, s.api.HandleBillingEntity},
