@@ -85,6 +85,7 @@ type Store interface {
 	BillingSetupStore
 	ChargeStore
 	EstimateStore
+	DocumentStore
 }
 
 // Processor applies Journey's record rules and audit around the store.

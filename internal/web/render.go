@@ -177,6 +177,7 @@ var pageSamples = map[string]any{
 	"staff_notes": &staffws.NotesPage{}, "staff_aftercare": &staffws.AftercarePage{},
 	"admin_billing": &staffws.BillingSetupPage{}, "staff_diagnoses": &staffws.DiagnosesPage{}, "staff_coverage": &staffws.CoveragePage{},
 	"portal_preparation": &clientportal.PreparationPage{}, "portal_morning": &clientportal.MorningPage{}, "portal_journal": &clientportal.JournalPage{},
+	"portal_billing": &clientportal.BillingPage{},
 }
 
 // realSamples replaces the parts of a filled sample whose values must

@@ -136,6 +136,11 @@ func (s *Server) routeTable() []route {
 		{"POST /portal/texts", portal, journey.PermPortal, 0, s.portal.HandleTextConsent},
 		{"POST /portal/calendar", portal, journey.PermPortal, 0, s.portal.HandleCalendarCreate},
 		{"POST /portal/calendar/{id}/revoke", portal, journey.PermPortal, 0, s.portal.HandleCalendarRevoke},
+		// The client's billing (portal/billing.go): their own documents only.
+		{"GET /portal/billing", portal, journey.PermPortal, 0, s.portal.HandleBilling},
+		{"POST /portal/billing/superbills", portal, journey.PermPortal, 0, s.portal.HandleBillingSuperbill},
+		{"POST /portal/billing/statements", portal, journey.PermPortal, 0, s.portal.HandleBillingStatement},
+		{"GET /portal/billing/documents/{id}", portal, journey.PermPortal, 0, s.portal.HandleBillingDocument},
 
 		// Client records (staff).
 		{"GET /staff/clients/{id}/measures/{code}", staff, journey.PermClinicalRead, 0, s.staff.HandleMeasureView},
@@ -291,6 +296,11 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/clients/{id}/gates", api, journey.PermClinicalRead, 0, s.api.HandleGates},
 		{"GET /api/v1/session-slots", api, permSignedIn, 0, s.api.HandleSessionSlots}, // staff for clients they may see, a client for themselves
 		{"POST /api/v1/clients/{id}/gate-overrides", api, journey.PermClearance, 0, s.api.HandleGateOverride},
+		// Billing documents (api/documents.go): the front desk, an admin or the client themselves, by processing's rule.
+		{"POST /api/v1/clients/{id}/superbills", api, permSignedIn, 0, s.api.HandleSuperbillCreate},
+		{"POST /api/v1/clients/{id}/statements", api, permSignedIn, 0, s.api.HandleStatementCreate},
+		{"GET /api/v1/clients/{id}/documents", api, permSignedIn, 0, s.api.HandleDocuments},
+		{"GET /api/v1/documents/{id}", api, permSignedIn, 0, s.api.HandleDocumentPDF},
 		{"GET /api/v1/clients/{id}/monitor", api, permSignedIn, 0, s.api.HandleMonitor},
 		{"PUT /api/v1/clients/{id}/monitor", api, journey.PermPortal, 0, s.api.HandleMonitorSet},
 		{"POST /api/v1/sessions/{id}/remote-check-in", api, journey.PermPortal, 0, s.api.HandleRemoteCheckIn},

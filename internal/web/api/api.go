@@ -117,6 +117,8 @@ type Processing interface {
 	// Billing entities, fee schedule, diagnoses and coverage (billing_setup.go).
 	BillingSetupProcessing
 	ChargeProcessing
+	// Superbills and statements (documents.go).
+	DocumentProcessing
 }
 
 // Handler holds the API's handlers.

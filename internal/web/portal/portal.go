@@ -59,6 +59,8 @@ type Processing interface {
 	AftercareProcessing
 	// Their sessions: seeing, moving and cancelling them (sessions.go).
 	SessionsProcessing
+	// Their billing: balances, superbills, statements (billing.go).
+	BillingProcessing
 }
 
 // Handler holds the client portal's handlers.
