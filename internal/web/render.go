@@ -178,6 +178,7 @@ var pageSamples = map[string]any{
 	"admin_billing": &staffws.BillingSetupPage{}, "staff_diagnoses": &staffws.DiagnosesPage{}, "staff_coverage": &staffws.CoveragePage{},
 	"portal_preparation": &clientportal.PreparationPage{}, "portal_morning": &clientportal.MorningPage{}, "portal_journal": &clientportal.JournalPage{},
 	"portal_billing": &clientportal.BillingPage{},
+	"portal_pay": &clientportal.PayPage{}, "portal_payment": &clientportal.PaymentPage{Payment: &journey.Payment{}},
 }
 
 // realSamples replaces the parts of a filled sample whose values must

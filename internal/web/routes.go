@@ -141,6 +141,12 @@ func (s *Server) routeTable() []route {
 		{"POST /portal/billing/superbills", portal, journey.PermPortal, 0, s.portal.HandleBillingSuperbill},
 		{"POST /portal/billing/statements", portal, journey.PermPortal, 0, s.portal.HandleBillingStatement},
 		{"GET /portal/billing/documents/{id}", portal, journey.PermPortal, 0, s.portal.HandleBillingDocument},
+		// Paying by card (portal/cardpay.go); the card processor's events (site/webhook.go).
+		{"GET /portal/billing/pay", portal, journey.PermPortal, 0, s.portal.HandlePayView},
+		{"POST /portal/billing/pay", portal, journey.PermPortal, 0, s.portal.HandlePay},
+		{"GET /portal/billing/payments/{id}", portal, journey.PermPortal, 0, s.portal.HandlePayment},
+		{"POST /portal/billing/card/forget", portal, journey.PermPortal, 0, s.portal.HandleForgetCard},
+		{"POST /webhooks/stripe", site, permPublic, 0, s.site.HandleStripeWebhook},
 
 		// Client records (staff).
 		{"GET /staff/clients/{id}/measures/{code}", staff, journey.PermClinicalRead, 0, s.staff.HandleMeasureView},
@@ -344,6 +350,8 @@ func (s *Server) routeTable() []route {
 		{"PUT /api/v1/notes/{id}", api, permSignedIn, 0, s.api.HandleNoteUpdate},
 		{"POST /api/v1/notes/{id}/sign", api, permSignedIn, 0, s.api.HandleNoteSign},
 		{"POST /api/v1/notes/{id}/addenda", api, permSignedIn, 0, s.api.HandleNoteAddendum},
+		// A card payment refunded through the card processor (api/cardpay.go).
+		{"POST /api/v1/payments/{id}/card-refund", api, journey.PermBillingWrite, 0, s.api.HandleCardRefund},
 		{"GET /api/v1/locations", api, permStaff, 0, s.api.HandleLocations},
 		{"POST /api/v1/locations", api, journey.PermSettings, 0, s.api.HandleLocationCreate},
 		{"GET /api/v1/rooms", api, permStaff, 0, s.api.HandleRooms},

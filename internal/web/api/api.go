@@ -119,6 +119,8 @@ type Processing interface {
 	ChargeProcessing
 	// Superbills and statements (documents.go).
 	DocumentProcessing
+	// Refunds of card payments through the processor (cardpay.go).
+	CardRefundProcessing
 }
 
 // Handler holds the API's handlers.

@@ -61,6 +61,8 @@ type Processing interface {
 	SessionsProcessing
 	// Their billing: balances, superbills, statements (billing.go).
 	BillingProcessing
+	// Paying by card (cardpay.go).
+	CardPayProcessing
 }
 
 // Handler holds the client portal's handlers.
