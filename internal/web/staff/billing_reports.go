@@ -134,8 +134,8 @@ func agedRows(rep *processing.AgedReport) (rows, sums []AgedRow) {
 	return rows, sums
 }
 
-// dollars writes cents for a spreadsheet: 123456 → "1234.56".
-func dollars(c int64) string {
+// csvDollars writes cents for a spreadsheet: 123456 → "1234.56".
+func csvDollars(c int64) string {
 	neg := c < 0
 	if neg {
 		c = -c
@@ -172,8 +172,8 @@ func (s *Handler) HandleBillingMonthsCSV(w http.ResponseWriter, r *http.Request)
 		"voids", "adjustments", "payments", "refunds", "net", "balance_at_month_end", "currency"})
 	for _, m := range rep.Rows {
 		cw.Write([]string{m.Month, strconv.FormatInt(m.EntityID, 10), csvSafe(names[m.EntityID]), m.ChargeType, strconv.Itoa(m.ChargeCount),
-			dollars(m.Charges), dollars(m.Voids), dollars(m.Adjustments), dollars(m.Payments), dollars(m.Refunds), dollars(m.Net()),
-			dollars(m.BalanceCents), journey.Currency})
+			csvDollars(m.Charges), csvDollars(m.Voids), csvDollars(m.Adjustments), csvDollars(m.Payments), csvDollars(m.Refunds), csvDollars(m.Net()),
+			csvDollars(m.BalanceCents), journey.Currency})
 	}
 	cw.Flush()
 }
@@ -191,7 +191,7 @@ func (s *Handler) HandleAgedCSV(w http.ResponseWriter, r *http.Request) {
 		"over_90", "balance", "currency"})
 	for _, a := range rep.Rows {
 		cw.Write([]string{strconv.FormatInt(a.ClientID, 10), csvSafe(a.ClientName), strconv.FormatInt(a.EntityID, 10), csvSafe(names[a.EntityID]),
-			dollars(a.Buckets[0]), dollars(a.Buckets[1]), dollars(a.Buckets[2]), dollars(a.Buckets[3]), dollars(a.BalanceCents), journey.Currency})
+			csvDollars(a.Buckets[0]), csvDollars(a.Buckets[1]), csvDollars(a.Buckets[2]), csvDollars(a.Buckets[3]), csvDollars(a.BalanceCents), journey.Currency})
 	}
 	cw.Flush()
 }
