@@ -160,6 +160,11 @@ func (s *Server) routeTable() []route {
 		{"POST /staff/clients/new", staff, journey.PermClientsWrite, 0, s.staff.HandleClientCreate},
 		{"GET /staff/clients/{id}", staff, journey.PermClientsRead, 0, s.staff.HandleClientView},
 		{"GET /staff/clients/{id}/plan", staff, journey.PermClientsRead, 0, s.staff.HandlePlan},
+		{"GET /staff/clients/{id}/billing", staff, journey.PermBillingRead, 0, s.staff.HandleClientBilling}, // staff/client_billing.go
+		{"POST /staff/clients/{id}/billing/payments", staff, journey.PermBillingWrite, 0, s.staff.HandleBillingPayment},
+		{"POST /staff/clients/{id}/billing/charges/{charge}/void", staff, journey.PermBillingWrite, 0, s.staff.HandleChargeVoid},
+		{"POST /staff/clients/{id}/billing/charges/{charge}/adjust", staff, journey.PermBillingWrite, 0, s.staff.HandleChargeAdjust},
+		{"POST /staff/clients/{id}/billing/payments/{payment}/refund", staff, journey.PermBillingWrite, 0, s.staff.HandlePaymentRefund},
 		{"GET /staff/clients/{id}/texts", staff, journey.PermClientsWrite, 0, s.staff.HandleTextConsentView}, // staff/texts.go
 		{"POST /staff/clients/{id}/texts", staff, journey.PermClientsWrite, 0, s.staff.HandleTextConsentSave},
 		{"GET /staff/clients/{id}/aftercare", staff, journey.PermClinicalRead, 0, s.staff.HandleAftercare},
@@ -406,6 +411,9 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/billing/lines", staff, journey.PermBillingSetup, 0, s.staff.HandleFeeLineSave},
 		{"POST /admin/billing/prices", staff, journey.PermBillingSetup, 0, s.staff.HandleCodePriceSave},
 		{"POST /admin/billing/modifier", staff, journey.PermBillingSetup, 0, s.staff.HandleTelehealthModifierSave},
+		{"GET /staff/billing/reports", staff, journey.PermBillingRead, 0, s.staff.HandleBillingReports},
+		{"GET /staff/billing/reports/months.csv", staff, journey.PermBillingRead, 0, s.staff.HandleBillingMonthsCSV},
+		{"GET /staff/billing/reports/aged.csv", staff, journey.PermBillingRead, 0, s.staff.HandleAgedCSV},
 		{"GET /staff/clients/{id}/diagnoses", staff, journey.PermClientsRead, 0, s.staff.HandleDiagnoses},
 		// A client's superbills and statements (staff/documents.go): billing staff, by processing's rule.
 		{"GET /staff/clients/{id}/documents", staff, journey.PermBillingRead, 0, s.staff.HandleDocuments},
