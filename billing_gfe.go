@@ -142,7 +142,14 @@ func WorkOutEstimates(f EstimateFacts) []*Estimate {
 func (f *EstimateFacts) stepSession(st PlanStep) *CareSession {
 	for _, s := range f.Sessions {
 		if st.SessionID != 0 && s.ID == st.SessionID && s.Active() {
-			return s
+			b := *s // the plan's read may leave the team out: the care team's then
+			if b.TherapistID == 0 {
+				b.TherapistID = careTeamMember(f.Client, RoleTherapist)
+			}
+			if b.MedicalProviderID == 0 {
+				b.MedicalProviderID = careTeamMember(f.Client, RoleMedicalProvider)
+			}
+			return &b
 		}
 	}
 	length := time.Hour
@@ -268,6 +275,7 @@ type IssuedEstimate struct {
 // EstimateDocument is everything an estimate's PDF prints.
 type EstimateDocument struct {
 	Estimate    *Estimate
+	RequestID   int64 // printed as the estimate's number: its own id is given when it is stored
 	ClientName  string
 	DateOfBirth string // YYYY-MM-DD, "" when the client has not given it
 	Entity      *BillingEntity

@@ -34,7 +34,7 @@ func Estimate(w io.Writer, d *journey.EstimateDocument) error {
 		Lines: []string{
 			"For " + d.ClientName + ", date of birth " + dob,
 			"Given by " + ent.LegalName + " for " + strings.ToLower(journey.ChargeTypeName(e.ChargeType)) +
-				" on " + e.IssuedAt.In(zone).Format("2 January 2006") + " (estimate " + strconv.FormatInt(e.ID, 10) + ")",
+				" on " + e.IssuedAt.In(zone).Format("2 January 2006") + " (number " + strconv.FormatInt(d.RequestID, 10) + "-" + strconv.FormatInt(e.EntityID, 10) + ")",
 			"Services expected from " + longDate(e.ServiceFrom) + " to " + longDate(e.ServiceTo),
 		}}
 	facility := []string{ent.LegalName, ent.Address(), npi(ent.NPI) + " · Tax ID (TIN) " + ent.TaxID}

@@ -24,7 +24,7 @@ func testEstimate() *journey.EstimateDocument {
 				line("Integration session (psychotherapy)", "90837", []string{"95"}, 6, 210_00, "Tess Therapist, LCSW", "1245319599"),
 				line("Integration group (group psychotherapy)", "90853", nil, 2, 75_00, "Noor Newhire", ""),
 			}, TotalCents: 250_00 + 6*210_00 + 2*75_00},
-		ClientName: "Ada Visitor", DateOfBirth: "1990-02-03",
+		RequestID: 12, ClientName: "Ada Visitor", DateOfBirth: "1990-02-03",
 		Entity: &journey.BillingEntity{ID: 1, Kind: journey.EntityPractice, LegalName: "Cedar & Tide KAP, LLC", Address1: "12 Alder Street",
 			City: "Portland", State: "OR", Postal: "97201", TaxID: "12-3456789", Phone: "+1 503 555 0142"},
 		Practice: &journey.Practice{Name: "Cedar & Tide", Phone: "+1 503 555 0142", Email: "hello@cedar.example"},
@@ -50,7 +50,7 @@ func TestEstimateReadsBack(t *testing.T) {
 	text := flat(pageTexts(t, a.Bytes()))
 	for _, want := range []string{
 		"Good Faith Estimate", "For Ada Visitor, date of birth 1990-02-03",
-		"Given by Cedar & Tide KAP, LLC for psychotherapy on 20 March 2026 (estimate 41)",
+		"Given by Cedar & Tide KAP, LLC for psychotherapy on 20 March 2026 (number 12-1)",
 		"Services expected from 20 March 2026 to 19 March 2027",
 		"12 Alder Street, Portland, OR 97201", "NPI missing · Tax ID (TIN) 12-3456789",
 		"F33.1 Major depressive disorder, recurrent, moderate", "F43.12 Post-traumatic stress disorder, chronic",

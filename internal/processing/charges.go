@@ -26,6 +26,7 @@ type ChargeStore interface {
 	RecordSessionMinutes(ctx context.Context, id int64, minutes int) error
 	SessionMinutes(ctx context.Context, id int64) (int, error)
 	FindPractice(ctx context.Context) (*journey.Practice, error)
+	EntityKind(ctx context.Context, id int64) (string, error)
 }
 
 // Charges from sessions.
@@ -378,7 +379,11 @@ func (p *Processor) RecordPayment(ctx context.Context, a *journey.Actor, pay *jo
 	if !slices.Contains(journey.StaffPayMethods, pay.Method) {
 		v.Add("method", "Choose cash, check or card (terminal).")
 	}
-	if pay.ChargeType == "" && pay.EntityID != 0 {
+	kind, err := p.store.EntityKind(ctx, pay.EntityID)
+	if err != nil && journey.ErrorCode(err) != journey.ENOTFOUND {
+		return nil, false, err
+	}
+	if pay.ChargeType == "" && kind != "" {
 		if pay.ChargeType, err = p.oldestUnpaidType(ctx, c.ID, pay.EntityID); err != nil {
 			return nil, false, err
 		}
@@ -386,6 +391,7 @@ func (p *Processor) RecordPayment(ctx context.Context, a *journey.Actor, pay *jo
 			v.Add("charge_type", "Nothing is owed to this entity: choose the charge type the payment is for.")
 		}
 	}
+	v.AddErr(journey.ValidatePayment(pay, kind))
 	pay.By, pay.DocumentID, pay.ProcessorRef = a.ID(), 0, ""
 	var out *journey.Payment
 	created := false

@@ -84,11 +84,15 @@ type Store interface {
 	AftercareStore
 	BillingSetupStore
 	ChargeStore
+	EstimateStore
+	DocumentStore
+	CardPayStore
 }
 
 // Processor applies Journey's record rules and audit around the store.
 type Processor struct {
 	store Store
+	cards journey.CardProcessor // nil: no card payment (cardpay.go)
 }
 
 // New returns a processor over store.

@@ -223,6 +223,7 @@ func (p *Processor) BookSession(ctx context.Context, a *journey.Actor, r *journe
 	}
 	p.Audit(ctx, a, Entry{Action: "session.create", SubjectType: "session", SubjectID: s.ID, Outcome: journey.AuditSuccess,
 		Detail: fmt.Sprintf("%s for client %d%s", s.Type, c.ID, via)})
+	p.estimateOnBooking(ctx, a, c, s, via)
 	return s, nil
 }
 
@@ -483,6 +484,9 @@ func (p *Processor) attendance(ctx context.Context, a *journey.Actor, id, client
 		Detail: fmt.Sprintf("%s: client %d%s%s", what, c.ID, refusalOf(err), via)})
 	if err != nil {
 		return nil, err
+	}
+	if what == "join" {
+		p.estimateOnBooking(ctx, a, c, changed, via)
 	}
 	if !a.SessionInFull(changed) {
 		p.limit(ctx, changed)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -81,6 +82,121 @@ func TestBillingSetupAPI(t *testing.T) {
 	} {
 		t.Run(sc.name, func(t *testing.T) {
 			st, body := e.bearer(sc.token, sc.method, sc.path, sc.body)
+			if st != sc.status {
+				t.Fatalf("status %d, want %d\n%s", st, sc.status, trim(body))
+			}
+			for _, s := range sc.contains {
+				if !strings.Contains(body, s) {
+					t.Errorf("body lacks %s\n%s", s, trim(body))
+				}
+			}
+			for _, s := range sc.excludes {
+				if strings.Contains(body, s) {
+					t.Errorf("body has %s", s)
+				}
+			}
+		})
+	}
+}
+
+// The billing setup pages through the real router and store: the admin's
+// setup page and each of its forms, a client's diagnoses (their
+// clinicians change them) and coverage (billing staff); a refusal is
+// shown beside its field with what was typed kept, escaped.
+func TestBillingSetupPages(t *testing.T) {
+	e := newCareEnv(t)
+	b := sqldbtest.SeedBilling(t, e.db)
+	_, admin := e.staffCookie(journey.RoleAdmin)
+	form := func(kv ...string) string {
+		v := url.Values{}
+		for i := 0; i < len(kv); i += 2 {
+			if kv[i] == "bill" {
+				v.Add(kv[i], kv[i+1])
+			} else {
+				v.Set(kv[i], kv[i+1]) // a later value replaces the base form's
+			}
+		}
+		return v.Encode()
+	}
+	med := fmt.Sprintf("/admin/billing/entities/%d", b.Medical.ID)
+	mp := fmt.Sprintf("e%d_", b.Medical.ID)
+	dx := fmt.Sprintf("/staff/clients/%d/diagnoses", e.c.ID)
+	cov := fmt.Sprintf("/staff/clients/%d/coverage", e.c.ID)
+	cp := fmt.Sprintf("c%d_", b.Practice.ID)
+	entity := func(pre string, kv ...string) string {
+		base := []string{pre + "kind", "medical", pre + "legal_name", "North PC", pre + "address1", "2 Elm St", pre + "city", "Portland",
+			pre + "state", "OR", pre + "postal", "97201", pre + "tax_id", "45-1234567", pre + "active", "on"}
+		return form(append(base, kv...)...)
+	}
+	line := func(kv ...string) string {
+		base := []string{"l_session_type", "integration", "l_event", "completed", "l_charge_type", "psychotherapy",
+			"l_entity_id", fmt.Sprint(b.Practice.ID), "l_rule", "psychotherapy-time", "l_units", "1", "l_description", "Integration, evening", "l_active", "on"}
+		return form(append(base, kv...)...)
+	}
+	for _, sc := range []struct {
+		name, cookie, method, path, body string
+		status                           int
+		contains, excludes               []string
+	}{
+		{"the setup", admin, "GET", "/admin/billing", "", 200,
+			[]string{"Harbor KAP Therapy PLLC", "Harbor Medical PC", "Who bills under which entity", "NPI, licence number, licence state",
+				"0820T per hour", "90791 first, then by minutes", "none: a fee", "$210.00", `value="95"`, "Add a line"}, nil},
+		{"front desk may not", e.desk, "GET", "/admin/billing", "", 403, nil, nil},
+		{"a therapist may not", e.nora, "GET", "/admin/billing", "", 403, nil, nil},
+		{"an entity refused", admin, "POST", "/admin/billing/entities", entity("e0_", "e0_tax_id", "<b>12", "e0_npi", "1234567890"), 422,
+			[]string{`id="e0_tax_id-error"`, `value="&lt;b&gt;12"`, `id="e0_npi-error"`, "check digit", `value="North PC"`}, []string{"<b>12"}},
+		{"an entity added", admin, "POST", "/admin/billing/entities", entity("e0_"), 303, nil, nil},
+		{"its kind stays", admin, "POST", med, entity(mp, mp+"kind", "practice", mp+"legal_name", "Harbor Medical PC"), 422,
+			[]string{fmt.Sprintf(`id="%skind-error"`, mp), "already bills"}, nil},
+		{"an entity changed", admin, "POST", med, entity(mp, mp+"legal_name", "Harbor Medical Group PC", mp+"tax_id", "98-7654321"), 303, nil, nil},
+		{"a line with a bad fee", admin, "POST", "/admin/billing/lines", line("l_fee_cents", "1.234"), 422,
+			[]string{`id="l_fee_cents-error"`, `value="1.234"`, `value="Integration, evening"`}, nil},
+		{"medication by the practice", admin, "POST", "/admin/billing/lines",
+			line("l_session_type", "medicine", "l_charge_type", "medication", "l_rule", "fixed", "l_code", "J3490"), 422,
+			[]string{`id="l_entity_id-error"`, "does not bill medication"}, nil},
+		{"a line added", admin, "POST", "/admin/billing/lines", line("l_mode", "remote", "l_fee_cents", "180"), 303, nil, nil},
+		{"a price refused", admin, "POST", "/admin/billing/prices", form("p_code", "9083", "p_cents", "ten"), 422,
+			[]string{`id="p_cents-error"`, `value="ten"`}, nil},
+		{"a code refused", admin, "POST", "/admin/billing/prices", form("p_code", "9083", "p_cents", "10"), 422,
+			[]string{`id="p_code-error"`, "Enter a CPT code"}, nil},
+		{"a price set", admin, "POST", "/admin/billing/prices", form("p_code", "0821T", "p_cents", "150"), 303, nil, nil},
+		{"a bad modifier", admin, "POST", "/admin/billing/modifier", form("m_telehealth_modifier", "9"), 422,
+			[]string{`id="m_telehealth_modifier-error"`}, nil},
+		{"the modifier", admin, "POST", "/admin/billing/modifier", form("m_telehealth_modifier", "gt"), 303, nil, nil},
+		{"who bills", admin, "POST", "/admin/billing/clinicians",
+			form("bill", fmt.Sprintf("%d:%d", e.ny.ID, b.Practice.ID), "bill", fmt.Sprintf("%d:%d", e.mp, b.Medical.ID)), 303, nil, nil},
+		{"all saved", admin, "GET", "/admin/billing", "", 200,
+			[]string{"North PC", "Harbor Medical Group PC", "Integration, evening", "$180.00", "0821T", `value="GT"`,
+				fmt.Sprintf(`value="%d:%d" id="bill-%d:%d" checked`, e.ny.ID, b.Practice.ID, e.ny.ID, b.Practice.ID)}, nil},
+		{"a line in the form", admin, "GET", fmt.Sprintf("/admin/billing?line=%d", b.Schedule.Lines[0].ID), "", 200,
+			[]string{"Change the line", fmt.Sprintf(`name="l_id" value="%d"`, b.Schedule.Lines[0].ID), `<option value="evaluation-then-time" selected>`}, nil},
+
+		{"the chart links them", e.nora, "GET", fmt.Sprintf("/staff/clients/%d", e.c.ID), "", 200, []string{dx}, []string{cov}},
+		{"diagnoses: the therapist's form", e.nora, "GET", dx, "", 200, []string{"None chosen yet", `id="dx12"`, `list="common-dx"`, "F43.10"}, nil},
+		{"a category and a script", e.nora, "POST", dx, form("dx1", "F33.1", "dx2", "F33", "dx3", "<script>"), 422,
+			[]string{`id="dx2-error"`, "F33.0–F33.3", `id="dx3-error"`, `value="&lt;script&gt;"`, `value="F33.1"`}, []string{"<script>"}},
+		{"saved in order", e.nora, "POST", dx, form("dx1", "f41.1", "dx3", "F33.1"), 303, nil, nil},
+		{"shown with pointers", e.nora, "GET", dx + "?saved=1", "", 200,
+			[]string{"Diagnoses saved", "<td>A</td><td>F41.1</td><td>Generalized anxiety disorder</td>", "<td>B</td><td>F33.1</td>"}, nil},
+		{"front desk reads, no form", e.desk, "GET", dx, "", 200, []string{"F41.1"}, []string{`id="dx1"`}},
+		{"front desk may not change them", e.desk, "POST", dx, form("dx1", "F41.1"), 403, nil, nil},
+		{"another therapist may not see them", e.luis, "GET", dx, "", 404, nil, nil},
+
+		{"coverage: self-pay until set", e.desk, "GET", cov, "", 200,
+			[]string{"Harbor KAP Therapy PLLC", "psychotherapy and medicine session", fmt.Sprintf(`id="%spayer-self" value="self-pay" checked`, cp)}, nil},
+		{"insurance without a member ID", e.desk, "POST", cov, form("entity_id", fmt.Sprint(b.Practice.ID), cp+"payer", "insurance", cp+"insurer", "<i>Aetna</i>"), 422,
+			[]string{fmt.Sprintf(`id="%smember_id-error"`, cp), `value="&lt;i&gt;Aetna&lt;/i&gt;"`, fmt.Sprintf(`id="%spayer-insurance" value="insurance" checked`, cp)}, []string{"<i>Aetna"}},
+		{"insurance saved", e.desk, "POST", cov, form("entity_id", fmt.Sprint(b.Practice.ID), cp+"payer", "insurance", cp+"insurer", "Aetna", cp+"member_id", "W123"), 303, nil, nil},
+		{"shown", e.desk, "GET", cov + "?saved=1", "", 200, []string{"Coverage saved", `value="W123"`, "Last changed January 2, 2030"}, nil},
+		{"a therapist may not see it", e.nora, "GET", cov, "", 403, nil, nil},
+		{"nor the client", e.client, "GET", cov, "", 403, nil, nil},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			ct := ""
+			if sc.body != "" {
+				ct = "application/x-www-form-urlencoded"
+			}
+			st, _, body := e.send(sc.cookie, sc.method, sc.path, ct, sc.body)
 			if st != sc.status {
 				t.Fatalf("status %d, want %d\n%s", st, sc.status, trim(body))
 			}

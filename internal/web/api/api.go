@@ -116,6 +116,11 @@ type Processing interface {
 	NoteProcessing
 	// Billing entities, fee schedule, diagnoses and coverage (billing_setup.go).
 	BillingSetupProcessing
+	ChargeProcessing
+	// Superbills and statements (documents.go).
+	DocumentProcessing
+	// Refunds of card payments through the processor (cardpay.go).
+	CardRefundProcessing
 }
 
 // Handler holds the API's handlers.

@@ -21,6 +21,7 @@ type sessionForm struct {
 	attendee string // a client to add to a group
 	provider string // the medical provider to move it to
 	onCall   string // the on-call contact chosen
+	minutes  string // the minutes recorded when completing it
 	notice   string
 }
 
@@ -78,6 +79,8 @@ type SessionPage struct {
 	ClientOptions []Option
 
 	History []string
+
+	Billing SessionBillingPart // session_billing.go
 
 	Errors   map[string]string
 	Message  string
@@ -337,9 +340,10 @@ func sessionHistory(ss *journey.CareSession, n names, loc *time.Location) []stri
 func (p *SessionPage) refused(err error, f sessionForm, loc *time.Location) {
 	p.Message = journey.ErrorMessage(err)
 	for _, fe := range journey.ErrorFields(err) {
-		if fe.Field == "reason" || fe.Field == "client_id" || fe.Field == "start" || fe.Field == "on_call_id" || fe.Field == "medical_provider_id" {
+		switch fe.Field {
+		case "reason", "client_id", "start", "minutes", "on_call_id", "medical_provider_id":
 			p.Errors[fe.Field] = fe.Detail
-		} else {
+		default:
 			p.Problems = append(p.Problems, fe.Detail)
 		}
 	}
