@@ -175,9 +175,9 @@ var pageSamples = map[string]any{
 	"staff_inventory_count": &staffws.CountPage{}, "staff_inventory_resolve": &staffws.DiscrepancyPage{}, "staff_inventory_log": &staffws.LogPage{},
 	"staff_doses": &staffws.DosePage{}, "staff_client_billing": &staffws.ClientBillingPage{},
 	"staff_notes": &staffws.NotesPage{}, "staff_aftercare": &staffws.AftercarePage{},
-	"admin_billing": &staffws.BillingSetupPage{}, "staff_diagnoses": &staffws.DiagnosesPage{}, "staff_coverage": &staffws.CoveragePage{},
+	"admin_billing": &staffws.BillingSetupPage{}, "staff_diagnoses": &staffws.DiagnosesPage{}, "staff_coverage": &staffws.CoveragePage{}, "staff_billing_reports": &staffws.BillingReportsPage{},
 	"portal_preparation": &clientportal.PreparationPage{}, "portal_morning": &clientportal.MorningPage{}, "portal_journal": &clientportal.JournalPage{},
-	"portal_billing": &clientportal.BillingPage{},
+	"portal_billing": &clientportal.BillingPage{}, "staff_documents": &staffws.DocumentsPage{},
 	"portal_pay": &clientportal.PayPage{}, "portal_payment": &clientportal.PaymentPage{Payment: &journey.Payment{}},
 }
 
