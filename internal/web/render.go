@@ -79,6 +79,7 @@ var funcs = template.FuncMap{
 	"timeIn":     func(t time.Time, loc *time.Location) time.Time { return t.In(loc) },
 	"add":        func(a, b int) int { return a + b },
 	"logoURL":    webkit.LogoURL,
+	"phone":      webkit.DisplayPhone,
 	"neg":        func(a int) int { return -a },
 	"join": func(ns []int) string {
 		parts := make([]string, len(ns))
