@@ -117,6 +117,7 @@ type Processing interface {
 	// Billing entities, fee schedule, diagnoses and coverage (billing_setup.go).
 	BillingSetupProcessing
 	ChargeProcessing
+	EstimateProcessing
 }
 
 // Handler holds the API's handlers.

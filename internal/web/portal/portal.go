@@ -59,6 +59,8 @@ type Processing interface {
 	AftercareProcessing
 	// Their sessions: seeing, moving and cancelling them (sessions.go).
 	SessionsProcessing
+	// Their Good Faith Estimates (estimates.go).
+	EstimateProcessing
 }
 
 // Handler holds the client portal's handlers.

@@ -157,6 +157,8 @@ type Processing interface {
 	DoseProcessing
 	// Billing setup, a client's diagnoses and coverage (billing_setup.go).
 	BillingSetupProcessing
+	// A client's Good Faith Estimates (estimates.go).
+	EstimateProcessing
 }
 
 // Config is what the staff workspace is told by cmd/journey.
