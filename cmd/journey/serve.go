@@ -115,7 +115,7 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 	srv, err := web.NewServer(a.db, web.Config{BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, MinFormTime: cfg.MinFormTime,
 		FormSecret: secret, TrustProxy: cfg.TrustProxy, Log: a.log, SecureCookies: cfg.secure(),
 		StaffIdle: cfg.StaffIdle, ClientIdle: cfg.ClientIdle, BackupEvery: backupEvery(cfg), Version: journeyVersion(),
-		Observe: a.metrics.ObserveRequest, Ready: readiness(cfg, a.db, auditKey)})
+		Observe: a.metrics.ObserveRequest, Ready: readiness(cfg, a.db, auditKey), Cards: cards(cfg)})
 	if err != nil {
 		return err
 	}

@@ -85,11 +85,14 @@ type Store interface {
 	BillingSetupStore
 	ChargeStore
 	EstimateStore
+	DocumentStore
+	CardPayStore
 }
 
 // Processor applies Journey's record rules and audit around the store.
 type Processor struct {
 	store Store
+	cards journey.CardProcessor // nil: no card payment (cardpay.go)
 }
 
 // New returns a processor over store.

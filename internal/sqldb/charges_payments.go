@@ -103,13 +103,20 @@ func (db *DB) CreatePayment(ctx context.Context, p *journey.Payment) (*journey.P
 }
 
 // postPayment appends succeeded payment id's `payment` posting, unless it
-// has one: a payment is posted once, whoever confirms it.
+// has one, and queues its receipt with it: a payment is posted, and its
+// receipt sent, once, whoever confirms it.
 func (tx *Tx) postPayment(ctx context.Context, id int64) error {
-	_, err := tx.exec(ctx, `INSERT INTO postings (client_id, entity_id, charge_type, kind, payment_id, amount_cents, currency, memo, by_id, at)
+	res, err := tx.exec(ctx, `INSERT INTO postings (client_id, entity_id, charge_type, kind, payment_id, amount_cents, currency, memo, by_id, at)
 		SELECT client_id, entity_id, charge_type, 'payment', id, -amount_cents, currency, '', by_id, ? FROM payments
 		WHERE id = ? AND status = 'succeeded'
 		ON CONFLICT (payment_id) WHERE kind = 'payment' DO NOTHING`, unix(tx.now), id)
-	return err
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err
+	}
+	return tx.queueReceipt(ctx, id)
 }
 
 // SucceedPayment marks pending payment id succeeded (the processor
@@ -213,40 +220,8 @@ func (db *DB) RefundPayment(ctx context.Context, r *journey.Refund, key string) 
 	var id int64
 	created := false
 	err := db.write(ctx, func(ctx context.Context, tx *Tx) error {
-		created = false
-		old, err := tx.db.scanRefund(tx.queryRow(ctx, `SELECT `+refundColumns+` FROM refunds WHERE idempotency_key = ?`, key))
-		switch {
-		case err == nil && (old.PaymentID != r.PaymentID || old.AmountCents != r.AmountCents):
-			return &journey.Error{Code: journey.ECONFLICT, Message: "The idempotency key " + key + " was used for another refund.",
-				Fields: []journey.FieldError{{Field: "idempotency_key", Detail: "This key was used for another refund."}}}
-		case err == nil:
-			id = old.ID
-			return nil
-		case !errors.Is(err, sql.ErrNoRows):
-			return err
-		}
-		pay, err := tx.lockedPayment(ctx, r.PaymentID)
-		if err != nil {
-			return err
-		}
-		if pay.Status != journey.PaymentSucceeded {
-			return journey.Errorf(journey.ECONFLICT, "Payment %d has not succeeded: there is nothing to refund.", pay.ID)
-		}
-		if left := pay.AmountCents - pay.RefundedCents; r.AmountCents > left {
-			return invalidField("amount_cents", "At most "+journey.FormatCents(left)+" of this payment is left to refund.")
-		}
-		if id, err = tx.insert(ctx, `INSERT INTO refunds (payment_id, amount_cents, reason, processor_ref, idempotency_key, by_id, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, pay.ID, r.AmountCents, reason, nullString0(r.ProcessorRef), key, nullID(r.By), unix(tx.now)); err != nil {
-			return err
-		}
-		created = true
-		if _, err := tx.exec(ctx, `UPDATE payments SET refunded_cents = refunded_cents + ?, updated_at = ? WHERE id = ?`,
-			r.AmountCents, unix(tx.now), pay.ID); err != nil {
-			return err
-		}
-		_, err = tx.exec(ctx, `INSERT INTO postings (client_id, entity_id, charge_type, kind, payment_id, refund_id, amount_cents,
-			currency, memo, by_id, at) VALUES (?, ?, ?, 'refund', ?, ?, ?, ?, ?, ?, ?)`, pay.ClientID, pay.EntityID, pay.ChargeType,
-			pay.ID, id, r.AmountCents, journey.Currency, memo, nullID(r.By), unix(tx.now))
+		var err error
+		id, created, err = tx.refund(ctx, r, key, reason, memo)
 		return err
 	})
 	if err != nil {
@@ -254,6 +229,47 @@ func (db *DB) RefundPayment(ctx context.Context, r *journey.Refund, key string) 
 	}
 	out, err := db.scanRefund(db.queryRow(ctx, `SELECT `+refundColumns+` FROM refunds WHERE id = ?`, id))
 	return out, created, notFound(err, "Refund")
+}
+
+// refund makes refund r of its payment under key in tx (reason and memo
+// are r.Reason sealed for the refund and its posting): the refund, the
+// payment's refunded amount and the `refund` posting. It returns the
+// refund's id and whether it made it: the refund saved under key is
+// returned as it is.
+func (tx *Tx) refund(ctx context.Context, r *journey.Refund, key, reason, memo string) (int64, bool, error) {
+	old, err := tx.db.scanRefund(tx.queryRow(ctx, `SELECT `+refundColumns+` FROM refunds WHERE idempotency_key = ?`, key))
+	switch {
+	case err == nil && (old.PaymentID != r.PaymentID || old.AmountCents != r.AmountCents):
+		return 0, false, &journey.Error{Code: journey.ECONFLICT, Message: "The idempotency key " + key + " was used for another refund.",
+			Fields: []journey.FieldError{{Field: "idempotency_key", Detail: "This key was used for another refund."}}}
+	case err == nil:
+		return old.ID, false, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return 0, false, err
+	}
+	pay, err := tx.lockedPayment(ctx, r.PaymentID)
+	if err != nil {
+		return 0, false, err
+	}
+	if pay.Status != journey.PaymentSucceeded {
+		return 0, false, journey.Errorf(journey.ECONFLICT, "Payment %d has not succeeded: there is nothing to refund.", pay.ID)
+	}
+	if left := pay.AmountCents - pay.RefundedCents; r.AmountCents > left {
+		return 0, false, invalidField("amount_cents", "At most "+journey.FormatCents(left)+" of this payment is left to refund.")
+	}
+	id, err := tx.insert(ctx, `INSERT INTO refunds (payment_id, amount_cents, reason, processor_ref, idempotency_key, by_id, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, pay.ID, r.AmountCents, reason, nullString0(r.ProcessorRef), key, nullID(r.By), unix(tx.now))
+	if err != nil {
+		return 0, false, err
+	}
+	if _, err := tx.exec(ctx, `UPDATE payments SET refunded_cents = refunded_cents + ?, updated_at = ? WHERE id = ?`,
+		r.AmountCents, unix(tx.now), pay.ID); err != nil {
+		return 0, false, err
+	}
+	_, err = tx.exec(ctx, `INSERT INTO postings (client_id, entity_id, charge_type, kind, payment_id, refund_id, amount_cents,
+		currency, memo, by_id, at) VALUES (?, ?, ?, 'refund', ?, ?, ?, ?, ?, ?, ?)`, pay.ClientID, pay.EntityID, pay.ChargeType,
+		pay.ID, id, r.AmountCents, journey.Currency, memo, nullID(r.By), unix(tx.now))
+	return id, true, err
 }
 
 const refundColumns = `id, payment_id, amount_cents, reason, COALESCE(processor_ref, ''), COALESCE(by_id, 0), at`

@@ -174,11 +174,13 @@ var pageSamples = map[string]any{
 	"admin_reminders": &staffws.ReminderSettingsPage{},
 	"staff_inventory": &staffws.InventoryPage{}, "staff_inventory_receipt": &staffws.ReceiptPage{}, "staff_inventory_container": &staffws.ContainerPage{},
 	"staff_inventory_count": &staffws.CountPage{}, "staff_inventory_resolve": &staffws.DiscrepancyPage{}, "staff_inventory_log": &staffws.LogPage{},
-	"staff_doses": &staffws.DosePage{},
+	"staff_doses": &staffws.DosePage{}, "staff_client_billing": &staffws.ClientBillingPage{},
 	"staff_notes": &staffws.NotesPage{}, "staff_aftercare": &staffws.AftercarePage{},
 	"admin_billing": &staffws.BillingSetupPage{}, "staff_diagnoses": &staffws.DiagnosesPage{}, "staff_coverage": &staffws.CoveragePage{},
 	"portal_estimates": &clientportal.EstimatesPage{}, "staff_estimates": &staffws.EstimatesPage{}, "good_faith_estimate": &publicsite.EstimateRightPage{},
 	"portal_preparation": &clientportal.PreparationPage{}, "portal_morning": &clientportal.MorningPage{}, "portal_journal": &clientportal.JournalPage{},
+	"portal_billing": &clientportal.BillingPage{},
+	"portal_pay": &clientportal.PayPage{}, "portal_payment": &clientportal.PaymentPage{Payment: &journey.Payment{}},
 }
 
 // realSamples replaces the parts of a filled sample whose values must

@@ -141,6 +141,17 @@ func (s *Server) routeTable() []route {
 		{"POST /portal/texts", portal, journey.PermPortal, 0, s.portal.HandleTextConsent},
 		{"POST /portal/calendar", portal, journey.PermPortal, 0, s.portal.HandleCalendarCreate},
 		{"POST /portal/calendar/{id}/revoke", portal, journey.PermPortal, 0, s.portal.HandleCalendarRevoke},
+		// The client's billing (portal/billing.go): their own documents only.
+		{"GET /portal/billing", portal, journey.PermPortal, 0, s.portal.HandleBilling},
+		{"POST /portal/billing/superbills", portal, journey.PermPortal, 0, s.portal.HandleBillingSuperbill},
+		{"POST /portal/billing/statements", portal, journey.PermPortal, 0, s.portal.HandleBillingStatement},
+		{"GET /portal/billing/documents/{id}", portal, journey.PermPortal, 0, s.portal.HandleBillingDocument},
+		// Paying by card (portal/cardpay.go); the card processor's events (site/webhook.go).
+		{"GET /portal/billing/pay", portal, journey.PermPortal, 0, s.portal.HandlePayView},
+		{"POST /portal/billing/pay", portal, journey.PermPortal, 0, s.portal.HandlePay},
+		{"GET /portal/billing/payments/{id}", portal, journey.PermPortal, 0, s.portal.HandlePayment},
+		{"POST /portal/billing/card/forget", portal, journey.PermPortal, 0, s.portal.HandleForgetCard},
+		{"POST /webhooks/stripe", site, permPublic, 0, s.site.HandleStripeWebhook},
 
 		// Client records (staff).
 		{"GET /staff/clients/{id}/measures/{code}", staff, journey.PermClinicalRead, 0, s.staff.HandleMeasureView},
@@ -154,6 +165,11 @@ func (s *Server) routeTable() []route {
 		{"POST /staff/clients/new", staff, journey.PermClientsWrite, 0, s.staff.HandleClientCreate},
 		{"GET /staff/clients/{id}", staff, journey.PermClientsRead, 0, s.staff.HandleClientView},
 		{"GET /staff/clients/{id}/plan", staff, journey.PermClientsRead, 0, s.staff.HandlePlan},
+		{"GET /staff/clients/{id}/billing", staff, journey.PermBillingRead, 0, s.staff.HandleClientBilling}, // staff/client_billing.go
+		{"POST /staff/clients/{id}/billing/payments", staff, journey.PermBillingWrite, 0, s.staff.HandleBillingPayment},
+		{"POST /staff/clients/{id}/billing/charges/{charge}/void", staff, journey.PermBillingWrite, 0, s.staff.HandleChargeVoid},
+		{"POST /staff/clients/{id}/billing/charges/{charge}/adjust", staff, journey.PermBillingWrite, 0, s.staff.HandleChargeAdjust},
+		{"POST /staff/clients/{id}/billing/payments/{payment}/refund", staff, journey.PermBillingWrite, 0, s.staff.HandlePaymentRefund},
 		{"GET /staff/clients/{id}/texts", staff, journey.PermClientsWrite, 0, s.staff.HandleTextConsentView}, // staff/texts.go
 		{"POST /staff/clients/{id}/texts", staff, journey.PermClientsWrite, 0, s.staff.HandleTextConsentSave},
 		{"GET /staff/clients/{id}/aftercare", staff, journey.PermClinicalRead, 0, s.staff.HandleAftercare},
@@ -291,6 +307,11 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/clients/{id}/gates", api, journey.PermClinicalRead, 0, s.api.HandleGates},
 		{"GET /api/v1/session-slots", api, permSignedIn, 0, s.api.HandleSessionSlots}, // staff for clients they may see, a client for themselves
 		{"POST /api/v1/clients/{id}/gate-overrides", api, journey.PermClearance, 0, s.api.HandleGateOverride},
+		// Billing documents (api/documents.go): the front desk, an admin or the client themselves, by processing's rule.
+		{"POST /api/v1/clients/{id}/superbills", api, permSignedIn, 0, s.api.HandleSuperbillCreate},
+		{"POST /api/v1/clients/{id}/statements", api, permSignedIn, 0, s.api.HandleStatementCreate},
+		{"GET /api/v1/clients/{id}/documents", api, permSignedIn, 0, s.api.HandleDocuments},
+		{"GET /api/v1/documents/{id}", api, permSignedIn, 0, s.api.HandleDocumentPDF},
 		{"GET /api/v1/clients/{id}/monitor", api, permSignedIn, 0, s.api.HandleMonitor},
 		{"PUT /api/v1/clients/{id}/monitor", api, journey.PermPortal, 0, s.api.HandleMonitorSet},
 		{"POST /api/v1/sessions/{id}/remote-check-in", api, journey.PermPortal, 0, s.api.HandleRemoteCheckIn},
@@ -334,6 +355,8 @@ func (s *Server) routeTable() []route {
 		{"PUT /api/v1/notes/{id}", api, permSignedIn, 0, s.api.HandleNoteUpdate},
 		{"POST /api/v1/notes/{id}/sign", api, permSignedIn, 0, s.api.HandleNoteSign},
 		{"POST /api/v1/notes/{id}/addenda", api, permSignedIn, 0, s.api.HandleNoteAddendum},
+		// A card payment refunded through the card processor (api/cardpay.go).
+		{"POST /api/v1/payments/{id}/card-refund", api, journey.PermBillingWrite, 0, s.api.HandleCardRefund},
 		{"GET /api/v1/locations", api, permStaff, 0, s.api.HandleLocations},
 		{"POST /api/v1/locations", api, journey.PermSettings, 0, s.api.HandleLocationCreate},
 		{"GET /api/v1/rooms", api, permStaff, 0, s.api.HandleRooms},

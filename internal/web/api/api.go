@@ -117,6 +117,10 @@ type Processing interface {
 	// Billing entities, fee schedule, diagnoses and coverage (billing_setup.go).
 	BillingSetupProcessing
 	ChargeProcessing
+	// Superbills and statements (documents.go).
+	DocumentProcessing
+	// Refunds of card payments through the processor (cardpay.go).
+	CardRefundProcessing
 	EstimateProcessing
 }
 

@@ -140,9 +140,9 @@ func (s *Handler) billingSetupPage(r *http.Request, line int64) (*BillingSetupPa
 	for _, pr := range set.Schedule.Prices {
 		p.Prices = append(p.Prices, PriceRow{Code: pr.Code, Description: pr.Description, Fee: journey.FormatCents(pr.Cents)})
 	}
-	names := map[int64]string{}
+	names := map[int64]string{} // the fee lines' column: which of the two
 	for _, e := range set.Entities {
-		names[e.ID] = e.LegalName
+		names[e.ID] = map[string]string{journey.EntityPractice: "practice", journey.EntityMedical: "medical"}[e.Kind]
 		pre := "e" + strconv.FormatInt(e.ID, 10) + "_"
 		for f, v := range map[string]string{"kind": e.Kind, "legal_name": e.LegalName, "address1": e.Address1, "address2": e.Address2, "city": e.City,
 			"state": e.State, "postal": e.Postal, "phone": e.Phone, "tax_id": e.TaxID, "npi": e.NPI, "active": onOff(e.Active)} {

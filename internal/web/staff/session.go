@@ -24,6 +24,8 @@ type SessionProcessing interface {
 	RescheduleSession(ctx context.Context, a *journey.Actor, id int64, start time.Time, via string) (*journey.CareSession, error)
 	CancelSession(ctx context.Context, a *journey.Actor, id int64, reason, via string) (*journey.CareSession, error)
 	RunSession(ctx context.Context, a *journey.Actor, id int64, action, via string) (*journey.CareSession, error)
+	RunSessionMinutes(ctx context.Context, a *journey.Actor, id int64, action string, minutes int, via string) (*journey.CareSession, error)
+	SessionBilling(ctx context.Context, a *journey.Actor, id int64, via string) (*journey.SessionBilling, error)
 	JoinGroup(ctx context.Context, a *journey.Actor, id, clientID int64, via string) (*journey.CareSession, error)
 	LeaveGroup(ctx context.Context, a *journey.Actor, id, clientID int64, via string) (*journey.CareSession, error)
 }
@@ -65,7 +67,11 @@ func (s *Handler) HandleSessionStatus(w http.ResponseWriter, r *http.Request) {
 		if !journey.IsSessionAction(f.action) {
 			return journey.Errorf(journey.EINVALID, "Choose check in, start, complete or no-show.")
 		}
-		_, err := s.proc.RunSession(r.Context(), a, id, f.action, viaSessionPage)
+		minutes, err := sessionMinutes(f, r.PostFormValue("minutes"))
+		if err != nil {
+			return err
+		}
+		_, err = s.proc.RunSessionMinutes(r.Context(), a, id, f.action, minutes, viaSessionPage)
 		return err
 	})
 }
@@ -168,6 +174,14 @@ func (s *Handler) showSession(w http.ResponseWriter, r *http.Request, f sessionF
 	if err != nil {
 		s.kit.PageError(w, r, err)
 		return
+	}
+	if v.InFull {
+		b, err := s.proc.SessionBilling(r.Context(), a, id, viaSessionPage)
+		if err != nil {
+			s.kit.PageError(w, r, err)
+			return
+		}
+		page.billing(b, a, f)
 	}
 	status := http.StatusOK
 	if refused != nil {

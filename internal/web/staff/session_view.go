@@ -18,6 +18,7 @@ type sessionForm struct {
 	reason   string // a cancellation's reason
 	action   string // a status change
 	attendee string // a client to add to a group
+	minutes  string // the minutes recorded when completing it
 	notice   string
 }
 
@@ -66,6 +67,8 @@ type SessionPage struct {
 	ClientOptions []Option
 
 	History []string
+
+	Billing SessionBillingPart // session_billing.go
 
 	Errors   map[string]string
 	Message  string
@@ -302,7 +305,7 @@ func sessionHistory(ss *journey.CareSession, n names, loc *time.Location) []stri
 func (p *SessionPage) refused(err error, f sessionForm, loc *time.Location) {
 	p.Message = journey.ErrorMessage(err)
 	for _, fe := range journey.ErrorFields(err) {
-		if fe.Field == "reason" || fe.Field == "client_id" || fe.Field == "start" {
+		if fe.Field == "reason" || fe.Field == "client_id" || fe.Field == "start" || fe.Field == "minutes" {
 			p.Errors[fe.Field] = fe.Detail
 		} else {
 			p.Problems = append(p.Problems, fe.Detail)

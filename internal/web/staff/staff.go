@@ -152,6 +152,7 @@ type Processing interface {
 	CalendarProcessing
 	// A session's own page: move, cancel, run, a group's clients (session.go).
 	SessionProcessing
+	ChargeProcessing
 	// The controlled-substance log and its reports (inventory*.go).
 	InventoryProcessing
 	DoseProcessing
