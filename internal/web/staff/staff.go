@@ -158,6 +158,10 @@ type Processing interface {
 	DoseProcessing
 	// Billing setup, a client's diagnoses and coverage (billing_setup.go).
 	BillingSetupProcessing
+	// The practice's billing reports (billing_reports.go).
+	BillingReportsProcessing
+	// A client's superbills and statements (documents.go).
+	DocumentProcessing
 	// A client's Good Faith Estimates (estimates.go).
 	EstimateProcessing
 }
