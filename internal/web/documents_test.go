@@ -188,6 +188,9 @@ func TestDocumentsAPI(t *testing.T) {
 func TestStaffDocuments(t *testing.T) {
 	e := newDocEnv(t)
 	page := fmt.Sprintf("/staff/clients/%d/documents", e.c.ID)
+	if _, _, b := e.as(e.desk, "GET", fmt.Sprintf("/staff/clients/%d/billing", e.c.ID), nil); !strings.Contains(b, `href="`+page+`"`) {
+		t.Errorf("the billing page does not lead to the documents: %s", trim(b))
+	}
 	st, _, b := e.as(e.desk, "GET", page, nil)
 	if st != 200 || !strings.Contains(b, fmt.Sprintf(`name="charge_ids" value="%d"`, e.prep)) ||
 		strings.Contains(b, fmt.Sprintf(`name="charge_ids" value="%d"`, e.dose)) ||
