@@ -413,7 +413,7 @@ func (p *Processor) RunSessionMinutes(ctx context.Context, a *journey.Actor, id 
 		}
 	}
 	if err == nil && (action == journey.ActionComplete || action == journey.ActionNoShow) {
-		p.chargeSession(ctx, a, changed, sessionEvent(changed), minutes, via)
+		p.chargeSession(ctx, a, changed, journey.BillingEvent(changed), minutes, via)
 	}
 	return changed, err
 }
