@@ -6,6 +6,7 @@ package sqldbtest
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,11 +35,47 @@ func DSN(tb testing.TB) string {
 		return filepath.Join(tb.TempDir(), "journey.db")
 	}
 	base := testenv.PostgresURL(tb)
-	adminOnce.Do(func() { admin, adminErr = sql.Open("pgx", base) })
-	if adminErr != nil {
-		tb.Fatalf("open postgres: %v", adminErr)
+	db, err := openAdmin(base)
+	if err != nil {
+		tb.Fatalf("open postgres: %v", err)
 	}
-	return testenv.NewPostgresDatabase(tb, admin, base)
+	return testenv.NewPostgresDatabase(tb, db, base)
+}
+
+// openAdmin returns the connection to the test cluster that creates and
+// drops the tests' PostgreSQL databases.
+func openAdmin(base string) (*sql.DB, error) {
+	adminOnce.Do(func() { admin, adminErr = sql.Open("pgx", base) })
+	return admin, adminErr
+}
+
+// PostgresTemplate creates an empty PostgreSQL database bound to no test,
+// for a package run to fill once (the demo practice, say) and each test to
+// copy (DSNFrom); drop removes it, from TestMain. It needs
+// JOURNEY_TEST_POSTGRES_URL.
+func PostgresTemplate() (dsn string, drop func() error, err error) {
+	base := os.Getenv(testenv.EnvPostgresURL)
+	if base == "" {
+		return "", nil, fmt.Errorf("%s is not set", testenv.EnvPostgresURL)
+	}
+	db, err := openAdmin(base)
+	if err != nil {
+		return "", nil, err
+	}
+	return testenv.CreatePostgresDatabase(db, base, "")
+}
+
+// DSNFrom returns the address of a new PostgreSQL database that is a copy
+// of the one at templateDSN (made by PostgresTemplate and filled, with no
+// one connected to it any more), removed when the test ends.
+func DSNFrom(tb testing.TB, templateDSN string) string {
+	tb.Helper()
+	base := testenv.PostgresURL(tb)
+	db, err := openAdmin(base)
+	if err != nil {
+		tb.Fatalf("open postgres: %v", err)
+	}
+	return testenv.NewPostgresDatabaseFrom(tb, db, base, testenv.PostgresDatabaseName(templateDSN))
 }
 
 // KeyFile creates a master key file holding one new key, in a folder of its
