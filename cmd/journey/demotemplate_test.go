@@ -86,10 +86,29 @@ func demoFresh(seeded, now time.Time) bool {
 	return now.Sub(seeded) < demoTemplateMaxAge && seeded.Truncate(15*time.Minute).Equal(now.Truncate(15*time.Minute))
 }
 
+// demoDatabase returns a database of the test's own holding a copy of the
+// seeded demo: its address, the master key file it opens with, the --data
+// folder to serve it with, and when the demo was seeded (the time to check
+// it as of).
+func demoDatabase(tb testing.TB) (dsn, keyFile, data string, seeded time.Time) {
+	tb.Helper()
+	ts := &testServer{}
+	if testenv.Dialect() == "postgres" {
+		ts.Data = tb.TempDir()
+	} else {
+		ts.DSN = sqldbtest.DSN(tb)
+		ts.Data = strings.TrimSuffix(ts.DSN, "/journey.db")
+		ts.KeyFile = filepath.Join(ts.Data, "master.key")
+	}
+	seeded = copyDemo(tb, ts)
+	return ts.DSN, ts.KeyFile, ts.Data, seeded
+}
+
 // copyDemo gives ts (its DSN, KeyFile and Data set by the caller for a new
 // database) a copy of the seeded demo: the SQLite folder's files, or a copy
-// of the template database with the key it was sealed under.
-func copyDemo(tb testing.TB, ts *testServer) {
+// of the template database with the key it was sealed under. It returns
+// when the demo was seeded.
+func copyDemo(tb testing.TB, ts *testServer) time.Time {
 	tb.Helper()
 	demoTemplate.mu.Lock()
 	defer demoTemplate.mu.Unlock()
@@ -104,9 +123,10 @@ func copyDemo(tb testing.TB, ts *testServer) {
 		ts.KeyFile = filepath.Join(tb.TempDir(), "master.key")
 		copyFile(tb, filepath.Join(demoTemplate.dir, "master.key"), ts.KeyFile)
 		copyDir(tb, filepath.Join(demoTemplate.dir, "data"), ts.Data)
-		return
+		return demoTemplate.seeded
 	}
 	copyDir(tb, demoTemplate.dir, ts.Data)
+	return demoTemplate.seeded
 }
 
 // seedDemoTemplate seeds a new template as `journey serve --demo` seeds an

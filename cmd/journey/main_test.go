@@ -72,14 +72,7 @@ func startServer(tb testing.TB, env map[string]string, args ...string) *testServ
 	case useDemoTemplate(env, args):
 		// A copy of the demo seeded once for the package run: --demo then
 		// finds the practice there and leaves it as it is.
-		if testenv.Dialect() == "postgres" {
-			ts.Data = tb.TempDir()
-		} else {
-			ts.DSN = sqldbtest.DSN(tb)
-			ts.Data = strings.TrimSuffix(ts.DSN, "/journey.db")
-			ts.KeyFile = filepath.Join(ts.Data, "master.key")
-		}
-		copyDemo(tb, ts)
+		ts.DSN, ts.KeyFile, ts.Data, _ = demoDatabase(tb)
 	case testenv.Dialect() == "postgres":
 		// PostgreSQL never gets a generated key: the operator makes one.
 		ts.DSN, ts.KeyFile, ts.Data = sqldbtest.DSN(tb), sqldbtest.KeyFile(tb), tb.TempDir()
