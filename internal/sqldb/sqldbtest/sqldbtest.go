@@ -131,10 +131,120 @@ func WriteKeyFile(tb testing.TB, lines ...string) string {
 // Open opens a new database with migrations applied, its own master key
 // (each new database, SQLite file or PostgreSQL database, gets its own data
 // key), mail composed for http://journey.test and no job queue (messages
-// stay queued in the outbox).
+// stay queued in the outbox). In a package whose TestMain runs through Main,
+// the new database is a copy of one migrated for the package run, and the
+// copies share its master and data keys.
 func Open(tb testing.TB) *sqldb.DB {
 	tb.Helper()
+	if dsn, mk, ok := migratedCopy(tb); ok {
+		return OpenDSN(tb, dsn, mk)
+	}
 	return OpenDSN(tb, DSN(tb), MasterKeys(tb))
+}
+
+// migrated is the package run's migrated empty database, which Open copies
+// for each test once Main has enabled it: migrating a new database took a
+// second or more of CPU a test under -race (over forty migrations and
+// River's), in packages that open hundreds.
+var migrated struct {
+	mu      sync.Mutex
+	enabled bool
+	dir     string // the master key file, and the SQLite database's folder db/
+	dsn     string
+	mk      *crypt.MasterKeys
+	drop    func() error // drops the PostgreSQL database
+	err     error
+}
+
+// Main runs a package's tests with Open copying one database migrated at
+// its first call instead of migrating a new one for each test, and then
+// removes that database: func TestMain(m *testing.M) { os.Exit(sqldbtest.Main(m)) }.
+// Each test still gets a database of its own (a copy of the SQLite file,
+// or CREATE DATABASE ... TEMPLATE); DSN and OpenDSN are unchanged, so a
+// test of migrating itself uses them.
+func Main(m *testing.M) int {
+	migrated.enabled = true
+	code := m.Run()
+	migrated.mu.Lock()
+	defer migrated.mu.Unlock()
+	if migrated.drop != nil {
+		if err := migrated.drop(); err != nil {
+			fmt.Fprintf(os.Stderr, "sqldbtest: removing the migrated database: %v\n", err)
+			code = max(code, 1)
+		}
+	}
+	if migrated.dir != "" {
+		os.RemoveAll(migrated.dir)
+	}
+	return code
+}
+
+// migratedCopy returns a copy of the package run's migrated database, made
+// at the first call, and its master keys; ok is false unless Main enabled it.
+func migratedCopy(tb testing.TB) (dsn string, mk *crypt.MasterKeys, ok bool) {
+	tb.Helper()
+	migrated.mu.Lock()
+	defer migrated.mu.Unlock()
+	if !migrated.enabled {
+		return "", nil, false
+	}
+	if migrated.dir == "" && migrated.err == nil {
+		migrated.err = migrate()
+	}
+	if migrated.err != nil {
+		tb.Fatalf("sqldbtest: migrating the package run's database: %v", migrated.err)
+	}
+	if testenv.Dialect() == "postgres" {
+		return DSNFrom(tb, migrated.dsn), migrated.mk, true
+	}
+	dsn = DSN(tb)
+	from := filepath.Dir(migrated.dsn)
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, e := range entries { // journey.db, and its -wal and -shm if kept
+		data, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(filepath.Dir(dsn), e.Name()), data, 0o600); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return dsn, migrated.mk, true
+}
+
+// migrate makes the package run's migrated database (migrated.mu held).
+func migrate() error {
+	dir, err := os.MkdirTemp("", "journey-migrated-")
+	if err != nil {
+		return err
+	}
+	migrated.dir = dir
+	key := filepath.Join(dir, "master.key")
+	if _, err := crypt.CreateMasterKeyFile(key); err != nil {
+		return err
+	}
+	if migrated.mk, err = crypt.LoadMasterKeys(key); err != nil {
+		return err
+	}
+	if testenv.Dialect() == "postgres" {
+		if migrated.dsn, migrated.drop, err = PostgresTemplate(); err != nil {
+			return err
+		}
+	} else {
+		if err := os.Mkdir(filepath.Join(dir, "db"), 0o700); err != nil {
+			return err
+		}
+		migrated.dsn = filepath.Join(dir, "db", "journey.db")
+	}
+	db, err := sqldb.Open(context.Background(), migrated.dsn, nil, sqldb.WithMasterKeys(migrated.mk))
+	if err != nil {
+		return err
+	}
+	// Closed, so no one is connected to the template while it is copied.
+	return db.Close()
 }
 
 // OpenDSN opens the database at dsn with mk, as Open does: to open one
