@@ -82,11 +82,17 @@ type Store interface {
 	InventoryStore
 	NoteStore
 	AftercareStore
+	BillingSetupStore
+	ChargeStore
+	EstimateStore
+	DocumentStore
+	CardPayStore
 }
 
 // Processor applies Journey's record rules and audit around the store.
 type Processor struct {
 	store Store
+	cards journey.CardProcessor // nil: no card payment (cardpay.go)
 }
 
 // New returns a processor over store.

@@ -222,6 +222,7 @@ func (p *Processor) BookSession(ctx context.Context, a *journey.Actor, r *journe
 	}
 	p.Audit(ctx, a, Entry{Action: "session.create", SubjectType: "session", SubjectID: s.ID, Outcome: journey.AuditSuccess,
 		Detail: fmt.Sprintf("%s for client %d%s", s.Type, c.ID, via)})
+	p.estimateOnBooking(ctx, a, c, s, via)
 	return s, nil
 }
 
@@ -331,6 +332,9 @@ func (p *Processor) CancelSession(ctx context.Context, a *journey.Actor, id int6
 	}
 	p.Audit(ctx, a, Entry{Action: "session.cancel", SubjectType: "session", SubjectID: s.ID, Outcome: journey.AuditSuccess,
 		Reason: cancelled.CancelReason, Detail: late + via})
+	if cancelled.LateCancel {
+		p.chargeSession(ctx, a, cancelled, journey.EventLateCancel, 0, via)
+	}
 	return cancelled, nil
 }
 
@@ -339,6 +343,20 @@ func (p *Processor) CancelSession(ctx context.Context, a *journey.Actor, id int6
 // session starts only when its gates hold again at that moment (ECONFLICT
 // with the unmet Gates). Audited either way.
 func (p *Processor) RunSession(ctx context.Context, a *journey.Actor, id int64, action, via string) (*journey.CareSession, error) {
+	return p.RunSessionMinutes(ctx, a, id, action, 0, via)
+}
+
+// RunSessionMinutes is RunSession with the minutes the clinician recorded
+// for a completed session (0: its scheduled length; else 1–600), which
+// choose a time-based service code. Completing it, or marking a no-show,
+// makes its charges in the same request (charges.go), whatever happens
+// to them.
+func (p *Processor) RunSessionMinutes(ctx context.Context, a *journey.Actor, id int64, action string, minutes int, via string) (*journey.CareSession, error) {
+	if minutes != 0 && (action != journey.ActionComplete || minutes < 1 || minutes > journey.MaxSessionMinutes) {
+		var v journey.Validation
+		v.Add("minutes", fmt.Sprintf("Enter the session's minutes, from 1 to %d, when completing it.", journey.MaxSessionMinutes))
+		return nil, v.Err()
+	}
 	s, c, err := p.session(ctx, a, id, "session.status")
 	if err != nil {
 		return nil, err
@@ -360,6 +378,15 @@ func (p *Processor) RunSession(ctx context.Context, a *journey.Actor, id int64, 
 	}
 	p.Audit(ctx, a, Entry{Action: "session.status", SubjectType: "session", SubjectID: s.ID, Outcome: outcome(err),
 		Detail: action + refusalOf(err) + via})
+	if err == nil && minutes > 0 {
+		if err := p.store.RecordSessionMinutes(ctx, s.ID, minutes); err != nil {
+			p.Audit(ctx, a, Entry{Action: "session.status", SubjectType: "session", SubjectID: s.ID, Outcome: journey.AuditFailure,
+				Detail: "minutes not recorded: " + refusal(err) + via})
+		}
+	}
+	if err == nil && (action == journey.ActionComplete || action == journey.ActionNoShow) {
+		p.chargeSession(ctx, a, changed, sessionEvent(changed), minutes, via)
+	}
 	return changed, err
 }
 
@@ -429,6 +456,9 @@ func (p *Processor) attendance(ctx context.Context, a *journey.Actor, id, client
 		Detail: fmt.Sprintf("%s: client %d%s%s", what, c.ID, refusalOf(err), via)})
 	if err != nil {
 		return nil, err
+	}
+	if what == "join" {
+		p.estimateOnBooking(ctx, a, c, changed, via)
 	}
 	if !a.SessionInFull(changed) {
 		p.limit(ctx, changed)

@@ -175,7 +175,10 @@ var pageSamples = map[string]any{
 	"staff_inventory_count": &staffws.CountPage{}, "staff_inventory_resolve": &staffws.DiscrepancyPage{}, "staff_inventory_log": &staffws.LogPage{},
 	"staff_doses": &staffws.DosePage{},
 	"staff_notes": &staffws.NotesPage{}, "staff_aftercare": &staffws.AftercarePage{},
+	"admin_billing": &staffws.BillingSetupPage{}, "staff_diagnoses": &staffws.DiagnosesPage{}, "staff_coverage": &staffws.CoveragePage{},
 	"portal_preparation": &clientportal.PreparationPage{}, "portal_morning": &clientportal.MorningPage{}, "portal_journal": &clientportal.JournalPage{},
+	"portal_billing": &clientportal.BillingPage{},
+	"portal_pay": &clientportal.PayPage{}, "portal_payment": &clientportal.PaymentPage{Payment: &journey.Payment{}},
 }
 
 // realSamples replaces the parts of a filled sample whose values must

@@ -136,6 +136,17 @@ func (s *Server) routeTable() []route {
 		{"POST /portal/texts", portal, journey.PermPortal, 0, s.portal.HandleTextConsent},
 		{"POST /portal/calendar", portal, journey.PermPortal, 0, s.portal.HandleCalendarCreate},
 		{"POST /portal/calendar/{id}/revoke", portal, journey.PermPortal, 0, s.portal.HandleCalendarRevoke},
+		// The client's billing (portal/billing.go): their own documents only.
+		{"GET /portal/billing", portal, journey.PermPortal, 0, s.portal.HandleBilling},
+		{"POST /portal/billing/superbills", portal, journey.PermPortal, 0, s.portal.HandleBillingSuperbill},
+		{"POST /portal/billing/statements", portal, journey.PermPortal, 0, s.portal.HandleBillingStatement},
+		{"GET /portal/billing/documents/{id}", portal, journey.PermPortal, 0, s.portal.HandleBillingDocument},
+		// Paying by card (portal/cardpay.go); the card processor's events (site/webhook.go).
+		{"GET /portal/billing/pay", portal, journey.PermPortal, 0, s.portal.HandlePayView},
+		{"POST /portal/billing/pay", portal, journey.PermPortal, 0, s.portal.HandlePay},
+		{"GET /portal/billing/payments/{id}", portal, journey.PermPortal, 0, s.portal.HandlePayment},
+		{"POST /portal/billing/card/forget", portal, journey.PermPortal, 0, s.portal.HandleForgetCard},
+		{"POST /webhooks/stripe", site, permPublic, 0, s.site.HandleStripeWebhook},
 
 		// Client records (staff).
 		{"GET /staff/clients/{id}/measures/{code}", staff, journey.PermClinicalRead, 0, s.staff.HandleMeasureView},
@@ -286,6 +297,11 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/clients/{id}/gates", api, journey.PermClinicalRead, 0, s.api.HandleGates},
 		{"GET /api/v1/session-slots", api, permSignedIn, 0, s.api.HandleSessionSlots}, // staff for clients they may see, a client for themselves
 		{"POST /api/v1/clients/{id}/gate-overrides", api, journey.PermClearance, 0, s.api.HandleGateOverride},
+		// Billing documents (api/documents.go): the front desk, an admin or the client themselves, by processing's rule.
+		{"POST /api/v1/clients/{id}/superbills", api, permSignedIn, 0, s.api.HandleSuperbillCreate},
+		{"POST /api/v1/clients/{id}/statements", api, permSignedIn, 0, s.api.HandleStatementCreate},
+		{"GET /api/v1/clients/{id}/documents", api, permSignedIn, 0, s.api.HandleDocuments},
+		{"GET /api/v1/documents/{id}", api, permSignedIn, 0, s.api.HandleDocumentPDF},
 		{"GET /api/v1/clients/{id}/monitor", api, permSignedIn, 0, s.api.HandleMonitor},
 		{"PUT /api/v1/clients/{id}/monitor", api, journey.PermPortal, 0, s.api.HandleMonitorSet},
 		{"POST /api/v1/sessions/{id}/remote-check-in", api, journey.PermPortal, 0, s.api.HandleRemoteCheckIn},
@@ -329,6 +345,8 @@ func (s *Server) routeTable() []route {
 		{"PUT /api/v1/notes/{id}", api, permSignedIn, 0, s.api.HandleNoteUpdate},
 		{"POST /api/v1/notes/{id}/sign", api, permSignedIn, 0, s.api.HandleNoteSign},
 		{"POST /api/v1/notes/{id}/addenda", api, permSignedIn, 0, s.api.HandleNoteAddendum},
+		// A card payment refunded through the card processor (api/cardpay.go).
+		{"POST /api/v1/payments/{id}/card-refund", api, journey.PermBillingWrite, 0, s.api.HandleCardRefund},
 		{"GET /api/v1/locations", api, permStaff, 0, s.api.HandleLocations},
 		{"POST /api/v1/locations", api, journey.PermSettings, 0, s.api.HandleLocationCreate},
 		{"GET /api/v1/rooms", api, permStaff, 0, s.api.HandleRooms},
@@ -378,6 +396,41 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/staff/invite", staff, journey.PermStaffManage, 0, s.handleInvite},
 		{"GET /admin/audit", staff, journey.PermAuditRead, 0, s.staff.HandleAuditView},
 		{"GET /admin/audit.csv", staff, journey.PermAuditRead, 0, s.staff.HandleAuditCSV},
+
+		// Billing setup: entities, who bills under which, the fee schedule (admins; billing staff read),
+		// a client's diagnoses (their clinicians; processing's record rules) and coverage (billing staff).
+		{"GET /admin/billing", staff, journey.PermBillingSetup, 0, s.staff.HandleBillingSetup},
+		{"POST /admin/billing/entities", staff, journey.PermBillingSetup, 0, s.staff.HandleBillingEntitySave},
+		{"POST /admin/billing/entities/{id}", staff, journey.PermBillingSetup, 0, s.staff.HandleBillingEntitySave},
+		{"POST /admin/billing/clinicians", staff, journey.PermBillingSetup, 0, s.staff.HandleBillingCliniciansSave},
+		{"POST /admin/billing/lines", staff, journey.PermBillingSetup, 0, s.staff.HandleFeeLineSave},
+		{"POST /admin/billing/prices", staff, journey.PermBillingSetup, 0, s.staff.HandleCodePriceSave},
+		{"POST /admin/billing/modifier", staff, journey.PermBillingSetup, 0, s.staff.HandleTelehealthModifierSave},
+		{"GET /staff/clients/{id}/diagnoses", staff, journey.PermClientsRead, 0, s.staff.HandleDiagnoses},
+		{"POST /staff/clients/{id}/diagnoses", staff, journey.PermDiagnoses, 0, s.staff.HandleDiagnosesSave},
+		{"GET /staff/clients/{id}/coverage", staff, journey.PermBillingRead, 0, s.staff.HandleCoverage},
+		{"POST /staff/clients/{id}/coverage", staff, journey.PermBillingWrite, 0, s.staff.HandleCoverageSave},
+		{"GET /api/v1/billing/entities", api, journey.PermBillingRead, 0, s.api.HandleBillingEntities},
+		{"POST /api/v1/billing/entities", api, journey.PermBillingSetup, 0, s.api.HandleBillingEntityCreate},
+		{"GET /api/v1/billing/entities/{id}", api, journey.PermBillingRead, 0, s.api.HandleBillingEntity},
+		{"PUT /api/v1/billing/entities/{id}", api, journey.PermBillingSetup, 0, s.api.HandleBillingEntityUpdate},
+		{"GET /api/v1/billing/fee-schedule", api, journey.PermBillingRead, 0, s.api.HandleFeeSchedule},
+		{"PUT /api/v1/billing/fee-schedule", api, journey.PermBillingSetup, document, s.api.HandleFeeScheduleSet},
+		{"GET /api/v1/billing/clinicians", api, journey.PermBillingRead, 0, s.api.HandleBillingClinicians},
+		{"PUT /api/v1/billing/clinicians", api, journey.PermBillingSetup, 0, s.api.HandleBillingCliniciansSet},
+		{"GET /api/v1/clients/{id}/diagnoses", api, journey.PermClientsRead, 0, s.api.HandleDiagnoses},
+		{"PUT /api/v1/clients/{id}/diagnoses", api, journey.PermDiagnoses, 0, s.api.HandleDiagnosesSet},
+		{"GET /api/v1/clients/{id}/coverage", api, journey.PermBillingRead, 0, s.api.HandleCoverage},
+		{"PUT /api/v1/clients/{id}/coverage", api, journey.PermBillingWrite, 0, s.api.HandleCoverageSet},
+		// Charges, the ledger and payments taken by staff (api/charges.go); a client reads their own
+		// charges, ledger and payments by the record rule (processing answers 404 for the rest).
+		{"GET /api/v1/clients/{id}/charges", api, permSignedIn, 0, s.api.HandleCharges},
+		{"POST /api/v1/charges/{id}/void", api, journey.PermBillingWrite, 0, s.api.HandleChargeVoid},
+		{"POST /api/v1/charges/{id}/adjust", api, journey.PermBillingWrite, 0, s.api.HandleChargeAdjust},
+		{"GET /api/v1/clients/{id}/ledger", api, permSignedIn, 0, s.api.HandleLedger},
+		{"GET /api/v1/clients/{id}/payments", api, permSignedIn, 0, s.api.HandlePayments},
+		{"POST /api/v1/clients/{id}/payments", api, journey.PermBillingWrite, 0, s.api.HandlePaymentCreate},
+		{"POST /api/v1/payments/{id}/refunds", api, journey.PermBillingWrite, 0, s.api.HandleRefundCreate},
 
 		// JSON API.
 		{"GET /api/v1/openapi.json", api, permPublic, 0, s.api.HandleOpenAPI},

@@ -34,7 +34,7 @@ var workspaceTasks = []workspaceTask{
 	{"Deliveries", "/staff/deliveries", nil},
 	{"Inventory", "/staff/inventory", []string{"/staff/inventory/"}},
 	{"Staff", "/admin/staff", []string{"/admin/staff/"}},
-	{"Settings", "/admin/consents", []string{"/admin/consents/", "/admin/screening-rules", "/admin/booking", "/admin/care", "/admin/session-types", "/admin/rooms", "/admin/settings", "/admin/practice", "/admin/emails", "/admin/reminders"}},
+	{"Settings", "/admin/consents", []string{"/admin/consents/", "/admin/screening-rules", "/admin/booking", "/admin/care", "/admin/session-types", "/admin/rooms", "/admin/billing", "/admin/settings", "/admin/practice", "/admin/emails", "/admin/reminders"}},
 	{"Audit", "/admin/audit", []string{"/admin/audit"}},
 }
 

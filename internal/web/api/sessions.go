@@ -347,14 +347,22 @@ func (s *Handler) HandleSessionCancel(w http.ResponseWriter, r *http.Request) {
 }
 
 // HandleSessionAction returns the handler of one status change (a
-// journey.Action…): check-in, start, complete or no-show.
+// journey.Action…): check-in, start, complete or no-show. Completing
+// takes an optional body {"minutes"} (1–600): the length the clinician
+// recorded, which chooses a time-based code of the session's charges.
 func (s *Handler) HandleSessionAction(action string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, ok := s.sessionID(w, r)
 		if !ok {
 			return
 		}
-		cs, err := s.proc.RunSession(r.Context(), s.kit.Who(r), id, action, viaAPI)
+		var b struct {
+			Minutes int `json:"minutes"` // complete: the minutes the clinician recorded
+		}
+		if r.ContentLength != 0 && !s.kit.DecodeJSON(w, r, &b) {
+			return
+		}
+		cs, err := s.proc.RunSessionMinutes(r.Context(), s.kit.Who(r), id, action, b.Minutes, viaAPI)
 		if err != nil {
 			s.kit.APIError(w, r, err)
 			return

@@ -59,6 +59,10 @@ type Processing interface {
 	AftercareProcessing
 	// Their sessions: seeing, moving and cancelling them (sessions.go).
 	SessionsProcessing
+	// Their billing: balances, superbills, statements (billing.go).
+	BillingProcessing
+	// Paying by card (cardpay.go).
+	CardPayProcessing
 }
 
 // Handler holds the client portal's handlers.

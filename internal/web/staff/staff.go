@@ -155,6 +155,8 @@ type Processing interface {
 	// The controlled-substance log and its reports (inventory*.go).
 	InventoryProcessing
 	DoseProcessing
+	// Billing setup, a client's diagnoses and coverage (billing_setup.go).
+	BillingSetupProcessing
 }
 
 // Config is what the staff workspace is told by cmd/journey.
