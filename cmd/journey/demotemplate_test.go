@@ -33,14 +33,19 @@ import (
 // already met; a new quarter of an hour also seeds anew (see demoFresh).
 const demoTemplateMaxAge = 5 * time.Minute
 
-// demoTemplate is the package run's seeded demo (one per database kind).
-var demoTemplate struct {
-	mu     sync.Mutex
+// demoSeed is a seeded demo to copy.
+type demoSeed struct {
 	seeded time.Time
 	dir    string // SQLite: the --data folder; PostgreSQL: the key file and the --data folder
 	dsn    string // PostgreSQL: the template database
 	drop   func() error
-	err    error
+}
+
+// demoTemplate is the package run's seeded demo, one per database kind (a
+// test may choose SQLite in the PostgreSQL pass).
+var demoTemplate struct {
+	mu    sync.Mutex
+	seeds map[string]*demoSeed // by testenv.Dialect()
 }
 
 // demoTemplateArgs are the flags of startServer that play no part in
@@ -112,72 +117,89 @@ func copyDemo(tb testing.TB, ts *testServer) time.Time {
 	tb.Helper()
 	demoTemplate.mu.Lock()
 	defer demoTemplate.mu.Unlock()
-	if demoTemplate.err == nil && (demoTemplate.seeded.IsZero() || !demoFresh(demoTemplate.seeded, time.Now())) {
-		demoTemplate.err = seedDemoTemplate()
+	dialect := testenv.Dialect()
+	seed := demoTemplate.seeds[dialect]
+	if seed == nil || !demoFresh(seed.seeded, time.Now()) {
+		seed.remove()
+		var err error
+		if seed, err = seedDemoTemplate(dialect); err != nil {
+			seed.remove()
+			tb.Fatalf("seeding the demo: %v", err)
+		}
+		if demoTemplate.seeds == nil {
+			demoTemplate.seeds = map[string]*demoSeed{}
+		}
+		demoTemplate.seeds[dialect] = seed
 	}
-	if demoTemplate.err != nil {
-		tb.Fatalf("seeding the demo: %v", demoTemplate.err)
-	}
-	if testenv.Dialect() == "postgres" {
-		ts.DSN = sqldbtest.DSNFrom(tb, demoTemplate.dsn)
+	if dialect == "postgres" {
+		ts.DSN = sqldbtest.DSNFrom(tb, seed.dsn)
 		ts.KeyFile = filepath.Join(tb.TempDir(), "master.key")
-		copyFile(tb, filepath.Join(demoTemplate.dir, "master.key"), ts.KeyFile)
-		copyDir(tb, filepath.Join(demoTemplate.dir, "data"), ts.Data)
-		return demoTemplate.seeded
+		copyFile(tb, filepath.Join(seed.dir, "master.key"), ts.KeyFile)
+		copyDir(tb, filepath.Join(seed.dir, "data"), ts.Data)
+		return seed.seeded
 	}
-	copyDir(tb, demoTemplate.dir, ts.Data)
-	return demoTemplate.seeded
+	copyDir(tb, seed.dir, ts.Data)
+	return seed.seeded
 }
 
 // seedDemoTemplate seeds a new template as `journey serve --demo` seeds an
-// empty database, removing the previous one.
-func seedDemoTemplate() error {
-	dropDemoTemplate()
+// empty database. On error it returns what it made, to remove.
+func seedDemoTemplate(dialect string) (*demoSeed, error) {
 	dir, err := os.MkdirTemp("", "journey-demo-")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	demoTemplate.dir = dir
+	seed := &demoSeed{dir: dir}
 	args := []string{"--demo", "--data", dir}
-	if testenv.Dialect() == "postgres" {
-		dsn, drop, err := sqldbtest.PostgresTemplate()
-		if err != nil {
-			return err
+	if dialect == "postgres" {
+		if seed.dsn, seed.drop, err = sqldbtest.PostgresTemplate(); err != nil {
+			return seed, err
 		}
-		demoTemplate.dsn, demoTemplate.drop = dsn, drop
 		// PostgreSQL never gets a generated key: the operator makes one.
 		key := filepath.Join(dir, "master.key")
 		if _, err := crypt.CreateMasterKeyFile(key); err != nil {
-			return err
+			return seed, err
 		}
 		if err := os.Mkdir(filepath.Join(dir, "data"), 0o700); err != nil {
-			return err
+			return seed, err
 		}
-		args = []string{"--demo", "--database", dsn, "--master-key-file", key, "--data", filepath.Join(dir, "data")}
+		args = []string{"--demo", "--database", seed.dsn, "--master-key-file", key, "--data", filepath.Join(dir, "data")}
 	}
 	cfg, err := parseConfig("serve", args, func(string) string { return "" }, io.Discard)
 	if err != nil {
-		return err
+		return seed, err
 	}
 	now := time.Now()
 	if err := seedIfEmpty(context.Background(), cfg, io.Discard); err != nil {
-		return err
+		return seed, err
 	}
-	demoTemplate.seeded = now
-	return nil
+	seed.seeded = now
+	return seed, nil
 }
 
-// dropDemoTemplate removes the seeded template, if any.
-func dropDemoTemplate() {
-	if demoTemplate.dir != "" {
-		os.RemoveAll(demoTemplate.dir)
+// remove removes the seeded demo, if any.
+func (s *demoSeed) remove() {
+	if s == nil {
+		return
 	}
-	if demoTemplate.drop != nil {
-		if err := demoTemplate.drop(); err != nil {
+	if s.dir != "" {
+		os.RemoveAll(s.dir)
+	}
+	if s.drop != nil {
+		if err := s.drop(); err != nil {
 			fmt.Fprintf(os.Stderr, "removing the demo template: %v\n", err)
 		}
 	}
-	demoTemplate.dir, demoTemplate.dsn, demoTemplate.drop, demoTemplate.seeded = "", "", nil, time.Time{}
+}
+
+// dropDemoTemplate removes the seeded demos, from TestMain.
+func dropDemoTemplate() {
+	demoTemplate.mu.Lock()
+	defer demoTemplate.mu.Unlock()
+	for _, s := range demoTemplate.seeds {
+		s.remove()
+	}
+	demoTemplate.seeds = nil
 }
 
 // copyDir copies the files of the folder from into the folder to (made if

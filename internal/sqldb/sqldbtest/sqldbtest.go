@@ -142,18 +142,24 @@ func Open(tb testing.TB) *sqldb.DB {
 	return OpenDSN(tb, DSN(tb), MasterKeys(tb))
 }
 
-// migrated is the package run's migrated empty database, which Open copies
-// for each test once Main has enabled it: migrating a new database took a
-// second or more of CPU a test under -race (over forty migrations and
-// River's), in packages that open hundreds.
+// migrated is the package run's migrated empty databases, one per
+// database kind (a test may choose SQLite in the PostgreSQL pass), which
+// Open copies for each test once Main has enabled it: migrating a new
+// database took a second or more of CPU a test under -race (over forty
+// migrations and River's), in packages that open hundreds.
 var migrated struct {
 	mu      sync.Mutex
 	enabled bool
-	dir     string // the master key file, and the SQLite database's folder db/
-	dsn     string
-	mk      *crypt.MasterKeys
-	drop    func() error // drops the PostgreSQL database
-	err     error
+	by      map[string]*migratedDB // by testenv.Dialect()
+}
+
+// migratedDB is a migrated empty database to copy.
+type migratedDB struct {
+	dir  string // the master key file, and the SQLite database's folder db/
+	dsn  string
+	mk   *crypt.MasterKeys
+	drop func() error // drops the PostgreSQL database
+	err  error
 }
 
 // Main runs a package's tests with Open copying one database migrated at
@@ -167,14 +173,16 @@ func Main(m *testing.M) int {
 	code := m.Run()
 	migrated.mu.Lock()
 	defer migrated.mu.Unlock()
-	if migrated.drop != nil {
-		if err := migrated.drop(); err != nil {
-			fmt.Fprintf(os.Stderr, "sqldbtest: removing the migrated database: %v\n", err)
-			code = max(code, 1)
+	for _, d := range migrated.by {
+		if d.drop != nil {
+			if err := d.drop(); err != nil {
+				fmt.Fprintf(os.Stderr, "sqldbtest: removing the migrated database: %v\n", err)
+				code = max(code, 1)
+			}
 		}
-	}
-	if migrated.dir != "" {
-		os.RemoveAll(migrated.dir)
+		if d.dir != "" {
+			os.RemoveAll(d.dir)
+		}
 	}
 	return code
 }
@@ -188,17 +196,23 @@ func migratedCopy(tb testing.TB) (dsn string, mk *crypt.MasterKeys, ok bool) {
 	if !migrated.enabled {
 		return "", nil, false
 	}
-	if migrated.dir == "" && migrated.err == nil {
-		migrated.err = migrate()
+	dialect := testenv.Dialect()
+	d := migrated.by[dialect]
+	if d == nil {
+		d = migrate(dialect)
+		if migrated.by == nil {
+			migrated.by = map[string]*migratedDB{}
+		}
+		migrated.by[dialect] = d
 	}
-	if migrated.err != nil {
-		tb.Fatalf("sqldbtest: migrating the package run's database: %v", migrated.err)
+	if d.err != nil {
+		tb.Fatalf("sqldbtest: migrating the package run's database: %v", d.err)
 	}
-	if testenv.Dialect() == "postgres" {
-		return DSNFrom(tb, migrated.dsn), migrated.mk, true
+	if dialect == "postgres" {
+		return DSNFrom(tb, d.dsn), d.mk, true
 	}
 	dsn = DSN(tb)
-	from := filepath.Dir(migrated.dsn)
+	from := filepath.Dir(d.dsn)
 	entries, err := os.ReadDir(from)
 	if err != nil {
 		tb.Fatal(err)
@@ -212,39 +226,42 @@ func migratedCopy(tb testing.TB) (dsn string, mk *crypt.MasterKeys, ok bool) {
 			tb.Fatal(err)
 		}
 	}
-	return dsn, migrated.mk, true
+	return dsn, d.mk, true
 }
 
-// migrate makes the package run's migrated database (migrated.mu held).
-func migrate() error {
-	dir, err := os.MkdirTemp("", "journey-migrated-")
-	if err != nil {
-		return err
+// migrate makes the package run's migrated database of dialect; d.err
+// says why it could not.
+func migrate(dialect string) (d *migratedDB) {
+	d = &migratedDB{}
+	d.dir, d.err = os.MkdirTemp("", "journey-migrated-")
+	if d.err != nil {
+		return d
 	}
-	migrated.dir = dir
-	key := filepath.Join(dir, "master.key")
-	if _, err := crypt.CreateMasterKeyFile(key); err != nil {
-		return err
+	key := filepath.Join(d.dir, "master.key")
+	if _, d.err = crypt.CreateMasterKeyFile(key); d.err != nil {
+		return d
 	}
-	if migrated.mk, err = crypt.LoadMasterKeys(key); err != nil {
-		return err
+	if d.mk, d.err = crypt.LoadMasterKeys(key); d.err != nil {
+		return d
 	}
-	if testenv.Dialect() == "postgres" {
-		if migrated.dsn, migrated.drop, err = PostgresTemplate(); err != nil {
-			return err
+	if dialect == "postgres" {
+		if d.dsn, d.drop, d.err = PostgresTemplate(); d.err != nil {
+			return d
 		}
 	} else {
-		if err := os.Mkdir(filepath.Join(dir, "db"), 0o700); err != nil {
-			return err
+		if d.err = os.Mkdir(filepath.Join(d.dir, "db"), 0o700); d.err != nil {
+			return d
 		}
-		migrated.dsn = filepath.Join(dir, "db", "journey.db")
+		d.dsn = filepath.Join(d.dir, "db", "journey.db")
 	}
-	db, err := sqldb.Open(context.Background(), migrated.dsn, nil, sqldb.WithMasterKeys(migrated.mk))
+	db, err := sqldb.Open(context.Background(), d.dsn, nil, sqldb.WithMasterKeys(d.mk))
 	if err != nil {
-		return err
+		d.err = err
+		return d
 	}
 	// Closed, so no one is connected to the template while it is copied.
-	return db.Close()
+	d.err = db.Close()
+	return d
 }
 
 // OpenDSN opens the database at dsn with mk, as Open does: to open one
