@@ -278,7 +278,9 @@ RACE_FLAGS=(-race "-gcflags=modernc.org/...=-d=checkptr=0")
 
 # test_pass DB: the suite with JOURNEY_TEST_DB=DB, under the race detector.
 test_pass() {
-	JOURNEY_TEST_DB=$1 CGO_ENABLED=1 go test "${RACE_FLAGS[@]}" -count=1 -timeout 25m "${default_pkgs[@]}" "$@"
+	local db=$1
+	shift
+	JOURNEY_TEST_DB=$db CGO_ENABLED=1 go test "${RACE_FLAGS[@]}" -count=1 -timeout 25m "${default_pkgs[@]}" "$@"
 }
 
 dbs=()
