@@ -160,3 +160,17 @@ func isDate(s string) bool {
 	_, err := time.Parse(time.DateOnly, s)
 	return err == nil
 }
+
+// BillingEvent returns the event session s's status charges for
+// (completed, a no-show, a late cancellation), "" when it charges nothing.
+func BillingEvent(s *CareSession) string {
+	switch {
+	case s.Status == SessionCompleted:
+		return EventCompleted
+	case s.Status == SessionNoShow:
+		return EventNoShow
+	case s.Status == SessionCancelled && s.LateCancel:
+		return EventLateCancel
+	}
+	return ""
+}

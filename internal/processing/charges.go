@@ -38,7 +38,7 @@ type ChargeStore interface {
 // missing setup charges nothing, and a failure is audited for the front
 // desk to charge again from the session's page.
 func (p *Processor) chargeSession(ctx context.Context, a *journey.Actor, s *journey.CareSession, event string, minutes int, via string) {
-	charges, skipped, notSetUp, err := p.sessionCharges(ctx, s, event, minutes)
+	charges, skipped, notSetUp, err := p.SessionCharges(ctx, s, event, minutes)
 	if err == nil && len(charges) > 0 {
 		charges, err = p.store.CreateCharges(ctx, charges, 0)
 	}
@@ -65,24 +65,12 @@ func auditIDs(label string, cs []*journey.Charge) string {
 	return fmt.Sprint(label, " ", ids)
 }
 
-// sessionEvent returns the billing event session s's status stands for,
-// "" when it charges nothing.
-func sessionEvent(s *journey.CareSession) string {
-	switch {
-	case s.Status == journey.SessionCompleted:
-		return journey.EventCompleted
-	case s.Status == journey.SessionNoShow:
-		return journey.EventNoShow
-	case s.Status == journey.SessionCancelled && s.LateCancel:
-		return journey.EventLateCancel
-	}
-	return ""
-}
-
-// sessionCharges works out, unsaved, the charges session s's event makes
+// SessionCharges works out, unsaved, the charges session s's event makes
 // for each of its clients (a group's attendees each), and the schedule's
-// lines skipped with why. notSetUp: the practice has no fee schedule.
-func (p *Processor) sessionCharges(ctx context.Context, s *journey.CareSession, event string, minutes int) (
+// lines skipped with why; notSetUp: the practice has no fee schedule. It
+// reads no record for a person and audits nothing: the methods that act
+// for one call it, and so does the demo, which has no one to act for.
+func (p *Processor) SessionCharges(ctx context.Context, s *journey.CareSession, event string, minutes int) (
 	charges []*journey.Charge, skipped []string, notSetUp bool, err error) {
 	fs, err := p.store.FindFeeSchedule(ctx)
 	if journey.ErrorCode(err) == journey.ENOTFOUND || (err == nil && len(fs.Lines) == 0) {
@@ -178,7 +166,7 @@ func (p *Processor) SessionBilling(ctx context.Context, a *journey.Actor, id int
 		return nil, err
 	}
 	b := &journey.SessionBilling{}
-	event := sessionEvent(s)
+	event := journey.BillingEvent(s)
 	if !a.SessionInFull(s) || event == "" {
 		return b, nil
 	}
@@ -190,7 +178,7 @@ func (p *Processor) SessionBilling(ctx context.Context, a *journey.Actor, id int
 	if err != nil {
 		return nil, err
 	}
-	if _, b.Skipped, b.NotSetUp, err = p.sessionCharges(ctx, s, event, minutes); err != nil {
+	if _, b.Skipped, b.NotSetUp, err = p.SessionCharges(ctx, s, event, minutes); err != nil {
 		return nil, err
 	}
 	if !a.Can(journey.PermBillingRead) {
@@ -216,7 +204,7 @@ func (p *Processor) ChargeSession(ctx context.Context, a *journey.Actor, id int6
 			return nil, err
 		}
 	}
-	event := sessionEvent(s)
+	event := journey.BillingEvent(s)
 	if event == "" {
 		return nil, journey.Errorf(journey.ECONFLICT, "This session is %s: it charges nothing.", journey.SessionStatusWords(s.Status))
 	}
@@ -224,7 +212,7 @@ func (p *Processor) ChargeSession(ctx context.Context, a *journey.Actor, id int6
 	if err != nil {
 		return nil, err
 	}
-	charges, _, notSetUp, err := p.sessionCharges(ctx, s, event, minutes)
+	charges, _, notSetUp, err := p.SessionCharges(ctx, s, event, minutes)
 	if err == nil && notSetUp {
 		err = journey.Errorf(journey.ECONFLICT, "Billing is not set up: add the billing entities and the fee schedule first.")
 	}

@@ -495,6 +495,7 @@ type Account struct {
 // they owe each entity per charge type, their charges (amounts, codes and
 // dates) and their documents.
 type BillingOverview struct {
+	Client    *journey.Client
 	Accounts  []Account
 	Charges   []*journey.Charge
 	Documents []*journey.Document
@@ -510,7 +511,7 @@ func (p *Processor) BillingOverview(ctx context.Context, a *journey.Actor, id in
 	if err != nil {
 		return nil, err
 	}
-	o, err := p.billingOverview(ctx, c.ID)
+	o, err := p.billingOverview(ctx, c)
 	detail := "ledger, charges"
 	if o != nil {
 		detail += ", " + IDList("documents", o.Documents, func(d *journey.Document) int64 { return d.ID })
@@ -519,8 +520,9 @@ func (p *Processor) BillingOverview(ctx context.Context, a *journey.Actor, id in
 	return o, err
 }
 
-func (p *Processor) billingOverview(ctx context.Context, clientID int64) (*BillingOverview, error) {
-	o := &BillingOverview{Entities: map[int64]*journey.BillingEntity{}}
+func (p *Processor) billingOverview(ctx context.Context, c *journey.Client) (*BillingOverview, error) {
+	clientID := c.ID
+	o := &BillingOverview{Client: c, Entities: map[int64]*journey.BillingEntity{}}
 	es, err := p.store.FindBillingEntities(ctx)
 	if err != nil {
 		return nil, err

@@ -83,6 +83,7 @@ type Store interface {
 	NoteStore
 	AftercareStore
 	BillingSetupStore
+	BillingReportsStore
 	ChargeStore
 	EstimateStore
 	DocumentStore

@@ -15,7 +15,8 @@ type SessionStore interface {
 	FindClientByUserID(ctx context.Context, userID int64) (*journey.Client, error)
 	FindCareSessions(ctx context.Context, f journey.CareSessionFilter) ([]*journey.CareSession, error)
 	CreateCareSession(ctx context.Context, r *journey.SessionRequest, by int64) (*journey.CareSession, error)
-	RescheduleCareSession(ctx context.Context, id int64, start time.Time, by int64) (*journey.CareSession, error)
+	MoveCareSession(ctx context.Context, id int64, start time.Time, providerID, by int64) (*journey.CareSession, error)
+	SetCareSessionOnCall(ctx context.Context, id, onCallID, by int64) (*journey.CareSession, error)
 	CancelCareSession(ctx context.Context, id int64, reason string, by int64) (*journey.CareSession, error)
 	ChangeCareSessionStatus(ctx context.Context, id int64, action string, by int64) (*journey.CareSession, error)
 	AddSessionAttendee(ctx context.Context, id, clientID, by int64) (*journey.CareSession, error)
@@ -294,16 +295,43 @@ func (p *Processor) changeable(ctx context.Context, a *journey.Actor, id int64, 
 // RescheduleSession moves session id to start (the same rules as a
 // booking, gates included), audited either way.
 func (p *Processor) RescheduleSession(ctx context.Context, a *journey.Actor, id int64, start time.Time, via string) (*journey.CareSession, error) {
+	return p.MoveSession(ctx, a, id, start, 0, via)
+}
+
+// MoveSession moves session id to start as RescheduleSession does and,
+// when providerID is neither 0 nor its medical provider, to that medical
+// provider (an on-call contact who was the old one follows: the store's
+// MoveCareSession), audited either way.
+func (p *Processor) MoveSession(ctx context.Context, a *journey.Actor, id int64, start time.Time, providerID int64, via string) (*journey.CareSession, error) {
 	s, c, err := p.changeable(ctx, a, id, "session.update")
 	if err != nil {
 		return nil, err
 	}
 	r := &journey.SessionRequest{ClientID: c.ID, Type: s.Type, Start: start, Mode: s.Mode, Route: s.Route, TherapistID: s.TherapistID,
 		MedicalProviderID: s.MedicalProviderID, ChaperoneID: s.ChaperoneID, RoomID: s.RoomID}
-	moved, err := p.gated(ctx, c, r, s.ID, func() (*journey.CareSession, error) { return p.store.RescheduleCareSession(ctx, s.ID, start, a.ID()) })
+	detail := "reschedule"
+	if providerID != 0 && providerID != s.MedicalProviderID {
+		r.MedicalProviderID, detail = providerID, fmt.Sprintf("reschedule to medical provider %d", providerID)
+	}
+	moved, err := p.gated(ctx, c, r, s.ID, func() (*journey.CareSession, error) {
+		return p.store.MoveCareSession(ctx, s.ID, start, providerID, a.ID())
+	})
 	p.Audit(ctx, a, Entry{Action: "session.update", SubjectType: "session", SubjectID: s.ID, Outcome: outcome(err),
-		Detail: "reschedule" + refusalOf(err) + via})
+		Detail: detail + refusalOf(err) + via})
 	return moved, err
+}
+
+// SetSessionOnCall names onCallID the on-call medical contact of session
+// id, for those who may change it (as for a move), audited either way.
+func (p *Processor) SetSessionOnCall(ctx context.Context, a *journey.Actor, id, onCallID int64, via string) (*journey.CareSession, error) {
+	s, _, err := p.changeable(ctx, a, id, "session.update")
+	if err != nil {
+		return nil, err
+	}
+	changed, err := p.store.SetCareSessionOnCall(ctx, s.ID, onCallID, a.ID())
+	p.Audit(ctx, a, Entry{Action: "session.update", SubjectType: "session", SubjectID: s.ID, Outcome: outcome(err),
+		Detail: fmt.Sprintf("on call %d", onCallID) + refusalOf(err) + via})
+	return changed, err
 }
 
 // refusalOf is ": " and refusal(err), or "" when err is nil.
@@ -385,7 +413,7 @@ func (p *Processor) RunSessionMinutes(ctx context.Context, a *journey.Actor, id 
 		}
 	}
 	if err == nil && (action == journey.ActionComplete || action == journey.ActionNoShow) {
-		p.chargeSession(ctx, a, changed, sessionEvent(changed), minutes, via)
+		p.chargeSession(ctx, a, changed, journey.BillingEvent(changed), minutes, via)
 	}
 	return changed, err
 }

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
@@ -211,5 +212,96 @@ func TestBillingSetupPages(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The billing reports through the real router and store: the month
+// report on screen and as CSV line by line, the aged balances with their
+// links to each client's billing, refused months beside the field, for
+// the front desk and admins only.
+func TestBillingReportsPage(t *testing.T) {
+	e := newCareEnv(t)
+	ctx := t.Context()
+	b := sqldbtest.SeedBilling(t, e.db)
+	_, admin := e.staffCookie(journey.RoleAdmin)
+	saved := *e.now
+	post := func(day time.Time, f func()) {
+		sqldbtest.SetTime(e.now, day)
+		f()
+		sqldbtest.SetTime(e.now, saved)
+	}
+	post(time.Date(2029, 11, 10, 15, 0, 0, 0, time.UTC), func() {
+		if _, err := e.db.CreateCharges(ctx, []*journey.Charge{
+			{ClientID: e.c.ID, EntityID: b.Practice.ID, ChargeType: journey.ChargePsychotherapy, Event: journey.EventCompleted, Date: "2029-11-10",
+				Code: "90837", Units: 1, Description: "Integration", AmountCents: 210_00},
+			{ClientID: e.c.ID, EntityID: b.Medical.ID, ChargeType: journey.ChargeMedication, Event: journey.EventCompleted, Date: "2029-11-10",
+				Code: "J3490", Units: 1, Description: "Ketamine", AmountCents: 90_00}}, e.ny.ID); err != nil {
+			t.Fatal(err)
+		}
+	})
+	post(time.Date(2029, 12, 20, 15, 0, 0, 0, time.UTC), func() {
+		if _, _, err := e.db.CreatePayment(ctx, &journey.Payment{ClientID: e.c.ID, EntityID: b.Practice.ID, ChargeType: journey.ChargePsychotherapy,
+			AmountCents: 60_00, Method: journey.PayCheck, IdempotencyKey: "rep-1", By: e.ny.ID}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	for _, sc := range []struct {
+		name, cookie, path string
+		status             int
+		contains, excludes []string
+	}{
+		{"the front desk's reports", e.desk, "/staff/billing/reports?from=2029-11&to=2030-01", 200, []string{
+			"<td>2029-11</td><td><bdi>Harbor KAP Therapy PLLC</bdi></td><td>Psychotherapy</td><td>$210.00 (1)</td>",
+			"<td>2029-12</td><td><bdi>Harbor KAP Therapy PLLC</bdi></td><td>Psychotherapy</td><td>$0.00 (0)</td><td>$0.00</td><td>$0.00</td><td>-$60.00</td><td>$0.00</td><td>-$60.00</td><td>$150.00</td>",
+			"<td>2030-01</td><td><bdi>Harbor Medical PC</bdi></td><td>Medication</td>",
+			fmt.Sprintf(`<a href="/staff/clients/%d/billing">`, e.c.ID),
+			// 210 charged 10 Nov, 53 days before 2 Jan: 31–60; 60 paid from it.
+			"<td>$0.00</td><td>$150.00</td><td>$0.00</td><td>$0.00</td><td>$150.00</td>",
+			"<th scope=\"row\">All clients</th><td><bdi>Harbor Medical PC</bdi></td><td>$0.00</td><td>$90.00</td>",
+		}, nil},
+		{"an admin's", admin, "/staff/billing/reports", 200, []string{`value="2029-11"`, `value="2030-01"`, "Aged balances on January 2, 2030"}, nil},
+		{"months backwards", e.desk, "/staff/billing/reports?from=2030-01&to=<b>", 422, []string{`id="to-error"`, `value="&lt;b&gt;"`, "Aged balances"}, []string{"<b>"}},
+		{"a therapist may not", e.nora, "/staff/billing/reports", 403, nil, nil},
+		{"nor their CSV", e.nora, "/staff/billing/reports/months.csv", 403, nil, nil},
+		{"the client may not", e.client, "/staff/billing/reports", 403, nil, nil},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			st, _, body := e.send(sc.cookie, "GET", sc.path, "", "")
+			if st != sc.status {
+				t.Fatalf("status %d, want %d\n%s", st, sc.status, trim(body))
+			}
+			for _, s := range sc.contains {
+				if !strings.Contains(body, s) {
+					t.Errorf("body lacks %s\n%s", s, trim(body))
+				}
+			}
+			for _, s := range sc.excludes {
+				if strings.Contains(body, s) {
+					t.Errorf("body has %s", s)
+				}
+			}
+		})
+	}
+	st, h, body := e.send(e.desk, "GET", "/staff/billing/reports/months.csv?from=2029-11&to=2029-12", "", "")
+	P, M := b.Practice.ID, b.Medical.ID
+	want := []string{
+		"month,entity_id,entity,charge_type,charges_count,charges,voids,adjustments,payments,refunds,net,balance_at_month_end,currency",
+		fmt.Sprintf("2029-11,%d,Harbor KAP Therapy PLLC,psychotherapy,1,210.00,0.00,0.00,0.00,0.00,210.00,210.00,USD", P),
+		fmt.Sprintf("2029-11,%d,Harbor Medical PC,medication,1,90.00,0.00,0.00,0.00,0.00,90.00,90.00,USD", M),
+		fmt.Sprintf("2029-12,%d,Harbor KAP Therapy PLLC,psychotherapy,0,0.00,0.00,0.00,-60.00,0.00,-60.00,150.00,USD", P),
+		fmt.Sprintf("2029-12,%d,Harbor Medical PC,medication,0,0.00,0.00,0.00,0.00,0.00,0.00,90.00,USD", M),
+	}
+	if st != 200 || h.Get("Content-Type") != "text/csv; charset=utf-8" || strings.TrimSpace(body) != strings.Join(want, "\n") {
+		t.Fatalf("months CSV %d %s:\n%s\nwant:\n%s", st, h.Get("Content-Type"), body, strings.Join(want, "\n"))
+	}
+	st, _, body = e.send(admin, "GET", "/staff/billing/reports/aged.csv", "", "")
+	wantAged := fmt.Sprintf("client_id,client,entity_id,entity,current,days_31_60,days_61_90,over_90,balance,currency\n"+
+		"%d,%s,%d,Harbor KAP Therapy PLLC,0.00,150.00,0.00,0.00,150.00,USD\n%d,%s,%d,Harbor Medical PC,0.00,90.00,0.00,0.00,90.00,USD",
+		e.c.ID, e.c.Name, P, e.c.ID, e.c.Name, M)
+	if st != 200 || strings.TrimSpace(body) != wantAged {
+		t.Fatalf("aged CSV %d:\n%s\nwant:\n%s", st, body, wantAged)
+	}
+	if es := e.staffAudits(0, "billing.report.aged"); len(es) == 0 || !strings.Contains(es[len(es)-1].Detail, fmt.Sprintf("clients %d", e.c.ID)) {
+		t.Errorf("the aged report's audit names its clients: %+v", es)
 	}
 }

@@ -97,6 +97,9 @@ func checkoutPaid(pid int64, pi string) map[string]any {
 // page to "received". A wrong signature is a 400 and changes nothing.
 func TestPortalPayByCard(t *testing.T) {
 	e := newCardEnv(t, true)
+	if st, _, body := e.as(e.cookie, "GET", "/portal/billing", nil); st != 200 || !strings.Contains(body, `href="/portal/billing/pay"`) {
+		t.Fatalf("billing page %d lacks the link to pay\n%s", st, trim(body))
+	}
 	st, _, body := e.as(e.cookie, "GET", "/portal/billing/pay", nil)
 	if st != 200 || !strings.Contains(body, "Pay $150.00 by card") || !strings.Contains(body, "Journey Therapy PLLC") {
 		t.Fatalf("pay page %d\n%s", st, trim(body))
@@ -194,6 +197,9 @@ func TestCardRefundAPI(t *testing.T) {
 // else to pay, a posted form and the API say so, the webhook refuses.
 func TestNoCardsWithoutKey(t *testing.T) {
 	e := newCardEnv(t, false)
+	if st, _, body := e.as(e.cookie, "GET", "/portal/billing", nil); st != 200 || strings.Contains(body, `href="/portal/billing/pay"`) {
+		t.Fatalf("billing page %d links to card payment\n%s", st, trim(body))
+	}
 	st, _, body := e.as(e.cookie, "GET", "/portal/billing/pay", nil)
 	if st != 200 || strings.Contains(body, "by card</button>") || !strings.Contains(body, "does not take card payments online") {
 		t.Fatalf("pay page %d\n%s", st, trim(body))

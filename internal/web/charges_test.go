@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -150,5 +151,100 @@ func TestChargesAPI(t *testing.T) {
 	}
 	if st, body := e.bearer(desk, "GET", ledger, ""); st != 200 || !strings.Contains(body, `"balance_cents":0`) {
 		t.Fatalf("ledger after the refund: %d %s", st, body)
+	}
+}
+
+// The client's billing page for the front desk: charges by entity and
+// type with their codes, the ledger, a payment whose form sent twice
+// records one payment, a wrong amount and a void without a reason shown
+// beside their fields as typed (escaped); a therapist may not open it.
+func TestClientBillingPage(t *testing.T) {
+	e := newEnv(t)
+	b := e.billedClient(t)
+	_, desk := e.staffCookie(journey.RoleFrontDesk)
+	nora := e.session(&journey.User{ID: e.ny.ID}, true)
+	path := fmt.Sprintf("/staff/clients/%d/billing", b.client.ID)
+	if _, _, body := e.as(desk, "GET", fmt.Sprintf("/staff/clients/%d", b.client.ID), nil); !strings.Contains(body, `href="`+path+`"`) {
+		t.Errorf("the client's page does not link their billing")
+	}
+	st, _, body := e.as(desk, "GET", path, nil)
+	if st != 200 || !strings.Contains(body, "Harbor KAP Therapy PLLC</bdi>: balance $165.00") || !strings.Contains(body, "90834 × 1, modifiers 95") ||
+		!strings.Contains(body, "A F33.1") || !strings.Contains(body, `action="`+path+`/payments"`) {
+		t.Fatalf("page: %d\n%s", st, trim(body))
+	}
+	form := url.Values{"entity_id": {fmt.Sprint(b.billing.Practice.ID)}, "charge_type": {""}, "amount": {"<b>12"}, "method": {"check"},
+		"reference": {"Check 1042"}, "idempotency_key": {"pay-page-1"}}
+	st, _, body = e.as(desk, "POST", path+"/payments", form)
+	if st != 422 || !strings.Contains(body, `id="pay-amount-error"`) || !strings.Contains(body, `value="&lt;b&gt;12"`) ||
+		!strings.Contains(body, `href="#pay-amount"`) || !strings.Contains(body, `value="pay-page-1"`) {
+		t.Fatalf("a wrong amount: %d\n%s", st, trim(body))
+	}
+	form.Set("amount", "$50.00")
+	for range 2 { // a double submit
+		if st, h, body := e.as(desk, "POST", path+"/payments", form); st != 303 || h.Get("Location") != path+"?done=payment" {
+			t.Fatalf("payment: %d %s\n%s", st, h.Get("Location"), trim(body))
+		}
+	}
+	ps, err := e.db.FindPayments(context.Background(), journey.PaymentFilter{ClientID: b.client.ID, Limit: 10})
+	if err != nil || len(ps) != 1 || ps[0].AmountCents != 5000 || ps[0].ChargeType != journey.ChargePsychotherapy {
+		t.Fatalf("payments after a double submit: %+v %v", ps, err)
+	}
+	void := fmt.Sprintf("%s/charges/%d/void", path, b.charge)
+	st, _, body = e.as(desk, "POST", void, url.Values{"reason": {""}})
+	if st != 422 || !strings.Contains(body, fmt.Sprintf(`id="void-%d-reason-error"`, b.charge)) {
+		t.Fatalf("void without a reason: %d\n%s", st, trim(body))
+	}
+	adjust := fmt.Sprintf("%s/charges/%d/adjust", path, b.charge)
+	if st, _, body := e.as(desk, "POST", adjust, url.Values{"direction": {"discount"}, "amount": {"15"}, "reason": {"Sliding scale"}}); st != 303 {
+		t.Fatalf("adjust: %d\n%s", st, trim(body))
+	}
+	if st, _, body := e.as(desk, "POST", void, url.Values{"reason": {"Billed in error"}}); st != 303 {
+		t.Fatalf("void: %d\n%s", st, trim(body))
+	}
+	st, _, body = e.as(desk, "GET", path+"?done=void", nil)
+	if st != 200 || !strings.Contains(body, "The charge is void.") || !strings.Contains(body, "Void: Billed in error") ||
+		!strings.Contains(body, "balance -$50.00") || !strings.Contains(body, "Sliding scale") {
+		t.Fatalf("after the void: %d\n%s", st, trim(body))
+	}
+	if st, _, _ := e.as(nora, "GET", path, nil); st != 403 {
+		t.Errorf("a therapist opens the billing page: %d", st)
+	}
+	if st, _, _ := e.as(nora, "POST", path+"/payments", form); st != 403 {
+		t.Errorf("a therapist records a payment: %d", st)
+	}
+	// The session's page: the charge to the front desk, the minutes field offered only while it can be completed.
+	if _, _, body := e.as(desk, "GET", fmt.Sprintf("/staff/sessions/%d", b.session), nil); !strings.Contains(body, "Integration session (psychotherapy): 90834 × 1") ||
+		!strings.Contains(body, `href="`+path+`"`) {
+		t.Errorf("the session page's billing:\n%s", trim(body))
+	}
+}
+
+// Completing a session on its page takes the minutes recorded: a wrong
+// number is shown beside the field as typed; the right one chooses the
+// code; without billing set up the page says so.
+func TestSessionPageMinutes(t *testing.T) {
+	e := newEnv(t)
+	c, _ := e.newClient(e.ny, "Mo Minutes", "mo@example.test")
+	start := e.now.Add(-2 * time.Hour)
+	id := sqldbtest.RawSessions(t, e.db, e.ny.ID, []sqldbtest.RawSession{{ClientID: c.ID, Type: journey.TypeIntegration,
+		Mode: journey.ModeInPerson, Start: start, Minutes: 60, TherapistID: e.ny.ID}})[0]
+	sqldbtest.SetSession(t, e.db, id, journey.SessionInProgress, 0, start)
+	nora := e.session(&journey.User{ID: e.ny.ID}, true)
+	path := fmt.Sprintf("/staff/sessions/%d", id)
+	if _, _, body := e.as(nora, "GET", path, nil); !strings.Contains(body, `id="minutes"`) {
+		t.Fatalf("no minutes field:\n%s", trim(body))
+	}
+	st, _, body := e.as(nora, "POST", path+"/status", url.Values{"action": {"complete"}, "minutes": {"<b>"}})
+	if st != 422 || !strings.Contains(body, `id="minutes-error"`) || !strings.Contains(body, `value="&lt;b&gt;"`) {
+		t.Fatalf("wrong minutes: %d\n%s", st, trim(body))
+	}
+	if st, _, body := e.as(nora, "POST", path+"/status", url.Values{"action": {"complete"}, "minutes": {"40"}}); st != 303 {
+		t.Fatalf("complete: %d\n%s", st, trim(body))
+	}
+	if _, _, body := e.as(nora, "GET", path, nil); !strings.Contains(body, "Billing is not set up") || strings.Contains(body, `id="minutes"`) {
+		t.Fatalf("after completing, no billing set up:\n%s", trim(body))
+	}
+	if n, err := e.db.SessionMinutes(context.Background(), id); err != nil || n != 40 {
+		t.Fatalf("minutes recorded: %d %v", n, err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/journey-kap/journey"
+	"github.com/journey-kap/journey/internal/processing"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
@@ -178,4 +179,106 @@ func TestDocumentsAPI(t *testing.T) {
 			t.Errorf("%s downloads: %d %s", name, st, h.Get("Content-Type"))
 		}
 	}
+}
+
+// TestStaffDocuments: billing staff issue a superbill of ticked sessions
+// or a range and a statement on the client's documents page, see what
+// the records lack, and download; a dosing session has no box, and its
+// id sent anyway is refused beside the form; a therapist cannot open it.
+func TestStaffDocuments(t *testing.T) {
+	e := newDocEnv(t)
+	page := fmt.Sprintf("/staff/clients/%d/documents", e.c.ID)
+	if _, _, b := e.as(e.desk, "GET", fmt.Sprintf("/staff/clients/%d/billing", e.c.ID), nil); !strings.Contains(b, `href="`+page+`"`) {
+		t.Errorf("the billing page does not lead to the documents: %s", trim(b))
+	}
+	st, _, b := e.as(e.desk, "GET", page, nil)
+	if st != 200 || !strings.Contains(b, fmt.Sprintf(`name="charge_ids" value="%d"`, e.prep)) ||
+		strings.Contains(b, fmt.Sprintf(`name="charge_ids" value="%d"`, e.dose)) ||
+		!strings.Contains(b, fmt.Sprintf("Charge %d is medicine session: only psychotherapy goes on a superbill.", e.dose)) {
+		t.Fatalf("documents page: %d %s", st, trim(b))
+	}
+	st, _, b = e.as(e.desk, "POST", page+"/superbills", url.Values{"by": {"charges"}, "charge_ids": {fmt.Sprint(e.prep), fmt.Sprint(e.dose)}})
+	if st != 422 || !strings.Contains(b, `href="#charge_ids"`) || !strings.Contains(b, fmt.Sprintf("Charge %d is medicine session", e.dose)) {
+		t.Fatalf("a dosing session ticked anyway: %d %s", st, trim(b))
+	}
+	st, _, b = e.as(e.desk, "POST", page+"/superbills", url.Values{"by": {"range"}, "from": {"2026-03-31"}, "to": {"<i>soon"}})
+	if st != 422 || !strings.Contains(b, `id="to-error"`) || !strings.Contains(b, `value="&lt;i&gt;soon"`) {
+		t.Fatalf("a bad range: %d %s", st, trim(b))
+	}
+	st, _, b = e.as(e.desk, "POST", page+"/superbills", url.Values{"by": {"charges"}, "charge_ids": {fmt.Sprint(e.prep), fmt.Sprint(e.integ)}})
+	if st != 200 || !strings.Contains(b, "Superbill 1 issued") || !strings.Contains(b, "NPI missing for "+e.ny.Name) {
+		t.Fatalf("a superbill of two sessions: %d %s", st, trim(b))
+	}
+	st, _, b = e.as(e.desk, "POST", page+"/statements", url.Values{"account": {fmt.Sprintf("%d:prescriber", e.medical)},
+		"statement_from": {"2000-01-01"}, "statement_to": {"2999-12-31"}})
+	if st != 200 || !strings.Contains(b, "Statement 2 issued") || !strings.Contains(b, "$250.00") {
+		t.Fatalf("a statement: %d %s", st, trim(b))
+	}
+	if st, h, b := e.as(e.desk, "GET", page+"/1", nil); st != 200 || h.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(b, "%PDF-") {
+		t.Errorf("download: %d", st)
+	}
+	for name, cookie := range map[string]string{"the therapist": e.nora, "the client": e.client} {
+		if st, _, b := e.as(cookie, "GET", page, nil); st == 200 || strings.Contains(b, "Superbill 1") {
+			t.Errorf("%s opens the staff documents page: %d", name, st)
+		}
+	}
+}
+
+// TestNoRouteLetsDosingReachSuperbill tries every way a dosing session's
+// charge could reach a superbill, for the client and the front desk: the
+// portal's form, the staff form, the API by id and by a range over it,
+// processing, the store and the database itself. None succeeds, and no
+// superbill in the database carries it.
+func TestNoRouteLetsDosingReachSuperbill(t *testing.T) {
+	e := newDocEnv(t)
+	ctx := context.Background()
+	dose := fmt.Sprint(e.dose)
+	refused := func(what string, st int, body string) {
+		t.Helper()
+		if st != 422 || !strings.Contains(body, "Charge "+dose+" is medicine session") {
+			t.Errorf("%s: %d %s", what, st, trim(body))
+		}
+	}
+	st, _, b := e.as(e.client, "POST", "/portal/billing/superbills", url.Values{"charge_ids": {dose}})
+	refused("the portal's form", st, b)
+	st, _, b = e.as(e.client, "POST", "/portal/billing/superbills", url.Values{"charge_ids": {fmt.Sprint(e.prep) + "," + dose}})
+	refused("the portal's form, with a session", st, b)
+	st, _, b = e.as(e.desk, "POST", fmt.Sprintf("/staff/clients/%d/documents/superbills", e.c.ID), url.Values{"by": {"charges"}, "charge_ids": {dose}})
+	refused("the staff form", st, b)
+	sb := fmt.Sprintf("/api/v1/clients/%d/superbills", e.c.ID)
+	for _, cookie := range []string{e.client, e.desk} {
+		st, _, b = e.api(cookie, "POST", sb, `{"charge_ids":[`+dose+`]}`)
+		refused("the API by id", st, b)
+	}
+	if st, _, b := e.api(e.desk, "POST", sb, `{"from":"2026-03-05","to":"2026-03-05"}`); st != 422 || !strings.Contains(b, `"field":"from"`) {
+		t.Errorf("the API, a range of the dosing day alone: %d %s", st, b)
+	}
+	if st, _, b := e.api(e.client, "POST", sb, `{"from":"2026-01-01","to":"2026-12-31"}`); st != 201 || strings.Contains(b, dose+",") ||
+		strings.Contains(b, ","+dose+"]") || !strings.Contains(b, fmt.Sprintf(`"charge_ids":[%d,%d]`, e.prep, e.integ)) {
+		t.Errorf("the API, a range over the dosing session: %d %s", st, b)
+	}
+	front := &journey.Actor{User: &journey.User{ID: 1, Roles: []string{journey.RoleAdmin}, Kind: journey.UserStaff, Active: true}, Verified: true}
+	if _, err := e.srv.proc.IssueSuperbills(ctx, front, e.c.ID, processingRequest(e.dose), ""); journey.ErrorCode(err) != journey.EINVALID {
+		t.Errorf("processing: %v", err)
+	}
+	if err := e.db.CreateDocument(ctx, &journey.Document{ClientID: e.c.ID, EntityID: e.practice, ChargeType: journey.ChargePsychotherapy,
+		Kind: journey.DocSuperbill, ChargeIDs: []int64{e.dose}, PDF: []byte("%PDF")}); journey.ErrorCode(err) != journey.EINVALID {
+		t.Errorf("the store: %v", err)
+	}
+	ds, err := e.db.FindDocuments(ctx, e.c.ID, journey.DocSuperbill, 10)
+	if err != nil || len(ds) != 1 {
+		t.Fatalf("superbills: %v, %v", ds, err)
+	}
+	if _, err := e.db.Write.ExecContext(ctx, e.db.Rebind(`INSERT INTO document_charges (document_id, charge_id) VALUES (?, ?)`), ds[0].ID, e.dose); err == nil {
+		t.Error("the database put the dosing session on a superbill")
+	}
+	var n int
+	if err := e.db.Write.QueryRowContext(ctx, e.db.Rebind(`SELECT COUNT(*) FROM document_charges dc JOIN documents d ON d.id = dc.document_id
+		WHERE d.kind = 'superbill' AND dc.charge_id = ?`), e.dose).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d superbills carry the dosing session (%v)", n, err)
+	}
+}
+
+func processingRequest(ids ...int64) processing.SuperbillRequest {
+	return processing.SuperbillRequest{ChargeIDs: ids}
 }

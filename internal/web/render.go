@@ -79,6 +79,7 @@ var funcs = template.FuncMap{
 	"timeIn":     func(t time.Time, loc *time.Location) time.Time { return t.In(loc) },
 	"add":        func(a, b int) int { return a + b },
 	"logoURL":    webkit.LogoURL,
+	"phone":      webkit.DisplayPhone,
 	"neg":        func(a int) int { return -a },
 	"join": func(ns []int) string {
 		parts := make([]string, len(ns))
@@ -173,11 +174,11 @@ var pageSamples = map[string]any{
 	"admin_reminders": &staffws.ReminderSettingsPage{},
 	"staff_inventory": &staffws.InventoryPage{}, "staff_inventory_receipt": &staffws.ReceiptPage{}, "staff_inventory_container": &staffws.ContainerPage{},
 	"staff_inventory_count": &staffws.CountPage{}, "staff_inventory_resolve": &staffws.DiscrepancyPage{}, "staff_inventory_log": &staffws.LogPage{},
-	"staff_doses": &staffws.DosePage{},
+	"staff_doses": &staffws.DosePage{}, "staff_client_billing": &staffws.ClientBillingPage{},
 	"staff_notes": &staffws.NotesPage{}, "staff_aftercare": &staffws.AftercarePage{},
-	"admin_billing": &staffws.BillingSetupPage{}, "staff_diagnoses": &staffws.DiagnosesPage{}, "staff_coverage": &staffws.CoveragePage{},
+	"admin_billing": &staffws.BillingSetupPage{}, "staff_diagnoses": &staffws.DiagnosesPage{}, "staff_coverage": &staffws.CoveragePage{}, "staff_billing_reports": &staffws.BillingReportsPage{},
 	"portal_preparation": &clientportal.PreparationPage{}, "portal_morning": &clientportal.MorningPage{}, "portal_journal": &clientportal.JournalPage{},
-	"portal_billing": &clientportal.BillingPage{},
+	"portal_billing": &clientportal.BillingPage{}, "staff_documents": &staffws.DocumentsPage{},
 	"portal_pay": &clientportal.PayPage{}, "portal_payment": &clientportal.PaymentPage{Payment: &journey.Payment{}},
 }
 

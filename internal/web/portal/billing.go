@@ -41,6 +41,9 @@ type BillingPage struct {
 	// What was just issued, with what its records lack.
 	Issued  []DocumentView
 	Missing []string
+	// PayByCard: the practice takes cards online and something is owed
+	// (cardpay.go's page pays it).
+	PayByCard bool
 }
 
 func (*BillingPage) PageTitle() string { return "Billing" }
@@ -106,6 +109,9 @@ func (s *Handler) billingPage(w http.ResponseWriter, r *http.Request, status int
 	}
 	loc, _ := webkit.ClientZone(r.Context(), s.kit, s.store, c)
 	page.Accounts, page.Charges, page.Documents = BillingViews(o, loc)
+	for _, a := range page.Accounts {
+		page.PayByCard = page.PayByCard || (a.Owes && s.proc.CardPaymentsOffered())
+	}
 	for _, d := range docs {
 		page.Issued = append(page.Issued, DocumentViewOf(d.Document, entityName(o, d.EntityID), loc, "/portal/billing/documents/"))
 		page.Missing = append(page.Missing, d.Missing...)

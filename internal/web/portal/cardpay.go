@@ -13,6 +13,7 @@ import (
 // call: what they owe, paying it on the processor's page or with their
 // saved card, the payment's page, forgetting the card.
 type CardPayProcessing interface {
+	CardPaymentsOffered() bool
 	CardPayPage(ctx context.Context, a *journey.Actor, id int64) (*processing.CardPayView, error)
 	PayByCard(ctx context.Context, a *journey.Actor, r *processing.CardPayRequest) (*processing.CardPayStart, error)
 	CardPayment(ctx context.Context, a *journey.Actor, id, pid int64) (*journey.Payment, error)
