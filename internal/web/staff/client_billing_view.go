@@ -102,7 +102,7 @@ func clientBillingPage(b *processing.ClientBilling, f *billingForm, loc *time.Lo
 			Type: journey.ChargeTypeName(pay.ChargeType), Method: journey.PayMethodName(pay.Method), Reference: pay.Reference,
 			Amount: journey.FormatCents(pay.AmountCents), Refunded: journey.FormatCents(pay.RefundedCents),
 			Left: journey.FormatCents(pay.AmountCents - pay.RefundedCents), Status: capitalise(pay.Status),
-			Refundable: pay.Method != journey.PayOnline && pay.Status == journey.PaymentSucceeded && pay.RefundedCents < pay.AmountCents,
+			Refundable: (pay.Method != journey.PayOnline || pay.ProcessorRef != "") && pay.Status == journey.PaymentSucceeded && pay.RefundedCents < pay.AmountCents,
 			Key:        newIdempotencyKey("refund")}
 		if f.Form == "refund-"+strconv.FormatInt(pay.ID, 10) {
 			v.AmountTyped, v.Reason = f.Amount, f.Reason
