@@ -25,6 +25,7 @@ type ClientBillingPage struct {
 	Entities   []BillingEntityView
 	Payments   []PaymentView
 	Pay        PayFormView
+	Estimates  webkit.EstimatesView // the client's Good Faith Estimates: a bill far above one is flagged
 }
 
 func (*ClientBillingPage) PageTitle() string { return "Billing" }
