@@ -197,6 +197,102 @@ func (db *DB) FindLogEntries(ctx context.Context, f journey.LogFilter) ([]*journ
 	return out, db.fillEntries(ctx, out, slices.Collect(maps.Keys(lots)))
 }
 
+// EachLogEntry reads f's entries, oldest first, in one snapshot: first
+// what they name, the lots and the clients, which go to names (so a report
+// can look each name up once before its first row), then each entry to fn
+// as it is read, never gathered: a month holds tens of thousands. fn's
+// entry is reused from one call to the next; it carries its container's
+// number and lot and its mg, but not its ID, LocationID or CountID, which
+// a file of the log does not show. f's Limit is not applied: a file holds
+// every entry. An error from names or fn ends the read and is returned.
+func (db *DB) EachLogEntry(ctx context.Context, f journey.LogFilter, names func(lots, clients []int64) error, fn func(*journey.LogEntry) error) error {
+	hi := int64(math.MaxInt64)
+	if !f.To.IsZero() {
+		hi = unix(f.To)
+	}
+	in := []any{unix(f.From), hi, f.LocationID, f.LocationID}
+	const where = ` FROM cs_entries WHERE at >= ? AND at < ? AND (? = 0 OR location_id = ?)`
+	return db.view(ctx, func(query queryFunc) error {
+		type box struct {
+			lot    int64
+			number int
+			mg     float64
+		}
+		boxes, lots, clients := map[int64]box{}, []int64{}, []int64{}
+		rows, err := query(ctx, `SELECT c.id, c.lot_id, c.number, l.mg_per_unit FROM cs_containers c JOIN cs_lots l ON l.id = c.lot_id
+			WHERE c.id IN (SELECT container_id`+where+`) ORDER BY c.id`, in...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			var b box
+			if err := rows.Scan(&id, &b.lot, &b.number, &b.mg); err != nil {
+				rows.Close()
+				return err
+			}
+			boxes[id] = b
+			if !slices.Contains(lots, b.lot) {
+				lots = append(lots, b.lot)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if rows, err = query(ctx, `SELECT DISTINCT client_id`+where+` AND client_id IS NOT NULL`, in...); err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			clients = append(clients, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		slices.Sort(lots)
+		slices.Sort(clients)
+		if err := names(lots, clients); err != nil {
+			return err
+		}
+		// Twelve columns, the ids that may be missing as 0: with the
+		// SQLite driver each value read costs about as much as the rest of
+		// the row's work, so nothing the file does not show is read.
+		if rows, err = query(ctx, `SELECT kind, container_id, amount, balance_after, counted, COALESCE(session_id, 0), COALESCE(client_id, 0),
+			COALESCE(witness_id, 0), reason, by_id, signature, at`+where+` ORDER BY at, id`, in...); err != nil {
+			return err
+		}
+		defer rows.Close()
+		var e journey.LogEntry
+		var amount, balance, at int64
+		var counted sql.NullInt64
+		var c float64
+		for rows.Next() {
+			if err := rows.Scan(&e.Kind, &e.ContainerID, &amount, &balance, &counted, &e.SessionID, &e.ClientID, &e.WitnessID,
+				&e.Reason, &e.By, &e.Signature, &at); err != nil {
+				return err
+			}
+			b := boxes[e.ContainerID]
+			e.LotID, e.ContainerNo = b.lot, b.number
+			e.Amount, e.Balance, e.At, e.Counted = units(amount), units(balance), fromUnix(at), nil
+			e.Mg = math.Round(e.Amount*b.mg*1000) / 1000
+			if counted.Valid {
+				c = units(counted.Int64)
+				e.Counted = &c
+			}
+			if err := fn(&e); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}
+
 // fillEntries sets each entry's mg and container number from the lots
 // of ids and their containers.
 func (db *DB) fillEntries(ctx context.Context, es []*journey.LogEntry, ids []int64) error {

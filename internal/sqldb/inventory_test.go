@@ -2,6 +2,8 @@ package sqldb_test
 
 import (
 	"context"
+	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -50,6 +52,80 @@ func reconcile(t *testing.T, db *sqldb.DB) {
 		if d := sum - c.Balance; d > 1e-9 || d < -1e-9 {
 			t.Errorf("container %d: the log sums to %v, the balance is %v", c.ID, sum, c.Balance)
 		}
+	}
+	streamMatches(t, db, journey.LogFilter{})
+}
+
+// streamMatches checks that EachLogEntry reads f's entries as
+// FindLogEntries does, each field a file shows, and names the lots and
+// clients they refer to.
+func streamMatches(t *testing.T, db *sqldb.DB, f journey.LogFilter) {
+	t.Helper()
+	ctx := context.Background()
+	want, err := db.FindLogEntries(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lots, clients := map[int64]bool{}, map[int64]bool{}
+	for _, e := range want {
+		lots[e.LotID] = true
+		if e.ClientID != 0 {
+			clients[e.ClientID] = true
+		}
+	}
+	var got []journey.LogEntry
+	err = db.EachLogEntry(ctx, f, func(ls, cs []int64) error {
+		if len(ls) != len(lots) || len(cs) != len(clients) || !slices.IsSorted(ls) || !slices.IsSorted(cs) {
+			t.Errorf("names lots %v and clients %v, want %v and %v", ls, cs, lots, clients)
+		}
+		for _, id := range ls {
+			if !lots[id] {
+				t.Errorf("names lot %d, which no entry refers to", id)
+			}
+		}
+		for _, id := range cs {
+			if !clients[id] {
+				t.Errorf("names client %d, whom no entry refers to", id)
+			}
+		}
+		return nil
+	}, func(e *journey.LogEntry) error {
+		c := *e
+		if e.Counted != nil {
+			n := *e.Counted
+			c.Counted = &n
+		}
+		got = append(got, c)
+		return nil
+	})
+	if err != nil || len(got) != len(want) {
+		t.Fatalf("%d entries streamed, %d found, %v", len(got), len(want), err)
+	}
+	for i, w := range want {
+		c := *w
+		c.ID, c.LocationID, c.CountID = 0, 0, 0 // what a file leaves out
+		if !reflect.DeepEqual(got[i], c) {
+			t.Errorf("entry %d streamed as\n%+v, found as\n%+v", i, got[i], c)
+		}
+	}
+}
+
+// TestEachLogEntryRange: a range that starts and ends inside days of the
+// log, at one location, streams what FindLogEntries finds for it, in
+// order, with the balances as they were written.
+func TestEachLogEntryRange(t *testing.T) {
+	db, c, _ := careFixture(t)
+	first := time.Date(2030, 1, 1, 13, 0, 0, 0, time.UTC)
+	ss := sqldbtest.RawSessions(t, db, c.Provider, []sqldbtest.RawSession{{ClientID: c.Client.ID, Type: journey.TypeMedicine,
+		Mode: journey.ModeInPerson, Start: first, Minutes: 180}})
+	sqldbtest.BulkLog(t, db, c.Location.ID, c.Provider, map[int64]int64{ss[0]: c.Client.ID}, first, 3, 100)
+	for _, f := range []journey.LogFilter{
+		{From: first.Add(90 * time.Minute), To: first.Add(49 * time.Hour)},
+		{From: first.Add(90 * time.Minute), To: first.Add(49 * time.Hour), LocationID: c.Location.ID},
+		{From: first.Add(90 * time.Minute), To: first.Add(49 * time.Hour), LocationID: c.Location.ID + 1000},
+		{From: first, To: first.Add(72 * time.Hour)},
+	} {
+		streamMatches(t, db, f)
 	}
 }
 
@@ -312,6 +388,7 @@ func TestTransferMovesAContainer(t *testing.T) {
 		if sum != 10 {
 			t.Errorf("location %d's log sums to %v, want 10", loc, sum)
 		}
+		streamMatches(t, db, journey.LogFilter{LocationID: loc})
 	}
 }
 

@@ -1,7 +1,9 @@
 package staff
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -26,6 +28,7 @@ type InventoryProcessing interface {
 	RecordCount(ctx context.Context, a *journey.Actor, c *journey.Count, code, via string) error
 	ResolveDiscrepancy(ctx context.Context, a *journey.Actor, id int64, r *journey.Resolution, code, via string) (*journey.Discrepancy, error)
 	InventoryLog(ctx context.Context, a *journey.Actor, f journey.LogFilter, via string) (*journey.LogReport, error)
+	InventoryLogEach(ctx context.Context, a *journey.Actor, f journey.LogFilter, via string, fn func(*journey.LogReport, *journey.LogEntry) error) error
 }
 
 // inventoryForm is what every form of the log shares: what was typed,
@@ -518,22 +521,24 @@ func logFilter(q map[string][]string, loc *time.Location, now time.Time) (journe
 func (s *Handler) HandleInventoryLog(w http.ResponseWriter, r *http.Request) {
 	loc, _ := webkit.PracticeZone(r.Context(), s.kit)
 	f, form, err := logFilter(r.URL.Query(), loc, s.now())
-	if format := r.URL.Query().Get("format"); format != "csv" && format != "pdf" {
-		f.Limit = maxLogRows // the screen; the files hold every entry
-	}
+	format := r.URL.Query().Get("format")
 	var rep *journey.LogReport
-	if err == nil {
-		rep, err = s.proc.InventoryLog(r.Context(), s.kit.Who(r), f, " "+r.URL.Query().Get("format"))
+	switch {
+	case err == nil && format == "csv":
+		if err = s.sendLogCSV(w, r, f, loc, "controlled-substance-log-"+form["from"]); err == nil {
+			return
+		}
+	case err == nil:
+		if format != "pdf" {
+			f.Limit = maxLogRows // the screen; the files hold every entry
+		}
+		rep, err = s.proc.InventoryLog(r.Context(), s.kit.Who(r), f, " "+format)
 	}
 	if err != nil && !refusable(err) {
 		s.kit.PageError(w, r, err)
 		return
 	}
-	switch format := r.URL.Query().Get("format"); {
-	case err == nil && format == "csv":
-		writeLogCSV(w, rep, loc, "controlled-substance-log-"+form["from"])
-		return
-	case err == nil && format == "pdf":
+	if err == nil && format == "pdf" {
 		s.writeReportPDF(w, r, rep, loc, "Controlled-substance log", "controlled-substance-log-"+form["from"],
 			[]pdf.Section{logSection(rep, loc), discrepancySection(rep, loc)})
 		return
@@ -561,6 +566,25 @@ func (s *Handler) HandleInventoryLog(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusUnprocessableEntity
 	}
 	s.kit.Render(w, r, status, "staff_inventory_log", page)
+}
+
+// sendLogCSV sends the log of f as CSV, every entry written as it is read
+// into a buffer that is sent once whole (with the read audited): a read
+// that fails part way is an error, never a log cut short.
+func (s *Handler) sendLogCSV(w http.ResponseWriter, r *http.Request, f journey.LogFilter, loc *time.Location, name string) error {
+	var buf bytes.Buffer
+	cw := csv.NewWriter(&buf)
+	if err := s.proc.InventoryLogEach(r.Context(), s.kit.Who(r), f, " csv", writeLogCSV(cw, loc)); err != nil {
+		return err
+	}
+	if cw.Flush(); cw.Error() != nil {
+		return cw.Error()
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+	return nil
 }
 
 // HandlePacket sends a month's compliance packet (?month=YYYY-MM, this
