@@ -30,6 +30,10 @@ const (
 	PermInventory     Permission = "inventory"      // the controlled-substance log: stock, receipts, waste, transfers, counts, reports
 	PermInventoryFix  Permission = "inventory.fix"  // resolve a count's discrepancy
 	PermDeliveries    Permission = "deliveries"     // emails and texts that could not be delivered (ids, initials, error class; never a message)
+	PermBillingRead   Permission = "billing.read"   // charges, ledgers, documents, estimates and reports: amounts, codes and dates, never notes
+	PermBillingWrite  Permission = "billing.write"  // record payments and refunds, void and adjust charges, issue documents and estimates
+	PermBillingSetup  Permission = "billing.setup"  // billing entities, the fee schedule, who bills under which entity
+	PermDiagnoses     Permission = "diagnoses"      // a client's diagnosis codes (record rules apply: CanSetDiagnoses)
 )
 
 // rolePermissions is the table of which role holds which permission.
@@ -37,14 +41,15 @@ const (
 // are booked with, the front desk and admins see them.
 var rolePermissions = map[string][]Permission{
 	RoleAdmin: {PermStaff, PermConsultsRead, PermConsultsWrite, PermStaffRead, PermStaffManage, PermAuditRead,
-		PermClientsRead, PermClientsWrite, PermSettings, PermSessionsRead, PermSessionsWrite, PermDeliveries, PermInventory, PermInventoryFix},
+		PermClientsRead, PermClientsWrite, PermSettings, PermSessionsRead, PermSessionsWrite, PermDeliveries, PermInventory, PermInventoryFix,
+		PermBillingRead, PermBillingWrite, PermBillingSetup},
 	RoleTherapist: {PermStaff, PermConsultsRead, PermConsultsWrite, PermClientsRead, PermClientsWrite, PermClinicalRead,
-		PermAlerts, PermSessionsRead, PermSessionsWrite},
+		PermAlerts, PermSessionsRead, PermSessionsWrite, PermDiagnoses},
 	RoleMedicalProvider: {PermStaff, PermClientsRead, PermClinicalRead, PermClearance, PermAlerts, PermSessionsRead, PermSessionsWrite,
-		PermInventory},
+		PermInventory, PermDiagnoses},
 	RoleChaperone: {PermStaff, PermSessionsRead},
 	RoleFrontDesk: {PermStaff, PermConsultsRead, PermConsultsWrite, PermStaffRead, PermClientsRead, PermClientsWrite,
-		PermSessionsRead, PermSessionsWrite, PermDeliveries},
+		PermSessionsRead, PermSessionsWrite, PermDeliveries, PermBillingRead, PermBillingWrite},
 	RoleClient: {PermPortal},
 }
 
@@ -52,7 +57,7 @@ var rolePermissions = map[string][]Permission{
 var Permissions = []Permission{PermPublic, PermSignedIn, PermSecondFactor, PermStaff, PermConsultsRead,
 	PermConsultsWrite, PermStaffRead, PermStaffManage, PermAuditRead, PermClientsRead, PermClientsWrite,
 	PermClinicalRead, PermClearance, PermAlerts, PermSettings, PermPortal, PermSessionsRead, PermSessionsWrite, PermDeliveries,
-	PermInventory, PermInventoryFix}
+	PermInventory, PermInventoryFix, PermBillingRead, PermBillingWrite, PermBillingSetup, PermDiagnoses}
 
 // Can reports whether the actor holds permission p. A staff member whose
 // second factor is pending holds PermSecondFactor and nothing else.
@@ -480,4 +485,31 @@ func (a *Actor) CanReadJournalEntry(e *JournalEntry, c *Client) bool {
 // client c shared: a therapist on their care team.
 func (a *Actor) CanReadSharedJournal(c *Client) bool {
 	return a.Has(RoleTherapist) && a.Can(PermClinicalRead) && c.OnCareTeam(a.ID())
+}
+
+// CanSeeBilling reports whether the actor may read client c's billing:
+// their charges, ledger, documents and estimates (amounts, codes, dates;
+// never a note). Front desk and admins for every client, the client for
+// themselves (their own documents and ledger only).
+func (a *Actor) CanSeeBilling(c *Client) bool {
+	return a.IsClient(c) || (a.Can(PermBillingRead) && a.CanSeeClient(c))
+}
+
+// CanPostBilling reports whether the actor may change what client c owes:
+// record a payment or refund, void or adjust a charge, issue a statement
+// or estimate. Front desk and admins; a client pays online through
+// CanPayOnline, never through this.
+func (a *Actor) CanPostBilling(c *Client) bool {
+	return a.Can(PermBillingWrite) && a.CanSeeClient(c)
+}
+
+// CanPayOnline reports whether the actor may pay client c's statement by
+// card in the portal, or keep a card on file: the client only.
+func (a *Actor) CanPayOnline(c *Client) bool { return a.IsClient(c) }
+
+// CanSetDiagnoses reports whether the actor may choose client c's
+// diagnosis codes: the client's own clinicians (care team) and the
+// practice's medical providers, who diagnose; never billing staff.
+func (a *Actor) CanSetDiagnoses(c *Client) bool {
+	return a.Can(PermDiagnoses) && a.CanSeeClinical(c)
 }

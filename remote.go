@@ -25,8 +25,12 @@ type Monitor struct {
 	// Email, optional, is where the monitor gets the session's time and
 	// their instructions; Agreed records that the monitor agreed to be
 	// contacted by the practice: without it nothing is sent to them.
-	Email     string `json:",omitempty"`
-	Agreed    bool   `json:",omitempty"`
+	Email  string `json:",omitempty"`
+	Agreed bool   `json:",omitempty"`
+	// Texts records that the monitor also agreed to text messages at
+	// Phone: the session's time and their duties go to them by text too.
+	// It needs Agreed: a monitor who would not be contacted gets no text.
+	Texts     bool `json:",omitempty"`
 	UpdatedAt time.Time
 }
 
@@ -44,6 +48,9 @@ func (m *Monitor) Validate() error {
 	}
 	if !m.Adult {
 		v.Add("adult", "Confirm that your monitor is an adult (18 or over) who will be with you for the whole session.")
+	}
+	if m.Texts && !m.Agreed {
+		v.Add("texts", "Your monitor can get texts only if they agreed to be contacted: tick both, or leave texts unticked.")
 	}
 	return v.Err()
 }

@@ -6,11 +6,11 @@
 # 1. Installs what is missing (idempotent, quick when all is there):
 #    Debian's chromium, the PostgreSQL server, curl and jq (the README's
 #    examples run under test), systemd (systemd-analyze checks the
-#    deployment guide's unit), mailpit (go install) and axe-core (npm, into
-#    .cache/npm).
+#    deployment guide's unit), mailpit and stripe-mock (go install) and
+#    axe-core (npm, into .cache/npm).
 # 2. Runs go vet.
-# 3. Starts a throwaway PostgreSQL cluster and a mailpit on free loopback
-#    ports, exports the JOURNEY_TEST_* variables read by internal/testenv, and
+# 3. Starts a throwaway PostgreSQL cluster, a mailpit and a stripe-mock
+#    (Stripe's API answered from its spec) on free loopback ports, exports the JOURNEY_TEST_* variables read by internal/testenv, and
 #    removes all of it again on exit.
 # 4. Runs the whole suite twice, under the race detector: with
 #    JOURNEY_TEST_DB=sqlite, then with JOURNEY_TEST_DB=postgres; fails if
@@ -35,6 +35,7 @@ export DEBIAN_FRONTEND=noninteractive
 source "$ROOT/scripts/pgtemp.sh"
 
 MAILPIT_VERSION=v1.33.1
+STRIPE_MOCK_VERSION=v0.203.0
 AXE_JS="$ROOT/.cache/npm/node_modules/axe-core/axe.min.js"
 CHROMIUM=/usr/bin/chromium
 
@@ -105,6 +106,17 @@ install_prereqs() {
 		[ -x "$MAILPIT" ] || die "mailpit not found in $gobin after go install"
 	fi
 
+	if [ -x "$gobin/stripe-mock" ]; then
+		STRIPE_MOCK="$gobin/stripe-mock"
+	elif mp=$(command -v stripe-mock); then
+		STRIPE_MOCK=$mp
+	else
+		say "go install github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION"
+		(cd / && GOFLAGS='' go install "github.com/stripe/stripe-mock@$STRIPE_MOCK_VERSION")
+		STRIPE_MOCK="$gobin/stripe-mock"
+		[ -x "$STRIPE_MOCK" ] || die "stripe-mock not found in $gobin after go install"
+	fi
+
 	if [ ! -f "$AXE_JS" ]; then
 		if ! command -v npm >/dev/null 2>&1; then
 			if command -v node >/dev/null 2>&1; then apt_install npm; else apt_install nodejs npm; fi
@@ -121,6 +133,7 @@ install_prereqs() {
 
 WORK=
 MAILPIT_PID=
+STRIPE_MOCK_PID=
 
 # http_ok HOST PORT PATH: true if GET PATH answers 200 (bash only, no curl).
 http_ok() {
@@ -166,10 +179,42 @@ start_mailpit() {
 	die "could not start mailpit"
 }
 
+stop_stripe_mock() {
+	[ -n "$STRIPE_MOCK_PID" ] || return 0
+	kill "$STRIPE_MOCK_PID" 2>/dev/null || true
+	reap_pid "$STRIPE_MOCK_PID" 50
+	STRIPE_MOCK_PID=
+}
+
+# start_stripe_mock serves Stripe's API on loopback only (HTTP for the
+# tests, HTTPS on a second free port, which stripe-mock always opens).
+start_stripe_mock() {
+	local attempt
+	for attempt in 1 2 3 4 5; do
+		free_port STRIPE_MOCK_PORT
+		free_port STRIPE_MOCK_TLS_PORT
+		"$STRIPE_MOCK" -http-addr "127.0.0.1:$STRIPE_MOCK_PORT" -https-addr "127.0.0.1:$STRIPE_MOCK_TLS_PORT" \
+			</dev/null >"$WORK/stripe-mock.log" 2>&1 &
+		STRIPE_MOCK_PID=$!
+		for _ in $(seq 1 150); do
+			if grep -q "Listening for HTTP at" "$WORK/stripe-mock.log" && port_open 127.0.0.1 "$STRIPE_MOCK_PORT"; then
+				return 0
+			fi
+			kill -0 "$STRIPE_MOCK_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		echo "stripe-mock did not come up (attempt $attempt); log:" >&2
+		tail -n 20 "$WORK/stripe-mock.log" >&2 || true
+		stop_stripe_mock
+	done
+	die "could not start stripe-mock"
+}
+
 cleanup() {
 	local rc=$?
 	set +e
 	stop_mailpit
+	stop_stripe_mock
 	pg_temp_stop
 	[ -z "$WORK" ] || rm -rf "$WORK"
 	exit "$rc"
@@ -181,12 +226,14 @@ start_services() {
 	WORK=$(mktemp -d)
 	pg_temp_start || die "could not start PostgreSQL"
 	start_mailpit
+	start_stripe_mock
+	export JOURNEY_TEST_STRIPE_URL="http://127.0.0.1:$STRIPE_MOCK_PORT"
 	export JOURNEY_TEST_POSTGRES_URL="$PGTEMP_URL"
 	export JOURNEY_TEST_SMTP_URL="smtp://127.0.0.1:$MAILPIT_SMTP_PORT"
 	export JOURNEY_TEST_MAILPIT_URL="http://127.0.0.1:$MAILPIT_HTTP_PORT"
 	export JOURNEY_TEST_CHROMIUM="$CHROMIUM"
 	export JOURNEY_TEST_AXE="$AXE_JS"
-	say "services up ($(since "$t0")): PostgreSQL $JOURNEY_TEST_POSTGRES_URL, mailpit SMTP $JOURNEY_TEST_SMTP_URL, API $JOURNEY_TEST_MAILPIT_URL"
+	say "services up ($(since "$t0")): PostgreSQL $JOURNEY_TEST_POSTGRES_URL, mailpit SMTP $JOURNEY_TEST_SMTP_URL, API $JOURNEY_TEST_MAILPIT_URL, stripe-mock $JOURNEY_TEST_STRIPE_URL"
 }
 
 # ---------------------------------------------------------------- main

@@ -350,21 +350,47 @@ func TestRaceOneSlotInProcess(t *testing.T) {
 	})
 }
 
-// procBuild builds the journey binary from the package directory (the test's
-// working directory) into a temporary folder and returns its path.
+// procBuild returns the path of the journey binary, built from the package
+// directory (the test's working directory) once per package run, at the
+// first test that asks (procBinary): linking it took 9–18 s a test. The
+// binary is built without -race: the tests drive it from outside as
+// a user would, and the race detector watches the test process's own
+// in-process servers (startServer) instead. TestMain removes it at exit.
 func procBuild(tb testing.TB) string {
 	tb.Helper()
-	bin := filepath.Join(tb.TempDir(), "journey")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	t0 := time.Now()
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
-	cmd.Dir = "."
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("go build: %v\n%s", err, out)
+	procBinary.once.Do(func() {
+		dir, err := os.MkdirTemp("", "journey-bin-")
+		if err != nil {
+			procBinary.err = err
+			return
+		}
+		procBinary.dir = dir
+		bin := filepath.Join(dir, "journey")
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		t0 := time.Now()
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+		cmd.Dir = "."
+		if out, err := cmd.CombinedOutput(); err != nil {
+			procBinary.err = fmt.Errorf("go build: %v\n%s", err, out)
+			return
+		}
+		procBinary.bin, procBinary.took = bin, time.Since(t0)
+	})
+	if procBinary.err != nil {
+		tb.Fatal(procBinary.err)
 	}
-	tb.Logf("built %s in %v", bin, time.Since(t0).Round(time.Millisecond))
-	return bin
+	tb.Logf("journey binary %s (built once for the package in %v)", procBinary.bin, procBinary.took.Round(time.Millisecond))
+	return procBinary.bin
+}
+
+// procBinary is the package run's one journey binary (procBuild).
+var procBinary struct {
+	once sync.Once
+	dir  string // removed by TestMain
+	bin  string
+	took time.Duration
+	err  error
 }
 
 // procProcess is a `journey serve` child process.

@@ -82,6 +82,7 @@ type Store interface {
 	InventoryStore
 	NoteStore
 	AftercareStore
+	BillingSetupStore
 }
 
 // Processor applies Journey's record rules and audit around the store.

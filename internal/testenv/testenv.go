@@ -1,6 +1,7 @@
 // Package testenv gives tests access to the external services that
 // scripts/test.sh (make test, CI) provides: a throwaway PostgreSQL cluster,
-// a mailpit SMTP server with its HTTP API, Chromium and axe-core.
+// a mailpit SMTP server with its HTTP API, Chromium, axe-core and
+// stripe-mock.
 //
 // Each service is described by an environment variable:
 //
@@ -10,6 +11,7 @@
 //	JOURNEY_TEST_MAILPIT_URL  http://127.0.0.1:PORT (mailpit's web UI and API)
 //	JOURNEY_TEST_CHROMIUM     path of the Chromium binary
 //	JOURNEY_TEST_AXE          path of axe-core's axe.min.js
+//	JOURNEY_TEST_STRIPE_URL   http://127.0.0.1:PORT (stripe-mock: Stripe's API, answered from its spec)
 //
 // When a variable is unset, tests that need it are skipped, except in CI
 // (CI=true), where they fail: CI must never silently skip them.
@@ -45,6 +47,7 @@ const (
 	EnvMailpitURL  = "JOURNEY_TEST_MAILPIT_URL"
 	EnvChromium    = "JOURNEY_TEST_CHROMIUM"
 	EnvAxe         = "JOURNEY_TEST_AXE"
+	EnvStripeURL   = "JOURNEY_TEST_STRIPE_URL"
 )
 
 // DefaultChromium is where Debian's chromium package puts the browser; used
@@ -188,6 +191,14 @@ func Chromium(tb testing.TB) string {
 func AxePath(tb testing.TB) string {
 	tb.Helper()
 	return Require(tb, EnvAxe, "axe-core")
+}
+
+// StripeURL returns JOURNEY_TEST_STRIPE_URL, http://HOST:PORT of
+// stripe-mock, which answers Stripe's API from Stripe's OpenAPI spec (see
+// Require for when it is unset).
+func StripeURL(tb testing.TB) string {
+	tb.Helper()
+	return Require(tb, EnvStripeURL, "stripe-mock")
 }
 
 var uniqueCounter atomic.Int64

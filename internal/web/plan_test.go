@@ -99,7 +99,14 @@ func TestPlanAndGatesAPI(t *testing.T) {
 			`{"name": "Max Monitor", "phone": "(503) 555-0142", "relationship": "Partner", "adult": true}`, 200, []string{`"phone":"+15035550142"`}, nil},
 		{"the therapist may not name it", e.nora, "PUT", fmt.Sprintf("/api/v1/clients/%d/monitor", e.c.ID),
 			`{"name": "Max Monitor", "phone": "(503) 555-0142", "relationship": "Partner", "adult": true}`, 403, nil, nil},
-		{"the therapist reads it", e.nora, "GET", fmt.Sprintf("/api/v1/clients/%d/monitor", e.c.ID), "", 200, []string{`"name":"Max Monitor"`}, nil},
+		{"the client names a monitor with a bad email, texts without agreeing", e.client, "PUT", fmt.Sprintf("/api/v1/clients/%d/monitor", e.c.ID),
+			`{"name": "Max Monitor", "phone": "(503) 555-0142", "relationship": "Partner", "adult": true, "email": "max@", "agreed": false, "texts": true}`, 422,
+			[]string{`"field":"email"`, `"field":"texts"`}, []string{`"field":"phone"`}},
+		{"the client gives the monitor's email and their agreement", e.client, "PUT", fmt.Sprintf("/api/v1/clients/%d/monitor", e.c.ID),
+			`{"name": "Max Monitor", "phone": "(503) 555-0142", "relationship": "Partner", "adult": true, "email": "max@monitor.test", "agreed": true, "texts": true}`, 200,
+			[]string{`"email":"max@monitor.test"`, `"agreed":true`, `"texts":true`}, nil},
+		{"the therapist reads it", e.nora, "GET", fmt.Sprintf("/api/v1/clients/%d/monitor", e.c.ID), "", 200,
+			[]string{`"name":"Max Monitor"`, `"email":"max@monitor.test"`, `"agreed":true`, `"texts":true`}, nil},
 		{"the monitor now holds", e.nora, "GET", gates + "?type=medicine&mode=remote", "", 200, []string{`{"code":"monitor","met":true`}, nil},
 	} {
 		t.Run(sc.name, func(t *testing.T) {
@@ -244,16 +251,17 @@ func TestPortalPlanMonitorCheckIn(t *testing.T) {
 	if st != 200 || t.Failed() {
 		t.Fatalf("%d\n%s", st, trim(body))
 	}
-	st, _, body = e.as(e.client, "POST", "/portal/monitor", url.Values{"name": {"<i>Max</i>"}, "phone": {"12"}, "relationship": {"Partner"}, "email": {"max@<b>"}})
-	if st != 422 || !strings.Contains(body, `id="phone-error"`) || !strings.Contains(body, `id="email-error"`) || !strings.Contains(body, `value="max@&lt;b&gt;"`) || !strings.Contains(body, `id="adult-error"`) || !strings.Contains(body, `value="&lt;i&gt;Max&lt;/i&gt;"`) {
+	st, _, body = e.as(e.client, "POST", "/portal/monitor", url.Values{"name": {"<i>Max</i>"}, "phone": {"12"}, "relationship": {"Partner"}, "email": {"max@<b>"}, "texts": {"yes"}})
+	if st != 422 || !strings.Contains(body, `id="texts-error"`) || !strings.Contains(body, `name="texts" type="checkbox" value="yes" checked`) || !strings.Contains(body, `id="phone-error"`) || !strings.Contains(body, `id="email-error"`) || !strings.Contains(body, `value="max@&lt;b&gt;"`) || !strings.Contains(body, `id="adult-error"`) || !strings.Contains(body, `value="&lt;i&gt;Max&lt;/i&gt;"`) {
 		t.Fatalf("a refused monitor: %d\n%s", st, trim(body))
 	}
 	if st, h, _ := e.as(e.client, "POST", "/portal/monitor", url.Values{"name": {"Max Monitor"}, "phone": {"(503) 555-0142"}, "relationship": {"Partner"}, "adult": {"yes"},
-		"email": {"max@monitor.test"}, "agreed": {"yes"}}); st != 303 || h.Get("Location") != "/portal/monitor?saved=1" {
+		"email": {"max@monitor.test"}, "agreed": {"yes"}, "texts": {"yes"}}); st != 303 || h.Get("Location") != "/portal/monitor?saved=1" {
 		t.Fatalf("the monitor: %d", st)
 	}
 	if _, _, body := e.as(e.client, "GET", "/portal/monitor?saved=1", nil); !strings.Contains(body, `value="&#43;15035550142"`) ||
-		!strings.Contains(body, `value="max@monitor.test"`) || !strings.Contains(body, `name="agreed" type="checkbox" value="yes" checked`) || !strings.Contains(body, "monitor is saved") {
+		!strings.Contains(body, `value="max@monitor.test"`) || !strings.Contains(body, `name="agreed" type="checkbox" value="yes" checked`) ||
+		!strings.Contains(body, `name="texts" type="checkbox" value="yes" checked`) || !strings.Contains(body, "monitor is saved") {
 		t.Fatalf("the saved monitor:\n%s", trim(body))
 	}
 	cpath := fmt.Sprintf("/portal/sessions/%d/check-in", id)

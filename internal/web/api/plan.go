@@ -180,12 +180,19 @@ func phone(raw string) string {
 	return raw
 }
 
-// apiMonitor is a remote client's monitor.
+// apiMonitor is a remote client's monitor: what the portal's form holds.
 type apiMonitor struct {
 	Name         string `json:"name"`
 	Phone        string `json:"phone"`
 	Relationship string `json:"relationship"`
 	Adult        bool   `json:"adult"`
+	Email        string `json:"email"`
+	Agreed       bool   `json:"agreed"` // the monitor agreed to be contacted
+	Texts        bool   `json:"texts"`  // and to text messages at phone
+}
+
+func newAPIMonitor(m *journey.Monitor) apiMonitor {
+	return apiMonitor{Name: m.Name, Phone: m.Phone, Relationship: m.Relationship, Adult: m.Adult, Email: m.Email, Agreed: m.Agreed, Texts: m.Texts}
 }
 
 // HandleMonitor answers a client's monitor for remote sessions.
@@ -199,7 +206,7 @@ func (s *Handler) HandleMonitor(w http.ResponseWriter, r *http.Request) {
 		s.kit.APIError(w, r, err)
 		return
 	}
-	webkit.WriteJSON(w, http.StatusOK, apiMonitor{Name: m.Name, Phone: m.Phone, Relationship: m.Relationship, Adult: m.Adult})
+	webkit.WriteJSON(w, http.StatusOK, newAPIMonitor(m))
 }
 
 // HandleMonitorSet names the client's own monitor (the client only).
@@ -212,12 +219,13 @@ func (s *Handler) HandleMonitorSet(w http.ResponseWriter, r *http.Request) {
 	if !s.kit.DecodeJSON(w, r, &body) {
 		return
 	}
-	m := &journey.Monitor{ClientID: id, Name: body.Name, Phone: phone(body.Phone), Relationship: body.Relationship, Adult: body.Adult}
+	m := &journey.Monitor{ClientID: id, Name: body.Name, Phone: phone(body.Phone), Relationship: body.Relationship, Adult: body.Adult,
+		Email: body.Email, Agreed: body.Agreed, Texts: body.Texts}
 	if err := s.proc.SetMonitor(r.Context(), s.kit.Who(r), m); err != nil {
 		s.kit.APIError(w, r, err)
 		return
 	}
-	webkit.WriteJSON(w, http.StatusOK, apiMonitor{Name: m.Name, Phone: m.Phone, Relationship: m.Relationship, Adult: m.Adult})
+	webkit.WriteJSON(w, http.StatusOK, newAPIMonitor(m))
 }
 
 // HandleRemoteCheckIn records the client's check-in at the start of their

@@ -107,7 +107,7 @@ func (s *Handler) addPlan(r *http.Request, c *journey.Client, p *HomePage) error
 // MonitorPage names the adult who stays with the client in a remote session.
 type MonitorPage struct {
 	Name, Phone, Relationship, Email string
-	Adult, Agreed                    bool
+	Adult, Agreed, Texts             bool
 	Saved                            bool
 	Errors                           map[string]string
 	Summary                          []webkit.ErrorLine
@@ -117,7 +117,7 @@ func (*MonitorPage) PageTitle() string { return "Your monitor for remote session
 
 // monitorLabels name the monitor form's fields in the error summary.
 var monitorLabels = map[string]string{"name": "Their name", "phone": "Their phone number", "relationship": "How you know them", "adult": "An adult, there throughout",
-	"email": "Their email address"}
+	"email": "Their email address", "texts": "Texts to their phone"}
 
 // HandleMonitor shows the form that names the client's monitor, filled
 // with the one named.
@@ -132,7 +132,7 @@ func (s *Handler) HandleMonitor(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 		page.Name, page.Phone, page.Relationship, page.Adult = m.Name, m.Phone, m.Relationship, m.Adult
-		page.Email, page.Agreed = m.Email, m.Agreed
+		page.Email, page.Agreed, page.Texts = m.Email, m.Agreed, m.Texts
 	case journey.ErrorCode(err) != journey.ENOTFOUND:
 		s.kit.PageError(w, r, err)
 		return
@@ -150,7 +150,7 @@ func (s *Handler) HandleMonitorSave(w http.ResponseWriter, r *http.Request) {
 	}
 	page := &MonitorPage{Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone"), Relationship: r.PostFormValue("relationship"),
 		Adult: r.PostFormValue("adult") == "yes", Email: r.PostFormValue("email"), Agreed: r.PostFormValue("agreed") == "yes",
-		Errors: map[string]string{}}
+		Texts: r.PostFormValue("texts") == "yes", Errors: map[string]string{}}
 	c, err := s.portalClient(r)
 	if err == nil {
 		phone := page.Phone
@@ -158,7 +158,7 @@ func (s *Handler) HandleMonitorSave(w http.ResponseWriter, r *http.Request) {
 			phone = e164
 		}
 		err = s.proc.SetMonitor(r.Context(), s.kit.Who(r), &journey.Monitor{ClientID: c.ID, Name: page.Name, Phone: phone,
-			Relationship: page.Relationship, Adult: page.Adult, Email: page.Email, Agreed: page.Agreed})
+			Relationship: page.Relationship, Adult: page.Adult, Email: page.Email, Agreed: page.Agreed, Texts: page.Texts})
 	}
 	if err != nil {
 		if journey.ErrorCode(err) != journey.EINVALID {

@@ -1,0 +1,16 @@
+package main
+
+import (
+	"os"
+	"testing"
+)
+
+// TestMain runs the package's tests, then removes what the package run
+// shares between its tests: the journey binary built once (procBuild).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if procBinary.dir != "" {
+		os.RemoveAll(procBinary.dir)
+	}
+	os.Exit(code)
+}
