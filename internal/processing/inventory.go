@@ -3,6 +3,7 @@ package processing
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -26,7 +27,8 @@ type InventoryStore interface {
 	FindInventory(ctx context.Context, location int64) (*journey.Inventory, error)
 	FindLogEntries(ctx context.Context, f journey.LogFilter) ([]*journey.LogEntry, error)
 	CountLogEntries(ctx context.Context, f journey.LogFilter) (int, error)
-	EachLogEntry(ctx context.Context, f journey.LogFilter, names func(lots, clients []int64) error, fn func(*journey.LogEntry) error) error
+	EachLogEntry(ctx context.Context, f journey.LogFilter, parts int, names func(part int, lots, clients []int64) error,
+		fn func(part int, e *journey.LogEntry) error) error
 	FindLots(ctx context.Context, ids []int64) (map[int64]*journey.Lot, error)
 	FindDiscrepancies(ctx context.Context, open bool, from, to time.Time) ([]*journey.Discrepancy, error)
 	FindCounts(ctx context.Context, location int64, from, to time.Time) ([]*journey.Count, error)
@@ -196,29 +198,39 @@ func (p *Processor) InventoryLog(ctx context.Context, a *journey.Actor, f journe
 }
 
 // InventoryLogEach reads the log of f for a file holding every entry
-// (the CSV): rep names what the entries refer to (its Lots, People and
-// Clients; no Entries, Discrepancies, Counts nor Stock) and each entry
-// goes to fn as it is read, in one snapshot, oldest first, so a month of
-// tens of thousands is never gathered; fn must not keep e, which is
-// reused. The same refusals as InventoryLog, and the same audit entry once
-// every entry has been read; an error from fn ends the read unaudited
-// and is returned.
-func (p *Processor) InventoryLogEach(ctx context.Context, a *journey.Actor, f journey.LogFilter, via string,
-	fn func(rep *journey.LogReport, e *journey.LogEntry) error) error {
+// (the CSV), in up to parts spans read at once (sqldb.EachLogEntry): each
+// entry goes to fn as it is read, with its span's number and report,
+// which names what the span's entries refer to (its Lots, People and
+// Clients; no Entries, Discrepancies, Counts nor Stock), so a month of
+// tens of thousands is never gathered. fn is called for different spans
+// at once, for each span's entries in order; it must not keep e, which is
+// reused. The same refusals as InventoryLog, and the same audit entry
+// once every entry has been read; an error from fn ends the read
+// unaudited and is returned.
+func (p *Processor) InventoryLogEach(ctx context.Context, a *journey.Actor, f journey.LogFilter, via string, parts int,
+	fn func(part int, rep *journey.LogReport, e *journey.LogEntry) error) error {
 	if err := p.mayReadLog(ctx, a, f, via); err != nil {
 		return err
 	}
-	rep := &journey.LogReport{From: f.From, To: f.To, People: map[int64]string{}, Clients: map[int64]string{}}
-	err := p.store.EachLogEntry(ctx, f, func(lots, clients []int64) error {
-		return p.logNames(ctx, rep, lots, clients)
-	}, func(e *journey.LogEntry) error {
-		rep.Total++
-		return fn(rep, e)
+	reps := make([]*journey.LogReport, max(1, parts))
+	for i := range reps {
+		reps[i] = &journey.LogReport{From: f.From, To: f.To, People: map[int64]string{}, Clients: map[int64]string{}}
+	}
+	err := p.store.EachLogEntry(ctx, f, len(reps), func(part int, lots, clients []int64) error {
+		return p.logNames(ctx, reps[part], lots, clients)
+	}, func(part int, e *journey.LogEntry) error {
+		reps[part].Total++
+		return fn(part, reps[part], e)
 	})
 	if err != nil {
 		return err
 	}
-	p.auditLogRead(ctx, a, f, rep.Total, rep.Clients, via)
+	n, clients := 0, map[int64]string{}
+	for _, rep := range reps {
+		n += rep.Total
+		maps.Copy(clients, rep.Clients)
+	}
+	p.auditLogRead(ctx, a, f, n, clients, via)
 	return nil
 }
 

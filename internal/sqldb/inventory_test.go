@@ -57,8 +57,9 @@ func reconcile(t *testing.T, db *sqldb.DB) {
 }
 
 // streamMatches checks that EachLogEntry reads f's entries as
-// FindLogEntries does, each field a file shows, and names the lots and
-// clients they refer to.
+// FindLogEntries does, each field a file shows, in one span and in
+// several put together in order, each span naming the lots and clients
+// its own entries refer to.
 func streamMatches(t *testing.T, db *sqldb.DB, f journey.LogFilter) {
 	t.Helper()
 	ctx := context.Background()
@@ -66,53 +67,57 @@ func streamMatches(t *testing.T, db *sqldb.DB, f journey.LogFilter) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lots, clients := map[int64]bool{}, map[int64]bool{}
-	for _, e := range want {
-		lots[e.LotID] = true
-		if e.ClientID != 0 {
-			clients[e.ClientID] = true
-		}
-	}
-	var got []journey.LogEntry
-	err = db.EachLogEntry(ctx, f, func(ls, cs []int64) error {
-		if len(ls) != len(lots) || len(cs) != len(clients) || !slices.IsSorted(ls) || !slices.IsSorted(cs) {
-			t.Errorf("names lots %v and clients %v, want %v and %v", ls, cs, lots, clients)
-		}
-		for _, id := range ls {
-			if !lots[id] {
-				t.Errorf("names lot %d, which no entry refers to", id)
+	for _, parts := range []int{1, 3} {
+		spans := make([][]journey.LogEntry, parts)
+		named := make([][2][]int64, parts)
+		err = db.EachLogEntry(ctx, f, parts, func(part int, ls, cs []int64) error {
+			named[part] = [2][]int64{ls, cs}
+			return nil
+		}, func(part int, e *journey.LogEntry) error {
+			c := *e
+			if e.Counted != nil {
+				n := *e.Counted
+				c.Counted = &n
 			}
+			spans[part] = append(spans[part], c)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		for _, id := range cs {
-			if !clients[id] {
-				t.Errorf("names client %d, whom no entry refers to", id)
+		var got []journey.LogEntry
+		for i, span := range spans {
+			lots, clients := []int64{}, []int64{}
+			for _, e := range span {
+				lots = append(lots, e.LotID)
+				if e.ClientID != 0 {
+					clients = append(clients, e.ClientID)
+				}
 			}
+			slices.Sort(lots)
+			slices.Sort(clients)
+			if ls, cs := slices.Compact(lots), slices.Compact(clients); len(span) > 0 && (!slices.Equal(named[i][0], ls) || !slices.Equal(named[i][1], cs)) {
+				t.Errorf("%d spans: span %d names lots %v and clients %v, its entries %v and %v", parts, i, named[i][0], named[i][1], ls, cs)
+			}
+			got = append(got, span...)
 		}
-		return nil
-	}, func(e *journey.LogEntry) error {
-		c := *e
-		if e.Counted != nil {
-			n := *e.Counted
-			c.Counted = &n
+		if len(got) != len(want) {
+			t.Fatalf("%d spans: %d entries streamed, %d found", parts, len(got), len(want))
 		}
-		got = append(got, c)
-		return nil
-	})
-	if err != nil || len(got) != len(want) {
-		t.Fatalf("%d entries streamed, %d found, %v", len(got), len(want), err)
-	}
-	for i, w := range want {
-		c := *w
-		c.ID, c.LocationID, c.CountID = 0, 0, 0 // what a file leaves out
-		if !reflect.DeepEqual(got[i], c) {
-			t.Errorf("entry %d streamed as\n%+v, found as\n%+v", i, got[i], c)
+		for i, w := range want {
+			c := *w
+			c.ID, c.LocationID, c.CountID = 0, 0, 0 // what a file leaves out
+			if !reflect.DeepEqual(got[i], c) {
+				t.Errorf("%d spans: entry %d streamed as\n%+v, found as\n%+v", parts, i, got[i], c)
+			}
 		}
 	}
 }
 
 // TestEachLogEntryRange: a range that starts and ends inside days of the
-// log, at one location, streams what FindLogEntries finds for it, in
-// order, with the balances as they were written.
+// log, at one location or every one, streams what FindLogEntries finds
+// for it, in order, with the balances as they were written, read as one
+// span or as several at once.
 func TestEachLogEntryRange(t *testing.T) {
 	db, c, _ := careFixture(t)
 	first := time.Date(2030, 1, 1, 13, 0, 0, 0, time.UTC)
@@ -123,7 +128,9 @@ func TestEachLogEntryRange(t *testing.T) {
 		{From: first.Add(90 * time.Minute), To: first.Add(49 * time.Hour)},
 		{From: first.Add(90 * time.Minute), To: first.Add(49 * time.Hour), LocationID: c.Location.ID},
 		{From: first.Add(90 * time.Minute), To: first.Add(49 * time.Hour), LocationID: c.Location.ID + 1000},
-		{From: first, To: first.Add(72 * time.Hour)},
+		{From: first.Add(-time.Hour), To: first.Add(72 * time.Hour)},
+		{From: first.Add(time.Hour), To: first.Add(50 * time.Hour)}, // two spans, split at 14:30 amid the second day's doses
+		{From: first.Add(5 * time.Hour), To: first.Add(70 * time.Hour), LocationID: c.Location.ID},
 	} {
 		streamMatches(t, db, f)
 	}

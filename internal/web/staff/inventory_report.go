@@ -65,17 +65,23 @@ func logRows(rep *journey.LogReport, loc *time.Location) [][]string {
 }
 
 // logFormat writes the log's rows of a report, times in a zone. A month
-// holds tens of thousands of entries over a few lots, people, clients and
-// amounts: each of those is written once.
+// holds tens of thousands of entries over a few lots, people, clients,
+// containers and amounts: each of those is written once.
 type logFormat struct {
 	rep      *journey.LogReport
 	loc      *time.Location
 	products map[int64]string
-	signers  map[signer]string
 	clients  map[[2]int64]string // client and session → the client's name and the session
 	amounts  map[amount]string   // the amount with its unit
-	when     string              // the time shown for Unix seconds [from, to)
-	from, to int64
+	numbers  map[int]string      // a container's number as shown
+	// The last entry's lot, signer and minute: entries come in runs of
+	// each.
+	lot           int64
+	product, unit string
+	signer        signer
+	signed        string
+	when          string // the time shown for Unix seconds [from, to)
+	from, to      int64
 }
 
 type signer struct {
@@ -89,8 +95,8 @@ type amount struct {
 }
 
 func newLogFormat(rep *journey.LogReport, loc *time.Location) *logFormat {
-	lf := &logFormat{rep: rep, loc: loc, products: map[int64]string{}, signers: map[signer]string{}, clients: map[[2]int64]string{},
-		amounts: map[amount]string{}}
+	lf := &logFormat{rep: rep, loc: loc, products: map[int64]string{}, clients: map[[2]int64]string{}, amounts: map[amount]string{},
+		numbers: map[int]string{}}
 	for id, l := range rep.Lots {
 		lf.products[id] = l.Product + " " + l.Strength + ", NDC " + l.NDC + ", lot " + l.Lot + " (exp " + l.Expiry + ")"
 	}
@@ -99,9 +105,11 @@ func newLogFormat(rep *journey.LogReport, loc *time.Location) *logFormat {
 
 // row writes e's cells into row, one per logColumns.
 func (lf *logFormat) row(row []string, e *journey.LogEntry) {
-	unit := ""
-	if lot := lf.rep.Lots[e.LotID]; lot != nil {
-		unit = lot.Unit
+	if e.LotID != lf.lot || lf.product == "" {
+		lf.lot, lf.product, lf.unit = e.LotID, lf.products[e.LotID], ""
+		if lot := lf.rep.Lots[e.LotID]; lot != nil {
+			lf.unit = lot.Unit
+		}
 	}
 	if u := e.At.Unix(); u < lf.from || u >= lf.to {
 		lf.setWhen(e.At)
@@ -117,17 +125,19 @@ func (lf *logFormat) row(row []string, e *journey.LogEntry) {
 	}
 	note := e.Reason
 	if e.Counted != nil {
-		note = "Counted " + num(*e.Counted) + " " + unit
+		note = "Counted " + num(*e.Counted) + " " + lf.unit
 	}
-	key := signer{e.By, e.Signature}
-	who, ok := lf.signers[key]
+	if k := (signer{e.By, e.Signature}); k != lf.signer || lf.signed == "" {
+		lf.signer, lf.signed = k, signedWords(lf.rep, e.By, e.Signature)
+	}
+	number, ok := lf.numbers[e.ContainerNo]
 	if !ok {
-		who = signedWords(lf.rep, e.By, e.Signature)
-		lf.signers[key] = who
+		number = "#" + strconv.Itoa(e.ContainerNo)
+		lf.numbers[e.ContainerNo] = number
 	}
-	row[0], row[1], row[2], row[3] = lf.when, entryWords[e.Kind], lf.products[e.LotID], "#"+strconv.Itoa(e.ContainerNo)
-	row[4], row[5], row[6] = lf.amount(e.LotID, e.Amount, unit), lf.amount(0, e.Mg, ""), lf.amount(0, e.Balance, "")
-	row[7], row[8], row[9], row[10] = client, lf.rep.People[e.WitnessID], note, who
+	row[0], row[1], row[2], row[3] = lf.when, entryWords[e.Kind], lf.product, number
+	row[4], row[5], row[6] = lf.amount(e.LotID, e.Amount, lf.unit), lf.amount(0, e.Mg, ""), lf.amount(0, e.Balance, "")
+	row[7], row[8], row[9], row[10] = client, lf.rep.People[e.WitnessID], note, lf.signed
 }
 
 // setWhen shows t to the minute in the zone, and notes the seconds that
@@ -161,28 +171,69 @@ func (lf *logFormat) amount(lot int64, v float64, unit string) string {
 	return s
 }
 
-// writeLogCSV writes the header of the log's CSV to cw and returns what
-// writes each entry of rep after it.
-func writeLogCSV(cw *csv.Writer, loc *time.Location) func(rep *journey.LogReport, e *journey.LogEntry) error {
-	head := make([]string, len(logColumns))
-	for i, c := range logColumns {
-		head[i] = c.Header
+// logCSV writes rows of the log as CSV into a buffer of its own.
+type logCSV struct {
+	loc *time.Location
+	buf pieces
+	cw  *csv.Writer
+	lf  *logFormat
+	row []string
+}
+
+func newLogCSV(loc *time.Location) *logCSV {
+	c := &logCSV{loc: loc, row: make([]string, len(logColumns))}
+	c.cw = csv.NewWriter(&c.buf)
+	return c
+}
+
+// header writes the columns' headers.
+func (c *logCSV) header() {
+	for i, col := range logColumns {
+		c.row[i] = col.Header
 	}
-	cw.Write(head)
-	var lf *logFormat
-	row := make([]string, len(logColumns))
-	return func(rep *journey.LogReport, e *journey.LogEntry) error {
-		if lf == nil {
-			lf = newLogFormat(rep, loc)
-		}
-		lf.row(row, e)
-		for i := range row {
-			if logColumns[i].text {
-				row[i] = csvSafe(row[i])
-			}
-		}
-		return cw.Write(row)
+	c.cw.Write(c.row)
+}
+
+// write writes e, an entry of rep, its text kept from reading as a
+// formula.
+func (c *logCSV) write(rep *journey.LogReport, e *journey.LogEntry) error {
+	if c.lf == nil {
+		c.lf = newLogFormat(rep, c.loc)
 	}
+	c.lf.row(c.row, e)
+	for i := range c.row {
+		if logColumns[i].text {
+			c.row[i] = csvSafe(c.row[i])
+		}
+	}
+	return c.cw.Write(c.row)
+}
+
+// flush writes what the CSV writer holds into the buffer.
+func (c *logCSV) flush() error {
+	c.cw.Flush()
+	return c.cw.Error()
+}
+
+// pieces holds what is written to it in pieces of 64 KiB, none copied to
+// grow: a month's log is megabytes.
+type pieces struct {
+	bufs [][]byte
+	n    int
+}
+
+func (p *pieces) Write(b []byte) (int, error) {
+	p.n += len(b)
+	n := len(b)
+	for len(b) > 0 {
+		if len(p.bufs) == 0 || len(p.bufs[len(p.bufs)-1]) == cap(p.bufs[len(p.bufs)-1]) {
+			p.bufs = append(p.bufs, make([]byte, 0, 64<<10))
+		}
+		last := &p.bufs[len(p.bufs)-1]
+		k := min(len(b), cap(*last)-len(*last))
+		*last, b = append(*last, b[:k]...), b[k:]
+	}
+	return n, nil
 }
 
 // reportLines are the lines under a report's title.
