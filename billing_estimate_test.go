@@ -1,6 +1,8 @@
 package journey_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -202,5 +204,85 @@ func TestDisputable(t *testing.T) {
 		if got := journey.Disputable(c.billed, c.estimated); got != c.want {
 			t.Errorf("Disputable(%d, %d) = %v, want %v", c.billed, c.estimated, got, c.want)
 		}
+	}
+}
+
+// gfeSchedule is a small fee schedule: the practice (1) bills
+// psychotherapy and the medicine-session fee, the medical entity (2)
+// prescriber visits and the medication.
+func gfeSchedule() *journey.FeeSchedule {
+	line := func(id int64, typ, ct string, entity int64, rule, code, desc string) *journey.FeeLine {
+		return &journey.FeeLine{ID: id, SessionType: typ, Event: journey.EventCompleted, ChargeType: ct, EntityID: entity, Rule: rule,
+			Code: code, Units: 1, Description: desc, Active: true}
+	}
+	return &journey.FeeSchedule{TelehealthModifier: "95", Lines: []*journey.FeeLine{
+		line(1, journey.TypePreparation, journey.ChargePsychotherapy, 1, journey.RuleEvaluationThenTime, "", "Preparation"),
+		line(2, journey.TypeMedicine, journey.ChargeMedicineSession, 1, journey.RulePerHour, "0820T", "Medicine session monitoring"),
+		line(3, journey.TypeMedicine, journey.ChargeMedication, 2, journey.RuleFixed, "J3490", "Ketamine"),
+		line(4, journey.TypeIntegration, journey.ChargePsychotherapy, 1, journey.RulePsychotherapyTime, "", "Integration"),
+		line(5, journey.TypePrescriberFollow, journey.ChargePrescriber, 2, journey.RuleEMTime, "", "Prescriber visit"),
+	}, Prices: []*journey.CodePrice{{Code: "90791", Cents: 250_00}, {Code: "90837", Cents: 210_00}, {Code: "0820T", Cents: 300_00},
+		{Code: "J3490", Cents: 90_00}, {Code: "99203", Cents: 180_00}, {Code: "99213", Cents: 135_00}}}
+}
+
+func TestWorkOutEstimates(t *testing.T) {
+	client := &journey.Client{ID: 7, CareTeam: []journey.CareMember{{UserID: 10, Role: journey.RoleTherapist}, {UserID: 20, Role: journey.RoleMedicalProvider}}}
+	entities := []*journey.BillingEntity{{ID: 1, Kind: journey.EntityPractice, LegalName: "Practice LLC", TaxID: "12-3456789"},
+		{ID: 2, Kind: journey.EntityMedical, LegalName: "Medical PC", TaxID: "98-7654321", NPI: "1234567893"}}
+	clinicians := []*journey.BillingClinician{{UserID: 10, EntityID: 1, Name: "Tess Therapist", Credentials: "LCSW", NPI: "1245319599"},
+		{UserID: 20, EntityID: 2, Name: "Max Medic", Credentials: "MD", NPI: "1679576722"}}
+	// One preparation held: one more to go, then two initial doses, the
+	// follow-up and four more doses, each dose with its integration.
+	held := &journey.CareSession{ID: 1, ClientID: 7, Type: journey.TypePreparation, Status: journey.SessionCompleted, Start: planNow.AddDate(0, 0, -7)}
+	plan := journey.WorkOutPlan(7, journey.DefaultPlan(), []*journey.CareSession{held}, journey.DefaultCareRules(), planNow, time.UTC)
+	facts := journey.EstimateFacts{Client: client, Plan: plan, Sessions: []*journey.CareSession{held}, Types: journey.DefaultSessionTypes(),
+		Schedule: gfeSchedule(), Entities: entities, Clinicians: clinicians, Diagnoses: []string{"F33.1"},
+		FirstPsychotherapy: false, NewPatient: true, Now: planNow, Loc: time.UTC}
+
+	summary := func(ests []*journey.Estimate) []string {
+		var out []string
+		for _, e := range ests {
+			s := fmt.Sprintf("%d %s %d:", e.EntityID, e.ChargeType, e.TotalCents)
+			for _, l := range e.Lines {
+				s += fmt.Sprintf(" %s×%d=%d(%s %s)", l.Code, l.Quantity, l.TotalCents, l.ProviderName, l.ProviderNPI)
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	// Insured with the practice: its psychotherapy is not estimated, but
+	// the medicine-session fee, never claimed, is; the medical entity has
+	// no coverage on file, so it is self-pay.
+	facts.Coverage = []*journey.Coverage{{ClientID: 7, EntityID: 1, Payer: journey.PayerInsurance}}
+	got := summary(journey.WorkOutEstimates(facts))
+	want := []string{
+		"1 medicine-session 540000: 0820T×6=540000(Tess Therapist, LCSW 1245319599)",
+		"2 prescriber 18000: 99203×1=18000(Max Medic, MD 1679576722)",
+		"2 medication 54000: J3490×6=54000(Max Medic, MD 1679576722)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("insured with the practice:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Self-pay everywhere, no psychotherapy charged yet: the next
+	// preparation is the evaluation, then six integrations of an hour.
+	facts.Coverage, facts.FirstPsychotherapy = []*journey.Coverage{{ClientID: 7, EntityID: 1, Payer: journey.PayerSelfPay}}, true
+	ests := journey.WorkOutEstimates(facts)
+	got = summary(ests)
+	if len(got) != 4 || got[0] != "1 psychotherapy 151000: 90791×1=25000(Tess Therapist, LCSW 1245319599) 90837×6=126000(Tess Therapist, LCSW 1245319599)" {
+		t.Errorf("self-pay:\n%s", strings.Join(got, "\n"))
+	}
+	e := ests[0]
+	if e.ServiceFrom != "2026-03-20" || e.ServiceTo != "2027-03-19" || e.Lines[0].FacilityName != "Practice LLC" || e.Lines[0].FacilityTIN != "12-3456789" ||
+		strings.Join(e.Lines[0].Diagnoses, " ") != "F33.1" {
+		t.Errorf("period %s–%s, line %+v", e.ServiceFrom, e.ServiceTo, e.Lines[0])
+	}
+	// Every step held: nothing is expected, so no estimate.
+	var all []*journey.CareSession
+	for _, st := range plan.Steps {
+		all = append(all, &journey.CareSession{ID: int64(len(all) + 2), ClientID: 7, Type: st.Type, Status: journey.SessionCompleted, Start: planNow.AddDate(0, 0, -100+len(all))})
+	}
+	facts.Plan = journey.WorkOutPlan(7, journey.DefaultPlan(), all, journey.DefaultCareRules(), planNow, time.UTC)
+	if got := journey.WorkOutEstimates(facts); len(got) != 0 {
+		t.Errorf("every step held: %s", summary(got))
 	}
 }

@@ -178,3 +178,45 @@ type ReceiptComposer interface {
 	// a broken template.
 	ComposeReceipt(r *PaymentReceipt, p *Practice) (*Message, error)
 }
+
+// MailPaymentReceipt is the receipt a client gets for each succeeded
+// payment, online or recorded by staff.
+const MailPaymentReceipt = "payment_receipt"
+
+// The receipt's kind joins EmailKinds here, beside the payments it is
+// about, rather than in email_kinds.go's list.
+func init() {
+	EmailKinds = append(EmailKinds, EmailKind{Kind: MailPaymentReceipt, Label: "Payment receipt",
+		When:    "When a payment succeeds: paid by card in the portal (once the card processor confirms it) or recorded by staff (cash, check, card at the practice).",
+		Subject: "Receipt for your payment of {{amount}} - {{entity_name}}",
+		Body: `Hello {{client_first_name}},
+
+Thank you: we received your payment.
+
+Amount: {{amount}}
+Paid on: {{paid_on}}
+How: {{payment_method}}
+To: {{entity_name}}, for {{charge_type}}
+Receipt number: {{receipt_number}}
+
+Your balance for {{charge_type}} with {{entity_name}} is now {{balance}}.
+Your statements and payments are in your portal:
+{{portal_link}}`,
+		Placeholders: []Placeholder{phFirstName, phName, phPracticeName, phPracticePhone, phPracticeEmail, phPortal,
+			{"amount", "The amount paid", "$150.00"},
+			{"paid_on", "The day it was paid", "March 11, 2030"},
+			{"payment_method", "How it was paid", "Card (online)"},
+			{"entity_name", "The billing entity paid", "Cedar & Tide Therapy PLLC"},
+			{"charge_type", "What it paid for", "psychotherapy"},
+			{"receipt_number", "The payment's number", "P-1042"},
+			{"balance", "What is owed after it, for that charge type", "$0.00"}},
+		Required: []string{"amount"}, Footer: true})
+}
+
+// Owed is what a client owes one entity for one charge type: what one
+// card payment pays.
+type Owed struct {
+	Entity     *BillingEntity
+	ChargeType string
+	Cents      int64
+}

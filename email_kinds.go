@@ -316,6 +316,27 @@ Feeling tired or a little off the day after is common. If you feel
 unwell, or something worries you, call us at {{practice_phone}}.`,
 		Placeholders: []Placeholder{phFirstName, phName, phPracticeName, phPracticePhone, phPracticeEmail, phPortal},
 		Required:     []string{"portal_link"}, Footer: true},
+	{Kind: MailGoodFaithEstimate, Label: "Good Faith Estimate", When: "A client who pays for some of their care themselves is given an estimate of its expected charges: soon after a session is booked, when they ask, and when their plan changes.",
+		Subject: "Your Good Faith Estimate from {{practice_name}}",
+		Body: `Hello {{client_first_name}},
+
+Here is your Good Faith Estimate: what we expect your care with us to
+cost over the coming months, for the services you pay for yourself.
+
+{{estimate_summary}}
+
+The full estimate, with each service's codes and each provider's name,
+NPI and tax ID, is in your portal as a PDF to download and keep:
+{{estimate_link}}
+
+This is an estimate, not a contract, and your actual charges may differ.
+If a bill comes to $400 or more above this estimate for one provider,
+you may dispute it within 120 days of the bill. To learn how, visit
+www.cms.gov/nosurprises or call 1-800-985-3059.`,
+		Placeholders: []Placeholder{phFirstName, phName, phPracticeName, phPracticePhone, phPracticeEmail,
+			{"estimate_summary", "Each estimate's provider, services and expected total", "Cedar & Tide KAP, LLC (medicine session):\n- Medicine session: monitoring × 6: $5,400.00\nExpected total: $5,400.00"},
+			{"estimate_link", "The portal's page of the client's estimates", "https://journey.example/portal/estimates"}},
+		Required: []string{"estimate_link"}, Footer: true},
 }
 
 // Placeholders of the reminders about a care session.

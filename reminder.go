@@ -237,4 +237,7 @@ type FailedDelivery struct {
 	ClientInitials string // "" when the email is not about a client's session
 	At             time.Time
 	ErrorClass     string // SMS… classes, "smtp" for an email, "interrupted"
+	// MonitorMessageID is the monitor's instructions (Kind KindMonitor)
+	// that failed, by text or by email; 0 for anything else.
+	MonitorMessageID int64
 }

@@ -213,4 +213,12 @@ type MonitorMailComposer interface {
 	// ComposeMonitorInstructions returns the email to m.Monitor.Email;
 	// it fails only on an unknown zone or template.
 	ComposeMonitorInstructions(m *MonitorMail, p *Practice) (*Message, error)
+	// ComposeMonitorText returns the text to m.Monitor.Phone: the time in
+	// the client's zone and their duties in short, no link (a text shows
+	// on a locked phone). It fails only on an unknown zone.
+	ComposeMonitorText(m *MonitorMail, p *Practice) (string, error)
 }
+
+// KindMonitor is a failed delivery's kind when it was a remote session's
+// monitor's instructions (FailedDelivery.MonitorMessageID says which).
+const KindMonitor = "monitor"

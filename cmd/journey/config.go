@@ -26,10 +26,14 @@ type Config struct {
 	// SMS is the text-message gateway (internal/sms): its URL, account,
 	// token and the number texts come from; no URL sends no texts.
 	SMSURL, SMSAccount, SMSToken, SMSFrom string
-	MinFormTime                           time.Duration
-	LogLevel                              slog.Level
-	LogJSON                               bool // --log-format json: one JSON object a line, for log shipping
-	TrustProxy                            bool
+	// Stripe takes card payments online: the secret key (none: no card
+	// payment offered), the webhook endpoint's signing secret, and
+	// another API base for tests (stripe-mock).
+	StripeKey, StripeWebhookSecret, StripeURL string
+	MinFormTime                               time.Duration
+	LogLevel                                  slog.Level
+	LogJSON                                   bool // --log-format json: one JSON object a line, for log shipping
+	TrustProxy                                bool
 	// Key and checkpoint files: outside the database, so a copy of the
 	// database alone neither reads PHI nor forges the audit trail.
 	MasterKeyFile string
@@ -71,6 +75,9 @@ var settings = []setting{
 	{"sms-account", "JOURNEY_SMS_ACCOUNT", "", "the gateway account (Twilio's Account SID)", true},
 	{"sms-token", "JOURNEY_SMS_TOKEN", "", "the gateway account's token (prefer the variable to the flag: flags show in process lists)", true},
 	{"sms-from", "JOURNEY_SMS_FROM", "", "the number texts come from, such as +15035550100", true},
+	{"stripe-key", "JOURNEY_STRIPE_KEY", "", "Stripe's secret API key: clients pay by card in the portal (prefer the variable to the flag); empty offers no card payment", true},
+	{"stripe-webhook-secret", "JOURNEY_STRIPE_WEBHOOK_SECRET", "", "the signing secret of the Stripe webhook endpoint BASE_URL/webhooks/stripe (events checkout.session.*, payment_intent.succeeded, payment_intent.payment_failed, refund.*)", true},
+	{"stripe-url", "JOURNEY_STRIPE_URL", "", "another base URL for Stripe's API, such as a stripe-mock for tests; empty is Stripe's", true},
 	{"min-form-time", "JOURNEY_MIN_FORM_TIME", "3s", "a booking form sent sooner than this after it was shown is refused as a bot", true},
 	{"trust-proxy", "JOURNEY_TRUST_PROXY", "false", "take the client address from X-Forwarded-For (only behind a proxy you run)", true},
 	{"log-level", "JOURNEY_LOG_LEVEL", "info", "debug, info, warn or error", false},
@@ -115,7 +122,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	get := func(k string) string { return strings.TrimSpace(*vals[k]) }
 	c := &Config{Listen: get("listen"), Data: get("data"), Database: get("database"), BaseURL: strings.TrimRight(get("base-url"), "/"),
 		SMTPURL: get("smtp-url"), MailFrom: get("mail-from"), SMSURL: get("sms-url"), SMSAccount: get("sms-account"),
-		SMSToken: get("sms-token"), SMSFrom: get("sms-from"), MasterKeyFile: get("master-key-file"),
+		SMSToken: get("sms-token"), SMSFrom: get("sms-from"), StripeKey: get("stripe-key"),
+		StripeWebhookSecret: get("stripe-webhook-secret"), StripeURL: get("stripe-url"), MasterKeyFile: get("master-key-file"),
 		AuditKeyFile: get("audit-key-file"), AuditHeadFile: get("audit-head-file"), TLSCert: get("tls-cert"), TLSKey: get("tls-key"),
 		MetricsListen: get("metrics-listen")}
 	for p, def := range map[*string]string{&c.MasterKeyFile: "master.key", &c.AuditKeyFile: "audit.key", &c.AuditHeadFile: "audit.head"} {

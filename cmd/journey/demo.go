@@ -156,6 +156,12 @@ func seedDemo(ctx context.Context, db *sqldb.DB, now time.Time) error {
 	if err := seedRemoteClient(ctx, db, now); err != nil { // demo_remote.go
 		return fmt.Errorf("remote session: %w", err)
 	}
+	if err := seedBillingSetup(ctx, db); err != nil { // demo_billing_setup.go
+		return fmt.Errorf("billing setup: %w", err)
+	}
+	if err := seedCharges(ctx, db); err != nil { // demo_billing_charges.go
+		return fmt.Errorf("charges: %w", err)
+	}
 	for i := range demoFAQ {
 		e := demoFAQ[i]
 		e.Position, e.Published = i+1, true

@@ -85,7 +85,7 @@ func e2eCheckLayout(t *testing.T, ctx context.Context, what string) {
 // (e2eOpenableTasks), so a new screen or a changed permission needs no edit.
 var e2eTasks = [][2]string{{"Today", "/staff"}, {"Calendar", "/staff/calendar"}, {"Clients", "/staff/clients"},
 	{"Consults", "/staff/consults"}, {"Review", "/staff/review"}, {"Alerts", "/staff/alerts"}, {"Deliveries", "/staff/deliveries"},
-	{"Inventory", "/staff/inventory"}, {"Staff", "/admin/staff"}, {"Settings", "/admin/consents"}, {"Audit", "/admin/audit"}}
+	{"Inventory", "/staff/inventory"}, {"Billing", "/staff/billing/reports"}, {"Staff", "/admin/staff"}, {"Settings", "/admin/consents"}, {"Audit", "/admin/audit"}}
 
 // e2eTaskHref is where each task of the workspace's bar leads.
 var e2eTaskHref = func() map[string]string {

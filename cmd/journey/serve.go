@@ -14,6 +14,7 @@ import (
 	"github.com/journey-kap/journey/internal/jobs"
 	"github.com/journey-kap/journey/internal/mail"
 	"github.com/journey-kap/journey/internal/metrics"
+	"github.com/journey-kap/journey/internal/processing"
 	"github.com/journey-kap/journey/internal/sms"
 	"github.com/journey-kap/journey/internal/sqldb"
 	"github.com/journey-kap/journey/internal/web"
@@ -38,7 +39,7 @@ func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, 
 		return nil, err
 	}
 	jc := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Screening: db, LinkRequests: db, ResetRequests: db, Reminders: db,
-		Log: log, Workers: workers}
+		Estimates: processing.New(db), Log: log, Workers: workers}
 	if jc.SMS, err = sms.New(cfg.SMSURL, cfg.SMSAccount, cfg.SMSToken, cfg.SMSFrom); err != nil {
 		db.Close()
 		return nil, err
@@ -76,6 +77,8 @@ func open(ctx context.Context, cfg *Config, out io.Writer, workers bool) (*app, 
 	db.EnqueueLinkRequest = q.EnqueueLinkRequest
 	db.EnqueueResetRequest = q.EnqueueResetRequest
 	db.EnqueueReminders = q.EnqueueReminders
+	db.EnqueueMonitorTexts = q.EnqueueMonitorTexts
+	db.EnqueueEstimateRequest = q.EnqueueEstimateRequest
 	db.Mail = &mail.Composer{BaseURL: cfg.BaseURL}
 	return &app{db: db, queue: q, log: log}, nil
 }
@@ -112,7 +115,7 @@ func serve(ctx context.Context, cfg *Config, out io.Writer) error {
 	srv, err := web.NewServer(a.db, web.Config{BaseURL: cfg.BaseURL, RateLimit: cfg.RateLimit, MinFormTime: cfg.MinFormTime,
 		FormSecret: secret, TrustProxy: cfg.TrustProxy, Log: a.log, SecureCookies: cfg.secure(),
 		StaffIdle: cfg.StaffIdle, ClientIdle: cfg.ClientIdle, BackupEvery: backupEvery(cfg), Version: journeyVersion(),
-		Observe: a.metrics.ObserveRequest, Ready: readiness(cfg, a.db, auditKey)})
+		Observe: a.metrics.ObserveRequest, Ready: readiness(cfg, a.db, auditKey), Cards: cards(cfg)})
 	if err != nil {
 		return err
 	}

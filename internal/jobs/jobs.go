@@ -50,6 +50,9 @@ type Config struct {
 	// sessions (reminders.go); SMS sends their texts when configured.
 	Reminders ReminderStore
 	SMS       journey.SMSSender
+	// Estimates, when set, issues Good Faith Estimates: a job per request
+	// and a sweep (estimates.go).
+	Estimates Estimates
 	Log       *slog.Logger
 	// Workers false makes an insert-only client (for CLI commands).
 	Workers      bool
@@ -115,7 +118,7 @@ func PendingMigrations(ctx context.Context, cfg Config) ([]int, error) {
 // each even while none waits: a new kind of job belongs here too (a kind
 // missing here is still reported once it has a job).
 var Kinds = []string{MailArgs{}.Kind(), RescreenArgs{}.Kind(), RequestArgs[linkRequest]{}.Kind(), RequestArgs[resetRequest]{}.Kind(),
-	BackupArgs{}.Kind(), ReminderSweepArgs{}.Kind(), ReminderArgs{}.Kind()}
+	BackupArgs{}.Kind(), ReminderSweepArgs{}.Kind(), ReminderArgs{}.Kind(), RequestArgs[estimateRequest]{}.Kind(), EstimateSweepArgs{}.Kind()}
 
 // quiet keeps River's own info chatter out of the log; warnings stay.
 func quiet(log *slog.Logger) *slog.Logger {
@@ -169,7 +172,13 @@ func New(cfg Config) (*Queue, error) {
 		if cfg.Reminders != nil {
 			river.AddWorker(workers, &reminderWorker{store: cfg.Reminders, sms: cfg.SMS, log: cfg.Log})
 			river.AddWorker(workers, &reminderSweepWorker{store: cfg.Reminders, sms: cfg.SMS, log: cfg.Log})
+			river.AddWorker(workers, &monitorTextWorker{store: cfg.Reminders, sms: cfg.SMS, log: cfg.Log})
 			rc.PeriodicJobs = append(rc.PeriodicJobs, sweepJob())
+		}
+		if cfg.Estimates != nil {
+			river.AddWorker(workers, &requestWorker[estimateRequest]{answer: cfg.Estimates.IssueEstimateRequest})
+			river.AddWorker(workers, &estimateSweepWorker{estimates: cfg.Estimates, log: cfg.Log})
+			rc.PeriodicJobs = append(rc.PeriodicJobs, estimateSweepJob())
 		}
 		rc.Workers = workers
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}}

@@ -29,8 +29,11 @@ type ReminderStore interface {
 	ScheduleReminders(ctx context.Context, texts bool, limit int) (int, error)
 	DeliverReminders(ctx context.Context, ids []int64, sender journey.SMSSender) error
 	// SendMonitorInstructions queues the instructions a remote session's
-	// monitor is owed now, each once per time of the session.
-	SendMonitorInstructions(ctx context.Context) (int, error)
+	// monitor is owed now, each once per time of the session and channel;
+	// texts too when texts.
+	SendMonitorInstructions(ctx context.Context, texts bool) (int, error)
+	// DeliverMonitorText sends a monitor's text through sender, at most once.
+	DeliverMonitorText(ctx context.Context, id int64, sender journey.SMSSender) error
 }
 
 // ReminderSweepArgs is the periodic job that makes due reminders.
@@ -75,7 +78,7 @@ func (w *reminderSweepWorker) Work(ctx context.Context, _ *river.Job[ReminderSwe
 	}
 	// The monitor's instructions follow the same sweep: they fall due in
 	// the first reminder window, and the session as it is then decides.
-	m, err := w.store.SendMonitorInstructions(ctx)
+	m, err := w.store.SendMonitorInstructions(ctx, w.sms != nil && w.sms.Configured())
 	if m > 0 {
 		w.log.Info("monitor instructions queued", "messages", m)
 	}
@@ -101,6 +104,46 @@ func (w *reminderWorker) Work(ctx context.Context, job *river.Job[ReminderArgs])
 			"class", journey.SMSErrorClass(err))
 	}
 	return err
+}
+
+// MonitorTextArgs is the job that texts a remote session's monitor their
+// instructions.
+type MonitorTextArgs struct {
+	MessageID int64 `json:"monitor_message_id"`
+}
+
+// Kind names the job in River's table.
+func (MonitorTextArgs) Kind() string { return "monitor_text" }
+
+type monitorTextWorker struct {
+	river.WorkerDefaults[MonitorTextArgs]
+	store ReminderStore
+	sms   journey.SMSSender
+	log   *slog.Logger
+}
+
+// Work sends the text; an error (the database, or a provider that is
+// unavailable) makes River try again, and the store sends it at most once.
+func (w *monitorTextWorker) Work(ctx context.Context, job *river.Job[MonitorTextArgs]) error {
+	err := w.store.DeliverMonitorText(ctx, job.Args.MessageID, w.sms)
+	if err != nil {
+		w.log.Warn("monitor text not sent; will retry", "job_id", job.ID, "monitor_message_id", job.Args.MessageID,
+			"attempt", job.Attempt, "class", journey.SMSErrorClass(err))
+	}
+	return err
+}
+
+// EnqueueMonitorTexts queues monitors' texts inside tx, the transaction
+// that made them, a job each.
+func (q *Queue) EnqueueMonitorTexts(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	params := make([]river.InsertManyParams, len(ids))
+	for i, id := range ids {
+		params[i] = river.InsertManyParams{Args: MonitorTextArgs{MessageID: id}}
+	}
+	if _, err := q.client.InsertManyFastTx(ctx, tx, params); err != nil {
+		return fmt.Errorf("jobs: enqueue monitor texts: %w", err)
+	}
+	return nil
 }
 
 // sweepJob is the periodic sweep, never queued twice at once: on

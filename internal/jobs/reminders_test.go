@@ -295,3 +295,111 @@ func TestTextRemindersThroughQueue(t *testing.T) {
 		t.Fatalf("texts to %v", texts)
 	}
 }
+
+// A remote medicine session's monitor gets their instructions through the
+// queue: the sweep River runs at start queues the email, the mail worker
+// delivers it over real SMTP to the monitor, with the time in the client's
+// zone, and the text job texts them through the gateway (a local fake in
+// the shape of Twilio's, standing for the provider outside the machine).
+// Sweeping again sends neither again.
+func TestMonitorInstructionsThroughQueue(t *testing.T) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	var texts []string
+	gw := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		mu.Lock()
+		texts = append(texts, r.PostForm.Get("To")+"|"+r.PostForm.Get("Body"))
+		mu.Unlock()
+		w.WriteHeader(http.StatusCreated)
+		w.Write([]byte(`{"sid":"SM1","status":"queued"}`))
+	}))
+	defer gw.Close()
+	gateway, err := sms.New(gw.URL, "AC1", "token", "+15035550100")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender, err := mail.NewSender(testenv.SMTPURL(t), "desk@practice.test", "Test Practice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sqldbtest.Open(t)
+	ny, _ := sqldbtest.MustSeed(t, db)
+	c, _ := sqldbtest.Client(t, db, ny.ID, "Ada Visitor", testenv.UniqueAddress(t), nil)
+	monitor := testenv.UniqueAddress(t)
+	if err := db.SetMonitor(ctx, &journey.Monitor{ClientID: c.ID, Name: "Sam Monitor", Phone: "+15035550177", Relationship: "partner",
+		Adult: true, Email: monitor, Agreed: true, Texts: true}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	db.Now = sqldbtest.FixedClock(&now)
+	start := now.Add(50 * time.Hour)
+	sqldbtest.RawSessions(t, db, ny.ID, []sqldbtest.RawSession{{ClientID: c.ID, Type: journey.TypeMedicine, Mode: journey.ModeRemote,
+		Start: start, Minutes: 180}})
+	cfg := jobs.Config{Dialect: db.Dialect, Pool: db.Jobs, Outbox: db, Sender: sender, Reminders: db, SMS: gateway, Workers: true,
+		PollInterval: 50 * time.Millisecond}
+	if err := jobs.Migrate(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	q, err := jobs.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Enqueue, db.MailJobSQL, db.EnqueueReminders, db.EnqueueMonitorTexts = q.EnqueueMail, jobs.MailJobSQL, q.EnqueueReminders, q.EnqueueMonitorTexts
+	if err := q.Start(ctx); err != nil { // the sweep runs at start
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { q.Stop(context.Background()) })
+	api := testenv.MailpitURL(t)
+	var got []testenv.MailSummary
+	for deadline := time.Now().Add(30 * time.Second); len(got) == 0; time.Sleep(100 * time.Millisecond) {
+		if got = testenv.MailTo(t, api, monitor); len(got) == 0 && time.Now().After(deadline) {
+			t.Fatalf("no instructions reached the monitor")
+		}
+	}
+	loc, _ := time.LoadLocation("America/New_York")
+	when := start.In(loc).Format("Monday, January 2, 2006 at 3:04 PM")
+	if text := testenv.MailText(t, api, got[0].ID); !strings.Contains(text, "Hello Sam Monitor") || !strings.Contains(text, when) ||
+		!strings.Contains(text, "America/New_York") {
+		t.Fatalf("the monitor's email lacks %q in America/New_York:\n%s", when, text)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		mu.Lock()
+		n := len(texts)
+		mu.Unlock()
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no text reached the monitor")
+		}
+	}
+
+	// Twice more, through the queue and straight: nothing new.
+	if err := q.SweepReminders(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.SendMonitorInstructions(ctx, true); err != nil || n != 0 {
+		t.Fatalf("a second sweep queued %d (%v)", n, err)
+	}
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		var queued int
+		if err := db.Read.QueryRow(`SELECT COUNT(*) FROM river_job WHERE state NOT IN ('completed', 'discarded', 'cancelled')`).Scan(&queued); err != nil {
+			t.Fatal(err)
+		}
+		if queued == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d jobs still to run", queued)
+		}
+	}
+	if got := testenv.MailTo(t, api, monitor); len(got) != 1 {
+		t.Fatalf("%d emails to the monitor, want 1", len(got))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(texts) != 1 || !strings.HasPrefix(texts[0], "+15035550177|") || !strings.Contains(texts[0], start.In(loc).Format("Mon Jan 2, 3:04 PM MST")) {
+		t.Fatalf("texts: %q", texts)
+	}
+}

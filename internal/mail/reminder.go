@@ -144,3 +144,21 @@ func (c *Composer) ComposeMonitorInstructions(m *journey.MonitorMail, p *journey
 	}
 	return compose(journey.MailMonitorInstructions, p, values, m.Monitor.Email)
 }
+
+// ComposeMonitorText returns the monitor's instructions as a text: who
+// named them, when in the client's zone, what is asked of them and whom
+// to call. No link and nothing clinical: a text shows on a locked phone.
+func (c *Composer) ComposeMonitorText(m *journey.MonitorMail, p *journey.Practice) (string, error) {
+	loc, err := journey.LoadZone(m.TimeZone)
+	if err != nil {
+		return "", err
+	}
+	first, start := firstName(m.ClientFirst), m.Session.Start.In(loc)
+	call := "us"
+	if p.Phone != "" {
+		call = "us at " + p.Phone
+	}
+	return p.Name + ": " + first + " named you as their monitor for an online session on " + start.Format("Mon Jan 2, 3:04 PM MST") +
+		". Please be with " + first + " for the whole session, keep your phone on, and make sure they do not drive that day. Worried? Call " +
+		call + "; in an emergency call " + journey.Crisis.Emergency.Number + " first. Reply STOP to stop texts.", nil
+}

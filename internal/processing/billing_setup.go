@@ -35,6 +35,7 @@ type BillingSetupStore interface {
 	FindCoverage(ctx context.Context, clientID int64) ([]*journey.Coverage, error)
 	FindClientCoverage(ctx context.Context, clientID, entityID int64) (*journey.Coverage, error)
 	SetCoverage(ctx context.Context, c *journey.Coverage, by int64) error
+	FindStaffProfile(ctx context.Context, id int64) (*journey.StaffProfile, error)
 }
 
 // The record rules for a client's billing setup.
@@ -62,7 +63,10 @@ type BillingSetup struct {
 	Entities   []*journey.BillingEntity
 	Clinicians []*journey.BillingClinician // who bills under which entity, with their profiles
 	Candidates []*journey.User             // active therapists and medical providers, who may bill
-	Schedule   *journey.FeeSchedule        // every line, the inactive ones too
+	// Lacks names what a bill needs of each candidate's profile that it
+	// does not hold (NPI, credentials, licence), by user id.
+	Lacks    map[int64][]string
+	Schedule *journey.FeeSchedule // every line, the inactive ones too
 }
 
 // BillingSetup reads the whole billing setup for an admin, audited.
@@ -85,10 +89,18 @@ func (p *Processor) BillingSetup(ctx context.Context, a *journey.Actor, via stri
 	if err != nil {
 		return nil, err
 	}
+	s.Lacks = map[int64][]string{}
 	for _, u := range users {
-		if u.Active && (slices.Contains(u.Roles, journey.RoleTherapist) || slices.Contains(u.Roles, journey.RoleMedicalProvider)) {
-			s.Candidates = append(s.Candidates, u)
+		if !u.Active || !(slices.Contains(u.Roles, journey.RoleTherapist) || slices.Contains(u.Roles, journey.RoleMedicalProvider)) {
+			continue
 		}
+		pr, err := p.store.FindStaffProfile(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		s.Candidates = append(s.Candidates, u)
+		bc := journey.BillingClinician{NPI: pr.NPI, Credentials: pr.Credentials, Licence: pr.LicenceNumber, LicenceState: pr.LicenceState}
+		s.Lacks[u.ID] = bc.Missing()
 	}
 	p.Audit(ctx, a, Entry{Action: "billing.setup.read", SubjectType: "billing", Outcome: journey.AuditSuccess, Detail: via})
 	return &s, nil
@@ -294,4 +306,54 @@ func (p *Processor) SetCoverage(ctx context.Context, a *journey.Actor, c *journe
 	p.Audit(ctx, a, Entry{Action: "client.coverage.update", SubjectType: "client", SubjectID: cl.ID, Outcome: outcome(err),
 		Detail: fmt.Sprintf("%s: entity %d %s", via, c.EntityID, c.Payer)})
 	return err
+}
+
+// DiagnosesView is a client's diagnoses as a page shows them.
+type DiagnosesView struct {
+	Client *journey.Client
+	Codes  []string // pointer order, A first
+	CanSet bool     // the actor may change them (one of the client's clinicians)
+}
+
+// ClientDiagnoses reads client id's diagnoses for the page, audited, to
+// those who may see their billing or choose their diagnoses.
+func (p *Processor) ClientDiagnoses(ctx context.Context, a *journey.Actor, id int64, via string) (*DiagnosesView, error) {
+	c, err := p.Client(ctx, a, id, "client.diagnoses.read", seeDiagnoses)
+	if err != nil {
+		return nil, err
+	}
+	codes, err := p.store.FindDiagnoses(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	p.Audit(ctx, a, Entry{Action: "client.diagnoses.read", SubjectType: "client", SubjectID: c.ID, Outcome: journey.AuditSuccess,
+		Detail: fmt.Sprintf("%s: %d codes", via, len(codes))})
+	return &DiagnosesView{Client: c, Codes: codes, CanSet: a.CanSetDiagnoses(c)}, nil
+}
+
+// CoverageView is how a client pays each entity, as a page shows it.
+type CoverageView struct {
+	Client   *journey.Client
+	Entities []*journey.BillingEntity
+	Coverage []*journey.Coverage // one per entity, in Entities' order
+	CanSet   bool                // the actor may change it (billing staff)
+}
+
+// ClientCoverage reads client id's coverage with the entities for the
+// page, audited, to those who may see their billing.
+func (p *Processor) ClientCoverage(ctx context.Context, a *journey.Actor, id int64, via string) (*CoverageView, error) {
+	c, err := p.Client(ctx, a, id, "client.coverage.read", seeBilling)
+	if err != nil {
+		return nil, err
+	}
+	v := &CoverageView{Client: c, CanSet: a.CanPostBilling(c)}
+	if v.Entities, err = p.store.FindBillingEntities(ctx); err != nil {
+		return nil, err
+	}
+	if v.Coverage, err = p.store.FindCoverage(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	p.Audit(ctx, a, Entry{Action: "client.coverage.read", SubjectType: "client", SubjectID: c.ID, Outcome: journey.AuditSuccess,
+		Detail: fmt.Sprintf("%s: %d entities", via, len(v.Coverage))})
+	return v, nil
 }

@@ -95,6 +95,7 @@ func (p *Processor) UpdatePlan(ctx context.Context, a *journey.Actor, id int64, 
 	if err != nil {
 		return nil, err
 	}
+	p.estimateOnPlanChange(ctx, a, c)
 	return p.plan(ctx, c, loc)
 }
 

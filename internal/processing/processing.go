@@ -83,11 +83,17 @@ type Store interface {
 	NoteStore
 	AftercareStore
 	BillingSetupStore
+	BillingReportsStore
+	ChargeStore
+	EstimateStore
+	DocumentStore
+	CardPayStore
 }
 
 // Processor applies Journey's record rules and audit around the store.
 type Processor struct {
 	store Store
+	cards journey.CardProcessor // nil: no card payment (cardpay.go)
 }
 
 // New returns a processor over store.

@@ -105,16 +105,20 @@ func (p *Processor) FailedDeliveries(ctx context.Context, a *journey.Actor, limi
 	if err != nil {
 		return nil, err
 	}
-	var reminders, emails []*journey.FailedDelivery
+	var reminders, monitors, emails []*journey.FailedDelivery
 	for _, d := range ds {
-		if d.ReminderID != 0 {
+		switch {
+		case d.ReminderID != 0:
 			reminders = append(reminders, d)
-		} else {
+		case d.MonitorMessageID != 0:
+			monitors = append(monitors, d)
+		default:
 			emails = append(emails, d)
 		}
 	}
 	p.Audit(ctx, a, Entry{Action: "deliveries.read", Outcome: journey.AuditSuccess, Detail: IDList("reminders", reminders,
-		func(d *journey.FailedDelivery) int64 { return d.ReminderID }) + "; " + IDList("other emails", emails,
+		func(d *journey.FailedDelivery) int64 { return d.ReminderID }) + "; " + IDList("monitor messages", monitors,
+		func(d *journey.FailedDelivery) int64 { return d.MonitorMessageID }) + "; " + IDList("other emails", emails,
 		func(d *journey.FailedDelivery) int64 { return d.MessageID }) + via})
 	return ds, nil
 }

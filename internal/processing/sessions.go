@@ -15,7 +15,8 @@ type SessionStore interface {
 	FindClientByUserID(ctx context.Context, userID int64) (*journey.Client, error)
 	FindCareSessions(ctx context.Context, f journey.CareSessionFilter) ([]*journey.CareSession, error)
 	CreateCareSession(ctx context.Context, r *journey.SessionRequest, by int64) (*journey.CareSession, error)
-	RescheduleCareSession(ctx context.Context, id int64, start time.Time, by int64) (*journey.CareSession, error)
+	MoveCareSession(ctx context.Context, id int64, start time.Time, providerID, by int64) (*journey.CareSession, error)
+	SetCareSessionOnCall(ctx context.Context, id, onCallID, by int64) (*journey.CareSession, error)
 	CancelCareSession(ctx context.Context, id int64, reason string, by int64) (*journey.CareSession, error)
 	ChangeCareSessionStatus(ctx context.Context, id int64, action string, by int64) (*journey.CareSession, error)
 	AddSessionAttendee(ctx context.Context, id, clientID, by int64) (*journey.CareSession, error)
@@ -222,6 +223,7 @@ func (p *Processor) BookSession(ctx context.Context, a *journey.Actor, r *journe
 	}
 	p.Audit(ctx, a, Entry{Action: "session.create", SubjectType: "session", SubjectID: s.ID, Outcome: journey.AuditSuccess,
 		Detail: fmt.Sprintf("%s for client %d%s", s.Type, c.ID, via)})
+	p.estimateOnBooking(ctx, a, c, s, via)
 	return s, nil
 }
 
@@ -293,16 +295,43 @@ func (p *Processor) changeable(ctx context.Context, a *journey.Actor, id int64, 
 // RescheduleSession moves session id to start (the same rules as a
 // booking, gates included), audited either way.
 func (p *Processor) RescheduleSession(ctx context.Context, a *journey.Actor, id int64, start time.Time, via string) (*journey.CareSession, error) {
+	return p.MoveSession(ctx, a, id, start, 0, via)
+}
+
+// MoveSession moves session id to start as RescheduleSession does and,
+// when providerID is neither 0 nor its medical provider, to that medical
+// provider (an on-call contact who was the old one follows: the store's
+// MoveCareSession), audited either way.
+func (p *Processor) MoveSession(ctx context.Context, a *journey.Actor, id int64, start time.Time, providerID int64, via string) (*journey.CareSession, error) {
 	s, c, err := p.changeable(ctx, a, id, "session.update")
 	if err != nil {
 		return nil, err
 	}
 	r := &journey.SessionRequest{ClientID: c.ID, Type: s.Type, Start: start, Mode: s.Mode, Route: s.Route, TherapistID: s.TherapistID,
 		MedicalProviderID: s.MedicalProviderID, ChaperoneID: s.ChaperoneID, RoomID: s.RoomID}
-	moved, err := p.gated(ctx, c, r, s.ID, func() (*journey.CareSession, error) { return p.store.RescheduleCareSession(ctx, s.ID, start, a.ID()) })
+	detail := "reschedule"
+	if providerID != 0 && providerID != s.MedicalProviderID {
+		r.MedicalProviderID, detail = providerID, fmt.Sprintf("reschedule to medical provider %d", providerID)
+	}
+	moved, err := p.gated(ctx, c, r, s.ID, func() (*journey.CareSession, error) {
+		return p.store.MoveCareSession(ctx, s.ID, start, providerID, a.ID())
+	})
 	p.Audit(ctx, a, Entry{Action: "session.update", SubjectType: "session", SubjectID: s.ID, Outcome: outcome(err),
-		Detail: "reschedule" + refusalOf(err) + via})
+		Detail: detail + refusalOf(err) + via})
 	return moved, err
+}
+
+// SetSessionOnCall names onCallID the on-call medical contact of session
+// id, for those who may change it (as for a move), audited either way.
+func (p *Processor) SetSessionOnCall(ctx context.Context, a *journey.Actor, id, onCallID int64, via string) (*journey.CareSession, error) {
+	s, _, err := p.changeable(ctx, a, id, "session.update")
+	if err != nil {
+		return nil, err
+	}
+	changed, err := p.store.SetCareSessionOnCall(ctx, s.ID, onCallID, a.ID())
+	p.Audit(ctx, a, Entry{Action: "session.update", SubjectType: "session", SubjectID: s.ID, Outcome: outcome(err),
+		Detail: fmt.Sprintf("on call %d", onCallID) + refusalOf(err) + via})
+	return changed, err
 }
 
 // refusalOf is ": " and refusal(err), or "" when err is nil.
@@ -331,6 +360,9 @@ func (p *Processor) CancelSession(ctx context.Context, a *journey.Actor, id int6
 	}
 	p.Audit(ctx, a, Entry{Action: "session.cancel", SubjectType: "session", SubjectID: s.ID, Outcome: journey.AuditSuccess,
 		Reason: cancelled.CancelReason, Detail: late + via})
+	if cancelled.LateCancel {
+		p.chargeSession(ctx, a, cancelled, journey.EventLateCancel, 0, via)
+	}
 	return cancelled, nil
 }
 
@@ -339,6 +371,20 @@ func (p *Processor) CancelSession(ctx context.Context, a *journey.Actor, id int6
 // session starts only when its gates hold again at that moment (ECONFLICT
 // with the unmet Gates). Audited either way.
 func (p *Processor) RunSession(ctx context.Context, a *journey.Actor, id int64, action, via string) (*journey.CareSession, error) {
+	return p.RunSessionMinutes(ctx, a, id, action, 0, via)
+}
+
+// RunSessionMinutes is RunSession with the minutes the clinician recorded
+// for a completed session (0: its scheduled length; else 1–600), which
+// choose a time-based service code. Completing it, or marking a no-show,
+// makes its charges in the same request (charges.go), whatever happens
+// to them.
+func (p *Processor) RunSessionMinutes(ctx context.Context, a *journey.Actor, id int64, action string, minutes int, via string) (*journey.CareSession, error) {
+	if minutes != 0 && (action != journey.ActionComplete || minutes < 1 || minutes > journey.MaxSessionMinutes) {
+		var v journey.Validation
+		v.Add("minutes", fmt.Sprintf("Enter the session's minutes, from 1 to %d, when completing it.", journey.MaxSessionMinutes))
+		return nil, v.Err()
+	}
 	s, c, err := p.session(ctx, a, id, "session.status")
 	if err != nil {
 		return nil, err
@@ -360,6 +406,15 @@ func (p *Processor) RunSession(ctx context.Context, a *journey.Actor, id int64, 
 	}
 	p.Audit(ctx, a, Entry{Action: "session.status", SubjectType: "session", SubjectID: s.ID, Outcome: outcome(err),
 		Detail: action + refusalOf(err) + via})
+	if err == nil && minutes > 0 {
+		if err := p.store.RecordSessionMinutes(ctx, s.ID, minutes); err != nil {
+			p.Audit(ctx, a, Entry{Action: "session.status", SubjectType: "session", SubjectID: s.ID, Outcome: journey.AuditFailure,
+				Detail: "minutes not recorded: " + refusal(err) + via})
+		}
+	}
+	if err == nil && (action == journey.ActionComplete || action == journey.ActionNoShow) {
+		p.chargeSession(ctx, a, changed, journey.BillingEvent(changed), minutes, via)
+	}
 	return changed, err
 }
 
@@ -429,6 +484,9 @@ func (p *Processor) attendance(ctx context.Context, a *journey.Actor, id, client
 		Detail: fmt.Sprintf("%s: client %d%s%s", what, c.ID, refusalOf(err), via)})
 	if err != nil {
 		return nil, err
+	}
+	if what == "join" {
+		p.estimateOnBooking(ctx, a, c, changed, via)
 	}
 	if !a.SessionInFull(changed) {
 		p.limit(ctx, changed)

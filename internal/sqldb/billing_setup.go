@@ -567,7 +567,7 @@ func (db *DB) FindClientCoverage(ctx context.Context, clientID, entityID int64) 
 
 // SetCoverage validates c (EINVALID naming each wrong field) and stores
 // it as how its client pays its entity, set by `by`. ENOTFOUND for an
-// unknown client or entity.
+// unknown client; EINVALID on entity_id for an unknown entity.
 func (db *DB) SetCoverage(ctx context.Context, c *journey.Coverage, by int64) error {
 	if err := c.Validate(); err != nil {
 		return err
@@ -586,7 +586,7 @@ func (db *DB) SetCoverage(ctx context.Context, c *journey.Coverage, by int64) er
 			return err
 		}
 		if n == 0 {
-			return journey.Errorf(journey.ENOTFOUND, "Billing entity not found.")
+			return invalidField("entity_id", "Choose the entity they pay.")
 		}
 		c.UpdatedBy, c.UpdatedAt = by, tx.now
 		_, err := tx.exec(ctx, `INSERT INTO coverage (client_id, entity_id, payer, insurer, member_id, group_number, updated_by, updated_at)

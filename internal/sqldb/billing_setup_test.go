@@ -408,7 +408,7 @@ func TestCoverage(t *testing.T) {
 	if got, _ := db.FindClientCoverage(ctx, cl, b.Practice.ID); got.Payer != journey.PayerSelfPay || got.MemberID != "" {
 		t.Fatalf("self-pay again: %+v", got)
 	}
-	if err := db.SetCoverage(ctx, &journey.Coverage{ClientID: cl, EntityID: 9999, Payer: journey.PayerSelfPay}, 0); journey.ErrorCode(err) != journey.ENOTFOUND {
+	if err := db.SetCoverage(ctx, &journey.Coverage{ClientID: cl, EntityID: 9999, Payer: journey.PayerSelfPay}, 0); !slices.Equal(fieldsOf(err), []string{"entity_id"}) {
 		t.Fatalf("unknown entity: %v", err)
 	}
 	if _, err := db.FindClientCoverage(ctx, cl, 9999); journey.ErrorCode(err) != journey.ENOTFOUND {

@@ -392,17 +392,11 @@ func (tx *Tx) onCall(ctx context.Context, r *journey.SessionRequest) error {
 	if r.OnCallID == 0 {
 		return nil
 	}
-	var n int
-	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM users u JOIN user_roles r ON r.user_id = u.id
-		WHERE u.id = ? AND u.kind = 'staff' AND u.active AND r.role = ?`, r.OnCallID, journey.RoleMedicalProvider).Scan(&n); err != nil {
-		return err
+	ok, err := tx.activeMedicalProvider(ctx, r.OnCallID)
+	if err == nil && !ok {
+		err = invalidField("on_call_id", "Choose an active medical provider on staff to be on call.")
 	}
-	if n == 0 {
-		var v journey.Validation
-		v.Add("on_call_id", "Choose an active medical provider on staff to be on call.")
-		return v.Err()
-	}
-	return nil
+	return err
 }
 
 // sessionOf returns the session r books, of type t, not yet stored.

@@ -42,6 +42,17 @@ func notNow(s *journey.CareSession, what string) error {
 // longer booked, or (with Conflicts) when any of them is not free then;
 // EINVALID on start for a time past or inside the type's lead time.
 func (db *DB) RescheduleCareSession(ctx context.Context, id int64, start time.Time, by int64) (*journey.CareSession, error) {
+	return db.MoveCareSession(ctx, id, start, 0, by)
+}
+
+// MoveCareSession moves booked session id to start as
+// RescheduleCareSession does and, when providerID is neither 0 nor its
+// medical provider, gives it to that medical provider, who must be free
+// then (ECONFLICT naming them otherwise); EINVALID on medical_provider_id
+// when they are not an active medical provider or the session needs none.
+// An on-call contact who was the old medical provider (the default)
+// follows to the new one; one named apart stays.
+func (db *DB) MoveCareSession(ctx context.Context, id int64, start time.Time, providerID, by int64) (*journey.CareSession, error) {
 	switch now := db.Now(); {
 	case start.IsZero():
 		return nil, invalidField("start", "Choose a time.")
@@ -65,9 +76,27 @@ func (db *DB) RescheduleCareSession(ctx context.Context, id int64, start time.Ti
 		if holds, err = tx.activeHolds(ctx, s, t, start); err != nil {
 			return err
 		}
+		if providerID == s.MedicalProviderID {
+			providerID = 0
+		}
+		if providerID != 0 {
+			if err := tx.newProvider(ctx, s, providerID, holds); err != nil {
+				return err
+			}
+		}
 		end := start.Add(time.Duration(t.Minutes) * time.Minute)
 		if err := tx.reserve(ctx, t, holds, start, id); err != nil {
 			return err
+		}
+		if providerID != 0 {
+			if _, err := tx.exec(ctx, `UPDATE session_resources SET resource_id = ? WHERE session_id = ? AND role = ?`,
+				providerID, id, journey.NeedMedicalProvider); err != nil {
+				return err
+			}
+			if _, err := tx.exec(ctx, `UPDATE care_sessions SET on_call_id = ? WHERE id = ? AND on_call_id = ?`,
+				providerID, id, s.MedicalProviderID); err != nil {
+				return err
+			}
 		}
 		blockEnd := end.Add(time.Duration(t.BufferMinutes) * time.Minute)
 		if _, err := tx.exec(ctx, `UPDATE care_sessions SET start_at = ?, end_at = ?, block_end = ?, sequence = sequence + 1, updated_at = ?

@@ -76,11 +76,20 @@ type DB struct {
 	// job queue inside the transaction that stored it (invitation.go);
 	// unset, the request is worked before RequestPasswordReset returns.
 	EnqueueResetRequest func(ctx context.Context, tx *sql.Tx, requestID int64) error
+	// EnqueueEstimateRequest, when set, hands a Good Faith Estimate
+	// request to the job queue inside the transaction that opened it
+	// (estimates.go); unset, it waits for the sweep or for staff.
+	EnqueueEstimateRequest func(ctx context.Context, tx *sql.Tx, requestID int64) error
 	// EnqueueReminders, when set, hands the reminders ScheduleReminders
 	// made to the job queue inside the transaction that made them, a job
 	// per batch (reminder.go); unset, they wait, pending, for
 	// DeliverReminders.
 	EnqueueReminders func(ctx context.Context, tx *sql.Tx, batches [][]int64) error
+	// EnqueueMonitorTexts, when set, hands the monitors' texts
+	// SendMonitorInstructions made to the job queue inside the transaction
+	// that made them, a job per text (monitormsg.go); unset, they wait,
+	// pending, for DeliverMonitorText.
+	EnqueueMonitorTexts func(ctx context.Context, tx *sql.Tx, ids []int64) error
 	// Mail composes consult emails; required for bookings.
 	Mail journey.ConsultMailComposer
 

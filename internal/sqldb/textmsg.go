@@ -69,14 +69,7 @@ func (db *DB) SendTextReminder(ctx context.Context, id int64, sender journey.SMS
 			return err
 		}
 		to, attempts = consent.Phone, f.r.Attempts+1
-		res, err := tx.exec(ctx, `UPDATE reminders SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errReminderDone
-		}
-		return nil
+		return tx.claimText(ctx, "reminders", id)
 	})
 	if errors.Is(err, errReminderDone) {
 		return nil
@@ -85,18 +78,7 @@ func (db *DB) SendTextReminder(ctx context.Context, id int64, sender journey.SMS
 		return err
 	}
 	sid, sendErr := sender.SendText(ctx, to, body)
-	status, class, retry := journey.ReminderSent, "", false
-	if sendErr != nil {
-		class = journey.SMSErrorClass(sendErr)
-		status, retry = journey.ReminderFailed, false
-		if class == journey.SMSUnavailable && attempts < TextAttempts {
-			status, retry = journey.ReminderPending, true
-		}
-	}
-	errText := ""
-	if sendErr != nil {
-		errText = sendErr.Error()
-	}
+	status, class, errText, retry := textOutcome(sendErr, attempts)
 	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		// attempts was counted by the claim; settle counts one more, so take it back.
 		if _, err := tx.exec(ctx, `UPDATE reminders SET attempts = attempts - 1 WHERE id = ?`, id); err != nil {
@@ -111,6 +93,35 @@ func (db *DB) SendTextReminder(ctx context.Context, id int64, sender journey.SMS
 		return sendErr
 	}
 	return nil
+}
+
+// claimText moves text id of table (reminders or monitor_messages) from
+// pending to sending before it leaves the machine, counting the attempt;
+// errReminderDone when another attempt moved it first.
+func (tx *Tx) claimText(ctx context.Context, table string, id int64) error {
+	res, err := tx.exec(ctx, `UPDATE `+table+` SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'`, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errReminderDone
+	}
+	return nil
+}
+
+// textOutcome returns how a text's attempt (its attempts-th) settles
+// after the provider answered sendErr: sent; failed, with the error's
+// class and text; or, while the provider is unavailable and tries remain,
+// pending again with retry.
+func textOutcome(sendErr error, attempts int) (status, class, errText string, retry bool) {
+	if sendErr == nil {
+		return journey.ReminderSent, "", "", false
+	}
+	class = journey.SMSErrorClass(sendErr)
+	if class == journey.SMSUnavailable && attempts < TextAttempts {
+		return journey.ReminderPending, class, sendErr.Error(), true
+	}
+	return journey.ReminderFailed, class, sendErr.Error(), false
 }
 
 // textConsent returns the client's newest answer about texts (not agreed
@@ -170,8 +181,8 @@ func (db *DB) RecordTextConsent(ctx context.Context, c *journey.TextConsent) err
 	})
 }
 
-// FindFailedDeliveries returns the reminders and emails that could not be
-// delivered, newest first, at most limit (1..500): for front desk, with
+// FindFailedDeliveries returns the reminders, monitors' instructions and
+// emails that could not be delivered, newest first, at most limit (1..500): for front desk, with
 // the client's initials and the class of error, never a message's text or
 // address.
 func (db *DB) FindFailedDeliveries(ctx context.Context, limit int) ([]*journey.FailedDelivery, error) {
@@ -179,13 +190,20 @@ func (db *DB) FindFailedDeliveries(ctx context.Context, limit int) ([]*journey.F
 		limit = 500
 	}
 	rows, err := db.query(ctx, `SELECT r.id, r.channel, r.kind, CASE WHEN r.sent_at > 0 THEN r.sent_at ELSE r.due_at END,
-			CASE WHEN r.status = 'failed' THEN r.error_class ELSE 'smtp' END, COALESCE(o.id, 0), c.name
+			CASE WHEN r.status = 'failed' THEN r.error_class ELSE 'smtp' END, COALESCE(o.id, 0), c.name, 0
 		FROM reminders r JOIN clients c ON c.id = r.client_id LEFT JOIN outbox o ON o.id = r.message_id
 		WHERE r.status = 'failed' OR o.status = 'failed'
 		UNION ALL
-		SELECT 0, 'email', '', o.created_at, 'smtp', o.id, ''
+		SELECT 0, m.channel, 'monitor', CASE WHEN m.sent_at > 0 THEN m.sent_at ELSE m.created_at END,
+			CASE WHEN m.status = 'failed' THEN m.error_class ELSE 'smtp' END, COALESCE(o.id, 0), c.name, m.id
+		FROM monitor_messages m JOIN care_sessions s ON s.id = m.session_id JOIN clients c ON c.id = s.client_id
+			LEFT JOIN outbox o ON o.id = m.message_id
+		WHERE m.status = 'failed' OR o.status = 'failed'
+		UNION ALL
+		SELECT 0, 'email', '', o.created_at, 'smtp', o.id, '', 0
 		FROM outbox o WHERE o.status = 'failed' AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.message_id = o.id)
-		ORDER BY 4 DESC, 1 DESC, 6 DESC LIMIT ?`, limit)
+			AND NOT EXISTS (SELECT 1 FROM monitor_messages m WHERE m.message_id = o.id)
+		ORDER BY 4 DESC, 1 DESC, 8 DESC, 6 DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +213,7 @@ func (db *DB) FindFailedDeliveries(ctx context.Context, limit int) ([]*journey.F
 		var f journey.FailedDelivery
 		var at int64
 		var name string
-		if err := rows.Scan(&f.ReminderID, &f.Channel, &f.Kind, &at, &f.ErrorClass, &f.MessageID, &name); err != nil {
+		if err := rows.Scan(&f.ReminderID, &f.Channel, &f.Kind, &at, &f.ErrorClass, &f.MessageID, &name, &f.MonitorMessageID); err != nil {
 			return nil, err
 		}
 		if name != "" {

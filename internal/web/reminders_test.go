@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -155,23 +156,46 @@ func TestTextConsentAPI(t *testing.T) {
 // address; a therapist does not.
 func TestFailedDeliveriesAPI(t *testing.T) {
 	e := newEnv(t)
-	sqldbtest.Client(t, e.db, e.ny.ID, "Cleo Client", "cleo@example.test", nil)
-	ms, _ := e.db.FindMessages(context.Background(), "", 10)
-	if err := e.db.MarkMessage(context.Background(), ms[0].ID, journey.MailFailed, 12, "550 cleo@example.test unknown"); err != nil {
+	ctx := context.Background()
+	cleo, _ := sqldbtest.Client(t, e.db, e.ny.ID, "Cleo Client", "cleo@example.test", nil)
+	ms, _ := e.db.FindMessages(ctx, "", 10)
+	if err := e.db.MarkMessage(ctx, ms[0].ID, journey.MailFailed, 12, "550 cleo@example.test unknown"); err != nil {
+		t.Fatal(err)
+	}
+	// Her monitor's text could not go: no provider is set up.
+	if err := e.db.SetMonitor(ctx, &journey.Monitor{ClientID: cleo.ID, Name: "Sam Monitor", Phone: "+15035550177", Relationship: "partner",
+		Adult: true, Agreed: true, Texts: true}); err != nil {
+		t.Fatal(err)
+	}
+	sqldbtest.RawSessions(t, e.db, e.ny.ID, []sqldbtest.RawSession{{ClientID: cleo.ID, Type: journey.TypeMedicine, Mode: journey.ModeRemote,
+		Start: e.now.Add(50 * time.Hour), Minutes: 180}})
+	var texts []int64
+	e.db.EnqueueMonitorTexts = func(_ context.Context, _ *sql.Tx, ids []int64) error { texts = append(texts, ids...); return nil }
+	if _, err := e.db.SendMonitorInstructions(ctx, true); err != nil || len(texts) != 1 {
+		t.Fatalf("monitor texts %v (%v)", texts, err)
+	}
+	if err := e.db.DeliverMonitorText(ctx, texts[0], nil); err != nil {
 		t.Fatal(err)
 	}
 	_, desk := e.staffCookie(journey.RoleFrontDesk)
 	nora := e.session(staffUser(e.ny), true)
 	e.apiCases([]cookieScenario{
 		{name: "front desk", cookie: desk, method: "GET", path: "/api/v1/deliveries/failed", status: 200,
-			contains: []string{fmt.Sprintf(`"message_id":%d`, ms[0].ID), `"error_class":"smtp"`}, excludes: []string{"cleo", "550"}},
+			contains: []string{fmt.Sprintf(`"message_id":%d`, ms[0].ID), `"error_class":"smtp"`,
+				fmt.Sprintf(`"monitor_message_id":%d,"channel":"sms","kind":"monitor","client_initials":"C.C."`, texts[0]), `"error_class":"unavailable"`},
+			excludes: []string{"cleo", "550", "Sam", "0177"}},
 		{name: "a bad limit", cookie: desk, method: "GET", path: "/api/v1/deliveries/failed?limit=9999", status: 422, contains: []string{`"field":"limit"`}},
 		{name: "a therapist", cookie: nora, method: "GET", path: "/api/v1/deliveries/failed", status: 403},
 	})
+	if st, _, body := e.as(desk, "GET", "/staff/deliveries", nil); st != 200 || !strings.Contains(body, fmt.Sprintf("monitor message %d", texts[0])) ||
+		!strings.Contains(body, "Text: the monitor's instructions") || strings.Contains(body, "0177") {
+		t.Fatalf("the deliveries page: %d\n%s", st, body)
+	}
 	// The read is audited by the ids of what it showed.
 	e.db.FlushAudit(context.Background())
 	es, err := e.db.FindAudit(context.Background(), journey.AuditFilter{Action: "deliveries.read"})
-	if err != nil || len(es) == 0 || !strings.Contains(es[0].Detail, fmt.Sprintf("other emails %d", ms[0].ID)) {
+	if err != nil || len(es) == 0 || !strings.Contains(es[0].Detail, fmt.Sprintf("other emails %d", ms[0].ID)) ||
+		!strings.Contains(es[0].Detail, fmt.Sprintf("monitor messages %d", texts[0])) {
 		t.Fatalf("audited: %v %+v", err, es)
 	}
 }

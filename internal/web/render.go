@@ -79,6 +79,7 @@ var funcs = template.FuncMap{
 	"timeIn":     func(t time.Time, loc *time.Location) time.Time { return t.In(loc) },
 	"add":        func(a, b int) int { return a + b },
 	"logoURL":    webkit.LogoURL,
+	"phone":      webkit.DisplayPhone,
 	"neg":        func(a int) int { return -a },
 	"join": func(ns []int) string {
 		parts := make([]string, len(ns))
@@ -112,7 +113,8 @@ var funcs = template.FuncMap{
 }
 
 // layoutFiles are the frames and partials parsed with every page.
-var layoutFiles = []string{"templates/shared/layout.html", "templates/staff/layout_staff.html", "templates/shared/partials.html"}
+var layoutFiles = []string{"templates/shared/layout.html", "templates/staff/layout_staff.html", "templates/shared/partials.html",
+	"templates/shared/estimates.html"}
 
 // parseTemplates parses the layouts and partials with each page of fsys
 // (templates/<audience>/<page>.html; a page is named by its file alone, so
@@ -173,9 +175,13 @@ var pageSamples = map[string]any{
 	"admin_reminders": &staffws.ReminderSettingsPage{},
 	"staff_inventory": &staffws.InventoryPage{}, "staff_inventory_receipt": &staffws.ReceiptPage{}, "staff_inventory_container": &staffws.ContainerPage{},
 	"staff_inventory_count": &staffws.CountPage{}, "staff_inventory_resolve": &staffws.DiscrepancyPage{}, "staff_inventory_log": &staffws.LogPage{},
-	"staff_doses": &staffws.DosePage{},
+	"staff_doses": &staffws.DosePage{}, "staff_client_billing": &staffws.ClientBillingPage{},
 	"staff_notes": &staffws.NotesPage{}, "staff_aftercare": &staffws.AftercarePage{},
+	"admin_billing": &staffws.BillingSetupPage{}, "staff_diagnoses": &staffws.DiagnosesPage{}, "staff_coverage": &staffws.CoveragePage{}, "staff_billing_reports": &staffws.BillingReportsPage{},
+	"portal_estimates": &clientportal.EstimatesPage{}, "staff_estimates": &staffws.EstimatesPage{}, "good_faith_estimate": &publicsite.EstimateRightPage{},
 	"portal_preparation": &clientportal.PreparationPage{}, "portal_morning": &clientportal.MorningPage{}, "portal_journal": &clientportal.JournalPage{},
+	"portal_billing": &clientportal.BillingPage{}, "staff_documents": &staffws.DocumentsPage{},
+	"portal_pay": &clientportal.PayPage{}, "portal_payment": &clientportal.PaymentPage{Payment: &journey.Payment{}},
 }
 
 // realSamples replaces the parts of a filled sample whose values must

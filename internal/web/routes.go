@@ -61,6 +61,7 @@ func (s *Server) routeTable() []route {
 		{"GET /faq", site, permPublic, 0, s.site.HandleFAQ},
 		{"GET /logo/{file}", site, permPublic, 0, s.site.HandleLogo},
 		{"GET /privacy", site, permPublic, 0, s.site.HandlePrivacy},
+		{"GET /good-faith-estimate", site, permPublic, 0, s.site.HandleEstimateRight},
 		{"GET /book", site, permPublic, limited, s.site.HandleBookView},
 		{"POST /book", site, permPublic, limited, s.site.HandleBookCreate},
 		{"POST /book/resend", site, permPublic, limited, s.site.HandleResendLink},
@@ -119,6 +120,10 @@ func (s *Server) routeTable() []route {
 		{"POST /portal/book", portal, journey.PermPortal, 0, s.portal.HandleBook},
 		{"GET /portal/monitor", portal, journey.PermPortal, 0, s.portal.HandleMonitor},
 		{"POST /portal/monitor", portal, journey.PermPortal, 0, s.portal.HandleMonitorSave},
+		// The client's Good Faith Estimates (portal/estimates.go).
+		{"GET /portal/estimates", portal, journey.PermPortal, 0, s.portal.HandleEstimates},
+		{"POST /portal/estimates", portal, journey.PermPortal, 0, s.portal.HandleEstimateRequest},
+		{"GET /portal/estimates/{id}/pdf", portal, journey.PermPortal, 0, s.portal.HandleEstimatePDF},
 		// The client's own sessions (portal/sessions.go): another client's is "not found".
 		{"GET /portal/sessions", portal, journey.PermPortal, 0, s.portal.HandleSessions},
 		{"GET /portal/sessions/{id}", portal, journey.PermPortal, 0, s.portal.HandleSession},
@@ -136,6 +141,17 @@ func (s *Server) routeTable() []route {
 		{"POST /portal/texts", portal, journey.PermPortal, 0, s.portal.HandleTextConsent},
 		{"POST /portal/calendar", portal, journey.PermPortal, 0, s.portal.HandleCalendarCreate},
 		{"POST /portal/calendar/{id}/revoke", portal, journey.PermPortal, 0, s.portal.HandleCalendarRevoke},
+		// The client's billing (portal/billing.go): their own documents only.
+		{"GET /portal/billing", portal, journey.PermPortal, 0, s.portal.HandleBilling},
+		{"POST /portal/billing/superbills", portal, journey.PermPortal, 0, s.portal.HandleBillingSuperbill},
+		{"POST /portal/billing/statements", portal, journey.PermPortal, 0, s.portal.HandleBillingStatement},
+		{"GET /portal/billing/documents/{id}", portal, journey.PermPortal, 0, s.portal.HandleBillingDocument},
+		// Paying by card (portal/cardpay.go); the card processor's events (site/webhook.go).
+		{"GET /portal/billing/pay", portal, journey.PermPortal, 0, s.portal.HandlePayView},
+		{"POST /portal/billing/pay", portal, journey.PermPortal, 0, s.portal.HandlePay},
+		{"GET /portal/billing/payments/{id}", portal, journey.PermPortal, 0, s.portal.HandlePayment},
+		{"POST /portal/billing/card/forget", portal, journey.PermPortal, 0, s.portal.HandleForgetCard},
+		{"POST /webhooks/stripe", site, permPublic, 0, s.site.HandleStripeWebhook},
 
 		// Client records (staff).
 		{"GET /staff/clients/{id}/measures/{code}", staff, journey.PermClinicalRead, 0, s.staff.HandleMeasureView},
@@ -149,6 +165,11 @@ func (s *Server) routeTable() []route {
 		{"POST /staff/clients/new", staff, journey.PermClientsWrite, 0, s.staff.HandleClientCreate},
 		{"GET /staff/clients/{id}", staff, journey.PermClientsRead, 0, s.staff.HandleClientView},
 		{"GET /staff/clients/{id}/plan", staff, journey.PermClientsRead, 0, s.staff.HandlePlan},
+		{"GET /staff/clients/{id}/billing", staff, journey.PermBillingRead, 0, s.staff.HandleClientBilling}, // staff/client_billing.go
+		{"POST /staff/clients/{id}/billing/payments", staff, journey.PermBillingWrite, 0, s.staff.HandleBillingPayment},
+		{"POST /staff/clients/{id}/billing/charges/{charge}/void", staff, journey.PermBillingWrite, 0, s.staff.HandleChargeVoid},
+		{"POST /staff/clients/{id}/billing/charges/{charge}/adjust", staff, journey.PermBillingWrite, 0, s.staff.HandleChargeAdjust},
+		{"POST /staff/clients/{id}/billing/payments/{payment}/refund", staff, journey.PermBillingWrite, 0, s.staff.HandlePaymentRefund},
 		{"GET /staff/clients/{id}/texts", staff, journey.PermClientsWrite, 0, s.staff.HandleTextConsentView}, // staff/texts.go
 		{"POST /staff/clients/{id}/texts", staff, journey.PermClientsWrite, 0, s.staff.HandleTextConsentSave},
 		{"GET /staff/clients/{id}/aftercare", staff, journey.PermClinicalRead, 0, s.staff.HandleAftercare},
@@ -163,6 +184,7 @@ func (s *Server) routeTable() []route {
 		{"GET /staff/sessions/{id}", staff, journey.PermSessionsRead, 0, s.staff.HandleSession},
 		{"POST /staff/sessions/{id}/status", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionStatus},
 		{"POST /staff/sessions/{id}/reschedule", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionReschedule},
+		{"POST /staff/sessions/{id}/on-call", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionOnCall},
 		{"POST /staff/sessions/{id}/cancel", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionCancel},
 		{"POST /staff/sessions/{id}/attendees", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionAttendeeAdd},
 		{"POST /staff/sessions/{id}/attendees/{client}/remove", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionAttendeeRemove},
@@ -286,6 +308,11 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/clients/{id}/gates", api, journey.PermClinicalRead, 0, s.api.HandleGates},
 		{"GET /api/v1/session-slots", api, permSignedIn, 0, s.api.HandleSessionSlots}, // staff for clients they may see, a client for themselves
 		{"POST /api/v1/clients/{id}/gate-overrides", api, journey.PermClearance, 0, s.api.HandleGateOverride},
+		// Billing documents (api/documents.go): the front desk, an admin or the client themselves, by processing's rule.
+		{"POST /api/v1/clients/{id}/superbills", api, permSignedIn, 0, s.api.HandleSuperbillCreate},
+		{"POST /api/v1/clients/{id}/statements", api, permSignedIn, 0, s.api.HandleStatementCreate},
+		{"GET /api/v1/clients/{id}/documents", api, permSignedIn, 0, s.api.HandleDocuments},
+		{"GET /api/v1/documents/{id}", api, permSignedIn, 0, s.api.HandleDocumentPDF},
 		{"GET /api/v1/clients/{id}/monitor", api, permSignedIn, 0, s.api.HandleMonitor},
 		{"PUT /api/v1/clients/{id}/monitor", api, journey.PermPortal, 0, s.api.HandleMonitorSet},
 		{"POST /api/v1/sessions/{id}/remote-check-in", api, journey.PermPortal, 0, s.api.HandleRemoteCheckIn},
@@ -297,6 +324,7 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/sessions", api, permSignedIn, 0, s.api.HandleSessions},
 		{"GET /api/v1/sessions/{id}", api, permSignedIn, 0, s.api.HandleSession},
 		{"POST /api/v1/sessions/{id}/reschedule", api, permSignedIn, 0, s.api.HandleSessionReschedule},
+		{"POST /api/v1/sessions/{id}/on-call", api, journey.PermSessionsWrite, 0, s.api.HandleSessionOnCall},
 		{"POST /api/v1/sessions/{id}/cancel", api, permSignedIn, 0, s.api.HandleSessionCancel},
 		{"POST /api/v1/sessions/{id}/check-in", api, journey.PermSessionsWrite, 0, s.api.HandleSessionAction(journey.ActionCheckIn)},
 		{"POST /api/v1/sessions/{id}/start", api, journey.PermSessionsWrite, 0, s.api.HandleSessionAction(journey.ActionStart)},
@@ -329,6 +357,8 @@ func (s *Server) routeTable() []route {
 		{"PUT /api/v1/notes/{id}", api, permSignedIn, 0, s.api.HandleNoteUpdate},
 		{"POST /api/v1/notes/{id}/sign", api, permSignedIn, 0, s.api.HandleNoteSign},
 		{"POST /api/v1/notes/{id}/addenda", api, permSignedIn, 0, s.api.HandleNoteAddendum},
+		// A card payment refunded through the card processor (api/cardpay.go).
+		{"POST /api/v1/payments/{id}/card-refund", api, journey.PermBillingWrite, 0, s.api.HandleCardRefund},
 		{"GET /api/v1/locations", api, permStaff, 0, s.api.HandleLocations},
 		{"POST /api/v1/locations", api, journey.PermSettings, 0, s.api.HandleLocationCreate},
 		{"GET /api/v1/rooms", api, permStaff, 0, s.api.HandleRooms},
@@ -378,6 +408,58 @@ func (s *Server) routeTable() []route {
 		{"POST /admin/staff/invite", staff, journey.PermStaffManage, 0, s.handleInvite},
 		{"GET /admin/audit", staff, journey.PermAuditRead, 0, s.staff.HandleAuditView},
 		{"GET /admin/audit.csv", staff, journey.PermAuditRead, 0, s.staff.HandleAuditCSV},
+
+		// Billing setup: entities, who bills under which, the fee schedule (admins; billing staff read),
+		// a client's diagnoses (their clinicians; processing's record rules) and coverage (billing staff).
+		{"GET /admin/billing", staff, journey.PermBillingSetup, 0, s.staff.HandleBillingSetup},
+		{"POST /admin/billing/entities", staff, journey.PermBillingSetup, 0, s.staff.HandleBillingEntitySave},
+		{"POST /admin/billing/entities/{id}", staff, journey.PermBillingSetup, 0, s.staff.HandleBillingEntitySave},
+		{"POST /admin/billing/clinicians", staff, journey.PermBillingSetup, 0, s.staff.HandleBillingCliniciansSave},
+		{"POST /admin/billing/lines", staff, journey.PermBillingSetup, 0, s.staff.HandleFeeLineSave},
+		{"POST /admin/billing/prices", staff, journey.PermBillingSetup, 0, s.staff.HandleCodePriceSave},
+		{"POST /admin/billing/modifier", staff, journey.PermBillingSetup, 0, s.staff.HandleTelehealthModifierSave},
+		{"GET /staff/billing/reports", staff, journey.PermBillingRead, 0, s.staff.HandleBillingReports},
+		{"GET /staff/billing/reports/months.csv", staff, journey.PermBillingRead, 0, s.staff.HandleBillingMonthsCSV},
+		{"GET /staff/billing/reports/aged.csv", staff, journey.PermBillingRead, 0, s.staff.HandleAgedCSV},
+		{"GET /staff/clients/{id}/diagnoses", staff, journey.PermClientsRead, 0, s.staff.HandleDiagnoses},
+		// A client's superbills and statements (staff/documents.go): billing staff, by processing's rule.
+		{"GET /staff/clients/{id}/documents", staff, journey.PermBillingRead, 0, s.staff.HandleDocuments},
+		{"POST /staff/clients/{id}/documents/superbills", staff, journey.PermBillingWrite, 0, s.staff.HandleSuperbillIssue},
+		{"POST /staff/clients/{id}/documents/statements", staff, journey.PermBillingWrite, 0, s.staff.HandleStatementIssue},
+		{"GET /staff/clients/{id}/documents/{doc}", staff, journey.PermBillingRead, 0, s.staff.HandleDocumentDownload},
+		{"POST /staff/clients/{id}/diagnoses", staff, journey.PermDiagnoses, 0, s.staff.HandleDiagnosesSave},
+		{"GET /staff/clients/{id}/coverage", staff, journey.PermBillingRead, 0, s.staff.HandleCoverage},
+		{"POST /staff/clients/{id}/coverage", staff, journey.PermBillingWrite, 0, s.staff.HandleCoverageSave},
+		// A client's Good Faith Estimates (staff/estimates.go, api/estimates.go): billing staff, and
+		// through the API the client too (processing's record rule answers 404 for the rest).
+		{"GET /staff/clients/{id}/estimates", staff, journey.PermBillingRead, 0, s.staff.HandleEstimates},
+		{"POST /staff/clients/{id}/estimates", staff, journey.PermBillingWrite, 0, s.staff.HandleEstimateRequest},
+		{"POST /staff/clients/{id}/estimates/requests/{req}/issue", staff, journey.PermBillingWrite, 0, s.staff.HandleEstimateIssue},
+		{"GET /staff/estimates/{id}/pdf", staff, journey.PermBillingRead, 0, s.staff.HandleEstimatePDF},
+		{"GET /api/v1/clients/{id}/estimates", api, permSignedIn, 0, s.api.HandleEstimates},
+		{"POST /api/v1/clients/{id}/estimates", api, permSignedIn, 0, s.api.HandleEstimateRequest},
+		{"GET /api/v1/estimates/{id}/pdf", api, permSignedIn, 0, s.api.HandleEstimatePDF},
+		{"GET /api/v1/billing/entities", api, journey.PermBillingRead, 0, s.api.HandleBillingEntities},
+		{"POST /api/v1/billing/entities", api, journey.PermBillingSetup, 0, s.api.HandleBillingEntityCreate},
+		{"GET /api/v1/billing/entities/{id}", api, journey.PermBillingRead, 0, s.api.HandleBillingEntity},
+		{"PUT /api/v1/billing/entities/{id}", api, journey.PermBillingSetup, 0, s.api.HandleBillingEntityUpdate},
+		{"GET /api/v1/billing/fee-schedule", api, journey.PermBillingRead, 0, s.api.HandleFeeSchedule},
+		{"PUT /api/v1/billing/fee-schedule", api, journey.PermBillingSetup, document, s.api.HandleFeeScheduleSet},
+		{"GET /api/v1/billing/clinicians", api, journey.PermBillingRead, 0, s.api.HandleBillingClinicians},
+		{"PUT /api/v1/billing/clinicians", api, journey.PermBillingSetup, 0, s.api.HandleBillingCliniciansSet},
+		{"GET /api/v1/clients/{id}/diagnoses", api, journey.PermClientsRead, 0, s.api.HandleDiagnoses},
+		{"PUT /api/v1/clients/{id}/diagnoses", api, journey.PermDiagnoses, 0, s.api.HandleDiagnosesSet},
+		{"GET /api/v1/clients/{id}/coverage", api, journey.PermBillingRead, 0, s.api.HandleCoverage},
+		{"PUT /api/v1/clients/{id}/coverage", api, journey.PermBillingWrite, 0, s.api.HandleCoverageSet},
+		// Charges, the ledger and payments taken by staff (api/charges.go); a client reads their own
+		// charges, ledger and payments by the record rule (processing answers 404 for the rest).
+		{"GET /api/v1/clients/{id}/charges", api, permSignedIn, 0, s.api.HandleCharges},
+		{"POST /api/v1/charges/{id}/void", api, journey.PermBillingWrite, 0, s.api.HandleChargeVoid},
+		{"POST /api/v1/charges/{id}/adjust", api, journey.PermBillingWrite, 0, s.api.HandleChargeAdjust},
+		{"GET /api/v1/clients/{id}/ledger", api, permSignedIn, 0, s.api.HandleLedger},
+		{"GET /api/v1/clients/{id}/payments", api, permSignedIn, 0, s.api.HandlePayments},
+		{"POST /api/v1/clients/{id}/payments", api, journey.PermBillingWrite, 0, s.api.HandlePaymentCreate},
+		{"POST /api/v1/payments/{id}/refunds", api, journey.PermBillingWrite, 0, s.api.HandleRefundCreate},
 
 		// JSON API.
 		{"GET /api/v1/openapi.json", api, permPublic, 0, s.api.HandleOpenAPI},

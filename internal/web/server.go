@@ -117,6 +117,8 @@ type Config struct {
 	// BackupEvery is the scheduled backups' interval, 0 when they are off:
 	// admins see on Today when one failed or is overdue.
 	BackupEvery time.Duration
+	// Cards is the card processor (Stripe); nil: no card payment offered.
+	Cards journey.CardProcessor
 }
 
 // Server is the HTTP handler of Journey.
@@ -161,6 +163,9 @@ func NewServer(store Store, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, store: store, proc: processing.New(store), tmpl: t, limiter: newLimiter(cfg.RateLimit, cfg.Now), slots: newSlotCache(), pages: newPageCache()}
+	if cfg.Cards != nil {
+		s.proc.UseCards(cfg.Cards)
+	}
 	s.site = publicsite.New(kit{s}, store, s.proc, cfg.Now)
 	s.api = apiv1.New(kit{s}, store, s.proc, cfg.Now)
 	s.staff = staffws.New(kit{s}, store, s.proc, staffws.Config{Now: cfg.Now, BackupEvery: cfg.BackupEvery, Log: cfg.Log})

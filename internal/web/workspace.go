@@ -33,8 +33,9 @@ var workspaceTasks = []workspaceTask{
 	{"Alerts", "/staff/alerts", nil},
 	{"Deliveries", "/staff/deliveries", nil},
 	{"Inventory", "/staff/inventory", []string{"/staff/inventory/"}},
+	{"Billing", "/staff/billing/reports", []string{"/staff/billing/"}},
 	{"Staff", "/admin/staff", []string{"/admin/staff/"}},
-	{"Settings", "/admin/consents", []string{"/admin/consents/", "/admin/screening-rules", "/admin/booking", "/admin/care", "/admin/session-types", "/admin/rooms", "/admin/settings", "/admin/practice", "/admin/emails", "/admin/reminders"}},
+	{"Settings", "/admin/consents", []string{"/admin/consents/", "/admin/screening-rules", "/admin/booking", "/admin/care", "/admin/session-types", "/admin/rooms", "/admin/billing", "/admin/settings", "/admin/practice", "/admin/emails", "/admin/reminders"}},
 	{"Audit", "/admin/audit", []string{"/admin/audit"}},
 }
 

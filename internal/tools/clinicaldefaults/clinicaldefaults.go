@@ -29,6 +29,7 @@ func Render() []byte {
 	monitoring(&b)
 	calendar(&b)
 	carePath(&b)
+	billing(&b) // billing.go
 	return b.Bytes()
 }
 

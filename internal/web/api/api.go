@@ -114,6 +114,14 @@ type Processing interface {
 	InventoryProcessing
 	// Clinical notes (notes.go).
 	NoteProcessing
+	// Billing entities, fee schedule, diagnoses and coverage (billing_setup.go).
+	BillingSetupProcessing
+	ChargeProcessing
+	// Superbills and statements (documents.go).
+	DocumentProcessing
+	// Refunds of card payments through the processor (cardpay.go).
+	CardRefundProcessing
+	EstimateProcessing
 }
 
 // Handler holds the API's handlers.

@@ -111,6 +111,7 @@ func (s *Handler) HandleCalendarFeed(w http.ResponseWriter, r *http.Request) {
 type apiDelivery struct {
 	ReminderID     int64  `json:"reminder_id,omitempty"`
 	MessageID      int64  `json:"message_id,omitempty"`
+	MonitorID      int64  `json:"monitor_message_id,omitempty"`
 	Channel        string `json:"channel"`
 	Kind           string `json:"kind"`
 	ClientInitials string `json:"client_initials"`
@@ -139,7 +140,7 @@ func (s *Handler) HandleFailedDeliveries(w http.ResponseWriter, r *http.Request)
 	out := []apiDelivery{}
 	for _, d := range ds {
 		out = append(out, apiDelivery{ReminderID: d.ReminderID, MessageID: d.MessageID, Channel: d.Channel, Kind: d.Kind,
-			ClientInitials: d.ClientInitials, At: d.At.UTC().Format(time.RFC3339), ErrorClass: d.ErrorClass})
+			ClientInitials: d.ClientInitials, At: d.At.UTC().Format(time.RFC3339), ErrorClass: d.ErrorClass, MonitorID: d.MonitorMessageID})
 	}
 	webkit.WriteJSON(w, http.StatusOK, map[string]any{"deliveries": out})
 }

@@ -22,7 +22,8 @@ type SessionProcessing interface {
 	BookSession(ctx context.Context, a *journey.Actor, r *journey.SessionRequest, via string) (*journey.CareSession, error)
 	CareSession(ctx context.Context, a *journey.Actor, id int64, via string) (*journey.CareSession, error)
 	CareSessions(ctx context.Context, a *journey.Actor, f journey.CareSessionFilter, via string) ([]*journey.CareSession, error)
-	RescheduleSession(ctx context.Context, a *journey.Actor, id int64, start time.Time, via string) (*journey.CareSession, error)
+	MoveSession(ctx context.Context, a *journey.Actor, id int64, start time.Time, providerID int64, via string) (*journey.CareSession, error)
+	SetSessionOnCall(ctx context.Context, a *journey.Actor, id, onCallID int64, via string) (*journey.CareSession, error)
 	CancelSession(ctx context.Context, a *journey.Actor, id int64, reason, via string) (*journey.CareSession, error)
 	RunSession(ctx context.Context, a *journey.Actor, id int64, action, via string) (*journey.CareSession, error)
 	JoinGroup(ctx context.Context, a *journey.Actor, id, clientID int64, via string) (*journey.CareSession, error)
@@ -298,14 +299,17 @@ func (s *Handler) HandleSession(w http.ResponseWriter, r *http.Request) {
 }
 
 // HandleSessionReschedule moves a session to {"start"}, with everyone and
-// everything it holds: 409 as a booking.
+// everything it holds, or with "medical_provider_id" another medical
+// provider in its medical provider's place (an on-call contact who was
+// the old one follows): 409 as a booking.
 func (s *Handler) HandleSessionReschedule(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.sessionID(w, r)
 	if !ok {
 		return
 	}
 	var b struct {
-		Start string `json:"start"`
+		Start             string `json:"start"`
+		MedicalProviderID int64  `json:"medical_provider_id"`
 	}
 	if !s.kit.DecodeJSON(w, r, &b) {
 		return
@@ -317,7 +321,29 @@ func (s *Handler) HandleSessionReschedule(w http.ResponseWriter, r *http.Request
 		s.kit.APIError(w, r, err)
 		return
 	}
-	cs, err := s.proc.RescheduleSession(r.Context(), s.kit.Who(r), id, start, viaAPI)
+	cs, err := s.proc.MoveSession(r.Context(), s.kit.Who(r), id, start, b.MedicalProviderID, viaAPI)
+	if err != nil {
+		s.kit.APIError(w, r, err)
+		return
+	}
+	webkit.WriteJSON(w, http.StatusOK, careSessionJSON(cs))
+}
+
+// HandleSessionOnCall names {"on_call_id"}, an active medical provider,
+// a medicine session's on-call contact: 422 beside on_call_id for anyone
+// else, 409 once the session is over or cancelled.
+func (s *Handler) HandleSessionOnCall(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.sessionID(w, r)
+	if !ok {
+		return
+	}
+	var b struct {
+		OnCallID int64 `json:"on_call_id"`
+	}
+	if !s.kit.DecodeJSON(w, r, &b) {
+		return
+	}
+	cs, err := s.proc.SetSessionOnCall(r.Context(), s.kit.Who(r), id, b.OnCallID, viaAPI)
 	if err != nil {
 		s.kit.APIError(w, r, err)
 		return
@@ -347,14 +373,22 @@ func (s *Handler) HandleSessionCancel(w http.ResponseWriter, r *http.Request) {
 }
 
 // HandleSessionAction returns the handler of one status change (a
-// journey.Action…): check-in, start, complete or no-show.
+// journey.Action…): check-in, start, complete or no-show. Completing
+// takes an optional body {"minutes"} (1–600): the length the clinician
+// recorded, which chooses a time-based code of the session's charges.
 func (s *Handler) HandleSessionAction(action string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, ok := s.sessionID(w, r)
 		if !ok {
 			return
 		}
-		cs, err := s.proc.RunSession(r.Context(), s.kit.Who(r), id, action, viaAPI)
+		var b struct {
+			Minutes int `json:"minutes"` // complete: the minutes the clinician recorded
+		}
+		if r.ContentLength != 0 && !s.kit.DecodeJSON(w, r, &b) {
+			return
+		}
+		cs, err := s.proc.RunSessionMinutes(r.Context(), s.kit.Who(r), id, action, b.Minutes, viaAPI)
 		if err != nil {
 			s.kit.APIError(w, r, err)
 			return

@@ -59,6 +59,12 @@ type Processing interface {
 	AftercareProcessing
 	// Their sessions: seeing, moving and cancelling them (sessions.go).
 	SessionsProcessing
+	// Their billing: balances, superbills, statements (billing.go).
+	BillingProcessing
+	// Paying by card (cardpay.go).
+	CardPayProcessing
+	// Their Good Faith Estimates (estimates.go).
+	EstimateProcessing
 }
 
 // Handler holds the client portal's handlers.

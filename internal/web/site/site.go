@@ -38,6 +38,8 @@ type Booking interface {
 	ManagedConsult(ctx context.Context, a *journey.Actor, token, via string) (*journey.Consult, error)
 	RescheduleManaged(ctx context.Context, a *journey.Actor, token string, start time.Time, therapist int64, via string) (*journey.Consult, error)
 	CancelManaged(ctx context.Context, a *journey.Actor, token, reason, via string) (*journey.Consult, error)
+	// The card processor's webhooks (webhook.go).
+	CardWebhook(ctx context.Context, payload []byte, signature string) error
 }
 
 // Site holds the public site's handlers.

@@ -52,6 +52,7 @@ type bookingForm struct {
 	Provider    int64
 	Chaperone   int64
 	Room        int64
+	OnCall      int64  // a remote medicine session's on-call contact; 0: its medical provider
 	clientField string // client_id as typed, when it was not a number
 }
 
@@ -89,7 +90,8 @@ func readBookingForm(v url.Values) bookingForm {
 			f.ClientID, f.clientField = 0, raw
 		}
 	}
-	for name, to := range map[string]*int64{"therapist_id": &f.Therapist, "medical_provider_id": &f.Provider, "chaperone_id": &f.Chaperone, "room_id": &f.Room} {
+	for name, to := range map[string]*int64{"therapist_id": &f.Therapist, "medical_provider_id": &f.Provider, "chaperone_id": &f.Chaperone, "room_id": &f.Room,
+		"on_call_id": &f.OnCall} {
 		*to, _ = strconv.ParseInt(v.Get(name), 10, 64)
 	}
 	if f.Mode == "" {
@@ -185,6 +187,9 @@ func (f bookingForm) request() (*journey.SessionRequest, error) {
 		TherapistID: f.Therapist, MedicalProviderID: f.Provider, ChaperoneID: f.Chaperone, RoomID: f.Room}
 	if f.Type != journey.TypeMedicine {
 		r.Route = ""
+	}
+	if f.Type == journey.TypeMedicine && f.Mode == journey.ModeRemote {
+		r.OnCallID = f.OnCall
 	}
 	start, err := time.Parse(time.RFC3339, f.Start)
 	if err != nil {

@@ -1,8 +1,10 @@
 package staff
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/journey-kap/journey"
@@ -27,7 +29,11 @@ type BookingPanel struct {
 	Routes      []Option
 	Type, Mode  string
 	Route       string
-	Gates       []GateView
+	// OnCalls are the active medical providers to be on call for a remote
+	// medicine session; the first, value "", is the session's own.
+	OnCalls []Option
+	OnCall  int64
+	Gates   []GateView
 
 	Searched bool
 	SlotDays []SlotDay
@@ -92,6 +98,7 @@ func (s *Handler) bookingPanel(ctx context.Context, a *journey.Actor, q calendar
 	}
 	b.Modes = []Option{{journey.ModeInPerson, "In person", f.Mode == journey.ModeInPerson}, {journey.ModeRemote, "Remote", f.Mode == journey.ModeRemote}}
 	b.Routes = []Option{{journey.RouteLozenge, "Lozenge (sublingual)", f.Route == journey.RouteLozenge}, {journey.RouteIM, "Intramuscular injection", f.Route == journey.RouteIM}}
+	b.OnCall, b.OnCalls = f.OnCall, onCallOptions(n, f.OnCall, "The session's medical provider")
 	if f.Type == journey.TypeMedicine && b.ClientID != 0 && a.Can(journey.PermClinicalRead) {
 		gates, err := s.proc.Gates(ctx, a, b.ClientID, processing.GateQuery{Mode: f.Mode, Route: f.Route}, " via calendar")
 		if err == nil {
@@ -109,6 +116,26 @@ func (s *Handler) bookingPanel(ctx context.Context, a *journey.Actor, q calendar
 		}
 	}
 	return b, nil
+}
+
+// onCallOptions lists the active medical providers by name, chosen
+// selected, after a first option (value "") named first when it is not "".
+func onCallOptions(n names, chosen int64, first string) []Option {
+	var out []Option
+	if first != "" {
+		out = append(out, Option{Value: "", Label: first, Selected: chosen == 0})
+	}
+	var ps []*journey.User
+	for _, u := range n.staff {
+		if u.Active && u.HasRole(journey.RoleMedicalProvider) {
+			ps = append(ps, u)
+		}
+	}
+	slices.SortFunc(ps, func(a, b *journey.User) int { return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID)) })
+	for _, u := range ps {
+		out = append(out, Option{Value: fmt.Sprint(u.ID), Label: u.Name, Selected: u.ID == chosen})
+	}
+	return out
 }
 
 // clientOptions fills the client select with the clients the actor may
@@ -142,7 +169,7 @@ func (s *Handler) findSlots(ctx context.Context, a *journey.Actor, q calendarQue
 		step, unit = 1, "day"
 	}
 	b.Later = Link{q.href("date", q.day.AddDate(0, 0, step).Format(time.DateOnly), "find", "1", "client_id", fmt.Sprint(b.ClientID),
-		"type", b.Type, "mode", b.Mode, "route", b.Route) + "#book", "Look in the next " + unit}
+		"type", b.Type, "mode", b.Mode, "route", b.Route, "on_call_id", fmt.Sprint(b.OnCall)) + "#book", "Look in the next " + unit}
 	b.Range = q.from.Format("Monday 2 January")
 	if q.view == "week" {
 		b.Range += " to " + q.to.AddDate(0, 0, -1).Format("Sunday 2 January")
@@ -200,7 +227,7 @@ func joinWords(parts []string) string {
 
 // formFields are the fields the booking form shows errors beside; any
 // other field's error is listed with the refusal.
-var formFields = map[string]bool{"client_id": true, "type": true, "mode": true, "route": true}
+var formFields = map[string]bool{"client_id": true, "type": true, "mode": true, "route": true, "on_call_id": true}
 
 // fieldErrors puts err's field errors beside the form's fields (the rest
 // into Problems) and returns the summary's message.

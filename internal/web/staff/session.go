@@ -21,9 +21,12 @@ import (
 // SessionProcessing is the part of processing the session page calls.
 type SessionProcessing interface {
 	SessionView(ctx context.Context, a *journey.Actor, id int64, via string) (*processing.SessionView, error)
-	RescheduleSession(ctx context.Context, a *journey.Actor, id int64, start time.Time, via string) (*journey.CareSession, error)
+	MoveSession(ctx context.Context, a *journey.Actor, id int64, start time.Time, providerID int64, via string) (*journey.CareSession, error)
+	SetSessionOnCall(ctx context.Context, a *journey.Actor, id, onCallID int64, via string) (*journey.CareSession, error)
 	CancelSession(ctx context.Context, a *journey.Actor, id int64, reason, via string) (*journey.CareSession, error)
 	RunSession(ctx context.Context, a *journey.Actor, id int64, action, via string) (*journey.CareSession, error)
+	RunSessionMinutes(ctx context.Context, a *journey.Actor, id int64, action string, minutes int, via string) (*journey.CareSession, error)
+	SessionBilling(ctx context.Context, a *journey.Actor, id int64, via string) (*journey.SessionBilling, error)
 	JoinGroup(ctx context.Context, a *journey.Actor, id, clientID int64, via string) (*journey.CareSession, error)
 	LeaveGroup(ctx context.Context, a *journey.Actor, id, clientID int64, via string) (*journey.CareSession, error)
 }
@@ -42,7 +45,7 @@ func sessionID(r *http.Request) (int64, error) {
 // HandleSession shows one session; ?find=1&date= lists the free times to
 // move it to in the week from date.
 func (s *Handler) HandleSession(w http.ResponseWriter, r *http.Request) {
-	f := sessionForm{find: r.URL.Query().Get("find") != "", date: r.URL.Query().Get("date")}
+	f := sessionForm{find: r.URL.Query().Get("find") != "", date: r.URL.Query().Get("date"), provider: r.URL.Query().Get("medical_provider_id")}
 	switch r.URL.Query().Get("done") {
 	case "moved":
 		f.notice = "The session is moved. Everyone it holds has the new time."
@@ -52,6 +55,8 @@ func (s *Handler) HandleSession(w http.ResponseWriter, r *http.Request) {
 		f.notice = "The session's status is changed."
 	case "attendees":
 		f.notice = "The group's clients are changed."
+	case "on-call":
+		f.notice = "The on-call medical contact is changed."
 	}
 	s.showSession(w, r, f, nil)
 }
@@ -65,7 +70,11 @@ func (s *Handler) HandleSessionStatus(w http.ResponseWriter, r *http.Request) {
 		if !journey.IsSessionAction(f.action) {
 			return journey.Errorf(journey.EINVALID, "Choose check in, start, complete or no-show.")
 		}
-		_, err := s.proc.RunSession(r.Context(), a, id, f.action, viaSessionPage)
+		minutes, err := sessionMinutes(f, r.PostFormValue("minutes"))
+		if err != nil {
+			return err
+		}
+		_, err = s.proc.RunSessionMinutes(r.Context(), a, id, f.action, minutes, viaSessionPage)
 		return err
 	})
 }
@@ -79,18 +88,35 @@ func (s *Handler) HandleSessionCancel(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// HandleSessionReschedule moves the session to the free time chosen; a
-// refusal keeps the choice and says why.
+// HandleSessionReschedule moves the session to the free time chosen, with
+// the medical provider it was found for; a refusal keeps the choice and
+// says why.
 func (s *Handler) HandleSessionReschedule(w http.ResponseWriter, r *http.Request) {
 	s.changeSession(w, r, "moved", func(a *journey.Actor, id int64, f *sessionForm) error {
-		f.find, f.date, f.start = true, r.PostFormValue("date"), r.PostFormValue("start")
+		f.find, f.date, f.start, f.provider = true, r.PostFormValue("date"), r.PostFormValue("start"), r.PostFormValue("medical_provider_id")
 		start, err := time.Parse(time.RFC3339, f.start)
 		if err != nil {
 			var v journey.Validation
 			v.Add("start", "Choose one of the free times.")
 			return v.Err()
 		}
-		_, err = s.proc.RescheduleSession(r.Context(), a, id, start, viaSessionPage)
+		_, err = s.proc.MoveSession(r.Context(), a, id, start, chosenID(f.provider, 0), viaSessionPage)
+		return err
+	})
+}
+
+// HandleSessionOnCall names the on-call medical contact chosen; a refusal
+// shows the choice beside the field.
+func (s *Handler) HandleSessionOnCall(w http.ResponseWriter, r *http.Request) {
+	s.changeSession(w, r, "on-call", func(a *journey.Actor, id int64, f *sessionForm) error {
+		f.onCall = r.PostFormValue("on_call_id")
+		onCall, err := strconv.ParseInt(f.onCall, 10, 64)
+		if err != nil || onCall <= 0 {
+			var v journey.Validation
+			v.Add("on_call_id", "Choose an active medical provider on staff to be on call.")
+			return v.Err()
+		}
+		_, err = s.proc.SetSessionOnCall(r.Context(), a, id, onCall, viaSessionPage)
 		return err
 	})
 }
@@ -168,6 +194,14 @@ func (s *Handler) showSession(w http.ResponseWriter, r *http.Request, f sessionF
 	if err != nil {
 		s.kit.PageError(w, r, err)
 		return
+	}
+	if v.InFull {
+		b, err := s.proc.SessionBilling(r.Context(), a, id, viaSessionPage)
+		if err != nil {
+			s.kit.PageError(w, r, err)
+			return
+		}
+		page.billing(b, a, f)
 	}
 	status := http.StatusOK
 	if refused != nil {

@@ -3,6 +3,7 @@ package staff
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,6 +19,9 @@ type sessionForm struct {
 	reason   string // a cancellation's reason
 	action   string // a status change
 	attendee string // a client to add to a group
+	provider string // the medical provider to move it to
+	onCall   string // the on-call contact chosen
+	minutes  string // the minutes recorded when completing it
 	notice   string
 }
 
@@ -54,6 +58,15 @@ type SessionPage struct {
 	NoticeHours int
 	Reason0     string // the reason typed, kept after a refusal
 
+	// OnCalls are the active medical providers to name on call (a remote
+	// medicine session), the one on call selected; none when the viewer
+	// may not change it.
+	OnCalls []Option
+	// Providers are the medical providers to move it to (a session
+	// that has one), its own selected.
+	Providers    []Option
+	MoveProvider int64 // the medical provider the free times are for, when not its own
+
 	// Moving it: the week searched from FindDate and its free times.
 	FindDate string
 	Searched bool
@@ -66,6 +79,8 @@ type SessionPage struct {
 	ClientOptions []Option
 
 	History []string
+
+	Billing SessionBillingPart // session_billing.go
 
 	Errors   map[string]string
 	Message  string
@@ -158,11 +173,25 @@ func (s *Handler) sessionPage(ctx context.Context, a *journey.Actor, v *processi
 		p.History = sessionHistory(ss, n, loc)
 	}
 	if v.CanChange {
+		if ss.Type == journey.TypeMedicine && ss.Mode == journey.ModeRemote {
+			p.OnCalls = onCallOptions(n, chosenID(f.onCall, ss.OnCallID), "")
+		}
+		if ss.MedicalProviderID != 0 {
+			p.Providers = onCallOptions(n, chosenID(f.provider, ss.MedicalProviderID), "")
+		}
 		if err := s.moveSlots(ctx, a, v, f, p, n, loc); err != nil {
 			return nil, err
 		}
 	}
 	return p, nil
+}
+
+// chosenID returns the id typed, or else def.
+func chosenID(typed string, def int64) int64 {
+	if id, err := strconv.ParseInt(typed, 10, 64); err == nil && id > 0 {
+		return id
+	}
+	return def
 }
 
 // client names the session's client (or a group's clients) as the viewer
@@ -243,8 +272,12 @@ func (s *Handler) moveSlots(ctx context.Context, a *journey.Actor, v *processing
 	if client == 0 && len(ss.Attendees) > 0 {
 		client = ss.Attendees[0]
 	}
+	provider := ss.MedicalProviderID
+	if provider != 0 {
+		provider = chosenID(f.provider, provider)
+	}
 	slots, err := s.proc.SessionSlots(ctx, a, journey.SessionSlotQuery{ClientID: client, Type: ss.Type, Mode: ss.Mode, From: from, To: from.AddDate(0, 0, 7),
-		TherapistID: ss.TherapistID, MedicalProviderID: ss.MedicalProviderID, ChaperoneID: ss.ChaperoneID, RoomID: ss.RoomID})
+		TherapistID: ss.TherapistID, MedicalProviderID: provider, ChaperoneID: ss.ChaperoneID, RoomID: ss.RoomID})
 	switch journey.ErrorCode(err) {
 	case "":
 	case journey.EINVALID, journey.ENOTFOUND, journey.EFORBIDDEN:
@@ -254,7 +287,12 @@ func (s *Handler) moveSlots(ctx context.Context, a *journey.Actor, v *processing
 		return err
 	}
 	p.Searched = true
-	p.Later = fmt.Sprintf("/staff/sessions/%d?find=1&date=%s#move", ss.ID, from.AddDate(0, 0, 7).Format(time.DateOnly))
+	p.Later = fmt.Sprintf("/staff/sessions/%d?find=1&date=%s", ss.ID, from.AddDate(0, 0, 7).Format(time.DateOnly))
+	if provider != ss.MedicalProviderID {
+		p.Later += fmt.Sprintf("&medical_provider_id=%d", provider)
+		p.MoveProvider = provider
+	}
+	p.Later += "#move"
 	for _, sl := range slots {
 		start := sl.Start.In(loc)
 		label := start.Format("Monday 2 January")
@@ -302,9 +340,10 @@ func sessionHistory(ss *journey.CareSession, n names, loc *time.Location) []stri
 func (p *SessionPage) refused(err error, f sessionForm, loc *time.Location) {
 	p.Message = journey.ErrorMessage(err)
 	for _, fe := range journey.ErrorFields(err) {
-		if fe.Field == "reason" || fe.Field == "client_id" || fe.Field == "start" {
+		switch fe.Field {
+		case "reason", "client_id", "start", "minutes", "on_call_id", "medical_provider_id":
 			p.Errors[fe.Field] = fe.Detail
-		} else {
+		default:
 			p.Problems = append(p.Problems, fe.Detail)
 		}
 	}

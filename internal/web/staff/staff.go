@@ -152,9 +152,18 @@ type Processing interface {
 	CalendarProcessing
 	// A session's own page: move, cancel, run, a group's clients (session.go).
 	SessionProcessing
+	ChargeProcessing
 	// The controlled-substance log and its reports (inventory*.go).
 	InventoryProcessing
 	DoseProcessing
+	// Billing setup, a client's diagnoses and coverage (billing_setup.go).
+	BillingSetupProcessing
+	// The practice's billing reports (billing_reports.go).
+	BillingReportsProcessing
+	// A client's superbills and statements (documents.go).
+	DocumentProcessing
+	// A client's Good Faith Estimates (estimates.go).
+	EstimateProcessing
 }
 
 // Config is what the staff workspace is told by cmd/journey.

@@ -32,3 +32,18 @@ func NormalizePhone(raw string) (e164 string, ok bool) {
 }
 
 const PhoneHelp = "Enter a phone number with its area code, like (212) 555-0142, or with a country code, like +44 20 7946 0000."
+
+// DisplayPhone returns an E.164 number as people write it, the way the
+// forms' help shows them: a US number as (212) 555-0142, any other with
+// its country code, +44 20 7946 0000. A number it cannot read is returned
+// as it is.
+func DisplayPhone(e164 string) string {
+	n, err := phonenumbers.Parse(e164, "US")
+	if err != nil || !phonenumbers.IsValidNumber(n) {
+		return e164
+	}
+	if n.GetCountryCode() == 1 {
+		return phonenumbers.Format(n, phonenumbers.NATIONAL)
+	}
+	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+}
