@@ -13,7 +13,7 @@ import (
 
 // TestLogFileReadFromIndex: a month's file is read in the order of
 // cs_entries_range, never sorted; on SQLite from the index alone, so
-// migration 0037's expression is the one the read asks for (a difference
+// migration 0041's expression is the one the read asks for (a difference
 // would read every entry's row from the table, several times slower,
 // with nothing else failing).
 func TestLogFileReadFromIndex(t *testing.T) {
