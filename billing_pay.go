@@ -205,27 +205,12 @@ Your statements and payments are in your portal:
 		Placeholders: []Placeholder{phFirstName, phName, phPracticeName, phPracticePhone, phPracticeEmail, phPortal,
 			{"amount", "The amount paid", "$150.00"},
 			{"paid_on", "The day it was paid", "March 11, 2030"},
-			{"payment_method", "How it was paid", "card, online"},
+			{"payment_method", "How it was paid", "Card (online)"},
 			{"entity_name", "The billing entity paid", "Cedar & Tide Therapy PLLC"},
 			{"charge_type", "What it paid for", "psychotherapy"},
 			{"receipt_number", "The payment's number", "P-1042"},
 			{"balance", "What is owed after it, for that charge type", "$0.00"}},
 		Required: []string{"amount"}, Footer: true})
-}
-
-// PaymentMethodName returns how a payment was made, for people.
-func PaymentMethodName(m string) string {
-	switch m {
-	case PayCash:
-		return "cash"
-	case PayCheck:
-		return "check"
-	case PayCard:
-		return "card, at the practice"
-	case PayOnline:
-		return "card, online"
-	}
-	return m
 }
 
 // Owed is what a client owes one entity for one charge type: what one

@@ -1,9 +1,6 @@
 package journey
 
-import (
-	"sort"
-	"time"
-)
+import "time"
 
 // Billing reports for the practice's accountant and front desk: the
 // ledger's movements and balances by month, entity and charge type, aged
@@ -98,42 +95,48 @@ type AgedBalance struct {
 // adjustments) is owed from its posting's day; what lowers it pays the
 // oldest first. A credit balance (paid ahead) is shown as current.
 func AgePostings(postings []*Posting, asOf time.Time) (buckets [AgeBuckets]int64, balance int64) {
-	type debt struct {
-		at    time.Time
-		cents int64
-	}
-	var debts []debt
+	var debits [AgeBuckets]int64
 	var credit int64
 	for _, p := range postings {
-		balance += p.AmountCents
 		if p.AmountCents > 0 {
-			debts = append(debts, debt{p.At, p.AmountCents})
+			debits[AgeBucket(p.At, asOf)] += p.AmountCents
 		} else {
 			credit -= p.AmountCents
 		}
 	}
-	sort.SliceStable(debts, func(i, j int) bool { return debts[i].at.Before(debts[j].at) })
-	for _, d := range debts {
-		paid := min(credit, d.cents)
+	return AgeSums(debits, credit)
+}
+
+// AgeSums applies credit to debits (what was owed, summed by age bucket)
+// oldest first: since a bucket's debts are all older than the next
+// bucket's, paying the oldest debt first leaves the same sums whatever the
+// order within a bucket. What credit is left is a current credit.
+func AgeSums(debits [AgeBuckets]int64, credit int64) (buckets [AgeBuckets]int64, balance int64) {
+	for i := AgeOver90; i >= AgeCurrent; i-- {
+		paid := min(credit, debits[i])
 		credit -= paid
-		if owed := d.cents - paid; owed > 0 {
-			buckets[AgeBucket(d.at, asOf)] += owed
-		}
+		buckets[i] = debits[i] - paid
+		balance += buckets[i]
 	}
-	if credit > 0 {
-		buckets[AgeCurrent] -= credit
-	}
-	return buckets, balance
+	buckets[AgeCurrent] -= credit
+	return buckets, balance - credit
+}
+
+// AgeBounds returns the oldest moment of each bucket but the last, seen
+// at asOf: a debt posted at or before AgeBounds[i] is older than bucket i.
+func AgeBounds(asOf time.Time) [AgeBuckets - 1]time.Time {
+	return [AgeBuckets - 1]time.Time{asOf.AddDate(0, 0, -31), asOf.AddDate(0, 0, -61), asOf.AddDate(0, 0, -91)}
 }
 
 // AgeBucket returns the bucket of a debt posted at `at`, seen at asOf.
 func AgeBucket(at, asOf time.Time) int {
-	switch days := int(asOf.Sub(at).Hours() / 24); {
-	case days > 90:
+	b := AgeBounds(asOf)
+	switch {
+	case !at.After(b[2]):
 		return AgeOver90
-	case days > 60:
+	case !at.After(b[1]):
 		return Age61to90
-	case days > 30:
+	case !at.After(b[0]):
 		return Age31to60
 	}
 	return AgeCurrent

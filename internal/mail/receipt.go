@@ -22,7 +22,7 @@ func (c *Composer) ComposeReceipt(r *journey.PaymentReceipt, p *journey.Practice
 	values := map[string]string{
 		"client_first_name": firstName(r.ClientName), "client_name": r.ClientName, "portal_link": c.link("/portal/billing"),
 		"amount": journey.FormatCents(pay.AmountCents), "paid_on": pay.At.In(loc).Format("January 2, 2006"),
-		"payment_method": journey.PaymentMethodName(pay.Method), "entity_name": r.Entity.LegalName,
+		"payment_method": journey.PayMethodName(pay.Method), "entity_name": r.Entity.LegalName,
 		"charge_type":    strings.ToLower(journey.ChargeTypeName(pay.ChargeType)),
 		"receipt_number": "P-" + strconv.FormatInt(pay.ID, 10), "balance": journey.FormatCents(r.BalanceCents),
 	}

@@ -311,6 +311,20 @@ func (p *Processor) RefundCardPayment(ctx context.Context, a *journey.Actor, pid
 	return out, nil
 }
 
+// refundOnline is RefundPayment for a payment made online: refunded to
+// the card through the processor. A refund the processor holds pending
+// comes back unsaved (no id), posted when its event confirms it.
+func (p *Processor) refundOnline(ctx context.Context, a *journey.Actor, pay *journey.Payment, cents int64, reason, key string) (*journey.Refund, bool, error) {
+	res, err := p.RefundCardPayment(ctx, a, pay.ID, cents, reason, key)
+	if err != nil {
+		return nil, false, err
+	}
+	if res.Pending {
+		return &journey.Refund{PaymentID: pay.ID, AmountCents: cents, Reason: reason, By: a.ID()}, false, nil
+	}
+	return res.Refund, true, nil
+}
+
 // refundable checks a card refund of cents from pay before the processor
 // is asked.
 func refundable(pay *journey.Payment, cents int64, reason, key string) error {

@@ -426,7 +426,8 @@ func (p *Processor) oldestUnpaidType(ctx context.Context, clientID, entityID int
 
 // RefundPayment refunds cents of payment id recorded by staff, for reason,
 // under idempotency key; billing staff only, audited either way. An
-// online payment is refunded to the card through the processor, not here.
+// online payment is refunded to the card through the processor
+// (cardpay.go's RefundCardPayment).
 func (p *Processor) RefundPayment(ctx context.Context, a *journey.Actor, id, cents int64, reason, key, via string) (*journey.Refund, bool, error) {
 	if err := p.billingGate(ctx, a, journey.PermBillingWrite, "payment.refund"); err != nil {
 		return nil, false, err
@@ -439,7 +440,7 @@ func (p *Processor) RefundPayment(ctx context.Context, a *journey.Actor, id, cen
 		return nil, false, journey.Errorf(journey.ENOTFOUND, "Payment not found.")
 	}
 	if pay.Method == journey.PayOnline {
-		return nil, false, journey.Errorf(journey.ECONFLICT, "This payment was made online by card: it is refunded to the card through the card processor.")
+		return p.refundOnline(ctx, a, pay, cents, reason, key)
 	}
 	r, created, err := p.store.RefundPayment(ctx, &journey.Refund{PaymentID: id, AmountCents: cents, Reason: reason, By: a.ID()}, key)
 	p.Audit(ctx, a, Entry{Action: "payment.refund", SubjectType: "payment", SubjectID: id, Outcome: outcome(err),

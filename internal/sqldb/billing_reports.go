@@ -105,49 +105,43 @@ func (db *DB) eachSum(ctx context.Context, q string, args []any, fn func(k repor
 }
 
 // AgedBalances returns each client's balance with each entity at asOf,
-// split by age (journey.AgePostings), for those who owe or are owed
-// anything, with the client's name; by client name, then entity.
+// split by age (journey.AgeSums over what was owed, summed per age bucket
+// here, and what was paid), for those who owe or are owed anything, with
+// the client's name; by client name, then entity.
 func (db *DB) AgedBalances(ctx context.Context, asOf time.Time) ([]*journey.AgedBalance, error) {
-	rows, err := db.query(ctx, `SELECT client_id, entity_id, at, amount_cents FROM postings WHERE at <= ?
-		ORDER BY client_id, entity_id, at, id`, unix(asOf))
+	b := journey.AgeBounds(asOf)
+	rows, err := db.query(ctx, `SELECT client_id, entity_id,
+		SUM(CASE WHEN amount_cents > 0 AND at > ? THEN amount_cents ELSE 0 END),
+		SUM(CASE WHEN amount_cents > 0 AND at <= ? AND at > ? THEN amount_cents ELSE 0 END),
+		SUM(CASE WHEN amount_cents > 0 AND at <= ? AND at > ? THEN amount_cents ELSE 0 END),
+		SUM(CASE WHEN amount_cents > 0 AND at <= ? THEN amount_cents ELSE 0 END),
+		SUM(CASE WHEN amount_cents < 0 THEN -amount_cents ELSE 0 END)
+		FROM postings WHERE at <= ? GROUP BY client_id, entity_id ORDER BY client_id, entity_id`,
+		unix(b[0]), unix(b[0]), unix(b[1]), unix(b[1]), unix(b[2]), unix(b[2]), unix(asOf))
 	if err != nil {
 		return nil, err
 	}
 	out := []*journey.AgedBalance{}
-	var cur []*journey.Posting
-	flush := func() {
-		if len(cur) == 0 {
-			return
-		}
-		b, bal := journey.AgePostings(cur, asOf)
-		if bal != 0 {
-			out = append(out, &journey.AgedBalance{ClientID: cur[0].ClientID, EntityID: cur[0].EntityID, Buckets: b, BalanceCents: bal})
-		}
-		cur = cur[:0]
-	}
+	var ids []int64
 	for rows.Next() {
-		var p journey.Posting
-		var at int64
-		if err := rows.Scan(&p.ClientID, &p.EntityID, &at, &p.AmountCents); err != nil {
+		a := &journey.AgedBalance{}
+		var debits [journey.AgeBuckets]int64
+		var credit int64
+		if err := rows.Scan(&a.ClientID, &a.EntityID, &debits[0], &debits[1], &debits[2], &debits[3], &credit); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		p.At = fromUnix(at)
-		if len(cur) > 0 && (cur[0].ClientID != p.ClientID || cur[0].EntityID != p.EntityID) {
-			flush()
+		if a.Buckets, a.BalanceCents = journey.AgeSums(debits, credit); a.BalanceCents == 0 {
+			continue
 		}
-		cur = append(cur, &p)
+		if len(ids) == 0 || ids[len(ids)-1] != a.ClientID {
+			ids = append(ids, a.ClientID)
+		}
+		out = append(out, a)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
-	}
-	flush()
-	ids := make([]int64, 0, len(out))
-	for _, a := range out {
-		if len(ids) == 0 || ids[len(ids)-1] != a.ClientID {
-			ids = append(ids, a.ClientID)
-		}
 	}
 	names, err := db.clientNames(ctx, ids)
 	if err != nil {

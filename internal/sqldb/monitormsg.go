@@ -234,14 +234,7 @@ func (db *DB) SendMonitorText(ctx context.Context, id int64, sender journey.SMSS
 			return err
 		}
 		to, attempts = m.Phone, attempts+1
-		res, err := tx.exec(ctx, `UPDATE monitor_messages SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errReminderDone
-		}
-		return nil
+		return tx.claimText(ctx, "monitor_messages", id)
 	})
 	if errors.Is(err, errReminderDone) {
 		return nil
@@ -250,13 +243,7 @@ func (db *DB) SendMonitorText(ctx context.Context, id int64, sender journey.SMSS
 		return err
 	}
 	sid, sendErr := sender.SendText(ctx, to, body)
-	status, class, errText, retry := journey.ReminderSent, "", "", false
-	if sendErr != nil {
-		class, errText, status = journey.SMSErrorClass(sendErr), sendErr.Error(), journey.ReminderFailed
-		if class == journey.SMSUnavailable && attempts < TextAttempts {
-			status, retry = journey.ReminderPending, true
-		}
-	}
+	status, class, errText, retry := textOutcome(sendErr, attempts)
 	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		return tx.settleMonitorText(ctx, id, journey.ReminderSending, status, class, errText, sid)
 	})

@@ -227,4 +227,36 @@ func TestMonitorTextsOnce(t *testing.T) {
 	if got := texts(); len(got) != 2 {
 		t.Fatalf("after cancelling: %q", got)
 	}
+
+	// A process that stopped between claiming a text and hearing back
+	// leaves it sending: the job's next run marks it failed as interrupted
+	// for front desk rather than risk a second text. (Bea's monitor now
+	// agrees to texts too: her session owes one.)
+	if err := db.SetMonitor(ctx, &journey.Monitor{ClientID: bea.ID, Name: "Lee Monitor", Phone: "+15035550101", Relationship: "friend", Adult: true,
+		Email: "lee@monitor.test", Agreed: true, Texts: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SendMonitorInstructions(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	claimed := queued
+	queued = nil
+	mu.Unlock()
+	if len(claimed) != 1 {
+		t.Fatalf("texts queued for Bea's monitor: %v", claimed)
+	}
+	if _, err := db.Write.Exec(db.Rebind(`UPDATE monitor_messages SET status = 'sending' WHERE id = ?`), claimed[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.DeliverMonitorText(ctx, claimed[0], sender); err != nil {
+		t.Fatal(err)
+	}
+	if got := texts(); len(got) != 2 {
+		t.Fatalf("an interrupted text sent again: %q", got)
+	}
+	failed, err = db.FindFailedDeliveries(ctx, 50)
+	if err != nil || len(failed) != 2 || failed[0].MonitorMessageID != claimed[0] || failed[0].ErrorClass != "interrupted" || failed[0].ClientInitials != "B.V." {
+		t.Fatalf("failed deliveries after an interruption: %v %+v", err, failed)
+	}
 }

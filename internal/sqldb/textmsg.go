@@ -69,14 +69,7 @@ func (db *DB) SendTextReminder(ctx context.Context, id int64, sender journey.SMS
 			return err
 		}
 		to, attempts = consent.Phone, f.r.Attempts+1
-		res, err := tx.exec(ctx, `UPDATE reminders SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'`, id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return errReminderDone
-		}
-		return nil
+		return tx.claimText(ctx, "reminders", id)
 	})
 	if errors.Is(err, errReminderDone) {
 		return nil
@@ -85,18 +78,7 @@ func (db *DB) SendTextReminder(ctx context.Context, id int64, sender journey.SMS
 		return err
 	}
 	sid, sendErr := sender.SendText(ctx, to, body)
-	status, class, retry := journey.ReminderSent, "", false
-	if sendErr != nil {
-		class = journey.SMSErrorClass(sendErr)
-		status, retry = journey.ReminderFailed, false
-		if class == journey.SMSUnavailable && attempts < TextAttempts {
-			status, retry = journey.ReminderPending, true
-		}
-	}
-	errText := ""
-	if sendErr != nil {
-		errText = sendErr.Error()
-	}
+	status, class, errText, retry := textOutcome(sendErr, attempts)
 	err = db.write(ctx, func(ctx context.Context, tx *Tx) error {
 		// attempts was counted by the claim; settle counts one more, so take it back.
 		if _, err := tx.exec(ctx, `UPDATE reminders SET attempts = attempts - 1 WHERE id = ?`, id); err != nil {
@@ -111,6 +93,35 @@ func (db *DB) SendTextReminder(ctx context.Context, id int64, sender journey.SMS
 		return sendErr
 	}
 	return nil
+}
+
+// claimText moves text id of table (reminders or monitor_messages) from
+// pending to sending before it leaves the machine, counting the attempt;
+// errReminderDone when another attempt moved it first.
+func (tx *Tx) claimText(ctx context.Context, table string, id int64) error {
+	res, err := tx.exec(ctx, `UPDATE `+table+` SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'`, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errReminderDone
+	}
+	return nil
+}
+
+// textOutcome returns how a text's attempt (its attempts-th) settles
+// after the provider answered sendErr: sent; failed, with the error's
+// class and text; or, while the provider is unavailable and tries remain,
+// pending again with retry.
+func textOutcome(sendErr error, attempts int) (status, class, errText string, retry bool) {
+	if sendErr == nil {
+		return journey.ReminderSent, "", "", false
+	}
+	class = journey.SMSErrorClass(sendErr)
+	if class == journey.SMSUnavailable && attempts < TextAttempts {
+		return journey.ReminderPending, class, sendErr.Error(), true
+	}
+	return journey.ReminderFailed, class, sendErr.Error(), false
 }
 
 // textConsent returns the client's newest answer about texts (not agreed

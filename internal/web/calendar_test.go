@@ -165,7 +165,7 @@ func TestCalendarRemoteMedicineSession(t *testing.T) {
 		{"the session's page has the video link", e.nora, "GET", fmt.Sprintf("/staff/sessions/%d", id), "", 200,
 			[]string{"Remote (by video)", fmt.Sprintf(`<a href="https://video.example/room/%d">Video link</a>`, id), "Lozenge (sublingual)", "Mia Provider"}, []string{"Room Cedar"}},
 		{"the plan page names the monitor", e.nora, "GET", planPath, "", 200,
-			[]string{"Remote monitor", "<bdi>Max Monitor</bdi> (Partner)", `href="tel:&#43;15035550142">(503) 555-0142</a>`, "confirmed an adult present throughout"}, []string{"The client has not named a monitor yet."}},
+			[]string{"Remote monitor", "<bdi>Max Monitor</bdi> (Partner)", `href="tel:&#43;15035550142">(503) 555-0142</a>`, "confirmed an adult present throughout; has not agreed to be contacted"}, []string{"The client has not named a monitor yet."}},
 		{"the client's calendar shows it", e.nora, "GET", fmt.Sprintf("/staff/calendar?cal=%s&date=2030-01-07", cal), "", 200,
 			[]string{"09:00–12:00", "Medicine session"}, nil},
 	})

@@ -36,7 +36,7 @@ func remoteReady(t *testing.T) (e *careEnv, c *journey.Client, otto int64) {
 		t.Fatalf("the remote plan: %d\n%s", st, trim(body))
 	}
 	if st, _, body := e.as(client, "POST", "/portal/monitor", url.Values{"name": {"Max Monitor"}, "phone": {"(503) 555-0142"},
-		"relationship": {"Partner"}, "adult": {"yes"}}); st != 303 {
+		"relationship": {"Partner"}, "adult": {"yes"}, "email": {"max@monitor.test"}, "agreed": {"yes"}, "texts": {"yes"}}); st != 303 {
 		t.Fatalf("the monitor: %d\n%s", st, trim(body))
 	}
 	return e, c, otto
@@ -61,6 +61,8 @@ func TestStaffOnCallChoice(t *testing.T) {
 			"on_call_id": {fmt.Sprint(onCall)}}.Encode()
 	}
 	e.runAs(t, []cookieScenario{
+		{"the plan page says how the monitor may be reached", e.nora, "GET", fmt.Sprintf("/staff/clients/%d/plan", c.ID), "", 200,
+			[]string{"<bdi>Max Monitor</bdi> (Partner)", "agreed to be contacted at max@monitor.test and by text."}, nil},
 		{"the search offers the medical providers, the session's own first", e.nora, "GET", search, "", 200,
 			[]string{`<select id="on_call_id" name="on_call_id"`, `<option value="" selected>The session&#39;s medical provider</option>`,
 				fmt.Sprintf(`<option value="%d">Mia Provider</option>`, e.mp), fmt.Sprintf(`<option value="%d">Otto Provider</option>`, otto)},

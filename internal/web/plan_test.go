@@ -293,7 +293,7 @@ func TestPortalPlanMonitorCheckIn(t *testing.T) {
 	}
 	// The therapist's plan page, where the email leads, shows the reading and the number to call.
 	if _, _, body := e.as(e.nora, "GET", fmt.Sprintf("/staff/clients/%d/plan", e.c.ID), nil); !strings.Contains(body, "<strong>184/101</strong>, at or above the limit for a dose: no dose today") ||
-		!strings.Contains(body, `href="tel:&#43;15035550143"`) || !strings.Contains(body, "4 Home Road, Portland") {
+		!strings.Contains(body, `href="tel:&#43;15035550143">(503) 555-0143</a>`) || !strings.Contains(body, "4 Home Road, Portland") {
 		t.Fatalf("the therapist's plan page after the check-in:\n%s", trim(body))
 	}
 	if st, _, _ := e.as(e.nora, "GET", cpath, nil); st != 403 {

@@ -113,7 +113,8 @@ var funcs = template.FuncMap{
 }
 
 // layoutFiles are the frames and partials parsed with every page.
-var layoutFiles = []string{"templates/shared/layout.html", "templates/staff/layout_staff.html", "templates/shared/partials.html"}
+var layoutFiles = []string{"templates/shared/layout.html", "templates/staff/layout_staff.html", "templates/shared/partials.html",
+	"templates/shared/estimates.html"}
 
 // parseTemplates parses the layouts and partials with each page of fsys
 // (templates/<audience>/<page>.html; a page is named by its file alone, so
@@ -177,6 +178,7 @@ var pageSamples = map[string]any{
 	"staff_doses": &staffws.DosePage{}, "staff_client_billing": &staffws.ClientBillingPage{},
 	"staff_notes": &staffws.NotesPage{}, "staff_aftercare": &staffws.AftercarePage{},
 	"admin_billing": &staffws.BillingSetupPage{}, "staff_diagnoses": &staffws.DiagnosesPage{}, "staff_coverage": &staffws.CoveragePage{}, "staff_billing_reports": &staffws.BillingReportsPage{},
+	"portal_estimates": &clientportal.EstimatesPage{}, "staff_estimates": &staffws.EstimatesPage{}, "good_faith_estimate": &publicsite.EstimateRightPage{},
 	"portal_preparation": &clientportal.PreparationPage{}, "portal_morning": &clientportal.MorningPage{}, "portal_journal": &clientportal.JournalPage{},
 	"portal_billing": &clientportal.BillingPage{}, "staff_documents": &staffws.DocumentsPage{},
 	"portal_pay": &clientportal.PayPage{}, "portal_payment": &clientportal.PaymentPage{Payment: &journey.Payment{}},

@@ -61,6 +61,7 @@ func (s *Server) routeTable() []route {
 		{"GET /faq", site, permPublic, 0, s.site.HandleFAQ},
 		{"GET /logo/{file}", site, permPublic, 0, s.site.HandleLogo},
 		{"GET /privacy", site, permPublic, 0, s.site.HandlePrivacy},
+		{"GET /good-faith-estimate", site, permPublic, 0, s.site.HandleEstimateRight},
 		{"GET /book", site, permPublic, limited, s.site.HandleBookView},
 		{"POST /book", site, permPublic, limited, s.site.HandleBookCreate},
 		{"POST /book/resend", site, permPublic, limited, s.site.HandleResendLink},
@@ -119,6 +120,10 @@ func (s *Server) routeTable() []route {
 		{"POST /portal/book", portal, journey.PermPortal, 0, s.portal.HandleBook},
 		{"GET /portal/monitor", portal, journey.PermPortal, 0, s.portal.HandleMonitor},
 		{"POST /portal/monitor", portal, journey.PermPortal, 0, s.portal.HandleMonitorSave},
+		// The client's Good Faith Estimates (portal/estimates.go).
+		{"GET /portal/estimates", portal, journey.PermPortal, 0, s.portal.HandleEstimates},
+		{"POST /portal/estimates", portal, journey.PermPortal, 0, s.portal.HandleEstimateRequest},
+		{"GET /portal/estimates/{id}/pdf", portal, journey.PermPortal, 0, s.portal.HandleEstimatePDF},
 		// The client's own sessions (portal/sessions.go): another client's is "not found".
 		{"GET /portal/sessions", portal, journey.PermPortal, 0, s.portal.HandleSessions},
 		{"GET /portal/sessions/{id}", portal, journey.PermPortal, 0, s.portal.HandleSession},
@@ -425,6 +430,15 @@ func (s *Server) routeTable() []route {
 		{"POST /staff/clients/{id}/diagnoses", staff, journey.PermDiagnoses, 0, s.staff.HandleDiagnosesSave},
 		{"GET /staff/clients/{id}/coverage", staff, journey.PermBillingRead, 0, s.staff.HandleCoverage},
 		{"POST /staff/clients/{id}/coverage", staff, journey.PermBillingWrite, 0, s.staff.HandleCoverageSave},
+		// A client's Good Faith Estimates (staff/estimates.go, api/estimates.go): billing staff, and
+		// through the API the client too (processing's record rule answers 404 for the rest).
+		{"GET /staff/clients/{id}/estimates", staff, journey.PermBillingRead, 0, s.staff.HandleEstimates},
+		{"POST /staff/clients/{id}/estimates", staff, journey.PermBillingWrite, 0, s.staff.HandleEstimateRequest},
+		{"POST /staff/clients/{id}/estimates/requests/{req}/issue", staff, journey.PermBillingWrite, 0, s.staff.HandleEstimateIssue},
+		{"GET /staff/estimates/{id}/pdf", staff, journey.PermBillingRead, 0, s.staff.HandleEstimatePDF},
+		{"GET /api/v1/clients/{id}/estimates", api, permSignedIn, 0, s.api.HandleEstimates},
+		{"POST /api/v1/clients/{id}/estimates", api, permSignedIn, 0, s.api.HandleEstimateRequest},
+		{"GET /api/v1/estimates/{id}/pdf", api, permSignedIn, 0, s.api.HandleEstimatePDF},
 		{"GET /api/v1/billing/entities", api, journey.PermBillingRead, 0, s.api.HandleBillingEntities},
 		{"POST /api/v1/billing/entities", api, journey.PermBillingSetup, 0, s.api.HandleBillingEntityCreate},
 		{"GET /api/v1/billing/entities/{id}", api, journey.PermBillingRead, 0, s.api.HandleBillingEntity},

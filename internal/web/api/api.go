@@ -121,6 +121,7 @@ type Processing interface {
 	DocumentProcessing
 	// Refunds of card payments through the processor (cardpay.go).
 	CardRefundProcessing
+	EstimateProcessing
 }
 
 // Handler holds the API's handlers.

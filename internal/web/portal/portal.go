@@ -63,6 +63,8 @@ type Processing interface {
 	BillingProcessing
 	// Paying by card (cardpay.go).
 	CardPayProcessing
+	// Their Good Faith Estimates (estimates.go).
+	EstimateProcessing
 }
 
 // Handler holds the client portal's handlers.

@@ -110,7 +110,8 @@ func clientBillingPage(b *processing.ClientBilling, f *billingForm, loc *time.Lo
 			Amount: journey.FormatCents(pay.AmountCents), Refunded: journey.FormatCents(pay.RefundedCents),
 			Left: journey.FormatCents(pay.AmountCents - pay.RefundedCents), Status: capitalise(pay.Status)}
 		p.Payments = append(p.Payments, v)
-		if pay.Method != journey.PayOnline && pay.Status == journey.PaymentSucceeded && pay.RefundedCents < pay.AmountCents {
+		// A desk payment, or one by card online that the processor made (refunded to the card).
+		if (pay.Method != journey.PayOnline || pay.ProcessorRef != "") && pay.Status == journey.PaymentSucceeded && pay.RefundedCents < pay.AmountCents {
 			p.Refundable = append(p.Refundable, Option{Value: strconv.FormatInt(pay.ID, 10), Selected: f.Form == "refund" && f.ID == strconv.FormatInt(pay.ID, 10),
 				Label: "Payment " + strconv.FormatInt(pay.ID, 10) + ", " + v.Date + ", " + v.Method + " " + v.Amount + " (" + v.Left + " left to refund)"})
 		}

@@ -162,6 +162,8 @@ type Processing interface {
 	BillingReportsProcessing
 	// A client's superbills and statements (documents.go).
 	DocumentProcessing
+	// A client's Good Faith Estimates (estimates.go).
+	EstimateProcessing
 }
 
 // Config is what the staff workspace is told by cmd/journey.
