@@ -1,9 +1,9 @@
 package main
 
-// The billing setup in Chromium, at a desktop's 1280 px and a phone's
-// 390 px, axe-clean with and without errors beside the fields: the
-// admin's setup page, a client's diagnoses (their therapist) and coverage
-// (the front desk), what was typed kept.
+// The billing setup and reports in Chromium, at a desktop's 1280 px and a
+// phone's 390 px, axe-clean with and without errors beside the fields:
+// the admin's setup page, a client's diagnoses (their therapist) and
+// coverage and the billing reports (the front desk), what was typed kept.
 
 import (
 	"context"
@@ -71,4 +71,10 @@ func TestE2EBillingSetup(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("c"+first+"_insurer"), "Cascade Health Plan"))
 	e2ePortalSubmit(t, desk, base, `form[action="`+chart+`/coverage"] button[type=submit]`, 422, chart+"/coverage")
 	check(desk, "a client's coverage with errors")
+
+	e2ePortalOpen(t, desk, base, "/staff/billing/reports")
+	check(desk, "/staff/billing/reports")
+	e2eDo(t, desk, "months backwards", chromedp.SetValue(chromedp.ID("from"), "2031-01"), chromedp.SetValue(chromedp.ID("to"), "2030-12"))
+	e2ePortalSubmit(t, desk, base, `form[action="/staff/billing/reports"] button[type=submit]`, 422, "/staff/billing/reports?from=2031-01&to=2030-12")
+	check(desk, "/staff/billing/reports with errors")
 }

@@ -136,6 +136,14 @@ var checks = []check{
 		ratio, func(v float64) bool { return true }},
 	{"Run sheet of a medicine session with 200 readings (session, policy, the gates again, the readings opened and worked out, audit) vs a bare handler writing the same bytes", "RunSheet/journey", "RunSheet/ceiling", "reported",
 		ratio, func(v float64) bool { return true }},
+	{"A client's statement over 500 postings issued through the API (token, policy, the ledger and charges opened, the PDF laid out, sealed and stored, audit) vs a bare handler writing the PDF's bytes", "Statement500/issue", "Statement500/ceiling", "reported",
+		ratio, func(v float64) bool { return true }},
+	{"The same statement downloaded by the client in the portal (session, policy, the document opened, audit) vs a bare handler writing the same bytes", "Statement500/download", "Statement500/ceiling", "reported",
+		ratio, func(v float64) bool { return true }},
+	{"Billing reports for a month of 20,000 charges of 400 clients (session, policy, the month's sums and balances carried forward, every client's balance aged with their names opened, audit) vs a bare handler writing the same bytes", "MonthReport20k/screen/journey", "MonthReport20k/screen/ceiling", "reported",
+		ratio, func(v float64) bool { return true }},
+	{"The month's CSV for the accountant vs a bare handler writing the same bytes", "MonthReport20k/csv/journey", "MonthReport20k/csv/ceiling", "reported",
+		ratio, func(v float64) bool { return true }},
 	{"Landing page vs bare handler, same bytes", "Pages/landing/journey", "Pages/landing/ceiling", "≥ 50%", ratio, func(v float64) bool { return v >= 0.5 }},
 	{"FAQ page vs bare handler, same bytes", "Pages/faq/journey", "Pages/faq/ceiling", "≥ 50%", ratio, func(v float64) bool { return v >= 0.5 }},
 	{"Booking page, cached availability", "Pages/booking/journey", "Pages/booking/ceiling", "≥ 50%", ratio, func(v float64) bool { return v >= 0.5 }},
@@ -333,6 +341,8 @@ func main() {
 		"- Calendar: `BenchmarkCalendarWeek` in internal/web, the front desk's GET /staff/calendar?cal=team for a week holding 400 sessions (8 therapists, 6 medical providers, 6 chaperones, 4 rooms, 50 clients), through the router, one request at a time; the ceiling replays its bytes.\n"+
 		"- Run sheet: `BenchmarkRunSheet` in internal/web, the session's medical provider's GET /staff/sessions/{id}/run-sheet for a medicine session holding 200 readings (a pre-dose set, a dose, then a reading every 30 seconds, each sealed), through the router, one request at a time; the ceiling replays its bytes.\n"+
 		"- Controlled-substance log: `BenchmarkInventoryMonth` in internal/web, a medical provider's GET /staff/inventory/log for one month (the screen: its first 500 entries and their count; `format=csv`: every entry) of a log filled by bulk SQL with two years of a lot a day in 20 containers of 50 lozenges, each received, opened, emptied by 50 administrations over 300 clients' sessions and counted (about 775,000 entries), through the router, one request at a time; the ceiling replays its bytes. `BenchmarkFindLogEntriesMonth` in internal/sqldb is the store's read of a month alone.\n"+
+		"- Statement: `BenchmarkStatement500` in internal/web, the front desk's POST /api/v1/clients/{id}/statements for a year of one client's psychotherapy with the practice (400 charges and 100 payments, 500 postings, written by bulk SQL), and the client's GET /portal/billing/documents/{id} of the PDF it made, through the router, one request at a time; the ceiling replays the PDF's bytes.\n"+
+		"- Billing reports: `BenchmarkMonthReport20k` in internal/web, the front desk's GET /staff/billing/reports for one month holding 20,000 charges of 400 clients across both entities and the four charge types, and 2,000 payments (bulk SQL), and the same month's CSV, through the router, one request at a time; the ceiling replays their bytes.\n"+
 		"- Slots: `BenchmarkOpenAll` in internal/schedule (pure computation) and `BenchmarkFindSlots` in internal/web (with the reads). Session slots: `BenchmarkSessionSlots` in internal/schedule (and `BenchmarkFindSessionSlots` in internal/sqldb, with the reads, on a practice laid out the same way), the in-person medicine sessions (therapist, medical provider, chaperone and room free for 3 hours plus 30 minutes) a practice in three US zones can offer over 60 days with 3,000 sessions booked at random where they fit.\n"+
 		"- Two cores run both the server and the clients (and, for PostgreSQL, the database), so every figure here is a lower bound for a server with a machine to itself; rerun with `make bench`.\n")
 }
