@@ -162,6 +162,9 @@ func seedDemo(ctx context.Context, db *sqldb.DB, now time.Time) error {
 	if err := seedCharges(ctx, db); err != nil { // demo_billing_charges.go
 		return fmt.Errorf("charges: %w", err)
 	}
+	if err := seedDocuments(ctx, db, now); err != nil { // demo_billing_docs.go
+		return fmt.Errorf("documents: %w", err)
+	}
 	for i := range demoFAQ {
 		e := demoFAQ[i]
 		e.Position, e.Published = i+1, true
