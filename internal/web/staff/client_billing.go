@@ -190,6 +190,13 @@ func (s *Handler) showClientBilling(w http.ResponseWriter, r *http.Request, f *b
 	}
 	page := clientBillingPage(b, f, loc, s.kit.Who(r).Can(journey.PermBillingWrite))
 	page.Notice = notice
+	// A bill far above a Good Faith Estimate is flagged here with the client's right.
+	ce, err := s.proc.Estimates(r.Context(), s.kit.Who(r), client, viaBillingPage)
+	if err != nil {
+		s.kit.PageError(w, r, err)
+		return
+	}
+	page.Estimates = webkit.NewEstimatesView(ce, loc, s.now(), func(id int64) string { return fmt.Sprintf("/staff/estimates/%d/pdf", id) })
 	status := http.StatusOK
 	if refused != nil {
 		page.refused(refused, f)

@@ -24,6 +24,7 @@ type ClientBillingPage struct {
 	Entities   []BillingEntityView
 	Payments   []PaymentView
 	Pay        PayFormView
+	Estimates  webkit.EstimatesView // the client's Good Faith Estimates: a bill far above one is flagged
 
 	// The void, adjust and refund forms: the open charges and the
 	// payments left to refund to choose from, the one chosen in the form
