@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,6 +31,7 @@ type BillingProcessing interface {
 
 // BillingPage is the client's billing.
 type BillingPage struct {
+	Estimates webkit.EstimatesView // the client's Good Faith Estimates: a bill far above one is flagged
 	Accounts  []AccountView
 	Charges   []ChargeView
 	Documents []DocumentView
@@ -116,6 +118,13 @@ func (s *Handler) billingPage(w http.ResponseWriter, r *http.Request, status int
 		page.Issued = append(page.Issued, DocumentViewOf(d.Document, entityName(o, d.EntityID), loc, "/portal/billing/documents/"))
 		page.Missing = append(page.Missing, d.Missing...)
 	}
+	// A bill far above a Good Faith Estimate shows the client's right here too.
+	ce, err := s.proc.Estimates(r.Context(), s.kit.Who(r), c.ID, viaPortal)
+	if err != nil {
+		s.kit.PageError(w, r, err)
+		return
+	}
+	page.Estimates = webkit.NewEstimatesView(ce, loc, s.now(), func(id int64) string { return fmt.Sprintf("/portal/estimates/%d/pdf", id) })
 	w.Header().Set("Cache-Control", "no-store")
 	s.kit.Render(w, r, status, "portal_billing", page)
 }
