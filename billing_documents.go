@@ -51,13 +51,7 @@ type Superbill struct {
 // charge id to what was paid toward it.
 func NewSuperbill(e *BillingEntity, charges []*Charge, clinicians map[int64]*BillingClinician, known []Diagnosis, paid map[int64]int64) *Superbill {
 	s := &Superbill{Entity: e}
-	sorted := slices.Clone(charges)
-	slices.SortStableFunc(sorted, func(a, b *Charge) int {
-		if c := strings.Compare(a.Date, b.Date); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
+	sorted := byService(charges)
 	letter := map[string]byte{}
 	for _, c := range sorted {
 		for _, code := range c.Diagnoses {
@@ -86,6 +80,18 @@ func NewSuperbill(e *BillingEntity, charges []*Charge, clinicians map[int64]*Bil
 		s.From, s.To = sorted[0].Date, sorted[len(sorted)-1].Date
 	}
 	return s
+}
+
+// byService returns a copy of charges oldest service first (then by id).
+func byService(charges []*Charge) []*Charge {
+	sorted := slices.Clone(charges)
+	slices.SortStableFunc(sorted, func(a, b *Charge) int {
+		if c := strings.Compare(a.Date, b.Date); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return sorted
 }
 
 func describe(code string, known []Diagnosis) string {
@@ -162,13 +168,7 @@ func upperFirst(s string) string {
 // Payments are made to an account, not to a service, so a superbill's
 // "amount paid" is this share. It returns each charge's share by id.
 func AllocatePaid(charges []*Charge, paidCents int64) map[int64]int64 {
-	sorted := slices.Clone(charges)
-	slices.SortStableFunc(sorted, func(a, b *Charge) int {
-		if c := strings.Compare(a.Date, b.Date); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
+	sorted := byService(charges)
 	out := map[int64]int64{}
 	for _, c := range sorted {
 		owed := c.AmountCents + c.AdjustedCents

@@ -13,8 +13,10 @@
 #    (Stripe's API answered from its spec) on free loopback ports, exports the JOURNEY_TEST_* variables read by internal/testenv, and
 #    removes all of it again on exit.
 # 4. Runs the whole suite twice, under the race detector: with
-#    JOURNEY_TEST_DB=sqlite, then with JOURNEY_TEST_DB=postgres; fails if
-#    either run fails.
+#    JOURNEY_TEST_DB=sqlite and with JOURNEY_TEST_DB=postgres, side by
+#    side, each into its own log printed at the end (JOURNEY_TEST_SERIAL=1:
+#    one after the other, straight to the terminal); fails if either run
+#    fails, naming the database.
 # 5. Runs every fuzz target (scripts/fuzz.sh) for JOURNEY_TEST_FUZZTIME
 #    (default 3s) each, on SQLite; only when called without arguments, and
 #    not at all with JOURNEY_TEST_FUZZTIME=0. `make fuzz FUZZTIME=1m` runs
@@ -265,14 +267,67 @@ go vet "${pkgs[@]}"
 start_services
 say "setup done in $(since "$T0")"
 
-failed=()
+# -race makes the compiler check every unsafe pointer conversion too
+# (-d=checkptr). modernc.org/sqlite is SQLite translated from C to Go, all
+# unsafe pointer arithmetic, and those checks doubled the CPU time of every
+# SQLite statement (cmd/journey's server start: 26 s → 12 s CPU without
+# them). They are off for modernc.org/... only: the race detector still
+# instruments that code (its locks are what order our goroutines), and our
+# own packages keep checkptr.
+RACE_FLAGS=(-race "-gcflags=modernc.org/...=-d=checkptr=0")
+
+# test_pass DB: the suite with JOURNEY_TEST_DB=DB, under the race detector.
+test_pass() {
+	local db=$1
+	shift
+	JOURNEY_TEST_DB=$db CGO_ENABLED=1 go test "${RACE_FLAGS[@]}" -count=1 -timeout 25m "${default_pkgs[@]}" "$@"
+}
+
+dbs=()
 for db in ${JOURNEY_TEST_DBS:-sqlite postgres}; do
-	case "$db" in sqlite | postgres) ;; *) die "unknown database in JOURNEY_TEST_DBS: $db" ;; esac
-	say "go test with JOURNEY_TEST_DB=$db (database: $db)"
-	if ! JOURNEY_TEST_DB=$db CGO_ENABLED=1 go test -race -count=1 -timeout 25m "${default_pkgs[@]}" "$@"; then
-		failed+=("$db")
-	fi
+	case "$db" in sqlite | postgres) dbs+=("$db") ;; *) die "unknown database in JOURNEY_TEST_DBS: $db" ;; esac
 done
+
+failed=()
+if [ "${JOURNEY_TEST_SERIAL:-0}" != 1 ] && [ ${#dbs[@]} -gt 1 ]; then
+	# The passes run side by side, each into its own log, printed whole at
+	# the end one after the other: much of the suite waits (browsers,
+	# servers starting, pollers), and two passes fill each other's waits.
+	# The test binaries are compiled first, once, so the passes do not both
+	# compile them. JOURNEY_TEST_SERIAL=1 runs them one after the other.
+	t0=$(now)
+	say "compiling the test binaries (race detector)"
+	CGO_ENABLED=1 go test "${RACE_FLAGS[@]}" -count=1 -run '^$' "${pkgs[@]}" >"$WORK/compile.log" 2>&1 ||
+		{ cat "$WORK/compile.log"; die "the tests do not compile"; }
+	say "compiled in $(since "$t0")"
+	pids=()
+	for db in "${dbs[@]}"; do
+		say "go test with JOURNEY_TEST_DB=$db (database: $db), into its log"
+		(
+			t1=$(now)
+			rc=0
+			test_pass "$db" "$@" >"$WORK/test-$db.log" 2>&1 || rc=$?
+			echo "$rc $(since "$t1")" >"$WORK/test-$db.rc"
+		) &
+		pids+=($!)
+	done
+	for pid in "${pids[@]}"; do wait "$pid" || true; done
+	for db in "${dbs[@]}"; do
+		read -r rc took <"$WORK/test-$db.rc" || { rc=1 took=?; }
+		say "go test with JOURNEY_TEST_DB=$db (database: $db): $([ "$rc" = 0 ] && echo ok || echo FAILED) in $took; its log:"
+		cat "$WORK/test-$db.log"
+		[ "$rc" = 0 ] || failed+=("$db")
+	done
+else
+	for db in "${dbs[@]}"; do
+		t0=$(now)
+		say "go test with JOURNEY_TEST_DB=$db (database: $db)"
+		if ! test_pass "$db" "$@"; then
+			failed+=("$db")
+		fi
+		say "JOURNEY_TEST_DB=$db done in $(since "$t0")"
+	done
+fi
 
 fuzzed=ok
 if [ $# -eq 0 ] && [ "${JOURNEY_TEST_FUZZTIME:-3s}" != 0 ]; then

@@ -162,6 +162,12 @@ func seedDemo(ctx context.Context, db *sqldb.DB, now time.Time) error {
 	if err := seedCharges(ctx, db); err != nil { // demo_billing_charges.go
 		return fmt.Errorf("charges: %w", err)
 	}
+	if err := seedEstimates(ctx, db); err != nil { // demo_billing_gfe.go
+		return fmt.Errorf("good faith estimate: %w", err)
+	}
+	if err := seedDocuments(ctx, db, now); err != nil { // demo_billing_docs.go
+		return fmt.Errorf("documents: %w", err)
+	}
 	for i := range demoFAQ {
 		e := demoFAQ[i]
 		e.Position, e.Published = i+1, true

@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"io"
 	"math"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -21,19 +18,14 @@ import (
 // and one last week with its
 // dose drawn from a container in the log, its discharge and a signed
 // progress note; the log sums to every container's balance.
+//
+// The demo is the package run's seeded one (demoDatabase), which
+// `journey serve --demo` seeded as it seeds an empty database; it is
+// checked as of when it was seeded.
 func TestDemoMedicineSessions(t *testing.T) {
-	dsn := sqldbtest.DSN(t)
-	cfg := &Config{Database: dsn, MasterKeyFile: sqldbtest.KeyFile(t)}
-	if !strings.HasPrefix(dsn, "postgres") {
-		data := strings.TrimSuffix(dsn, "/journey.db")
-		cfg = &Config{Data: data, MasterKeyFile: filepath.Join(data, "master.key")}
-	}
-	ctx := context.Background()
-	if err := seedIfEmpty(ctx, cfg, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	db := sqldbtest.OpenDSN(t, dsn, mustLoadKeys(t, cfg.MasterKeyFile))
-	checkDemoMedicine(t, db, time.Now())
+	dsn, keyFile, _, seeded := demoDatabase(t)
+	db := sqldbtest.OpenDSN(t, dsn, mustLoadKeys(t, keyFile))
+	checkDemoMedicine(t, db, seeded)
 }
 
 // Whenever the demo starts, today's medicine session is in progress on the

@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"io"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,19 +13,13 @@ import (
 // The demo practice has rooms with hours, clinical hours, held and booked
 // sessions, and a cleared client with a plan in every phase; the medicine
 // session it books next passes every gate, and its integration group has
-// two clients.
+// two clients. The demo is the package run's seeded one (demoDatabase),
+// checked as of when it was seeded.
 func TestDemoCarePlansInEveryPhase(t *testing.T) {
-	dsn := sqldbtest.DSN(t)
-	cfg := &Config{Database: dsn, MasterKeyFile: sqldbtest.KeyFile(t)}
-	if !strings.HasPrefix(dsn, "postgres") {
-		data := strings.TrimSuffix(dsn, "/journey.db")
-		cfg = &Config{Data: data, MasterKeyFile: filepath.Join(data, "master.key")}
-	}
+	dsn, keyFile, _, seeded := demoDatabase(t)
 	ctx := context.Background()
-	if err := seedIfEmpty(ctx, cfg, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	db := sqldbtest.OpenDSN(t, dsn, mustLoadKeys(t, cfg.MasterKeyFile))
+	db := sqldbtest.OpenDSN(t, dsn, mustLoadKeys(t, keyFile))
+	db.Now = func() time.Time { return seeded }
 	rooms, err := db.FindRooms(ctx)
 	if err != nil || len(rooms) != 2 || len(rooms[0].Weekly) == 0 {
 		t.Fatalf("rooms = %+v, %v", rooms, err)
@@ -37,7 +28,7 @@ func TestDemoCarePlansInEveryPhase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now()
+	now := seeded
 	phases := map[string]bool{}
 	var held, booked int
 	p := processing.New(db)

@@ -66,18 +66,26 @@ type testServer struct {
 func startServer(tb testing.TB, env map[string]string, args ...string) *testServer {
 	tb.Helper()
 	addr := freeAddr(tb)
-	dsn := sqldbtest.DSN(tb)
-	ts := &testServer{URL: "http://" + addr, DSN: dsn, Log: &syncBuffer{}}
+	ts := &testServer{URL: "http://" + addr, Log: &syncBuffer{}}
 	full := []string{"serve", "--listen", addr, "--log-level", "debug"}
-	if strings.HasPrefix(dsn, "postgres") {
+	switch {
+	case useDemoTemplate(env, args):
+		// A copy of the demo seeded once for the package run: --demo then
+		// finds the practice there and leaves it as it is.
+		ts.DSN, ts.KeyFile, ts.Data, _ = demoDatabase(tb)
+	case testenv.Dialect() == "postgres":
 		// PostgreSQL never gets a generated key: the operator makes one.
-		ts.KeyFile, ts.Data = sqldbtest.KeyFile(tb), tb.TempDir()
-		// --data still names where the audit key and head go.
-		full = append(full, "--database", dsn, "--master-key-file", ts.KeyFile, "--data", ts.Data)
-	} else {
+		ts.DSN, ts.KeyFile, ts.Data = sqldbtest.DSN(tb), sqldbtest.KeyFile(tb), tb.TempDir()
+	default:
 		// SQLite generates DATA/master.key on first start.
-		ts.Data = strings.TrimSuffix(dsn, "/journey.db")
+		ts.DSN = sqldbtest.DSN(tb)
+		ts.Data = strings.TrimSuffix(ts.DSN, "/journey.db")
 		ts.KeyFile = filepath.Join(ts.Data, "master.key")
+	}
+	if strings.HasPrefix(ts.DSN, "postgres") {
+		// --data still names where the audit key and head go.
+		full = append(full, "--database", ts.DSN, "--master-key-file", ts.KeyFile, "--data", ts.Data)
+	} else {
 		full = append(full, "--data", ts.Data)
 	}
 	serveWith(tb, ts, env, append(full, args...))

@@ -196,20 +196,23 @@ func refundStatus(s stripe.RefundStatus) string {
 	return journey.RefundPending
 }
 
-// stripeErr logs Stripe's error (its code and request id, never the
-// client) and returns EUNAVAILABLE, or EINVALID for a request Stripe
-// refused as wrong.
+// stripeErr logs Stripe's error by its type, code, status and request
+// id, never its message (a refused key's quotes the key), and returns
+// EINVALID for a request Stripe refused as wrong, EUNAVAILABLE for the
+// rest: Stripe out of reach, or a key it does not take (the practice's
+// set-up, not the client's doing).
 func stripeErr(what string, err error) error {
 	var se *stripe.Error
-	if errors.As(err, &se) {
-		slog.Warn("stripe", "what", what, "type", se.Type, "code", se.Code, "status", se.HTTPStatusCode, "request", se.RequestID)
-		if se.Type == stripe.ErrorTypeInvalidRequest && se.HTTPStatusCode < 500 {
-			return journey.Errorf(journey.EINVALID, "The card processor refused to %s: %s", what, se.Msg)
-		}
-	} else {
+	if !errors.As(err, &se) {
 		slog.Warn("stripe", "what", what, "err", err)
+		return journey.Errorf(journey.EUNAVAILABLE, "The card processor could not %s; please try again.", what)
 	}
-	return journey.Errorf(journey.EUNAVAILABLE, "The card processor could not %s; please try again.", what)
+	slog.Warn("stripe", "what", what, "type", se.Type, "code", se.Code, "status", se.HTTPStatusCode, "request", se.RequestID)
+	if se.Type == stripe.ErrorTypeInvalidRequest && se.HTTPStatusCode != http.StatusUnauthorized &&
+		se.HTTPStatusCode != http.StatusForbidden && se.HTTPStatusCode < 500 {
+		return journey.Errorf(journey.EINVALID, "The card processor refused to %s.", what)
+	}
+	return journey.Errorf(journey.EUNAVAILABLE, "The card processor could not %s; please try again later or pay another way.", what)
 }
 
 // Event verifies payload against its Stripe-Signature header with the

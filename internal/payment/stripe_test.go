@@ -2,6 +2,7 @@ package payment_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -188,4 +189,24 @@ func TestEvent(t *testing.T) {
 			t.Fatalf("unsigned: got %v", err)
 		}
 	})
+}
+
+// TestStripeRefusalSaysNothingOfTheKey: Stripe's message about a refused
+// request quotes the Authorization header (the secret key, in base64);
+// what Journey shows the client must not carry it.
+func TestStripeRefusalSaysNothingOfTheKey(t *testing.T) {
+	key := "sk_test_not_valid_looking"
+	s := payment.New(payment.Config{Key: key, BackendURL: testenv.StripeURL(t)})
+	_, err := s.Checkout(context.Background(), &journey.CardCheckout{PaymentID: 1, AmountCents: 100, Description: "Psychotherapy",
+		Key: "card:1:1:psychotherapy:0:1", SuccessURL: "https://j.example/ok", CancelURL: "https://j.example/no"})
+	if err == nil {
+		t.Fatal("stripe-mock took a key it should refuse")
+	}
+	msg := journey.ErrorMessage(err)
+	if strings.Contains(msg, "Authorization") || strings.Contains(msg, base64.StdEncoding.EncodeToString([]byte(key+":"))) || strings.Contains(msg, key) {
+		t.Fatalf("the message shown quotes the key: %q", msg)
+	}
+	if journey.ErrorCode(err) != journey.EUNAVAILABLE {
+		t.Fatalf("a refused key is the practice's set-up, not the client's input: %v", err)
+	}
 }

@@ -20,10 +20,7 @@ import (
 // diagnosis pointers, fee, amount paid) and the totals; what is missing
 // is listed at the top and named where it belongs.
 func WriteSuperbill(w io.Writer, s *journey.Superbill) error {
-	zone := s.Zone
-	if zone == nil {
-		zone = time.UTC
-	}
+	zone := zoneOrUTC(s.Zone)
 	e := s.Entity
 	rep := Report{Practice: e.LegalName, Title: "Superbill", Generated: s.Issued, Zone: zone,
 		Lines: []string{"Services from " + longDate(s.From) + " to " + longDate(s.To) + ". Issued " + s.Issued.In(zone).Format("2 January 2006") + "."}}
@@ -84,10 +81,7 @@ func WriteSuperbill(w io.Writer, s *journey.Superbill) error {
 // period's lines each with the running balance (after the balance brought
 // forward), the amount due and how to pay it.
 func WriteStatement(w io.Writer, st *journey.Statement) error {
-	zone := st.Zone
-	if zone == nil {
-		zone = time.UTC
-	}
+	zone := zoneOrUTC(st.Zone)
 	e := st.Entity
 	rep := Report{Practice: e.LegalName, Title: "Statement", Generated: st.Issued, Zone: zone,
 		Lines: []string{journey.ChargeTypeName(st.ChargeType) + ", " + longDate(st.From) + " to " + longDate(st.To) + ". Issued " +
@@ -117,6 +111,13 @@ func WriteStatement(w io.Writer, st *journey.Statement) error {
 	}
 	rep.Sections = append(rep.Sections, Section{Heading: "Amount due", Text: due})
 	return WriteReport(w, rep)
+}
+
+func zoneOrUTC(loc *time.Location) *time.Location {
+	if loc == nil {
+		return time.UTC
+	}
+	return loc
 }
 
 func orMissing(v, missing string) string {

@@ -116,8 +116,8 @@ func (p *Processor) openRequest(ctx context.Context, a *journey.Actor, c *journe
 }
 
 // estimateOnBooking opens a request for the Good Faith Estimate client c
-// is owed once session s is booked, due by journey.EstimateDueBy (at once
-// when no deadline applies), unless every charge s will make that the
+// is owed once session s is booked, due by journey.EstimateDueBy (before
+// the session when no deadline applies), unless every charge s will make that the
 // client pays themselves is on a current estimate whose period holds s.
 // A failure is audited and does not undo the booking: the request can
 // still be made by staff or the client.
@@ -139,7 +139,7 @@ func (p *Processor) estimateOnBooking(ctx context.Context, a *journey.Actor, c *
 	now := p.store.Time()
 	due, ok := journey.EstimateDueBy(now, s.Start, loc)
 	if !ok {
-		due = now
+		due = s.Start // no deadline applies, but an estimate is only of use before the service
 	}
 	p.openRequest(ctx, a, c, journey.EstimateScheduled, s.ID, due, fmt.Sprintf(" for session %d%s", s.ID, via))
 }

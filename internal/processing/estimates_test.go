@@ -201,3 +201,21 @@ func TestNoEstimateWhenInsured(t *testing.T) {
 		t.Errorf("requests for an insured client's preparation: %+v", reqs[0])
 	}
 }
+
+// A self-pay client's preparation booked two business days ahead: no
+// deadline applies, so the request is due before the session itself.
+func TestEstimateDueBeforeShortNotice(t *testing.T) {
+	p, db, care, _, _ := sessionFixture(t) // Monday 1 March 2027
+	ctx := context.Background()
+	sqldbtest.SeedBilling(t, db, care.Therapist.ID, care.Provider)
+	start := ny(2027, 3, 3, 10, 0) // Wednesday
+	prep := &journey.SessionRequest{ClientID: care.Client.ID, Type: journey.TypePreparation, Start: start, Mode: journey.ModeInPerson,
+		TherapistID: care.Therapist.ID}
+	if _, err := p.BookSession(ctx, actor(care.Therapist.ID, journey.RoleTherapist), prep, " test"); err != nil {
+		t.Fatalf("book: %v %v", err, journey.ErrorFields(err))
+	}
+	reqs, err := db.FindEstimateRequests(ctx, care.Client.ID, 10)
+	if err != nil || len(reqs) != 1 || !reqs[0].DueBy.Equal(start) {
+		t.Fatalf("requests %+v %v, want one due at %v", reqs, err, start)
+	}
+}

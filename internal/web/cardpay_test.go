@@ -194,11 +194,11 @@ func TestCardRefundAPI(t *testing.T) {
 
 	// The client's billing page refunds it to the card as well.
 	page := fmt.Sprintf("/staff/clients/%d/billing", e.client.ID)
-	if st, _, b := e.as(desk, "GET", page, nil); st != 200 || !strings.Contains(b, fmt.Sprintf("/billing/payments/%d/refund", pay.ID)) {
+	if st, _, b := e.as(desk, "GET", page, nil); st != 200 || !strings.Contains(b, page+"/refund") || !strings.Contains(b, fmt.Sprintf(`<option value="%d">Payment %d,`, pay.ID, pay.ID)) {
 		t.Fatalf("no refund form for the card payment: %d\n%s", st, trim(b))
 	}
-	form := url.Values{"amount": {"10.00"}, "reason": {"Goodwill"}, "idempotency_key": {"refund-web-page-1"}}
-	if st, h, b := e.as(desk, "POST", fmt.Sprintf("%s/payments/%d/refund", page, pay.ID), form); st != 303 {
+	form := url.Values{"payment_id": {fmt.Sprint(pay.ID)}, "amount": {"10.00"}, "reason": {"Goodwill"}, "idempotency_key": {"refund-web-page-1"}}
+	if st, h, b := e.as(desk, "POST", page+"/refund", form); st != 303 {
 		t.Fatalf("refund from the page: %d %v\n%s", st, h, trim(b))
 	}
 	if b := e.balance(); b != 6000 {

@@ -103,6 +103,7 @@ func TestEstimatePages(t *testing.T) {
 	}
 	e.runRedirecting(t, []cookieScenario{
 		{"$399.99 above is no dispute", client, "GET", "/portal/estimates", "", 200, nil, []string{"A bill is $400"}},
+		{"nor on the billing page", client, "GET", "/portal/billing", "", 200, []string{`id="gfe-notice-title"`}, []string{"A bill is $400"}},
 	}, back)
 	if _, err := e.db.CreateCharges(ctx, []*journey.Charge{{ClientID: sal.ID, ChargeType: journey.ChargePsychotherapy, EntityID: b.Practice.ID,
 		Event: journey.EventCompleted, Date: e.now.Format(time.DateOnly), Code: "90837", Units: 1, Description: "Integration",
@@ -115,6 +116,9 @@ func TestEstimatePages(t *testing.T) {
 			[]string{"A bill is $400 or more above its Good Faith Estimate", "Harbor KAP Therapy PLLC</strong>: billed", right, "120 calendar days"}, nil},
 		{"so do staff", e.desk, "GET", staffPage, "", 200, []string{"A bill is $400 or more above its Good Faith Estimate", right}, nil},
 		{"and the API", e.desk, "GET", api, "", 200, []string{`"disputable":true`}, nil},
+		{"on the client's billing page", client, "GET", "/portal/billing", "", 200, []string{"A bill is $400 or more above its Good Faith Estimate", right, `href="/portal/estimates"`}, nil},
+		{"and the staff's", e.desk, "GET", fmt.Sprintf("/staff/clients/%d/billing", sal.ID), "", 200,
+			[]string{"A bill is $400 or more above its Good Faith Estimate", right, `href="` + staffPage + `"`}, nil},
 	}, back)
 
 	// The notice of the right, where the law asks for it.

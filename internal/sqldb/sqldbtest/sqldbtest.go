@@ -6,6 +6,7 @@ package sqldbtest
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,11 +35,47 @@ func DSN(tb testing.TB) string {
 		return filepath.Join(tb.TempDir(), "journey.db")
 	}
 	base := testenv.PostgresURL(tb)
-	adminOnce.Do(func() { admin, adminErr = sql.Open("pgx", base) })
-	if adminErr != nil {
-		tb.Fatalf("open postgres: %v", adminErr)
+	db, err := openAdmin(base)
+	if err != nil {
+		tb.Fatalf("open postgres: %v", err)
 	}
-	return testenv.NewPostgresDatabase(tb, admin, base)
+	return testenv.NewPostgresDatabase(tb, db, base)
+}
+
+// openAdmin returns the connection to the test cluster that creates and
+// drops the tests' PostgreSQL databases.
+func openAdmin(base string) (*sql.DB, error) {
+	adminOnce.Do(func() { admin, adminErr = sql.Open("pgx", base) })
+	return admin, adminErr
+}
+
+// PostgresTemplate creates an empty PostgreSQL database bound to no test,
+// for a package run to fill once (the demo practice, say) and each test to
+// copy (DSNFrom); drop removes it, from TestMain. It needs
+// JOURNEY_TEST_POSTGRES_URL.
+func PostgresTemplate() (dsn string, drop func() error, err error) {
+	base := os.Getenv(testenv.EnvPostgresURL)
+	if base == "" {
+		return "", nil, fmt.Errorf("%s is not set", testenv.EnvPostgresURL)
+	}
+	db, err := openAdmin(base)
+	if err != nil {
+		return "", nil, err
+	}
+	return testenv.CreatePostgresDatabase(db, base, "")
+}
+
+// DSNFrom returns the address of a new PostgreSQL database that is a copy
+// of the one at templateDSN (made by PostgresTemplate and filled, with no
+// one connected to it any more), removed when the test ends.
+func DSNFrom(tb testing.TB, templateDSN string) string {
+	tb.Helper()
+	base := testenv.PostgresURL(tb)
+	db, err := openAdmin(base)
+	if err != nil {
+		tb.Fatalf("open postgres: %v", err)
+	}
+	return testenv.NewPostgresDatabaseFrom(tb, db, base, testenv.PostgresDatabaseName(templateDSN))
 }
 
 // KeyFile creates a master key file holding one new key, in a folder of its
@@ -94,10 +131,137 @@ func WriteKeyFile(tb testing.TB, lines ...string) string {
 // Open opens a new database with migrations applied, its own master key
 // (each new database, SQLite file or PostgreSQL database, gets its own data
 // key), mail composed for http://journey.test and no job queue (messages
-// stay queued in the outbox).
+// stay queued in the outbox). In a package whose TestMain runs through Main,
+// the new database is a copy of one migrated for the package run, and the
+// copies share its master and data keys.
 func Open(tb testing.TB) *sqldb.DB {
 	tb.Helper()
+	if dsn, mk, ok := migratedCopy(tb); ok {
+		return OpenDSN(tb, dsn, mk)
+	}
 	return OpenDSN(tb, DSN(tb), MasterKeys(tb))
+}
+
+// migrated is the package run's migrated empty databases, one per
+// database kind (a test may choose SQLite in the PostgreSQL pass), which
+// Open copies for each test once Main has enabled it: migrating a new
+// database took a second or more of CPU a test under -race (over forty
+// migrations and River's), in packages that open hundreds.
+var migrated struct {
+	mu      sync.Mutex
+	enabled bool
+	by      map[string]*migratedDB // by testenv.Dialect()
+}
+
+// migratedDB is a migrated empty database to copy.
+type migratedDB struct {
+	dir  string // the master key file, and the SQLite database's folder db/
+	dsn  string
+	mk   *crypt.MasterKeys
+	drop func() error // drops the PostgreSQL database
+	err  error
+}
+
+// Main runs a package's tests with Open copying one database migrated at
+// its first call instead of migrating a new one for each test, and then
+// removes that database: func TestMain(m *testing.M) { os.Exit(sqldbtest.Main(m)) }.
+// Each test still gets a database of its own (a copy of the SQLite file,
+// or CREATE DATABASE ... TEMPLATE); DSN and OpenDSN are unchanged, so a
+// test of migrating itself uses them.
+func Main(m *testing.M) int {
+	migrated.enabled = true
+	code := m.Run()
+	migrated.mu.Lock()
+	defer migrated.mu.Unlock()
+	for _, d := range migrated.by {
+		if d.drop != nil {
+			if err := d.drop(); err != nil {
+				fmt.Fprintf(os.Stderr, "sqldbtest: removing the migrated database: %v\n", err)
+				code = max(code, 1)
+			}
+		}
+		if d.dir != "" {
+			os.RemoveAll(d.dir)
+		}
+	}
+	return code
+}
+
+// migratedCopy returns a copy of the package run's migrated database, made
+// at the first call, and its master keys; ok is false unless Main enabled it.
+func migratedCopy(tb testing.TB) (dsn string, mk *crypt.MasterKeys, ok bool) {
+	tb.Helper()
+	migrated.mu.Lock()
+	defer migrated.mu.Unlock()
+	if !migrated.enabled {
+		return "", nil, false
+	}
+	dialect := testenv.Dialect()
+	d := migrated.by[dialect]
+	if d == nil {
+		d = migrate(dialect)
+		if migrated.by == nil {
+			migrated.by = map[string]*migratedDB{}
+		}
+		migrated.by[dialect] = d
+	}
+	if d.err != nil {
+		tb.Fatalf("sqldbtest: migrating the package run's database: %v", d.err)
+	}
+	if dialect == "postgres" {
+		return DSNFrom(tb, d.dsn), d.mk, true
+	}
+	dsn = DSN(tb)
+	from := filepath.Dir(d.dsn)
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, e := range entries { // journey.db, and its -wal and -shm if kept
+		data, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(filepath.Dir(dsn), e.Name()), data, 0o600); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return dsn, d.mk, true
+}
+
+// migrate makes the package run's migrated database of dialect; d.err
+// says why it could not.
+func migrate(dialect string) (d *migratedDB) {
+	d = &migratedDB{}
+	d.dir, d.err = os.MkdirTemp("", "journey-migrated-")
+	if d.err != nil {
+		return d
+	}
+	key := filepath.Join(d.dir, "master.key")
+	if _, d.err = crypt.CreateMasterKeyFile(key); d.err != nil {
+		return d
+	}
+	if d.mk, d.err = crypt.LoadMasterKeys(key); d.err != nil {
+		return d
+	}
+	if dialect == "postgres" {
+		if d.dsn, d.drop, d.err = PostgresTemplate(); d.err != nil {
+			return d
+		}
+	} else {
+		if d.err = os.Mkdir(filepath.Join(d.dir, "db"), 0o700); d.err != nil {
+			return d
+		}
+		d.dsn = filepath.Join(d.dir, "db", "journey.db")
+	}
+	db, err := sqldb.Open(context.Background(), d.dsn, nil, sqldb.WithMasterKeys(d.mk))
+	if err != nil {
+		d.err = err
+		return d
+	}
+	// Closed, so no one is connected to the template while it is copied.
+	d.err = db.Close()
+	return d
 }
 
 // OpenDSN opens the database at dsn with mk, as Open does: to open one

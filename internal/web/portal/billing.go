@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,6 +31,7 @@ type BillingProcessing interface {
 
 // BillingPage is the client's billing.
 type BillingPage struct {
+	Estimates webkit.EstimatesView // the client's Good Faith Estimates: a bill far above one is flagged
 	Accounts  []AccountView
 	Charges   []ChargeView
 	Documents []DocumentView
@@ -116,6 +118,13 @@ func (s *Handler) billingPage(w http.ResponseWriter, r *http.Request, status int
 		page.Issued = append(page.Issued, DocumentViewOf(d.Document, entityName(o, d.EntityID), loc, "/portal/billing/documents/"))
 		page.Missing = append(page.Missing, d.Missing...)
 	}
+	// A bill far above a Good Faith Estimate shows the client's right here too.
+	ce, err := s.proc.Estimates(r.Context(), s.kit.Who(r), c.ID, viaPortal)
+	if err != nil {
+		s.kit.PageError(w, r, err)
+		return
+	}
+	page.Estimates = webkit.NewEstimatesView(ce, loc, s.now(), func(id int64) string { return fmt.Sprintf("/portal/estimates/%d/pdf", id) })
 	w.Header().Set("Cache-Control", "no-store")
 	s.kit.Render(w, r, status, "portal_billing", page)
 }
@@ -177,7 +186,7 @@ func (s *Handler) HandleBillingSuperbill(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	req := processing.SuperbillRequest{From: strings.TrimSpace(r.PostFormValue("from")), To: strings.TrimSpace(r.PostFormValue("to")), At: s.now()}
-	ids, bad := FormIDs(r.PostForm["charge_ids"])
+	ids, bad := webkit.FormIDs(r.PostForm["charge_ids"])
 	req.ChargeIDs = ids
 	c, err := s.portalClient(r)
 	if err != nil {
@@ -217,26 +226,7 @@ func (s *Handler) HandleBillingStatement(w http.ResponseWriter, r *http.Request)
 	if d != nil {
 		docs = append(docs, d)
 	}
-	s.issued(w, r, page, docs, statementFields(err), statementLabel)
-}
-
-// statementFields moves a statement's field errors onto its form's
-// fields, apart from the superbill form's from and to.
-func statementFields(err error) error {
-	fields := journey.ErrorFields(err)
-	if len(fields) == 0 {
-		return err
-	}
-	var v journey.Validation
-	for _, f := range fields {
-		switch f.Field {
-		case "from", "to":
-			v.Add("statement_"+f.Field, f.Detail)
-		default:
-			v.Add("account", f.Detail)
-		}
-	}
-	return v.Err()
+	s.issued(w, r, page, docs, webkit.StatementFields(err), statementLabel)
 }
 
 func superbillLabel(field string) string {
@@ -271,20 +261,6 @@ func (s *Handler) issued(w http.ResponseWriter, r *http.Request, page *BillingPa
 	default:
 		s.kit.PageError(w, r, err)
 	}
-}
-
-// FormIDs reads a form's list of ids; bad when one is not an id.
-func FormIDs(vals []string) (ids []int64, bad bool) {
-	for _, v := range vals {
-		for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
-			id, err := strconv.ParseInt(f, 10, 64)
-			if err != nil || id <= 0 {
-				return nil, true
-			}
-			ids = append(ids, id)
-		}
-	}
-	return ids, false
 }
 
 // HandleBillingDocument sends one of the client's documents as it was

@@ -125,13 +125,8 @@ func (s *Handler) documentsPage(w http.ResponseWriter, r *http.Request, status i
 // HandleSuperbillIssue issues a superbill of the ticked charges
 // (charge_ids) or of a range (from, to).
 func (s *Handler) HandleSuperbillIssue(w http.ResponseWriter, r *http.Request) {
-	id, err := webkit.ClientID(r)
-	if err != nil {
-		s.kit.PageError(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.kit.FormReadError(w, r, err)
+	id, ok := s.clientForm(w, r)
+	if !ok {
 		return
 	}
 	page := &DocumentsPage{formPage: newFormPage()}
@@ -140,29 +135,20 @@ func (s *Handler) HandleSuperbillIssue(w http.ResponseWriter, r *http.Request) {
 	if r.PostFormValue("by") == "range" {
 		req.From, req.To = strings.TrimSpace(page.Form["from"]), strings.TrimSpace(page.Form["to"])
 	}
-	var docs []*processing.IssuedDocument
-	for _, v := range r.PostForm["charge_ids"] {
-		cid, perr := strconv.ParseInt(v, 10, 64)
-		if perr != nil || cid <= 0 {
-			err = webkit.Invalid("charge_ids", "Tick sessions from the list.")
-		}
-		req.ChargeIDs = append(req.ChargeIDs, cid)
+	ids, bad := webkit.FormIDs(r.PostForm["charge_ids"])
+	if bad {
+		s.documentsIssued(w, r, page, nil, webkit.Invalid("charge_ids", "Tick sessions from the list."))
+		return
 	}
-	if err == nil {
-		docs, err = s.proc.IssueSuperbills(r.Context(), s.kit.Who(r), id, req, " via page")
-	}
+	req.ChargeIDs = ids
+	docs, err := s.proc.IssueSuperbills(r.Context(), s.kit.Who(r), id, req, " via page")
 	s.documentsIssued(w, r, page, docs, err)
 }
 
 // HandleStatementIssue issues a statement of an account over a period.
 func (s *Handler) HandleStatementIssue(w http.ResponseWriter, r *http.Request) {
-	id, err := webkit.ClientID(r)
-	if err != nil {
-		s.kit.PageError(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.kit.FormReadError(w, r, err)
+	id, ok := s.clientForm(w, r)
+	if !ok {
 		return
 	}
 	page := &DocumentsPage{formPage: newFormPage()}
@@ -176,15 +162,7 @@ func (s *Handler) HandleStatementIssue(w http.ResponseWriter, r *http.Request) {
 	if d != nil {
 		docs = append(docs, d)
 	}
-	if journey.ErrorCode(err) == journey.EINVALID {
-		err = webkit.RenameFields(err, func(f string) string {
-			if f == "from" || f == "to" {
-				return "statement_" + f
-			}
-			return "account"
-		})
-	}
-	s.documentsIssued(w, r, page, docs, err)
+	s.documentsIssued(w, r, page, docs, webkit.StatementFields(err))
 }
 
 // documentsIssued shows the page after an issue: what was issued and
@@ -208,4 +186,19 @@ func (s *Handler) HandleDocumentDownload(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	webkit.DocumentPDF(w, r, s.kit, s.proc, id, " via page", s.kit.PageError)
+}
+
+// clientForm returns the path's client id with the request's form read,
+// or answers the error and returns false.
+func (s *Handler) clientForm(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := webkit.ClientID(r)
+	if err != nil {
+		s.kit.PageError(w, r, err)
+		return 0, false
+	}
+	if err := r.ParseForm(); err != nil {
+		s.kit.FormReadError(w, r, err)
+		return 0, false
+	}
+	return id, true
 }

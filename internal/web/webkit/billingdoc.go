@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/journey-kap/journey"
 )
@@ -43,4 +45,32 @@ func DocumentKindName(kind string) string {
 		return "Good Faith Estimate"
 	}
 	return kind
+}
+
+// StatementFields puts a statement's field errors on the fields of a
+// page's statement form: its dates are statement_from and statement_to
+// (beside a superbill's from and to), the entity and charge type one
+// choice, account.
+func StatementFields(err error) error {
+	return RenameFields(err, func(f string) string {
+		if f == "from" || f == "to" {
+			return "statement_" + f
+		}
+		return "account"
+	})
+}
+
+// FormIDs reads a form's list of ids (each value one id or several
+// separated by commas or spaces); bad when one is not an id.
+func FormIDs(vals []string) (ids []int64, bad bool) {
+	for _, v := range vals {
+		for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+			id, err := strconv.ParseInt(f, 10, 64)
+			if err != nil || id <= 0 {
+				return nil, true
+			}
+			ids = append(ids, id)
+		}
+	}
+	return ids, false
 }
