@@ -189,16 +189,19 @@ func TestClientBillingPage(t *testing.T) {
 	if err != nil || len(ps) != 1 || ps[0].AmountCents != 5000 || ps[0].ChargeType != journey.ChargePsychotherapy {
 		t.Fatalf("payments after a double submit: %+v %v", ps, err)
 	}
-	void := fmt.Sprintf("%s/charges/%d/void", path, b.charge)
-	st, _, body = e.as(desk, "POST", void, url.Values{"reason": {""}})
-	if st != 422 || !strings.Contains(body, fmt.Sprintf(`id="void-%d-reason-error"`, b.charge)) {
+	charge := fmt.Sprint(b.charge)
+	st, _, body = e.as(desk, "POST", path+"/void", url.Values{"charge_id": {charge}, "reason": {""}})
+	if st != 422 || !strings.Contains(body, `id="void-reason-error"`) || !strings.Contains(body, `<option value="`+charge+`" selected>`) {
 		t.Fatalf("void without a reason: %d\n%s", st, trim(body))
 	}
-	adjust := fmt.Sprintf("%s/charges/%d/adjust", path, b.charge)
-	if st, _, body := e.as(desk, "POST", adjust, url.Values{"direction": {"discount"}, "amount": {"15"}, "reason": {"Sliding scale"}}); st != 303 {
+	if st, _, body := e.as(desk, "POST", path+"/adjust", url.Values{"charge_id": {charge}, "direction": {"discount"}, "amount": {"x"}, "reason": {""}}); st != 422 ||
+		!strings.Contains(body, `id="adjust-amount-error"`) || !strings.Contains(body, `id="adjust-reason-error"`) {
+		t.Fatalf("adjust with neither amount nor reason: %d\n%s", st, trim(body))
+	}
+	if st, _, body := e.as(desk, "POST", path+"/adjust", url.Values{"charge_id": {charge}, "direction": {"discount"}, "amount": {"15"}, "reason": {"Sliding scale"}}); st != 303 {
 		t.Fatalf("adjust: %d\n%s", st, trim(body))
 	}
-	if st, _, body := e.as(desk, "POST", void, url.Values{"reason": {"Billed in error"}}); st != 303 {
+	if st, _, body := e.as(desk, "POST", path+"/void", url.Values{"charge_id": {charge}, "reason": {"Billed in error"}}); st != 303 {
 		t.Fatalf("void: %d\n%s", st, trim(body))
 	}
 	st, _, body = e.as(desk, "GET", path+"?done=void", nil)

@@ -167,9 +167,9 @@ func (s *Server) routeTable() []route {
 		{"GET /staff/clients/{id}/plan", staff, journey.PermClientsRead, 0, s.staff.HandlePlan},
 		{"GET /staff/clients/{id}/billing", staff, journey.PermBillingRead, 0, s.staff.HandleClientBilling}, // staff/client_billing.go
 		{"POST /staff/clients/{id}/billing/payments", staff, journey.PermBillingWrite, 0, s.staff.HandleBillingPayment},
-		{"POST /staff/clients/{id}/billing/charges/{charge}/void", staff, journey.PermBillingWrite, 0, s.staff.HandleChargeVoid},
-		{"POST /staff/clients/{id}/billing/charges/{charge}/adjust", staff, journey.PermBillingWrite, 0, s.staff.HandleChargeAdjust},
-		{"POST /staff/clients/{id}/billing/payments/{payment}/refund", staff, journey.PermBillingWrite, 0, s.staff.HandlePaymentRefund},
+		{"POST /staff/clients/{id}/billing/void", staff, journey.PermBillingWrite, 0, s.staff.HandleChargeVoid},
+		{"POST /staff/clients/{id}/billing/adjust", staff, journey.PermBillingWrite, 0, s.staff.HandleChargeAdjust},
+		{"POST /staff/clients/{id}/billing/refund", staff, journey.PermBillingWrite, 0, s.staff.HandlePaymentRefund},
 		{"GET /staff/clients/{id}/texts", staff, journey.PermClientsWrite, 0, s.staff.HandleTextConsentView}, // staff/texts.go
 		{"POST /staff/clients/{id}/texts", staff, journey.PermClientsWrite, 0, s.staff.HandleTextConsentSave},
 		{"GET /staff/clients/{id}/aftercare", staff, journey.PermClinicalRead, 0, s.staff.HandleAftercare},

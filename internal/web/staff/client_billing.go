@@ -32,9 +32,10 @@ type ChargeProcessing interface {
 const viaBillingPage = " via billing page"
 
 // billingForm is what one of the page's forms sent, kept as typed: Form
-// names which ("pay", "void-ID", "adjust-ID", "refund-ID").
+// names which ("pay", "void", "adjust", "refund") and ID the charge or
+// payment it chose.
 type billingForm struct {
-	Form                                  string
+	Form, ID                              string
 	Entity, ChargeType, Amount, Direction string
 	Method, Reference, Reason, Key        string
 }
@@ -58,51 +59,65 @@ func (s *Handler) HandleBillingPayment(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// HandleChargeVoid voids a charge with the reason typed.
+// HandleChargeVoid voids the charge chosen with the reason typed.
 func (s *Handler) HandleChargeVoid(w http.ResponseWriter, r *http.Request) {
 	s.changeBilling(w, r, "void", func(a *journey.Actor, client int64, f *billingForm) error {
-		id, ok := webkit.PathID(r, "charge")
-		if !ok {
-			return journey.Errorf(journey.ENOTFOUND, "Charge not found.")
+		f.Form, f.ID = "void", r.PostFormValue("charge_id")
+		id, v := chosen(f.ID, "charge_id", "Choose the charge.")
+		if err := v.Err(); err != nil {
+			return err
 		}
-		f.Form = "void-" + strconv.FormatInt(id, 10)
 		_, err := s.proc.VoidCharge(r.Context(), a, id, f.Reason, viaBillingPage)
 		return err
 	})
 }
 
-// HandleChargeAdjust posts a discount or an increase to a charge.
+// HandleChargeAdjust posts a discount or an increase to the charge chosen.
 func (s *Handler) HandleChargeAdjust(w http.ResponseWriter, r *http.Request) {
 	s.changeBilling(w, r, "adjust", func(a *journey.Actor, client int64, f *billingForm) error {
-		id, ok := webkit.PathID(r, "charge")
-		if !ok {
-			return journey.Errorf(journey.ENOTFOUND, "Charge not found.")
+		f.Form, f.ID = "adjust", r.PostFormValue("charge_id")
+		id, v := chosen(f.ID, "charge_id", "Choose the charge.")
+		cents, amount := dollars(f.Amount, "amount_cents")
+		v.AddErr(amount.Err())
+		reason := f.Reason // every field's message at once, not the amount's first
+		v.AddErr(journey.ValidateBillingReason(&reason))
+		if err := v.Err(); err != nil {
+			return err
 		}
-		f.Form = "adjust-" + strconv.FormatInt(id, 10)
-		cents, v := dollars(f.Amount, "amount_cents")
 		if f.Direction != "increase" {
 			cents = -cents
 		}
-		if v.Err() != nil {
-			cents = 0
-		}
 		_, err := s.proc.AdjustCharge(r.Context(), a, id, cents, f.Reason, viaBillingPage)
-		return merged(v, err)
+		return err
 	})
 }
 
-// HandlePaymentRefund refunds part or all of a payment taken at the desk.
+// HandlePaymentRefund refunds part or all of the payment chosen.
 func (s *Handler) HandlePaymentRefund(w http.ResponseWriter, r *http.Request) {
 	s.changeBilling(w, r, "refund", func(a *journey.Actor, client int64, f *billingForm) error {
-		id, ok := webkit.PathID(r, "payment")
-		if !ok {
-			return journey.Errorf(journey.ENOTFOUND, "Payment not found.")
+		f.Form, f.ID = "refund", r.PostFormValue("payment_id")
+		id, v := chosen(f.ID, "payment_id", "Choose the payment.")
+		cents, amount := dollars(f.Amount, "amount_cents")
+		v.AddErr(amount.Err())
+		reason := f.Reason // every field's message at once, not the amount's first
+		v.AddErr(journey.ValidateBillingReason(&reason))
+		if err := v.Err(); err != nil {
+			return err
 		}
-		f.Form = "refund-" + strconv.FormatInt(id, 10)
-		cents, v := dollars(f.Amount, "amount_cents")
 		_, _, err := s.proc.RefundPayment(r.Context(), a, id, cents, f.Reason, f.Key, viaBillingPage)
-		return merged(v, err)
+		return err
 	})
+}
+
+// chosen reads the id of a record chosen in a select, with a field error
+// when it is none.
+func chosen(raw, field, detail string) (int64, *journey.Validation) {
+	var v journey.Validation
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		v.Add(field, detail)
+	}
+	return id, &v
 }
 
 // changeBilling reads the form, runs change and goes back to the page;

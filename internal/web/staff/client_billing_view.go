@@ -1,7 +1,6 @@
 package staff
 
 import (
-	"slices"
 	"strconv"
 	"time"
 
@@ -26,6 +25,19 @@ type ClientBillingPage struct {
 	Payments   []PaymentView
 	Pay        PayFormView
 	Estimates  webkit.EstimatesView // the client's Good Faith Estimates: a bill far above one is flagged
+
+	// The void, adjust and refund forms: the open charges and the
+	// payments left to refund to choose from, the one chosen in the form
+	// refused, and what was typed there.
+	Open       []Option
+	Refundable []Option
+	Chosen     struct{ Form, Value string }
+	Void       struct{ Reason string }
+	Adjust     struct {
+		Amount, Reason string
+		Increase       bool
+	}
+	Refund struct{ Key, Amount, Reason string }
 }
 
 func (*ClientBillingPage) PageTitle() string { return "Billing" }
@@ -61,9 +73,6 @@ type ChargeView struct {
 	Status      string
 	Void        bool
 	VoidReason  string
-	Reason      string // typed in its void or adjust form
-	AmountTyped string
-	Increase    bool
 }
 
 // PostingView is one line of the ledger with the balance after it.
@@ -76,8 +85,6 @@ type PaymentView struct {
 	ID                                                  int64
 	Date, Entity, Type, Method, Reference, Amount, Left string
 	Refunded, Status                                    string
-	Refundable                                          bool
-	Key, AmountTyped, Reason                            string
 }
 
 // PayFormView is the payment form with its choices and what was typed.
@@ -102,16 +109,32 @@ func clientBillingPage(b *processing.ClientBilling, f *billingForm, loc *time.Lo
 		v := PaymentView{ID: pay.ID, Date: pay.At.In(loc).Format("Jan 2, 2006"), Entity: names[pay.EntityID],
 			Type: journey.ChargeTypeName(pay.ChargeType), Method: journey.PayMethodName(pay.Method), Reference: pay.Reference,
 			Amount: journey.FormatCents(pay.AmountCents), Refunded: journey.FormatCents(pay.RefundedCents),
-			Left: journey.FormatCents(pay.AmountCents - pay.RefundedCents), Status: capitalise(pay.Status),
-			Refundable: (pay.Method != journey.PayOnline || pay.ProcessorRef != "") && pay.Status == journey.PaymentSucceeded && pay.RefundedCents < pay.AmountCents,
-			Key:        newIdempotencyKey("refund")}
-		if f.Form == "refund-"+strconv.FormatInt(pay.ID, 10) {
-			v.AmountTyped, v.Reason = f.Amount, f.Reason
-			if f.Key != "" {
-				v.Key = f.Key
-			}
-		}
+			Left: journey.FormatCents(pay.AmountCents - pay.RefundedCents), Status: capitalise(pay.Status)}
 		p.Payments = append(p.Payments, v)
+		// A desk payment, or one by card online that the processor made (refunded to the card).
+		if (pay.Method != journey.PayOnline || pay.ProcessorRef != "") && pay.Status == journey.PaymentSucceeded && pay.RefundedCents < pay.AmountCents {
+			p.Refundable = append(p.Refundable, Option{Value: strconv.FormatInt(pay.ID, 10), Selected: f.Form == "refund" && f.ID == strconv.FormatInt(pay.ID, 10),
+				Label: "Payment " + strconv.FormatInt(pay.ID, 10) + ", " + v.Date + ", " + v.Method + " " + v.Amount + " (" + v.Left + " left to refund)"})
+		}
+	}
+	for _, c := range b.Charges {
+		if c.Status == journey.ChargeOpen {
+			p.Open = append(p.Open, Option{Value: strconv.FormatInt(c.ID, 10), Label: "Charge " + strconv.FormatInt(c.ID, 10) + ", " + c.Date + ", " +
+				c.Description + ": " + journey.FormatCents(c.NetCents())})
+		}
+	}
+	p.Chosen.Form, p.Chosen.Value = f.Form, f.ID
+	p.Refund.Key = newIdempotencyKey("refund")
+	switch f.Form {
+	case "void":
+		p.Void.Reason = f.Reason
+	case "adjust":
+		p.Adjust.Amount, p.Adjust.Reason, p.Adjust.Increase = f.Amount, f.Reason, f.Direction == "increase"
+	case "refund":
+		p.Refund.Amount, p.Refund.Reason = f.Amount, f.Reason
+		if f.Key != "" {
+			p.Refund.Key = f.Key // a refused refund sent again is still the one refund
+		}
 	}
 	p.Pay = PayFormView{Key: newIdempotencyKey("pay")}
 	p.Pay.Types = []Option{{Value: "", Label: "The oldest unpaid", Selected: f.ChargeType == ""}}
@@ -142,7 +165,7 @@ func entityView(b *processing.ClientBilling, e *journey.BillingEntity, f *billin
 		tv := ChargeTypeView{Name: journey.ChargeTypeName(t), Balance: journey.FormatCents(l.ByType[t])}
 		for _, c := range b.Charges {
 			if c.EntityID == e.ID && c.ChargeType == t {
-				tv.Charges = append(tv.Charges, chargeView(b, c, f))
+				tv.Charges = append(tv.Charges, chargeView(b, c))
 			}
 		}
 		if len(tv.Charges) > 0 || l.ByType[t] != 0 {
@@ -159,7 +182,7 @@ func entityView(b *processing.ClientBilling, e *journey.BillingEntity, f *billin
 }
 
 // chargeView lays out charge c, with what was typed into its forms.
-func chargeView(b *processing.ClientBilling, c *journey.Charge, f *billingForm) ChargeView {
+func chargeView(b *processing.ClientBilling, c *journey.Charge) ChargeView {
 	v := ChargeView{ID: c.ID, Date: c.Date, Amount: journey.FormatCents(c.AmountCents), Net: journey.FormatCents(c.NetCents()),
 		Status: "Open", Void: c.Status == journey.ChargeVoid, VoidReason: c.VoidReason, Codes: "No code (" + eventWords(c.Event) + ")"}
 	if v.Void {
@@ -176,10 +199,6 @@ func chargeView(b *processing.ClientBilling, c *journey.Charge, f *billingForm) 
 	}
 	if s := b.Sessions[c.SessionID]; s != nil {
 		v.Session, v.SessionHref = capitalise(s.Type), "/staff/sessions/"+strconv.FormatInt(s.ID, 10)
-	}
-	id := strconv.FormatInt(c.ID, 10)
-	if slices.Contains([]string{"void-" + id, "adjust-" + id}, f.Form) {
-		v.Reason, v.AmountTyped, v.Increase = f.Reason, f.Amount, f.Direction == "increase"
 	}
 	return v
 }
@@ -200,7 +219,7 @@ func eventWords(event string) string {
 var billingFields = map[string][2]string{
 	"amount_cents": {"amount", "Amount"}, "reason": {"reason", "Reason"}, "entity_id": {"entity", "Paid to"},
 	"charge_type": {"charge_type", "For"}, "method": {"method", "Method"}, "reference": {"reference", "Reference"},
-	"idempotency_key": {"amount", "Amount"},
+	"idempotency_key": {"amount", "Amount"}, "charge_id": {"charge", "Charge"}, "payment_id": {"payment", "Payment"},
 }
 
 // refused puts err's field errors beside the fields of the form that was
