@@ -2,30 +2,18 @@ package main
 
 import (
 	"context"
-	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/journey-kap/journey"
-	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
 // The demo practice's completed sessions of every type are charged on the
 // right entity and charge type, each client's first psychotherapy an
 // evaluation; the self-pay client's psychotherapy is partly paid.
 func TestDemoCharges(t *testing.T) {
-	dsn := sqldbtest.DSN(t)
-	cfg := &Config{Database: dsn, MasterKeyFile: sqldbtest.KeyFile(t)}
-	if !strings.HasPrefix(dsn, "postgres") {
-		data := strings.TrimSuffix(dsn, "/journey.db")
-		cfg = &Config{Data: data, MasterKeyFile: filepath.Join(data, "master.key")}
-	}
 	ctx := context.Background()
-	if err := seedIfEmpty(ctx, cfg, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	db := sqldbtest.OpenDSN(t, dsn, mustLoadKeys(t, cfg.MasterKeyFile))
+	db := seededDemo(t)
 	es, err := db.FindBillingEntities(ctx)
 	if err != nil || len(es) != 2 {
 		t.Fatalf("entities: %v %v", es, err)

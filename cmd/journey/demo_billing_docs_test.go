@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/journey-kap/journey"
-	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
 // The demo's self-pay client has a superbill that lists only their
@@ -16,17 +13,8 @@ import (
 // but not on it) and a statement of their psychotherapy account, partly
 // paid.
 func TestDemoDocuments(t *testing.T) {
-	dsn := sqldbtest.DSN(t)
-	cfg := &Config{Database: dsn, MasterKeyFile: sqldbtest.KeyFile(t)}
-	if !strings.HasPrefix(dsn, "postgres") {
-		data := strings.TrimSuffix(dsn, "/journey.db")
-		cfg = &Config{Data: data, MasterKeyFile: filepath.Join(data, "master.key")}
-	}
 	ctx := context.Background()
-	if err := seedIfEmpty(ctx, cfg, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	db := sqldbtest.OpenDSN(t, dsn, mustLoadKeys(t, cfg.MasterKeyFile))
+	db := seededDemo(t)
 	u, err := db.FindUserByEmail(ctx, demoSelfPayClient)
 	if err != nil {
 		t.Fatal(err)

@@ -3,30 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/journey-kap/journey"
-	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
 // The demo's self-pay client was given a Good Faith Estimate of each
 // charge type they pay themselves on time, before their first medicine
 // session, kept as PDF; what they were billed since is not $400 above it.
 func TestDemoEstimate(t *testing.T) {
-	dsn := sqldbtest.DSN(t)
-	cfg := &Config{Database: dsn, MasterKeyFile: sqldbtest.KeyFile(t)}
-	if !strings.HasPrefix(dsn, "postgres") {
-		data := strings.TrimSuffix(dsn, "/journey.db")
-		cfg = &Config{Data: data, MasterKeyFile: filepath.Join(data, "master.key")}
-	}
 	ctx := context.Background()
-	if err := seedIfEmpty(ctx, cfg, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	db := sqldbtest.OpenDSN(t, dsn, mustLoadKeys(t, cfg.MasterKeyFile))
+	db := seededDemo(t)
 	u, err := db.FindUserByEmail(ctx, demoSelfPayClient)
 	if err != nil {
 		t.Fatal(err)

@@ -2,13 +2,9 @@ package main
 
 import (
 	"context"
-	"io"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/journey-kap/journey"
-	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
 )
 
 // The demo practice bills through two entities with their own tax IDs
@@ -17,17 +13,8 @@ import (
 // psychotherapy but for one self-pay client, and pay the medical entity
 // themselves.
 func TestDemoBillingSetup(t *testing.T) {
-	dsn := sqldbtest.DSN(t)
-	cfg := &Config{Database: dsn, MasterKeyFile: sqldbtest.KeyFile(t)}
-	if !strings.HasPrefix(dsn, "postgres") {
-		data := strings.TrimSuffix(dsn, "/journey.db")
-		cfg = &Config{Data: data, MasterKeyFile: filepath.Join(data, "master.key")}
-	}
 	ctx := context.Background()
-	if err := seedIfEmpty(ctx, cfg, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	db := sqldbtest.OpenDSN(t, dsn, mustLoadKeys(t, cfg.MasterKeyFile))
+	db := seededDemo(t)
 	es, err := db.FindBillingEntities(ctx)
 	if err != nil || len(es) != 2 || es[0].Kind != journey.EntityPractice || es[1].Kind != journey.EntityMedical || es[0].TaxID == es[1].TaxID {
 		t.Fatalf("entities: %+v %v", es, err)

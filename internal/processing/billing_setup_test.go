@@ -3,6 +3,7 @@ package processing_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
@@ -106,6 +107,48 @@ func TestBillingSetupRoles(t *testing.T) {
 		"client.coverage.read":    {1, 1},
 		"billing.setup.read":      {1, 1},
 	} {
+		var ok, denied int
+		for _, e := range entries(t, db, action) {
+			switch e.Outcome {
+			case journey.AuditSuccess:
+				ok++
+			case journey.AuditDenied:
+				denied++
+			}
+		}
+		if ok != want[0] || denied != want[1] {
+			t.Errorf("%s: %d audited, %d refusals; want %v", action, ok, denied, want)
+		}
+	}
+}
+
+// The billing reports are the front desk's and admins': anyone else is
+// refused and the refusal audited; a bad month is refused beside it.
+func TestBillingReportsRoles(t *testing.T) {
+	p, db := open(t)
+	ctx := context.Background()
+	ny, _ := sqldbtest.MustSeed(t, db)
+	sqldbtest.SeedBilling(t, db)
+	desk := actor(sqldbtest.Staff(t, db, "Dee Desk", journey.RoleFrontDesk), journey.RoleFrontDesk)
+	for _, a := range []*journey.Actor{actor(ny.ID, journey.RoleTherapist), actor(9005, journey.RoleClient), actor(9006, journey.RoleMedicalProvider)} {
+		if _, err := p.BillingMonthReport(ctx, a, "2026-11", "2026-12", time.UTC, "test"); journey.ErrorCode(err) != journey.EFORBIDDEN {
+			t.Fatalf("%v reads the month report: %v", a.User.Roles, err)
+		}
+		if _, err := p.AgedBalances(ctx, a, time.Now(), "test"); journey.ErrorCode(err) != journey.EFORBIDDEN {
+			t.Fatalf("%v reads aged balances: %v", a.User.Roles, err)
+		}
+	}
+	if _, err := p.BillingMonthReport(ctx, desk, "2026-12", "2026-11", time.UTC, "test"); len(journey.ErrorFields(err)) != 1 || journey.ErrorFields(err)[0].Field != "to" {
+		t.Fatalf("months backwards: %v", err)
+	}
+	r, err := p.BillingMonthReport(ctx, desk, "2026-11", "2026-12", time.UTC, "test")
+	if err != nil || len(r.Spans) != 2 || len(r.Entities) != 2 {
+		t.Fatalf("report: %+v %v", r, err)
+	}
+	if _, err := p.AgedBalances(ctx, desk, time.Now(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	for action, want := range map[string][2]int{"billing.report.months": {1, 3}, "billing.report.aged": {1, 3}} {
 		var ok, denied int
 		for _, e := range entries(t, db, action) {
 			switch e.Outcome {

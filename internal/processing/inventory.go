@@ -3,6 +3,7 @@ package processing
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -26,6 +27,8 @@ type InventoryStore interface {
 	FindInventory(ctx context.Context, location int64) (*journey.Inventory, error)
 	FindLogEntries(ctx context.Context, f journey.LogFilter) ([]*journey.LogEntry, error)
 	CountLogEntries(ctx context.Context, f journey.LogFilter) (int, error)
+	EachLogEntry(ctx context.Context, f journey.LogFilter, parts int, names func(part int, lots, clients []int64) error,
+		fn func(part int, e *journey.LogEntry) error) error
 	FindLots(ctx context.Context, ids []int64) (map[int64]*journey.Lot, error)
 	FindDiscrepancies(ctx context.Context, open bool, from, to time.Time) ([]*journey.Discrepancy, error)
 	FindCounts(ctx context.Context, location int64, from, to time.Time) ([]*journey.Count, error)
@@ -183,9 +186,61 @@ const MaxReportDays = 800
 // named, so the read is audited with their ids. EFORBIDDEN without
 // PermInventory; EINVALID on a range backwards or too long.
 func (p *Processor) InventoryLog(ctx context.Context, a *journey.Actor, f journey.LogFilter, via string) (*journey.LogReport, error) {
+	if err := p.mayReadLog(ctx, a, f, via); err != nil {
+		return nil, err
+	}
+	rep, err := p.logReport(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	p.auditLogRead(ctx, a, f, len(rep.Entries), rep.Clients, via)
+	return rep, nil
+}
+
+// InventoryLogEach reads the log of f for a file holding every entry
+// (the CSV), in up to parts spans read at once (sqldb.EachLogEntry): each
+// entry goes to fn as it is read, with its span's number and report,
+// which names what the span's entries refer to (its Lots, People and
+// Clients; no Entries, Discrepancies, Counts nor Stock), so a month of
+// tens of thousands is never gathered. fn is called for different spans
+// at once, for each span's entries in order; it must not keep e, which is
+// reused. The same refusals as InventoryLog, and the same audit entry
+// once every entry has been read; an error from fn ends the read
+// unaudited and is returned.
+func (p *Processor) InventoryLogEach(ctx context.Context, a *journey.Actor, f journey.LogFilter, via string, parts int,
+	fn func(part int, rep *journey.LogReport, e *journey.LogEntry) error) error {
+	if err := p.mayReadLog(ctx, a, f, via); err != nil {
+		return err
+	}
+	reps := make([]*journey.LogReport, max(1, parts))
+	for i := range reps {
+		reps[i] = &journey.LogReport{From: f.From, To: f.To, People: map[int64]string{}, Clients: map[int64]string{}}
+	}
+	err := p.store.EachLogEntry(ctx, f, len(reps), func(part int, lots, clients []int64) error {
+		return p.logNames(ctx, reps[part], lots, clients)
+	}, func(part int, e *journey.LogEntry) error {
+		reps[part].Total++
+		return fn(part, reps[part], e)
+	})
+	if err != nil {
+		return err
+	}
+	n, clients := 0, map[int64]string{}
+	for _, rep := range reps {
+		n += rep.Total
+		maps.Copy(clients, rep.Clients)
+	}
+	p.auditLogRead(ctx, a, f, n, clients, via)
+	return nil
+}
+
+// mayReadLog refuses a read of the log of f: EFORBIDDEN without
+// PermInventory (audited), EINVALID on a range backwards or longer than
+// MaxReportDays.
+func (p *Processor) mayReadLog(ctx context.Context, a *journey.Actor, f journey.LogFilter, via string) error {
 	if !a.Can(journey.PermInventory) {
 		p.Audit(ctx, a, Entry{Action: "inventory.log", SubjectType: "inventory", Outcome: journey.AuditDenied, Detail: "no permission" + via})
-		return nil, journey.Errorf(journey.EFORBIDDEN, "You do not have access to the controlled-substance log.")
+		return journey.Errorf(journey.EFORBIDDEN, "You do not have access to the controlled-substance log.")
 	}
 	var v journey.Validation
 	switch {
@@ -196,17 +251,15 @@ func (p *Processor) InventoryLog(ctx context.Context, a *journey.Actor, f journe
 	case f.To.Sub(f.From) > MaxReportDays*24*time.Hour:
 		v.Add("to", fmt.Sprintf("A report covers at most %d days.", MaxReportDays))
 	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	rep, err := p.logReport(ctx, f)
-	if err != nil {
-		return nil, err
-	}
+	return v.Err()
+}
+
+// auditLogRead records a read of n entries of the log of f, naming the
+// clients whose names it opened.
+func (p *Processor) auditLogRead(ctx context.Context, a *journey.Actor, f journey.LogFilter, n int, clients map[int64]string, via string) {
 	p.Audit(ctx, a, Entry{Action: "inventory.log", SubjectType: "inventory", SubjectID: f.LocationID, Outcome: journey.AuditSuccess,
-		Detail: fmt.Sprintf("%s to %s, %d entries, ", f.From.Format(time.DateOnly), f.To.Format(time.DateOnly), len(rep.Entries)) +
-			IDList("clients", mapKeys(rep.Clients), func(id int64) int64 { return id }) + via})
-	return rep, nil
+		Detail: fmt.Sprintf("%s to %s, %d entries, ", f.From.Format(time.DateOnly), f.To.Format(time.DateOnly), n) +
+			IDList("clients", mapKeys(clients), func(id int64) int64 { return id }) + via})
 }
 
 func mapKeys(m map[int64]string) []int64 {
@@ -216,6 +269,30 @@ func mapKeys(m map[int64]string) []int64 {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// logNames sets rep's Lots (of lots), Clients (the names of clients) and
+// People (every member of staff: signers and witnesses).
+func (p *Processor) logNames(ctx context.Context, rep *journey.LogReport, lots, clients []int64) error {
+	var err error
+	if rep.Lots, err = p.store.FindLots(ctx, lots); err != nil {
+		return err
+	}
+	cs, err := p.store.FindClientsByIDs(ctx, clients)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		rep.Clients[c.ID] = c.Name
+	}
+	staff, err := p.store.FindUsers(ctx, journey.UserStaff)
+	if err != nil {
+		return err
+	}
+	for _, u := range staff {
+		rep.People[u.ID] = u.Name
+	}
+	return nil
 }
 
 // logReport gathers f's report, unaudited.
@@ -240,23 +317,9 @@ func (p *Processor) logReport(ctx context.Context, f journey.LogFilter) (*journe
 		rep.Totals[e.Kind] += e.Mg
 	}
 	slices.Sort(lotIDs)
-	if rep.Lots, err = p.store.FindLots(ctx, slices.Compact(lotIDs)); err != nil {
-		return nil, err
-	}
 	slices.Sort(clientIDs)
-	cs, err := p.store.FindClientsByIDs(ctx, slices.Compact(clientIDs))
-	if err != nil {
+	if err := p.logNames(ctx, rep, slices.Compact(lotIDs), slices.Compact(clientIDs)); err != nil {
 		return nil, err
-	}
-	for _, c := range cs {
-		rep.Clients[c.ID] = c.Name
-	}
-	staff, err := p.store.FindUsers(ctx, journey.UserStaff)
-	if err != nil {
-		return nil, err
-	}
-	for _, u := range staff {
-		rep.People[u.ID] = u.Name
 	}
 	ds, err := p.store.FindDiscrepancies(ctx, false, f.From, f.To)
 	if err != nil {

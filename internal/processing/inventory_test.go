@@ -2,6 +2,9 @@ package processing_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -171,6 +174,36 @@ func TestAdministrationRules(t *testing.T) {
 	}
 	if got := entries(t, db, "session.administer"); len(got) != 6 {
 		t.Errorf("%d administer entries audited, want 6", len(got))
+	}
+	// The file's read: the same entries in order, the client named, the
+	// same audit entry; refused as the report is.
+	spans := make([][]string, 4) // each span's entries, the spans read at once
+	err = p.InventoryLogEach(ctx, viaAPI(c.Provider, journey.RoleMedicalProvider), journey.LogFilter{From: ny(2027, 3, 1, 0, 0), To: ny(2027, 3, 9, 0, 0)}, "", 4,
+		func(part int, r *journey.LogReport, e *journey.LogEntry) error {
+			spans[part] = append(spans[part], fmt.Sprintf("%s %v %s", e.Kind, e.Amount, r.Clients[e.ClientID]))
+			return nil
+		})
+	want := []string{"receipt 10 ", "open 0 ", "administration -2 " + cl.Name, "administration -2 " + cl.Name}
+	if streamed := slices.Concat(spans...); err != nil || !slices.Equal(streamed, want) {
+		t.Errorf("streamed %q, %v; want %q", streamed, err, want)
+	}
+	if got := entries(t, db, "inventory.log"); len(got) != 2 || got[0].Detail != got[1].Detail || !strings.Contains(got[0].Detail, "4 entries") {
+		t.Errorf("the reads audited as %+v", got)
+	}
+	never := func(int, *journey.LogReport, *journey.LogEntry) error {
+		t.Error("an entry read for a refused read")
+		return nil
+	}
+	if err := p.InventoryLogEach(ctx, viaAPI(c.Therapist.ID, journey.RoleTherapist), journey.LogFilter{From: ny(2027, 3, 1, 0, 0), To: ny(2027, 3, 9, 0, 0)},
+		"", 4, never); journey.ErrorCode(err) != journey.EFORBIDDEN {
+		t.Errorf("a therapist reads the file: %v", err)
+	}
+	if err := p.InventoryLogEach(ctx, viaAPI(c.Provider, journey.RoleMedicalProvider), journey.LogFilter{From: ny(2027, 3, 9, 0, 0), To: ny(2027, 3, 1, 0, 0)},
+		"", 4, never); journey.ErrorCode(err) != journey.EINVALID {
+		t.Errorf("a range backwards: %v", err)
+	}
+	if got := entries(t, db, "inventory.log"); len(got) != 3 || got[2].Outcome != journey.AuditDenied {
+		t.Errorf("the refusal audited as %+v", got)
 	}
 }
 

@@ -224,3 +224,25 @@ func TestFindOwed(t *testing.T) {
 		t.Fatalf("owed %+v, %v", owed, err)
 	}
 }
+
+// A payment staff record gets its receipt too, once: the same request
+// again (its idempotency key) queues none.
+func TestStaffPaymentReceipt(t *testing.T) {
+	f := newChargeFixture(t)
+	ctx := context.Background()
+	if _, err := f.db.CreateCharges(ctx, []*journey.Charge{f.prep(f.session, 15000)}, f.care.Therapist.ID); err != nil {
+		t.Fatal(err)
+	}
+	mail := outboxCount(t, f)
+	p := &journey.Payment{ClientID: f.care.Client.ID, EntityID: f.billing.Practice, ChargeType: journey.ChargePsychotherapy,
+		AmountCents: 5000, Method: journey.PayCheck, Reference: "1042", IdempotencyKey: "desk-receipt-1", By: f.care.Therapist.ID}
+	for range 2 {
+		again := *p
+		if _, _, err := f.db.CreatePayment(ctx, &again); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := outboxCount(t, f) - mail; n != 1 {
+		t.Fatalf("%d receipts queued for one check", n)
+	}
+}

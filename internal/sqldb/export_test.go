@@ -111,3 +111,9 @@ const PadList = padList
 // ErrSessionTaken is the refusal of a booking the database refused when
 // what it lost to could no longer be found.
 var ErrSessionTaken = errSessionTaken
+
+// LogFileFields and ReadLogFields are the log file's one value a row and
+// its reader, for the test that the index holds the same expression.
+const LogFileFields = logFileFields
+
+var ReadLogFields = readLogFields

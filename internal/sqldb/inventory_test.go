@@ -2,6 +2,8 @@ package sqldb_test
 
 import (
 	"context"
+	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -50,6 +52,87 @@ func reconcile(t *testing.T, db *sqldb.DB) {
 		if d := sum - c.Balance; d > 1e-9 || d < -1e-9 {
 			t.Errorf("container %d: the log sums to %v, the balance is %v", c.ID, sum, c.Balance)
 		}
+	}
+	streamMatches(t, db, journey.LogFilter{})
+}
+
+// streamMatches checks that EachLogEntry reads f's entries as
+// FindLogEntries does, each field a file shows, in one span and in
+// several put together in order, each span naming the lots and clients
+// its own entries refer to.
+func streamMatches(t *testing.T, db *sqldb.DB, f journey.LogFilter) {
+	t.Helper()
+	ctx := context.Background()
+	want, err := db.FindLogEntries(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, parts := range []int{1, 3} {
+		spans := make([][]journey.LogEntry, parts)
+		named := make([][2][]int64, parts)
+		err = db.EachLogEntry(ctx, f, parts, func(part int, ls, cs []int64) error {
+			named[part] = [2][]int64{ls, cs}
+			return nil
+		}, func(part int, e *journey.LogEntry) error {
+			c := *e
+			if e.Counted != nil {
+				n := *e.Counted
+				c.Counted = &n
+			}
+			spans[part] = append(spans[part], c)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []journey.LogEntry
+		for i, span := range spans {
+			lots, clients := []int64{}, []int64{}
+			for _, e := range span {
+				lots = append(lots, e.LotID)
+				if e.ClientID != 0 {
+					clients = append(clients, e.ClientID)
+				}
+			}
+			slices.Sort(lots)
+			slices.Sort(clients)
+			if ls, cs := slices.Compact(lots), slices.Compact(clients); len(span) > 0 && (!slices.Equal(named[i][0], ls) || !slices.Equal(named[i][1], cs)) {
+				t.Errorf("%d spans: span %d names lots %v and clients %v, its entries %v and %v", parts, i, named[i][0], named[i][1], ls, cs)
+			}
+			got = append(got, span...)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d spans: %d entries streamed, %d found", parts, len(got), len(want))
+		}
+		for i, w := range want {
+			c := *w
+			c.ID, c.LocationID, c.CountID = 0, 0, 0 // what a file leaves out
+			if !reflect.DeepEqual(got[i], c) {
+				t.Errorf("%d spans: entry %d streamed as\n%+v, found as\n%+v", parts, i, got[i], c)
+			}
+		}
+	}
+}
+
+// TestEachLogEntryRange: a range that starts and ends inside days of the
+// log, at one location or every one, streams what FindLogEntries finds
+// for it, in order, with the balances as they were written, read as one
+// span or as several at once.
+func TestEachLogEntryRange(t *testing.T) {
+	db, c, _ := careFixture(t)
+	first := time.Date(2030, 1, 1, 13, 0, 0, 0, time.UTC)
+	ss := sqldbtest.RawSessions(t, db, c.Provider, []sqldbtest.RawSession{{ClientID: c.Client.ID, Type: journey.TypeMedicine,
+		Mode: journey.ModeInPerson, Start: first, Minutes: 180}})
+	sqldbtest.BulkLog(t, db, c.Location.ID, c.Provider, map[int64]int64{ss[0]: c.Client.ID}, first, 3, 100)
+	for _, f := range []journey.LogFilter{
+		{From: first.Add(90 * time.Minute), To: first.Add(49 * time.Hour)},
+		{From: first.Add(90 * time.Minute), To: first.Add(49 * time.Hour), LocationID: c.Location.ID},
+		{From: first.Add(90 * time.Minute), To: first.Add(49 * time.Hour), LocationID: c.Location.ID + 1000},
+		{From: first.Add(-time.Hour), To: first.Add(72 * time.Hour)},
+		{From: first.Add(time.Hour), To: first.Add(50 * time.Hour)}, // two spans, split at 14:30 amid the second day's doses
+		{From: first.Add(5 * time.Hour), To: first.Add(70 * time.Hour), LocationID: c.Location.ID},
+	} {
+		streamMatches(t, db, f)
 	}
 }
 
@@ -312,6 +395,7 @@ func TestTransferMovesAContainer(t *testing.T) {
 		if sum != 10 {
 			t.Errorf("location %d's log sums to %v, want 10", loc, sum)
 		}
+		streamMatches(t, db, journey.LogFilter{LocationID: loc})
 	}
 }
 

@@ -2,14 +2,18 @@ package web
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/audit"
+	"github.com/journey-kap/journey/internal/sqldb"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+	"github.com/journey-kap/journey/internal/testenv"
 )
 
 // BenchmarkInventoryMonth: the controlled-substance log after two years
@@ -18,9 +22,30 @@ import (
 // 32,000 entries) as its CSV report and on screen (the first 500), through
 // the whole chain (session, policy, the entries with their lots, the
 // clients' names opened, the audit entry), each beside a bare handler
-// writing the same bytes.
+// writing the same bytes. On SQLite; BenchmarkInventoryMonthPostgres is
+// the same on PostgreSQL.
 func BenchmarkInventoryMonth(b *testing.B) {
-	db := benchPractice(b, 1, false)
+	benchInventoryMonth(b, benchPractice(b, 1, false))
+}
+
+// BenchmarkInventoryMonthPostgres is BenchmarkInventoryMonth on
+// PostgreSQL (JOURNEY_TEST_POSTGRES_URL; make bench starts a cluster),
+// its tables vacuumed and analyzed after the bulk load as autovacuum
+// would.
+func BenchmarkInventoryMonthPostgres(b *testing.B) {
+	base := os.Getenv(testenv.EnvPostgresURL)
+	if base == "" {
+		b.Skip("no PostgreSQL: set " + testenv.EnvPostgresURL + " (make bench starts a cluster)")
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { admin.Close() })
+	benchInventoryMonth(b, benchPracticeAt(b, testenv.NewPostgresDatabase(b, admin, base), sqldbtest.MasterKeys(b), 1, false))
+}
+
+func benchInventoryMonth(b *testing.B, db *sqldb.DB) {
 	key, _, err := audit.LoadOrCreateKey(filepath.Join(b.TempDir(), "audit.key"))
 	if err != nil {
 		b.Fatal(err)
@@ -60,6 +85,11 @@ func BenchmarkInventoryMonth(b *testing.B) {
 	if n := sqldbtest.BulkLog(b, db, loc.ID, doc.ID, sessions, first, 730, 1000); n < 770_000 {
 		b.Fatalf("%d entries", n)
 	}
+	if db.Dialect == sqldb.Postgres { // as autovacuum does after a bulk insert: statistics and the visibility map
+		if _, err := db.Write.ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
+			b.Fatal(err)
+		}
+	}
 	_, full := benchServer(b, db)
 	sess := &journey.Session{UserID: doc.ID, Idle: time.Hour, SecondFactorAt: time.Now()}
 	if err := db.CreateSession(ctx, sess); err != nil {
@@ -89,9 +119,14 @@ func BenchmarkInventoryMonth(b *testing.B) {
 			}
 		})
 		b.Run(p.name+"/journey", func(b *testing.B) {
+			cpu := benchCPU()
 			for b.Loop() {
 				get(b, full.URL+p.path)
 			}
+			// The process's CPU time per request (server, client and
+			// collector): on a shared machine the time per request grows
+			// with the load, this much less.
+			b.ReportMetric(float64(benchCPU()-cpu)/float64(b.N)/1e3, "cpu-us/op")
 		})
 	}
 }

@@ -230,3 +230,44 @@ func TestNoCardsWithoutKey(t *testing.T) {
 		t.Fatalf("webhook without a processor: %d", st)
 	}
 }
+
+// A card the client agreed to keep pays later amounts from the portal,
+// charged off-session by the real client (stripe-mock answers from its
+// fixture, so the payment ends succeeded or failed, never pending); the
+// client can have it forgotten.
+func TestPortalSavedCard(t *testing.T) {
+	e := newCardEnv(t, true)
+	ctx := context.Background()
+	first, err := e.db.OpenCardPayment(ctx, e.client.ID, e.billing.Practice, journey.ChargePsychotherapy, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.db.HandleCardEvent(ctx, &journey.ProcessorEvent{ID: "evt_keep", Kind: journey.EventPayment, PaymentID: first.ID,
+		PaymentRef: "pi_keep", Status: journey.PaymentSucceeded, SaveCard: true, CustomerRef: "cus_keep", MethodRef: "pm_keep"},
+		&journey.PaymentCard{CustomerRef: "cus_keep", MethodRef: "pm_keep", Brand: "visa", Last4: "4242"}); err != nil {
+		t.Fatal(err)
+	}
+	e.charge(9000)
+	st, _, body := e.as(e.cookie, "GET", "/portal/billing/pay", nil)
+	if st != 200 || !strings.Contains(body, "Pay $90.00 with your Visa ending 4242") {
+		t.Fatalf("pay page %d\n%s", st, trim(body))
+	}
+	form := url.Values{"entity_id": {fmt.Sprint(e.billing.Practice)}, "charge_type": {journey.ChargePsychotherapy}, "use_saved": {"yes"}}
+	st, h, body := e.as(e.cookie, "POST", "/portal/billing/pay", form)
+	if st != 303 || !strings.HasPrefix(h.Get("Location"), "/portal/billing/payments/") {
+		t.Fatalf("pay with the saved card: %d %q\n%s", st, h.Get("Location"), trim(body))
+	}
+	var pid int64
+	fmt.Sscanf(h.Get("Location"), "/portal/billing/payments/%d", &pid)
+	pay, err := e.db.FindPayment(ctx, pid)
+	if err != nil || pay.Status == journey.PaymentPending || !strings.HasPrefix(pay.ProcessorRef, "pi_") || pay.AmountCents != 9000 {
+		t.Fatalf("the saved card's payment %+v, %v", pay, err)
+	}
+	if st, h, _ := e.as(e.cookie, "POST", "/portal/billing/card/forget", url.Values{}); st != 303 || h.Get("Location") != "/portal/billing/pay?card=forgotten" {
+		t.Fatalf("forget: %d %v", st, h)
+	}
+	if st, _, body := e.as(e.cookie, "GET", "/portal/billing/pay?card=forgotten", nil); st != 200 || strings.Contains(body, "Visa ending 4242") ||
+		!strings.Contains(body, "We no longer keep your card") {
+		t.Fatalf("after forgetting: %d\n%s", st, trim(body))
+	}
+}

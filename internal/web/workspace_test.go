@@ -43,12 +43,12 @@ func TestWorkspaceNavigationByRole(t *testing.T) {
 		roles []string
 		want  []string
 	}{
-		{[]string{journey.RoleAdmin}, []string{"Today", "Calendar", "Clients", "Consults", "Deliveries", "Inventory", "Staff", "Settings", "Audit"}},
+		{[]string{journey.RoleAdmin}, []string{"Today", "Calendar", "Clients", "Consults", "Deliveries", "Inventory", "Billing", "Staff", "Settings", "Audit"}},
 		{[]string{journey.RoleTherapist}, []string{"Today", "Calendar", "Clients", "Consults", "Alerts"}},
 		{[]string{journey.RoleMedicalProvider}, []string{"Today", "Calendar", "Clients", "Review", "Alerts", "Inventory"}},
 		{[]string{journey.RoleChaperone}, []string{"Today", "Calendar"}},
-		{[]string{journey.RoleFrontDesk}, []string{"Today", "Calendar", "Clients", "Consults", "Deliveries", "Staff"}},
-		{[]string{journey.RoleTherapist, journey.RoleAdmin}, []string{"Today", "Calendar", "Clients", "Consults", "Alerts", "Deliveries", "Inventory", "Staff", "Settings", "Audit"}},
+		{[]string{journey.RoleFrontDesk}, []string{"Today", "Calendar", "Clients", "Consults", "Deliveries", "Billing", "Staff"}},
+		{[]string{journey.RoleTherapist, journey.RoleAdmin}, []string{"Today", "Calendar", "Clients", "Consults", "Alerts", "Deliveries", "Inventory", "Billing", "Staff", "Settings", "Audit"}},
 	} {
 		name := strings.Join(tc.roles, "+")
 		t.Run(name, func(t *testing.T) {

@@ -120,17 +120,17 @@ func BulkLog(tb testing.TB, db *sqldb.DB, location, by int64, sessions map[int64
 		witness_id, reason, by_id, signature, at, day) SELECT kind, location_id, lot_id, container_id, amount, balance_after, counted, count_id,
 		session_id, client_id, NULL, reason, ?, 'api-token', at, ` + day + ` FROM (`
 	from := ` FROM cs_containers c JOIN cs_lots l ON l.id = c.lot_id WHERE l.lot LIKE 'BULK-%'`
-	exec(entries+`SELECT 'receipt' AS kind, c.location_id, c.lot_id, c.id AS container_id, 50000 AS amount, 50000 AS balance_after, NULL AS counted,
-		NULL AS count_id, NULL AS session_id, NULL AS client_id, 'Invoice ' || l.invoice AS reason, l.received_at AS at`+from+`) x ORDER BY at, container_id`, by)
-	exec(entries+`SELECT 'open' AS kind, c.location_id, c.lot_id, c.id AS container_id, 0 AS amount, 50000 AS balance_after, NULL AS counted,
-		NULL AS count_id, NULL AS session_id, NULL AS client_id, '' AS reason, l.received_at + 60 AS at`+from+`) x ORDER BY at, container_id`, by)
+	exec(entries+`SELECT 'receipt' AS kind, c.location_id, c.lot_id, c.id AS container_id, 50000 AS amount, 50000 AS balance_after, CAST(NULL AS BIGINT) AS counted,
+		CAST(NULL AS BIGINT) AS count_id, CAST(NULL AS BIGINT) AS session_id, CAST(NULL AS BIGINT) AS client_id, 'Invoice ' || l.invoice AS reason, l.received_at AS at`+from+`) x ORDER BY at, container_id`, by)
+	exec(entries+`SELECT 'open' AS kind, c.location_id, c.lot_id, c.id AS container_id, 0 AS amount, 50000 AS balance_after, CAST(NULL AS BIGINT) AS counted,
+		CAST(NULL AS BIGINT) AS count_id, CAST(NULL AS BIGINT) AS session_id, CAST(NULL AS BIGINT) AS client_id, '' AS reason, l.received_at + 60 AS at`+from+`) x ORDER BY at, container_id`, by)
 	exec(series(50)+entries+`SELECT 'administration' AS kind, c.location_id, c.lot_id, c.id AS container_id, -1000 AS amount,
-		50000 - 1000 * (s.n + 1) AS balance_after, NULL AS counted, NULL AS count_id, m.session_id, m.client_id, '' AS reason,
+		50000 - 1000 * (s.n + 1) AS balance_after, CAST(NULL AS BIGINT) AS counted, CAST(NULL AS BIGINT) AS count_id, m.session_id, m.client_id, '' AS reason,
 		l.received_at + 3600 + (c.number - 1) * 1500 + s.n * 30 AS at
 		FROM cs_containers c JOIN cs_lots l ON l.id = c.lot_id CROSS JOIN s
 		JOIN bulk_dose_map m ON m.k = (c.id * 50 + s.n) % `+fmt.Sprint(len(sessions))+` WHERE l.lot LIKE 'BULK-%') x ORDER BY at, container_id`, by)
 	exec(entries+`SELECT 'count' AS kind, c.location_id, c.lot_id, c.id AS container_id, 0 AS amount, 0 AS balance_after, 0 AS counted,
-		k.id AS count_id, NULL AS session_id, NULL AS client_id, '' AS reason, k.at AS at FROM cs_containers c JOIN cs_lots l ON l.id = c.lot_id
+		k.id AS count_id, CAST(NULL AS BIGINT) AS session_id, CAST(NULL AS BIGINT) AS client_id, '' AS reason, k.at AS at FROM cs_containers c JOIN cs_lots l ON l.id = c.lot_id
 		JOIN cs_counts k ON k.at = l.received_at + 43200 AND k.location_id = l.location_id WHERE l.lot LIKE 'BULK-%') x ORDER BY at, container_id`, by)
 	exec(`DROP TABLE bulk_dose_map`)
 	var n int

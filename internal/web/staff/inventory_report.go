@@ -3,7 +3,6 @@ package staff
 import (
 	"encoding/csv"
 	"fmt"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,60 +54,186 @@ func signedWords(rep *journey.LogReport, by int64, how string) string {
 // logRows returns the log's rows of rep, times in loc.
 func logRows(rep *journey.LogReport, loc *time.Location) [][]string {
 	rows := make([][]string, 0, len(rep.Entries))
-	// A month holds tens of thousands of entries over a few lots, people
-	// and clients: each of those is written once.
-	products, signers := map[int64]string{}, map[[2]any]string{}
-	for id, l := range rep.Lots {
-		products[id] = l.Product + " " + l.Strength + ", NDC " + l.NDC + ", lot " + l.Lot + " (exp " + l.Expiry + ")"
-	}
-	cells := make([]string, 0, 11*len(rep.Entries))
-	for _, e := range rep.Entries {
-		unit := ""
-		if lot := rep.Lots[e.LotID]; lot != nil {
-			unit = lot.Unit
-		}
-		client := ""
-		if e.ClientID != 0 {
-			client = rep.Clients[e.ClientID] + " (session " + strconv.FormatInt(e.SessionID, 10) + ")"
-		}
-		note := e.Reason
-		if e.Counted != nil {
-			note = "Counted " + num(*e.Counted) + " " + unit
-		}
-		key := [2]any{e.By, e.Signature}
-		signer, ok := signers[key]
-		if !ok {
-			signer = signedWords(rep, e.By, e.Signature)
-			signers[key] = signer
-		}
-		n := len(cells)
-		cells = append(cells, e.At.In(loc).Format("2006-01-02 15:04"), entryWords[e.Kind], products[e.LotID], "#"+strconv.Itoa(e.ContainerNo),
-			num(e.Amount)+" "+unit, num(e.Mg), num(e.Balance), client, rep.People[e.WitnessID], note, signer)
-		rows = append(rows, cells[n:len(cells):len(cells)])
+	cells := make([]string, len(logColumns)*len(rep.Entries))
+	lf := newLogFormat(rep, loc)
+	for i, e := range rep.Entries {
+		row := cells[i*len(logColumns) : (i+1)*len(logColumns) : (i+1)*len(logColumns)]
+		lf.row(row, e)
+		rows = append(rows, row)
 	}
 	return rows
 }
 
-// writeLogCSV writes rep's log as CSV.
-func writeLogCSV(w http.ResponseWriter, rep *journey.LogReport, loc *time.Location, name string) {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-	w.Header().Set("Cache-Control", "no-store")
-	cw := csv.NewWriter(w)
-	head := make([]string, len(logColumns))
-	for i, c := range logColumns {
-		head[i] = c.Header
+// logFormat writes the log's rows of a report, times in a zone. A month
+// holds tens of thousands of entries over a few lots, people, clients,
+// containers and amounts: each of those is written once.
+type logFormat struct {
+	rep      *journey.LogReport
+	loc      *time.Location
+	products map[int64]string
+	clients  map[[2]int64]string // client and session → the client's name and the session
+	amounts  map[amount]string   // the amount with its unit
+	numbers  map[int]string      // a container's number as shown
+	// The last entry's lot, signer and minute: entries come in runs of
+	// each.
+	lot           int64
+	product, unit string
+	signer        signer
+	signed        string
+	when          string // the time shown for Unix seconds [from, to)
+	from, to      int64
+}
+
+type signer struct {
+	by  int64
+	how string
+}
+
+type amount struct {
+	lot int64
+	v   float64
+}
+
+func newLogFormat(rep *journey.LogReport, loc *time.Location) *logFormat {
+	lf := &logFormat{rep: rep, loc: loc, products: map[int64]string{}, clients: map[[2]int64]string{}, amounts: map[amount]string{},
+		numbers: map[int]string{}}
+	for id, l := range rep.Lots {
+		lf.products[id] = l.Product + " " + l.Strength + ", NDC " + l.NDC + ", lot " + l.Lot + " (exp " + l.Expiry + ")"
 	}
-	cw.Write(head)
-	for _, row := range logRows(rep, loc) {
-		for i := range row {
-			if logColumns[i].text {
-				row[i] = csvSafe(row[i])
-			}
+	return lf
+}
+
+// row writes e's cells into row, one per logColumns.
+func (lf *logFormat) row(row []string, e *journey.LogEntry) {
+	if e.LotID != lf.lot || lf.product == "" {
+		lf.lot, lf.product, lf.unit = e.LotID, lf.products[e.LotID], ""
+		if lot := lf.rep.Lots[e.LotID]; lot != nil {
+			lf.unit = lot.Unit
 		}
-		cw.Write(row)
 	}
-	cw.Flush()
+	if u := e.At.Unix(); u < lf.from || u >= lf.to {
+		lf.setWhen(e.At)
+	}
+	client := ""
+	if e.ClientID != 0 {
+		k := [2]int64{e.ClientID, e.SessionID}
+		var ok bool
+		if client, ok = lf.clients[k]; !ok {
+			client = lf.rep.Clients[e.ClientID] + " (session " + strconv.FormatInt(e.SessionID, 10) + ")"
+			lf.clients[k] = client
+		}
+	}
+	note := e.Reason
+	if e.Counted != nil {
+		note = "Counted " + num(*e.Counted) + " " + lf.unit
+	}
+	if k := (signer{e.By, e.Signature}); k != lf.signer || lf.signed == "" {
+		lf.signer, lf.signed = k, signedWords(lf.rep, e.By, e.Signature)
+	}
+	number, ok := lf.numbers[e.ContainerNo]
+	if !ok {
+		number = "#" + strconv.Itoa(e.ContainerNo)
+		lf.numbers[e.ContainerNo] = number
+	}
+	row[0], row[1], row[2], row[3] = lf.when, entryWords[e.Kind], lf.product, number
+	row[4], row[5], row[6] = lf.amount(e.LotID, e.Amount, lf.unit), lf.amount(0, e.Mg, ""), lf.amount(0, e.Balance, "")
+	row[7], row[8], row[9], row[10] = client, lf.rep.People[e.WitnessID], note, lf.signed
+}
+
+// setWhen shows t to the minute in the zone, and notes the seconds that
+// show the same (entries a few seconds apart share their minute): to the
+// end of t's minute there, or the zone's next change of offset if sooner.
+func (lf *logFormat) setWhen(t time.Time) {
+	t = t.In(lf.loc)
+	lf.when = t.Format("2006-01-02 15:04")
+	lf.from = t.Unix() - int64(t.Second())
+	lf.to = lf.from + 60
+	start, end := t.ZoneBounds()
+	if !start.IsZero() && start.Unix() > lf.from {
+		lf.from = start.Unix()
+	}
+	if !end.IsZero() && end.Unix() < lf.to {
+		lf.to = end.Unix()
+	}
+}
+
+// amount returns v followed by its unit when it has one, once for each
+// lot (which says the unit; 0 for none) and value.
+func (lf *logFormat) amount(lot int64, v float64, unit string) string {
+	k := amount{lot, v}
+	s, ok := lf.amounts[k]
+	if !ok {
+		if s = num(v); lot != 0 {
+			s += " " + unit
+		}
+		lf.amounts[k] = s
+	}
+	return s
+}
+
+// logCSV writes rows of the log as CSV into a buffer of its own.
+type logCSV struct {
+	loc *time.Location
+	buf pieces
+	cw  *csv.Writer
+	lf  *logFormat
+	row []string
+}
+
+func newLogCSV(loc *time.Location) *logCSV {
+	c := &logCSV{loc: loc, row: make([]string, len(logColumns))}
+	c.cw = csv.NewWriter(&c.buf)
+	return c
+}
+
+// header writes the columns' headers.
+func (c *logCSV) header() {
+	for i, col := range logColumns {
+		c.row[i] = col.Header
+	}
+	c.cw.Write(c.row)
+}
+
+// write writes e, an entry of rep, its text kept from reading as a
+// formula.
+func (c *logCSV) write(rep *journey.LogReport, e *journey.LogEntry) error {
+	if c.lf == nil {
+		c.lf = newLogFormat(rep, c.loc)
+	}
+	c.lf.row(c.row, e)
+	for i := range c.row {
+		if logColumns[i].text {
+			c.row[i] = csvSafe(c.row[i])
+		}
+	}
+	return c.cw.Write(c.row)
+}
+
+// flush writes what the CSV writer holds into the buffer.
+func (c *logCSV) flush() error {
+	c.cw.Flush()
+	return c.cw.Error()
+}
+
+// pieces holds what is written to it in pieces of 64 KiB, none copied to
+// grow: a month's log is megabytes.
+type pieces struct {
+	bufs [][]byte
+	n    int
+}
+
+func (p *pieces) Write(b []byte) (int, error) {
+	p.n += len(b)
+	n := len(b)
+	for len(b) > 0 {
+		if len(p.bufs) == 0 || len(p.bufs[len(p.bufs)-1]) == cap(p.bufs[len(p.bufs)-1]) {
+			p.bufs = append(p.bufs, make([]byte, 0, 64<<10))
+		}
+		last := &p.bufs[len(p.bufs)-1]
+		k := min(len(b), cap(*last)-len(*last))
+		*last, b = append(*last, b[:k]...), b[k:]
+	}
+	return n, nil
 }
 
 // reportLines are the lines under a report's title.
