@@ -24,8 +24,12 @@ func TestDemoCharges(t *testing.T) {
 		t.Fatal(err)
 	}
 	types, sessionTypes, evaluations := map[string]int{}, map[string]bool{}, map[int64]string{}
+	ndcs := 0
 	for _, c := range cs {
 		types[c.ChargeType]++
+		if c.ChargeType == journey.ChargeMedication && c.NDC != "" {
+			ndcs++
+		}
 		if !strings.Contains(strings.Join(journey.EntityChargeTypes(kinds[c.EntityID]), " "), c.ChargeType) {
 			t.Errorf("charge %d: %s billed by the %s entity", c.ID, c.ChargeType, kinds[c.EntityID])
 		}
@@ -48,6 +52,9 @@ func TestDemoCharges(t *testing.T) {
 		if !sessionTypes[typ] {
 			t.Errorf("no %s session charged", typ)
 		}
+	}
+	if ndcs == 0 {
+		t.Error("no medication charge carries the NDC of the stock it was dosed from")
 	}
 	for client, code := range evaluations {
 		if code != "90791" && code != "90853" {

@@ -12,12 +12,10 @@ package main
 
 import (
 	"bytes"
-	"compress/zlib"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -88,25 +86,13 @@ func e2eStripeEvent(t *testing.T, base, id, typ string, obj map[string]any, secr
 	return resp.StatusCode
 }
 
-// e2ePDFText returns the text a PDF shows, its streams inflated.
+// e2ePDFText returns the text PDF doc shows.
 func e2ePDFText(t *testing.T, doc []byte) string {
 	t.Helper()
 	if !bytes.HasPrefix(doc, []byte("%PDF-")) {
 		t.Fatalf("not a PDF: %.60q", doc)
 	}
-	var b strings.Builder
-	for _, loc := range regexp.MustCompile(`stream\r?\n`).FindAllIndex(doc, -1) {
-		zr, err := zlib.NewReader(bytes.NewReader(doc[loc[1]:]))
-		if err != nil {
-			continue
-		}
-		content, _ := io.ReadAll(zr)
-		for _, m := range regexp.MustCompile(`\(((?:[^\\)]|\\.)*)\) ?Tj`).FindAllSubmatch(content, -1) {
-			b.WriteString(strings.NewReplacer(`\(`, "(", `\)`, ")", `\\`, `\`).Replace(string(m[1])))
-			b.WriteByte(' ')
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
+	return testenv.PDFText(doc)
 }
 
 // e2eFetchBytes fetches path in the tab, with its cookies, and returns

@@ -21,6 +21,8 @@
 package testenv
 
 import (
+	"bytes"
+	"compress/zlib"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -33,6 +35,7 @@ import (
 	"net/mail"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -448,4 +451,28 @@ func MailTo(tb testing.TB, mailpitURL, addr string) []MailSummary {
 		tb.Fatalf("testenv: search mail to %s: %v", addr, err)
 	}
 	return msgs
+}
+
+var (
+	pdfStream = regexp.MustCompile(`stream\r?\n`)
+	pdfShow   = regexp.MustCompile(`\(((?:[^\\)]|\\.)*)\) ?Tj`)
+)
+
+// PDFText returns the text a PDF shows (each Tj string of its deflated
+// content streams), its runs of white space made one space: what a test
+// reads back from a report, a superbill or a log.
+func PDFText(doc []byte) string {
+	var b strings.Builder
+	for _, loc := range pdfStream.FindAllIndex(doc, -1) {
+		zr, err := zlib.NewReader(bytes.NewReader(doc[loc[1]:]))
+		if err != nil {
+			continue
+		}
+		content, _ := io.ReadAll(zr)
+		for _, m := range pdfShow.FindAllSubmatch(content, -1) {
+			b.WriteString(strings.NewReplacer(`\(`, "(", `\)`, ")", `\\`, `\`).Replace(string(m[1])))
+			b.WriteByte(' ')
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
 }

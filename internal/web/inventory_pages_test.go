@@ -1,12 +1,9 @@
 package web
 
 import (
-	"bytes"
-	"compress/zlib"
 	"context"
 	"encoding/csv"
 	"fmt"
-	"io"
 	"maps"
 	"net/url"
 	"regexp"
@@ -20,6 +17,7 @@ import (
 	"github.com/journey-kap/journey"
 	"github.com/journey-kap/journey/internal/auth"
 	"github.com/journey-kap/journey/internal/sqldb/sqldbtest"
+	"github.com/journey-kap/journey/internal/testenv"
 )
 
 // signer is a member of staff with a second factor, signing pages.
@@ -71,22 +69,10 @@ func (s *signer) post(path string, form url.Values) (int, string) {
 	return st, body
 }
 
-// pdfText returns the text a PDF shows, its streams inflated.
+// pdfText returns the text a PDF shows (testenv.PDFText).
 func pdfText(t *testing.T, doc []byte) string {
 	t.Helper()
-	var b strings.Builder
-	for _, loc := range regexp.MustCompile(`stream\n`).FindAllIndex(doc, -1) {
-		zr, err := zlib.NewReader(bytes.NewReader(doc[loc[1]:]))
-		if err != nil {
-			continue
-		}
-		content, _ := io.ReadAll(zr)
-		for _, m := range regexp.MustCompile(`\(((?:[^\\)]|\\.)*)\) ?Tj`).FindAllSubmatch(content, -1) {
-			b.WriteString(strings.NewReplacer(`\(`, "(", `\)`, ")", `\\`, `\`).Replace(string(m[1])))
-			b.WriteByte(' ')
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
+	return testenv.PDFText(doc)
 }
 
 // The log's pages end to end: a receipt refused (a wrong code, bad fields,
