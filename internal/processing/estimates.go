@@ -358,11 +358,7 @@ func (p *Processor) issue(ctx context.Context, a *journey.Actor, id int64, via s
 	}
 	ests, err := p.renderEstimates(ctx, r)
 	if err == nil {
-		issued := make([]journey.IssuedEstimate, len(ests))
-		for i := range ests {
-			issued[i] = ests[i]
-		}
-		err = p.store.CreateEstimates(ctx, r.ID, issued, a.ID())
+		err = p.store.CreateEstimates(ctx, r.ID, ests, a.ID())
 	}
 	out := make([]*journey.Estimate, len(ests))
 	for i, e := range ests {

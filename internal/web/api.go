@@ -7,12 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
-
-	"github.com/journey-kap/journey/internal/web/webkit"
 )
-
-// writeJSON is the shared kit's (webkit).
-var writeJSON = webkit.WriteJSON
 
 // decodeJSON reads one JSON object of at most maxJSONBody bytes (or the
 // route's larger limit) into v;

@@ -104,12 +104,12 @@ func TestPracticeSettingsVersioned(t *testing.T) {
 		t.Fatalf("faq edit: %d", st)
 	}
 	_, _, body = e.as(cookie, "GET", "/admin/faq", nil)
-	old := e.versionWith(cookie, "faq", "Is it safe?")
+	e.versionWith(cookie, "faq", "Is it safe?") // the edit is kept as a version
 	vs := e.versionsOf(cookie, "faq")
 	if len(vs) < 2 || !strings.Contains(body, `action="/admin/practice/versions/faq/`) {
 		t.Fatalf("the FAQ page shows no history (%d versions):\n%s", len(vs), trim(body))
 	}
-	old = vs[1].Version // the one before the edit
+	old := vs[1].Version // the one before the edit
 	if st, _, _ := e.as(cookie, "POST", fmt.Sprintf("/admin/practice/versions/faq/%d/restore", old), url.Values{}); st != 303 {
 		t.Fatalf("faq restore: %d", st)
 	}
