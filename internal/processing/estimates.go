@@ -31,6 +31,7 @@ type EstimateStore interface {
 	FindEstimateRequest(ctx context.Context, id int64) (*journey.EstimateRequest, error)
 	FindEstimateRequests(ctx context.Context, clientID int64, limit int) ([]*journey.EstimateRequest, error)
 	FindDueEstimateRequests(ctx context.Context, before time.Time, limit int) ([]*journey.EstimateRequest, error)
+	FindBookingsWithoutRequest(ctx context.Context, now time.Time, after journey.BookedSession, limit int) ([]journey.BookedSession, error)
 	CreateEstimates(ctx context.Context, requestID int64, issued []journey.IssuedEstimate, by int64) error
 	FindEstimates(ctx context.Context, clientID int64) ([]*journey.Estimate, error)
 	FindEstimate(ctx context.Context, id int64) (*journey.Estimate, []byte, error)
@@ -132,16 +133,23 @@ func (p *Processor) estimateOnBooking(ctx context.Context, a *journey.Actor, c *
 		}
 		return
 	}
+	p.openScheduled(ctx, a, c, s, via)
+}
+
+// openScheduled opens the scheduled request session s owes client c, due
+// by journey.EstimateDueBy from now (before the session when no deadline
+// applies).
+func (p *Processor) openScheduled(ctx context.Context, a *journey.Actor, c *journey.Client, s *journey.CareSession, via string) error {
 	_, loc, err := p.practiceZone(ctx)
 	if err != nil {
-		return
+		return err
 	}
-	now := p.store.Time()
-	due, ok := journey.EstimateDueBy(now, s.Start, loc)
+	due, ok := journey.EstimateDueBy(p.store.Time(), s.Start, loc)
 	if !ok {
 		due = s.Start // no deadline applies, but an estimate is only of use before the service
 	}
-	p.openRequest(ctx, a, c, journey.EstimateScheduled, s.ID, due, fmt.Sprintf(" for session %d%s", s.ID, via))
+	_, err = p.openRequest(ctx, a, c, journey.EstimateScheduled, s.ID, due, fmt.Sprintf(" for session %d%s", s.ID, via))
+	return err
 }
 
 // estimateCovers reports whether session s's charges need no new
@@ -255,10 +263,14 @@ func (p *Processor) IssueEstimateRequest(ctx context.Context, id int64) error {
 	return err
 }
 
-// IssueOpenEstimates issues every open request, the earliest deadline
-// first, at most limit of them, and returns how many it issued: the
-// periodic sweep behind the job per request.
+// IssueOpenEstimates opens the requests bookings were owed and did not
+// get (openMissedRequests), then issues every open request, the earliest
+// deadline first, at most limit of them, and returns how many it issued:
+// the periodic sweep behind the job per request.
 func (p *Processor) IssueOpenEstimates(ctx context.Context, limit int) (int, error) {
+	if err := p.openMissedRequests(ctx); err != nil {
+		return 0, err
+	}
 	rs, err := p.store.FindDueEstimateRequests(ctx, p.store.Time().AddDate(1, 0, 0), limit)
 	if err != nil {
 		return 0, err
@@ -272,6 +284,48 @@ func (p *Processor) IssueOpenEstimates(ctx context.Context, limit int) (int, err
 		}
 	}
 	return n, nil
+}
+
+// openMissedRequests opens, for each client with no open request, the
+// request their earliest booked session still to come is owed and lacks
+// (estimateOnBooking's rule: a charge they pay themselves not on a
+// current estimate), due as that booking's would have been. The booking
+// hook runs after the booking's transaction, so a failure there, or
+// billing set up after the booking, would otherwise leave the client
+// without their estimate.
+func (p *Processor) openMissedRequests(ctx context.Context) error {
+	var after journey.BookedSession
+	done := map[int64]bool{} // clients checked to their first uncovered session
+	for {
+		bs, err := p.store.FindBookingsWithoutRequest(ctx, p.store.Time(), after, 500)
+		if err != nil || len(bs) == 0 {
+			return err
+		}
+		for _, b := range bs {
+			if done[b.ClientID] {
+				continue
+			}
+			c, err := p.store.FindClientByID(ctx, b.ClientID)
+			if err != nil {
+				return err
+			}
+			s, err := p.store.FindCareSession(ctx, b.SessionID)
+			if err != nil {
+				return err
+			}
+			covered, err := p.estimateCovers(ctx, c, s)
+			if err != nil {
+				return err
+			}
+			if !covered {
+				if err := p.openScheduled(ctx, journeyItself, c, s, " by the sweep"); err != nil {
+					return err
+				}
+				done[c.ID] = true
+			}
+		}
+		after = bs[len(bs)-1]
+	}
 }
 
 // IssueEstimateNow issues client id's open request reqID at once, for

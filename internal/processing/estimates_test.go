@@ -219,3 +219,61 @@ func TestEstimateDueBeforeShortNotice(t *testing.T) {
 		t.Fatalf("requests %+v %v, want one due at %v", reqs, err, start)
 	}
 }
+
+// A booking whose estimate request was never opened (here: booked before
+// billing was set up, as when the hook after the booking's transaction
+// fails) is caught by the sweep: it opens the self-pay client's request,
+// due as the booking's would have been, and issues it; an insured
+// client's booking opens none; a second sweep finds the session covered.
+func TestEstimateSweepOpensMissedRequest(t *testing.T) {
+	p, db, care, _, now := sessionFixture(t)
+	ctx := context.Background()
+	therapist := actor(care.Therapist.ID, journey.RoleTherapist)
+	cl := care.ReadyClient(t, db, "Sal Selfpay", "sal@client.test", *now)
+	r := care.Medicine(ny(2027, 3, 5, 10, 0)) // Friday, four business days after Monday 1 March
+	r.ClientID = cl.ID
+	s, err := p.BookSession(ctx, therapist, r, " test")
+	if err != nil {
+		t.Fatalf("book: %v %v", err, journey.ErrorFields(err))
+	}
+	prep := &journey.SessionRequest{ClientID: care.Client.ID, Type: journey.TypePreparation, Start: ny(2027, 3, 5, 14, 0), Mode: journey.ModeInPerson,
+		TherapistID: care.Therapist.ID}
+	if _, err := p.BookSession(ctx, therapist, prep, " test"); err != nil {
+		t.Fatalf("book a preparation: %v %v", err, journey.ErrorFields(err))
+	}
+	if reqs, _ := db.FindEstimateRequests(ctx, cl.ID, 10); len(reqs) != 0 {
+		t.Fatalf("requests before billing was set up: %+v", reqs)
+	}
+
+	b := sqldbtest.SeedBilling(t, db, care.Therapist.ID, care.Provider)
+	desk := actor(sqldbtest.Staff(t, db, "Dee Desk", journey.RoleFrontDesk), journey.RoleFrontDesk)
+	for _, e := range []int64{b.Practice.ID, b.Medical.ID} {
+		if err := p.SetCoverage(ctx, desk, &journey.Coverage{ClientID: care.Client.ID, EntityID: e, Payer: journey.PayerInsurance,
+			Insurer: "Aetna", MemberID: "W123"}, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := p.SetDiagnoses(ctx, therapist, cl.ID, []string{"F33.1"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := p.IssueOpenEstimates(ctx, 10); err != nil || n != 1 {
+		t.Fatalf("the sweep issued %d: %v", n, err)
+	}
+	reqs, err := db.FindEstimateRequests(ctx, cl.ID, 10)
+	if err != nil || len(reqs) != 1 {
+		t.Fatalf("requests after the sweep: %+v %v", reqs, err)
+	}
+	if want := ny(2027, 3, 2, 23, 59).Add(59 * time.Second); !reqs[0].DueBy.Equal(want) || reqs[0].Reason != journey.EstimateScheduled ||
+		reqs[0].SessionID != s.ID || reqs[0].DoneAt.IsZero() {
+		t.Errorf("request %+v, want scheduled for session %d due %v and done", reqs[0], s.ID, want)
+	}
+	if reqs, _ := db.FindEstimateRequests(ctx, care.Client.ID, 10); len(reqs) != 0 {
+		t.Errorf("the sweep opened a request for an insured client: %+v", reqs[0])
+	}
+	if n, err := p.IssueOpenEstimates(ctx, 10); err != nil || n != 0 {
+		t.Errorf("a second sweep issued %d: %v", n, err)
+	}
+	if reqs, _ := db.FindEstimateRequests(ctx, cl.ID, 10); len(reqs) != 1 {
+		t.Errorf("%d requests after a second sweep, want 1", len(reqs))
+	}
+}

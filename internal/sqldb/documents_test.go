@@ -200,6 +200,40 @@ func TestDatabaseRefusesDosingOnSuperbill(t *testing.T) {
 	}
 }
 
+// TestDatabaseRefusesVoidOnSuperbill: a voided psychotherapy service is
+// not billable, so the database keeps it off a superbill even when the code
+// (journey.Superbillable) is bypassed; a statement may still show it.
+func TestDatabaseRefusesVoidOnSuperbill(t *testing.T) {
+	db := sqldbtest.Open(t)
+	ctx := context.Background()
+	f := newDocFixture(t, db)
+	if _, err := db.VoidCharge(ctx, f.integ.ID, "Entered twice.", 0); err != nil {
+		t.Fatal(err)
+	}
+	doc := func(kind string) int64 {
+		var id int64
+		if err := db.Write.QueryRowContext(ctx, db.Rebind(`INSERT INTO documents (client_id, entity_id, charge_type, kind, total_cents, pdf, created_at)
+			VALUES (?, ?, 'psychotherapy', ?, 0, '', 0) RETURNING id`), f.client.ID, f.practice, kind).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	link := func(doc, charge int64) error {
+		_, err := db.Write.ExecContext(ctx, db.Rebind(`INSERT INTO document_charges (document_id, charge_id) VALUES (?, ?)`), doc, charge)
+		return err
+	}
+	sb := doc(journey.DocSuperbill)
+	if err := link(sb, f.prep.ID); err != nil {
+		t.Fatalf("open psychotherapy service: %v", err)
+	}
+	if err := link(sb, f.integ.ID); err == nil {
+		t.Error("the database put a voided charge on a superbill")
+	}
+	if err := link(doc(journey.DocStatement), f.integ.ID); err != nil {
+		t.Errorf("a statement refused a voided charge: %v", err)
+	}
+}
+
 func equalIDs(a, b []int64) bool {
 	if len(a) != len(b) {
 		return false

@@ -327,3 +327,32 @@ func (db *DB) EstimateBilled(ctx context.Context, clientID int64) (map[int64]int
 	}
 	return out, rows.Err()
 }
+
+// FindBookingsWithoutRequest returns the clients' places in booked
+// sessions starting after now, for clients with no open estimate request,
+// ordered by client, start and session, those after the keyset after
+// (its zero value: from the first), at most limit (1–500): what the
+// estimate sweep checks for an estimate a booking was owed.
+func (db *DB) FindBookingsWithoutRequest(ctx context.Context, now time.Time, after journey.BookedSession, limit int) ([]journey.BookedSession, error) {
+	rows, err := db.query(ctx, `SELECT r.resource_id, s.id, s.start_at FROM session_resources r JOIN care_sessions s ON s.id = r.session_id
+		WHERE r.kind = 'client' AND r.active AND s.status = 'booked' AND s.start_at > ?
+		  AND NOT EXISTS (SELECT 1 FROM estimate_requests q WHERE q.client_id = r.resource_id AND q.done_at = 0)
+		  AND (r.resource_id > ? OR (r.resource_id = ? AND (s.start_at > ? OR (s.start_at = ? AND s.id > ?))))
+		ORDER BY r.resource_id, s.start_at, s.id LIMIT ?`,
+		unix(now), after.ClientID, after.ClientID, unix(after.Start), unix(after.Start), after.SessionID, min(max(limit, 1), 500))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []journey.BookedSession{}
+	for rows.Next() {
+		var b journey.BookedSession
+		var start int64
+		if err := rows.Scan(&b.ClientID, &b.SessionID, &start); err != nil {
+			return nil, err
+		}
+		b.Start = fromUnix(start)
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}

@@ -162,7 +162,7 @@ func (db *DB) eachLogEntry(ctx context.Context, f journey.LogFilter, names func(
 // witness or 0, signer, signature, time), then the reason, free text.
 // With the SQLite driver each value read costs about as much as the rest
 // of the row's work, so a month's read takes one value a row instead of
-// twelve; SQLite's cs_entries_range index holds it (migration 0041, the
+// twelve; SQLite's cs_entries_file index holds it (migration 0042, the
 // same expression), so the read never visits the table.
 const logFileFields = `kind || ' ' || container_id || ' ' || amount || ' ' || balance_after || ' ' || COALESCE(CAST(counted AS TEXT), '') || ' ' ||
 	COALESCE(session_id, 0) || ' ' || COALESCE(client_id, 0) || ' ' || COALESCE(witness_id, 0) || ' ' || by_id || ' ' || signature || ' ' ||

@@ -185,6 +185,7 @@ func (s *Server) routeTable() []route {
 		{"POST /staff/sessions/{id}/status", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionStatus},
 		{"POST /staff/sessions/{id}/reschedule", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionReschedule},
 		{"POST /staff/sessions/{id}/on-call", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionOnCall},
+		{"POST /staff/sessions/{id}/charges", staff, journey.PermBillingWrite, 0, s.staff.HandleSessionCharges}, // the charges missing from its event
 		{"POST /staff/sessions/{id}/cancel", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionCancel},
 		{"POST /staff/sessions/{id}/attendees", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionAttendeeAdd},
 		{"POST /staff/sessions/{id}/attendees/{client}/remove", staff, journey.PermSessionsWrite, 0, s.staff.HandleSessionAttendeeRemove},
@@ -325,6 +326,7 @@ func (s *Server) routeTable() []route {
 		{"GET /api/v1/sessions/{id}", api, permSignedIn, 0, s.api.HandleSession},
 		{"POST /api/v1/sessions/{id}/reschedule", api, permSignedIn, 0, s.api.HandleSessionReschedule},
 		{"POST /api/v1/sessions/{id}/on-call", api, journey.PermSessionsWrite, 0, s.api.HandleSessionOnCall},
+		{"POST /api/v1/sessions/{id}/charges", api, journey.PermBillingWrite, 0, s.api.HandleSessionCharges}, // the charges missing from its event
 		{"POST /api/v1/sessions/{id}/cancel", api, permSignedIn, 0, s.api.HandleSessionCancel},
 		{"POST /api/v1/sessions/{id}/check-in", api, journey.PermSessionsWrite, 0, s.api.HandleSessionAction(journey.ActionCheckIn)},
 		{"POST /api/v1/sessions/{id}/start", api, journey.PermSessionsWrite, 0, s.api.HandleSessionAction(journey.ActionStart)},

@@ -15,6 +15,7 @@ import (
 // and staff payments use (processing/charges.go).
 type ChargeProcessing interface {
 	RunSessionMinutes(ctx context.Context, a *journey.Actor, id int64, action string, minutes int, via string) (*journey.CareSession, error)
+	ChargeSession(ctx context.Context, a *journey.Actor, id int64, via string) ([]*journey.Charge, error)
 	ClientCharges(ctx context.Context, a *journey.Actor, id int64, f journey.ChargeFilter, via string) ([]*journey.Charge, error)
 	VoidCharge(ctx context.Context, a *journey.Actor, id int64, reason, via string) (*journey.Charge, error)
 	AdjustCharge(ctx context.Context, a *journey.Actor, id, cents int64, reason, via string) (*journey.Charge, error)
@@ -73,6 +74,27 @@ func (s *Handler) HandleCharges(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cs, err := s.proc.ClientCharges(r.Context(), s.kit.Who(r), id, f, viaAPI)
+	if err != nil {
+		s.kit.APIError(w, r, err)
+		return
+	}
+	out := make([]apiCharge, len(cs))
+	for i, c := range cs {
+		out[i] = chargeJSON(c)
+	}
+	webkit.WriteJSON(w, http.StatusOK, map[string]any{"charges": out})
+}
+
+// HandleSessionCharges makes the charges missing from a session's event
+// (billing set up after it, or a line fixed) and answers all its charges
+// from that event, made now or before: asking again charges nothing
+// twice. 409 when the session charges nothing or billing is not set up.
+func (s *Handler) HandleSessionCharges(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.sessionID(w, r)
+	if !ok {
+		return
+	}
+	cs, err := s.proc.ChargeSession(r.Context(), s.kit.Who(r), id, viaAPI)
 	if err != nil {
 		s.kit.APIError(w, r, err)
 		return

@@ -27,6 +27,7 @@ type SessionProcessing interface {
 	RunSession(ctx context.Context, a *journey.Actor, id int64, action, via string) (*journey.CareSession, error)
 	RunSessionMinutes(ctx context.Context, a *journey.Actor, id int64, action string, minutes int, via string) (*journey.CareSession, error)
 	SessionBilling(ctx context.Context, a *journey.Actor, id int64, via string) (*journey.SessionBilling, error)
+	ChargeSession(ctx context.Context, a *journey.Actor, id int64, via string) ([]*journey.Charge, error)
 	JoinGroup(ctx context.Context, a *journey.Actor, id, clientID int64, via string) (*journey.CareSession, error)
 	LeaveGroup(ctx context.Context, a *journey.Actor, id, clientID int64, via string) (*journey.CareSession, error)
 }
@@ -57,6 +58,8 @@ func (s *Handler) HandleSession(w http.ResponseWriter, r *http.Request) {
 		f.notice = "The group's clients are changed."
 	case "on-call":
 		f.notice = "The on-call medical contact is changed."
+	case "charged":
+		f.notice = "The session's charges are made."
 	}
 	s.showSession(w, r, f, nil)
 }
@@ -201,7 +204,7 @@ func (s *Handler) showSession(w http.ResponseWriter, r *http.Request, f sessionF
 			s.kit.PageError(w, r, err)
 			return
 		}
-		page.billing(b, a, f)
+		page.billing(b, a, f, journey.BillingEvent(v.Session) != "")
 	}
 	status := http.StatusOK
 	if refused != nil {

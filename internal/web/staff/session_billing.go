@@ -1,6 +1,7 @@
 package staff
 
 import (
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -19,6 +20,7 @@ type SessionBillingPart struct {
 	Skipped     []string // the lines not charged, each with why
 	Charges     []string // "90837 × 1, modifiers 95: $210.00 (open)", to billing staff
 	ClientHref  string   // the client's billing page, to billing staff
+	CanCharge   bool     // billing staff may make the charges missing from the session's event
 	AskMinutes  bool     // completing is among the actions: the minutes field is offered
 	Minutes     string   // as typed, kept after a refusal
 	MinutesHint string
@@ -40,8 +42,9 @@ func sessionMinutes(f *sessionForm, raw string) (int, error) {
 	return n, nil
 }
 
-// billing fills the page's billing part from b for the actor.
-func (p *SessionPage) billing(b *journey.SessionBilling, a *journey.Actor, f sessionForm) {
+// billing fills the page's billing part from b for the actor; chargeable:
+// the session's event charges (journey.BillingEvent).
+func (p *SessionPage) billing(b *journey.SessionBilling, a *journey.Actor, f sessionForm, chargeable bool) {
 	part := &p.Billing
 	part.Minutes = f.minutes
 	for _, act := range p.Actions {
@@ -49,7 +52,10 @@ func (p *SessionPage) billing(b *journey.SessionBilling, a *journey.Actor, f ses
 	}
 	part.MinutesHint = "The minutes of psychotherapy or the visit, when they differ from the session's " + p.Length + ": they choose the service code."
 	part.NotSetUp, part.Skipped = b.NotSetUp, b.Skipped
-	part.Shown = b.NotSetUp || len(b.Skipped) > 0 || len(b.Charges) > 0
+	// Billing set up after the session, or a line fixed, leaves it with
+	// nothing charged: billing staff make the charges here.
+	part.CanCharge = chargeable && a.Can(journey.PermBillingWrite)
+	part.Shown = b.NotSetUp || len(b.Skipped) > 0 || len(b.Charges) > 0 || part.CanCharge
 	for _, c := range b.Charges {
 		part.Charges = append(part.Charges, chargeLine(c))
 		if part.ClientHref == "" && a.Can(journey.PermBillingRead) {
@@ -81,4 +87,14 @@ func codesText(c *journey.Charge) string {
 		s += ", modifiers " + strings.Join(c.Modifiers, " ")
 	}
 	return s
+}
+
+// HandleSessionCharges makes the charges missing from the session's
+// event (billing set up after it, or a line of the fee schedule fixed);
+// those made already stay as they are, so asking twice charges once.
+func (s *Handler) HandleSessionCharges(w http.ResponseWriter, r *http.Request) {
+	s.changeSession(w, r, "charged", func(a *journey.Actor, id int64, _ *sessionForm) error {
+		_, err := s.proc.ChargeSession(r.Context(), a, id, viaSessionPage)
+		return err
+	})
 }
